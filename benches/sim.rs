@@ -1,0 +1,3 @@
+//! Simulation throughput benchmark (to be written).
+
+fn main() {}

@@ -1,0 +1,420 @@
+//! The API server's rules between callers and the store: naming, uids and
+//! resource versions, defaulting, finalizers, graceful deletion, eviction.
+//! Every successful write is logged here, so nothing changes unseen.
+
+use super::controllers::{Propagation, Write};
+use super::engine::{Action, Sim};
+use super::object::{Key, Kind, Object, ValueExt};
+use std::fmt;
+
+pub const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
+pub const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
+pub const FOREGROUND: &str = "foregroundDeletion";
+pub const ORPHAN: &str = "orphan";
+
+/// `metav1.StatusReason` words, as kubectl prints them in parentheses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    NotFound,
+    AlreadyExists,
+    Invalid,
+    Conflict,
+    BadRequest,
+    Forbidden,
+    TooManyRequests,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub reason: Reason,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(reason: Reason, message: impl Into<String>) -> ApiError {
+        ApiError {
+            reason,
+            message: message.into(),
+        }
+    }
+    pub fn not_found(kind: Kind, name: &str) -> ApiError {
+        ApiError::new(
+            Reason::NotFound,
+            format!("{} \"{name}\" not found", resource_word(kind)),
+        )
+    }
+}
+
+/// `pods`, `statefulsets.apps`: the resource as the API server names it in errors.
+pub fn resource_word(kind: Kind) -> String {
+    match kind.group() {
+        "" => kind.plural().to_string(),
+        g => format!("{}.{}", kind.plural(), g),
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Error from server ({:?}): {}", self.reason, self.message)
+    }
+}
+
+/// Options for [`delete`].
+#[derive(Clone, Debug, Default)]
+pub struct DeleteOptions {
+    pub grace_seconds: Option<i64>,
+    pub propagation: Propagation,
+    pub uid: Option<String>,
+}
+
+/// A one-line picture of an object for the log's before/after.
+pub fn summary(o: &Object) -> Option<String> {
+    match o.kind {
+        Kind::Pod => {
+            let phase = o.status().str_at("phase").unwrap_or("Pending");
+            let ready =
+                o.status().array_at("conditions").iter().any(|c| {
+                    c.str_at("type") == Some("Ready") && c.str_at("status") == Some("True")
+                });
+            let term = if o.meta.terminating() {
+                " Terminating"
+            } else {
+                ""
+            };
+            Some(format!(
+                "{phase}{}{term}",
+                if ready { " Ready" } else { "" }
+            ))
+        }
+        Kind::PersistentVolume | Kind::PersistentVolumeClaim => {
+            o.status().str_at("phase").map(String::from)
+        }
+        Kind::StatefulSet => Some(format!(
+            "{}/{} ready",
+            o.status().i64_at("readyReplicas").unwrap_or(0),
+            o.spec().i64_at("replicas").unwrap_or(1)
+        )),
+        Kind::Node => {
+            let ready = o
+                .status()
+                .array_at("conditions")
+                .iter()
+                .find(|c| c.str_at("type") == Some("Ready"))
+                .and_then(|c| c.str_at("status"))
+                == Some("True");
+            let cordon = o.spec().bool_at("unschedulable") == Some(true);
+            Some(format!(
+                "{}{}",
+                if ready { "Ready" } else { "NotReady" },
+                if cordon { ",SchedulingDisabled" } else { "" }
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn has_generation(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::StatefulSet
+            | Kind::ReplicationController
+            | Kind::ReplicaSet
+            | Kind::Deployment
+            | Kind::DaemonSet
+            | Kind::PodDisruptionBudget
+    )
+}
+
+/// Creates an object as the API server would.
+pub fn create(sim: &mut Sim, mut obj: Object, source: &str) -> Result<Object, ApiError> {
+    if obj.kind.namespaced() {
+        if obj.meta.namespace.is_empty() {
+            obj.meta.namespace = "default".into();
+        }
+        let ns = obj.meta.namespace.clone();
+        match sim.store.get(Kind::Namespace, "", &ns) {
+            None => return Err(ApiError::not_found(Kind::Namespace, &ns)),
+            Some(n) if n.meta.terminating() => {
+                return Err(ApiError::new(
+                    Reason::Forbidden,
+                    format!(
+                        "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                        resource_word(obj.kind),
+                        obj.meta.name
+                    ),
+                ))
+            }
+            _ => {}
+        }
+    } else {
+        obj.meta.namespace.clear();
+    }
+    if obj.meta.name.is_empty() {
+        if obj.meta.generate_name.is_empty() {
+            return Err(ApiError::new(
+                Reason::Invalid,
+                "resource name may not be empty",
+            ));
+        }
+        // The API server retries on collision; so do we.
+        loop {
+            let name = format!("{}{}", obj.meta.generate_name, sim.random_suffix(5));
+            if sim
+                .store
+                .get(obj.kind, &obj.meta.namespace, &name)
+                .is_none()
+            {
+                obj.meta.name = name;
+                break;
+            }
+        }
+    }
+    if sim.store.get_key(&obj.key()).is_some() {
+        return Err(ApiError::new(
+            Reason::AlreadyExists,
+            format!(
+                "{} \"{}\" already exists",
+                resource_word(obj.kind),
+                obj.meta.name
+            ),
+        ));
+    }
+    super::defaults::apply(&mut obj);
+    obj.meta.uid = sim.new_uid();
+    obj.meta.resource_version = sim.store.next_resource_version();
+    obj.meta.creation_timestamp = sim.now;
+    obj.meta.deletion_timestamp = None;
+    obj.meta.deletion_grace_period_seconds = None;
+    obj.meta.generation = if has_generation(obj.kind) { 1 } else { 0 };
+    // The StorageObjectInUseProtection admission plugin.
+    let protect = match obj.kind {
+        Kind::PersistentVolumeClaim => Some(PVC_PROTECTION),
+        Kind::PersistentVolume => Some(PV_PROTECTION),
+        _ => None,
+    };
+    if let Some(f) = protect {
+        if !obj.meta.finalizers.iter().any(|x| x == f) {
+            obj.meta.finalizers.push(f.to_string());
+        }
+    }
+    let key = obj.key();
+    let after = summary(&obj);
+    sim.store.put(obj.clone());
+    sim.record(
+        Action::Added,
+        &key,
+        "Added",
+        format!("{} created", describe_key(&key)),
+        false,
+        source,
+        None,
+        after,
+    );
+    Ok(obj)
+}
+
+fn describe_key(key: &Key) -> String {
+    format!("{} {}", key.kind, key.name)
+}
+
+/// Replaces an object. Returns `Ok(false)` when nothing changed.
+pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiError> {
+    if obj.kind.namespaced() && obj.meta.namespace.is_empty() {
+        obj.meta.namespace = "default".into();
+    }
+    let key = obj.key();
+    let Some(old) = sim.store.get_key(&key) else {
+        return Err(ApiError::not_found(key.kind, &key.name));
+    };
+    // Immutable metadata comes from the stored object.
+    obj.meta.uid = old.meta.uid.clone();
+    obj.meta.creation_timestamp = old.meta.creation_timestamp;
+    obj.meta.resource_version = old.meta.resource_version;
+    obj.meta.generation = old.meta.generation;
+    if obj.meta.deletion_timestamp.is_none() {
+        obj.meta.deletion_timestamp = old.meta.deletion_timestamp;
+        obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
+    }
+    if obj == *old {
+        return Ok(false);
+    }
+    if has_generation(obj.kind) && obj.spec() != old.spec() {
+        obj.meta.generation += 1;
+    }
+    let before = summary(old);
+    obj.meta.resource_version = sim.store.next_resource_version();
+    if ready_to_remove(&obj) {
+        sim.store.remove(&key);
+        sim.record(
+            Action::Deleted,
+            &key,
+            "Deleted",
+            format!("{} deleted", describe_key(&key)),
+            false,
+            source,
+            before,
+            None,
+        );
+        return Ok(true);
+    }
+    let after = summary(&obj);
+    sim.store.put(obj);
+    sim.record(
+        Action::Modified,
+        &key,
+        "Modified",
+        format!("{} updated", describe_key(&key)),
+        false,
+        source,
+        before,
+        after,
+    );
+    Ok(true)
+}
+
+/// An object marked for deletion goes when its finalizers are done and,
+/// for a pod, when the kubelet has confirmed its containers stopped
+/// (a grace period of zero).
+fn ready_to_remove(o: &Object) -> bool {
+    o.meta.deletion_timestamp.is_some()
+        && o.meta.finalizers.is_empty()
+        && (o.kind != Kind::Pod || o.meta.deletion_grace_period_seconds == Some(0))
+}
+
+/// Deletes an object: graceful for pods, held by finalizers, cascading by
+/// the garbage collector according to `propagation`.
+pub fn delete(sim: &mut Sim, key: &Key, opts: DeleteOptions, source: &str) -> Result<(), ApiError> {
+    let Some(old) = sim.store.get_key(key) else {
+        return Err(ApiError::not_found(key.kind, &key.name));
+    };
+    if let Some(uid) = &opts.uid {
+        if *uid != old.meta.uid {
+            return Err(ApiError::new(
+                Reason::Conflict,
+                format!(
+                    "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                    old.meta.uid
+                ),
+            ));
+        }
+    }
+    let mut obj = old.clone();
+    let before = summary(&obj);
+    match opts.propagation {
+        Propagation::Foreground if !obj.meta.finalizers.iter().any(|f| f == FOREGROUND) => {
+            obj.meta.finalizers.push(FOREGROUND.into())
+        }
+        Propagation::Orphan if !obj.meta.finalizers.iter().any(|f| f == ORPHAN) => {
+            obj.meta.finalizers.push(ORPHAN.into())
+        }
+        _ => {}
+    }
+    if obj.kind == Kind::Pod {
+        let default_grace = obj
+            .spec()
+            .i64_at("terminationGracePeriodSeconds")
+            .unwrap_or(30);
+        let mut grace = opts.grace_seconds.unwrap_or(default_grace).max(0);
+        // An unscheduled pod has no kubelet to wait for.
+        if obj.spec().str_at("nodeName").is_none() {
+            grace = 0;
+        }
+        // A second delete may only shorten the grace period.
+        if let Some(g) = obj.meta.deletion_grace_period_seconds {
+            grace = grace.min(g);
+        }
+        let deadline = sim.now + grace as u64 * 1000;
+        obj.meta.deletion_timestamp = Some(
+            obj.meta
+                .deletion_timestamp
+                .map_or(deadline, |d| d.min(deadline)),
+        );
+        obj.meta.deletion_grace_period_seconds = Some(grace);
+    } else {
+        obj.meta.deletion_timestamp.get_or_insert(sim.now);
+        obj.meta.deletion_grace_period_seconds.get_or_insert(0);
+    }
+    if ready_to_remove(&obj) {
+        sim.store.next_resource_version();
+        sim.store.remove(key);
+        sim.record(
+            Action::Deleted,
+            key,
+            "Deleted",
+            format!("{} deleted", describe_key(key)),
+            false,
+            source,
+            before,
+            None,
+        );
+    } else if obj != *sim.store.get_key(key).expect("checked above") {
+        obj.meta.resource_version = sim.store.next_resource_version();
+        let after = summary(&obj);
+        sim.store.put(obj);
+        sim.record(
+            Action::Modified,
+            key,
+            "Terminating",
+            format!("{} marked for deletion", describe_key(key)),
+            false,
+            source,
+            before,
+            after,
+        );
+    }
+    Ok(())
+}
+
+/// The eviction subresource: a delete that respects PodDisruptionBudgets.
+pub fn evict(sim: &mut Sim, key: &Key, source: &str) -> Result<(), ApiError> {
+    let Some(pod) = sim.store.get_key(key) else {
+        return Err(ApiError::not_found(key.kind, &key.name));
+    };
+    match super::controllers::disruption::check_eviction(&sim.store, pod) {
+        Ok(Some(pdb)) => {
+            // The PDB's budget is spent now, not when the disruption
+            // controller next counts (upstream records it in disruptedPods).
+            update(sim, pdb, "eviction")?;
+        }
+        Ok(None) => {}
+        Err(message) => return Err(ApiError::new(Reason::TooManyRequests, message)),
+    }
+    delete(sim, key, DeleteOptions::default(), source)
+}
+
+/// Applies one controller write. Returns true when the store changed.
+pub fn apply_write(sim: &mut Sim, source: &str, w: Write) -> bool {
+    match w {
+        Write::Create(o) => create(sim, o, source).is_ok(),
+        Write::Update(o) => update(sim, o, source).unwrap_or(false),
+        Write::Delete {
+            key,
+            grace_seconds,
+            propagation,
+            uid,
+        } => {
+            let rv = sim.store.resource_version();
+            delete(
+                sim,
+                &key,
+                DeleteOptions {
+                    grace_seconds,
+                    propagation,
+                    uid,
+                },
+                source,
+            )
+            .is_ok()
+                && sim.store.resource_version() != rv
+        }
+        Write::Event {
+            regarding,
+            warning,
+            reason,
+            message,
+        } => {
+            sim.record_event(&regarding, warning, &reason, message, source);
+            false
+        }
+    }
+}

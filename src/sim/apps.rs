@@ -1,0 +1,1 @@
+//! Simulated processes behind `kubectl exec` (to be written).

@@ -1,0 +1,612 @@
+//! The engine: virtual clock, an ordered queue of controller syncs, one
+//! seeded RNG, the event log and the journal that makes replay possible.
+//!
+//! A step pops the earliest `(time, seq)` entry and runs that controller's
+//! sync once; the writes it returns are applied through the API rules in
+//! `api.rs`, each becoming an [`Event`]. Any applied write queues every
+//! controller again (level-triggered, like informers waking workers), and a
+//! controller can ask to be woken at a later time (kubelet timers, probes).
+
+use super::controllers::{self, Ctx, Out, Write};
+use super::object::{Key, Kind};
+use super::store::Store;
+use rand_core::{RngCore, SeedableRng};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Cluster shape and timings. Everything here is part of a session's
+/// identity: the same config, seed and inputs give the same trace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    pub nodes: usize,
+    /// Allocatable CPU per node in millicores.
+    pub node_cpu_milli: i64,
+    /// Allocatable memory per node in bytes.
+    pub node_memory_bytes: i64,
+    pub node_max_pods: i64,
+    pub timings: Timings,
+}
+
+/// Virtual durations in milliseconds. Plausible defaults; configurable so
+/// a lesson can slow down what it wants to show.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Timings {
+    /// Image pull per container (jittered by up to +50% per pod).
+    pub image_pull_ms: u64,
+    /// From "Started" to the process being up (probe targets answer).
+    pub container_start_ms: u64,
+    /// How long an init container runs to completion.
+    pub init_container_ms: u64,
+    /// How long a container takes to exit after SIGTERM (capped by the grace period).
+    pub container_stop_ms: u64,
+    /// Dynamic provisioning of a volume.
+    pub provision_ms: u64,
+    /// `node-monitor-grace-period`: a silent node turns NotReady after this.
+    pub node_monitor_grace_ms: u64,
+    /// Delay between a change and controllers reacting to it.
+    pub controller_delay_ms: u64,
+}
+
+impl Default for Timings {
+    fn default() -> Timings {
+        Timings {
+            image_pull_ms: 2_000,
+            container_start_ms: 1_000,
+            init_container_ms: 2_000,
+            container_stop_ms: 2_000,
+            provision_ms: 1_000,
+            node_monitor_grace_ms: 40_000,
+            controller_delay_ms: 0,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            nodes: 3,
+            node_cpu_milli: 4_000,
+            node_memory_bytes: 8 * 1024 * 1024 * 1024,
+            node_max_pods: 110,
+            timings: Timings::default(),
+        }
+    }
+}
+
+/// Injected faults that persist until healed. One-shot faults (a crash, a
+/// deletion) are applied as writes and leave only events.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Faults {
+    /// Pods (by uid) whose readiness probe fails until healed.
+    pub unready_pods: BTreeSet<String>,
+    /// Nodes whose kubelet has stopped (machine down).
+    pub failed_nodes: BTreeSet<String>,
+    /// StorageClasses whose provisioner fails.
+    pub broken_classes: BTreeSet<String>,
+}
+
+/// What happened to the thing an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// An object was created.
+    Added,
+    /// An object changed (status included).
+    Modified,
+    /// An object left the store.
+    Deleted,
+    /// A Kubernetes Event as `kubectl get events` shows it.
+    Recorded,
+    /// A DNS record appeared or disappeared (see `message`).
+    Dns,
+    /// A fault was injected or healed.
+    Fault,
+    /// A user input (kubectl line, Apply) entered the simulation.
+    Input,
+}
+
+/// One entry of the log: the source of the timeline, the Events list and
+/// the UI's animation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Position in the log.
+    pub seq: u64,
+    /// Virtual milliseconds.
+    pub time: u64,
+    pub action: Action,
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+    /// Kubernetes' reason word (`SuccessfulCreate`, `Scheduled`, ...) or,
+    /// for store changes, `Added`/`Modified`/`Deleted`.
+    pub reason: String,
+    pub message: String,
+    pub warning: bool,
+    /// Which component wrote it (`statefulset-controller`, `kubelet`, ...).
+    pub source: String,
+    /// A short summary of the object before and after a change (a pod's
+    /// phase and readiness, a claim's phase), where useful.
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Event {
+    pub fn key(&self) -> Key {
+        Key::new(self.kind, &self.namespace, &self.name)
+    }
+}
+
+/// What the user (or a script) did. The journal of these, with steps and
+/// clock moves between them, replays a session exactly.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Input {
+    /// A kubectl command line, with the contents of files it named.
+    Kubectl {
+        line: String,
+        files: Vec<(String, String)>,
+    },
+    /// Apply (or delete, when `delete`) a manifest buffer, as the editor does.
+    Manifest { text: String, delete: bool },
+    /// Inject or heal a fault (`fault pod web-1 delete`, ...).
+    Fault(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum JournalEntry {
+    Steps(u64),
+    AdvanceTo(u64),
+    Input(Input),
+}
+
+type Rng = rand_pcg::Pcg64Mcg;
+
+#[derive(Clone, Debug)]
+pub struct Sim {
+    pub seed: u64,
+    pub config: Config,
+    pub store: Store,
+    /// Virtual milliseconds since the session began.
+    pub now: u64,
+    pub faults: Faults,
+    /// Files on volumes, by PersistentVolume name then path: what survives
+    /// a pod's death is here, not in the pod.
+    pub volume_data: BTreeMap<String, BTreeMap<String, String>>,
+    /// Small per-pod state of simulated processes (keyed by pod uid), for
+    /// what lives in a container and dies with it.
+    pub container_data: BTreeMap<String, BTreeMap<String, String>>,
+    pub log: Vec<Event>,
+    /// The DNS records as of the last step, to log changes.
+    pub(crate) dns_records: BTreeSet<super::dns::Record>,
+    rng: Rng,
+    queue: BTreeSet<(u64, u64, usize)>,
+    /// Earliest queued time per controller, so a burst of writes queues a
+    /// controller once.
+    queued_at: Vec<Option<u64>>,
+    seq: u64,
+    steps: u64,
+    journal: Vec<JournalEntry>,
+    /// While replaying, inputs are not journaled twice.
+    replaying: bool,
+}
+
+impl Sim {
+    pub fn new(seed: u64) -> Sim {
+        Sim::with_config(seed, Config::default())
+    }
+
+    pub fn with_config(seed: u64, config: Config) -> Sim {
+        let mut sim = Sim {
+            seed,
+            config,
+            store: Store::default(),
+            now: 0,
+            faults: Faults::default(),
+            volume_data: BTreeMap::new(),
+            container_data: BTreeMap::new(),
+            log: Vec::new(),
+            dns_records: BTreeSet::new(),
+            rng: Rng::seed_from_u64(seed),
+            queue: BTreeSet::new(),
+            queued_at: vec![None; controllers::ALL.len()],
+            seq: 0,
+            steps: 0,
+            journal: Vec::new(),
+            replaying: false,
+        };
+        super::cluster::bootstrap(&mut sim);
+        sim
+    }
+
+    // ---- randomness -------------------------------------------------
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
+
+    /// A uid in the API server's UUID shape.
+    pub fn new_uid(&mut self) -> String {
+        let a = self.next_u64();
+        let b = self.next_u64();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            ((b >> 48) & 0x3fff) | 0x8000,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// A suffix as the API server appends to `generateName` (5 characters
+    /// from its consonant-and-digit alphabet).
+    pub fn random_suffix(&mut self, len: usize) -> String {
+        const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        (0..len)
+            .map(|_| ALPHANUMS[(self.next_u64() % ALPHANUMS.len() as u64) as usize] as char)
+            .collect()
+    }
+
+    // ---- the log ----------------------------------------------------
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn record(
+        &mut self,
+        action: Action,
+        key: &Key,
+        reason: &str,
+        message: String,
+        warning: bool,
+        source: &str,
+        before: Option<String>,
+        after: Option<String>,
+    ) {
+        let seq = self.log.len() as u64;
+        self.log.push(Event {
+            seq,
+            time: self.now,
+            action,
+            kind: key.kind,
+            namespace: key.namespace.clone(),
+            name: key.name.clone(),
+            reason: reason.to_string(),
+            message,
+            warning,
+            source: source.to_string(),
+            before,
+            after,
+        });
+    }
+
+    /// A Kubernetes Event. A repeat of the last one recorded for the same
+    /// object is dropped, as the event recorder aggregates repeats.
+    pub fn record_event(
+        &mut self,
+        key: &Key,
+        warning: bool,
+        reason: &str,
+        message: String,
+        source: &str,
+    ) {
+        let repeat = self
+            .log
+            .iter()
+            .rev()
+            .take(500)
+            .find(|e| e.action == Action::Recorded && e.key() == *key)
+            .is_some_and(|e| e.reason == reason && e.message == message);
+        if !repeat {
+            self.record(
+                Action::Recorded,
+                key,
+                reason,
+                message,
+                warning,
+                source,
+                None,
+                None,
+            );
+        }
+    }
+
+    // ---- the queue ----------------------------------------------------
+
+    /// Queues every controller at `now + controller_delay`.
+    pub(crate) fn touch(&mut self) {
+        let at = self.now + self.config.timings.controller_delay_ms;
+        for i in 0..controllers::ALL.len() {
+            self.enqueue(i, at);
+        }
+    }
+
+    fn enqueue(&mut self, controller: usize, at: u64) {
+        if let Some(t) = self.queued_at[controller] {
+            if t <= at {
+                return;
+            }
+            self.queue.retain(|&(_, _, c)| c != controller);
+        }
+        self.seq += 1;
+        self.queue.insert((at, self.seq, controller));
+        self.queued_at[controller] = Some(at);
+    }
+
+    /// Virtual time of the next queued sync.
+    pub fn next_time(&self) -> Option<u64> {
+        self.queue.first().map(|&(t, _, _)| t)
+    }
+
+    pub fn pending(&self) -> bool {
+        !self.queue.is_empty()
+    }
+
+    /// Runs the next queued controller sync. Returns false when nothing is queued.
+    pub fn step(&mut self) -> bool {
+        if !self.step_inner() {
+            return false;
+        }
+        if !self.replaying {
+            match self.journal.last_mut() {
+                Some(JournalEntry::Steps(n)) => *n += 1,
+                _ => self.journal.push(JournalEntry::Steps(1)),
+            }
+        }
+        true
+    }
+
+    fn step_inner(&mut self) -> bool {
+        let Some((at, seq, c)) = self.queue.pop_first() else {
+            return false;
+        };
+        let _ = seq;
+        self.queued_at[c] = None;
+        self.now = self.now.max(at);
+        self.steps += 1;
+        let (name, sync) = controllers::ALL[c];
+        let out = {
+            let ctx = Ctx {
+                store: &self.store,
+                now: self.now,
+                config: &self.config,
+                faults: &self.faults,
+            };
+            let mut out = Out::default();
+            sync(&ctx, &mut out);
+            out
+        };
+        if let Some(t) = out.wake_at {
+            self.enqueue(c, t.max(self.now));
+        }
+        self.apply_writes(name, out.writes);
+        true
+    }
+
+    /// Applies controller writes through the API rules, logging each.
+    pub(crate) fn apply_writes(&mut self, source: &str, writes: Vec<Write>) {
+        let mut changed = false;
+        for w in writes {
+            changed |= super::api::apply_write(self, source, w);
+        }
+        if changed {
+            self.touch();
+            self.refresh_dns();
+        }
+    }
+
+    /// Recomputes the DNS view and logs each record that came or went.
+    pub(crate) fn refresh_dns(&mut self) {
+        let now = super::dns::records(&self.store);
+        if now == self.dns_records {
+            return;
+        }
+        let old = std::mem::take(&mut self.dns_records);
+        for r in old.difference(&now) {
+            let key = r.service_key();
+            self.record(
+                Action::Dns,
+                &key,
+                "Removed",
+                r.to_string(),
+                false,
+                "kube-dns",
+                Some(r.to_string()),
+                None,
+            );
+        }
+        for r in now.difference(&old) {
+            let key = r.service_key();
+            self.record(
+                Action::Dns,
+                &key,
+                "Added",
+                r.to_string(),
+                false,
+                "kube-dns",
+                None,
+                Some(r.to_string()),
+            );
+        }
+        self.dns_records = now;
+    }
+
+    /// Moves the clock forward by `ms`, running every sync that falls due.
+    pub fn advance(&mut self, ms: u64) {
+        self.advance_to(self.now + ms);
+    }
+
+    pub fn advance_to(&mut self, t: u64) {
+        while self.next_time().is_some_and(|n| n <= t) {
+            self.step();
+        }
+        if t > self.now {
+            self.now = t;
+            if !self.replaying {
+                self.journal.push(JournalEntry::AdvanceTo(t));
+            }
+        }
+    }
+
+    /// Runs until nothing is queued or `max_steps` steps have run. Returns
+    /// true when it settled. Controllers that wake themselves (probes) may
+    /// keep a queue forever; `settle_for` bounds by time instead.
+    pub fn settle(&mut self, max_steps: u64) -> bool {
+        for _ in 0..max_steps {
+            if !self.step() {
+                return true;
+            }
+        }
+        !self.pending()
+    }
+
+    /// Runs due work for up to `ms` of virtual time, stopping early when
+    /// the queue is empty. Returns the virtual time reached.
+    pub fn settle_for(&mut self, ms: u64) -> u64 {
+        let end = self.now + ms;
+        while let Some(t) = self.next_time() {
+            if t > end {
+                break;
+            }
+            self.step();
+        }
+        self.now
+    }
+
+    // ---- inputs and replay ---------------------------------------------
+
+    /// Journals an input. The faces call this through `Sim::input`.
+    pub(crate) fn journal_input(&mut self, input: &Input) {
+        if !self.replaying {
+            self.journal.push(JournalEntry::Input(input.clone()));
+        }
+    }
+
+    pub fn journal(&self) -> &[JournalEntry] {
+        &self.journal
+    }
+
+    pub fn steps_taken(&self) -> u64 {
+        self.steps
+    }
+
+    /// Rebuilds a session from its seed, config and journal. With
+    /// `stop_at_event`, replay stops as soon as the log holds that many
+    /// events (the journal is kept whole, so the user can go forward again
+    /// with [`Sim::replay`] to a later point).
+    pub fn replay(
+        seed: u64,
+        config: Config,
+        journal: &[JournalEntry],
+        stop_at_event: Option<usize>,
+    ) -> Sim {
+        let mut sim = Sim::with_config(seed, config);
+        sim.replaying = true;
+        let done = |s: &Sim| stop_at_event.is_some_and(|n| s.log.len() >= n);
+        'outer: for entry in journal {
+            if done(&sim) {
+                break;
+            }
+            match entry {
+                JournalEntry::Steps(n) => {
+                    for _ in 0..*n {
+                        if done(&sim) {
+                            break 'outer;
+                        }
+                        sim.step_inner();
+                    }
+                }
+                JournalEntry::AdvanceTo(t) => {
+                    sim.now = sim.now.max(*t);
+                }
+                JournalEntry::Input(i) => {
+                    let _ = sim.input(i.clone());
+                }
+            }
+        }
+        sim.replaying = false;
+        sim.journal = match stop_at_event {
+            None => journal.to_vec(),
+            Some(_) => sim.rebuild_journal_prefix(journal),
+        };
+        sim
+    }
+
+    /// After a partial replay, the journal is the part that was replayed,
+    /// so new inputs continue from here (a new branch of history).
+    fn rebuild_journal_prefix(&self, journal: &[JournalEntry]) -> Vec<JournalEntry> {
+        let mut out = Vec::new();
+        let mut steps_left = self.steps;
+        let mut clock = 0;
+        for e in journal {
+            match e {
+                JournalEntry::Steps(n) => {
+                    if steps_left == 0 {
+                        break;
+                    }
+                    let take = (*n).min(steps_left);
+                    out.push(JournalEntry::Steps(take));
+                    steps_left -= take;
+                    if take < *n {
+                        break;
+                    }
+                }
+                JournalEntry::AdvanceTo(t) => {
+                    if *t > self.now {
+                        break;
+                    }
+                    clock = *t;
+                    out.push(e.clone());
+                }
+                JournalEntry::Input(_) => out.push(e.clone()),
+            }
+        }
+        let _ = clock;
+        out
+    }
+
+    /// Applies a user input: the only way in for the faces. The returned
+    /// text is what a terminal would show; `Err` for a failed command.
+    pub fn input(&mut self, input: Input) -> Result<String, String> {
+        self.journal_input(&input);
+        let key = Key::new(Kind::Namespace, "", "input");
+        let label = match &input {
+            Input::Kubectl { line, .. } => line.clone(),
+            Input::Manifest { delete: false, .. } => "apply manifest".to_string(),
+            Input::Manifest { delete: true, .. } => "delete manifest".to_string(),
+            Input::Fault(f) => format!("fault {f}"),
+        };
+        self.record(
+            Action::Input,
+            &key,
+            "Input",
+            label,
+            false,
+            "user",
+            None,
+            None,
+        );
+        let result = match input {
+            Input::Kubectl { line, files } => super::kubectl::run(self, &line, &files),
+            Input::Manifest { text, delete } => super::kubectl::apply_text(self, &text, delete),
+            Input::Fault(spec) => super::faults::inject(self, &spec),
+        };
+        self.touch();
+        self.refresh_dns();
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uids_and_suffixes_come_from_the_seed() {
+        let mut a = Sim::new(7);
+        let mut b = Sim::new(7);
+        assert_eq!(a.new_uid(), b.new_uid());
+        assert_eq!(a.random_suffix(5), b.random_suffix(5));
+        let mut c = Sim::new(8);
+        assert_ne!(a.new_uid(), c.new_uid());
+        let uid = a.new_uid();
+        assert_eq!(uid.len(), 36);
+        assert_eq!(&uid[14..15], "4");
+    }
+}

@@ -1,0 +1,1 @@
+//! Built-in manifests: the seeds' systems (to be written).

@@ -1,0 +1,32 @@
+//! The simulation core: a deterministic model of the parts of a Kubernetes
+//! cluster that stateful workloads touch. Pure Rust: no web crate may be
+//! named under `src/sim/` (see `tests/boundary.rs`).
+
+pub mod api;
+pub mod apps;
+pub mod cluster;
+pub mod controllers;
+pub mod defaults;
+pub mod dns;
+pub mod engine;
+pub mod examples;
+pub mod faults;
+pub mod kubectl;
+pub mod manifest;
+pub mod object;
+pub mod selector;
+pub mod store;
+
+pub use engine::{Action, Config, Event, Input, JournalEntry, Sim};
+pub use object::{Key, Kind, Object};
+
+/// The core's version, shown by the UI and `ordinal --version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The Kubernetes release whose behaviour Ordinal follows.
+pub const KUBERNETES_VERSION: &str = "v1.31.0";
+
+/// One line naming the core, for the faces to show.
+pub fn version_string() -> String {
+    format!("ordinal-sim {VERSION} (Kubernetes {KUBERNETES_VERSION} behaviour)")
+}
