@@ -14,6 +14,7 @@ pub mod faults;
 pub mod kubectl;
 pub mod manifest;
 pub mod object;
+pub mod podutil;
 pub mod selector;
 pub mod store;
 
