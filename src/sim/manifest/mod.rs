@@ -202,7 +202,11 @@ fn parse_document(doc: &Doc<'_>, out: &mut Parsed) {
         .iter()
         .filter(|(_, l)| copied_line_number(l).is_some())
         .count();
-    if numbered * 2 >= content.len().max(1) && numbered > 0 {
+    // The first line too: a block scalar holding a numbered list is fine.
+    let first_numbered = content
+        .first()
+        .is_some_and(|(_, l)| copied_line_number(l).is_some());
+    if first_numbered && numbered * 2 >= content.len() {
         let (line, text) = content
             .iter()
             .find(|(_, l)| copied_line_number(l).is_some())
@@ -328,7 +332,12 @@ const TOP_ALWAYS: [&str; 3] = ["apiVersion", "kind", "metadata"];
 /// Reports it and returns true when found.
 fn lost_indentation(ctx: &mut Ctx<'_>, kind_struct: Option<&str>) -> bool {
     let top = ctx.pos.top_level();
-    let kind = kind_struct.map(str::to_string);
+    let kind = kind_struct.map(str::to_string).or_else(|| {
+        ctx.pos
+            .top_value("kind")
+            .and_then(|k| convert::today_for(&k))
+            .map(|k| k.as_str().to_string())
+    });
     let allowed = |k: &str| -> bool {
         if TOP_ALWAYS.contains(&k) {
             return true;

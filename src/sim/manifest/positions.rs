@@ -86,6 +86,19 @@ impl Positions {
         (self.first_line, 1)
     }
 
+    /// The plain value of a column-1 key (`kind: Service` → `Service`),
+    /// read from the lines, for documents YAML could not parse.
+    pub fn top_value(&self, key: &str) -> Option<String> {
+        self.lines.iter().find_map(|(_, t)| {
+            if t.starts_with(' ') {
+                return None;
+            }
+            let (k, v) = split_key(t.trim_end())?;
+            (k == key && !v.is_empty())
+                .then(|| strip_comment(v).trim_matches(['"', '\'']).to_string())
+        })
+    }
+
     /// The key lines at column 1, in order: `(line, key, value is empty)`.
     pub fn top_level(&self) -> Vec<(usize, String, bool)> {
         let mut out = Vec::new();

@@ -255,6 +255,25 @@ fn lost_indentation_points_at_the_first_impossible_line() {
 }
 
 #[test]
+fn flattened_statefulset_from_the_docs() {
+    // As the StatefulSet concepts page prints web.yaml: every line at column 1.
+    let text = "---\napiVersion: apps/v1beta1\nkind: StatefulSet\nmetadata:\nname: web\nspec:\nserviceName: \"nginx\"\nreplicas: 2\ntemplate:\nmetadata:\nlabels:\napp: nginx\n";
+    let p = parse(text);
+    let e = errors(&p);
+    assert_eq!(e.len(), 1, "{:?}", p.diagnostics);
+    assert_eq!(e[0].line, 5);
+    assert!(
+        e[0].message
+            .contains("\"name\" is not a top-level field of a StatefulSet"),
+        "{}",
+        e[0].message
+    );
+    // A numbered list inside a block scalar is not a pasted line number.
+    let ok = parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: steps\ndata:\n  howto: |\n    1. one\n    2. two\n    3. three\n    4. four\n    5. five\n");
+    assert!(!ok.has_errors(), "{:?}", ok.diagnostics);
+}
+
+#[test]
 fn copied_line_numbers_are_diagnosed() {
     let p = parse("1. apiVersion: v1\n2. kind: Service\n3. metadata:\n4. name: x\n");
     let e = errors(&p);
