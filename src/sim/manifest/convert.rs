@@ -17,11 +17,13 @@ pub struct Target {
 
 /// Old group/versions, the kinds they served and their lifecycle
 /// (the API server's `APILifecycleDeprecated`/`APILifecycleRemoved`).
+/// Ordinal still accepts them and converts to today's version; the
+/// warning is the API server's own deprecation text.
 const OLD: &[(&str, &[&str], &str, &str)] = &[
     (
         "apps/v1beta1",
         &["StatefulSet", "Deployment", "ControllerRevision"],
-        "v1.8",
+        "v1.9",
         "v1.16",
     ),
     (
@@ -39,7 +41,7 @@ const OLD: &[(&str, &[&str], &str, &str)] = &[
     (
         "extensions/v1beta1",
         &["Deployment", "DaemonSet", "ReplicaSet"],
-        "v1.8",
+        "v1.9",
         "v1.16",
     ),
     ("policy/v1beta1", &["PodDisruptionBudget"], "v1.21", "v1.25"),
@@ -105,12 +107,12 @@ pub(super) fn convert(
         let msg = if kind == "PetSet" {
             format!(
                 "apps/v1alpha1 PetSet is unavailable since v1.5, when PetSet was renamed \
-                 StatefulSet; use {today} StatefulSet (converted)"
+                 StatefulSet; use {today} StatefulSet"
             )
         } else {
             format!(
                 "{api_version} {kind} is deprecated in {dep}+, unavailable in {rem}+; use \
-                 {today} {kind} (converted)"
+                 {today} {kind}"
             )
         };
         ctx.at(&key(prefix, &["apiVersion"]), Severity::Warning, msg);

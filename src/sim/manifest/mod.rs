@@ -512,7 +512,7 @@ fn process_object(
     if !errs.is_empty() {
         for e in &errs {
             let mut path = prefix.to_vec();
-            path.extend(e.path.iter().cloned());
+            path.extend(e.location().iter().cloned());
             ctx.at(
                 &path,
                 Severity::Error,

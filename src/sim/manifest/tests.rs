@@ -52,7 +52,7 @@ fn old_statefulset_is_converted_then_validated_as_today() {
     let w: Vec<_> = p.warnings().map(|d| d.message.clone()).collect();
     assert!(
         w.iter().any(|m| m
-            == "apps/v1beta1 StatefulSet is deprecated in v1.8+, unavailable in v1.16+; use apps/v1 StatefulSet (converted)"),
+            == "apps/v1beta1 StatefulSet is deprecated in v1.9+, unavailable in v1.16+; use apps/v1 StatefulSet"),
         "{w:?}"
     );
     // The Service is fine and comes through.
@@ -218,8 +218,8 @@ fn old_versions_of_other_kinds() {
     let p = parse("apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: zk-budget\nspec:\n  selector:\n    matchLabels:\n      app: zk\n  minAvailable: 2\n---\nkind: StorageClass\napiVersion: storage.k8s.io/v1beta1\nmetadata:\n  name: fast\nprovisioner: kubernetes.io/gce-pd\nparameters:\n  type: pd-ssd\n");
     assert!(!p.has_errors(), "{:?}", p.diagnostics);
     let w: Vec<_> = p.warnings().map(|d| d.message.clone()).collect();
-    assert!(w.contains(&"policy/v1beta1 PodDisruptionBudget is deprecated in v1.21+, unavailable in v1.25+; use policy/v1 PodDisruptionBudget (converted)".to_string()));
-    assert!(w.contains(&"storage.k8s.io/v1beta1 StorageClass is deprecated in v1.19+, unavailable in v1.22+; use storage.k8s.io/v1 StorageClass (converted)".to_string()));
+    assert!(w.contains(&"policy/v1beta1 PodDisruptionBudget is deprecated in v1.21+, unavailable in v1.25+; use policy/v1 PodDisruptionBudget".to_string()));
+    assert!(w.contains(&"storage.k8s.io/v1beta1 StorageClass is deprecated in v1.19+, unavailable in v1.22+; use storage.k8s.io/v1 StorageClass".to_string()));
     assert_eq!(p.objects[1].object.kind, Kind::StorageClass);
     assert_eq!(p.objects[1].document, 1);
     let d = parse("apiVersion: extensions/v1beta1\nkind: DaemonSet\nmetadata:\n  name: cassandra\nspec:\n  template:\n    metadata:\n      labels:\n        app: cassandra\n    spec:\n      containers:\n      - name: c\n        image: x\n");

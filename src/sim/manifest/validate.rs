@@ -25,9 +25,17 @@ pub struct FieldError {
     /// The bad value, formatted as Go's `%#v` prints it (`"web"`, `3`).
     pub value: String,
     pub detail: String,
+    /// Where to point in the text when `path` names no key there
+    /// (`spec.resources[storage]` sits at `spec.resources.requests.storage`).
+    pub at: Option<Vec<Seg>>,
 }
 
 impl FieldError {
+    /// The key path to mark in the editor.
+    pub fn location(&self) -> &[Seg] {
+        self.at.as_deref().unwrap_or(&self.path)
+    }
+
     /// `spec.selector: Required value`, as `field.Error.Error()` prints.
     pub fn message(&self) -> String {
         let p = path_string(&self.path);
@@ -99,6 +107,7 @@ impl Errs {
             kind,
             value,
             detail: detail.into(),
+            at: None,
         });
     }
     fn required(&mut self, p: &P, detail: &str) {
@@ -513,7 +522,13 @@ fn validate_pvc_spec(e: &mut Errs, p: &P, s: &Value) {
         v
     });
     match storage {
-        Value::Null => e.required(&rp, ""),
+        Value::Null => {
+            e.required(&rp, "");
+            // Mark the claim's resources (or spec) rather than nothing.
+            if let Some(last) = e.0.last_mut() {
+                last.at = Some(p.k("resources.requests").0);
+            }
+        }
         v => {
             let text = v
                 .as_str()
@@ -521,6 +536,9 @@ fn validate_pvc_spec(e: &mut Errs, p: &P, s: &Value) {
                 .unwrap_or_else(|| v.to_string());
             if parse_quantity(&text).is_some_and(|q| q <= 0.0) {
                 e.invalid(&rp, quote(&text), "must be greater than zero");
+                if let Some(last) = e.0.last_mut() {
+                    last.at = Some(p.k("resources.requests.storage").0);
+                }
             }
         }
     }
@@ -913,6 +931,7 @@ fn forbidden(p: &P, detail: &str) -> FieldError {
         kind: ErrorType::Forbidden,
         value: String::new(),
         detail: detail.into(),
+        at: None,
     }
 }
 
@@ -922,6 +941,7 @@ fn immutable(p: &P, value: String) -> FieldError {
         kind: ErrorType::Invalid,
         value,
         detail: "field is immutable".into(),
+        at: None,
     }
 }
 
@@ -1009,7 +1029,7 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), String> {
                             v.push(Seg::Key("storage".into()));
                             v
                         }),
-                        "field can not be less than status.capacity",
+                        "field can not be less than previous value",
                     ));
                 }
             }
@@ -1023,6 +1043,7 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), String> {
                     kind: ErrorType::Invalid,
                     value: format!("[]string{{{}}}", quote(nip)),
                     detail: "may not change once set".into(),
+                    at: Some(spec.k("clusterIP").0),
                 });
             }
         }
