@@ -71,6 +71,47 @@ impl Parsed {
             .filter(|d| d.severity == Severity::Error)
     }
 
+    /// The errors as kubectl prints them: several invalid fields of one
+    /// object become one message with a `* ` line per field, as kubectl
+    /// shows a StatusError with several causes.
+    pub fn kubectl_errors(&self) -> Vec<String> {
+        let mut out: Vec<(usize, String, Vec<String>)> = Vec::new();
+        for d in self.errors() {
+            let split = d
+                .message
+                .find(" is invalid: ")
+                .filter(|_| d.message.starts_with("The "))
+                .map(|i| i + " is invalid: ".len());
+            match split {
+                Some(i) => {
+                    let (head, field) = d.message.split_at(i);
+                    match out.last_mut() {
+                        Some((doc, h, fields)) if *doc == d.document && h == head => {
+                            fields.push(field.to_string())
+                        }
+                        _ => out.push((d.document, head.to_string(), vec![field.to_string()])),
+                    }
+                }
+                None => out.push((d.document, d.message.clone(), vec![])),
+            }
+        }
+        out.into_iter()
+            .map(|(_, head, fields)| match fields.len() {
+                0 => head,
+                1 => format!("{head}{}", fields[0]),
+                _ => format!(
+                    "{}\n{}",
+                    head,
+                    fields
+                        .iter()
+                        .map(|f| format!("* {f}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ),
+            })
+            .collect()
+    }
+
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics
             .iter()

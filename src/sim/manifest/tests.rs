@@ -147,6 +147,12 @@ fn required_fields() {
         errors(&p)[0].message,
         "The PersistentVolumeClaim \"c\" is invalid: spec.resources[storage]: Required value"
     );
+    let p =
+        parse("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: my-pvc\nspec: {}\n");
+    assert_eq!(
+        p.kubectl_errors(),
+        vec!["The PersistentVolumeClaim \"my-pvc\" is invalid: \n* spec.accessModes: Required value: at least 1 access mode is required\n* spec.resources[storage]: Required value".to_string()]
+    );
     let p = parse("apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv\nspec:\n  hostPath: {path: /x}\n");
     let m: Vec<_> = errors(&p).iter().map(|d| d.message.clone()).collect();
     assert!(
