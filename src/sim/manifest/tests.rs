@@ -429,3 +429,36 @@ fn never_panics_on_random_and_mutated_input() {
         let _ = parse(&text);
     }
 }
+
+#[test]
+fn statefulset_spec_rules_follow_upstream() {
+    let sts = |extra: &str, container: &str| {
+        format!("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n{extra}  selector:\n    matchLabels: {{app: nginx}}\n  template:\n    metadata:\n      labels: {{app: nginx}}\n    spec:\n      containers: [{container}]\n")
+    };
+    let p = parse(&sts(
+        "  podManagementPolicy: Sequential\n",
+        "{name: n, image: nginx}",
+    ));
+    assert_eq!(errors(&p)[0].message, "The StatefulSet \"web\" is invalid: spec.podManagementPolicy: Invalid value: \"Sequential\": must be 'OrderedReady' or 'Parallel'");
+    assert_eq!(errors(&p)[0].line, 6);
+    // Upstream does not validate a StatefulSet's pod spec on create: a
+    // template without an image is accepted (its pods then fail to create).
+    let p = parse(&sts("", "{name: n}"));
+    assert!(!p.has_errors(), "{:?}", p.diagnostics);
+    assert_eq!(
+        validate_object(&p.objects[0].object),
+        Ok(()),
+        "validate_object agrees"
+    );
+    // A Deployment's template is validated.
+    let d = sts("", "{name: n}").replace("kind: StatefulSet", "kind: Deployment");
+    assert_eq!(
+        errors(&parse(&d))[0].message,
+        "The Deployment \"web\" is invalid: spec.template.spec.containers[0].image: Required value"
+    );
+    let p = parse(&sts("", "{name: n, image: x}").replace(
+        "    spec:\n      containers",
+        "    spec:\n      activeDeadlineSeconds: 5\n      containers",
+    ));
+    assert_eq!(errors(&p)[0].message, "The StatefulSet \"web\" is invalid: spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in StatefulSet is not Supported");
+}

@@ -256,6 +256,7 @@ pub fn validate_object_fields(o: &Object) -> Vec<FieldError> {
                 d.spec(),
                 Some(Selector::from_labels(&sel)),
                 true,
+                "ReplicationController",
             );
         }
         Kind::ReplicaSet | Kind::Deployment | Kind::DaemonSet => {
@@ -263,7 +264,7 @@ pub fn validate_object_fields(o: &Object) -> Vec<FieldError> {
                 validate_replicas(&mut e, &spec, d.spec());
             }
             let sel = validate_selector(&mut e, &spec, d.spec(), d.kind);
-            validate_template(&mut e, &spec, d.spec(), sel, true);
+            validate_template(&mut e, &spec, d.spec(), sel, true, d.kind.as_str());
         }
         Kind::Service => validate_service(&mut e, &d),
         Kind::PersistentVolume => validate_pv(&mut e, &d),
@@ -378,7 +379,14 @@ fn go_selector(sel: &Value) -> String {
 
 /// The pod template of a controller: labels match the selector; the pod
 /// spec is valid (the StatefulSet's is not checked, as upstream).
-fn validate_template(e: &mut Errs, spec: &P, s: &Value, sel: Option<Selector>, check_pod: bool) {
+fn validate_template(
+    e: &mut Errs,
+    spec: &P,
+    s: &Value,
+    sel: Option<Selector>,
+    check_pod: bool,
+    owner: &str,
+) {
     let t = s.at("template");
     let tp = spec.k("template");
     if t.is_null() {
@@ -400,6 +408,14 @@ fn validate_template(e: &mut Errs, spec: &P, s: &Value, sel: Option<Selector>, c
     if rp != "Always" {
         e.unsupported(&tp.k("spec.restartPolicy"), rp, &["Always"]);
     }
+    if !t.at("spec.activeDeadlineSeconds").is_null() {
+        e.push(
+            &tp.k("spec.activeDeadlineSeconds"),
+            ErrorType::Forbidden,
+            String::new(),
+            format!("activeDeadlineSeconds in {owner} is not Supported"),
+        );
+    }
     if check_pod {
         validate_pod_spec(e, &tp.k("spec"), t.at("spec"), false);
     }
@@ -411,10 +427,10 @@ fn validate_statefulset(e: &mut Errs, o: &Object) {
     validate_replicas(e, &spec, s);
     let pmp = s.str_at("podManagementPolicy").unwrap_or("OrderedReady");
     if !matches!(pmp, "OrderedReady" | "Parallel") {
-        e.unsupported(
+        e.invalid(
             &spec.k("podManagementPolicy"),
-            pmp,
-            &["OrderedReady", "Parallel"],
+            quote(pmp),
+            "must be 'OrderedReady' or 'Parallel'",
         );
     }
     let ut = s.str_at("updateStrategy.type").unwrap_or("RollingUpdate");
@@ -439,10 +455,13 @@ fn validate_statefulset(e: &mut Errs, o: &Object) {
                 );
             }
         }
-        other => e.unsupported(
-            &spec.k("updateStrategy.type"),
-            other,
-            &["OnDelete", "RollingUpdate"],
+        other => e.invalid(
+            &spec.k("updateStrategy"),
+            format!(
+                "apps.StatefulSetUpdateStrategy{{Type:{}, RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)(nil)}}",
+                quote(other)
+            ),
+            "must be 'RollingUpdate' or 'OnDelete'",
         ),
     }
     for f in ["whenDeleted", "whenScaled"] {
@@ -473,7 +492,7 @@ fn validate_statefulset(e: &mut Errs, o: &Object) {
     let sel = validate_selector(e, &spec, s, Kind::StatefulSet);
     // Upstream validates only the template's metadata and restartPolicy
     // for StatefulSets; a bad pod spec surfaces as FailedCreate events.
-    validate_template(e, &spec, s, sel, false);
+    validate_template(e, &spec, s, sel, false, "StatefulSet");
     for (i, c) in s.array_at("volumeClaimTemplates").iter().enumerate() {
         let cp = spec.k("volumeClaimTemplates").i(i);
         let name = c.str_at("metadata.name").unwrap_or("");
