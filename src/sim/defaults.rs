@@ -18,6 +18,7 @@ pub fn apply(obj: &mut Object) {
         Kind::Pod => {
             let mut spec = obj.spec().clone();
             pod_spec(&mut spec);
+            pod_only(&mut spec);
             obj.body.insert("spec".into(), spec);
             let qos = qos_class(obj.spec());
             let status = obj.field_mut("status");
@@ -208,6 +209,54 @@ fn pod_spec(spec: &mut Value) {
     }
 }
 
+/// What `SetDefaults_Pod` and the admission plugins add to a pod (not to
+/// a controller's template): requests from limits, service links,
+/// priority, the default service account, and the not-ready/unreachable
+/// tolerations of DefaultTolerationSeconds (300 s), which decide how long
+/// a pod stays bound to a failed node before the taint manager evicts it.
+fn pod_only(spec: &mut Value) {
+    for field in ["initContainers", "containers"] {
+        if let Some(cs) = spec.get_mut(field).and_then(Value::as_array_mut) {
+            for c in cs {
+                let limits = c.at("resources.limits").clone();
+                if let Some(l) = limits.as_object() {
+                    for (k, v) in l {
+                        default_at(c, &format!("resources.requests.{k}"), v.clone());
+                    }
+                }
+            }
+        }
+    }
+    default_at(spec, "enableServiceLinks", true.into());
+    default_at(spec, "priority", 0.into());
+    default_at(spec, "preemptionPolicy", "PreemptLowerPriority".into());
+    default_at(spec, "serviceAccountName", "default".into());
+    default_at(spec, "serviceAccount", "default".into());
+    let mut tolerations = spec.array_at("tolerations").to_vec();
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        // The plugin leaves a pod alone that already tolerates the taint.
+        let tolerated = tolerations.iter().any(|t| {
+            let effect = t.str_at("effect").unwrap_or("");
+            (effect.is_empty() || effect == "NoExecute")
+                && (t.str_at("key") == Some(key)
+                    || (t.str_at("key").unwrap_or("").is_empty()
+                        && t.str_at("operator") == Some("Exists")))
+        });
+        if !tolerated {
+            tolerations.push(json!({
+                "effect": "NoExecute",
+                "key": key,
+                "operator": "Exists",
+                "tolerationSeconds": 300
+            }));
+        }
+    }
+    set_at(spec, "tolerations", Value::Array(tolerations));
+}
+
 fn container(c: &mut Value) {
     if !c.is_object() {
         return;
@@ -220,13 +269,6 @@ fn container(c: &mut Value) {
     if let Some(ports) = c.get_mut("ports").and_then(Value::as_array_mut) {
         for p in ports {
             default_at(p, "protocol", "TCP".into());
-        }
-    }
-    // Limits without requests: requests default to the limits.
-    let limits = c.at("resources.limits").clone();
-    if let Some(l) = limits.as_object() {
-        for (k, v) in l {
-            default_at(c, &format!("resources.requests.{k}"), v.clone());
         }
     }
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
@@ -268,7 +310,12 @@ fn qos_class(spec: &Value) -> &'static str {
             any = true;
         }
         for r in ["cpu", "memory"] {
-            if !has(lim, r) || req.at(r) != lim.at(r) && has(req, r) {
+            let q = |v: &Value| match v {
+                Value::String(s) => super::manifest::parse_quantity(s),
+                Value::Number(n) => n.as_f64(),
+                _ => None,
+            };
+            if !has(lim, r) || has(req, r) && q(req.at(r)) != q(lim.at(r)) {
                 guaranteed = false;
             }
         }
@@ -322,6 +369,23 @@ mod tests {
         );
         assert_eq!(p.status().str_at("phase"), Some("Pending"));
         assert_eq!(p.status().str_at("qosClass"), Some("BestEffort"));
+        assert_eq!(s.str_at("serviceAccountName"), Some("default"));
+        let tol = s.array_at("tolerations");
+        assert_eq!(tol.len(), 2);
+        assert_eq!(tol[0].str_at("key"), Some("node.kubernetes.io/not-ready"));
+        assert_eq!(tol[1].i64_at("tolerationSeconds"), Some(300));
+    }
+
+    #[test]
+    fn pod_requests_default_from_limits_and_tolerations_are_not_doubled() {
+        let mut p = obj("kind: Pod\nmetadata: {name: p}\nspec:\n  tolerations: [{operator: Exists}]\n  containers:\n  - name: a\n    image: x:1\n    resources: {limits: {cpu: 500m, memory: 1Gi}}\n");
+        apply(&mut p);
+        assert_eq!(
+            p.spec().str_at("containers.0.resources.requests.cpu"),
+            Some("500m")
+        );
+        assert_eq!(p.status().str_at("qosClass"), Some("Guaranteed"));
+        assert_eq!(p.spec().array_at("tolerations").len(), 1);
     }
 
     #[test]
@@ -369,6 +433,24 @@ mod tests {
         );
         apply(&mut s);
         assert!(s.spec().at("updateStrategy.rollingUpdate").is_null());
+        // Templates get PodSpec defaults only, not the pod's admission ones.
+        let mut s = obj("kind: StatefulSet\nmetadata: {name: w}\nspec:\n  template:\n    spec:\n      containers:\n      - name: n\n        image: x\n        resources: {limits: {cpu: 500m}}\n        readinessProbe: {exec: {command: [true]}}\n");
+        apply(&mut s);
+        assert!(s.spec().at("template.spec.tolerations").is_null());
+        assert!(s
+            .spec()
+            .at("template.spec.containers.0.resources.requests")
+            .is_null());
+        assert_eq!(
+            s.spec()
+                .i64_at("template.spec.containers.0.readinessProbe.periodSeconds"),
+            Some(10)
+        );
+        assert_eq!(
+            s.spec()
+                .i64_at("template.spec.containers.0.readinessProbe.failureThreshold"),
+            Some(3)
+        );
     }
 
     #[test]
