@@ -329,6 +329,41 @@ fn qos_class(spec: &Value) -> &'static str {
     }
 }
 
+/// The DefaultStorageClass admission plugin: a claim that names no class
+/// (no `spec.storageClassName`, no beta annotation) gets the default
+/// StorageClass, the newest if several are marked default. An explicit
+/// `""` asks for no class and is left alone. For `api::create` to call
+/// on PersistentVolumeClaims (it needs the store, so it is not in `apply`).
+pub fn admit_default_storage_class(obj: &mut Object, store: &super::store::Store) {
+    if obj.kind != Kind::PersistentVolumeClaim
+        || !obj.spec().at("storageClassName").is_null()
+        || obj
+            .meta
+            .annotations
+            .contains_key("volume.beta.kubernetes.io/storage-class")
+    {
+        return;
+    }
+    let default = store
+        .list(Kind::StorageClass)
+        .filter(|sc| {
+            sc.meta
+                .annotations
+                .get("storageclass.kubernetes.io/is-default-class")
+                .is_some_and(|v| v == "true")
+        })
+        .max_by(|a, b| {
+            a.meta
+                .creation_timestamp
+                .cmp(&b.meta.creation_timestamp)
+                .then_with(|| b.meta.name.cmp(&a.meta.name))
+        });
+    if let Some(sc) = default {
+        let name = sc.meta.name.clone();
+        obj.spec_mut()["storageClassName"] = name.into();
+    }
+}
+
 /// True for a Service that should be given a cluster IP on create
 /// (not headless, not ExternalName, none chosen yet).
 pub fn needs_cluster_ip(obj: &Object) -> bool {
@@ -468,6 +503,29 @@ mod tests {
         apply(&mut rc);
         assert_eq!(rc.spec().labels_at("selector").len(), 1);
         assert_eq!(rc.spec().i64_at("replicas"), Some(1));
+    }
+
+    #[test]
+    fn default_storage_class_admission() {
+        let mut store = crate::sim::store::Store::default();
+        let mut sc = obj("kind: StorageClass\nmetadata:\n  name: standard\n  annotations: {storageclass.kubernetes.io/is-default-class: \"true\"}\nprovisioner: x\n");
+        sc.meta.creation_timestamp = 1;
+        store.put(sc);
+        store.put(obj(
+            "kind: StorageClass\nmetadata: {name: fast}\nprovisioner: y\n",
+        ));
+        let mut c =
+            obj("kind: PersistentVolumeClaim\nmetadata: {name: c, namespace: default}\nspec: {}\n");
+        admit_default_storage_class(&mut c, &store);
+        assert_eq!(c.spec().str_at("storageClassName"), Some("standard"));
+        let mut none = obj(
+            "kind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {storageClassName: \"\"}\n",
+        );
+        admit_default_storage_class(&mut none, &store);
+        assert_eq!(none.spec().str_at("storageClassName"), Some(""));
+        let mut beta = obj("kind: PersistentVolumeClaim\nmetadata:\n  name: c\n  annotations: {volume.beta.kubernetes.io/storage-class: fast}\nspec: {}\n");
+        admit_default_storage_class(&mut beta, &store);
+        assert!(beta.spec().at("storageClassName").is_null());
     }
 
     #[test]
