@@ -387,10 +387,17 @@ fn never_panics_on_random_and_mutated_input() {
         "apiVersion: v1\nkind: List\nitems:\n- kind: Pod\n  apiVersion: v1\n  metadata: {name: a}\n".to_string(),
         "{\"kind\": \"Service\", \"apiVersion\": \"v1\", \"spec\": {\"ports\": [{\"port\": \"x\"}]}}".to_string(),
         "apiVersion: apps/v1alpha1\nkind: PetSet\nmetadata:\n  name: p\nspec:\n  volumeClaimTemplates:\n  - metadata: {annotations: {a: b}}\n".to_string(),
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {long}\n  labels: {{{long}: {long}}}\nspec:\n  volumes: [{{name: {long}, emptyDir: {{}}}}]\n  containers:\n  - name: {long}\n    image: x\n    resources: {{limits: {{cpu: é}}}}\n",
+            long = "é".repeat(40)
+        ),
     ];
     let alphabet: Vec<char> = " \n\t:-[]{}\"'#|>&*!%@,.?0123456789abcdeé\u{0}\r---"
         .chars()
         .collect();
+    for s in &seeds {
+        let _ = parse(s);
+    }
     let mut rng = Lcg(7);
     for round in 0..3000 {
         let base = &seeds[round % seeds.len()];

@@ -161,7 +161,13 @@ fn dns_label_errors(e: &mut Errs, p: &P, s: &str) {
     if s.len() > 63 {
         e.invalid(p, quote(s), "must be no more than 63 characters");
     }
-    if !is_dns1123_label(&s[..s.len().min(63)]) || s.is_empty() {
+    // The length is its own error, as upstream's IsDNS1123Label reports.
+    let chars_ok = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-');
+    if !chars_ok {
         e.invalid(p, quote(s), DNS1123_LABEL_MSG);
     }
 }
