@@ -41,6 +41,8 @@ const WEB_MODERN: &str = file!("modern/web.yaml");
 const ZOOKEEPER_MODERN: &str = file!("modern/zookeeper.yaml");
 const CASSANDRA_STS_MODERN: &str = file!("modern/cassandra-statefulset.yaml");
 const CASSANDRA_DS_MODERN: &str = file!("modern/cassandra-daemonset.yaml");
+const WEB_UPSTREAM: &str = file!("upstream/web.yaml");
+const ZOOKEEPER_UPSTREAM: &str = file!("upstream/zookeeper.yaml");
 
 static EXAMPLES: &[Example] = &[
     Example {
@@ -78,6 +80,15 @@ static EXAMPLES: &[Example] = &[
         yaml: file!("original/zookeeper.yaml"),
         modern: false,
         note: "policy/v1beta1 (gone in v1.25) and apps/v1beta1 (gone in v1.16) are converted; the StatefulSet then lacks spec.selector. The doc's `gcr.io/ google_samples` image typo is fixed.",
+    },
+    Example {
+        id: "zookeeper-tutorial",
+        title: "ZooKeeper (today's tutorial)",
+        description: "The current kubernetes.io tutorial's zookeeper.yaml: Services `zk-hs` and `zk-cs`, PodDisruptionBudget `zk-pdb` (maxUnavailable 1), StatefulSet `zk`.",
+        source_doc: DOC_STATEFULSET,
+        yaml: ZOOKEEPER_UPSTREAM,
+        modern: true,
+        note: "As published today. Its anti-affinity selects app=zk while the pods are labelled app.kubernetes.io/name=zk, so the rule matches no pod and does not spread them, here as on a real cluster.",
     },
     Example {
         id: "cassandra",
@@ -213,9 +224,11 @@ pub fn by_id(id: &str) -> Option<&'static Example> {
 /// The example a first visit opens.
 pub const DEFAULT_ID: &str = "web";
 
-/// Files the docs name, by path; URLs resolve by ending with one of these.
-/// Where the doc's manifest used a removed API, the file is today's form,
-/// so a command pasted from the docs works.
+/// Files the docs name, by path; URLs resolve by ending with one of these
+/// (the first match wins). Where the doc's manifest used a removed API,
+/// the file is today's form, so a command pasted from the docs works; the
+/// cassandra URLs serve the doc's manifests (labels `app: cassandra`, which
+/// the doc's later commands select on) rather than today's relabelled ones.
 const FILES: &[(&str, &str)] = &[
     (
         "application/cassandra/cassandra-service.yaml",
@@ -229,8 +242,12 @@ const FILES: &[(&str, &str)] = &[
     ("cassandra/cassandra-controller.yaml", CASSANDRA_CONTROLLER),
     ("cassandra/cassandra-daemonset.yaml", CASSANDRA_DS_MODERN),
     ("cassandra/cassandra-statefulset.yaml", CASSANDRA_STS_MODERN),
-    ("application/web/web.yaml", WEB_MODERN),
-    ("application/zookeeper/zookeeper.yaml", ZOOKEEPER_MODERN),
+    // The docs' own files, as the seed pages name them (relative paths).
+    ("web.yaml", WEB_MODERN),
+    ("zookeeper.yaml", ZOOKEEPER_MODERN),
+    // What k8s.io/examples serves today for URLs the seeds do not use.
+    ("application/web/web.yaml", WEB_UPSTREAM),
+    ("application/zookeeper/zookeeper.yaml", ZOOKEEPER_UPSTREAM),
     ("hazelcast/hazelcast-service.yaml", HAZELCAST_SERVICE),
     ("hazelcast/hazelcast-controller.yaml", HAZELCAST_CONTROLLER),
     ("application/mysql/mysql-configmap.yaml", MYSQL_CONFIGMAP),
@@ -252,8 +269,17 @@ pub fn builtin_url(url: &str) -> Option<&'static str> {
     };
     let rest = rest.split(['?', '#']).next().unwrap_or(rest);
     let path = if is_url {
-        // Drop the host.
-        rest.split_once('/').map(|(_, p)| p).unwrap_or("")
+        // Only the hosts that serve the docs' examples; any other URL
+        // would need the network the playground does not have.
+        let (host, p) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = host.trim_start_matches("www.");
+        if !matches!(
+            host,
+            "k8s.io" | "kubernetes.io" | "raw.githubusercontent.com" | "github.com"
+        ) {
+            return None;
+        }
+        p
     } else {
         rest.trim_start_matches("./")
     };
@@ -264,15 +290,21 @@ pub fn builtin_url(url: &str) -> Option<&'static str> {
     let ends_with = |long: &[&str], short: &[&str]| {
         long.len() >= short.len() && long[long.len() - short.len()..] == *short
     };
-    FILES.iter().find_map(|(p, text)| {
-        let entry: Vec<&str> = p.split('/').collect();
-        let hit = if is_url {
-            ends_with(&segs, &entry)
-        } else {
-            ends_with(&segs, &entry) || ends_with(&entry, &segs)
-        };
-        hit.then_some(*text)
-    })
+    // The most specific entry wins: an exact path, then the longest.
+    FILES
+        .iter()
+        .filter_map(|(p, text)| {
+            let entry: Vec<&str> = p.split('/').collect();
+            let hit = if is_url {
+                // A bare file name is a relative path, never a URL's tail.
+                entry.len() > 1 && ends_with(&segs, &entry)
+            } else {
+                ends_with(&segs, &entry) || ends_with(&entry, &segs)
+            };
+            hit.then_some(((entry == segs, entry.len()), *text))
+        })
+        .max_by_key(|(score, _)| *score)
+        .map(|(_, text)| text)
 }
 
 #[cfg(test)]
@@ -462,6 +494,21 @@ mod tests {
         assert_eq!(
             builtin_url("https://k8s.io/examples/application/mysql/mysql-statefulset.yaml"),
             Some(MYSQL_STATEFULSET)
+        );
+        // The doc's own file by its relative name; today's file by URL.
+        assert_eq!(builtin_url("web.yaml"), Some(WEB_MODERN));
+        assert_eq!(builtin_url("zookeeper.yaml"), Some(ZOOKEEPER_MODERN));
+        assert_eq!(
+            builtin_url("https://k8s.io/examples/application/web/web.yaml"),
+            Some(WEB_UPSTREAM)
+        );
+        assert_eq!(
+            builtin_url("https://k8s.io/examples/application/zookeeper/zookeeper.yaml"),
+            Some(ZOOKEEPER_UPSTREAM)
+        );
+        assert_eq!(
+            builtin_url("cassandra/cassandra-controller.yaml"),
+            Some(CASSANDRA_CONTROLLER)
         );
         for u in [
             "https://example.com/web.yaml",
