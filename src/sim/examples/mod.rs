@@ -470,6 +470,27 @@ mod tests {
     }
 
     #[test]
+    fn modern_examples_are_accepted_by_the_api_layer() {
+        use crate::sim::object::ValueExt;
+        for e in all().iter().filter(|e| e.modern) {
+            let mut sim = crate::sim::Sim::new(1);
+            for o in parse(e.yaml).objects {
+                let created = crate::sim::api::create(&mut sim, o.object, "test")
+                    .unwrap_or_else(|err| panic!("{}: {err:?}", e.id));
+                // Defaults were applied on the way in.
+                if created.kind == Kind::StatefulSet {
+                    assert_eq!(
+                        created.spec().str_at("podManagementPolicy"),
+                        Some("OrderedReady"),
+                        "{}",
+                        e.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn doc_urls_and_paths_resolve() {
         for u in [
             "https://k8s.io/examples/application/cassandra/cassandra-service.yaml",

@@ -342,6 +342,17 @@ fn update_rules() {
         .contains(
             "spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.6\"}: may not change once set"
         ));
+    let pod = |image: &str, node: &str, port: i64| {
+        let p = parse(&format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  nodeName: \"{node}\"\n  containers:\n  - name: c\n    image: {image}\n    ports: [{{containerPort: {port}}}]\n"));
+        assert!(!p.has_errors(), "{:?}", p.diagnostics);
+        p.objects[0].object.clone()
+    };
+    assert!(validate_update(&pod("nginx:1", "", 80), &pod("nginx:2", "", 80)).is_ok());
+    assert!(validate_update(&pod("nginx:1", "", 80), &pod("nginx:1", "node-1", 80)).is_ok());
+    assert!(validate_update(&pod("nginx:1", "node-1", 80), &pod("nginx:1", "node-2", 80)).is_err());
+    assert!(validate_update(&pod("nginx:1", "", 80), &pod("nginx:1", "", 81))
+        .unwrap_err()
+        .contains("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`"));
     let dep = |app: &str| {
         let p = parse(&format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels: {{app: {app}}}\n  template:\n    metadata:\n      labels: {{app: {app}}}\n    spec:\n      containers: [{{name: n, image: nginx}}]\n"));
         p.objects[0].object.clone()

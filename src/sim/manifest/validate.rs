@@ -1082,6 +1082,39 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), String> {
                 ));
             }
         }
+        Kind::Pod => {
+            // ValidatePodUpdate: only images, activeDeadlineSeconds, added
+            // tolerations and the grace period may change; binding
+            // (nodeName from empty) is the scheduler's subresource.
+            let strip = |v: &Value, other: &Value| -> Value {
+                let mut v = v.clone();
+                if let Some(m) = v.as_object_mut() {
+                    for f in ["initContainers", "containers"] {
+                        if let Some(cs) = m.get_mut(f).and_then(Value::as_array_mut) {
+                            for c in cs {
+                                if let Some(c) = c.as_object_mut() {
+                                    c.remove("image");
+                                }
+                            }
+                        }
+                    }
+                    m.remove("activeDeadlineSeconds");
+                    m.remove("terminationGracePeriodSeconds");
+                    if other.str_at("nodeName").unwrap_or("").is_empty() {
+                        m.remove("nodeName");
+                    }
+                    // Tolerations may only grow: keep the old ones to compare.
+                    m.remove("tolerations");
+                }
+                v
+            };
+            let old_tol = os.array_at("tolerations");
+            let new_tol = ns.array_at("tolerations");
+            let kept = old_tol.iter().all(|t| new_tol.contains(t));
+            if strip(os, os) != strip(ns, os) || !kept {
+                errs.push(forbidden(&spec, "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"));
+            }
+        }
         Kind::StorageClass => {
             for f in [
                 "provisioner",
