@@ -284,6 +284,20 @@ fn parse_document(doc: &Doc<'_>, out: &mut Parsed) {
                 Some(i) => msg[..i].to_string(),
                 None => msg,
             };
+            // Web-page debris (a Markdown link, typographic quotes) is the
+            // usual cause in a paste; point at it rather than where YAML gave up.
+            if let Some((l, c, what)) = paste_debris(doc, line) {
+                ctx.line(
+                    l,
+                    c,
+                    Severity::Error,
+                    format!(
+                        "error converting YAML to JSON: yaml: line {line}: {msg}; line {l} \
+                         holds {what}"
+                    ),
+                );
+                return;
+            }
             let hint = yaml_hint(&msg, doc.lines.get(line.saturating_sub(doc.first_line)));
             ctx.line(
                 line,
@@ -331,6 +345,46 @@ fn parse_document(doc: &Doc<'_>, out: &mut Parsed) {
             );
         }
     }
+}
+
+/// The first line up to `until` carrying text a web page adds to a
+/// manifest: `(line, column, what it is)`.
+fn paste_debris(doc: &Doc<'_>, until: usize) -> Option<(usize, usize, String)> {
+    for (i, text) in doc.lines.iter().enumerate() {
+        let line = doc.first_line + i;
+        if line > until {
+            break;
+        }
+        if text.trim_start().starts_with('#') {
+            continue;
+        }
+        if let Some(b) = text.find("](http") {
+            if let Some(a) = text[..b].rfind('[') {
+                let inner = &text[a + 1..b];
+                return Some((
+                    line,
+                    text[..a].chars().count() + 1,
+                    format!(
+                        "a Markdown link copied from a web page: replace \"{}\" with \"{inner}\"",
+                        &text[a..text[b..].find(')').map(|e| b + e + 1).unwrap_or(text.len())]
+                    ),
+                ));
+            }
+        }
+        if let Some((c, q)) = text
+            .char_indices()
+            .find(|(_, ch)| matches!(ch, '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}'))
+        {
+            return Some((
+                line,
+                text[..c].chars().count() + 1,
+                format!(
+                    "the typographic quote {q} from a web page; YAML quotes strings with \" or '"
+                ),
+            ));
+        }
+    }
+    None
 }
 
 fn yaml_hint(msg: &str, line: Option<&&str>) -> String {

@@ -480,3 +480,22 @@ fn statefulset_spec_rules_follow_upstream() {
     ));
     assert_eq!(errors(&p)[0].message, "The StatefulSet \"web\" is invalid: spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in StatefulSet is not Supported");
 }
+
+#[test]
+fn web_page_debris_is_pointed_at() {
+    let text = "apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv-datera-0\nspec:\n  flexVolume:\n    options:\n      size: \u{201C}100\"\n      backstoreServer: \"[tlx170.tlx.daterainc.com](http://tlx170.tlx.daterainc.com/):7717\u{201D}\n";
+    let p = parse(text);
+    let e = errors(&p);
+    assert_eq!(e.len(), 1, "{:?}", p.diagnostics);
+    assert_eq!((e[0].line, e[0].column), (8, 13));
+    assert!(
+        e[0].message.contains("typographic quote"),
+        "{}",
+        e[0].message
+    );
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    [pod.alpha.kubernetes.io/initialized:](http://pod.alpha.kubernetes.io/initialized:) \"true\"\n";
+    let p = parse(text);
+    let e = errors(&p);
+    assert_eq!(e[0].line, 6);
+    assert!(e[0].message.contains("replace \"[pod.alpha.kubernetes.io/initialized:](http://pod.alpha.kubernetes.io/initialized:)\" with \"pod.alpha.kubernetes.io/initialized:\""), "{}", e[0].message);
+}
