@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use quantity::parse_quantity;
+pub use validate::status_message;
 pub use validate::{validate_object, validate_update, FieldError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -172,10 +173,26 @@ fn split_documents(text: &str) -> Vec<Doc<'_>> {
     docs
 }
 
+/// kubectl's `--validate`: what to do with fields the schema does not know.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FieldValidation {
+    /// `--validate=false|ignore`: drop them silently.
+    Ignore,
+    /// `--validate=warn`: `Warning: unknown field "spec.foo"`.
+    #[default]
+    Warn,
+    /// `--validate=strict|true`: the request fails with the API server's
+    /// `strict decoding error: unknown field "spec.foo"`.
+    Strict,
+}
+
 struct Ctx<'a> {
     doc: usize,
     pos: &'a Positions,
     diags: &'a mut Vec<Diagnostic>,
+    validation: FieldValidation,
+    /// Unknown fields met in strict mode: (where, path as printed).
+    unknown: Vec<(Vec<Seg>, String)>,
 }
 
 impl Ctx<'_> {
@@ -200,11 +217,17 @@ impl Ctx<'_> {
     }
 }
 
-/// Parses a buffer of one or more YAML (or JSON) documents. Never panics.
+/// Parses a buffer of one or more YAML (or JSON) documents, warning about
+/// unknown fields. Never panics.
 pub fn parse(text: &str) -> Parsed {
+    parse_with(text, FieldValidation::Warn)
+}
+
+/// `parse` with kubectl's `--validate` choice for unknown fields.
+pub fn parse_with(text: &str, validation: FieldValidation) -> Parsed {
     let mut out = Parsed::default();
     for doc in split_documents(text) {
-        parse_document(&doc, &mut out);
+        parse_document(&doc, &mut out, validation);
     }
     out
 }
@@ -224,12 +247,14 @@ fn copied_line_number(line: &str) -> Option<usize> {
     }
 }
 
-fn parse_document(doc: &Doc<'_>, out: &mut Parsed) {
+fn parse_document(doc: &Doc<'_>, out: &mut Parsed, validation: FieldValidation) {
     let pos = positions::scan(&doc.lines, doc.first_line);
     let mut ctx = Ctx {
         doc: doc.index,
         pos: &pos,
         diags: &mut out.diagnostics,
+        validation,
+        unknown: Vec::new(),
     };
     // Line numbers pasted from a docs page.
     let content: Vec<(usize, &str)> = doc
@@ -568,6 +593,7 @@ fn process_object(
     }
     // Field types and unknown fields, against today's schema.
     let before = ctx.diags.len();
+    ctx.unknown.clear();
     let mut type_error = false;
     check_struct(
         ctx,
@@ -588,6 +614,24 @@ fn process_object(
                 );
             }
         }
+        return;
+    }
+    if let Some((first, _)) = ctx.unknown.first().cloned() {
+        let version = struct_version(target.kind);
+        let fields: Vec<String> = ctx
+            .unknown
+            .iter()
+            .map(|(_, p)| format!("unknown field \"{p}\""))
+            .collect();
+        ctx.at(
+            &first,
+            Severity::Error,
+            format!(
+                "{struct_name} in version \"{version}\" cannot be handled as a {struct_name}: \
+                 strict decoding error: {}",
+                fields.join(", ")
+            ),
+        );
         return;
     }
     let mut v = value.clone();
@@ -670,11 +714,15 @@ fn check_struct(
             Some((_, ty)) => check_value(ctx, v, ty, struct_name, prefix, path, type_error, false),
             None => {
                 let full: Vec<Seg> = prefix.iter().chain(path.iter()).cloned().collect();
-                ctx.at(
-                    &full,
-                    Severity::Warning,
-                    format!("unknown field \"{}\"", path_string(path)),
-                );
+                match ctx.validation {
+                    FieldValidation::Ignore => {}
+                    FieldValidation::Warn => ctx.at(
+                        &full,
+                        Severity::Warning,
+                        format!("unknown field \"{}\"", path_string(path)),
+                    ),
+                    FieldValidation::Strict => ctx.unknown.push((full, path_string(path))),
+                }
             }
         }
         path.pop();

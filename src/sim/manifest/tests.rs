@@ -99,6 +99,20 @@ fn unknown_fields_warn_with_kubectl_path() {
 }
 
 #[test]
+fn field_validation_modes() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx\n    imagePullPolic: Always\n  foo: 1\n";
+    let p = parse_with(text, FieldValidation::Ignore);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(p.objects.len(), 1);
+    let p = parse_with(text, FieldValidation::Strict);
+    let e = errors(&p);
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].message, "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.containers[0].imagePullPolic\", unknown field \"spec.foo\"");
+    assert_eq!(e[0].line, 9);
+    assert!(p.objects.is_empty());
+}
+
+#[test]
 fn type_errors_use_the_api_server_decoding_message() {
     let text = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  replicas: three\n";
     let p = parse(text);
