@@ -513,3 +513,19 @@ fn web_page_debris_is_pointed_at() {
     assert_eq!(e[0].line, 6);
     assert!(e[0].message.contains("replace \"[pod.alpha.kubernetes.io/initialized:](http://pod.alpha.kubernetes.io/initialized:)\" with \"pod.alpha.kubernetes.io/initialized:\""), "{}", e[0].message);
 }
+
+#[test]
+fn pod_spec_details() {
+    let pod = |extra: &str| {
+        parse(&format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x\n{extra}"))
+    };
+    let p = pod("    ports:\n    - containerPort: 80\n      name: Web_Port\n");
+    assert!(errors(&p).iter().any(|d| d.message == "The Pod \"p\" is invalid: spec.containers[0].ports[0].name: Invalid value: \"Web_Port\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"), "{:?}", p.diagnostics);
+    let p = pod("    resources:\n      requests:\n        cpus: 1\n");
+    assert_eq!(errors(&p)[0].message, "The Pod \"p\" is invalid: spec.containers[0].resources.requests[cpus]: Invalid value: \"cpus\": must be a standard resource type or fully qualified");
+    assert_eq!(errors(&p)[0].line, 10);
+    let p = pod("  affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - labelSelector: {matchLabels: {app: zk}}\n");
+    assert_eq!(errors(&p)[0].message, "The Pod \"p\" is invalid: spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can not be empty");
+    let ok = pod("    ports:\n    - {containerPort: 7001, name: tls-intra-node}\n    resources: {requests: {cpu: 500m, example.com/gpu: 1}}\n");
+    assert!(!ok.has_errors(), "{:?}", ok.diagnostics);
+}

@@ -848,13 +848,7 @@ fn validate_pod_spec(e: &mut Errs, p: &P, s: &Value, is_pod: bool) {
                     _ => {}
                 }
                 if let Some(n) = port.str_at("name") {
-                    if n.len() > 15 {
-                        e.invalid(
-                            &pp.k("name"),
-                            quote(n),
-                            "must be no more than 15 characters",
-                        );
-                    }
+                    iana_svc_name(e, &pp.k("name"), n);
                 }
             }
             for (j, m) in c.array_at("volumeMounts").iter().enumerate() {
@@ -872,6 +866,24 @@ fn validate_pod_spec(e: &mut Errs, p: &P, s: &Value, is_pod: bool) {
             for (j, env) in c.array_at("env").iter().enumerate() {
                 if env.str_at("name").unwrap_or("").is_empty() {
                     e.required(&cp.k("env").i(j).k("name"), "");
+                }
+            }
+            for which in ["requests", "limits"] {
+                if let Some(m) = c.at(&format!("resources.{which}")).as_object() {
+                    for res in m.keys() {
+                        if !is_resource_name(res) {
+                            let mut path = cp.k("resources").0;
+                            path.push(Seg::Key(format!("{which}[{res}]")));
+                            e.invalid(
+                                &P(path),
+                                quote(res),
+                                "must be a standard resource type or fully qualified",
+                            );
+                            if let Some(last) = e.0.last_mut() {
+                                last.at = Some(cp.k(&format!("resources.{which}")).0);
+                            }
+                        }
+                    }
                 }
             }
             // Requests may not exceed limits.
@@ -930,6 +942,23 @@ fn validate_pod_spec(e: &mut Errs, p: &P, s: &Value, is_pod: bool) {
             );
         }
     }
+    for kind in ["podAffinity", "podAntiAffinity"] {
+        let terms = s.array_at(&format!(
+            "affinity.{kind}.requiredDuringSchedulingIgnoredDuringExecution"
+        ));
+        for (i, t) in terms.iter().enumerate() {
+            if t.str_at("topologyKey").unwrap_or("").is_empty() {
+                e.required(
+                    &p.k(&format!(
+                        "affinity.{kind}.requiredDuringSchedulingIgnoredDuringExecution"
+                    ))
+                    .i(i)
+                    .k("topologyKey"),
+                    "can not be empty",
+                );
+            }
+        }
+    }
     for (i, t) in s.array_at("tolerations").iter().enumerate() {
         let op = t.str_at("operator").unwrap_or("Equal");
         if !matches!(op, "Equal" | "Exists") {
@@ -940,6 +969,42 @@ fn validate_pod_spec(e: &mut Errs, p: &P, s: &Value, is_pod: bool) {
             );
         }
     }
+}
+
+/// IANA_SVC_NAME, the rule for port names (`IsValidPortName`).
+fn iana_svc_name(e: &mut Errs, p: &P, n: &str) {
+    if n.len() > 15 {
+        e.invalid(p, quote(n), "must be no more than 15 characters");
+    }
+    if !n
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        e.invalid(
+            p,
+            quote(n),
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+        );
+    }
+    if n.contains("--") {
+        e.invalid(p, quote(n), "must not contain consecutive hyphens");
+    }
+    if !n.bytes().any(|b| b.is_ascii_lowercase()) {
+        e.invalid(p, quote(n), "must contain at least one letter (a-z)");
+    }
+    if n.starts_with('-') || n.ends_with('-') {
+        e.invalid(p, quote(n), "must not begin or end with a hyphen");
+    }
+}
+
+/// Standard container resources, or a fully qualified (`example.com/gpu`) one.
+fn is_resource_name(r: &str) -> bool {
+    matches!(
+        r,
+        "cpu" | "memory" | "ephemeral-storage" | "storage" | "pods"
+    ) || r.starts_with("hugepages-")
+        || r.split_once('/')
+            .is_some_and(|(pre, name)| is_dns1123_subdomain(pre) && !name.is_empty())
 }
 
 fn qty(v: &Value) -> Option<f64> {
