@@ -332,7 +332,7 @@ fn update_rules() {
     assert!(validate_update(&sts(2, "nginx"), &sts(5, "nginx")).is_ok());
     assert_eq!(
         validate_update(&sts(2, "nginx"), &sts(2, "other")).unwrap_err(),
-        "The StatefulSet \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
+        "StatefulSet.apps \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
     );
     let pvc = |size: &str, mode: &str| {
         let p = parse(&format!("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\nspec:\n  accessModes: [{mode}]\n  resources:\n    requests:\n      storage: {size}\n"));
@@ -385,8 +385,20 @@ fn validate_object_aggregates_like_kubectl() {
     o.spec_mut()["replicas"] = (-1).into();
     let msg = validate_object(&o).unwrap_err();
     assert!(
-        msg.starts_with("The StatefulSet \"web\" is invalid: [spec.replicas: Invalid value: -1"),
+        msg.starts_with("StatefulSet.apps \"web\" is invalid: [spec.replicas: Invalid value: -1"),
         "{msg}"
+    );
+    // kubectl shows the same error with one line per cause.
+    let shown = validate::kubectl_invalid(&msg).unwrap();
+    assert!(shown.starts_with("The StatefulSet \"web\" is invalid: \n* spec.replicas: Invalid value: -1: must be greater than or equal to 0\n* "), "{shown}");
+    assert_eq!(
+        shown.matches("\n* ").count(),
+        validate::validate_object_fields(&o).len()
+    );
+    let one = "PersistentVolumeClaim \"c\" is invalid: spec.resources[storage]: Required value";
+    assert_eq!(
+        validate::kubectl_invalid(one).unwrap(),
+        "The PersistentVolumeClaim \"c\" is invalid: spec.resources[storage]: Required value"
     );
 }
 

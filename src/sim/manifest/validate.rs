@@ -65,8 +65,9 @@ impl FieldError {
     }
 }
 
-/// `StatusError` text as kubectl prints it: `The StatefulSet "web" is
-/// invalid: spec.selector: Required value` (several errors in brackets).
+/// The API server's `StatusError` text for invalid fields, as events and
+/// clients see it: `StatefulSet.apps "web" is invalid: spec.selector:
+/// Required value`, several causes in brackets.
 pub fn status_message(kind: Kind, name: &str, errs: &[FieldError]) -> String {
     let msgs: Vec<String> = errs.iter().map(FieldError::message).collect();
     let body = if msgs.len() == 1 {
@@ -74,7 +75,84 @@ pub fn status_message(kind: Kind, name: &str, errs: &[FieldError]) -> String {
     } else {
         format!("[{}]", msgs.join(", "))
     };
-    format!("The {kind} \"{name}\" is invalid: {body}")
+    let qualified = match kind.group() {
+        "" => kind.as_str().to_string(),
+        g => format!("{kind}.{g}"),
+    };
+    format!("{qualified} \"{name}\" is invalid: {body}")
+}
+
+/// How kubectl prints an Invalid error: `The StatefulSet "web" is invalid:
+/// spec.selector: Required value`, or one `* cause` line per field.
+pub fn kubectl_message(kind: Kind, name: &str, errs: &[FieldError]) -> String {
+    let msgs: Vec<String> = errs.iter().map(FieldError::message).collect();
+    if msgs.len() == 1 {
+        format!("The {kind} \"{name}\" is invalid: {}", msgs[0])
+    } else {
+        format!(
+            "The {kind} \"{name}\" is invalid: \n{}",
+            msgs.iter()
+                .map(|m| format!("* {m}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    }
+}
+
+/// Turns a `status_message` (the API server's text) into what kubectl
+/// prints for it, for faces that only hold the message. `None` when the
+/// text is no Invalid status.
+pub fn kubectl_invalid(api_message: &str) -> Option<String> {
+    let (head, body) = api_message.split_once(" is invalid: ")?;
+    let (kind, name) = head.split_once(' ')?;
+    let kind = kind.split('.').next().unwrap_or(kind);
+    let causes: Vec<&str> = match body.strip_prefix('[').and_then(|b| b.strip_suffix(']')) {
+        Some(inner) => split_causes(inner),
+        None => vec![body],
+    };
+    Some(if causes.len() == 1 {
+        format!("The {kind} {name} is invalid: {}", causes[0])
+    } else {
+        format!(
+            "The {kind} {name} is invalid: \n{}",
+            causes
+                .iter()
+                .map(|c| format!("* {c}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
+}
+
+/// Splits `a: Required value, b: Invalid value: ...` at the commas that
+/// start a new `field: Reason` cause.
+fn split_causes(s: &str) -> Vec<&str> {
+    const REASONS: [&str; 7] = [
+        "Required value",
+        "Invalid value",
+        "Unsupported value",
+        "Duplicate value",
+        "Not found",
+        "Forbidden",
+        "Too long",
+    ];
+    let starts_cause = |rest: &str| {
+        let path_end = rest.find(": ").filter(|i| !rest[..*i].contains(' '));
+        path_end.is_some_and(|i| REASONS.iter().any(|r| rest[i + 2..].starts_with(r)))
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut search = 0;
+    while let Some(off) = s[search..].find(", ") {
+        let at = search + off;
+        if starts_cause(&s[at + 2..]) {
+            out.push(&s[start..at]);
+            start = at + 2;
+        }
+        search = at + 2;
+    }
+    out.push(&s[start..]);
+    out
 }
 
 struct P(Vec<Seg>);
@@ -302,8 +380,9 @@ pub fn validate_object_fields(o: &Object) -> Vec<FieldError> {
     e.0
 }
 
-/// Validates an object as the API server does on create; `Err` holds
-/// kubectl's message (`The StatefulSet "web" is invalid: ...`).
+/// Validates an object as the API server does on create; `Err` holds the
+/// API server's message (`StatefulSet.apps "web" is invalid: ...`, what a
+/// FailedCreate event quotes); `kubectl_invalid` gives kubectl's form.
 pub fn validate_object(o: &Object) -> Result<(), String> {
     let errs = validate_object_fields(o);
     if errs.is_empty() {
@@ -1038,7 +1117,8 @@ fn immutable(p: &P, value: String) -> FieldError {
 /// Update validation: what may not change once created, with upstream's
 /// wording (`ValidateStatefulSetUpdate`, `ValidatePersistentVolumeClaimUpdate`,
 /// `ValidateServiceUpdate`, the apps/v1 selectors). Also validates the new
-/// object as on create. `Err` holds kubectl's message.
+/// object as on create. `Err` holds the API server's message (see
+/// `kubectl_invalid` for how kubectl prints it).
 pub fn validate_update(old: &Object, new: &Object) -> Result<(), String> {
     let mut errs = validate_object_fields(new);
     let spec = P::root().k("spec");
