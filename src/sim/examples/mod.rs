@@ -79,7 +79,7 @@ static EXAMPLES: &[Example] = &[
         source_doc: DOC_STATEFULSET,
         yaml: file!("original/zookeeper.yaml"),
         modern: false,
-        note: "policy/v1beta1 (gone in v1.25) and apps/v1beta1 (gone in v1.16) are converted; the StatefulSet then lacks spec.selector. The doc's `gcr.io/ google_samples` image typo is fixed.",
+        note: "policy/v1beta1 (gone in v1.25) and apps/v1beta1 (gone in v1.16) are converted; the StatefulSet then lacks spec.selector. Spaces the page inserted (`gcr.io/ google_samples`, `volume.alpha.kubernetes.io/ storage-class`, `requiredDuringScheduling RequiredDuringExecution`) are removed.",
     },
     Example {
         id: "zookeeper-tutorial",
@@ -114,7 +114,7 @@ static EXAMPLES: &[Example] = &[
             file!("original/cassandra-statefulset.yaml")
         ),
         modern: false,
-        note: "The page dropped lines the upstream file has (`add:` under capabilities, the volumeMount's `name: cassandra-data`); they are restored.",
+        note: "apps/v1beta1 (gone in v1.16) and storage.k8s.io/v1beta1 (gone in v1.22) are converted; the StatefulSet is then rejected for lack of spec.selector. The page dropped lines the upstream file has (`add:` under capabilities, the volumeMount's `name: cassandra-data`); they are restored.",
     },
     Example {
         id: "cassandra-rc",
