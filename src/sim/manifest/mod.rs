@@ -226,9 +226,18 @@ pub fn parse(text: &str) -> Parsed {
 /// `parse` with kubectl's `--validate` choice for unknown fields.
 pub fn parse_with(text: &str, validation: FieldValidation) -> Parsed {
     let mut out = Parsed::default();
-    for doc in split_documents(text) {
+    // YAML breaks lines at \r\n, \r and \n alike; so do editors.
+    let text = if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    for doc in split_documents(&text) {
         parse_document(&doc, &mut out, validation);
     }
+    // In reading order, as an editor lists them (stable: a hint stays
+    // after the error it explains).
+    out.diagnostics.sort_by_key(|d| (d.line, d.column));
     out
 }
 
@@ -303,6 +312,14 @@ fn parse_document(doc: &Doc<'_>, out: &mut Parsed, validation: FieldValidation) 
                 .location()
                 .map(|l| (l.line() + doc.first_line - 1, l.column()))
                 .unwrap_or((doc.first_line, 1));
+            // At the end of the stream libyaml points past the last line.
+            let last = doc.first_line + doc.lines.len().saturating_sub(1);
+            let (line, column) = if line > last {
+                let len = doc.lines.last().map(|l| l.chars().count()).unwrap_or(0);
+                (last, len + 1)
+            } else {
+                (line, column.max(1))
+            };
             let msg = e.to_string();
             // serde_yaml appends a position relative to the document; ours is global.
             let msg = match msg.find(" at line ") {

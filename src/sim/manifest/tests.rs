@@ -462,7 +462,19 @@ fn never_panics_on_random_and_mutated_input() {
         let p = parse(&text);
         for d in &p.diagnostics {
             assert!(d.line >= 1 && d.column >= 1, "{d:?} for {text:?}");
+            let lines = text
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .split('\n')
+                .count();
+            assert!(d.line <= lines.max(1), "{d:?} for {text:?}");
         }
+        assert!(
+            p.diagnostics
+                .windows(2)
+                .all(|w| (w[0].line, w[0].column) <= (w[1].line, w[1].column)),
+            "diagnostics in reading order"
+        );
     }
     // Pure noise too.
     for _ in 0..1000 {
