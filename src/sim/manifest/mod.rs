@@ -350,6 +350,8 @@ fn parse_document(doc: &Doc<'_>, out: &mut Parsed, validation: FieldValidation) 
             return;
         }
     };
+    let mut value = value;
+    yaml11_scalars(&mut value, &pos);
     match value {
         Value::Null => {}
         Value::Object(ref m) if m.get("kind").and_then(Value::as_str) == Some("List") => {
@@ -446,6 +448,57 @@ fn yaml_hint(msg: &str, line: Option<&&str>) -> String {
         return " (the indentation of this line does not fit the lines above it)".into();
     }
     String::new()
+}
+
+/// kubectl reads YAML with go-yaml v2 (YAML 1.1): unquoted `yes`, `no`,
+/// `on`, `off`, `y`, `n` are booleans and `0644` is octal, where
+/// serde_yaml (YAML 1.2) sees strings and decimals. Redo those scalars as
+/// kubectl would, so `value: yes` fails here as it fails there.
+fn yaml11_scalars(value: &mut Value, pos: &Positions) {
+    for (path, raw) in pos.plain_scalars() {
+        let Some(slot) = value_at_mut(value, path) else {
+            continue;
+        };
+        let b = match raw.as_str() {
+            "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+            "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+            _ => None,
+        };
+        if let (Some(b), Value::String(s)) = (b, &*slot) {
+            if s == raw {
+                *slot = Value::Bool(b);
+            }
+            continue;
+        }
+        let digits = raw.trim_start_matches(['+', '-']);
+        if digits.len() > 1
+            && digits.starts_with('0')
+            && digits.bytes().all(|c| (b'0'..=b'7').contains(&c))
+        {
+            // serde_yaml gives a string (or a decimal) for `0644`.
+            let same = match &*slot {
+                Value::String(s) => s == raw,
+                Value::Number(_) => true,
+                _ => false,
+            };
+            if let (Ok(oct), true) = (i64::from_str_radix(digits, 8), same) {
+                let oct = if raw.starts_with('-') { -oct } else { oct };
+                *slot = Value::from(oct);
+            }
+        }
+    }
+}
+
+fn value_at_mut<'v>(v: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
+    let mut cur = v;
+    for seg in path {
+        cur = match (seg, cur) {
+            (Seg::Key(k), Value::Object(m)) => m.get_mut(k)?,
+            (Seg::Index(i), Value::Array(a)) => a.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
 }
 
 /// Go's name for a JSON value's type, as `json: cannot unmarshal X` says.

@@ -48,6 +48,8 @@ pub struct Positions {
     /// The document's lines with their global line numbers (for fallbacks).
     lines: Vec<(usize, String)>,
     pub first_line: usize,
+    /// Unquoted scalar values on their key's (or item's) line, raw.
+    plain: Vec<(Vec<Seg>, String)>,
 }
 
 impl Positions {
@@ -84,6 +86,11 @@ impl Positions {
             }
         }
         (self.first_line, 1)
+    }
+
+    /// Unquoted one-line scalars with their paths (`spec.replicas` → `3`).
+    pub fn plain_scalars(&self) -> &[(Vec<Seg>, String)] {
+        &self.plain
     }
 
     /// The plain value of a column-1 key (`kind: Service` → `Service`),
@@ -169,6 +176,16 @@ fn strip_comment(v: &str) -> &str {
     }
 }
 
+fn record_plain(out: &mut Vec<(Vec<Seg>, String)>, path: Vec<Seg>, value: &str) {
+    let v = strip_comment(value).trim();
+    let special = [
+        '"', '\'', '[', '{', '|', '>', '&', '*', '!', '%', '@', '`', '#',
+    ];
+    if !v.is_empty() && !v.starts_with(special) {
+        out.push((path, v.to_string()));
+    }
+}
+
 /// Scans one document's lines (`first_line` is the global number of the first).
 pub fn scan(lines: &[&str], first_line: usize) -> Positions {
     let mut pos = Positions {
@@ -205,6 +222,7 @@ pub fn scan(lines: &[&str], first_line: usize) -> Positions {
         }
         let mut i = indent;
         let mut rest = t;
+        let mut last_item: Option<Vec<Seg>> = None;
         // Sequence items, possibly nested on one line (`- - a`).
         loop {
             if rest == "-" || rest.starts_with("- ") {
@@ -233,6 +251,7 @@ pub fn scan(lines: &[&str], first_line: usize) -> Positions {
                 item.push(Seg::Index(seq.count));
                 seq.count += 1;
                 pos.map.entry(item.clone()).or_insert((line_no, i + 1));
+                last_item = Some(item.clone());
                 let after = &rest[1..];
                 let extra = after.len() - after.trim_start().len();
                 rest = after.trim_start();
@@ -281,6 +300,9 @@ pub fn scan(lines: &[&str], first_line: usize) -> Positions {
             continue;
         }
         let Some((key, value)) = split_key(rest) else {
+            if let Some(item) = last_item {
+                record_plain(&mut pos.plain, item, rest);
+            }
             continue;
         };
         while stack.len() > 1
@@ -312,7 +334,8 @@ pub fn scan(lines: &[&str], first_line: usize) -> Positions {
         let top = stack.last_mut().expect("frame");
         let mut p = top.path.clone();
         p.push(Seg::Key(key.clone()));
-        pos.map.entry(p).or_insert((line_no, i + 1));
+        pos.map.entry(p.clone()).or_insert((line_no, i + 1));
+        record_plain(&mut pos.plain, p, value);
         top.last_key = Some(key);
         let v = strip_comment(value);
         if v.starts_with('|') || v.starts_with('>') {

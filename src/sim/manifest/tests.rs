@@ -553,3 +553,30 @@ fn pod_spec_details() {
     let ok = pod("    ports:\n    - {containerPort: 7001, name: tls-intra-node}\n    resources: {requests: {cpu: 500m, example.com/gpu: 1}}\n");
     assert!(!ok.has_errors(), "{:?}", ok.diagnostics);
 }
+
+#[test]
+fn yaml_1_1_scalars_as_kubectl_reads_them() {
+    let p = parse(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    enabled: yes\n",
+    );
+    assert_eq!(errors(&p)[0].message, "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string");
+    assert_eq!(errors(&p)[0].line, 6);
+    // Quoted, it is a string.
+    let p = parse(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    enabled: \"yes\"\n",
+    );
+    assert!(!p.has_errors(), "{:?}", p.diagnostics);
+    // 0644 is octal: 420.
+    let p = parse("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: x}]\n  volumes:\n  - name: v\n    configMap:\n      name: c\n      defaultMode: 0644\n  - name: w\n    secret:\n      secretName: s\n      items:\n      - key: k\n        path: p\n        mode: 0400\n");
+    assert!(!p.has_errors(), "{:?}", p.diagnostics);
+    let spec = p.objects[0].object.spec();
+    assert_eq!(spec["volumes"][0]["configMap"]["defaultMode"], 420);
+    assert_eq!(spec["volumes"][1]["secret"]["items"][0]["mode"], 256);
+    // A boolean field accepts `on`.
+    let p = parse("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: on\n  containers: [{name: c, image: x}]\n");
+    assert!(!p.has_errors(), "{:?}", p.diagnostics);
+    assert_eq!(p.objects[0].object.spec()["hostNetwork"], true);
+    // Sequence items too.
+    let p = parse("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x\n    args:\n    - no\n");
+    assert_eq!(errors(&p)[0].message, "Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal bool into Go struct field Container.spec.containers.args of type string");
+}
