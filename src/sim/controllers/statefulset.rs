@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 
 pub mod history;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use history::{controller_revision_name, hash_controller_revision, safe_encode_string};
 
