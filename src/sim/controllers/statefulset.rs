@@ -14,6 +14,8 @@ use crate::sim::podutil;
 use crate::sim::selector::Selector;
 use crate::sim::store::Store;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 pub mod history;
 #[cfg(test)]
@@ -152,11 +154,32 @@ fn pod_in_ordinal_range(pod: &Object, set: &Object) -> bool {
 /// `identityMatches`: name, namespace and the pod-name label.
 pub fn identity_matches(set: &Object, pod: &Object) -> bool {
     let (parent, ordinal) = get_parent_name_and_ordinal(&pod.meta.name);
+    // `pod.Name == getPodName(set, ordinal)`: the digits print the ordinal.
     ordinal >= 0
         && parent == set.meta.name
-        && pod.meta.name == get_pod_name(set, ordinal)
+        && pod
+            .meta
+            .name
+            .rsplit_once('-')
+            .is_some_and(|(_, d)| canonical_digits(d))
         && pod.meta.namespace == set.meta.namespace
         && pod.meta.labels.get(POD_NAME_LABEL) == Some(&pod.meta.name)
+}
+
+/// Digits as `%d` prints them: no leading zero.
+fn canonical_digits(d: &str) -> bool {
+    d == "0" || !d.starts_with('0')
+}
+
+/// `claim == getPersistentVolumeClaimName(set, template, ordinal)`, without
+/// building the name (this runs for every pod on every sync).
+fn is_claim_name(claim: &str, set: &Object, template: &str, ordinal: i64) -> bool {
+    claim
+        .strip_prefix(template)
+        .and_then(|r| r.strip_prefix('-'))
+        .and_then(|r| r.strip_prefix(set.meta.name.as_str()))
+        .and_then(|r| r.strip_prefix('-'))
+        .is_some_and(|d| canonical_digits(d) && d.parse::<i64>().ok() == Some(ordinal))
 }
 
 /// `storageMatches`: every claim template is mounted under its own name
@@ -172,33 +195,48 @@ pub fn storage_matches(set: &Object, pod: &Object) -> bool {
         volumes.iter().any(|v| {
             v.str_at("name") == Some(name)
                 && v.str_at("persistentVolumeClaim.claimName")
-                    == Some(get_persistent_volume_claim_name(set, name, ordinal).as_str())
+                    .is_some_and(|c| is_claim_name(c, set, name, ordinal))
         })
     })
+}
+
+/// The claim names a pod of this ordinal mounts, in template order.
+fn claim_names(set: &Object, ordinal: i64) -> impl Iterator<Item = String> + '_ {
+    claim_templates(set)
+        .iter()
+        .map(move |t| get_persistent_volume_claim_name(set, claim_template_name(t), ordinal))
 }
 
 /// `getPersistentVolumeClaims`: the claims a pod of this ordinal needs,
 /// keyed by template name (in template order), carrying the selector's
 /// matchLabels over the template's own labels.
 pub fn get_persistent_volume_claims(set: &Object, ordinal: i64) -> Vec<(String, Object)> {
-    let match_labels = set.spec().labels_at("selector.matchLabels");
     claim_templates(set)
         .iter()
         .map(|t| {
-            let tname = claim_template_name(t).to_string();
-            let mut claim = Object::new(
-                Kind::PersistentVolumeClaim,
-                &set.meta.namespace,
-                &get_persistent_volume_claim_name(set, &tname, ordinal),
-            );
-            let mut labels = t.labels_at("metadata.labels");
-            labels.extend(match_labels.clone());
-            claim.meta.labels = labels;
-            claim.meta.annotations = t.labels_at("metadata.annotations");
-            claim.body.insert("spec".into(), t.at("spec").clone());
-            (tname, claim)
+            (
+                claim_template_name(t).to_string(),
+                new_persistent_volume_claim(set, t, ordinal),
+            )
         })
         .collect()
+}
+
+/// One claim of `getPersistentVolumeClaims`.
+fn new_persistent_volume_claim(set: &Object, template: &Value, ordinal: i64) -> Object {
+    let mut claim = Object::new(
+        Kind::PersistentVolumeClaim,
+        &set.meta.namespace,
+        &get_persistent_volume_claim_name(set, claim_template_name(template), ordinal),
+    );
+    let mut labels = template.labels_at("metadata.labels");
+    labels.extend(set.spec().labels_at("selector.matchLabels"));
+    claim.meta.labels = labels;
+    claim.meta.annotations = template.labels_at("metadata.annotations");
+    claim
+        .body
+        .insert("spec".into(), template.at("spec").clone());
+    claim
 }
 
 /// `updateStorage`: claim volumes first (template order), then the pod's
@@ -319,8 +357,8 @@ fn get_pod_revision(pod: &Object) -> &str {
 
 /// A slot in the replicas list: a pod in the store, or one we would create.
 #[derive(Clone, Debug)]
-struct Replica {
-    pod: Object,
+struct Replica<'a> {
+    pod: Cow<'a, Object>,
     created: bool,
 }
 
@@ -470,12 +508,15 @@ fn update_claim_owner_ref_for_set_and_pod(claim: &mut Object, set: &Object, pod:
 // ---- the pod control (writes and their events) ------------------------------
 
 struct PodControl<'a, 'b> {
-    store: &'a Store,
+    /// The namespace's claims by name, looked up once per sync.
+    claims: BTreeMap<&'a str, &'a Object>,
+    /// Whether any of those claims has an owner (Retain/Retain wants none).
+    any_claim_owned: bool,
     set: &'a Object,
     out: &'b mut Out,
 }
 
-impl PodControl<'_, '_> {
+impl<'a> PodControl<'a, '_> {
     /// `recordPodEvent`.
     fn record_pod_event(&mut self, verb: &str, pod: &str, err: Option<&str>) {
         let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
@@ -515,9 +556,8 @@ impl PodControl<'_, '_> {
         );
     }
 
-    fn get_claim(&self, name: &str) -> Option<&Object> {
-        self.store
-            .get(Kind::PersistentVolumeClaim, &self.set.meta.namespace, name)
+    fn get_claim(&self, name: &str) -> Option<&'a Object> {
+        self.claims.get(name).copied()
     }
 
     /// `createPersistentVolumeClaims`: creates the missing ones; an error
@@ -528,9 +568,12 @@ impl PodControl<'_, '_> {
         pod: &Object,
     ) -> Result<(), String> {
         let mut errs = Vec::new();
-        for (_, mut claim) in get_persistent_volume_claims(set, get_ordinal(pod)) {
-            match self.get_claim(&claim.meta.name) {
+        let ordinal = get_ordinal(pod);
+        for t in claim_templates(set) {
+            let name = get_persistent_volume_claim_name(set, claim_template_name(t), ordinal);
+            match self.get_claim(&name) {
                 None => {
+                    let mut claim = new_persistent_volume_claim(set, t, ordinal);
                     // Upstream sets the policy's references right after the
                     // pod is created; the set's reference is known now.
                     update_claim_owner_ref_for_set_and_pod(&mut claim, set, pod);
@@ -574,30 +617,29 @@ impl PodControl<'_, '_> {
         if retention_policy(set).1 == RETAIN {
             return false;
         }
-        get_persistent_volume_claims(set, get_ordinal(pod))
-            .iter()
-            .any(|(_, c)| {
-                self.get_claim(&c.meta.name).is_some_and(|existing| {
-                    has_stale_owner_ref(existing, "Pod", &pod.meta.name, &pod.meta.uid)
-                })
+        claim_names(set, get_ordinal(pod)).any(|c| {
+            self.get_claim(&c).is_some_and(|existing| {
+                has_stale_owner_ref(existing, "Pod", &pod.meta.name, &pod.meta.uid)
             })
+        })
     }
 
     /// `ClaimsMatchRetentionPolicy`. A missing claim counts as a match (upstream
     /// returns an error, which the caller treats as matching).
     fn claims_match_retention_policy(&self, set: &Object, pod: &Object) -> bool {
-        get_persistent_volume_claims(set, get_ordinal(pod))
-            .iter()
-            .all(|(_, c)| {
-                self.get_claim(&c.meta.name)
-                    .is_none_or(|existing| is_claim_owner_up_to_date(existing, set, pod))
-            })
+        if !self.any_claim_owned && is_retain_retain(set) {
+            return true;
+        }
+        claim_names(set, get_ordinal(pod)).all(|c| {
+            self.get_claim(&c)
+                .is_none_or(|existing| is_claim_owner_up_to_date(existing, set, pod))
+        })
     }
 
     /// `UpdatePodClaimForRetentionPolicy`.
     fn update_pod_claim_for_retention_policy(&mut self, set: &Object, pod: &Object) {
-        for (_, c) in get_persistent_volume_claims(set, get_ordinal(pod)) {
-            if let Some(existing) = self.get_claim(&c.meta.name) {
+        for c in claim_names(set, get_ordinal(pod)) {
+            if let Some(existing) = self.get_claim(&c) {
                 if !is_claim_owner_up_to_date(existing, set, pod) {
                     let mut claim = existing.clone();
                     update_claim_owner_ref_for_set_and_pod(&mut claim, set, pod);
@@ -761,33 +803,32 @@ impl Control<'_, '_> {
         set: &Object,
         update_set: &Object,
         monotonic: bool,
-        replicas: &mut [Replica],
+        replicas: &[Replica],
         i: usize,
     ) -> bool {
         let min_ready = min_ready_seconds(set);
         let r = &replicas[i];
-        let name = r.pod.meta.name.clone();
+        let pod: &Object = &r.pod;
+        let name = &pod.meta.name;
         // Failed or Succeeded: delete; the next sync recreates it once gone.
-        if r.created && is_failed_or_succeeded(&r.pod) {
-            if !is_terminating(&r.pod) {
-                let pod = r.pod.clone();
-                self.pc.delete_stateful_pod(&pod);
+        if r.created && is_failed_or_succeeded(pod) {
+            if !is_terminating(pod) {
+                self.pc.delete_stateful_pod(pod);
             } else {
-                self.block(&name, format!("waiting for {name} to terminate"));
+                self.block(name, format!("waiting for {name} to terminate"));
             }
             return true;
         }
         if !r.created {
-            if self.pc.pod_claim_is_stale(set, &r.pod) {
+            if self.pc.pod_claim_is_stale(set, pod) {
                 self.block(
-                    &name,
+                    name,
                     format!("waiting for the stale claims of {name} to be deleted"),
                 );
                 return true;
             }
-            let pod = r.pod.clone();
-            if self.pc.create_stateful_pod(set, &pod).is_err() {
-                self.block(&name, format!("failed to create {name}"));
+            if self.pc.create_stateful_pod(set, pod).is_err() {
+                self.block(name, format!("failed to create {name}"));
                 return true;
             }
             // The slot now holds the pod we asked for; it has no status yet.
@@ -796,31 +837,30 @@ impl Control<'_, '_> {
             }
             return false;
         }
-        let pod = r.pod.clone();
-        if is_pending(&pod) {
+        if is_pending(pod) {
             // `createMissingPersistentVolumeClaims`.
-            let _ = self.pc.create_persistent_volume_claims(set, &pod);
+            let _ = self.pc.create_persistent_volume_claims(set, pod);
         }
-        if is_terminating(&pod) && monotonic {
-            self.block(&name, format!("waiting for {name} to terminate"));
+        if is_terminating(pod) && monotonic {
+            self.block(name, format!("waiting for {name} to terminate"));
             return true;
         }
-        if !is_running_and_ready(&pod) && monotonic {
-            self.block(&name, format!("waiting for {name} to be Running and Ready"));
+        if !is_running_and_ready(pod) && monotonic {
+            self.block(name, format!("waiting for {name} to be Running and Ready"));
             return true;
         }
-        if !is_running_and_available(&pod, min_ready, self.now) && monotonic {
+        if !is_running_and_available(pod, min_ready, self.now) && monotonic {
             self.block(
-                &name,
+                name,
                 format!("waiting for {name} to be available for {min_ready}s (minReadySeconds)"),
             );
             return true;
         }
-        let retention_match = self.pc.claims_match_retention_policy(update_set, &pod);
-        if identity_matches(set, &pod) && storage_matches(set, &pod) && retention_match {
+        let retention_match = self.pc.claims_match_retention_policy(update_set, pod);
+        if identity_matches(set, pod) && storage_matches(set, pod) && retention_match {
             return false;
         }
-        self.pc.update_stateful_pod(update_set, &pod);
+        self.pc.update_stateful_pod(update_set, pod);
         false
     }
 
@@ -864,8 +904,7 @@ impl Control<'_, '_> {
                 return true;
             }
         }
-        let pod = pod.clone();
-        self.pc.delete_stateful_pod(&pod);
+        self.pc.delete_stateful_pod(pod);
         true
     }
 }
@@ -887,7 +926,7 @@ fn update_stateful_set(
     current_revision: &Object,
     update_revision: &Object,
     collision_count: i64,
-    pods: Vec<Object>,
+    pods: Vec<Cow<Object>>,
 ) -> StatefulSetStatus {
     let now = c.now;
     let current_set = apply_revision(set, current_revision);
@@ -920,18 +959,18 @@ fn update_stateful_set(
             condemned.push(r);
         }
     }
-    let mut replicas: Vec<Replica> = slots
+    let replicas: Vec<Replica> = slots
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
             s.unwrap_or_else(|| Replica {
-                pod: new_versioned_stateful_set_pod(
+                pod: Cow::Owned(new_versioned_stateful_set_pod(
                     &current_set,
                     &update_set,
                     &current_revision.meta.name,
                     &update_revision.meta.name,
                     start + i as i64,
-                ),
+                )),
                 created: false,
             })
         })
@@ -959,7 +998,7 @@ fn update_stateful_set(
     // Living replicas, in ordinal order.
     let mut stop = false;
     for i in 0..replicas.len() {
-        let exit = c.process_replica(set, &update_set, monotonic, &mut replicas, i);
+        let exit = c.process_replica(set, &update_set, monotonic, &replicas, i);
         if exit && monotonic {
             stop = true;
             break;
@@ -1015,8 +1054,7 @@ fn update_stateful_set(
             && get_pod_revision(&r.pod) != update_revision.meta.name
             && !is_terminating(&r.pod)
         {
-            let pod = r.pod.clone();
-            c.pc.delete_stateful_pod(&pod);
+            c.pc.delete_stateful_pod(&r.pod);
             status.current_replicas -= 1;
             return status;
         }
@@ -1086,8 +1124,7 @@ fn update_stateful_set_after_invariant_established(
         }
         let r = &replicas[target];
         if r.created && get_pod_revision(&r.pod) != update_revision && !is_terminating(&r.pod) {
-            let pod = r.pod.clone();
-            c.pc.delete_stateful_pod(&pod);
+            c.pc.delete_stateful_pod(&r.pod);
             deleted += 1;
             status.current_replicas -= 1;
         }
@@ -1140,19 +1177,24 @@ fn update_stateful_set_status(set: &Object, mut status: StatefulSetStatus, out: 
 /// `getPodsForStatefulSet` with `ClaimPods`: owned pods that still match,
 /// plus orphans that match and are members by name (adopted); owned pods
 /// that stopped matching are released.
-fn get_pods_for_stateful_set(
-    store: &Store,
-    set: &Object,
+fn get_pods_for_stateful_set<'a>(
+    store: &'a Store,
+    set: &'a Object,
     selector: &Selector,
     out: &mut Out,
-) -> Vec<Object> {
+) -> Vec<Cow<'a, Object>> {
     let mut pods = Vec::new();
-    for pod in store.list_ns(Kind::Pod, &set.meta.namespace) {
-        let matches = selector.matches(&pod.meta.labels) && is_member_of(set, pod);
+    // Upstream filters by name first (`isMemberOf`): a pod whose name is
+    // not `<set>-<n>` is neither adopted nor released.
+    for pod in store
+        .list_ns(Kind::Pod, &set.meta.namespace)
+        .filter(|p| is_member_of(set, p))
+    {
+        let matches = selector.matches(&pod.meta.labels);
         match pod.meta.controller_ref() {
             Some(r) if r.uid == set.meta.uid => {
                 if matches {
-                    pods.push(pod.clone());
+                    pods.push(Cow::Borrowed(pod));
                 } else if pod.meta.deletion_timestamp.is_none() {
                     let mut released = pod.clone();
                     released
@@ -1174,7 +1216,7 @@ fn get_pods_for_stateful_set(
                         .owner_references
                         .push(OwnerRef::controller_of(set));
                     out.update(adopted.clone());
-                    pods.push(adopted);
+                    pods.push(Cow::Owned(adopted));
                 }
             }
         }
@@ -1210,7 +1252,15 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
     }
     let mut c = Control {
         pc: PodControl {
-            store: ctx.store,
+            claims: ctx
+                .store
+                .list_ns(Kind::PersistentVolumeClaim, &set.meta.namespace)
+                .map(|c| (c.meta.name.as_str(), c))
+                .collect(),
+            any_claim_owned: ctx
+                .store
+                .list_ns(Kind::PersistentVolumeClaim, &set.meta.namespace)
+                .any(|c| !c.meta.owner_references.is_empty()),
             set,
             out,
         },

@@ -830,3 +830,30 @@ fn revision_names_are_deterministic() {
     assert_eq!(a, b);
     assert_eq!(safe_encode_string("0123456789"), "456789bcdf");
 }
+
+#[test]
+#[ignore = "timing probe: cargo test --release -- --ignored perf_probe --nocapture"]
+fn perf_probe_parallel_1000() {
+    let mut sim = Sim::new(7);
+    apply(
+        &mut sim,
+        web(1000, json!({"podManagementPolicy": "Parallel"})),
+    );
+    let t = std::time::Instant::now();
+    run(&mut sim);
+    eprintln!("create 1000: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    for i in 0..100 {
+        make_running_and_ready(&mut sim, &format!("web-{i}"));
+        let mut out = Out::default();
+        let ctx = Ctx {
+            store: &sim.store,
+            now: sim.now,
+            config: &sim.config,
+            faults: &sim.faults,
+        };
+        super::sync(&ctx, &mut out);
+        sim.apply_writes("x", out.writes);
+    }
+    eprintln!("100 readiness syncs: {:?}", t.elapsed());
+}
