@@ -413,8 +413,28 @@ pub fn apply_write(sim: &mut Sim, source: &str, w: Write) -> bool {
             reason,
             message,
         } => {
+            let message = if message.contains(GENERATED_NAME) {
+                let name = last_created_name(sim);
+                message.replace(GENERATED_NAME, &name)
+            } else {
+                message
+            };
             sim.record_event(&regarding, warning, &reason, message, source);
             false
         }
     }
+}
+
+/// In a controller's Event message, stands for the name the API server
+/// gave the object created just before (`generateName`), which a pure
+/// sync cannot know: `Created pod: {GENERATED_NAME}`.
+pub const GENERATED_NAME: &str = "$(generated-name)";
+
+fn last_created_name(sim: &Sim) -> String {
+    sim.log
+        .iter()
+        .rev()
+        .find(|e| e.action == Action::Added)
+        .map(|e| e.name.clone())
+        .unwrap_or_default()
 }
