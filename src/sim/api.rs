@@ -245,6 +245,7 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
     obj.meta.resource_version = sim.store.next_resource_version();
     if ready_to_remove(&obj) {
         sim.store.remove(&key);
+        removed(sim, &key);
         sim.record(
             Action::Deleted,
             &key,
@@ -270,6 +271,14 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
         after,
     );
     Ok(true)
+}
+
+/// What goes with an object leaving the store: a PV's data (the
+/// provisioner's deleter, or the admin's, wiped it).
+fn removed(sim: &mut Sim, key: &Key) {
+    if key.kind == Kind::PersistentVolume {
+        sim.volume_data.remove(&key.name);
+    }
 }
 
 /// An object marked for deletion goes when its finalizers are done and,
@@ -337,6 +346,7 @@ pub fn delete(sim: &mut Sim, key: &Key, opts: DeleteOptions, source: &str) -> Re
     if ready_to_remove(&obj) {
         sim.store.next_resource_version();
         sim.store.remove(key);
+        removed(sim, key);
         sim.record(
             Action::Deleted,
             key,
