@@ -340,4 +340,4 @@ fn sync_service(store: &Store, svc: &Object, out: &mut Out) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

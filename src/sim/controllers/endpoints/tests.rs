@@ -5,7 +5,7 @@ use crate::sim::engine::Sim;
 use crate::sim::object::{rfc3339, Object};
 use serde_json::json;
 
-fn run(sim: &mut Sim) {
+pub(crate) fn run(sim: &mut Sim) {
     for _ in 0..20 {
         let out = {
             let ctx = Ctx {
