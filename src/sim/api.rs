@@ -22,6 +22,7 @@ pub enum Reason {
     BadRequest,
     Forbidden,
     TooManyRequests,
+    InternalError,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -380,14 +381,21 @@ pub fn evict(sim: &mut Sim, key: &Key, source: &str) -> Result<(), ApiError> {
     let Some(pod) = sim.store.get_key(key) else {
         return Err(ApiError::not_found(key.kind, &key.name));
     };
-    match super::controllers::disruption::check_eviction(&sim.store, pod) {
+    match super::controllers::disruption::check_eviction(&sim.store, pod, sim.now) {
         Ok(Some(pdb)) => {
             // The PDB's budget is spent now, not when the disruption
             // controller next counts (upstream records it in disruptedPods).
             update(sim, pdb, "eviction")?;
         }
         Ok(None) => {}
-        Err(message) => return Err(ApiError::new(Reason::TooManyRequests, message)),
+        Err(refusal) => {
+            let reason = match refusal.code {
+                429 => Reason::TooManyRequests,
+                403 => Reason::Forbidden,
+                _ => Reason::InternalError,
+            };
+            return Err(ApiError::new(reason, refusal.message));
+        }
     }
     delete(sim, key, DeleteOptions::default(), source)
 }
