@@ -47,13 +47,14 @@ impl fmt::Display for Record {
 ///   as CoreDNS names endpoints without one).
 /// - ExternalName Service: a `CNAME`.
 pub fn records(store: &Store) -> BTreeSet<Record> {
-    let mut out = BTreeSet::new();
+    // Collected in a Vec and bulk-built into the set (sorted once).
+    let mut out = Vec::new();
     for svc in store.list(Kind::Service) {
         let ns = svc.namespace();
         let name = svc.name();
         let base = format!("{name}.{ns}.svc.{CLUSTER_DOMAIN}");
         let mut add = |rname: String, rtype: &str, data: String| {
-            out.insert(Record {
+            out.push(Record {
                 name: rname,
                 rtype: rtype.to_string(),
                 data,
@@ -131,7 +132,7 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
             _ => {}
         }
     }
-    out
+    out.into_iter().collect()
 }
 
 fn srv_name(port_name: &str, port: &serde_json::Value, base: &str) -> String {

@@ -166,13 +166,9 @@ pub fn find_port(pod: &Object, port: &Value) -> Option<i64> {
     }
 }
 
-/// One endpoint address before packing.
-struct Address {
-    ip: String,
-    uid: String,
-    value: Value,
-    ready: bool,
-}
+/// An endpoint port: (name, port, protocol, appProtocol); `None` is the
+/// sentinel for a headless Service without ports.
+type PortKey = Option<(Option<String>, i64, String, Option<String>)>;
 
 /// The Endpoints subsets a Service should have now (`syncService` then
 /// `RepackSubsets`): addresses grouped by the set of ports they serve,
@@ -193,19 +189,49 @@ pub fn desired_subsets(store: &Store, svc: &Object) -> Vec<Value> {
         .unwrap_or(publish_not_ready);
     let headless = svc.spec().str_at("clusterIP") == Some("None");
     let ports = svc.spec().array_at("ports");
-    // address key (ip, uid) -> (address, ready); port -> addresses
-    let mut addrs: BTreeMap<(String, String), Address> = BTreeMap::new();
-    let mut by_port: BTreeMap<String, (Value, BTreeSet<(String, String)>)> = BTreeMap::new();
-    for pod in store.select(Kind::Pod, svc.namespace(), &selector) {
-        if !should_pod_be_in_endpoints(pod, tolerate_unready) {
+    let mut pods: Vec<(&str, &str, &Object)> = store
+        .select(Kind::Pod, svc.namespace(), &selector)
+        .filter(|p| should_pod_be_in_endpoints(p, tolerate_unready))
+        .map(|p| (podutil::pod_ip(p).unwrap_or(""), p.meta.uid.as_str(), p))
+        .collect();
+    pods.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
+    // Which addresses (by index in sorted order) serve each port.
+    let mut by_port: BTreeMap<PortKey, Vec<usize>> = BTreeMap::new();
+    for (i, (_, _, pod)) in pods.iter().enumerate() {
+        if ports.is_empty() {
+            // Headless Services may have no ports: a sentinel keeps them.
+            if headless {
+                by_port.entry(None).or_default().push(i);
+            }
             continue;
         }
-        let ip = podutil::pod_ip(pod).unwrap_or("").to_string();
+        for sp in ports {
+            let Some(num) = find_port(pod, sp) else {
+                continue;
+            };
+            let key = Some((
+                sp.str_at("name").map(String::from),
+                num,
+                sp.str_at("protocol").unwrap_or("TCP").to_string(),
+                sp.str_at("appProtocol").map(String::from),
+            ));
+            let v = by_port.entry(key).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    // Ports grouped by the exact set of addresses serving them.
+    let mut groups: BTreeMap<Vec<usize>, Vec<PortKey>> = BTreeMap::new();
+    for (port, members) in by_port {
+        groups.entry(members).or_default().push(port);
+    }
+    let address = |pod: &Object, ip: &str| -> Value {
         let mut a = Map::new();
         if should_set_hostname(pod, svc) {
             a.insert("hostname".into(), pod.spec().at("hostname").clone());
         }
-        a.insert("ip".into(), ip.clone().into());
+        a.insert("ip".into(), ip.into());
         a.insert(
             "nodeName".into(),
             podutil::node_name(pod).unwrap_or("").into(),
@@ -214,71 +240,18 @@ pub fn desired_subsets(store: &Store, svc: &Object) -> Vec<Value> {
             "targetRef".into(),
             json!({"kind": "Pod", "name": pod.name(), "namespace": pod.namespace(), "uid": pod.meta.uid}),
         );
-        let key = (ip.clone(), pod.meta.uid.clone());
-        let ready = tolerate_unready || podutil::is_ready(pod);
-        let mut served = Vec::new();
-        if ports.is_empty() {
-            // Headless Services may have no ports: a sentinel keeps them.
-            if headless {
-                served.push(Value::Null);
-            }
-        } else {
-            for sp in ports {
-                let Some(num) = find_port(pod, sp) else {
-                    continue;
-                };
-                let mut p = Map::new();
-                if let Some(n) = sp.str_at("name") {
-                    p.insert("name".into(), n.into());
-                }
-                p.insert("port".into(), num.into());
-                p.insert(
-                    "protocol".into(),
-                    sp.str_at("protocol").unwrap_or("TCP").into(),
-                );
-                if let Some(ap) = sp.str_at("appProtocol") {
-                    p.insert("appProtocol".into(), ap.into());
-                }
-                served.push(Value::Object(p));
-            }
-        }
-        if served.is_empty() {
-            continue;
-        }
-        for p in served {
-            by_port
-                .entry(p.to_string())
-                .or_insert_with(|| (p.clone(), BTreeSet::new()))
-                .1
-                .insert(key.clone());
-        }
-        addrs.insert(
-            key,
-            Address {
-                ip,
-                uid: pod.meta.uid.clone(),
-                value: Value::Object(a),
-                ready,
-            },
-        );
-    }
-    // Group ports by the exact set of addresses serving them.
-    let mut groups: BTreeMap<Vec<(String, String)>, Vec<Value>> = BTreeMap::new();
-    for (_, (port, set)) in by_port {
-        let k: Vec<(String, String)> = set.into_iter().collect();
-        groups.entry(k).or_default().push(port);
-    }
+        Value::Object(a)
+    };
     let mut subsets = Vec::new();
     for (members, ports) in groups {
         let mut ready = Vec::new();
         let mut not_ready = Vec::new();
-        let mut sorted: Vec<&Address> = members.iter().filter_map(|k| addrs.get(k)).collect();
-        sorted.sort_by(|a, b| a.ip.cmp(&b.ip).then_with(|| a.uid.cmp(&b.uid)));
-        for a in sorted {
-            if a.ready {
-                ready.push(a.value.clone());
+        for i in members {
+            let (ip, _, pod) = pods[i];
+            if tolerate_unready || podutil::is_ready(pod) {
+                ready.push(address(pod, ip));
             } else {
-                not_ready.push(a.value.clone());
+                not_ready.push(address(pod, ip));
             }
         }
         let mut s = Map::new();
@@ -288,7 +261,22 @@ pub fn desired_subsets(store: &Store, svc: &Object) -> Vec<Value> {
         if !not_ready.is_empty() {
             s.insert("notReadyAddresses".into(), Value::Array(not_ready));
         }
-        let ports: Vec<Value> = ports.into_iter().filter(|p| !p.is_null()).collect();
+        let ports: Vec<Value> = ports
+            .into_iter()
+            .flatten()
+            .map(|(name, port, protocol, app)| {
+                let mut p = Map::new();
+                if let Some(ap) = app {
+                    p.insert("appProtocol".into(), ap.into());
+                }
+                if let Some(n) = name {
+                    p.insert("name".into(), n.into());
+                }
+                p.insert("port".into(), port.into());
+                p.insert("protocol".into(), protocol.into());
+                Value::Object(p)
+            })
+            .collect();
         if !ports.is_empty() {
             s.insert("ports".into(), Value::Array(ports));
         }
@@ -321,21 +309,32 @@ fn sync_service(store: &Store, svc: &Object, out: &mut Out) {
     if svc.spec().str_at("clusterIP") == Some("None") {
         labels.insert(IS_HEADLESS_SERVICE.into(), String::new());
     }
+    let subsets = if subsets.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(subsets)
+    };
     let current = store.get(Kind::Endpoints, svc.namespace(), svc.name());
+    if let Some(e) = current {
+        // Compare in place: cloning a thousand addresses per sync is what
+        // would make this controller slow.
+        if e.meta.labels == labels && *e.field("subsets") == subsets {
+            return;
+        }
+    }
     let mut ep = match current {
         Some(e) => e.clone(),
         None => Object::new(Kind::Endpoints, svc.namespace(), svc.name()),
     };
     ep.meta.labels = labels;
-    if subsets.is_empty() {
+    if subsets.is_null() {
         ep.body.remove("subsets");
     } else {
-        ep.body.insert("subsets".into(), Value::Array(subsets));
+        ep.body.insert("subsets".into(), subsets);
     }
     match current {
         None => out.create(ep),
-        Some(e) if *e != ep => out.update(ep),
-        Some(_) => {}
+        Some(_) => out.update(ep),
     }
 }
 

@@ -20,7 +20,7 @@ use crate::sim::object::{rfc3339, set_at, Key, Kind, Object, ValueExt};
 use crate::sim::selector::Selector;
 use crate::sim::store::Store;
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const ANN_BIND_COMPLETED: &str = "pv.kubernetes.io/bind-completed";
 pub const ANN_BOUND_BY_CONTROLLER: &str = "pv.kubernetes.io/bound-by-controller";
@@ -285,10 +285,88 @@ pub fn find_matching_volume<'a>(
     smallest.map(|(v, _)| v)
 }
 
-/// The PV controller's `findBestMatchForClaim`: volumes are grouped by
-/// their set of access modes; only sets that contain every requested mode
-/// are searched, those with the fewest modes first (closest to what was
-/// asked), and within a set `find_matching_volume` picks.
+/// PVs as the controller's cache indexes them, built once per pass so a
+/// thousand pending claims do not each scan every PV: unbound Available
+/// PVs grouped by their set of access modes, and PVs whose claimRef names
+/// a claim, by that claim.
+pub struct VolumeIndex<'a> {
+    available: BTreeMap<ModeSet, Vec<&'a Object>>,
+    prebound: BTreeMap<(String, String), Vec<&'a Object>>,
+}
+
+/// A PV's access modes, sorted; ordered by how many there are first.
+type ModeSet = (usize, Vec<String>);
+
+fn mode_set(pv: &Object) -> ModeSet {
+    let mut modes = access_modes(pv.spec());
+    modes.sort();
+    modes.dedup();
+    (modes.len(), modes)
+}
+
+impl<'a> VolumeIndex<'a> {
+    pub fn new(store: &'a Store) -> VolumeIndex<'a> {
+        let mut available: BTreeMap<ModeSet, Vec<&Object>> = BTreeMap::new();
+        let mut prebound: BTreeMap<(String, String), Vec<&Object>> = BTreeMap::new();
+        for pv in store.list(Kind::PersistentVolume) {
+            let r = pv.spec().at("claimRef");
+            if r.is_null() {
+                if phase(pv) == "Available" && pv.meta.deletion_timestamp.is_none() {
+                    available.entry(mode_set(pv)).or_default().push(pv);
+                }
+            } else {
+                let key = (
+                    r.str_at("namespace").unwrap_or("").to_string(),
+                    r.str_at("name").unwrap_or("").to_string(),
+                );
+                prebound.entry(key).or_default().push(pv);
+            }
+        }
+        VolumeIndex {
+            available,
+            prebound,
+        }
+    }
+
+    /// The PV controller's `findBestMatchForClaim`: only mode sets that
+    /// contain every requested mode are searched, those with the fewest
+    /// modes first (closest to what was asked), and within a set
+    /// `find_matching_volume` picks.
+    pub fn find_best_match(
+        &self,
+        claim: &Object,
+        delay_binding: bool,
+        node: Option<&Object>,
+        excluded: &BTreeSet<String>,
+    ) -> Option<&'a Object> {
+        let requested = access_modes(claim.spec());
+        let fits = |k: &ModeSet| requested.iter().all(|m| k.1.contains(m));
+        let mut mine: BTreeMap<ModeSet, Vec<&'a Object>> = BTreeMap::new();
+        if let Some(pvs) = self
+            .prebound
+            .get(&(claim.namespace().to_string(), claim.name().to_string()))
+        {
+            for pv in pvs {
+                mine.entry(mode_set(pv)).or_default().push(pv);
+            }
+        }
+        let keys: BTreeSet<&ModeSet> = self.available.keys().chain(mine.keys()).collect();
+        let found = keys.into_iter().filter(|k| fits(k)).find_map(|k| {
+            let avail = self.available.get(k).map(Vec::as_slice).unwrap_or(&[]);
+            match mine.get(k) {
+                None => find_matching_volume(claim, avail, node, excluded, delay_binding),
+                Some(pre) => {
+                    let all: Vec<&Object> = pre.iter().chain(avail).copied().collect();
+                    find_matching_volume(claim, &all, node, excluded, delay_binding)
+                }
+            }
+        });
+        found
+    }
+}
+
+/// `findBestMatchForClaim` over a store (builds a [`VolumeIndex`]; for
+/// one-off use, e.g. by the scheduler).
 pub fn find_best_match_for_claim<'a>(
     store: &'a Store,
     claim: &Object,
@@ -296,20 +374,7 @@ pub fn find_best_match_for_claim<'a>(
     node: Option<&Object>,
     excluded: &BTreeSet<String>,
 ) -> Option<&'a Object> {
-    let requested = access_modes(claim.spec());
-    let mut groups: std::collections::BTreeMap<(usize, Vec<String>), Vec<&Object>> =
-        Default::default();
-    for pv in store.list(Kind::PersistentVolume) {
-        let mut modes = access_modes(pv.spec());
-        modes.sort();
-        modes.dedup();
-        if requested.iter().all(|m| modes.contains(m)) {
-            groups.entry((modes.len(), modes)).or_default().push(pv);
-        }
-    }
-    groups
-        .values()
-        .find_map(|vols| find_matching_volume(claim, vols, node, excluded, delay_binding))
+    VolumeIndex::new(store).find_best_match(claim, delay_binding, node, excluded)
 }
 
 /// `checkVolumeSatisfyClaim` for a claim that names its volume.
@@ -373,6 +438,8 @@ struct Pass<'a, 'b> {
     out: &'a mut Out,
     touched: BTreeSet<Key>,
     taken: BTreeSet<String>,
+    /// Built on first use: a pass with no unbound claim needs none.
+    index: Option<VolumeIndex<'b>>,
 }
 
 impl Pass<'_, '_> {
@@ -391,6 +458,7 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
         out,
         touched: BTreeSet::new(),
         taken: BTreeSet::new(),
+        index: None,
     };
     // New PVs become Available first, so that claims created with them
     // (one manifest) see them as candidates in the next pass.
@@ -443,6 +511,14 @@ fn with_claim_status(claim: &Object, phase: &str, volume: Option<&Object>) -> Ob
 }
 
 fn set_claim_phase(pass: &mut Pass, claim: &Object, phase: &str, volume: Option<&Object>) {
+    let st = claim.status();
+    if volume.is_none()
+        && st.str_at("phase") == Some(phase)
+        && st.at("accessModes").is_null()
+        && st.at("capacity").is_null()
+    {
+        return;
+    }
     let c = with_claim_status(claim, phase, volume);
     if c != *claim {
         pass.update(c);
@@ -480,6 +556,9 @@ fn with_volume_phase(pv: &Object, phase: &str, now: u64) -> Object {
 }
 
 fn set_volume_phase(pass: &mut Pass, pv: &Object, phase: &str) {
+    if pv.status().str_at("phase") == Some(phase) {
+        return;
+    }
     let v = with_volume_phase(pv, phase, pass.ctx.now);
     if v != *pv {
         pass.update(v);
@@ -509,7 +588,26 @@ fn claim_ref(claim: &Object) -> Value {
 
 /// `bind`: PV → claim (claimRef, bound-by-controller unless pre-bound,
 /// phase Bound), claim → PV (volumeName, annotations, status Bound).
+/// Everything `bind` would write is already in place (the common case
+/// for a long-bound pair, checked without cloning either object).
+fn is_fully_bound(volume: &Object, claim: &Object) -> bool {
+    let r = volume.spec().at("claimRef");
+    let (cs, st) = (claim.spec(), claim.status());
+    r.str_at("uid") == Some(claim.meta.uid.as_str())
+        && r.str_at("name") == Some(claim.name())
+        && r.str_at("namespace") == Some(claim.namespace())
+        && volume.status().str_at("phase") == Some("Bound")
+        && cs.str_at("volumeName") == Some(volume.name())
+        && claim.meta.annotations.contains_key(ANN_BIND_COMPLETED)
+        && st.str_at("phase") == Some("Bound")
+        && st.at("accessModes") == volume.spec().at("accessModes")
+        && !st.at("capacity").is_null()
+}
+
 fn bind(pass: &mut Pass, volume: &Object, claim: &Object) {
+    if is_fully_bound(volume, claim) {
+        return;
+    }
     let now = pass.ctx.now;
     // The volume side (`bindVolumeToClaim` + `updateVolumePhase`).
     let mut v = volume.clone();
@@ -565,7 +663,8 @@ fn sync_unbound_claim(pass: &mut Pass, claim: &Object) {
             (true, Some(n)) => store.get(Kind::Node, "", n),
             _ => None,
         };
-        let found = find_best_match_for_claim(store, claim, delay, node, &pass.taken);
+        let index = pass.index.get_or_insert_with(|| VolumeIndex::new(store));
+        let found = index.find_best_match(claim, delay, node, &pass.taken);
         if let Some(volume) = found {
             if !pass.is_touched(volume) {
                 bind(pass, volume, claim);

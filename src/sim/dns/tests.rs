@@ -221,3 +221,30 @@ fn records_stay_cheap_for_a_thousand_pods() {
         t.elapsed()
     );
 }
+
+#[test]
+fn the_engine_logs_record_changes_and_settles() {
+    let mut sim = Sim::new(7);
+    let mut s = Object::new(Kind::Service, "default", "web");
+    s.body.insert(
+        "spec".into(),
+        json!({"selector": {"app": "web"}, "ports": [{"name": "http", "port": 80}]}),
+    );
+    api::create(&mut sim, s, "t").unwrap();
+    sim.touch();
+    assert!(sim.settle(1_000), "controllers converge");
+    let ip = sim
+        .store
+        .get(Kind::Service, "default", "web")
+        .unwrap()
+        .spec()
+        .str_at("clusterIP")
+        .unwrap()
+        .to_string();
+    let line = format!("web.default.svc.cluster.local A {ip}");
+    assert!(sim
+        .log
+        .iter()
+        .any(|e| e.action == crate::sim::engine::Action::Dns && e.message == line));
+    assert!(sim.store.get(Kind::Endpoints, "default", "web").is_some());
+}

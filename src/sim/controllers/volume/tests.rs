@@ -617,3 +617,135 @@ fn node_affinity_terms_are_ored_and_expressions_anded() {
     );
     assert!(check_node_affinity(&v, node));
 }
+
+/// Timing probe for large sessions: `cargo test --release -- --ignored --nocapture scale_probe`.
+#[test]
+#[ignore]
+fn scale_probe() {
+    let mut sim = Sim::new(99);
+    for i in 0..1000 {
+        create(&mut sim, pvc(&format!("www-web-{i}"), "1Gi", RWO, None));
+    }
+    let t = std::time::Instant::now();
+    converge(&mut sim);
+    sim.now = 10_000;
+    converge(&mut sim);
+    println!("bind 1000 dynamic claims: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    for _ in 0..100 {
+        let ctx = Ctx {
+            store: &sim.store,
+            now: sim.now,
+            config: &sim.config,
+            faults: &sim.faults,
+        };
+        let mut out = Out::default();
+        sync(&ctx, &mut out);
+        assert!(out.writes.is_empty());
+    }
+    println!(
+        "idle volume sync over 1000 bound claims: {:?} each",
+        t.elapsed() / 100
+    );
+    let mut svc = Object::new(Kind::Service, "default", "nginx");
+    svc.body.insert("spec".into(), json!({"clusterIP": "None", "selector": {"app": "nginx"}, "ports": [{"name": "web", "port": 80}]}));
+    create(&mut sim, svc);
+    for i in 0..1000 {
+        let p = crate::sim::controllers::endpoints::tests::pod(
+            &format!("web-{i}"),
+            &format!("10.244.{}.{}", 1 + i / 250, 2 + i % 250),
+            true,
+            Some("nginx"),
+        );
+        create(&mut sim, p);
+    }
+    crate::sim::controllers::endpoints::tests::run(&mut sim);
+    let t = std::time::Instant::now();
+    for _ in 0..100 {
+        let ctx = Ctx {
+            store: &sim.store,
+            now: sim.now,
+            config: &sim.config,
+            faults: &sim.faults,
+        };
+        let mut out = Out::default();
+        crate::sim::controllers::endpoints::sync(&ctx, &mut out);
+        assert!(out.writes.is_empty());
+    }
+    println!(
+        "idle endpoints sync over 1000 pods: {:?} each",
+        t.elapsed() / 100
+    );
+    let t = std::time::Instant::now();
+    for _ in 0..100 {
+        let _ = crate::sim::dns::records(&sim.store);
+    }
+    println!("dns records over 1000 pods: {:?} each", t.elapsed() / 100);
+}
+
+#[test]
+#[ignore]
+fn scale_probe_parts() {
+    let mut sim = Sim::new(99);
+    for i in 0..1000 {
+        create(&mut sim, pvc(&format!("www-web-{i}"), "1Gi", RWO, None));
+    }
+    converge(&mut sim);
+    sim.now = 10_000;
+    converge(&mut sim);
+    let ctx = Ctx {
+        store: &sim.store,
+        now: sim.now,
+        config: &sim.config,
+        faults: &sim.faults,
+    };
+    let mut out = Out::default();
+    let mut pass = Pass {
+        ctx: &ctx,
+        out: &mut out,
+        touched: BTreeSet::new(),
+        taken: BTreeSet::new(),
+        index: None,
+    };
+    let t = std::time::Instant::now();
+    for claim in ctx.store.list(Kind::PersistentVolumeClaim) {
+        sync_bound_claim(&mut pass, claim);
+    }
+    println!("claims: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    for v in ctx.store.list(Kind::PersistentVolume) {
+        sync_volume(&mut pass, v);
+    }
+    println!("volumes: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let n = ctx
+        .store
+        .list(Kind::PersistentVolumeClaim)
+        .filter(|c| pass.is_touched(c))
+        .count();
+    println!("touched checks: {:?} {n}", t.elapsed());
+    let t = std::time::Instant::now();
+    let mut k = 0;
+    for c in ctx.store.list(Kind::PersistentVolumeClaim) {
+        let v = ctx
+            .store
+            .get(
+                Kind::PersistentVolume,
+                "",
+                c.spec().str_at("volumeName").unwrap(),
+            )
+            .unwrap();
+        k += is_fully_bound(v, c) as usize;
+    }
+    println!("fully bound checks: {:?} {k}", t.elapsed());
+}
+
+#[test]
+fn the_engine_provisions_on_its_own_clock() {
+    let mut sim = Sim::new(20);
+    create(&mut sim, pvc("data", "1Gi", RWO, None));
+    sim.touch();
+    assert!(sim.settle(1_000));
+    assert_eq!(claim(&sim, "data").status().str_at("phase"), Some("Bound"));
+    assert_eq!(sim.now, sim.config.timings.provision_ms);
+}
