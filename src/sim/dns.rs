@@ -48,7 +48,13 @@ impl fmt::Display for Record {
 /// - ExternalName Service: a `CNAME`.
 pub fn records(store: &Store) -> BTreeSet<Record> {
     // Collected in a Vec and bulk-built into the set (sorted once).
-    let mut out = Vec::new();
+    let mut out = vec![Record {
+        name: format!("dns-version.{CLUSTER_DOMAIN}"),
+        rtype: "TXT".into(),
+        data: format!("\"{SCHEMA_VERSION}\""),
+        namespace: "kube-system".into(),
+        service: "kube-dns".into(),
+    }];
     for svc in store.list(Kind::Service) {
         let ns = svc.namespace();
         let name = svc.name();
@@ -96,8 +102,13 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
                                 fqdn
                             }
                             None => {
+                                // The spec's "system-assigned identifier";
+                                // CoreDNS uses the dashed IP.
                                 let fqdn = format!("{}.{base}", ip.replace('.', "-"));
                                 add(fqdn.clone(), "A", ip.to_string());
+                                if let Some(r) = reverse_name(ip) {
+                                    add(r, "PTR", fqdn.clone());
+                                }
                                 fqdn
                             }
                         };
@@ -212,6 +223,9 @@ pub fn resolve(store: &Store, namespace: &str, name: &str, rtype: &str) -> Answe
         if found.is_empty() && rtype == "A" {
             found = matching("CNAME");
         }
+        if found.is_empty() && rtype == "A" {
+            found.extend(pod_a_record(&fqdn));
+        }
         if !found.is_empty() {
             return Answer::Found {
                 fqdn,
@@ -220,6 +234,28 @@ pub fn resolve(store: &Store, namespace: &str, name: &str, rtype: &str) -> Answe
         }
     }
     Answer::NxDomain
+}
+
+/// The version of the DNS schema served (`dns-version.cluster.local TXT`).
+pub const SCHEMA_VERSION: &str = "1.0.1";
+
+/// The deprecated `<a>-<b>-<c>-<d>.<ns>.pod.<zone>` names, answered for any
+/// address (the spec still requires them), so not kept as records.
+fn pod_a_record(fqdn: &str) -> Option<Record> {
+    let rest = fqdn.strip_suffix(&format!(".pod.{CLUSTER_DOMAIN}"))?;
+    let (dashed, ns) = rest.split_once('.')?;
+    if ns.is_empty() || ns.contains('.') {
+        return None;
+    }
+    let ip = dashed.replace('-', ".");
+    reverse_name(&ip)?;
+    Some(Record {
+        name: fqdn.to_string(),
+        rtype: "A".into(),
+        data: ip,
+        namespace: ns.to_string(),
+        service: String::new(),
+    })
 }
 
 /// `options ndots:5` in a pod's resolv.conf.

@@ -832,6 +832,16 @@ fn provision_claim(pass: &mut Pass, claim: &Object, class_name: &str) {
         );
     }
     let now = pass.ctx.now;
+    if !claim.spec().at("selector").is_null() {
+        // External provisioners refuse claims that select PVs by label.
+        pass.out.event(
+            claim,
+            true,
+            "ProvisioningFailed",
+            format!("failed to provision volume with StorageClass \"{class_name}\": claim Selector is not supported"),
+        );
+        return;
+    }
     let ready_at = claim.meta.creation_timestamp + pass.ctx.config.timings.provision_ms;
     if pass.ctx.faults.broken_classes.contains(class_name) {
         pass.out.event(

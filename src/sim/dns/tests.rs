@@ -215,6 +215,19 @@ fn records_stay_cheap_for_a_thousand_pods() {
     let recs = records(&sim.store);
     // Service A + pod A + PTR + SRV per pod.
     assert_eq!(recs.iter().filter(|r| r.service == "nginx").count(), 4000);
+    assert_eq!(
+        a_records(&resolve(
+            &sim.store,
+            "default",
+            "10-244-1-2.default.pod",
+            "A"
+        )),
+        ["10.244.1.2"]
+    );
+    assert_eq!(
+        a_records(&resolve(&sim.store, "default", "dns-version", "TXT")),
+        ["\"1.0.1\""]
+    );
     assert!(
         t.elapsed().as_millis() < 2_000,
         "records took {:?}",

@@ -749,3 +749,26 @@ fn the_engine_provisions_on_its_own_clock() {
     assert_eq!(claim(&sim, "data").status().str_at("phase"), Some("Bound"));
     assert_eq!(sim.now, sim.config.timings.provision_ms);
 }
+
+#[test]
+fn claims_with_a_selector_are_not_provisioned() {
+    let mut sim = Sim::new(21);
+    let mut c = pvc("picky", "1Gi", RWO, Some("standard"));
+    set_at(
+        c.spec_mut(),
+        "selector",
+        json!({"matchLabels": {"disk": "ssd"}}),
+    );
+    create(&mut sim, c);
+    sim.now = 10_000;
+    converge(&mut sim);
+    assert_eq!(
+        claim(&sim, "picky").status().str_at("phase"),
+        Some("Pending")
+    );
+    assert!(events_for(&sim, "picky").contains(&(
+        "ProvisioningFailed".into(),
+        "failed to provision volume with StorageClass \"standard\": claim Selector is not supported".into()
+    )));
+    assert_eq!(sim.store.list(Kind::PersistentVolume).count(), 0);
+}
