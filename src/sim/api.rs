@@ -246,7 +246,7 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
     obj.meta.resource_version = sim.store.next_resource_version();
     if ready_to_remove(&obj) {
         sim.store.remove(&key);
-        removed(sim, &key);
+        removed(sim, &obj);
         sim.record(
             Action::Deleted,
             &key,
@@ -274,11 +274,12 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
     Ok(true)
 }
 
-/// What goes with an object leaving the store: a PV's data (the
-/// provisioner's deleter, or the admin's, wiped it).
-fn removed(sim: &mut Sim, key: &Key) {
-    if key.kind == Kind::PersistentVolume {
-        sim.volume_data.remove(&key.name);
+/// What goes with an object leaving the store: a PV's data, when its
+/// provisioner deleted the storage (reclaim policy Delete). A retained or
+/// static volume's disk outlives the PV object, as on a real cluster.
+fn removed(sim: &mut Sim, obj: &Object) {
+    if super::controllers::volume::storage_deleted_with(obj) {
+        sim.volume_data.remove(&obj.meta.name);
     }
 }
 
@@ -347,7 +348,7 @@ pub fn delete(sim: &mut Sim, key: &Key, opts: DeleteOptions, source: &str) -> Re
     if ready_to_remove(&obj) {
         sim.store.next_resource_version();
         sim.store.remove(key);
-        removed(sim, key);
+        removed(sim, &obj);
         sim.record(
             Action::Deleted,
             key,

@@ -1092,6 +1092,18 @@ fn reclaim_volume(pass: &mut Pass, original: &Object, released: Object) {
     }
 }
 
+/// Whether removing this PV object also removes its storage (and so the
+/// data the sim keeps for it): a dynamically provisioned PV with reclaim
+/// policy Delete, whose provisioner deletes the volume before the object.
+pub fn storage_deleted_with(pv: &Object) -> bool {
+    pv.kind == Kind::PersistentVolume
+        && pv
+            .meta
+            .annotations
+            .contains_key(ANN_DYNAMICALLY_PROVISIONED)
+        && reclaim_policy(pv) == "Delete"
+}
+
 // ---- protection controllers ---------------------------------------------
 
 /// `pvc-protection-controller`: a claim being deleted keeps its finalizer

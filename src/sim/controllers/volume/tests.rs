@@ -772,3 +772,24 @@ fn claims_with_a_selector_are_not_provisioned() {
     )));
     assert_eq!(sim.store.list(Kind::PersistentVolume).count(), 0);
 }
+
+#[test]
+fn a_retained_volume_keeps_its_data_when_the_pv_object_goes() {
+    let mut sim = Sim::new(22);
+    let (v, c) = bound_pair(&mut sim, "Retain");
+    sim.volume_data
+        .entry(v.clone())
+        .or_default()
+        .insert("/data/x".into(), "1".into());
+    api::delete(&mut sim, &c.key(), DeleteOptions::default(), "test").unwrap();
+    converge(&mut sim);
+    let key = volume(&sim, &v).unwrap().key();
+    api::delete(&mut sim, &key, DeleteOptions::default(), "test").unwrap();
+    converge(&mut sim);
+    assert!(volume(&sim, &v).is_none());
+    // Recreating a PV of that name (the same disk) finds the data again.
+    assert_eq!(
+        sim.volume_data[&v].get("/data/x").map(String::as_str),
+        Some("1")
+    );
+}
