@@ -8,7 +8,7 @@
 //! the store after each step) sees the address with the Service.
 
 use super::{Ctx, Out};
-use crate::sim::object::{Kind, Object, ValueExt};
+use crate::sim::object::{set_at, Kind, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::store::Store;
 use serde_json::{json, Map, Value};
@@ -40,13 +40,13 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
             let ip = format_ipv4(ip);
             let mut s = svc.clone();
             let spec = s.spec_mut();
-            spec["clusterIP"] = ip.clone().into();
-            spec["clusterIPs"] = json!([ip]);
+            set_at(spec, "clusterIP", ip.clone().into());
+            set_at(spec, "clusterIPs", json!([ip]));
             if spec.get("ipFamilies").is_none() {
-                spec["ipFamilies"] = json!(["IPv4"]);
+                set_at(spec, "ipFamilies", json!(["IPv4"]));
             }
             if spec.get("ipFamilyPolicy").is_none() {
-                spec["ipFamilyPolicy"] = "SingleStack".into();
+                set_at(spec, "ipFamilyPolicy", "SingleStack".into());
             }
             out.update(s);
             continue;

@@ -793,3 +793,68 @@ fn a_retained_volume_keeps_its_data_when_the_pv_object_goes() {
         Some("1")
     );
 }
+
+#[test]
+fn malformed_objects_do_not_panic_any_netstore_view() {
+    let mut sim = Sim::new(23);
+    let weird = [
+        json!("text"),
+        json!([1, 2]),
+        json!(null),
+        json!(7),
+        json!({"x": {"y": []}}),
+    ];
+    for (i, w) in weird.iter().enumerate() {
+        for kind in [
+            Kind::PersistentVolume,
+            Kind::PersistentVolumeClaim,
+            Kind::Service,
+            Kind::Endpoints,
+            Kind::Pod,
+            Kind::PodDisruptionBudget,
+            Kind::StorageClass,
+        ] {
+            let mut o = Object::new(kind, "default", &format!("w{i}"));
+            o.meta.labels.insert("app".into(), "x".into());
+            o.body.insert("spec".into(), w.clone());
+            o.body.insert("status".into(), w.clone());
+            o.body.insert("subsets".into(), w.clone());
+            create(&mut sim, o);
+        }
+    }
+    let mut pdb = Object::new(Kind::PodDisruptionBudget, "default", "p");
+    pdb.body.insert(
+        "spec".into(),
+        json!({"selector": {"matchLabels": {"app": "x"}}, "minAvailable": "abc%"}),
+    );
+    create(&mut sim, pdb);
+    let fns: [SyncFn; 5] = [
+        sync,
+        sync_pvc_protection,
+        sync_pv_protection,
+        crate::sim::controllers::endpoints::sync,
+        crate::sim::controllers::disruption::sync,
+    ];
+    for _ in 0..3 {
+        for f in fns {
+            let out = {
+                let ctx = Ctx {
+                    store: &sim.store,
+                    now: sim.now,
+                    config: &sim.config,
+                    faults: &sim.faults,
+                };
+                let mut out = Out::default();
+                f(&ctx, &mut out);
+                out
+            };
+            sim.apply_writes("test", out.writes);
+        }
+    }
+    let _ = crate::sim::dns::records(&sim.store);
+    let _ = crate::sim::dns::resolve(&sim.store, "default", "w0", "A");
+    let _ = crate::sim::dns::resolve(&sim.store, "default", "...", "PTR");
+    for p in sim.store.list(Kind::Pod) {
+        let _ = crate::sim::controllers::disruption::check_eviction(&sim.store, p, 0);
+    }
+}
