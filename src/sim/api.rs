@@ -243,6 +243,7 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
         obj.meta.generation += 1;
     }
     let before = summary(old);
+    let scrubbed = super::controllers::volume::scrubbed_by(old, &obj);
     obj.meta.resource_version = sim.store.next_resource_version();
     if ready_to_remove(&obj) {
         sim.store.remove(&key);
@@ -261,6 +262,9 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
     }
     let after = summary(&obj);
     sim.store.put(obj);
+    if scrubbed {
+        sim.volume_data.remove(&key.name);
+    }
     sim.record(
         Action::Modified,
         &key,

@@ -1075,6 +1075,22 @@ fn reclaim_volume(pass: &mut Pass, original: &Object, released: Object) {
                 }
             }
         }
+        // Deprecated; only the hostPath and NFS plugins can recycle
+        // (`rm -rf` in a recycler pod), then the PV is Available again.
+        "Recycle"
+            if ["hostPath", "nfs"]
+                .iter()
+                .any(|k| !original.spec().at(k).is_null()) =>
+        {
+            if released != *original {
+                // Released is written first; the recycler runs next pass.
+                pass.update(released);
+                return;
+            }
+            pass.out
+                .event(original, false, "VolumeRecycled", "Volume recycled");
+            unbind_volume(pass, original);
+        }
         "Recycle" => set_volume_phase_with_event(
             pass,
             original,
@@ -1102,6 +1118,15 @@ pub fn storage_deleted_with(pv: &Object) -> bool {
             .annotations
             .contains_key(ANN_DYNAMICALLY_PROVISIONED)
         && reclaim_policy(pv) == "Delete"
+}
+
+/// Whether this PV update is a recycle (Released back to Available under
+/// the Recycle policy), which scrubbed the volume's files.
+pub fn scrubbed_by(old: &Object, new: &Object) -> bool {
+    new.kind == Kind::PersistentVolume
+        && reclaim_policy(new) == "Recycle"
+        && phase(old) == "Released"
+        && phase(new) == "Available"
 }
 
 // ---- protection controllers ---------------------------------------------

@@ -533,7 +533,22 @@ fn delete_policy_on_a_static_volume_fails_and_recycle_has_no_plugin() {
         .any(|(r, _)| r == "VolumeFailedDelete"));
 
     let mut sim = Sim::new(15);
-    let (v, c) = bound_pair(&mut sim, "Recycle");
+    let mut nfs = pv("vol", "1Gi", RWO, None);
+    set_at(
+        nfs.spec_mut(),
+        "persistentVolumeReclaimPolicy",
+        "Recycle".into(),
+    );
+    nfs.spec_mut().as_object_mut().unwrap().remove("hostPath");
+    set_at(
+        nfs.spec_mut(),
+        "flexVolume",
+        json!({"driver": "datera/iscsi"}),
+    );
+    create(&mut sim, nfs);
+    let c = create(&mut sim, pvc("data", "1Gi", RWO, None));
+    converge(&mut sim);
+    let v = "vol".to_string();
     api::delete(&mut sim, &c.key(), DeleteOptions::default(), "test").unwrap();
     converge(&mut sim);
     assert_eq!(
@@ -857,4 +872,25 @@ fn malformed_objects_do_not_panic_any_netstore_view() {
     for p in sim.store.list(Kind::Pod) {
         let _ = crate::sim::controllers::disruption::check_eviction(&sim.store, p, 0);
     }
+}
+
+#[test]
+fn recycle_scrubs_a_host_path_volume_and_frees_it() {
+    let mut sim = Sim::new(24);
+    let (v, c) = bound_pair(&mut sim, "Recycle");
+    sim.volume_data
+        .entry(v.clone())
+        .or_default()
+        .insert("/old".into(), "x".into());
+    api::delete(&mut sim, &c.key(), DeleteOptions::default(), "test").unwrap();
+    converge(&mut sim);
+    let vol = volume(&sim, &v).unwrap();
+    assert_eq!(vol.status().str_at("phase"), Some("Available"));
+    assert!(vol.spec().at("claimRef").is_null());
+    assert!(events_for(&sim, &v).contains(&("VolumeRecycled".into(), "Volume recycled".into())));
+    assert!(sim.volume_data.get(&v).is_none_or(|d| d.is_empty()));
+    // Free for the next claim.
+    create(&mut sim, pvc("next", "1Gi", RWO, None));
+    converge(&mut sim);
+    assert_eq!(volume_of(&sim, "next"), Some(v));
 }
