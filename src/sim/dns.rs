@@ -146,6 +146,24 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
     out.into_iter().collect()
 }
 
+/// What `records` depends on, in one number: the resource versions of
+/// every Service and Endpoints object (records read nothing else). The
+/// engine can skip recomputing the zone while this is unchanged, which is
+/// most steps (pod status churn touches neither kind).
+pub fn fingerprint(store: &Store) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |x: u64| {
+        h = (h ^ x).wrapping_mul(0x0100_0000_01b3);
+    };
+    for kind in [Kind::Service, Kind::Endpoints] {
+        mix(kind as u64 + 1);
+        for o in store.list(kind) {
+            mix(o.meta.resource_version);
+        }
+    }
+    h
+}
+
 fn srv_name(port_name: &str, port: &serde_json::Value, base: &str) -> String {
     let proto = port.str_at("protocol").unwrap_or("TCP").to_lowercase();
     format!("_{}._{proto}.{base}", port_name.to_lowercase())

@@ -261,3 +261,27 @@ fn the_engine_logs_record_changes_and_settles() {
         .any(|e| e.action == crate::sim::engine::Action::Dns && e.message == line));
     assert!(sim.store.get(Kind::Endpoints, "default", "web").is_some());
 }
+
+#[test]
+fn fingerprint_follows_services_and_endpoints_only() {
+    let mut sim = Sim::new(8);
+    nginx(&mut sim);
+    let before = fingerprint(&sim.store);
+    let mut p = sim
+        .store
+        .get(Kind::Pod, "default", "web-0")
+        .unwrap()
+        .clone();
+    p.meta.labels.insert("extra".into(), "1".into());
+    api::update(&mut sim, p, "t").unwrap();
+    assert_eq!(fingerprint(&sim.store), before, "pod churn alone");
+    let mut p = sim
+        .store
+        .get(Kind::Pod, "default", "web-1")
+        .unwrap()
+        .clone();
+    p.status_mut()["conditions"][0]["status"] = "True".into();
+    api::update(&mut sim, p, "kubelet").unwrap();
+    run(&mut sim);
+    assert_ne!(fingerprint(&sim.store), before, "endpoints changed");
+}
