@@ -13,6 +13,20 @@
 //! no `storageClassName` first looks for a class-less PV and only when none
 //! matches gets the default class and is provisioned. So pre-made static
 //! PVs without a class (the PetSet seed) are bound, as the seeds document.
+//!
+//! Other choices, each upstream's behaviour unless said:
+//! - Every provisioner name except `kubernetes.io/no-provisioner` is served
+//!   by one simulated external provisioner (events `ExternalProvisioning`,
+//!   `Provisioning`, `ProvisioningSucceeded` "Successfully provisioned
+//!   volume pvc-<uid>", as external provisioners word it), taking
+//!   `timings.provision_ms` from the claim's creation.
+//! - Reclaim `Delete` deletes a provisioned PV (and, through the API hook,
+//!   its data); a static PV has no deleter plugin here and goes `Failed`.
+//!   `Recycle` scrubs hostPath/NFS volumes and frees them; other volume
+//!   types go `Failed` ("No recycler plugin found for the volume!").
+//! - WaitForFirstConsumer claims are bound here once the scheduler has put
+//!   `volume.kubernetes.io/selected-node` on them (upstream the scheduler
+//!   binds static PVs itself); the PV's node affinity must admit the node.
 
 use super::{Ctx, Out};
 use crate::sim::api::{PVC_PROTECTION, PV_PROTECTION};
