@@ -469,6 +469,22 @@ impl Sim {
         self.now
     }
 
+    /// Runs the next queued sync from inside an input (a blocking kubectl
+    /// command such as `rollout status` or `wait`). Not journaled:
+    /// replaying the input replays these steps.
+    pub(crate) fn step_within_input(&mut self) -> bool {
+        self.step_inner()
+    }
+
+    /// Moves the clock to `t` from inside an input, running what falls due
+    /// (not journaled, as [`Sim::step_within_input`]).
+    pub(crate) fn advance_within_input(&mut self, t: u64) {
+        while self.next_time().is_some_and(|n| n <= t) {
+            self.step_inner();
+        }
+        self.now = self.now.max(t);
+    }
+
     // ---- inputs and replay ---------------------------------------------
 
     /// Journals an input. The faces call this through `Sim::input`.
