@@ -8,6 +8,9 @@
 //! status`, `wait`, `delete` waiting for the object to go, `drain`,
 //! `run -i`) which run the cluster until they are done, as a terminal
 //! would block.
+//!
+//! `kubectl get -w` keeps printing changes (during later `sleep` lines,
+//! which are then not echoed) until the next kubectl or fault line.
 
 use ordinal::sim::engine::{Config, Input, Sim};
 use ordinal::sim::kubectl::{self, Watch};
@@ -169,7 +172,11 @@ pub fn run_script(script: &str, base: &Path, seed: u64, config: Config) -> Resul
         match d {
             Directive::Nothing => continue,
             Directive::Sleep(ms) => {
-                out.push_str(&format!("$ {}\n", l.text.trim()));
+                // While a watch runs it holds the terminal: the sleep is
+                // just how long it watches, so it is not echoed.
+                if watch.is_none() {
+                    out.push_str(&format!("$ {}\n", l.text.trim()));
+                }
                 let t = sim.now + ms;
                 run_until(&mut sim, t, &mut watch, &mut out);
             }

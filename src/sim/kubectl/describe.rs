@@ -670,7 +670,7 @@ fn describe_statefulset(sim: &Sim, o: &Object, w: &mut W) {
                 .iter()
                 .filter_map(|x| x.as_str())
                 .collect();
-            w.kv(1, "Access Modes", modes.join(","));
+            w.kv(1, "Access Modes", format!("[{}]", modes.join(" ")));
         }
     }
 }

@@ -189,6 +189,13 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
         }
         resources::parse_targets(&args.positional)?
     };
+    let watching = args.bool("watch") || args.bool("watch-only");
+    if watching && targets.groups.len() > 1 {
+        return Err(format!(
+            "error: watch is only supported on individual resources and resource collections, but {} resource types were found",
+            targets.groups.len()
+        ));
+    }
     let mut f = Format::from_args(args, targets.multi);
     let output = f.output.clone();
     let (mode, arg) = match output.split_once('=') {
@@ -325,7 +332,13 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
             out = tables.join("\n");
         }
     }
-    if total == 0 && errors.is_empty() && !matches!(mode.as_str(), "yaml" | "json" | "jsonpath") {
+    if watching && (total == 0 || args.bool("watch-only")) {
+        // A watch prints its header with the first row.
+        out.clear();
+    } else if total == 0
+        && errors.is_empty()
+        && !matches!(mode.as_str(), "yaml" | "json" | "jsonpath")
+    {
         let cluster_scoped = groups
             .iter()
             .all(|(k, _)| k.is_some_and(|k| !k.namespaced()));
@@ -360,6 +373,9 @@ pub struct Watch {
     /// writer keeps them across a watch).
     pub widths: Vec<usize>,
     pub last: BTreeMap<Key, Vec<String>>,
+    /// The header, until it has been printed (with the first row, when
+    /// the watch started on an empty list).
+    pub header: Option<Vec<String>>,
     /// Next log position to look at.
     pub next_event: usize,
 }
@@ -395,8 +411,10 @@ pub fn watch_request(sim: &Sim, line: &str) -> Option<Watch> {
         format,
         widths: Vec::new(),
         last: BTreeMap::new(),
+        header: None,
         next_event: sim.log.len(),
     };
+    let watch_only = args.bool("watch-only");
     let mut rows = Vec::new();
     for kind in w.kinds.clone() {
         if let Resource::Kind(k) = kind {
@@ -405,14 +423,20 @@ pub fn watch_request(sim: &Sim, line: &str) -> Option<Watch> {
                 if w.follows(&o.key(), Some(o)) {
                     let r = object_row(o, sim.now, &w.format);
                     rows.push(r.clone());
-                    w.last.insert(o.key(), r);
+                    if !watch_only {
+                        w.last.insert(o.key(), r);
+                    }
                 }
             }
         } else {
             rows.push(header(None, &w.format));
         }
     }
-    w.widths = widths(&rows);
+    if rows.len() <= 1 || watch_only {
+        w.header = rows.first().cloned();
+    } else {
+        w.widths = widths(&rows);
+    }
     Some(w)
 }
 
@@ -450,6 +474,16 @@ impl Watch {
         }
     }
 
+    /// Pushes a row (after the header, if that is still to print).
+    fn emit(&mut self, row: &[String], out: &mut Vec<String>) {
+        if let Some(h) = self.header.take() {
+            // kubectl's tab writer sizes the columns on the first flush.
+            self.widths = widths(&[h.clone(), row.to_vec()]);
+            out.push(self.line(&h));
+        }
+        out.push(self.line(row));
+    }
+
     fn line(&mut self, row: &[String]) -> String {
         let mut s = String::new();
         for (i, c) in row.iter().enumerate() {
@@ -480,7 +514,7 @@ pub fn watch_lines(sim: &Sim, watch: &mut Watch, from_event: usize) -> Vec<Strin
                     && watch.namespace.as_ref().is_none_or(|n| *n == e.namespace) =>
             {
                 let r = event_row(e, sim.now, &watch.format);
-                out.push(watch.line(&r));
+                watch.emit(&r, &mut out);
             }
             Action::Added | Action::Modified => {
                 let key = e.key();
@@ -492,7 +526,7 @@ pub fn watch_lines(sim: &Sim, watch: &mut Watch, from_event: usize) -> Vec<Strin
                 }
                 let r = object_row(o, sim.now, &watch.format);
                 if watch.last.get(&key) != Some(&r) {
-                    out.push(watch.line(&r));
+                    watch.emit(&r, &mut out);
                     watch.last.insert(key, r);
                 }
             }
@@ -500,7 +534,7 @@ pub fn watch_lines(sim: &Sim, watch: &mut Watch, from_event: usize) -> Vec<Strin
                 let key = e.key();
                 if let Some(r) = watch.last.remove(&key) {
                     if watch.follows(&key, None) {
-                        out.push(watch.line(&r));
+                        watch.emit(&r, &mut out);
                     }
                 }
             }

@@ -26,10 +26,10 @@ pub(crate) fn wait_until(sim: &mut Sim, max_ms: u64, mut cond: impl FnMut(&Sim) 
         match sim.next_time() {
             Some(t) if t <= deadline && budget > 0 => {
                 budget -= 1;
-                sim.step_within_input();
+                sim.step();
             }
             _ => {
-                sim.advance_within_input(deadline);
+                sim.advance_to(deadline);
                 return cond(sim);
             }
         }
@@ -45,39 +45,15 @@ fn invalid(o: &Object, msg: &str) -> String {
     }
 }
 
-/// Gives a new Service what the API server's allocators would: a cluster
-/// IP from 10.96.0.0/12 (not one in use) and node ports from 30000-32767.
+/// Gives a new NodePort/LoadBalancer Service the node ports the API
+/// server's allocator would (30000-32767, not in use).
 pub(crate) fn allocate_service(sim: &mut Sim, o: &mut Object) {
     if o.kind != Kind::Service {
         return;
     }
-    let spec = o.spec().clone();
-    let t = spec.str_at("type").unwrap_or("ClusterIP").to_string();
-    if t == "ExternalName" {
-        return;
-    }
-    let used: Vec<String> = sim
-        .store
-        .list(Kind::Service)
-        .filter_map(|s| s.spec().str_at("clusterIP").map(String::from))
-        .collect();
-    if spec.str_at("clusterIP").is_none_or(|s| s.is_empty()) {
-        let ip = loop {
-            // 10.96.0.0/12 minus the network address and the first few
-            // (kubernetes and kube-dns take .1 and .10).
-            let n = 16 + sim.next_u64() % ((1 << 20) - 32);
-            let ip = format!("10.{}.{}.{}", 96 + (n >> 16), (n >> 8) & 0xff, n & 0xff);
-            if !used.contains(&ip) {
-                break ip;
-            }
-        };
-        let s = o.spec_mut();
-        s["clusterIP"] = ip.clone().into();
-        s["clusterIPs"] = Value::Array(vec![ip.into()]);
-    } else if spec.at("clusterIPs").is_null() {
-        let ip = spec.str_at("clusterIP").unwrap_or("").to_string();
-        o.spec_mut()["clusterIPs"] = Value::Array(vec![ip.into()]);
-    }
+    // The cluster IP itself is allocated by the endpoints controller's
+    // first sync (see controllers/endpoints.rs), for every way in.
+    let t = o.spec().str_at("type").unwrap_or("ClusterIP").to_string();
     if t == "NodePort" || t == "LoadBalancer" {
         let used_ports: Vec<i64> = sim
             .store
@@ -653,7 +629,7 @@ pub fn delete_cmd(
             .get("timeout")
             .and_then(parse_duration_ms)
             .filter(|t| *t > 0)
-            .unwrap_or(300_000);
+            .unwrap_or(60_000);
         let gone = wait_until(sim, bound, |s| {
             deleted
                 .iter()
