@@ -364,7 +364,28 @@ pub fn list_dir(sim: &Sim, pod: &Object, container: &str, dir: &str) -> Vec<Stri
 /// A directory exists when something is in it or it is a mount point.
 pub fn is_dir(sim: &Sim, pod: &Object, container: &str, path: &str) -> bool {
     let path = normalize("/", path);
-    if path == "/" {
+    // Every image has the usual hierarchy.
+    const BASE: &[&str] = &[
+        "/",
+        "/bin",
+        "/dev",
+        "/etc",
+        "/home",
+        "/proc",
+        "/root",
+        "/sbin",
+        "/tmp",
+        "/usr",
+        "/usr/bin",
+        "/usr/local",
+        "/usr/local/bin",
+        "/usr/sbin",
+        "/var",
+        "/var/lib",
+        "/var/log",
+        "/var/run",
+    ];
+    if BASE.contains(&path.as_str()) {
         return true;
     }
     let mounted = container_spec(pod, container).is_some_and(|c| {

@@ -12,6 +12,7 @@ pub mod fs;
 mod mysql;
 pub mod net;
 pub mod shell;
+mod tools;
 mod zk;
 
 use super::dns::{self, Answer};
@@ -232,7 +233,7 @@ impl<'a> Proc<'a> {
         tty: bool,
         resolver: Resolver,
     ) -> Proc<'a> {
-        let mut vars = BTreeMap::new();
+        let mut vars = tools::service_env(&sim.store, &pod);
         vars.insert("HOSTNAME".to_string(), net::hostname(&pod));
         vars.insert("HOME".to_string(), "/root".to_string());
         vars.insert("PATH".to_string(), PATH.join(":"));
@@ -991,8 +992,11 @@ impl<'a> Proc<'a> {
                 let (o, e, c) = self.dig(args);
                 Out::new(o, e, c)
             }
-            "curl" | "wget" => self.http(&base, args),
+            "curl" => self.http(&base, args),
+            "wget" => self.wget(args),
             "nc" | "ncat" | "netcat" => self.nc(args, stdin),
+            "ping" => self.ping(args),
+            "mount" => self.mount(),
             _ => not_found(cmd),
         }
     }
@@ -1343,25 +1347,6 @@ impl<'a> Proc<'a> {
                 }
             }
         }
-    }
-
-    fn nc(&mut self, args: &[String], stdin: &str) -> Out {
-        let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-        let [host, port, ..] = pos.as_slice() else {
-            return Out::err("nc: missing hostname and port\n", 1);
-        };
-        let port: u16 = port.parse().unwrap_or(0);
-        let target = match self.connect(host) {
-            Ok(p) => p,
-            Err(net::ConnectError::UnknownHost) => {
-                return Out::err(format!("nc: bad address '{host}'\n"), 1)
-            }
-            Err(_) => return Out::err("nc: can't connect to remote host: Connection refused\n", 1),
-        };
-        if port == 2181 && zk::zk_container(&target).is_some() {
-            return self.zk_four_letter(&target, stdin.trim());
-        }
-        Out::err("nc: can't connect to remote host: Connection refused\n", 1)
     }
 }
 

@@ -956,3 +956,55 @@ fn zookeeper_replicates_with_a_quorum() {
     assert_eq!(r.exit_code, 1);
     assert!(r.output.contains("ConnectionLoss for /hello"));
 }
+
+#[test]
+fn tools_show_mounts_reachability_and_service_env() {
+    let mut sim = Sim::new(4);
+    mysql_cluster(&mut sim);
+    web(&mut sim);
+    let m = run(&mut sim, "web-0", "mount | grep html").output;
+    assert_eq!(
+        m,
+        "/dev/sdb on /usr/share/nginx/html type ext4 (rw,relatime)\n"
+    );
+    let r = run(&mut sim, "web-1", "ping -c 2 web-0.nginx");
+    assert_eq!(r.exit_code, 0);
+    assert!(r.output.starts_with(
+        "PING web-0.nginx (10.244.1.5): 56 data bytes\n64 bytes from 10.244.1.5: seq=0"
+    ));
+    // A Service's virtual IP does not answer ICMP.
+    let r = run(&mut sim, "web-1", "ping -c 1 mysql-read");
+    assert_eq!(r.exit_code, 1);
+    assert!(r.output.contains("100% packet loss"));
+    assert_eq!(
+        run(&mut sim, "web-1", "nc -z mysql-read 3306 && echo open").output,
+        "open\n"
+    );
+    assert_eq!(
+        run(&mut sim, "web-1", "nc -z web-0.nginx 3306").exit_code,
+        1
+    );
+    assert_eq!(run(&mut sim, "web-1", "wget -qO- web-0.nginx").exit_code, 0);
+    run(&mut sim, "web-1", "cd /tmp && wget -q http://web-0.nginx");
+    assert!(run(&mut sim, "web-1", "cat /tmp/index.html")
+        .output
+        .contains("403 Forbidden"));
+    // The web pods started after mysql-read existed; the client before nginx.
+    assert_eq!(
+        run(
+            &mut sim,
+            "web-0",
+            "echo $MYSQL_READ_SERVICE_HOST:$MYSQL_READ_SERVICE_PORT"
+        )
+        .output,
+        format!("{MYSQL_READ_IP}:3306\n")
+    );
+    assert_eq!(
+        run(&mut sim, "web-0", "printenv NGINX_SERVICE_HOST").exit_code,
+        1
+    );
+    assert_eq!(
+        run(&mut sim, "web-0", "echo $KUBERNETES_SERVICE_HOST").output,
+        "10.96.0.1\n"
+    );
+}
