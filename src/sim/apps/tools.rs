@@ -222,7 +222,8 @@ impl Proc<'_> {
             .iter()
             .enumerate()
             .filter(|(i, a)| {
-                !a.starts_with('-') && !(*i > 0 && matches!(args[i - 1].as_str(), "-w" | "-W"))
+                let option_value = *i > 0 && matches!(args[i - 1].as_str(), "-w" | "-W");
+                !a.starts_with('-') && !option_value
             })
             .map(|(_, a)| a)
             .collect();
