@@ -295,6 +295,9 @@ impl<'a> Proc<'a> {
             "/etc/hosts" => Some(net::etc_hosts(&self.pod)),
             "/etc/resolv.conf" => Some(net::resolv_conf(&self.sim.store, &self.pod)),
             "/etc/hostname" => Some(format!("{}\n", net::hostname(&self.pod))),
+            "/opt/zookeeper/conf/zoo.cfg" if zk::zk_container(&self.pod).is_some() => {
+                Some(self.zoo_cfg())
+            }
             _ => fs::read(self.sim, &self.pod, &self.container, &path),
         }
     }
@@ -820,6 +823,12 @@ impl<'a> Proc<'a> {
                     "{}\n",
                     super::podutil::pod_ip(&self.pod).unwrap_or("")
                 )),
+                Some("-d") | Some("--domain") => {
+                    let f = net::fqdn(&self.pod);
+                    let h = net::hostname(&self.pod);
+                    let d = f.strip_prefix(&format!("{h}.")).unwrap_or("");
+                    Out::ok(format!("{d}\n"))
+                }
                 Some("-s") | Some("--short") | None => {
                     Out::ok(format!("{}\n", net::hostname(&self.pod)))
                 }

@@ -1008,3 +1008,18 @@ fn tools_show_mounts_reachability_and_service_env() {
         "10.96.0.1\n"
     );
 }
+
+#[test]
+fn zookeeper_config_names_members_by_stable_dns() {
+    let mut sim = Sim::new(2);
+    zk(&mut sim);
+    assert_eq!(
+        run(&mut sim, "zk-1", "hostname -d").output,
+        "zk-headless.default.svc.cluster.local\n"
+    );
+    let cfg = run(&mut sim, "zk-1", "cat /opt/zookeeper/conf/zoo.cfg").output;
+    assert!(cfg.contains("dataDir=/var/lib/zookeeper/data\n"));
+    assert!(cfg.ends_with(
+        "server.1=zk-0.zk-headless.default.svc.cluster.local:2888:3888\nserver.2=zk-1.zk-headless.default.svc.cluster.local:2888:3888\nserver.3=zk-2.zk-headless.default.svc.cluster.local:2888:3888\n"
+    ), "{cfg}");
+}

@@ -157,6 +157,46 @@ impl Proc<'_> {
         Some((running, newest))
     }
 
+    /// The configuration k8szk's `zkGenConfig.sh` writes: one `server.N`
+    /// line per ensemble member, by its stable DNS name under the pod's
+    /// domain (the headless Service).
+    pub(super) fn zoo_cfg(&self) -> String {
+        let env = |k: &str, d: &str| self.vars.get(k).cloned().unwrap_or_else(|| d.to_string());
+        let host = super::net::hostname(&self.pod);
+        let fqdn = super::net::fqdn(&self.pod);
+        let domain = fqdn
+            .strip_prefix(&format!("{host}."))
+            .unwrap_or("")
+            .to_string();
+        let c = zk_container(&self.pod).unwrap_or_default();
+        let dir = data_dir(&self.pod, &c);
+        let mut s = format!(
+            "clientPort={}\ndataDir={dir}/data\ndataLogDir={dir}/log\ntickTime={}\ninitLimit={}\nsyncLimit={}\nmaxClientCnxns={}\nminSessionTimeout=4000\nmaxSessionTimeout=40000\nautopurge.snapRetainCount={}\nautopurge.purgeInteval={}\n",
+            env("ZK_CLIENT_PORT", "2181"),
+            env("ZK_TICK_TIME", "2000"),
+            env("ZK_INIT_LIMIT", "10"),
+            env("ZK_SYNC_LIMIT", "5"),
+            env("ZK_MAX_CLIENT_CNXNS", "60"),
+            env("ZK_SNAP_RETAIN_COUNT", "3"),
+            env("ZK_PURGE_INTERVAL", "0"),
+        );
+        let ensemble = env("ZK_ENSEMBLE", &host);
+        for (i, member) in ensemble.split(';').filter(|m| !m.is_empty()).enumerate() {
+            let name = if domain.is_empty() {
+                member.to_string()
+            } else {
+                format!("{member}.{domain}")
+            };
+            s.push_str(&format!(
+                "server.{}={name}:{}:{}\n",
+                i + 1,
+                env("ZK_SERVER_PORT", "2888"),
+                env("ZK_ELECTION_PORT", "3888")
+            ));
+        }
+        s
+    }
+
     pub(super) fn zk_ok(&mut self) -> Out {
         // zkOk.sh compares `echo ruok | nc 127.0.0.1 2181` with imok and
         // prints nothing itself.
