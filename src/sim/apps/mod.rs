@@ -976,8 +976,21 @@ impl<'a> Proc<'a> {
                 Out::ok(pick.iter().map(|l| format!("{l}\n")).collect::<String>())
             }
             "date" => {
+                // busybox: `Wed Jan  1 00:00:05 UTC 2025`.
                 let t = super::object::rfc3339(self.clock_ms);
-                Out::ok(format!("{}\n", t.replace('T', " ").replace('Z', " UTC")))
+                let days = (super::object::EPOCH_UNIX_MS + self.clock_ms) / 86_400_000;
+                let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+                let month: usize = t[5..7].parse().unwrap_or(1);
+                let mon = [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ][month.clamp(1, 12) - 1];
+                let day: u32 = t[8..10].parse().unwrap_or(1);
+                Out::ok(format!(
+                    "{wd} {mon} {day:>2} {} UTC {}\n",
+                    &t[11..19],
+                    &t[..4]
+                ))
             }
             "whoami" => Out::ok("root\n"),
             "id" => Out::ok("uid=0(root) gid=0(root) groups=0(root)\n"),

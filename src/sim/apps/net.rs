@@ -74,6 +74,18 @@ pub fn etc_hosts(pod: &Object) -> String {
     s
 }
 
+/// `dnsPolicy`: `ClusterFirst` (the default) uses kube-dns, except for a
+/// host-network pod, which needs `ClusterFirstWithHostNet`; `Default`
+/// uses the node's resolver.
+pub fn uses_cluster_dns(pod: &Object) -> bool {
+    let host_net = pod.spec().bool_at("hostNetwork") == Some(true);
+    match pod.spec().str_at("dnsPolicy").unwrap_or("ClusterFirst") {
+        "ClusterFirstWithHostNet" => true,
+        "ClusterFirst" => !host_net,
+        _ => false,
+    }
+}
+
 pub fn dns_server_ip(store: &Store) -> String {
     store
         .get(Kind::Service, "kube-system", "kube-dns")
@@ -85,9 +97,8 @@ pub fn dns_server_ip(store: &Store) -> String {
 /// `/etc/resolv.conf` for the default `ClusterFirst` DNS policy.
 pub fn resolv_conf(store: &Store, pod: &Object) -> String {
     let ns = pod.namespace();
-    if pod.spec().bool_at("hostNetwork") == Some(true)
-        && pod.spec().str_at("dnsPolicy") != Some("ClusterFirstWithHostNet")
-    {
+    if !uses_cluster_dns(pod) {
+        // The node's own resolv.conf.
         return "nameserver 169.254.169.254\n".into();
     }
     format!(
@@ -112,6 +123,10 @@ fn is_ipv4(s: &str) -> bool {
 impl Proc<'_> {
     fn lookup(&self, name: &str, rtype: &str) -> Answer {
         let name = name.trim_end_matches('.');
+        if !uses_cluster_dns(&self.pod) {
+            // The node's resolver knows nothing of cluster names.
+            return Answer::NxDomain;
+        }
         (self.resolver)(&self.sim.store, self.pod.namespace(), name, rtype)
     }
 

@@ -1065,3 +1065,29 @@ fn files_go_with_a_deleted_volume_unless_it_is_retained() {
     assert!(!sim.volume_data.contains_key("pv-www-web-0"));
     assert_eq!(sim.volume_data["pv-www-web-1"]["/b"], "b\n");
 }
+
+#[test]
+fn date_and_dns_policy() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    assert_eq!(
+        run(&mut sim, "web-0", "date").output,
+        "Wed Jan  1 00:00:00 UTC 2025\n"
+    );
+    assert_eq!(
+        run(&mut sim, "web-0", "sleep 61; date").output,
+        "Wed Jan  1 00:01:01 UTC 2025\n"
+    );
+    let mut p = sim
+        .store
+        .get(Kind::Pod, "default", "web-1")
+        .unwrap()
+        .clone();
+    p.spec_mut()["dnsPolicy"] = json!("Default");
+    api::update(&mut sim, p, "test").unwrap();
+    assert_eq!(run(&mut sim, "web-1", "nslookup web-0.nginx").exit_code, 1);
+    assert_eq!(
+        run(&mut sim, "web-1", "cat /etc/resolv.conf").output,
+        "nameserver 169.254.169.254\n"
+    );
+}
