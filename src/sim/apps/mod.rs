@@ -641,6 +641,7 @@ impl<'a> Proc<'a> {
                 let end = find_close(c, i + 1);
                 let inner: String = c[i + 3..end.saturating_sub(2).max(i + 3)].iter().collect();
                 let expanded = self.expand_one(&format!("\"{}\"", inner.replace('"', "\\\"")));
+                let expanded = self.arith_names(&expanded);
                 let v = match shell::arith(&expanded) {
                     Ok(n) => n.to_string(),
                     Err(e) => {
@@ -684,6 +685,29 @@ impl<'a> Proc<'a> {
             }
             _ => ("$".into(), i + 1),
         }
+    }
+
+    /// Inside `$((...))` a bare name means its variable's value.
+    fn arith_names(&self, expr: &str) -> String {
+        let mut out = String::new();
+        let mut name = String::new();
+        let flush = |name: &mut String, out: &mut String| {
+            if !name.is_empty() {
+                let v = self.vars.get(name.as_str()).map(|v| v.trim().to_string());
+                out.push_str(&v.filter(|v| !v.is_empty()).unwrap_or_else(|| "0".into()));
+                name.clear();
+            }
+        };
+        for ch in expr.chars() {
+            if ch.is_ascii_alphabetic() || ch == '_' || (!name.is_empty() && ch.is_ascii_digit()) {
+                name.push(ch);
+            } else {
+                flush(&mut name, &mut out);
+                out.push(ch);
+            }
+        }
+        flush(&mut name, &mut out);
+        out
     }
 
     fn var(&self, name: &str) -> String {

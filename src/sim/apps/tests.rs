@@ -1091,3 +1091,45 @@ fn date_and_dns_policy() {
         "nameserver 169.254.169.254\n"
     );
 }
+
+#[test]
+fn shell_expansions_and_redirections() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let cases = [
+        ("echo \"$(echo 'a b')\" `hostname`", "a b web-0\n", 0),
+        ("echo ${NOPE:-fallback} ${HOSTNAME}", "fallback web-0\n", 0),
+        ("X=1; Y=$((X + 41)); echo $Y", "42\n", 0),
+        ("cat /nope 2>/dev/null || echo missing", "missing\n", 0),
+        ("cat /nope 2>&1 | grep -c x; echo done", "done\n", 0),
+        ("echo -n a; echo b", "ab\n", 0),
+        ("printf '%s-%s\\n' x y", "x-y\n", 0),
+        (
+            "for f in $(seq 1 3); do echo $f; done | tail -n 1",
+            "3\n",
+            0,
+        ),
+        ("exit 3; echo never", "", 3),
+        ("! true", "", 1),
+        (
+            "mkdir -p /data/d && echo x > /data/d/f && ls /data/d",
+            "f\n",
+            0,
+        ),
+        (
+            "echo hi > /usr/share/nginx/html/hi.txt; ls /usr/share/nginx/html",
+            "hi.txt\n",
+            0,
+        ),
+        (
+            "rm /usr/share/nginx/html/hi.txt; ls /usr/share/nginx/html",
+            "",
+            0,
+        ),
+        ("echo 'unterminated", "sh: unterminated quoted string\n", 2),
+    ];
+    for (script, want, code) in cases {
+        let r = run(&mut sim, "web-0", script);
+        assert_eq!((r.output.as_str(), r.exit_code), (want, code), "{script}");
+    }
+}
