@@ -245,7 +245,6 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
     obj.meta.resource_version = sim.store.next_resource_version();
     if ready_to_remove(&obj) {
         sim.store.remove(&key);
-        release_storage(sim, &obj);
         sim.record(
             Action::Deleted,
             &key,
@@ -271,28 +270,6 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
         after,
     );
     Ok(true)
-}
-
-/// Files that go with an object: a pod's container layers and emptyDirs;
-/// a PersistentVolume's files when its reclaim policy is `Delete` (the
-/// provisioner deletes the storage asset). A `Retain`ed volume's asset
-/// survives the object, and a PV recreated over it finds the data.
-fn release_storage(sim: &mut Sim, obj: &Object) {
-    match obj.kind {
-        Kind::Pod => {
-            sim.container_data.remove(&obj.meta.uid);
-        }
-        Kind::PersistentVolume
-            if obj
-                .spec()
-                .str_at("persistentVolumeReclaimPolicy")
-                .unwrap_or("Delete")
-                == "Delete" =>
-        {
-            sim.volume_data.remove(&obj.meta.name);
-        }
-        _ => {}
-    }
 }
 
 /// An object marked for deletion goes when its finalizers are done and,
@@ -360,7 +337,6 @@ pub fn delete(sim: &mut Sim, key: &Key, opts: DeleteOptions, source: &str) -> Re
     if ready_to_remove(&obj) {
         sim.store.next_resource_version();
         sim.store.remove(key);
-        release_storage(sim, &obj);
         sim.record(
             Action::Deleted,
             key,

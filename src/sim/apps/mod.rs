@@ -99,6 +99,7 @@ pub(crate) fn exec_resolving(
     opts: &ExecOptions,
     resolver: Resolver,
 ) -> ExecResult {
+    forget_gone_pods(sim);
     let Some(obj) = sim.store.get_key(pod).cloned() else {
         return ExecResult {
             output: format!(
@@ -122,6 +123,25 @@ pub(crate) fn exec_resolving(
     ExecResult {
         output: out.text(),
         exit_code: code,
+    }
+}
+
+/// A container's layer and emptyDirs die with its pod: drop the state of
+/// pods that have left the store (uids never come back).
+fn forget_gone_pods(sim: &mut Sim) {
+    let live: std::collections::BTreeSet<&str> = sim
+        .store
+        .list(Kind::Pod)
+        .map(|p| p.meta.uid.as_str())
+        .collect();
+    let gone: Vec<String> = sim
+        .container_data
+        .keys()
+        .filter(|uid| !live.contains(uid.as_str()))
+        .cloned()
+        .collect();
+    for uid in gone {
+        sim.container_data.remove(&uid);
     }
 }
 

@@ -264,13 +264,14 @@ fn files_on_a_claim_outlive_the_pod_and_container_files_do_not() {
         .clone();
     assert!(sim.container_data.contains_key(&old_uid));
     delete_pod(&mut sim, "web-0");
-    assert!(!sim.container_data.contains_key(&old_uid));
     nginx_pod(&mut sim, &set, "web-0", "www-web-0", "10.244.3.9");
     assert_eq!(
         run(&mut sim, "web-0", "cat /usr/share/nginx/html/index.html").output,
         "web-0\n"
     );
     let r = run(&mut sim, "web-0", "cat /tmp/x");
+    // The old container's layer is gone with its pod.
+    assert!(!sim.container_data.contains_key(&old_uid));
     assert_eq!(r.exit_code, 1);
     assert_eq!(
         r.output,
@@ -1031,39 +1032,6 @@ fn zookeeper_config_names_members_by_stable_dns() {
     assert!(cfg.ends_with(
         "server.1=zk-0.zk-headless.default.svc.cluster.local:2888:3888\nserver.2=zk-1.zk-headless.default.svc.cluster.local:2888:3888\nserver.3=zk-2.zk-headless.default.svc.cluster.local:2888:3888\n"
     ), "{cfg}");
-}
-
-/// Deletes a PV object the way the PV controller finishes it: marked,
-/// then its protection finalizer removed.
-fn remove_pv(sim: &mut Sim, name: &str) {
-    let key = Key::new(Kind::PersistentVolume, "", name);
-    api::delete(sim, &key, DeleteOptions::default(), "test").unwrap();
-    if let Some(mut pv) = sim.store.get_key(&key).cloned() {
-        pv.meta.finalizers.clear();
-        api::update(sim, pv, "test").unwrap();
-    }
-    assert!(sim.store.get_key(&key).is_none());
-}
-
-#[test]
-fn files_go_with_a_deleted_volume_unless_it_is_retained() {
-    let mut sim = Sim::new(1);
-    web(&mut sim);
-    run(&mut sim, "web-0", "echo a > /usr/share/nginx/html/a");
-    run(&mut sim, "web-1", "echo b > /usr/share/nginx/html/b");
-    let mut pv = sim
-        .store
-        .get(Kind::PersistentVolume, "", "pv-www-web-1")
-        .unwrap()
-        .clone();
-    pv.spec_mut()["persistentVolumeReclaimPolicy"] = json!("Retain");
-    api::update(&mut sim, pv, "test").unwrap();
-    delete_pod(&mut sim, "web-0");
-    delete_pod(&mut sim, "web-1");
-    remove_pv(&mut sim, "pv-www-web-0");
-    remove_pv(&mut sim, "pv-www-web-1");
-    assert!(!sim.volume_data.contains_key("pv-www-web-0"));
-    assert_eq!(sim.volume_data["pv-www-web-1"]["/b"], "b\n");
 }
 
 #[test]
