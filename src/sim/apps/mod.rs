@@ -1063,6 +1063,7 @@ impl<'a> Proc<'a> {
             "nc" | "ncat" | "netcat" => self.nc(args, stdin),
             "ping" => self.ping(args),
             "mount" => self.mount(),
+            "df" => self.df(args),
             _ => not_found(cmd),
         }
     }
@@ -1165,8 +1166,16 @@ impl<'a> Proc<'a> {
         out
     }
 
+    /// busybox `ls [-a] [-l] [PATH...]`, one name per line (no terminal
+    /// columns).
     fn ls(&mut self, args: &[String]) -> Out {
-        let all = args.iter().any(|a| a.starts_with('-') && a.contains('a'));
+        let flags: String = args
+            .iter()
+            .filter(|a| a.starts_with('-'))
+            .flat_map(|a| a.chars())
+            .collect();
+        let all = flags.contains('a');
+        let long = flags.contains('l');
         let mut paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
         let cwd = self.cwd.clone();
         if paths.is_empty() {
@@ -1176,8 +1185,13 @@ impl<'a> Proc<'a> {
         let mut out = Out::default();
         for (n, a) in paths.iter().enumerate() {
             let p = self.path(a);
-            if self.read_file(&p).is_some() {
-                out.chunks.push((false, format!("{a}\n")));
+            if let Some(content) = self.read_file(&p) {
+                let line = if long {
+                    ls_long(a, Some(content.len()))
+                } else {
+                    format!("{a}\n")
+                };
+                out.chunks.push((false, line));
                 continue;
             }
             if !fs::is_dir(self.sim, &self.pod, &self.container, &p) {
@@ -1190,11 +1204,21 @@ impl<'a> Proc<'a> {
                 out.chunks
                     .push((false, format!("{}{a}:\n", if n > 0 { "\n" } else { "" })));
             }
-            let names: String = fs::list_dir(self.sim, &self.pod, &self.container, &p)
-                .into_iter()
-                .filter(|n| all || !n.starts_with('.'))
-                .map(|n| format!("{n}\n"))
-                .collect();
+            let entries = fs::list_dir(self.sim, &self.pod, &self.container, &p);
+            if long {
+                out.chunks
+                    .push((false, format!("total {}\n", entries.len() * 4)));
+            }
+            let mut names = String::new();
+            for name in entries.into_iter().filter(|n| all || !n.starts_with('.')) {
+                if long {
+                    let full = format!("{}/{name}", p.trim_end_matches('/'));
+                    let size = self.read_file(&full).map(|c| c.len());
+                    names.push_str(&ls_long(&name, size));
+                } else {
+                    names.push_str(&format!("{name}\n"));
+                }
+            }
             out.chunks.push((false, names));
         }
         out
@@ -1413,6 +1437,14 @@ impl<'a> Proc<'a> {
                 }
             }
         }
+    }
+}
+
+/// One `ls -l` line as busybox prints it; `None` size for a directory.
+fn ls_long(name: &str, size: Option<usize>) -> String {
+    match size {
+        Some(n) => format!("-rw-r--r--    1 root     root      {n:>10} Jan  1 00:00 {name}\n"),
+        None => format!("drwxr-xr-x    2 root     root            4096 Jan  1 00:00 {name}\n"),
     }
 }
 

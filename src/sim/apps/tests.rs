@@ -1101,3 +1101,24 @@ fn shell_expansions_and_redirections() {
         assert_eq!((r.output.as_str(), r.exit_code), (want, code), "{script}");
     }
 }
+
+#[test]
+fn ls_long_and_df_show_the_claims_volume() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    run(
+        &mut sim,
+        "web-0",
+        "echo hello > /usr/share/nginx/html/index.html",
+    );
+    assert_eq!(
+        run(&mut sim, "web-0", "ls -l /usr/share/nginx/html").output,
+        "total 4\n-rw-r--r--    1 root     root               6 Jan  1 00:00 index.html\n"
+    );
+    let df = run(&mut sim, "web-0", "df -h /usr/share/nginx/html").output;
+    assert_eq!(
+        df,
+        "Filesystem                Size      Used Available Use% Mounted on\n/dev/sdb                  1.0G      4.0K      1.0G   1% /usr/share/nginx/html\n"
+    );
+    assert_eq!(tools::parse_quantity("10Gi"), 10 << 30);
+}

@@ -8,6 +8,28 @@ use crate::sim::podutil;
 use crate::sim::store::Store;
 use std::collections::BTreeMap;
 
+/// A resource quantity (`1Gi`, `500M`, `10G`) in bytes.
+pub(super) fn parse_quantity(q: &str) -> u64 {
+    let q = q.trim();
+    let split = q
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(q.len());
+    let (num, unit) = q.split_at(split);
+    let n: f64 = num.parse().unwrap_or(0.0);
+    let mult: f64 = match unit {
+        "Ki" => 1024.0,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "k" | "K" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        _ => 1.0,
+    };
+    (n * mult) as u64
+}
+
 /// Ports an image listens on without declaring them.
 fn image_ports(image: &str) -> &'static [u16] {
     let i = image.to_ascii_lowercase();
@@ -163,6 +185,104 @@ impl Proc<'_> {
             "/etc/resolv.conf",
         ] {
             s.push_str(&format!("/dev/sda1 on {f} type ext4 (rw,relatime)\n"));
+        }
+        Out::ok(s)
+    }
+
+    /// `df [-h] [PATH]`: a claim's volume shows the PV's capacity and the
+    /// bytes its files take.
+    pub(super) fn df(&self, args: &[String]) -> Out {
+        let human = args.iter().any(|a| a.starts_with('-') && a.contains('h'));
+        let want: Vec<String> = args
+            .iter()
+            .filter(|a| !a.starts_with('-'))
+            .map(|a| fs::normalize("/", a))
+            .collect();
+        let mut rows: Vec<(String, u64, u64, String)> =
+            vec![("overlay".into(), 100 << 30, 2 << 30, "/".into())];
+        let mut disk = 0u8;
+        if let Some(c) = fs::container_spec(&self.pod, &self.container) {
+            for m in c.array_at("volumeMounts") {
+                let Some(mp) = m.str_at("mountPath") else {
+                    continue;
+                };
+                if let fs::Loc::Volume { pv, .. } =
+                    fs::locate(&self.sim.store, &self.pod, &self.container, mp)
+                {
+                    disk += 1;
+                    let size = self
+                        .sim
+                        .store
+                        .get(Kind::PersistentVolume, "", &pv)
+                        .and_then(|v| v.spec().str_at("capacity.storage").map(parse_quantity))
+                        .unwrap_or(1 << 30);
+                    let used: u64 = self
+                        .sim
+                        .volume_data
+                        .get(&pv)
+                        .map(|d| {
+                            d.values()
+                                .map(|v| 4096 * (v.len() as u64).div_ceil(4096).max(1))
+                                .sum()
+                        })
+                        .unwrap_or(0);
+                    rows.push((
+                        format!("/dev/sd{}", (b'a' + disk) as char),
+                        size,
+                        used,
+                        mp.to_string(),
+                    ));
+                }
+            }
+        }
+        if !want.is_empty() {
+            // The filesystem holding each path: the longest mount prefix.
+            rows = want
+                .iter()
+                .filter_map(|w| {
+                    rows.iter()
+                        .filter(|r| {
+                            w == &r.3 || w.starts_with(&format!("{}/", r.3.trim_end_matches('/')))
+                        })
+                        .max_by_key(|r| r.3.len())
+                        .cloned()
+                })
+                .collect();
+        }
+        let fmt = |n: u64| -> String {
+            if !human {
+                return (n / 1024).to_string();
+            }
+            let units = ["", "K", "M", "G", "T"];
+            let mut v = n as f64;
+            let mut i = 0;
+            while v >= 1023.95 && i < units.len() - 1 {
+                v /= 1024.0;
+                i += 1;
+            }
+            format!("{v:.1}{}", units[i])
+        };
+        let mut s = format!(
+            "{:<20} {:>9} {:>9} {:>9} {:>4} Mounted on\n",
+            "Filesystem",
+            if human { "Size" } else { "1K-blocks" },
+            "Used",
+            "Available",
+            "Use%"
+        );
+        for (fsname, size, used, mp) in rows {
+            let pct = if size == 0 {
+                0
+            } else {
+                (used * 100).div_ceil(size)
+            };
+            s.push_str(&format!(
+                "{fsname:<20} {:>9} {:>9} {:>9} {:>3}% {mp}\n",
+                fmt(size),
+                fmt(used),
+                fmt(size.saturating_sub(used)),
+                pct
+            ));
         }
         Out::ok(s)
     }
