@@ -359,7 +359,8 @@ impl Proc<'_> {
         else {
             return Err(HttpError::Refused(host.to_string(), port));
         };
-        if port != 80 {
+        // nginx listens on 80; a Service may expose it on another port.
+        if super::tools::target_port(&self.sim.store, &ip, port, &pod) != Some(80) {
             return Err(HttpError::Refused(host.to_string(), port));
         }
         let root = "/usr/share/nginx/html";

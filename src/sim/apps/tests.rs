@@ -1122,3 +1122,35 @@ fn ls_long_and_df_show_the_claims_volume() {
     );
     assert_eq!(tools::parse_quantity("10Gi"), 10 << 30);
 }
+
+#[test]
+fn curl_through_a_service_port_mapping() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    create(
+        &mut sim,
+        Kind::Service,
+        "web-lb",
+        json!({"spec": {"clusterIP": "10.96.9.9", "selector": {"app": "nginx"},
+                        "ports": [{"port": 8080, "targetPort": "web"}]}}),
+    );
+    run(
+        &mut sim,
+        "web-0",
+        "echo zero > /usr/share/nginx/html/index.html",
+    );
+    run(
+        &mut sim,
+        "web-1",
+        "echo one > /usr/share/nginx/html/index.html",
+    );
+    let seen: std::collections::BTreeSet<String> = (0..20)
+        .map(|_| run(&mut sim, "web-0", "curl -s http://web-lb:8080/").output)
+        .collect();
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), ["one\n", "zero\n"]);
+    let r = run(&mut sim, "web-0", "curl web-lb");
+    assert_eq!(
+        r.output,
+        "curl: (7) Failed to connect to web-lb port 80: Connection refused\n"
+    );
+}
