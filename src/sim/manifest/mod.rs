@@ -2,10 +2,20 @@
 //! with diagnostics that name the document, line and column.
 //!
 //! The pipeline per document follows what `kubectl apply` and the API
-//! server do: decode (serde_yaml), map `apiVersion`/`kind` to a resource
-//! (old versions are converted, with the API server's deprecation
-//! warning), check field types and warn about unknown fields (kubectl's
-//! field validation), then default and validate as the API server would.
+//! server do: decode (serde_yaml, with go-yaml v2's YAML 1.1 booleans and
+//! octals), map `apiVersion`/`kind` to a resource (old versions are
+//! converted, with the API server's deprecation warning), check field
+//! types and unknown fields (kubectl's `--validate`), then default and
+//! validate as the API server would. Pastes from web pages (lost
+//! indentation, copied line numbers, Markdown links, typographic quotes)
+//! get an error on the first line that cannot be right.
+//!
+//! For the faces: `parse`/`parse_with` for buffers and `-f` files
+//! (`Parsed::kubectl_errors` prints errors as kubectl does; warnings print
+//! as `Warning: <message>`); `validate_update` before replacing a stored
+//! object; `validate_object` when something other than a manifest creates
+//! an object (its `Err` is the API server's text, as FailedCreate events
+//! quote it; `kubectl_invalid` turns it into kubectl's form).
 
 mod convert;
 pub mod positions;
