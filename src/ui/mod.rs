@@ -7,6 +7,7 @@ mod bridge;
 mod console;
 mod editor;
 mod model;
+mod perf;
 mod persist;
 mod views;
 
@@ -22,6 +23,8 @@ const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 const DEFAULT_SEED: u64 = 1;
 /// Save the session at most this often (wall ms) while playing.
 const SAVE_EVERY_MS: f64 = 2_000.0;
+/// Wall-clock budget (ms) for simulation work in one frame.
+const FRAME_WORK_MS: f64 = 10.0;
 
 /// One line of console output.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +54,9 @@ pub struct Ui {
     pub theme: RwSignal<String>,
     /// Fraction of a virtual millisecond carried between frames.
     carry: StoredValue<f64>,
+    /// The simulation could not keep up with the chosen speed.
+    pub behind: RwSignal<bool>,
+    frames: StoredValue<u64>,
     last_save: StoredValue<f64>,
     line_id: StoredValue<u64>,
 }
@@ -86,7 +92,10 @@ impl Ui {
     /// Sends one input into the sim and reports its output.
     pub fn input(self, input: Input) -> Result<String, String> {
         self.branch();
-        let r = self.sim.try_update_value(|s| s.input(input)).unwrap_or(Err("no session".into()));
+        let r = self
+            .sim
+            .try_update_value(|s| s.input(input))
+            .unwrap_or(Err("no session".into()));
         self.changed();
         self.save();
         r
@@ -121,7 +130,10 @@ impl Ui {
                 }
                 let w = self.sim.with_value(|s| bridge::watch_request(s, &trimmed));
                 if w.is_some() {
-                    self.print("note", "(watching: Ctrl+C or the Stop button ends it)".into());
+                    self.print(
+                        "note",
+                        "(watching: Ctrl+C or the Stop button ends it)".into(),
+                    );
                     self.watch.set_value(w);
                 }
             }
@@ -232,6 +244,24 @@ impl Ui {
     }
 }
 
+/// Runs the syncs due in the next `ms` of virtual time, but stops at the
+/// wall-clock `deadline` so a frame stays short: then the virtual clock
+/// stays at the last sync run (the simulation falls behind real time
+/// rather than freezing the page). Returns true when it fell behind.
+fn advance_within(sim: &mut Sim, ms: u64, deadline: f64) -> bool {
+    let target = sim.now + ms;
+    let mut n = 0u32;
+    while sim.next_time().is_some_and(|t| t <= target) {
+        sim.step();
+        n += 1;
+        if n % 8 == 0 && perf::now() > deadline {
+            return true;
+        }
+    }
+    sim.advance_to(target);
+    false
+}
+
 /// One animation frame of play: virtual time moves by dt × speed; the
 /// views redraw once per frame, however many syncs ran.
 fn frame(ui: Ui, last: f64) {
@@ -246,8 +276,21 @@ fn frame(ui: Ui, last: f64) {
     let ms = exact.floor();
     ui.carry.set_value(exact - ms);
     if ms >= 1.0 {
-        ui.sim.update_value(|s| s.advance(ms as u64));
+        let t0 = perf::now();
+        let behind = ui
+            .sim
+            .try_update_value(|s| advance_within(s, ms as u64, t0 + FRAME_WORK_MS))
+            .unwrap_or(false);
+        perf::add("sim", perf::now() - t0);
+        if behind != ui.behind.get_untracked() {
+            ui.behind.set(behind);
+        }
         ui.changed();
+    }
+    let n = ui.frames.get_value() + 1;
+    ui.frames.set_value(n);
+    if n % 60 == 0 {
+        perf::publish();
     }
     if now - ui.last_save.get_value() > SAVE_EVERY_MS {
         ui.save();
@@ -292,7 +335,10 @@ fn TimeBar(ui: Ui) -> impl IntoView {
     let position = Memo::new(move |_| {
         ui.version.track();
         let at = ui.sim.with_value(|s| s.log.len());
-        let total = ui.future.with_value(|f| f.as_ref().map(|f| f.1)).unwrap_or(at);
+        let total = ui
+            .future
+            .with_value(|f| f.as_ref().map(|f| f.1))
+            .unwrap_or(at);
         (at, total.max(at))
     });
     let at_event = Memo::new(move |_| {
@@ -306,7 +352,11 @@ fn TimeBar(ui: Ui) -> impl IntoView {
     });
     let speed_str = move || {
         let s = ui.speed.get();
-        if s < 1.0 { format!("{s}×") } else { format!("{}×", s as u64) }
+        if s < 1.0 {
+            format!("{s}×")
+        } else {
+            format!("{}×", s as u64)
+        }
     };
     view! {
         <div class="timebar" role="group" aria-label="Time controls">
@@ -345,6 +395,9 @@ fn TimeBar(ui: Ui) -> impl IntoView {
                 </select>
             </label>
             <output class="clock" data-testid="clock" aria-label="Virtual clock">{move || clock.get()}</output>
+            <Show when=move || ui.behind.get() && ui.playing.get()>
+                <span class="behind" title="The simulation cannot keep up with this speed; virtual time runs slower">"slowed"</span>
+            </Show>
             <span class="sr-only">{speed_str}</span>
             <label class="timeline">
                 <span class="muted">"Timeline"</span>
@@ -441,7 +494,10 @@ fn Examples(ui: Ui) -> impl IntoView {
 fn App() -> impl IntoView {
     let loaded = persist::load();
     let (sim, example) = match &loaded.session {
-        Some(s) => (Sim::replay(s.seed, Config::default(), &s.journal, None), s.example.clone()),
+        Some(s) => (
+            Sim::replay(s.seed, Config::default(), &s.journal, None),
+            s.example.clone(),
+        ),
         None => (Sim::new(DEFAULT_SEED), String::new()),
     };
     let first_visit = loaded.editor.is_none();
@@ -459,11 +515,16 @@ fn App() -> impl IntoView {
         editor_ref: NodeRef::new(),
         theme: RwSignal::new(persist::get(persist::THEME_KEY).unwrap_or_else(|| "auto".into())),
         carry: StoredValue::new(0.0),
+        behind: RwSignal::new(false),
+        frames: StoredValue::new(0),
         last_save: StoredValue::new(0.0),
         line_id: StoredValue::new(0),
     };
     if first_visit {
-        if let Some(ex) = bridge::examples().into_iter().find(|e| e.id == bridge::DEFAULT_EXAMPLE) {
+        if let Some(ex) = bridge::examples()
+            .into_iter()
+            .find(|e| e.id == bridge::DEFAULT_EXAMPLE)
+        {
             ui.load_example(&ex);
         }
     }
