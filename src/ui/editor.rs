@@ -208,7 +208,7 @@ pub fn Editor(ui: Ui) -> impl IntoView {
             </div>
             <div class="editor" data-testid="editor-box">
                 <div class="gutter" aria-hidden="true">{gutter}</div>
-                <div class="code" style=move || format!("width: calc({}ch + 2rem)", widest.get().max(60))>
+                <div class="code" style=move || format!("width: calc({}ch + 2rem)", widest.get().max(20))>
                     <pre class="hl" aria-hidden="true" inner_html=move || html.get()></pre>
                     <textarea
                         id="editor"

@@ -24,7 +24,7 @@ const DEFAULT_SEED: u64 = 1;
 /// Save the session at most this often (wall ms) while playing.
 const SAVE_EVERY_MS: f64 = 2_000.0;
 /// Wall-clock budget (ms) for simulation work in one frame.
-const FRAME_WORK_MS: f64 = 10.0;
+const FRAME_WORK_MS: f64 = 8.0;
 
 /// One line of console output.
 #[derive(Clone, Debug, PartialEq)]
@@ -199,6 +199,10 @@ impl Ui {
         };
         self.sim.set_value(sim);
         self.watch.set_value(None);
+        self.print(
+            "note",
+            format!("# timeline: session replayed to event {}", index.min(total)),
+        );
         self.changed();
     }
 
@@ -254,7 +258,7 @@ fn advance_within(sim: &mut Sim, ms: u64, deadline: f64) -> bool {
     while sim.next_time().is_some_and(|t| t <= target) {
         sim.step();
         n += 1;
-        if n % 8 == 0 && perf::now() > deadline {
+        if n % 4 == 0 && perf::now() > deadline {
             return true;
         }
     }
@@ -289,7 +293,7 @@ fn frame(ui: Ui, last: f64) {
     }
     let n = ui.frames.get_value() + 1;
     ui.frames.set_value(n);
-    if n % 60 == 0 {
+    if n % 20 == 0 {
         perf::publish();
     }
     if now - ui.last_save.get_value() > SAVE_EVERY_MS {

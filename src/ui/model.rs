@@ -555,7 +555,8 @@ pub fn network(sim: &Sim) -> NetworkView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventRow {
     pub seq: u64,
-    pub last_seen: String,
+    /// Virtual ms of the event (LAST SEEN is drawn against the clock).
+    pub time: u64,
     pub etype: &'static str,
     pub reason: String,
     pub object: String,
@@ -585,7 +586,7 @@ pub fn events(sim: &Sim, limit: usize) -> Vec<EventRow> {
         .take(limit)
         .map(|e| EventRow {
             seq: e.seq,
-            last_seen: age(sim.now.saturating_sub(e.time)),
+            time: e.time,
             etype: if e.warning { "Warning" } else { "Normal" },
             reason: e.reason.clone(),
             object: format!("{}/{}", e.kind.as_str().to_lowercase(), e.name),

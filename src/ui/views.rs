@@ -425,6 +425,11 @@ pub fn Events(ui: Ui) -> impl IntoView {
         ui.sim
             .with_value(|s| super::perf::time("events", || model::events(s, 150)))
     });
+    // Whole seconds of the clock: LAST SEEN only changes when this does.
+    let now_s = Memo::new(move |_| {
+        ui.version.track();
+        ui.sim.with_value(|s| s.now / 1000)
+    });
     view! {
         <section class="panel events" aria-labelledby="events-h">
             <div class="panel-head">
@@ -435,12 +440,13 @@ pub fn Events(ui: Ui) -> impl IntoView {
                 <table class="tbl" data-testid="events">
                     <thead><tr><th>"LAST SEEN"</th><th>"TYPE"</th><th>"REASON"</th><th>"OBJECT"</th><th>"MESSAGE"</th></tr></thead>
                     <tbody>
-                        {move || rows.with(|r| r.iter().map(|e| view! {
+                        <For each=move || rows.get() key=|e| e.seq let:e>
                             <tr class:warning=e.etype == "Warning">
-                                <td>{e.last_seen.clone()}</td><td>{e.etype}</td><td>{e.reason.clone()}</td>
+                                <td class="nw">{move || model::age((now_s.get() * 1000).saturating_sub(e.time))}</td>
+                                <td class="nw">{e.etype}</td><td>{e.reason.clone()}</td>
                                 <td>{e.object.clone()}</td><td>{e.message.clone()}</td>
                             </tr>
-                        }).collect_view())}
+                        </For>
                     </tbody>
                 </table>
             </div>
