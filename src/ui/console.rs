@@ -83,23 +83,24 @@ pub fn Console(ui: Ui) -> impl IntoView {
                 return;
             }
             ev.prevent_default();
+            // Completions are whole lines (the core keeps what was typed).
             let options = ui.sim.with_value(|s| bridge::complete(s, &l));
-            let (head, cur) = match l.rfind(' ') {
-                Some(i) => (&l[..=i], &l[i + 1..]),
-                None => ("", l.as_str()),
-            };
             match options.len() {
                 0 => hint.set("no completions".into()),
                 1 => {
-                    line.set(format!("{head}{} ", options[0]));
+                    line.set(format!("{} ", options[0].trim_end()));
                     hint.set(String::new());
                 }
                 _ => {
                     let common = common_prefix(&options);
-                    if common.len() > cur.len() {
-                        line.set(format!("{head}{common}"));
+                    if common.len() > l.len() {
+                        line.set(common);
                     }
-                    hint.set(options.join("  "));
+                    let last_words: Vec<&str> = options
+                        .iter()
+                        .map(|o| o.rsplit(' ').next().unwrap_or(o))
+                        .collect();
+                    hint.set(last_words.join("  "));
                 }
             }
         }

@@ -254,11 +254,9 @@ impl Ui {
 /// rather than freezing the page). Returns true when it fell behind.
 fn advance_within(sim: &mut Sim, ms: u64, deadline: f64) -> bool {
     let target = sim.now + ms;
-    let mut n = 0u32;
     while sim.next_time().is_some_and(|t| t <= target) {
         sim.step();
-        n += 1;
-        if n % 4 == 0 && perf::now() > deadline {
+        if perf::now() > deadline {
             return true;
         }
     }

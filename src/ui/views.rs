@@ -228,7 +228,7 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                             {format!("desired {} · current {} · ready {}", w.desired, w.current, w.ready)}
                         </span>
                         {w.waiting.clone().map(|(pod, why)| view! {
-                            <span class="waiting" data-testid="waiting" title=why.clone()>{format!("⏳ {pod}: {why}")}</span>
+                            <span class="waiting" data-testid="waiting" title=why.clone()>{format!("waiting on {pod}: {why}")}</span>
                         })}
                     </div>
                 </For>
@@ -281,8 +281,9 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                                     <strong>{c.name.clone()}</strong>
                                     {c.default.then(|| view! { <span class="tag">"default"</span> })}
                                     <button class="mini" data-testid=format!("sc-toggle-{}", c.name)
+                                        aria-label=format!("{} the provisioner of {}", if broken { "Fix" } else { "Break" }, c.name)
                                         on:click=move |_| ui.fault(format!("storageclass {name} {}", if broken { "fix" } else { "break" }))>
-                                        {if broken { "Fix provisioner" } else { "Break provisioner" }}
+                                        {if broken { "Fix" } else { "Break" }}
                                     </button>
                                 </div>
                                 <div class="muted small">{format!("{} · {} · {}", c.provisioner, c.reclaim, c.binding_mode)}</div>

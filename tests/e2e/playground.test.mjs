@@ -88,6 +88,13 @@ test("web: apply, order, claims, DNS, delete, scale, scrub, reload", async (t) =
   assert.equal(claimAfter.trim(), "www-web-1");
   await app.screenshot("playground-4-web-1-back");
 
+  // Tab completes from the core's completer (kinds, then names).
+  const input = page.getByTestId("console-input");
+  await input.fill("get st");
+  await input.press("Tab");
+  assert.match(await input.inputValue(), /^get st\w+/);
+  await input.fill("");
+
   // Scale from the console: five pods, created in order.
   const eventsBefore = Number((await page.getByTestId("timeline-pos").textContent()).split("/")[0]);
   await consoleRun(page, "kubectl scale sts web --replicas=5");
