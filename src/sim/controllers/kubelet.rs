@@ -107,17 +107,28 @@ struct Timing<'a> {
     uid: &'a str,
 }
 
+/// Jittered durations snap to this grid, so pods started together share
+/// their timer instants and one kubelet pass serves many of them.
+const JITTER_GRID_MS: u64 = 100;
+
 impl Timing<'_> {
+    fn jittered(&self, base: u64, spread: f64, salt: &str) -> u64 {
+        let extra = (base as f64 * spread * jitter(self.uid, salt)) as u64;
+        base + extra / JITTER_GRID_MS * JITTER_GRID_MS
+    }
     fn pull_ms(&self, c: &str) -> u64 {
-        let base = self.ctx.config.timings.image_pull_ms as f64;
-        (base * (1.0 + 0.5 * jitter(self.uid, &format!("pull/{c}")))) as u64
+        self.jittered(
+            self.ctx.config.timings.image_pull_ms,
+            0.5,
+            &format!("pull/{c}"),
+        )
     }
     fn init_ms(&self, c: &str) -> u64 {
-        let base = self.ctx.config.timings.init_container_ms as f64;
-        (base * (1.0 + 0.25 * jitter(self.uid, &format!("init/{c}")))) as u64
-    }
-    fn start_ms(&self) -> u64 {
-        self.ctx.config.timings.container_start_ms
+        self.jittered(
+            self.ctx.config.timings.init_container_ms,
+            0.25,
+            &format!("init/{c}"),
+        )
     }
 }
 
@@ -584,6 +595,47 @@ fn readiness(
     )
 }
 
+/// A running pod whose containers all run and are ready, with no fault on
+/// its readiness and nothing timed ahead (no finishing command, no liveness
+/// probe that fails before the process answers): nothing can change until
+/// the store or the faults do, so the sync skips it without building a status.
+fn steady(ctx: &Ctx, pod: &Object) -> bool {
+    let st = pod.status();
+    if st.str_at("phase") != Some("Running") || ctx.faults.unready_pods.contains(&pod.meta.uid) {
+        return false;
+    }
+    let conds = st.array_at("conditions");
+    let all_true = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "ContainersReady",
+        "Ready",
+    ]
+    .iter()
+    .all(|t| {
+        conds
+            .iter()
+            .any(|c| c.str_at("type") == Some(t) && c.str_at("status") == Some("True"))
+    });
+    if !all_true {
+        return false;
+    }
+    let mains = pod.spec().array_at("containers");
+    let statuses = st.array_at("containerStatuses");
+    if statuses.len() != mains.len() {
+        return false;
+    }
+    mains.iter().zip(statuses).all(|(c, s)| {
+        s.bool_at("ready") == Some(true)
+            && !s.at("state.running").is_null()
+            && finite_run_ms(ctx, pod, c).is_none()
+            && Probe::of(c.at("livenessProbe")).is_none_or(|lp| {
+                lp.tick_at_or_after(0, 0) + (lp.failure - 1) * lp.period
+                    >= ctx.config.timings.container_start_ms
+            })
+    })
+}
+
 /// One pod's sync: advance its timeline to `ctx.now`.
 fn sync_pod(
     ctx: &Ctx,
@@ -592,7 +644,7 @@ fn sync_pod(
     node: &Object,
     used_ips: &mut BTreeSet<String>,
 ) {
-    if podutil::is_succeeded(pod) || podutil::is_failed(pod) {
+    if podutil::is_succeeded(pod) || podutil::is_failed(pod) || steady(ctx, pod) {
         return;
     }
     let now = ctx.now;
@@ -600,9 +652,9 @@ fn sync_pod(
     let timing = Timing { ctx, uid: &uid };
     let mut p = pod.clone();
     let mut events: Vec<(bool, &'static str, String)> = Vec::new();
-    let spec = pod.spec().clone();
-    let inits: Vec<Value> = spec.array_at("initContainers").to_vec();
-    let mains: Vec<Value> = spec.array_at("containers").to_vec();
+    let spec = pod.spec();
+    let inits: &[Value] = spec.array_at("initContainers");
+    let mains: &[Value] = spec.array_at("containers");
     let restart_policy = spec.str_at("restartPolicy").unwrap_or("Always").to_string();
 
     // First sight.
@@ -649,7 +701,7 @@ fn sync_pod(
     if !sandbox_ready {
         if let Some(msg) = missing_volume(ctx, pod) {
             events.push((true, "FailedMount", msg));
-            finish(ctx, out, pod, p, &inits, &mains, events);
+            finish(ctx, out, pod, p, inits, mains, events);
             return;
         }
         set_pod_condition(&mut p, "PodReadyToStartContainers", "True", None, None, now);
@@ -822,11 +874,10 @@ fn sync_pod(
             );
         }
     }
-    let _ = timing.start_ms();
     if let Some(w) = wake {
         out.wake(w);
     }
-    finish(ctx, out, pod, p, &inits, &mains, events);
+    finish(ctx, out, pod, p, inits, mains, events);
 }
 
 /// Sets `field.N` (a container status) in the pod status.
@@ -1069,7 +1120,7 @@ fn finish(
     events: Vec<(bool, &'static str, String)>,
 ) {
     let now = ctx.now;
-    let st = p.status().clone();
+    let st = p.status();
     let init_st = st.array_at("initContainerStatuses");
     let main_st = st.array_at("containerStatuses");
     let incomplete: Vec<&str> = inits

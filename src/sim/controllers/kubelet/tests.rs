@@ -428,3 +428,34 @@ fn durations_print_like_go() {
     assert_eq!(go_duration(2_100), "2.1s");
     assert_eq!(go_duration(65_500), "1m5.5s");
 }
+
+#[test]
+#[ignore]
+fn perf_many_pods() {
+    let mut sim = Sim::with_config(
+        9,
+        crate::sim::Config {
+            nodes: 10,
+            ..Default::default()
+        },
+    );
+    let t0 = std::time::Instant::now();
+    for i in 0..1000 {
+        let spec = json!({"containers": [{"name": "nginx", "image": "nginx",
+            "readinessProbe": {"httpGet": {"port": 80}, "initialDelaySeconds": 1}}]});
+        api::create(&mut sim, pod(&format!("p{i}"), spec), "test").unwrap();
+    }
+    sim.touch();
+    sim.advance(20_000);
+    let ready = sim
+        .store
+        .list(Kind::Pod)
+        .filter(|p| podutil::is_ready(p))
+        .count();
+    println!(
+        "ready {ready} in {:?}, steps {}, events {}",
+        t0.elapsed(),
+        sim.steps_taken(),
+        sim.log.len()
+    );
+}
