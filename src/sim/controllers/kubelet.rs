@@ -693,6 +693,11 @@ fn sync_pod(
             None,
             now,
         );
+        // A pod bound by hand (spec.nodeName in the manifest) never met the
+        // scheduler; the kubelet reports it scheduled.
+        if podutil::condition(&p, "PodScheduled").is_none() {
+            set_pod_condition(&mut p, "PodScheduled", "True", None, None, now);
+        }
     }
 
     // Volumes, then the sandbox.
@@ -705,7 +710,12 @@ fn sync_pod(
             return;
         }
         set_pod_condition(&mut p, "PodReadyToStartContainers", "True", None, None, now);
-        if let Some(ip) = allocate_ip(node, used_ips) {
+        let ip = if pod.spec().bool_at("hostNetwork") == Some(true) {
+            Some(host_ip(node))
+        } else {
+            allocate_ip(node, used_ips)
+        };
+        if let Some(ip) = ip {
             let st = p.status_mut();
             st["podIP"] = ip.clone().into();
             st["podIPs"] = json!([{"ip": ip}]);

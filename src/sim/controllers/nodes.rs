@@ -48,10 +48,32 @@ pub fn last_heartbeat(node: &Object) -> u64 {
         .unwrap_or(node.meta.creation_timestamp)
 }
 
+/// The nodeipam controller's part: a node registered without a pod CIDR
+/// gets the lowest free `10.244.N.0/24` (N from 1).
+fn allocate_cidr(node: &Object, taken: &mut Vec<String>) -> Option<String> {
+    if node.spec().str_at("podCIDR").is_some() {
+        return None;
+    }
+    let cidr = (1..=255)
+        .map(|i| format!("10.244.{i}.0/24"))
+        .find(|c| !taken.contains(c))?;
+    taken.push(cidr.clone());
+    Some(cidr)
+}
+
 pub fn sync(ctx: &Ctx, out: &mut Out) {
     let now = ctx.now;
+    let mut cidrs: Vec<String> = ctx
+        .store
+        .list(Kind::Node)
+        .filter_map(|n| n.spec().str_at("podCIDR").map(String::from))
+        .collect();
     for node in ctx.store.list(Kind::Node) {
         let mut n = node.clone();
+        if let Some(cidr) = allocate_cidr(node, &mut cidrs) {
+            n.spec_mut()["podCIDR"] = cidr.clone().into();
+            n.spec_mut()["podCIDRs"] = json!([cidr]);
+        }
         let failed = ctx.faults.failed_nodes.contains(node.name());
         let ready_status = ready_condition(node)
             .and_then(|c| c.str_at("status"))

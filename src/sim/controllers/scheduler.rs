@@ -382,7 +382,8 @@ fn selected_node_of(store: &Store, pod: &Object) -> Option<String> {
     }
     podutil::claim_names(pod).into_iter().find_map(|c| {
         let claim = store.get(Kind::PersistentVolumeClaim, pod.namespace(), c)?;
-        if !wait_for_first_consumer(store, claim) {
+        // A bound claim's annotation is history: its PV decides where pods go.
+        if claim_bound(claim) || !wait_for_first_consumer(store, claim) {
             return None;
         }
         claim.meta.annotations.get(SELECTED_NODE).cloned()
