@@ -741,47 +741,47 @@ fn sync_pod(
 
     // Init containers, in order.
     let mut anchor = sandbox_at;
-    let mut inits_done = true;
-    for (i, c) in inits.iter().enumerate() {
+    let mut i = 0;
+    while i < inits.len() {
+        let c = &inits[i];
         let name = c.str_at("name").unwrap_or("").to_string();
         let image = c.str_at("image").unwrap_or("").to_string();
         let path = format!("initContainerStatuses.{i}");
         let cs = p.status().at(&path).clone();
         if cs.str_at("state.terminated.reason") == Some("Completed") {
             anchor = ts(&cs, "state.terminated.finishedAt").unwrap_or(anchor);
+            i += 1;
             continue;
         }
         if let Some(started) = ts(&cs, "state.running.startedAt") {
             let finish = started + timing.init_ms(&name);
-            if now >= finish {
-                let mut ncs = cs.clone();
-                ncs["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed",
-                    "startedAt": rfc3339(started), "finishedAt": rfc3339(finish),
-                    "containerID": ncs.at("containerID").clone()}});
-                ncs["ready"] = true.into();
-                ncs["started"] = false.into();
-                set_status_at(&mut p, &path, ncs);
-                anchor = parse_rfc3339(&rfc3339(finish)).unwrap_or(finish);
-                let next = inits.get(i + 1).or(mains.first());
-                if let Some(n) = next {
-                    events.push((
-                        false,
-                        "Pulling",
-                        format!("Pulling image \"{}\"", n.str_at("image").unwrap_or("")),
-                    ));
-                }
-                continue;
+            if now < finish {
+                set_wake(finish);
+                break;
             }
-            set_wake(finish);
-            inits_done = false;
-            break;
+            let mut ncs = cs.clone();
+            ncs["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed",
+                "startedAt": rfc3339(started), "finishedAt": rfc3339(finish),
+                "containerID": ncs.at("containerID").clone()}});
+            ncs["ready"] = true.into();
+            ncs["started"] = false.into();
+            set_status_at(&mut p, &path, ncs);
+            anchor = parse_rfc3339(&rfc3339(finish)).unwrap_or(finish);
+            if let Some(n) = inits.get(i + 1).or(mains.first()) {
+                events.push((
+                    false,
+                    "Pulling",
+                    format!("Pulling image \"{}\"", n.str_at("image").unwrap_or("")),
+                ));
+            }
+            i += 1;
+            continue;
         }
         // Waiting: the image is being pulled since `anchor`.
         let pull = timing.pull_ms(&name);
         let due = anchor + pull;
         if now < due {
             set_wake(due);
-            inits_done = false;
             break;
         }
         if !start_container(
@@ -796,20 +796,11 @@ fn sync_pod(
             &image,
             &mut events,
         ) {
-            inits_done = false;
             break;
         }
-        let started = ts(p.status(), &format!("{path}.state.running.startedAt")).unwrap_or(due);
-        let finish = started + timing.init_ms(&name);
-        if now >= finish {
-            // Ran to completion while we were away: handled on the next pass.
-            set_wake(now + 1);
-        } else {
-            set_wake(finish);
-        }
-        inits_done = false;
-        break;
+        // Now running: the next pass of the loop sees whether it is done.
     }
+    let inits_done = i == inits.len();
 
     // App containers, in order, once init is done.
     if inits_done {
@@ -943,8 +934,13 @@ fn start_container(
         set_status_at(p, path, ncs);
         return false;
     }
-    // A container unblocked later starts now, not when its pull ended.
-    let started = if was_blocked { ctx.now } else { due };
+    // A container unblocked later, or whose kubelet was away when its pull
+    // ended, starts now.
+    let started = if was_blocked || ctx.now > due {
+        ctx.now
+    } else {
+        due
+    };
     let mut ncs = cs.clone();
     ncs["state"] = json!({"running": {"startedAt": rfc3339(started)}});
     ncs["started"] = true.into();

@@ -430,6 +430,22 @@ fn durations_print_like_go() {
 }
 
 #[test]
+fn zero_timings_run_the_whole_start_in_one_pass() {
+    let mut cfg = crate::sim::Config::default();
+    cfg.timings.image_pull_ms = 0;
+    cfg.timings.init_container_ms = 0;
+    cfg.timings.container_start_ms = 0;
+    let mut sim = Sim::with_config(10, cfg);
+    let spec = json!({"initContainers": [{"name": "a", "image": "busybox"}, {"name": "b", "image": "busybox"}],
+        "containers": [{"name": "c", "image": "nginx"}, {"name": "d", "image": "nginx"}]});
+    api::create(&mut sim, pod("quick", spec), "test").unwrap();
+    sim.touch();
+    sim.advance(0);
+    let p = get(&sim, "quick");
+    assert!(podutil::is_running_and_ready(p), "{:?}", p.status());
+}
+
+#[test]
 #[ignore]
 fn perf_many_pods() {
     let mut sim = Sim::with_config(
