@@ -214,7 +214,14 @@ fn post_node_status(ctx: &Ctx, out: &mut Out) {
         ] {
             let want = if ctype == "Ready" { "True" } else { "False" };
             match conds.iter_mut().find(|c| c.str_at("type") == Some(ctype)) {
-                Some(c) if c.str_at("status") == Some(want) => {}
+                Some(c) if c.str_at("status") == Some(want) => {
+                    // A registered node's first post stamps the times.
+                    for f in ["lastHeartbeatTime", "lastTransitionTime"] {
+                        if c.at(f).is_null() {
+                            c[f] = now.clone().into();
+                        }
+                    }
+                }
                 Some(c) => {
                     *c = json!({"type": ctype, "status": want, "reason": reason, "message": message,
                                 "lastHeartbeatTime": now, "lastTransitionTime": now});
