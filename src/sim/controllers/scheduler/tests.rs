@@ -451,3 +451,35 @@ fn a_bound_claim_ignores_its_old_selected_node() {
     run(&mut sim);
     assert_eq!(node_of(&sim, "web-0").as_deref(), Some("node-1"));
 }
+
+#[test]
+fn max_pods_and_host_ports() {
+    let mut sim = Sim::with_config(
+        14,
+        crate::sim::Config {
+            nodes: 2,
+            node_max_pods: 1,
+            ..Default::default()
+        },
+    );
+    let mut spec = nginx();
+    spec["containers"][0]["ports"] = json!([{"containerPort": 80, "hostPort": 8080}]);
+    api::create(&mut sim, pod("a", spec.clone()), "test").unwrap();
+    run(&mut sim);
+    let mut spec2 = spec.clone();
+    spec2["nodeSelector"] = json!({"kubernetes.io/hostname": node_of(&sim, "a").unwrap()});
+    api::create(&mut sim, pod("b", spec2), "test").unwrap();
+    api::create(&mut sim, pod("c", nginx()), "test").unwrap();
+    api::create(&mut sim, pod("d", nginx()), "test").unwrap();
+    run(&mut sim);
+    // b wants a's node, whose port is taken (NodePorts filters before
+    // NodeResourcesFit, so the full node is reported by its port).
+    assert_eq!(
+        failed_message(&sim, "b"),
+        "0/2 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 1 node(s) didn't match Pod's node affinity/selector. \
+         preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, \
+         1 Preemption is not helpful for scheduling."
+    );
+    assert!(node_of(&sim, "c").is_some());
+    assert!(failed_message(&sim, "d").starts_with("0/2 nodes are available: 2 Too many pods."));
+}
