@@ -464,10 +464,16 @@ fn finite_run_ms(ctx: &Ctx, pod: &Object, c: &Value) -> Option<u64> {
             .get(i + 1)
             .and_then(|n| n.trim_end_matches(';').parse::<f64>().ok())
         {
-            return Some((n * 1000.0) as u64);
+            return Some(secs_ms(n.ceil() as i64));
         }
     }
     Some(ctx.config.timings.container_start_ms)
+}
+
+/// Seconds from a manifest as milliseconds, clamped so no input overflows
+/// the clock (a year is plenty for a playground).
+fn secs_ms(s: i64) -> u64 {
+    (s.clamp(0, 365 * 24 * 3600) as u64) * 1000
 }
 
 /// The probe schedule of one container run.
@@ -484,10 +490,10 @@ impl Probe {
             return None;
         }
         Some(Probe {
-            delay: p.i64_at("initialDelaySeconds").unwrap_or(0).max(0) as u64 * 1000,
-            period: p.i64_at("periodSeconds").unwrap_or(10).max(1) as u64 * 1000,
-            success: p.i64_at("successThreshold").unwrap_or(1).max(1) as u64,
-            failure: p.i64_at("failureThreshold").unwrap_or(3).max(1) as u64,
+            delay: secs_ms(p.i64_at("initialDelaySeconds").unwrap_or(0)),
+            period: secs_ms(p.i64_at("periodSeconds").unwrap_or(10).max(1)),
+            success: p.i64_at("successThreshold").unwrap_or(1).clamp(1, 1000) as u64,
+            failure: p.i64_at("failureThreshold").unwrap_or(3).clamp(1, 1000) as u64,
         })
     }
     /// The first probe at or after `t` for a container started at `started`.
@@ -1237,7 +1243,7 @@ fn kill_pod(ctx: &Ctx, out: &mut Out, pod: &Object) {
     let Some(deadline) = pod.meta.deletion_timestamp else {
         return;
     };
-    let grace_ms = pod.meta.deletion_grace_period_seconds.unwrap_or(30).max(0) as u64 * 1000;
+    let grace_ms = secs_ms(pod.meta.deletion_grace_period_seconds.unwrap_or(30));
     let kill_start = deadline.saturating_sub(grace_ms);
     let exit_at = deadline.min(kill_start + ctx.config.timings.container_stop_ms);
     let running: Vec<&str> = pod

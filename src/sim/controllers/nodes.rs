@@ -230,7 +230,7 @@ pub fn eviction_time(pod: &Object, taints: &[Value], now: u64) -> Option<u64> {
             .min();
         if let Some(s) = secs {
             let added = t.str_at("timeAdded").and_then(parse_rfc3339).unwrap_or(now);
-            let due = added + (s.max(0) as u64) * 1000;
+            let due = added + (s.clamp(0, 365 * 24 * 3600) as u64) * 1000;
             at = Some(at.map_or(due, |a| a.min(due)));
         }
     }
