@@ -279,6 +279,42 @@ fn evict_for_taints(ctx: &Ctx, out: &mut Out, node: &Object, taints: &[Value]) {
     }
 }
 
+/// Why a pod is stuck, in words for the UI and `describe`: a pod
+/// terminating on a node whose kubelet is gone, a pod waiting for its
+/// volumes on the node the scheduler chose, or the scheduler's reason.
+pub fn why_stuck(store: &crate::sim::store::Store, pod: &Object) -> Option<String> {
+    if pod.meta.terminating() {
+        let node_name = podutil::node_name(pod)?;
+        let node = store.get(Kind::Node, "", node_name)?;
+        if scheduler::node_ready(node) {
+            return None;
+        }
+        return Some(format!(
+            "node {node_name} is not ready (its kubelet stopped posting status at {}): only that kubelet can confirm the containers stopped, so the pod stays Terminating until the node returns or someone force-deletes it (kubectl delete pod {} --grace-period=0 --force)",
+            rfc3339(last_heartbeat(node)),
+            pod.name()
+        ));
+    }
+    if podutil::node_name(pod).is_some() {
+        return None;
+    }
+    for claim_name in podutil::claim_names(pod) {
+        if let Some(claim) = store.get(Kind::PersistentVolumeClaim, pod.namespace(), claim_name) {
+            if let Some(node) = claim.meta.annotations.get(scheduler::SELECTED_NODE) {
+                if claim.status().str_at("phase") != Some("Bound") {
+                    return Some(format!(
+                        "waiting for PersistentVolumeClaim {claim_name} to be provisioned and bound on node {node}"
+                    ));
+                }
+            }
+        }
+    }
+    podutil::condition(pod, "PodScheduled")
+        .filter(|c| c.str_at("status") == Some("False"))
+        .and_then(|c| c.str_at("message"))
+        .map(String::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

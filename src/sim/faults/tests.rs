@@ -99,9 +99,12 @@ fn failed_node_goes_unknown_after_grace_and_its_pods_stay_until_forced() {
     let p = sim.store.get(Kind::Pod, "default", "web-0").unwrap();
     assert!(p.meta.terminating());
     assert!(podutil::condition(p, "DisruptionTarget").is_some());
-    // ...but with the kubelet dead it stays Terminating.
+    // ...but with the kubelet dead it stays Terminating, and says why.
     sim.advance(600_000);
-    assert!(sim.store.get(Kind::Pod, "default", "web-0").is_some());
+    let p = sim.store.get(Kind::Pod, "default", "web-0").unwrap();
+    let why = crate::sim::controllers::nodes::why_stuck(&sim.store, p).unwrap();
+    assert!(why.starts_with(&format!("node {n} is not ready")), "{why}");
+    assert!(why.contains("kubectl delete pod web-0 --grace-period=0 --force"));
     fault(&mut sim, "pod web-0 force-delete").unwrap();
     assert!(sim.store.get(Kind::Pod, "default", "web-0").is_none());
     // A new pod cannot land there.
