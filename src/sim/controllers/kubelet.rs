@@ -410,9 +410,11 @@ fn missing_config(ctx: &Ctx, pod: &Object, c: &Value) -> Option<String> {
             match store.get(kind, ns, name) {
                 None => return Some(format!("{word} \"{name}\" not found")),
                 Some(o) => {
-                    let has = !o.field(data).at(key).is_null()
-                        || (kind == Kind::Secret && !o.field("stringData").at(key).is_null())
-                        || (kind == Kind::ConfigMap && !o.field("binaryData").at(key).is_null());
+                    // Keys may hold dots (`jvm.heap`): look them up whole.
+                    let in_field = |f: &str| o.field(f).get(key).is_some();
+                    let has = in_field(data)
+                        || (kind == Kind::Secret && in_field("stringData"))
+                        || (kind == Kind::ConfigMap && in_field("binaryData"));
                     if !has {
                         return Some(format!("couldn't find key {key} in {title} {ns}/{name}"));
                     }

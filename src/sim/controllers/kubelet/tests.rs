@@ -323,7 +323,8 @@ fn missing_configmap_holds_the_pod() {
         "volumes": [{"name": "config", "configMap": {"name": "zk-cm"}}]});
     api::create(&mut sim, pod("zk-0", spec), "test").unwrap();
     let spec = json!({"containers": [{"name": "app", "image": "app",
-        "env": [{"name": "MODE", "valueFrom": {"configMapKeyRef": {"name": "settings", "key": "mode"}}}]}]});
+        "env": [{"name": "MODE", "valueFrom": {"configMapKeyRef": {"name": "settings", "key": "mode"}}},
+                {"name": "HEAP", "valueFrom": {"configMapKeyRef": {"name": "settings", "key": "jvm.heap"}}}]}]});
     api::create(&mut sim, pod("env-0", spec), "test").unwrap();
     sim.touch();
     sim.advance(10_000);
@@ -354,6 +355,21 @@ fn missing_configmap_holds_the_pod() {
     let mut cm = Object::new(Kind::ConfigMap, "default", "settings");
     cm.body.insert("data".into(), json!({"mode": "fast"}));
     api::create(&mut sim, cm, "test").unwrap();
+    sim.touch();
+    sim.advance(1_000);
+    // A key is looked up whole, dots and all.
+    assert!(events(&sim, "env-0").contains(&(
+        "Failed".into(),
+        "Error: couldn't find key jvm.heap in ConfigMap default/settings".into()
+    )));
+    let mut cm = sim
+        .store
+        .get(Kind::ConfigMap, "default", "settings")
+        .unwrap()
+        .clone();
+    cm.body
+        .insert("data".into(), json!({"mode": "fast", "jvm.heap": "2G"}));
+    api::update(&mut sim, cm, "test").unwrap();
     sim.touch();
     sim.advance(5_000);
     assert!(podutil::is_running_and_ready(get(&sim, "zk-0")));
