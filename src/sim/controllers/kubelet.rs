@@ -22,8 +22,12 @@
 //! Durations carry a per-pod jitter from a hash of the pod uid. Every timer is
 //! an `out.wake`. Timestamps in status have second precision, as upstream's.
 //!
-//! Simplifications: images are always pulled on first start (no node image
-//! cache; a restart reuses the image), a container blocked on config stops
+//! Images: `imagePullPolicy` (defaulted from the tag) decides; a pulled
+//! image joins the node's `status.images`, so the next pod there that may
+//! use it finds it "already present on machine". Two pods pulling one image
+//! on one node share the pull (containerd does).
+//!
+//! Simplifications: a container blocked on config stops
 //! the containers after it, back-off never resets, and only
 //! `restartPolicy: Never|OnFailure` containers ever finish on their own: one
 //! whose command is `sleep N` runs N seconds, one with any other command runs
@@ -132,14 +136,35 @@ impl Timing<'_> {
     }
 }
 
+/// What the kubelet of one node knows while it syncs: the pod IPs in use
+/// and the images on the machine (`status.images`), with those pulled now.
+#[derive(Default)]
+struct NodeCtx {
+    ips: BTreeSet<String>,
+    images: BTreeSet<String>,
+    pulled: BTreeSet<String>,
+}
+
 pub fn sync(ctx: &Ctx, out: &mut Out) {
-    post_node_status(ctx, out);
+    let mut nodes = post_node_status(ctx, out);
     let store = ctx.store;
-    // Pod IPs in use, per node, so a new sandbox gets the lowest free one.
-    let mut ips: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut ncs: BTreeMap<String, NodeCtx> = BTreeMap::new();
+    for n in store.list(Kind::Node) {
+        let nc = ncs.entry(n.name().to_string()).or_default();
+        for img in n.status().array_at("images") {
+            for name in img.array_at("names") {
+                if let Some(name) = name.as_str() {
+                    nc.images.insert(name.to_string());
+                }
+            }
+        }
+    }
     for p in store.list(Kind::Pod) {
         if let (Some(n), Some(ip)) = (podutil::node_name(p), podutil::pod_ip(p)) {
-            ips.entry(n.to_string()).or_default().insert(ip.to_string());
+            ncs.entry(n.to_string())
+                .or_default()
+                .ips
+                .insert(ip.to_string());
         }
     }
     for pod in store.list(Kind::Pod) {
@@ -152,17 +177,76 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
         let Some(node) = store.get(Kind::Node, "", node_name) else {
             continue;
         };
-        let used = ips.entry(node_name.to_string()).or_default();
+        let nc = ncs.entry(node_name.to_string()).or_default();
         if pod.meta.terminating() {
             kill_pod(ctx, out, pod);
         } else {
-            sync_pod(ctx, out, pod, node, used);
+            sync_pod(ctx, out, pod, node, nc);
+        }
+    }
+    // Images pulled in this pass join the node's `status.images`.
+    for (name, nc) in &ncs {
+        if nc.pulled.is_empty() {
+            continue;
+        }
+        let Some(stored) = store.get(Kind::Node, "", name) else {
+            continue;
+        };
+        let n = nodes.entry(name.clone()).or_insert_with(|| stored.clone());
+        let mut list: Vec<Value> = n.status().array_at("images").to_vec();
+        for image in &nc.pulled {
+            list.push(json!({
+                "names": [format!("{image}@sha256:{}", fake_digest(image, "image")), image],
+                "sizeBytes": image_size(image),
+            }));
+        }
+        n.status_mut()["images"] = Value::Array(list);
+    }
+    for (_, n) in nodes {
+        if store.get_key(&n.key()) != Some(&n) {
+            out.update(n);
         }
     }
 }
 
+/// `imagePullPolicy` as the API server defaults it: `Always` for an image
+/// tagged `latest` or not tagged, `IfNotPresent` otherwise.
+pub fn pull_policy(c: &Value) -> &str {
+    if let Some(p) = c.str_at("imagePullPolicy") {
+        return p;
+    }
+    let image = c.str_at("image").unwrap_or("");
+    if image.contains('@') {
+        return "IfNotPresent";
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        Some((_, tag)) if tag != "latest" => "IfNotPresent",
+        _ => "Always",
+    }
+}
+
+fn needs_pull(c: &Value, images: &BTreeSet<String>) -> bool {
+    match pull_policy(c) {
+        "Always" => true,
+        "Never" => false,
+        _ => !images.contains(c.str_at("image").unwrap_or("")),
+    }
+}
+
+fn pulling_event(c: &Value, nc: &NodeCtx, events: &mut Vec<(bool, &'static str, String)>) {
+    if needs_pull(c, &nc.images) {
+        events.push((
+            false,
+            "Pulling",
+            format!("Pulling image \"{}\"", c.str_at("image").unwrap_or("")),
+        ));
+    }
+}
+
 /// The kubelet registers its node and posts Ready while it runs.
-fn post_node_status(ctx: &Ctx, out: &mut Out) {
+fn post_node_status(ctx: &Ctx, out: &mut Out) -> BTreeMap<String, Object> {
+    let mut changed = BTreeMap::new();
     for node in ctx.store.list(Kind::Node) {
         if ctx.faults.failed_nodes.contains(node.name()) {
             continue;
@@ -249,7 +333,7 @@ fn post_node_status(ctx: &Ctx, out: &mut Out) {
             status["addresses"] = json!([{"type": "Hostname", "address": node.name()}]);
         }
         if n != *node {
-            out.update(n);
+            changed.insert(node.name().to_string(), n);
             if became_ready && !scheduler::node_ready(node) {
                 out.event(
                     node,
@@ -260,6 +344,7 @@ fn post_node_status(ctx: &Ctx, out: &mut Out) {
             }
         }
     }
+    changed
 }
 
 /// The first free address of a /24 pod CIDR, from .2 (.1 is the bridge).
@@ -652,13 +737,7 @@ fn steady(ctx: &Ctx, pod: &Object) -> bool {
 }
 
 /// One pod's sync: advance its timeline to `ctx.now`.
-fn sync_pod(
-    ctx: &Ctx,
-    out: &mut Out,
-    pod: &Object,
-    node: &Object,
-    used_ips: &mut BTreeSet<String>,
-) {
+fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc: &mut NodeCtx) {
     if podutil::is_succeeded(pod) || podutil::is_failed(pod) || steady(ctx, pod) {
         return;
     }
@@ -728,7 +807,7 @@ fn sync_pod(
         let ip = if pod.spec().bool_at("hostNetwork") == Some(true) {
             Some(host_ip(node))
         } else {
-            allocate_ip(node, used_ips)
+            allocate_ip(node, &mut nc.ips)
         };
         if let Some(ip) = ip {
             let st = p.status_mut();
@@ -736,11 +815,7 @@ fn sync_pod(
             st["podIPs"] = json!([{"ip": ip}]);
         }
         if let Some(first) = inits.first().or(mains.first()) {
-            events.push((
-                false,
-                "Pulling",
-                format!("Pulling image \"{}\"", first.str_at("image").unwrap_or("")),
-            ));
+            pulling_event(first, nc, &mut events);
         }
     }
     let sandbox_at = podutil::condition(&p, "PodReadyToStartContainers")
@@ -783,17 +858,17 @@ fn sync_pod(
             set_status_at(&mut p, &path, ncs);
             anchor = parse_rfc3339(&rfc3339(finish)).unwrap_or(finish);
             if let Some(n) = inits.get(i + 1).or(mains.first()) {
-                events.push((
-                    false,
-                    "Pulling",
-                    format!("Pulling image \"{}\"", n.str_at("image").unwrap_or("")),
-                ));
+                pulling_event(n, nc, &mut events);
             }
             i += 1;
             continue;
         }
         // Waiting: the image is being pulled since `anchor`.
-        let pull = timing.pull_ms(&name);
+        let pull = if needs_pull(c, &nc.images) {
+            timing.pull_ms(&name)
+        } else {
+            0
+        };
         let due = anchor + pull;
         if now < due {
             set_wake(due);
@@ -807,7 +882,8 @@ fn sync_pod(
             c,
             &cs,
             due,
-            pull,
+            anchor,
+            nc,
             &image,
             &mut events,
         ) {
@@ -847,7 +923,11 @@ fn sync_pod(
                 );
                 continue;
             }
-            let pull = timing.pull_ms(&name);
+            let pull = if needs_pull(c, &nc.images) {
+                timing.pull_ms(&name)
+            } else {
+                0
+            };
             let due = anchor + pull;
             if now < due {
                 set_wake(due);
@@ -861,7 +941,8 @@ fn sync_pod(
                 c,
                 &cs,
                 due,
-                pull,
+                anchor,
+                nc,
                 &image,
                 &mut events,
             ) {
@@ -870,11 +951,7 @@ fn sync_pod(
             let cs = p.status().at(&path).clone();
             anchor = ts(&cs, "state.running.startedAt").unwrap_or(due);
             if let Some(n) = mains.get(j + 1) {
-                events.push((
-                    false,
-                    "Pulling",
-                    format!("Pulling image \"{}\"", n.str_at("image").unwrap_or("")),
-                ));
+                pulling_event(n, nc, &mut events);
             }
             run_container(
                 ctx,
@@ -922,23 +999,31 @@ fn start_container(
     c: &Value,
     cs: &Value,
     due: u64,
-    pull: u64,
+    pull_start: u64,
+    nc: &mut NodeCtx,
     image: &str,
     events: &mut Vec<(bool, &'static str, String)>,
 ) -> bool {
     let name = c.str_at("name").unwrap_or("");
     let was_blocked = cs.str_at("state.waiting.reason") == Some("CreateContainerConfigError");
     if !was_blocked {
-        events.push((
-            false,
-            "Pulled",
+        // An image already on the node starts at once; one pulled meanwhile
+        // by another pod's kubelet pull counts as ours, waiting included.
+        let elapsed = ctx.now.max(due) - pull_start;
+        let message = if !needs_pull(c, &nc.images) && elapsed < 1000 {
+            format!("Container image \"{image}\" already present on machine")
+        } else {
+            if nc.images.insert(image.to_string()) {
+                nc.pulled.insert(image.to_string());
+            }
             format!(
                 "Successfully pulled image \"{image}\" in {} ({} including waiting). Image size: {} bytes.",
-                go_duration(pull),
-                go_duration(pull),
+                go_duration(elapsed),
+                go_duration(elapsed),
                 image_size(image)
-            ),
-        ));
+            )
+        };
+        events.push((false, "Pulled", message));
     }
     if let Some(msg) = missing_config(ctx, pod, c) {
         if !was_blocked || cs.str_at("state.waiting.message") != Some(msg.as_str()) {

@@ -152,7 +152,8 @@ fn init_containers_run_in_order() {
                 );
             }
         }
-        if s.str_at("initContainerStatuses.1.state.terminated.reason") == Some("Completed")
+        if s.str_at("initContainerStatuses.1.state.running.startedAt")
+            .is_some()
             && s.str_at("containerStatuses.0.state.waiting.reason") == Some("PodInitializing")
         {
             saw_pod_initializing = true;
@@ -184,7 +185,23 @@ fn init_containers_run_in_order() {
             "Started container xtrabackup"
         ]
     );
-    assert_eq!(r.iter().filter(|x| *x == "Pulling").count(), 4);
+    // Each image is pulled once per node; the app containers find theirs
+    // already there (tagged images default to IfNotPresent).
+    assert_eq!(r.iter().filter(|x| *x == "Pulling").count(), 2);
+    let present = events(&sim, "mysql-0")
+        .into_iter()
+        .filter(|e| e.1.ends_with("already present on machine"))
+        .count();
+    assert_eq!(present, 2);
+    let node = podutil::node_name(p).unwrap();
+    let images = sim
+        .store
+        .get(Kind::Node, "", node)
+        .unwrap()
+        .status()
+        .array_at("images")
+        .len();
+    assert_eq!(images, 2);
 }
 
 #[test]
@@ -443,6 +460,42 @@ fn durations_print_like_go() {
     assert_eq!(go_duration(2_134), "2.134s");
     assert_eq!(go_duration(2_100), "2.1s");
     assert_eq!(go_duration(65_500), "1m5.5s");
+}
+
+#[test]
+fn images_already_on_the_node_start_at_once_unless_pulled_always() {
+    let mut sim = Sim::new(11);
+    let pinned = |image: &str| {
+        json!({"nodeSelector": {"kubernetes.io/hostname": "node-1"},
+               "containers": [{"name": "c", "image": image}]})
+    };
+    api::create(&mut sim, pod("first", pinned("nginx:1.25")), "test").unwrap();
+    api::create(&mut sim, pod("latest-1", pinned("nginx")), "test").unwrap();
+    sim.touch();
+    sim.advance(10_000);
+    api::create(&mut sim, pod("second", pinned("nginx:1.25")), "test").unwrap();
+    api::create(&mut sim, pod("latest-2", pinned("nginx")), "test").unwrap();
+    sim.touch();
+    sim.advance(1);
+    let second = get(&sim, "second");
+    assert!(podutil::is_running_and_ready(second));
+    assert!(!reasons(&sim, "second").contains(&"Pulling".to_string()));
+    assert!(events(&sim, "second").contains(&(
+        "Pulled".into(),
+        "Container image \"nginx:1.25\" already present on machine".into()
+    )));
+    // `nginx` means `nginx:latest`: pulled every time.
+    assert!(!podutil::is_running(get(&sim, "latest-2")));
+    assert!(reasons(&sim, "latest-2").contains(&"Pulling".to_string()));
+    assert_eq!(pull_policy(&json!({"image": "nginx"})), "Always");
+    assert_eq!(
+        pull_policy(&json!({"image": "registry.k8s.io/nginx-slim:0.8"})),
+        "IfNotPresent"
+    );
+    assert_eq!(
+        pull_policy(&json!({"image": "localhost:5000/app"})),
+        "Always"
+    );
 }
 
 #[test]
