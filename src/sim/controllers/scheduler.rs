@@ -469,6 +469,9 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
             b.name(),
         ))
     });
+    if pending.is_empty() {
+        return;
+    }
     let mut snap = Snapshot::new(store);
     for pod in pending {
         let waiting_on = selected_node_of(store, pod);
