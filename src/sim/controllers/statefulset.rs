@@ -1231,8 +1231,16 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
     let pods = get_pods_for_stateful_set(ctx.store, set, &selector, out);
     let mut revisions = history::list_revisions(ctx.store, set, &selector);
     history::sort_controller_revisions(&mut revisions);
-    let (current, update, collision_count) =
-        history::get_stateful_set_revisions(ctx.store, set, &revisions, out);
+    // A set being deleted gets no new revisions: the garbage collector is
+    // removing them, and upstream's controller is not woken by their deletion.
+    let deleting = set.meta.deletion_timestamp.is_some();
+    let mut scratch = Out::default();
+    let (current, update, collision_count) = history::get_stateful_set_revisions(
+        ctx.store,
+        set,
+        &revisions,
+        if deleting { &mut scratch } else { &mut *out },
+    );
 
     let min_ready = min_ready_seconds(set);
     let pod_revisions: Vec<String> = pods
@@ -1270,7 +1278,9 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
     let status = update_stateful_set(&mut c, set, &current, &update, collision_count, pods);
     let blocked = c.blocked.take();
     update_stateful_set_status(set, status, out);
-    history::truncate_history(set, &pod_revisions, &revisions, &current, &update, out);
+    if !deleting {
+        history::truncate_history(set, &pod_revisions, &revisions, &current, &update, out);
+    }
     blocked
 }
 

@@ -857,3 +857,69 @@ fn perf_probe_parallel_1000() {
     }
     eprintln!("100 readiness syncs: {:?}", t.elapsed());
 }
+
+fn delete_set(sim: &mut Sim, propagation: Propagation) {
+    let s = set(sim);
+    api::delete(
+        sim,
+        &s.key(),
+        DeleteOptions {
+            propagation,
+            ..Default::default()
+        },
+        "test",
+    )
+    .unwrap();
+}
+
+#[test]
+fn cascade_orphan_keeps_pods_and_a_new_set_adopts_them() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({})));
+    ready_all(&mut sim);
+    let uids: Vec<String> = ["web-0", "web-1"]
+        .iter()
+        .map(|n| pod(&sim, n).unwrap().meta.uid.clone())
+        .collect();
+    delete_set(&mut sim, Propagation::Orphan);
+    run(&mut sim);
+    assert!(sim.store.get(Kind::StatefulSet, "default", "web").is_none());
+    assert!(pod(&sim, "web-0").unwrap().meta.owner_references.is_empty());
+    // The revisions were orphaned too.
+    assert!(sim
+        .store
+        .list_ns(Kind::ControllerRevision, "default")
+        .all(|r| r.meta.owner_references.is_empty()));
+    apply(&mut sim, web(2, json!({})));
+    run(&mut sim);
+    let s = set(&sim);
+    for (n, uid) in ["web-0", "web-1"].iter().zip(&uids) {
+        let p = pod(&sim, n).unwrap();
+        assert_eq!(&p.meta.uid, uid, "{n} kept");
+        assert!(p.meta.is_owned_by(&s.meta.uid));
+    }
+}
+
+#[test]
+fn cascade_foreground_removes_the_set_after_its_pods() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({})));
+    ready_all(&mut sim);
+    delete_set(&mut sim, Propagation::Foreground);
+    run(&mut sim);
+    // The set waits, pods are terminating.
+    assert!(sim.store.get(Kind::StatefulSet, "default", "web").is_some());
+    for n in ["web-0", "web-1"] {
+        assert!(pod(&sim, n).unwrap().meta.deletion_timestamp.is_some());
+    }
+    // While being deleted the controller makes no new pods.
+    finish_termination(&mut sim, "web-0");
+    run(&mut sim);
+    assert!(pod(&sim, "web-0").is_none());
+    assert!(sim.store.get(Kind::StatefulSet, "default", "web").is_some());
+    finish_termination(&mut sim, "web-1");
+    run(&mut sim);
+    assert!(sim.store.get(Kind::StatefulSet, "default", "web").is_none());
+    assert!(pods(&sim).is_empty());
+    assert_eq!(claims(&sim).len(), 2, "Retain keeps claims");
+}
