@@ -590,7 +590,12 @@ impl<'a> PodControl<'a, '_> {
         if errs.is_empty() {
             Ok(())
         } else {
-            Err(errs.join(", "))
+            // `utilerrors.NewAggregate`: one error prints alone, more in brackets.
+            Err(if errs.len() == 1 {
+                errs.remove(0)
+            } else {
+                format!("[{}]", errs.join(", "))
+            })
         }
     }
 
@@ -640,6 +645,14 @@ impl<'a> PodControl<'a, '_> {
     fn update_pod_claim_for_retention_policy(&mut self, set: &Object, pod: &Object) {
         for c in claim_names(set, get_ordinal(pod)) {
             if let Some(existing) = self.get_claim(&c) {
+                if has_unexpected_controller(existing, set, pod) {
+                    self.out.event(
+                        self.set,
+                        true,
+                        "ConflictingController",
+                        format!("PersistentVolumeClaim {c} has a conflicting OwnerReference that acts as a manging controller, the retention policy is ignored for this claim"),
+                    );
+                }
                 if !is_claim_owner_up_to_date(existing, set, pod) {
                     let mut claim = existing.clone();
                     update_claim_owner_ref_for_set_and_pod(&mut claim, set, pod);
@@ -661,15 +674,35 @@ impl<'a> PodControl<'a, '_> {
             consistent = false;
         }
         if !storage_matches(set, pod) {
-            let _ = self.create_persistent_volume_claims(set, pod);
+            if let Err(e) = self.create_persistent_volume_claims(set, pod) {
+                self.record_pod_event("update", &pod.meta.name, Some(&e));
+                return;
+            }
+            // Upstream rewrites the volumes and the API server refuses:
+            // a pod's volumes are immutable.
+            self.record_pod_event(
+                "update",
+                &pod.meta.name,
+                Some(&format!(
+                    "Pod \"{}\" is invalid: spec: Forbidden: pod updates may not change fields other than \
+                     `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,\
+                     `spec.tolerations` (only additions to existing tolerations),\
+                     `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+                    pod.meta.name
+                )),
+            );
+            return;
         }
         if !self.claims_match_retention_policy(set, pod) {
             self.update_pod_claim_for_retention_policy(set, pod);
+            consistent = false;
         }
-        if consistent || updated == *pod {
+        if consistent {
             return;
         }
-        self.out.update(updated);
+        if updated != *pod {
+            self.out.update(updated);
+        }
         self.record_pod_event("update", &pod.meta.name, None);
     }
 }

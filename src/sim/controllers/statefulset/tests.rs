@@ -788,7 +788,8 @@ fn orphans_matching_the_selector_are_adopted() {
         &mut sim,
         json!({"apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": "web-0", "labels": {"app": "nginx"}},
-            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}),
+            "spec": {"containers": [{"name": "c", "image": "nginx"}],
+                "volumes": [{"name": "www", "persistentVolumeClaim": {"claimName": "www-web-0"}}]}}),
     );
     apply(&mut sim, web(1, json!({})));
     run(&mut sim);
@@ -922,4 +923,58 @@ fn cascade_foreground_removes_the_set_after_its_pods() {
     assert!(sim.store.get(Kind::StatefulSet, "default", "web").is_none());
     assert!(pods(&sim).is_empty());
     assert_eq!(claims(&sim).len(), 2, "Retain keeps claims");
+}
+
+#[test]
+fn an_adopted_pod_without_the_claim_volume_cannot_be_fixed() {
+    let mut sim = Sim::new(7);
+    apply(
+        &mut sim,
+        json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "web-0", "labels": {"app": "nginx"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}),
+    );
+    apply(&mut sim, web(1, json!({})));
+    run(&mut sim);
+    make_running_and_ready(&mut sim, "web-0");
+    run(&mut sim);
+    // The claim is made, but a pod's volumes are immutable.
+    assert_eq!(claims(&sim), vec!["www-web-0"]);
+    assert!(events(&sim).iter().any(|e| e.starts_with(
+        "FailedUpdate update Pod web-0 in StatefulSet web failed error: Pod \"web-0\" is invalid"
+    )));
+    assert!(!pod(&sim, "web-0")
+        .unwrap()
+        .meta
+        .labels
+        .contains_key(POD_NAME_LABEL));
+}
+
+#[test]
+fn changing_the_retention_policy_updates_existing_claims() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({})));
+    ready_all(&mut sim);
+    let mut s = set(&sim);
+    set_at(
+        s.spec_mut(),
+        "persistentVolumeClaimRetentionPolicy",
+        json!({"whenDeleted": "Delete", "whenScaled": "Retain"}),
+    );
+    api::update(&mut sim, s, "test").unwrap();
+    run(&mut sim);
+    let uid = set(&sim).meta.uid;
+    for c in ["www-web-0", "www-web-1"] {
+        let claim = sim
+            .store
+            .get(Kind::PersistentVolumeClaim, "default", c)
+            .unwrap();
+        assert!(claim
+            .meta
+            .owner_references
+            .iter()
+            .any(|r| r.uid == uid && r.controller));
+    }
+    assert!(events(&sim)
+        .contains(&"SuccessfulUpdate update Pod web-1 in StatefulSet web successful".to_string()));
 }
