@@ -313,6 +313,19 @@ fn sync_daemon_set(ctx: &Ctx, ds: &Object, out: &mut Out) {
             }
         }
     }
+    // `getUnscheduledPodsWithoutNode`: a pod pinned to a node that no
+    // longer exists, and never bound, is deleted.
+    if !deleting {
+        for (node, pods) in &by_node {
+            if ctx.store.get(Kind::Node, "", node).is_none() {
+                for p in pods.iter().filter(|p| {
+                    p.meta.deletion_timestamp.is_none() && podutil::node_name(p).is_none()
+                }) {
+                    delete_pod(ds, p, out);
+                }
+            }
+        }
+    }
     // RollingUpdate: replace outdated pods, unavailable ones first, within maxUnavailable.
     if !deleting
         && ds

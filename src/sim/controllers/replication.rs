@@ -483,6 +483,35 @@ mod tests {
     }
 
     #[test]
+    fn deleting_the_rc_deletes_its_pods_unless_orphaned() {
+        for (propagation, survive) in [
+            (crate::sim::controllers::Propagation::Background, false),
+            (crate::sim::controllers::Propagation::Orphan, true),
+        ] {
+            let mut sim = Sim::new(1);
+            let owner = apply(&mut sim, rc(2));
+            run(&mut sim);
+            api::delete(
+                &mut sim,
+                &owner.key(),
+                api::DeleteOptions {
+                    propagation,
+                    ..Default::default()
+                },
+                "test",
+            )
+            .unwrap();
+            run(&mut sim);
+            assert!(sim
+                .store
+                .get(Kind::ReplicationController, "default", "hazelcast")
+                .is_none());
+            // Unscheduled pods go at once when deleted.
+            assert_eq!(pod_names(&sim).len() == 2, survive, "{propagation:?}");
+        }
+    }
+
+    #[test]
     fn replica_set_uses_its_label_selector() {
         let mut sim = Sim::new(1);
         apply(

@@ -857,6 +857,8 @@ fn perf_probe_parallel_1000() {
         sim.apply_writes("x", out.writes);
     }
     eprintln!("100 readiness syncs: {:?}", t.elapsed());
+    assert_eq!(pods(&sim).len(), 1000);
+    assert_eq!(set(&sim).status().i64_at("readyReplicas"), Some(100));
 }
 
 fn delete_set(sim: &mut Sim, propagation: Propagation) {
