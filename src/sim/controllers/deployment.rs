@@ -219,12 +219,14 @@ fn sync_deployment(ctx: &Ctx, d: &Object, out: &mut Out) {
                 (replicas(d) + max_surge).to_string(),
             );
             out.create(rs.clone());
-            out.event(
-                d,
-                false,
-                "ScalingReplicaSet",
-                format!("Scaled up replica set {name} to {initial} from 0"),
-            );
+            if initial > 0 {
+                out.event(
+                    d,
+                    false,
+                    "ScalingReplicaSet",
+                    format!("Scaled up replica set {name} to {initial}"),
+                );
+            }
             rs
         }
     };
