@@ -290,7 +290,11 @@ fn sync_replica_set(ctx: &Ctx, owner: &Object, out: &mut Out) {
 
 /// `manageReplicas`.
 fn manage_replicas(ctx: &Ctx, owner: &Object, pods: &[Object], out: &mut Out) {
-    let want = owner.spec().i64_at("replicas").unwrap_or(1).max(0) as usize;
+    let want = owner
+        .spec()
+        .i64_at("replicas")
+        .unwrap_or(1)
+        .clamp(0, super::statefulset::MAX_SIMULATED_REPLICAS) as usize;
     let template = owner.spec().at("template");
     match pods.len().cmp(&want) {
         Ordering::Less => {

@@ -35,8 +35,15 @@ const DELETE: &str = "Delete";
 
 // ---- reading the set (defaults as the API server would fill them) ------
 
+/// The simulation's bound on a set's size, so a mistyped `--replicas`
+/// cannot stall the page (upstream has no such bound).
+pub const MAX_SIMULATED_REPLICAS: i64 = 10_000;
+
 fn replicas_of(set: &Object) -> i64 {
-    set.spec().i64_at("replicas").unwrap_or(1).max(0)
+    set.spec()
+        .i64_at("replicas")
+        .unwrap_or(1)
+        .clamp(0, MAX_SIMULATED_REPLICAS)
 }
 
 /// `getStartOrdinal`: `spec.ordinals.start`, else 0.
