@@ -557,6 +557,18 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_selector_defaults_to_the_template_labels() {
+        let mut sim = Sim::new(3);
+        let mut v = ds(json!({}));
+        v["spec"].as_object_mut().unwrap().remove("selector");
+        apply(&mut sim, v);
+        run(&mut sim);
+        assert_eq!(live_pods(&sim).len(), 3);
+        run(&mut sim);
+        assert_eq!(live_pods(&sim).len(), 3);
+    }
+
+    #[test]
     fn failed_daemon_pod_is_replaced_after_it_is_gone() {
         let mut sim = Sim::new(3);
         apply(&mut sim, ds(json!({})));

@@ -20,7 +20,8 @@ use std::collections::BTreeMap;
 pub const BURST_REPLICAS: usize = 500;
 
 /// The selector of an RC (a plain map, defaulted from the template's labels)
-/// or an RS (a LabelSelector). `None` when it is empty or invalid.
+/// or an RS, DaemonSet or Deployment (a LabelSelector). `None` when it is
+/// empty or invalid.
 pub fn selector_for(owner: &Object) -> Option<Selector> {
     let sel = if owner.kind == Kind::ReplicationController {
         let mut l = owner.spec().labels_at("selector");
@@ -28,6 +29,12 @@ pub fn selector_for(owner: &Object) -> Option<Selector> {
             l = owner.spec().labels_at("template.metadata.labels");
         }
         Some(Selector::from_labels(&l))
+    } else if owner.spec().at("selector").is_null() {
+        // The old API versions (extensions/v1beta1) defaulted the selector
+        // from the template's labels; be robust if conversion left none.
+        Some(Selector::from_labels(
+            &owner.spec().labels_at("template.metadata.labels"),
+        ))
     } else {
         Selector::from_value(owner.spec().at("selector"))
             .ok()

@@ -101,10 +101,26 @@ fn retention_policy(set: &Object) -> (&str, &str) {
     )
 }
 
+/// The set's selector. apps/v1beta1 defaulted a missing one from the
+/// template's labels; if conversion left none, do the same.
 fn selector_of(set: &Object) -> Option<Selector> {
-    match Selector::from_value(set.spec().at("selector")) {
+    let sel = set.spec().at("selector");
+    if sel.is_null() {
+        let labels = set.spec().labels_at("template.metadata.labels");
+        return (!labels.is_empty()).then(|| Selector::from_labels(&labels));
+    }
+    match Selector::from_value(sel) {
         Ok(Some(s)) if !s.is_empty() => Some(s),
         _ => None,
+    }
+}
+
+/// `set.Spec.Selector.MatchLabels` (the template's labels when defaulted).
+fn selector_match_labels(set: &Object) -> crate::sim::object::Labels {
+    if set.spec().at("selector").is_null() {
+        set.spec().labels_at("template.metadata.labels")
+    } else {
+        set.spec().labels_at("selector.matchLabels")
     }
 }
 
@@ -237,7 +253,7 @@ fn new_persistent_volume_claim(set: &Object, template: &Value, ordinal: i64) -> 
         &get_persistent_volume_claim_name(set, claim_template_name(template), ordinal),
     );
     let mut labels = template.labels_at("metadata.labels");
-    labels.extend(set.spec().labels_at("selector.matchLabels"));
+    labels.extend(selector_match_labels(set));
     claim.meta.labels = labels;
     claim.meta.annotations = template.labels_at("metadata.annotations");
     claim
