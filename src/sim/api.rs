@@ -22,6 +22,7 @@ pub enum Reason {
     BadRequest,
     Forbidden,
     TooManyRequests,
+    InternalError,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,9 +243,11 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
         obj.meta.generation += 1;
     }
     let before = summary(old);
+    let scrubbed = super::controllers::volume::scrubbed_by(old, &obj);
     obj.meta.resource_version = sim.store.next_resource_version();
     if ready_to_remove(&obj) {
         sim.store.remove(&key);
+        removed(sim, &obj);
         sim.record(
             Action::Deleted,
             &key,
@@ -259,6 +262,9 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
     }
     let after = summary(&obj);
     sim.store.put(obj);
+    if scrubbed {
+        sim.volume_data.remove(&key.name);
+    }
     sim.record(
         Action::Modified,
         &key,
@@ -270,6 +276,15 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
         after,
     );
     Ok(true)
+}
+
+/// What goes with an object leaving the store: a PV's data, when its
+/// provisioner deleted the storage (reclaim policy Delete). A retained or
+/// static volume's disk outlives the PV object, as on a real cluster.
+fn removed(sim: &mut Sim, obj: &Object) {
+    if super::controllers::volume::storage_deleted_with(obj) {
+        sim.volume_data.remove(&obj.meta.name);
+    }
 }
 
 /// An object marked for deletion goes when its finalizers are done and,
@@ -337,6 +352,7 @@ pub fn delete(sim: &mut Sim, key: &Key, opts: DeleteOptions, source: &str) -> Re
     if ready_to_remove(&obj) {
         sim.store.next_resource_version();
         sim.store.remove(key);
+        removed(sim, &obj);
         sim.record(
             Action::Deleted,
             key,
@@ -370,14 +386,21 @@ pub fn evict(sim: &mut Sim, key: &Key, source: &str) -> Result<(), ApiError> {
     let Some(pod) = sim.store.get_key(key) else {
         return Err(ApiError::not_found(key.kind, &key.name));
     };
-    match super::controllers::disruption::check_eviction(&sim.store, pod) {
+    match super::controllers::disruption::check_eviction(&sim.store, pod, sim.now) {
         Ok(Some(pdb)) => {
             // The PDB's budget is spent now, not when the disruption
             // controller next counts (upstream records it in disruptedPods).
             update(sim, pdb, "eviction")?;
         }
         Ok(None) => {}
-        Err(message) => return Err(ApiError::new(Reason::TooManyRequests, message)),
+        Err(refusal) => {
+            let reason = match refusal.code {
+                429 => Reason::TooManyRequests,
+                403 => Reason::Forbidden,
+                _ => Reason::InternalError,
+            };
+            return Err(ApiError::new(reason, refusal.message));
+        }
     }
     delete(sim, key, DeleteOptions::default(), source)
 }

@@ -83,6 +83,11 @@ pub struct Faults {
     pub failed_nodes: BTreeSet<String>,
     /// StorageClasses whose provisioner fails.
     pub broken_classes: BTreeSet<String>,
+    /// When each readiness fault began and (once healed) ended, by pod uid,
+    /// so the kubelet counts failed probes against `failureThreshold` and
+    /// successes against `successThreshold` (see `faults::set_readiness_fault`).
+    #[serde(default)]
+    pub readiness_fault_window: BTreeMap<String, (u64, Option<u64>)>,
 }
 
 /// What happened to the thing an event is about.
