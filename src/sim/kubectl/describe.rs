@@ -187,7 +187,9 @@ fn container_section(w: &mut W, level: usize, c: &Value, status: Option<&Value>)
     if !cmd.is_empty() {
         w.line(l, "Command:");
         for x in cmd {
-            w.line(l + 1, x);
+            for part in x.split('\n') {
+                w.line(l + 1, part);
+            }
         }
     }
     let args: Vec<&str> = c
@@ -198,7 +200,9 @@ fn container_section(w: &mut W, level: usize, c: &Value, status: Option<&Value>)
     if !args.is_empty() {
         w.line(l, "Args:");
         for x in args {
-            w.line(l + 1, x);
+            for part in x.split('\n') {
+                w.line(l + 1, part);
+            }
         }
     }
     if let Some(s) = status {

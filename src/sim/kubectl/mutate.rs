@@ -16,6 +16,10 @@ pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration
 /// `cond` holds or `max_ms` of virtual time have passed. Returns whether
 /// the condition was met.
 pub(crate) fn wait_until(sim: &mut Sim, max_ms: u64, mut cond: impl FnMut(&Sim) -> bool) -> bool {
+    // What the command wrote so far wakes every controller, as any write
+    // does (the engine would do it only after the command returns).
+    sim.touch();
+    sim.refresh_dns();
     let deadline = sim.now + max_ms;
     // A guard against a controller that never converges at one instant.
     let mut budget = 500_000u32;
