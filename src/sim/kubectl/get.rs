@@ -24,7 +24,11 @@ pub struct Format {
 
 impl Format {
     pub fn from_args(args: &Args, multi: bool) -> Format {
-        let output = args.get("output").unwrap_or("").to_string();
+        let mut output = args.get("output").unwrap_or("").to_string();
+        // `--template` alone means `-o go-template`.
+        if output.is_empty() && args.has("template") {
+            output = "go-template".into();
+        }
         Format {
             wide: output == "wide",
             output,
@@ -281,10 +285,12 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
                     out.push('\n');
                 }
                 "go-template" => {
-                    return Err(
-                        "error: go-template output is not simulated in Ordinal; use -o jsonpath"
-                            .into(),
-                    )
+                    let t = if arg.is_empty() {
+                        args.get("template").unwrap_or("").to_string()
+                    } else {
+                        arg.clone()
+                    };
+                    out = jsonpath::render(&jsonpath::go_template_to_jsonpath(&t)?, &root)?;
                 }
                 _ => {
                     let t = arg.clone();

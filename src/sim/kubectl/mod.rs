@@ -385,6 +385,12 @@ pub(crate) fn read_files(
         let mut under: Vec<&(String, String)> =
             files.iter().filter(|(p, _)| p.starts_with(&dir)).collect();
         if under.is_empty() {
+            // The docs' own file names (`web.yaml`,
+            // `cassandra/cassandra-controller.yaml`) have built-in copies.
+            if let Some(text) = super::examples::builtin_url(&f) {
+                out.push((f.clone(), text.to_string()));
+                continue;
+            }
             return Err(format!("error: the path \"{f}\" does not exist"));
         }
         under.sort();

@@ -109,6 +109,14 @@ fn tables_for_bootstrap_objects() {
     assert!(out.starts_with("apiVersion: v1\nkind: Node\n"), "{out}");
     let out = k(&mut sim, "get nodes -o json").unwrap();
     assert!(out.contains("\"kind\": \"List\""));
+    let out = k(&mut sim, "get node node-1 --template '{{.metadata.name}}'").unwrap();
+    assert_eq!(out, "node-1");
+    let out = k(
+        &mut sim,
+        "get nodes -o go-template='{{range .items}}{{.metadata.name}} {{end}}'",
+    )
+    .unwrap();
+    assert_eq!(out, "node-1 node-2 node-3 ");
     let out = k(&mut sim, "get pods").unwrap();
     assert_eq!(out, "No resources found in default namespace.\n");
     let out = k(&mut sim, "get pods -n kube-system").unwrap();
