@@ -133,6 +133,7 @@ pub fn unknown_command(cmd: &str) -> String {
         for n in near {
             s.push_str(&format!("\t{n}\n"));
         }
+        s.push('\n');
     } else {
         s.push('\n');
     }
