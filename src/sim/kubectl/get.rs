@@ -135,6 +135,18 @@ fn list_value(items: Vec<Value>) -> Value {
     json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
 }
 
+/// JSON as kubectl prints it (four-space indentation).
+pub(crate) fn to_json(v: &Value) -> String {
+    use serde::Serialize;
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    if v.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8(buf).unwrap_or_default()
+}
+
 pub(crate) fn to_yaml(v: &Value) -> String {
     serde_yaml::to_string(v).unwrap_or_default()
 }
@@ -281,7 +293,7 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
             match mode.as_str() {
                 "yaml" => out = to_yaml(&root),
                 "json" => {
-                    out = serde_json::to_string_pretty(&root).unwrap_or_default();
+                    out = to_json(&root);
                     out.push('\n');
                 }
                 "go-template" => {

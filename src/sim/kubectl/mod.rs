@@ -71,9 +71,9 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
     match cmd.as_str() {
         "get" => get::get(sim, &parsed("get", "get")?, files),
         "describe" => describe::describe(sim, &parsed("describe", "describe")?, files),
-        "apply" => mutate::apply_cmd(sim, &parsed("apply", "apply")?, files, false),
-        "create" => mutate::apply_cmd(sim, &parsed("create", "create")?, files, true),
-        "replace" => mutate::apply_cmd(sim, &parsed("replace", "replace")?, files, false),
+        "apply" => mutate::apply_cmd(sim, &parsed("apply", "apply")?, files, "apply"),
+        "create" => mutate::apply_cmd(sim, &parsed("create", "create")?, files, "create"),
+        "replace" => mutate::apply_cmd(sim, &parsed("replace", "replace")?, files, "replace"),
         "delete" => mutate::delete_cmd(sim, &parsed("delete", "delete")?, files),
         "scale" => mutate::scale(sim, &parsed("scale", "scale")?),
         "patch" => mutate::patch(sim, &parsed("patch", "patch")?),
@@ -148,9 +148,11 @@ pub fn apply_text(sim: &mut Sim, text: &str, delete: bool) -> Result<String, Str
     let mut args = Args::default();
     args.flags.insert("filename".into(), vec!["-".into()]);
     if delete {
+        // The page shows the deletion as it happens: no blocking wait.
+        args.flags.insert("wait".into(), vec!["false".into()]);
         mutate::delete_cmd(sim, &args, &files)
     } else {
-        mutate::apply_cmd(sim, &args, &files, false)
+        mutate::apply_cmd(sim, &args, &files, "apply")
     }
 }
 

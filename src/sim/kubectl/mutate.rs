@@ -337,10 +337,17 @@ pub fn apply_cmd(
     sim: &mut Sim,
     args: &Args,
     files: &[(String, String)],
-    create: bool,
+    verb: &str,
 ) -> Result<String, String> {
+    let create = verb == "create";
     if !args.has("filename") {
         return Err("error: must specify one of -f and -k".into());
+    }
+    if !args.positional.is_empty() {
+        return Err(format!(
+            "error: Unexpected args: [{}]\nSee 'kubectl {verb} -h' for help and examples",
+            args.positional.join(" ")
+        ));
     }
     let (objs, warnings, errors) = super::manifest_objects(args, files)?;
     let mut lines: Vec<String> = warnings;
@@ -371,6 +378,27 @@ pub fn apply_cmd(
         let existing = sim.store.get_key(&key).cloned();
         let manifest_value = o.to_value();
         match existing {
+            None if verb == "replace" => {
+                failed = true;
+                lines.push(format!(
+                    "Error from server (NotFound): error when replacing \"{}\": {}",
+                    file_of(&key_obj(&key)),
+                    ApiError::not_found(key.kind, &key.name).message
+                ));
+            }
+            Some(old) if verb == "replace" => {
+                if dry {
+                    lines.push(format!("{word} replaced{suffix}"));
+                    continue;
+                }
+                match update_object(sim, &old, o) {
+                    Ok(_) => lines.push(format!("{word} replaced")),
+                    Err(e) => {
+                        failed = true;
+                        lines.push(e);
+                    }
+                }
+            }
             None => {
                 if dry {
                     lines.push(format!("{word} created{suffix}"));

@@ -642,3 +642,23 @@ fn completion_offers_commands_kinds_and_names() {
     let c = complete(&sim, "cordon ");
     assert_eq!(c.len(), 3);
 }
+
+#[test]
+fn replace_and_stray_arguments() {
+    let mut sim = Sim::new(1);
+    let f = [("pod.yaml", POD)];
+    let e = kf(&mut sim, "replace -f pod.yaml", &f).unwrap_err();
+    assert_eq!(
+        e,
+        "Error from server (NotFound): error when replacing \"pod.yaml\": pods \"lone\" not found"
+    );
+    kf(&mut sim, "create -f pod.yaml", &f).unwrap();
+    let changed = POD.replace("app: lone", "app: lonely");
+    let out = kf(&mut sim, "replace -f pod.yaml", &[("pod.yaml", &changed)]).unwrap();
+    assert_eq!(out, "pod/lone replaced\n");
+    let e = kf(&mut sim, "create -f pod.yaml other.yaml", &f).unwrap_err();
+    assert!(e.starts_with("error: Unexpected args: [other.yaml]"), "{e}");
+    // -o json indents by four spaces, as kubectl does.
+    let out = k(&mut sim, "get pod lone -o json").unwrap();
+    assert!(out.starts_with("{\n    \"apiVersion\": \"v1\",\n"), "{out}");
+}
