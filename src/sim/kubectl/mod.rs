@@ -3,6 +3,22 @@
 //! a user types it and answers with kubectl's own texts: `Ok` is what
 //! kubectl prints on stdout, `Err` what a failed command prints (stderr
 //! and any stdout before it, in terminal order).
+//!
+//! For the faces:
+//! - [`run`] through `Sim::input(Input::Kubectl{..})` (journaled); read the
+//!   files a line names first with [`file_args`].
+//! - [`apply_text`]: the editor's Apply/Delete buttons (`apply -f -`,
+//!   `delete -f -` without waiting).
+//! - `get -w`: after `run` printed the table, [`watch_request`] gives a
+//!   [`Watch`]; call [`watch_lines`] after each step to get the rows to
+//!   append, until the next command ends the watch.
+//! - `edit`: [`edit_target`] gives the object's key and YAML for the editor.
+//! - [`complete`]: whole-line completions for a partial console line.
+//!
+//! Blocking commands (`rollout status`, `wait`, `delete` waiting for the
+//! objects to go, `drain`, `run -i`) run the simulation forward from
+//! inside the command, as a terminal blocks; the engine replays those steps
+//! as part of the input.
 
 pub mod describe;
 pub mod get;
