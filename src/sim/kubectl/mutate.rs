@@ -767,6 +767,23 @@ pub fn scale(sim: &mut Sim, args: &Args) -> Result<String, String> {
     finish(lines, failed)
 }
 
+/// A JSON value as Go's `%v` prints a `map[string]interface{}`.
+fn go_map(v: &Value) -> String {
+    match v {
+        Value::Object(m) => format!(
+            "map[{}]",
+            m.iter()
+                .map(|(k, v)| format!("{k}:{}", go_map(v)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        Value::Array(a) => format!("[{}]", a.iter().map(go_map).collect::<Vec<_>>().join(" ")),
+        Value::String(s) => s.clone(),
+        Value::Null => "<nil>".into(),
+        other => other.to_string(),
+    }
+}
+
 /// `patch TYPE NAME -p PATCH [--type strategic|merge|json]`.
 pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
     let ns = namespace(args);
@@ -802,13 +819,21 @@ pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
     if new.kind != old.kind || new.meta.name != old.meta.name {
         return Err(invalid(&old, "metadata.name: Invalid value: the name or kind of an object cannot be changed by a patch"));
     }
-    // Types the API server would reject (a string where an integer goes).
+    // Types the API server would reject (a string where an integer goes):
+    // decoding the patched object into the typed struct fails.
     if let Some(r) = new.spec().get("replicas") {
         if !r.is_i64() && !r.is_null() {
-            return Err(format!(
-                "The request is invalid: patch: Invalid value: \"map[spec:map[replicas:{}]]\": spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"",
-                super::jsonpath::text(r)
-            ));
+            return Err(match ptype {
+                "strategic" => format!(
+                    "The request is invalid: patch: Invalid value: \"{}\": unrecognized type: int32",
+                    go_map(&patch_value)
+                ),
+                _ => format!(
+                    "Error from server (BadRequest): {kind} in version \"v1\" cannot be handled as a {kind}: json: cannot unmarshal {} into Go struct field {kind}Spec.spec.replicas of type int32",
+                    if r.is_string() { "string" } else { "object" },
+                    kind = old.kind
+                ),
+            });
         }
     }
     match update_object(sim, &old, new)? {

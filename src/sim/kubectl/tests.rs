@@ -329,10 +329,14 @@ fn scale_patch_label_annotate() {
         r#"patch sts web --type=json -p '[{"op":"remove","path":"/spec/nope"}]'"#
     )
     .is_err());
+    assert_eq!(
+        k(&mut sim, r#"patch sts web -p'{"spec":{"replicas":"3"}}'"#).unwrap_err(),
+        "The request is invalid: patch: Invalid value: \"map[spec:map[replicas:3]]\": unrecognized type: int32"
+    );
     assert!(
-        k(&mut sim, r#"patch sts web -p '{"spec":{"replicas":"3"}}'"#)
+        k(&mut sim, r#"patch sts web --type=merge -p '{"spec":{"replicas":"3"}}'"#)
             .unwrap_err()
-            .contains("must be of type integer")
+            .contains("json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32")
     );
     assert_eq!(
         k(&mut sim, "label sts web tier=db").unwrap(),
