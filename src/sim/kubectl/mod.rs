@@ -423,39 +423,73 @@ pub(crate) fn read_files(
 /// Objects read from `-f`, with `Warning:` and `error:` lines.
 pub(crate) type Manifests = (Vec<Object>, Vec<String>, Vec<String>);
 
-/// Parses the manifests of `-f`: objects with their source file, and the
-/// `Warning:`/`error:` lines kubectl would print for them.
+/// Parses the manifests of `-f`: objects, and the `Warning:` and error
+/// lines kubectl would print for them. `--validate` (default `strict`, as
+/// kubectl 1.31) decides what an unknown field does: with `strict` the API
+/// server refuses the object, `warn` prints a warning, `false`/`ignore`
+/// says nothing.
 pub(crate) fn manifest_objects(
     args: &Args,
     files: &[(String, String)],
 ) -> Result<Manifests, String> {
     let texts = read_files(args, files)?;
+    let validate = args.get("validate").unwrap_or("strict");
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
     for (path, text) in texts {
+        let name = if path == "-" {
+            "STDIN".to_string()
+        } else {
+            path.clone()
+        };
         let parsed = super::manifest::parse(&text);
+        let mut unknown: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
         for d in &parsed.diagnostics {
             match d.severity {
+                super::manifest::Severity::Warning if d.message.starts_with("unknown field \"") => {
+                    match validate {
+                        "false" | "ignore" => {}
+                        "warn" => warnings.push(format!("Warning: {}", d.message)),
+                        _ => unknown
+                            .entry(d.document)
+                            .or_default()
+                            .push(d.message.clone()),
+                    }
+                }
                 super::manifest::Severity::Warning => {
                     warnings.push(format!("Warning: {}", d.message))
                 }
-                super::manifest::Severity::Error => {
-                    let name = if path == "-" {
-                        "STDIN".to_string()
-                    } else {
-                        path.clone()
-                    };
-                    errors.push(format!(
-                        "error: error parsing {name}: line {}: {}",
-                        d.line, d.message
-                    ))
-                }
+                super::manifest::Severity::Error => errors.push(manifest_error(&name, &d.message)),
             }
         }
-        objects.extend(parsed.objects.into_iter().map(|p| p.object));
+        for p in parsed.objects {
+            if let Some(u) = unknown.get(&p.document) {
+                let k = p.object.kind;
+                let version = k.api_version().rsplit('/').next().unwrap_or("v1");
+                errors.push(format!(
+                    "Error from server (BadRequest): error when creating \"{name}\": {k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
+                    u.join(", ")
+                ));
+                continue;
+            }
+            objects.push(p.object);
+        }
     }
     Ok((objects, warnings, errors))
+}
+
+/// A manifest error as kubectl prints it: the API server's own messages
+/// as they are, decoding refusals as a BadRequest, the rest as a parse error.
+fn manifest_error(file: &str, msg: &str) -> String {
+    if msg.starts_with("The ") || msg.starts_with("Error from server") || msg.starts_with("error: ")
+    {
+        msg.to_string()
+    } else if msg.contains("strict decoding error") || msg.contains("cannot be handled as") {
+        format!("Error from server (BadRequest): error when creating \"{file}\": {msg}")
+    } else {
+        format!("error: error parsing {file}: {msg}")
+    }
 }
 
 /// Joins stdout-ish and stderr-ish lines as a terminal shows them; `Err`
