@@ -445,6 +445,8 @@ pub(crate) fn manifest_objects(
         };
         let parsed = super::manifest::parse(&text);
         let mut unknown: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+        // Errors in document order, as kubectl meets them.
+        let mut file_errors: Vec<(usize, String)> = Vec::new();
         for d in &parsed.diagnostics {
             match d.severity {
                 super::manifest::Severity::Warning if d.message.starts_with("unknown field \"") => {
@@ -460,21 +462,25 @@ pub(crate) fn manifest_objects(
                 super::manifest::Severity::Warning => {
                     warnings.push(format!("Warning: {}", d.message))
                 }
-                super::manifest::Severity::Error => errors.push(manifest_error(&name, &d.message)),
+                super::manifest::Severity::Error => {
+                    file_errors.push((d.document, manifest_error(&name, &d.message)))
+                }
             }
         }
         for p in parsed.objects {
             if let Some(u) = unknown.get(&p.document) {
                 let k = p.object.kind;
                 let version = k.api_version().rsplit('/').next().unwrap_or("v1");
-                errors.push(format!(
+                file_errors.push((p.document, format!(
                     "Error from server (BadRequest): error when creating \"{name}\": {k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
                     u.join(", ")
-                ));
+                )));
                 continue;
             }
             objects.push(p.object);
         }
+        file_errors.sort_by_key(|(d, _)| *d);
+        errors.extend(file_errors.into_iter().map(|(_, e)| e));
     }
     Ok((objects, warnings, errors))
 }
