@@ -1,0 +1,69 @@
+# Shared helpers for scripts/*.sh (sourced, not run).
+# shellcheck shell=bash
+
+ORDINAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ORDINAL_ROOT
+ORDINAL_ENV_FILE="$ORDINAL_ROOT/target/ordinal-toolchain.env"
+
+# Pinned tool versions (wasm-bindgen's comes from Cargo.lock, as Trunk reads it).
+TRUNK_VERSION="0.21.14"
+BINARYEN_VERSION="132" # tools/package.json pins binaryen 132.0.0; Trunk.toml wants version_132
+
+CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+export CARGO_HOME
+# `cargo install` puts binaries in $CARGO_INSTALL_ROOT/bin (or $CARGO_HOME/bin).
+ORDINAL_CARGO_BIN="${CARGO_INSTALL_ROOT:-$CARGO_HOME}/bin"
+case ":$PATH:" in
+*":$CARGO_HOME/bin:"*) ;;
+*) PATH="$CARGO_HOME/bin:$PATH" ;;
+esac
+case ":$PATH:" in
+*":$ORDINAL_CARGO_BIN:"*) ;;
+*) PATH="$ORDINAL_CARGO_BIN:$PATH" ;;
+esac
+PATH="$ORDINAL_ROOT/tools/node_modules/.bin:$PATH"
+export PATH
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() {
+	printf '\nERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+# step NAME CMD...: run one step, print its name and how long it took.
+step() {
+	local name="$1"
+	shift
+	local t0 rc=0
+	t0=$(now_ms)
+	log "$name"
+	"$@" || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		log_time "$name FAILED (exit $rc)" "$t0"
+		return "$rc"
+	fi
+	log_time "$name" "$t0"
+}
+
+now_ms() { date +%s%3N; }
+# log_time LABEL T0_MS: print "<== LABEL: 12.3s".
+log_time() {
+	local ms=$(($(now_ms) - $2))
+	printf '<== %s: %d.%ds\n' "$1" $((ms / 1000)) $((ms % 1000 / 100)) >&2
+}
+
+# The wasm-bindgen version Trunk will ask for: the one in Cargo.lock.
+wasm_bindgen_lock_version() {
+	awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ORDINAL_ROOT/Cargo.lock"
+}
+
+# Run a command with the wasm toolchain chosen by setup.sh (PATH order and
+# build-std variables for Debian's rustc, or rustup's as is).
+with_wasm_env() {
+	[ -f "$ORDINAL_ENV_FILE" ] || die "missing $ORDINAL_ENV_FILE: run scripts/setup.sh first"
+	(
+		# shellcheck disable=SC1090
+		. "$ORDINAL_ENV_FILE"
+		"$@"
+	)
+}

@@ -1,0 +1,169 @@
+// Shared end-to-end harness: serves the release build (dist/) over HTTP on
+// 127.0.0.1 under a sub-path, drives Debian's Chromium through playwright-core,
+// and records console errors, page errors and failed requests.
+//
+// A test file (tests/e2e/*.test.mjs, run by `node --test`) typically does:
+//
+//   import { test, after } from "node:test";
+//   import { openApp } from "./harness.mjs";
+//   test("something", async (t) => {
+//     const app = await openApp(t);          // closed automatically when t ends
+//     await app.page.getByText("Ordinal").waitFor();
+//     await app.screenshot("something");     // target/e2e/something.png
+//     app.assertClean();                      // no console errors, no failed requests
+//   });
+import { createServer } from "node:http";
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const DIST = process.env.ORDINAL_DIST ?? join(ROOT, "dist");
+export const SHOTS = join(ROOT, "target", "e2e");
+/** The app is served from here, as on a documentation site, to prove asset URLs are relative. */
+export const SUB_PATH = "/docs/ordinal/";
+
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".json": "application/json",
+  ".txt": "text/plain; charset=utf-8",
+  ".yaml": "text/yaml; charset=utf-8",
+  ".woff2": "font/woff2",
+};
+
+/**
+ * Serve `root` read-only under `prefix` on 127.0.0.1 (a random free port).
+ * Anything outside the prefix is a 404, so an absolute asset URL fails the test.
+ */
+export async function startServer({ root = DIST, prefix = SUB_PATH } = {}) {
+  if (!existsSync(join(root, "index.html"))) {
+    throw new Error(`${root}/index.html missing: build first (trunk build --release --offline)`);
+  }
+  const requests = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, "http://127.0.0.1");
+    const path = decodeURIComponent(url.pathname);
+    requests.push(path);
+    if (path === prefix.slice(0, -1)) {
+      res.writeHead(301, { Location: prefix }).end();
+      return;
+    }
+    if (!path.startsWith(prefix)) {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("outside the app's sub-path\n");
+      return;
+    }
+    let file = normalize(join(root, path.slice(prefix.length)));
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (!existsSync(file)) {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("not found\n");
+      return;
+    }
+    res.writeHead(200, {
+      "Content-Type": MIME[extname(file)] ?? "application/octet-stream",
+      "Cache-Control": "no-store",
+    });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((ok, fail) => server.listen(0, "127.0.0.1", ok).on("error", fail));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}${prefix}`,
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
+
+/** Chromium from Debian, never a downloaded browser. */
+export const CHROMIUM = process.env.ORDINAL_CHROMIUM ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+/** A browser context with a fresh, throw-away profile (--user-data-dir). */
+export async function launchBrowser({ viewport = { width: 1280, height: 800 }, ...options } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), "ordinal-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+    ...options,
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Start the server and a browser, open the app, and watch for problems.
+ * Pass the node:test context `t` to close everything when the test ends.
+ * Returns { page, url, server, problems, assertClean(), screenshot(name), close() }.
+ */
+export async function openApp(t, { path = "", waitUntil = "load", ...browserOptions } = {}) {
+  const server = await startServer();
+  const browser = await launchBrowser(browserOptions);
+  const close = async () => {
+    await browser.close();
+    await server.close();
+  };
+  t?.after(close);
+
+  const problems = [];
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on("response", (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+
+  const response = await page.goto(server.url + path, { waitUntil });
+  assert.equal(response?.status(), 200, `GET ${server.url + path}`);
+
+  return {
+    page,
+    url: server.url,
+    server,
+    problems,
+    /** Fail when the page logged a console error or any request failed. */
+    assertClean() {
+      assert.deepEqual(problems, [], "console errors or failed requests");
+    },
+    /** Save a full-page screenshot to target/e2e/NAME.png and return its path. */
+    async screenshot(name) {
+      mkdirSync(SHOTS, { recursive: true });
+      const file = join(SHOTS, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    close,
+  };
+}
