@@ -143,7 +143,11 @@ fn profile_controllers(sim: &Sim) {
             sync(&ctx, &mut out);
             writes += out.writes.len();
         }
-        println!("  {name:<30} {:>10.2?} per sync, {} writes", t.elapsed() / 10, writes / 10);
+        println!(
+            "  {name:<30} {:>10.2?} per sync, {} writes",
+            t.elapsed() / 10,
+            writes / 10
+        );
     }
 }
 

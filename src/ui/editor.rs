@@ -55,8 +55,7 @@ fn value_class(v: &str) -> &'static str {
         "n"
     } else if matches!(t, "true" | "false" | "null" | "~" | "yes" | "no") {
         "b"
-    } else if t.starts_with('|') || t.starts_with('>') || t.starts_with('[') || t.starts_with('{')
-    {
+    } else if t.starts_with('|') || t.starts_with('>') || t.starts_with('[') || t.starts_with('{') {
         "p"
     } else {
         "v"
@@ -88,7 +87,8 @@ pub fn highlight_line(line: &str, out: &mut String) {
     let key_end = if rest.starts_with('"') || rest.starts_with('\'') {
         None
     } else {
-        rest.find(": ").or_else(|| rest.ends_with(':').then(|| rest.len() - 1))
+        rest.find(": ")
+            .or_else(|| rest.ends_with(':').then(|| rest.len() - 1))
     };
     match key_end {
         Some(k) => {
@@ -108,12 +108,14 @@ pub fn highlight_line(line: &str, out: &mut String) {
 pub fn highlight(text: &str, marks: &[(usize, Severity)]) -> String {
     let mut out = String::with_capacity(text.len() * 3);
     for (i, line) in text.split('\n').enumerate() {
-        let mark = marks.iter().filter(|(l, _)| *l == i + 1).map(|(_, s)| *s).min_by_key(|s| {
-            match s {
+        let mark = marks
+            .iter()
+            .filter(|(l, _)| *l == i + 1)
+            .map(|(_, s)| *s)
+            .min_by_key(|s| match s {
                 Severity::Error => 0,
                 Severity::Warning => 1,
-            }
-        });
+            });
         out.push_str(match mark {
             Some(Severity::Error) => "<div class=\"ln err\">",
             Some(Severity::Warning) => "<div class=\"ln warn\">",
@@ -136,7 +138,8 @@ pub fn Editor(ui: Ui) -> impl IntoView {
         text.with(|t| t.split('\n').map(|l| l.chars().count()).max().unwrap_or(0))
     });
     let html = Memo::new(move |_| {
-        let marks: Vec<(usize, Severity)> = parsed.with(|d| d.iter().map(|d| (d.line, d.severity)).collect());
+        let marks: Vec<(usize, Severity)> =
+            parsed.with(|d| d.iter().map(|d| (d.line, d.severity)).collect());
         text.with(|t| highlight(t, &marks))
     });
     let gutter = move || {

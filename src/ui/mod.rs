@@ -86,7 +86,10 @@ impl Ui {
     /// Sends one input into the sim and reports its output.
     pub fn input(self, input: Input) -> Result<String, String> {
         self.branch();
-        let r = self.sim.try_update_value(|s| s.input(input)).unwrap_or(Err("no session".into()));
+        let r = self
+            .sim
+            .try_update_value(|s| s.input(input))
+            .unwrap_or(Err("no session".into()));
         self.changed();
         self.save();
         r
@@ -121,7 +124,10 @@ impl Ui {
                 }
                 let w = self.sim.with_value(|s| bridge::watch_request(s, &trimmed));
                 if w.is_some() {
-                    self.print("note", "(watching: Ctrl+C or the Stop button ends it)".into());
+                    self.print(
+                        "note",
+                        "(watching: Ctrl+C or the Stop button ends it)".into(),
+                    );
                     self.watch.set_value(w);
                 }
             }
@@ -292,7 +298,10 @@ fn TimeBar(ui: Ui) -> impl IntoView {
     let position = Memo::new(move |_| {
         ui.version.track();
         let at = ui.sim.with_value(|s| s.log.len());
-        let total = ui.future.with_value(|f| f.as_ref().map(|f| f.1)).unwrap_or(at);
+        let total = ui
+            .future
+            .with_value(|f| f.as_ref().map(|f| f.1))
+            .unwrap_or(at);
         (at, total.max(at))
     });
     let at_event = Memo::new(move |_| {
@@ -306,7 +315,11 @@ fn TimeBar(ui: Ui) -> impl IntoView {
     });
     let speed_str = move || {
         let s = ui.speed.get();
-        if s < 1.0 { format!("{s}×") } else { format!("{}×", s as u64) }
+        if s < 1.0 {
+            format!("{s}×")
+        } else {
+            format!("{}×", s as u64)
+        }
     };
     view! {
         <div class="timebar" role="group" aria-label="Time controls">
@@ -441,7 +454,10 @@ fn Examples(ui: Ui) -> impl IntoView {
 fn App() -> impl IntoView {
     let loaded = persist::load();
     let (sim, example) = match &loaded.session {
-        Some(s) => (Sim::replay(s.seed, Config::default(), &s.journal, None), s.example.clone()),
+        Some(s) => (
+            Sim::replay(s.seed, Config::default(), &s.journal, None),
+            s.example.clone(),
+        ),
         None => (Sim::new(DEFAULT_SEED), String::new()),
     };
     let first_visit = loaded.editor.is_none();
@@ -463,7 +479,10 @@ fn App() -> impl IntoView {
         line_id: StoredValue::new(0),
     };
     if first_visit {
-        if let Some(ex) = bridge::examples().into_iter().find(|e| e.id == bridge::DEFAULT_EXAMPLE) {
+        if let Some(ex) = bridge::examples()
+            .into_iter()
+            .find(|e| e.id == bridge::DEFAULT_EXAMPLE)
+        {
             ui.load_example(&ex);
         }
     }

@@ -138,14 +138,21 @@ fn ordinal_of(pod: &Object) -> Option<u32> {
     if owner.kind != "StatefulSet" {
         return None;
     }
-    pod.meta.name.strip_prefix(&format!("{}-", owner.name))?.parse().ok()
+    pod.meta
+        .name
+        .strip_prefix(&format!("{}-", owner.name))?
+        .parse()
+        .ok()
 }
 
 pub fn pod_view(pod: &Object, waits: &BTreeMap<(String, String), String>) -> PodView {
     let status = pod_status(pod);
     let cs = pod.status().array_at("containerStatuses");
     let n = pod.spec().array_at("containers").len().max(cs.len());
-    let ready_n = cs.iter().filter(|c| c.bool_at("ready") == Some(true)).count();
+    let ready_n = cs
+        .iter()
+        .filter(|c| c.bool_at("ready") == Some(true))
+        .count();
     let restarts = cs.iter().filter_map(|c| c.i64_at("restartCount")).sum();
     let ready = podutil::is_ready(pod);
     PodView {
@@ -160,7 +167,10 @@ pub fn pod_view(pod: &Object, waits: &BTreeMap<(String, String), String>) -> Pod
         ready: format!("{ready_n}/{n}"),
         restarts,
         ip: podutil::pod_ip(pod).unwrap_or("").to_string(),
-        claims: podutil::claim_names(pod).into_iter().map(String::from).collect(),
+        claims: podutil::claim_names(pod)
+            .into_iter()
+            .map(String::from)
+            .collect(),
         waited_on: waits
             .get(&(pod.meta.namespace.clone(), pod.meta.name.clone()))
             .cloned(),
@@ -168,7 +178,11 @@ pub fn pod_view(pod: &Object, waits: &BTreeMap<(String, String), String>) -> Pod
 }
 
 fn owner_sort_key(p: &PodView) -> (String, u32, String) {
-    (p.owner.clone(), p.ordinal.unwrap_or(u32::MAX), p.name.clone())
+    (
+        p.owner.clone(),
+        p.ordinal.unwrap_or(u32::MAX),
+        p.name.clone(),
+    )
 }
 
 pub fn cluster(sim: &Sim) -> ClusterView {
@@ -186,9 +200,11 @@ pub fn cluster(sim: &Sim) -> ClusterView {
             namespace: sts.meta.namespace.clone(),
             name: sts.meta.name.clone(),
             desired: sts.spec().i64_at("replicas").unwrap_or(1),
-            current: sts.status().i64_at("currentReplicas").unwrap_or(0).max(
-                sts.status().i64_at("replicas").unwrap_or(0),
-            ),
+            current: sts
+                .status()
+                .i64_at("currentReplicas")
+                .unwrap_or(0)
+                .max(sts.status().i64_at("replicas").unwrap_or(0)),
             ready: sts.status().i64_at("readyReplicas").unwrap_or(0),
             waiting,
         });
@@ -223,20 +239,19 @@ pub fn cluster(sim: &Sim) -> ClusterView {
             waiting: None,
         });
     }
-    let mut nodes: Vec<NodeView> = store
-        .list(Kind::Node)
-        .map(|n| NodeView {
-            name: n.meta.name.clone(),
-            ready: n
-                .status()
-                .array_at("conditions")
-                .iter()
-                .any(|c| c.str_at("type") == Some("Ready") && c.str_at("status") == Some("True")),
-            unschedulable: n.spec().bool_at("unschedulable") == Some(true),
-            failed: sim.faults.failed_nodes.contains(&n.meta.name),
-            pods: Vec::new(),
-        })
-        .collect();
+    let mut nodes: Vec<NodeView> =
+        store
+            .list(Kind::Node)
+            .map(|n| NodeView {
+                name: n.meta.name.clone(),
+                ready: n.status().array_at("conditions").iter().any(|c| {
+                    c.str_at("type") == Some("Ready") && c.str_at("status") == Some("True")
+                }),
+                unschedulable: n.spec().bool_at("unschedulable") == Some(true),
+                failed: sim.faults.failed_nodes.contains(&n.meta.name),
+                pods: Vec::new(),
+            })
+            .collect();
     let mut pending = Vec::new();
     for pod in store.list(Kind::Pod) {
         let v = pod_view(pod, &waits);
@@ -342,7 +357,11 @@ pub fn storage(sim: &Sim) -> StorageView {
             namespace: c.meta.namespace.clone(),
             name: c.meta.name.clone(),
             phase: c.status().str_at("phase").unwrap_or("Pending").to_string(),
-            class: c.spec().str_at("storageClassName").unwrap_or("").to_string(),
+            class: c
+                .spec()
+                .str_at("storageClassName")
+                .unwrap_or("")
+                .to_string(),
             volume: c.spec().str_at("volumeName").unwrap_or("").to_string(),
             size: c
                 .spec()
@@ -357,7 +376,11 @@ pub fn storage(sim: &Sim) -> StorageView {
         .map(|v| VolumeView {
             name: v.meta.name.clone(),
             phase: v.status().str_at("phase").unwrap_or("Pending").to_string(),
-            class: v.spec().str_at("storageClassName").unwrap_or("").to_string(),
+            class: v
+                .spec()
+                .str_at("storageClassName")
+                .unwrap_or("")
+                .to_string(),
             claim: match v.spec().str_at("claimRef.name") {
                 Some(n) => format!(
                     "{}/{}",
@@ -371,7 +394,11 @@ pub fn storage(sim: &Sim) -> StorageView {
                 .str_at("persistentVolumeReclaimPolicy")
                 .unwrap_or("Retain")
                 .to_string(),
-            size: v.spec().str_at("capacity.storage").unwrap_or("").to_string(),
+            size: v
+                .spec()
+                .str_at("capacity.storage")
+                .unwrap_or("")
+                .to_string(),
             terminating: v.meta.terminating(),
         })
         .collect();
@@ -426,13 +453,22 @@ pub struct NetworkView {
 
 fn addresses(ep: &Object, field: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for s in ep.field("subsets").as_array().map(|a| a.as_slice()).unwrap_or(&[]) {
+    for s in ep
+        .field("subsets")
+        .as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or(&[])
+    {
         for a in s.array_at(field) {
             let who = a
                 .str_at("targetRef.name")
                 .or_else(|| a.str_at("hostname"))
                 .unwrap_or("");
-            out.push(format!("{who} {}", a.str_at("ip").unwrap_or("")).trim().to_string());
+            out.push(
+                format!("{who} {}", a.str_at("ip").unwrap_or(""))
+                    .trim()
+                    .to_string(),
+            );
         }
     }
     out
@@ -558,5 +594,10 @@ pub fn events(sim: &Sim, limit: usize) -> Vec<EventRow> {
 
 /// The virtual clock as `mm:ss.t`.
 pub fn clock(ms: u64) -> String {
-    format!("{:02}:{:02}.{}", ms / 60_000, (ms / 1000) % 60, (ms / 100) % 10)
+    format!(
+        "{:02}:{:02}.{}",
+        ms / 60_000,
+        (ms / 1000) % 60,
+        (ms / 100) % 10
+    )
 }

@@ -86,7 +86,12 @@ pub fn load() -> Loaded {
                 None
             }
             Err(e) => {
-                set_aside(SESSION_KEY, &raw, &format!("unreadable: {e}"), &mut problems);
+                set_aside(
+                    SESSION_KEY,
+                    &raw,
+                    &format!("unreadable: {e}"),
+                    &mut problems,
+                );
                 None
             }
         },

@@ -20,7 +20,11 @@ fn PodCard(ui: Ui, pods: Memo<BTreeMap<String, PodView>>, uid: String) -> impl I
     let pod = Memo::new(move |_| pods.with(|m| m.get(&uid2).cloned()));
     let name = pod.get_untracked().map(|p| p.name).unwrap_or_default();
     let ns = pod.get_untracked().map(|p| p.namespace).unwrap_or_default();
-    let target = if ns == "default" { name.clone() } else { format!("{ns}/{name}") };
+    let target = if ns == "default" {
+        name.clone()
+    } else {
+        format!("{ns}/{name}")
+    };
     let menu = {
         let t = target.clone();
         let faults: [(&str, &str); 5] = [
@@ -41,7 +45,9 @@ fn PodCard(ui: Ui, pods: Memo<BTreeMap<String, PodView>>, uid: String) -> impl I
             })
             .collect_view()
     };
-    let field = move |f: fn(&PodView) -> String| move || pod.with(|p| p.as_ref().map(f).unwrap_or_default());
+    let field = move |f: fn(&PodView) -> String| {
+        move || pod.with(|p| p.as_ref().map(f).unwrap_or_default())
+    };
     view! {
         <article
             class=move || pod.with(|p| format!("card {}", p.as_ref().map(|p| p.tone).unwrap_or("gone")))
@@ -104,13 +110,22 @@ fn lane_groups(c: &ClusterView, node: &str) -> Vec<(String, Vec<String>)> {
 }
 
 #[component]
-fn Lane(ui: Ui, cluster: Memo<ClusterView>, pods: Memo<BTreeMap<String, PodView>>, node: String) -> impl IntoView {
+fn Lane(
+    ui: Ui,
+    cluster: Memo<ClusterView>,
+    pods: Memo<BTreeMap<String, PodView>>,
+    node: String,
+) -> impl IntoView {
     let n2 = node.clone();
     let groups = Memo::new(move |_| cluster.with(|c| lane_groups(c, &n2)));
     let n3 = node.clone();
     let info = Memo::new(move |_| cluster.with(|c| c.nodes.iter().find(|n| n.name == n3).cloned()));
     let is_pending = node.is_empty();
-    let title = if is_pending { "Not scheduled".to_string() } else { node.clone() };
+    let title = if is_pending {
+        "Not scheduled".to_string()
+    } else {
+        node.clone()
+    };
     let aria = format!("Node {title}");
     let node_menu = (!is_pending).then(|| {
         let n = node.clone();
@@ -192,7 +207,9 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                 .collect::<BTreeMap<_, _>>()
         })
     });
-    let node_names = Memo::new(move |_| cluster.with(|c| c.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()));
+    let node_names = Memo::new(move |_| {
+        cluster.with(|c| c.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>())
+    });
     let workloads = Memo::new(move |_| cluster.with(|c| c.workloads.clone()));
     let has_pending = Memo::new(move |_| cluster.with(|c| !c.pending.is_empty()));
     view! {
@@ -238,7 +255,15 @@ pub fn Storage(ui: Ui) -> impl IntoView {
         ui.version.track();
         ui.sim.with_value(model::storage)
     });
-    let rows = move || st.with(|s| s.claims.len().max(s.volumes.len()).max(s.classes.len()).max(1));
+    let rows = move || {
+        st.with(|s| {
+            s.claims
+                .len()
+                .max(s.volumes.len())
+                .max(s.classes.len())
+                .max(1)
+        })
+    };
     view! {
         <section class="panel storage" aria-labelledby="storage-h">
             <div class="panel-head"><h2 id="storage-h">"Storage"</h2></div>
@@ -322,16 +347,18 @@ pub fn Network(ui: Ui) -> impl IntoView {
             return;
         }
         let t = rtype.get_untracked();
-        let text = ui.sim.with_value(|s| match dns::resolve(&s.store, "default", q.trim(), &t) {
-            dns::Answer::Found { fqdn, records } => {
-                let mut out = format!("Name: {fqdn}\n");
-                for r in records {
-                    out.push_str(&format!("{} {} {}\n", r.name, r.rtype, r.data));
+        let text = ui
+            .sim
+            .with_value(|s| match dns::resolve(&s.store, "default", q.trim(), &t) {
+                dns::Answer::Found { fqdn, records } => {
+                    let mut out = format!("Name: {fqdn}\n");
+                    for r in records {
+                        out.push_str(&format!("{} {} {}\n", r.name, r.rtype, r.data));
+                    }
+                    out
                 }
-                out
-            }
-            dns::Answer::NxDomain => format!("** server can't find {}: NXDOMAIN", q.trim()),
-        });
+                dns::Answer::NxDomain => format!("** server can't find {}: NXDOMAIN", q.trim()),
+            });
         answer.set(Some(text));
     };
     view! {
