@@ -477,6 +477,11 @@ fn images_already_on_the_node_start_at_once_unless_pulled_always() {
     api::create(&mut sim, pod("latest-2", pinned("nginx")), "test").unwrap();
     sim.touch();
     sim.advance(1);
+    assert!(
+        !podutil::is_running(get(&sim, "second")),
+        "creating takes a moment"
+    );
+    sim.advance(1_300);
     let second = get(&sim, "second");
     assert!(podutil::is_running_and_ready(second));
     assert!(!reasons(&sim, "second").contains(&"Pulling".to_string()));
