@@ -20,7 +20,7 @@ use crate::sim::Kind;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub mod quantity;
+pub use crate::sim::quantity;
 
 pub const SCHEDULER_NAME: &str = "default-scheduler";
 pub const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";

@@ -41,7 +41,8 @@ pub fn parse_milli(s: &str) -> Option<i128> {
         }
     };
     let negative = num.starts_with('-');
-    let digits = num.trim_start_matches(['+', '-']);
+    // One optional sign, as the API server's regular expression allows.
+    let digits = num.strip_prefix(['+', '-']).unwrap_or(num);
     if digits.is_empty() || digits.matches('.').count() > 1 {
         return None;
     }
