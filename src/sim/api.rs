@@ -181,6 +181,8 @@ pub fn create(sim: &mut Sim, mut obj: Object, source: &str) -> Result<Object, Ap
         ));
     }
     super::defaults::apply(&mut obj);
+    // The DefaultStorageClass admission plugin.
+    super::defaults::admit_default_storage_class(&mut obj, &sim.store);
     obj.meta.uid = sim.new_uid();
     obj.meta.resource_version = sim.store.next_resource_version();
     obj.meta.creation_timestamp = sim.now;

@@ -181,6 +181,9 @@ pub struct Sim {
     pub log: Vec<Event>,
     /// The DNS records as of the last step, to log changes.
     pub(crate) dns_records: BTreeSet<super::dns::Record>,
+    /// What the records were computed from; most steps change neither
+    /// Services nor Endpoints, and then the zone is not recomputed.
+    dns_fingerprint: Option<u64>,
     rng: Rng,
     queue: BTreeSet<(u64, u64, usize)>,
     /// Earliest queued time per controller, so a burst of writes queues a
@@ -209,6 +212,7 @@ impl Sim {
             container_data: BTreeMap::new(),
             log: Vec::new(),
             dns_records: BTreeSet::new(),
+            dns_fingerprint: None,
             rng: Rng::seed_from_u64(seed),
             queue: BTreeSet::new(),
             queued_at: vec![None; controllers::ALL.len()],
@@ -398,6 +402,11 @@ impl Sim {
 
     /// Recomputes the DNS view and logs each record that came or went.
     pub(crate) fn refresh_dns(&mut self) {
+        let fp = super::dns::fingerprint(&self.store);
+        if self.dns_fingerprint == Some(fp) {
+            return;
+        }
+        self.dns_fingerprint = Some(fp);
         let now = super::dns::records(&self.store);
         if now == self.dns_records {
             return;

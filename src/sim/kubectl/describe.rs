@@ -187,7 +187,9 @@ fn container_section(w: &mut W, level: usize, c: &Value, status: Option<&Value>)
     if !cmd.is_empty() {
         w.line(l, "Command:");
         for x in cmd {
-            w.line(l + 1, x);
+            for part in x.split('\n') {
+                w.line(l + 1, part);
+            }
         }
     }
     let args: Vec<&str> = c
@@ -198,7 +200,9 @@ fn container_section(w: &mut W, level: usize, c: &Value, status: Option<&Value>)
     if !args.is_empty() {
         w.line(l, "Args:");
         for x in args {
-            w.line(l + 1, x);
+            for part in x.split('\n') {
+                w.line(l + 1, part);
+            }
         }
     }
     if let Some(s) = status {
@@ -421,15 +425,13 @@ fn describe_pod(sim: &Sim, o: &Object, w: &mut W) {
     }
     w.map(0, "Labels", &o.meta.labels);
     w.map(0, "Annotations", &o.meta.annotations);
-    let pc = printers::pod_columns(o, sim.now);
     if let Some(t) = o.meta.deletion_timestamp {
         w.kv(
             0,
             "Status",
-            format!(
-                "Terminating (lasts {})",
-                since(sim.now.max(t), o.meta.creation_timestamp.min(t))
-            ),
+            // As upstream: the age of the deletion timestamp, which lies
+            // in the future during the grace period (`<invalid>`).
+            format!("Terminating (lasts {})", since(sim.now, t)),
         );
         w.kv(
             0,
@@ -439,7 +441,6 @@ fn describe_pod(sim: &Sim, o: &Object, w: &mut W) {
     } else {
         w.kv(0, "Status", st.str_at("phase").unwrap_or("Pending"));
     }
-    let _ = pc;
     if let Some(r) = st.str_at("reason") {
         w.kv(0, "Reason", r);
     }

@@ -24,7 +24,11 @@ pub struct Format {
 
 impl Format {
     pub fn from_args(args: &Args, multi: bool) -> Format {
-        let output = args.get("output").unwrap_or("").to_string();
+        let mut output = args.get("output").unwrap_or("").to_string();
+        // `--template` alone means `-o go-template`.
+        if output.is_empty() && args.has("template") {
+            output = "go-template".into();
+        }
         Format {
             wide: output == "wide",
             output,
@@ -129,6 +133,18 @@ fn event_value(e: &Event, sim: &Sim) -> Value {
 
 fn list_value(items: Vec<Value>) -> Value {
     json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
+}
+
+/// JSON as kubectl prints it (four-space indentation).
+pub(crate) fn to_json(v: &Value) -> String {
+    use serde::Serialize;
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    if v.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 pub(crate) fn to_yaml(v: &Value) -> String {
@@ -277,14 +293,16 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
             match mode.as_str() {
                 "yaml" => out = to_yaml(&root),
                 "json" => {
-                    out = serde_json::to_string_pretty(&root).unwrap_or_default();
+                    out = to_json(&root);
                     out.push('\n');
                 }
                 "go-template" => {
-                    return Err(
-                        "error: go-template output is not simulated in Ordinal; use -o jsonpath"
-                            .into(),
-                    )
+                    let t = if arg.is_empty() {
+                        args.get("template").unwrap_or("").to_string()
+                    } else {
+                        arg.clone()
+                    };
+                    out = jsonpath::render(&jsonpath::go_template_to_jsonpath(&t)?, &root)?;
                 }
                 _ => {
                     let t = arg.clone();

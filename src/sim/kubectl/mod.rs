@@ -3,6 +3,22 @@
 //! a user types it and answers with kubectl's own texts: `Ok` is what
 //! kubectl prints on stdout, `Err` what a failed command prints (stderr
 //! and any stdout before it, in terminal order).
+//!
+//! For the faces:
+//! - [`run`] through `Sim::input(Input::Kubectl{..})` (journaled); read the
+//!   files a line names first with [`file_args`].
+//! - [`apply_text`]: the editor's Apply/Delete buttons (`apply -f -`,
+//!   `delete -f -` without waiting).
+//! - `get -w`: after `run` printed the table, [`watch_request`] gives a
+//!   [`Watch`]; call [`watch_lines`] after each step to get the rows to
+//!   append, until the next command ends the watch.
+//! - `edit`: [`edit_target`] gives the object's key and YAML for the editor.
+//! - [`complete`]: whole-line completions for a partial console line.
+//!
+//! Blocking commands (`rollout status`, `wait`, `delete` waiting for the
+//! objects to go, `drain`, `run -i`) run the simulation forward from
+//! inside the command, as a terminal blocks; the engine replays those steps
+//! as part of the input.
 
 pub mod describe;
 pub mod get;
@@ -71,9 +87,9 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
     match cmd.as_str() {
         "get" => get::get(sim, &parsed("get", "get")?, files),
         "describe" => describe::describe(sim, &parsed("describe", "describe")?, files),
-        "apply" => mutate::apply_cmd(sim, &parsed("apply", "apply")?, files, false),
-        "create" => mutate::apply_cmd(sim, &parsed("create", "create")?, files, true),
-        "replace" => mutate::apply_cmd(sim, &parsed("replace", "replace")?, files, false),
+        "apply" => mutate::apply_cmd(sim, &parsed("apply", "apply")?, files, "apply"),
+        "create" => mutate::apply_cmd(sim, &parsed("create", "create")?, files, "create"),
+        "replace" => mutate::apply_cmd(sim, &parsed("replace", "replace")?, files, "replace"),
         "delete" => mutate::delete_cmd(sim, &parsed("delete", "delete")?, files),
         "scale" => mutate::scale(sim, &parsed("scale", "scale")?),
         "patch" => mutate::patch(sim, &parsed("patch", "patch")?),
@@ -133,6 +149,7 @@ pub fn unknown_command(cmd: &str) -> String {
         for n in near {
             s.push_str(&format!("\t{n}\n"));
         }
+        s.push('\n');
     } else {
         s.push('\n');
     }
@@ -147,9 +164,11 @@ pub fn apply_text(sim: &mut Sim, text: &str, delete: bool) -> Result<String, Str
     let mut args = Args::default();
     args.flags.insert("filename".into(), vec!["-".into()]);
     if delete {
+        // The page shows the deletion as it happens: no blocking wait.
+        args.flags.insert("wait".into(), vec!["false".into()]);
         mutate::delete_cmd(sim, &args, &files)
     } else {
-        mutate::apply_cmd(sim, &args, &files, false)
+        mutate::apply_cmd(sim, &args, &files, "apply")
     }
 }
 
@@ -385,6 +404,12 @@ pub(crate) fn read_files(
         let mut under: Vec<&(String, String)> =
             files.iter().filter(|(p, _)| p.starts_with(&dir)).collect();
         if under.is_empty() {
+            // The docs' own file names (`web.yaml`,
+            // `cassandra/cassandra-controller.yaml`) have built-in copies.
+            if let Some(text) = super::examples::builtin_url(&f) {
+                out.push((f.clone(), text.to_string()));
+                continue;
+            }
             return Err(format!("error: the path \"{f}\" does not exist"));
         }
         under.sort();
@@ -398,39 +423,79 @@ pub(crate) fn read_files(
 /// Objects read from `-f`, with `Warning:` and `error:` lines.
 pub(crate) type Manifests = (Vec<Object>, Vec<String>, Vec<String>);
 
-/// Parses the manifests of `-f`: objects with their source file, and the
-/// `Warning:`/`error:` lines kubectl would print for them.
+/// Parses the manifests of `-f`: objects, and the `Warning:` and error
+/// lines kubectl would print for them. `--validate` (default `strict`, as
+/// kubectl 1.31) decides what an unknown field does: with `strict` the API
+/// server refuses the object, `warn` prints a warning, `false`/`ignore`
+/// says nothing.
 pub(crate) fn manifest_objects(
     args: &Args,
     files: &[(String, String)],
 ) -> Result<Manifests, String> {
     let texts = read_files(args, files)?;
+    let validate = args.get("validate").unwrap_or("strict");
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
     for (path, text) in texts {
+        let name = if path == "-" {
+            "STDIN".to_string()
+        } else {
+            path.clone()
+        };
         let parsed = super::manifest::parse(&text);
+        let mut unknown: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+        // Errors in document order, as kubectl meets them.
+        let mut file_errors: Vec<(usize, String)> = Vec::new();
         for d in &parsed.diagnostics {
             match d.severity {
+                super::manifest::Severity::Warning if d.message.starts_with("unknown field \"") => {
+                    match validate {
+                        "false" | "ignore" => {}
+                        "warn" => warnings.push(format!("Warning: {}", d.message)),
+                        _ => unknown
+                            .entry(d.document)
+                            .or_default()
+                            .push(d.message.clone()),
+                    }
+                }
                 super::manifest::Severity::Warning => {
                     warnings.push(format!("Warning: {}", d.message))
                 }
                 super::manifest::Severity::Error => {
-                    let name = if path == "-" {
-                        "STDIN".to_string()
-                    } else {
-                        path.clone()
-                    };
-                    errors.push(format!(
-                        "error: error parsing {name}: line {}: {}",
-                        d.line, d.message
-                    ))
+                    file_errors.push((d.document, manifest_error(&name, &d.message)))
                 }
             }
         }
-        objects.extend(parsed.objects.into_iter().map(|p| p.object));
+        for p in parsed.objects {
+            if let Some(u) = unknown.get(&p.document) {
+                let k = p.object.kind;
+                let version = k.api_version().rsplit('/').next().unwrap_or("v1");
+                file_errors.push((p.document, format!(
+                    "Error from server (BadRequest): error when creating \"{name}\": {k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
+                    u.join(", ")
+                )));
+                continue;
+            }
+            objects.push(p.object);
+        }
+        file_errors.sort_by_key(|(d, _)| *d);
+        errors.extend(file_errors.into_iter().map(|(_, e)| e));
     }
     Ok((objects, warnings, errors))
+}
+
+/// A manifest error as kubectl prints it: the API server's own messages
+/// as they are, decoding refusals as a BadRequest, the rest as a parse error.
+fn manifest_error(file: &str, msg: &str) -> String {
+    if msg.starts_with("The ") || msg.starts_with("Error from server") || msg.starts_with("error: ")
+    {
+        msg.to_string()
+    } else if msg.contains("strict decoding error") || msg.contains("cannot be handled as") {
+        format!("Error from server (BadRequest): error when creating \"{file}\": {msg}")
+    } else {
+        format!("error: error parsing {file}: {msg}")
+    }
 }
 
 /// Joins stdout-ish and stderr-ish lines as a terminal shows them; `Err`

@@ -16,6 +16,10 @@ pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration
 /// `cond` holds or `max_ms` of virtual time have passed. Returns whether
 /// the condition was met.
 pub(crate) fn wait_until(sim: &mut Sim, max_ms: u64, mut cond: impl FnMut(&Sim) -> bool) -> bool {
+    // What the command wrote so far wakes every controller, as any write
+    // does (the engine would do it only after the command returns).
+    sim.touch();
+    sim.refresh_dns();
     let deadline = sim.now + max_ms;
     // A guard against a controller that never converges at one instant.
     let mut budget = 500_000u32;
@@ -333,10 +337,17 @@ pub fn apply_cmd(
     sim: &mut Sim,
     args: &Args,
     files: &[(String, String)],
-    create: bool,
+    verb: &str,
 ) -> Result<String, String> {
+    let create = verb == "create";
     if !args.has("filename") {
         return Err("error: must specify one of -f and -k".into());
+    }
+    if !args.positional.is_empty() {
+        return Err(format!(
+            "error: Unexpected args: [{}]\nSee 'kubectl {verb} -h' for help and examples",
+            args.positional.join(" ")
+        ));
     }
     let (objs, warnings, errors) = super::manifest_objects(args, files)?;
     let mut lines: Vec<String> = warnings;
@@ -367,6 +378,27 @@ pub fn apply_cmd(
         let existing = sim.store.get_key(&key).cloned();
         let manifest_value = o.to_value();
         match existing {
+            None if verb == "replace" => {
+                failed = true;
+                lines.push(format!(
+                    "Error from server (NotFound): error when replacing \"{}\": {}",
+                    file_of(&key_obj(&key)),
+                    ApiError::not_found(key.kind, &key.name).message
+                ));
+            }
+            Some(old) if verb == "replace" => {
+                if dry {
+                    lines.push(format!("{word} replaced{suffix}"));
+                    continue;
+                }
+                match update_object(sim, &old, o) {
+                    Ok(_) => lines.push(format!("{word} replaced")),
+                    Err(e) => {
+                        failed = true;
+                        lines.push(e);
+                    }
+                }
+            }
             None => {
                 if dry {
                     lines.push(format!("{word} created{suffix}"));
@@ -735,6 +767,23 @@ pub fn scale(sim: &mut Sim, args: &Args) -> Result<String, String> {
     finish(lines, failed)
 }
 
+/// A JSON value as Go's `%v` prints a `map[string]interface{}`.
+fn go_map(v: &Value) -> String {
+    match v {
+        Value::Object(m) => format!(
+            "map[{}]",
+            m.iter()
+                .map(|(k, v)| format!("{k}:{}", go_map(v)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        Value::Array(a) => format!("[{}]", a.iter().map(go_map).collect::<Vec<_>>().join(" ")),
+        Value::String(s) => s.clone(),
+        Value::Null => "<nil>".into(),
+        other => other.to_string(),
+    }
+}
+
 /// `patch TYPE NAME -p PATCH [--type strategic|merge|json]`.
 pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
     let ns = namespace(args);
@@ -770,13 +819,21 @@ pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
     if new.kind != old.kind || new.meta.name != old.meta.name {
         return Err(invalid(&old, "metadata.name: Invalid value: the name or kind of an object cannot be changed by a patch"));
     }
-    // Types the API server would reject (a string where an integer goes).
+    // Types the API server would reject (a string where an integer goes):
+    // decoding the patched object into the typed struct fails.
     if let Some(r) = new.spec().get("replicas") {
         if !r.is_i64() && !r.is_null() {
-            return Err(format!(
-                "The request is invalid: patch: Invalid value: \"map[spec:map[replicas:{}]]\": spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"",
-                super::jsonpath::text(r)
-            ));
+            return Err(match ptype {
+                "strategic" => format!(
+                    "The request is invalid: patch: Invalid value: \"{}\": unrecognized type: int32",
+                    go_map(&patch_value)
+                ),
+                _ => format!(
+                    "Error from server (BadRequest): {kind} in version \"v1\" cannot be handled as a {kind}: json: cannot unmarshal {} into Go struct field {kind}Spec.spec.replicas of type int32",
+                    if r.is_string() { "string" } else { "object" },
+                    kind = old.kind
+                ),
+            });
         }
     }
     match update_object(sim, &old, new)? {

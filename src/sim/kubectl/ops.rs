@@ -1303,10 +1303,7 @@ pub fn version(_sim: &mut Sim, args: &Args) -> Result<String, String> {
                 val["serverVersion"] = json!({"major": "1", "minor": "31", "gitVersion": v, "platform": "linux/amd64"});
             }
             if args.get("output") == Some("json") {
-                Ok(format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&val).unwrap_or_default()
-                ))
+                Ok(format!("{}\n", super::get::to_json(&val)))
             } else {
                 Ok(super::get::to_yaml(&val))
             }

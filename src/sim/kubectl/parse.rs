@@ -131,6 +131,7 @@ pub const FLAGS: &[FlagSpec] = &[
     b("no-headers", None),
     v("label-columns", Some('L')),
     v("sort-by", None),
+    v("template", None),
     b("show-kind", None),
     b("ignore-not-found", None),
     v("chunk-size", None),
@@ -159,7 +160,7 @@ pub const FLAGS: &[FlagSpec] = &[
     v("port", None),
     v("labels", None),
     b("attach", None),
-    v("command", None),
+    b("command", None),
     v("for", None),
     v("tail", None),
     b("follow", Some('f')),
@@ -216,6 +217,7 @@ pub fn flags_for(command: &str) -> &'static [&'static str] {
             "no-headers",
             "label-columns",
             "sort-by",
+            "template",
             "show-kind",
             "ignore-not-found",
             "chunk-size",
@@ -653,5 +655,86 @@ mod tests {
         assert_eq!(parse_duration_ms("5"), Some(5_000));
         assert_eq!(parse_duration_ms("abc"), None);
         assert_eq!(parse_duration_ms("5x"), None);
+    }
+}
+
+#[cfg(test)]
+mod command_flag_tests {
+    use super::*;
+
+    /// Every flag the seeds and the issue name parses for its command.
+    #[test]
+    fn each_commands_flags_parse() {
+        let cases: &[(&str, &str)] = &[
+            ("get", "pods -o wide --show-labels -l app=x -A -w --no-headers -L app --sort-by=.metadata.name --ignore-not-found --watch-only"),
+            ("get", "pods -n default --all-namespaces --output=json --selector app=x --field-selector status.phase=Running"),
+            ("describe", "pods x -l app=x -A -f a.yaml --show-events=false"),
+            ("delete", "pod x --grace-period=0 --force --cascade=foreground --now --all -l a=b --wait=false --timeout=30s --ignore-not-found -f a.yaml"),
+            ("apply", "-f a.yaml -f b.yaml --validate=false --dry-run=client -o name --record --save-config --server-side"),
+            ("create", "-f a.yaml --validate=false --save-config"),
+            ("scale", "sts web --replicas=3 --current-replicas=2 --timeout=1m"),
+            ("patch", "sts web -p {} --type=merge --type json"),
+            ("label", "pods x a=b c- --overwrite --all -l x=y"),
+            ("annotate", "pods x a=b --overwrite"),
+            ("rollout", "sts/web --timeout=1m --revision=2 --to-revision=1 -w=false"),
+            ("cordon", "node-1"),
+            ("drain", "node-1 --ignore-daemonsets --force --delete-emptydir-data --delete-local-data --grace-period=10 --timeout=2m --pod-selector=app=x --disable-eviction"),
+            ("exec", "-it web-0 -c nginx -- ls -l"),
+            ("exec", "-ti web-0 --stdin --tty -q -- ls"),
+            ("run", "x --image=busybox -i -t --rm --restart=Never --env=A=b --port=80 --labels=a=b --command -- sh -c 'x'"),
+            ("logs", "web-0 -c nginx -f --tail=10 -p --timestamps --since=1h"),
+            ("wait", "--for=condition=Ready pod/web-0 --timeout=60s"),
+            ("wait", "--for=delete pod -l app=x --all"),
+            ("version", "--client -o json"),
+            ("api-resources", "--namespaced=true --api-group=apps -o name --no-headers"),
+            ("explain", "sts.spec --recursive"),
+        ];
+        for (cmd, line) in cases {
+            let words = tokenize(line).unwrap();
+            if let Err(e) = parse_args(&words, cmd, cmd) {
+                panic!("{cmd} {line}: {e}");
+            }
+        }
+        // Values land under the long name.
+        let a = parse_args(
+            &tokenize("pod x --grace-period 5 --cascade=orphan").unwrap(),
+            "delete",
+            "delete",
+        )
+        .unwrap();
+        assert_eq!(a.get("grace-period"), Some("5"));
+        let a = parse_args(
+            &tokenize("--for=condition=Ready pod/x").unwrap(),
+            "wait",
+            "wait",
+        )
+        .unwrap();
+        assert_eq!(a.get("for"), Some("condition=Ready"));
+        assert_eq!(a.positional, vec!["pod/x"]);
+        let a = parse_args(
+            &tokenize("node-1 --delete-local-data").unwrap(),
+            "drain",
+            "drain",
+        )
+        .unwrap();
+        assert!(a.bool("delete-local-data"));
+    }
+
+    #[test]
+    fn flags_of_other_commands_are_unknown_here() {
+        for (cmd, flag) in [
+            ("get", "--replicas=3"),
+            ("scale", "--force"),
+            ("exec", "--image=x"),
+            ("drain", "-o"),
+            ("logs", "--replicas=1"),
+        ] {
+            let e = parse_args(&tokenize(flag).unwrap(), cmd, cmd).unwrap_err();
+            assert!(e.starts_with("error: unknown "), "{cmd} {flag}: {e}");
+            assert!(
+                e.ends_with(&format!("See 'kubectl {cmd} --help' for usage.")),
+                "{e}"
+            );
+        }
     }
 }

@@ -538,10 +538,12 @@ fn node_status(n: &Object) -> String {
         .iter()
         .find(|c| c.str_at("type") == Some("Ready"))
         .and_then(|c| c.str_at("status"));
+    // printNode: any Ready status other than True (False or Unknown)
+    // prints NotReady; no Ready condition at all prints Unknown.
     let mut s = match ready {
         Some("True") => "Ready",
-        Some("False") => "NotReady",
-        _ => "Unknown",
+        Some(_) => "NotReady",
+        None => "Unknown",
     }
     .to_string();
     if n.spec().bool_at("unschedulable") == Some(true) {
@@ -1027,5 +1029,24 @@ mod tests {
             format_endpoints(&Object::new(Kind::Endpoints, "d", "e")),
             "<none>"
         );
+    }
+}
+
+#[cfg(test)]
+mod node_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn node_status_words() {
+        let mut n = Object::new(Kind::Node, "", "node-1");
+        assert_eq!(row(&n, 0, false)[1], "Unknown");
+        n.body.insert(
+            "status".into(),
+            json!({"conditions": [{"type": "Ready", "status": "Unknown"}]}),
+        );
+        assert_eq!(row(&n, 0, false)[1], "NotReady");
+        n.body.insert("spec".into(), json!({"unschedulable": true}));
+        assert_eq!(row(&n, 0, false)[1], "NotReady,SchedulingDisabled");
     }
 }

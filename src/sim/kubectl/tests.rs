@@ -109,6 +109,14 @@ fn tables_for_bootstrap_objects() {
     assert!(out.starts_with("apiVersion: v1\nkind: Node\n"), "{out}");
     let out = k(&mut sim, "get nodes -o json").unwrap();
     assert!(out.contains("\"kind\": \"List\""));
+    let out = k(&mut sim, "get node node-1 --template '{{.metadata.name}}'").unwrap();
+    assert_eq!(out, "node-1");
+    let out = k(
+        &mut sim,
+        "get nodes -o go-template='{{range .items}}{{.metadata.name}} {{end}}'",
+    )
+    .unwrap();
+    assert_eq!(out, "node-1 node-2 node-3 ");
     let out = k(&mut sim, "get pods").unwrap();
     assert_eq!(out, "No resources found in default namespace.\n");
     let out = k(&mut sim, "get pods -n kube-system").unwrap();
@@ -322,10 +330,14 @@ fn scale_patch_label_annotate() {
         r#"patch sts web --type=json -p '[{"op":"remove","path":"/spec/nope"}]'"#
     )
     .is_err());
+    assert_eq!(
+        k(&mut sim, r#"patch sts web -p'{"spec":{"replicas":"3"}}'"#).unwrap_err(),
+        "The request is invalid: patch: Invalid value: \"map[spec:map[replicas:3]]\": unrecognized type: int32"
+    );
     assert!(
-        k(&mut sim, r#"patch sts web -p '{"spec":{"replicas":"3"}}'"#)
+        k(&mut sim, r#"patch sts web --type=merge -p '{"spec":{"replicas":"3"}}'"#)
             .unwrap_err()
-            .contains("must be of type integer")
+            .contains("json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32")
     );
     assert_eq!(
         k(&mut sim, "label sts web tier=db").unwrap(),
@@ -639,4 +651,179 @@ fn completion_offers_commands_kinds_and_names() {
     );
     let c = complete(&sim, "cordon ");
     assert_eq!(c.len(), 3);
+}
+
+#[test]
+fn replace_and_stray_arguments() {
+    let mut sim = Sim::new(1);
+    let f = [("pod.yaml", POD)];
+    let e = kf(&mut sim, "replace -f pod.yaml", &f).unwrap_err();
+    assert_eq!(
+        e,
+        "Error from server (NotFound): error when replacing \"pod.yaml\": pods \"lone\" not found"
+    );
+    kf(&mut sim, "create -f pod.yaml", &f).unwrap();
+    let changed = POD.replace("app: lone", "app: lonely");
+    let out = kf(&mut sim, "replace -f pod.yaml", &[("pod.yaml", &changed)]).unwrap();
+    assert_eq!(out, "pod/lone replaced\n");
+    let e = kf(&mut sim, "create -f pod.yaml other.yaml", &f).unwrap_err();
+    assert!(e.starts_with("error: Unexpected args: [other.yaml]"), "{e}");
+    // -o json indents by four spaces, as kubectl does.
+    let out = k(&mut sim, "get pod lone -o json").unwrap();
+    assert!(out.starts_with("{\n    \"apiVersion\": \"v1\",\n"), "{out}");
+}
+
+/// Random command lines from kubectl's vocabulary: every answer is text,
+/// never a panic.
+#[test]
+fn random_lines_never_panic() {
+    let words = [
+        "get",
+        "describe",
+        "delete",
+        "apply",
+        "create",
+        "scale",
+        "patch",
+        "label",
+        "annotate",
+        "rollout",
+        "status",
+        "history",
+        "undo",
+        "restart",
+        "cordon",
+        "uncordon",
+        "drain",
+        "exec",
+        "run",
+        "logs",
+        "wait",
+        "version",
+        "explain",
+        "config",
+        "view",
+        "api-resources",
+        "edit",
+        "pods",
+        "po",
+        "sts",
+        "svc",
+        "pvc",
+        "pv",
+        "no",
+        "ns",
+        "ev",
+        "all",
+        "web",
+        "web-0",
+        "lone",
+        "node-1",
+        "pod/lone",
+        "sts/web",
+        "sts,po",
+        "-n",
+        "default",
+        "-A",
+        "-o",
+        "wide",
+        "yaml",
+        "json",
+        "name",
+        "-ojsonpath={.items[*].metadata.name}",
+        "-o=jsonpath={.spec}",
+        "custom-columns=N:.metadata.name",
+        "-l",
+        "app=nginx",
+        "-lapp!=x",
+        "--show-labels",
+        "-w",
+        "--replicas=2",
+        "--replicas",
+        "-p",
+        "{\"spec\":{\"replicas\":1}}",
+        "[]",
+        "--type=json",
+        "--type=merge",
+        "a=b",
+        "a-",
+        "--overwrite",
+        "--force",
+        "--grace-period=0",
+        "--now",
+        "--cascade=orphan",
+        "--all",
+        "-f",
+        "web.yaml",
+        "--",
+        "ls",
+        "hostname",
+        "-it",
+        "-c",
+        "x",
+        "--image=busybox",
+        "--rm",
+        "-i",
+        "--restart=Never",
+        "--for=delete",
+        "--timeout=1s",
+        "--for=condition=Ready",
+        "--ignore-daemonsets",
+        "--delete-emptydir-data",
+        "'",
+        "\"",
+        "\\",
+        "--tail=1",
+        "-L",
+        "app",
+        "--sort-by=.metadata.name",
+        "--template={{.metadata.name}}",
+    ];
+    let mut sim = Sim::new(3);
+    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
+    kf(&mut sim, "create -f pod.yaml", &[("pod.yaml", POD)]).unwrap();
+    let mut seed: u64 = 12345;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    for _ in 0..1500 {
+        let len = 1 + next(6);
+        let line: Vec<&str> = (0..len).map(|_| words[next(words.len())]).collect();
+        let line = line.join(" ");
+        let files = [("web.yaml", WEB)];
+        match kf(&mut sim, &line, &files) {
+            Ok(s) | Err(s) => {
+                let _ = s;
+            }
+        }
+        let _ = complete(&sim, &line);
+        let _ = watch_request(&sim, &line);
+        let _ = edit_target(&sim, &line);
+    }
+}
+
+#[test]
+fn manifest_errors_are_worded_as_kubectl() {
+    assert_eq!(
+        manifest_error(
+            "web.yaml",
+            "error converting YAML to JSON: yaml: line 3: bad"
+        ),
+        "error: error parsing web.yaml: error converting YAML to JSON: yaml: line 3: bad"
+    );
+    assert_eq!(
+        manifest_error(
+            "web.yaml",
+            "The StatefulSet \"web\" is invalid: spec.selector: Required value"
+        ),
+        "The StatefulSet \"web\" is invalid: spec.selector: Required value"
+    );
+    assert!(manifest_error("STDIN", "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.foo\"")
+        .starts_with("Error from server (BadRequest): error when creating \"STDIN\": Pod in version"));
+    let mut sim = Sim::new(1);
+    let e = kf(&mut sim, "apply -f bad.yaml", &[("bad.yaml", "a: [")]).unwrap_err();
+    assert!(e.starts_with("error: error parsing bad.yaml: "), "{e}");
 }

@@ -57,16 +57,27 @@ fn pv(name: &str, size: &str, modes: &[&str], class: Option<&str>) -> Object {
     o
 }
 
+/// A claim; `class: None` asks for no class (`storageClassName: ""`), as
+/// static binding needs once the DefaultStorageClass admission would
+/// otherwise give it `standard`.
 fn pvc(name: &str, size: &str, modes: &[&str], class: Option<&str>) -> Object {
     let mut o = Object::new(Kind::PersistentVolumeClaim, "default", name);
-    let mut spec = json!({
+    let spec = json!({
         "accessModes": modes,
         "resources": {"requests": {"storage": size}},
+        "storageClassName": class.unwrap_or(""),
     });
-    if let Some(c) = class {
-        spec["storageClassName"] = c.into();
-    }
     o.body.insert("spec".into(), spec);
+    o
+}
+
+/// A claim that names no class, so admission gives it the default one.
+fn pvc_default(name: &str, size: &str, modes: &[&str]) -> Object {
+    let mut o = pvc(name, size, modes, None);
+    o.spec_mut()
+        .as_object_mut()
+        .unwrap()
+        .remove("storageClassName");
     o
 }
 
@@ -152,8 +163,8 @@ fn petset_claims_bind_to_static_pvs_smallest_fit_first() {
                 .map(String::as_str),
             Some("yes")
         );
-        // Bound to a class-less PV, the claim got no default class.
-        assert!(c.spec().at("storageClassName").is_null());
+        // Asking for no class, the claim binds class-less PVs only.
+        assert_eq!(c.spec().str_at("storageClassName"), Some(""));
     }
     let v = volume(&sim, "pv-datera-0").unwrap();
     assert_eq!(v.status().str_at("phase"), Some("Bound"));
@@ -308,7 +319,7 @@ fn empty_class_matches_only_classless_volumes() {
 #[test]
 fn dynamic_provisioning_takes_provision_time_and_the_class_policy() {
     let mut sim = Sim::new(7);
-    let c = create(&mut sim, pvc("www-web-0", "1Gi", RWO, None));
+    let c = create(&mut sim, pvc_default("www-web-0", "1Gi", RWO));
     let wake = converge(&mut sim);
     // The default class was assigned, provisioning started, not finished.
     assert_eq!(
@@ -497,7 +508,7 @@ fn retain_leaves_a_released_volume_that_is_not_rebound() {
 #[test]
 fn delete_policy_removes_a_provisioned_volume_and_its_data() {
     let mut sim = Sim::new(13);
-    let c = create(&mut sim, pvc("data", "1Gi", RWO, None));
+    let c = create(&mut sim, pvc_default("data", "1Gi", RWO));
     converge(&mut sim);
     sim.now = 5_000;
     converge(&mut sim);
@@ -758,7 +769,7 @@ fn scale_probe_parts() {
 #[test]
 fn the_engine_provisions_on_its_own_clock() {
     let mut sim = Sim::new(20);
-    create(&mut sim, pvc("data", "1Gi", RWO, None));
+    create(&mut sim, pvc_default("data", "1Gi", RWO));
     sim.touch();
     assert!(sim.settle(1_000));
     assert_eq!(claim(&sim, "data").status().str_at("phase"), Some("Bound"));

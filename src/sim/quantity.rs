@@ -41,7 +41,8 @@ pub fn parse_milli(s: &str) -> Option<i128> {
         }
     };
     let negative = num.starts_with('-');
-    let digits = num.trim_start_matches(['+', '-']);
+    // One optional sign, as the API server's regular expression allows.
+    let digits = num.strip_prefix(['+', '-']).unwrap_or(num);
     if digits.is_empty() || digits.matches('.').count() > 1 {
         return None;
     }
@@ -90,17 +91,21 @@ pub fn milli_of(v: &Value) -> Option<i128> {
 
 /// CPU in millicores.
 pub fn cpu_milli(v: &Value) -> Option<i64> {
-    milli_of(v).map(|m| m as i64)
+    milli_of(v).map(clamp64)
+}
+
+fn clamp64(v: i128) -> i64 {
+    v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
 }
 
 /// Memory (or storage) in bytes, rounding up a fractional byte.
 pub fn bytes(v: &Value) -> Option<i64> {
-    milli_of(v).map(|m| ((m + 999) / 1000) as i64)
+    milli_of(v).map(|m| clamp64(m.saturating_add(999) / 1000))
 }
 
 /// Bytes from a quantity string (`"1Gi"` → 1073741824).
 pub fn parse_bytes(s: &str) -> Option<i64> {
-    parse_milli(s).map(|m| ((m + 999) / 1000) as i64)
+    parse_milli(s).map(|m| clamp64(m.saturating_add(999) / 1000))
 }
 
 #[cfg(test)]
