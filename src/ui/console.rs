@@ -145,6 +145,7 @@ pub fn Console(ui: Ui) -> impl IntoView {
                 />
             </div>
             <div id="console-hint" class="hint muted" aria-live="polite">{move || hint.get()}</div>
+            <p class="hint muted">"Also: fault pod|node|pv|storageclass NAME ACTION, sleep 10s. Tab completes; ↑/↓ history."</p>
         </section>
     }
 }

@@ -117,6 +117,23 @@ impl Ui {
     }
 
     pub fn kubectl(self, line: String) {
+        // The script words the CLI knows work here too: `fault ...` and
+        // `sleep 10s`, so every page action can also be typed.
+        if let Some(spec) = line.trim().strip_prefix("fault ") {
+            self.fault(spec.trim().to_string());
+            return;
+        }
+        if let Some(d) = line.trim().strip_prefix("sleep ") {
+            self.print("cmd", format!("$ sleep {}", d.trim()));
+            match crate::sim::kubectl::parse::parse_duration_ms(d.trim()) {
+                Some(ms) => self.advance(ms),
+                None => self.print(
+                    "err",
+                    format!("sleep: invalid time interval '{}'", d.trim()),
+                ),
+            }
+            return;
+        }
         self.print("cmd", format!("$ {line}"));
         let trimmed = line.trim().trim_start_matches("kubectl").trim().to_string();
         let result = self.input(Input::Kubectl {

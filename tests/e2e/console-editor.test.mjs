@@ -23,12 +23,25 @@ test("get pods -w prints changes live; arrow keys recall history", async (t) => 
   await out.locator("pre.watch", { hasText: /^web-0\s+1\/1\s+Running/ }).first().waitFor({ timeout: T });
   await app.screenshot("console-watch");
   await page.getByTestId("stop-watch").click();
+  // Faults and sleep, as in scripts, work from the console too.
+  await page.getByTestId("play").click(); // pause
+  const before = await page.getByTestId("clock").textContent();
+  await input.fill("sleep 30s");
+  await input.press("Enter");
+  assert.notEqual(await page.getByTestId("clock").textContent(), before);
+  await input.fill("fault pod web-0 unready");
+  await input.press("Enter");
+  await out.getByText("# fault pod web-0 unready").waitFor({ timeout: 10_000 });
+  assert.equal(await out.locator("pre.err").count(), 0, "no console command failed");
   await input.fill("get sts");
   await input.press("Enter");
   await input.press("ArrowUp");
   assert.equal(await input.inputValue(), "get sts");
   await input.press("ArrowUp");
-  assert.equal(await input.inputValue(), "get pods -w");
+  assert.equal(await input.inputValue(), "fault pod web-0 unready");
+  await input.press("ArrowDown");
+  await input.press("ArrowDown");
+  assert.equal(await input.inputValue(), "", "past the newest line is an empty prompt");
   app.assertClean();
 });
 
