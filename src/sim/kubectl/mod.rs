@@ -433,7 +433,12 @@ pub(crate) fn manifest_objects(
     files: &[(String, String)],
 ) -> Result<Manifests, String> {
     let texts = read_files(args, files)?;
-    let validate = args.get("validate").unwrap_or("strict");
+    use super::manifest::FieldValidation;
+    let validation = match args.get("validate").unwrap_or("strict") {
+        "false" | "ignore" => FieldValidation::Ignore,
+        "warn" => FieldValidation::Warn,
+        _ => FieldValidation::Strict,
+    };
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
@@ -443,44 +448,15 @@ pub(crate) fn manifest_objects(
         } else {
             path.clone()
         };
-        let parsed = super::manifest::parse(&text);
-        let mut unknown: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
-        // Errors in document order, as kubectl meets them.
-        let mut file_errors: Vec<(usize, String)> = Vec::new();
-        for d in &parsed.diagnostics {
-            match d.severity {
-                super::manifest::Severity::Warning if d.message.starts_with("unknown field \"") => {
-                    match validate {
-                        "false" | "ignore" => {}
-                        "warn" => warnings.push(format!("Warning: {}", d.message)),
-                        _ => unknown
-                            .entry(d.document)
-                            .or_default()
-                            .push(d.message.clone()),
-                    }
-                }
-                super::manifest::Severity::Warning => {
-                    warnings.push(format!("Warning: {}", d.message))
-                }
-                super::manifest::Severity::Error => {
-                    file_errors.push((d.document, manifest_error(&name, &d.message)))
-                }
-            }
-        }
-        for p in parsed.objects {
-            if let Some(u) = unknown.get(&p.document) {
-                let k = p.object.kind;
-                let version = k.api_version().rsplit('/').next().unwrap_or("v1");
-                file_errors.push((p.document, format!(
-                    "Error from server (BadRequest): error when creating \"{name}\": {k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
-                    u.join(", ")
-                )));
-                continue;
-            }
-            objects.push(p.object);
-        }
-        file_errors.sort_by_key(|(d, _)| *d);
-        errors.extend(file_errors.into_iter().map(|(_, e)| e));
+        let parsed = super::manifest::parse_with(&text, validation);
+        warnings.extend(parsed.warnings().map(|d| format!("Warning: {}", d.message)));
+        errors.extend(
+            parsed
+                .kubectl_errors()
+                .iter()
+                .map(|m| manifest_error(&name, m)),
+        );
+        objects.extend(parsed.objects.into_iter().map(|p| p.object));
     }
     Ok((objects, warnings, errors))
 }

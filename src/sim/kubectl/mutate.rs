@@ -40,10 +40,12 @@ pub(crate) fn wait_until(sim: &mut Sim, max_ms: u64, mut cond: impl FnMut(&Sim) 
     }
 }
 
-/// The API server's message for a rejected update.
+/// What kubectl prints for an update the API server rejected.
 fn invalid(o: &Object, msg: &str) -> String {
     if msg.starts_with("The ") || msg.starts_with("Error") {
         msg.to_string()
+    } else if let Some(m) = crate::sim::manifest::kubectl_invalid(msg) {
+        m
     } else {
         format!("The {} \"{}\" is invalid: {msg}", o.kind, o.meta.name)
     }
