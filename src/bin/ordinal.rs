@@ -39,18 +39,81 @@ pub struct Line {
     pub text: String,
     /// Joined, for execution.
     pub joined: String,
+    /// A heredoc's body (`<<EOF` ... `EOF`): the command's stdin.
+    pub stdin: Option<String>,
+}
+
+/// Finds a heredoc marker (`<<EOF`, `<< 'EOF'`, `<<-EOF`) outside quotes:
+/// the line without it, the delimiter, and whether `<<-` strips tabs.
+pub fn split_heredoc(line: &str) -> Option<(String, String, bool)> {
+    let chars: Vec<char> = line.chars().collect();
+    let (mut single, mut double) = (false, false);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' if !single => i += 1,
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '<' if !single && !double && chars.get(i + 1) == Some(&'<') => {
+                let mut j = i + 2;
+                let strip = chars.get(j) == Some(&'-');
+                if strip {
+                    j += 1;
+                }
+                while chars.get(j).is_some_and(|c| *c == ' ') {
+                    j += 1;
+                }
+                let start = j;
+                while chars.get(j).is_some_and(|c| !c.is_whitespace()) {
+                    j += 1;
+                }
+                let word: String = chars[start..j].iter().collect();
+                let word = word.trim_matches(|c| c == '\'' || c == '"').to_string();
+                if word.is_empty() {
+                    return None;
+                }
+                let mut rest: String = chars[..i].iter().collect();
+                rest.push_str(&chars[j..].iter().collect::<String>());
+                return Some((rest.trim_end().to_string(), word, strip));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Splits a script into logical lines, joining `\` continuations.
 pub fn logical_lines(script: &str) -> Vec<Line> {
-    let mut out = Vec::new();
+    let mut out: Vec<Line> = Vec::new();
     let mut cur: Option<Line> = None;
+    // An open heredoc: (delimiter, strip tabs, body so far).
+    let mut heredoc: Option<(String, bool, String)> = None;
     for (i, raw) in script.lines().enumerate() {
         let raw = raw.trim_end_matches('\r');
+        if let Some((delim, strip, body)) = heredoc.as_mut() {
+            let l = if *strip {
+                raw.trim_start_matches('\t')
+            } else {
+                raw
+            };
+            let last = out.last_mut().expect("a heredoc belongs to a line");
+            last.text.push_str(&format!("\n> {l}"));
+            if l == delim.as_str() {
+                last.stdin = Some(std::mem::take(body));
+                heredoc = None;
+            } else {
+                body.push_str(l);
+                body.push('\n');
+            }
+            continue;
+        }
         let line = cur.get_or_insert_with(|| Line {
             number: i + 1,
             text: String::new(),
             joined: String::new(),
+            stdin: None,
         });
         if !line.text.is_empty() {
             line.text.push('\n');
@@ -63,10 +126,21 @@ pub fn logical_lines(script: &str) -> Vec<Line> {
             continue;
         }
         line.joined.push_str(raw);
-        out.push(cur.take().expect("set above"));
+        let mut done = cur.take().expect("set above");
+        if let Some((rest, delim, strip)) = split_heredoc(&done.joined) {
+            done.joined = rest;
+            heredoc = Some((delim, strip, String::new()));
+        }
+        out.push(done);
     }
     if let Some(l) = cur {
         out.push(l);
+    }
+    // An unterminated heredoc takes the rest of the script, as a shell does.
+    if let Some((_, _, body)) = heredoc {
+        if let Some(last) = out.last_mut() {
+            last.stdin = Some(body);
+        }
     }
     out
 }
@@ -194,7 +268,10 @@ pub fn run_script(script: &str, base: &Path, seed: u64, config: Config) -> Resul
                 run_until(&mut sim, now, &mut watch, &mut out);
                 watch = None;
                 out.push_str(&format!("$ {}\n", l.text.trim()));
-                let files = read_files(&line, base);
+                let mut files = read_files(&line, base);
+                if let Some(input) = &l.stdin {
+                    files.push(("-".to_string(), input.clone()));
+                }
                 let result = sim.input(Input::Kubectl {
                     line: line.clone(),
                     files,
@@ -322,6 +399,40 @@ mod tests {
         assert_eq!(ls[1].number, 2);
         assert!(ls[1].joined.contains("web") && ls[1].joined.contains("--cascade=orphan"));
         assert_eq!(ls[2].number, 4);
+    }
+
+    #[test]
+    fn heredocs_become_stdin() {
+        assert_eq!(
+            split_heredoc("kubectl apply -f - <<EOF"),
+            Some(("kubectl apply -f -".into(), "EOF".into(), false))
+        );
+        assert_eq!(
+            split_heredoc("kubectl run x -- mysql -h h << 'END'"),
+            Some(("kubectl run x -- mysql -h h".into(), "END".into(), false))
+        );
+        assert_eq!(split_heredoc("kubectl exec p -- sh -c 'a << b'"), None);
+        let ls = logical_lines("kubectl run c -i -- \\\n  mysql <<EOF\nSELECT 1;\nEOF\nsleep 1s\n");
+        assert_eq!(ls.len(), 2);
+        assert_eq!(ls[0].stdin.as_deref(), Some("SELECT 1;\n"));
+        assert!(
+            ls[0].text.ends_with("\n> SELECT 1;\n> EOF"),
+            "{}",
+            ls[0].text
+        );
+        assert!(!ls[0].joined.contains("<<"));
+        assert_eq!(ls[1].number, 5);
+        let t = run_script(
+            "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nEOF\nkubectl get cm c -o name\n",
+            Path::new("."),
+            1,
+            Config::default(),
+        )
+        .unwrap();
+        assert!(
+            t.contains("> EOF\nconfigmap/c created\n$ kubectl get cm c -o name\nconfigmap/c\n"),
+            "{t}"
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //!
 //! For the faces:
 //! - [`run`] through `Sim::input(Input::Kubectl{..})` (journaled); read the
-//!   files a line names first with [`file_args`].
+//!   files a line names first with [`file_args`]. A `files` entry named
+//!   `-` is stdin: the manifest of `-f -`, or what `exec -i`/`run -i`
+//!   read (a shell heredoc).
 //! - [`apply_text`]: the editor's Apply/Delete buttons (`apply -f -`,
 //!   `delete -f -` without waiting).
 //! - `get -w`: after `run` printed the table, [`watch_request`] gives a
@@ -103,8 +105,8 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
         "cordon" => ops::cordon(sim, &parsed("cordon", "cordon")?, true),
         "uncordon" => ops::cordon(sim, &parsed("uncordon", "uncordon")?, false),
         "drain" => ops::drain(sim, &parsed("drain", "drain")?),
-        "exec" => ops::exec(sim, &parsed("exec", "exec")?),
-        "run" => ops::run_pod(sim, &parsed("run", "run")?),
+        "exec" => ops::exec(sim, &parsed("exec", "exec")?, files),
+        "run" => ops::run_pod(sim, &parsed("run", "run")?, files),
         "logs" => ops::logs(sim, &parsed("logs", "logs")?),
         "wait" => ops::wait(sim, &parsed("wait", "wait")?),
         "version" => ops::version(sim, &parsed("version", "version")?),

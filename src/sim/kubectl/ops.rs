@@ -768,13 +768,52 @@ fn is_shell(argv: &[String]) -> bool {
 const SHELL_NOTE: &str = "(Ordinal: interactive shells are not simulated; run one command at a time, e.g. kubectl exec POD -- hostname)";
 
 /// Runs argv in a pod as `kubectl exec` does, with its error texts.
+/// How a process is attached: `-i` (with what stdin holds, if the face
+/// gave any), `-t`.
+pub(crate) struct Io {
+    pub stdin: bool,
+    pub tty: bool,
+    pub input: Option<String>,
+}
+
+impl Io {
+    fn from_args(args: &Args, files: &[(String, String)]) -> Io {
+        let stdin = args.bool("stdin");
+        Io {
+            stdin,
+            tty: args.bool("tty"),
+            // What a shell would pipe in (`<<EOF`): the `-` entry of `files`.
+            input: if stdin {
+                files.iter().find(|(p, _)| p == "-").map(|(_, t)| t.clone())
+            } else {
+                None
+            },
+        }
+    }
+
+    fn run(&self, sim: &mut Sim, key: &Key, container: &str, argv: &[String]) -> apps::ExecResult {
+        apps::exec_with(
+            sim,
+            key,
+            Some(container),
+            argv,
+            &apps::ExecOptions {
+                stdin: self.input.clone(),
+                // Without stdin, the seeds' commands behave as on a terminal.
+                tty: self.tty || self.input.is_none(),
+            },
+        )
+    }
+}
+
 fn exec_in(
     sim: &mut Sim,
     key: &Key,
     container: Option<&str>,
     argv: &[String],
-    interactive: bool,
+    io: &Io,
 ) -> Result<String, String> {
+    let interactive = io.stdin || io.tty;
     let Some(pod) = sim.store.get_key(key).cloned() else {
         return Err(ApiError::not_found(Kind::Pod, &key.name).to_string());
     };
@@ -800,12 +839,12 @@ fn exec_in(
             "{out}error: unable to upgrade connection: container not found (\"{c}\")"
         ));
     }
-    if interactive && is_shell(argv) {
+    if interactive && is_shell(argv) && io.input.is_none() {
         out.push_str(SHELL_NOTE);
         out.push('\n');
         return Ok(out);
     }
-    let r = apps::exec(sim, key, Some(&c), argv);
+    let r = io.run(sim, key, &c, argv);
     out.push_str(&r.output);
     if r.exit_code != 0 {
         if !out.is_empty() && !out.ends_with('\n') {
@@ -848,22 +887,16 @@ fn resolve_pod(sim: &Sim, word: &str, ns: &str) -> Result<Key, String> {
         })
 }
 
-pub fn exec(sim: &mut Sim, args: &Args) -> Result<String, String> {
+pub fn exec(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<String, String> {
     let ns = namespace(args);
     let Some(target) = args.positional.first() else {
         return Err("error: expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are required arguments for the exec command\nSee 'kubectl exec -h' for help and examples".into());
     };
-    let mut prefix = String::new();
+    // The old `exec POD CMD` form was removed (kubectl 1.26+).
     let argv: Vec<String> = match &args.after_dash {
-        Some(a) => {
-            if args.positional.len() > 1 {
-                return Err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples".into());
-            }
-            a.clone()
-        }
+        Some(a) => a.clone(),
         None if args.positional.len() > 1 => {
-            prefix = "kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. Use kubectl exec [POD] -- [COMMAND] instead.\n".into();
-            args.positional[1..].to_vec()
+            return Err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples".into());
         }
         None => Vec::new(),
     };
@@ -871,14 +904,12 @@ pub fn exec(sim: &mut Sim, args: &Args) -> Result<String, String> {
         return Err("error: you must specify at least one command for the container".into());
     }
     let key = resolve_pod(sim, target, &ns)?;
-    let interactive = args.bool("stdin") || args.bool("tty");
-    match exec_in(sim, &key, args.get("container"), &argv, interactive) {
-        Ok(s) => Ok(format!("{prefix}{s}")),
-        Err(e) => Err(format!("{prefix}{e}")),
-    }
+    let io = Io::from_args(args, files);
+    exec_in(sim, &key, args.get("container"), &argv, &io)
 }
 
-pub fn run_pod(sim: &mut Sim, args: &Args) -> Result<String, String> {
+pub fn run_pod(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<String, String> {
+    let io = Io::from_args(args, files);
     let ns = namespace(args);
     let Some(name) = args.positional.first().cloned() else {
         return Err(
@@ -972,13 +1003,13 @@ pub fn run_pod(sim: &mut Sim, args: &Args) -> Result<String, String> {
         if args.bool("tty") {
             out.push_str("If you don't see a command prompt, try pressing enter.\n");
         }
-        if argv.is_empty() || is_shell(&argv) {
+        if argv.is_empty() || (is_shell(&argv) && io.input.is_none()) {
             if args.bool("stdin") || args.bool("tty") {
                 out.push_str(SHELL_NOTE);
                 out.push('\n');
             }
         } else {
-            let r = apps::exec(sim, &key, Some(&name), &argv);
+            let r = io.run(sim, &key, &name, &argv);
             out.push_str(&r.output);
             if !out.is_empty() && !out.ends_with('\n') {
                 out.push('\n');

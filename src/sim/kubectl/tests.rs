@@ -447,6 +447,10 @@ fn exec_and_logs_errors_for_pods_not_running() {
         "error: you must specify at least one command for the container"
     );
     assert_eq!(
+        k(&mut sim, "exec lone -it bash").unwrap_err(),
+        "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples"
+    );
+    assert_eq!(
         k(&mut sim, "exec lone -c other -- ls").unwrap_err(),
         "error: unable to upgrade connection: container not found (\"other\")"
     );
