@@ -296,7 +296,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("--version") | Some("-V") | Some("version") => {
-            println!("ordinal {}", ordinal::sim::version_string());
+            println!(
+                "ordinal {} (Kubernetes {} behaviour)",
+                ordinal::sim::VERSION,
+                ordinal::sim::KUBERNETES_VERSION
+            );
             return ExitCode::SUCCESS;
         }
         Some("run") => {}

@@ -215,7 +215,18 @@ pub fn complete(sim: &Sim, partial: &str) -> Vec<String> {
     };
     let prefix_of = |c: &str| c.starts_with(cur.as_str());
     let mut out: Vec<String> = Vec::new();
-    if done.is_empty() {
+    if !done.is_empty() && cur.starts_with("--") {
+        // Flags of the command (and the global ones).
+        let mut flags: Vec<String> = parse::flags_for(&done[0])
+            .iter()
+            .chain(["namespace"].iter())
+            .map(|f| format!("--{f}"))
+            .filter(|f| f.starts_with(cur.as_str()))
+            .collect();
+        flags.sort();
+        flags.dedup();
+        out = flags;
+    } else if done.is_empty() {
         out = COMMANDS
             .iter()
             .filter(|c| prefix_of(c))

@@ -655,6 +655,8 @@ fn completion_offers_commands_kinds_and_names() {
     );
     let c = complete(&sim, "cordon ");
     assert_eq!(c.len(), 3);
+    let c = complete(&sim, "kubectl delete pod x --gr");
+    assert_eq!(c, vec!["kubectl delete pod x --grace-period"]);
 }
 
 #[test]
