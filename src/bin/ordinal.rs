@@ -489,6 +489,50 @@ mod tests {
         assert!(a.contains("$ sleep 5s\n$ kubectl get ns\nNAME              STATUS   AGE\ndefault           Active   5s\n"), "{a}");
     }
 
+    /// The StatefulSet lesson end to end, through the real controllers:
+    /// ordered start, stable names, data that outlives a pod.
+    #[test]
+    fn web_lesson_transcript() {
+        let script = "kubectl apply -f https://k8s.io/examples/application/web/web.yaml
+kubectl rollout status sts/web
+kubectl get pods -l app=nginx
+kubectl exec web-0 -- sh -c 'echo \"$(hostname)\" > /usr/share/nginx/html/index.html'
+kubectl delete pod web-0
+kubectl wait --for=condition=Ready pod/web-0 --timeout=2m
+kubectl exec web-0 -- cat /usr/share/nginx/html/index.html
+kubectl get pods -w -l app=nginx
+fault pod web-1 delete
+sleep 30s
+kubectl get pods -l app=nginx -o name
+";
+        let t = run_script(script, Path::new("."), 1, Config::default()).unwrap();
+        assert!(
+            t.contains("partitioned roll out complete: 2 new pods have been updated...\n"),
+            "{t}"
+        );
+        let table = t.split("$ kubectl get pods -l app=nginx\n").nth(1).unwrap();
+        let rows: Vec<&str> = table.lines().take(3).collect();
+        assert!(
+            rows[0].starts_with("NAME    READY   STATUS    RESTARTS   AGE"),
+            "{t}"
+        );
+        assert!(rows[1].starts_with("web-0   1/1     Running"), "{t}");
+        assert!(rows[2].starts_with("web-1   1/1     Running"), "{t}");
+        assert!(
+            t.contains("$ kubectl delete pod web-0\npod \"web-0\" deleted\n"),
+            "{t}"
+        );
+        assert!(t.contains("pod/web-0 condition met\n"), "{t}");
+        assert!(
+            t.contains("$ kubectl exec web-0 -- cat /usr/share/nginx/html/index.html\nweb-0\n"),
+            "{t}"
+        );
+        assert!(
+            t.ends_with("$ kubectl get pods -l app=nginx -o name\npod/web-0\npod/web-1\n"),
+            "{t}"
+        );
+    }
+
     #[test]
     fn no_nodes_means_no_nodes() {
         let config = Config {
