@@ -833,3 +833,27 @@ fn manifest_errors_are_worded_as_kubectl() {
     let e = kf(&mut sim, "apply -f bad.yaml", &[("bad.yaml", "a: [")]).unwrap_err();
     assert!(e.starts_with("error: error parsing bad.yaml: "), "{e}");
 }
+
+/// Blocking commands run the clock inside their input; a replay of the
+/// journal rebuilds exactly the same cluster and log.
+#[test]
+fn blocking_commands_replay_exactly() {
+    let mut sim = Sim::new(9);
+    for line in [
+        "apply -f web.yaml",
+        "rollout status sts/web --timeout=2m",
+        "delete pod web-0",
+        "wait --for=condition=Ready pod/web-0 --timeout=1m",
+        "scale sts web --replicas=3",
+        "drain node-1 --ignore-daemonsets --delete-emptydir-data --timeout=1m",
+        "uncordon node-1",
+        "run t --image=busybox -i --rm --restart=Never -- hostname",
+    ] {
+        let _ = kf(&mut sim, line, &[("web.yaml", WEB)]);
+        sim.advance(1_000);
+    }
+    let again = Sim::replay(9, sim.config.clone(), sim.journal(), None);
+    assert_eq!(again.now, sim.now);
+    assert_eq!(again.log, sim.log);
+    assert!(again.store == sim.store);
+}
