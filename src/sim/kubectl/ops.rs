@@ -386,12 +386,47 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 }
             }
             _ => {
-                failed = true;
-                lines.push(format!(
-                    "error: {} are not supported for {} (only Deployments can be paused)",
-                    sub,
-                    ref_name(&key)
-                ));
+                // pause/resume: only Deployments have spec.paused.
+                let pause = sub == "pause";
+                let verb = if pause { "pausing" } else { "resuming" };
+                if key.kind != Kind::Deployment {
+                    failed = true;
+                    lines.push(format!(
+                        "error: {} \"{}\" {verb} is not supported",
+                        api::resource_word(key.kind),
+                        key.name
+                    ));
+                    continue;
+                }
+                let Some(o) = sim.store.get_key(&key).cloned() else {
+                    continue;
+                };
+                if o.spec().bool_at("paused").unwrap_or(false) == pause {
+                    failed = true;
+                    lines.push(format!(
+                        "error: {} is {}",
+                        ref_name(&key),
+                        if pause {
+                            "already paused"
+                        } else {
+                            "not paused"
+                        }
+                    ));
+                    continue;
+                }
+                let mut new = o.clone();
+                new.spec_mut()["paused"] = pause.into();
+                match api::update(sim, new, "kubectl") {
+                    Ok(_) => lines.push(format!(
+                        "{} {}",
+                        ref_name(&key),
+                        if pause { "paused" } else { "resumed" }
+                    )),
+                    Err(e) => {
+                        failed = true;
+                        lines.push(e.to_string());
+                    }
+                }
             }
         }
     }

@@ -518,6 +518,10 @@ fn rollout_status_reads_statefulset_status() {
         k(&mut sim, "rollout restart sts web").unwrap(),
         "statefulset.apps/web restarted\n"
     );
+    assert_eq!(
+        k(&mut sim, "rollout pause sts/web").unwrap_err(),
+        "error: statefulsets.apps \"web\" pausing is not supported"
+    );
 }
 
 #[test]
