@@ -498,6 +498,163 @@ pub fn cordon(sim: &mut Sim, args: &Args, value: bool) -> Result<String, String>
     finish(lines, failed)
 }
 
+/// `taint nodes NODE key[=value]:Effect ... [key[:Effect]-]`.
+pub fn taint(sim: &mut Sim, args: &Args) -> Result<String, String> {
+    let mut words = args.positional.clone();
+    if words.is_empty() {
+        return Err("error: at least one taint update is required".into());
+    }
+    // `nodes NODE` or `node/NODE`.
+    let first = words.remove(0);
+    let mut nodes: Vec<String> = Vec::new();
+    if let Some((t, n)) = first.split_once('/') {
+        if resources::resolve(t) != Some(Resource::Kind(Kind::Node)) {
+            return Err(format!(
+                "error: invalid resource type {t}, only nodes are supported"
+            ));
+        }
+        nodes.push(n.to_string());
+    } else if resources::resolve(&first) == Some(Resource::Kind(Kind::Node)) {
+        if !words.is_empty()
+            && !words[0].contains(':')
+            && !words[0].contains('=')
+            && !words[0].ends_with('-')
+        {
+            nodes.push(words.remove(0));
+        }
+    } else {
+        return Err(format!(
+            "error: invalid resource type {first}, only nodes are supported"
+        ));
+    }
+    if args.bool("all") {
+        nodes = sim
+            .store
+            .list(Kind::Node)
+            .map(|n| n.meta.name.clone())
+            .collect();
+    }
+    if let Some(s) = selector(args)? {
+        nodes.extend(
+            sim.store
+                .list(Kind::Node)
+                .filter(|n| s.matches(&n.meta.labels))
+                .map(|n| n.meta.name.clone()),
+        );
+    }
+    if nodes.is_empty() {
+        return Err("error: resource(s) were provided, but no name was specified".into());
+    }
+    if words.is_empty() {
+        return Err("error: at least one taint update is required".into());
+    }
+    // (key, value, effect, remove)
+    let mut changes: Vec<(String, Option<String>, Option<String>, bool)> = Vec::new();
+    for w in &words {
+        let (spec, remove) = match w.strip_suffix('-') {
+            Some(s) => (s, true),
+            None => (w.as_str(), false),
+        };
+        let (kv, effect) = match spec.split_once(':') {
+            Some((kv, e)) => (kv, Some(e.to_string())),
+            None => (spec, None),
+        };
+        if let Some(e) = &effect {
+            if !matches!(e.as_str(), "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+                return Err(format!("error: invalid taint spec: {w}, invalid taint effect: {e}, unsupported taint effect"));
+            }
+        }
+        if !remove && effect.is_none() {
+            return Err(format!(
+                "error: invalid taint spec: {w}, unknown taint spec: {w}"
+            ));
+        }
+        let (k, v) = match kv.split_once('=') {
+            Some((k, v)) => (k.to_string(), Some(v.to_string())),
+            None => (kv.to_string(), None),
+        };
+        changes.push((k, v, effect, remove));
+    }
+    let mut lines = Vec::new();
+    let mut failed = false;
+    for n in nodes {
+        let Some(node) = sim.store.get(Kind::Node, "", &n).cloned() else {
+            failed = true;
+            lines.push(ApiError::not_found(Kind::Node, &n).to_string());
+            continue;
+        };
+        let mut taints: Vec<Value> = node.spec().array_at("taints").to_vec();
+        let mut err = None;
+        let mut removed_any = false;
+        for (k, v, e, remove) in &changes {
+            let same = |t: &Value| {
+                t.str_at("key") == Some(k.as_str())
+                    && e.as_ref()
+                        .is_none_or(|e| t.str_at("effect") == Some(e.as_str()))
+            };
+            if *remove {
+                let before = taints.len();
+                taints.retain(|t| !same(t));
+                if taints.len() == before {
+                    err = Some(format!(
+                        "error: taint {:?} not found",
+                        format!(
+                            "{k}{}",
+                            e.as_ref().map(|e| format!(":{e}")).unwrap_or_default()
+                        )
+                    ));
+                }
+                removed_any = true;
+                continue;
+            }
+            let mut t = json!({"key": k, "effect": e});
+            if let Some(v) = v {
+                t["value"] = v.clone().into();
+            }
+            if let Some(i) = taints.iter().position(same) {
+                if !args.bool("overwrite") {
+                    err = Some(format!(
+                        "error: node {n} already has {k} taint(s) with same effect(s) and --overwrite is false"
+                    ));
+                    break;
+                }
+                taints[i] = t;
+            } else {
+                taints.push(t);
+            }
+        }
+        if let Some(e) = err {
+            failed = true;
+            lines.push(e);
+            continue;
+        }
+        let mut new = node.clone();
+        if taints.is_empty() {
+            if let Some(m) = new.spec_mut().as_object_mut() {
+                m.remove("taints");
+            }
+        } else {
+            new.spec_mut()["taints"] = Value::Array(taints);
+        }
+        match api::update(sim, new, "kubectl") {
+            Ok(true) => lines.push(format!(
+                "node/{n} {}",
+                if removed_any && changes.iter().all(|c| c.3) {
+                    "untainted"
+                } else {
+                    "tainted"
+                }
+            )),
+            Ok(false) => lines.push(format!("node/{n} not tainted")),
+            Err(e) => {
+                failed = true;
+                lines.push(e.to_string());
+            }
+        }
+    }
+    finish(lines, failed)
+}
+
 fn is_daemonset_pod(p: &Object) -> bool {
     p.meta
         .controller_ref()

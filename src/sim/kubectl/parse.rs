@@ -317,6 +317,7 @@ pub fn flags_for(command: &str) -> &'static [&'static str] {
             "selector",
         ],
         "cordon" | "uncordon" => &["selector", "dry-run"],
+        "taint" => &["overwrite", "all", "selector", "dry-run"],
         "drain" => &[
             "force",
             "ignore-daemonsets",

@@ -885,3 +885,35 @@ fn create_by_name() {
     assert!(out.contains("cfg    2      0s"), "{out}");
     assert!(k(&mut sim, "create secret x").is_err());
 }
+
+#[test]
+fn taint_and_untaint() {
+    let mut sim = Sim::new(1);
+    assert_eq!(
+        k(&mut sim, "taint nodes node-1 dedicated=db:NoSchedule").unwrap(),
+        "node/node-1 tainted\n"
+    );
+    let n = sim.store.get(Kind::Node, "", "node-1").unwrap();
+    assert_eq!(n.spec().str_at("taints.0.value"), Some("db"));
+    assert!(k(&mut sim, "taint nodes node-1 dedicated=x:NoSchedule")
+        .unwrap_err()
+        .contains("--overwrite is false"));
+    k(
+        &mut sim,
+        "taint node/node-1 dedicated=x:NoSchedule --overwrite",
+    )
+    .unwrap();
+    assert_eq!(
+        k(&mut sim, "taint nodes node-1 dedicated:NoSchedule-").unwrap(),
+        "node/node-1 untainted\n"
+    );
+    assert!(sim
+        .store
+        .get(Kind::Node, "", "node-1")
+        .unwrap()
+        .spec()
+        .at("taints")
+        .is_null());
+    assert!(k(&mut sim, "taint nodes node-1 a=b:Sometimes").is_err());
+    assert!(k(&mut sim, "taint pods x a=b:NoSchedule").is_err());
+}
