@@ -14,7 +14,10 @@
 //! - `get -w`: after `run` printed the table, [`watch_request`] gives a
 //!   [`Watch`]; call [`watch_lines`] after each step to get the rows to
 //!   append, until the next command ends the watch.
-//! - `edit`: [`edit_target`] gives the object's key and YAML for the editor.
+//! - `edit`: [`edit_target`] gives the object's key and YAML for the editor;
+//!   saving is the same line with the edited text as the `-` file
+//!   (`Input::Kubectl { line: "kubectl edit sts web", files: [("-", yaml)] }`),
+//!   which replaces the object as `kubectl edit` does.
 //! - [`complete`]: whole-line completions for a partial console line.
 //!
 //! Blocking commands (`rollout status`, `wait`, `delete` waiting for the
@@ -97,8 +100,12 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
         "scale" => mutate::scale(sim, &parsed("scale", "scale")?),
         "patch" => mutate::patch(sim, &parsed("patch", "patch")?),
         "edit" => {
-            parsed("edit", "edit")?;
-            Err("error: edit is interactive; in Ordinal use the page's editor (open the object there and save to apply)".into())
+            let args = parsed("edit", "edit")?;
+            match files.iter().find(|(p, _)| p == "-") {
+                // The page's editor saved: the buffer replaces the object.
+                Some((_, text)) => mutate::edit_save(sim, &args, text),
+                None => Err("error: edit is interactive; in Ordinal use the page's editor (open the object there and save to apply)".into()),
+            }
         }
         "label" => mutate::label(sim, &parsed("label", "label")?, "labels"),
         "annotate" => mutate::label(sim, &parsed("annotate", "annotate")?, "annotations"),

@@ -1004,6 +1004,38 @@ pub fn label(sim: &mut Sim, args: &Args, field: &str) -> Result<String, String> 
     finish(lines, failed)
 }
 
+/// Saves an edited object (`kubectl edit` after the editor closed): the
+/// text replaces the object; kubectl's words for the outcome.
+pub fn edit_save(sim: &mut Sim, args: &Args, text: &str) -> Result<String, String> {
+    let ns = namespace(args);
+    let key = one_target(args, &args.positional, &ns)?;
+    let Some(old) = sim.store.get_key(&key).cloned() else {
+        return Err(ApiError::not_found(key.kind, &key.name).to_string());
+    };
+    let parsed =
+        crate::sim::manifest::parse_with(text, crate::sim::manifest::FieldValidation::Strict);
+    let errors = parsed.kubectl_errors();
+    if !errors.is_empty() {
+        return Err(format!(
+            "error: {}\nerror: Edit cancelled, no valid changes were saved.",
+            errors.join("\n")
+        ));
+    }
+    let Some(new) = parsed.objects.into_iter().next().map(|p| p.object) else {
+        return Ok("Edit cancelled, no changes made.\n".into());
+    };
+    if new.kind != old.kind || new.meta.name != old.meta.name {
+        return Err("error: At least one of apiVersion, kind and name was changed\nerror: Edit cancelled, no valid changes were saved.".to_string());
+    }
+    match update_object(sim, &old, new) {
+        Ok(true) => Ok(format!("{} edited\n", ref_name(&key))),
+        Ok(false) => Ok("Edit cancelled, no changes made.\n".into()),
+        Err(e) => Err(format!(
+            "{e}\nerror: Edit cancelled, no valid changes were saved."
+        )),
+    }
+}
+
 /// What `kubectl edit ARGS` would open: the object's key and its YAML.
 /// The browser shows it in its editor and applies the saved text.
 pub fn edit_target(sim: &Sim, args: &str) -> Result<(Key, String), String> {

@@ -917,3 +917,22 @@ fn taint_and_untaint() {
     assert!(k(&mut sim, "taint nodes node-1 a=b:Sometimes").is_err());
     assert!(k(&mut sim, "taint pods x a=b:NoSchedule").is_err());
 }
+
+#[test]
+fn edit_saves_through_a_kubectl_line() {
+    let mut sim = Sim::new(1);
+    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
+    let (_, yaml) = edit_target(&sim, "kubectl edit sts web").unwrap();
+    let out = kf(&mut sim, "kubectl edit sts web", &[("-", &yaml)]).unwrap();
+    assert_eq!(out, "Edit cancelled, no changes made.\n");
+    let edited = yaml.replace("replicas: 2", "replicas: 4");
+    assert_ne!(edited, yaml);
+    let out = kf(&mut sim, "kubectl edit sts web", &[("-", &edited)]).unwrap();
+    assert_eq!(out, "statefulset.apps/web edited\n");
+    let sts = sim.store.get(Kind::StatefulSet, "default", "web").unwrap();
+    assert_eq!(sts.spec().i64_at("replicas"), Some(4));
+    let renamed = yaml.replace("name: web\n", "name: other\n");
+    assert!(kf(&mut sim, "kubectl edit sts web", &[("-", &renamed)])
+        .unwrap_err()
+        .contains("Edit cancelled"));
+}
