@@ -103,6 +103,9 @@ fn bench(name: &str, replicas: usize, policy: &str) {
         ready(s, name) == replicas as i64
     });
     let t_up = start.elapsed();
+    if std::env::var_os("ORDINAL_PROFILE").is_some() {
+        profile_controllers(&sim);
+    }
     let virtual_up = sim.now;
     let line = format!("kubectl scale statefulset {name} --replicas=0");
     let _ = sim.input(Input::Kubectl {
@@ -120,6 +123,32 @@ fn bench(name: &str, replicas: usize, policy: &str) {
         events as f64 / total.as_secs_f64(),
         sim.store.list(Kind::PersistentVolumeClaim).count(),
     );
+}
+
+/// Time of one sync of each controller over the current store: shows
+/// which reconcile dominates when every write wakes every controller.
+fn profile_controllers(sim: &Sim) {
+    use ordinal::sim::controllers::{Ctx, Out, ALL};
+    for (name, sync) in ALL {
+        let t = Instant::now();
+        let mut writes = 0;
+        for _ in 0..10 {
+            let ctx = Ctx {
+                store: &sim.store,
+                now: sim.now,
+                config: &sim.config,
+                faults: &sim.faults,
+            };
+            let mut out = Out::default();
+            sync(&ctx, &mut out);
+            writes += out.writes.len();
+        }
+        println!(
+            "  {name:<30} {:>10.2?} per sync, {} writes",
+            t.elapsed() / 10,
+            writes / 10
+        );
+    }
 }
 
 fn main() {

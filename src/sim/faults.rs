@@ -124,7 +124,18 @@ fn pod_fault(sim: &mut Sim, name: &str, action: &str) -> Result<String, String> 
                 format!("readiness probe of pod {name} fails until healed"),
                 true,
             );
-            Ok(format!("pod/{name} readiness probe now fails"))
+            let has_probe = pod
+                .spec()
+                .array_at("containers")
+                .iter()
+                .any(|c| !c.at("readinessProbe").is_null());
+            Ok(if has_probe {
+                format!("pod/{name} readiness probe now fails")
+            } else {
+                format!(
+                    "pod/{name} has no readiness probe: Kubernetes counts its running containers as ready, so it stays Ready"
+                )
+            })
         }
         "ready" => {
             set_readiness_fault(sim, &uid, false);

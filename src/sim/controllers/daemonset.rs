@@ -273,17 +273,15 @@ fn sync_daemon_set(ctx: &Ctx, ds: &Object, out: &mut Out) {
             // `podsShouldBeOnNode`: failed pods go; one pod, the oldest, stays.
             let mut running: Vec<&Object> = Vec::new();
             for p in &live {
-                if podutil::is_failed(p) {
+                if podutil::is_failed(p) || podutil::is_succeeded(p) {
                     delete_pod(ds, p, out);
                 } else {
                     running.push(p);
                 }
             }
-            if running.is_empty()
-                && on_node
-                    .iter()
-                    .all(|p| p.meta.deletion_timestamp.is_none() || podutil::is_failed(p))
-            {
+            // A new pod only once the node has none at all (a terminating
+            // or failed one must be gone first), as `podsShouldBeOnNode`.
+            if on_node.is_empty() {
                 out.create(new_daemon_pod(ds, &node.meta.name, &hash));
                 out.event(
                     ds,
@@ -312,6 +310,19 @@ fn sync_daemon_set(ctx: &Ctx, ds: &Object, out: &mut Out) {
         } else if !should_continue {
             for p in &live {
                 delete_pod(ds, p, out);
+            }
+        }
+    }
+    // `getUnscheduledPodsWithoutNode`: a pod pinned to a node that no
+    // longer exists, and never bound, is deleted.
+    if !deleting {
+        for (node, pods) in &by_node {
+            if ctx.store.get(Kind::Node, "", node).is_none() {
+                for p in pods.iter().filter(|p| {
+                    p.meta.deletion_timestamp.is_none() && podutil::node_name(p).is_none()
+                }) {
+                    delete_pod(ds, p, out);
+                }
             }
         }
     }
@@ -511,5 +522,70 @@ mod tests {
             .filter(|p| p.meta.deletion_timestamp.is_some())
             .count();
         assert_eq!(terminating, 1);
+        // The replaced node gets a pod of the new template once the old one
+        // is gone; no other old pod goes until that one is available.
+        let going = sim
+            .store
+            .list_ns(Kind::Pod, "default")
+            .find(|p| p.meta.deletion_timestamp.is_some())
+            .unwrap()
+            .clone();
+        let node = target_node(&going).unwrap();
+        let mut p = going.clone();
+        p.meta.deletion_grace_period_seconds = Some(0);
+        api::update(&mut sim, p, "kubelet").unwrap();
+        run(&mut sim);
+        let d = sim
+            .store
+            .get(Kind::DaemonSet, "default", "cassandra")
+            .unwrap()
+            .clone();
+        let hash = template_hash(&d);
+        let fresh: Vec<Object> = sim
+            .store
+            .list_ns(Kind::Pod, "default")
+            .filter(|p| p.meta.labels.get(REVISION_LABEL) == Some(&hash))
+            .cloned()
+            .collect();
+        assert_eq!(fresh.len(), 1);
+        assert_eq!(target_node(&fresh[0]).as_deref(), Some(node.as_str()));
+        assert!(sim
+            .store
+            .list_ns(Kind::Pod, "default")
+            .all(|p| p.meta.deletion_timestamp.is_none()));
+        assert_eq!(d.status().i64_at("updatedNumberScheduled"), Some(1));
+    }
+
+    #[test]
+    fn a_missing_selector_defaults_to_the_template_labels() {
+        let mut sim = Sim::new(3);
+        let mut v = ds(json!({}));
+        v["spec"].as_object_mut().unwrap().remove("selector");
+        apply(&mut sim, v);
+        run(&mut sim);
+        assert_eq!(live_pods(&sim).len(), 3);
+        run(&mut sim);
+        assert_eq!(live_pods(&sim).len(), 3);
+    }
+
+    #[test]
+    fn failed_daemon_pod_is_replaced_after_it_is_gone() {
+        let mut sim = Sim::new(3);
+        apply(&mut sim, ds(json!({})));
+        run(&mut sim);
+        let (node, name) = live_pods(&sim)[0].clone();
+        let mut p = sim.store.get(Kind::Pod, "default", &name).unwrap().clone();
+        p.body.insert("status".into(), json!({"phase": "Failed"}));
+        api::update(&mut sim, p, "kubelet").unwrap();
+        run(&mut sim);
+        // Unscheduled (no nodeName), so the delete was immediate.
+        assert!(sim.store.get(Kind::Pod, "default", &name).is_none());
+        let on_node: Vec<String> = live_pods(&sim)
+            .into_iter()
+            .filter(|(n, _)| *n == node)
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(on_node.len(), 1);
+        assert_ne!(on_node[0], name);
     }
 }

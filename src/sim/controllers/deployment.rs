@@ -8,7 +8,6 @@
 use super::statefulset::history::{canonical_json, fnv1a_32, safe_encode_string};
 use super::{Ctx, Out};
 use crate::sim::object::{rfc3339, set_at, Kind, Object, OwnerRef, ValueExt};
-use crate::sim::selector::Selector;
 use serde_json::{json, Value};
 
 /// `apps.DefaultDeploymentUniqueLabelKey`.
@@ -124,11 +123,7 @@ fn scale(d: &Object, rs: &mut Object, to: i64, max_surge: i64, out: &mut Out) {
 }
 
 fn sync_deployment(ctx: &Ctx, d: &Object, out: &mut Out) {
-    let Some(selector) = Selector::from_value(d.spec().at("selector"))
-        .ok()
-        .flatten()
-        .filter(|s| !s.is_empty())
-    else {
+    let Some(selector) = super::replication::selector_for(d) else {
         return;
     };
     let ns = &d.meta.namespace;
@@ -193,6 +188,9 @@ fn sync_deployment(ctx: &Ctx, d: &Object, out: &mut Out) {
             );
             rs.meta.owner_references = vec![OwnerRef::controller_of(d)];
             let mut sel = d.spec().at("selector").clone();
+            if sel.is_null() {
+                sel = json!({"matchLabels": template.at("metadata.labels")});
+            }
             set_at(
                 &mut sel,
                 &format!("matchLabels.{POD_TEMPLATE_HASH_LABEL}"),
@@ -219,12 +217,14 @@ fn sync_deployment(ctx: &Ctx, d: &Object, out: &mut Out) {
                 (replicas(d) + max_surge).to_string(),
             );
             out.create(rs.clone());
-            out.event(
-                d,
-                false,
-                "ScalingReplicaSet",
-                format!("Scaled up replica set {name} to {initial} from 0"),
-            );
+            if initial > 0 {
+                out.event(
+                    d,
+                    false,
+                    "ScalingReplicaSet",
+                    format!("Scaled up replica set {name} to {initial}"),
+                );
+            }
             rs
         }
     };

@@ -107,17 +107,28 @@ struct Timing<'a> {
     uid: &'a str,
 }
 
+/// Jittered durations snap to this grid, so pods started together share
+/// their timer instants and one kubelet pass serves many of them.
+const JITTER_GRID_MS: u64 = 100;
+
 impl Timing<'_> {
+    fn jittered(&self, base: u64, spread: f64, salt: &str) -> u64 {
+        let extra = (base as f64 * spread * jitter(self.uid, salt)) as u64;
+        base + extra / JITTER_GRID_MS * JITTER_GRID_MS
+    }
     fn pull_ms(&self, c: &str) -> u64 {
-        let base = self.ctx.config.timings.image_pull_ms as f64;
-        (base * (1.0 + 0.5 * jitter(self.uid, &format!("pull/{c}")))) as u64
+        self.jittered(
+            self.ctx.config.timings.image_pull_ms,
+            0.5,
+            &format!("pull/{c}"),
+        )
     }
     fn init_ms(&self, c: &str) -> u64 {
-        let base = self.ctx.config.timings.init_container_ms as f64;
-        (base * (1.0 + 0.25 * jitter(self.uid, &format!("init/{c}")))) as u64
-    }
-    fn start_ms(&self) -> u64 {
-        self.ctx.config.timings.container_start_ms
+        self.jittered(
+            self.ctx.config.timings.init_container_ms,
+            0.25,
+            &format!("init/{c}"),
+        )
     }
 }
 
@@ -203,7 +214,14 @@ fn post_node_status(ctx: &Ctx, out: &mut Out) {
         ] {
             let want = if ctype == "Ready" { "True" } else { "False" };
             match conds.iter_mut().find(|c| c.str_at("type") == Some(ctype)) {
-                Some(c) if c.str_at("status") == Some(want) => {}
+                Some(c) if c.str_at("status") == Some(want) => {
+                    // A registered node's first post stamps the times.
+                    for f in ["lastHeartbeatTime", "lastTransitionTime"] {
+                        if c.at(f).is_null() {
+                            c[f] = now.clone().into();
+                        }
+                    }
+                }
                 Some(c) => {
                     *c = json!({"type": ctype, "status": want, "reason": reason, "message": message,
                                 "lastHeartbeatTime": now, "lastTransitionTime": now});
@@ -392,9 +410,11 @@ fn missing_config(ctx: &Ctx, pod: &Object, c: &Value) -> Option<String> {
             match store.get(kind, ns, name) {
                 None => return Some(format!("{word} \"{name}\" not found")),
                 Some(o) => {
-                    let has = !o.field(data).at(key).is_null()
-                        || (kind == Kind::Secret && !o.field("stringData").at(key).is_null())
-                        || (kind == Kind::ConfigMap && !o.field("binaryData").at(key).is_null());
+                    // Keys may hold dots (`jvm.heap`): look them up whole.
+                    let in_field = |f: &str| o.field(f).get(key).is_some();
+                    let has = in_field(data)
+                        || (kind == Kind::Secret && in_field("stringData"))
+                        || (kind == Kind::ConfigMap && in_field("binaryData"));
                     if !has {
                         return Some(format!("couldn't find key {key} in {title} {ns}/{name}"));
                     }
@@ -446,10 +466,16 @@ fn finite_run_ms(ctx: &Ctx, pod: &Object, c: &Value) -> Option<u64> {
             .get(i + 1)
             .and_then(|n| n.trim_end_matches(';').parse::<f64>().ok())
         {
-            return Some((n * 1000.0) as u64);
+            return Some(secs_ms(n.ceil() as i64));
         }
     }
     Some(ctx.config.timings.container_start_ms)
+}
+
+/// Seconds from a manifest as milliseconds, clamped so no input overflows
+/// the clock (a year is plenty for a playground).
+fn secs_ms(s: i64) -> u64 {
+    (s.clamp(0, 365 * 24 * 3600) as u64) * 1000
 }
 
 /// The probe schedule of one container run.
@@ -466,10 +492,10 @@ impl Probe {
             return None;
         }
         Some(Probe {
-            delay: p.i64_at("initialDelaySeconds").unwrap_or(0).max(0) as u64 * 1000,
-            period: p.i64_at("periodSeconds").unwrap_or(10).max(1) as u64 * 1000,
-            success: p.i64_at("successThreshold").unwrap_or(1).max(1) as u64,
-            failure: p.i64_at("failureThreshold").unwrap_or(3).max(1) as u64,
+            delay: secs_ms(p.i64_at("initialDelaySeconds").unwrap_or(0)),
+            period: secs_ms(p.i64_at("periodSeconds").unwrap_or(10).max(1)),
+            success: p.i64_at("successThreshold").unwrap_or(1).clamp(1, 1000) as u64,
+            failure: p.i64_at("failureThreshold").unwrap_or(3).clamp(1, 1000) as u64,
         })
     }
     /// The first probe at or after `t` for a container started at `started`.
@@ -584,6 +610,47 @@ fn readiness(
     )
 }
 
+/// A running pod whose containers all run and are ready, with no fault on
+/// its readiness and nothing timed ahead (no finishing command, no liveness
+/// probe that fails before the process answers): nothing can change until
+/// the store or the faults do, so the sync skips it without building a status.
+fn steady(ctx: &Ctx, pod: &Object) -> bool {
+    let st = pod.status();
+    if st.str_at("phase") != Some("Running") || ctx.faults.unready_pods.contains(&pod.meta.uid) {
+        return false;
+    }
+    let conds = st.array_at("conditions");
+    let all_true = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "ContainersReady",
+        "Ready",
+    ]
+    .iter()
+    .all(|t| {
+        conds
+            .iter()
+            .any(|c| c.str_at("type") == Some(t) && c.str_at("status") == Some("True"))
+    });
+    if !all_true {
+        return false;
+    }
+    let mains = pod.spec().array_at("containers");
+    let statuses = st.array_at("containerStatuses");
+    if statuses.len() != mains.len() {
+        return false;
+    }
+    mains.iter().zip(statuses).all(|(c, s)| {
+        s.bool_at("ready") == Some(true)
+            && !s.at("state.running").is_null()
+            && finite_run_ms(ctx, pod, c).is_none()
+            && Probe::of(c.at("livenessProbe")).is_none_or(|lp| {
+                lp.tick_at_or_after(0, 0) + (lp.failure - 1) * lp.period
+                    >= ctx.config.timings.container_start_ms
+            })
+    })
+}
+
 /// One pod's sync: advance its timeline to `ctx.now`.
 fn sync_pod(
     ctx: &Ctx,
@@ -592,7 +659,7 @@ fn sync_pod(
     node: &Object,
     used_ips: &mut BTreeSet<String>,
 ) {
-    if podutil::is_succeeded(pod) || podutil::is_failed(pod) {
+    if podutil::is_succeeded(pod) || podutil::is_failed(pod) || steady(ctx, pod) {
         return;
     }
     let now = ctx.now;
@@ -600,9 +667,9 @@ fn sync_pod(
     let timing = Timing { ctx, uid: &uid };
     let mut p = pod.clone();
     let mut events: Vec<(bool, &'static str, String)> = Vec::new();
-    let spec = pod.spec().clone();
-    let inits: Vec<Value> = spec.array_at("initContainers").to_vec();
-    let mains: Vec<Value> = spec.array_at("containers").to_vec();
+    let spec = pod.spec();
+    let inits: &[Value] = spec.array_at("initContainers");
+    let mains: &[Value] = spec.array_at("containers");
     let restart_policy = spec.str_at("restartPolicy").unwrap_or("Always").to_string();
 
     // First sight.
@@ -641,6 +708,11 @@ fn sync_pod(
             None,
             now,
         );
+        // A pod bound by hand (spec.nodeName in the manifest) never met the
+        // scheduler; the kubelet reports it scheduled.
+        if podutil::condition(&p, "PodScheduled").is_none() {
+            set_pod_condition(&mut p, "PodScheduled", "True", None, None, now);
+        }
     }
 
     // Volumes, then the sandbox.
@@ -649,11 +721,16 @@ fn sync_pod(
     if !sandbox_ready {
         if let Some(msg) = missing_volume(ctx, pod) {
             events.push((true, "FailedMount", msg));
-            finish(ctx, out, pod, p, &inits, &mains, events);
+            finish(ctx, out, pod, p, inits, mains, events);
             return;
         }
         set_pod_condition(&mut p, "PodReadyToStartContainers", "True", None, None, now);
-        if let Some(ip) = allocate_ip(node, used_ips) {
+        let ip = if pod.spec().bool_at("hostNetwork") == Some(true) {
+            Some(host_ip(node))
+        } else {
+            allocate_ip(node, used_ips)
+        };
+        if let Some(ip) = ip {
             let st = p.status_mut();
             st["podIP"] = ip.clone().into();
             st["podIPs"] = json!([{"ip": ip}]);
@@ -679,47 +756,47 @@ fn sync_pod(
 
     // Init containers, in order.
     let mut anchor = sandbox_at;
-    let mut inits_done = true;
-    for (i, c) in inits.iter().enumerate() {
+    let mut i = 0;
+    while i < inits.len() {
+        let c = &inits[i];
         let name = c.str_at("name").unwrap_or("").to_string();
         let image = c.str_at("image").unwrap_or("").to_string();
         let path = format!("initContainerStatuses.{i}");
         let cs = p.status().at(&path).clone();
         if cs.str_at("state.terminated.reason") == Some("Completed") {
             anchor = ts(&cs, "state.terminated.finishedAt").unwrap_or(anchor);
+            i += 1;
             continue;
         }
         if let Some(started) = ts(&cs, "state.running.startedAt") {
             let finish = started + timing.init_ms(&name);
-            if now >= finish {
-                let mut ncs = cs.clone();
-                ncs["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed",
-                    "startedAt": rfc3339(started), "finishedAt": rfc3339(finish),
-                    "containerID": ncs.at("containerID").clone()}});
-                ncs["ready"] = true.into();
-                ncs["started"] = false.into();
-                set_status_at(&mut p, &path, ncs);
-                anchor = parse_rfc3339(&rfc3339(finish)).unwrap_or(finish);
-                let next = inits.get(i + 1).or(mains.first());
-                if let Some(n) = next {
-                    events.push((
-                        false,
-                        "Pulling",
-                        format!("Pulling image \"{}\"", n.str_at("image").unwrap_or("")),
-                    ));
-                }
-                continue;
+            if now < finish {
+                set_wake(finish);
+                break;
             }
-            set_wake(finish);
-            inits_done = false;
-            break;
+            let mut ncs = cs.clone();
+            ncs["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed",
+                "startedAt": rfc3339(started), "finishedAt": rfc3339(finish),
+                "containerID": ncs.at("containerID").clone()}});
+            ncs["ready"] = true.into();
+            ncs["started"] = false.into();
+            set_status_at(&mut p, &path, ncs);
+            anchor = parse_rfc3339(&rfc3339(finish)).unwrap_or(finish);
+            if let Some(n) = inits.get(i + 1).or(mains.first()) {
+                events.push((
+                    false,
+                    "Pulling",
+                    format!("Pulling image \"{}\"", n.str_at("image").unwrap_or("")),
+                ));
+            }
+            i += 1;
+            continue;
         }
         // Waiting: the image is being pulled since `anchor`.
         let pull = timing.pull_ms(&name);
         let due = anchor + pull;
         if now < due {
             set_wake(due);
-            inits_done = false;
             break;
         }
         if !start_container(
@@ -734,20 +811,11 @@ fn sync_pod(
             &image,
             &mut events,
         ) {
-            inits_done = false;
             break;
         }
-        let started = ts(p.status(), &format!("{path}.state.running.startedAt")).unwrap_or(due);
-        let finish = started + timing.init_ms(&name);
-        if now >= finish {
-            // Ran to completion while we were away: handled on the next pass.
-            set_wake(now + 1);
-        } else {
-            set_wake(finish);
-        }
-        inits_done = false;
-        break;
+        // Now running: the next pass of the loop sees whether it is done.
     }
+    let inits_done = i == inits.len();
 
     // App containers, in order, once init is done.
     if inits_done {
@@ -822,11 +890,10 @@ fn sync_pod(
             );
         }
     }
-    let _ = timing.start_ms();
     if let Some(w) = wake {
         out.wake(w);
     }
-    finish(ctx, out, pod, p, &inits, &mains, events);
+    finish(ctx, out, pod, p, inits, mains, events);
 }
 
 /// Sets `field.N` (a container status) in the pod status.
@@ -882,8 +949,13 @@ fn start_container(
         set_status_at(p, path, ncs);
         return false;
     }
-    // A container unblocked later starts now, not when its pull ended.
-    let started = if was_blocked { ctx.now } else { due };
+    // A container unblocked later, or whose kubelet was away when its pull
+    // ended, starts now.
+    let started = if was_blocked || ctx.now > due {
+        ctx.now
+    } else {
+        due
+    };
     let mut ncs = cs.clone();
     ncs["state"] = json!({"running": {"startedAt": rfc3339(started)}});
     ncs["started"] = true.into();
@@ -1069,7 +1141,7 @@ fn finish(
     events: Vec<(bool, &'static str, String)>,
 ) {
     let now = ctx.now;
-    let st = p.status().clone();
+    let st = p.status();
     let init_st = st.array_at("initContainerStatuses");
     let main_st = st.array_at("containerStatuses");
     let incomplete: Vec<&str> = inits
@@ -1173,7 +1245,7 @@ fn kill_pod(ctx: &Ctx, out: &mut Out, pod: &Object) {
     let Some(deadline) = pod.meta.deletion_timestamp else {
         return;
     };
-    let grace_ms = pod.meta.deletion_grace_period_seconds.unwrap_or(30).max(0) as u64 * 1000;
+    let grace_ms = secs_ms(pod.meta.deletion_grace_period_seconds.unwrap_or(30));
     let kill_start = deadline.saturating_sub(grace_ms);
     let exit_at = deadline.min(kill_start + ctx.config.timings.container_stop_ms);
     let running: Vec<&str> = pod

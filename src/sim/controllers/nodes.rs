@@ -48,10 +48,32 @@ pub fn last_heartbeat(node: &Object) -> u64 {
         .unwrap_or(node.meta.creation_timestamp)
 }
 
+/// The nodeipam controller's part: a node registered without a pod CIDR
+/// gets the lowest free `10.244.N.0/24` (N from 1).
+fn allocate_cidr(node: &Object, taken: &mut Vec<String>) -> Option<String> {
+    if node.spec().str_at("podCIDR").is_some() {
+        return None;
+    }
+    let cidr = (1..=255)
+        .map(|i| format!("10.244.{i}.0/24"))
+        .find(|c| !taken.contains(c))?;
+    taken.push(cidr.clone());
+    Some(cidr)
+}
+
 pub fn sync(ctx: &Ctx, out: &mut Out) {
     let now = ctx.now;
+    let mut cidrs: Vec<String> = ctx
+        .store
+        .list(Kind::Node)
+        .filter_map(|n| n.spec().str_at("podCIDR").map(String::from))
+        .collect();
     for node in ctx.store.list(Kind::Node) {
         let mut n = node.clone();
+        if let Some(cidr) = allocate_cidr(node, &mut cidrs) {
+            n.spec_mut()["podCIDR"] = cidr.clone().into();
+            n.spec_mut()["podCIDRs"] = json!([cidr]);
+        }
         let failed = ctx.faults.failed_nodes.contains(node.name());
         let ready_status = ready_condition(node)
             .and_then(|c| c.str_at("status"))
@@ -208,7 +230,7 @@ pub fn eviction_time(pod: &Object, taints: &[Value], now: u64) -> Option<u64> {
             .min();
         if let Some(s) = secs {
             let added = t.str_at("timeAdded").and_then(parse_rfc3339).unwrap_or(now);
-            let due = added + (s.max(0) as u64) * 1000;
+            let due = added + (s.clamp(0, 365 * 24 * 3600) as u64) * 1000;
             at = Some(at.map_or(due, |a| a.min(due)));
         }
     }
@@ -255,6 +277,42 @@ fn evict_for_taints(ctx: &Ctx, out: &mut Out, node: &Object, taints: &[Value]) {
         );
         out.delete(pod);
     }
+}
+
+/// Why a pod is stuck, in words for the UI and `describe`: a pod
+/// terminating on a node whose kubelet is gone, a pod waiting for its
+/// volumes on the node the scheduler chose, or the scheduler's reason.
+pub fn why_stuck(store: &crate::sim::store::Store, pod: &Object) -> Option<String> {
+    if pod.meta.terminating() {
+        let node_name = podutil::node_name(pod)?;
+        let node = store.get(Kind::Node, "", node_name)?;
+        if scheduler::node_ready(node) {
+            return None;
+        }
+        return Some(format!(
+            "node {node_name} is not ready (its kubelet stopped posting status at {}): only that kubelet can confirm the containers stopped, so the pod stays Terminating until the node returns or someone force-deletes it (kubectl delete pod {} --grace-period=0 --force)",
+            rfc3339(last_heartbeat(node)),
+            pod.name()
+        ));
+    }
+    if podutil::node_name(pod).is_some() {
+        return None;
+    }
+    for claim_name in podutil::claim_names(pod) {
+        if let Some(claim) = store.get(Kind::PersistentVolumeClaim, pod.namespace(), claim_name) {
+            if let Some(node) = claim.meta.annotations.get(scheduler::SELECTED_NODE) {
+                if claim.status().str_at("phase") != Some("Bound") {
+                    return Some(format!(
+                        "waiting for PersistentVolumeClaim {claim_name} to be provisioned and bound on node {node}"
+                    ));
+                }
+            }
+        }
+    }
+    podutil::condition(pod, "PodScheduled")
+        .filter(|c| c.str_at("status") == Some("False"))
+        .and_then(|c| c.str_at("message"))
+        .map(String::from)
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ use std::collections::BTreeMap;
 pub const BURST_REPLICAS: usize = 500;
 
 /// The selector of an RC (a plain map, defaulted from the template's labels)
-/// or an RS (a LabelSelector). `None` when it is empty or invalid.
+/// or an RS, DaemonSet or Deployment (a LabelSelector). `None` when it is
+/// empty or invalid.
 pub fn selector_for(owner: &Object) -> Option<Selector> {
     let sel = if owner.kind == Kind::ReplicationController {
         let mut l = owner.spec().labels_at("selector");
@@ -28,6 +29,12 @@ pub fn selector_for(owner: &Object) -> Option<Selector> {
             l = owner.spec().labels_at("template.metadata.labels");
         }
         Some(Selector::from_labels(&l))
+    } else if owner.spec().at("selector").is_null() {
+        // The old API versions (extensions/v1beta1) defaulted the selector
+        // from the template's labels; be robust if conversion left none.
+        Some(Selector::from_labels(
+            &owner.spec().labels_at("template.metadata.labels"),
+        ))
     } else {
         Selector::from_value(owner.spec().at("selector"))
             .ok()
@@ -290,7 +297,11 @@ fn sync_replica_set(ctx: &Ctx, owner: &Object, out: &mut Out) {
 
 /// `manageReplicas`.
 fn manage_replicas(ctx: &Ctx, owner: &Object, pods: &[Object], out: &mut Out) {
-    let want = owner.spec().i64_at("replicas").unwrap_or(1).max(0) as usize;
+    let want = owner
+        .spec()
+        .i64_at("replicas")
+        .unwrap_or(1)
+        .clamp(0, super::statefulset::MAX_SIMULATED_REPLICAS) as usize;
     let template = owner.spec().at("template");
     match pods.len().cmp(&want) {
         Ordering::Less => {
@@ -480,6 +491,35 @@ mod tests {
         api::update(&mut sim, o, "test").unwrap();
         run(&mut sim);
         assert_eq!(pod_names(&sim), vec![pods[0].clone()]);
+    }
+
+    #[test]
+    fn deleting_the_rc_deletes_its_pods_unless_orphaned() {
+        for (propagation, survive) in [
+            (crate::sim::controllers::Propagation::Background, false),
+            (crate::sim::controllers::Propagation::Orphan, true),
+        ] {
+            let mut sim = Sim::new(1);
+            let owner = apply(&mut sim, rc(2));
+            run(&mut sim);
+            api::delete(
+                &mut sim,
+                &owner.key(),
+                api::DeleteOptions {
+                    propagation,
+                    ..Default::default()
+                },
+                "test",
+            )
+            .unwrap();
+            run(&mut sim);
+            assert!(sim
+                .store
+                .get(Kind::ReplicationController, "default", "hazelcast")
+                .is_none());
+            // Unscheduled pods go at once when deleted.
+            assert_eq!(pod_names(&sim).len() == 2, survive, "{propagation:?}");
+        }
     }
 
     #[test]

@@ -207,18 +207,18 @@ fn requests_with(pod: &Object, f: impl Fn(&Value, &str) -> i64) -> (i64, i64) {
     let mut cpu: i64 = 0;
     let mut mem: i64 = 0;
     for c in spec.array_at("containers") {
-        cpu += f(c, "cpu");
-        mem += f(c, "memory");
+        cpu = cpu.saturating_add(f(c, "cpu"));
+        mem = mem.saturating_add(f(c, "memory"));
     }
     for c in spec.array_at("initContainers") {
         cpu = cpu.max(f(c, "cpu"));
         mem = mem.max(f(c, "memory"));
     }
     if let Some(o) = spec.at("overhead.cpu").as_str() {
-        cpu += quantity::parse_milli(o).unwrap_or(0) as i64;
+        cpu = cpu.saturating_add(quantity::cpu_milli(&Value::from(o)).unwrap_or(0));
     }
     if let Some(o) = spec.at("overhead.memory").as_str() {
-        mem += quantity::parse_bytes(o).unwrap_or(0);
+        mem = mem.saturating_add(quantity::parse_bytes(o).unwrap_or(0));
     }
     (cpu, mem)
 }
@@ -360,10 +360,10 @@ impl<'a> Snapshot<'a> {
         let (cpu, mem) = pod_requests(pod);
         let (nzc, nzm) = pod_nonzero_requests(pod);
         if let Some(n) = self.nodes.iter_mut().find(|n| n.node.name() == node) {
-            n.req_cpu += cpu;
-            n.req_mem += mem;
-            n.nonzero_cpu += nzc;
-            n.nonzero_mem += nzm;
+            n.req_cpu = n.req_cpu.saturating_add(cpu);
+            n.req_mem = n.req_mem.saturating_add(mem);
+            n.nonzero_cpu = n.nonzero_cpu.saturating_add(nzc);
+            n.nonzero_mem = n.nonzero_mem.saturating_add(nzm);
             n.pods += 1;
         }
         self.placed.push(placed_of(pod, node));
@@ -382,7 +382,8 @@ fn selected_node_of(store: &Store, pod: &Object) -> Option<String> {
     }
     podutil::claim_names(pod).into_iter().find_map(|c| {
         let claim = store.get(Kind::PersistentVolumeClaim, pod.namespace(), c)?;
-        if !wait_for_first_consumer(store, claim) {
+        // A bound claim's annotation is history: its PV decides where pods go.
+        if claim_bound(claim) || !wait_for_first_consumer(store, claim) {
             return None;
         }
         claim.meta.annotations.get(SELECTED_NODE).cloned()
@@ -761,10 +762,10 @@ fn filter(
     if info.pods + 1 > info.alloc_pods {
         insufficient.push(ERR_TOO_MANY_PODS.to_string());
     }
-    if cpu > 0 && info.req_cpu + cpu > info.alloc_cpu {
+    if cpu > 0 && info.req_cpu.saturating_add(cpu) > info.alloc_cpu {
         insufficient.push("Insufficient cpu".to_string());
     }
-    if mem > 0 && info.req_mem + mem > info.alloc_mem {
+    if mem > 0 && info.req_mem.saturating_add(mem) > info.alloc_mem {
         insufficient.push("Insufficient memory".to_string());
     }
     if !insufficient.is_empty() {
@@ -843,7 +844,10 @@ fn terms_of(store: &Store, owner_ns: &str, list: &[Value], weighted: bool) -> Ve
     list.iter()
         .filter_map(|t| {
             let (term, weight) = if weighted {
-                (t.at("podAffinityTerm"), t.i64_at("weight").unwrap_or(1))
+                (
+                    t.at("podAffinityTerm"),
+                    t.i64_at("weight").unwrap_or(1).clamp(0, 100),
+                )
             } else {
                 (t, 1)
             };
@@ -988,11 +992,11 @@ fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo) -> i64 {
         if alloc <= 0 || req > alloc {
             0
         } else {
-            (alloc - req) * 100 / alloc
+            ((alloc - req) as i128 * 100 / alloc as i128) as i64
         }
     };
-    let least_allocated = (least(info.nonzero_cpu + cpu, info.alloc_cpu)
-        + least(info.nonzero_mem + mem, info.alloc_mem))
+    let least_allocated = (least(info.nonzero_cpu.saturating_add(cpu), info.alloc_cpu)
+        + least(info.nonzero_mem.saturating_add(mem), info.alloc_mem))
         / 2;
     // NodeResourcesBalancedAllocation (weight 1).
     let frac = |req: i64, alloc: i64| {
@@ -1002,8 +1006,8 @@ fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo) -> i64 {
             (req as f64 / alloc as f64).min(1.0)
         }
     };
-    let fc = frac(info.nonzero_cpu + cpu, info.alloc_cpu);
-    let fm = frac(info.nonzero_mem + mem, info.alloc_mem);
+    let fc = frac(info.nonzero_cpu.saturating_add(cpu), info.alloc_cpu);
+    let fm = frac(info.nonzero_mem.saturating_add(mem), info.alloc_mem);
     let balanced = ((1.0 - (fc - fm).abs() / 2.0) * 100.0) as i64;
     // PodTopologySpread's system default: spread a controller's pods over hosts (weight 2).
     let spread = match pod.meta.controller_ref() {
@@ -1034,7 +1038,7 @@ fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo) -> i64 {
         .array_at("affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution")
         .iter()
         .filter(|p| node_selector_term_matches(p.at("preference"), node))
-        .map(|p| p.i64_at("weight").unwrap_or(0))
+        .map(|p| p.i64_at("weight").unwrap_or(0).clamp(0, 100))
         .sum();
     // TaintToleration: untolerated PreferNoSchedule taints (weight 3).
     let tols = pod.spec().array_at("tolerations");

@@ -35,8 +35,15 @@ const DELETE: &str = "Delete";
 
 // ---- reading the set (defaults as the API server would fill them) ------
 
+/// The simulation's bound on a set's size, so a mistyped `--replicas`
+/// cannot stall the page (upstream has no such bound).
+pub const MAX_SIMULATED_REPLICAS: i64 = 10_000;
+
 fn replicas_of(set: &Object) -> i64 {
-    set.spec().i64_at("replicas").unwrap_or(1).max(0)
+    set.spec()
+        .i64_at("replicas")
+        .unwrap_or(1)
+        .clamp(0, MAX_SIMULATED_REPLICAS)
 }
 
 /// `getStartOrdinal`: `spec.ordinals.start`, else 0.
@@ -94,10 +101,26 @@ fn retention_policy(set: &Object) -> (&str, &str) {
     )
 }
 
+/// The set's selector. apps/v1beta1 defaulted a missing one from the
+/// template's labels; if conversion left none, do the same.
 fn selector_of(set: &Object) -> Option<Selector> {
-    match Selector::from_value(set.spec().at("selector")) {
+    let sel = set.spec().at("selector");
+    if sel.is_null() {
+        let labels = set.spec().labels_at("template.metadata.labels");
+        return (!labels.is_empty()).then(|| Selector::from_labels(&labels));
+    }
+    match Selector::from_value(sel) {
         Ok(Some(s)) if !s.is_empty() => Some(s),
         _ => None,
+    }
+}
+
+/// `set.Spec.Selector.MatchLabels` (the template's labels when defaulted).
+fn selector_match_labels(set: &Object) -> crate::sim::object::Labels {
+    if set.spec().at("selector").is_null() {
+        set.spec().labels_at("template.metadata.labels")
+    } else {
+        set.spec().labels_at("selector.matchLabels")
     }
 }
 
@@ -230,7 +253,7 @@ fn new_persistent_volume_claim(set: &Object, template: &Value, ordinal: i64) -> 
         &get_persistent_volume_claim_name(set, claim_template_name(template), ordinal),
     );
     let mut labels = template.labels_at("metadata.labels");
-    labels.extend(set.spec().labels_at("selector.matchLabels"));
+    labels.extend(selector_match_labels(set));
     claim.meta.labels = labels;
     claim.meta.annotations = template.labels_at("metadata.annotations");
     claim
@@ -590,7 +613,12 @@ impl<'a> PodControl<'a, '_> {
         if errs.is_empty() {
             Ok(())
         } else {
-            Err(errs.join(", "))
+            // `utilerrors.NewAggregate`: one error prints alone, more in brackets.
+            Err(if errs.len() == 1 {
+                errs.remove(0)
+            } else {
+                format!("[{}]", errs.join(", "))
+            })
         }
     }
 
@@ -640,6 +668,14 @@ impl<'a> PodControl<'a, '_> {
     fn update_pod_claim_for_retention_policy(&mut self, set: &Object, pod: &Object) {
         for c in claim_names(set, get_ordinal(pod)) {
             if let Some(existing) = self.get_claim(&c) {
+                if has_unexpected_controller(existing, set, pod) {
+                    self.out.event(
+                        self.set,
+                        true,
+                        "ConflictingController",
+                        format!("PersistentVolumeClaim {c} has a conflicting OwnerReference that acts as a manging controller, the retention policy is ignored for this claim"),
+                    );
+                }
                 if !is_claim_owner_up_to_date(existing, set, pod) {
                     let mut claim = existing.clone();
                     update_claim_owner_ref_for_set_and_pod(&mut claim, set, pod);
@@ -661,15 +697,35 @@ impl<'a> PodControl<'a, '_> {
             consistent = false;
         }
         if !storage_matches(set, pod) {
-            let _ = self.create_persistent_volume_claims(set, pod);
+            if let Err(e) = self.create_persistent_volume_claims(set, pod) {
+                self.record_pod_event("update", &pod.meta.name, Some(&e));
+                return;
+            }
+            // Upstream rewrites the volumes and the API server refuses:
+            // a pod's volumes are immutable.
+            self.record_pod_event(
+                "update",
+                &pod.meta.name,
+                Some(&format!(
+                    "Pod \"{}\" is invalid: spec: Forbidden: pod updates may not change fields other than \
+                     `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,\
+                     `spec.tolerations` (only additions to existing tolerations),\
+                     `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+                    pod.meta.name
+                )),
+            );
+            return;
         }
         if !self.claims_match_retention_policy(set, pod) {
             self.update_pod_claim_for_retention_policy(set, pod);
+            consistent = false;
         }
-        if consistent || updated == *pod {
+        if consistent {
             return;
         }
-        self.out.update(updated);
+        if updated != *pod {
+            self.out.update(updated);
+        }
         self.record_pod_event("update", &pod.meta.name, None);
     }
 }
@@ -1231,8 +1287,16 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
     let pods = get_pods_for_stateful_set(ctx.store, set, &selector, out);
     let mut revisions = history::list_revisions(ctx.store, set, &selector);
     history::sort_controller_revisions(&mut revisions);
-    let (current, update, collision_count) =
-        history::get_stateful_set_revisions(ctx.store, set, &revisions, out);
+    // A set being deleted gets no new revisions: the garbage collector is
+    // removing them, and upstream's controller is not woken by their deletion.
+    let deleting = set.meta.deletion_timestamp.is_some();
+    let mut scratch = Out::default();
+    let (current, update, collision_count) = history::get_stateful_set_revisions(
+        ctx.store,
+        set,
+        &revisions,
+        if deleting { &mut scratch } else { &mut *out },
+    );
 
     let min_ready = min_ready_seconds(set);
     let pod_revisions: Vec<String> = pods
@@ -1270,7 +1334,9 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
     let status = update_stateful_set(&mut c, set, &current, &update, collision_count, pods);
     let blocked = c.blocked.take();
     update_stateful_set_status(set, status, out);
-    history::truncate_history(set, &pod_revisions, &revisions, &current, &update, out);
+    if !deleting {
+        history::truncate_history(set, &pod_revisions, &revisions, &current, &update, out);
+    }
     blocked
 }
 

@@ -99,9 +99,12 @@ fn failed_node_goes_unknown_after_grace_and_its_pods_stay_until_forced() {
     let p = sim.store.get(Kind::Pod, "default", "web-0").unwrap();
     assert!(p.meta.terminating());
     assert!(podutil::condition(p, "DisruptionTarget").is_some());
-    // ...but with the kubelet dead it stays Terminating.
+    // ...but with the kubelet dead it stays Terminating, and says why.
     sim.advance(600_000);
-    assert!(sim.store.get(Kind::Pod, "default", "web-0").is_some());
+    let p = sim.store.get(Kind::Pod, "default", "web-0").unwrap();
+    let why = crate::sim::controllers::nodes::why_stuck(&sim.store, p).unwrap();
+    assert!(why.starts_with(&format!("node {n} is not ready")), "{why}");
+    assert!(why.contains("kubectl delete pod web-0 --grace-period=0 --force"));
     fault(&mut sim, "pod web-0 force-delete").unwrap();
     assert!(sim.store.get(Kind::Pod, "default", "web-0").is_none());
     // A new pod cannot land there.
@@ -231,4 +234,40 @@ fn faults_replay_deterministically() {
     assert_eq!(again.store, sim.store);
     assert!(sim.log.iter().any(|e| e.reason == "NodeNotReady"));
     assert!(sim.log.iter().any(|e| e.reason == "NodeReady"));
+}
+
+#[test]
+fn hand_made_nodes_register_and_run_pods() {
+    let mut sim = Sim::with_config(
+        7,
+        crate::sim::Config {
+            nodes: 0,
+            ..Default::default()
+        },
+    );
+    for name in ["worker-a", "worker-b"] {
+        let mut n = Object::new(Kind::Node, "", name);
+        n.meta
+            .labels
+            .insert("kubernetes.io/hostname".into(), name.into());
+        api::create(&mut sim, n, "test").unwrap();
+    }
+    sim.touch();
+    sim.advance(1);
+    let a = node(&sim, "worker-a");
+    assert_eq!(ready_status(&a), "True");
+    assert_eq!(a.spec().str_at("podCIDR"), Some("10.244.1.0/24"));
+    assert_eq!(
+        node(&sim, "worker-b").spec().str_at("podCIDR"),
+        Some("10.244.2.0/24")
+    );
+    assert!(a.status().at("allocatable.cpu").is_string());
+    assert!(sim
+        .log
+        .iter()
+        .any(|e| e.name == "worker-a" && e.reason == "NodeReady"));
+    let n = running_pod(&mut sim, "web-0");
+    let p = sim.store.get(Kind::Pod, "default", "web-0").unwrap();
+    let idx = if n == "worker-a" { 1 } else { 2 };
+    assert_eq!(podutil::pod_ip(p), Some(format!("10.244.{idx}.2").as_str()));
 }

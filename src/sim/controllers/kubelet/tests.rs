@@ -323,7 +323,8 @@ fn missing_configmap_holds_the_pod() {
         "volumes": [{"name": "config", "configMap": {"name": "zk-cm"}}]});
     api::create(&mut sim, pod("zk-0", spec), "test").unwrap();
     let spec = json!({"containers": [{"name": "app", "image": "app",
-        "env": [{"name": "MODE", "valueFrom": {"configMapKeyRef": {"name": "settings", "key": "mode"}}}]}]});
+        "env": [{"name": "MODE", "valueFrom": {"configMapKeyRef": {"name": "settings", "key": "mode"}}},
+                {"name": "HEAP", "valueFrom": {"configMapKeyRef": {"name": "settings", "key": "jvm.heap"}}}]}]});
     api::create(&mut sim, pod("env-0", spec), "test").unwrap();
     sim.touch();
     sim.advance(10_000);
@@ -354,6 +355,21 @@ fn missing_configmap_holds_the_pod() {
     let mut cm = Object::new(Kind::ConfigMap, "default", "settings");
     cm.body.insert("data".into(), json!({"mode": "fast"}));
     api::create(&mut sim, cm, "test").unwrap();
+    sim.touch();
+    sim.advance(1_000);
+    // A key is looked up whole, dots and all.
+    assert!(events(&sim, "env-0").contains(&(
+        "Failed".into(),
+        "Error: couldn't find key jvm.heap in ConfigMap default/settings".into()
+    )));
+    let mut cm = sim
+        .store
+        .get(Kind::ConfigMap, "default", "settings")
+        .unwrap()
+        .clone();
+    cm.body
+        .insert("data".into(), json!({"mode": "fast", "jvm.heap": "2G"}));
+    api::update(&mut sim, cm, "test").unwrap();
     sim.touch();
     sim.advance(5_000);
     assert!(podutil::is_running_and_ready(get(&sim, "zk-0")));
@@ -427,4 +443,51 @@ fn durations_print_like_go() {
     assert_eq!(go_duration(2_134), "2.134s");
     assert_eq!(go_duration(2_100), "2.1s");
     assert_eq!(go_duration(65_500), "1m5.5s");
+}
+
+#[test]
+fn zero_timings_run_the_whole_start_in_one_pass() {
+    let mut cfg = crate::sim::Config::default();
+    cfg.timings.image_pull_ms = 0;
+    cfg.timings.init_container_ms = 0;
+    cfg.timings.container_start_ms = 0;
+    let mut sim = Sim::with_config(10, cfg);
+    let spec = json!({"initContainers": [{"name": "a", "image": "busybox"}, {"name": "b", "image": "busybox"}],
+        "containers": [{"name": "c", "image": "nginx"}, {"name": "d", "image": "nginx"}]});
+    api::create(&mut sim, pod("quick", spec), "test").unwrap();
+    sim.touch();
+    sim.advance(0);
+    let p = get(&sim, "quick");
+    assert!(podutil::is_running_and_ready(p), "{:?}", p.status());
+}
+
+#[test]
+#[ignore]
+fn perf_many_pods() {
+    let mut sim = Sim::with_config(
+        9,
+        crate::sim::Config {
+            nodes: 10,
+            ..Default::default()
+        },
+    );
+    let t0 = std::time::Instant::now();
+    for i in 0..1000 {
+        let spec = json!({"containers": [{"name": "nginx", "image": "nginx",
+            "readinessProbe": {"httpGet": {"port": 80}, "initialDelaySeconds": 1}}]});
+        api::create(&mut sim, pod(&format!("p{i}"), spec), "test").unwrap();
+    }
+    sim.touch();
+    sim.advance(20_000);
+    let ready = sim
+        .store
+        .list(Kind::Pod)
+        .filter(|p| podutil::is_ready(p))
+        .count();
+    println!(
+        "ready {ready} in {:?}, steps {}, events {}",
+        t0.elapsed(),
+        sim.steps_taken(),
+        sim.log.len()
+    );
 }

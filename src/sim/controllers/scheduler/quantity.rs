@@ -90,17 +90,21 @@ pub fn milli_of(v: &Value) -> Option<i128> {
 
 /// CPU in millicores.
 pub fn cpu_milli(v: &Value) -> Option<i64> {
-    milli_of(v).map(|m| m as i64)
+    milli_of(v).map(clamp64)
+}
+
+fn clamp64(v: i128) -> i64 {
+    v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
 }
 
 /// Memory (or storage) in bytes, rounding up a fractional byte.
 pub fn bytes(v: &Value) -> Option<i64> {
-    milli_of(v).map(|m| ((m + 999) / 1000) as i64)
+    milli_of(v).map(|m| clamp64(m.saturating_add(999) / 1000))
 }
 
 /// Bytes from a quantity string (`"1Gi"` → 1073741824).
 pub fn parse_bytes(s: &str) -> Option<i64> {
-    parse_milli(s).map(|m| ((m + 999) / 1000) as i64)
+    parse_milli(s).map(|m| clamp64(m.saturating_add(999) / 1000))
 }
 
 #[cfg(test)]

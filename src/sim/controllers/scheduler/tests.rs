@@ -398,3 +398,88 @@ fn tolerations_follow_upstream_matching() {
         &taint
     ));
 }
+
+#[test]
+fn required_pod_affinity_follows_the_group() {
+    let mut sim = Sim::new(12);
+    let mut spec = nginx();
+    spec["affinity"] = json!({"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{
+        "labelSelector": {"matchLabels": {"app": "cache"}}, "topologyKey": "kubernetes.io/hostname"}]}});
+    // No cache pod anywhere and the pod is not one: nowhere to go.
+    api::create(&mut sim, pod("follower", spec.clone()), "test").unwrap();
+    run(&mut sim);
+    assert_eq!(
+        failed_message(&sim, "follower"),
+        "0/3 nodes are available: 3 node(s) didn't match pod affinity rules. \
+         preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+    );
+    let mut cache = pod("cache", nginx());
+    cache.meta.labels.insert("app".into(), "cache".into());
+    cache.spec_mut()["nodeSelector"] = json!({"kubernetes.io/hostname": "node-2"});
+    api::create(&mut sim, cache, "test").unwrap();
+    run(&mut sim);
+    run(&mut sim);
+    assert_eq!(node_of(&sim, "cache").as_deref(), Some("node-2"));
+    assert_eq!(node_of(&sim, "follower").as_deref(), Some("node-2"));
+}
+
+#[test]
+fn a_bound_claim_ignores_its_old_selected_node() {
+    let mut sim = Sim::new(13);
+    let mut sc = Object::new(Kind::StorageClass, "", "late");
+    sc.body
+        .insert("provisioner".into(), "ordinal.sim/hostpath".into());
+    sc.body
+        .insert("volumeBindingMode".into(), "WaitForFirstConsumer".into());
+    api::create(&mut sim, sc, "test").unwrap();
+    let mut pv = Object::new(Kind::PersistentVolume, "", "pvc-1");
+    pv.body.insert(
+        "spec".into(),
+        json!({"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+               "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                   {"key": "kubernetes.io/hostname", "operator": "In", "values": ["node-1"]}]}]}}}),
+    );
+    api::create(&mut sim, pv, "test").unwrap();
+    let mut c = claim("www-web-0", "late");
+    c.meta
+        .annotations
+        .insert(SELECTED_NODE.into(), "node-3".into());
+    c.spec_mut()["volumeName"] = "pvc-1".into();
+    c.status_mut()["phase"] = "Bound".into();
+    api::create(&mut sim, c, "test").unwrap();
+    api::create(&mut sim, with_claim("web-0", "www-web-0"), "test").unwrap();
+    run(&mut sim);
+    assert_eq!(node_of(&sim, "web-0").as_deref(), Some("node-1"));
+}
+
+#[test]
+fn max_pods_and_host_ports() {
+    let mut sim = Sim::with_config(
+        14,
+        crate::sim::Config {
+            nodes: 2,
+            node_max_pods: 1,
+            ..Default::default()
+        },
+    );
+    let mut spec = nginx();
+    spec["containers"][0]["ports"] = json!([{"containerPort": 80, "hostPort": 8080}]);
+    api::create(&mut sim, pod("a", spec.clone()), "test").unwrap();
+    run(&mut sim);
+    let mut spec2 = spec.clone();
+    spec2["nodeSelector"] = json!({"kubernetes.io/hostname": node_of(&sim, "a").unwrap()});
+    api::create(&mut sim, pod("b", spec2), "test").unwrap();
+    api::create(&mut sim, pod("c", nginx()), "test").unwrap();
+    api::create(&mut sim, pod("d", nginx()), "test").unwrap();
+    run(&mut sim);
+    // b wants a's node, whose port is taken (NodePorts filters before
+    // NodeResourcesFit, so the full node is reported by its port).
+    assert_eq!(
+        failed_message(&sim, "b"),
+        "0/2 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 1 node(s) didn't match Pod's node affinity/selector. \
+         preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, \
+         1 Preemption is not helpful for scheduling."
+    );
+    assert!(node_of(&sim, "c").is_some());
+    assert!(failed_message(&sim, "d").starts_with("0/2 nodes are available: 2 Too many pods."));
+}
