@@ -9,7 +9,12 @@ use ordinal::sim::examples;
 use ordinal::sim::object::{Kind, ValueExt};
 
 fn workloads_ready(sim: &ordinal::sim::Sim) -> Result<(), String> {
-    for kind in [Kind::StatefulSet, Kind::ReplicationController, Kind::ReplicaSet, Kind::Deployment] {
+    for kind in [
+        Kind::StatefulSet,
+        Kind::ReplicationController,
+        Kind::ReplicaSet,
+        Kind::Deployment,
+    ] {
         for o in sim.store.list(kind) {
             let want = o.spec().i64_at("replicas").unwrap_or(1);
             let ready = o.status().i64_at("readyReplicas").unwrap_or(0);
@@ -42,7 +47,10 @@ fn modern_examples_come_up_fully_ready() {
             sim.advance(1_000);
         }
         if let Err(why) = workloads_ready(&sim) {
-            panic!("example {}: not ready after 15 virtual minutes: {why}", e.id);
+            panic!(
+                "example {}: not ready after 15 virtual minutes: {why}",
+                e.id
+            );
         }
         assert!(sim.store.list(Kind::Pod).count() > 0, "{}: no pods", e.id);
     }
@@ -58,9 +66,17 @@ fn original_examples_are_refused_with_the_api_servers_reason() {
         });
         // Old workloads lack spec.selector, which apps/v1 requires.
         if let Err(msg) = &out {
-            assert!(msg.contains("spec.selector: Required value") || msg.contains("invalid"), "{}: {msg}", e.id);
+            assert!(
+                msg.contains("spec.selector: Required value") || msg.contains("invalid"),
+                "{}: {msg}",
+                e.id
+            );
         }
-        assert!(!e.note.is_empty(), "{}: an original example must say what changed", e.id);
+        assert!(
+            !e.note.is_empty(),
+            "{}: an original example must say what changed",
+            e.id
+        );
     }
 }
 

@@ -679,14 +679,16 @@ pub fn drain(sim: &mut Sim, args: &Args) -> Result<String, String> {
         .and_then(parse_duration_ms)
         .filter(|t| *t > 0)
         .unwrap_or(DEFAULT_BLOCK_MS);
-    let empty_ok = args.bool("delete-emptydir-data") || args.bool("delete-local-data");
     let pod_sel = match args.get("pod-selector") {
         Some(s) => {
             Some(crate::sim::selector::Selector::parse(s).map_err(|e| format!("error: {e}"))?)
         }
         None => None,
     };
-    let mut failed = false;
+    // As kubectl's RunDrain: each node in turn; a node that fails is
+    // reported and the command goes on; the errors come last.
+    let mut remaining: Vec<String> = Vec::new();
+    let mut fatal: Vec<String> = Vec::new();
     for node in names {
         match set_unschedulable(sim, &node, true) {
             Ok(l) => lines.push(l),
@@ -695,198 +697,274 @@ pub fn drain(sim: &mut Sim, args: &Args) -> Result<String, String> {
                 return finish(lines, true);
             }
         }
-        let pods: Vec<Object> = sim
-            .store
-            .list(Kind::Pod)
-            .filter(|p| p.spec().str_at("nodeName") == Some(node.as_str()))
-            .filter(|p| pod_sel.as_ref().is_none_or(|s| s.matches(&p.meta.labels)))
-            .cloned()
-            .collect();
-        let mut errors: Vec<(String, Vec<String>)> = Vec::new();
-        let mut warnings: Vec<(String, Vec<String>)> = Vec::new();
-        let mut to_evict = Vec::new();
-        let note = |list: &mut Vec<(String, Vec<String>)>, msg: &str, p: &Object| {
-            let id = format!("{}/{}", p.meta.namespace, p.meta.name);
-            match list.iter_mut().find(|(m, _)| m == msg) {
-                Some((_, v)) => v.push(id),
-                None => list.push((msg.to_string(), vec![id])),
-            }
-        };
-        for p in pods {
-            let terminal = matches!(podutil::phase(&p), "Succeeded" | "Failed");
-            if is_daemonset_pod(&p) && !terminal {
-                if args.bool("ignore-daemonsets") {
-                    note(&mut warnings, "ignoring DaemonSet-managed Pods", &p);
+        match drain_node(sim, args, &node, bound, pod_sel.as_ref(), &mut lines) {
+            Ok(()) => lines.push(format!("node/{node} drained")),
+            Err(errs) => {
+                let joined = if errs.len() == 1 {
+                    errs[0].clone()
                 } else {
-                    note(
-                        &mut errors,
-                        "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
-                        &p,
-                    );
-                }
-                continue;
-            }
-            if p.meta.controller_ref().is_none() && !terminal {
-                if args.bool("force") {
-                    note(
-                        &mut warnings,
-                        "deleting Pods that declare no controller",
-                        &p,
-                    );
-                } else {
-                    note(
-                        &mut errors,
-                        "cannot delete Pods declare no controller (use --force to override)",
-                        &p,
-                    );
-                    continue;
-                }
-            }
-            if has_emptydir(&p) && !terminal {
-                if empty_ok {
-                    note(&mut warnings, "deleting Pods with local storage", &p);
-                } else {
-                    note(&mut errors, "cannot delete Pods with local storage (use --delete-emptydir-data to override)", &p);
-                    continue;
-                }
-            }
-            to_evict.push(p);
-        }
-        if !errors.is_empty() {
-            let parts: Vec<String> = errors
-                .iter()
-                .map(|(m, ids)| format!("{m}: {}", ids.join(", ")))
-                .collect();
-            let joined = if parts.len() > 1 {
-                format!("[{}]", parts.join(", "))
-            } else {
-                parts[0].clone()
-            };
-            lines.push(format!(
-                "error: unable to drain node \"{node}\" due to error: {joined}, continuing command..."
-            ));
-            lines.push("There are pending nodes to be drained:".into());
-            lines.push(format!(" {node}"));
-            lines.extend(parts);
-            failed = true;
-            continue;
-        }
-        for (m, ids) in &warnings {
-            lines.push(format!("Warning: {m}: {}", ids.join(", ")));
-        }
-        for p in &to_evict {
-            lines.push(format!("evicting pod {}/{}", p.meta.namespace, p.meta.name));
-        }
-        // Evict, retrying PDB refusals every 5 s as kubectl does.
-        let deadline = sim.now + bound;
-        let mut pending: Vec<Object> = to_evict.clone();
-        let mut evicted: Vec<Object> = Vec::new();
-        let use_delete = args.bool("disable-eviction");
-        loop {
-            let mut refused = Vec::new();
-            for p in pending.drain(..) {
-                let key = p.key();
-                if sim
-                    .store
-                    .get_key(&key)
-                    .is_none_or(|o| o.meta.uid != p.meta.uid)
-                {
-                    evicted.push(p);
-                    continue;
-                }
-                let grace = args
-                    .get("grace-period")
-                    .and_then(|g| g.parse::<i64>().ok())
-                    .filter(|g| *g >= 0);
-                let r = if use_delete || grace.is_some() {
-                    api::delete(
-                        sim,
-                        &key,
-                        DeleteOptions {
-                            grace_seconds: grace,
-                            ..Default::default()
-                        },
-                        "kubectl",
-                    )
-                } else {
-                    api::evict(sim, &key, "kubectl")
+                    format!("[{}]", errs.join(", "))
                 };
-                match r {
-                    Ok(()) => evicted.push(p),
-                    Err(e) if e.reason == Reason::TooManyRequests => {
-                        lines.push(format!(
-                            "error when evicting pods/\"{}\" -n \"{}\" (will retry after 5s): {}",
-                            p.meta.name, p.meta.namespace, e.message
-                        ));
-                        refused.push(p);
-                    }
-                    Err(e) if e.reason == Reason::NotFound => evicted.push(p),
-                    Err(e) => {
-                        lines.push(format!(
-                            "error when evicting pods/\"{}\" -n \"{}\": {}",
-                            p.meta.name, p.meta.namespace, e.message
-                        ));
-                        failed = true;
-                    }
-                }
-            }
-            if refused.is_empty() {
-                break;
-            }
-            if sim.now + 5_000 > deadline {
-                failed = true;
                 lines.push(format!(
-                    "There are pending pods in node \"{node}\" when an error occurred: error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {}",
-                    refused[0].meta.name,
-                    refused[0].meta.namespace,
-                    human_timeout(bound)
+                    "error: unable to drain node \"{node}\" due to error: {joined}, continuing command..."
                 ));
-                break;
+                remaining.push(node.clone());
+                fatal.extend(errs);
             }
-            let until = sim.now + 5_000;
-            wait_until(sim, until - sim.now, |_| false);
-            pending = refused;
-        }
-        // Then wait for each evicted pod to be gone.
-        let mut gone: Vec<String> = Vec::new();
-        let left = deadline.saturating_sub(sim.now);
-        wait_until(sim, left, |s| {
-            for p in &evicted {
-                let id = format!("{}/{}", p.meta.namespace, p.meta.name);
-                if gone.contains(&id) {
-                    continue;
-                }
-                if s.store
-                    .get_key(&p.key())
-                    .is_none_or(|o| o.meta.uid != p.meta.uid)
-                {
-                    gone.push(id);
-                }
-            }
-            gone.len() == evicted.len()
-        });
-        for id in &gone {
-            let name = id.split_once('/').map(|x| x.1).unwrap_or(id);
-            lines.push(format!("pod/{name} evicted"));
-        }
-        if gone.len() == evicted.len() && !failed {
-            lines.push(format!("node/{node} drained"));
-        } else if gone.len() != evicted.len() {
-            failed = true;
-            lines.push(format!(
-                "error: unable to drain node \"{node}\": timed out waiting for pods to terminate"
-            ));
         }
     }
-    finish(lines, failed)
+    if !remaining.is_empty() {
+        lines.push("There are pending nodes to be drained:".into());
+        for n in &remaining {
+            lines.push(format!(" {n}"));
+        }
+        lines.extend(fatal);
+        return finish(lines, true);
+    }
+    finish(lines, false)
 }
 
-fn human_timeout(ms: u64) -> String {
-    let s = ms / 1000;
-    if s % 60 == 0 && s >= 60 {
-        format!("{}m0s", s / 60)
+/// Where one pod of a drain stands.
+enum Eviction {
+    /// Not yet evicted; next attempt at this virtual time.
+    Pending(u64),
+    /// Evicted (or deleted); waiting for it to be gone.
+    Evicted,
+    Done,
+}
+
+/// Evicts one node's pods as kubectl's drainer does: refuse what the flags
+/// do not allow, evict the rest concurrently, retry PodDisruptionBudget
+/// refusals every 5 s, print each pod as it goes, until `--timeout`.
+fn drain_node(
+    sim: &mut Sim,
+    args: &Args,
+    node: &str,
+    bound: u64,
+    pod_sel: Option<&crate::sim::selector::Selector>,
+    lines: &mut Vec<String>,
+) -> Result<(), Vec<String>> {
+    let empty_ok = args.bool("delete-emptydir-data") || args.bool("delete-local-data");
+    let pods: Vec<Object> = sim
+        .store
+        .list(Kind::Pod)
+        .filter(|p| p.spec().str_at("nodeName") == Some(node))
+        .filter(|p| pod_sel.is_none_or(|s| s.matches(&p.meta.labels)))
+        .cloned()
+        .collect();
+    let mut errors: Vec<(String, Vec<String>)> = Vec::new();
+    let mut warnings: Vec<(String, Vec<String>)> = Vec::new();
+    let mut to_evict = Vec::new();
+    let note = |list: &mut Vec<(String, Vec<String>)>, msg: &str, p: &Object| {
+        let id = format!("{}/{}", p.meta.namespace, p.meta.name);
+        match list.iter_mut().find(|(m, _)| m == msg) {
+            Some((_, v)) => v.push(id),
+            None => list.push((msg.to_string(), vec![id])),
+        }
+    };
+    for p in pods {
+        let terminal = matches!(podutil::phase(&p), "Succeeded" | "Failed");
+        if is_daemonset_pod(&p) && !terminal {
+            if args.bool("ignore-daemonsets") {
+                note(&mut warnings, "ignoring DaemonSet-managed Pods", &p);
+            } else {
+                note(
+                    &mut errors,
+                    "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
+                    &p,
+                );
+            }
+            continue;
+        }
+        if p.meta.controller_ref().is_none() && !terminal {
+            if args.bool("force") {
+                note(
+                    &mut warnings,
+                    "deleting Pods that declare no controller",
+                    &p,
+                );
+            } else {
+                note(
+                    &mut errors,
+                    "cannot delete Pods declare no controller (use --force to override)",
+                    &p,
+                );
+                continue;
+            }
+        }
+        if has_emptydir(&p) && !terminal {
+            if empty_ok {
+                note(&mut warnings, "deleting Pods with local storage", &p);
+            } else {
+                note(
+                    &mut errors,
+                    "cannot delete Pods with local storage (use --delete-emptydir-data to override)",
+                    &p,
+                );
+                continue;
+            }
+        }
+        to_evict.push(p);
+    }
+    if !errors.is_empty() {
+        return Err(errors
+            .iter()
+            .map(|(m, ids)| format!("{m}: {}", ids.join(", ")))
+            .collect());
+    }
+    for (m, ids) in &warnings {
+        lines.push(format!("Warning: {m}: {}", ids.join(", ")));
+    }
+    for p in &to_evict {
+        lines.push(format!("evicting pod {}/{}", p.meta.namespace, p.meta.name));
+    }
+    let deadline = sim.now + bound;
+    let grace = args
+        .get("grace-period")
+        .and_then(|g| g.parse::<i64>().ok())
+        .filter(|g| *g >= 0);
+    let use_delete = args.bool("disable-eviction");
+    let mut state: Vec<Eviction> = to_evict
+        .iter()
+        .map(|_| Eviction::Pending(sim.now))
+        .collect();
+    let mut errs: Vec<String> = Vec::new();
+    loop {
+        // Attempts that are due.
+        for (i, p) in to_evict.iter().enumerate() {
+            let Eviction::Pending(at) = state[i] else {
+                continue;
+            };
+            if at > sim.now {
+                continue;
+            }
+            let key = p.key();
+            let r = if use_delete || grace.is_some() {
+                let opts = DeleteOptions {
+                    grace_seconds: grace,
+                    ..Default::default()
+                };
+                api::delete(sim, &key, opts, "kubectl")
+            } else {
+                api::evict(sim, &key, "kubectl")
+            };
+            state[i] = match r {
+                Ok(()) => Eviction::Evicted,
+                Err(e) if e.reason == Reason::TooManyRequests => {
+                    lines.push(format!(
+                        "error when evicting pods/\"{}\" -n \"{}\" (will retry after 5s): {}",
+                        p.meta.name, p.meta.namespace, e.message
+                    ));
+                    Eviction::Pending(sim.now + 5_000)
+                }
+                Err(e) if e.reason == Reason::NotFound => Eviction::Done,
+                Err(e) => {
+                    errs.push(format!(
+                        "error when evicting pods/\"{}\" -n \"{}\": {}",
+                        p.meta.name, p.meta.namespace, e.message
+                    ));
+                    Eviction::Done
+                }
+            };
+        }
+        // Evicted pods that are gone.
+        for (i, p) in to_evict.iter().enumerate() {
+            if matches!(state[i], Eviction::Evicted)
+                && sim
+                    .store
+                    .get_key(&p.key())
+                    .is_none_or(|o| o.meta.uid != p.meta.uid)
+            {
+                lines.push(format!("pod/{} evicted", p.meta.name));
+                state[i] = Eviction::Done;
+            }
+        }
+        if state.iter().all(|s| matches!(s, Eviction::Done)) {
+            break;
+        }
+        if sim.now >= deadline {
+            let d = go_duration(bound);
+            let mut pending_pods = Vec::new();
+            for (i, p) in to_evict.iter().enumerate() {
+                match state[i] {
+                    Eviction::Pending(_) => errs.push(format!(
+                        "error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {d}",
+                        p.meta.name, p.meta.namespace
+                    )),
+                    Eviction::Evicted => errs.push(format!(
+                        "error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {d}",
+                        p.meta.name, p.meta.namespace
+                    )),
+                    Eviction::Done => continue,
+                }
+                pending_pods.push(p.meta.name.clone());
+            }
+            let joined = if errs.len() == 1 {
+                errs[0].clone()
+            } else {
+                format!("[{}]", errs.join(", "))
+            };
+            lines.push(format!(
+                "There are pending pods in node \"{node}\" when an error occurred: {joined}"
+            ));
+            for p in pending_pods {
+                lines.push(format!("pod/{p}"));
+            }
+            return Err(errs);
+        }
+        // Run the cluster to the next retry, or until an evicted pod goes.
+        let next_retry = state
+            .iter()
+            .filter_map(|s| match s {
+                Eviction::Pending(t) => Some(*t),
+                _ => None,
+            })
+            .min()
+            .unwrap_or(deadline)
+            .min(deadline);
+        let watched: Vec<(Key, String)> = to_evict
+            .iter()
+            .zip(&state)
+            .filter(|(_, s)| matches!(s, Eviction::Evicted))
+            .map(|(p, _)| (p.key(), p.meta.uid.clone()))
+            .collect();
+        let span = next_retry.saturating_sub(sim.now);
+        wait_until(sim, span, |s| {
+            watched
+                .iter()
+                .any(|(k, uid)| s.store.get_key(k).is_none_or(|o| o.meta.uid != *uid))
+        });
+    }
+    if errs.is_empty() {
+        Ok(())
     } else {
-        format!("{s}s")
+        Err(errs)
+    }
+}
+
+/// Go's `time.Duration` string for whole milliseconds (`20s`, `2m0s`, `1h0m0s`).
+fn go_duration(ms: u64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let secs = ms / 1000;
+    let frac = ms % 1000;
+    let s = if frac == 0 {
+        format!("{}s", secs % 60)
+    } else {
+        format!(
+            "{}.{}s",
+            secs % 60,
+            format!("{frac:03}").trim_end_matches('0')
+        )
+    };
+    let (h, m) = (secs / 3600, (secs / 60) % 60);
+    if h > 0 {
+        format!("{h}h{m}m{s}")
+    } else if m > 0 {
+        format!("{m}m{s}")
+    } else {
+        s
     }
 }
 
@@ -1739,4 +1817,19 @@ pub fn config(rest: &[String]) -> Result<String, String> {
 
 pub fn top(_sim: &mut Sim, _args: &Args) -> Result<String, String> {
     Err("error: Metrics API not available".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_duration;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(go_duration(500), "500ms");
+        assert_eq!(go_duration(20_000), "20s");
+        assert_eq!(go_duration(120_000), "2m0s");
+        assert_eq!(go_duration(90_000), "1m30s");
+        assert_eq!(go_duration(1_500), "1.5s");
+        assert_eq!(go_duration(3_600_000), "1h0m0s");
+    }
 }
