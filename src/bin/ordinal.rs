@@ -39,18 +39,81 @@ pub struct Line {
     pub text: String,
     /// Joined, for execution.
     pub joined: String,
+    /// A heredoc's body (`<<EOF` ... `EOF`): the command's stdin.
+    pub stdin: Option<String>,
+}
+
+/// Finds a heredoc marker (`<<EOF`, `<< 'EOF'`, `<<-EOF`) outside quotes:
+/// the line without it, the delimiter, and whether `<<-` strips tabs.
+pub fn split_heredoc(line: &str) -> Option<(String, String, bool)> {
+    let chars: Vec<char> = line.chars().collect();
+    let (mut single, mut double) = (false, false);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' if !single => i += 1,
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '<' if !single && !double && chars.get(i + 1) == Some(&'<') => {
+                let mut j = i + 2;
+                let strip = chars.get(j) == Some(&'-');
+                if strip {
+                    j += 1;
+                }
+                while chars.get(j).is_some_and(|c| *c == ' ') {
+                    j += 1;
+                }
+                let start = j;
+                while chars.get(j).is_some_and(|c| !c.is_whitespace()) {
+                    j += 1;
+                }
+                let word: String = chars[start..j].iter().collect();
+                let word = word.trim_matches(|c| c == '\'' || c == '"').to_string();
+                if word.is_empty() {
+                    return None;
+                }
+                let mut rest: String = chars[..i].iter().collect();
+                rest.push_str(&chars[j..].iter().collect::<String>());
+                return Some((rest.trim_end().to_string(), word, strip));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Splits a script into logical lines, joining `\` continuations.
 pub fn logical_lines(script: &str) -> Vec<Line> {
-    let mut out = Vec::new();
+    let mut out: Vec<Line> = Vec::new();
     let mut cur: Option<Line> = None;
+    // An open heredoc: (delimiter, strip tabs, body so far).
+    let mut heredoc: Option<(String, bool, String)> = None;
     for (i, raw) in script.lines().enumerate() {
         let raw = raw.trim_end_matches('\r');
+        if let Some((delim, strip, body)) = heredoc.as_mut() {
+            let l = if *strip {
+                raw.trim_start_matches('\t')
+            } else {
+                raw
+            };
+            let last = out.last_mut().expect("a heredoc belongs to a line");
+            last.text.push_str(&format!("\n> {l}"));
+            if l == delim.as_str() {
+                last.stdin = Some(std::mem::take(body));
+                heredoc = None;
+            } else {
+                body.push_str(l);
+                body.push('\n');
+            }
+            continue;
+        }
         let line = cur.get_or_insert_with(|| Line {
             number: i + 1,
             text: String::new(),
             joined: String::new(),
+            stdin: None,
         });
         if !line.text.is_empty() {
             line.text.push('\n');
@@ -63,10 +126,21 @@ pub fn logical_lines(script: &str) -> Vec<Line> {
             continue;
         }
         line.joined.push_str(raw);
-        out.push(cur.take().expect("set above"));
+        let mut done = cur.take().expect("set above");
+        if let Some((rest, delim, strip)) = split_heredoc(&done.joined) {
+            done.joined = rest;
+            heredoc = Some((delim, strip, String::new()));
+        }
+        out.push(done);
     }
     if let Some(l) = cur {
         out.push(l);
+    }
+    // An unterminated heredoc takes the rest of the script, as a shell does.
+    if let Some((_, _, body)) = heredoc {
+        if let Some(last) = out.last_mut() {
+            last.stdin = Some(body);
+        }
     }
     out
 }
@@ -194,7 +268,10 @@ pub fn run_script(script: &str, base: &Path, seed: u64, config: Config) -> Resul
                 run_until(&mut sim, now, &mut watch, &mut out);
                 watch = None;
                 out.push_str(&format!("$ {}\n", l.text.trim()));
-                let files = read_files(&line, base);
+                let mut files = read_files(&line, base);
+                if let Some(input) = &l.stdin {
+                    files.push(("-".to_string(), input.clone()));
+                }
                 let result = sim.input(Input::Kubectl {
                     line: line.clone(),
                     files,
@@ -219,7 +296,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("--version") | Some("-V") | Some("version") => {
-            println!("ordinal {}", ordinal::sim::version_string());
+            println!(
+                "ordinal {} (Kubernetes {} behaviour)",
+                ordinal::sim::VERSION,
+                ordinal::sim::KUBERNETES_VERSION
+            );
             return ExitCode::SUCCESS;
         }
         Some("run") => {}
@@ -325,6 +406,40 @@ mod tests {
     }
 
     #[test]
+    fn heredocs_become_stdin() {
+        assert_eq!(
+            split_heredoc("kubectl apply -f - <<EOF"),
+            Some(("kubectl apply -f -".into(), "EOF".into(), false))
+        );
+        assert_eq!(
+            split_heredoc("kubectl run x -- mysql -h h << 'END'"),
+            Some(("kubectl run x -- mysql -h h".into(), "END".into(), false))
+        );
+        assert_eq!(split_heredoc("kubectl exec p -- sh -c 'a << b'"), None);
+        let ls = logical_lines("kubectl run c -i -- \\\n  mysql <<EOF\nSELECT 1;\nEOF\nsleep 1s\n");
+        assert_eq!(ls.len(), 2);
+        assert_eq!(ls[0].stdin.as_deref(), Some("SELECT 1;\n"));
+        assert!(
+            ls[0].text.ends_with("\n> SELECT 1;\n> EOF"),
+            "{}",
+            ls[0].text
+        );
+        assert!(!ls[0].joined.contains("<<"));
+        assert_eq!(ls[1].number, 5);
+        let t = run_script(
+            "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nEOF\nkubectl get cm c -o name\n",
+            Path::new("."),
+            1,
+            Config::default(),
+        )
+        .unwrap();
+        assert!(
+            t.contains("> EOF\nconfigmap/c created\n$ kubectl get cm c -o name\nconfigmap/c\n"),
+            "{t}"
+        );
+    }
+
+    #[test]
     fn directives_and_their_errors() {
         assert_eq!(parse_line("  # x").unwrap(), Directive::Nothing);
         assert_eq!(parse_line("sleep 500ms").unwrap(), Directive::Sleep(500));
@@ -372,6 +487,50 @@ mod tests {
             "{a}"
         );
         assert!(a.contains("$ sleep 5s\n$ kubectl get ns\nNAME              STATUS   AGE\ndefault           Active   5s\n"), "{a}");
+    }
+
+    /// The StatefulSet lesson end to end, through the real controllers:
+    /// ordered start, stable names, data that outlives a pod.
+    #[test]
+    fn web_lesson_transcript() {
+        let script = "kubectl apply -f https://k8s.io/examples/application/web/web.yaml
+kubectl rollout status sts/web
+kubectl get pods -l app=nginx
+kubectl exec web-0 -- sh -c 'echo \"$(hostname)\" > /usr/share/nginx/html/index.html'
+kubectl delete pod web-0
+kubectl wait --for=condition=Ready pod/web-0 --timeout=2m
+kubectl exec web-0 -- cat /usr/share/nginx/html/index.html
+kubectl get pods -w -l app=nginx
+fault pod web-1 delete
+sleep 30s
+kubectl get pods -l app=nginx -o name
+";
+        let t = run_script(script, Path::new("."), 1, Config::default()).unwrap();
+        assert!(
+            t.contains("partitioned roll out complete: 2 new pods have been updated...\n"),
+            "{t}"
+        );
+        let table = t.split("$ kubectl get pods -l app=nginx\n").nth(1).unwrap();
+        let rows: Vec<&str> = table.lines().take(3).collect();
+        assert!(
+            rows[0].starts_with("NAME    READY   STATUS    RESTARTS   AGE"),
+            "{t}"
+        );
+        assert!(rows[1].starts_with("web-0   1/1     Running"), "{t}");
+        assert!(rows[2].starts_with("web-1   1/1     Running"), "{t}");
+        assert!(
+            t.contains("$ kubectl delete pod web-0\npod \"web-0\" deleted\n"),
+            "{t}"
+        );
+        assert!(t.contains("pod/web-0 condition met\n"), "{t}");
+        assert!(
+            t.contains("$ kubectl exec web-0 -- cat /usr/share/nginx/html/index.html\nweb-0\n"),
+            "{t}"
+        );
+        assert!(
+            t.ends_with("$ kubectl get pods -l app=nginx -o name\npod/web-0\npod/web-1\n"),
+            "{t}"
+        );
     }
 
     #[test]

@@ -6,13 +6,18 @@
 //!
 //! For the faces:
 //! - [`run`] through `Sim::input(Input::Kubectl{..})` (journaled); read the
-//!   files a line names first with [`file_args`].
+//!   files a line names first with [`file_args`]. A `files` entry named
+//!   `-` is stdin: the manifest of `-f -`, or what `exec -i`/`run -i`
+//!   read (a shell heredoc).
 //! - [`apply_text`]: the editor's Apply/Delete buttons (`apply -f -`,
 //!   `delete -f -` without waiting).
 //! - `get -w`: after `run` printed the table, [`watch_request`] gives a
 //!   [`Watch`]; call [`watch_lines`] after each step to get the rows to
 //!   append, until the next command ends the watch.
-//! - `edit`: [`edit_target`] gives the object's key and YAML for the editor.
+//! - `edit`: [`edit_target`] gives the object's key and YAML for the editor;
+//!   saving is the same line with the edited text as the `-` file
+//!   (`Input::Kubectl { line: "kubectl edit sts web", files: [("-", yaml)] }`),
+//!   which replaces the object as `kubectl edit` does.
 //! - [`complete`]: whole-line completions for a partial console line.
 //!
 //! Blocking commands (`rollout status`, `wait`, `delete` waiting for the
@@ -61,6 +66,7 @@ pub const COMMANDS: &[&str] = &[
     "rollout",
     "run",
     "scale",
+    "taint",
     "top",
     "uncordon",
     "version",
@@ -94,8 +100,12 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
         "scale" => mutate::scale(sim, &parsed("scale", "scale")?),
         "patch" => mutate::patch(sim, &parsed("patch", "patch")?),
         "edit" => {
-            parsed("edit", "edit")?;
-            Err("error: edit is interactive; in Ordinal use the page's editor (open the object there and save to apply)".into())
+            let args = parsed("edit", "edit")?;
+            match files.iter().find(|(p, _)| p == "-") {
+                // The page's editor saved: the buffer replaces the object.
+                Some((_, text)) => mutate::edit_save(sim, &args, text),
+                None => Err("error: edit is interactive; in Ordinal use the page's editor (open the object there and save to apply)".into()),
+            }
         }
         "label" => mutate::label(sim, &parsed("label", "label")?, "labels"),
         "annotate" => mutate::label(sim, &parsed("annotate", "annotate")?, "annotations"),
@@ -103,8 +113,9 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
         "cordon" => ops::cordon(sim, &parsed("cordon", "cordon")?, true),
         "uncordon" => ops::cordon(sim, &parsed("uncordon", "uncordon")?, false),
         "drain" => ops::drain(sim, &parsed("drain", "drain")?),
-        "exec" => ops::exec(sim, &parsed("exec", "exec")?),
-        "run" => ops::run_pod(sim, &parsed("run", "run")?),
+        "taint" => ops::taint(sim, &parsed("taint", "taint")?),
+        "exec" => ops::exec(sim, &parsed("exec", "exec")?, files),
+        "run" => ops::run_pod(sim, &parsed("run", "run")?, files),
         "logs" => ops::logs(sim, &parsed("logs", "logs")?),
         "wait" => ops::wait(sim, &parsed("wait", "wait")?),
         "version" => ops::version(sim, &parsed("version", "version")?),
@@ -213,7 +224,18 @@ pub fn complete(sim: &Sim, partial: &str) -> Vec<String> {
     };
     let prefix_of = |c: &str| c.starts_with(cur.as_str());
     let mut out: Vec<String> = Vec::new();
-    if done.is_empty() {
+    if !done.is_empty() && cur.starts_with("--") {
+        // Flags of the command (and the global ones).
+        let mut flags: Vec<String> = parse::flags_for(&done[0])
+            .iter()
+            .chain(["namespace"].iter())
+            .map(|f| format!("--{f}"))
+            .filter(|f| f.starts_with(cur.as_str()))
+            .collect();
+        flags.sort();
+        flags.dedup();
+        out = flags;
+    } else if done.is_empty() {
         out = COMMANDS
             .iter()
             .filter(|c| prefix_of(c))
@@ -433,7 +455,12 @@ pub(crate) fn manifest_objects(
     files: &[(String, String)],
 ) -> Result<Manifests, String> {
     let texts = read_files(args, files)?;
-    let validate = args.get("validate").unwrap_or("strict");
+    use super::manifest::FieldValidation;
+    let validation = match args.get("validate").unwrap_or("strict") {
+        "false" | "ignore" => FieldValidation::Ignore,
+        "warn" => FieldValidation::Warn,
+        _ => FieldValidation::Strict,
+    };
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
@@ -443,44 +470,15 @@ pub(crate) fn manifest_objects(
         } else {
             path.clone()
         };
-        let parsed = super::manifest::parse(&text);
-        let mut unknown: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
-        // Errors in document order, as kubectl meets them.
-        let mut file_errors: Vec<(usize, String)> = Vec::new();
-        for d in &parsed.diagnostics {
-            match d.severity {
-                super::manifest::Severity::Warning if d.message.starts_with("unknown field \"") => {
-                    match validate {
-                        "false" | "ignore" => {}
-                        "warn" => warnings.push(format!("Warning: {}", d.message)),
-                        _ => unknown
-                            .entry(d.document)
-                            .or_default()
-                            .push(d.message.clone()),
-                    }
-                }
-                super::manifest::Severity::Warning => {
-                    warnings.push(format!("Warning: {}", d.message))
-                }
-                super::manifest::Severity::Error => {
-                    file_errors.push((d.document, manifest_error(&name, &d.message)))
-                }
-            }
-        }
-        for p in parsed.objects {
-            if let Some(u) = unknown.get(&p.document) {
-                let k = p.object.kind;
-                let version = k.api_version().rsplit('/').next().unwrap_or("v1");
-                file_errors.push((p.document, format!(
-                    "Error from server (BadRequest): error when creating \"{name}\": {k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
-                    u.join(", ")
-                )));
-                continue;
-            }
-            objects.push(p.object);
-        }
-        file_errors.sort_by_key(|(d, _)| *d);
-        errors.extend(file_errors.into_iter().map(|(_, e)| e));
+        let parsed = super::manifest::parse_with(&text, validation);
+        warnings.extend(parsed.warnings().map(|d| format!("Warning: {}", d.message)));
+        errors.extend(
+            parsed
+                .kubectl_errors()
+                .iter()
+                .map(|m| manifest_error(&name, m)),
+        );
+        objects.extend(parsed.objects.into_iter().map(|p| p.object));
     }
     Ok((objects, warnings, errors))
 }

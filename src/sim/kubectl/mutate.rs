@@ -40,10 +40,12 @@ pub(crate) fn wait_until(sim: &mut Sim, max_ms: u64, mut cond: impl FnMut(&Sim) 
     }
 }
 
-/// The API server's message for a rejected update.
+/// What kubectl prints for an update the API server rejected.
 fn invalid(o: &Object, msg: &str) -> String {
     if msg.starts_with("The ") || msg.starts_with("Error") {
         msg.to_string()
+    } else if let Some(m) = crate::sim::manifest::kubectl_invalid(msg) {
+        m
     } else {
         format!("The {} \"{}\" is invalid: {msg}", o.kind, o.meta.name)
     }
@@ -340,6 +342,9 @@ pub fn apply_cmd(
     verb: &str,
 ) -> Result<String, String> {
     let create = verb == "create";
+    if create && !args.has("filename") && !args.positional.is_empty() {
+        return create_named(sim, args);
+    }
     if !args.has("filename") {
         return Err("error: must specify one of -f and -k".into());
     }
@@ -498,6 +503,58 @@ pub fn apply_cmd(
         return Err("error: no objects passed to apply".into());
     }
     finish(lines, failed)
+}
+
+/// `create namespace NAME`, `create configmap NAME --from-literal=k=v`.
+fn create_named(sim: &mut Sim, args: &Args) -> Result<String, String> {
+    let what = args.positional[0].as_str();
+    let Some(name) = args.positional.get(1) else {
+        return Err(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples"));
+    };
+    let ns = namespace(args);
+    let mut o = match what {
+        "namespace" | "ns" => {
+            let mut o = Object::new(Kind::Namespace, "", name);
+            o.meta
+                .labels
+                .insert("kubernetes.io/metadata.name".into(), name.clone());
+            o.body.insert("status".into(), serde_json::json!({"phase": "Active"}));
+            o
+        }
+        "configmap" | "cm" => {
+            let mut o = Object::new(Kind::ConfigMap, &ns, name);
+            let mut data = Map::new();
+            for kv in args.all("from-literal") {
+                let Some((k, v)) = kv.split_once('=') else {
+                    return Err(format!("error: invalid literal source {kv}, expected key=value"));
+                };
+                data.insert(k.to_string(), Value::String(v.to_string()));
+            }
+            o.body.insert("data".into(), Value::Object(data));
+            o
+        }
+        other => {
+            return Err(format!(
+                "error: unknown command \"{other}\" for \"kubectl create\"\n(Ordinal creates namespace and configmap by name; other objects with -f)"
+            ))
+        }
+    };
+    if args
+        .get("dry-run")
+        .is_some_and(|d| d != "none" && d != "false")
+    {
+        return Ok(format!("{} created (dry run)\n", ref_name(&o.key())));
+    }
+    o.meta.namespace = if o.kind.namespaced() {
+        ns
+    } else {
+        String::new()
+    };
+    let key = o.key();
+    match api::create(sim, o, "kubectl") {
+        Ok(_) => Ok(format!("{} created\n", ref_name(&key))),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn key_obj(key: &Key) -> Object {
@@ -945,6 +1002,38 @@ pub fn label(sim: &mut Sim, args: &Args, field: &str) -> Result<String, String> 
         }
     }
     finish(lines, failed)
+}
+
+/// Saves an edited object (`kubectl edit` after the editor closed): the
+/// text replaces the object; kubectl's words for the outcome.
+pub fn edit_save(sim: &mut Sim, args: &Args, text: &str) -> Result<String, String> {
+    let ns = namespace(args);
+    let key = one_target(args, &args.positional, &ns)?;
+    let Some(old) = sim.store.get_key(&key).cloned() else {
+        return Err(ApiError::not_found(key.kind, &key.name).to_string());
+    };
+    let parsed =
+        crate::sim::manifest::parse_with(text, crate::sim::manifest::FieldValidation::Strict);
+    let errors = parsed.kubectl_errors();
+    if !errors.is_empty() {
+        return Err(format!(
+            "error: {}\nerror: Edit cancelled, no valid changes were saved.",
+            errors.join("\n")
+        ));
+    }
+    let Some(new) = parsed.objects.into_iter().next().map(|p| p.object) else {
+        return Ok("Edit cancelled, no changes made.\n".into());
+    };
+    if new.kind != old.kind || new.meta.name != old.meta.name {
+        return Err("error: At least one of apiVersion, kind and name was changed\nerror: Edit cancelled, no valid changes were saved.".to_string());
+    }
+    match update_object(sim, &old, new) {
+        Ok(true) => Ok(format!("{} edited\n", ref_name(&key))),
+        Ok(false) => Ok("Edit cancelled, no changes made.\n".into()),
+        Err(e) => Err(format!(
+            "{e}\nerror: Edit cancelled, no valid changes were saved."
+        )),
+    }
 }
 
 /// What `kubectl edit ARGS` would open: the object's key and its YAML.

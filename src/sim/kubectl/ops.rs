@@ -386,12 +386,47 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 }
             }
             _ => {
-                failed = true;
-                lines.push(format!(
-                    "error: {} are not supported for {} (only Deployments can be paused)",
-                    sub,
-                    ref_name(&key)
-                ));
+                // pause/resume: only Deployments have spec.paused.
+                let pause = sub == "pause";
+                let verb = if pause { "pausing" } else { "resuming" };
+                if key.kind != Kind::Deployment {
+                    failed = true;
+                    lines.push(format!(
+                        "error: {} \"{}\" {verb} is not supported",
+                        api::resource_word(key.kind),
+                        key.name
+                    ));
+                    continue;
+                }
+                let Some(o) = sim.store.get_key(&key).cloned() else {
+                    continue;
+                };
+                if o.spec().bool_at("paused").unwrap_or(false) == pause {
+                    failed = true;
+                    lines.push(format!(
+                        "error: {} is {}",
+                        ref_name(&key),
+                        if pause {
+                            "already paused"
+                        } else {
+                            "not paused"
+                        }
+                    ));
+                    continue;
+                }
+                let mut new = o.clone();
+                new.spec_mut()["paused"] = pause.into();
+                match api::update(sim, new, "kubectl") {
+                    Ok(_) => lines.push(format!(
+                        "{} {}",
+                        ref_name(&key),
+                        if pause { "paused" } else { "resumed" }
+                    )),
+                    Err(e) => {
+                        failed = true;
+                        lines.push(e.to_string());
+                    }
+                }
             }
         }
     }
@@ -463,6 +498,163 @@ pub fn cordon(sim: &mut Sim, args: &Args, value: bool) -> Result<String, String>
     finish(lines, failed)
 }
 
+/// `taint nodes NODE key[=value]:Effect ... [key[:Effect]-]`.
+pub fn taint(sim: &mut Sim, args: &Args) -> Result<String, String> {
+    let mut words = args.positional.clone();
+    if words.is_empty() {
+        return Err("error: at least one taint update is required".into());
+    }
+    // `nodes NODE` or `node/NODE`.
+    let first = words.remove(0);
+    let mut nodes: Vec<String> = Vec::new();
+    if let Some((t, n)) = first.split_once('/') {
+        if resources::resolve(t) != Some(Resource::Kind(Kind::Node)) {
+            return Err(format!(
+                "error: invalid resource type {t}, only nodes are supported"
+            ));
+        }
+        nodes.push(n.to_string());
+    } else if resources::resolve(&first) == Some(Resource::Kind(Kind::Node)) {
+        if !words.is_empty()
+            && !words[0].contains(':')
+            && !words[0].contains('=')
+            && !words[0].ends_with('-')
+        {
+            nodes.push(words.remove(0));
+        }
+    } else {
+        return Err(format!(
+            "error: invalid resource type {first}, only nodes are supported"
+        ));
+    }
+    if args.bool("all") {
+        nodes = sim
+            .store
+            .list(Kind::Node)
+            .map(|n| n.meta.name.clone())
+            .collect();
+    }
+    if let Some(s) = selector(args)? {
+        nodes.extend(
+            sim.store
+                .list(Kind::Node)
+                .filter(|n| s.matches(&n.meta.labels))
+                .map(|n| n.meta.name.clone()),
+        );
+    }
+    if nodes.is_empty() {
+        return Err("error: resource(s) were provided, but no name was specified".into());
+    }
+    if words.is_empty() {
+        return Err("error: at least one taint update is required".into());
+    }
+    // (key, value, effect, remove)
+    let mut changes: Vec<(String, Option<String>, Option<String>, bool)> = Vec::new();
+    for w in &words {
+        let (spec, remove) = match w.strip_suffix('-') {
+            Some(s) => (s, true),
+            None => (w.as_str(), false),
+        };
+        let (kv, effect) = match spec.split_once(':') {
+            Some((kv, e)) => (kv, Some(e.to_string())),
+            None => (spec, None),
+        };
+        if let Some(e) = &effect {
+            if !matches!(e.as_str(), "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+                return Err(format!("error: invalid taint spec: {w}, invalid taint effect: {e}, unsupported taint effect"));
+            }
+        }
+        if !remove && effect.is_none() {
+            return Err(format!(
+                "error: invalid taint spec: {w}, unknown taint spec: {w}"
+            ));
+        }
+        let (k, v) = match kv.split_once('=') {
+            Some((k, v)) => (k.to_string(), Some(v.to_string())),
+            None => (kv.to_string(), None),
+        };
+        changes.push((k, v, effect, remove));
+    }
+    let mut lines = Vec::new();
+    let mut failed = false;
+    for n in nodes {
+        let Some(node) = sim.store.get(Kind::Node, "", &n).cloned() else {
+            failed = true;
+            lines.push(ApiError::not_found(Kind::Node, &n).to_string());
+            continue;
+        };
+        let mut taints: Vec<Value> = node.spec().array_at("taints").to_vec();
+        let mut err = None;
+        let mut removed_any = false;
+        for (k, v, e, remove) in &changes {
+            let same = |t: &Value| {
+                t.str_at("key") == Some(k.as_str())
+                    && e.as_ref()
+                        .is_none_or(|e| t.str_at("effect") == Some(e.as_str()))
+            };
+            if *remove {
+                let before = taints.len();
+                taints.retain(|t| !same(t));
+                if taints.len() == before {
+                    err = Some(format!(
+                        "error: taint {:?} not found",
+                        format!(
+                            "{k}{}",
+                            e.as_ref().map(|e| format!(":{e}")).unwrap_or_default()
+                        )
+                    ));
+                }
+                removed_any = true;
+                continue;
+            }
+            let mut t = json!({"key": k, "effect": e});
+            if let Some(v) = v {
+                t["value"] = v.clone().into();
+            }
+            if let Some(i) = taints.iter().position(same) {
+                if !args.bool("overwrite") {
+                    err = Some(format!(
+                        "error: node {n} already has {k} taint(s) with same effect(s) and --overwrite is false"
+                    ));
+                    break;
+                }
+                taints[i] = t;
+            } else {
+                taints.push(t);
+            }
+        }
+        if let Some(e) = err {
+            failed = true;
+            lines.push(e);
+            continue;
+        }
+        let mut new = node.clone();
+        if taints.is_empty() {
+            if let Some(m) = new.spec_mut().as_object_mut() {
+                m.remove("taints");
+            }
+        } else {
+            new.spec_mut()["taints"] = Value::Array(taints);
+        }
+        match api::update(sim, new, "kubectl") {
+            Ok(true) => lines.push(format!(
+                "node/{n} {}",
+                if removed_any && changes.iter().all(|c| c.3) {
+                    "untainted"
+                } else {
+                    "tainted"
+                }
+            )),
+            Ok(false) => lines.push(format!("node/{n} not tainted")),
+            Err(e) => {
+                failed = true;
+                lines.push(e.to_string());
+            }
+        }
+    }
+    finish(lines, failed)
+}
+
 fn is_daemonset_pod(p: &Object) -> bool {
     p.meta
         .controller_ref()
@@ -487,14 +679,16 @@ pub fn drain(sim: &mut Sim, args: &Args) -> Result<String, String> {
         .and_then(parse_duration_ms)
         .filter(|t| *t > 0)
         .unwrap_or(DEFAULT_BLOCK_MS);
-    let empty_ok = args.bool("delete-emptydir-data") || args.bool("delete-local-data");
     let pod_sel = match args.get("pod-selector") {
         Some(s) => {
             Some(crate::sim::selector::Selector::parse(s).map_err(|e| format!("error: {e}"))?)
         }
         None => None,
     };
-    let mut failed = false;
+    // As kubectl's RunDrain: each node in turn; a node that fails is
+    // reported and the command goes on; the errors come last.
+    let mut remaining: Vec<String> = Vec::new();
+    let mut fatal: Vec<String> = Vec::new();
     for node in names {
         match set_unschedulable(sim, &node, true) {
             Ok(l) => lines.push(l),
@@ -503,198 +697,274 @@ pub fn drain(sim: &mut Sim, args: &Args) -> Result<String, String> {
                 return finish(lines, true);
             }
         }
-        let pods: Vec<Object> = sim
-            .store
-            .list(Kind::Pod)
-            .filter(|p| p.spec().str_at("nodeName") == Some(node.as_str()))
-            .filter(|p| pod_sel.as_ref().is_none_or(|s| s.matches(&p.meta.labels)))
-            .cloned()
-            .collect();
-        let mut errors: Vec<(String, Vec<String>)> = Vec::new();
-        let mut warnings: Vec<(String, Vec<String>)> = Vec::new();
-        let mut to_evict = Vec::new();
-        let note = |list: &mut Vec<(String, Vec<String>)>, msg: &str, p: &Object| {
-            let id = format!("{}/{}", p.meta.namespace, p.meta.name);
-            match list.iter_mut().find(|(m, _)| m == msg) {
-                Some((_, v)) => v.push(id),
-                None => list.push((msg.to_string(), vec![id])),
-            }
-        };
-        for p in pods {
-            let terminal = matches!(podutil::phase(&p), "Succeeded" | "Failed");
-            if is_daemonset_pod(&p) && !terminal {
-                if args.bool("ignore-daemonsets") {
-                    note(&mut warnings, "ignoring DaemonSet-managed Pods", &p);
+        match drain_node(sim, args, &node, bound, pod_sel.as_ref(), &mut lines) {
+            Ok(()) => lines.push(format!("node/{node} drained")),
+            Err(errs) => {
+                let joined = if errs.len() == 1 {
+                    errs[0].clone()
                 } else {
-                    note(
-                        &mut errors,
-                        "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
-                        &p,
-                    );
-                }
-                continue;
-            }
-            if p.meta.controller_ref().is_none() && !terminal {
-                if args.bool("force") {
-                    note(
-                        &mut warnings,
-                        "deleting Pods that declare no controller",
-                        &p,
-                    );
-                } else {
-                    note(
-                        &mut errors,
-                        "cannot delete Pods declare no controller (use --force to override)",
-                        &p,
-                    );
-                    continue;
-                }
-            }
-            if has_emptydir(&p) && !terminal {
-                if empty_ok {
-                    note(&mut warnings, "deleting Pods with local storage", &p);
-                } else {
-                    note(&mut errors, "cannot delete Pods with local storage (use --delete-emptydir-data to override)", &p);
-                    continue;
-                }
-            }
-            to_evict.push(p);
-        }
-        if !errors.is_empty() {
-            let parts: Vec<String> = errors
-                .iter()
-                .map(|(m, ids)| format!("{m}: {}", ids.join(", ")))
-                .collect();
-            let joined = if parts.len() > 1 {
-                format!("[{}]", parts.join(", "))
-            } else {
-                parts[0].clone()
-            };
-            lines.push(format!(
-                "error: unable to drain node \"{node}\" due to error: {joined}, continuing command..."
-            ));
-            lines.push("There are pending nodes to be drained:".into());
-            lines.push(format!(" {node}"));
-            lines.extend(parts);
-            failed = true;
-            continue;
-        }
-        for (m, ids) in &warnings {
-            lines.push(format!("Warning: {m}: {}", ids.join(", ")));
-        }
-        for p in &to_evict {
-            lines.push(format!("evicting pod {}/{}", p.meta.namespace, p.meta.name));
-        }
-        // Evict, retrying PDB refusals every 5 s as kubectl does.
-        let deadline = sim.now + bound;
-        let mut pending: Vec<Object> = to_evict.clone();
-        let mut evicted: Vec<Object> = Vec::new();
-        let use_delete = args.bool("disable-eviction");
-        loop {
-            let mut refused = Vec::new();
-            for p in pending.drain(..) {
-                let key = p.key();
-                if sim
-                    .store
-                    .get_key(&key)
-                    .is_none_or(|o| o.meta.uid != p.meta.uid)
-                {
-                    evicted.push(p);
-                    continue;
-                }
-                let grace = args
-                    .get("grace-period")
-                    .and_then(|g| g.parse::<i64>().ok())
-                    .filter(|g| *g >= 0);
-                let r = if use_delete || grace.is_some() {
-                    api::delete(
-                        sim,
-                        &key,
-                        DeleteOptions {
-                            grace_seconds: grace,
-                            ..Default::default()
-                        },
-                        "kubectl",
-                    )
-                } else {
-                    api::evict(sim, &key, "kubectl")
+                    format!("[{}]", errs.join(", "))
                 };
-                match r {
-                    Ok(()) => evicted.push(p),
-                    Err(e) if e.reason == Reason::TooManyRequests => {
-                        lines.push(format!(
-                            "error when evicting pods/\"{}\" -n \"{}\" (will retry after 5s): {}",
-                            p.meta.name, p.meta.namespace, e.message
-                        ));
-                        refused.push(p);
-                    }
-                    Err(e) if e.reason == Reason::NotFound => evicted.push(p),
-                    Err(e) => {
-                        lines.push(format!(
-                            "error when evicting pods/\"{}\" -n \"{}\": {}",
-                            p.meta.name, p.meta.namespace, e.message
-                        ));
-                        failed = true;
-                    }
-                }
-            }
-            if refused.is_empty() {
-                break;
-            }
-            if sim.now + 5_000 > deadline {
-                failed = true;
                 lines.push(format!(
-                    "There are pending pods in node \"{node}\" when an error occurred: error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {}",
-                    refused[0].meta.name,
-                    refused[0].meta.namespace,
-                    human_timeout(bound)
+                    "error: unable to drain node \"{node}\" due to error: {joined}, continuing command..."
                 ));
-                break;
+                remaining.push(node.clone());
+                fatal.extend(errs);
             }
-            let until = sim.now + 5_000;
-            wait_until(sim, until - sim.now, |_| false);
-            pending = refused;
-        }
-        // Then wait for each evicted pod to be gone.
-        let mut gone: Vec<String> = Vec::new();
-        let left = deadline.saturating_sub(sim.now);
-        wait_until(sim, left, |s| {
-            for p in &evicted {
-                let id = format!("{}/{}", p.meta.namespace, p.meta.name);
-                if gone.contains(&id) {
-                    continue;
-                }
-                if s.store
-                    .get_key(&p.key())
-                    .is_none_or(|o| o.meta.uid != p.meta.uid)
-                {
-                    gone.push(id);
-                }
-            }
-            gone.len() == evicted.len()
-        });
-        for id in &gone {
-            let name = id.split_once('/').map(|x| x.1).unwrap_or(id);
-            lines.push(format!("pod/{name} evicted"));
-        }
-        if gone.len() == evicted.len() && !failed {
-            lines.push(format!("node/{node} drained"));
-        } else if gone.len() != evicted.len() {
-            failed = true;
-            lines.push(format!(
-                "error: unable to drain node \"{node}\": timed out waiting for pods to terminate"
-            ));
         }
     }
-    finish(lines, failed)
+    if !remaining.is_empty() {
+        lines.push("There are pending nodes to be drained:".into());
+        for n in &remaining {
+            lines.push(format!(" {n}"));
+        }
+        lines.extend(fatal);
+        return finish(lines, true);
+    }
+    finish(lines, false)
 }
 
-fn human_timeout(ms: u64) -> String {
-    let s = ms / 1000;
-    if s % 60 == 0 && s >= 60 {
-        format!("{}m0s", s / 60)
+/// Where one pod of a drain stands.
+enum Eviction {
+    /// Not yet evicted; next attempt at this virtual time.
+    Pending(u64),
+    /// Evicted (or deleted); waiting for it to be gone.
+    Evicted,
+    Done,
+}
+
+/// Evicts one node's pods as kubectl's drainer does: refuse what the flags
+/// do not allow, evict the rest concurrently, retry PodDisruptionBudget
+/// refusals every 5 s, print each pod as it goes, until `--timeout`.
+fn drain_node(
+    sim: &mut Sim,
+    args: &Args,
+    node: &str,
+    bound: u64,
+    pod_sel: Option<&crate::sim::selector::Selector>,
+    lines: &mut Vec<String>,
+) -> Result<(), Vec<String>> {
+    let empty_ok = args.bool("delete-emptydir-data") || args.bool("delete-local-data");
+    let pods: Vec<Object> = sim
+        .store
+        .list(Kind::Pod)
+        .filter(|p| p.spec().str_at("nodeName") == Some(node))
+        .filter(|p| pod_sel.is_none_or(|s| s.matches(&p.meta.labels)))
+        .cloned()
+        .collect();
+    let mut errors: Vec<(String, Vec<String>)> = Vec::new();
+    let mut warnings: Vec<(String, Vec<String>)> = Vec::new();
+    let mut to_evict = Vec::new();
+    let note = |list: &mut Vec<(String, Vec<String>)>, msg: &str, p: &Object| {
+        let id = format!("{}/{}", p.meta.namespace, p.meta.name);
+        match list.iter_mut().find(|(m, _)| m == msg) {
+            Some((_, v)) => v.push(id),
+            None => list.push((msg.to_string(), vec![id])),
+        }
+    };
+    for p in pods {
+        let terminal = matches!(podutil::phase(&p), "Succeeded" | "Failed");
+        if is_daemonset_pod(&p) && !terminal {
+            if args.bool("ignore-daemonsets") {
+                note(&mut warnings, "ignoring DaemonSet-managed Pods", &p);
+            } else {
+                note(
+                    &mut errors,
+                    "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
+                    &p,
+                );
+            }
+            continue;
+        }
+        if p.meta.controller_ref().is_none() && !terminal {
+            if args.bool("force") {
+                note(
+                    &mut warnings,
+                    "deleting Pods that declare no controller",
+                    &p,
+                );
+            } else {
+                note(
+                    &mut errors,
+                    "cannot delete Pods declare no controller (use --force to override)",
+                    &p,
+                );
+                continue;
+            }
+        }
+        if has_emptydir(&p) && !terminal {
+            if empty_ok {
+                note(&mut warnings, "deleting Pods with local storage", &p);
+            } else {
+                note(
+                    &mut errors,
+                    "cannot delete Pods with local storage (use --delete-emptydir-data to override)",
+                    &p,
+                );
+                continue;
+            }
+        }
+        to_evict.push(p);
+    }
+    if !errors.is_empty() {
+        return Err(errors
+            .iter()
+            .map(|(m, ids)| format!("{m}: {}", ids.join(", ")))
+            .collect());
+    }
+    for (m, ids) in &warnings {
+        lines.push(format!("Warning: {m}: {}", ids.join(", ")));
+    }
+    for p in &to_evict {
+        lines.push(format!("evicting pod {}/{}", p.meta.namespace, p.meta.name));
+    }
+    let deadline = sim.now + bound;
+    let grace = args
+        .get("grace-period")
+        .and_then(|g| g.parse::<i64>().ok())
+        .filter(|g| *g >= 0);
+    let use_delete = args.bool("disable-eviction");
+    let mut state: Vec<Eviction> = to_evict
+        .iter()
+        .map(|_| Eviction::Pending(sim.now))
+        .collect();
+    let mut errs: Vec<String> = Vec::new();
+    loop {
+        // Attempts that are due.
+        for (i, p) in to_evict.iter().enumerate() {
+            let Eviction::Pending(at) = state[i] else {
+                continue;
+            };
+            if at > sim.now {
+                continue;
+            }
+            let key = p.key();
+            let r = if use_delete || grace.is_some() {
+                let opts = DeleteOptions {
+                    grace_seconds: grace,
+                    ..Default::default()
+                };
+                api::delete(sim, &key, opts, "kubectl")
+            } else {
+                api::evict(sim, &key, "kubectl")
+            };
+            state[i] = match r {
+                Ok(()) => Eviction::Evicted,
+                Err(e) if e.reason == Reason::TooManyRequests => {
+                    lines.push(format!(
+                        "error when evicting pods/\"{}\" -n \"{}\" (will retry after 5s): {}",
+                        p.meta.name, p.meta.namespace, e.message
+                    ));
+                    Eviction::Pending(sim.now + 5_000)
+                }
+                Err(e) if e.reason == Reason::NotFound => Eviction::Done,
+                Err(e) => {
+                    errs.push(format!(
+                        "error when evicting pods/\"{}\" -n \"{}\": {}",
+                        p.meta.name, p.meta.namespace, e.message
+                    ));
+                    Eviction::Done
+                }
+            };
+        }
+        // Evicted pods that are gone.
+        for (i, p) in to_evict.iter().enumerate() {
+            if matches!(state[i], Eviction::Evicted)
+                && sim
+                    .store
+                    .get_key(&p.key())
+                    .is_none_or(|o| o.meta.uid != p.meta.uid)
+            {
+                lines.push(format!("pod/{} evicted", p.meta.name));
+                state[i] = Eviction::Done;
+            }
+        }
+        if state.iter().all(|s| matches!(s, Eviction::Done)) {
+            break;
+        }
+        if sim.now >= deadline {
+            let d = go_duration(bound);
+            let mut pending_pods = Vec::new();
+            for (i, p) in to_evict.iter().enumerate() {
+                match state[i] {
+                    Eviction::Pending(_) => errs.push(format!(
+                        "error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {d}",
+                        p.meta.name, p.meta.namespace
+                    )),
+                    Eviction::Evicted => errs.push(format!(
+                        "error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {d}",
+                        p.meta.name, p.meta.namespace
+                    )),
+                    Eviction::Done => continue,
+                }
+                pending_pods.push(p.meta.name.clone());
+            }
+            let joined = if errs.len() == 1 {
+                errs[0].clone()
+            } else {
+                format!("[{}]", errs.join(", "))
+            };
+            lines.push(format!(
+                "There are pending pods in node \"{node}\" when an error occurred: {joined}"
+            ));
+            for p in pending_pods {
+                lines.push(format!("pod/{p}"));
+            }
+            return Err(errs);
+        }
+        // Run the cluster to the next retry, or until an evicted pod goes.
+        let next_retry = state
+            .iter()
+            .filter_map(|s| match s {
+                Eviction::Pending(t) => Some(*t),
+                _ => None,
+            })
+            .min()
+            .unwrap_or(deadline)
+            .min(deadline);
+        let watched: Vec<(Key, String)> = to_evict
+            .iter()
+            .zip(&state)
+            .filter(|(_, s)| matches!(s, Eviction::Evicted))
+            .map(|(p, _)| (p.key(), p.meta.uid.clone()))
+            .collect();
+        let span = next_retry.saturating_sub(sim.now);
+        wait_until(sim, span, |s| {
+            watched
+                .iter()
+                .any(|(k, uid)| s.store.get_key(k).is_none_or(|o| o.meta.uid != *uid))
+        });
+    }
+    if errs.is_empty() {
+        Ok(())
     } else {
-        format!("{s}s")
+        Err(errs)
+    }
+}
+
+/// Go's `time.Duration` string for whole milliseconds (`20s`, `2m0s`, `1h0m0s`).
+fn go_duration(ms: u64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let secs = ms / 1000;
+    let frac = ms % 1000;
+    let s = if frac == 0 {
+        format!("{}s", secs % 60)
+    } else {
+        format!(
+            "{}.{}s",
+            secs % 60,
+            format!("{frac:03}").trim_end_matches('0')
+        )
+    };
+    let (h, m) = (secs / 3600, (secs / 60) % 60);
+    if h > 0 {
+        format!("{h}h{m}m{s}")
+    } else if m > 0 {
+        format!("{m}m{s}")
+    } else {
+        s
     }
 }
 
@@ -768,13 +1038,52 @@ fn is_shell(argv: &[String]) -> bool {
 const SHELL_NOTE: &str = "(Ordinal: interactive shells are not simulated; run one command at a time, e.g. kubectl exec POD -- hostname)";
 
 /// Runs argv in a pod as `kubectl exec` does, with its error texts.
+/// How a process is attached: `-i` (with what stdin holds, if the face
+/// gave any), `-t`.
+pub(crate) struct Io {
+    pub stdin: bool,
+    pub tty: bool,
+    pub input: Option<String>,
+}
+
+impl Io {
+    fn from_args(args: &Args, files: &[(String, String)]) -> Io {
+        let stdin = args.bool("stdin");
+        Io {
+            stdin,
+            tty: args.bool("tty"),
+            // What a shell would pipe in (`<<EOF`): the `-` entry of `files`.
+            input: if stdin {
+                files.iter().find(|(p, _)| p == "-").map(|(_, t)| t.clone())
+            } else {
+                None
+            },
+        }
+    }
+
+    fn run(&self, sim: &mut Sim, key: &Key, container: &str, argv: &[String]) -> apps::ExecResult {
+        apps::exec_with(
+            sim,
+            key,
+            Some(container),
+            argv,
+            &apps::ExecOptions {
+                stdin: self.input.clone(),
+                // Without stdin, the seeds' commands behave as on a terminal.
+                tty: self.tty || self.input.is_none(),
+            },
+        )
+    }
+}
+
 fn exec_in(
     sim: &mut Sim,
     key: &Key,
     container: Option<&str>,
     argv: &[String],
-    interactive: bool,
+    io: &Io,
 ) -> Result<String, String> {
+    let interactive = io.stdin || io.tty;
     let Some(pod) = sim.store.get_key(key).cloned() else {
         return Err(ApiError::not_found(Kind::Pod, &key.name).to_string());
     };
@@ -800,12 +1109,12 @@ fn exec_in(
             "{out}error: unable to upgrade connection: container not found (\"{c}\")"
         ));
     }
-    if interactive && is_shell(argv) {
+    if interactive && is_shell(argv) && io.input.is_none() {
         out.push_str(SHELL_NOTE);
         out.push('\n');
         return Ok(out);
     }
-    let r = apps::exec(sim, key, Some(&c), argv);
+    let r = io.run(sim, key, &c, argv);
     out.push_str(&r.output);
     if r.exit_code != 0 {
         if !out.is_empty() && !out.ends_with('\n') {
@@ -848,22 +1157,16 @@ fn resolve_pod(sim: &Sim, word: &str, ns: &str) -> Result<Key, String> {
         })
 }
 
-pub fn exec(sim: &mut Sim, args: &Args) -> Result<String, String> {
+pub fn exec(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<String, String> {
     let ns = namespace(args);
     let Some(target) = args.positional.first() else {
         return Err("error: expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are required arguments for the exec command\nSee 'kubectl exec -h' for help and examples".into());
     };
-    let mut prefix = String::new();
+    // The old `exec POD CMD` form was removed (kubectl 1.26+).
     let argv: Vec<String> = match &args.after_dash {
-        Some(a) => {
-            if args.positional.len() > 1 {
-                return Err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples".into());
-            }
-            a.clone()
-        }
+        Some(a) => a.clone(),
         None if args.positional.len() > 1 => {
-            prefix = "kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. Use kubectl exec [POD] -- [COMMAND] instead.\n".into();
-            args.positional[1..].to_vec()
+            return Err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples".into());
         }
         None => Vec::new(),
     };
@@ -871,14 +1174,12 @@ pub fn exec(sim: &mut Sim, args: &Args) -> Result<String, String> {
         return Err("error: you must specify at least one command for the container".into());
     }
     let key = resolve_pod(sim, target, &ns)?;
-    let interactive = args.bool("stdin") || args.bool("tty");
-    match exec_in(sim, &key, args.get("container"), &argv, interactive) {
-        Ok(s) => Ok(format!("{prefix}{s}")),
-        Err(e) => Err(format!("{prefix}{e}")),
-    }
+    let io = Io::from_args(args, files);
+    exec_in(sim, &key, args.get("container"), &argv, &io)
 }
 
-pub fn run_pod(sim: &mut Sim, args: &Args) -> Result<String, String> {
+pub fn run_pod(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<String, String> {
+    let io = Io::from_args(args, files);
     let ns = namespace(args);
     let Some(name) = args.positional.first().cloned() else {
         return Err(
@@ -972,13 +1273,13 @@ pub fn run_pod(sim: &mut Sim, args: &Args) -> Result<String, String> {
         if args.bool("tty") {
             out.push_str("If you don't see a command prompt, try pressing enter.\n");
         }
-        if argv.is_empty() || is_shell(&argv) {
+        if argv.is_empty() || (is_shell(&argv) && io.input.is_none()) {
             if args.bool("stdin") || args.bool("tty") {
                 out.push_str(SHELL_NOTE);
                 out.push('\n');
             }
         } else {
-            let r = apps::exec(sim, &key, Some(&name), &argv);
+            let r = io.run(sim, &key, &name, &argv);
             out.push_str(&r.output);
             if !out.is_empty() && !out.ends_with('\n') {
                 out.push('\n');
@@ -1516,4 +1817,19 @@ pub fn config(rest: &[String]) -> Result<String, String> {
 
 pub fn top(_sim: &mut Sim, _args: &Args) -> Result<String, String> {
     Err("error: Metrics API not available".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_duration;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(go_duration(500), "500ms");
+        assert_eq!(go_duration(20_000), "20s");
+        assert_eq!(go_duration(120_000), "2m0s");
+        assert_eq!(go_duration(90_000), "1m30s");
+        assert_eq!(go_duration(1_500), "1.5s");
+        assert_eq!(go_duration(3_600_000), "1h0m0s");
+    }
 }

@@ -188,6 +188,7 @@ pub const FLAGS: &[FlagSpec] = &[
     v("subresource", None),
     b("short", None),
     b("show-events", None),
+    v("from-literal", None),
 ];
 
 const GLOBAL: &[&str] = &[
@@ -246,7 +247,19 @@ pub fn flags_for(command: &str) -> &'static [&'static str] {
             "output",
             "dry-run",
         ],
-        "apply" | "create" | "replace" => &[
+        "create" => &[
+            "filename",
+            "recursive",
+            "validate",
+            "dry-run",
+            "output",
+            "record",
+            "save-config",
+            "field-manager",
+            "selector",
+            "from-literal",
+        ],
+        "apply" | "replace" => &[
             "filename",
             "recursive",
             "validate",
@@ -304,6 +317,7 @@ pub fn flags_for(command: &str) -> &'static [&'static str] {
             "selector",
         ],
         "cordon" | "uncordon" => &["selector", "dry-run"],
+        "taint" => &["overwrite", "all", "selector", "dry-run"],
         "drain" => &[
             "force",
             "ignore-daemonsets",

@@ -447,6 +447,10 @@ fn exec_and_logs_errors_for_pods_not_running() {
         "error: you must specify at least one command for the container"
     );
     assert_eq!(
+        k(&mut sim, "exec lone -it bash").unwrap_err(),
+        "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples"
+    );
+    assert_eq!(
         k(&mut sim, "exec lone -c other -- ls").unwrap_err(),
         "error: unable to upgrade connection: container not found (\"other\")"
     );
@@ -513,6 +517,10 @@ fn rollout_status_reads_statefulset_status() {
     assert_eq!(
         k(&mut sim, "rollout restart sts web").unwrap(),
         "statefulset.apps/web restarted\n"
+    );
+    assert_eq!(
+        k(&mut sim, "rollout pause sts/web").unwrap_err(),
+        "error: statefulsets.apps \"web\" pausing is not supported"
     );
 }
 
@@ -651,6 +659,8 @@ fn completion_offers_commands_kinds_and_names() {
     );
     let c = complete(&sim, "cordon ");
     assert_eq!(c.len(), 3);
+    let c = complete(&sim, "kubectl delete pod x --gr");
+    assert_eq!(c, vec!["kubectl delete pod x --grace-period"]);
 }
 
 #[test]
@@ -826,4 +836,103 @@ fn manifest_errors_are_worded_as_kubectl() {
     let mut sim = Sim::new(1);
     let e = kf(&mut sim, "apply -f bad.yaml", &[("bad.yaml", "a: [")]).unwrap_err();
     assert!(e.starts_with("error: error parsing bad.yaml: "), "{e}");
+}
+
+/// Blocking commands run the clock inside their input; a replay of the
+/// journal rebuilds exactly the same cluster and log.
+#[test]
+fn blocking_commands_replay_exactly() {
+    let mut sim = Sim::new(9);
+    for line in [
+        "apply -f web.yaml",
+        "rollout status sts/web --timeout=2m",
+        "delete pod web-0",
+        "wait --for=condition=Ready pod/web-0 --timeout=1m",
+        "scale sts web --replicas=3",
+        "drain node-1 --ignore-daemonsets --delete-emptydir-data --timeout=1m",
+        "uncordon node-1",
+        "run t --image=busybox -i --rm --restart=Never -- hostname",
+    ] {
+        let _ = kf(&mut sim, line, &[("web.yaml", WEB)]);
+        sim.advance(1_000);
+    }
+    let again = Sim::replay(9, sim.config.clone(), sim.journal(), None);
+    assert_eq!(again.now, sim.now);
+    assert_eq!(again.log, sim.log);
+    assert!(again.store == sim.store);
+}
+
+#[test]
+fn create_by_name() {
+    let mut sim = Sim::new(1);
+    assert_eq!(
+        k(&mut sim, "create namespace team").unwrap(),
+        "namespace/team created\n"
+    );
+    assert_eq!(
+        k(&mut sim, "create ns team").unwrap_err(),
+        "Error from server (AlreadyExists): namespaces \"team\" already exists"
+    );
+    assert_eq!(
+        k(
+            &mut sim,
+            "create configmap cfg -n team --from-literal=a=1 --from-literal=b=2"
+        )
+        .unwrap(),
+        "configmap/cfg created\n"
+    );
+    let out = k(&mut sim, "get cm -n team").unwrap();
+    assert!(out.contains("cfg    2      0s"), "{out}");
+    assert!(k(&mut sim, "create secret x").is_err());
+}
+
+#[test]
+fn taint_and_untaint() {
+    let mut sim = Sim::new(1);
+    assert_eq!(
+        k(&mut sim, "taint nodes node-1 dedicated=db:NoSchedule").unwrap(),
+        "node/node-1 tainted\n"
+    );
+    let n = sim.store.get(Kind::Node, "", "node-1").unwrap();
+    assert_eq!(n.spec().str_at("taints.0.value"), Some("db"));
+    assert!(k(&mut sim, "taint nodes node-1 dedicated=x:NoSchedule")
+        .unwrap_err()
+        .contains("--overwrite is false"));
+    k(
+        &mut sim,
+        "taint node/node-1 dedicated=x:NoSchedule --overwrite",
+    )
+    .unwrap();
+    assert_eq!(
+        k(&mut sim, "taint nodes node-1 dedicated:NoSchedule-").unwrap(),
+        "node/node-1 untainted\n"
+    );
+    assert!(sim
+        .store
+        .get(Kind::Node, "", "node-1")
+        .unwrap()
+        .spec()
+        .at("taints")
+        .is_null());
+    assert!(k(&mut sim, "taint nodes node-1 a=b:Sometimes").is_err());
+    assert!(k(&mut sim, "taint pods x a=b:NoSchedule").is_err());
+}
+
+#[test]
+fn edit_saves_through_a_kubectl_line() {
+    let mut sim = Sim::new(1);
+    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
+    let (_, yaml) = edit_target(&sim, "kubectl edit sts web").unwrap();
+    let out = kf(&mut sim, "kubectl edit sts web", &[("-", &yaml)]).unwrap();
+    assert_eq!(out, "Edit cancelled, no changes made.\n");
+    let edited = yaml.replace("replicas: 2", "replicas: 4");
+    assert_ne!(edited, yaml);
+    let out = kf(&mut sim, "kubectl edit sts web", &[("-", &edited)]).unwrap();
+    assert_eq!(out, "statefulset.apps/web edited\n");
+    let sts = sim.store.get(Kind::StatefulSet, "default", "web").unwrap();
+    assert_eq!(sts.spec().i64_at("replicas"), Some(4));
+    let renamed = yaml.replace("name: web\n", "name: other\n");
+    assert!(kf(&mut sim, "kubectl edit sts web", &[("-", &renamed)])
+        .unwrap_err()
+        .contains("Edit cancelled"));
 }
