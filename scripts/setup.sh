@@ -158,6 +158,14 @@ wasm_toolchain() {
 	log "  wasm32 toolchain: $MODE (recorded in ${ORDINAL_ENV_FILE#"$ORDINAL_ROOT"/})"
 }
 
+# Trunk builds --offline, so every crate must be in cargo's cache first: the
+# project's (for all targets) and, with build-std, the standard library's own.
+fetch_crates() {
+	cargo fetch --locked </dev/null || die "cargo fetch failed: crates.io unreachable?"
+	with_wasm_env cargo fetch --locked --target wasm32-unknown-unknown </dev/null ||
+		die "cargo fetch for wasm32 (toolchain $MODE) failed"
+}
+
 install_trunk() {
 	local have
 	have=$(trunk --version 2>/dev/null || true)
@@ -228,6 +236,7 @@ install_test_tools() {
 step "check rustup toolchain and node" check_base
 if [ "$WANT_TEST" -eq 1 ]; then step "check rustfmt and clippy" check_components; fi
 step "wasm32 toolchain" wasm_toolchain
+step "fetch crates (Cargo.lock)" fetch_crates
 step "trunk $TRUNK_VERSION" install_trunk
 step "wasm-bindgen-cli (Cargo.lock version)" install_wasm_bindgen
 step "wasm-opt (npm binaryen $BINARYEN_VERSION)" install_wasm_opt

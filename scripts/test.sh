@@ -68,7 +68,7 @@ NODE_FAIL='^[^ ]+ fail ([0-9]+)$'
 
 check "cargo fmt --check" fmt cargo fmt --all -- --check
 check "clippy (native)" clippy-native cargo clippy --all-targets --locked -- -D warnings
-check "clippy (wasm32)" clippy-wasm with_wasm_env cargo clippy --target "$WASM" --lib --bins --locked -- -D warnings
+check "clippy (wasm32)" clippy-wasm with_wasm_env cargo clippy --target "$WASM" --all-targets --locked -- -D warnings
 tests "cargo test (native)" cargo-test "$CARGO_PASS" "$CARGO_FAIL" cargo test --locked
 check "trunk build --release" trunk-build with_wasm_env trunk build --release --offline --locked
 check "size report" size-report node scripts/size-report.mjs dist
