@@ -121,6 +121,12 @@ use_debian() {
 		[ -x "/usr/bin/$t" ] && ln -s "/usr/bin/$t" "$shim/$t"
 	done
 	[ -e "$shim/cargo-clippy" ] || die "Debian's cargo-clippy missing (package rust-web-clippy)"
+	# rustc links wasm32 with `rust-lld -flavor wasm`; Debian's lld-22 provides it as lld.
+	local lld
+	lld=$(command -v rust-lld || true)
+	[ -n "$lld" ] || lld=$(ls /usr/lib/llvm-*/bin/lld 2>/dev/null | sort -V | tail -n1)
+	[ -n "$lld" ] || die "no lld for linking wasm32 (package lld-22)"
+	ln -s "$lld" "$shim/rust-lld"
 	log "  Debian $(/usr/bin/rustc --version) with build-std"
 }
 
