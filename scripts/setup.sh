@@ -121,6 +121,12 @@ use_debian() {
 		[ -x "/usr/bin/$t" ] && ln -s "/usr/bin/$t" "$shim/$t"
 	done
 	[ -e "$shim/cargo-clippy" ] || die "Debian's cargo-clippy missing (package rust-web-clippy)"
+	# rustc links wasm32 with `rust-lld -flavor wasm`; Debian's lld-22 provides it as lld.
+	local lld
+	lld=$(command -v rust-lld || true)
+	[ -n "$lld" ] || lld=$(ls /usr/lib/llvm-*/bin/lld 2>/dev/null | sort -V | tail -n1)
+	[ -n "$lld" ] || die "no lld for linking wasm32 (package lld-22)"
+	ln -s "$lld" "$shim/rust-lld"
 	log "  Debian $(/usr/bin/rustc --version) with build-std"
 }
 
@@ -156,6 +162,14 @@ wasm_toolchain() {
 	esac
 	write_env "$MODE"
 	log "  wasm32 toolchain: $MODE (recorded in ${ORDINAL_ENV_FILE#"$ORDINAL_ROOT"/})"
+}
+
+# Trunk builds --offline, so every crate must be in cargo's cache first: the
+# project's (for all targets) and, with build-std, the standard library's own.
+fetch_crates() {
+	cargo fetch --locked </dev/null || die "cargo fetch failed: crates.io unreachable?"
+	with_wasm_env cargo fetch --locked --target wasm32-unknown-unknown </dev/null ||
+		die "cargo fetch for wasm32 (toolchain $MODE) failed"
 }
 
 install_trunk() {
@@ -228,6 +242,7 @@ install_test_tools() {
 step "check rustup toolchain and node" check_base
 if [ "$WANT_TEST" -eq 1 ]; then step "check rustfmt and clippy" check_components; fi
 step "wasm32 toolchain" wasm_toolchain
+step "fetch crates (Cargo.lock)" fetch_crates
 step "trunk $TRUNK_VERSION" install_trunk
 step "wasm-bindgen-cli (Cargo.lock version)" install_wasm_bindgen
 step "wasm-opt (npm binaryen $BINARYEN_VERSION)" install_wasm_opt

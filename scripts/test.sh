@@ -68,7 +68,12 @@ NODE_FAIL='^[^ ]+ fail ([0-9]+)$'
 
 check "cargo fmt --check" fmt cargo fmt --all -- --check
 check "clippy (native)" clippy-native cargo clippy --all-targets --locked -- -D warnings
-check "clippy (wasm32)" clippy-wasm with_wasm_env cargo clippy --target "$WASM" --lib --bins --locked -- -D warnings
+# With build-std, test targets also need the `test` crate built from source.
+clippy_wasm() {
+	if [ "${ORDINAL_WASM_TOOLCHAIN:-}" = debian ]; then export CARGO_UNSTABLE_BUILD_STD=std,panic_abort,test; fi
+	cargo clippy --target "$WASM" --all-targets --locked -- -D warnings
+}
+check "clippy (wasm32)" clippy-wasm with_wasm_env clippy_wasm
 tests "cargo test (native)" cargo-test "$CARGO_PASS" "$CARGO_FAIL" cargo test --locked
 check "trunk build --release" trunk-build with_wasm_env trunk build --release --offline --locked
 check "size report" size-report node scripts/size-report.mjs dist
