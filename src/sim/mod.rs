@@ -13,6 +13,7 @@ pub mod examples;
 pub mod faults;
 pub mod kubectl;
 pub mod manifest;
+pub mod nodeaffinity;
 pub mod object;
 pub mod podutil;
 pub mod quantity;

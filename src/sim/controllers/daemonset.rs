@@ -59,34 +59,6 @@ fn untolerated<'a>(tolerations: &[Value], taints: &'a [Value], effects: &[&str])
         .collect()
 }
 
-fn requirement_matches(req: &Value, value: Option<&str>) -> bool {
-    let values: Vec<&str> = req
-        .array_at("values")
-        .iter()
-        .filter_map(|v| v.as_str())
-        .collect();
-    match req.str_at("operator").unwrap_or("") {
-        "In" => value.is_some_and(|v| values.contains(&v)),
-        "NotIn" => value.is_none_or(|v| !values.contains(&v)),
-        "Exists" => value.is_some(),
-        "DoesNotExist" => value.is_none(),
-        "Gt" | "Lt" => {
-            let (Some(v), Some(bound)) = (
-                value.and_then(|v| v.parse::<i64>().ok()),
-                values.first().and_then(|b| b.parse::<i64>().ok()),
-            ) else {
-                return false;
-            };
-            if req.str_at("operator") == Some("Gt") {
-                v > bound
-            } else {
-                v < bound
-            }
-        }
-        _ => false,
-    }
-}
-
 /// `nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`: the nodeSelector
 /// and the required node affinity terms (ORed; requirements in a term ANDed).
 pub fn required_node_affinity_matches(pod_spec: &Value, node: &Object) -> bool {
@@ -101,24 +73,7 @@ pub fn required_node_affinity_matches(pod_spec: &Value, node: &Object) -> bool {
     if req.is_null() {
         return true;
     }
-    let terms = req.array_at("nodeSelectorTerms");
-    terms.iter().any(|term| {
-        let exprs = term.array_at("matchExpressions");
-        let fields = term.array_at("matchFields");
-        if exprs.is_empty() && fields.is_empty() {
-            return false;
-        }
-        exprs.iter().all(|e| {
-            let key = e.str_at("key").unwrap_or("");
-            requirement_matches(e, node.meta.labels.get(key).map(|s| s.as_str()))
-        }) && fields.iter().all(|f| {
-            let value = match f.str_at("key") {
-                Some("metadata.name") => Some(node.meta.name.as_str()),
-                _ => None,
-            };
-            requirement_matches(f, value)
-        })
-    })
+    crate::sim::nodeaffinity::node_selector_matches(req, node)
 }
 
 /// `nodeShouldRunDaemonPod`: (shouldRun, shouldContinueRunning).

@@ -178,54 +178,9 @@ pub fn check_node_affinity(pv: &Object, node: &Object) -> bool {
     if pv.spec().at("nodeAffinity.required").is_null() {
         return true;
     }
-    terms.iter().any(|t| node_selector_term_matches(t, node))
-}
-
-fn node_selector_term_matches(term: &Value, node: &Object) -> bool {
-    let exprs = term.array_at("matchExpressions");
-    let fields = term.array_at("matchFields");
-    if exprs.is_empty() && fields.is_empty() {
-        // An empty term matches nothing, as upstream.
-        return false;
-    }
-    let label_ok = exprs.iter().all(|e| {
-        let key = e.str_at("key").unwrap_or("");
-        let value = node.meta.labels.get(key).map(String::as_str);
-        requirement_matches(e, value)
-    });
-    let field_ok = fields.iter().all(|e| {
-        let value = (e.str_at("key") == Some("metadata.name")).then(|| node.name());
-        requirement_matches(e, value)
-    });
-    label_ok && field_ok
-}
-
-fn requirement_matches(e: &Value, value: Option<&str>) -> bool {
-    let values: Vec<&str> = e
-        .array_at("values")
+    terms
         .iter()
-        .filter_map(|v| v.as_str())
-        .collect();
-    match e.str_at("operator").unwrap_or("") {
-        "In" => value.is_some_and(|v| values.contains(&v)),
-        "NotIn" => value.is_none_or(|v| !values.contains(&v)),
-        "Exists" => value.is_some(),
-        "DoesNotExist" => value.is_none(),
-        op @ ("Gt" | "Lt") => {
-            let (Some(v), Some(bound)) = (
-                value.and_then(|v| v.parse::<i64>().ok()),
-                values.first().and_then(|b| b.parse::<i64>().ok()),
-            ) else {
-                return false;
-            };
-            if op == "Gt" {
-                v > bound
-            } else {
-                v < bound
-            }
-        }
-        _ => false,
-    }
+        .any(|t| crate::sim::nodeaffinity::node_selector_term_matches(t, node))
 }
 
 /// `FindMatchingVolume`: a PV pre-bound to the claim wins; otherwise the
