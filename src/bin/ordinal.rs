@@ -1,5 +1,573 @@
-//! The headless CLI (to be written).
+//! The headless CLI: runs a script of kubectl lines, sleeps and faults
+//! against the simulation and prints a terminal-like transcript.
+//!
+//! Time: commands run at the current virtual time. Before each line, the
+//! controller syncs already due at that instant run (the cluster reacts at
+//! once, but nothing that takes time, like an image pull, happens). Only
+//! `sleep` moves the clock, plus blocking kubectl commands (`rollout
+//! status`, `wait`, `delete` waiting for the object to go, `drain`,
+//! `run -i`) which run the cluster until they are done, as a terminal
+//! would block.
+//!
+//! `kubectl get -w` keeps printing changes (during later `sleep` lines,
+//! which are then not echoed) until the next kubectl or fault line.
 
-fn main() {
-    println!("{}", ordinal::sim::version_string());
+use ordinal::sim::engine::{Config, Input, Sim};
+use ordinal::sim::kubectl::{self, Watch};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "Usage:
+  ordinal run [--seed N] [--nodes N] [SCRIPT|-]   run a script, print a transcript
+  ordinal --version
+
+Script lines:
+  kubectl ...        a kubectl command (-f paths relative to the script)
+  sleep DURATION     advance virtual time (500ms, 30s, 2m)
+  fault ...          inject a fault (pod NAME delete|force-delete|unready|ready|crash,
+                     node NAME fail|recover, pv NAME lose, storageclass NAME break|fix)
+  # comment, blank lines
+A line ending in \\ continues on the next.
+";
+
+/// One logical script line (continuations joined) and where it started.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub number: usize,
+    /// As written (continuation lines kept), for the echo.
+    pub text: String,
+    /// Joined, for execution.
+    pub joined: String,
+    /// A heredoc's body (`<<EOF` ... `EOF`): the command's stdin.
+    pub stdin: Option<String>,
+}
+
+/// Finds a heredoc marker (`<<EOF`, `<< 'EOF'`, `<<-EOF`) outside quotes:
+/// the line without it, the delimiter, and whether `<<-` strips tabs.
+pub fn split_heredoc(line: &str) -> Option<(String, String, bool)> {
+    let chars: Vec<char> = line.chars().collect();
+    let (mut single, mut double) = (false, false);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' if !single => i += 1,
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '<' if !single && !double && chars.get(i + 1) == Some(&'<') => {
+                let mut j = i + 2;
+                let strip = chars.get(j) == Some(&'-');
+                if strip {
+                    j += 1;
+                }
+                while chars.get(j).is_some_and(|c| *c == ' ') {
+                    j += 1;
+                }
+                let start = j;
+                while chars.get(j).is_some_and(|c| !c.is_whitespace()) {
+                    j += 1;
+                }
+                let word: String = chars[start..j].iter().collect();
+                let word = word.trim_matches(|c| c == '\'' || c == '"').to_string();
+                if word.is_empty() {
+                    return None;
+                }
+                let mut rest: String = chars[..i].iter().collect();
+                rest.push_str(&chars[j..].iter().collect::<String>());
+                return Some((rest.trim_end().to_string(), word, strip));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Splits a script into logical lines, joining `\` continuations.
+pub fn logical_lines(script: &str) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    let mut cur: Option<Line> = None;
+    // An open heredoc: (delimiter, strip tabs, body so far).
+    let mut heredoc: Option<(String, bool, String)> = None;
+    for (i, raw) in script.lines().enumerate() {
+        let raw = raw.trim_end_matches('\r');
+        if let Some((delim, strip, body)) = heredoc.as_mut() {
+            let l = if *strip {
+                raw.trim_start_matches('\t')
+            } else {
+                raw
+            };
+            let last = out.last_mut().expect("a heredoc belongs to a line");
+            last.text.push_str(&format!("\n> {l}"));
+            if l == delim.as_str() {
+                last.stdin = Some(std::mem::take(body));
+                heredoc = None;
+            } else {
+                body.push_str(l);
+                body.push('\n');
+            }
+            continue;
+        }
+        let line = cur.get_or_insert_with(|| Line {
+            number: i + 1,
+            text: String::new(),
+            joined: String::new(),
+            stdin: None,
+        });
+        if !line.text.is_empty() {
+            line.text.push('\n');
+        }
+        line.text.push_str(raw);
+        let trimmed = raw.trim_end();
+        if let Some(body) = trimmed.strip_suffix('\\') {
+            line.joined.push_str(body);
+            line.joined.push(' ');
+            continue;
+        }
+        line.joined.push_str(raw);
+        let mut done = cur.take().expect("set above");
+        if let Some((rest, delim, strip)) = split_heredoc(&done.joined) {
+            done.joined = rest;
+            heredoc = Some((delim, strip, String::new()));
+        }
+        out.push(done);
+    }
+    if let Some(l) = cur {
+        out.push(l);
+    }
+    // An unterminated heredoc takes the rest of the script, as a shell does.
+    if let Some((_, _, body)) = heredoc {
+        if let Some(last) = out.last_mut() {
+            last.stdin = Some(body);
+        }
+    }
+    out
+}
+
+/// What a script line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Directive {
+    Nothing,
+    Kubectl(String),
+    Sleep(u64),
+    Fault(String),
+}
+
+pub fn parse_line(joined: &str) -> Result<Directive, String> {
+    let t = joined.trim();
+    if t.is_empty() || t.starts_with('#') {
+        return Ok(Directive::Nothing);
+    }
+    let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
+    let rest = rest.trim();
+    match word {
+        "kubectl" => Ok(Directive::Kubectl(t.to_string())),
+        "sleep" => kubectl::parse::parse_duration_ms(rest)
+            .map(Directive::Sleep)
+            .ok_or_else(|| format!("invalid duration \"{rest}\" (use 500ms, 30s, 2m)")),
+        "fault" if !rest.is_empty() => Ok(Directive::Fault(rest.to_string())),
+        "fault" => Err("fault needs a target (e.g. fault pod web-1 delete)".into()),
+        other => Err(format!(
+            "unknown directive \"{other}\" (expected kubectl, sleep, fault or # comment)"
+        )),
+    }
+}
+
+/// Reads the files a kubectl line names with `-f`, relative to `base`.
+/// A directory gives every .yaml/.yml/.json file in it.
+fn read_files(line: &str, base: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for f in kubectl::file_args(line) {
+        let p: PathBuf = if Path::new(&f).is_absolute() {
+            PathBuf::from(&f)
+        } else {
+            base.join(&f)
+        };
+        if p.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(&p)
+                .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            entries.sort();
+            for e in entries {
+                let ext = e.extension().and_then(|x| x.to_str()).unwrap_or("");
+                if matches!(ext, "yaml" | "yml" | "json") {
+                    if let Ok(text) = std::fs::read_to_string(&e) {
+                        let name = e.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                        out.push((format!("{}/{name}", f.trim_end_matches('/')), text));
+                    }
+                }
+            }
+        } else if let Ok(text) = std::fs::read_to_string(&p) {
+            out.push((f.clone(), text));
+        }
+    }
+    out
+}
+
+fn print_block(out: &mut String, s: &str) {
+    out.push_str(s);
+    if !s.is_empty() && !s.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+/// Runs the cluster to `t`, printing what an active watch sees.
+fn run_until(sim: &mut Sim, t: u64, watch: &mut Option<Watch>, out: &mut String) {
+    match watch {
+        Some(w) => {
+            while sim.next_time().is_some_and(|n| n <= t) {
+                sim.step();
+                for l in kubectl::watch_lines(sim, w, 0) {
+                    out.push_str(&l);
+                    out.push('\n');
+                }
+            }
+            sim.advance_to(t);
+        }
+        None => sim.advance_to(t),
+    }
+}
+
+/// Runs a script and returns its transcript, or `line N: ...` for a line
+/// it cannot parse (nothing after it runs).
+pub fn run_script(script: &str, base: &Path, seed: u64, config: Config) -> Result<String, String> {
+    let lines = logical_lines(script);
+    // Parse everything first: a typo late in a script should not cost a run.
+    let mut parsed = Vec::new();
+    for l in &lines {
+        let d = parse_line(&l.joined).map_err(|e| format!("line {}: {e}", l.number))?;
+        parsed.push((l, d));
+    }
+    let mut sim = Sim::with_config(seed, config);
+    let mut out = String::new();
+    let mut watch: Option<Watch> = None;
+    for (l, d) in parsed {
+        match d {
+            Directive::Nothing => continue,
+            Directive::Sleep(ms) => {
+                // While a watch runs it holds the terminal: the sleep is
+                // just how long it watches, so it is not echoed.
+                if watch.is_none() {
+                    out.push_str(&format!("$ {}\n", l.text.trim()));
+                }
+                let t = sim.now + ms;
+                run_until(&mut sim, t, &mut watch, &mut out);
+            }
+            Directive::Fault(spec) => {
+                let now = sim.now;
+                run_until(&mut sim, now, &mut watch, &mut out);
+                watch = None;
+                out.push_str(&format!("# fault {spec}\n"));
+                match sim.input(Input::Fault(spec)) {
+                    Ok(s) | Err(s) => print_block(&mut out, &s),
+                }
+            }
+            Directive::Kubectl(line) => {
+                let now = sim.now;
+                run_until(&mut sim, now, &mut watch, &mut out);
+                watch = None;
+                out.push_str(&format!("$ {}\n", l.text.trim()));
+                let mut files = read_files(&line, base);
+                if let Some(input) = &l.stdin {
+                    files.push(("-".to_string(), input.clone()));
+                }
+                let result = sim.input(Input::Kubectl {
+                    line: line.clone(),
+                    files,
+                });
+                let ok = result.is_ok();
+                match result {
+                    Ok(s) | Err(s) => print_block(&mut out, &s),
+                }
+                if ok {
+                    watch = kubectl::watch_request(&sim, &line);
+                }
+            }
+        }
+    }
+    // A watch at the end of the script sees what is already due.
+    let now = sim.now;
+    run_until(&mut sim, now, &mut watch, &mut out);
+    Ok(out)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("--version") | Some("-V") | Some("version") => {
+            println!(
+                "ordinal {} (Kubernetes {} behaviour)",
+                ordinal::sim::VERSION,
+                ordinal::sim::KUBERNETES_VERSION
+            );
+            return ExitCode::SUCCESS;
+        }
+        Some("run") => {}
+        Some("--help") | Some("-h") | Some("help") | None => {
+            print!("{USAGE}");
+            return if args.is_empty() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+        Some(other) => {
+            eprintln!("ordinal: unknown command \"{other}\"\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    let mut seed = 1u64;
+    let mut config = Config::default();
+    let mut script_path: Option<String> = None;
+    let mut i = 1;
+    while i < args.len() {
+        let a = &args[i];
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        let mut value = || -> Result<String, String> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            i += 1;
+            args.get(i).cloned().ok_or(format!("{name} needs a value"))
+        };
+        let r: Result<(), String> = match name.as_str() {
+            "--seed" => value().and_then(|v| {
+                v.parse()
+                    .map(|s| seed = s)
+                    .map_err(|_| format!("--seed: not a number: {v}"))
+            }),
+            "--nodes" => value().and_then(|v| {
+                v.parse()
+                    .map(|n| config.nodes = n)
+                    .map_err(|_| format!("--nodes: not a number: {v}"))
+            }),
+            _ if script_path.is_none() && (!a.starts_with('-') || a == "-") => {
+                script_path = Some(a.clone());
+                Ok(())
+            }
+            _ => Err(format!("unknown argument \"{a}\"")),
+        };
+        if let Err(e) = r {
+            eprintln!("ordinal: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+        i += 1;
+    }
+    let path = script_path.unwrap_or_else(|| "-".into());
+    let (script, base) = if path == "-" {
+        let mut s = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+            eprintln!("ordinal: reading stdin: {e}");
+            return ExitCode::from(1);
+        }
+        (s, PathBuf::from("."))
+    } else {
+        match std::fs::read_to_string(&path) {
+            Ok(s) => (
+                s,
+                Path::new(&path)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from(".")),
+            ),
+            Err(e) => {
+                eprintln!("ordinal: {path}: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    };
+    match run_script(&script, &base, seed, config) {
+        Ok(t) => {
+            print!("{t}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("ordinal: {path}: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuations_join_and_keep_their_numbers() {
+        let ls = logical_lines("# c\nkubectl delete sts web \\\n  --cascade=orphan\nsleep 1s\n");
+        assert_eq!(ls.len(), 3);
+        assert_eq!(ls[1].number, 2);
+        assert!(ls[1].joined.contains("web") && ls[1].joined.contains("--cascade=orphan"));
+        assert_eq!(ls[2].number, 4);
+    }
+
+    #[test]
+    fn heredocs_become_stdin() {
+        assert_eq!(
+            split_heredoc("kubectl apply -f - <<EOF"),
+            Some(("kubectl apply -f -".into(), "EOF".into(), false))
+        );
+        assert_eq!(
+            split_heredoc("kubectl run x -- mysql -h h << 'END'"),
+            Some(("kubectl run x -- mysql -h h".into(), "END".into(), false))
+        );
+        assert_eq!(split_heredoc("kubectl exec p -- sh -c 'a << b'"), None);
+        let ls = logical_lines("kubectl run c -i -- \\\n  mysql <<EOF\nSELECT 1;\nEOF\nsleep 1s\n");
+        assert_eq!(ls.len(), 2);
+        assert_eq!(ls[0].stdin.as_deref(), Some("SELECT 1;\n"));
+        assert!(
+            ls[0].text.ends_with("\n> SELECT 1;\n> EOF"),
+            "{}",
+            ls[0].text
+        );
+        assert!(!ls[0].joined.contains("<<"));
+        assert_eq!(ls[1].number, 5);
+        let t = run_script(
+            "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nEOF\nkubectl get cm c -o name\n",
+            Path::new("."),
+            1,
+            Config::default(),
+        )
+        .unwrap();
+        assert!(
+            t.contains("> EOF\nconfigmap/c created\n$ kubectl get cm c -o name\nconfigmap/c\n"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn directives_and_their_errors() {
+        assert_eq!(parse_line("  # x").unwrap(), Directive::Nothing);
+        assert_eq!(parse_line("sleep 500ms").unwrap(), Directive::Sleep(500));
+        assert_eq!(parse_line("sleep 2m").unwrap(), Directive::Sleep(120_000));
+        assert!(parse_line("sleep soon").is_err());
+        assert_eq!(
+            parse_line("fault pod web-1 delete").unwrap(),
+            Directive::Fault("pod web-1 delete".into())
+        );
+        assert!(parse_line("kubectl get pods").is_ok());
+        assert!(parse_line("frobnicate")
+            .unwrap_err()
+            .contains("unknown directive"));
+    }
+
+    #[test]
+    fn a_bad_line_is_named_and_nothing_runs() {
+        let e = run_script(
+            "kubectl version\nbogus line\n",
+            Path::new("."),
+            1,
+            Config::default(),
+        )
+        .unwrap_err();
+        assert!(e.starts_with("line 2: unknown directive"), "{e}");
+    }
+
+    #[test]
+    fn transcripts_echo_commands_and_are_deterministic() {
+        let script = "kubectl version\nkubectl get nodes\nkubectl get pods\nkubectl foo\nsleep 5s\nkubectl get ns\n";
+        let a = run_script(script, Path::new("."), 7, Config::default()).unwrap();
+        let b = run_script(script, Path::new("."), 7, Config::default()).unwrap();
+        assert_eq!(a, b);
+        assert!(
+            a.starts_with("$ kubectl version\nClient Version: v1.31.0\n"),
+            "{a}"
+        );
+        assert!(a.contains("$ kubectl get nodes\nNAME     STATUS   ROLES    AGE   VERSION\nnode-1   Ready    <none>   0s    v1.31.0\n"), "{a}");
+        assert!(
+            a.contains("$ kubectl get pods\nNo resources found in default namespace.\n"),
+            "{a}"
+        );
+        assert!(
+            a.contains("error: unknown command \"foo\" for \"kubectl\""),
+            "{a}"
+        );
+        assert!(a.contains("$ sleep 5s\n$ kubectl get ns\nNAME              STATUS   AGE\ndefault           Active   5s\n"), "{a}");
+    }
+
+    /// The StatefulSet lesson end to end, through the real controllers:
+    /// ordered start, stable names, data that outlives a pod.
+    #[test]
+    fn web_lesson_transcript() {
+        let script = "kubectl apply -f https://k8s.io/examples/application/web/web.yaml
+kubectl rollout status sts/web
+kubectl get pods -l app=nginx
+kubectl exec web-0 -- sh -c 'echo \"$(hostname)\" > /usr/share/nginx/html/index.html'
+kubectl delete pod web-0
+kubectl wait --for=condition=Ready pod/web-0 --timeout=2m
+kubectl exec web-0 -- cat /usr/share/nginx/html/index.html
+kubectl get pods -w -l app=nginx
+fault pod web-1 delete
+sleep 30s
+kubectl get pods -l app=nginx -o name
+";
+        let t = run_script(script, Path::new("."), 1, Config::default()).unwrap();
+        assert!(
+            t.contains("partitioned roll out complete: 2 new pods have been updated...\n"),
+            "{t}"
+        );
+        let table = t.split("$ kubectl get pods -l app=nginx\n").nth(1).unwrap();
+        let rows: Vec<&str> = table.lines().take(3).collect();
+        assert!(
+            rows[0].starts_with("NAME    READY   STATUS    RESTARTS   AGE"),
+            "{t}"
+        );
+        assert!(rows[1].starts_with("web-0   1/1     Running"), "{t}");
+        assert!(rows[2].starts_with("web-1   1/1     Running"), "{t}");
+        assert!(
+            t.contains("$ kubectl delete pod web-0\npod \"web-0\" deleted\n"),
+            "{t}"
+        );
+        assert!(t.contains("pod/web-0 condition met\n"), "{t}");
+        assert!(
+            t.contains("$ kubectl exec web-0 -- cat /usr/share/nginx/html/index.html\nweb-0\n"),
+            "{t}"
+        );
+        assert!(
+            t.ends_with("$ kubectl get pods -l app=nginx -o name\npod/web-0\npod/web-1\n"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn no_nodes_means_no_nodes() {
+        let config = Config {
+            nodes: 0,
+            ..Config::default()
+        };
+        let t = run_script("kubectl get nodes\n", Path::new("."), 1, config).unwrap();
+        assert!(t.contains("No resources found"), "{t}");
+    }
+
+    #[test]
+    fn files_are_read_relative_to_the_script() {
+        let dir = std::env::temp_dir().join(format!("ordinal-cli-test-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("m")).unwrap();
+        std::fs::write(
+            dir.join("m/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: b\n",
+        )
+        .unwrap();
+        let t = run_script(
+            "kubectl apply -f m/cm.yaml\nkubectl apply -f m/cm.yaml\nkubectl get cm cfg\nkubectl apply -f nope.yaml\n",
+            &dir,
+            1,
+            Config::default(),
+        )
+        .unwrap();
+        assert!(t.contains("configmap/cfg created\n"), "{t}");
+        assert!(t.contains("configmap/cfg unchanged\n"), "{t}");
+        assert!(t.contains("NAME   DATA   AGE\ncfg    1      0s\n"), "{t}");
+        assert!(
+            t.contains("error: the path \"nope.yaml\" does not exist"),
+            "{t}"
+        );
+        let t = run_script("kubectl create -f m\n", &dir, 1, Config::default()).unwrap();
+        assert!(t.contains("configmap/cfg created"), "{t}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

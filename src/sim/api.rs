@@ -22,6 +22,7 @@ pub enum Reason {
     BadRequest,
     Forbidden,
     TooManyRequests,
+    InternalError,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,6 +181,8 @@ pub fn create(sim: &mut Sim, mut obj: Object, source: &str) -> Result<Object, Ap
         ));
     }
     super::defaults::apply(&mut obj);
+    // The DefaultStorageClass admission plugin.
+    super::defaults::admit_default_storage_class(&mut obj, &sim.store);
     obj.meta.uid = sim.new_uid();
     obj.meta.resource_version = sim.store.next_resource_version();
     obj.meta.creation_timestamp = sim.now;
@@ -242,9 +245,11 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
         obj.meta.generation += 1;
     }
     let before = summary(old);
+    let scrubbed = super::controllers::volume::scrubbed_by(old, &obj);
     obj.meta.resource_version = sim.store.next_resource_version();
     if ready_to_remove(&obj) {
         sim.store.remove(&key);
+        removed(sim, &obj);
         sim.record(
             Action::Deleted,
             &key,
@@ -259,6 +264,9 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
     }
     let after = summary(&obj);
     sim.store.put(obj);
+    if scrubbed {
+        sim.volume_data.remove(&key.name);
+    }
     sim.record(
         Action::Modified,
         &key,
@@ -270,6 +278,15 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
         after,
     );
     Ok(true)
+}
+
+/// What goes with an object leaving the store: a PV's data, when its
+/// provisioner deleted the storage (reclaim policy Delete). A retained or
+/// static volume's disk outlives the PV object, as on a real cluster.
+fn removed(sim: &mut Sim, obj: &Object) {
+    if super::controllers::volume::storage_deleted_with(obj) {
+        sim.volume_data.remove(&obj.meta.name);
+    }
 }
 
 /// An object marked for deletion goes when its finalizers are done and,
@@ -337,6 +354,7 @@ pub fn delete(sim: &mut Sim, key: &Key, opts: DeleteOptions, source: &str) -> Re
     if ready_to_remove(&obj) {
         sim.store.next_resource_version();
         sim.store.remove(key);
+        removed(sim, &obj);
         sim.record(
             Action::Deleted,
             key,
@@ -370,14 +388,21 @@ pub fn evict(sim: &mut Sim, key: &Key, source: &str) -> Result<(), ApiError> {
     let Some(pod) = sim.store.get_key(key) else {
         return Err(ApiError::not_found(key.kind, &key.name));
     };
-    match super::controllers::disruption::check_eviction(&sim.store, pod) {
+    match super::controllers::disruption::check_eviction(&sim.store, pod, sim.now) {
         Ok(Some(pdb)) => {
             // The PDB's budget is spent now, not when the disruption
             // controller next counts (upstream records it in disruptedPods).
             update(sim, pdb, "eviction")?;
         }
         Ok(None) => {}
-        Err(message) => return Err(ApiError::new(Reason::TooManyRequests, message)),
+        Err(refusal) => {
+            let reason = match refusal.code {
+                429 => Reason::TooManyRequests,
+                403 => Reason::Forbidden,
+                _ => Reason::InternalError,
+            };
+            return Err(ApiError::new(reason, refusal.message));
+        }
     }
     delete(sim, key, DeleteOptions::default(), source)
 }
@@ -413,8 +438,28 @@ pub fn apply_write(sim: &mut Sim, source: &str, w: Write) -> bool {
             reason,
             message,
         } => {
+            let message = if message.contains(GENERATED_NAME) {
+                let name = last_created_name(sim);
+                message.replace(GENERATED_NAME, &name)
+            } else {
+                message
+            };
             sim.record_event(&regarding, warning, &reason, message, source);
             false
         }
     }
+}
+
+/// In a controller's Event message, stands for the name the API server
+/// gave the object created just before (`generateName`), which a pure
+/// sync cannot know: `Created pod: {GENERATED_NAME}`.
+pub const GENERATED_NAME: &str = "$(generated-name)";
+
+fn last_created_name(sim: &Sim) -> String {
+    sim.log
+        .iter()
+        .rev()
+        .find(|e| e.action == Action::Added)
+        .map(|e| e.name.clone())
+        .unwrap_or_default()
 }

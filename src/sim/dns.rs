@@ -1,6 +1,10 @@
-//! Cluster DNS per the Kubernetes DNS specification (to be written).
+//! Cluster DNS per the Kubernetes DNS specification
+//! (kubernetes/dns `docs/specification.md`): a view derived from the store,
+//! no controller. The engine diffs `records` after each step and logs
+//! every record that comes or goes.
 
-use super::object::{Key, Kind};
+use super::cluster::CLUSTER_DOMAIN;
+use super::object::{Key, Kind, ValueExt};
 use super::store::Store;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -31,8 +35,171 @@ impl fmt::Display for Record {
     }
 }
 
-pub fn records(_store: &Store) -> BTreeSet<Record> {
-    BTreeSet::new()
+/// The cluster's DNS zone as kube-dns/CoreDNS would serve it, derived
+/// from Services and their Endpoints (one pass over each):
+/// - ClusterIP Service: `A <svc>.<ns>.svc.cluster.local -> clusterIP`, a
+///   PTR back, and `SRV _<port>._<proto>.<svc>...` per named port.
+/// - Headless Service: an `A` for the Service name per ready address (the
+///   endpoints controller already put not-ready pods there when
+///   `publishNotReadyAddresses` asks), `A <hostname>.<svc>...` and a PTR
+///   for each address with a hostname, and an SRV per named port per
+///   address targeting the hostname (or the dashed IP, with its own `A`,
+///   as CoreDNS names endpoints without one).
+/// - ExternalName Service: a `CNAME`.
+pub fn records(store: &Store) -> BTreeSet<Record> {
+    // Collected in a Vec and bulk-built into the set (sorted once).
+    let mut out = vec![Record {
+        name: format!("dns-version.{CLUSTER_DOMAIN}"),
+        rtype: "TXT".into(),
+        data: format!("\"{SCHEMA_VERSION}\""),
+        namespace: "kube-system".into(),
+        service: "kube-dns".into(),
+    }];
+    for svc in store.list(Kind::Service) {
+        let ns = svc.namespace();
+        let name = svc.name();
+        let base = format!("{name}.{ns}.svc.{CLUSTER_DOMAIN}");
+        let mut add = |rname: String, rtype: &str, data: String| {
+            out.push(Record {
+                name: rname,
+                rtype: rtype.to_string(),
+                data,
+                namespace: ns.to_string(),
+                service: name.to_string(),
+            });
+        };
+        let spec = svc.spec();
+        if spec.str_at("type") == Some("ExternalName") {
+            if let Some(target) = spec.str_at("externalName") {
+                add(base, "CNAME", target.trim_end_matches('.').to_lowercase());
+            }
+            continue;
+        }
+        match spec.str_at("clusterIP") {
+            Some("None") => {
+                let Some(ep) = store.get(Kind::Endpoints, ns, name) else {
+                    continue;
+                };
+                for subset in ep
+                    .field("subsets")
+                    .as_array()
+                    .map(|a| a.as_slice())
+                    .unwrap_or(&[])
+                {
+                    let ports = subset.array_at("ports");
+                    for addr in subset.array_at("addresses") {
+                        let Some(ip) = addr.str_at("ip") else {
+                            continue;
+                        };
+                        add(base.clone(), "A", ip.to_string());
+                        let target = match addr.str_at("hostname").filter(|h| !h.is_empty()) {
+                            Some(h) => {
+                                let fqdn = format!("{h}.{base}");
+                                add(fqdn.clone(), "A", ip.to_string());
+                                if let Some(r) = reverse_name(ip) {
+                                    add(r, "PTR", fqdn.clone());
+                                }
+                                fqdn
+                            }
+                            None => {
+                                // The spec's "system-assigned identifier";
+                                // CoreDNS uses the dashed IP.
+                                let fqdn = format!("{}.{base}", ip.replace('.', "-"));
+                                add(fqdn.clone(), "A", ip.to_string());
+                                if let Some(r) = reverse_name(ip) {
+                                    add(r, "PTR", fqdn.clone());
+                                }
+                                fqdn
+                            }
+                        };
+                        for p in ports {
+                            if let (Some(pname), Some(num)) = (p.str_at("name"), p.i64_at("port")) {
+                                add(
+                                    srv_name(pname, p, &base),
+                                    "SRV",
+                                    format!("10 100 {num} {target}"),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            Some(ip) if !ip.is_empty() => {
+                add(base.clone(), "A", ip.to_string());
+                if let Some(r) = reverse_name(ip) {
+                    add(r, "PTR", base.clone());
+                }
+                for p in spec.array_at("ports") {
+                    if let (Some(pname), Some(num)) = (p.str_at("name"), p.i64_at("port")) {
+                        add(
+                            srv_name(pname, p, &base),
+                            "SRV",
+                            format!("10 100 {num} {base}"),
+                        );
+                    }
+                }
+            }
+            // No address allocated yet: nothing to serve.
+            _ => {}
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// What `records` depends on, in one number: the resource versions of
+/// every Service and Endpoints object (records read nothing else). The
+/// engine can skip recomputing the zone while this is unchanged, which is
+/// most steps (pod status churn touches neither kind).
+pub fn fingerprint(store: &Store) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |x: u64| {
+        h = (h ^ x).wrapping_mul(0x0100_0000_01b3);
+    };
+    for kind in [Kind::Service, Kind::Endpoints] {
+        mix(kind as u64 + 1);
+        for o in store.list(kind) {
+            mix(o.meta.resource_version);
+        }
+    }
+    h
+}
+
+fn srv_name(port_name: &str, port: &serde_json::Value, base: &str) -> String {
+    let proto = port.str_at("protocol").unwrap_or("TCP").to_lowercase();
+    format!("_{}._{proto}.{base}", port_name.to_lowercase())
+}
+
+/// `10.96.0.10` -> `10.0.96.10.in-addr.arpa`.
+pub fn reverse_name(ip: &str) -> Option<String> {
+    let parts: Vec<&str> = ip.split('.').collect();
+    if parts.len() != 4 || parts.iter().any(|p| p.parse::<u8>().is_err()) {
+        return None;
+    }
+    Some(format!(
+        "{}.{}.{}.{}.in-addr.arpa",
+        parts[3], parts[2], parts[1], parts[0]
+    ))
+}
+
+/// The names a pod's resolver tries for `name`, in order: `/etc/resolv.conf`
+/// with `search <ns>.svc.cluster.local svc.cluster.local cluster.local` and
+/// `options ndots:5`. A trailing dot means the name is absolute.
+pub fn search_candidates(namespace: &str, name: &str) -> Vec<String> {
+    let name = name.to_lowercase();
+    if let Some(abs) = name.strip_suffix('.') {
+        return vec![abs.to_string()];
+    }
+    let search = [
+        format!("{namespace}.svc.{CLUSTER_DOMAIN}"),
+        format!("svc.{CLUSTER_DOMAIN}"),
+        CLUSTER_DOMAIN.to_string(),
+    ];
+    let expanded = search.iter().map(|s| format!("{name}.{s}"));
+    if name.matches('.').count() >= NDOTS {
+        std::iter::once(name.clone()).chain(expanded).collect()
+    } else {
+        expanded.chain(std::iter::once(name.clone())).collect()
+    }
 }
 
 /// What a lookup from a pod returns.
@@ -50,6 +217,67 @@ pub enum Answer {
 /// search path `<ns>.svc.cluster.local svc.cluster.local cluster.local`
 /// for names with fewer than 5 dots (ndots:5), then the name as given.
 /// `rtype` is `A` or `SRV`.
-pub fn resolve(_store: &Store, _namespace: &str, _name: &str, _rtype: &str) -> Answer {
+/// `rtype` may also be `PTR` (with an IPv4 address or a reverse name) or
+/// `CNAME`. An `A` query for an ExternalName Service answers its CNAME.
+pub fn resolve(store: &Store, namespace: &str, name: &str, rtype: &str) -> Answer {
+    let rtype = rtype.to_uppercase();
+    let all = records(store);
+    let candidates = if rtype == "PTR" {
+        match reverse_name(name.trim_end_matches('.')) {
+            Some(r) => vec![r],
+            None => search_candidates(namespace, name),
+        }
+    } else {
+        search_candidates(namespace, name)
+    };
+    for fqdn in candidates {
+        let matching = |t: &str| -> Vec<Record> {
+            all.iter()
+                .filter(|r| r.name == fqdn && r.rtype == t)
+                .cloned()
+                .collect()
+        };
+        let mut found = matching(&rtype);
+        if found.is_empty() && rtype == "A" {
+            found = matching("CNAME");
+        }
+        if found.is_empty() && rtype == "A" {
+            found.extend(pod_a_record(&fqdn));
+        }
+        if !found.is_empty() {
+            return Answer::Found {
+                fqdn,
+                records: found,
+            };
+        }
+    }
     Answer::NxDomain
 }
+
+/// The version of the DNS schema served (`dns-version.cluster.local TXT`).
+pub const SCHEMA_VERSION: &str = "1.0.1";
+
+/// The deprecated `<a>-<b>-<c>-<d>.<ns>.pod.<zone>` names, answered for any
+/// address (the spec still requires them), so not kept as records.
+fn pod_a_record(fqdn: &str) -> Option<Record> {
+    let rest = fqdn.strip_suffix(&format!(".pod.{CLUSTER_DOMAIN}"))?;
+    let (dashed, ns) = rest.split_once('.')?;
+    if ns.is_empty() || ns.contains('.') {
+        return None;
+    }
+    let ip = dashed.replace('-', ".");
+    reverse_name(&ip)?;
+    Some(Record {
+        name: fqdn.to_string(),
+        rtype: "A".into(),
+        data: ip,
+        namespace: ns.to_string(),
+        service: String::new(),
+    })
+}
+
+/// `options ndots:5` in a pod's resolv.conf.
+pub const NDOTS: usize = 5;
+
+#[cfg(test)]
+mod tests;

@@ -83,6 +83,11 @@ pub struct Faults {
     pub failed_nodes: BTreeSet<String>,
     /// StorageClasses whose provisioner fails.
     pub broken_classes: BTreeSet<String>,
+    /// When each readiness fault began and (once healed) ended, by pod uid,
+    /// so the kubelet counts failed probes against `failureThreshold` and
+    /// successes against `successThreshold` (see `faults::set_readiness_fault`).
+    #[serde(default)]
+    pub readiness_fault_window: BTreeMap<String, (u64, Option<u64>)>,
 }
 
 /// What happened to the thing an event is about.
@@ -176,6 +181,9 @@ pub struct Sim {
     pub log: Vec<Event>,
     /// The DNS records as of the last step, to log changes.
     pub(crate) dns_records: BTreeSet<super::dns::Record>,
+    /// What the records were computed from; most steps change neither
+    /// Services nor Endpoints, and then the zone is not recomputed.
+    dns_fingerprint: Option<u64>,
     rng: Rng,
     queue: BTreeSet<(u64, u64, usize)>,
     /// Earliest queued time per controller, so a burst of writes queues a
@@ -204,6 +212,7 @@ impl Sim {
             container_data: BTreeMap::new(),
             log: Vec::new(),
             dns_records: BTreeSet::new(),
+            dns_fingerprint: None,
             rng: Rng::seed_from_u64(seed),
             queue: BTreeSet::new(),
             queued_at: vec![None; controllers::ALL.len()],
@@ -393,6 +402,11 @@ impl Sim {
 
     /// Recomputes the DNS view and logs each record that came or went.
     pub(crate) fn refresh_dns(&mut self) {
+        let fp = super::dns::fingerprint(&self.store);
+        if self.dns_fingerprint == Some(fp) {
+            return;
+        }
+        self.dns_fingerprint = Some(fp);
         let now = super::dns::records(&self.store);
         if now == self.dns_records {
             return;
@@ -488,8 +502,8 @@ impl Sim {
 
     /// Rebuilds a session from its seed, config and journal. With
     /// `stop_at_event`, replay stops as soon as the log holds that many
-    /// events (the journal is kept whole, so the user can go forward again
-    /// with [`Sim::replay`] to a later point).
+    /// events; the journal then holds only what was replayed, so new inputs
+    /// start a new branch of history from that point.
     pub fn replay(
         seed: u64,
         config: Config,
@@ -499,73 +513,44 @@ impl Sim {
         let mut sim = Sim::with_config(seed, config);
         sim.replaying = true;
         let done = |s: &Sim| stop_at_event.is_some_and(|n| s.log.len() >= n);
+        let mut kept: Vec<JournalEntry> = Vec::new();
         'outer: for entry in journal {
             if done(&sim) {
                 break;
             }
             match entry {
                 JournalEntry::Steps(n) => {
-                    for _ in 0..*n {
-                        if done(&sim) {
-                            break 'outer;
-                        }
+                    let mut ran = 0;
+                    while ran < *n && !done(&sim) {
                         sim.step_inner();
+                        ran += 1;
+                    }
+                    kept.push(JournalEntry::Steps(ran));
+                    if ran < *n {
+                        break 'outer;
                     }
                 }
                 JournalEntry::AdvanceTo(t) => {
                     sim.now = sim.now.max(*t);
+                    kept.push(entry.clone());
                 }
                 JournalEntry::Input(i) => {
                     let _ = sim.input(i.clone());
+                    kept.push(entry.clone());
                 }
             }
         }
         sim.replaying = false;
-        sim.journal = match stop_at_event {
-            None => journal.to_vec(),
-            Some(_) => sim.rebuild_journal_prefix(journal),
-        };
+        sim.journal = kept;
         sim
-    }
-
-    /// After a partial replay, the journal is the part that was replayed,
-    /// so new inputs continue from here (a new branch of history).
-    fn rebuild_journal_prefix(&self, journal: &[JournalEntry]) -> Vec<JournalEntry> {
-        let mut out = Vec::new();
-        let mut steps_left = self.steps;
-        let mut clock = 0;
-        for e in journal {
-            match e {
-                JournalEntry::Steps(n) => {
-                    if steps_left == 0 {
-                        break;
-                    }
-                    let take = (*n).min(steps_left);
-                    out.push(JournalEntry::Steps(take));
-                    steps_left -= take;
-                    if take < *n {
-                        break;
-                    }
-                }
-                JournalEntry::AdvanceTo(t) => {
-                    if *t > self.now {
-                        break;
-                    }
-                    clock = *t;
-                    out.push(e.clone());
-                }
-                JournalEntry::Input(_) => out.push(e.clone()),
-            }
-        }
-        let _ = clock;
-        out
     }
 
     /// Applies a user input: the only way in for the faces. The returned
     /// text is what a terminal would show; `Err` for a failed command.
     pub fn input(&mut self, input: Input) -> Result<String, String> {
         self.journal_input(&input);
-        let key = Key::new(Kind::Namespace, "", "input");
+        // Inputs are about no object in particular; the UI shows them by action.
+        let key = Key::new(Kind::Namespace, "", "");
         let label = match &input {
             Input::Kubectl { line, .. } => line.clone(),
             Input::Manifest { delete: false, .. } => "apply manifest".to_string(),
@@ -582,11 +567,16 @@ impl Sim {
             None,
             None,
         );
+        // Commands that run the clock themselves (`rollout status`, `run`,
+        // `drain` retries) replay as part of their input, so their steps
+        // are not journaled separately.
+        let was_replaying = std::mem::replace(&mut self.replaying, true);
         let result = match input {
             Input::Kubectl { line, files } => super::kubectl::run(self, &line, &files),
             Input::Manifest { text, delete } => super::kubectl::apply_text(self, &text, delete),
             Input::Fault(spec) => super::faults::inject(self, &spec),
         };
+        self.replaying = was_replaying;
         self.touch();
         self.refresh_dns();
         result

@@ -15,6 +15,7 @@ pub mod kubectl;
 pub mod manifest;
 pub mod object;
 pub mod podutil;
+pub mod quantity;
 pub mod selector;
 pub mod store;
 

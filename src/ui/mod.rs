@@ -1,13 +1,580 @@
-//! The Leptos face of Ordinal (placeholder).
+//! The Leptos face of Ordinal: one `Sim`, a version signal bumped after
+//! each change, and views derived from the sim's store and log through
+//! memos. Every action goes through `Sim::input`, `step`, `advance` or
+//! `Sim::replay`; no Kubernetes rule lives here.
 
+mod bridge;
+mod console;
+mod editor;
+mod model;
+mod perf;
+mod persist;
+mod views;
+
+use crate::sim::{Config, Input, JournalEntry, Sim};
+use leptos::html;
 use leptos::prelude::*;
+
+pub(crate) const DOCS_KEYS: &str =
+    "Several documents per buffer, separated by ---. Ctrl/Cmd+Enter applies.";
+
+/// Speeds offered, as multiples of real time.
+const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+const DEFAULT_SEED: u64 = 1;
+/// Save the session at most this often (wall ms) while playing.
+const SAVE_EVERY_MS: f64 = 2_000.0;
+/// Wall-clock budget (ms) for simulation work in one frame.
+const FRAME_WORK_MS: f64 = 8.0;
+
+/// One line of console output.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub id: u64,
+    pub class: &'static str,
+    pub text: String,
+}
+
+/// The page's state: handles only, so it is `Copy` into every closure.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub sim: StoredValue<Sim>,
+    /// Bumped after every change to the sim; memos track it.
+    pub version: RwSignal<u64>,
+    pub playing: RwSignal<bool>,
+    pub speed: RwSignal<f64>,
+    pub text: RwSignal<String>,
+    pub example: RwSignal<String>,
+    pub banners: RwSignal<Vec<String>>,
+    pub console: RwSignal<Vec<Line>>,
+    pub watch: StoredValue<Option<bridge::Watch>>,
+    /// While scrubbed back: the whole journal and its event count, so the
+    /// user can go forward again. Acting while scrubbed drops it.
+    pub future: StoredValue<Option<(Vec<JournalEntry>, usize)>>,
+    pub editor_ref: NodeRef<html::Textarea>,
+    pub theme: RwSignal<String>,
+    /// Fraction of a virtual millisecond carried between frames.
+    carry: StoredValue<f64>,
+    /// The simulation could not keep up with the chosen speed.
+    pub behind: RwSignal<bool>,
+    frames: StoredValue<u64>,
+    last_save: StoredValue<f64>,
+    line_id: StoredValue<u64>,
+}
+
+fn now_ms() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+impl Ui {
+    /// Marks the sim changed: views recompute, live watches print.
+    pub fn changed(self) {
+        let lines = self.sim.with_value(|sim| {
+            self.watch
+                .try_update_value(|w| w.as_mut().map(|w| bridge::watch_lines(sim, w)))
+                .flatten()
+        });
+        for l in lines.unwrap_or_default() {
+            self.print("watch", l);
+        }
+        self.version.update(|v| *v += 1);
+    }
+
+    pub fn print(self, class: &'static str, text: String) {
+        let id = self.line_id.get_value();
+        self.line_id.set_value(id + 1);
+        self.console.update(|c| {
+            c.push(Line { id, class, text });
+            let extra = c.len().saturating_sub(500);
+            c.drain(..extra);
+        });
+    }
+
+    /// Sends one input into the sim and reports its output.
+    pub fn input(self, input: Input) -> Result<String, String> {
+        self.branch();
+        let r = self
+            .sim
+            .try_update_value(|s| s.input(input))
+            .unwrap_or(Err("no session".into()));
+        self.changed();
+        self.save();
+        r
+    }
+
+    /// Acting while scrubbed back starts a new branch of history.
+    fn branch(self) {
+        self.future.set_value(None);
+    }
+
+    pub fn apply(self, delete: bool) {
+        let text = self.text.get_untracked();
+        let label = if delete { "delete" } else { "apply" };
+        self.print("cmd", format!("# {label} editor buffer"));
+        match self.input(Input::Manifest { text, delete }) {
+            Ok(out) => self.print("out", out),
+            Err(e) => self.print("err", e),
+        }
+    }
+
+    pub fn kubectl(self, line: String) {
+        // The script words the CLI knows work here too: `fault ...` and
+        // `sleep 10s`, so every page action can also be typed.
+        if let Some(spec) = line.trim().strip_prefix("fault ") {
+            self.fault(spec.trim().to_string());
+            return;
+        }
+        if let Some(d) = line.trim().strip_prefix("sleep ") {
+            self.print("cmd", format!("$ sleep {}", d.trim()));
+            match crate::sim::kubectl::parse::parse_duration_ms(d.trim()) {
+                Some(ms) => self.advance(ms),
+                None => self.print(
+                    "err",
+                    format!("sleep: invalid time interval '{}'", d.trim()),
+                ),
+            }
+            return;
+        }
+        self.print("cmd", format!("$ {line}"));
+        let trimmed = line.trim().trim_start_matches("kubectl").trim().to_string();
+        let result = self.input(Input::Kubectl {
+            line: trimmed.clone(),
+            files: Vec::new(),
+        });
+        match result {
+            Ok(out) => {
+                if !out.is_empty() {
+                    self.print("out", out.trim_end().to_string());
+                }
+                let w = self.sim.with_value(|s| bridge::watch_request(s, &trimmed));
+                if w.is_some() {
+                    self.print(
+                        "note",
+                        "(watching: Ctrl+C or the Stop button ends it)".into(),
+                    );
+                    self.watch.set_value(w);
+                }
+            }
+            Err(e) => self.print("err", e.trim_end().to_string()),
+        }
+    }
+
+    pub fn fault(self, spec: String) {
+        self.print("cmd", format!("# fault {spec}"));
+        match self.input(Input::Fault(spec)) {
+            Ok(out) => {
+                if !out.is_empty() {
+                    self.print("out", out)
+                }
+            }
+            Err(e) => self.print("err", e),
+        }
+    }
+
+    pub fn step(self) {
+        self.branch();
+        self.sim.update_value(|s| {
+            s.step();
+        });
+        self.changed();
+        self.save();
+    }
+
+    pub fn advance(self, ms: u64) {
+        self.branch();
+        self.sim.update_value(|s| s.advance(ms));
+        self.changed();
+    }
+
+    pub fn reset(self) {
+        self.playing.set(false);
+        let seed = self.sim.with_value(|s| s.seed);
+        self.sim.set_value(Sim::new(seed));
+        self.future.set_value(None);
+        self.watch.set_value(None);
+        self.print("note", "# session reset".into());
+        self.changed();
+        self.save();
+    }
+
+    /// Time travel: rebuild the session up to `index` events.
+    pub fn scrub_to(self, index: usize) {
+        self.playing.set(false);
+        let (seed, config, journal, total) = self.sim.with_value(|s| {
+            let (j, t) = self
+                .future
+                .get_value()
+                .unwrap_or_else(|| (s.journal().to_vec(), s.log.len()));
+            (s.seed, s.config.clone(), j, t)
+        });
+        let sim = if index >= total {
+            self.future.set_value(None);
+            Sim::replay(seed, config, &journal, None)
+        } else {
+            let sim = Sim::replay(seed, config, &journal, Some(index));
+            self.future.set_value(Some((journal, total)));
+            sim
+        };
+        self.sim.set_value(sim);
+        self.watch.set_value(None);
+        self.print(
+            "note",
+            format!("# timeline: session replayed to event {}", index.min(total)),
+        );
+        self.changed();
+    }
+
+    pub fn save(self) {
+        let session = self.sim.with_value(|s| persist::Session {
+            version: persist::SESSION_VERSION,
+            seed: s.seed,
+            journal: persist::compact(s.journal()),
+            example: self.example.get_untracked(),
+        });
+        persist::save_session(&session);
+        self.last_save.set_value(now_ms());
+    }
+
+    pub fn load_example(self, ex: &bridge::ExampleInfo) {
+        self.text.set(ex.yaml.clone());
+        self.example.set(ex.id.clone());
+        persist::set(persist::EDITOR_KEY, &ex.yaml);
+    }
+
+    /// Puts the caret at the start of a 1-based line of the editor.
+    pub fn focus_line(self, line: usize) {
+        if let Some(t) = self.editor_ref.get_untracked() {
+            let text = self.text.get_untracked();
+            let pos: usize = text
+                .split('\n')
+                .take(line.saturating_sub(1))
+                .map(|l| l.encode_utf16().count() + 1)
+                .sum();
+            let _ = t.focus();
+            let _ = t.set_selection_range(pos as u32, pos as u32);
+        }
+    }
+
+    pub fn play(self) {
+        if self.playing.get_untracked() {
+            return;
+        }
+        self.branch();
+        self.playing.set(true);
+        let start = now_ms();
+        request_animation_frame(move || frame(self, start));
+    }
+}
+
+/// Runs the syncs due in the next `ms` of virtual time, but stops at the
+/// wall-clock `deadline` so a frame stays short: then the virtual clock
+/// stays at the last sync run (the simulation falls behind real time
+/// rather than freezing the page). Returns true when it fell behind.
+fn advance_within(sim: &mut Sim, ms: u64, deadline: f64) -> bool {
+    let target = sim.now + ms;
+    while sim.next_time().is_some_and(|t| t <= target) {
+        sim.step();
+        if perf::now() > deadline {
+            return true;
+        }
+    }
+    sim.advance_to(target);
+    false
+}
+
+/// One animation frame of play: virtual time moves by dt × speed; the
+/// views redraw once per frame, however many syncs ran.
+fn frame(ui: Ui, last: f64) {
+    if !ui.playing.get_untracked() {
+        ui.save();
+        return;
+    }
+    let now = now_ms();
+    // A background tab or a long frame must not jump the clock by minutes.
+    let dt = (now - last).clamp(0.0, 100.0);
+    let exact = dt * ui.speed.get_untracked() + ui.carry.get_value();
+    let ms = exact.floor();
+    ui.carry.set_value(exact - ms);
+    if ms >= 1.0 {
+        let t0 = perf::now();
+        let behind = ui
+            .sim
+            .try_update_value(|s| advance_within(s, ms as u64, t0 + FRAME_WORK_MS))
+            .unwrap_or(false);
+        perf::add("sim", perf::now() - t0);
+        if behind != ui.behind.get_untracked() {
+            ui.behind.set(behind);
+        }
+        ui.changed();
+    }
+    let n = ui.frames.get_value() + 1;
+    ui.frames.set_value(n);
+    if n % 20 == 0 {
+        perf::publish();
+    }
+    if now - ui.last_save.get_value() > SAVE_EVERY_MS {
+        ui.save();
+    }
+    request_animation_frame(move || frame(ui, now));
+}
+
+#[component]
+fn Banners(ui: Ui) -> impl IntoView {
+    view! {
+        <div class="banners" role="status" aria-live="polite">
+            {move || {
+                ui.banners
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, b)| {
+                        view! {
+                            <div class="banner" data-testid="banner">
+                                <span>{b}</span>
+                                <button
+                                    aria-label="Dismiss"
+                                    on:click=move |_| ui.banners.update(|v| { if i < v.len() { v.remove(i); } })
+                                >
+                                    "×"
+                                </button>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn TimeBar(ui: Ui) -> impl IntoView {
+    let clock = Memo::new(move |_| {
+        ui.version.track();
+        ui.sim.with_value(|s| model::clock(s.now))
+    });
+    let position = Memo::new(move |_| {
+        ui.version.track();
+        let at = ui.sim.with_value(|s| s.log.len());
+        let total = ui
+            .future
+            .with_value(|f| f.as_ref().map(|f| f.1))
+            .unwrap_or(at);
+        (at, total.max(at))
+    });
+    let at_event = Memo::new(move |_| {
+        ui.version.track();
+        ui.sim.with_value(|s| {
+            s.log
+                .last()
+                .map(|e| format!("{} {} {}", model::clock(e.time), e.reason, e.name))
+                .unwrap_or_default()
+        })
+    });
+    let speed_str = move || {
+        let s = ui.speed.get();
+        if s < 1.0 {
+            format!("{s}×")
+        } else {
+            format!("{}×", s as u64)
+        }
+    };
+    view! {
+        <div class="timebar" role="group" aria-label="Time controls">
+            <button
+                class="primary"
+                data-testid="play"
+                aria-pressed=move || ui.playing.get().to_string()
+                on:click=move |_| if ui.playing.get_untracked() { ui.playing.set(false) } else { ui.play() }
+            >
+                {move || if ui.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+            </button>
+            <button data-testid="step" on:click=move |_| ui.step() title="Run the next controller sync">"Step"</button>
+            <button data-testid="advance" on:click=move |_| ui.advance(1000) title="Advance one virtual second">"+1s"</button>
+            <label class="speed">
+                "Speed "
+                <select
+                    data-testid="speed"
+                    aria-label="Speed"
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                            ui.speed.set(v)
+                        }
+                    }
+                >
+                    {SPEEDS
+                        .iter()
+                        .map(|s| {
+                            let s = *s;
+                            view! {
+                                <option value=s.to_string() selected=move || ui.speed.get() == s>
+                                    {if s < 1.0 { format!("{s}×") } else { format!("{}×", s as u64) }}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <output class="clock" data-testid="clock" aria-label="Virtual clock">{move || clock.get()}</output>
+            <Show when=move || ui.behind.get() && ui.playing.get()>
+                <span class="behind" title="The simulation cannot keep up with this speed; virtual time runs slower">"slowed"</span>
+            </Show>
+            <span class="sr-only">{speed_str}</span>
+            <label class="timeline">
+                <span class="muted">"Timeline"</span>
+                <input
+                    type="range"
+                    data-testid="timeline"
+                    aria-label="Timeline: event index (replays the session to that point)"
+                    min="0"
+                    max=move || position.get().1.to_string()
+                    prop:max=move || position.get().1.to_string()
+                    prop:value=move || position.get().0.to_string()
+                    on:change=move |ev| {
+                        if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+                            ui.scrub_to(i)
+                        }
+                    }
+                />
+                <span class="muted pos" data-testid="timeline-pos">
+                    {move || { let (a, t) = position.get(); format!("{a}/{t}") }}
+                </span>
+            </label>
+            <span class="at-event muted" title="Latest event">{move || at_event.get()}</span>
+            <button data-testid="reset" on:click=move |_| ui.reset() title="Start over with the same seed">"Reset"</button>
+            <button
+                data-testid="theme"
+                aria-label="Colour theme"
+                on:click=move |_| {
+                    ui.theme.update(|t| {
+                        *t = match t.as_str() {
+                            "auto" => "dark".into(),
+                            "dark" => "light".into(),
+                            _ => "auto".into(),
+                        }
+                    })
+                }
+            >
+                {move || format!("Theme: {}", ui.theme.get())}
+            </button>
+        </div>
+        <Show when=move || { ui.version.track(); ui.future.with_value(|f| f.is_some()) }>
+            <p class="scrubbed" role="status">
+                "Viewing the past: play, step or act here to continue from this point (later history is dropped), or drag the timeline to the end."
+            </p>
+        </Show>
+    }
+}
+
+#[component]
+fn Examples(ui: Ui) -> impl IntoView {
+    let list = bridge::examples();
+    let current = move || {
+        let id = ui.example.get();
+        bridge::examples().into_iter().find(|e| e.id == id)
+    };
+    view! {
+        <section class="panel examples" aria-labelledby="examples-h">
+            <h2 id="examples-h">"Examples"</h2>
+            <div class="example-list" role="list">
+                {list
+                    .into_iter()
+                    .map(|ex| {
+                        let id = ex.id.clone();
+                        let id2 = ex.id.clone();
+                        let title = format!("{}{}", ex.title, if ex.modern { "" } else { " (original)" });
+                        view! {
+                            <button
+                                role="listitem"
+                                class="example"
+                                class:current=move || ui.example.get() == id2
+                                data-testid=format!("example-{id}")
+                                title=ex.description.clone()
+                                on:click=move |_| ui.load_example(&ex)
+                            >
+                                {title}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            {move || {
+                current()
+                    .map(|ex| {
+                        view! {
+                            <p class="example-desc">{ex.description.clone()}</p>
+                            {(!ex.note.is_empty()).then(|| view! { <p class="example-note muted">{ex.note.clone()}</p> })}
+                        }
+                    })
+            }}
+        </section>
+    }
+}
 
 #[component]
 fn App() -> impl IntoView {
+    let loaded = persist::load();
+    let (sim, example) = match &loaded.session {
+        Some(s) => (
+            Sim::replay(s.seed, Config::default(), &s.journal, None),
+            s.example.clone(),
+        ),
+        None => (Sim::new(DEFAULT_SEED), String::new()),
+    };
+    let first_visit = loaded.editor.is_none();
+    let ui = Ui {
+        sim: StoredValue::new(sim),
+        version: RwSignal::new(0),
+        playing: RwSignal::new(false),
+        speed: RwSignal::new(1.0),
+        text: RwSignal::new(loaded.editor.clone().unwrap_or_default()),
+        example: RwSignal::new(example),
+        banners: RwSignal::new(loaded.problems.clone()),
+        console: RwSignal::new(Vec::new()),
+        watch: StoredValue::new(None),
+        future: StoredValue::new(None),
+        editor_ref: NodeRef::new(),
+        theme: RwSignal::new(persist::get(persist::THEME_KEY).unwrap_or_else(|| "auto".into())),
+        carry: StoredValue::new(0.0),
+        behind: RwSignal::new(false),
+        frames: StoredValue::new(0),
+        last_save: StoredValue::new(0.0),
+        line_id: StoredValue::new(0),
+    };
+    if first_visit {
+        if let Some(ex) = bridge::examples()
+            .into_iter()
+            .find(|e| e.id == bridge::DEFAULT_EXAMPLE)
+        {
+            ui.load_example(&ex);
+        }
+    }
+    Effect::new(move |_| {
+        let t = ui.theme.get();
+        persist::set(persist::THEME_KEY, &t);
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-theme", &t);
+        }
+    });
     view! {
-        <main class="app">
-            <h1>"Ordinal"</h1>
-            <p class="version">{crate::sim::version_string()}</p>
+        <header class="top">
+            <div class="brand">
+                <h1>"Ordinal"</h1>
+                <span class="version muted">{crate::sim::version_string()}</span>
+            </div>
+            <TimeBar ui=ui />
+        </header>
+        <Banners ui=ui />
+        <main class="app" data-testid="app" data-ready="true">
+            <div class="left">
+                <Examples ui=ui />
+                <editor::Editor ui=ui />
+                <console::Console ui=ui />
+            </div>
+            <div class="right">
+                <views::Cluster ui=ui />
+                <views::Storage ui=ui />
+                <views::Network ui=ui />
+                <views::Events ui=ui />
+            </div>
         </main>
     }
 }

@@ -1,5 +1,342 @@
-//! The endpoints controller (to be written).
+//! The endpoints controller (`endpoint-controller`), after upstream's
+//! `pkg/controller/endpoint`: one Endpoints object per Service with a
+//! selector, ready pods in `addresses`, the rest in `notReadyAddresses`.
+//!
+//! It also allocates ClusterIPs. On a real cluster the API server does it
+//! when the Service is created; here it is this controller's first write
+//! for a Service without one, before any Endpoints, so DNS (derived from
+//! the store after each step) sees the address with the Service.
 
 use super::{Ctx, Out};
+use crate::sim::object::{set_at, Kind, Object, ValueExt};
+use crate::sim::podutil;
+use crate::sim::store::Store;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
 
-pub fn sync(_ctx: &Ctx, _out: &mut Out) {}
+/// The deprecated annotation that once meant `publishNotReadyAddresses`.
+pub const TOLERATE_UNREADY_ENDPOINTS: &str =
+    "service.alpha.kubernetes.io/tolerate-unready-endpoints";
+/// The label upstream puts on the Endpoints of a headless Service.
+pub const IS_HEADLESS_SERVICE: &str = "service.kubernetes.io/headless";
+
+/// The Service CIDR, 10.96.0.0/12.
+const SERVICE_CIDR_BASE: u32 = (10 << 24) | (96 << 16);
+const SERVICE_CIDR_SIZE: u32 = 1 << 20;
+/// Upstream's allocator keeps the lower band of the range (16 to 256
+/// addresses) for static choices and picks dynamic ones above it.
+const STATIC_BAND: u32 = 256;
+
+pub fn sync(ctx: &Ctx, out: &mut Out) {
+    let store = ctx.store;
+    let mut allocated: BTreeSet<u32> = store
+        .list(Kind::Service)
+        .filter_map(|s| s.spec().str_at("clusterIP").and_then(parse_ipv4))
+        .collect();
+    for svc in store.list(Kind::Service) {
+        if needs_cluster_ip(svc) {
+            let ip = allocate_cluster_ip(&svc.meta.uid, &allocated);
+            allocated.insert(ip);
+            let ip = format_ipv4(ip);
+            let mut s = svc.clone();
+            let spec = s.spec_mut();
+            set_at(spec, "clusterIP", ip.clone().into());
+            set_at(spec, "clusterIPs", json!([ip]));
+            if spec.get("ipFamilies").is_none() {
+                set_at(spec, "ipFamilies", json!(["IPv4"]));
+            }
+            if spec.get("ipFamilyPolicy").is_none() {
+                set_at(spec, "ipFamilyPolicy", "SingleStack".into());
+            }
+            out.update(s);
+            continue;
+        }
+        sync_service(store, svc, out);
+    }
+    // Endpoints whose Service is gone are deleted (upstream: on the
+    // Service's deletion, and by `checkLeftoverEndpoints` at start).
+    for ep in store.list(Kind::Endpoints) {
+        if ep.meta.deletion_timestamp.is_none()
+            && store
+                .get(Kind::Service, ep.namespace(), ep.name())
+                .is_none()
+        {
+            out.delete(ep);
+        }
+    }
+}
+
+fn service_type(svc: &Object) -> &str {
+    svc.spec().str_at("type").unwrap_or("ClusterIP")
+}
+
+fn needs_cluster_ip(svc: &Object) -> bool {
+    service_type(svc) != "ExternalName"
+        && svc
+            .spec()
+            .str_at("clusterIP")
+            .is_none_or(|ip| ip.is_empty())
+}
+
+/// A free address in the Service CIDR's upper band, chosen from a hash of
+/// the Service's uid (uids come from the seeded RNG, so this is as random
+/// as upstream's allocator and still deterministic), probing upward on
+/// collision.
+pub fn allocate_cluster_ip(uid: &str, allocated: &BTreeSet<u32>) -> u32 {
+    let span = SERVICE_CIDR_SIZE - STATIC_BAND - 1;
+    let mut offset = (fnv1a(uid.as_bytes()) % span as u64) as u32;
+    loop {
+        let ip = SERVICE_CIDR_BASE + STATIC_BAND + offset;
+        if !allocated.contains(&ip) {
+            return ip;
+        }
+        offset = (offset + 1) % span;
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+pub fn parse_ipv4(s: &str) -> Option<u32> {
+    let parts: Vec<u8> = s
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    (parts.len() == 4).then(|| u32::from_be_bytes([parts[0], parts[1], parts[2], parts[3]]))
+}
+
+pub fn format_ipv4(ip: u32) -> String {
+    let b = ip.to_be_bytes();
+    format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3])
+}
+
+/// `ParseBool` as Go's strconv has it.
+fn parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// `ShouldPodBeInEndpoints`: not terminal, has an IP, and not terminating
+/// unless terminating pods are included.
+pub fn should_pod_be_in_endpoints(pod: &Object, include_terminating: bool) -> bool {
+    if podutil::is_failed(pod) || podutil::is_succeeded(pod) {
+        return false;
+    }
+    if podutil::pod_ip(pod).is_none_or(str::is_empty) {
+        return false;
+    }
+    include_terminating || pod.meta.deletion_timestamp.is_none()
+}
+
+/// `ShouldSetHostname`: the pod's subdomain names this Service.
+pub fn should_set_hostname(pod: &Object, svc: &Object) -> bool {
+    pod.spec().str_at("hostname").is_some_and(|h| !h.is_empty())
+        && pod.spec().str_at("subdomain") == Some(svc.name())
+        && pod.namespace() == svc.namespace()
+}
+
+/// `FindPort`: a numeric targetPort is used as is; a name is looked up in
+/// the pod's container ports (same protocol).
+pub fn find_port(pod: &Object, port: &Value) -> Option<i64> {
+    let protocol = port.str_at("protocol").unwrap_or("TCP");
+    match port.at("targetPort") {
+        Value::Null => port.i64_at("port"),
+        Value::Number(n) => n.as_i64(),
+        Value::String(name) => {
+            if let Ok(n) = name.parse::<i64>() {
+                return Some(n);
+            }
+            pod.spec()
+                .array_at("containers")
+                .iter()
+                .flat_map(|c| c.array_at("ports"))
+                .find(|p| {
+                    p.str_at("name") == Some(name.as_str())
+                        && p.str_at("protocol").unwrap_or("TCP") == protocol
+                })
+                .and_then(|p| p.i64_at("containerPort"))
+        }
+        _ => None,
+    }
+}
+
+/// An endpoint port: (name, port, protocol, appProtocol); `None` is the
+/// sentinel for a headless Service without ports.
+type PortKey = Option<(Option<String>, i64, String, Option<String>)>;
+
+/// The Endpoints subsets a Service should have now (`syncService` then
+/// `RepackSubsets`): addresses grouped by the set of ports they serve,
+/// sorted by IP (string order, then pod uid), as upstream's `SortSubsets`.
+pub fn desired_subsets(store: &Store, svc: &Object) -> Vec<Value> {
+    if !has_selector(svc) {
+        return Vec::new();
+    }
+    let selector = svc.spec().labels_at("selector");
+    let publish_not_ready = svc.spec().bool_at("publishNotReadyAddresses") == Some(true);
+    // The deprecated annotation, when it parses, overrides the field (as
+    // upstream did while it honoured the annotation).
+    let tolerate_unready = svc
+        .meta
+        .annotations
+        .get(TOLERATE_UNREADY_ENDPOINTS)
+        .and_then(|v| parse_bool(v))
+        .unwrap_or(publish_not_ready);
+    let headless = svc.spec().str_at("clusterIP") == Some("None");
+    let ports = svc.spec().array_at("ports");
+    let mut pods: Vec<(&str, &str, &Object)> = store
+        .select(Kind::Pod, svc.namespace(), &selector)
+        .filter(|p| should_pod_be_in_endpoints(p, tolerate_unready))
+        .map(|p| (podutil::pod_ip(p).unwrap_or(""), p.meta.uid.as_str(), p))
+        .collect();
+    pods.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
+    // Which addresses (by index in sorted order) serve each port.
+    let mut by_port: BTreeMap<PortKey, Vec<usize>> = BTreeMap::new();
+    for (i, (_, _, pod)) in pods.iter().enumerate() {
+        if ports.is_empty() {
+            // Headless Services may have no ports: a sentinel keeps them.
+            if headless {
+                by_port.entry(None).or_default().push(i);
+            }
+            continue;
+        }
+        for sp in ports {
+            let Some(num) = find_port(pod, sp) else {
+                continue;
+            };
+            let key = Some((
+                sp.str_at("name").map(String::from),
+                num,
+                sp.str_at("protocol").unwrap_or("TCP").to_string(),
+                sp.str_at("appProtocol").map(String::from),
+            ));
+            let v = by_port.entry(key).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    // Ports grouped by the exact set of addresses serving them.
+    let mut groups: BTreeMap<Vec<usize>, Vec<PortKey>> = BTreeMap::new();
+    for (port, members) in by_port {
+        groups.entry(members).or_default().push(port);
+    }
+    let address = |pod: &Object, ip: &str| -> Value {
+        let mut a = Map::new();
+        if should_set_hostname(pod, svc) {
+            a.insert("hostname".into(), pod.spec().at("hostname").clone());
+        }
+        a.insert("ip".into(), ip.into());
+        a.insert(
+            "nodeName".into(),
+            podutil::node_name(pod).unwrap_or("").into(),
+        );
+        a.insert(
+            "targetRef".into(),
+            json!({"kind": "Pod", "name": pod.name(), "namespace": pod.namespace(), "uid": pod.meta.uid}),
+        );
+        Value::Object(a)
+    };
+    let mut subsets = Vec::new();
+    for (members, ports) in groups {
+        let mut ready = Vec::new();
+        let mut not_ready = Vec::new();
+        for i in members {
+            let (ip, _, pod) = pods[i];
+            if tolerate_unready || podutil::is_ready(pod) {
+                ready.push(address(pod, ip));
+            } else {
+                not_ready.push(address(pod, ip));
+            }
+        }
+        let mut s = Map::new();
+        if !ready.is_empty() {
+            s.insert("addresses".into(), Value::Array(ready));
+        }
+        if !not_ready.is_empty() {
+            s.insert("notReadyAddresses".into(), Value::Array(not_ready));
+        }
+        let ports: Vec<Value> = ports
+            .into_iter()
+            .flatten()
+            .map(|(name, port, protocol, app)| {
+                let mut p = Map::new();
+                if let Some(ap) = app {
+                    p.insert("appProtocol".into(), ap.into());
+                }
+                if let Some(n) = name {
+                    p.insert("name".into(), n.into());
+                }
+                p.insert("port".into(), port.into());
+                p.insert("protocol".into(), protocol.into());
+                Value::Object(p)
+            })
+            .collect();
+        if !ports.is_empty() {
+            s.insert("ports".into(), Value::Array(ports));
+        }
+        subsets.push(Value::Object(s));
+    }
+    subsets
+}
+
+/// A Service manages its Endpoints only with a non-empty selector (an
+/// empty map does not survive the API round trip upstream).
+fn has_selector(svc: &Object) -> bool {
+    svc.spec()
+        .at("selector")
+        .as_object()
+        .is_some_and(|m| !m.is_empty())
+}
+
+/// `syncService` for one Service.
+fn sync_service(store: &Store, svc: &Object, out: &mut Out) {
+    // ExternalName Services get no endpoints; without a selector the
+    // Endpoints are the user's to manage.
+    if service_type(svc) == "ExternalName" || !has_selector(svc) {
+        return;
+    }
+    if svc.meta.deletion_timestamp.is_some() {
+        return;
+    }
+    let subsets = desired_subsets(store, svc);
+    let mut labels = svc.meta.labels.clone();
+    if svc.spec().str_at("clusterIP") == Some("None") {
+        labels.insert(IS_HEADLESS_SERVICE.into(), String::new());
+    }
+    let subsets = if subsets.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(subsets)
+    };
+    let current = store.get(Kind::Endpoints, svc.namespace(), svc.name());
+    if let Some(e) = current {
+        // Compare in place: cloning a thousand addresses per sync is what
+        // would make this controller slow.
+        if e.meta.labels == labels && *e.field("subsets") == subsets {
+            return;
+        }
+    }
+    let mut ep = match current {
+        Some(e) => e.clone(),
+        None => Object::new(Kind::Endpoints, svc.namespace(), svc.name()),
+    };
+    ep.meta.labels = labels;
+    if subsets.is_null() {
+        ep.body.remove("subsets");
+    } else {
+        ep.body.insert("subsets".into(), subsets);
+    }
+    match current {
+        None => out.create(ep),
+        Some(_) => out.update(ep),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

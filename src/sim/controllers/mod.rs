@@ -113,6 +113,8 @@ pub const ALL: &[(&str, SyncFn)] = &[
     ("deployment-controller", deployment::sync),
     ("daemonset-controller", daemonset::sync),
     ("persistentvolume-controller", volume::sync),
+    ("pvc-protection-controller", volume::sync_pvc_protection),
+    ("pv-protection-controller", volume::sync_pv_protection),
     ("default-scheduler", scheduler::sync),
     ("kubelet", kubelet::sync),
     ("endpoint-controller", endpoints::sync),

@@ -1,5 +1,347 @@
-//! The nodes controller (to be written).
+//! `node-lifecycle-controller`, with the parts of upstream's node controllers
+//! that stateful workloads meet:
+//! - health: a node whose kubelet stopped (a failed node) keeps its last
+//!   `lastHeartbeatTime`; `node_monitor_grace_ms` later its conditions turn
+//!   `Unknown` (`NodeStatusUnknown`, "Kubelet stopped posting node status.")
+//!   and its pods are marked `Ready=False` (`MarkPodsNotReady`);
+//! - taints by condition: `node.kubernetes.io/unreachable` (Ready Unknown) or
+//!   `not-ready` (Ready False) as NoSchedule and NoExecute, and
+//!   `node.kubernetes.io/unschedulable:NoSchedule` for a cordoned node;
+//! - taint-based eviction: a pod on a node with a NoExecute taint it does not
+//!   tolerate is deleted at once; one tolerating it for `tolerationSeconds`
+//!   is deleted when that runs out (`TaintManagerEviction`). A pod with no
+//!   toleration of its own for `not-ready`/`unreachable` is treated as having
+//!   the 300 s ones the DefaultTolerationSeconds admission plugin adds. A pod
+//!   deleted on a dead node stays `Terminating`: only its kubelet could
+//!   confirm the containers stopped, so it waits for the node to come back
+//!   or for a force delete, as upstream;
+//! - pod GC of pods bound to a node that no longer exists.
 
-use super::{Ctx, Out};
+use super::scheduler::{
+    self, set_pod_condition, tolerates, toleration_matches, TAINT_NOT_READY, TAINT_UNREACHABLE,
+    TAINT_UNSCHEDULABLE,
+};
+use super::{Ctx, Out, Propagation, Write};
+use crate::sim::object::{parse_rfc3339, rfc3339, Object, ValueExt};
+use crate::sim::podutil;
+use crate::sim::Kind;
+use serde_json::{json, Value};
 
-pub fn sync(_ctx: &Ctx, _out: &mut Out) {}
+/// `DefaultTolerationSeconds` admission's default.
+pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
+
+fn ready_condition(node: &Object) -> Option<&Value> {
+    node.status()
+        .array_at("conditions")
+        .iter()
+        .find(|c| c.str_at("type") == Some("Ready"))
+}
+
+/// When the node's kubelet last posted status (virtual ms).
+pub fn last_heartbeat(node: &Object) -> u64 {
+    ready_condition(node)
+        .and_then(|c| {
+            c.str_at("lastHeartbeatTime")
+                .or_else(|| c.str_at("lastTransitionTime"))
+        })
+        .and_then(parse_rfc3339)
+        .unwrap_or(node.meta.creation_timestamp)
+}
+
+/// The nodeipam controller's part: a node registered without a pod CIDR
+/// gets the lowest free `10.244.N.0/24` (N from 1).
+fn allocate_cidr(node: &Object, taken: &mut Vec<String>) -> Option<String> {
+    if node.spec().str_at("podCIDR").is_some() {
+        return None;
+    }
+    let cidr = (1..=255)
+        .map(|i| format!("10.244.{i}.0/24"))
+        .find(|c| !taken.contains(c))?;
+    taken.push(cidr.clone());
+    Some(cidr)
+}
+
+pub fn sync(ctx: &Ctx, out: &mut Out) {
+    let now = ctx.now;
+    let mut cidrs: Vec<String> = ctx
+        .store
+        .list(Kind::Node)
+        .filter_map(|n| n.spec().str_at("podCIDR").map(String::from))
+        .collect();
+    for node in ctx.store.list(Kind::Node) {
+        let mut n = node.clone();
+        if let Some(cidr) = allocate_cidr(node, &mut cidrs) {
+            n.spec_mut()["podCIDR"] = cidr.clone().into();
+            n.spec_mut()["podCIDRs"] = json!([cidr]);
+        }
+        let failed = ctx.faults.failed_nodes.contains(node.name());
+        let ready_status = ready_condition(node)
+            .and_then(|c| c.str_at("status"))
+            .unwrap_or("Unknown")
+            .to_string();
+        let mut status = ready_status.clone();
+        // Health: a silent kubelet is Unknown after the grace period.
+        if failed && ready_status != "Unknown" {
+            let deadline = last_heartbeat(node) + ctx.config.timings.node_monitor_grace_ms;
+            if now >= deadline {
+                let conds: Vec<Value> = node
+                    .status()
+                    .array_at("conditions")
+                    .iter()
+                    .map(|c| {
+                        let mut c = c.clone();
+                        c["status"] = "Unknown".into();
+                        c["reason"] = "NodeStatusUnknown".into();
+                        c["message"] = "Kubelet stopped posting node status.".into();
+                        c["lastTransitionTime"] = rfc3339(now).into();
+                        c
+                    })
+                    .collect();
+                n.status_mut()["conditions"] = Value::Array(conds);
+                status = "Unknown".into();
+                out.event(
+                    node,
+                    false,
+                    "NodeNotReady",
+                    format!("Node {} status is now: NodeNotReady", node.name()),
+                );
+            } else {
+                out.wake(deadline);
+            }
+        }
+        // Taints by condition and by cordon.
+        let want_ns = |key: &str| json!({"key": key, "effect": "NoSchedule"});
+        let mut wanted: Vec<Value> = Vec::new();
+        match status.as_str() {
+            "True" => {}
+            "False" => {
+                wanted.push(want_ns(TAINT_NOT_READY));
+                wanted.push(json!({"key": TAINT_NOT_READY, "effect": "NoExecute"}));
+            }
+            _ => {
+                wanted.push(want_ns(TAINT_UNREACHABLE));
+                wanted.push(json!({"key": TAINT_UNREACHABLE, "effect": "NoExecute"}));
+            }
+        }
+        if node.spec().bool_at("unschedulable") == Some(true) {
+            wanted.push(want_ns(TAINT_UNSCHEDULABLE));
+        }
+        let managed = [TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE];
+        let current: Vec<Value> = scheduler::taints(node).to_vec();
+        let same = |a: &Value, b: &Value| {
+            a.str_at("key") == b.str_at("key") && a.str_at("effect") == b.str_at("effect")
+        };
+        let mut taints: Vec<Value> = current
+            .iter()
+            .filter(|t| {
+                !managed.contains(&t.str_at("key").unwrap_or(""))
+                    || wanted.iter().any(|w| same(w, t))
+            })
+            .cloned()
+            .collect();
+        for w in &wanted {
+            if !taints.iter().any(|t| same(t, w)) {
+                let mut w = w.clone();
+                if w.str_at("effect") == Some("NoExecute") {
+                    w["timeAdded"] = rfc3339(now).into();
+                }
+                taints.push(w);
+            }
+        }
+        if taints != current {
+            if taints.is_empty() {
+                if let Some(spec) = n.spec_mut().as_object_mut() {
+                    spec.remove("taints");
+                }
+            } else {
+                n.spec_mut()["taints"] = Value::Array(taints.clone());
+            }
+        }
+        if n != *node {
+            out.update(n);
+        }
+        // Pods on a node that is not Ready are not ready either.
+        if status == "Unknown" || status == "False" {
+            for pod in pods_on(ctx, node.name()) {
+                if podutil::is_ready(pod) {
+                    let mut p = pod.clone();
+                    set_pod_condition(&mut p, "Ready", "False", None, None, now);
+                    out.update(p);
+                    out.event(pod, true, "NodeNotReady", "Node is not ready");
+                }
+            }
+        }
+        evict_for_taints(ctx, out, node, &taints);
+    }
+    // PodGC: pods bound to a node that is gone.
+    for pod in ctx.store.list(Kind::Pod) {
+        if let Some(n) = podutil::node_name(pod) {
+            if ctx.store.get(Kind::Node, "", n).is_none() {
+                out.writes.push(Write::Delete {
+                    key: pod.key(),
+                    grace_seconds: Some(0),
+                    propagation: Propagation::Background,
+                    uid: Some(pod.meta.uid.clone()),
+                });
+            }
+        }
+    }
+}
+
+fn pods_on<'a>(ctx: &'a Ctx, node: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
+    ctx.store.list(Kind::Pod).filter(move |p| {
+        podutil::node_name(p) == Some(node) && !podutil::is_failed(p) && !podutil::is_succeeded(p)
+    })
+}
+
+/// The toleration list the taint manager sees: the pod's own, plus the
+/// default 300 s ones for not-ready/unreachable when it has none for them.
+fn effective_tolerations(pod: &Object) -> Vec<Value> {
+    let mut tols = pod.spec().array_at("tolerations").to_vec();
+    for key in [TAINT_NOT_READY, TAINT_UNREACHABLE] {
+        let taint = json!({"key": key, "effect": "NoExecute"});
+        if !tolerates(&tols, &taint) {
+            tols.push(
+                json!({"key": key, "operator": "Exists", "effect": "NoExecute",
+                             "tolerationSeconds": DEFAULT_TOLERATION_SECONDS}),
+            );
+        }
+    }
+    tols
+}
+
+/// The taint manager: when must this pod go because of NoExecute taints?
+/// `Some(t)`: at virtual time t; `None`: it may stay.
+pub fn eviction_time(pod: &Object, taints: &[Value], now: u64) -> Option<u64> {
+    let tols = effective_tolerations(pod);
+    let mut at: Option<u64> = None;
+    for t in taints
+        .iter()
+        .filter(|t| t.str_at("effect") == Some("NoExecute"))
+    {
+        let matching: Vec<&Value> = tols.iter().filter(|x| toleration_matches(x, t)).collect();
+        if matching.is_empty() {
+            return Some(now);
+        }
+        // The shortest tolerationSeconds wins; none means forever.
+        let secs = matching
+            .iter()
+            .filter_map(|x| x.i64_at("tolerationSeconds"))
+            .min();
+        if let Some(s) = secs {
+            let added = t.str_at("timeAdded").and_then(parse_rfc3339).unwrap_or(now);
+            let due = added + (s.clamp(0, 365 * 24 * 3600) as u64) * 1000;
+            at = Some(at.map_or(due, |a| a.min(due)));
+        }
+    }
+    at
+}
+
+fn evict_for_taints(ctx: &Ctx, out: &mut Out, node: &Object, taints: &[Value]) {
+    if !taints
+        .iter()
+        .any(|t| t.str_at("effect") == Some("NoExecute"))
+    {
+        return;
+    }
+    for pod in pods_on(ctx, node.name()) {
+        if pod.meta.terminating() {
+            continue;
+        }
+        let Some(at) = eviction_time(pod, taints, ctx.now) else {
+            continue;
+        };
+        if ctx.now < at {
+            out.wake(at);
+            continue;
+        }
+        let mut p = pod.clone();
+        set_pod_condition(
+            &mut p,
+            "DisruptionTarget",
+            "True",
+            Some("DeletionByTaintManager"),
+            Some("Taint manager: deleting due to NoExecute taint"),
+            ctx.now,
+        );
+        out.update(p);
+        out.event(
+            pod,
+            false,
+            "TaintManagerEviction",
+            format!(
+                "Marking for deletion Pod {}/{}",
+                pod.namespace(),
+                pod.name()
+            ),
+        );
+        out.delete(pod);
+    }
+}
+
+/// Why a pod is stuck, in words for the UI and `describe`: a pod
+/// terminating on a node whose kubelet is gone, a pod waiting for its
+/// volumes on the node the scheduler chose, or the scheduler's reason.
+pub fn why_stuck(store: &crate::sim::store::Store, pod: &Object) -> Option<String> {
+    if pod.meta.terminating() {
+        let node_name = podutil::node_name(pod)?;
+        let node = store.get(Kind::Node, "", node_name)?;
+        if scheduler::node_ready(node) {
+            return None;
+        }
+        return Some(format!(
+            "node {node_name} is not ready (its kubelet stopped posting status at {}): only that kubelet can confirm the containers stopped, so the pod stays Terminating until the node returns or someone force-deletes it (kubectl delete pod {} --grace-period=0 --force)",
+            rfc3339(last_heartbeat(node)),
+            pod.name()
+        ));
+    }
+    if podutil::node_name(pod).is_some() {
+        return None;
+    }
+    for claim_name in podutil::claim_names(pod) {
+        if let Some(claim) = store.get(Kind::PersistentVolumeClaim, pod.namespace(), claim_name) {
+            if let Some(node) = claim.meta.annotations.get(scheduler::SELECTED_NODE) {
+                if claim.status().str_at("phase") != Some("Bound") {
+                    return Some(format!(
+                        "waiting for PersistentVolumeClaim {claim_name} to be provisioned and bound on node {node}"
+                    ));
+                }
+            }
+        }
+    }
+    podutil::condition(pod, "PodScheduled")
+        .filter(|c| c.str_at("status") == Some("False"))
+        .and_then(|c| c.str_at("message"))
+        .map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eviction_time_follows_tolerations() {
+        let taint =
+            json!({"key": TAINT_UNREACHABLE, "effect": "NoExecute", "timeAdded": rfc3339(10_000)});
+        let mut pod = Object::new(Kind::Pod, "default", "p");
+        // Default toleration: 300 s after the taint.
+        assert_eq!(
+            eviction_time(&pod, std::slice::from_ref(&taint), 20_000),
+            Some(310_000)
+        );
+        pod.spec_mut()["tolerations"] = json!([{"key": TAINT_UNREACHABLE, "operator": "Exists",
+            "effect": "NoExecute", "tolerationSeconds": 5}]);
+        assert_eq!(
+            eviction_time(&pod, std::slice::from_ref(&taint), 20_000),
+            Some(15_000)
+        );
+        pod.spec_mut()["tolerations"] = json!([{"operator": "Exists"}]);
+        assert_eq!(
+            eviction_time(&pod, std::slice::from_ref(&taint), 20_000),
+            None
+        );
+        let other = json!({"key": "dedicated", "effect": "NoExecute"});
+        let plain = Object::new(Kind::Pod, "default", "q");
+        assert_eq!(eviction_time(&plain, &[other], 7), Some(7));
+    }
+}

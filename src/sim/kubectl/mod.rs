@@ -1,13 +1,514 @@
-//! kubectl over the simulation (to be written).
+//! kubectl over the simulation: one implementation for the browser
+//! console, the headless CLI and the tests. `run` takes a command line as
+//! a user types it and answers with kubectl's own texts: `Ok` is what
+//! kubectl prints on stdout, `Err` what a failed command prints (stderr
+//! and any stdout before it, in terminal order).
+//!
+//! For the faces:
+//! - [`run`] through `Sim::input(Input::Kubectl{..})` (journaled); read the
+//!   files a line names first with [`file_args`]. A `files` entry named
+//!   `-` is stdin: the manifest of `-f -`, or what `exec -i`/`run -i`
+//!   read (a shell heredoc).
+//! - [`apply_text`]: the editor's Apply/Delete buttons (`apply -f -`,
+//!   `delete -f -` without waiting).
+//! - `get -w`: after `run` printed the table, [`watch_request`] gives a
+//!   [`Watch`]; call [`watch_lines`] after each step to get the rows to
+//!   append, until the next command ends the watch.
+//! - `edit`: [`edit_target`] gives the object's key and YAML for the editor;
+//!   saving is the same line with the edited text as the `-` file
+//!   (`Input::Kubectl { line: "kubectl edit sts web", files: [("-", yaml)] }`),
+//!   which replaces the object as `kubectl edit` does.
+//! - [`complete`]: whole-line completions for a partial console line.
+//!
+//! Blocking commands (`rollout status`, `wait`, `delete` waiting for the
+//! objects to go, `drain`, `run -i`) run the simulation forward from
+//! inside the command, as a terminal blocks; the engine replays those steps
+//! as part of the input.
+
+pub mod describe;
+pub mod get;
+pub mod jsonpath;
+pub mod mutate;
+pub mod ops;
+pub mod parse;
+pub mod printers;
+pub mod resources;
 
 use super::engine::Sim;
+use super::object::{Key, Kind, Object};
+use super::selector::Selector;
+use parse::Args;
+use resources::{Resource, Targets};
+
+pub use get::{watch_lines, watch_request, Watch};
+pub use mutate::edit_target;
+
+/// Every command Ordinal's kubectl knows, for errors and completion.
+pub const COMMANDS: &[&str] = &[
+    "annotate",
+    "api-resources",
+    "api-versions",
+    "apply",
+    "cluster-info",
+    "config",
+    "cordon",
+    "create",
+    "delete",
+    "describe",
+    "drain",
+    "edit",
+    "exec",
+    "explain",
+    "get",
+    "label",
+    "logs",
+    "patch",
+    "rollout",
+    "run",
+    "scale",
+    "taint",
+    "top",
+    "uncordon",
+    "version",
+    "wait",
+];
 
 /// Runs one kubectl command line; `files` holds the contents of `-f` paths.
-pub fn run(_sim: &mut Sim, line: &str, _files: &[(String, String)]) -> Result<String, String> {
-    Err(format!("error: unknown command \"{line}\""))
+pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<String, String> {
+    let mut words = parse::tokenize(line).map_err(|e| format!("error: {e}"))?;
+    if words.first().map(String::as_str) == Some("kubectl") {
+        words.remove(0);
+    }
+    let Some(cmd) = words.first().cloned() else {
+        return Ok(ops::usage());
+    };
+    if cmd == "--version" || cmd == "-v" {
+        return ops::version(sim, &Args::default());
+    }
+    if cmd == "--help" || cmd == "-h" || cmd == "help" {
+        return Ok(ops::usage());
+    }
+    let rest = &words[1..];
+    let parsed = |name: &str, usage: &str| parse::parse_args(rest, name, usage);
+    match cmd.as_str() {
+        "get" => get::get(sim, &parsed("get", "get")?, files),
+        "describe" => describe::describe(sim, &parsed("describe", "describe")?, files),
+        "apply" => mutate::apply_cmd(sim, &parsed("apply", "apply")?, files, "apply"),
+        "create" => mutate::apply_cmd(sim, &parsed("create", "create")?, files, "create"),
+        "replace" => mutate::apply_cmd(sim, &parsed("replace", "replace")?, files, "replace"),
+        "delete" => mutate::delete_cmd(sim, &parsed("delete", "delete")?, files),
+        "scale" => mutate::scale(sim, &parsed("scale", "scale")?),
+        "patch" => mutate::patch(sim, &parsed("patch", "patch")?),
+        "edit" => {
+            let args = parsed("edit", "edit")?;
+            match files.iter().find(|(p, _)| p == "-") {
+                // The page's editor saved: the buffer replaces the object.
+                Some((_, text)) => mutate::edit_save(sim, &args, text),
+                None => Err("error: edit is interactive; in Ordinal use the page's editor (open the object there and save to apply)".into()),
+            }
+        }
+        "label" => mutate::label(sim, &parsed("label", "label")?, "labels"),
+        "annotate" => mutate::label(sim, &parsed("annotate", "annotate")?, "annotations"),
+        "rollout" => ops::rollout(sim, rest),
+        "cordon" => ops::cordon(sim, &parsed("cordon", "cordon")?, true),
+        "uncordon" => ops::cordon(sim, &parsed("uncordon", "uncordon")?, false),
+        "drain" => ops::drain(sim, &parsed("drain", "drain")?),
+        "taint" => ops::taint(sim, &parsed("taint", "taint")?),
+        "exec" => ops::exec(sim, &parsed("exec", "exec")?, files),
+        "run" => ops::run_pod(sim, &parsed("run", "run")?, files),
+        "logs" => ops::logs(sim, &parsed("logs", "logs")?),
+        "wait" => ops::wait(sim, &parsed("wait", "wait")?),
+        "version" => ops::version(sim, &parsed("version", "version")?),
+        "cluster-info" => {
+            parsed("cluster-info", "cluster-info")?;
+            Ok(ops::cluster_info())
+        }
+        "api-resources" => ops::api_resources(&parsed("api-resources", "api-resources")?),
+        "api-versions" => Ok(ops::api_versions()),
+        "explain" => ops::explain(&parsed("explain", "explain")?),
+        "config" => ops::config(rest),
+        "top" => ops::top(sim, &parsed("top", "top")?),
+        other => Err(unknown_command(other)),
+    }
 }
 
-/// Applies (or deletes) a manifest buffer, as the editor's buttons do.
-pub fn apply_text(_sim: &mut Sim, _text: &str, _delete: bool) -> Result<String, String> {
-    Err("not yet".into())
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
+
+/// cobra's unknown-command error, with its "Did you mean this?" hint.
+pub fn unknown_command(cmd: &str) -> String {
+    let near: Vec<&str> = COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| levenshtein(c, cmd) <= 2 || (cmd.len() > 1 && c.starts_with(cmd)))
+        .collect();
+    let mut s = format!("error: unknown command \"{cmd}\" for \"kubectl\"");
+    if !near.is_empty() {
+        s.push_str("\n\nDid you mean this?\n");
+        for n in near {
+            s.push_str(&format!("\t{n}\n"));
+        }
+        s.push('\n');
+    } else {
+        s.push('\n');
+    }
+    s.push_str("Run 'kubectl --help' for usage.");
+    s
+}
+
+/// Applies (or deletes) a manifest buffer, as the editor's buttons do:
+/// the same as `kubectl apply -f -` / `kubectl delete -f -`.
+pub fn apply_text(sim: &mut Sim, text: &str, delete: bool) -> Result<String, String> {
+    let files = vec![("-".to_string(), text.to_string())];
+    let mut args = Args::default();
+    args.flags.insert("filename".into(), vec!["-".into()]);
+    if delete {
+        // The page shows the deletion as it happens: no blocking wait.
+        args.flags.insert("wait".into(), vec!["false".into()]);
+        mutate::delete_cmd(sim, &args, &files)
+    } else {
+        mutate::apply_cmd(sim, &args, &files, "apply")
+    }
+}
+
+/// The `-f` arguments of a command line, so a face knows which files to
+/// read before calling [`run`].
+pub fn file_args(line: &str) -> Vec<String> {
+    let Ok(mut words) = parse::tokenize(line) else {
+        return Vec::new();
+    };
+    if words.first().map(String::as_str) == Some("kubectl") {
+        words.remove(0);
+    }
+    let Some(cmd) = words.first().cloned() else {
+        return Vec::new();
+    };
+    if cmd == "logs" {
+        return Vec::new();
+    }
+    parse::parse_args(&words[1..], &cmd, &cmd)
+        .map(|a| a.all("filename"))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| f != "-" && !f.starts_with("http://") && !f.starts_with("https://"))
+        .collect()
+}
+
+/// Completions for a partial console line: commands, then resource
+/// types, then names of objects of the chosen type.
+pub fn complete(sim: &Sim, partial: &str) -> Vec<String> {
+    let trailing_space = partial.ends_with(' ');
+    let words = parse::tokenize(partial).unwrap_or_default();
+    let mut words: Vec<String> = words;
+    let had_kubectl = words.first().map(String::as_str) == Some("kubectl");
+    if had_kubectl {
+        words.remove(0);
+    }
+    let (done, cur): (Vec<String>, String) = if trailing_space || words.is_empty() {
+        (words, String::new())
+    } else {
+        let cur = words.pop().unwrap_or_default();
+        (words, cur)
+    };
+    let prefix_of = |c: &str| c.starts_with(cur.as_str());
+    let mut out: Vec<String> = Vec::new();
+    if !done.is_empty() && cur.starts_with("--") {
+        // Flags of the command (and the global ones).
+        let mut flags: Vec<String> = parse::flags_for(&done[0])
+            .iter()
+            .chain(["namespace"].iter())
+            .map(|f| format!("--{f}"))
+            .filter(|f| f.starts_with(cur.as_str()))
+            .collect();
+        flags.sort();
+        flags.dedup();
+        out = flags;
+    } else if done.is_empty() {
+        out = COMMANDS
+            .iter()
+            .filter(|c| prefix_of(c))
+            .map(|c| c.to_string())
+            .collect();
+    } else {
+        let positional: Vec<&String> = done[1..].iter().filter(|w| !w.starts_with('-')).collect();
+        let cmd = done[0].as_str();
+        let takes_type = matches!(
+            cmd,
+            "get" | "describe" | "delete" | "edit" | "label" | "annotate" | "scale" | "patch"
+        );
+        let takes_pod = matches!(cmd, "exec" | "logs");
+        let takes_node = matches!(cmd, "cordon" | "uncordon" | "drain");
+        let ns = namespace_of(&done);
+        if takes_type && positional.is_empty() {
+            let mut words: Vec<String> = Kind::ALL.iter().map(|k| k.plural().to_string()).collect();
+            for k in Kind::ALL {
+                words.extend(resources::short_names(k).iter().map(|s| s.to_string()));
+            }
+            words.push("events".into());
+            words.push("all".into());
+            words.sort();
+            out = words.into_iter().filter(|w| prefix_of(w)).collect();
+        } else if takes_type || takes_pod || takes_node {
+            let kind = if takes_pod {
+                Some(Kind::Pod)
+            } else if takes_node {
+                Some(Kind::Node)
+            } else {
+                positional
+                    .first()
+                    .and_then(|t| resources::resolve(t.split(',').next().unwrap_or("")))
+                    .and_then(|r| match r {
+                        Resource::Kind(k) => Some(k),
+                        Resource::Events => None,
+                    })
+            };
+            if let Some(k) = kind {
+                let list: Vec<&Object> = if k.namespaced() {
+                    sim.store.list_ns(k, &ns).collect()
+                } else {
+                    sim.store.list(k).collect()
+                };
+                out = list
+                    .iter()
+                    .map(|o| o.meta.name.clone())
+                    .filter(|n| prefix_of(n))
+                    .collect();
+            }
+        } else if cmd == "rollout" && positional.is_empty() {
+            out = ["history", "restart", "status", "undo"]
+                .iter()
+                .filter(|w| prefix_of(w))
+                .map(|w| w.to_string())
+                .collect();
+        }
+    }
+    // Whole lines, so the console can replace its input.
+    let mut base: Vec<String> = Vec::new();
+    if had_kubectl {
+        base.push("kubectl".into());
+    }
+    base.extend(done.iter().cloned());
+    out.into_iter()
+        .map(|c| {
+            let mut w = base.clone();
+            w.push(c);
+            w.join(" ")
+        })
+        .collect()
+}
+
+fn namespace_of(words: &[String]) -> String {
+    for (i, w) in words.iter().enumerate() {
+        if w == "-n" || w == "--namespace" {
+            if let Some(n) = words.get(i + 1) {
+                return n.clone();
+            }
+        }
+        if let Some(n) = w
+            .strip_prefix("--namespace=")
+            .or_else(|| w.strip_prefix("-n="))
+        {
+            return n.to_string();
+        }
+    }
+    "default".into()
+}
+
+// ---- helpers shared by the commands ---------------------------------------
+
+/// The namespace a command works in.
+pub(crate) fn namespace(args: &Args) -> String {
+    args.get("namespace").unwrap_or("default").to_string()
+}
+
+pub(crate) fn selector(args: &Args) -> Result<Option<Selector>, String> {
+    let all = args.all("selector");
+    if all.is_empty() {
+        return Ok(None);
+    }
+    let joined = all.join(",");
+    Selector::parse(&joined)
+        .map(Some)
+        .map_err(|e| format!("error: {e}"))
+}
+
+/// `pod/web-0`, `statefulset.apps/web`.
+pub(crate) fn ref_name(key: &Key) -> String {
+    format!("{}/{}", resources::kind_word(key.kind), key.name)
+}
+
+/// `pod "web-0"`, `statefulset.apps "web"`: the subject of kubectl's messages.
+pub(crate) fn quoted(key: &Key) -> String {
+    format!("{} \"{}\"", resources::kind_word(key.kind), key.name)
+}
+
+/// `No resources found in default namespace.`
+pub(crate) fn no_resources(ns: Option<&str>) -> String {
+    match ns {
+        Some(ns) => format!("No resources found in {ns} namespace."),
+        None => "No resources found".into(),
+    }
+}
+
+/// Keys named by positional words (`TYPE NAME...`, `TYPE/NAME`, `-l`),
+/// in order. Names that do not exist come back as NotFound errors, in
+/// place, as kubectl reports them after the rest.
+pub(crate) fn select_keys(
+    sim: &Sim,
+    targets: &Targets,
+    ns: &str,
+    all_ns: bool,
+    sel: Option<&Selector>,
+) -> Vec<Result<Key, String>> {
+    let mut out = Vec::new();
+    for (r, names) in &targets.groups {
+        let Resource::Kind(kind) = *r else { continue };
+        if names.is_empty() {
+            let list: Vec<&Object> = if !kind.namespaced() || all_ns {
+                sim.store.list(kind).collect()
+            } else {
+                sim.store.list_ns(kind, ns).collect()
+            };
+            for o in list {
+                if sel.is_none_or(|s| s.matches(&o.meta.labels)) {
+                    out.push(Ok(o.key()));
+                }
+            }
+        } else {
+            for n in names {
+                let key = Key::new(kind, ns, n);
+                match sim.store.get_key(&key) {
+                    Some(o) if sel.is_none_or(|s| s.matches(&o.meta.labels)) => out.push(Ok(key)),
+                    _ => out.push(Err(super::api::ApiError::not_found(kind, n).to_string())),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Reads the manifests a command's `-f` flags name: built-in URLs, files
+/// the face passed in `files` (a directory names every file under it).
+pub(crate) fn read_files(
+    args: &Args,
+    files: &[(String, String)],
+) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for f in args.all("filename") {
+        if f.starts_with("http://") || f.starts_with("https://") {
+            match super::examples::builtin_url(&f) {
+                Some(text) => out.push((f.clone(), text.to_string())),
+                None => {
+                    return Err(format!(
+                        "error: unable to read URL \"{f}\": no network in the playground (Ordinal ships copies of the k8s.io/examples manifests the tutorials use)"
+                    ))
+                }
+            }
+            continue;
+        }
+        if let Some((_, t)) = files.iter().find(|(p, _)| *p == f) {
+            out.push((f.clone(), t.clone()));
+            continue;
+        }
+        let dir = format!("{}/", f.trim_end_matches('/'));
+        let mut under: Vec<&(String, String)> =
+            files.iter().filter(|(p, _)| p.starts_with(&dir)).collect();
+        if under.is_empty() {
+            // The docs' own file names (`web.yaml`,
+            // `cassandra/cassandra-controller.yaml`) have built-in copies.
+            if let Some(text) = super::examples::builtin_url(&f) {
+                out.push((f.clone(), text.to_string()));
+                continue;
+            }
+            return Err(format!("error: the path \"{f}\" does not exist"));
+        }
+        under.sort();
+        for (p, t) in under {
+            out.push((p.clone(), t.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// Objects read from `-f`, with `Warning:` and `error:` lines.
+pub(crate) type Manifests = (Vec<Object>, Vec<String>, Vec<String>);
+
+/// Parses the manifests of `-f`: objects, and the `Warning:` and error
+/// lines kubectl would print for them. `--validate` (default `strict`, as
+/// kubectl 1.31) decides what an unknown field does: with `strict` the API
+/// server refuses the object, `warn` prints a warning, `false`/`ignore`
+/// says nothing.
+pub(crate) fn manifest_objects(
+    args: &Args,
+    files: &[(String, String)],
+) -> Result<Manifests, String> {
+    let texts = read_files(args, files)?;
+    use super::manifest::FieldValidation;
+    let validation = match args.get("validate").unwrap_or("strict") {
+        "false" | "ignore" => FieldValidation::Ignore,
+        "warn" => FieldValidation::Warn,
+        _ => FieldValidation::Strict,
+    };
+    let mut objects = Vec::new();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    for (path, text) in texts {
+        let name = if path == "-" {
+            "STDIN".to_string()
+        } else {
+            path.clone()
+        };
+        let parsed = super::manifest::parse_with(&text, validation);
+        warnings.extend(parsed.warnings().map(|d| format!("Warning: {}", d.message)));
+        errors.extend(
+            parsed
+                .kubectl_errors()
+                .iter()
+                .map(|m| manifest_error(&name, m)),
+        );
+        objects.extend(parsed.objects.into_iter().map(|p| p.object));
+    }
+    Ok((objects, warnings, errors))
+}
+
+/// A manifest error as kubectl prints it: the API server's own messages
+/// as they are, decoding refusals as a BadRequest, the rest as a parse error.
+fn manifest_error(file: &str, msg: &str) -> String {
+    if msg.starts_with("The ") || msg.starts_with("Error from server") || msg.starts_with("error: ")
+    {
+        msg.to_string()
+    } else if msg.contains("strict decoding error") || msg.contains("cannot be handled as") {
+        format!("Error from server (BadRequest): error when creating \"{file}\": {msg}")
+    } else {
+        format!("error: error parsing {file}: {msg}")
+    }
+}
+
+/// Joins stdout-ish and stderr-ish lines as a terminal shows them; `Err`
+/// when anything failed.
+pub(crate) fn finish(lines: Vec<String>, failed: bool) -> Result<String, String> {
+    let mut s = lines.join("\n");
+    if !s.is_empty() && !s.ends_with('\n') {
+        s.push('\n');
+    }
+    if failed {
+        Err(s.trim_end_matches('\n').to_string())
+    } else {
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,277 @@
+//! Cassandra's `nodetool status` and a sliver of `cqlsh`.
+//!
+//! The ring is the set of pods of the same controller (StatefulSet, RC or
+//! DaemonSet) as the pod the command runs in: the seeds' seed provider
+//! finds peers that way. A member that is running and ready is `UN`; one
+//! running but not yet ready is still joining (`UJ`, the image's
+//! ready-probe waits for `UN`); one on a failed node is down (`DN`).
+//! Host IDs live on the node's data volume, so a StatefulSet pod recreated
+//! on the same claim keeps its identity while its IP changes.
+
+use super::{fs, hash, uuid_from, Out, Proc};
+use crate::sim::object::{Kind, Object, ValueExt};
+use crate::sim::podutil;
+
+const SYSTEM_KEYSPACES: &[&str] = &[
+    "system_traces",
+    "system_schema",
+    "system_auth",
+    "system",
+    "system_distributed",
+];
+
+fn cassandra_container(pod: &Object) -> Option<String> {
+    pod.spec()
+        .array_at("containers")
+        .iter()
+        .find(|c| c.str_at("image").is_some_and(|i| i.contains("cassandra")))
+        .and_then(|c| c.str_at("name"))
+        .map(str::to_string)
+}
+
+fn env_of(pod: &Object, container: &str, name: &str) -> Option<String> {
+    fs::container_spec(pod, container)?
+        .array_at("env")
+        .iter()
+        .find(|e| e.str_at("name").map(str::trim) == Some(name))
+        .and_then(|e| e.str_at("value"))
+        .map(str::to_string)
+}
+
+/// Where the node keeps its data: the mount whose path names cassandra.
+fn data_dir(pod: &Object, container: &str) -> String {
+    fs::container_spec(pod, container)
+        .and_then(|c| {
+            c.array_at("volumeMounts")
+                .iter()
+                .filter_map(|m| m.str_at("mountPath"))
+                .find(|p| p.contains("cassandra"))
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "/cassandra_data".into())
+}
+
+impl Proc<'_> {
+    /// The ring as this pod's node sees it.
+    fn ring(&self) -> Vec<Object> {
+        let me = &self.pod;
+        let store = &self.sim.store;
+        let peers: Vec<Object> = match me.meta.controller_ref() {
+            Some(owner) => store
+                .list_ns(Kind::Pod, me.namespace())
+                .filter(|p| p.meta.is_owned_by(&owner.uid))
+                .cloned()
+                .collect(),
+            None => vec![me.clone()],
+        };
+        peers
+            .into_iter()
+            .filter(|p| {
+                podutil::pod_ip(p).is_some()
+                    && podutil::is_running(p)
+                    && cassandra_container(p).is_some()
+            })
+            .collect()
+    }
+
+    fn host_id(&mut self, pod: &Object) -> String {
+        let c = cassandra_container(pod).unwrap_or_default();
+        let path = format!("{}/data/system/host_id", data_dir(pod, &c));
+        if let Some(id) = fs::read(self.sim, pod, &c, &path) {
+            return id.trim().to_string();
+        }
+        // A new node picks an id when it first starts with empty data.
+        let loc = format!("{:?}", fs::locate(&self.sim.store, pod, &c, &path));
+        let id = uuid_from(&format!("{}{loc}", pod.meta.uid));
+        let _ = fs::write(self.sim, pod, &c, &path, format!("{id}\n"));
+        id
+    }
+
+    pub(super) fn nodetool(&mut self, args: &[String]) -> Out {
+        let sub: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+        match sub.first().map(|s| s.as_str()) {
+            Some("status") => self.nodetool_status(),
+            None => Out::err(
+                "usage: nodetool [(-h <host> | --host <host>)] <command> [<args>]\n\nSee 'nodetool help' for more information.\n",
+                1,
+            ),
+            Some(other) => Out::err(
+                format!("nodetool: Found unexpected parameters: [{other}]\nSee 'nodetool help' or 'nodetool help <command>'.\n"),
+                1,
+            ),
+        }
+    }
+
+    fn nodetool_status(&mut self) -> Out {
+        let me = self.pod.clone();
+        let c = cassandra_container(&me).unwrap_or_default();
+        let dc = env_of(&me, &c, "CASSANDRA_DC").unwrap_or_else(|| "datacenter1".into());
+        let rack = env_of(&me, &c, "CASSANDRA_RACK").unwrap_or_else(|| "rack1".into());
+        let tokens = env_of(&me, &c, "CASSANDRA_NUM_TOKENS").unwrap_or_else(|| "32".into());
+        let ring = self.ring();
+        let n = ring.len().max(1);
+        // Effective ownership adds up to the replication of the system
+        // keyspaces the seeds show: 100% each for up to two nodes, 200% over
+        // the ring beyond that, unevenly as vnodes fall.
+        let total = 100.0 * (n.min(2) as f64);
+        let mut owns: Vec<f64> = ring
+            .iter()
+            .map(|p| {
+                let jitter = (hash(&p.meta.uid) % 61) as f64 / 10.0 - 3.0;
+                if n <= 2 {
+                    100.0
+                } else {
+                    total / n as f64 + jitter
+                }
+            })
+            .collect();
+        if n > 2 {
+            let sum: f64 = owns.iter().sum();
+            if let Some(last) = owns.last_mut() {
+                *last += total - sum;
+            }
+        }
+        let width = ring
+            .iter()
+            .filter_map(|p| podutil::pod_ip(p))
+            .map(str::len)
+            .max()
+            .unwrap_or(7)
+            .max(7);
+        let mut s = format!(
+            "Datacenter: {dc}\n{}\nStatus=Up/Down\n|/ State=Normal/Leaving/Joining/Moving\n",
+            "=".repeat(12 + dc.len())
+        );
+        s.push_str(&format!(
+            "{:<2}  {:<width$}  {:<9}  {:<11}  {:<16}  {:<36}  {}\n",
+            "--", "Address", "Load", "Tokens", "Owns (effective)", "Host ID", "Rack"
+        ));
+        for (p, own) in ring.iter().zip(owns) {
+            let on_failed_node =
+                podutil::node_name(p).is_some_and(|n| self.sim.faults.failed_nodes.contains(n));
+            let state = if on_failed_node {
+                "DN"
+            } else if podutil::is_terminating(p) {
+                "UL"
+            } else if podutil::is_ready(p) {
+                "UN"
+            } else {
+                "UJ"
+            };
+            let id = self.host_id(p);
+            let load = 50.0 + (hash(&id) % 10_000) as f64 / 100.0;
+            s.push_str(&format!(
+                "{state:<2}  {:<width$}  {:<9}  {tokens:<11}  {:<16}  {id:<36}  {rack}\n",
+                podutil::pod_ip(p).unwrap_or(""),
+                format!("{load:.2} KiB"),
+                format!("{own:.1}%"),
+            ));
+        }
+        s.push('\n');
+        Out::ok(s)
+    }
+
+    /// The image's readiness probe: ready once this node shows `UN`.
+    pub(super) fn cassandra_ready_probe(&mut self) -> Out {
+        Out::default()
+    }
+
+    fn keyspaces(&self) -> Vec<String> {
+        let mut user = std::collections::BTreeSet::new();
+        for p in self.ring() {
+            let c = cassandra_container(&p).unwrap_or_default();
+            let dir = format!("{}/data", data_dir(&p, &c));
+            for name in fs::list_dir(self.sim, &p, &c, &dir) {
+                let marker = format!("{dir}/{name}/keyspace");
+                if fs::read(self.sim, &p, &c, &marker).is_some() {
+                    user.insert(name);
+                }
+            }
+        }
+        SYSTEM_KEYSPACES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(user)
+            .collect()
+    }
+
+    pub(super) fn cqlsh(&mut self, args: &[String], stdin: &str) -> Out {
+        let mut exec = None;
+        let mut i = 0;
+        while i < args.len() {
+            if args[i] == "-e" || args[i] == "--execute" {
+                exec = args.get(i + 1).cloned();
+                i += 1;
+            } else if let Some(e) = args[i].strip_prefix("--execute=") {
+                exec = Some(e.to_string());
+            }
+            i += 1;
+        }
+        let src = exec.unwrap_or_else(|| stdin.to_string());
+        let mut out = Out::default();
+        for stmt in src.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            let words: Vec<&str> = stmt.split_whitespace().collect();
+            let up: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+            let w = |i: usize| up.get(i).map(String::as_str).unwrap_or("");
+            match (w(0), w(1)) {
+                ("DESC" | "DESCRIBE", "KEYSPACES") => {
+                    out.chunks
+                        .push((false, format!("\n{}\n\n", self.keyspaces().join("  "))));
+                }
+                ("CREATE", "KEYSPACE") => {
+                    let if_not = w(2) == "IF";
+                    let name = words
+                        .get(if if_not { 5 } else { 2 })
+                        .map(|n| n.trim_matches('"').to_ascii_lowercase());
+                    let Some(name) = name else {
+                        out.chunks.push((
+                            true,
+                            "SyntaxException: line 1:15 no viable alternative at input '<EOF>'\n"
+                                .into(),
+                        ));
+                        out.code = 2;
+                        break;
+                    };
+                    if self.keyspaces().contains(&name) {
+                        if if_not {
+                            continue;
+                        }
+                        out.chunks.push((
+                            true,
+                            format!("<stdin>:1:AlreadyExists: Keyspace '{name}' already exists\n"),
+                        ));
+                        out.code = 2;
+                        break;
+                    }
+                    let me = self.pod.clone();
+                    let c = cassandra_container(&me).unwrap_or_default();
+                    let path = format!("{}/data/{name}/keyspace", data_dir(&me, &c));
+                    let _ = fs::write(self.sim, &me, &c, &path, format!("{stmt}\n"));
+                }
+                ("DROP", "KEYSPACE") => {
+                    let name = words
+                        .get(if w(2) == "IF" { 4 } else { 2 })
+                        .map(|n| n.to_ascii_lowercase())
+                        .unwrap_or_default();
+                    let mut found = false;
+                    for p in self.ring() {
+                        let c = cassandra_container(&p).unwrap_or_default();
+                        let path = format!("{}/data/{name}/keyspace", data_dir(&p, &c));
+                        found |= fs::remove(self.sim, &p, &c, &path).unwrap_or(false);
+                    }
+                    if !found && w(2) != "IF" {
+                        out.chunks.push((true, format!("<stdin>:1:ConfigurationException: Cannot drop non existing keyspace '{name}'.\n")));
+                        out.code = 2;
+                        break;
+                    }
+                }
+                _ => {
+                    out.chunks.push((true, format!("<stdin>:1:SyntaxException: line 1:0 no viable alternative at input '{}'\n", words.first().unwrap_or(&""))));
+                    out.code = 2;
+                    break;
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,398 @@
+//! A container's filesystem as the simulation keeps it: the image's files,
+//! a per-container writable layer, and volumes mounted over both.
+//!
+//! A path is mapped through the container's `volumeMounts` (longest
+//! `mountPath` wins, `subPath` honoured) to its volume. Files on a
+//! `persistentVolumeClaim` volume live in `sim.volume_data[<PV name>]`, so
+//! they outlive the pod and follow the claim; `emptyDir` volumes and the
+//! container layer live in `sim.container_data[<pod uid>]` and die with the
+//! pod; `configMap` volumes read the ConfigMap's data (read-only).
+
+use crate::sim::engine::Sim;
+use crate::sim::object::{Kind, Object, ValueExt};
+use crate::sim::store::Store;
+use std::collections::BTreeSet;
+
+/// Marks an image file removed in the container layer (an overlayfs whiteout).
+const WHITEOUT: &str = "\u{0}whiteout";
+
+/// Where a path's bytes live.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Loc {
+    /// On a PersistentVolume: `volume_data[pv][path]`.
+    Volume { pv: String, path: String },
+    /// In the pod's own state: `container_data[uid][key]` (emptyDir or the
+    /// container's writable layer).
+    Pod {
+        key: String,
+        /// The container layer, where image files show through.
+        layer: bool,
+        path: String,
+    },
+    /// A file projected from a ConfigMap (read-only).
+    ConfigMap { name: String, item: String },
+    /// A claim that is not bound to a volume (the pod could not be running).
+    Unbound,
+}
+
+/// Removes `.`/`..` and duplicate slashes; relative paths start at `cwd`.
+pub fn normalize(cwd: &str, path: &str) -> String {
+    let full = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{cwd}/{path}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for p in full.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn under<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
+    let dir = dir.trim_end_matches('/');
+    if dir.is_empty() {
+        return Some(path.trim_start_matches('/'));
+    }
+    let rest = path.strip_prefix(dir)?;
+    if rest.is_empty() {
+        Some("")
+    } else {
+        rest.strip_prefix('/')
+    }
+}
+
+/// The container spec (regular or init) named `container`.
+pub fn container_spec<'a>(pod: &'a Object, container: &str) -> Option<&'a serde_json::Value> {
+    pod.spec()
+        .array_at("containers")
+        .iter()
+        .chain(pod.spec().array_at("initContainers"))
+        .find(|c| c.str_at("name") == Some(container))
+}
+
+/// The PV a claim in `namespace` is bound to.
+pub fn claim_volume(store: &Store, namespace: &str, claim: &str) -> Option<String> {
+    let pvc = store.get(Kind::PersistentVolumeClaim, namespace, claim)?;
+    pvc.spec().str_at("volumeName").map(str::to_string)
+}
+
+/// Maps an absolute path in a container to where it is stored.
+pub fn locate(store: &Store, pod: &Object, container: &str, path: &str) -> Loc {
+    let mut best: Option<(&str, &serde_json::Value)> = None;
+    if let Some(c) = container_spec(pod, container) {
+        for m in c.array_at("volumeMounts") {
+            let Some(mp) = m.str_at("mountPath") else {
+                continue;
+            };
+            if under(path, mp).is_some() && best.is_none_or(|(b, _)| mp.len() > b.len()) {
+                best = Some((mp, m));
+            }
+        }
+    }
+    let Some((mp, mount)) = best else {
+        return Loc::Pod {
+            key: format!("fs/{container}{path}"),
+            layer: true,
+            path: path.to_string(),
+        };
+    };
+    let rel = under(path, mp).unwrap_or("");
+    let sub = mount.str_at("subPath").unwrap_or("");
+    let inner = normalize("/", &format!("{sub}/{rel}"));
+    let vname = mount.str_at("name").unwrap_or("");
+    let vol = pod
+        .spec()
+        .array_at("volumes")
+        .iter()
+        .find(|v| v.str_at("name") == Some(vname));
+    let Some(vol) = vol else {
+        return Loc::Unbound;
+    };
+    if let Some(claim) = vol.str_at("persistentVolumeClaim.claimName") {
+        return match claim_volume(store, pod.namespace(), claim) {
+            Some(pv) => Loc::Volume { pv, path: inner },
+            None => Loc::Unbound,
+        };
+    }
+    if let Some(cm) = vol.str_at("configMap.name") {
+        return Loc::ConfigMap {
+            name: cm.to_string(),
+            item: inner.trim_start_matches('/').to_string(),
+        };
+    }
+    // emptyDir and anything else node-local: shared by the pod's
+    // containers, gone with the pod.
+    Loc::Pod {
+        key: format!("vol/{vname}{inner}"),
+        layer: false,
+        path: inner,
+    }
+}
+
+/// Files an image ships with (what the container layer starts from).
+pub fn image_files(image: &str) -> Vec<(&'static str, String)> {
+    let mut v: Vec<(&'static str, String)> = vec![
+        ("/bin/sh", "ELF".into()),
+        ("/etc/os-release", "NAME=\"Linux\"\n".into()),
+    ];
+    let img = image.to_ascii_lowercase();
+    if img.contains("mysql") {
+        v.push(("/usr/bin/mysql", "ELF".into()));
+        v.push(("/usr/bin/mysqladmin", "ELF".into()));
+        v.push(("/usr/sbin/mysqld", "ELF".into()));
+    }
+    if img.contains("xtrabackup") {
+        v.push(("/usr/bin/mysql", "ELF".into()));
+        v.push(("/usr/bin/xtrabackup", "ELF".into()));
+    }
+    if img.contains("cassandra") {
+        v.push(("/usr/local/apache-cassandra/bin/nodetool", "ELF".into()));
+        v.push(("/usr/local/apache-cassandra/bin/cqlsh", "ELF".into()));
+        v.push(("/ready-probe.sh", "#!/bin/bash\n".into()));
+    }
+    if is_zookeeper_image(&img) {
+        for s in ["zkOk.sh", "zkCli.sh", "zkServer.sh", "zkGenConfig.sh"] {
+            v.push((
+                match s {
+                    "zkOk.sh" => "/opt/zookeeper/bin/zkOk.sh",
+                    "zkCli.sh" => "/opt/zookeeper/bin/zkCli.sh",
+                    "zkServer.sh" => "/opt/zookeeper/bin/zkServer.sh",
+                    _ => "/opt/zookeeper/bin/zkGenConfig.sh",
+                },
+                "#!/usr/bin/env bash\n".into(),
+            ));
+        }
+    }
+    if img.contains("nginx") {
+        v.push(("/usr/sbin/nginx", "ELF".into()));
+        v.push((
+            "/usr/share/nginx/html/index.html",
+            super::net::NGINX_WELCOME.into(),
+        ));
+    }
+    v
+}
+
+pub fn is_zookeeper_image(img: &str) -> bool {
+    let img = img.to_ascii_lowercase();
+    img.contains("zookeeper") || img.contains("k8szk") || img.contains("/zk")
+}
+
+pub fn image_of<'a>(pod: &'a Object, container: &str) -> &'a str {
+    container_spec(pod, container)
+        .and_then(|c| c.str_at("image"))
+        .unwrap_or("")
+}
+
+fn pod_data<'a>(
+    sim: &'a Sim,
+    pod: &Object,
+) -> Option<&'a std::collections::BTreeMap<String, String>> {
+    sim.container_data.get(&pod.meta.uid)
+}
+
+/// Reads a file; `None` when it does not exist.
+pub fn read(sim: &Sim, pod: &Object, container: &str, path: &str) -> Option<String> {
+    match locate(&sim.store, pod, container, path) {
+        Loc::Volume { pv, path } => sim.volume_data.get(&pv)?.get(&path).cloned(),
+        Loc::Pod { key, layer, path } => match pod_data(sim, pod).and_then(|d| d.get(&key)) {
+            Some(v) if v == WHITEOUT => None,
+            Some(v) => Some(v.clone()),
+            None if layer => image_files(image_of(pod, container))
+                .into_iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, c)| c),
+            None => None,
+        },
+        Loc::ConfigMap { name, item } => sim
+            .store
+            .get(Kind::ConfigMap, pod.namespace(), &name)?
+            .field("data")
+            .str_at(&item)
+            .map(str::to_string),
+        Loc::Unbound => None,
+    }
+}
+
+/// Writes a file. `Err` carries the shell's complaint.
+pub fn write(
+    sim: &mut Sim,
+    pod: &Object,
+    container: &str,
+    path: &str,
+    content: String,
+) -> Result<(), String> {
+    match locate(&sim.store, pod, container, path) {
+        Loc::Volume { pv, path } => {
+            sim.volume_data.entry(pv).or_default().insert(path, content);
+            Ok(())
+        }
+        Loc::Pod { key, .. } => {
+            sim.container_data
+                .entry(pod.meta.uid.clone())
+                .or_default()
+                .insert(key, content);
+            Ok(())
+        }
+        Loc::ConfigMap { .. } => Err("Read-only file system".into()),
+        Loc::Unbound => Err("No such device".into()),
+    }
+}
+
+/// Removes a file. Returns false when there was none.
+pub fn remove(sim: &mut Sim, pod: &Object, container: &str, path: &str) -> Result<bool, String> {
+    if read(sim, pod, container, path).is_none() {
+        return Ok(false);
+    }
+    match locate(&sim.store, pod, container, path) {
+        Loc::Volume { pv, path } => {
+            if let Some(d) = sim.volume_data.get_mut(&pv) {
+                d.remove(&path);
+            }
+            Ok(true)
+        }
+        Loc::Pod { key, layer, .. } => {
+            let d = sim.container_data.entry(pod.meta.uid.clone()).or_default();
+            if layer {
+                // The image file underneath must stay hidden.
+                d.insert(key, WHITEOUT.into());
+            } else {
+                d.remove(&key);
+            }
+            Ok(true)
+        }
+        Loc::ConfigMap { .. } => Err("Read-only file system".into()),
+        Loc::Unbound => Err("No such device".into()),
+    }
+}
+
+/// Every file path (absolute, in the container's view) under `dir`.
+pub fn files_under(sim: &Sim, pod: &Object, container: &str, dir: &str) -> Vec<String> {
+    let dir = normalize("/", dir);
+    let mut out = BTreeSet::new();
+    // Files under the directory from the container layer and image.
+    let mut candidates: BTreeSet<String> = BTreeSet::new();
+    let prefix = format!("fs/{container}");
+    if let Some(d) = pod_data(sim, pod) {
+        for k in d.keys() {
+            if let Some(p) = k.strip_prefix(&prefix) {
+                candidates.insert(p.to_string());
+            }
+        }
+    }
+    for (p, _) in image_files(image_of(pod, container)) {
+        candidates.insert(p.to_string());
+    }
+    // And every mounted volume's files mapped back into the container.
+    if let Some(c) = container_spec(pod, container) {
+        for m in c.array_at("volumeMounts") {
+            let Some(mp) = m.str_at("mountPath") else {
+                continue;
+            };
+            let root = locate(&sim.store, pod, container, mp);
+            let (inner_root, keys): (String, Vec<String>) = match &root {
+                Loc::Volume { pv, path } => (
+                    path.clone(),
+                    sim.volume_data
+                        .get(pv)
+                        .map(|d| d.keys().cloned().collect())
+                        .unwrap_or_default(),
+                ),
+                Loc::Pod { key, path, .. } => {
+                    let kprefix = key.strip_suffix(path.as_str()).unwrap_or(key).to_string();
+                    (
+                        path.clone(),
+                        pod_data(sim, pod)
+                            .map(|d| {
+                                d.keys()
+                                    .filter_map(|k| k.strip_prefix(&kprefix).map(str::to_string))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    )
+                }
+                Loc::ConfigMap { name, .. } => (
+                    "/".into(),
+                    sim.store
+                        .get(Kind::ConfigMap, pod.namespace(), name)
+                        .and_then(|c| {
+                            c.field("data")
+                                .as_object()
+                                .map(|m| m.keys().map(|k| format!("/{k}")).collect())
+                        })
+                        .unwrap_or_default(),
+                ),
+                Loc::Unbound => continue,
+            };
+            for k in keys {
+                if let Some(rel) = under(&k, &inner_root) {
+                    candidates.insert(normalize(mp, rel));
+                }
+            }
+        }
+    }
+    for p in candidates {
+        if under(&p, &dir).is_some_and(|r| !r.is_empty()) && read(sim, pod, container, &p).is_some()
+        {
+            out.insert(p);
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Names directly in `dir` (files and subdirectories), sorted.
+pub fn list_dir(sim: &Sim, pod: &Object, container: &str, dir: &str) -> Vec<String> {
+    let dir = normalize("/", dir);
+    let mut names = BTreeSet::new();
+    for p in files_under(sim, pod, container, &dir) {
+        if let Some(rel) = under(&p, &dir) {
+            if let Some(first) = rel.split('/').next() {
+                names.insert(first.to_string());
+            }
+        }
+    }
+    names.into_iter().collect()
+}
+
+/// A directory exists when something is in it or it is a mount point.
+pub fn is_dir(sim: &Sim, pod: &Object, container: &str, path: &str) -> bool {
+    let path = normalize("/", path);
+    // Every image has the usual hierarchy.
+    const BASE: &[&str] = &[
+        "/",
+        "/bin",
+        "/dev",
+        "/etc",
+        "/home",
+        "/proc",
+        "/root",
+        "/sbin",
+        "/tmp",
+        "/usr",
+        "/usr/bin",
+        "/usr/local",
+        "/usr/local/bin",
+        "/usr/sbin",
+        "/var",
+        "/var/lib",
+        "/var/log",
+        "/var/run",
+    ];
+    if BASE.contains(&path.as_str()) {
+        return true;
+    }
+    let mounted = container_spec(pod, container).is_some_and(|c| {
+        c.array_at("volumeMounts").iter().any(|m| {
+            m.str_at("mountPath")
+                .is_some_and(|mp| normalize("/", mp) == path)
+        })
+    });
+    mounted || !files_under(sim, pod, container, &path).is_empty()
+}

@@ -1,0 +1,564 @@
+//! A small POSIX-ish shell: enough for the one-liners the docs run through
+//! `sh -c` / `bash -c`: `;`, `&&`, `||`, pipes, `>`/`>>`/`<`, `2>&1`,
+//! quoting, `$VAR`, `$(...)`, backticks, `$((...))`, `for`, `while`,
+//! `until`, `if`. Words are kept raw by the parser and expanded when run,
+//! so loop variables work.
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tok {
+    Word(String),
+    Op(&'static str),
+}
+
+// `flush!` resets `in_word` even where nothing reads it afterwards.
+#[allow(unused_assignments)]
+pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
+    let c: Vec<char> = src.chars().collect();
+    let mut toks = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut i = 0;
+    macro_rules! flush {
+        () => {
+            if in_word {
+                toks.push(Tok::Word(std::mem::take(&mut word)));
+                in_word = false;
+            }
+        };
+    }
+    while i < c.len() {
+        let ch = c[i];
+        match ch {
+            ' ' | '\t' | '\r' => {
+                flush!();
+                i += 1;
+            }
+            '\\' if c.get(i + 1) == Some(&'\n') => i += 2,
+            '\n' | ';' => {
+                flush!();
+                toks.push(Tok::Op(";"));
+                i += 1;
+            }
+            '#' if !in_word => {
+                while i < c.len() && c[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '&' => {
+                flush!();
+                if c.get(i + 1) == Some(&'&') {
+                    toks.push(Tok::Op("&&"));
+                    i += 2;
+                } else {
+                    toks.push(Tok::Op("&"));
+                    i += 1;
+                }
+            }
+            '|' => {
+                flush!();
+                if c.get(i + 1) == Some(&'|') {
+                    toks.push(Tok::Op("||"));
+                    i += 2;
+                } else {
+                    toks.push(Tok::Op("|"));
+                    i += 1;
+                }
+            }
+            '>' | '<' => {
+                // `2>` and `2>&1` when the word so far is just the fd.
+                let fd2 = in_word && word == "2";
+                if fd2 {
+                    word.clear();
+                } else {
+                    flush!();
+                }
+                in_word = false;
+                let rest: String = c[i..c.len().min(i + 4)].iter().collect();
+                let (op, n): (&'static str, usize) = if ch == '<' {
+                    ("<", 1)
+                } else if fd2 && rest.starts_with(">&1") {
+                    ("2>&1", 3)
+                } else if fd2 && rest.starts_with(">>") {
+                    ("2>>", 2)
+                } else if fd2 {
+                    ("2>", 1)
+                } else if rest.starts_with(">&2") {
+                    (">&2", 3)
+                } else if rest.starts_with(">>") {
+                    (">>", 2)
+                } else {
+                    (">", 1)
+                };
+                toks.push(Tok::Op(op));
+                i += n;
+            }
+            '(' if !in_word => {
+                toks.push(Tok::Op("("));
+                i += 1;
+            }
+            ')' => {
+                flush!();
+                toks.push(Tok::Op(")"));
+                i += 1;
+            }
+            _ => {
+                in_word = true;
+                let start = i;
+                i = skip_unit(&c, i)?;
+                word.extend(&c[start..i]);
+            }
+        }
+    }
+    flush!();
+    Ok(toks)
+}
+
+/// Skips one quoted/escaped/substituted unit or plain character.
+fn skip_unit(c: &[char], i: usize) -> Result<usize, String> {
+    match c[i] {
+        '\'' => {
+            let end = c[i + 1..]
+                .iter()
+                .position(|&x| x == '\'')
+                .ok_or("unterminated quoted string")?;
+            Ok(i + end + 2)
+        }
+        '"' => {
+            let mut j = i + 1;
+            while j < c.len() {
+                match c[j] {
+                    '\\' => j += 2,
+                    '"' => return Ok(j + 1),
+                    '$' if c.get(j + 1) == Some(&'(') => j = skip_parens(c, j + 1)?,
+                    '`' => j = skip_backtick(c, j)?,
+                    _ => j += 1,
+                }
+            }
+            Err("unterminated quoted string".into())
+        }
+        '\\' => Ok((i + 2).min(c.len())),
+        '$' if c.get(i + 1) == Some(&'(') => skip_parens(c, i + 1),
+        '$' if c.get(i + 1) == Some(&'{') => {
+            let end = c[i..]
+                .iter()
+                .position(|&x| x == '}')
+                .ok_or("bad substitution")?;
+            Ok(i + end + 1)
+        }
+        '`' => skip_backtick(c, i),
+        _ => Ok(i + 1),
+    }
+}
+
+fn skip_backtick(c: &[char], i: usize) -> Result<usize, String> {
+    let end = c[i + 1..]
+        .iter()
+        .position(|&x| x == '`')
+        .ok_or("unexpected EOF while looking for matching ``'")?;
+    Ok(i + end + 2)
+}
+
+/// From an opening `(`, past its matching `)`, minding quotes.
+fn skip_parens(c: &[char], open: usize) -> Result<usize, String> {
+    let mut depth = 0;
+    let mut j = open;
+    while j < c.len() {
+        match c[j] {
+            '(' => {
+                depth += 1;
+                j += 1;
+            }
+            ')' => {
+                depth -= 1;
+                j += 1;
+                if depth == 0 {
+                    return Ok(j);
+                }
+            }
+            '\'' | '"' | '\\' | '`' => j = skip_unit(c, j)?,
+            _ => j += 1,
+        }
+    }
+    Err("unexpected EOF while looking for matching `)'".into())
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Redir {
+    pub op: &'static str,
+    pub target: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cmd {
+    Simple {
+        words: Vec<String>,
+        redirs: Vec<Redir>,
+    },
+    For {
+        var: String,
+        items: Vec<String>,
+        body: List,
+    },
+    While {
+        cond: List,
+        body: List,
+        until: bool,
+    },
+    If {
+        cond: List,
+        then: List,
+        els: Option<List>,
+    },
+    Group(List),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pipeline {
+    pub negate: bool,
+    pub cmds: Vec<Cmd>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AndOr {
+    pub first: Pipeline,
+    /// `(true, p)` for `&& p`, `(false, p)` for `|| p`.
+    pub rest: Vec<(bool, Pipeline)>,
+}
+
+pub type List = Vec<AndOr>;
+
+pub fn parse(src: &str) -> Result<List, String> {
+    let toks = lex(src)?;
+    let mut p = Parser { toks, pos: 0 };
+    let list = p.list(&[])?;
+    if p.pos < p.toks.len() {
+        return Err(format!(
+            "syntax error near unexpected token `{}'",
+            p.show(p.pos)
+        ));
+    }
+    Ok(list)
+}
+
+struct Parser {
+    toks: Vec<Tok>,
+    pos: usize,
+}
+
+impl Parser {
+    fn show(&self, i: usize) -> String {
+        match self.toks.get(i) {
+            Some(Tok::Word(w)) => w.clone(),
+            Some(Tok::Op(o)) => o.to_string(),
+            None => "newline".into(),
+        }
+    }
+
+    fn peek_word(&self) -> Option<&str> {
+        match self.toks.get(self.pos) {
+            Some(Tok::Word(w)) => Some(w),
+            _ => None,
+        }
+    }
+
+    fn peek_op(&self) -> Option<&'static str> {
+        match self.toks.get(self.pos) {
+            Some(Tok::Op(o)) => Some(o),
+            _ => None,
+        }
+    }
+
+    fn skip_seps(&mut self) {
+        while matches!(self.peek_op(), Some(";") | Some("&")) {
+            self.pos += 1;
+        }
+    }
+
+    fn expect_word(&mut self, w: &str) -> Result<(), String> {
+        self.skip_seps();
+        if self.peek_word() == Some(w) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(format!(
+                "syntax error near unexpected token `{}'",
+                self.show(self.pos)
+            ))
+        }
+    }
+
+    /// A list up to (not consuming) one of the reserved `stops` or `)`.
+    fn list(&mut self, stops: &[&str]) -> Result<List, String> {
+        let mut out = Vec::new();
+        loop {
+            self.skip_seps();
+            match self.toks.get(self.pos) {
+                None => break,
+                Some(Tok::Op(")")) => break,
+                Some(Tok::Word(w)) if stops.contains(&w.as_str()) => break,
+                _ => {}
+            }
+            out.push(self.and_or(stops)?);
+        }
+        Ok(out)
+    }
+
+    fn and_or(&mut self, stops: &[&str]) -> Result<AndOr, String> {
+        let first = self.pipeline(stops)?;
+        let mut rest = Vec::new();
+        while let Some(op @ ("&&" | "||")) = self.peek_op() {
+            self.pos += 1;
+            while self.peek_op() == Some(";") {
+                self.pos += 1;
+            }
+            rest.push((op == "&&", self.pipeline(stops)?));
+        }
+        Ok(AndOr { first, rest })
+    }
+
+    fn pipeline(&mut self, stops: &[&str]) -> Result<Pipeline, String> {
+        let mut negate = false;
+        if self.peek_word() == Some("!") {
+            negate = true;
+            self.pos += 1;
+        }
+        let mut cmds = vec![self.command(stops)?];
+        while self.peek_op() == Some("|") {
+            self.pos += 1;
+            cmds.push(self.command(stops)?);
+        }
+        Ok(Pipeline { negate, cmds })
+    }
+
+    fn command(&mut self, stops: &[&str]) -> Result<Cmd, String> {
+        match self.peek_word() {
+            Some("for") => {
+                self.pos += 1;
+                let var = self
+                    .peek_word()
+                    .ok_or("syntax error: bad for loop")?
+                    .to_string();
+                self.pos += 1;
+                let mut items = Vec::new();
+                if self.peek_word() == Some("in") {
+                    self.pos += 1;
+                    while let Some(w) = self.peek_word() {
+                        items.push(w.to_string());
+                        self.pos += 1;
+                    }
+                }
+                self.expect_word("do")?;
+                let body = self.list(&["done"])?;
+                self.expect_word("done")?;
+                Ok(Cmd::For { var, items, body })
+            }
+            Some(kw @ ("while" | "until")) => {
+                let until = kw == "until";
+                self.pos += 1;
+                let cond = self.list(&["do"])?;
+                self.expect_word("do")?;
+                let body = self.list(&["done"])?;
+                self.expect_word("done")?;
+                Ok(Cmd::While { cond, body, until })
+            }
+            Some("if") => {
+                self.pos += 1;
+                self.if_rest()
+            }
+            _ if self.peek_op() == Some("(") => {
+                self.pos += 1;
+                let l = self.list(&[])?;
+                if self.peek_op() != Some(")") {
+                    return Err("syntax error: unexpected end of file".into());
+                }
+                self.pos += 1;
+                Ok(Cmd::Group(l))
+            }
+            _ => {
+                let mut words = Vec::new();
+                let mut redirs = Vec::new();
+                loop {
+                    match self.toks.get(self.pos) {
+                        Some(Tok::Word(w)) => {
+                            if words.is_empty() && stops.contains(&w.as_str()) {
+                                break;
+                            }
+                            words.push(w.clone());
+                            self.pos += 1;
+                        }
+                        Some(Tok::Op(op @ ("2>&1" | ">&2"))) => {
+                            redirs.push(Redir {
+                                op,
+                                target: String::new(),
+                            });
+                            self.pos += 1;
+                        }
+                        Some(Tok::Op(op @ (">" | ">>" | "<" | "2>" | "2>>"))) => {
+                            let op = *op;
+                            self.pos += 1;
+                            let Some(Tok::Word(t)) = self.toks.get(self.pos) else {
+                                return Err(format!(
+                                    "syntax error near unexpected token `{}'",
+                                    self.show(self.pos)
+                                ));
+                            };
+                            redirs.push(Redir {
+                                op,
+                                target: t.clone(),
+                            });
+                            self.pos += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                if words.is_empty() && redirs.is_empty() {
+                    return Err(format!(
+                        "syntax error near unexpected token `{}'",
+                        self.show(self.pos)
+                    ));
+                }
+                Ok(Cmd::Simple { words, redirs })
+            }
+        }
+    }
+
+    fn if_rest(&mut self) -> Result<Cmd, String> {
+        let cond = self.list(&["then"])?;
+        self.expect_word("then")?;
+        let then = self.list(&["elif", "else", "fi"])?;
+        self.skip_seps();
+        let els = match self.peek_word() {
+            Some("elif") => {
+                self.pos += 1;
+                Some(vec![AndOr {
+                    first: Pipeline {
+                        negate: false,
+                        cmds: vec![self.if_rest()?],
+                    },
+                    rest: Vec::new(),
+                }])
+            }
+            Some("else") => {
+                self.pos += 1;
+                let l = self.list(&["fi"])?;
+                self.expect_word("fi")?;
+                Some(l)
+            }
+            _ => {
+                self.expect_word("fi")?;
+                None
+            }
+        };
+        Ok(Cmd::If { cond, then, els })
+    }
+}
+
+/// Integer arithmetic for `$((...))`: + - * / % and parentheses.
+pub fn arith(expr: &str) -> Result<i64, String> {
+    let toks: Vec<char> = expr.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut pos = 0;
+    let v = arith_sum(&toks, &mut pos)?;
+    if pos != toks.len() {
+        return Err(format!("{expr}: syntax error in expression"));
+    }
+    Ok(v)
+}
+
+fn arith_sum(t: &[char], pos: &mut usize) -> Result<i64, String> {
+    let mut v = arith_prod(t, pos)?;
+    while let Some(&op @ ('+' | '-')) = t.get(*pos) {
+        *pos += 1;
+        let r = arith_prod(t, pos)?;
+        v = if op == '+' { v + r } else { v - r };
+    }
+    Ok(v)
+}
+
+fn arith_prod(t: &[char], pos: &mut usize) -> Result<i64, String> {
+    let mut v = arith_atom(t, pos)?;
+    while let Some(&op @ ('*' | '/' | '%')) = t.get(*pos) {
+        *pos += 1;
+        let r = arith_atom(t, pos)?;
+        v = match op {
+            '*' => v * r,
+            _ if r == 0 => return Err("division by 0".into()),
+            '/' => v / r,
+            _ => v % r,
+        };
+    }
+    Ok(v)
+}
+
+fn arith_atom(t: &[char], pos: &mut usize) -> Result<i64, String> {
+    match t.get(*pos) {
+        Some('(') => {
+            *pos += 1;
+            let v = arith_sum(t, pos)?;
+            if t.get(*pos) != Some(&')') {
+                return Err("missing `)'".into());
+            }
+            *pos += 1;
+            Ok(v)
+        }
+        Some('-') => {
+            *pos += 1;
+            Ok(-arith_atom(t, pos)?)
+        }
+        Some(c) if c.is_ascii_digit() => {
+            let start = *pos;
+            while t.get(*pos).is_some_and(|c| c.is_ascii_digit()) {
+                *pos += 1;
+            }
+            let s: String = t[start..*pos].iter().collect();
+            s.parse()
+                .map_err(|_| "value too great for base".to_string())
+        }
+        Some(_) if *pos < t.len() => {
+            // An unset variable name counts as 0, as in bash.
+            while t
+                .get(*pos)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+            {
+                *pos += 1;
+            }
+            Ok(0)
+        }
+        _ => Err("syntax error: operand expected".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexes_operators_and_keeps_quoted_words_raw() {
+        let t = lex("echo 'a;b' \"$(hostname)\" > /x 2>&1 && ls || true").unwrap();
+        assert_eq!(t[0], Tok::Word("echo".into()));
+        assert_eq!(t[1], Tok::Word("'a;b'".into()));
+        assert_eq!(t[2], Tok::Word("\"$(hostname)\"".into()));
+        assert_eq!(t[3], Tok::Op(">"));
+        assert_eq!(t[5], Tok::Op("2>&1"));
+        assert_eq!(t[6], Tok::Op("&&"));
+        assert_eq!(t[8], Tok::Op("||"));
+    }
+
+    #[test]
+    fn parses_loops_and_conditionals() {
+        let l =
+            parse("for i in 0 1; do echo $i; done; if true; then echo y; else echo n; fi").unwrap();
+        assert_eq!(l.len(), 2);
+        assert!(
+            matches!(&l[0].first.cmds[0], Cmd::For { var, items, .. } if var == "i" && items.len() == 2)
+        );
+        assert!(matches!(&l[1].first.cmds[0], Cmd::If { els: Some(_), .. }));
+        assert!(parse("for i in 1; do echo").is_err());
+    }
+
+    #[test]
+    fn arithmetic() {
+        assert_eq!(arith("100 + 2").unwrap(), 102);
+        assert_eq!(arith("(3-1)*4 % 5").unwrap(), 3);
+        assert!(arith("1/0").is_err());
+    }
+}

@@ -1,0 +1,254 @@
+use super::*;
+use crate::sim::api;
+use crate::sim::controllers::Ctx;
+use crate::sim::engine::Sim;
+use crate::sim::object::{rfc3339, Object};
+use serde_json::json;
+
+pub(crate) fn run(sim: &mut Sim) {
+    for _ in 0..20 {
+        let out = {
+            let ctx = Ctx {
+                store: &sim.store,
+                now: sim.now,
+                config: &sim.config,
+                faults: &sim.faults,
+            };
+            let mut out = Out::default();
+            sync(&ctx, &mut out);
+            out
+        };
+        let rv = sim.store.resource_version();
+        sim.apply_writes("endpoint-controller", out.writes);
+        if sim.store.resource_version() == rv {
+            return;
+        }
+    }
+    panic!("endpoints controller did not converge");
+}
+
+pub(crate) fn headless(name: &str, selector: serde_json::Value) -> Object {
+    let mut s = Object::new(Kind::Service, "default", name);
+    s.body.insert(
+        "spec".into(),
+        json!({"clusterIP": "None", "selector": selector,
+               "ports": [{"name": "web", "port": 80, "protocol": "TCP"}]}),
+    );
+    s
+}
+
+/// A pod as the kubelet would leave it: on a node, with an IP, ready or not.
+pub(crate) fn pod(name: &str, ip: &str, ready: bool, subdomain: Option<&str>) -> Object {
+    let mut p = Object::new(Kind::Pod, "default", name);
+    p.meta.labels.insert("app".into(), "nginx".into());
+    let mut spec = json!({"nodeName": "node-1", "hostname": name,
+        "containers": [{"name": "nginx", "image": "nginx", "ports": [{"name": "web", "containerPort": 8080}]}]});
+    if let Some(s) = subdomain {
+        spec["subdomain"] = s.into();
+    }
+    p.body.insert("spec".into(), spec);
+    p.body.insert(
+        "status".into(),
+        json!({"phase": "Running", "podIP": ip,
+               "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"},
+                               "lastTransitionTime": rfc3339(0)}]}),
+    );
+    p
+}
+
+fn endpoints(sim: &Sim, name: &str) -> Object {
+    sim.store
+        .get(Kind::Endpoints, "default", name)
+        .expect("endpoints exist")
+        .clone()
+}
+
+fn ips(ep: &Object, field: &str) -> Vec<String> {
+    ep.body["subsets"]
+        .as_array()
+        .map(|s| s.as_slice())
+        .unwrap_or(&[])
+        .iter()
+        .flat_map(|s| s.array_at(field).iter())
+        .filter_map(|a| a.str_at("ip").map(String::from))
+        .collect()
+}
+
+#[test]
+fn ready_and_not_ready_pods_split_and_sort_by_ip() {
+    let mut sim = Sim::new(1);
+    api::create(&mut sim, headless("nginx", json!({"app": "nginx"})), "t").unwrap();
+    api::create(
+        &mut sim,
+        pod("web-0", "10.244.1.9", true, Some("nginx")),
+        "t",
+    )
+    .unwrap();
+    api::create(
+        &mut sim,
+        pod("web-1", "10.244.1.10", true, Some("nginx")),
+        "t",
+    )
+    .unwrap();
+    api::create(
+        &mut sim,
+        pod("web-2", "10.244.2.3", false, Some("nginx")),
+        "t",
+    )
+    .unwrap();
+    let mut no_ip = pod("web-3", "", true, Some("nginx"));
+    no_ip.status_mut().as_object_mut().unwrap().remove("podIP");
+    api::create(&mut sim, no_ip, "t").unwrap();
+    let mut other = pod("other", "10.244.3.3", true, None);
+    other.meta.labels.insert("app".into(), "db".into());
+    api::create(&mut sim, other, "t").unwrap();
+    run(&mut sim);
+    let ep = endpoints(&sim, "nginx");
+    // String order, as upstream's SortSubsets compares IPs.
+    assert_eq!(ips(&ep, "addresses"), ["10.244.1.10", "10.244.1.9"]);
+    assert_eq!(ips(&ep, "notReadyAddresses"), ["10.244.2.3"]);
+    let subset = &ep.body["subsets"][0];
+    // targetPort defaulted to port (80); the address names its pod.
+    assert_eq!(
+        subset.at("ports"),
+        &json!([{"name": "web", "port": 80, "protocol": "TCP"}])
+    );
+    let a = &subset.array_at("addresses")[1];
+    assert_eq!(a.str_at("hostname"), Some("web-0"));
+    assert_eq!(a.str_at("nodeName"), Some("node-1"));
+    assert_eq!(a.str_at("targetRef.kind"), Some("Pod"));
+    assert_eq!(a.str_at("targetRef.name"), Some("web-0"));
+    assert_eq!(
+        ep.meta.labels.get(IS_HEADLESS_SERVICE).map(String::as_str),
+        Some("")
+    );
+    // Idempotent: nothing more to write.
+    let rv = sim.store.resource_version();
+    run(&mut sim);
+    assert_eq!(sim.store.resource_version(), rv);
+}
+
+#[test]
+fn hostname_only_when_the_subdomain_is_the_service() {
+    let mut sim = Sim::new(2);
+    api::create(&mut sim, headless("nginx", json!({"app": "nginx"})), "t").unwrap();
+    api::create(&mut sim, pod("a", "10.244.1.2", true, Some("other")), "t").unwrap();
+    api::create(&mut sim, pod("b", "10.244.1.3", true, None), "t").unwrap();
+    run(&mut sim);
+    let ep = endpoints(&sim, "nginx");
+    for a in ep.body["subsets"][0].array_at("addresses") {
+        assert!(a.at("hostname").is_null(), "{a}");
+    }
+}
+
+#[test]
+fn publish_not_ready_and_the_old_annotation_list_every_pod_as_ready() {
+    let mut sim = Sim::new(3);
+    let mut s1 = headless("pub", json!({"app": "nginx"}));
+    s1.spec_mut()["publishNotReadyAddresses"] = true.into();
+    api::create(&mut sim, s1, "t").unwrap();
+    let mut s2 = headless("ann", json!({"app": "nginx"}));
+    s2.meta
+        .annotations
+        .insert(TOLERATE_UNREADY_ENDPOINTS.into(), "true".into());
+    api::create(&mut sim, s2, "t").unwrap();
+    api::create(&mut sim, headless("plain", json!({"app": "nginx"})), "t").unwrap();
+    api::create(&mut sim, pod("web-0", "10.244.1.2", false, None), "t").unwrap();
+    let mut term = pod("web-1", "10.244.1.3", true, None);
+    term.meta.deletion_timestamp = Some(0);
+    api::create(&mut sim, term, "t").unwrap();
+    // `create` clears deletionTimestamp; mark it terminating afterwards.
+    let mut t = sim
+        .store
+        .get(Kind::Pod, "default", "web-1")
+        .unwrap()
+        .clone();
+    t.meta.deletion_timestamp = Some(30_000);
+    t.meta.deletion_grace_period_seconds = Some(30);
+    api::update(&mut sim, t, "t").unwrap();
+    run(&mut sim);
+    for name in ["pub", "ann"] {
+        let ep = endpoints(&sim, name);
+        assert_eq!(
+            ips(&ep, "addresses"),
+            ["10.244.1.2", "10.244.1.3"],
+            "{name}"
+        );
+        assert!(ips(&ep, "notReadyAddresses").is_empty());
+    }
+    // Without them: the unready pod is not ready, the terminating one gone.
+    let ep = endpoints(&sim, "plain");
+    assert!(ips(&ep, "addresses").is_empty());
+    assert_eq!(ips(&ep, "notReadyAddresses"), ["10.244.1.2"]);
+}
+
+#[test]
+fn named_target_ports_resolve_per_pod_and_unresolved_ones_are_skipped() {
+    let mut sim = Sim::new(4);
+    let mut s = Object::new(Kind::Service, "default", "web");
+    s.body.insert(
+        "spec".into(),
+        json!({"selector": {"app": "nginx"}, "ports": [
+            {"name": "http", "port": 80, "targetPort": "web", "protocol": "TCP"},
+            {"name": "admin", "port": 9000, "targetPort": "admin", "protocol": "TCP"}]}),
+    );
+    api::create(&mut sim, s, "t").unwrap();
+    api::create(&mut sim, pod("a", "10.244.1.2", true, None), "t").unwrap();
+    let mut b = pod("b", "10.244.1.3", true, None);
+    b.spec_mut()["containers"][0]["ports"] =
+        json!([{"name": "web", "containerPort": 8080}, {"name": "admin", "containerPort": 9090}]);
+    api::create(&mut sim, b, "t").unwrap();
+    run(&mut sim);
+    let ep = endpoints(&sim, "web");
+    let subsets = ep.body["subsets"].as_array().unwrap();
+    // Subsets group addresses by the ports they serve (RepackSubsets):
+    // http on 8080 by both pods, admin on 9090 by `b` only.
+    assert_eq!(subsets.len(), 2);
+    let port_of = |s: &serde_json::Value| s.array_at("ports")[0].i64_at("port");
+    let http = subsets.iter().find(|s| port_of(s) == Some(8080)).unwrap();
+    let admin = subsets.iter().find(|s| port_of(s) == Some(9090)).unwrap();
+    let addr_ips = |s: &serde_json::Value| -> Vec<String> {
+        s.array_at("addresses")
+            .iter()
+            .filter_map(|a| a.str_at("ip").map(String::from))
+            .collect()
+    };
+    assert_eq!(addr_ips(http), ["10.244.1.2", "10.244.1.3"]);
+    assert_eq!(addr_ips(admin), ["10.244.1.3"]);
+    assert_eq!(admin.array_at("ports")[0].str_at("name"), Some("admin"));
+    // A ClusterIP was allocated in 10.96.0.0/12, above the static band.
+    let svc = sim.store.get(Kind::Service, "default", "web").unwrap();
+    let ip = parse_ipv4(svc.spec().str_at("clusterIP").unwrap()).unwrap();
+    assert!(ip >= parse_ipv4("10.96.1.0").unwrap() && ip <= parse_ipv4("10.111.255.254").unwrap());
+    assert_eq!(svc.spec().at("clusterIPs"), &json!([format_ipv4(ip)]));
+}
+
+#[test]
+fn endpoints_go_with_their_service_and_selectorless_services_are_left_alone() {
+    let mut sim = Sim::new(5);
+    let s = api::create(&mut sim, headless("nginx", json!({"app": "nginx"})), "t").unwrap();
+    run(&mut sim);
+    assert!(sim.store.get(Kind::Endpoints, "default", "nginx").is_some());
+    api::delete(&mut sim, &s.key(), Default::default(), "t").unwrap();
+    run(&mut sim);
+    assert!(sim.store.get(Kind::Endpoints, "default", "nginx").is_none());
+    // `kubernetes` has no selector: no Endpoints from us, its IP kept.
+    assert!(sim
+        .store
+        .get(Kind::Endpoints, "default", "kubernetes")
+        .is_none());
+    let k = sim
+        .store
+        .get(Kind::Service, "default", "kubernetes")
+        .unwrap();
+    assert_eq!(k.spec().str_at("clusterIP"), Some("10.96.0.1"));
+}
+
+#[test]
+fn cluster_ips_are_distinct() {
+    let mut taken = BTreeSet::new();
+    for i in 0..200 {
+        let ip = allocate_cluster_ip(&format!("uid-{}", i % 7), &taken);
+        assert!(taken.insert(ip));
+    }
+}

@@ -1,0 +1,240 @@
+//! ControllerRevisions for StatefulSets, after upstream `pkg/controller/history`
+//! and the revision half of `stateful_set_control.go`: a revision stores
+//! the set's pod template as a strategic-merge patch
+//! (`{"spec":{"template":{...,"$patch":"replace"}}}`), is named
+//! `<set>-<hash>`, and is numbered by `revision`.
+
+use super::super::Out;
+use crate::sim::object::{Kind, Object, OwnerRef, ValueExt};
+use crate::sim::selector::Selector;
+use crate::sim::store::Store;
+use serde_json::{json, Value};
+
+/// `history.ControllerRevisionHashLabel`.
+pub const CONTROLLER_REVISION_HASH_LABEL: &str = "controller.kubernetes.io/hash";
+
+/// `rand.SafeEncodeString`: each byte mapped into the API server's
+/// consonant-and-digit alphabet (no vowels, so no words).
+pub fn safe_encode_string(s: &str) -> String {
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    s.bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
+}
+
+/// FNV-1 32-bit (Go's `fnv.New32`).
+pub fn fnv1_32(parts: &[&[u8]]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for p in parts {
+        for &b in *p {
+            h = h.wrapping_mul(0x0100_0193);
+            h ^= b as u32;
+        }
+    }
+    h
+}
+
+/// FNV-1a 32-bit (Go's `fnv.New32a`).
+pub fn fnv1a_32(parts: &[&[u8]]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for p in parts {
+        for &b in *p {
+            h ^= b as u32;
+            h = h.wrapping_mul(0x0100_0193);
+        }
+    }
+    h
+}
+
+/// JSON with object keys sorted, as Go's encoder writes maps: the same
+/// template always gives the same bytes, whatever order it was written in.
+pub fn canonical_json(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let body: Vec<String> = keys
+                .iter()
+                .map(|k| {
+                    format!(
+                        "{}:{}",
+                        serde_json::to_string(k).unwrap_or_default(),
+                        canonical_json(&m[*k])
+                    )
+                })
+                .collect();
+            format!("{{{}}}", body.join(","))
+        }
+        Value::Array(a) => {
+            let body: Vec<String> = a.iter().map(canonical_json).collect();
+            format!("[{}]", body.join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `HashControllerRevision`: FNV over the data and the collision count,
+/// printed in decimal, then safe-encoded.
+pub fn hash_controller_revision(data: &Value, collision_count: i64) -> String {
+    let raw = canonical_json(data);
+    let probe = collision_count.to_string();
+    safe_encode_string(&fnv1_32(&[raw.as_bytes(), probe.as_bytes()]).to_string())
+}
+
+/// `ControllerRevisionName`: `<prefix>-<hash>`, the prefix cut to 223.
+pub fn controller_revision_name(prefix: &str, hash: &str) -> String {
+    let prefix: String = prefix.chars().take(223).collect();
+    format!("{prefix}-{hash}")
+}
+
+/// `getPatch`.
+pub fn get_patch(set: &Object) -> Value {
+    let mut template = set.spec().at("template").clone();
+    if !template.is_object() {
+        template = json!({});
+    }
+    template
+        .as_object_mut()
+        .expect("an object")
+        .insert("$patch".into(), "replace".into());
+    json!({"spec": {"template": template}})
+}
+
+/// The pod template a revision restores.
+pub fn revision_template(rev: &Object) -> Option<Value> {
+    let mut t = rev.field("data").at("spec.template").clone();
+    let m = t.as_object_mut()?;
+    m.remove("$patch");
+    Some(t)
+}
+
+pub fn revision_number(rev: &Object) -> i64 {
+    rev.field("revision").as_i64().unwrap_or(0)
+}
+
+fn revision_data(rev: &Object) -> &Value {
+    rev.field("data")
+}
+
+/// `newRevision` / `history.NewControllerRevision`.
+pub fn new_revision(set: &Object, revision: i64, collision_count: i64) -> Object {
+    let data = get_patch(set);
+    let hash = hash_controller_revision(&data, collision_count);
+    let mut cr = Object::new(
+        Kind::ControllerRevision,
+        &set.meta.namespace,
+        &controller_revision_name(&set.meta.name, &hash),
+    );
+    cr.meta.labels = set.spec().labels_at("template.metadata.labels");
+    cr.meta
+        .labels
+        .insert(CONTROLLER_REVISION_HASH_LABEL.into(), hash);
+    cr.meta.annotations = set.meta.annotations.clone();
+    cr.meta.owner_references = vec![OwnerRef::controller_of(set)];
+    cr.body.insert("data".into(), data);
+    cr.body.insert("revision".into(), revision.into());
+    cr
+}
+
+/// `ListRevisions`: revisions matching the selector that the set controls.
+pub fn list_revisions(store: &Store, set: &Object, selector: &Selector) -> Vec<Object> {
+    store
+        .list_ns(Kind::ControllerRevision, &set.meta.namespace)
+        .filter(|r| selector.matches(&r.meta.labels) && r.meta.is_owned_by(&set.meta.uid))
+        .cloned()
+        .collect()
+}
+
+/// `SortControllerRevisions`: by revision, then creation, then name.
+pub fn sort_controller_revisions(revs: &mut [Object]) {
+    revs.sort_by(|a, b| {
+        revision_number(a)
+            .cmp(&revision_number(b))
+            .then(a.meta.creation_timestamp.cmp(&b.meta.creation_timestamp))
+            .then(a.meta.name.cmp(&b.meta.name))
+    });
+}
+
+/// `nextRevision`.
+fn next_revision(revs: &[Object]) -> i64 {
+    revs.last().map_or(1, |r| revision_number(r) + 1)
+}
+
+/// `getStatefulSetRevisions`: the current and update revisions, creating
+/// the update revision, or renumbering an equal older one (a rollback).
+pub fn get_stateful_set_revisions(
+    store: &Store,
+    set: &Object,
+    revisions: &[Object],
+    out: &mut Out,
+) -> (Object, Object, i64) {
+    let mut collision_count = set.status().i64_at("collisionCount").unwrap_or(0);
+    let candidate = new_revision(set, next_revision(revisions), collision_count);
+    let equal: Vec<&Object> = revisions
+        .iter()
+        .filter(|r| revision_data(r) == revision_data(&candidate))
+        .collect();
+    let update = match (equal.last(), revisions.last()) {
+        (Some(eq), Some(last)) if eq.meta.name == last.meta.name => (*eq).clone(),
+        (Some(eq), _) => {
+            let mut bumped = (*eq).clone();
+            bumped
+                .body
+                .insert("revision".into(), revision_number(&candidate).into());
+            out.update(bumped.clone());
+            bumped
+        }
+        (None, _) => {
+            // `CreateControllerRevision`: on a name taken by other data,
+            // count the collision and hash again.
+            let mut cr = candidate;
+            loop {
+                let hash = hash_controller_revision(revision_data(&cr), collision_count);
+                cr.meta.name = controller_revision_name(&set.meta.name, &hash);
+                match store.get(Kind::ControllerRevision, &set.meta.namespace, &cr.meta.name) {
+                    Some(existing) if revision_data(existing) == revision_data(&cr) => {
+                        break existing.clone();
+                    }
+                    Some(_) => collision_count += 1,
+                    None => {
+                        out.create(cr.clone());
+                        break cr;
+                    }
+                }
+            }
+        }
+    };
+    let current_name = set.status().str_at("currentRevision").unwrap_or("");
+    let current = revisions
+        .iter()
+        .find(|r| r.meta.name == current_name)
+        .cloned()
+        .unwrap_or_else(|| update.clone());
+    (current, update, collision_count)
+}
+
+/// `truncateHistory`: delete the oldest non-live revisions beyond
+/// `revisionHistoryLimit`. Live: current, update, and any pod's revision.
+pub fn truncate_history(
+    set: &Object,
+    pod_revisions: &[String],
+    revisions: &[Object],
+    current: &Object,
+    update: &Object,
+    out: &mut Out,
+) {
+    let live = |name: &str| {
+        name == current.meta.name
+            || name == update.meta.name
+            || pod_revisions.iter().any(|p| p == name)
+    };
+    let history: Vec<&Object> = revisions.iter().filter(|r| !live(&r.meta.name)).collect();
+    let limit = super::revision_history_limit(set);
+    if limit < 0 || history.len() as i64 <= limit {
+        return;
+    }
+    let excess = history.len() - limit as usize;
+    for r in &history[..excess] {
+        out.delete(r);
+    }
+}

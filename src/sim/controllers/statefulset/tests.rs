@@ -1,0 +1,1020 @@
+//! Upstream's StatefulSet rules, one by one, driven against the store with
+//! pod progress written by hand (the kubelet is not involved).
+
+use super::*;
+use crate::sim::api::{self, DeleteOptions};
+use crate::sim::controllers::{gc, Propagation, SyncFn};
+use crate::sim::engine::{Action, Sim};
+use crate::sim::object::rfc3339;
+
+pub(crate) fn apply(sim: &mut Sim, v: Value) -> Object {
+    let o = Object::from_value(&v).unwrap();
+    api::create(sim, o, "test").unwrap()
+}
+
+pub(crate) fn web(replicas: i64, extra: Value) -> Value {
+    let mut v = json!({
+        "apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {
+            "serviceName": "nginx",
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": "nginx"}},
+            "template": {
+                "metadata": {"labels": {"app": "nginx"}},
+                "spec": {
+                    "containers": [{"name": "nginx", "image": "nginx:1.25",
+                        "volumeMounts": [{"name": "www", "mountPath": "/usr/share/nginx/html"}]}],
+                    "volumes": [{"name": "www", "emptyDir": {}}, {"name": "cfg", "emptyDir": {}}]
+                }
+            },
+            "volumeClaimTemplates": [{
+                "metadata": {"name": "www"},
+                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}
+            }]
+        }
+    });
+    if let (Some(spec), Some(extra)) = (v["spec"].as_object_mut(), extra.as_object()) {
+        for (k, x) in extra {
+            spec.insert(k.clone(), x.clone());
+        }
+    }
+    v
+}
+
+/// Runs the given controllers until none of them writes anything.
+pub(crate) fn run_with(sim: &mut Sim, syncs: &[SyncFn]) {
+    for _ in 0..200 {
+        let rv = sim.store.resource_version();
+        for f in syncs {
+            let mut out = Out::default();
+            {
+                let ctx = Ctx {
+                    store: &sim.store,
+                    now: sim.now,
+                    config: &sim.config,
+                    faults: &sim.faults,
+                };
+                f(&ctx, &mut out);
+            }
+            sim.apply_writes("test-controller", out.writes);
+        }
+        if sim.store.resource_version() == rv {
+            return;
+        }
+    }
+    panic!("controllers did not converge");
+}
+
+fn run(sim: &mut Sim) {
+    run_with(sim, &[super::sync, gc::sync]);
+}
+
+fn pod<'a>(sim: &'a Sim, name: &str) -> Option<&'a Object> {
+    sim.store.get(Kind::Pod, "default", name)
+}
+
+fn pods(sim: &Sim) -> Vec<String> {
+    sim.store
+        .list_ns(Kind::Pod, "default")
+        .map(|p| p.meta.name.clone())
+        .collect()
+}
+
+fn claims(sim: &Sim) -> Vec<String> {
+    sim.store
+        .list_ns(Kind::PersistentVolumeClaim, "default")
+        .map(|p| p.meta.name.clone())
+        .collect()
+}
+
+fn set(sim: &Sim) -> Object {
+    sim.store
+        .get(Kind::StatefulSet, "default", "web")
+        .unwrap()
+        .clone()
+}
+
+/// What the kubelet would report: scheduled, Running, Ready since now.
+pub(crate) fn make_running_and_ready(sim: &mut Sim, name: &str) {
+    let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
+    set_at(p.spec_mut(), "nodeName", json!("node-1"));
+    p.body.insert(
+        "status".into(),
+        json!({"phase": "Running", "conditions": [
+            {"type": "Ready", "status": "True", "lastTransitionTime": rfc3339(sim.now)}]}),
+    );
+    api::update(sim, p, "kubelet").unwrap();
+}
+
+fn set_phase(sim: &mut Sim, name: &str, phase: &str, ready: bool) {
+    let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
+    set_at(p.spec_mut(), "nodeName", json!("node-1"));
+    let st = if ready { "True" } else { "False" };
+    p.body.insert(
+        "status".into(),
+        json!({"phase": phase, "conditions": [
+            {"type": "Ready", "status": st, "lastTransitionTime": rfc3339(sim.now)}]}),
+    );
+    api::update(sim, p, "kubelet").unwrap();
+}
+
+/// The kubelet confirming a terminating pod's containers stopped.
+pub(crate) fn finish_termination(sim: &mut Sim, name: &str) {
+    let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
+    assert!(
+        p.meta.deletion_timestamp.is_some(),
+        "{name} is not terminating"
+    );
+    p.meta.deletion_grace_period_seconds = Some(0);
+    api::update(sim, p, "kubelet").unwrap();
+}
+
+fn ready_all(sim: &mut Sim) {
+    // Bring pods up one at a time, as OrderedReady allows.
+    for _ in 0..50 {
+        run(sim);
+        let not_ready: Vec<String> = sim
+            .store
+            .list_ns(Kind::Pod, "default")
+            .filter(|p| !is_running_and_ready(p) && p.meta.deletion_timestamp.is_none())
+            .map(|p| p.meta.name.clone())
+            .collect();
+        if not_ready.is_empty() {
+            run(sim);
+            return;
+        }
+        for n in not_ready {
+            make_running_and_ready(sim, &n);
+        }
+    }
+}
+
+fn scale(sim: &mut Sim, replicas: i64) {
+    let mut s = set(sim);
+    set_at(s.spec_mut(), "replicas", json!(replicas));
+    api::update(sim, s, "test").unwrap();
+}
+
+fn set_image(sim: &mut Sim, image: &str) {
+    let mut s = set(sim);
+    set_at(
+        s.spec_mut(),
+        "template.spec.containers.0.image",
+        json!(image),
+    );
+    api::update(sim, s, "test").unwrap();
+}
+
+fn delete_pod(sim: &mut Sim, name: &str) {
+    api::delete(
+        sim,
+        &Key::new(Kind::Pod, "default", name),
+        DeleteOptions::default(),
+        "test",
+    )
+    .unwrap();
+}
+
+fn image_of(sim: &Sim, name: &str) -> String {
+    pod(sim, name)
+        .unwrap()
+        .spec()
+        .str_at("containers.0.image")
+        .unwrap()
+        .to_string()
+}
+
+fn events(sim: &Sim) -> Vec<String> {
+    sim.log
+        .iter()
+        .filter(|e| e.action == Action::Recorded)
+        .map(|e| format!("{} {}", e.reason, e.message))
+        .collect()
+}
+
+#[test]
+fn ordered_ready_creates_lowest_ordinal_first_and_waits() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(3, json!({})));
+    run(&mut sim);
+    assert_eq!(pods(&sim), vec!["web-0"]);
+    assert_eq!(claims(&sim), vec!["www-web-0"]);
+    assert_eq!(
+        waiting_on(&sim.store, &set(&sim)),
+        Some((
+            "web-0".to_string(),
+            "waiting for web-0 to be Running and Ready".to_string()
+        ))
+    );
+    // Running but not Ready still blocks.
+    set_phase(&mut sim, "web-0", "Running", false);
+    run(&mut sim);
+    assert_eq!(pods(&sim), vec!["web-0"]);
+    make_running_and_ready(&mut sim, "web-0");
+    run(&mut sim);
+    assert_eq!(pods(&sim), vec!["web-0", "web-1"]);
+    make_running_and_ready(&mut sim, "web-1");
+    run(&mut sim);
+    assert_eq!(pods(&sim), vec!["web-0", "web-1", "web-2"]);
+    let ev = events(&sim);
+    let i_claim = ev
+        .iter()
+        .position(|e| {
+            e == "SuccessfulCreate create Claim www-web-0 Pod web-0 in StatefulSet web success"
+        })
+        .unwrap();
+    let i_pod = ev
+        .iter()
+        .position(|e| e == "SuccessfulCreate create Pod web-0 in StatefulSet web successful")
+        .unwrap();
+    assert!(i_claim < i_pod, "claim before pod: {ev:?}");
+}
+
+#[test]
+fn pod_identity_storage_and_ownership() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(1, json!({})));
+    run(&mut sim);
+    let s = set(&sim);
+    let p = pod(&sim, "web-0").unwrap();
+    assert_eq!(p.spec().str_at("hostname"), Some("web-0"));
+    assert_eq!(p.spec().str_at("subdomain"), Some("nginx"));
+    assert_eq!(p.meta.labels[POD_NAME_LABEL], "web-0");
+    assert_eq!(p.meta.labels[POD_INDEX_LABEL], "0");
+    assert_eq!(p.meta.labels["app"], "nginx");
+    assert_eq!(
+        p.meta.labels[REVISION_LABEL],
+        s.status().str_at("updateRevision").unwrap()
+    );
+    assert!(p.meta.labels[REVISION_LABEL].starts_with("web-"));
+    assert!(p.meta.is_owned_by(&s.meta.uid));
+    // The template volume named like the claim template is replaced.
+    let vols = p.spec().array_at("volumes");
+    assert_eq!(vols.len(), 2);
+    assert_eq!(
+        vols[0],
+        json!({"name": "www", "persistentVolumeClaim": {"claimName": "www-web-0"}})
+    );
+    assert_eq!(vols[1].str_at("name"), Some("cfg"));
+    let c = sim
+        .store
+        .get(Kind::PersistentVolumeClaim, "default", "www-web-0")
+        .unwrap();
+    assert_eq!(c.meta.labels.get("app").map(String::as_str), Some("nginx"));
+    // Retain/Retain: the claim has no owner.
+    assert!(c.meta.owner_references.is_empty());
+    assert_eq!(c.spec().str_at("resources.requests.storage"), Some("1Gi"));
+}
+
+#[test]
+fn failed_pod_is_deleted_and_recreated_under_the_same_name() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({})));
+    ready_all(&mut sim);
+    let old_uid = pod(&sim, "web-0").unwrap().meta.uid.clone();
+    set_phase(&mut sim, "web-0", "Failed", false);
+    run(&mut sim);
+    // Scheduled, so deletion is graceful: the kubelet finishes it.
+    let p = pod(&sim, "web-0").unwrap();
+    assert!(p.meta.deletion_timestamp.is_some());
+    finish_termination(&mut sim, "web-0");
+    run(&mut sim);
+    let p = pod(&sim, "web-0").unwrap();
+    assert_ne!(p.meta.uid, old_uid);
+    assert!(p.meta.deletion_timestamp.is_none());
+    assert!(events(&sim)
+        .contains(&"SuccessfulDelete delete Pod web-0 in StatefulSet web successful".to_string()));
+    // The claim was kept and is mounted again.
+    assert_eq!(claims(&sim), vec!["www-web-0", "www-web-1"]);
+}
+
+#[test]
+fn terminating_pod_blocks_ordered_ready() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({})));
+    ready_all(&mut sim);
+    delete_pod(&mut sim, "web-0");
+    scale(&mut sim, 3);
+    run(&mut sim);
+    assert_eq!(pods(&sim), vec!["web-0", "web-1"]);
+    assert_eq!(
+        waiting_on(&sim.store, &set(&sim)).unwrap().1,
+        "waiting for web-0 to terminate"
+    );
+    finish_termination(&mut sim, "web-0");
+    run(&mut sim);
+    // web-0 comes back first; web-2 waits for it.
+    assert_eq!(pods(&sim), vec!["web-0", "web-1"]);
+    make_running_and_ready(&mut sim, "web-0");
+    run(&mut sim);
+    assert_eq!(pods(&sim), vec!["web-0", "web-1", "web-2"]);
+}
+
+#[test]
+fn scale_down_one_at_a_time_from_the_highest_and_keeps_claims() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(4, json!({})));
+    ready_all(&mut sim);
+    assert_eq!(pods(&sim).len(), 4);
+    scale(&mut sim, 2);
+    run(&mut sim);
+    assert!(pod(&sim, "web-3")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_some());
+    assert!(pod(&sim, "web-2")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_none());
+    assert_eq!(
+        waiting_on(&sim.store, &set(&sim)).unwrap(),
+        (
+            "web-3".to_string(),
+            "waiting for web-3 to terminate before scaling down".to_string()
+        )
+    );
+    finish_termination(&mut sim, "web-3");
+    run(&mut sim);
+    assert!(pod(&sim, "web-2")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_some());
+    finish_termination(&mut sim, "web-2");
+    run(&mut sim);
+    assert_eq!(pods(&sim), vec!["web-0", "web-1"]);
+    assert_eq!(claims(&sim).len(), 4, "Retain keeps claims");
+    let st = set(&sim);
+    assert_eq!(st.status().i64_at("replicas"), Some(2));
+    assert_eq!(st.status().i64_at("readyReplicas"), Some(2));
+}
+
+#[test]
+fn no_scale_down_while_another_pod_is_unhealthy() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(3, json!({})));
+    ready_all(&mut sim);
+    set_phase(&mut sim, "web-0", "Running", false);
+    scale(&mut sim, 2);
+    run(&mut sim);
+    assert!(pod(&sim, "web-2")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_none());
+    make_running_and_ready(&mut sim, "web-0");
+    run(&mut sim);
+    assert!(pod(&sim, "web-2")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_some());
+}
+
+#[test]
+fn an_unhealthy_condemned_pod_is_removed_first() {
+    // The first unhealthy pod may itself be the condemned one.
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(3, json!({})));
+    ready_all(&mut sim);
+    set_phase(&mut sim, "web-2", "Running", false);
+    scale(&mut sim, 1);
+    run(&mut sim);
+    assert!(pod(&sim, "web-2")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_some());
+    assert!(pod(&sim, "web-1")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_none());
+}
+
+#[test]
+fn parallel_creates_and_deletes_without_waiting() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(3, json!({"podManagementPolicy": "Parallel"})));
+    run(&mut sim);
+    assert_eq!(pods(&sim), vec!["web-0", "web-1", "web-2"]);
+    assert_eq!(waiting_on(&sim.store, &set(&sim)), None);
+    for n in ["web-0", "web-1", "web-2"] {
+        make_running_and_ready(&mut sim, n);
+    }
+    set_phase(&mut sim, "web-0", "Running", false);
+    scale(&mut sim, 0);
+    run(&mut sim);
+    for n in ["web-1", "web-2"] {
+        assert!(pod(&sim, n).unwrap().meta.deletion_timestamp.is_some());
+    }
+}
+
+#[test]
+fn rolling_update_goes_from_highest_ordinal_and_waits_for_ready() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(3, json!({})));
+    ready_all(&mut sim);
+    let rev1 = set(&sim)
+        .status()
+        .str_at("currentRevision")
+        .unwrap()
+        .to_string();
+    set_image(&mut sim, "nginx:1.26");
+    run(&mut sim);
+    let st = set(&sim);
+    let rev2 = st.status().str_at("updateRevision").unwrap().to_string();
+    assert_ne!(rev1, rev2);
+    assert_eq!(st.status().str_at("currentRevision"), Some(rev1.as_str()));
+    assert!(pod(&sim, "web-2")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_some());
+    assert!(pod(&sim, "web-1")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_none());
+    finish_termination(&mut sim, "web-2");
+    run(&mut sim);
+    assert_eq!(image_of(&sim, "web-2"), "nginx:1.26");
+    assert_eq!(
+        pod(&sim, "web-2").unwrap().meta.labels[REVISION_LABEL],
+        rev2
+    );
+    // web-1 waits for the new web-2 to be ready.
+    assert!(pod(&sim, "web-1")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_none());
+    assert_eq!(
+        waiting_on(&sim.store, &set(&sim)).unwrap().0,
+        "web-2".to_string()
+    );
+    make_running_and_ready(&mut sim, "web-2");
+    run(&mut sim);
+    assert!(pod(&sim, "web-1")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_some());
+    finish_termination(&mut sim, "web-1");
+    run(&mut sim);
+    make_running_and_ready(&mut sim, "web-1");
+    run(&mut sim);
+    finish_termination(&mut sim, "web-0");
+    run(&mut sim);
+    make_running_and_ready(&mut sim, "web-0");
+    run(&mut sim);
+    let st = set(&sim);
+    assert_eq!(st.status().str_at("currentRevision"), Some(rev2.as_str()));
+    assert_eq!(st.status().i64_at("updatedReplicas"), Some(3));
+    assert_eq!(st.status().i64_at("currentReplicas"), Some(3));
+    for n in ["web-0", "web-1", "web-2"] {
+        assert_eq!(image_of(&sim, n), "nginx:1.26");
+    }
+}
+
+#[test]
+fn partition_updates_only_ordinals_at_or_above_it() {
+    let mut sim = Sim::new(7);
+    apply(
+        &mut sim,
+        web(
+            3,
+            json!({"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}}),
+        ),
+    );
+    ready_all(&mut sim);
+    set_image(&mut sim, "nginx:1.26");
+    run(&mut sim);
+    finish_termination(&mut sim, "web-2");
+    ready_all(&mut sim);
+    assert_eq!(image_of(&sim, "web-2"), "nginx:1.26");
+    assert_eq!(image_of(&sim, "web-1"), "nginx:1.25");
+    assert_eq!(image_of(&sim, "web-0"), "nginx:1.25");
+    // A pod below the partition that is deleted comes back at the current revision.
+    delete_pod(&mut sim, "web-0");
+    finish_termination(&mut sim, "web-0");
+    run(&mut sim);
+    assert_eq!(image_of(&sim, "web-0"), "nginx:1.25");
+    let st = set(&sim);
+    assert_eq!(st.status().i64_at("updatedReplicas"), Some(1));
+    assert_eq!(st.status().i64_at("currentReplicas"), Some(2));
+}
+
+#[test]
+fn on_delete_updates_only_recreated_pods() {
+    let mut sim = Sim::new(7);
+    apply(
+        &mut sim,
+        web(2, json!({"updateStrategy": {"type": "OnDelete"}})),
+    );
+    ready_all(&mut sim);
+    set_image(&mut sim, "nginx:1.26");
+    run(&mut sim);
+    assert!(sim
+        .store
+        .list_ns(Kind::Pod, "default")
+        .all(|p| p.meta.deletion_timestamp.is_none()));
+    delete_pod(&mut sim, "web-1");
+    finish_termination(&mut sim, "web-1");
+    run(&mut sim);
+    assert_eq!(image_of(&sim, "web-1"), "nginx:1.26");
+    assert_eq!(image_of(&sim, "web-0"), "nginx:1.25");
+}
+
+#[test]
+fn max_unavailable_deletes_several_outdated_pods_at_once() {
+    let mut sim = Sim::new(7);
+    apply(
+        &mut sim,
+        web(
+            4,
+            json!({"podManagementPolicy": "Parallel",
+                "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}}}),
+        ),
+    );
+    ready_all(&mut sim);
+    set_image(&mut sim, "nginx:1.26");
+    run(&mut sim);
+    let terminating: Vec<String> = sim
+        .store
+        .list_ns(Kind::Pod, "default")
+        .filter(|p| p.meta.deletion_timestamp.is_some())
+        .map(|p| p.meta.name.clone())
+        .collect();
+    assert_eq!(terminating, vec!["web-2", "web-3"]);
+    assert_eq!(get_stateful_set_max_unavailable(&json!("50%"), 5), 2);
+    assert_eq!(get_stateful_set_max_unavailable(&json!("10%"), 5), 1);
+}
+
+#[test]
+fn revisions_are_recorded_and_history_is_truncated() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(1, json!({"revisionHistoryLimit": 1})));
+    ready_all(&mut sim);
+    for img in ["nginx:1.26", "nginx:1.27", "nginx:1.28"] {
+        set_image(&mut sim, img);
+        run(&mut sim);
+        finish_termination(&mut sim, "web-0");
+        ready_all(&mut sim);
+    }
+    let s = set(&sim);
+    let hist = revision_history(&sim.store, &s);
+    // Live (current = update) plus one historic.
+    assert_eq!(hist.len(), 2, "{hist:?}");
+    assert_eq!(hist.last().unwrap().0, 4);
+    assert_eq!(
+        hist.last().unwrap().2.str_at("spec.containers.0.image"),
+        Some("nginx:1.28")
+    );
+    let cr = sim
+        .store
+        .get(Kind::ControllerRevision, "default", &hist[1].1)
+        .unwrap();
+    assert!(cr.meta.is_owned_by(&s.meta.uid));
+    assert_eq!(cr.field("revision").as_i64(), Some(4));
+    assert_eq!(
+        cr.field("data").str_at("spec.template.$patch"),
+        Some("replace")
+    );
+    // The hash part uses the API server's safe alphabet.
+    let hash = hist[1].1.strip_prefix("web-").unwrap();
+    assert!(!hash.is_empty() && hash.len() <= 10);
+    assert!(hash
+        .chars()
+        .all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)));
+}
+
+#[test]
+fn rollback_reuses_the_old_revision_with_a_new_number() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(1, json!({})));
+    ready_all(&mut sim);
+    set_image(&mut sim, "nginx:1.26");
+    run(&mut sim);
+    finish_termination(&mut sim, "web-0");
+    ready_all(&mut sim);
+    let s = set(&sim);
+    assert!(rollback_template(&sim.store, &s, Some(9)).is_err());
+    let t = rollback_template(&sim.store, &s, None).unwrap();
+    assert_eq!(t.str_at("spec.containers.0.image"), Some("nginx:1.25"));
+    let mut s2 = s.clone();
+    set_at(s2.spec_mut(), "template", t);
+    api::update(&mut sim, s2, "kubectl").unwrap();
+    run(&mut sim);
+    let hist = revision_history(&sim.store, &set(&sim));
+    assert_eq!(hist.len(), 2, "no new revision: {hist:?}");
+    assert_eq!(hist[1].0, 3);
+    assert_eq!(
+        hist[1].2.str_at("spec.containers.0.image"),
+        Some("nginx:1.25")
+    );
+    finish_termination(&mut sim, "web-0");
+    ready_all(&mut sim);
+    assert_eq!(image_of(&sim, "web-0"), "nginx:1.25");
+    assert!(rollback_template(
+        &sim.store,
+        &Object::new(Kind::StatefulSet, "default", "x"),
+        None
+    )
+    .is_err());
+}
+
+#[test]
+fn retention_when_scaled_delete_removes_claims_of_condemned_pods() {
+    let mut sim = Sim::new(7);
+    apply(
+        &mut sim,
+        web(
+            2,
+            json!({"persistentVolumeClaimRetentionPolicy": {"whenScaled": "Delete", "whenDeleted": "Retain"}}),
+        ),
+    );
+    ready_all(&mut sim);
+    scale(&mut sim, 1);
+    run(&mut sim);
+    // The claim now belongs to the condemned pod, which is going.
+    let p1 = pod(&sim, "web-1").unwrap().clone();
+    let c = sim
+        .store
+        .get(Kind::PersistentVolumeClaim, "default", "www-web-1")
+        .unwrap();
+    assert!(c.meta.owner_references.iter().any(|r| r.uid == p1.meta.uid));
+    assert!(p1.meta.deletion_timestamp.is_some());
+    finish_termination(&mut sim, "web-1");
+    run(&mut sim);
+    // The GC deleted it (the protection finalizer holds it for the volume controller).
+    let c = sim
+        .store
+        .get(Kind::PersistentVolumeClaim, "default", "www-web-1");
+    assert!(c.is_none_or(|c| c.meta.deletion_timestamp.is_some()));
+    let c0 = sim
+        .store
+        .get(Kind::PersistentVolumeClaim, "default", "www-web-0")
+        .unwrap();
+    assert!(c0.meta.deletion_timestamp.is_none());
+    assert!(c0.meta.owner_references.is_empty());
+}
+
+#[test]
+fn retention_when_deleted_delete_gives_claims_to_the_set() {
+    let mut sim = Sim::new(7);
+    apply(
+        &mut sim,
+        web(
+            1,
+            json!({"persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Delete"}}),
+        ),
+    );
+    ready_all(&mut sim);
+    let s = set(&sim);
+    let c = sim
+        .store
+        .get(Kind::PersistentVolumeClaim, "default", "www-web-0")
+        .unwrap();
+    assert!(c.meta.owner_references.iter().any(|r| r.uid == s.meta.uid));
+    api::delete(
+        &mut sim,
+        &s.key(),
+        DeleteOptions {
+            propagation: Propagation::Background,
+            ..Default::default()
+        },
+        "test",
+    )
+    .unwrap();
+    run(&mut sim);
+    assert!(pod(&sim, "web-0")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_some());
+    let c = sim
+        .store
+        .get(Kind::PersistentVolumeClaim, "default", "www-web-0");
+    assert!(c.is_none_or(|c| c.meta.deletion_timestamp.is_some()));
+}
+
+#[test]
+fn default_retain_keeps_claims_after_the_set_is_deleted() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(1, json!({})));
+    ready_all(&mut sim);
+    let s = set(&sim);
+    api::delete(&mut sim, &s.key(), DeleteOptions::default(), "test").unwrap();
+    run(&mut sim);
+    finish_termination(&mut sim, "web-0");
+    run(&mut sim);
+    assert!(pods(&sim).is_empty());
+    assert_eq!(claims(&sim), vec!["www-web-0"]);
+}
+
+#[test]
+fn ordinals_start_offsets_names() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({"ordinals": {"start": 5}})));
+    ready_all(&mut sim);
+    assert_eq!(pods(&sim), vec!["web-5", "web-6"]);
+    assert_eq!(claims(&sim), vec!["www-web-5", "www-web-6"]);
+    assert_eq!(
+        pod(&sim, "web-5").unwrap().meta.labels[POD_INDEX_LABEL],
+        "5"
+    );
+    scale(&mut sim, 1);
+    run(&mut sim);
+    assert!(pod(&sim, "web-6")
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_some());
+}
+
+#[test]
+fn status_counts_follow_the_pods() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(3, json!({"minReadySeconds": 10})));
+    run(&mut sim);
+    make_running_and_ready(&mut sim, "web-0");
+    run(&mut sim);
+    let st = set(&sim);
+    assert_eq!(st.status().i64_at("replicas"), Some(1));
+    assert_eq!(st.status().i64_at("readyReplicas"), Some(1));
+    assert_eq!(st.status().i64_at("availableReplicas"), Some(0));
+    assert_eq!(st.status().i64_at("observedGeneration"), Some(1));
+    // Not available yet: web-1 waits for minReadySeconds.
+    assert_eq!(pods(&sim), vec!["web-0"]);
+    sim.now += 10_000;
+    run(&mut sim);
+    assert_eq!(pods(&sim), vec!["web-0", "web-1"]);
+    let st = set(&sim);
+    assert_eq!(st.status().i64_at("availableReplicas"), Some(1));
+    assert_eq!(st.status().i64_at("replicas"), Some(2));
+    assert_eq!(st.status().i64_at("currentReplicas"), Some(2));
+    assert_eq!(st.status().i64_at("updatedReplicas"), Some(2));
+}
+
+#[test]
+fn a_claim_being_deleted_fails_the_pod_creation() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(1, json!({})));
+    run(&mut sim);
+    // Terminating claim (held by its protection finalizer) and no pod.
+    api::delete(
+        &mut sim,
+        &Key::new(Kind::PersistentVolumeClaim, "default", "www-web-0"),
+        DeleteOptions::default(),
+        "test",
+    )
+    .unwrap();
+    let p = pod(&sim, "web-0").unwrap().clone();
+    api::delete(&mut sim, &p.key(), DeleteOptions::default(), "test").unwrap();
+    run(&mut sim);
+    assert!(pods(&sim).is_empty());
+    assert!(events(&sim).iter().any(|e| e
+        == "FailedCreate create Pod web-0 in StatefulSet web failed error: pvc www-web-0 is being deleted"));
+}
+
+#[test]
+fn orphans_matching_the_selector_are_adopted() {
+    let mut sim = Sim::new(7);
+    apply(
+        &mut sim,
+        json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "web-0", "labels": {"app": "nginx"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}],
+                "volumes": [{"name": "www", "persistentVolumeClaim": {"claimName": "www-web-0"}}]}}),
+    );
+    apply(&mut sim, web(1, json!({})));
+    run(&mut sim);
+    let s = set(&sim);
+    let p = pod(&sim, "web-0").unwrap();
+    assert!(p.meta.is_owned_by(&s.meta.uid));
+    // Identity labels are fixed once the pod is Running and Ready.
+    assert!(!p.meta.labels.contains_key(POD_NAME_LABEL));
+    make_running_and_ready(&mut sim, "web-0");
+    run(&mut sim);
+    let p = pod(&sim, "web-0").unwrap();
+    assert!(events(&sim)
+        .contains(&"SuccessfulUpdate update Pod web-0 in StatefulSet web successful".to_string()));
+    assert_eq!(p.meta.labels[POD_NAME_LABEL], "web-0");
+}
+
+#[test]
+fn revision_names_are_deterministic() {
+    let a = {
+        let mut sim = Sim::new(1);
+        apply(&mut sim, web(1, json!({})));
+        run(&mut sim);
+        set(&sim)
+            .status()
+            .str_at("updateRevision")
+            .unwrap()
+            .to_string()
+    };
+    let b = {
+        let mut sim = Sim::new(99);
+        apply(&mut sim, web(1, json!({})));
+        run(&mut sim);
+        set(&sim)
+            .status()
+            .str_at("updateRevision")
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(a, b);
+    assert_eq!(safe_encode_string("0123456789"), "456789bcdf");
+}
+
+#[test]
+#[ignore = "timing probe: cargo test --release -- --ignored perf_probe --nocapture"]
+fn perf_probe_parallel_1000() {
+    let mut sim = Sim::new(7);
+    apply(
+        &mut sim,
+        web(1000, json!({"podManagementPolicy": "Parallel"})),
+    );
+    let t = std::time::Instant::now();
+    run(&mut sim);
+    eprintln!("create 1000: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    for i in 0..100 {
+        make_running_and_ready(&mut sim, &format!("web-{i}"));
+        let mut out = Out::default();
+        let ctx = Ctx {
+            store: &sim.store,
+            now: sim.now,
+            config: &sim.config,
+            faults: &sim.faults,
+        };
+        super::sync(&ctx, &mut out);
+        sim.apply_writes("x", out.writes);
+    }
+    eprintln!("100 readiness syncs: {:?}", t.elapsed());
+    assert_eq!(pods(&sim).len(), 1000);
+    assert_eq!(set(&sim).status().i64_at("readyReplicas"), Some(100));
+}
+
+fn delete_set(sim: &mut Sim, propagation: Propagation) {
+    let s = set(sim);
+    api::delete(
+        sim,
+        &s.key(),
+        DeleteOptions {
+            propagation,
+            ..Default::default()
+        },
+        "test",
+    )
+    .unwrap();
+}
+
+#[test]
+fn cascade_orphan_keeps_pods_and_a_new_set_adopts_them() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({})));
+    ready_all(&mut sim);
+    let uids: Vec<String> = ["web-0", "web-1"]
+        .iter()
+        .map(|n| pod(&sim, n).unwrap().meta.uid.clone())
+        .collect();
+    delete_set(&mut sim, Propagation::Orphan);
+    run(&mut sim);
+    assert!(sim.store.get(Kind::StatefulSet, "default", "web").is_none());
+    assert!(pod(&sim, "web-0").unwrap().meta.owner_references.is_empty());
+    // The revisions were orphaned too.
+    assert!(sim
+        .store
+        .list_ns(Kind::ControllerRevision, "default")
+        .all(|r| r.meta.owner_references.is_empty()));
+    apply(&mut sim, web(2, json!({})));
+    run(&mut sim);
+    let s = set(&sim);
+    for (n, uid) in ["web-0", "web-1"].iter().zip(&uids) {
+        let p = pod(&sim, n).unwrap();
+        assert_eq!(&p.meta.uid, uid, "{n} kept");
+        assert!(p.meta.is_owned_by(&s.meta.uid));
+    }
+}
+
+#[test]
+fn cascade_foreground_removes_the_set_after_its_pods() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({})));
+    ready_all(&mut sim);
+    delete_set(&mut sim, Propagation::Foreground);
+    run(&mut sim);
+    // The set waits, pods are terminating.
+    assert!(sim.store.get(Kind::StatefulSet, "default", "web").is_some());
+    for n in ["web-0", "web-1"] {
+        assert!(pod(&sim, n).unwrap().meta.deletion_timestamp.is_some());
+    }
+    // While being deleted the controller makes no new pods.
+    finish_termination(&mut sim, "web-0");
+    run(&mut sim);
+    assert!(pod(&sim, "web-0").is_none());
+    assert!(sim.store.get(Kind::StatefulSet, "default", "web").is_some());
+    finish_termination(&mut sim, "web-1");
+    run(&mut sim);
+    assert!(sim.store.get(Kind::StatefulSet, "default", "web").is_none());
+    assert!(pods(&sim).is_empty());
+    assert_eq!(claims(&sim).len(), 2, "Retain keeps claims");
+}
+
+#[test]
+fn an_adopted_pod_without_the_claim_volume_cannot_be_fixed() {
+    let mut sim = Sim::new(7);
+    apply(
+        &mut sim,
+        json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "web-0", "labels": {"app": "nginx"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}),
+    );
+    apply(&mut sim, web(1, json!({})));
+    run(&mut sim);
+    make_running_and_ready(&mut sim, "web-0");
+    run(&mut sim);
+    // The claim is made, but a pod's volumes are immutable.
+    assert_eq!(claims(&sim), vec!["www-web-0"]);
+    assert!(events(&sim).iter().any(|e| e.starts_with(
+        "FailedUpdate update Pod web-0 in StatefulSet web failed error: Pod \"web-0\" is invalid"
+    )));
+    assert!(!pod(&sim, "web-0")
+        .unwrap()
+        .meta
+        .labels
+        .contains_key(POD_NAME_LABEL));
+}
+
+#[test]
+fn changing_the_retention_policy_updates_existing_claims() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({})));
+    ready_all(&mut sim);
+    let mut s = set(&sim);
+    set_at(
+        s.spec_mut(),
+        "persistentVolumeClaimRetentionPolicy",
+        json!({"whenDeleted": "Delete", "whenScaled": "Retain"}),
+    );
+    api::update(&mut sim, s, "test").unwrap();
+    run(&mut sim);
+    let uid = set(&sim).meta.uid;
+    for c in ["www-web-0", "www-web-1"] {
+        let claim = sim
+            .store
+            .get(Kind::PersistentVolumeClaim, "default", c)
+            .unwrap();
+        assert!(claim
+            .meta
+            .owner_references
+            .iter()
+            .any(|r| r.uid == uid && r.controller));
+    }
+    assert!(events(&sim)
+        .contains(&"SuccessfulUpdate update Pod web-1 in StatefulSet web successful".to_string()));
+}
+
+/// Through the engine's own queue (whatever the other controllers do):
+/// OrderedReady's invariant holds at every step, and the queue drains or
+/// keeps to timers instead of spinning at one instant.
+#[test]
+fn engine_run_keeps_the_ordered_ready_invariant() {
+    let mut sim = Sim::new(11);
+    apply(&mut sim, web(3, json!({})));
+    sim.touch();
+    let mut steps_at_same_instant = 0;
+    let mut last = sim.now;
+    for _ in 0..5_000 {
+        if !sim.step() {
+            break;
+        }
+        if sim.now == last {
+            steps_at_same_instant += 1;
+            assert!(steps_at_same_instant < 500, "spinning at t={}", sim.now);
+        } else {
+            steps_at_same_instant = 0;
+            last = sim.now;
+        }
+        let names = pods(&sim);
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(n, &format!("web-{i}"), "{names:?}");
+            if i + 1 < names.len() {
+                assert!(
+                    is_running_and_ready(pod(&sim, n).unwrap()),
+                    "{n} not ready while a successor exists: {names:?}"
+                );
+            }
+        }
+        if sim.now > 600_000 {
+            break;
+        }
+    }
+    assert!(pod(&sim, "web-0").is_some());
+}

@@ -1,0 +1,287 @@
+use super::*;
+use crate::sim::api;
+use crate::sim::controllers::endpoints::tests::{headless, pod, run};
+use crate::sim::engine::Sim;
+use crate::sim::object::Object;
+use serde_json::json;
+
+fn a_records(ans: &Answer) -> Vec<String> {
+    match ans {
+        Answer::Found { records, .. } => records.iter().map(|r| r.data.clone()).collect(),
+        Answer::NxDomain => Vec::new(),
+    }
+}
+
+fn nginx(sim: &mut Sim) {
+    api::create(sim, headless("nginx", json!({"app": "nginx"})), "t").unwrap();
+    api::create(sim, pod("web-0", "10.244.1.2", true, Some("nginx")), "t").unwrap();
+    api::create(sim, pod("web-1", "10.244.2.2", false, Some("nginx")), "t").unwrap();
+    run(sim);
+}
+
+#[test]
+fn pod_names_of_a_headless_service_resolve_through_the_search_path() {
+    let mut sim = Sim::new(1);
+    nginx(&mut sim);
+    let ans = resolve(&sim.store, "default", "web-0.nginx", "A");
+    match &ans {
+        Answer::Found { fqdn, .. } => assert_eq!(fqdn, "web-0.nginx.default.svc.cluster.local"),
+        Answer::NxDomain => panic!("web-0.nginx should resolve"),
+    }
+    assert_eq!(a_records(&ans), ["10.244.1.2"]);
+    // The full name, with or without the trailing dot, from anywhere.
+    for n in [
+        "web-0.nginx.default.svc.cluster.local",
+        "web-0.nginx.default.svc.cluster.local.",
+    ] {
+        assert_eq!(
+            a_records(&resolve(&sim.store, "kube-system", n, "A")),
+            ["10.244.1.2"]
+        );
+    }
+    // From another namespace the short name is not this one.
+    assert_eq!(
+        resolve(&sim.store, "kube-system", "web-0.nginx", "A"),
+        Answer::NxDomain
+    );
+    // Not ready: no record for web-1, and the service name lists only web-0.
+    assert_eq!(
+        resolve(&sim.store, "default", "web-1.nginx", "A"),
+        Answer::NxDomain
+    );
+    assert_eq!(
+        a_records(&resolve(&sim.store, "default", "nginx", "A")),
+        ["10.244.1.2"]
+    );
+    assert_eq!(
+        resolve(&sim.store, "default", "nothing-here", "A"),
+        Answer::NxDomain
+    );
+}
+
+#[test]
+fn readiness_changes_change_records() {
+    let mut sim = Sim::new(2);
+    nginx(&mut sim);
+    let mut p = sim
+        .store
+        .get(Kind::Pod, "default", "web-1")
+        .unwrap()
+        .clone();
+    p.status_mut()["conditions"][0]["status"] = "True".into();
+    api::update(&mut sim, p, "kubelet").unwrap();
+    run(&mut sim);
+    assert_eq!(
+        a_records(&resolve(&sim.store, "default", "nginx", "A")),
+        ["10.244.1.2", "10.244.2.2"]
+    );
+    let recs = records(&sim.store);
+    assert!(recs.contains(&Record {
+        name: "_web._tcp.nginx.default.svc.cluster.local".into(),
+        rtype: "SRV".into(),
+        data: "10 100 80 web-1.nginx.default.svc.cluster.local".into(),
+        namespace: "default".into(),
+        service: "nginx".into(),
+    }));
+    assert!(recs.iter().any(|r| r.rtype == "PTR"
+        && r.name == "2.2.244.10.in-addr.arpa"
+        && r.data == "web-1.nginx.default.svc.cluster.local"));
+}
+
+#[test]
+fn publish_not_ready_addresses_serves_unready_pods() {
+    let mut sim = Sim::new(3);
+    let mut s = headless("nginx", json!({"app": "nginx"}));
+    s.spec_mut()["publishNotReadyAddresses"] = true.into();
+    api::create(&mut sim, s, "t").unwrap();
+    api::create(
+        &mut sim,
+        pod("web-1", "10.244.2.2", false, Some("nginx")),
+        "t",
+    )
+    .unwrap();
+    run(&mut sim);
+    assert_eq!(
+        a_records(&resolve(&sim.store, "default", "web-1.nginx", "A")),
+        ["10.244.2.2"]
+    );
+}
+
+#[test]
+fn cluster_ip_services_have_one_a_record_and_srv_per_named_port() {
+    let mut sim = Sim::new(4);
+    let mut s = Object::new(Kind::Service, "default", "mysql-read");
+    s.body.insert(
+        "spec".into(),
+        json!({"selector": {"app": "nginx"}, "ports": [{"name": "mysql", "port": 3306}, {"port": 9000}]}),
+    );
+    api::create(&mut sim, s, "t").unwrap();
+    api::create(&mut sim, pod("a", "10.244.1.2", true, None), "t").unwrap();
+    run(&mut sim);
+    let ip = sim
+        .store
+        .get(Kind::Service, "default", "mysql-read")
+        .unwrap()
+        .spec()
+        .str_at("clusterIP")
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        a_records(&resolve(&sim.store, "default", "mysql-read", "A")),
+        vec![ip.clone()]
+    );
+    let srv = resolve(&sim.store, "default", "_mysql._tcp.mysql-read", "SRV");
+    assert_eq!(
+        a_records(&srv),
+        ["10 100 3306 mysql-read.default.svc.cluster.local"]
+    );
+    // The unnamed port has no SRV record.
+    let recs = records(&sim.store);
+    assert_eq!(
+        recs.iter()
+            .filter(|r| r.service == "mysql-read" && r.rtype == "SRV")
+            .count(),
+        1
+    );
+    // The bootstrap services resolve by their usual short names.
+    assert_eq!(
+        a_records(&resolve(&sim.store, "default", "kubernetes", "A")),
+        ["10.96.0.1"]
+    );
+    assert_eq!(
+        a_records(&resolve(&sim.store, "default", "kube-dns.kube-system", "A")),
+        ["10.96.0.10"]
+    );
+    match resolve(&sim.store, "default", &ip, "PTR") {
+        Answer::Found { records, .. } => {
+            assert_eq!(records[0].data, "mysql-read.default.svc.cluster.local")
+        }
+        Answer::NxDomain => panic!("PTR for the cluster IP"),
+    }
+}
+
+#[test]
+fn external_name_answers_a_cname() {
+    let mut sim = Sim::new(5);
+    let mut s = Object::new(Kind::Service, "default", "db");
+    s.body.insert(
+        "spec".into(),
+        json!({"type": "ExternalName", "externalName": "db.example.com"}),
+    );
+    api::create(&mut sim, s, "t").unwrap();
+    run(&mut sim);
+    match resolve(&sim.store, "default", "db", "A") {
+        Answer::Found { records, .. } => {
+            assert_eq!(records[0].rtype, "CNAME");
+            assert_eq!(records[0].data, "db.example.com");
+        }
+        Answer::NxDomain => panic!("CNAME expected"),
+    }
+}
+
+#[test]
+fn search_path_follows_ndots() {
+    assert_eq!(
+        search_candidates("default", "web-0.nginx"),
+        [
+            "web-0.nginx.default.svc.cluster.local",
+            "web-0.nginx.svc.cluster.local",
+            "web-0.nginx.cluster.local",
+            "web-0.nginx"
+        ]
+    );
+    // Five dots or more: tried as given first.
+    assert_eq!(
+        search_candidates("default", "a.b.c.d.e.f")[0],
+        "a.b.c.d.e.f"
+    );
+}
+
+#[test]
+fn records_stay_cheap_for_a_thousand_pods() {
+    let mut sim = Sim::new(6);
+    api::create(&mut sim, headless("nginx", json!({"app": "nginx"})), "t").unwrap();
+    for i in 0..1000 {
+        let ip = format!("10.244.{}.{}", 1 + i / 250, 2 + i % 250);
+        api::create(
+            &mut sim,
+            pod(&format!("web-{i}"), &ip, true, Some("nginx")),
+            "t",
+        )
+        .unwrap();
+    }
+    run(&mut sim);
+    let t = std::time::Instant::now();
+    let recs = records(&sim.store);
+    // Service A + pod A + PTR + SRV per pod.
+    assert_eq!(recs.iter().filter(|r| r.service == "nginx").count(), 4000);
+    assert_eq!(
+        a_records(&resolve(
+            &sim.store,
+            "default",
+            "10-244-1-2.default.pod",
+            "A"
+        )),
+        ["10.244.1.2"]
+    );
+    assert_eq!(
+        a_records(&resolve(&sim.store, "default", "dns-version", "TXT")),
+        ["\"1.0.1\""]
+    );
+    assert!(
+        t.elapsed().as_millis() < 2_000,
+        "records took {:?}",
+        t.elapsed()
+    );
+}
+
+#[test]
+fn the_engine_logs_record_changes_and_settles() {
+    let mut sim = Sim::new(7);
+    let mut s = Object::new(Kind::Service, "default", "web");
+    s.body.insert(
+        "spec".into(),
+        json!({"selector": {"app": "web"}, "ports": [{"name": "http", "port": 80}]}),
+    );
+    api::create(&mut sim, s, "t").unwrap();
+    sim.touch();
+    assert!(sim.settle(1_000), "controllers converge");
+    let ip = sim
+        .store
+        .get(Kind::Service, "default", "web")
+        .unwrap()
+        .spec()
+        .str_at("clusterIP")
+        .unwrap()
+        .to_string();
+    let line = format!("web.default.svc.cluster.local A {ip}");
+    assert!(sim
+        .log
+        .iter()
+        .any(|e| e.action == crate::sim::engine::Action::Dns && e.message == line));
+    assert!(sim.store.get(Kind::Endpoints, "default", "web").is_some());
+}
+
+#[test]
+fn fingerprint_follows_services_and_endpoints_only() {
+    let mut sim = Sim::new(8);
+    nginx(&mut sim);
+    let before = fingerprint(&sim.store);
+    let mut p = sim
+        .store
+        .get(Kind::Pod, "default", "web-0")
+        .unwrap()
+        .clone();
+    p.meta.labels.insert("extra".into(), "1".into());
+    api::update(&mut sim, p, "t").unwrap();
+    assert_eq!(fingerprint(&sim.store), before, "pod churn alone");
+    let mut p = sim
+        .store
+        .get(Kind::Pod, "default", "web-1")
+        .unwrap()
+        .clone();
+    p.status_mut()["conditions"][0]["status"] = "True".into();
+    api::update(&mut sim, p, "kubelet").unwrap();
+    run(&mut sim);
+    assert_ne!(fingerprint(&sim.store), before, "endpoints changed");
+}

@@ -1,0 +1,754 @@
+//! Command lines as a shell and pflag would see them: quoting, `\`
+//! continuations, `--x=y`, `--x y`, `-n ns`, `-oyaml`, `-it`, `--`.
+
+use std::collections::BTreeMap;
+
+/// Splits a line like a POSIX shell (no expansion): single quotes are
+/// literal, double quotes honour `\"`, `\\`, `\$`, a backslash outside
+/// quotes escapes the next character and a backslash-newline joins lines.
+pub fn tokenize(line: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(ch) => cur.push(ch),
+                        None => return Err("unexpected EOF while looking for matching `''".into()),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(n @ ('"' | '\\' | '$' | '`')) => cur.push(n),
+                            Some('\n') => {}
+                            Some(n) => {
+                                cur.push('\\');
+                                cur.push(n);
+                            }
+                            None => {
+                                return Err("unexpected EOF while looking for matching `\"'".into())
+                            }
+                        },
+                        Some(ch) => cur.push(ch),
+                        None => return Err("unexpected EOF while looking for matching `\"'".into()),
+                    }
+                }
+            }
+            '\\' => match chars.next() {
+                Some('\n') => {}
+                Some('\r') if chars.peek() == Some(&'\n') => {
+                    chars.next();
+                }
+                Some(n) => {
+                    in_word = true;
+                    cur.push(n);
+                }
+                None => {}
+            },
+            c if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            '#' if !in_word => break,
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
+/// One flag kubectl knows: long name, shorthand, whether it takes a value,
+/// and pflag's `NoOptDefVal` (the value when given without one).
+#[derive(Clone, Copy, Debug)]
+pub struct FlagSpec {
+    pub long: &'static str,
+    pub short: Option<char>,
+    pub takes_value: bool,
+    pub no_opt_default: Option<&'static str>,
+}
+
+const fn b(long: &'static str, short: Option<char>) -> FlagSpec {
+    FlagSpec {
+        long,
+        short,
+        takes_value: false,
+        no_opt_default: None,
+    }
+}
+const fn v(long: &'static str, short: Option<char>) -> FlagSpec {
+    FlagSpec {
+        long,
+        short,
+        takes_value: true,
+        no_opt_default: None,
+    }
+}
+const fn d(long: &'static str, default: &'static str) -> FlagSpec {
+    FlagSpec {
+        long,
+        short: None,
+        takes_value: true,
+        no_opt_default: Some(default),
+    }
+}
+
+/// Every flag Ordinal's kubectl understands. Which command accepts which
+/// is in [`flags_for`].
+pub const FLAGS: &[FlagSpec] = &[
+    v("namespace", Some('n')),
+    v("context", None),
+    v("kubeconfig", None),
+    v("cluster", None),
+    v("user", None),
+    v("v", Some('v')),
+    v("request-timeout", None),
+    b("all-namespaces", Some('A')),
+    v("output", Some('o')),
+    v("selector", Some('l')),
+    v("field-selector", None),
+    v("filename", Some('f')),
+    b("recursive", Some('R')),
+    b("watch", Some('w')),
+    b("watch-only", None),
+    b("show-labels", None),
+    b("no-headers", None),
+    v("label-columns", Some('L')),
+    v("sort-by", None),
+    v("template", None),
+    b("show-kind", None),
+    b("ignore-not-found", None),
+    v("chunk-size", None),
+    d("validate", "strict"),
+    d("dry-run", "unchanged"),
+    b("overwrite", None),
+    b("all", None),
+    b("force", None),
+    b("now", None),
+    v("grace-period", None),
+    d("cascade", "background"),
+    d("wait", "true"),
+    v("timeout", None),
+    v("replicas", None),
+    v("current-replicas", None),
+    v("patch", Some('p')),
+    v("type", None),
+    v("container", Some('c')),
+    b("stdin", Some('i')),
+    b("tty", Some('t')),
+    b("quiet", Some('q')),
+    v("image", None),
+    v("restart", None),
+    b("rm", None),
+    v("env", None),
+    v("port", None),
+    v("labels", None),
+    b("attach", None),
+    b("command", None),
+    v("for", None),
+    v("tail", None),
+    b("follow", Some('f')),
+    b("previous", Some('p')),
+    b("timestamps", None),
+    v("since", None),
+    b("ignore-daemonsets", None),
+    b("delete-emptydir-data", None),
+    b("delete-local-data", None),
+    b("disable-eviction", None),
+    v("pod-selector", None),
+    v("revision", None),
+    v("to-revision", None),
+    b("client", None),
+    v("api-group", None),
+    b("namespaced", None),
+    b("minify", None),
+    b("raw", None),
+    b("help", Some('h')),
+    b("local", None),
+    b("record", None),
+    b("save-config", None),
+    b("server-side", None),
+    v("field-manager", None),
+    v("subresource", None),
+    b("short", None),
+    b("show-events", None),
+    v("from-literal", None),
+];
+
+const GLOBAL: &[&str] = &[
+    "namespace",
+    "context",
+    "kubeconfig",
+    "cluster",
+    "user",
+    "v",
+    "request-timeout",
+    "help",
+];
+
+/// The flags a command accepts beyond the global ones.
+pub fn flags_for(command: &str) -> &'static [&'static str] {
+    match command {
+        "get" => &[
+            "all-namespaces",
+            "output",
+            "selector",
+            "field-selector",
+            "filename",
+            "recursive",
+            "watch",
+            "watch-only",
+            "show-labels",
+            "no-headers",
+            "label-columns",
+            "sort-by",
+            "template",
+            "show-kind",
+            "ignore-not-found",
+            "chunk-size",
+        ],
+        "describe" => &[
+            "all-namespaces",
+            "selector",
+            "filename",
+            "recursive",
+            "show-events",
+        ],
+        "delete" => &[
+            "all-namespaces",
+            "selector",
+            "field-selector",
+            "filename",
+            "recursive",
+            "all",
+            "force",
+            "now",
+            "grace-period",
+            "cascade",
+            "wait",
+            "timeout",
+            "ignore-not-found",
+            "output",
+            "dry-run",
+        ],
+        "create" => &[
+            "filename",
+            "recursive",
+            "validate",
+            "dry-run",
+            "output",
+            "record",
+            "save-config",
+            "field-manager",
+            "selector",
+            "from-literal",
+        ],
+        "apply" | "replace" => &[
+            "filename",
+            "recursive",
+            "validate",
+            "dry-run",
+            "output",
+            "record",
+            "save-config",
+            "server-side",
+            "field-manager",
+            "selector",
+            "force",
+            "overwrite",
+        ],
+        "scale" => &[
+            "replicas",
+            "current-replicas",
+            "selector",
+            "all",
+            "filename",
+            "output",
+            "timeout",
+            "dry-run",
+            "record",
+        ],
+        "patch" => &[
+            "patch",
+            "type",
+            "filename",
+            "output",
+            "local",
+            "dry-run",
+            "record",
+            "subresource",
+            "field-manager",
+        ],
+        "edit" => &["filename", "output", "record", "validate"],
+        "label" | "annotate" => &[
+            "overwrite",
+            "all",
+            "selector",
+            "filename",
+            "output",
+            "dry-run",
+            "all-namespaces",
+            "local",
+            "record",
+        ],
+        "rollout" => &[
+            "filename",
+            "revision",
+            "to-revision",
+            "timeout",
+            "watch",
+            "output",
+            "selector",
+        ],
+        "cordon" | "uncordon" => &["selector", "dry-run"],
+        "taint" => &["overwrite", "all", "selector", "dry-run"],
+        "drain" => &[
+            "force",
+            "ignore-daemonsets",
+            "delete-emptydir-data",
+            "delete-local-data",
+            "grace-period",
+            "timeout",
+            "selector",
+            "pod-selector",
+            "disable-eviction",
+            "dry-run",
+        ],
+        "exec" => &["container", "stdin", "tty", "quiet", "filename"],
+        "run" => &[
+            "image", "restart", "rm", "stdin", "tty", "env", "port", "labels", "attach", "command",
+            "output", "dry-run",
+        ],
+        "logs" => &[
+            "container",
+            "follow",
+            "previous",
+            "tail",
+            "timestamps",
+            "since",
+            "selector",
+        ],
+        "wait" => &[
+            "for",
+            "timeout",
+            "selector",
+            "all",
+            "filename",
+            "all-namespaces",
+        ],
+        "version" => &["client", "output", "short"],
+        "api-resources" => &["api-group", "namespaced", "output", "no-headers"],
+        "explain" => &["recursive", "output"],
+        "config" => &["minify", "raw", "output"],
+        "cluster-info" => &[],
+        "top" => &["all-namespaces", "selector", "no-headers"],
+        _ => &[],
+    }
+}
+
+fn spec(long: &str) -> Option<&'static FlagSpec> {
+    FLAGS.iter().find(|f| f.long == long)
+}
+
+/// A parsed command: positional words, flag values (repeatable flags keep
+/// every value) and the words after `--`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Args {
+    pub positional: Vec<String>,
+    pub flags: BTreeMap<String, Vec<String>>,
+    /// Words after a bare `--`, if one was given.
+    pub after_dash: Option<Vec<String>>,
+}
+
+impl Args {
+    pub fn has(&self, long: &str) -> bool {
+        self.flags.contains_key(long)
+    }
+    /// The last value given for a flag.
+    pub fn get(&self, long: &str) -> Option<&str> {
+        self.flags
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
+    }
+    pub fn all(&self, long: &str) -> Vec<String> {
+        self.flags.get(long).cloned().unwrap_or_default()
+    }
+    /// A boolean flag: present and not `=false`.
+    pub fn bool(&self, long: &str) -> bool {
+        match self.get(long) {
+            Some(v) => !matches!(v, "false" | "0" | "False" | "FALSE"),
+            None => false,
+        }
+    }
+}
+
+/// Parses the words after the command name(s). `command` picks the
+/// accepted flags; `usage` names the command in error hints
+/// (`See 'kubectl get --help' for usage.`).
+pub fn parse_args(words: &[String], command: &str, usage: &str) -> Result<Args, String> {
+    let allowed = flags_for(command);
+    let ok = |long: &str| GLOBAL.contains(&long) || allowed.contains(&long);
+    let hint = format!("See 'kubectl {usage} --help' for usage.");
+    // Shorthands are resolved among this command's flags (`-f` is
+    // `--filename` for apply but `--follow` for logs; `-p` patch/previous).
+    let by_short = |c: char| -> Option<&'static FlagSpec> {
+        FLAGS.iter().find(|f| f.short == Some(c) && ok(f.long))
+    };
+    let mut args = Args::default();
+    let mut i = 0;
+    let add = |args: &mut Args, long: &str, val: String| {
+        args.flags.entry(long.to_string()).or_default().push(val);
+    };
+    while i < words.len() {
+        let w = &words[i];
+        i += 1;
+        if w == "--" {
+            args.after_dash = Some(words[i..].to_vec());
+            break;
+        }
+        if let Some(rest) = w.strip_prefix("--") {
+            let (name, inline) = match rest.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (rest, None),
+            };
+            let f = match spec(name) {
+                Some(f) if ok(f.long) => f,
+                _ => return Err(format!("error: unknown flag: --{name}\n{hint}")),
+            };
+            let val = if let Some(v) = inline {
+                v
+            } else if !f.takes_value {
+                "true".to_string()
+            } else if let Some(def) = f.no_opt_default {
+                def.to_string()
+            } else if i < words.len() {
+                i += 1;
+                words[i - 1].clone()
+            } else {
+                return Err(format!("error: flag needs an argument: --{name}\n{hint}"));
+            };
+            add(&mut args, f.long, val);
+            continue;
+        }
+        if w.len() > 1 && w.starts_with('-') {
+            // A group of shorthands: `-it`, `-oyaml`, `-o=json`, `-n ns`.
+            let body: Vec<char> = w[1..].chars().collect();
+            let mut j = 0;
+            while j < body.len() {
+                let c = body[j];
+                let Some(f) = by_short(c) else {
+                    return Err(format!(
+                        "error: unknown shorthand flag: '{c}' in {w}\n{hint}"
+                    ));
+                };
+                j += 1;
+                if !f.takes_value {
+                    if j < body.len() && body[j] == '=' {
+                        let v: String = body[j + 1..].iter().collect();
+                        add(&mut args, f.long, v);
+                        j = body.len();
+                    } else {
+                        add(&mut args, f.long, "true".into());
+                    }
+                    continue;
+                }
+                let mut rest: String = body[j..].iter().collect();
+                if let Some(r) = rest.strip_prefix('=') {
+                    rest = r.to_string();
+                }
+                if !rest.is_empty() {
+                    add(&mut args, f.long, rest);
+                } else if i < words.len() {
+                    i += 1;
+                    add(&mut args, f.long, words[i - 1].clone());
+                } else {
+                    return Err(format!(
+                        "error: flag needs an argument: '{c}' in -{c}\n{hint}"
+                    ));
+                }
+                break;
+            }
+            continue;
+        }
+        args.positional.push(w.clone());
+    }
+    Ok(args)
+}
+
+/// Parses a duration as kubectl flags and `sleep` take it: `500ms`,
+/// `30s`, `2m`, `1h`, `1m30s`, or a bare number of seconds.
+pub fn parse_duration_ms(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Ok(n) = s.parse::<f64>() {
+        return (n >= 0.0).then_some((n * 1000.0) as u64);
+    }
+    let mut total = 0f64;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let mut unit = c.to_string();
+        while let Some(&n) = chars.peek() {
+            if n.is_ascii_alphabetic() {
+                unit.push(n);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let n: f64 = num.parse().ok()?;
+        num.clear();
+        let mult = match unit.as_str() {
+            "ms" => 1.0,
+            "s" => 1000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            _ => return None,
+        };
+        total += n * mult;
+        any = true;
+    }
+    if !num.is_empty() || !any {
+        return None;
+    }
+    Some(total as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        tokenize(s).unwrap()
+    }
+
+    #[test]
+    fn tokenizer_handles_quotes_escapes_and_continuations() {
+        assert_eq!(
+            words(r#"get po -l="app=cassandra" -o 'jsonpath={.a}'"#),
+            vec!["get", "po", "-l=app=cassandra", "-o", "jsonpath={.a}"]
+        );
+        assert_eq!(
+            words("run x --\\\n  mysql -e \"say \\\"hi\\\"\""),
+            vec!["run", "x", "--", "mysql", "-e", "say \"hi\""]
+        );
+        assert_eq!(words(r"a\ b c"), vec!["a b", "c"]);
+        assert_eq!(
+            words("patch sts web -p'{\"a\":1}'"),
+            vec!["patch", "sts", "web", "-p{\"a\":1}"]
+        );
+        assert_eq!(words("get pods # a comment"), vec!["get", "pods"]);
+        assert!(tokenize("get 'open").is_err());
+    }
+
+    #[test]
+    fn long_and_short_flags_in_every_form() {
+        let a = parse_args(
+            &words("pods -n kube-system -oyaml --show-labels -l app=web --selector=x!=y"),
+            "get",
+            "get",
+        )
+        .unwrap();
+        assert_eq!(a.positional, vec!["pods"]);
+        assert_eq!(a.get("namespace"), Some("kube-system"));
+        assert_eq!(a.get("output"), Some("yaml"));
+        assert!(a.bool("show-labels"));
+        assert_eq!(a.all("selector"), vec!["app=web", "x!=y"]);
+        let a = parse_args(&words("po -o=jsonpath={.x} -A -w"), "get", "get").unwrap();
+        assert_eq!(a.get("output"), Some("jsonpath={.x}"));
+        assert!(a.bool("all-namespaces") && a.bool("watch"));
+        let a = parse_args(&words("--namespace=foo --output wide"), "get", "get").unwrap();
+        assert_eq!(a.get("namespace"), Some("foo"));
+        assert_eq!(a.get("output"), Some("wide"));
+    }
+
+    #[test]
+    fn combined_bool_shorthands_and_dash_dash() {
+        let a = parse_args(
+            &words("-ti cassandra-0 -c c1 -- nodetool status"),
+            "exec",
+            "exec",
+        )
+        .unwrap();
+        assert!(a.bool("stdin") && a.bool("tty"));
+        assert_eq!(a.get("container"), Some("c1"));
+        assert_eq!(a.positional, vec!["cassandra-0"]);
+        assert_eq!(a.after_dash.unwrap(), vec!["nodetool", "status"]);
+        let a = parse_args(&words("-i -t x"), "exec", "exec").unwrap();
+        assert!(a.bool("stdin") && a.bool("tty"));
+    }
+
+    #[test]
+    fn no_opt_defaults_and_booleans_with_values() {
+        let a = parse_args(
+            &words("sts web --cascade --force=false"),
+            "delete",
+            "delete",
+        )
+        .unwrap();
+        assert_eq!(a.get("cascade"), Some("background"));
+        assert!(!a.bool("force"));
+        let a = parse_args(
+            &words("sts web --cascade=orphan --grace-period 0 --now"),
+            "delete",
+            "delete",
+        )
+        .unwrap();
+        assert_eq!(a.get("cascade"), Some("orphan"));
+        assert_eq!(a.get("grace-period"), Some("0"));
+        assert!(a.bool("now"));
+        let a = parse_args(
+            &words("-f a.yaml -f b.yaml --validate=false"),
+            "create",
+            "create",
+        )
+        .unwrap();
+        assert_eq!(a.all("filename"), vec!["a.yaml", "b.yaml"]);
+        assert_eq!(a.get("validate"), Some("false"));
+        let a = parse_args(&words("web-0 -f --tail=5 -p"), "logs", "logs").unwrap();
+        assert!(a.bool("follow") && a.bool("previous"));
+        assert_eq!(a.get("tail"), Some("5"));
+        let a = parse_args(
+            &words("sts web -p '{\"spec\":{}}' --type=json"),
+            "patch",
+            "patch",
+        )
+        .unwrap();
+        assert_eq!(a.get("patch"), Some("{\"spec\":{}}"));
+        assert_eq!(a.get("type"), Some("json"));
+    }
+
+    #[test]
+    fn unknown_flags_get_kubectls_errors() {
+        let e = parse_args(&words("pods --foo"), "get", "get").unwrap_err();
+        assert_eq!(
+            e,
+            "error: unknown flag: --foo\nSee 'kubectl get --help' for usage."
+        );
+        let e = parse_args(&words("pods -z"), "get", "get").unwrap_err();
+        assert!(
+            e.starts_with("error: unknown shorthand flag: 'z' in -z"),
+            "{e}"
+        );
+        // A flag of another command is unknown here.
+        assert!(parse_args(&words("pods --replicas=3"), "get", "get").is_err());
+        let e = parse_args(&words("pods -n"), "get", "get").unwrap_err();
+        assert!(e.contains("flag needs an argument"), "{e}");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("500ms"), Some(500));
+        assert_eq!(parse_duration_ms("30s"), Some(30_000));
+        assert_eq!(parse_duration_ms("2m"), Some(120_000));
+        assert_eq!(parse_duration_ms("1m30s"), Some(90_000));
+        assert_eq!(parse_duration_ms("5"), Some(5_000));
+        assert_eq!(parse_duration_ms("abc"), None);
+        assert_eq!(parse_duration_ms("5x"), None);
+    }
+}
+
+#[cfg(test)]
+mod command_flag_tests {
+    use super::*;
+
+    /// Every flag the seeds and the issue name parses for its command.
+    #[test]
+    fn each_commands_flags_parse() {
+        let cases: &[(&str, &str)] = &[
+            ("get", "pods -o wide --show-labels -l app=x -A -w --no-headers -L app --sort-by=.metadata.name --ignore-not-found --watch-only"),
+            ("get", "pods -n default --all-namespaces --output=json --selector app=x --field-selector status.phase=Running"),
+            ("describe", "pods x -l app=x -A -f a.yaml --show-events=false"),
+            ("delete", "pod x --grace-period=0 --force --cascade=foreground --now --all -l a=b --wait=false --timeout=30s --ignore-not-found -f a.yaml"),
+            ("apply", "-f a.yaml -f b.yaml --validate=false --dry-run=client -o name --record --save-config --server-side"),
+            ("create", "-f a.yaml --validate=false --save-config"),
+            ("scale", "sts web --replicas=3 --current-replicas=2 --timeout=1m"),
+            ("patch", "sts web -p {} --type=merge --type json"),
+            ("label", "pods x a=b c- --overwrite --all -l x=y"),
+            ("annotate", "pods x a=b --overwrite"),
+            ("rollout", "sts/web --timeout=1m --revision=2 --to-revision=1 -w=false"),
+            ("cordon", "node-1"),
+            ("drain", "node-1 --ignore-daemonsets --force --delete-emptydir-data --delete-local-data --grace-period=10 --timeout=2m --pod-selector=app=x --disable-eviction"),
+            ("exec", "-it web-0 -c nginx -- ls -l"),
+            ("exec", "-ti web-0 --stdin --tty -q -- ls"),
+            ("run", "x --image=busybox -i -t --rm --restart=Never --env=A=b --port=80 --labels=a=b --command -- sh -c 'x'"),
+            ("logs", "web-0 -c nginx -f --tail=10 -p --timestamps --since=1h"),
+            ("wait", "--for=condition=Ready pod/web-0 --timeout=60s"),
+            ("wait", "--for=delete pod -l app=x --all"),
+            ("version", "--client -o json"),
+            ("api-resources", "--namespaced=true --api-group=apps -o name --no-headers"),
+            ("explain", "sts.spec --recursive"),
+        ];
+        for (cmd, line) in cases {
+            let words = tokenize(line).unwrap();
+            if let Err(e) = parse_args(&words, cmd, cmd) {
+                panic!("{cmd} {line}: {e}");
+            }
+        }
+        // Values land under the long name.
+        let a = parse_args(
+            &tokenize("pod x --grace-period 5 --cascade=orphan").unwrap(),
+            "delete",
+            "delete",
+        )
+        .unwrap();
+        assert_eq!(a.get("grace-period"), Some("5"));
+        let a = parse_args(
+            &tokenize("--for=condition=Ready pod/x").unwrap(),
+            "wait",
+            "wait",
+        )
+        .unwrap();
+        assert_eq!(a.get("for"), Some("condition=Ready"));
+        assert_eq!(a.positional, vec!["pod/x"]);
+        let a = parse_args(
+            &tokenize("node-1 --delete-local-data").unwrap(),
+            "drain",
+            "drain",
+        )
+        .unwrap();
+        assert!(a.bool("delete-local-data"));
+    }
+
+    #[test]
+    fn flags_of_other_commands_are_unknown_here() {
+        for (cmd, flag) in [
+            ("get", "--replicas=3"),
+            ("scale", "--force"),
+            ("exec", "--image=x"),
+            ("drain", "-o"),
+            ("logs", "--replicas=1"),
+        ] {
+            let e = parse_args(&tokenize(flag).unwrap(), cmd, cmd).unwrap_err();
+            assert!(e.starts_with("error: unknown "), "{cmd} {flag}: {e}");
+            assert!(
+                e.ends_with(&format!("See 'kubectl {cmd} --help' for usage.")),
+                "{e}"
+            );
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! The core functions the page calls beyond `Sim` itself, in one place:
+//! examples, the StatefulSet controller's "waiting on", console
+//! completion and live watches. Owned types for the views.
+
+use crate::sim::object::Object;
+use crate::sim::store::Store;
+use crate::sim::Sim;
+
+/// One loadable example (from `crate::sim::examples`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleInfo {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub source_doc: String,
+    pub yaml: String,
+    pub modern: bool,
+    pub note: String,
+}
+
+pub fn examples() -> Vec<ExampleInfo> {
+    crate::sim::examples::all()
+        .iter()
+        .map(|e| ExampleInfo {
+            id: e.id.into(),
+            title: e.title.into(),
+            description: e.description.into(),
+            source_doc: e.source_doc.into(),
+            yaml: e.yaml.into(),
+            modern: e.modern,
+            note: e.note.into(),
+        })
+        .collect()
+}
+
+/// The example a first visit opens.
+pub const DEFAULT_EXAMPLE: &str = crate::sim::examples::DEFAULT_ID;
+
+/// The pod a StatefulSet's controller is blocked on, and why.
+pub fn waiting_on(store: &Store, sts: &Object) -> Option<(String, String)> {
+    crate::sim::controllers::statefulset::waiting_on(store, sts)
+}
+
+pub fn complete(sim: &Sim, partial: &str) -> Vec<String> {
+    crate::sim::kubectl::complete(sim, partial)
+}
+
+pub use crate::sim::kubectl::Watch;
+
+pub fn watch_request(sim: &Sim, line: &str) -> Option<Watch> {
+    crate::sim::kubectl::watch_request(sim, line)
+}
+
+/// New lines for a live watch since it last looked.
+pub fn watch_lines(sim: &Sim, watch: &mut Watch) -> Vec<String> {
+    crate::sim::kubectl::watch_lines(sim, watch, 0)
+}

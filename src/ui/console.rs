@@ -1,0 +1,167 @@
+//! The kubectl console: lines go in as `Input::Kubectl`, output comes back
+//! as a terminal would show it. History with the arrow keys, Tab
+//! completion from the core, and live `get -w` watches.
+
+use super::{bridge, Ui};
+use leptos::html;
+use leptos::prelude::*;
+
+#[component]
+pub fn Console(ui: Ui) -> impl IntoView {
+    let line = RwSignal::new(String::new());
+    let history = StoredValue::new(Vec::<String>::new());
+    // Position while browsing history; None = editing a new line.
+    let cursor = StoredValue::new(None::<usize>);
+    let hint = RwSignal::new(String::new());
+    let out_ref = NodeRef::<html::Div>::new();
+    let watching = move || {
+        ui.version.track();
+        ui.watch.with_value(|w| w.is_some())
+    };
+
+    // Keep the newest output in view.
+    Effect::new(move |_| {
+        ui.console.track();
+        if let Some(el) = out_ref.get() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+
+    let submit = move || {
+        let l = line.get_untracked();
+        if l.trim().is_empty() {
+            return;
+        }
+        history.update_value(|h| {
+            if h.last() != Some(&l) {
+                h.push(l.clone())
+            }
+        });
+        cursor.set_value(None);
+        line.set(String::new());
+        hint.set(String::new());
+        ui.watch.set_value(None);
+        ui.kubectl(l);
+    };
+
+    let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Enter" => {
+            ev.prevent_default();
+            submit();
+        }
+        "ArrowUp" => {
+            ev.prevent_default();
+            let h = history.get_value();
+            if h.is_empty() {
+                return;
+            }
+            let i = match cursor.get_value() {
+                None => h.len() - 1,
+                Some(i) => i.saturating_sub(1),
+            };
+            cursor.set_value(Some(i));
+            line.set(h[i].clone());
+        }
+        "ArrowDown" => {
+            ev.prevent_default();
+            let h = history.get_value();
+            match cursor.get_value() {
+                Some(i) if i + 1 < h.len() => {
+                    cursor.set_value(Some(i + 1));
+                    line.set(h[i + 1].clone());
+                }
+                _ => {
+                    cursor.set_value(None);
+                    line.set(String::new());
+                }
+            }
+        }
+        "Tab" => {
+            let l = line.get_untracked();
+            if l.is_empty() {
+                // Let Tab move focus on from an empty prompt.
+                return;
+            }
+            ev.prevent_default();
+            // Completions are whole lines (the core keeps what was typed).
+            let options = ui.sim.with_value(|s| bridge::complete(s, &l));
+            match options.len() {
+                0 => hint.set("no completions".into()),
+                1 => {
+                    line.set(format!("{} ", options[0].trim_end()));
+                    hint.set(String::new());
+                }
+                _ => {
+                    let common = common_prefix(&options);
+                    if common.len() > l.len() {
+                        line.set(common);
+                    }
+                    let last_words: Vec<&str> = options
+                        .iter()
+                        .map(|o| o.rsplit(' ').next().unwrap_or(o))
+                        .collect();
+                    hint.set(last_words.join("  "));
+                }
+            }
+        }
+        "c" if ev.ctrl_key() && ui.watch.with_value(|w| w.is_some()) => {
+            ev.prevent_default();
+            ui.watch.set_value(None);
+            ui.print("note", "^C".into());
+            ui.changed();
+        }
+        _ => {}
+    };
+
+    view! {
+        <section class="panel console" aria-labelledby="console-h">
+            <div class="panel-head">
+                <h2 id="console-h">"Console"</h2>
+                <span class="muted">"kubectl"</span>
+                <div class="spacer"></div>
+                <Show when=watching>
+                    <button data-testid="stop-watch" on:click=move |_| { ui.watch.set_value(None); ui.changed(); }>"Stop watch"</button>
+                </Show>
+                <button on:click=move |_| ui.console.set(Vec::new())>"Clear"</button>
+            </div>
+            <div class="console-out" node_ref=out_ref data-testid="console-output" role="log" aria-live="polite" tabindex="0" aria-label="Console output">
+                <For each=move || ui.console.get() key=|l| l.id let:l>
+                    <pre class=format!("cl {}", l.class)>{l.text}</pre>
+                </For>
+            </div>
+            <div class="prompt">
+                <label for="console-input" class="ps">"$ kubectl"</label>
+                <input
+                    id="console-input"
+                    data-testid="console-input"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder="get pods -w"
+                    aria-describedby="console-hint"
+                    prop:value=move || line.get()
+                    on:input=move |ev| line.set(event_target_value(&ev))
+                    on:keydown=on_key
+                />
+            </div>
+            <div id="console-hint" class="hint muted" aria-live="polite">{move || hint.get()}</div>
+            <p class="hint muted">"Also: fault pod|node|pv|storageclass NAME ACTION, sleep 10s. Tab completes; ↑/↓ history."</p>
+        </section>
+    }
+}
+
+fn common_prefix(options: &[String]) -> String {
+    let first = &options[0];
+    let mut n = first.len();
+    for o in &options[1..] {
+        n = n.min(
+            first
+                .chars()
+                .zip(o.chars())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a.len_utf8())
+                .sum(),
+        );
+    }
+    first[..n].to_string()
+}

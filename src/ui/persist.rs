@@ -1,0 +1,124 @@
+//! What survives a reload: the editor's text and the session (seed and
+//! journal), in local storage under versioned keys. An entry that does not
+//! read back, or one from another version, is moved aside under
+//! `ordinal.aside.*` and reported; it never stops the page.
+
+use crate::sim::JournalEntry;
+use serde::{Deserialize, Serialize};
+
+const PREFIX: &str = "ordinal.";
+pub const EDITOR_KEY: &str = "ordinal.v1.editor";
+pub const SESSION_KEY: &str = "ordinal.v1.session";
+pub const THEME_KEY: &str = "ordinal.v1.theme";
+const ASIDE: &str = "ordinal.aside.";
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Session {
+    /// Bumped when the shape or the core's meaning of a journal changes.
+    pub version: u32,
+    pub seed: u64,
+    pub journal: Vec<JournalEntry>,
+    #[serde(default)]
+    pub example: String,
+}
+
+pub const SESSION_VERSION: u32 = 1;
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn get(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes quietly: a full or disabled storage loses the save, not the page.
+pub fn set(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+fn set_aside(key: &str, value: &str, why: &str, problems: &mut Vec<String>) {
+    let aside = format!("{ASIDE}{}", key.trim_start_matches(PREFIX));
+    set(&aside, value);
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+    problems.push(format!(
+        "Saved state \"{key}\" could not be used ({why}); it was kept aside as \"{aside}\" and a fresh session started."
+    ));
+}
+
+/// What a load found: the editor text, the session, and what was set aside.
+pub struct Loaded {
+    pub editor: Option<String>,
+    pub session: Option<Session>,
+    pub problems: Vec<String>,
+}
+
+pub fn load() -> Loaded {
+    let mut problems = Vec::new();
+    // Keys of other versions (ordinal.v0.*, unknown names) are set aside.
+    if let Some(s) = storage() {
+        let n = s.length().unwrap_or(0);
+        let keys: Vec<String> = (0..n).filter_map(|i| s.key(i).ok().flatten()).collect();
+        for k in keys {
+            let known = [EDITOR_KEY, SESSION_KEY, THEME_KEY].contains(&k.as_str());
+            if k.starts_with(PREFIX) && !k.starts_with(ASIDE) && !known {
+                let v = get(&k).unwrap_or_default();
+                set_aside(&k, &v, "it was saved by another version", &mut problems);
+            }
+        }
+    }
+    let editor = get(EDITOR_KEY);
+    let session = match get(SESSION_KEY) {
+        None => None,
+        Some(raw) => match serde_json::from_str::<Session>(&raw) {
+            Ok(s) if s.version == SESSION_VERSION => Some(s),
+            Ok(s) => {
+                set_aside(
+                    SESSION_KEY,
+                    &raw,
+                    &format!("version {} instead of {SESSION_VERSION}", s.version),
+                    &mut problems,
+                );
+                None
+            }
+            Err(e) => {
+                set_aside(
+                    SESSION_KEY,
+                    &raw,
+                    &format!("unreadable: {e}"),
+                    &mut problems,
+                );
+                None
+            }
+        },
+    };
+    Loaded {
+        editor,
+        session,
+        problems,
+    }
+}
+
+pub fn save_session(session: &Session) {
+    if let Ok(s) = serde_json::to_string(session) {
+        set(SESSION_KEY, &s);
+    }
+}
+
+/// Collapses clock moves between inputs: replay only needs the last one
+/// before each input or step run, which keeps the saved journal small.
+pub fn compact(journal: &[JournalEntry]) -> Vec<JournalEntry> {
+    let mut out: Vec<JournalEntry> = Vec::with_capacity(journal.len());
+    for e in journal {
+        match (out.last_mut(), e) {
+            (Some(JournalEntry::AdvanceTo(t)), JournalEntry::AdvanceTo(u)) => *t = (*t).max(*u),
+            (Some(JournalEntry::Steps(n)), JournalEntry::Steps(m)) => *n += m,
+            _ => out.push(e.clone()),
+        }
+    }
+    out
+}
