@@ -117,3 +117,57 @@ test("a page session replays natively to the identical trace", async (t) => {
   await app.screenshot("determinism");
   app.assertClean();
 });
+
+test("a busy session with a time-travel branch and node faults replays identically", async (t) => {
+  const bin = nativeBinary();
+  const app = await openApp(t, { viewport: { width: 1400, height: 900 } });
+  const { page } = app;
+  await page.getByTestId("editor").waitFor({ timeout: T });
+  await page.evaluate(() => localStorage.clear());
+  await page.getByTestId("example-web").click();
+  // Many pods at once (Parallel), at 16x: long frames, many syncs per frame.
+  const yaml = (await page.getByTestId("editor").inputValue())
+    .replace(/replicas: \d+/, "replicas: 12")
+    .replace(/serviceName: "nginx"/, 'serviceName: "nginx"\n  podManagementPolicy: Parallel');
+  await page.getByTestId("editor").fill(yaml);
+  await page.getByTestId("apply").click();
+  await page.getByTestId("speed").selectOption("16");
+  await page.getByTestId("play").click();
+  await page.locator("[data-testid='pod-web-11'][data-status='Running']").waitFor({ timeout: T });
+  await pause(page);
+
+  // Time travel to the middle, then branch: a new command and play on.
+  const total = Number((await page.getByTestId("timeline-pos").textContent()).split("/")[1]);
+  await page.getByTestId("timeline").evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }, Math.floor(total / 2));
+  // Replay stops at the first step that reaches the index, which may add a few events past it.
+  await page.getByTestId("console-output").getByText("session replayed to event").waitFor({ timeout: T });
+  const at = Number((await page.getByTestId("timeline-pos").textContent()).split("/")[0]);
+  assert.ok(at >= total / 2 - 1 && at < total, `scrubbed to ${at} of ${total}`);
+  await consoleRun(page, "kubectl scale sts web --replicas=6");
+  await page.getByTestId("console-output").getByText("statefulset.apps/web scaled").waitFor({ timeout: T });
+  await page.getByTestId("play").click();
+  await page.locator("[data-testid='pod-web-5'][data-status='Running']").waitFor({ timeout: T });
+
+  // Fail a node that runs pods, let the node controller react, recover it.
+  // (The node's menu may be open or shut; click its item directly.)
+  const nodeAction = (a) => page.getByTestId(`node-${a}-node-1`).evaluate((el) => el.click());
+  await nodeAction("fail");
+  await page.waitForTimeout(1500);
+  await nodeAction("recover");
+  await page.waitForTimeout(1000);
+  await pause(page);
+
+  const wasm = await snapshot(page);
+  const saved = JSON.parse(wasm.session);
+  for (const want of ["node node-1 fail", "node node-1 recover"]) {
+    assert.ok(saved.journal.some((e) => e.Input?.Fault === want), `the journal holds "${want}"`);
+  }
+  assert.ok(wasm.events > at, `the branch went on (${wasm.events} events)`);
+  const native = replayNative(bin, wasm.session);
+  t.diagnostic(`wasm ${wasm.hash} (${wasm.events} events), native ${native.hash} (${native.events} events)`);
+  assert.deepEqual(native, { hash: wasm.hash, events: wasm.events }, "native replay vs the page");
+  app.assertClean();
+});
