@@ -12,7 +12,7 @@
 //! `kubectl get -w` keeps printing changes (during later `sleep` lines,
 //! which are then not echoed) until the next kubectl or fault line.
 
-use ordinal::sim::engine::{Config, Input, Sim};
+use ordinal::sim::engine::{Config, Input, JournalEntry, Sim};
 use ordinal::sim::kubectl::{self, Watch};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "Usage:
   ordinal run [--seed N] [--nodes N] [SCRIPT|-]   run a script, print a transcript
+  ordinal replay [--seed N] SESSION.json          replay a saved session (the page's
+                     localStorage \"ordinal.v1.session\"), print its trace hash
   ordinal --version
 
 Script lines:
@@ -292,9 +294,87 @@ pub fn run_script(script: &str, base: &Path, seed: u64, config: Config) -> Resul
     Ok(out)
 }
 
+/// A saved session as the page keeps it in local storage
+/// (`ordinal.v1.session`: version, seed, journal, example); only the seed
+/// and journal matter here, other fields are ignored.
+#[derive(serde::Deserialize)]
+struct SavedSession {
+    seed: u64,
+    journal: Vec<JournalEntry>,
+}
+
+/// Replays a saved session with the page's config (`Config::default()`)
+/// and prints what identifies its trace: the hash and the event count.
+pub fn replay_session(json: &str, seed: Option<u64>) -> Result<String, String> {
+    let saved: SavedSession =
+        serde_json::from_str(json).map_err(|e| format!("not a saved session: {e}"))?;
+    let sim = Sim::replay(
+        seed.unwrap_or(saved.seed),
+        Config::default(),
+        &saved.journal,
+        None,
+    );
+    Ok(format!(
+        "trace-hash {}\nevents {}\n",
+        sim.trace_hash(),
+        sim.log.len()
+    ))
+}
+
+fn replay_main(args: &[String]) -> ExitCode {
+    let mut seed: Option<u64> = None;
+    let mut path: Option<String> = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let v = if a == "--seed" {
+            i += 1;
+            args.get(i).map(String::as_str)
+        } else {
+            a.strip_prefix("--seed=")
+        };
+        if a == "--seed" || a.starts_with("--seed=") {
+            match v.and_then(|v| v.parse().ok()) {
+                Some(s) => seed = Some(s),
+                None => {
+                    eprintln!("ordinal: --seed needs a number\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if path.is_none() && (!a.starts_with('-') || a == "-") {
+            path = Some(a.clone());
+        } else {
+            eprintln!("ordinal: unknown argument \"{a}\"\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+        i += 1;
+    }
+    let path = path.unwrap_or_else(|| "-".into());
+    let json = if path == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map(|_| s)
+    } else {
+        std::fs::read_to_string(&path)
+    };
+    match json
+        .map_err(|e| e.to_string())
+        .and_then(|j| replay_session(&j, seed))
+    {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("ordinal: {path}: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("replay") => return replay_main(&args[1..]),
         Some("--version") | Some("-V") | Some("version") => {
             println!(
                 "ordinal {} (Kubernetes {} behaviour)",
@@ -395,6 +475,34 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replay_reads_the_pages_saved_session_and_reproduces_the_trace() {
+        let mut sim = Sim::new(42);
+        let _ = sim.input(Input::Kubectl {
+            line: "kubectl create deployment web --image=nginx --replicas=2".into(),
+            files: Vec::new(),
+        });
+        sim.settle_for(20_000);
+        // The shape the page writes under `ordinal.v1.session`.
+        let saved = serde_json::json!({
+            "version": 1,
+            "seed": 42,
+            "journal": sim.journal(),
+            "example": "web",
+        })
+        .to_string();
+        let want = format!(
+            "trace-hash {}\nevents {}\n",
+            sim.trace_hash(),
+            sim.log.len()
+        );
+        assert_eq!(replay_session(&saved, None).unwrap(), want);
+        assert_ne!(replay_session(&saved, Some(43)).unwrap(), want);
+        assert!(replay_session("{\"journal\": []}", None)
+            .unwrap_err()
+            .contains("not a saved session"));
+    }
 
     #[test]
     fn continuations_join_and_keep_their_numbers() {

@@ -234,6 +234,22 @@ impl Ui {
         self.last_save.set_value(now_ms());
     }
 
+    /// Saves, then publishes the live session's trace fingerprint on
+    /// `<html data-trace-hash data-trace-events>`, so a test can replay the
+    /// saved session natively (`ordinal replay`) and compare. On demand
+    /// only: hashing the whole log is too dear for every save.
+    pub fn publish_trace(self) {
+        self.save();
+        let (hash, events) = self.sim.with_value(|s| (s.trace_hash(), s.log.len()));
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-trace-hash", &hash);
+            let _ = root.set_attribute("data-trace-events", &events.to_string());
+        }
+    }
+
     pub fn load_example(self, ex: &bridge::ExampleInfo) {
         self.text.set(ex.yaml.clone());
         self.example.set(ex.id.clone());
@@ -388,6 +404,8 @@ fn TimeBar(ui: Ui) -> impl IntoView {
                 {move || if ui.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
             </button>
             <button data-testid="step" on:click=move |_| ui.step() title="Run the next controller sync">"Step"</button>
+            // For tests and devtools: `document.querySelector('[data-testid=publish-trace]').click()`.
+            <button hidden data-testid="publish-trace" on:click=move |_| ui.publish_trace()>"Publish trace"</button>
             <button data-testid="advance" on:click=move |_| ui.advance(1000) title="Advance one virtual second">"+1s"</button>
             <label class="speed">
                 "Speed "
