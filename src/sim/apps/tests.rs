@@ -846,7 +846,12 @@ fn nodetool_status_shows_the_ring() {
     };
     let before = id_of(&r.output, "10.4.1.4");
     delete_pod(&mut sim, "cassandra-1");
-    let mut p = pod(
+    // Gossip remembers the node: down until it comes back.
+    let gone = run(&mut sim, "cassandra-0", "nodetool status").output;
+    let line = gone.lines().find(|l| l.contains("10.4.1.4")).unwrap();
+    assert!(line.starts_with("DN  10.4.1.4  "), "{gone}");
+    assert_eq!(id_of(&gone, "10.4.1.4"), before);
+    pod(
         &mut sim,
         PodSpec {
             name: "cassandra-1",
@@ -861,10 +866,42 @@ fn nodetool_status_shows_the_ring() {
             init: json!([]),
         },
     );
-    p.meta.labels.clear();
     let r2 = run(&mut sim, "cassandra-0", "nodetool status");
     assert_eq!(id_of(&r2.output, "10.4.7.7"), before);
     assert!(!r2.output.contains("10.4.1.4"));
+    // A member removed for good (scaled away without decommission) stays
+    // down in the ring until removenode.
+    let r = run(&mut sim, "cassandra-0", "nodetool status");
+    let gone_id = id_of(&r.output, "10.4.2.4");
+    delete_pod(&mut sim, "cassandra-2");
+    let r = run(&mut sim, "cassandra-1", "nodetool status");
+    assert!(
+        r.output.lines().any(|l| l.starts_with("DN  10.4.2.4  ")),
+        "{}",
+        r.output
+    );
+    let live_id = id_of(&r.output, "10.4.0.4");
+    let refused = run(
+        &mut sim,
+        "cassandra-1",
+        &format!("nodetool removenode {live_id}"),
+    );
+    assert_eq!(refused.exit_code, 2);
+    assert_eq!(
+        run(
+            &mut sim,
+            "cassandra-1",
+            &format!("nodetool removenode {gone_id}")
+        )
+        .exit_code,
+        0
+    );
+    let r = run(&mut sim, "cassandra-0", "nodetool status");
+    assert!(!r.output.contains("10.4.2.4"), "{}", r.output);
+    assert_eq!(
+        r.output.lines().filter(|l| l.starts_with("UN  ")).count(),
+        2
+    );
 
     let r = run(&mut sim, "cassandra-0", "cqlsh -e 'desc keyspaces'");
     assert_eq!(
