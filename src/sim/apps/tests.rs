@@ -1191,3 +1191,152 @@ fn curl_through_a_service_port_mapping() {
         "curl: (7) Failed to connect to web-lb port 80: Connection refused\n"
     );
 }
+
+#[test]
+fn odd_input_never_panics() {
+    let mut sim = Sim::new(6);
+    mysql_cluster(&mut sim);
+    zk(&mut sim);
+    cassandra(&mut sim, &[true]);
+    let scripts = [
+        "",
+        ";",
+        "&&",
+        "||",
+        "|",
+        "'",
+        "\"",
+        "`",
+        "$(",
+        "$((",
+        "$((1/0))",
+        "$((",
+        "${",
+        "${X",
+        "echo $((1 +))",
+        "cat <",
+        "echo >",
+        "for",
+        "for i in",
+        "for i in 1; do",
+        "if",
+        "if true; then",
+        "while",
+        "done",
+        "fi",
+        "(",
+        ")",
+        "(echo a",
+        "echo a)",
+        "! ",
+        "a=b",
+        "=x",
+        "echo ééé 🦀 > /tmp/ü; cat /tmp/ü",
+        "cd /nope",
+        "cd",
+        "ls /nope /tmp",
+        "rm -rf /",
+        "mv",
+        "mv a",
+        "cp /nope /x",
+        "seq",
+        "seq 5 1",
+        "head -n x",
+        "printf",
+        "printf %",
+        "echo ${X:-",
+        "sh -c",
+        "bash -c 'echo $((2*3))'",
+        "exit x",
+        "test",
+        "[ 1 -gt ]",
+        "[ -d ]",
+        "nslookup",
+        "dig",
+        "host",
+        "curl",
+        "wget",
+        "nc",
+        "nc -z",
+        "ping",
+        "ping -c",
+        "df -h /nope",
+        "mount",
+        "hostname -x",
+        "env | head -n 1",
+        "mysql -e",
+        "mysql -h",
+        "mysql -h mysql-0.mysql -e \"'\"",
+        "mysql -h mysql-0.mysql -e 'SELECT'",
+        "mysql -h mysql-0.mysql -e 'SELECT * FROM'",
+        "mysql -h mysql-0.mysql -e 'INSERT INTO'",
+        "mysql -h mysql-0.mysql -e 'INSERT INTO t VALUES ('",
+        "mysql -h mysql-0.mysql -e 'CREATE TABLE x.'",
+        "mysql -h mysql-0.mysql -e 'CREATE DATABASE'",
+        "mysql -h mysql-0.mysql -e 'USE'",
+        "mysql -h mysql-0.mysql -e 'SELECT 1,,2'",
+        "mysql -h mysql-0.mysql -e 'SELECT \"'",
+        "mysql -h mysql-0.mysql -e 'DELETE FROM a.b WHERE'",
+        "mysql -h mysql-0.mysql -e ';;;'",
+        "mysql -h mysql-0.mysql -e 'SELECT `'",
+        "mysql -h mysql-0.mysql -e 'SHOW TABLES'",
+        "mysql -h mysql-0.mysql -e 'SELECT a AS'",
+        "mysql -h mysql-0.mysql -e 'SELECT COUNT(*) FROM'",
+    ];
+    for pod in ["mysql-client", "mysql-0", "zk-0", "cassandra-0"] {
+        for s in scripts {
+            let _ = run(&mut sim, pod, s);
+        }
+    }
+    for s in [
+        "zkCli.sh",
+        "zkCli.sh get",
+        "zkCli.sh create",
+        "zkCli.sh create /a/b c",
+        "zkCli.sh ls",
+        "zkCli.sh delete /",
+        "zkCli.sh -server",
+        "zkServer.sh",
+        "echo stat | nc localhost 2181",
+        "echo | nc localhost 2181",
+    ] {
+        let _ = run(&mut sim, "zk-0", s);
+    }
+    for s in [
+        "nodetool",
+        "nodetool removenode",
+        "nodetool removenode x",
+        "cqlsh",
+        "cqlsh -e",
+        "cqlsh -e 'CREATE KEYSPACE'",
+        "cqlsh -e 'DROP KEYSPACE'",
+        "cqlsh -e ';'",
+    ] {
+        let _ = run(&mut sim, "cassandra-0", s);
+    }
+    // Direct argv without a shell, and an unknown pod.
+    for argv in [
+        vec![],
+        vec!["".to_string()],
+        vec!["/".to_string()],
+        vec!["sh".to_string(), "-c".to_string()],
+    ] {
+        let _ = exec_resolving(
+            &mut sim,
+            &Key::new(Kind::Pod, "default", "zk-0"),
+            None,
+            &argv,
+            &ExecOptions::default(),
+            test_resolver,
+        );
+    }
+    let r = exec_resolving(
+        &mut sim,
+        &Key::new(Kind::Pod, "default", "nope"),
+        None,
+        &["ls".into()],
+        &ExecOptions::default(),
+        test_resolver,
+    );
+    assert_eq!(r.exit_code, 1);
+}
