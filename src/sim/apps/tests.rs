@@ -1340,3 +1340,26 @@ fn odd_input_never_panics() {
     );
     assert_eq!(r.exit_code, 1);
 }
+
+#[test]
+fn chmod_minus_x_breaks_the_probe_too() {
+    let mut sim = Sim::new(2);
+    zk(&mut sim);
+    let uid = sim
+        .store
+        .get(Kind::Pod, "default", "zk-1")
+        .unwrap()
+        .meta
+        .uid
+        .clone();
+    run(&mut sim, "zk-1", "chmod -x /opt/zookeeper/bin/zkOk.sh");
+    assert!(sim.faults.unready_pods.contains(&uid));
+    let r = run(&mut sim, "zk-1", "zkOk.sh");
+    assert_eq!(
+        (r.output.as_str(), r.exit_code),
+        ("sh: zkOk.sh: Permission denied\n", 126)
+    );
+    run(&mut sim, "zk-1", "chmod 755 /opt/zookeeper/bin/zkOk.sh");
+    assert!(!sim.faults.unready_pods.contains(&uid));
+    assert_eq!(run(&mut sim, "zk-1", "zkOk.sh").exit_code, 0);
+}
