@@ -376,10 +376,8 @@ impl<'a> Proc<'a> {
                     break;
                 }
                 if (o.code == 0) == *and {
-                    let code_before = o.code;
                     let next = self.run_pipeline(p, stdin);
                     o.push(next);
-                    let _ = code_before;
                 }
             }
             self.last = o.code;
