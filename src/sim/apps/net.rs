@@ -259,6 +259,8 @@ impl Proc<'_> {
                 for r in records {
                     if want_srv {
                         out.push_str(&format!("{fqdn} has SRV record {}.\n", r.data));
+                    } else if r.rtype == "CNAME" {
+                        out.push_str(&format!("{fqdn} is an alias for {}.\n", r.data));
                     } else {
                         out.push_str(&format!("{fqdn} has address {}\n", r.data));
                     }
