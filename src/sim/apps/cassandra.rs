@@ -4,13 +4,18 @@
 //! DaemonSet) as the pod the command runs in: the seeds' seed provider
 //! finds peers that way. A member that is running and ready is `UN`; one
 //! running but not yet ready is still joining (`UJ`, the image's
-//! ready-probe waits for `UN`); one on a failed node is down (`DN`).
+//! ready-probe waits for `UN`); one on a failed node or being deleted is
+//! down (`DN`). Nodes keep what they have seen in `system.peers` on their
+//! own disks, so a member that went away (a deleted pod, a scale-down
+//! without `nodetool decommission`) stays `DN` until it returns or
+//! `nodetool removenode <host id>` forgets it, as on a real ring.
 //! Host IDs live on the node's data volume, so a StatefulSet pod recreated
 //! on the same claim keeps its identity while its IP changes.
 
 use super::{fs, hash, uuid_from, Out, Proc};
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
+use std::collections::BTreeMap;
 
 const SYSTEM_KEYSPACES: &[&str] = &[
     "system_traces",
@@ -19,6 +24,13 @@ const SYSTEM_KEYSPACES: &[&str] = &[
     "system",
     "system_distributed",
 ];
+
+struct RingNode {
+    state: &'static str,
+    ip: String,
+    id: String,
+    rack: String,
+}
 
 fn cassandra_container(pod: &Object) -> Option<String> {
     pod.spec()
@@ -91,6 +103,7 @@ impl Proc<'_> {
         let sub: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
         match sub.first().map(|s| s.as_str()) {
             Some("status") => self.nodetool_status(),
+            Some("removenode") => self.removenode(sub.get(1).copied()),
             None => Out::err(
                 "usage: nodetool [(-h <host> | --host <host>)] <command> [<args>]\n\nSee 'nodetool help' for more information.\n",
                 1,
@@ -102,22 +115,116 @@ impl Proc<'_> {
         }
     }
 
+    fn peers_path(pod: &Object) -> (String, String) {
+        let c = cassandra_container(pod).unwrap_or_default();
+        let path = format!("{}/data/system/peers", data_dir(pod, &c));
+        (c, path)
+    }
+
+    /// The ring as gossip knows it: the running members, and every node a
+    /// member has seen before (`system.peers` on its own disk) that is not
+    /// running now, which shows as down until `nodetool removenode`.
+    fn ring_view(&mut self) -> Vec<RingNode> {
+        let running = self.ring();
+        let mut nodes: Vec<RingNode> = Vec::new();
+        for p in &running {
+            let on_failed_node =
+                podutil::node_name(p).is_some_and(|n| self.sim.faults.failed_nodes.contains(n));
+            // A deleted pod's process is killed (the seed's preStop does
+            // not decommission), so it is simply down.
+            let state = if on_failed_node || podutil::is_terminating(p) {
+                "DN"
+            } else if podutil::is_ready(p) {
+                "UN"
+            } else {
+                "UJ"
+            };
+            let c = cassandra_container(p).unwrap_or_default();
+            nodes.push(RingNode {
+                state,
+                ip: podutil::pod_ip(p).unwrap_or("").to_string(),
+                id: self.host_id(p),
+                rack: env_of(p, &c, "CASSANDRA_RACK").unwrap_or_else(|| "rack1".into()),
+            });
+        }
+        let mut remembered: BTreeMap<String, (String, String)> = BTreeMap::new();
+        for p in &running {
+            let (c, path) = Self::peers_path(p);
+            for line in fs::read(self.sim, p, &c, &path).unwrap_or_default().lines() {
+                let f: Vec<&str> = line.split('\t').collect();
+                if let [id, ip, rack] = f.as_slice() {
+                    remembered.insert(id.to_string(), (ip.to_string(), rack.to_string()));
+                }
+            }
+        }
+        for (id, (ip, rack)) in remembered {
+            if !nodes.iter().any(|n| n.id == id) {
+                nodes.push(RingNode {
+                    state: "DN",
+                    ip,
+                    id,
+                    rack,
+                });
+            }
+        }
+        nodes.sort_by_key(|n| {
+            n.ip.split('.')
+                .map(|o| o.parse::<u32>().unwrap_or(0))
+                .fold(0u64, |a, o| (a << 8) | u64::from(o))
+        });
+        self.save_peers(&running, &nodes);
+        nodes
+    }
+
+    fn save_peers(&mut self, running: &[Object], nodes: &[RingNode]) {
+        let table: String = nodes
+            .iter()
+            .map(|n| format!("{}\t{}\t{}\n", n.id, n.ip, n.rack))
+            .collect();
+        for p in running {
+            let (c, path) = Self::peers_path(p);
+            if fs::read(self.sim, p, &c, &path).as_deref() != Some(table.as_str()) {
+                let _ = fs::write(self.sim, p, &c, &path, table.clone());
+            }
+        }
+    }
+
+    /// `nodetool removenode <host id>`: forget a dead node.
+    fn removenode(&mut self, id: Option<&String>) -> Out {
+        let Some(id) = id else {
+            return Out::err("nodetool: removenode requires a host ID\nSee 'nodetool help' or 'nodetool help <command>'.\n", 1);
+        };
+        let nodes = self.ring_view();
+        match nodes.iter().find(|n| &n.id == id) {
+            None => Out::err("error: Host ID not found.\n-- StackTrace --\njava.lang.UnsupportedOperationException: Host ID not found.\n", 2),
+            Some(n) if n.state != "DN" => Out::err(
+                format!("error: Node /{} is alive and owns this ID. Use decommission command to remove it from the ring\n-- StackTrace --\njava.lang.UnsupportedOperationException: Node /{} is alive and owns this ID. Use decommission command to remove it from the ring\n", n.ip, n.ip),
+                2,
+            ),
+            Some(_) => {
+                let running = self.ring();
+                let rest: Vec<RingNode> = nodes.into_iter().filter(|n| &n.id != id).collect();
+                self.save_peers(&running, &rest);
+                Out::default()
+            }
+        }
+    }
+
     fn nodetool_status(&mut self) -> Out {
         let me = self.pod.clone();
         let c = cassandra_container(&me).unwrap_or_default();
         let dc = env_of(&me, &c, "CASSANDRA_DC").unwrap_or_else(|| "datacenter1".into());
-        let rack = env_of(&me, &c, "CASSANDRA_RACK").unwrap_or_else(|| "rack1".into());
         let tokens = env_of(&me, &c, "CASSANDRA_NUM_TOKENS").unwrap_or_else(|| "32".into());
-        let ring = self.ring();
-        let n = ring.len().max(1);
+        let nodes = self.ring_view();
+        let n = nodes.len().max(1);
         // Effective ownership adds up to the replication of the system
         // keyspaces the seeds show: 100% each for up to two nodes, 200% over
         // the ring beyond that, unevenly as vnodes fall.
         let total = 100.0 * (n.min(2) as f64);
-        let mut owns: Vec<f64> = ring
+        let mut owns: Vec<f64> = nodes
             .iter()
-            .map(|p| {
-                let jitter = (hash(&p.meta.uid) % 61) as f64 / 10.0 - 3.0;
+            .map(|node| {
+                let jitter = (hash(&node.id) % 61) as f64 / 10.0 - 3.0;
                 if n <= 2 {
                     100.0
                 } else {
@@ -131,13 +238,7 @@ impl Proc<'_> {
                 *last += total - sum;
             }
         }
-        let width = ring
-            .iter()
-            .filter_map(|p| podutil::pod_ip(p))
-            .map(str::len)
-            .max()
-            .unwrap_or(7)
-            .max(7);
+        let width = nodes.iter().map(|n| n.ip.len()).max().unwrap_or(7).max(7);
         let mut s = format!(
             "Datacenter: {dc}\n{}\nStatus=Up/Down\n|/ State=Normal/Leaving/Joining/Moving\n",
             "=".repeat(12 + dc.len())
@@ -146,25 +247,16 @@ impl Proc<'_> {
             "{:<2}  {:<width$}  {:<9}  {:<11}  {:<16}  {:<36}  {}\n",
             "--", "Address", "Load", "Tokens", "Owns (effective)", "Host ID", "Rack"
         ));
-        for (p, own) in ring.iter().zip(owns) {
-            let on_failed_node =
-                podutil::node_name(p).is_some_and(|n| self.sim.faults.failed_nodes.contains(n));
-            let state = if on_failed_node {
-                "DN"
-            } else if podutil::is_terminating(p) {
-                "UL"
-            } else if podutil::is_ready(p) {
-                "UN"
-            } else {
-                "UJ"
-            };
-            let id = self.host_id(p);
-            let load = 50.0 + (hash(&id) % 10_000) as f64 / 100.0;
+        for (node, own) in nodes.iter().zip(owns) {
+            let load = 50.0 + (hash(&node.id) % 10_000) as f64 / 100.0;
             s.push_str(&format!(
-                "{state:<2}  {:<width$}  {:<9}  {tokens:<11}  {:<16}  {id:<36}  {rack}\n",
-                podutil::pod_ip(p).unwrap_or(""),
+                "{:<2}  {:<width$}  {:<9}  {tokens:<11}  {:<16}  {:<36}  {}\n",
+                node.state,
+                node.ip,
                 format!("{load:.2} KiB"),
                 format!("{own:.1}%"),
+                node.id,
+                node.rack,
             ));
         }
         s.push('\n');

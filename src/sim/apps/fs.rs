@@ -396,3 +396,25 @@ pub fn is_dir(sim: &Sim, pod: &Object, container: &str, path: &str) -> bool {
     });
     mounted || !files_under(sim, pod, container, &path).is_empty()
 }
+
+fn mode_key(container: &str, path: &str) -> String {
+    format!("mode/{container}{path}")
+}
+
+/// Whether a file may be executed (`chmod -x` takes that away).
+pub fn executable(sim: &Sim, pod: &Object, container: &str, path: &str) -> bool {
+    read(sim, pod, container, path).is_some()
+        && pod_data(sim, pod)
+            .and_then(|d| d.get(&mode_key(container, path)))
+            .is_none_or(|m| m != "noexec")
+}
+
+pub fn set_executable(sim: &mut Sim, pod: &Object, container: &str, path: &str, exec: bool) {
+    let d = sim.container_data.entry(pod.meta.uid.clone()).or_default();
+    let k = mode_key(container, path);
+    if exec {
+        d.remove(&k);
+    } else {
+        d.insert(k, "noexec".into());
+    }
+}

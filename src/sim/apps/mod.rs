@@ -376,10 +376,8 @@ impl<'a> Proc<'a> {
                     break;
                 }
                 if (o.code == 0) == *and {
-                    let code_before = o.code;
                     let next = self.run_pipeline(p, stdin);
                     o.push(next);
-                    let _ = code_before;
                 }
             }
             self.last = o.code;
@@ -750,8 +748,11 @@ impl<'a> Proc<'a> {
         let args = &argv[1..];
         let base = cmd.rsplit('/').next().unwrap_or(cmd).to_string();
         if IMAGE_PROGRAMS.contains(&base.as_str()) {
-            if self.which(cmd).is_none() {
+            let Some(path) = self.which(cmd) else {
                 return not_found(cmd);
+            };
+            if !fs::executable(self.sim, &self.pod, &self.container, &path) {
+                return Out::err(format!("sh: {cmd}: Permission denied\n"), 126);
             }
             return match base.as_str() {
                 "mysql" => self.mysql(args, stdin),
@@ -842,6 +843,7 @@ impl<'a> Proc<'a> {
                 Out::default()
             }
             "rm" => self.rm(args),
+            "chmod" => self.chmod(args),
             "mv" | "cp" => self.mv_cp(&base, args),
             "pwd" => Out::ok(format!("{}\n", self.cwd)),
             "cd" => {
@@ -1224,6 +1226,49 @@ impl<'a> Proc<'a> {
         out
     }
 
+    /// `chmod MODE FILE...`: only the execute bit is modelled (it decides
+    /// whether a probe's program can run).
+    fn chmod(&mut self, args: &[String]) -> Out {
+        let [mode, files @ ..] = args else {
+            return Out::err("BusyBox: usage: chmod MODE FILE...\n", 1);
+        };
+        if files.is_empty() {
+            return Out::err("BusyBox: usage: chmod MODE FILE...\n", 1);
+        }
+        let exec = if mode.chars().all(|c| c.is_ascii_digit()) {
+            // The owner's digit (root owns image files).
+            let owner = mode
+                .chars()
+                .rev()
+                .nth(2)
+                .and_then(|c| c.to_digit(8))
+                .unwrap_or(0);
+            Some(owner % 2 == 1)
+        } else if mode.contains("-x") || mode.ends_with("-rwx") {
+            Some(false)
+        } else if mode.contains("+x") || mode.contains("=rwx") {
+            Some(true)
+        } else {
+            None
+        };
+        let mut out = Out::default();
+        for f in files {
+            let p = self.path(f);
+            if self.read_file(&p).is_none() && !fs::is_dir(self.sim, &self.pod, &self.container, &p)
+            {
+                out.chunks
+                    .push((true, format!("chmod: {f}: No such file or directory\n")));
+                out.code = 1;
+                continue;
+            }
+            if let Some(e) = exec {
+                fs::set_executable(self.sim, &self.pod, &self.container, &p, e);
+            }
+        }
+        self.check_readiness_probe();
+        out
+    }
+
     fn rm(&mut self, args: &[String]) -> Out {
         let recursive = args
             .iter()
@@ -1339,12 +1384,17 @@ impl<'a> Proc<'a> {
             if !IMAGE_PROGRAMS.contains(&pbase) {
                 continue;
             }
+            let runnable = |p: &str| fs::executable(self.sim, &self.pod, cname, p);
             let found = if prog.contains('/') {
-                fs::read(self.sim, &self.pod, cname, prog).is_some()
+                runnable(prog)
             } else {
-                PATH.iter()
-                    .any(|d| fs::read(self.sim, &self.pod, cname, &format!("{d}/{prog}")).is_some())
-                    || fs::read(self.sim, &self.pod, cname, &format!("/{prog}")).is_some()
+                // PATH lookup finds the first existing file, runnable or not.
+                let first = PATH
+                    .iter()
+                    .map(|d| format!("{d}/{prog}"))
+                    .chain(std::iter::once(format!("/{prog}")))
+                    .find(|p| fs::read(self.sim, &self.pod, cname, p).is_some());
+                first.is_some_and(|p| runnable(&p))
             };
             if !found {
                 broken = Some((cname.to_string(), prog.to_string()));

@@ -954,7 +954,12 @@ fn ident(t: Option<&String>) -> String {
 }
 
 fn unquote(s: &str) -> String {
-    let inner = &s[1..s.len() - 1];
+    let mut chars = s.chars();
+    chars.next();
+    if s.chars().count() >= 2 {
+        chars.next_back();
+    }
+    let inner = chars.as_str();
     inner
         .replace("\\'", "'")
         .replace("''", "'")

@@ -144,7 +144,11 @@ impl Proc<'_> {
                 .unwrap_or_default();
         }
         match self.lookup(name, "A") {
-            Answer::Found { records, .. } => records.into_iter().map(|r| r.data).collect(),
+            Answer::Found { records, .. } => records
+                .into_iter()
+                .filter(|r| r.rtype == "A")
+                .map(|r| r.data)
+                .collect(),
             Answer::NxDomain => Vec::new(),
         }
     }
@@ -212,7 +216,15 @@ impl Proc<'_> {
                 None => (out, format!("nslookup: can't resolve '{name}'\n"), 1),
             };
         }
-        match self.lookup(name, "A") {
+        // A CNAME to a name outside the cluster would need the internet.
+        let answer = match self.lookup(name, "A") {
+            Answer::Found { fqdn, records } => Answer::Found {
+                fqdn,
+                records: records.into_iter().filter(|r| r.rtype == "A").collect(),
+            },
+            nx => nx,
+        };
+        match answer {
             Answer::Found { records, .. } if !records.is_empty() => {
                 out.push_str(&format!("Name:      {name}\n"));
                 for (i, r) in records.iter().enumerate() {
@@ -247,6 +259,8 @@ impl Proc<'_> {
                 for r in records {
                     if want_srv {
                         out.push_str(&format!("{fqdn} has SRV record {}.\n", r.data));
+                    } else if r.rtype == "CNAME" {
+                        out.push_str(&format!("{fqdn} is an alias for {}.\n", r.data));
                     } else {
                         out.push_str(&format!("{fqdn} has address {}\n", r.data));
                     }

@@ -846,7 +846,12 @@ fn nodetool_status_shows_the_ring() {
     };
     let before = id_of(&r.output, "10.4.1.4");
     delete_pod(&mut sim, "cassandra-1");
-    let mut p = pod(
+    // Gossip remembers the node: down until it comes back.
+    let gone = run(&mut sim, "cassandra-0", "nodetool status").output;
+    let line = gone.lines().find(|l| l.contains("10.4.1.4")).unwrap();
+    assert!(line.starts_with("DN  10.4.1.4  "), "{gone}");
+    assert_eq!(id_of(&gone, "10.4.1.4"), before);
+    pod(
         &mut sim,
         PodSpec {
             name: "cassandra-1",
@@ -861,10 +866,42 @@ fn nodetool_status_shows_the_ring() {
             init: json!([]),
         },
     );
-    p.meta.labels.clear();
     let r2 = run(&mut sim, "cassandra-0", "nodetool status");
     assert_eq!(id_of(&r2.output, "10.4.7.7"), before);
     assert!(!r2.output.contains("10.4.1.4"));
+    // A member removed for good (scaled away without decommission) stays
+    // down in the ring until removenode.
+    let r = run(&mut sim, "cassandra-0", "nodetool status");
+    let gone_id = id_of(&r.output, "10.4.2.4");
+    delete_pod(&mut sim, "cassandra-2");
+    let r = run(&mut sim, "cassandra-1", "nodetool status");
+    assert!(
+        r.output.lines().any(|l| l.starts_with("DN  10.4.2.4  ")),
+        "{}",
+        r.output
+    );
+    let live_id = id_of(&r.output, "10.4.0.4");
+    let refused = run(
+        &mut sim,
+        "cassandra-1",
+        &format!("nodetool removenode {live_id}"),
+    );
+    assert_eq!(refused.exit_code, 2);
+    assert_eq!(
+        run(
+            &mut sim,
+            "cassandra-1",
+            &format!("nodetool removenode {gone_id}")
+        )
+        .exit_code,
+        0
+    );
+    let r = run(&mut sim, "cassandra-0", "nodetool status");
+    assert!(!r.output.contains("10.4.2.4"), "{}", r.output);
+    assert_eq!(
+        r.output.lines().filter(|l| l.starts_with("UN  ")).count(),
+        2
+    );
 
     let r = run(&mut sim, "cassandra-0", "cqlsh -e 'desc keyspaces'");
     assert_eq!(
@@ -1153,4 +1190,176 @@ fn curl_through_a_service_port_mapping() {
         r.output,
         "curl: (7) Failed to connect to web-lb port 80: Connection refused\n"
     );
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let mut sim = Sim::new(6);
+    mysql_cluster(&mut sim);
+    zk(&mut sim);
+    cassandra(&mut sim, &[true]);
+    let scripts = [
+        "",
+        ";",
+        "&&",
+        "||",
+        "|",
+        "'",
+        "\"",
+        "`",
+        "$(",
+        "$((",
+        "$((1/0))",
+        "$((",
+        "${",
+        "${X",
+        "echo $((1 +))",
+        "cat <",
+        "echo >",
+        "for",
+        "for i in",
+        "for i in 1; do",
+        "if",
+        "if true; then",
+        "while",
+        "done",
+        "fi",
+        "(",
+        ")",
+        "(echo a",
+        "echo a)",
+        "! ",
+        "a=b",
+        "=x",
+        "echo ééé 🦀 > /tmp/ü; cat /tmp/ü",
+        "cd /nope",
+        "cd",
+        "ls /nope /tmp",
+        "rm -rf /",
+        "mv",
+        "mv a",
+        "cp /nope /x",
+        "seq",
+        "seq 5 1",
+        "head -n x",
+        "printf",
+        "printf %",
+        "echo ${X:-",
+        "sh -c",
+        "bash -c 'echo $((2*3))'",
+        "exit x",
+        "test",
+        "[ 1 -gt ]",
+        "[ -d ]",
+        "nslookup",
+        "dig",
+        "host",
+        "curl",
+        "wget",
+        "nc",
+        "nc -z",
+        "ping",
+        "ping -c",
+        "df -h /nope",
+        "mount",
+        "hostname -x",
+        "env | head -n 1",
+        "mysql -e",
+        "mysql -h",
+        "mysql -h mysql-0.mysql -e \"'\"",
+        "mysql -h mysql-0.mysql -e 'SELECT'",
+        "mysql -h mysql-0.mysql -e 'SELECT * FROM'",
+        "mysql -h mysql-0.mysql -e 'INSERT INTO'",
+        "mysql -h mysql-0.mysql -e 'INSERT INTO t VALUES ('",
+        "mysql -h mysql-0.mysql -e 'CREATE TABLE x.'",
+        "mysql -h mysql-0.mysql -e 'CREATE DATABASE'",
+        "mysql -h mysql-0.mysql -e 'USE'",
+        "mysql -h mysql-0.mysql -e 'SELECT 1,,2'",
+        "mysql -h mysql-0.mysql -e 'SELECT \"'",
+        "mysql -h mysql-0.mysql -e 'DELETE FROM a.b WHERE'",
+        "mysql -h mysql-0.mysql -e ';;;'",
+        "mysql -h mysql-0.mysql -e 'SELECT `'",
+        "mysql -h mysql-0.mysql -e 'SHOW TABLES'",
+        "mysql -h mysql-0.mysql -e 'SELECT a AS'",
+        "mysql -h mysql-0.mysql -e 'SELECT COUNT(*) FROM'",
+    ];
+    for pod in ["mysql-client", "mysql-0", "zk-0", "cassandra-0"] {
+        for s in scripts {
+            let _ = run(&mut sim, pod, s);
+        }
+    }
+    for s in [
+        "zkCli.sh",
+        "zkCli.sh get",
+        "zkCli.sh create",
+        "zkCli.sh create /a/b c",
+        "zkCli.sh ls",
+        "zkCli.sh delete /",
+        "zkCli.sh -server",
+        "zkServer.sh",
+        "echo stat | nc localhost 2181",
+        "echo | nc localhost 2181",
+    ] {
+        let _ = run(&mut sim, "zk-0", s);
+    }
+    for s in [
+        "nodetool",
+        "nodetool removenode",
+        "nodetool removenode x",
+        "cqlsh",
+        "cqlsh -e",
+        "cqlsh -e 'CREATE KEYSPACE'",
+        "cqlsh -e 'DROP KEYSPACE'",
+        "cqlsh -e ';'",
+    ] {
+        let _ = run(&mut sim, "cassandra-0", s);
+    }
+    // Direct argv without a shell, and an unknown pod.
+    for argv in [
+        vec![],
+        vec!["".to_string()],
+        vec!["/".to_string()],
+        vec!["sh".to_string(), "-c".to_string()],
+    ] {
+        let _ = exec_resolving(
+            &mut sim,
+            &Key::new(Kind::Pod, "default", "zk-0"),
+            None,
+            &argv,
+            &ExecOptions::default(),
+            test_resolver,
+        );
+    }
+    let r = exec_resolving(
+        &mut sim,
+        &Key::new(Kind::Pod, "default", "nope"),
+        None,
+        &["ls".into()],
+        &ExecOptions::default(),
+        test_resolver,
+    );
+    assert_eq!(r.exit_code, 1);
+}
+
+#[test]
+fn chmod_minus_x_breaks_the_probe_too() {
+    let mut sim = Sim::new(2);
+    zk(&mut sim);
+    let uid = sim
+        .store
+        .get(Kind::Pod, "default", "zk-1")
+        .unwrap()
+        .meta
+        .uid
+        .clone();
+    run(&mut sim, "zk-1", "chmod -x /opt/zookeeper/bin/zkOk.sh");
+    assert!(sim.faults.unready_pods.contains(&uid));
+    let r = run(&mut sim, "zk-1", "zkOk.sh");
+    assert_eq!(
+        (r.output.as_str(), r.exit_code),
+        ("sh: zkOk.sh: Permission denied\n", 126)
+    );
+    run(&mut sim, "zk-1", "chmod 755 /opt/zookeeper/bin/zkOk.sh");
+    assert!(!sim.faults.unready_pods.contains(&uid));
+    assert_eq!(run(&mut sim, "zk-1", "zkOk.sh").exit_code, 0);
 }
