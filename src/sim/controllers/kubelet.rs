@@ -136,6 +136,14 @@ impl Timing<'_> {
             &format!("create/{c}"),
         )
     }
+    /// From waiting to created: a pull, or half one when the image is there.
+    fn image_ready_ms(&self, c: &Value, name: &str, images: &BTreeSet<String>) -> u64 {
+        if needs_pull(c, images) {
+            self.pull_ms(name)
+        } else {
+            self.present_ms(name)
+        }
+    }
     fn init_ms(&self, c: &str) -> u64 {
         self.jittered(
             self.ctx.config.timings.init_container_ms,
@@ -873,11 +881,7 @@ fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc: &mut Node
             continue;
         }
         // Waiting: the image is being pulled since `anchor`.
-        let pull = if needs_pull(c, &nc.images) {
-            timing.pull_ms(&name)
-        } else {
-            timing.present_ms(&name)
-        };
+        let pull = timing.image_ready_ms(c, &name, &nc.images);
         let due = anchor + pull;
         if now < due {
             set_wake(due);
@@ -932,11 +936,7 @@ fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc: &mut Node
                 );
                 continue;
             }
-            let pull = if needs_pull(c, &nc.images) {
-                timing.pull_ms(&name)
-            } else {
-                timing.present_ms(&name)
-            };
+            let pull = timing.image_ready_ms(c, &name, &nc.images);
             let due = anchor + pull;
             if now < due {
                 set_wake(due);
