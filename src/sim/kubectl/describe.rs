@@ -824,18 +824,11 @@ fn describe_pvc(sim: &Sim, o: &Object, w: &mut W) {
         format!("[{}]", o.meta.finalizers.join(" ")),
     );
     w.kv(0, "Capacity", st.str_at("capacity.storage").unwrap_or(""));
-    let modes: Vec<&str> = st
-        .array_at("accessModes")
-        .iter()
-        .filter_map(|x| x.as_str())
-        .map(|m| match m {
-            "ReadWriteOnce" => "RWO",
-            "ReadOnlyMany" => "ROX",
-            "ReadWriteMany" => "RWX",
-            other => other,
-        })
-        .collect();
-    w.kv(0, "Access Modes", modes.join(","));
+    w.kv(
+        0,
+        "Access Modes",
+        printers::access_modes(st.at("accessModes")),
+    );
     w.kv(
         0,
         "VolumeMode",
@@ -891,18 +884,11 @@ fn describe_pv(o: &Object, w: &mut W) {
         spec.str_at("persistentVolumeReclaimPolicy")
             .unwrap_or("Retain"),
     );
-    let modes: Vec<&str> = spec
-        .array_at("accessModes")
-        .iter()
-        .filter_map(|x| x.as_str())
-        .map(|m| match m {
-            "ReadWriteOnce" => "RWO",
-            "ReadOnlyMany" => "ROX",
-            "ReadWriteMany" => "RWX",
-            other => other,
-        })
-        .collect();
-    w.kv(0, "Access Modes", modes.join(","));
+    w.kv(
+        0,
+        "Access Modes",
+        printers::access_modes(spec.at("accessModes")),
+    );
     w.kv(
         0,
         "VolumeMode",

@@ -418,7 +418,8 @@ pub fn pod_columns(pod: &Object, now: u64) -> PodColumns {
     }
 }
 
-fn access_modes(v: &Value) -> String {
+/// `GetAccessModesAsString`: the short forms, each once, for `get` and `describe`.
+pub(super) fn access_modes(v: &Value) -> String {
     let mut out: Vec<&str> = Vec::new();
     for m in v.as_array().map(|a| a.as_slice()).unwrap_or(&[]) {
         let s = match m.as_str().unwrap_or("") {
