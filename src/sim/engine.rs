@@ -370,22 +370,32 @@ impl Sim {
         self.now = self.now.max(at);
         self.steps += 1;
         let (name, sync) = controllers::ALL[c];
-        let out = {
-            let ctx = Ctx {
-                store: &self.store,
-                now: self.now,
-                config: &self.config,
-                faults: &self.faults,
-            };
-            let mut out = Out::default();
-            sync(&ctx, &mut out);
-            out
-        };
-        if let Some(t) = out.wake_at {
+        if let Some(t) = self.run_sync(name, sync) {
             self.enqueue(c, t.max(self.now));
         }
-        self.apply_writes(name, out.writes);
         true
+    }
+
+    /// What one controller sync would write against the store as it is now.
+    pub fn sync_once(&self, sync: controllers::SyncFn) -> Out {
+        let ctx = Ctx {
+            store: &self.store,
+            now: self.now,
+            config: &self.config,
+            faults: &self.faults,
+        };
+        let mut out = Out::default();
+        sync(&ctx, &mut out);
+        out
+    }
+
+    /// Runs one controller sync and applies its writes as `source`,
+    /// returning when it asked to be woken. The queue is left alone, so
+    /// tests can drive a controller by hand.
+    pub fn run_sync(&mut self, source: &str, sync: controllers::SyncFn) -> Option<u64> {
+        let out = self.sync_once(sync);
+        self.apply_writes(source, out.writes);
+        out.wake_at
     }
 
     /// Applies controller writes through the API rules, logging each.

@@ -176,24 +176,7 @@ mod tests {
 
     /// Runs only the garbage collector until it writes nothing.
     fn run_gc(sim: &mut Sim) {
-        for _ in 0..20 {
-            let mut out = Out::default();
-            {
-                let ctx = Ctx {
-                    store: &sim.store,
-                    now: sim.now,
-                    config: &sim.config,
-                    faults: &sim.faults,
-                };
-                sync(&ctx, &mut out);
-            }
-            let rv = sim.store.resource_version();
-            sim.apply_writes("garbage-collector", out.writes);
-            if sim.store.resource_version() == rv {
-                return;
-            }
-        }
-        panic!("gc did not converge");
+        crate::sim::controllers::converge(sim, &[("garbage-collector", sync)], 20);
     }
 
     #[test]
@@ -233,16 +216,7 @@ mod tests {
         // The owner waits with its finalizer while the child exists.
         let o = sim.store.get(Kind::ConfigMap, "default", "owner").unwrap();
         assert!(o.meta.finalizers.iter().any(|f| f == FOREGROUND));
-        let mut out = Out::default();
-        {
-            let ctx = Ctx {
-                store: &sim.store,
-                now: sim.now,
-                config: &sim.config,
-                faults: &sim.faults,
-            };
-            sync(&ctx, &mut out);
-        }
+        let out = sim.sync_once(sync);
         // First pass: the child is deleted, the owner's finalizer stays.
         assert!(out
             .writes

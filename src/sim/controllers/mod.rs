@@ -121,3 +121,27 @@ pub const ALL: &[(&str, SyncFn)] = &[
     ("node-lifecycle-controller", nodes::sync),
     ("disruption-controller", disruption::sync),
 ];
+
+/// Test driver: runs the given controllers in rounds until a round changes
+/// nothing, returning the last wake-up any of them asked for. Panics after
+/// `max_rounds`, since a controller that never settles is a bug.
+#[cfg(test)]
+pub(crate) fn converge(
+    sim: &mut super::engine::Sim,
+    syncs: &[(&str, SyncFn)],
+    max_rounds: usize,
+) -> Option<u64> {
+    let mut wake = None;
+    for _ in 0..max_rounds {
+        let rv = sim.store.resource_version();
+        for (name, f) in syncs {
+            if let Some(t) = sim.run_sync(name, *f) {
+                wake = Some(t);
+            }
+        }
+        if sim.store.resource_version() == rv {
+            return wake;
+        }
+    }
+    panic!("controllers did not converge in {max_rounds} rounds");
+}

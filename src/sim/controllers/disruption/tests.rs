@@ -1,30 +1,11 @@
 use super::*;
 use crate::sim::api::{self, Reason};
-use crate::sim::controllers::Ctx;
 use crate::sim::engine::Sim;
 use crate::sim::object::{Key, Object, OwnerRef};
 use serde_json::json;
 
 fn run(sim: &mut Sim) {
-    for _ in 0..10 {
-        let out = {
-            let ctx = Ctx {
-                store: &sim.store,
-                now: sim.now,
-                config: &sim.config,
-                faults: &sim.faults,
-            };
-            let mut out = Out::default();
-            sync(&ctx, &mut out);
-            out
-        };
-        let rv = sim.store.resource_version();
-        sim.apply_writes("disruption-controller", out.writes);
-        if sim.store.resource_version() == rv {
-            return;
-        }
-    }
-    panic!("disruption controller did not converge");
+    crate::sim::controllers::converge(sim, &[("disruption-controller", sync)], 10);
 }
 
 fn owner(sim: &mut Sim, kind: Kind, name: &str, replicas: i64) -> Object {

@@ -1,30 +1,11 @@
 use super::*;
 use crate::sim::api;
-use crate::sim::controllers::Ctx;
 use crate::sim::engine::Sim;
 use crate::sim::object::{rfc3339, Object};
 use serde_json::json;
 
 pub(crate) fn run(sim: &mut Sim) {
-    for _ in 0..20 {
-        let out = {
-            let ctx = Ctx {
-                store: &sim.store,
-                now: sim.now,
-                config: &sim.config,
-                faults: &sim.faults,
-            };
-            let mut out = Out::default();
-            sync(&ctx, &mut out);
-            out
-        };
-        let rv = sim.store.resource_version();
-        sim.apply_writes("endpoint-controller", out.writes);
-        if sim.store.resource_version() == rv {
-            return;
-        }
-    }
-    panic!("endpoints controller did not converge");
+    crate::sim::controllers::converge(sim, &[("endpoint-controller", sync)], 20);
 }
 
 pub(crate) fn headless(name: &str, selector: serde_json::Value) -> Object {

@@ -1,6 +1,5 @@
 use super::*;
 use crate::sim::api;
-use crate::sim::controllers::{Ctx, Out};
 use crate::sim::engine::{Action, Sim};
 use crate::sim::object::Object;
 
@@ -16,18 +15,7 @@ pub(crate) fn nginx() -> Value {
 
 /// Runs the scheduler once and applies what it wrote.
 pub(crate) fn run(sim: &mut Sim) {
-    let out = {
-        let ctx = Ctx {
-            store: &sim.store,
-            now: sim.now,
-            config: &sim.config,
-            faults: &sim.faults,
-        };
-        let mut out = Out::default();
-        sync(&ctx, &mut out);
-        out
-    };
-    sim.apply_writes("default-scheduler", out.writes);
+    sim.run_sync("default-scheduler", sync);
 }
 
 fn node_of(sim: &Sim, name: &str) -> Option<String> {

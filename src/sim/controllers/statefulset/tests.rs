@@ -44,26 +44,8 @@ pub(crate) fn web(replicas: i64, extra: Value) -> Value {
 
 /// Runs the given controllers until none of them writes anything.
 pub(crate) fn run_with(sim: &mut Sim, syncs: &[SyncFn]) {
-    for _ in 0..200 {
-        let rv = sim.store.resource_version();
-        for f in syncs {
-            let mut out = Out::default();
-            {
-                let ctx = Ctx {
-                    store: &sim.store,
-                    now: sim.now,
-                    config: &sim.config,
-                    faults: &sim.faults,
-                };
-                f(&ctx, &mut out);
-            }
-            sim.apply_writes("test-controller", out.writes);
-        }
-        if sim.store.resource_version() == rv {
-            return;
-        }
-    }
-    panic!("controllers did not converge");
+    let named: Vec<(&str, SyncFn)> = syncs.iter().map(|f| ("test-controller", *f)).collect();
+    crate::sim::controllers::converge(sim, &named, 200);
 }
 
 fn run(sim: &mut Sim) {
@@ -846,15 +828,7 @@ fn perf_probe_parallel_1000() {
     let t = std::time::Instant::now();
     for i in 0..100 {
         make_running_and_ready(&mut sim, &format!("web-{i}"));
-        let mut out = Out::default();
-        let ctx = Ctx {
-            store: &sim.store,
-            now: sim.now,
-            config: &sim.config,
-            faults: &sim.faults,
-        };
-        super::sync(&ctx, &mut out);
-        sim.apply_writes("x", out.writes);
+        sim.run_sync("x", super::sync);
     }
     eprintln!("100 readiness syncs: {:?}", t.elapsed());
     assert_eq!(pods(&sim).len(), 1000);

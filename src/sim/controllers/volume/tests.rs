@@ -8,38 +8,15 @@ use serde_json::json;
 /// Runs the volume-side controllers alone until they stop writing,
 /// returning the latest wake-up they asked for.
 fn converge(sim: &mut Sim) -> Option<u64> {
-    let fns: [(&str, SyncFn); 3] = [
-        ("persistentvolume-controller", sync),
-        ("pvc-protection-controller", sync_pvc_protection),
-        ("pv-protection-controller", sync_pv_protection),
-    ];
-    let mut wake = None;
-    for _ in 0..50 {
-        let mut changed = false;
-        for (name, f) in fns {
-            let out = {
-                let ctx = Ctx {
-                    store: &sim.store,
-                    now: sim.now,
-                    config: &sim.config,
-                    faults: &sim.faults,
-                };
-                let mut out = Out::default();
-                f(&ctx, &mut out);
-                out
-            };
-            if out.wake_at.is_some() {
-                wake = out.wake_at;
-            }
-            let rv = sim.store.resource_version();
-            sim.apply_writes(name, out.writes);
-            changed |= sim.store.resource_version() != rv;
-        }
-        if !changed {
-            return wake;
-        }
-    }
-    panic!("volume controllers did not converge");
+    crate::sim::controllers::converge(
+        sim,
+        &[
+            ("persistentvolume-controller", sync),
+            ("pvc-protection-controller", sync_pvc_protection),
+            ("pv-protection-controller", sync_pv_protection),
+        ],
+        50,
+    )
 }
 
 fn pv(name: &str, size: &str, modes: &[&str], class: Option<&str>) -> Object {
@@ -659,15 +636,7 @@ fn scale_probe() {
     println!("bind 1000 dynamic claims: {:?}", t.elapsed());
     let t = std::time::Instant::now();
     for _ in 0..100 {
-        let ctx = Ctx {
-            store: &sim.store,
-            now: sim.now,
-            config: &sim.config,
-            faults: &sim.faults,
-        };
-        let mut out = Out::default();
-        sync(&ctx, &mut out);
-        assert!(out.writes.is_empty());
+        assert!(sim.sync_once(sync).writes.is_empty());
     }
     println!(
         "idle volume sync over 1000 bound claims: {:?} each",
@@ -688,14 +657,7 @@ fn scale_probe() {
     crate::sim::controllers::endpoints::tests::run(&mut sim);
     let t = std::time::Instant::now();
     for _ in 0..100 {
-        let ctx = Ctx {
-            store: &sim.store,
-            now: sim.now,
-            config: &sim.config,
-            faults: &sim.faults,
-        };
-        let mut out = Out::default();
-        crate::sim::controllers::endpoints::sync(&ctx, &mut out);
+        let out = sim.sync_once(crate::sim::controllers::endpoints::sync);
         assert!(out.writes.is_empty());
     }
     println!(
@@ -863,18 +825,7 @@ fn malformed_objects_do_not_panic_any_netstore_view() {
     ];
     for _ in 0..3 {
         for f in fns {
-            let out = {
-                let ctx = Ctx {
-                    store: &sim.store,
-                    now: sim.now,
-                    config: &sim.config,
-                    faults: &sim.faults,
-                };
-                let mut out = Out::default();
-                f(&ctx, &mut out);
-                out
-            };
-            sim.apply_writes("test", out.writes);
+            sim.run_sync("test", f);
         }
     }
     let _ = crate::sim::dns::records(&sim.store);
