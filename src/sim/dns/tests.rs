@@ -79,7 +79,7 @@ fn readiness_changes_change_records() {
     assert!(recs.contains(&Record {
         name: "_web._tcp.nginx.default.svc.cluster.local".into(),
         rtype: "SRV".into(),
-        data: "10 100 80 web-1.nginx.default.svc.cluster.local".into(),
+        data: "0 50 80 web-1.nginx.default.svc.cluster.local".into(),
         namespace: "default".into(),
         service: "nginx".into(),
     }));
@@ -133,7 +133,7 @@ fn cluster_ip_services_have_one_a_record_and_srv_per_named_port() {
     let srv = resolve(&sim.store, "default", "_mysql._tcp.mysql-read", "SRV");
     assert_eq!(
         a_records(&srv),
-        ["10 100 3306 mysql-read.default.svc.cluster.local"]
+        ["0 100 3306 mysql-read.default.svc.cluster.local"]
     );
     // The unnamed port has no SRV record.
     let recs = records(&sim.store);

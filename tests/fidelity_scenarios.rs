@@ -1,0 +1,104 @@
+//! Scenarios written from upstream's tests (client-go's jsonpath tests,
+//! kubectl's describers, CoreDNS and busybox), each run by the `ordinal`
+//! CLI and compared with a reviewed golden transcript beside it in
+//! `tests/scenarios/`. `UPDATE_GOLDEN=1 cargo test --test fidelity_scenarios`
+//! rewrites them; review the diff against upstream before committing.
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(script: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/scenarios")
+        .join(script);
+    let out = Command::new(env!("CARGO_BIN_EXE_ordinal"))
+        .arg("run")
+        .arg(&path)
+        .output()
+        .expect("run the ordinal CLI");
+    assert!(
+        out.status.success(),
+        "{script}: exit {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 transcript")
+}
+
+fn check(script: &str) -> String {
+    let actual = run(script);
+    let golden_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/scenarios")
+        .join(script)
+        .with_extension("transcript");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden_path, &actual).unwrap();
+        return actual;
+    }
+    let golden = std::fs::read_to_string(&golden_path).unwrap_or_default();
+    if actual != golden {
+        let first = actual
+            .lines()
+            .zip(golden.lines())
+            .position(|(a, g)| a != g)
+            .unwrap_or(actual.lines().count().min(golden.lines().count()));
+        panic!(
+            "{script}: transcript differs from {} at line {}:\n  golden: {:?}\n  actual: {:?}",
+            golden_path.display(),
+            first + 1,
+            golden.lines().nth(first),
+            actual.lines().nth(first)
+        );
+    }
+    actual
+}
+
+/// The output of the command echoed as `$ <prefix>...`, up to the next `$ `.
+fn output_of<'a>(transcript: &'a str, prefix: &str) -> &'a str {
+    let start = transcript
+        .find(&format!("$ {prefix}"))
+        .unwrap_or_else(|| panic!("no command {prefix:?} in transcript"));
+    let body = &transcript[start..];
+    let body = &body[body.find('\n').map(|i| i + 1).unwrap_or(body.len())..];
+    match body.find("\n$ ") {
+        Some(i) => &body[..=i],
+        None => body,
+    }
+}
+
+#[test]
+fn dns_srv_weights_and_busybox_nslookup_by_tag() {
+    let t = check("dns-coredns-busybox.script");
+    // CoreDNS: priority 0, three records share 100 as floor(100/3).
+    let srv = output_of(
+        &t,
+        "kubectl run -i --rm --restart=Never --image=tutum/dnsutils srv ",
+    );
+    assert_eq!(
+        srv.lines()
+            .filter(|l| l.starts_with("0 33 80 web-"))
+            .count(),
+        3
+    );
+    // busybox 1.28: search list applied to the dotted name, success.
+    let old = output_of(
+        &t,
+        "kubectl run -i --rm --restart=Never --image=busybox:1.28 old -- nslookup web-0.nginx",
+    );
+    assert!(
+        old.contains("Name:      web-0.nginx\nAddress 1: 10.244."),
+        "{old}"
+    );
+    // busybox 1.36: no search list for a dotted name: NXDOMAIN for A and AAAA.
+    let new = output_of(
+        &t,
+        "kubectl run -i --rm --restart=Never --image=busybox:1.36 new -- nslookup web-0.nginx\n",
+    );
+    assert_eq!(
+        new.matches("** server can't find web-0.nginx: NXDOMAIN\n")
+            .count(),
+        2,
+        "{new}"
+    );
+    assert!(new.starts_with("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n"));
+}
