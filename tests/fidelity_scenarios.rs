@@ -60,6 +60,9 @@ fn output_of<'a>(transcript: &'a str, prefix: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no command {prefix:?} in transcript"));
     let body = &transcript[start..];
     let body = &body[body.find('\n').map(|i| i + 1).unwrap_or(body.len())..];
+    if body.starts_with("$ ") {
+        return "";
+    }
     match body.find("\n$ ") {
         Some(i) => &body[..=i],
         None => body,
@@ -101,4 +104,26 @@ fn dns_srv_weights_and_busybox_nslookup_by_tag() {
         "{new}"
     );
     assert!(new.starts_with("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n"));
+}
+
+#[test]
+fn jsonpath_through_kubectl_get() {
+    let t = check("jsonpath.script");
+    // An escaped dot reads the annotation's key.
+    assert_eq!(
+        output_of(
+            &t,
+            r"kubectl get pvc www-web-0 -o jsonpath='{.metadata.annotations.pv\."
+        ),
+        "yes\n"
+    );
+    // The shell strips the inner single quotes: client-go then refuses the index.
+    assert!(t.contains("invalid array index metadata.name\n"));
+    assert!(t.contains("$ kubectl get pvc -o jsonpath=\"{.items[*]['metadata.name']}{'\\n'}\"\nwww-web-0 www-web-1\n"));
+    // `range` over the list itself (no `[*]`) prints nothing.
+    assert_eq!(
+        output_of(&t, "kubectl get pods -o jsonpath='{range .items}"),
+        ""
+    );
+    assert!(t.contains("Error executing template: array index out of bounds: index 5, length 2. Printing more information"));
 }

@@ -153,14 +153,9 @@ pub(crate) fn to_yaml(v: &Value) -> String {
 
 /// Sorts by a `--sort-by` JSONPath (numbers numerically).
 fn sort_values(items: &mut [(Value, Vec<String>)], by: &str) -> Result<(), String> {
-    let t = if by.starts_with('{') {
-        by.to_string()
-    } else {
-        format!("{{{by}}}")
-    };
     let mut keyed: Vec<(String, usize)> = Vec::new();
     for (i, (v, _)) in items.iter().enumerate() {
-        keyed.push((jsonpath::render(&t, v)?, i));
+        keyed.push((jsonpath::sort_key(by, v)?, i));
     }
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by(|&a, &b| {

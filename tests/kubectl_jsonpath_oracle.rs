@@ -1,0 +1,138 @@
+//! Ordinal's JSONPath against the real kubectl v1.31, byte for byte, where
+//! kubectl needs no server: `kubectl label --local -f FILE k=v -o
+//! jsonpath=T` runs client-go's engine on the file's object (plus the
+//! label). Runs when `/usr/lib/google-cloud-sdk/bin/kubectl.1.31` (or
+//! `$KUBECTL_1_31`) exists and says so loudly when it does not.
+
+use ordinal::sim::kubectl::jsonpath;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+const POD: &str = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: db-1
+  annotations:
+    volume.kubernetes.io/selected-node: node-3
+    note: "a <b> & c"
+spec:
+  containers:
+  - name: db
+    image: mysql:8.4
+    ports:
+    - containerPort: 3306
+      name: mysql
+    - containerPort: 33060
+      name: mysqlx
+    resources:
+      requests:
+        cpu: 500m
+        memory: 1Gi
+  - name: metrics
+    image: prom/mysqld-exporter:v0.15.1
+    ports:
+    - containerPort: 9104
+      name: metrics
+  - name: shell
+    image: busybox:1.36
+  terminationGracePeriodSeconds: 30
+  tolerations:
+  - key: node.kubernetes.io/not-ready
+    operator: Exists
+    effect: NoExecute
+    tolerationSeconds: 300
+"#;
+
+/// Templates whose output does not depend on Go's random map order.
+const TEMPLATES: &[&str] = &[
+    r"{.metadata.annotations.volume\.kubernetes\.io/selected-node}",
+    "{.metadata.annotations['note']}",
+    "{.metadata.annotations}",
+    "{.spec.containers[*].name}",
+    "{.spec.containers[-1].image}",
+    "{.spec.containers[-2:].name}",
+    "{.spec.containers[0:3:2].name}",
+    "{.spec.containers[1:1].name}",
+    "{.spec.containers[0,2].name}",
+    "{.spec.containers[*]['name']}",
+    "{.spec.containers[*]['name', 'image']}",
+    r#"{range .spec.containers[*]}{.name}{"\t"}{.image}{"\n"}{end}"#,
+    "{range .spec.containers[*]}[{range .ports[*]}{.containerPort},{end}]{end}",
+    r#"{.spec.containers[?(@.name=="metrics")].ports[0].containerPort}"#,
+    "{.spec.containers[?(@.ports)].name}",
+    "{.spec.containers[0].ports[?(@.containerPort>4000)].name}",
+    "{.spec.containers[0].ports[?(@.containerPort<=3306)].name}",
+    "{.spec.containers[0].ports[?(@.containerPort!=3306)].name}",
+    "{.spec.containers[?(@.image=='busybox:1.36')].name}",
+    "{..containerPort}",
+    "{.spec.containers[0].resources}",
+    "{.spec.tolerations[0].tolerationSeconds}",
+    "{.spec.terminationGracePeriodSeconds}",
+    "{.spec.containers[0].ports}",
+    "name={.metadata.name} labels={.metadata.labels}",
+    "{.missing}{.spec.missing[0]}",
+    "{$.kind}",
+    "{@.metadata.name}",
+    // Errors: parse, then execution.
+    "{.metadata.name",
+    "{.spec.containers[x]}",
+    "{#}",
+    "{.spec.containers[7].name}",
+    "{.spec.containers[-9].name}",
+    "{.spec.containers[2:1].name}",
+    "{.spec.containers[0:2:0].name}",
+    "{.metadata[0]}",
+    "{.spec.containers[0].ports[?(@.containerPort>1.5)].name}",
+    "{.metadata[?(@.name)]}",
+    "{end}",
+    "{bogus}",
+];
+
+fn kubectl() -> Option<PathBuf> {
+    let p = std::env::var_os("KUBECTL_1_31")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/lib/google-cloud-sdk/bin/kubectl.1.31"));
+    p.exists().then_some(p)
+}
+
+#[test]
+fn jsonpath_matches_kubectl_1_31() {
+    let Some(k) = kubectl() else {
+        eprintln!("\n*** SKIPPED: kubectl 1.31 not found (set KUBECTL_1_31); JSONPath not compared with the real client ***\n");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("ordinal-jsonpath-oracle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pod.yaml");
+    std::fs::write(&file, POD).unwrap();
+    let mut obj: Value = serde_yaml::from_str(POD).unwrap();
+    obj["metadata"]["labels"] = serde_json::json!({"probe": "yes"});
+    let mut failures = Vec::new();
+    for t in TEMPLATES {
+        let out = Command::new(&k)
+            .env("KUBECONFIG", "/dev/null")
+            .args(["label", "--local", "-f"])
+            .arg(&file)
+            .args(["probe=yes", "-o", &format!("jsonpath={t}")])
+            .output()
+            .expect("run kubectl");
+        let real = if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).to_string())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).to_string())
+        };
+        let ours = jsonpath::render(t, &obj).map_err(|e| {
+            if e.ends_with('\n') {
+                e
+            } else {
+                format!("{e}\n")
+            }
+        });
+        if ours != real {
+            failures.push(format!("{t}\n  kubectl: {real:?}\n  ordinal: {ours:?}"));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "differences:\n{}", failures.join("\n"));
+}
