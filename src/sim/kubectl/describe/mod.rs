@@ -1,0 +1,338 @@
+//! `kubectl describe`: kubectl's describers for the kinds the seeds look
+//! at, a generic one for the rest, and an Events section from the log.
+
+use super::parse::Args;
+use super::printers::{self, since, tabwrite};
+use super::resources::{self, Resource};
+use super::{namespace, selector};
+use crate::sim::engine::{Action, Sim};
+use crate::sim::object::{parse_rfc3339, Key, Kind, Object, ValueExt, EPOCH_UNIX_MS};
+use serde_json::Value;
+
+mod apps;
+mod cluster;
+mod generic;
+mod network;
+mod pod;
+mod storage;
+
+use apps::*;
+use cluster::*;
+use generic::*;
+use network::*;
+use pod::*;
+use storage::*;
+
+/// `Wed, 01 Jan 2025 00:00:01 +0000` (RFC 1123 with numeric zone), as
+/// describe prints times.
+pub fn rfc1123(virtual_ms: u64) -> String {
+    let s = crate::sim::object::rfc3339(virtual_ms);
+    let secs = (EPOCH_UNIX_MS + virtual_ms) / 1000;
+    let days = secs / 86_400;
+    // 1970-01-01 was a Thursday.
+    let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let y = &s[0..4];
+    let m: usize = s[5..7].parse().unwrap_or(1);
+    let d = &s[8..10];
+    format!("{wd}, {d} {} {y} {} +0000", months[m - 1], &s[11..19])
+}
+
+fn ts_str(v: &Value, path: &str) -> String {
+    v.str_at(path)
+        .and_then(parse_rfc3339)
+        .map(rfc1123)
+        .unwrap_or_default()
+}
+
+/// Lines with tabs, aligned at the end by the describe tab writer.
+struct W {
+    text: String,
+}
+
+impl W {
+    fn new() -> W {
+        W {
+            text: String::new(),
+        }
+    }
+    fn kv(&mut self, level: usize, k: &str, v: impl AsRef<str>) {
+        let v = v.as_ref();
+        self.text
+            .push_str(&format!("{}{k}:\t{v}\n", "  ".repeat(level)));
+    }
+    fn line(&mut self, level: usize, s: &str) {
+        self.text.push_str(&format!("{}{s}\n", "  ".repeat(level)));
+    }
+    /// A map printed one entry per line, the first beside the key:
+    /// labels as `k=v`, annotations as `k: v` (without kubectl's own
+    /// last-applied-configuration, which describe hides).
+    fn map(&mut self, level: usize, k: &str, m: &crate::sim::object::Labels) {
+        let annotations = k == "Annotations";
+        let entries: Vec<String> = m
+            .iter()
+            .filter(|(a, _)| a.as_str() != super::mutate::LAST_APPLIED)
+            .map(|(a, b)| {
+                if annotations {
+                    format!("{a}: {}", b.trim_end())
+                } else {
+                    format!("{a}={b}")
+                }
+            })
+            .collect();
+        if entries.is_empty() {
+            self.kv(level, k, "<none>");
+            return;
+        }
+        for (i, e) in entries.iter().enumerate() {
+            if i == 0 {
+                self.kv(level, k, e);
+            } else {
+                self.text.push_str(&format!("\t{e}\n"));
+            }
+        }
+    }
+    fn finish(self) -> String {
+        tabwrite(&self.text, 0, 2)
+    }
+}
+
+fn or_none(s: &str) -> String {
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s.to_string()
+    }
+}
+
+fn events_section(sim: &Sim, o: &Object, w: &mut W) {
+    let key = o.key();
+    let evs: Vec<_> = sim
+        .log
+        .iter()
+        .filter(|e| {
+            e.action == Action::Recorded && e.key() == key && e.time >= o.meta.creation_timestamp
+        })
+        .collect();
+    if evs.is_empty() {
+        w.kv(0, "Events", "<none>");
+        return;
+    }
+    w.line(0, "Events:");
+    w.text.push_str("  Type\tReason\tAge\tFrom\tMessage\n");
+    w.text.push_str("  ----\t------\t----\t----\t-------\n");
+    for e in evs {
+        w.text.push_str(&format!(
+            "  {}\t{}\t{}\t{}\t{}\n",
+            if e.warning { "Warning" } else { "Normal" },
+            e.reason,
+            since(sim.now, e.time),
+            e.source,
+            e.message
+        ));
+    }
+}
+
+fn common_meta(w: &mut W, o: &Object) {
+    w.kv(0, "Name", &o.meta.name);
+    if o.kind.namespaced() {
+        w.kv(0, "Namespace", &o.meta.namespace);
+    }
+}
+
+fn controlled_by(o: &Object) -> Option<String> {
+    o.meta
+        .controller_ref()
+        .map(|r| format!("{}/{}", r.kind, r.name))
+}
+
+fn pod_counts(sim: &Sim, o: &Object) -> String {
+    let pods: Vec<&Object> = sim
+        .store
+        .list_ns(Kind::Pod, &o.meta.namespace)
+        .filter(|p| p.meta.is_owned_by(&o.meta.uid))
+        .collect();
+    let count = |phase: &str| {
+        pods.iter()
+            .filter(|p| crate::sim::podutil::phase(p) == phase)
+            .count()
+    };
+    format!(
+        "{} Running / {} Waiting / {} Succeeded / {} Failed",
+        count("Running"),
+        count("Pending"),
+        count("Succeeded"),
+        count("Failed")
+    )
+}
+
+fn selector_text(v: &Value) -> String {
+    let mut parts: Vec<String> = v
+        .labels_at("matchLabels")
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if parts.is_empty() && v.at("matchLabels").is_null() && v.at("matchExpressions").is_null() {
+        parts = v
+            .labels_at("")
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+    }
+    for e in v.array_at("matchExpressions") {
+        let vals: Vec<&str> = e
+            .array_at("values")
+            .iter()
+            .filter_map(|x| x.as_str())
+            .collect();
+        parts.push(format!(
+            "{} {} ({})",
+            e.str_at("key").unwrap_or(""),
+            e.str_at("operator").unwrap_or("").to_ascii_lowercase(),
+            vals.join(",")
+        ));
+    }
+    or_none(&parts.join(","))
+}
+
+/// Describes one object.
+pub fn describe_object(sim: &Sim, o: &Object) -> String {
+    let mut w = W::new();
+    match o.kind {
+        Kind::Pod => describe_pod(sim, o, &mut w),
+        Kind::StatefulSet => describe_statefulset(sim, o, &mut w),
+        Kind::Service => describe_service(sim, o, &mut w),
+        Kind::Endpoints => describe_endpoints(o, &mut w),
+        Kind::PersistentVolumeClaim => describe_pvc(sim, o, &mut w),
+        Kind::PersistentVolume => describe_pv(o, &mut w),
+        Kind::Node => describe_node(sim, o, &mut w),
+        Kind::PodDisruptionBudget => describe_pdb(o, &mut w),
+        Kind::ReplicationController | Kind::ReplicaSet => {
+            common_meta(&mut w, o);
+            w.kv(0, "Selector", selector_text(o.spec().at("selector")));
+            w.map(0, "Labels", &o.meta.labels);
+            w.map(0, "Annotations", &o.meta.annotations);
+            w.kv(
+                0,
+                "Replicas",
+                format!(
+                    "{} current / {} desired",
+                    o.status().i64_at("replicas").unwrap_or(0),
+                    o.spec().i64_at("replicas").unwrap_or(1)
+                ),
+            );
+            w.kv(0, "Pods Status", pod_counts(sim, o));
+            pod_template(&mut w, o.spec().at("template"));
+        }
+        _ => describe_generic(o, &mut w),
+    }
+    events_section(sim, o, &mut w);
+    w.finish()
+}
+
+pub fn describe(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<String, String> {
+    let ns = namespace(args);
+    let all_ns = args.bool("all-namespaces");
+    let sel = selector(args)?;
+    let mut keys: Vec<Result<Key, String>> = Vec::new();
+    if args.has("filename") {
+        let (objs, _, errs) = super::manifest_objects(args, files)?;
+        if !errs.is_empty() {
+            return Err(errs.join("\n"));
+        }
+        for o in objs {
+            let key = Key::new(
+                o.kind,
+                if o.meta.namespace.is_empty() {
+                    &ns
+                } else {
+                    &o.meta.namespace
+                },
+                &o.meta.name,
+            );
+            if sim.store.get_key(&key).is_some() {
+                keys.push(Ok(key));
+            } else {
+                keys.push(Err(crate::sim::api::ApiError::not_found(
+                    o.kind,
+                    &o.meta.name,
+                )
+                .to_string()));
+            }
+        }
+    } else {
+        if args.positional.is_empty() {
+            return Err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\nerror: Required resource not specified.".into());
+        }
+        let targets = resources::parse_targets(&args.positional)?;
+        if targets.groups.iter().any(|(r, _)| *r == Resource::Events) {
+            return Err("error: describing events is not simulated; use kubectl get events".into());
+        }
+        // describe TYPE NAME matches names by prefix when there is no exact hit.
+        for (r, names) in &targets.groups {
+            let Resource::Kind(kind) = *r else { continue };
+            if names.is_empty() {
+                let t = resources::Targets {
+                    groups: vec![(*r, vec![])],
+                    multi: false,
+                };
+                keys.extend(super::select_keys(sim, &t, &ns, all_ns, sel.as_ref()));
+                continue;
+            }
+            for n in names {
+                let key = Key::new(kind, &ns, n);
+                if sim.store.get_key(&key).is_some() {
+                    keys.push(Ok(key));
+                    continue;
+                }
+                let by_prefix: Vec<Key> = (if kind.namespaced() {
+                    sim.store.list_ns(kind, &ns).collect::<Vec<_>>()
+                } else {
+                    sim.store.list(kind).collect()
+                })
+                .into_iter()
+                .filter(|o| o.meta.name.starts_with(n.as_str()))
+                .map(|o| o.key())
+                .collect();
+                if by_prefix.is_empty() {
+                    keys.push(Err(
+                        crate::sim::api::ApiError::not_found(kind, n).to_string()
+                    ));
+                } else {
+                    keys.extend(by_prefix.into_iter().map(Ok));
+                }
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    let mut errors = Vec::new();
+    for k in keys {
+        match k {
+            Ok(key) => {
+                if let Some(o) = sim.store.get_key(&key) {
+                    parts.push(describe_object(sim, o));
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if parts.is_empty() && errors.is_empty() {
+        return Ok(format!(
+            "{}\n",
+            super::no_resources(if all_ns { None } else { Some(&ns) })
+        ));
+    }
+    let out = parts.join("\n\n");
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        let mut s = out;
+        if !s.is_empty() && !s.ends_with('\n') {
+            s.push('\n');
+        }
+        s.push_str(&errors.join("\n"));
+        Err(s)
+    }
+}

@@ -1,0 +1,436 @@
+//! Pods, their containers and volumes, and pod templates (`describePod`,
+//! `describeContainers`, `describeVolumes`, `DescribePodTemplate`).
+
+use super::*;
+
+pub(super) fn container_section(w: &mut W, level: usize, c: &Value, status: Option<&Value>) {
+    w.line(level, &format!("{}:", c.str_at("name").unwrap_or("")));
+    let l = level + 1;
+    if let Some(s) = status {
+        if let Some(id) = s.str_at("containerID") {
+            w.kv(l, "Container ID", id);
+        }
+    }
+    w.kv(l, "Image", c.str_at("image").unwrap_or(""));
+    if let Some(s) = status {
+        w.kv(l, "Image ID", s.str_at("imageID").unwrap_or(""));
+    }
+    let ports: Vec<String> = c
+        .array_at("ports")
+        .iter()
+        .map(|p| {
+            format!(
+                "{}/{}",
+                p.i64_at("containerPort").unwrap_or(0),
+                p.str_at("protocol").unwrap_or("TCP")
+            )
+        })
+        .collect();
+    w.kv(
+        l,
+        if ports.len() > 1 { "Ports" } else { "Port" },
+        or_none(&ports.join(", ")),
+    );
+    w.kv(
+        l,
+        if ports.len() > 1 {
+            "Host Ports"
+        } else {
+            "Host Port"
+        },
+        if ports.is_empty() {
+            "<none>".to_string()
+        } else {
+            ports
+                .iter()
+                .map(|p| format!("0/{}", p.split('/').nth(1).unwrap_or("TCP")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    );
+    let cmd: Vec<&str> = c
+        .array_at("command")
+        .iter()
+        .filter_map(|x| x.as_str())
+        .collect();
+    if !cmd.is_empty() {
+        w.line(l, "Command:");
+        for x in cmd {
+            for part in x.split('\n') {
+                w.line(l + 1, part);
+            }
+        }
+    }
+    let args: Vec<&str> = c
+        .array_at("args")
+        .iter()
+        .filter_map(|x| x.as_str())
+        .collect();
+    if !args.is_empty() {
+        w.line(l, "Args:");
+        for x in args {
+            for part in x.split('\n') {
+                w.line(l + 1, part);
+            }
+        }
+    }
+    if let Some(s) = status {
+        state(w, l, "State", s.at("state"));
+        if s.at("lastState").as_object().is_some_and(|m| !m.is_empty()) {
+            state(w, l, "Last State", s.at("lastState"));
+        }
+        w.kv(
+            l,
+            "Ready",
+            if s.bool_at("ready") == Some(true) {
+                "True"
+            } else {
+                "False"
+            },
+        );
+        w.kv(
+            l,
+            "Restart Count",
+            s.i64_at("restartCount").unwrap_or(0).to_string(),
+        );
+    }
+    for (k, t) in [
+        ("Limits", "resources.limits"),
+        ("Requests", "resources.requests"),
+    ] {
+        if let Some(m) = c.at(t).as_object().filter(|m| !m.is_empty()) {
+            w.line(l, &format!("{k}:"));
+            for (a, b) in m {
+                w.kv(l + 1, a, super::super::jsonpath::text(b));
+            }
+        }
+    }
+    for (k, t) in [
+        ("Liveness", "livenessProbe"),
+        ("Readiness", "readinessProbe"),
+    ] {
+        let p = c.at(t);
+        if p.is_object() {
+            let how = if let Some(cmd) = p.at("exec.command").as_array() {
+                format!(
+                    "exec [{}]",
+                    cmd.iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            } else if p.at("tcpSocket").is_object() {
+                format!(
+                    "tcp-socket :{}",
+                    super::super::jsonpath::text(p.at("tcpSocket.port"))
+                )
+            } else if p.at("httpGet").is_object() {
+                format!(
+                    "http-get http://:{}{}",
+                    super::super::jsonpath::text(p.at("httpGet.port")),
+                    p.str_at("httpGet.path").unwrap_or("/")
+                )
+            } else {
+                "unknown".into()
+            };
+            w.kv(
+                l,
+                k,
+                format!(
+                    "{how} delay={}s timeout={}s period={}s #success={} #failure={}",
+                    p.i64_at("initialDelaySeconds").unwrap_or(0),
+                    p.i64_at("timeoutSeconds").unwrap_or(1),
+                    p.i64_at("periodSeconds").unwrap_or(10),
+                    p.i64_at("successThreshold").unwrap_or(1),
+                    p.i64_at("failureThreshold").unwrap_or(3)
+                ),
+            );
+        }
+    }
+    let env = c.array_at("env");
+    if env.is_empty() {
+        w.kv(l, "Environment", "<none>");
+    } else {
+        w.line(l, "Environment:");
+        for e in env {
+            let v = match e.str_at("value") {
+                Some(v) => v.to_string(),
+                None if e.at("valueFrom.fieldRef").is_object() => format!(
+                    " ({}:{})",
+                    e.str_at("valueFrom.fieldRef.apiVersion").unwrap_or("v1"),
+                    e.str_at("valueFrom.fieldRef.fieldPath").unwrap_or("")
+                ),
+                None => "<set to the key of a referenced object>".into(),
+            };
+            w.kv(l + 1, e.str_at("name").unwrap_or(""), v);
+        }
+    }
+    let mounts = c.array_at("volumeMounts");
+    if mounts.is_empty() {
+        w.kv(l, "Mounts", "<none>");
+    } else {
+        w.line(l, "Mounts:");
+        for m in mounts {
+            let ro = if m.bool_at("readOnly") == Some(true) {
+                "ro"
+            } else {
+                "rw"
+            };
+            let sub = m
+                .str_at("subPath")
+                .map(|s| format!(",path=\"{s}\""))
+                .unwrap_or_default();
+            w.line(
+                l + 1,
+                &format!(
+                    "{} from {} ({ro}{sub})",
+                    m.str_at("mountPath").unwrap_or(""),
+                    m.str_at("name").unwrap_or("")
+                ),
+            );
+        }
+    }
+}
+
+pub(super) fn state(w: &mut W, l: usize, label: &str, s: &Value) {
+    if s.at("running").is_object() {
+        w.kv(l, label, "Running");
+        w.kv(l + 1, "Started", ts_str(s, "running.startedAt"));
+    } else if s.at("waiting").is_object() {
+        w.kv(l, label, "Waiting");
+        w.kv(l + 1, "Reason", s.str_at("waiting.reason").unwrap_or(""));
+    } else if s.at("terminated").is_object() {
+        w.kv(l, label, "Terminated");
+        w.kv(l + 1, "Reason", s.str_at("terminated.reason").unwrap_or(""));
+        w.kv(
+            l + 1,
+            "Exit Code",
+            s.i64_at("terminated.exitCode").unwrap_or(0).to_string(),
+        );
+        w.kv(l + 1, "Started", ts_str(s, "terminated.startedAt"));
+        w.kv(l + 1, "Finished", ts_str(s, "terminated.finishedAt"));
+    } else {
+        w.kv(l, label, "Waiting");
+    }
+}
+
+pub(super) fn volumes_section(w: &mut W, spec: &Value) {
+    let vols = spec.array_at("volumes");
+    if vols.is_empty() {
+        w.kv(0, "Volumes", "<none>");
+        return;
+    }
+    w.line(0, "Volumes:");
+    for v in vols {
+        w.line(1, &format!("{}:", v.str_at("name").unwrap_or("")));
+        if v.at("persistentVolumeClaim").is_object() {
+            w.kv(2, "Type", "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
+            w.kv(
+                2,
+                "ClaimName",
+                v.str_at("persistentVolumeClaim.claimName").unwrap_or(""),
+            );
+            w.kv(
+                2,
+                "ReadOnly",
+                v.bool_at("persistentVolumeClaim.readOnly")
+                    .unwrap_or(false)
+                    .to_string(),
+            );
+        } else if v.at("emptyDir").is_object() {
+            w.kv(
+                2,
+                "Type",
+                "EmptyDir (a temporary directory that shares a pod's lifetime)",
+            );
+            w.kv(2, "Medium", v.str_at("emptyDir.medium").unwrap_or(""));
+            w.kv(
+                2,
+                "SizeLimit",
+                v.str_at("emptyDir.sizeLimit").unwrap_or("<unset>"),
+            );
+        } else if v.at("configMap").is_object() {
+            w.kv(2, "Type", "ConfigMap (a volume populated by a ConfigMap)");
+            w.kv(2, "Name", v.str_at("configMap.name").unwrap_or(""));
+            w.kv(
+                2,
+                "Optional",
+                v.bool_at("configMap.optional").unwrap_or(false).to_string(),
+            );
+        } else if v.at("hostPath").is_object() {
+            w.kv(2, "Type", "HostPath (bare host directory volume)");
+            w.kv(2, "Path", v.str_at("hostPath.path").unwrap_or(""));
+        } else if v.at("secret").is_object() {
+            w.kv(2, "Type", "Secret (a volume populated by a Secret)");
+            w.kv(2, "SecretName", v.str_at("secret.secretName").unwrap_or(""));
+        } else {
+            w.kv(2, "Type", "<unknown>");
+        }
+    }
+}
+
+pub(super) fn describe_pod(sim: &Sim, o: &Object, w: &mut W) {
+    let spec = o.spec();
+    let st = o.status();
+    common_meta(w, o);
+    w.kv(
+        0,
+        "Priority",
+        spec.i64_at("priority").unwrap_or(0).to_string(),
+    );
+    w.kv(
+        0,
+        "Service Account",
+        spec.str_at("serviceAccountName").unwrap_or("default"),
+    );
+    let node = match (spec.str_at("nodeName"), st.str_at("hostIP")) {
+        (Some(n), Some(ip)) => format!("{n}/{ip}"),
+        (Some(n), None) => n.to_string(),
+        _ => "<none>".into(),
+    };
+    w.kv(0, "Node", node);
+    if st.str_at("startTime").is_some() {
+        w.kv(0, "Start Time", ts_str(st, "startTime"));
+    }
+    w.map(0, "Labels", &o.meta.labels);
+    w.map(0, "Annotations", &o.meta.annotations);
+    if let Some(t) = o.meta.deletion_timestamp {
+        w.kv(
+            0,
+            "Status",
+            // As upstream: the age of the deletion timestamp, which lies
+            // in the future during the grace period (`<invalid>`).
+            format!("Terminating (lasts {})", since(sim.now, t)),
+        );
+        w.kv(
+            0,
+            "Termination Grace Period",
+            format!("{}s", o.meta.deletion_grace_period_seconds.unwrap_or(30)),
+        );
+    } else {
+        w.kv(0, "Status", st.str_at("phase").unwrap_or("Pending"));
+    }
+    if let Some(r) = st.str_at("reason") {
+        w.kv(0, "Reason", r);
+    }
+    if let Some(m) = st.str_at("message") {
+        w.kv(0, "Message", m);
+    }
+    let ip = st.str_at("podIP").unwrap_or("");
+    w.kv(0, "IP", ip);
+    if ip.is_empty() {
+        w.kv(0, "IPs", "<none>");
+    } else {
+        w.line(0, "IPs:");
+        w.kv(1, "IP", ip);
+    }
+    if let Some(c) = controlled_by(o) {
+        w.kv(0, "Controlled By", c);
+    }
+    let statuses = |field: &str, name: &str| -> Option<Value> {
+        st.array_at(field)
+            .iter()
+            .find(|s| s.str_at("name") == Some(name))
+            .cloned()
+    };
+    let inits = spec.array_at("initContainers");
+    if !inits.is_empty() {
+        w.line(0, "Init Containers:");
+        for c in inits {
+            let s = statuses("initContainerStatuses", c.str_at("name").unwrap_or(""));
+            container_section(w, 1, c, s.as_ref());
+        }
+    }
+    w.line(0, "Containers:");
+    for c in spec.array_at("containers") {
+        let s = statuses("containerStatuses", c.str_at("name").unwrap_or(""));
+        container_section(w, 1, c, s.as_ref());
+    }
+    let conds = st.array_at("conditions");
+    if !conds.is_empty() {
+        w.line(0, "Conditions:");
+        w.text.push_str("  Type\tStatus\n");
+        for c in conds {
+            w.text.push_str(&format!(
+                "  {}\t{}\n",
+                c.str_at("type").unwrap_or(""),
+                c.str_at("status").unwrap_or("")
+            ));
+        }
+    }
+    volumes_section(w, spec);
+    w.kv(
+        0,
+        "QoS Class",
+        st.str_at("qosClass").unwrap_or("BestEffort"),
+    );
+    let ns = spec.labels_at("nodeSelector");
+    w.kv(0, "Node-Selectors", printers::labels_string(&ns));
+    let tols = spec.array_at("tolerations");
+    if tols.is_empty() {
+        w.kv(0, "Tolerations", "<none>");
+    } else {
+        for (i, t) in tols.iter().enumerate() {
+            let mut s = t.str_at("key").unwrap_or("").to_string();
+            if let Some(v) = t.str_at("value") {
+                s.push_str(&format!("={v}"));
+            }
+            if let Some(e) = t.str_at("effect") {
+                s.push_str(&format!(":{e}"));
+            }
+            if t.str_at("operator") == Some("Exists") {
+                s.push_str(" op=Exists");
+            }
+            if let Some(sec) = t.i64_at("tolerationSeconds") {
+                s.push_str(&format!(" for {sec}s"));
+            }
+            if i == 0 {
+                w.kv(0, "Tolerations", s);
+            } else {
+                w.text.push_str(&format!("\t{s}\n"));
+            }
+        }
+    }
+}
+
+pub(super) fn pod_template(w: &mut W, t: &Value) {
+    w.line(0, "Pod Template:");
+    let labels = t.labels_at("metadata.labels");
+    w.map(1, "Labels", &labels);
+    let ann = t.labels_at("metadata.annotations");
+    if !ann.is_empty() {
+        w.map(1, "Annotations", &ann);
+    }
+    let spec = t.at("spec");
+    let inits = spec.array_at("initContainers");
+    if !inits.is_empty() {
+        w.line(1, "Init Containers:");
+        for c in inits {
+            container_section(w, 2, c, None);
+        }
+    }
+    w.line(1, "Containers:");
+    for c in spec.array_at("containers") {
+        container_section(w, 2, c, None);
+    }
+    let vols = spec.array_at("volumes");
+    if vols.is_empty() {
+        w.kv(1, "Volumes", "<none>");
+    } else {
+        w.line(1, "Volumes:");
+        for v in vols {
+            w.line(2, &format!("{}:", v.str_at("name").unwrap_or("")));
+            let t = v
+                .as_object()
+                .and_then(|m| m.keys().find(|k| *k != "name").cloned())
+                .unwrap_or_default();
+            w.kv(3, "Type", t);
+        }
+    }
+    w.kv(
+        1,
+        "Node-Selectors",
+        printers::labels_string(&spec.labels_at("nodeSelector")),
+    );
+    w.kv(1, "Tolerations", "<none>");
+}

@@ -1,0 +1,144 @@
+//! PersistentVolumes, PersistentVolumeClaims and StorageClasses.
+
+use super::*;
+
+pub(super) fn describe_pvc(sim: &Sim, o: &Object, w: &mut W) {
+    let spec = o.spec();
+    let st = o.status();
+    common_meta(w, o);
+    w.kv(
+        0,
+        "StorageClass",
+        spec.str_at("storageClassName").unwrap_or(""),
+    );
+    w.kv(
+        0,
+        "Status",
+        if o.meta.terminating() {
+            format!(
+                "Terminating (lasts {})",
+                since(sim.now, o.meta.deletion_timestamp.unwrap_or(0))
+            )
+        } else {
+            st.str_at("phase").unwrap_or("Pending").to_string()
+        },
+    );
+    w.kv(0, "Volume", spec.str_at("volumeName").unwrap_or(""));
+    w.map(0, "Labels", &o.meta.labels);
+    w.map(0, "Annotations", &o.meta.annotations);
+    w.kv(
+        0,
+        "Finalizers",
+        format!("[{}]", o.meta.finalizers.join(" ")),
+    );
+    w.kv(0, "Capacity", st.str_at("capacity.storage").unwrap_or(""));
+    w.kv(
+        0,
+        "Access Modes",
+        printers::access_modes(st.at("accessModes")),
+    );
+    w.kv(
+        0,
+        "VolumeMode",
+        spec.str_at("volumeMode").unwrap_or("Filesystem"),
+    );
+    let users: Vec<String> = sim
+        .store
+        .list_ns(Kind::Pod, &o.meta.namespace)
+        .filter(|p| crate::sim::podutil::claim_names(p).contains(&o.meta.name.as_str()))
+        .map(|p| p.meta.name.clone())
+        .collect();
+    if users.is_empty() {
+        w.kv(0, "Used By", "<none>");
+    } else {
+        for (i, u) in users.iter().enumerate() {
+            if i == 0 {
+                w.kv(0, "Used By", u);
+            } else {
+                w.text.push_str(&format!("\t{u}\n"));
+            }
+        }
+    }
+}
+
+pub(super) fn describe_pv(o: &Object, w: &mut W) {
+    let spec = o.spec();
+    let st = o.status();
+    w.kv(0, "Name", &o.meta.name);
+    w.map(0, "Labels", &o.meta.labels);
+    w.map(0, "Annotations", &o.meta.annotations);
+    w.kv(
+        0,
+        "Finalizers",
+        format!("[{}]", o.meta.finalizers.join(" ")),
+    );
+    w.kv(
+        0,
+        "StorageClass",
+        spec.str_at("storageClassName").unwrap_or(""),
+    );
+    w.kv(0, "Status", st.str_at("phase").unwrap_or("Pending"));
+    let claim = match (
+        spec.str_at("claimRef.namespace"),
+        spec.str_at("claimRef.name"),
+    ) {
+        (Some(a), Some(b)) => format!("{a}/{b}"),
+        _ => String::new(),
+    };
+    w.kv(0, "Claim", claim);
+    w.kv(
+        0,
+        "Reclaim Policy",
+        spec.str_at("persistentVolumeReclaimPolicy")
+            .unwrap_or("Retain"),
+    );
+    w.kv(
+        0,
+        "Access Modes",
+        printers::access_modes(spec.at("accessModes")),
+    );
+    w.kv(
+        0,
+        "VolumeMode",
+        spec.str_at("volumeMode").unwrap_or("Filesystem"),
+    );
+    w.kv(0, "Capacity", spec.str_at("capacity.storage").unwrap_or(""));
+    w.kv(
+        0,
+        "Node Affinity",
+        if spec.at("nodeAffinity").is_null() {
+            "<none>"
+        } else {
+            "(set)"
+        },
+    );
+    w.kv(0, "Message", st.str_at("message").unwrap_or(""));
+    w.line(0, "Source:");
+    if let Some(p) = spec.str_at("hostPath.path") {
+        w.kv(1, "Type", "HostPath (bare host directory volume)");
+        w.kv(1, "Path", p);
+        w.kv(
+            1,
+            "HostPathType",
+            spec.str_at("hostPath.type").unwrap_or(""),
+        );
+    } else if let Some(m) = spec.as_object().and_then(|m| {
+        m.keys()
+            .find(|k| {
+                !matches!(
+                    k.as_str(),
+                    "capacity"
+                        | "accessModes"
+                        | "claimRef"
+                        | "persistentVolumeReclaimPolicy"
+                        | "storageClassName"
+                        | "volumeMode"
+                        | "nodeAffinity"
+                        | "mountOptions"
+                )
+            })
+            .cloned()
+    }) {
+        w.kv(1, "Type", m);
+    }
+}
