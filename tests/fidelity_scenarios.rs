@@ -127,3 +127,47 @@ fn jsonpath_through_kubectl_get() {
     );
     assert!(t.contains("Error executing template: array index out of bounds: index 5, length 2. Printing more information"));
 }
+
+#[test]
+fn describe_in_kubectls_layouts() {
+    let t = check("describe.script");
+    // Events aggregated from the event's count (client-go's correlator).
+    let probed = output_of(&t, "kubectl describe pod probed");
+    assert!(
+        probed
+            .lines()
+            .any(|l| l.contains("Unhealthy") && l.contains(" (x") && l.contains(" over ")),
+        "{probed}"
+    );
+    // Taints one per line, sorted by effect then key.
+    let node = output_of(&t, "kubectl describe node node-1");
+    assert!(node.contains(
+        "Taints:             zone=a:NoExecute\n                    dedicated=web:NoSchedule\n                    maintenance:NoSchedule\n"
+    ), "{node}");
+    // No YAML dumps for the kinds kubectl has describers for.
+    for cmd in [
+        "deployment front",
+        "daemonset agent",
+        "configmap settings",
+        "secret creds",
+        "storageclass fast",
+        "namespace default",
+    ] {
+        let out = output_of(&t, &format!("kubectl describe {cmd}"));
+        assert!(
+            !out.contains("apiVersion:") && !out.contains("Spec:\n"),
+            "{cmd}:\n{out}"
+        );
+    }
+    let secret = output_of(&t, "kubectl describe secret creds");
+    assert!(secret.contains("password:  8 bytes\n") && !secret.contains("cGFzc3dvcmQ="));
+    assert!(!secret.contains("Events:"));
+    let deploy = output_of(&t, "kubectl describe deployment front");
+    assert!(deploy.contains("RollingUpdateStrategy:  25% max unavailable, 25% max surge\n"));
+    assert!(deploy.contains("NewReplicaSet:   front-"));
+    assert!(output_of(&t, "kubectl describe namespace default")
+        .ends_with("No resource quota.\n\nNo LimitRange resource.\n"));
+    assert!(
+        output_of(&t, "kubectl describe controllerrevision").contains("API Version:  apps/v1\n")
+    );
+}

@@ -14,22 +14,7 @@ pub(super) fn describe_node(sim: &Sim, o: &Object, w: &mut W) {
     w.map(0, "Labels", &o.meta.labels);
     w.map(0, "Annotations", &o.meta.annotations);
     w.kv(0, "CreationTimestamp", rfc1123(o.meta.creation_timestamp));
-    let taints: Vec<String> = spec
-        .array_at("taints")
-        .iter()
-        .map(|t| {
-            let v = t
-                .str_at("value")
-                .map(|v| format!("={v}"))
-                .unwrap_or_default();
-            format!(
-                "{}{v}:{}",
-                t.str_at("key").unwrap_or(""),
-                t.str_at("effect").unwrap_or("")
-            )
-        })
-        .collect();
-    w.kv(0, "Taints", or_none(&taints.join(", ")));
+    taints(w, 0, "Taints", spec.array_at("taints"));
     w.kv(
         0,
         "Unschedulable",
@@ -137,4 +122,33 @@ pub(super) fn describe_pdb(o: &Object, w: &mut W) {
         "Total",
         st.i64_at("expectedPods").unwrap_or(0).to_string(),
     );
+}
+
+/// `describeNamespace`: no events; quotas and limit ranges, which the
+/// playground has none of.
+pub(super) fn describe_namespace(o: &Object, w: &mut W) {
+    w.kv(0, "Name", &o.meta.name);
+    w.map(0, "Labels", &o.meta.labels);
+    w.map(0, "Annotations", &o.meta.annotations);
+    w.kv(0, "Status", o.status().str_at("phase").unwrap_or(""));
+    let conds = o.status().array_at("conditions");
+    if !conds.is_empty() {
+        w.line(0, "Conditions:");
+        w.text
+            .push_str("  Type\tStatus\tLastTransitionTime\tReason\tMessage\n");
+        w.text
+            .push_str("  ----\t------\t------------------\t------\t-------\n");
+        for c in conds {
+            w.text.push_str(&format!(
+                "  {}\t{}\t{}\t{}\t{}\n",
+                c.str_at("type").unwrap_or(""),
+                c.str_at("status").unwrap_or(""),
+                ts_str(c, "lastTransitionTime"),
+                c.str_at("reason").unwrap_or(""),
+                c.str_at("message").unwrap_or("")
+            ));
+        }
+    }
+    w.text
+        .push_str("\nNo resource quota.\n\nNo LimitRange resource.\n");
 }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 mod apps;
 mod cluster;
+mod config;
 mod generic;
 mod network;
 mod pod;
@@ -18,6 +19,7 @@ mod storage;
 
 use apps::*;
 use cluster::*;
+use config::*;
 use generic::*;
 use network::*;
 use pod::*;
@@ -66,29 +68,57 @@ impl W {
     fn line(&mut self, level: usize, s: &str) {
         self.text.push_str(&format!("{}{s}\n", "  ".repeat(level)));
     }
-    /// A map printed one entry per line, the first beside the key:
-    /// labels as `k=v`, annotations as `k: v` (without kubectl's own
-    /// last-applied-configuration, which describe hides).
+    /// A map printed one entry per line, the first beside the key
+    /// (`printLabelsMultiline`, `printAnnotationsMultiline`): labels as
+    /// `k=v`; annotations as `k: v`, or, when longer than 140 characters
+    /// or on several lines, the key alone and the value below, each line
+    /// cut at 138 (without kubectl's own last-applied-configuration, which
+    /// describe hides).
     fn map(&mut self, level: usize, k: &str, m: &crate::sim::object::Labels) {
+        const MAX_ANNOTATION_LEN: usize = 140;
         let annotations = k == "Annotations";
-        let entries: Vec<String> = m
+        let mut entries: Vec<String> = Vec::new();
+        for (a, b) in m
             .iter()
             .filter(|(a, _)| a.as_str() != super::mutate::LAST_APPLIED)
-            .map(|(a, b)| {
-                if annotations {
-                    format!("{a}: {}", b.trim_end())
-                } else {
-                    format!("{a}={b}")
+        {
+            if !annotations {
+                entries.push(format!("{a}={b}"));
+                continue;
+            }
+            let value = b.strip_suffix('\n').unwrap_or(b);
+            if value.len() + a.len() + 2 > MAX_ANNOTATION_LEN || value.contains('\n') {
+                let mut e = format!("{a}:");
+                for l in value.split('\n') {
+                    let cut = MAX_ANNOTATION_LEN - 2;
+                    let short = if l.len() > cut {
+                        let mut i = cut;
+                        while !l.is_char_boundary(i) {
+                            i -= 1;
+                        }
+                        format!("{}...", &l[..i])
+                    } else {
+                        l.to_string()
+                    };
+                    e.push_str(&format!("\n\t  {short}"));
                 }
-            })
-            .collect();
+                entries.push(e);
+            } else {
+                entries.push(format!("{a}: {value}"));
+            }
+        }
+        self.multiline(level, k, &entries);
+    }
+    /// `Title:` and the first entry, the others below it aligned on the
+    /// tab, or `<none>`.
+    fn multiline(&mut self, level: usize, title: &str, entries: &[String]) {
         if entries.is_empty() {
-            self.kv(level, k, "<none>");
+            self.kv(level, title, "<none>");
             return;
         }
         for (i, e) in entries.iter().enumerate() {
             if i == 0 {
-                self.kv(level, k, e);
+                self.kv(level, title, e);
             } else {
                 self.text.push_str(&format!("\t{e}\n"));
             }
@@ -107,15 +137,124 @@ fn or_none(s: &str) -> String {
     }
 }
 
-fn events_section(sim: &Sim, o: &Object, w: &mut W) {
-    let key = o.key();
-    let evs: Vec<_> = sim
-        .log
-        .iter()
-        .filter(|e| {
-            e.action == Action::Recorded && e.key() == key && e.time >= o.meta.creation_timestamp
+/// `Taint.ToString()`: `key=value:effect`, parts left out when empty.
+fn taint_string(t: &Value) -> String {
+    let key = t.str_at("key").unwrap_or("");
+    let value = t.str_at("value").unwrap_or("");
+    let effect = t.str_at("effect").unwrap_or("");
+    match (value.is_empty(), effect.is_empty()) {
+        (true, true) => key.to_string(),
+        (false, true) => format!("{key}={value}:"),
+        (true, false) => format!("{key}:{effect}"),
+        (false, false) => format!("{key}={value}:{effect}"),
+    }
+}
+
+/// `printTaintsMultilineWithIndent`: one taint per line, sorted by
+/// effect, then key.
+fn taints(w: &mut W, level: usize, title: &str, taints: &[Value]) {
+    let mut sorted: Vec<&Value> = taints.iter().collect();
+    let sort_key = |t: &Value| {
+        format!(
+            "{},{}",
+            t.str_at("effect").unwrap_or(""),
+            t.str_at("key").unwrap_or("")
+        )
+    };
+    sorted.sort_by_key(|t| sort_key(t));
+    let lines: Vec<String> = sorted.into_iter().map(taint_string).collect();
+    w.multiline(level, title, &lines);
+}
+
+/// `printTolerationsMultilineWithIndent`: sorted by key; `op=Exists` for
+/// a toleration of any value, `for Ns` with tolerationSeconds.
+fn tolerations(w: &mut W, level: usize, tols: &[Value]) {
+    let mut sorted: Vec<&Value> = tols.iter().collect();
+    sorted.sort_by_key(|t| t.str_at("key").unwrap_or("").to_string());
+    let lines: Vec<String> = sorted
+        .into_iter()
+        .map(|t| {
+            let key = t.str_at("key").unwrap_or("");
+            let value = t.str_at("value").unwrap_or("");
+            let effect = t.str_at("effect").unwrap_or("");
+            let mut s = key.to_string();
+            if !value.is_empty() {
+                s.push_str(&format!("={value}"));
+            }
+            if !effect.is_empty() {
+                s.push_str(&format!(":{effect}"));
+            }
+            if t.str_at("operator") == Some("Exists") && value.is_empty() {
+                if key.is_empty() && effect.is_empty() {
+                    s.push_str("op=Exists");
+                } else {
+                    s.push_str(" op=Exists");
+                }
+            }
+            if let Some(sec) = t.i64_at("tolerationSeconds") {
+                s.push_str(&format!(" for {sec}s"));
+            }
+            s
         })
         .collect();
+    w.multiline(level, "Tolerations", &lines);
+}
+
+/// One Event as the API holds it after client-go's correlator: identical
+/// events (type, reason, source, message) of one object are one Event
+/// with a count and first and last timestamps.
+struct Aggregated<'a> {
+    warning: bool,
+    reason: &'a str,
+    source: &'a str,
+    message: &'a str,
+    count: u64,
+    first: u64,
+    last: u64,
+}
+
+/// The object's Events, aggregated, oldest last-seen first
+/// (`event.SortableEvents`).
+fn aggregated_events<'a>(sim: &'a Sim, o: &Object) -> Vec<Aggregated<'a>> {
+    let key = o.key();
+    let mut out: Vec<Aggregated> = Vec::new();
+    for e in sim.log.iter().filter(|e| {
+        e.action == Action::Recorded && e.key() == key && e.time >= o.meta.creation_timestamp
+    }) {
+        let (count, last) = sim
+            .event_counts
+            .get(&e.seq)
+            .map(|&(n, t)| (u64::from(n), t))
+            .unwrap_or((1, e.time));
+        match out.iter_mut().find(|a| {
+            a.warning == e.warning
+                && a.reason == e.reason
+                && a.source == e.source
+                && a.message == e.message
+        }) {
+            Some(a) => {
+                a.count += count;
+                a.last = a.last.max(last);
+            }
+            None => out.push(Aggregated {
+                warning: e.warning,
+                reason: &e.reason,
+                source: &e.source,
+                message: &e.message,
+                count,
+                first: e.time,
+                last,
+            }),
+        }
+    }
+    out.sort_by_key(|a| a.last);
+    out
+}
+
+/// `DescribeEvents`: the Age column is the time since the event was first
+/// seen, or for a repeated one `<since last> (xN over <since first>)`.
+fn events_section(sim: &Sim, o: &Object, w: &mut W) {
+    let evs = aggregated_events(sim, o);
     if evs.is_empty() {
         w.kv(0, "Events", "<none>");
         return;
@@ -124,13 +263,23 @@ fn events_section(sim: &Sim, o: &Object, w: &mut W) {
     w.text.push_str("  Type\tReason\tAge\tFrom\tMessage\n");
     w.text.push_str("  ----\t------\t----\t----\t-------\n");
     for e in evs {
+        let age = if e.count > 1 {
+            format!(
+                "{} (x{} over {})",
+                since(sim.now, e.last),
+                e.count,
+                since(sim.now, e.first)
+            )
+        } else {
+            since(sim.now, e.first)
+        };
         w.text.push_str(&format!(
             "  {}\t{}\t{}\t{}\t{}\n",
             if e.warning { "Warning" } else { "Normal" },
             e.reason,
-            since(sim.now, e.time),
+            age,
             e.source,
-            e.message
+            e.message.trim()
         ));
     }
 }
@@ -209,24 +358,21 @@ pub fn describe_object(sim: &Sim, o: &Object) -> String {
         Kind::PersistentVolume => describe_pv(o, &mut w),
         Kind::Node => describe_node(sim, o, &mut w),
         Kind::PodDisruptionBudget => describe_pdb(o, &mut w),
-        Kind::ReplicationController | Kind::ReplicaSet => {
-            common_meta(&mut w, o);
-            w.kv(0, "Selector", selector_text(o.spec().at("selector")));
-            w.map(0, "Labels", &o.meta.labels);
-            w.map(0, "Annotations", &o.meta.annotations);
-            w.kv(
-                0,
-                "Replicas",
-                format!(
-                    "{} current / {} desired",
-                    o.status().i64_at("replicas").unwrap_or(0),
-                    o.spec().i64_at("replicas").unwrap_or(1)
-                ),
-            );
-            w.kv(0, "Pods Status", pod_counts(sim, o));
-            pod_template(&mut w, o.spec().at("template"));
+        Kind::ReplicationController | Kind::ReplicaSet => describe_replicaset(sim, o, &mut w),
+        Kind::Deployment => describe_deployment(sim, o, &mut w),
+        Kind::DaemonSet => describe_daemonset(sim, o, &mut w),
+        Kind::StorageClass => describe_storageclass(o, &mut w),
+        Kind::ConfigMap => describe_configmap(o, &mut w),
+        // Neither prints events.
+        Kind::Secret => {
+            describe_secret(o, &mut w);
+            return w.finish();
         }
-        _ => describe_generic(o, &mut w),
+        Kind::Namespace => {
+            describe_namespace(o, &mut w);
+            return w.finish();
+        }
+        Kind::ControllerRevision => describe_generic(o, &mut w),
     }
     events_section(sim, o, &mut w);
     w.finish()

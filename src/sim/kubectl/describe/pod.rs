@@ -366,31 +366,7 @@ pub(super) fn describe_pod(sim: &Sim, o: &Object, w: &mut W) {
     );
     let ns = spec.labels_at("nodeSelector");
     w.kv(0, "Node-Selectors", printers::labels_string(&ns));
-    let tols = spec.array_at("tolerations");
-    if tols.is_empty() {
-        w.kv(0, "Tolerations", "<none>");
-    } else {
-        for (i, t) in tols.iter().enumerate() {
-            let mut s = t.str_at("key").unwrap_or("").to_string();
-            if let Some(v) = t.str_at("value") {
-                s.push_str(&format!("={v}"));
-            }
-            if let Some(e) = t.str_at("effect") {
-                s.push_str(&format!(":{e}"));
-            }
-            if t.str_at("operator") == Some("Exists") {
-                s.push_str(" op=Exists");
-            }
-            if let Some(sec) = t.i64_at("tolerationSeconds") {
-                s.push_str(&format!(" for {sec}s"));
-            }
-            if i == 0 {
-                w.kv(0, "Tolerations", s);
-            } else {
-                w.text.push_str(&format!("\t{s}\n"));
-            }
-        }
-    }
+    tolerations(w, 0, spec.array_at("tolerations"));
 }
 
 pub(super) fn pod_template(w: &mut W, t: &Value) {
@@ -432,5 +408,5 @@ pub(super) fn pod_template(w: &mut W, t: &Value) {
         "Node-Selectors",
         printers::labels_string(&spec.labels_at("nodeSelector")),
     );
-    w.kv(1, "Tolerations", "<none>");
+    tolerations(w, 1, spec.array_at("tolerations"));
 }

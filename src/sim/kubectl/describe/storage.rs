@@ -142,3 +142,96 @@ pub(super) fn describe_pv(o: &Object, w: &mut W) {
         w.kv(1, "Type", m);
     }
 }
+
+fn bool_ptr(v: &Value) -> &'static str {
+    match v.as_bool() {
+        None => "<unset>",
+        Some(true) => "True",
+        Some(false) => "False",
+    }
+}
+
+/// `describeStorageClass`: annotations and parameters on one line
+/// (`labels.FormatLabels`), the last-applied configuration included.
+pub(super) fn describe_storageclass(o: &Object, w: &mut W) {
+    w.kv(0, "Name", &o.meta.name);
+    let default = [
+        "storageclass.kubernetes.io/is-default-class",
+        "storageclass.beta.kubernetes.io/is-default-class",
+    ]
+    .iter()
+    .any(|a| o.meta.annotations.get(*a).map(String::as_str) == Some("true"));
+    w.kv(0, "IsDefaultClass", if default { "Yes" } else { "No" });
+    w.kv(
+        0,
+        "Annotations",
+        printers::labels_string(&o.meta.annotations),
+    );
+    w.kv(
+        0,
+        "Provisioner",
+        o.field("provisioner").as_str().unwrap_or(""),
+    );
+    w.kv(
+        0,
+        "Parameters",
+        printers::labels_string(&o.field("parameters").labels_at("")),
+    );
+    w.kv(
+        0,
+        "AllowVolumeExpansion",
+        bool_ptr(o.field("allowVolumeExpansion")),
+    );
+    let opts = o.field("mountOptions").array_at("");
+    if opts.is_empty() {
+        w.kv(0, "MountOptions", "<none>");
+    } else {
+        w.line(0, "MountOptions:");
+        for m in opts {
+            w.line(1, m.as_str().unwrap_or(""));
+        }
+    }
+    if let Some(p) = o.field("reclaimPolicy").as_str() {
+        w.kv(0, "ReclaimPolicy", p);
+    }
+    if let Some(m) = o.field("volumeBindingMode").as_str() {
+        w.kv(0, "VolumeBindingMode", m);
+    }
+    if let Some(terms) = o.field("allowedTopologies").as_array() {
+        if terms.is_empty() {
+            w.kv(0, "AllowedTopologies", "<none>");
+        } else {
+            w.kv(0, "AllowedTopologies", "");
+            for (i, t) in terms.iter().enumerate() {
+                let exprs: Vec<String> = t
+                    .array_at("matchLabelExpressions")
+                    .iter()
+                    .map(|r| {
+                        let vals: Vec<&str> = r
+                            .array_at("values")
+                            .iter()
+                            .filter_map(|x| x.as_str())
+                            .collect();
+                        let key = r.str_at("key").unwrap_or("");
+                        if vals.is_empty() {
+                            format!("{key} in")
+                        } else {
+                            format!("{key} in [{}]", vals.join(", "))
+                        }
+                    })
+                    .collect();
+                let title = format!("Term {i}");
+                if exprs.is_empty() {
+                    w.kv(1, &title, "<empty>");
+                }
+                for (j, e) in exprs.iter().enumerate() {
+                    if j == 0 {
+                        w.kv(1, &title, e);
+                    } else {
+                        w.text.push_str(&format!("  \t{e}\n"));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -88,6 +88,11 @@ pub fn sort_key(expr: &str, item: &Value) -> Result<String, String> {
         .unwrap_or_default())
 }
 
+/// `fmt.Sprint` of an unstructured value (`map[a:b]`, `[x y]`, `<nil>`).
+pub fn sprint(v: &Value) -> String {
+    gofmt::sprint(v)
+}
+
 /// How a value prints in `describe`: strings raw, null as nothing, the
 /// rest as JSON.
 pub fn text(v: &Value) -> String {
