@@ -24,43 +24,74 @@ pub(super) fn describe_statefulset(sim: &Sim, o: &Object, w: &mut W) {
         .str_at("updateStrategy.type")
         .unwrap_or("RollingUpdate");
     w.kv(0, "Update Strategy", strategy);
-    if strategy == "RollingUpdate" {
-        w.kv(
-            1,
-            "Partition",
-            spec.i64_at("updateStrategy.rollingUpdate.partition")
-                .unwrap_or(0)
-                .to_string(),
-        );
+    let ru = spec.at("updateStrategy.rollingUpdate");
+    if let Some(p) = ru.i64_at("partition") {
+        w.kv(1, "Partition", p.to_string());
+        if !ru.at("maxUnavailable").is_null() {
+            w.kv(
+                1,
+                "MaxUnavailable",
+                super::super::jsonpath::text(ru.at("maxUnavailable")),
+            );
+        }
     }
     w.kv(0, "Pods Status", pod_counts(sim, o));
     pod_template(w, spec.at("template"));
-    let vcts = spec.array_at("volumeClaimTemplates");
+    volume_claim_templates(w, spec.array_at("volumeClaimTemplates"));
+}
+
+/// `describeVolumeClaimTemplates`: labels and annotations both as `k=v`,
+/// continuation lines indented like the key.
+fn volume_claim_templates(w: &mut W, vcts: &[Value]) {
     if vcts.is_empty() {
         w.kv(0, "Volume Claims", "<none>");
-    } else {
-        w.line(0, "Volume Claims:");
-        for v in vcts {
-            w.kv(1, "Name", v.str_at("metadata.name").unwrap_or(""));
-            w.kv(
-                1,
-                "StorageClass",
-                v.str_at("spec.storageClassName").unwrap_or(""),
-            );
-            w.map(1, "Labels", &v.labels_at("metadata.labels"));
-            w.map(1, "Annotations", &v.labels_at("metadata.annotations"));
-            w.kv(
-                1,
-                "Capacity",
-                v.str_at("spec.resources.requests.storage").unwrap_or(""),
-            );
-            let modes: Vec<&str> = v
-                .array_at("spec.accessModes")
+        return;
+    }
+    w.line(0, "Volume Claims:");
+    for v in vcts {
+        w.kv(1, "Name", v.str_at("metadata.name").unwrap_or(""));
+        // `GetPersistentVolumeClaimClass`: the field, else the beta annotation.
+        let class = v
+            .str_at("spec.storageClassName")
+            .or_else(|| {
+                v.at("metadata.annotations")
+                    .get("volume.beta.kubernetes.io/storage-class")
+                    .and_then(|x| x.as_str())
+            })
+            .unwrap_or("");
+        w.kv(1, "StorageClass", class);
+        for (title, path) in [
+            ("Labels", "metadata.labels"),
+            ("Annotations", "metadata.annotations"),
+        ] {
+            let entries: Vec<String> = v
+                .labels_at(path)
                 .iter()
-                .filter_map(|x| x.as_str())
+                .map(|(k, x)| format!("{k}={x}"))
                 .collect();
-            w.kv(1, "Access Modes", format!("[{}]", modes.join(" ")));
+            if entries.is_empty() {
+                w.kv(1, title, "<none>");
+            }
+            for (i, e) in entries.iter().enumerate() {
+                if i == 0 {
+                    w.kv(1, title, e);
+                } else {
+                    w.text.push_str(&format!("  \t{e}\n"));
+                }
+            }
         }
+        w.kv(
+            1,
+            "Capacity",
+            v.str_at("spec.resources.requests.storage")
+                .unwrap_or("<default>"),
+        );
+        let modes: Vec<&str> = v
+            .array_at("spec.accessModes")
+            .iter()
+            .filter_map(|x| x.as_str())
+            .collect();
+        w.kv(1, "Access Modes", format!("[{}]", modes.join(" ")));
     }
 }
 

@@ -82,6 +82,8 @@ pub(super) fn describe_node(sim: &Sim, o: &Object, w: &mut W) {
     }
 }
 
+/// `describePodDisruptionBudgetV1`: one of min available and max
+/// unavailable, and the status one level deeper than the heading.
 pub(super) fn describe_pdb(o: &Object, w: &mut W) {
     let spec = o.spec();
     let st = o.status();
@@ -92,36 +94,27 @@ pub(super) fn describe_pdb(o: &Object, w: &mut W) {
             "Min available",
             super::super::jsonpath::text(spec.at("minAvailable")),
         );
-    }
-    if !spec.at("maxUnavailable").is_null() {
+    } else if !spec.at("maxUnavailable").is_null() {
         w.kv(
             0,
             "Max unavailable",
             super::super::jsonpath::text(spec.at("maxUnavailable")),
         );
     }
-    w.kv(0, "Selector", selector_text(spec.at("selector")));
+    if spec.at("selector").is_null() {
+        w.kv(0, "Selector", "<unset>");
+    } else {
+        w.kv(0, "Selector", selector_text(spec.at("selector")));
+    }
     w.line(0, "Status:");
-    w.kv(
-        1,
-        "Allowed disruptions",
-        st.i64_at("disruptionsAllowed").unwrap_or(0).to_string(),
-    );
-    w.kv(
-        1,
-        "Current",
-        st.i64_at("currentHealthy").unwrap_or(0).to_string(),
-    );
-    w.kv(
-        1,
-        "Desired",
-        st.i64_at("desiredHealthy").unwrap_or(0).to_string(),
-    );
-    w.kv(
-        1,
-        "Total",
-        st.i64_at("expectedPods").unwrap_or(0).to_string(),
-    );
+    for (label, f) in [
+        ("Allowed disruptions", "disruptionsAllowed"),
+        ("Current", "currentHealthy"),
+        ("Desired", "desiredHealthy"),
+        ("Total", "expectedPods"),
+    ] {
+        w.kv(2, label, st.i64_at(f).unwrap_or(0).to_string());
+    }
 }
 
 /// `describeNamespace`: no events; quotas and limit ranges, which the

@@ -317,32 +317,40 @@ fn pod_counts(sim: &Sim, o: &Object) -> String {
     )
 }
 
+/// `metav1.FormatLabelSelector`: the selector's requirements sorted by
+/// key (`k=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, values sorted),
+/// `<none>` when empty. A plain map (a ReplicationController's) reads as
+/// match labels.
 fn selector_text(v: &Value) -> String {
-    let mut parts: Vec<String> = v
-        .labels_at("matchLabels")
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    if parts.is_empty() && v.at("matchLabels").is_null() && v.at("matchExpressions").is_null() {
-        parts = v
-            .labels_at("")
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
+    let mut reqs: Vec<(String, String)> = Vec::new();
+    let labels = if v.at("matchLabels").is_null() && v.at("matchExpressions").is_null() {
+        v.labels_at("")
+    } else {
+        v.labels_at("matchLabels")
+    };
+    for (k, val) in labels {
+        reqs.push((k.clone(), format!("{k}={val}")));
     }
     for e in v.array_at("matchExpressions") {
-        let vals: Vec<&str> = e
+        let key = e.str_at("key").unwrap_or("");
+        let mut vals: Vec<&str> = e
             .array_at("values")
             .iter()
             .filter_map(|x| x.as_str())
             .collect();
-        parts.push(format!(
-            "{} {} ({})",
-            e.str_at("key").unwrap_or(""),
-            e.str_at("operator").unwrap_or("").to_ascii_lowercase(),
-            vals.join(",")
-        ));
+        vals.sort();
+        vals.dedup();
+        let text = match e.str_at("operator").unwrap_or("") {
+            "In" => format!("{key} in ({})", vals.join(",")),
+            "NotIn" => format!("{key} notin ({})", vals.join(",")),
+            "Exists" => key.to_string(),
+            "DoesNotExist" => format!("!{key}"),
+            other => format!("{key} {} ({})", other.to_ascii_lowercase(), vals.join(",")),
+        };
+        reqs.push((key.to_string(), text));
     }
+    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    let parts: Vec<String> = reqs.into_iter().map(|(_, t)| t).collect();
     or_none(&parts.join(","))
 }
 
@@ -355,7 +363,7 @@ pub fn describe_object(sim: &Sim, o: &Object) -> String {
         Kind::Service => describe_service(sim, o, &mut w),
         Kind::Endpoints => describe_endpoints(o, &mut w),
         Kind::PersistentVolumeClaim => describe_pvc(sim, o, &mut w),
-        Kind::PersistentVolume => describe_pv(o, &mut w),
+        Kind::PersistentVolume => describe_pv(sim, o, &mut w),
         Kind::Node => describe_node(sim, o, &mut w),
         Kind::PodDisruptionBudget => describe_pdb(o, &mut w),
         Kind::ReplicationController | Kind::ReplicaSet => describe_replicaset(sim, o, &mut w),

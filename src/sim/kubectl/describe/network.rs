@@ -41,18 +41,25 @@ pub(super) fn describe_service(sim: &Sim, o: &Object, w: &mut W) {
         if let Some(np) = p.i64_at("nodePort") {
             w.kv(0, "NodePort", format!("{name}  {np}/{proto}"));
         }
-        let eps = ep
-            .map(|e| endpoint_list(e, p.str_at("name")))
-            .unwrap_or_default();
-        w.kv(0, "Endpoints", or_none(&eps));
+        // `formatEndpointSlices`: nothing without endpoints at all, else
+        // up to three addresses, ready or not, and how many more.
+        let eps = match ep {
+            Some(e) => endpoint_list(e, p.str_at("name").unwrap_or("")),
+            None => "<none>".to_string(),
+        };
+        w.kv(0, "Endpoints", eps);
     }
     w.kv(
         0,
         "Session Affinity",
         spec.str_at("sessionAffinity").unwrap_or("None"),
     );
-    if spec.bool_at("publishNotReadyAddresses") == Some(true) {
-        w.kv(0, "Publish Not Ready Addresses", "true");
+    if matches!(spec.str_at("type"), Some("NodePort" | "LoadBalancer")) {
+        w.kv(
+            0,
+            "External Traffic Policy",
+            spec.str_at("externalTrafficPolicy").unwrap_or("Cluster"),
+        );
     }
     w.kv(
         0,
@@ -61,28 +68,39 @@ pub(super) fn describe_service(sim: &Sim, o: &Object, w: &mut W) {
     );
 }
 
-pub(super) fn endpoint_list(ep: &Object, port_name: Option<&str>) -> String {
-    let mut out = Vec::new();
+pub(super) fn endpoint_list(ep: &Object, port_name: &str) -> String {
+    const MAX: usize = 3;
+    let mut list = Vec::new();
+    let mut count = 0;
     for ss in ep
         .field("subsets")
         .as_array()
         .map(|a| a.as_slice())
         .unwrap_or(&[])
     {
+        let addrs: Vec<&str> = ss
+            .array_at("addresses")
+            .iter()
+            .chain(ss.array_at("notReadyAddresses"))
+            .filter_map(|a| a.str_at("ip"))
+            .collect();
         for p in ss.array_at("ports") {
-            if port_name.is_some() && p.str_at("name") != port_name {
+            if p.str_at("name").unwrap_or("") != port_name {
                 continue;
             }
-            for a in ss.array_at("addresses") {
-                out.push(format!(
-                    "{}:{}",
-                    a.str_at("ip").unwrap_or(""),
-                    p.i64_at("port").unwrap_or(0)
-                ));
+            for a in &addrs {
+                if list.len() < MAX {
+                    list.push(format!("{a}:{}", p.i64_at("port").unwrap_or(0)));
+                }
+                count += 1;
             }
         }
     }
-    out.join(",")
+    if count > MAX {
+        format!("{} + {} more...", list.join(","), count - MAX)
+    } else {
+        list.join(",")
+    }
 }
 
 pub(super) fn describe_endpoints(o: &Object, w: &mut W) {
@@ -105,9 +123,11 @@ pub(super) fn describe_endpoints(o: &Object, w: &mut W) {
         };
         w.kv(1, "Addresses", or_none(&ips("addresses")));
         w.kv(1, "NotReadyAddresses", or_none(&ips("notReadyAddresses")));
-        w.line(1, "Ports:");
-        w.text
-            .push_str("    Name\tPort\tProtocol\n    ----\t----\t--------\n");
+        if !ss.array_at("ports").is_empty() {
+            w.line(1, "Ports:");
+            w.text
+                .push_str("    Name\tPort\tProtocol\n    ----\t----\t--------\n");
+        }
         for p in ss.array_at("ports") {
             w.text.push_str(&format!(
                 "    {}\t{}\t{}\n",

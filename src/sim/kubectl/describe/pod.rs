@@ -214,59 +214,107 @@ pub(super) fn state(w: &mut W, l: usize, label: &str, s: &Value) {
     }
 }
 
-pub(super) fn volumes_section(w: &mut W, spec: &Value) {
+/// `describeVolumes`: in a pod template (`space` set) the names are
+/// indented by one more space, the sources stay at four.
+pub(super) fn volumes_section(w: &mut W, spec: &Value, space: &str) {
     let vols = spec.array_at("volumes");
     if vols.is_empty() {
-        w.kv(0, "Volumes", "<none>");
+        w.text.push_str(&format!("{space}Volumes:\t<none>\n"));
         return;
     }
-    w.line(0, "Volumes:");
+    w.text.push_str(&format!("{space}Volumes:\n"));
+    let name_indent = if space.is_empty() { "" } else { " " };
     for v in vols {
-        w.line(1, &format!("{}:", v.str_at("name").unwrap_or("")));
-        if v.at("persistentVolumeClaim").is_object() {
-            w.kv(2, "Type", "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
-            w.kv(
-                2,
-                "ClaimName",
-                v.str_at("persistentVolumeClaim.claimName").unwrap_or(""),
-            );
-            w.kv(
-                2,
-                "ReadOnly",
-                v.bool_at("persistentVolumeClaim.readOnly")
-                    .unwrap_or(false)
-                    .to_string(),
-            );
-        } else if v.at("emptyDir").is_object() {
-            w.kv(
-                2,
-                "Type",
-                "EmptyDir (a temporary directory that shares a pod's lifetime)",
-            );
-            w.kv(2, "Medium", v.str_at("emptyDir.medium").unwrap_or(""));
-            w.kv(
-                2,
-                "SizeLimit",
-                v.str_at("emptyDir.sizeLimit").unwrap_or("<unset>"),
-            );
-        } else if v.at("configMap").is_object() {
-            w.kv(2, "Type", "ConfigMap (a volume populated by a ConfigMap)");
-            w.kv(2, "Name", v.str_at("configMap.name").unwrap_or(""));
-            w.kv(
-                2,
-                "Optional",
-                v.bool_at("configMap.optional").unwrap_or(false).to_string(),
-            );
-        } else if v.at("hostPath").is_object() {
-            w.kv(2, "Type", "HostPath (bare host directory volume)");
-            w.kv(2, "Path", v.str_at("hostPath.path").unwrap_or(""));
-        } else if v.at("secret").is_object() {
-            w.kv(2, "Type", "Secret (a volume populated by a Secret)");
-            w.kv(2, "SecretName", v.str_at("secret.secretName").unwrap_or(""));
-        } else {
-            w.kv(2, "Type", "<unknown>");
+        w.line(
+            1,
+            &format!("{name_indent}{}:", v.str_at("name").unwrap_or("")),
+        );
+        if !volume_source(w, v) {
+            w.line(1, "<unknown>");
         }
     }
+}
+
+/// The `print*VolumeSource` lines of a pod volume or a PersistentVolume
+/// spec, at level 2; false when the source is not one of these.
+pub(super) fn volume_source(w: &mut W, v: &Value) -> bool {
+    let b = |path: &str| v.bool_at(path).unwrap_or(false).to_string();
+    if v.at("hostPath").is_object() {
+        w.kv(2, "Type", "HostPath (bare host directory volume)");
+        w.kv(2, "Path", v.str_at("hostPath.path").unwrap_or(""));
+        w.kv(2, "HostPathType", v.str_at("hostPath.type").unwrap_or(""));
+    } else if v.at("emptyDir").is_object() {
+        w.kv(
+            2,
+            "Type",
+            "EmptyDir (a temporary directory that shares a pod's lifetime)",
+        );
+        w.kv(2, "Medium", v.str_at("emptyDir.medium").unwrap_or(""));
+        w.kv(
+            2,
+            "SizeLimit",
+            v.str_at("emptyDir.sizeLimit").unwrap_or("<unset>"),
+        );
+    } else if v.at("secret").is_object() {
+        w.kv(2, "Type", "Secret (a volume populated by a Secret)");
+        w.kv(2, "SecretName", v.str_at("secret.secretName").unwrap_or(""));
+        w.kv(2, "Optional", b("secret.optional"));
+    } else if v.at("configMap").is_object() {
+        w.kv(2, "Type", "ConfigMap (a volume populated by a ConfigMap)");
+        w.kv(2, "Name", v.str_at("configMap.name").unwrap_or(""));
+        w.kv(2, "Optional", b("configMap.optional"));
+    } else if v.at("persistentVolumeClaim").is_object() {
+        w.kv(
+            2,
+            "Type",
+            "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
+        );
+        w.kv(
+            2,
+            "ClaimName",
+            v.str_at("persistentVolumeClaim.claimName").unwrap_or(""),
+        );
+        w.kv(2, "ReadOnly", b("persistentVolumeClaim.readOnly"));
+    } else if v.at("nfs").is_object() {
+        w.kv(
+            2,
+            "Type",
+            "NFS (an NFS mount that lasts the lifetime of a pod)",
+        );
+        w.kv(2, "Server", v.str_at("nfs.server").unwrap_or(""));
+        w.kv(2, "Path", v.str_at("nfs.path").unwrap_or(""));
+        w.kv(2, "ReadOnly", b("nfs.readOnly"));
+    } else if v.at("local").is_object() {
+        w.kv(
+            2,
+            "Type",
+            "LocalVolume (a persistent volume backed by local storage on a node)",
+        );
+        w.kv(2, "Path", v.str_at("local.path").unwrap_or(""));
+    } else if v.at("csi").is_object() {
+        w.kv(
+            2,
+            "Type",
+            "CSI (a Container Storage Interface (CSI) volume source)",
+        );
+        w.kv(2, "Driver", v.str_at("csi.driver").unwrap_or(""));
+        w.kv(2, "FSType", v.str_at("csi.fsType").unwrap_or(""));
+        w.kv(
+            2,
+            "VolumeHandle",
+            v.str_at("csi.volumeHandle").unwrap_or(""),
+        );
+        w.kv(2, "ReadOnly", b("csi.readOnly"));
+        let attrs: Vec<String> = v
+            .labels_at("csi.volumeAttributes")
+            .iter()
+            .map(|(k, x)| format!("{k}={x}"))
+            .collect();
+        w.multiline(2, "VolumeAttributes", &attrs);
+    } else {
+        return false;
+    }
+    true
 }
 
 pub(super) fn describe_pod(sim: &Sim, o: &Object, w: &mut W) {
@@ -358,7 +406,7 @@ pub(super) fn describe_pod(sim: &Sim, o: &Object, w: &mut W) {
             ));
         }
     }
-    volumes_section(w, spec);
+    volumes_section(w, spec, "");
     w.kv(
         0,
         "QoS Class",
@@ -389,20 +437,7 @@ pub(super) fn pod_template(w: &mut W, t: &Value) {
     for c in spec.array_at("containers") {
         container_section(w, 2, c, None);
     }
-    let vols = spec.array_at("volumes");
-    if vols.is_empty() {
-        w.kv(1, "Volumes", "<none>");
-    } else {
-        w.line(1, "Volumes:");
-        for v in vols {
-            w.line(2, &format!("{}:", v.str_at("name").unwrap_or("")));
-            let t = v
-                .as_object()
-                .and_then(|m| m.keys().find(|k| *k != "name").cloned())
-                .unwrap_or_default();
-            w.kv(3, "Type", t);
-        }
-    }
+    volumes_section(w, spec, "  ");
     w.kv(
         1,
         "Node-Selectors",

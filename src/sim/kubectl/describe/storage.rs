@@ -42,12 +42,13 @@ pub(super) fn describe_pvc(sim: &Sim, o: &Object, w: &mut W) {
         "VolumeMode",
         spec.str_at("volumeMode").unwrap_or("Filesystem"),
     );
-    let users: Vec<String> = sim
+    let mut users: Vec<String> = sim
         .store
         .list_ns(Kind::Pod, &o.meta.namespace)
         .filter(|p| crate::sim::podutil::claim_names(p).contains(&o.meta.name.as_str()))
         .map(|p| p.meta.name.clone())
         .collect();
+    users.sort();
     if users.is_empty() {
         w.kv(0, "Used By", "<none>");
     } else {
@@ -61,7 +62,7 @@ pub(super) fn describe_pvc(sim: &Sim, o: &Object, w: &mut W) {
     }
 }
 
-pub(super) fn describe_pv(o: &Object, w: &mut W) {
+pub(super) fn describe_pv(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
     let st = o.status();
     w.kv(0, "Name", &o.meta.name);
@@ -77,7 +78,18 @@ pub(super) fn describe_pv(o: &Object, w: &mut W) {
         "StorageClass",
         spec.str_at("storageClassName").unwrap_or(""),
     );
-    w.kv(0, "Status", st.str_at("phase").unwrap_or("Pending"));
+    if o.meta.terminating() {
+        w.kv(
+            0,
+            "Status",
+            format!(
+                "Terminating (lasts {})",
+                since(sim.now, o.meta.deletion_timestamp.unwrap_or(0))
+            ),
+        );
+    } else {
+        w.kv(0, "Status", st.str_at("phase").unwrap_or("Pending"));
+    }
     let claim = match (
         spec.str_at("claimRef.namespace"),
         spec.str_at("claimRef.name"),
@@ -103,43 +115,61 @@ pub(super) fn describe_pv(o: &Object, w: &mut W) {
         spec.str_at("volumeMode").unwrap_or("Filesystem"),
     );
     w.kv(0, "Capacity", spec.str_at("capacity.storage").unwrap_or(""));
-    w.kv(
-        0,
-        "Node Affinity",
-        if spec.at("nodeAffinity").is_null() {
-            "<none>"
-        } else {
-            "(set)"
-        },
-    );
+    node_affinity(w, spec.at("nodeAffinity"));
     w.kv(0, "Message", st.str_at("message").unwrap_or(""));
     w.line(0, "Source:");
-    if let Some(p) = spec.str_at("hostPath.path") {
-        w.kv(1, "Type", "HostPath (bare host directory volume)");
-        w.kv(1, "Path", p);
-        w.kv(
-            1,
-            "HostPathType",
-            spec.str_at("hostPath.type").unwrap_or(""),
-        );
-    } else if let Some(m) = spec.as_object().and_then(|m| {
-        m.keys()
-            .find(|k| {
-                !matches!(
-                    k.as_str(),
-                    "capacity"
-                        | "accessModes"
-                        | "claimRef"
-                        | "persistentVolumeReclaimPolicy"
-                        | "storageClassName"
-                        | "volumeMode"
-                        | "nodeAffinity"
-                        | "mountOptions"
-                )
+    if !super::pod::volume_source(w, spec) {
+        w.line(1, "<unknown>");
+    }
+}
+
+/// `printVolumeNodeAffinity`: each required term's expressions, one per
+/// line (`key in [a, b]`).
+fn node_affinity(w: &mut W, a: &Value) {
+    let required = a.at("required");
+    if required.is_null() {
+        w.kv(0, "Node Affinity", "<none>");
+        return;
+    }
+    w.kv(0, "Node Affinity", "");
+    let terms = required.array_at("nodeSelectorTerms");
+    if terms.is_empty() {
+        w.kv(1, "Required Terms", "<none>");
+        return;
+    }
+    w.kv(1, "Required Terms", "");
+    for (i, t) in terms.iter().enumerate() {
+        let exprs: Vec<String> = t
+            .array_at("matchExpressions")
+            .iter()
+            .map(|r| {
+                let mut e = format!(
+                    "{} {}",
+                    r.str_at("key").unwrap_or(""),
+                    r.str_at("operator").unwrap_or("").to_lowercase()
+                );
+                let vals: Vec<&str> = r
+                    .array_at("values")
+                    .iter()
+                    .filter_map(|x| x.as_str())
+                    .collect();
+                if !vals.is_empty() {
+                    e.push_str(&format!(" [{}]", vals.join(", ")));
+                }
+                e
             })
-            .cloned()
-    }) {
-        w.kv(1, "Type", m);
+            .collect();
+        let title = format!("Term {i}");
+        if exprs.is_empty() {
+            w.kv(2, &title, "<none>");
+        }
+        for (j, e) in exprs.iter().enumerate() {
+            if j == 0 {
+                w.kv(2, &title, e);
+            } else {
+                w.text.push_str(&format!("    \t{e}\n"));
+            }
+        }
     }
 }
 
