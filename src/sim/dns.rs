@@ -39,7 +39,8 @@ impl fmt::Display for Record {
 /// The cluster's DNS zone as kube-dns/CoreDNS would serve it, derived
 /// from Services and their Endpoints (one pass over each):
 /// - ClusterIP Service: `A <svc>.<ns>.svc.cluster.local -> clusterIP`, a
-///   PTR back, and `SRV _<port>._<proto>.<svc>...` per named port.
+///   PTR back, and `SRV _<port>._<proto>.<svc>...` per named port; the
+///   Service's own name answers SRV for every port.
 /// - Headless Service: an `A` for the Service name per ready address (the
 ///   endpoints controller already put not-ready pods there when
 ///   `publishNotReadyAddresses` asks), `A <hostname>.<svc>...` and a PTR
@@ -114,7 +115,13 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
                             }
                         };
                         for p in ports {
-                            if let (Some(pname), Some(num)) = (p.str_at("name"), p.i64_at("port")) {
+                            let Some(num) = p.i64_at("port") else {
+                                continue;
+                            };
+                            // The Service's own name answers SRV for every
+                            // port (CoreDNS's wildcard port and protocol).
+                            add(base.clone(), "SRV", format!("{num} {target}"));
+                            if let Some(pname) = p.str_at("name").filter(|n| !n.is_empty()) {
                                 add(srv_name(pname, p, &base), "SRV", format!("{num} {target}"));
                             }
                         }
@@ -127,7 +134,11 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
                     add(r, "PTR", base.clone());
                 }
                 for p in spec.array_at("ports") {
-                    if let (Some(pname), Some(num)) = (p.str_at("name"), p.i64_at("port")) {
+                    let Some(num) = p.i64_at("port") else {
+                        continue;
+                    };
+                    add(base.clone(), "SRV", format!("{num} {base}"));
+                    if let Some(pname) = p.str_at("name").filter(|n| !n.is_empty()) {
                         add(srv_name(pname, p, &base), "SRV", format!("{num} {base}"));
                     }
                 }
