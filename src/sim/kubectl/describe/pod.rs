@@ -342,7 +342,8 @@ pub(super) fn describe_pod(sim: &Sim, o: &Object, w: &mut W) {
     }
     w.map(0, "Labels", &o.meta.labels);
     w.map(0, "Annotations", &o.meta.annotations);
-    if let Some(t) = o.meta.deletion_timestamp {
+    let finished = matches!(st.str_at("phase"), Some("Failed" | "Succeeded"));
+    if let Some(t) = o.meta.deletion_timestamp.filter(|_| !finished) {
         w.kv(
             0,
             "Status",
@@ -398,9 +399,10 @@ pub(super) fn describe_pod(sim: &Sim, o: &Object, w: &mut W) {
     if !conds.is_empty() {
         w.line(0, "Conditions:");
         w.text.push_str("  Type\tStatus\n");
+        // kubectl leaves a space after each cell.
         for c in conds {
             w.text.push_str(&format!(
-                "  {}\t{}\n",
+                "  {} \t{} \n",
                 c.str_at("type").unwrap_or(""),
                 c.str_at("status").unwrap_or("")
             ));
@@ -412,8 +414,7 @@ pub(super) fn describe_pod(sim: &Sim, o: &Object, w: &mut W) {
         "QoS Class",
         st.str_at("qosClass").unwrap_or("BestEffort"),
     );
-    let ns = spec.labels_at("nodeSelector");
-    w.kv(0, "Node-Selectors", printers::labels_string(&ns));
+    w.map(0, "Node-Selectors", &spec.labels_at("nodeSelector"));
     tolerations(w, 0, spec.array_at("tolerations"));
 }
 
@@ -438,10 +439,6 @@ pub(super) fn pod_template(w: &mut W, t: &Value) {
         container_section(w, 2, c, None);
     }
     volumes_section(w, spec, "  ");
-    w.kv(
-        1,
-        "Node-Selectors",
-        printers::labels_string(&spec.labels_at("nodeSelector")),
-    );
+    w.map(1, "Node-Selectors", &spec.labels_at("nodeSelector"));
     tolerations(w, 1, spec.array_at("tolerations"));
 }
