@@ -310,9 +310,14 @@ impl Sim {
             .filter(|e| e.reason == reason && e.message == message)
             .map(|e| e.seq);
         if let Some(seq) = repeat {
+            // Controllers re-derive their events on every pass; several
+            // passes at one instant are one occurrence.
             let now = self.now;
-            let c = self.event_counts.entry(seq).or_insert((1, now));
-            *c = (c.0 + 1, now);
+            let first_time = self.log[seq as usize].time;
+            let c = self.event_counts.entry(seq).or_insert((1, first_time));
+            if c.1 != now {
+                *c = (c.0 + 1, now);
+            }
         } else {
             self.record(
                 Action::Recorded,
@@ -325,6 +330,15 @@ impl Sim {
                 None,
             );
         }
+    }
+
+    /// How many times a recorded Kubernetes Event was seen and when last
+    /// (its `count` and `lastTimestamp`).
+    pub fn event_count(&self, e: &Event) -> (u32, u64) {
+        self.event_counts
+            .get(&e.seq)
+            .copied()
+            .unwrap_or((1, e.time))
     }
 
     // ---- the queue ----------------------------------------------------

@@ -86,13 +86,15 @@ pub fn object_row(o: &Object, now: u64, f: &Format) -> Vec<String> {
     r
 }
 
-fn event_row(e: &Event, now: u64, f: &Format) -> Vec<String> {
+fn event_row(e: &Event, sim: &Sim, f: &Format) -> Vec<String> {
     let mut r = Vec::new();
     if f.all_namespaces {
         r.push(e.namespace.clone());
     }
+    // LAST SEEN: the event's lastTimestamp (bumped by repeats).
+    let (_, last) = sim.event_count(e);
     r.extend([
-        printers::since(now, e.time),
+        printers::since(sim.now, last),
         if e.warning { "Warning" } else { "Normal" }.to_string(),
         e.reason.clone(),
         format!("{}/{}", resources::singular(e.kind), e.name),
@@ -126,8 +128,8 @@ fn event_value(e: &Event, sim: &Sim) -> Value {
         "type": if e.warning { "Warning" } else { "Normal" },
         "source": {"component": e.source},
         "firstTimestamp": t,
-        "lastTimestamp": t,
-        "count": 1,
+        "lastTimestamp": crate::sim::object::rfc3339(sim.event_count(e).1),
+        "count": sim.event_count(e).0,
     })
 }
 
@@ -237,7 +239,7 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
                     .collect();
                 let rows = evs
                     .into_iter()
-                    .map(|e| (event_value(e, sim), event_row(e, now, &f)))
+                    .map(|e| (event_value(e, sim), event_row(e, sim, &f)))
                     .collect();
                 groups.push((None, rows));
             }
@@ -526,7 +528,7 @@ pub fn watch_lines(sim: &Sim, watch: &mut Watch, from_event: usize) -> Vec<Strin
                 if watch.kinds.contains(&Resource::Events)
                     && watch.namespace.as_ref().is_none_or(|n| *n == e.namespace) =>
             {
-                let r = event_row(e, sim.now, &watch.format);
+                let r = event_row(e, sim, &watch.format);
                 watch.emit(&r, &mut out);
             }
             Action::Added | Action::Modified => {
