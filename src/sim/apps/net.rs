@@ -248,8 +248,22 @@ impl Proc<'_> {
                 1,
             );
         };
-        if busybox_nslookup_rewritten(self.image()) {
-            return self.nslookup_rewritten(name);
+        let rewritten = busybox_nslookup_rewritten(self.image());
+        if !rewritten && args.first().is_some_and(|a| a.starts_with('-')) {
+            // The 1.28 applet takes no options.
+            return (
+                String::new(),
+                "BusyBox nslookup: usage: nslookup HOST [DNS_SERVER]\n".into(),
+                1,
+            );
+        }
+        if rewritten {
+            // `-type=srv` / `-querytype=srv` (only the new applet has them).
+            let qtype = args.iter().find_map(|a| {
+                let (k, v) = a.strip_prefix('-')?.split_once('=')?;
+                matches!(k, "type" | "querytype").then(|| v.to_ascii_uppercase())
+            });
+            return self.nslookup_rewritten(name, qtype.as_deref());
         }
         let server = dns_server_ip(&self.sim.store);
         let server_name = reverse_name(&self.sim.store, &server).unwrap_or_default();
@@ -294,11 +308,11 @@ impl Proc<'_> {
     /// (an empty AAAA answer prints just that line). Any error rcode makes
     /// the exit status 1. CoreDNS answers cluster names authoritatively, so
     /// no "Non-authoritative answer:" line.
-    fn nslookup_rewritten(&self, name: &str) -> (String, String, i32) {
+    fn nslookup_rewritten(&self, name: &str, qtype: Option<&str>) -> (String, String, i32) {
         let server = dns_server_ip(&self.sim.store);
         let mut out = format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n");
         let mut code = 0;
-        if is_ipv4(name) {
+        if is_ipv4(name) && qtype.is_none_or(|t| t == "PTR") {
             let ptr = crate::sim::dns::reverse_name(name).unwrap_or_default();
             match self.lookup_exact(name, "PTR") {
                 Some(recs) => {
@@ -323,13 +337,23 @@ impl Proc<'_> {
                 .filter(|n| n != &name)
                 .collect()
         };
-        for rtype in ["A", "AAAA"] {
+        let types: Vec<&str> = match qtype {
+            Some(t) => vec![t],
+            None => vec!["A", "AAAA"],
+        };
+        for rtype in types {
             for n in &names {
-                match self.lookup_exact(n, "A") {
+                // An AAAA question is answered from what the name has: the
+                // cluster serves no IPv6, so an existing name answers empty.
+                let ask = if rtype == "AAAA" { "A" } else { rtype };
+                match self.lookup_exact(n, ask) {
                     Some(recs) => {
-                        if rtype == "A" {
-                            for r in recs.iter().filter(|r| r.rtype == "A") {
-                                out.push_str(&format!("Name:\t{n}\nAddress: {}\n", r.data));
+                        for r in recs.iter().filter(|r| r.rtype == rtype) {
+                            match rtype {
+                                "A" => out.push_str(&format!("Name:\t{n}\nAddress: {}\n", r.data)),
+                                "SRV" => out.push_str(&format!("{n}\tservice = {}\n", r.data)),
+                                "PTR" => out.push_str(&format!("{n}\tname = {}\n", r.data)),
+                                _ => out.push_str(&format!("{n}\tcanonical name = {}\n", r.data)),
                             }
                         }
                     }
