@@ -89,6 +89,14 @@ const TEMPLATES: &[&str] = &[
     "{bogus}",
 ];
 
+/// Run with `--allow-missing-template-keys=false`.
+const STRICT_TEMPLATES: &[&str] = &[
+    "{.spec.nothing}",
+    "{.metadata.name}",
+    r#"{.spec.containers[?(@.resources.requests.cpu=="500m")].name}"#,
+    "{.spec.containers[*].resources.limits}",
+];
+
 fn kubectl() -> Option<PathBuf> {
     let p = std::env::var_os("KUBECTL_1_31")
         .map(PathBuf::from)
@@ -109,12 +117,17 @@ fn jsonpath_matches_kubectl_1_31() {
     let mut obj: Value = serde_yaml::from_str(POD).unwrap();
     obj["metadata"]["labels"] = serde_json::json!({"probe": "yes"});
     let mut failures = Vec::new();
-    for t in TEMPLATES {
+    let cases = TEMPLATES
+        .iter()
+        .map(|t| (t, true))
+        .chain(STRICT_TEMPLATES.iter().map(|t| (t, false)));
+    for (t, allow) in cases {
         let out = Command::new(&k)
             .env("KUBECONFIG", "/dev/null")
             .args(["label", "--local", "-f"])
             .arg(&file)
             .args(["probe=yes", "-o", &format!("jsonpath={t}")])
+            .arg(format!("--allow-missing-template-keys={allow}"))
             .output()
             .expect("run kubectl");
         let real = if out.status.success() {
@@ -122,7 +135,7 @@ fn jsonpath_matches_kubectl_1_31() {
         } else {
             Err(String::from_utf8_lossy(&out.stderr).to_string())
         };
-        let ours = jsonpath::render(t, &obj).map_err(|e| {
+        let ours = jsonpath::render_opts(t, &obj, allow).map_err(|e| {
             if e.ends_with('\n') {
                 e
             } else {

@@ -302,8 +302,8 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
                     out = jsonpath::render(&jsonpath::go_template_to_jsonpath(&t)?, &root)?;
                 }
                 _ => {
-                    let t = arg.clone();
-                    out = jsonpath::render(&t, &root)?;
+                    let allow = args.get("allow-missing-template-keys") != Some("false");
+                    out = jsonpath::render_opts(&arg, &root, allow)?;
                 }
             }
         }

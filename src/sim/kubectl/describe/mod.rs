@@ -356,6 +356,11 @@ fn selector_text(v: &Value) -> String {
 
 /// Describes one object.
 pub fn describe_object(sim: &Sim, o: &Object) -> String {
+    describe_object_opts(sim, o, true)
+}
+
+/// `describe_object`, with `--show-events` given.
+pub fn describe_object_opts(sim: &Sim, o: &Object, show_events: bool) -> String {
     let mut w = W::new();
     match o.kind {
         Kind::Pod => describe_pod(sim, o, &mut w),
@@ -382,7 +387,9 @@ pub fn describe_object(sim: &Sim, o: &Object) -> String {
         }
         Kind::ControllerRevision => describe_generic(o, &mut w),
     }
-    events_section(sim, o, &mut w);
+    if show_events {
+        events_section(sim, o, &mut w);
+    }
     w.finish()
 }
 
@@ -460,13 +467,14 @@ pub fn describe(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Resul
             }
         }
     }
+    let show_events = args.get("show-events") != Some("false");
     let mut parts = Vec::new();
     let mut errors = Vec::new();
     for k in keys {
         match k {
             Ok(key) => {
                 if let Some(o) = sim.store.get_key(&key) {
-                    parts.push(describe_object(sim, o));
+                    parts.push(describe_object_opts(sim, o, show_events));
                 }
             }
             Err(e) => errors.push(e),
