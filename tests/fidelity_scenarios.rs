@@ -163,6 +163,11 @@ fn describe_in_kubectls_layouts() {
     assert!(secret.contains("password:  8 bytes\n") && !secret.contains("cGFzc3dvcmQ="));
     assert!(!secret.contains("Events:"));
     let deploy = output_of(&t, "kubectl describe deployment front");
+    // DescribePodTemplate: container name at three spaces, details at four.
+    assert!(
+        deploy.contains("  Containers:\n   nginx:\n    Image:        nginx:1.27\n"),
+        "{deploy}"
+    );
     assert!(deploy.contains("RollingUpdateStrategy:  25% max unavailable, 25% max surge\n"));
     assert!(deploy.contains("NewReplicaSet:   front-"));
     assert!(output_of(&t, "kubectl describe namespace default")

@@ -3,9 +3,15 @@
 
 use super::*;
 
-pub(super) fn container_section(w: &mut W, level: usize, c: &Value, status: Option<&Value>) {
-    w.line(level, &format!("{}:", c.str_at("name").unwrap_or("")));
-    let l = level + 1;
+/// `describeContainerBasicInfo` and the rest: the name one level in (one
+/// space further in a pod template), the details always at four spaces.
+pub(super) fn container_section(w: &mut W, in_template: bool, c: &Value, status: Option<&Value>) {
+    let name_indent = if in_template { " " } else { "" };
+    w.line(
+        1,
+        &format!("{name_indent}{}:", c.str_at("name").unwrap_or("")),
+    );
+    let l = 2;
     if let Some(s) = status {
         if let Some(id) = s.str_at("containerID") {
             w.kv(l, "Container ID", id);
@@ -387,13 +393,13 @@ pub(super) fn describe_pod(sim: &Sim, o: &Object, w: &mut W) {
         w.line(0, "Init Containers:");
         for c in inits {
             let s = statuses("initContainerStatuses", c.str_at("name").unwrap_or(""));
-            container_section(w, 1, c, s.as_ref());
+            container_section(w, false, c, s.as_ref());
         }
     }
     w.line(0, "Containers:");
     for c in spec.array_at("containers") {
         let s = statuses("containerStatuses", c.str_at("name").unwrap_or(""));
-        container_section(w, 1, c, s.as_ref());
+        container_section(w, false, c, s.as_ref());
     }
     let conds = st.array_at("conditions");
     if !conds.is_empty() {
@@ -431,12 +437,12 @@ pub(super) fn pod_template(w: &mut W, t: &Value) {
     if !inits.is_empty() {
         w.line(1, "Init Containers:");
         for c in inits {
-            container_section(w, 2, c, None);
+            container_section(w, true, c, None);
         }
     }
     w.line(1, "Containers:");
     for c in spec.array_at("containers") {
-        container_section(w, 2, c, None);
+        container_section(w, true, c, None);
     }
     volumes_section(w, spec, "  ");
     w.map(1, "Node-Selectors", &spec.labels_at("nodeSelector"));
