@@ -111,13 +111,13 @@ pub(super) fn describe_node(sim: &Sim, o: &Object, w: &mut W) {
 /// A `resource.Quantity` as `String()` prints it: canonical, in the
 /// format (binary `Ki`/`Mi`/... or decimal) it was written in.
 #[derive(Clone, Copy, Default)]
-struct Quantity {
+pub(super) struct Quantity {
     milli: i128,
     binary: bool,
 }
 
 impl Quantity {
-    fn of(v: &Value) -> Option<Quantity> {
+    pub(super) fn of(v: &Value) -> Option<Quantity> {
         let s = match v {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),

@@ -37,22 +37,25 @@ pub(super) fn container_section(w: &mut W, in_template: bool, c: &Value, status:
         if ports.len() > 1 { "Ports" } else { "Port" },
         or_none(&ports.join(", ")),
     );
+    let host_ports: Vec<String> = c
+        .array_at("ports")
+        .iter()
+        .map(|p| {
+            format!(
+                "{}/{}",
+                p.i64_at("hostPort").unwrap_or(0),
+                p.str_at("protocol").unwrap_or("TCP")
+            )
+        })
+        .collect();
     w.kv(
         l,
-        if ports.len() > 1 {
+        if host_ports.len() > 1 {
             "Host Ports"
         } else {
             "Host Port"
         },
-        if ports.is_empty() {
-            "<none>".to_string()
-        } else {
-            ports
-                .iter()
-                .map(|p| format!("0/{}", p.split('/').nth(1).unwrap_or("TCP")))
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
+        or_none(&host_ports.join(", ")),
     );
     let cmd: Vec<&str> = c
         .array_at("command")
@@ -107,50 +110,21 @@ pub(super) fn container_section(w: &mut W, in_template: bool, c: &Value, status:
         if let Some(m) = c.at(t).as_object().filter(|m| !m.is_empty()) {
             w.line(l, &format!("{k}:"));
             for (a, b) in m {
-                w.kv(l + 1, a, super::super::jsonpath::text(b));
+                let q = super::cluster::Quantity::of(b)
+                    .map(|q| q.to_string())
+                    .unwrap_or_else(|| super::super::jsonpath::text(b));
+                w.kv(l + 1, a, q);
             }
         }
     }
     for (k, t) in [
         ("Liveness", "livenessProbe"),
         ("Readiness", "readinessProbe"),
+        ("Startup", "startupProbe"),
     ] {
         let p = c.at(t);
         if p.is_object() {
-            let how = if let Some(cmd) = p.at("exec.command").as_array() {
-                format!(
-                    "exec [{}]",
-                    cmd.iter()
-                        .filter_map(|x| x.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                )
-            } else if p.at("tcpSocket").is_object() {
-                format!(
-                    "tcp-socket :{}",
-                    super::super::jsonpath::text(p.at("tcpSocket.port"))
-                )
-            } else if p.at("httpGet").is_object() {
-                format!(
-                    "http-get http://:{}{}",
-                    super::super::jsonpath::text(p.at("httpGet.port")),
-                    p.str_at("httpGet.path").unwrap_or("/")
-                )
-            } else {
-                "unknown".into()
-            };
-            w.kv(
-                l,
-                k,
-                format!(
-                    "{how} delay={}s timeout={}s period={}s #success={} #failure={}",
-                    p.i64_at("initialDelaySeconds").unwrap_or(0),
-                    p.i64_at("timeoutSeconds").unwrap_or(1),
-                    p.i64_at("periodSeconds").unwrap_or(10),
-                    p.i64_at("successThreshold").unwrap_or(1),
-                    p.i64_at("failureThreshold").unwrap_or(3)
-                ),
-            );
+            w.kv(l, k, describe_probe(p));
         }
     }
     let env = c.array_at("env");
@@ -171,7 +145,8 @@ pub(super) fn container_section(w: &mut W, in_template: bool, c: &Value, status:
             w.kv(l + 1, e.str_at("name").unwrap_or(""), v);
         }
     }
-    let mounts = c.array_at("volumeMounts");
+    let mut mounts: Vec<&Value> = c.array_at("volumeMounts").iter().collect();
+    mounts.sort_by_key(|m| m.str_at("mountPath").unwrap_or("").to_string());
     if mounts.is_empty() {
         w.kv(l, "Mounts", "<none>");
     } else {
@@ -195,6 +170,48 @@ pub(super) fn container_section(w: &mut W, in_template: bool, c: &Value, status:
                 ),
             );
         }
+    }
+}
+
+/// `DescribeProbe`.
+fn describe_probe(p: &Value) -> String {
+    let attrs = format!(
+        "delay={}s timeout={}s period={}s #success={} #failure={}",
+        p.i64_at("initialDelaySeconds").unwrap_or(0),
+        p.i64_at("timeoutSeconds").unwrap_or(1),
+        p.i64_at("periodSeconds").unwrap_or(10),
+        p.i64_at("successThreshold").unwrap_or(1),
+        p.i64_at("failureThreshold").unwrap_or(3)
+    );
+    let text = super::super::jsonpath::text;
+    if let Some(cmd) = p.at("exec.command").as_array() {
+        let words: Vec<&str> = cmd.iter().filter_map(|x| x.as_str()).collect();
+        format!("exec [{}] {attrs}", words.join(" "))
+    } else if p.at("httpGet").is_object() {
+        let scheme = p.str_at("httpGet.scheme").unwrap_or("HTTP").to_lowercase();
+        let host = p.str_at("httpGet.host").unwrap_or("");
+        let port = text(p.at("httpGet.port"));
+        let path = p.str_at("httpGet.path").unwrap_or("");
+        let sep = if !path.is_empty() && !path.starts_with('/') {
+            "/"
+        } else {
+            ""
+        };
+        format!("http-get {scheme}://{host}:{port}{sep}{path} {attrs}")
+    } else if p.at("tcpSocket").is_object() {
+        format!(
+            "tcp-socket {}:{} {attrs}",
+            p.str_at("tcpSocket.host").unwrap_or(""),
+            text(p.at("tcpSocket.port"))
+        )
+    } else if p.at("grpc").is_object() {
+        format!(
+            "grpc <pod>:{} {} {attrs}",
+            p.i64_at("grpc.port").unwrap_or(0),
+            p.str_at("grpc.service").unwrap_or("")
+        )
+    } else {
+        format!("unknown {attrs}")
     }
 }
 
