@@ -149,3 +149,65 @@ fn jsonpath_matches_kubectl_1_31() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "differences:\n{}", failures.join("\n"));
 }
+
+const GO_TEMPLATES: &[&str] = &[
+    "{{.metadata.name}}",
+    "{{.spec.missing}}|{{.spec.missing.deeper}}",
+    "{{.metadata.labels}} {{.metadata.annotations}}",
+    "{{range .spec.containers}}{{.name}}:{{.ports}};{{end}}",
+    "{{range $i, $c := .spec.containers}}{{$i}}={{$c.image}} {{end}}",
+    "{{range $k, $v := .metadata.annotations}}{{$k}}={{$v}}\n{{end}}",
+    r#"{{range .items}}{{.metadata.name}}{{"\n"}}{{end}}"#,
+    "{{- .metadata.name -}} | {{ $.kind }}",
+    r#"{{index .metadata.annotations "note"}}"#,
+    "{{range .spec.containers}}{{.resources}}{{else}}none{{end}}",
+    "{{.spec.tolerations}}",
+    "{{.a",
+    "{{foo .a}}",
+    "{{range .spec.containers}}x",
+    "{{end}}",
+    "{{.spec.containers.name}}",
+];
+
+#[test]
+fn go_templates_match_kubectl_1_31() {
+    let Some(k) = kubectl() else {
+        eprintln!("\n*** SKIPPED: kubectl 1.31 not found (set KUBECTL_1_31); go-templates not compared with the real client ***\n");
+        return;
+    };
+    let dir =
+        std::env::temp_dir().join(format!("ordinal-gotemplate-oracle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pod.yaml");
+    std::fs::write(&file, POD).unwrap();
+    let mut obj: Value = serde_yaml::from_str(POD).unwrap();
+    obj["metadata"]["labels"] = serde_json::json!({"probe": "yes"});
+    let mut failures = Vec::new();
+    for t in GO_TEMPLATES {
+        let out = Command::new(&k)
+            .env("KUBECONFIG", "/dev/null")
+            .args(["label", "--local", "-f"])
+            .arg(&file)
+            .args(["probe=yes", "-o", &format!("go-template={t}")])
+            .output()
+            .expect("run kubectl");
+        let real = if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).to_string())
+        } else {
+            // The debugging text goes to stdout, the error to stderr.
+            Err(format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .trim_end()
+            .to_string())
+        };
+        let ours = jsonpath::render_go_template(t, &obj).map_err(|e| e.trim_end().to_string());
+        if ours != real {
+            failures.push(format!("{t}\n  kubectl: {real:?}\n  ordinal: {ours:?}"));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "differences:\n{}", failures.join("\n"));
+}

@@ -299,7 +299,7 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
                     } else {
                         arg.clone()
                     };
-                    out = jsonpath::render(&jsonpath::go_template_to_jsonpath(&t)?, &root)?;
+                    out = jsonpath::render_go_template(&t, &root)?;
                 }
                 _ => {
                     let allow = args.get("allow-missing-template-keys") != Some("false");

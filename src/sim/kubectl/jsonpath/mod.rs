@@ -10,12 +10,15 @@
 
 mod eval;
 mod gofmt;
+mod gotemplate;
 mod parser;
 #[cfg(test)]
 mod tests;
 
 use serde_json::Value;
 use std::borrow::Cow;
+
+pub use gotemplate::render as render_go_template;
 
 /// Runs a template against a value (an object, or a `List` of them), as
 /// `kubectl -o jsonpath=...` prints it.
@@ -133,100 +136,4 @@ pub fn custom_columns(spec: &str, items: &[Value]) -> Result<Vec<Vec<String>>, S
         rows.push(row);
     }
     Ok(rows)
-}
-
-/// Translates the simple Go templates the docs use (`{{.a.b}}`,
-/// `{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}`,
-/// `{{range .items}}{{.metadata.name}}{{"\n"}}{{end}}`) into a JSONPath
-/// template with the same output. Anything richer is refused.
-pub fn go_template_to_jsonpath(t: &str) -> Result<String, String> {
-    let mut out = String::new();
-    let mut rest = t;
-    // Variables bound by `range` name the element.
-    let mut vars: Vec<String> = Vec::new();
-    while let Some(i) = rest.find("{{") {
-        out.push_str(&rest[..i].replace('{', "{\"{\"}"));
-        let after = &rest[i + 2..];
-        let Some(j) = after.find("}}") else {
-            return Err(format!(
-                "error: error parsing template {t}, template: output:1: unclosed action"
-            ));
-        };
-        let action = after[..j]
-            .trim()
-            .trim_start_matches('-')
-            .trim_end_matches('-')
-            .trim();
-        rest = &after[j + 2..];
-        let path = |p: &str, vars: &[String]| -> Option<String> {
-            let p = p.trim();
-            if p == "." {
-                return Some("@".into());
-            }
-            if p.starts_with('.') {
-                return Some(p.to_string());
-            }
-            for v in vars {
-                if p == v {
-                    return Some("@".into());
-                }
-                if let Some(r) = p.strip_prefix(v.as_str()) {
-                    if r.starts_with('.') {
-                        return Some(r.to_string());
-                    }
-                }
-            }
-            None
-        };
-        if action == "end" {
-            vars.pop();
-            out.push_str("{end}");
-        } else if let Some(r) = action.strip_prefix("range ") {
-            let (var, p) = match r.split_once(":=") {
-                Some((names, p)) => (
-                    names
-                        .split(',')
-                        .next_back()
-                        .unwrap_or("")
-                        .trim()
-                        .to_string(),
-                    p.trim(),
-                ),
-                None => (String::new(), r.trim()),
-            };
-            let jp = path(p, &vars).ok_or_else(|| {
-                format!("error: Ordinal's --template understands fields, range and end only: {{{{{action}}}}}")
-            })?;
-            vars.push(var);
-            out.push_str(&format!("{{range {jp}[*]}}"));
-        } else if action.starts_with('"') && action.ends_with('"') && action.len() >= 2 {
-            out.push_str(&format!("{{{action}}}"));
-        } else if let Some(jp) = path(action, &vars) {
-            out.push_str(&format!("{{{jp}}}"));
-        } else {
-            return Err(format!(
-                "error: Ordinal's --template understands fields, range and end only: {{{{{action}}}}}"
-            ));
-        }
-    }
-    out.push_str(&rest.replace('{', "{\"{\"}"));
-    Ok(out)
-}
-
-#[cfg(test)]
-mod go_template_tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn simple_go_templates_print_like_kubectl() {
-        let pod = json!({"metadata": {"name": "web-0"},
-            "spec": {"containers": [{"image": "a:1"}, {"image": "b:2"}]}});
-        let t = go_template_to_jsonpath("{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}")
-            .unwrap();
-        assert_eq!(render(&t, &pod).unwrap(), "a:1b:2");
-        let t = go_template_to_jsonpath("name={{.metadata.name}}{{\"\\n\"}}").unwrap();
-        assert_eq!(render(&t, &pod).unwrap(), "name=web-0\n");
-        assert!(go_template_to_jsonpath("{{index .a 0}}").is_err());
-    }
 }
