@@ -4,53 +4,10 @@
 //! `tests/scenarios/`. `UPDATE_GOLDEN=1 cargo test --test fidelity_scenarios`
 //! rewrites them; review the diff against upstream before committing.
 
-use std::path::Path;
-use std::process::Command;
-
-fn run(script: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/scenarios")
-        .join(script);
-    let out = Command::new(env!("CARGO_BIN_EXE_ordinal"))
-        .arg("run")
-        .arg(&path)
-        .output()
-        .expect("run the ordinal CLI");
-    assert!(
-        out.status.success(),
-        "{script}: exit {:?}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 transcript")
-}
+mod common;
 
 fn check(script: &str) -> String {
-    let actual = run(script);
-    let golden_path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/scenarios")
-        .join(script)
-        .with_extension("transcript");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&golden_path, &actual).unwrap();
-        return actual;
-    }
-    let golden = std::fs::read_to_string(&golden_path).unwrap_or_default();
-    if actual != golden {
-        let first = actual
-            .lines()
-            .zip(golden.lines())
-            .position(|(a, g)| a != g)
-            .unwrap_or(actual.lines().count().min(golden.lines().count()));
-        panic!(
-            "{script}: transcript differs from {} at line {}:\n  golden: {:?}\n  actual: {:?}",
-            golden_path.display(),
-            first + 1,
-            golden.lines().nth(first),
-            actual.lines().nth(first)
-        );
-    }
-    actual
+    common::golden_transcript("tests/scenarios", script)
 }
 
 /// The output of the command echoed as `$ <prefix>...`, up to the next `$ `.

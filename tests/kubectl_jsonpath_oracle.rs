@@ -104,49 +104,84 @@ fn kubectl() -> Option<PathBuf> {
     p.exists().then_some(p)
 }
 
+/// The pod file kubectl reads, and the object its engine is given (the
+/// file plus the label `label --local` adds).
+struct Fixture {
+    kubectl: PathBuf,
+    dir: PathBuf,
+    obj: Value,
+}
+
+impl Fixture {
+    fn new(what: &str) -> Option<Fixture> {
+        let Some(kubectl) = kubectl() else {
+            eprintln!("\n*** SKIPPED: kubectl 1.31 not found (set KUBECTL_1_31); {what} not compared with the real client ***\n");
+            return None;
+        };
+        let dir = std::env::temp_dir().join(format!(
+            "ordinal-oracle-{}-{}",
+            what.replace(' ', "-"),
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("pod.yaml"), POD).unwrap();
+        let mut obj: Value = serde_yaml::from_str(POD).unwrap();
+        obj["metadata"]["labels"] = serde_json::json!({"probe": "yes"});
+        Some(Fixture { kubectl, dir, obj })
+    }
+
+    /// kubectl's stdout on success; on failure what the terminal shows
+    /// (stdout, then stderr), trimmed.
+    fn run(&self, extra: &[String]) -> Result<String, String> {
+        let out = Command::new(&self.kubectl)
+            .env("KUBECONFIG", "/dev/null")
+            .args(["label", "--local", "-f"])
+            .arg(self.dir.join("pod.yaml"))
+            .arg("probe=yes")
+            .args(extra)
+            .output()
+            .expect("run kubectl");
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).to_string())
+        } else {
+            Err(format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .trim_end()
+            .to_string())
+        }
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 #[test]
 fn jsonpath_matches_kubectl_1_31() {
-    let Some(k) = kubectl() else {
-        eprintln!("\n*** SKIPPED: kubectl 1.31 not found (set KUBECTL_1_31); JSONPath not compared with the real client ***\n");
+    let Some(fx) = Fixture::new("jsonpath") else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("ordinal-jsonpath-oracle-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("pod.yaml");
-    std::fs::write(&file, POD).unwrap();
-    let mut obj: Value = serde_yaml::from_str(POD).unwrap();
-    obj["metadata"]["labels"] = serde_json::json!({"probe": "yes"});
-    let mut failures = Vec::new();
     let cases = TEMPLATES
         .iter()
         .map(|t| (t, true))
         .chain(STRICT_TEMPLATES.iter().map(|t| (t, false)));
+    let mut failures = Vec::new();
     for (t, allow) in cases {
-        let out = Command::new(&k)
-            .env("KUBECONFIG", "/dev/null")
-            .args(["label", "--local", "-f"])
-            .arg(&file)
-            .args(["probe=yes", "-o", &format!("jsonpath={t}")])
-            .arg(format!("--allow-missing-template-keys={allow}"))
-            .output()
-            .expect("run kubectl");
-        let real = if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).to_string())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).to_string())
-        };
-        let ours = jsonpath::render_opts(t, &obj, allow).map_err(|e| {
-            if e.ends_with('\n') {
-                e
-            } else {
-                format!("{e}\n")
-            }
-        });
+        let real = fx.run(&[
+            "-o".into(),
+            format!("jsonpath={t}"),
+            format!("--allow-missing-template-keys={allow}"),
+        ]);
+        let ours = jsonpath::render_opts(t, &fx.obj, allow).map_err(|e| e.trim_end().to_string());
         if ours != real {
             failures.push(format!("{t}\n  kubectl: {real:?}\n  ordinal: {ours:?}"));
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "differences:\n{}", failures.join("\n"));
 }
 
@@ -171,43 +206,16 @@ const GO_TEMPLATES: &[&str] = &[
 
 #[test]
 fn go_templates_match_kubectl_1_31() {
-    let Some(k) = kubectl() else {
-        eprintln!("\n*** SKIPPED: kubectl 1.31 not found (set KUBECTL_1_31); go-templates not compared with the real client ***\n");
+    let Some(fx) = Fixture::new("go-template") else {
         return;
     };
-    let dir =
-        std::env::temp_dir().join(format!("ordinal-gotemplate-oracle-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("pod.yaml");
-    std::fs::write(&file, POD).unwrap();
-    let mut obj: Value = serde_yaml::from_str(POD).unwrap();
-    obj["metadata"]["labels"] = serde_json::json!({"probe": "yes"});
     let mut failures = Vec::new();
     for t in GO_TEMPLATES {
-        let out = Command::new(&k)
-            .env("KUBECONFIG", "/dev/null")
-            .args(["label", "--local", "-f"])
-            .arg(&file)
-            .args(["probe=yes", "-o", &format!("go-template={t}")])
-            .output()
-            .expect("run kubectl");
-        let real = if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).to_string())
-        } else {
-            // The debugging text goes to stdout, the error to stderr.
-            Err(format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-            .trim_end()
-            .to_string())
-        };
-        let ours = jsonpath::render_go_template(t, &obj).map_err(|e| e.trim_end().to_string());
+        let real = fx.run(&["-o".into(), format!("go-template={t}")]);
+        let ours = jsonpath::render_go_template(t, &fx.obj).map_err(|e| e.trim_end().to_string());
         if ours != real {
             failures.push(format!("{t}\n  kubectl: {real:?}\n  ordinal: {ours:?}"));
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "differences:\n{}", failures.join("\n"));
 }
