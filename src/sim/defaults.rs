@@ -3,8 +3,46 @@
 //! ClusterIP allocation needs the seeded RNG and is left to whoever
 //! creates the Service (see `needs_cluster_ip`).
 
+use super::features::{self, FeatureGates};
 use super::object::{set_at, Kind, Object, ValueExt};
 use serde_json::{json, Map, Value};
+
+/// The gate-dependent part of the API server's handling of a StatefulSet
+/// write: `SetDefaults_StatefulSet` defaults `maxUnavailable` to 1 only
+/// with `MaxUnavailableStatefulSet` on, and the strategy's
+/// `dropStatefulSetDisabledFields` (pkg/registry/apps/statefulset) drops a
+/// disabled gate's field on create, and on update unless the stored object
+/// (`old`) already uses it.
+pub fn stateful_set_gates(obj: &mut Object, old: Option<&Object>, gates: &FeatureGates) {
+    if obj.kind != Kind::StatefulSet {
+        return;
+    }
+    let old_uses = |path: &str| old.is_some_and(|o| !o.spec().at(path).is_null());
+    const MAX_UNAVAILABLE: &str = "updateStrategy.rollingUpdate.maxUnavailable";
+    const RETENTION: &str = "persistentVolumeClaimRetentionPolicy";
+    if gates.enabled(features::MAX_UNAVAILABLE_STATEFUL_SET) {
+        let spec = obj.spec_mut();
+        if spec.str_at("updateStrategy.type") == Some("RollingUpdate")
+            && spec.at("updateStrategy.rollingUpdate").is_object()
+        {
+            default_at(spec, MAX_UNAVAILABLE, 1.into());
+        }
+    } else if !old_uses(MAX_UNAVAILABLE) {
+        if let Some(ru) = obj
+            .spec_mut()
+            .pointer_mut("/updateStrategy/rollingUpdate")
+            .and_then(Value::as_object_mut)
+        {
+            ru.remove("maxUnavailable");
+        }
+    }
+    if !gates.enabled(features::STATEFUL_SET_AUTO_DELETE_PVC) && !old_uses(RETENTION) {
+        if let Some(spec) = obj.spec_mut().as_object_mut() {
+            spec.remove(RETENTION);
+        }
+    }
+    // StatefulSetStartOrdinal is GA and locked on in v1.31: `ordinals` stays.
+}
 
 /// Sets `path` in `v` when it is absent (null).
 fn default_at(v: &mut Value, path: &str, d: Value) {

@@ -844,6 +844,8 @@ struct Control<'a, 'b> {
     pc: PodControl<'a, 'b>,
     now: u64,
     blocked: Blocked,
+    /// The `MaxUnavailableStatefulSet` gate (alpha, off in v1.31).
+    max_unavailable_gate: bool,
 }
 
 impl Control<'_, '_> {
@@ -1089,11 +1091,9 @@ fn update_stateful_set(
     }
 
     let update_min = partition(set).unwrap_or(0).max(0) as usize;
-    let max_unavailable_set = !set
-        .spec()
-        .at("updateStrategy.rollingUpdate.maxUnavailable")
-        .is_null();
-    if max_unavailable_set {
+    // With the gate off (v1.31's default) the API server has dropped
+    // maxUnavailable and the controller replaces one pod at a time.
+    if c.max_unavailable_gate {
         return update_stateful_set_after_invariant_established(
             c,
             set,
@@ -1330,6 +1330,10 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
         },
         now: ctx.now,
         blocked: None,
+        max_unavailable_gate: ctx
+            .config
+            .feature_gates
+            .enabled(crate::sim::features::MAX_UNAVAILABLE_STATEFUL_SET),
     };
     let status = update_stateful_set(&mut c, set, &current, &update, collision_count, pods);
     let blocked = c.blocked.take();

@@ -1591,7 +1591,7 @@ pub fn wait(sim: &mut Sim, args: &Args) -> Result<String, String> {
 
 // ---- informational ---------------------------------------------------------
 
-pub fn version(_sim: &mut Sim, args: &Args) -> Result<String, String> {
+pub fn version(sim: &mut Sim, args: &Args) -> Result<String, String> {
     let v = crate::sim::KUBERNETES_VERSION;
     let client = args.bool("client");
     match args.get("output") {
@@ -1616,6 +1616,16 @@ pub fn version(_sim: &mut Sim, args: &Args) -> Result<String, String> {
             let mut s = format!("Client Version: {v}\nKustomize Version: v5.4.2\n");
             if !client {
                 s.push_str(&format!("Server Version: {v}\n"));
+                // Not kubectl's: a cluster's gates show only in its flags
+                // and /metrics. Printed only when some gate is not v1.31's
+                // default, so a default cluster's output is kubectl's.
+                let gates = sim.config.feature_gates.non_default();
+                if !gates.is_empty() {
+                    s.push_str(&format!(
+                        "Feature Gates: {} (away from v1.31's defaults; a line Ordinal adds)\n",
+                        gates.join(",")
+                    ));
+                }
             }
             Ok(s)
         }

@@ -513,7 +513,12 @@ fn on_delete_updates_only_recreated_pods() {
 
 #[test]
 fn max_unavailable_deletes_several_outdated_pods_at_once() {
-    let mut sim = Sim::new(7);
+    let mut config = crate::sim::Config::default();
+    config
+        .feature_gates
+        .set(crate::sim::features::MAX_UNAVAILABLE_STATEFUL_SET, true)
+        .unwrap();
+    let mut sim = Sim::with_config(7, config);
     apply(
         &mut sim,
         web(
@@ -534,6 +539,35 @@ fn max_unavailable_deletes_several_outdated_pods_at_once() {
     assert_eq!(terminating, vec!["web-2", "web-3"]);
     assert_eq!(get_stateful_set_max_unavailable(&json!("50%"), 5), 2);
     assert_eq!(get_stateful_set_max_unavailable(&json!("10%"), 5), 1);
+}
+
+/// v1.31's default: MaxUnavailableStatefulSet is alpha and off, so the API
+/// server drops the field and the update replaces one pod at a time.
+#[test]
+fn max_unavailable_is_dropped_while_its_gate_is_off() {
+    let mut sim = Sim::new(7);
+    apply(
+        &mut sim,
+        web(
+            4,
+            json!({"podManagementPolicy": "Parallel",
+                "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}}}),
+        ),
+    );
+    assert!(set(&sim)
+        .spec()
+        .at("updateStrategy.rollingUpdate.maxUnavailable")
+        .is_null());
+    ready_all(&mut sim);
+    set_image(&mut sim, "nginx:1.26");
+    run(&mut sim);
+    let terminating: Vec<String> = sim
+        .store
+        .list_ns(Kind::Pod, "default")
+        .filter(|p| p.meta.deletion_timestamp.is_some())
+        .map(|p| p.meta.name.clone())
+        .collect();
+    assert_eq!(terminating, vec!["web-3"]);
 }
 
 #[test]
