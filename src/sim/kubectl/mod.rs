@@ -27,6 +27,7 @@
 
 pub mod describe;
 pub mod get;
+pub mod history;
 pub mod jsonpath;
 pub mod mutate;
 pub mod ops;

@@ -271,12 +271,18 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                         .find(|x| x.field("revision").as_i64() == Some(n))
                     {
                         Some(rev) => {
-                            lines.push(format!("{} with revision #{n}", ref_name(&key)));
-                            lines.push("Pod Template:".into());
-                            let t = rev.field("data").at("spec.template");
-                            for l in super::get::to_yaml(t).lines() {
-                                lines.push(format!("  {l}"));
+                            // printTemplate: the revision's template (its
+                            // patch replaces the set's) as DescribePodTemplate
+                            // writes it; the name printer adds a newline.
+                            let mut t = rev.field("data").at("spec.template").clone();
+                            if let Some(m) = t.as_object_mut() {
+                                m.remove("$patch");
                             }
+                            lines.push(format!(
+                                "{} with revision #{n}\n{}\n",
+                                ref_name(&key),
+                                super::history::describe_pod_template(&t)
+                            ));
                         }
                         None => {
                             failed = true;
@@ -298,7 +304,8 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                     ]);
                 }
                 let text: String = rows.iter().map(|r| format!("{}\n", r.join("\t"))).collect();
-                lines.push(super::printers::tabwrite(&text, 0, 2));
+                // The name printer ends the tabbed history with a newline.
+                lines.push(format!("{}\n", super::printers::tabwrite(&text, 0, 2)));
             }
             "undo" => {
                 let Some(o) = sim.store.get_key(&key).cloned() else {
