@@ -34,6 +34,7 @@ pub mod ops;
 pub mod parse;
 pub mod printers;
 pub mod resources;
+pub mod yaml;
 
 use super::engine::Sim;
 use super::object::{Key, Kind, Object};
