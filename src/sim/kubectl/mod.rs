@@ -25,6 +25,7 @@
 //! inside the command, as a terminal blocks; the engine replays those steps
 //! as part of the input.
 
+pub mod create;
 pub mod describe;
 pub mod get;
 pub mod history;
@@ -96,6 +97,7 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
         "get" => get::get(sim, &parsed("get", "get")?, files),
         "describe" => describe::describe(sim, &parsed("describe", "describe")?, files),
         "apply" => mutate::apply_cmd(sim, &parsed("apply", "apply")?, files, "apply"),
+        "create" if create::generator(rest).is_some() => create::create(sim, rest, files),
         "create" => mutate::apply_cmd(sim, &parsed("create", "create")?, files, "create"),
         "replace" => mutate::apply_cmd(sim, &parsed("replace", "replace")?, files, "replace"),
         "delete" => mutate::delete_cmd(sim, &parsed("delete", "delete")?, files),

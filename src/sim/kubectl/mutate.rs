@@ -342,8 +342,12 @@ pub fn apply_cmd(
     verb: &str,
 ) -> Result<String, String> {
     let create = verb == "create";
-    if create && !args.has("filename") && !args.positional.is_empty() {
-        return create_named(sim, args);
+    if create && !args.positional.is_empty() {
+        // Not a generator (kubectl create namespace|configmap|...: create.rs).
+        return Err(format!(
+            "error: Unexpected args: [{}]\nSee 'kubectl create -h' for help and examples",
+            args.positional.join(" ")
+        ));
     }
     if !args.has("filename") {
         return Err("error: must specify one of -f and -k".into());
@@ -503,58 +507,6 @@ pub fn apply_cmd(
         return Err("error: no objects passed to apply".into());
     }
     finish(lines, failed)
-}
-
-/// `create namespace NAME`, `create configmap NAME --from-literal=k=v`.
-fn create_named(sim: &mut Sim, args: &Args) -> Result<String, String> {
-    let what = args.positional[0].as_str();
-    let Some(name) = args.positional.get(1) else {
-        return Err(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples"));
-    };
-    let ns = namespace(args);
-    let mut o = match what {
-        "namespace" | "ns" => {
-            let mut o = Object::new(Kind::Namespace, "", name);
-            o.meta
-                .labels
-                .insert("kubernetes.io/metadata.name".into(), name.clone());
-            o.body.insert("status".into(), serde_json::json!({"phase": "Active"}));
-            o
-        }
-        "configmap" | "cm" => {
-            let mut o = Object::new(Kind::ConfigMap, &ns, name);
-            let mut data = Map::new();
-            for kv in args.all("from-literal") {
-                let Some((k, v)) = kv.split_once('=') else {
-                    return Err(format!("error: invalid literal source {kv}, expected key=value"));
-                };
-                data.insert(k.to_string(), Value::String(v.to_string()));
-            }
-            o.body.insert("data".into(), Value::Object(data));
-            o
-        }
-        other => {
-            return Err(format!(
-                "error: unknown command \"{other}\" for \"kubectl create\"\n(Ordinal creates namespace and configmap by name; other objects with -f)"
-            ))
-        }
-    };
-    if args
-        .get("dry-run")
-        .is_some_and(|d| d != "none" && d != "false")
-    {
-        return Ok(format!("{} created (dry run)\n", ref_name(&o.key())));
-    }
-    o.meta.namespace = if o.kind.namespaced() {
-        ns
-    } else {
-        String::new()
-    };
-    let key = o.key();
-    match api::create(sim, o, "kubectl") {
-        Ok(_) => Ok(format!("{} created\n", ref_name(&key))),
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 fn key_obj(key: &Key) -> Object {

@@ -1167,7 +1167,7 @@ fn resolve_pod(sim: &Sim, word: &str, ns: &str) -> Result<Key, String> {
 pub fn exec(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<String, String> {
     let ns = namespace(args);
     let Some(target) = args.positional.first() else {
-        return Err("error: expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are required arguments for the exec command\nSee 'kubectl exec -h' for help and examples".into());
+        return Err("error: pod, type/name or --filename must be specified".into());
     };
     // The old `exec POD CMD` form was removed (kubectl 1.26+).
     let argv: Vec<String> = match &args.after_dash {
@@ -1188,13 +1188,14 @@ pub fn exec(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<St
 pub fn run_pod(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<String, String> {
     let io = Io::from_args(args, files);
     let ns = namespace(args);
+    // cobra checks required flags before the command looks at its arguments.
+    let Some(image) = args.get("image") else {
+        return Err("error: required flag(s) \"image\" not set".into());
+    };
     let Some(name) = args.positional.first().cloned() else {
         return Err(
             "error: NAME is required for run\nSee 'kubectl run -h' for help and examples".into(),
         );
-    };
-    let Some(image) = args.get("image") else {
-        return Err("error: required flag(s) \"image\" not set".into());
     };
     let attach = args.bool("stdin") || args.bool("tty") || args.bool("attach");
     if args.bool("rm") && !attach {
@@ -1251,11 +1252,28 @@ pub fn run_pod(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result
     if let Some(p) = args.get("port").and_then(|p| p.parse::<i64>().ok()) {
         container["ports"] = json!([{"containerPort": p}]);
     }
-    let v = json!({
+    let mut v = json!({
         "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": name, "namespace": ns, "labels": labels},
+        "metadata": {"name": name, "creationTimestamp": null, "labels": labels},
         "spec": {"containers": [container], "restartPolicy": restart, "dnsPolicy": "ClusterFirst"},
+        "status": {},
     });
+    if let Some(explicit) = args.get("namespace") {
+        v["metadata"]["namespace"] = explicit.into();
+    }
+    let dry = super::create::dry_run(args)?;
+    if dry != "none" {
+        if attach {
+            return Err("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)".into());
+        }
+        if let Some(o) = args.get("output") {
+            if !matches!(o, "yaml" | "json" | "name") {
+                return Err(format!("error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
+            }
+        }
+        return super::create::print_or_create(sim, v, dry, args.get("output"), &ns);
+    }
+    v["metadata"]["namespace"] = ns.clone().into();
     let pod = Object::from_value(&v).map_err(|e| format!("error: {e}"))?;
     let key = pod.key();
     if let Err(e) = api::create(sim, pod, "kubectl") {
