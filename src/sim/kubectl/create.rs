@@ -136,6 +136,35 @@ pub fn create(
     print_or_create(sim, v, dry, output.as_deref(), &namespace(&args))
 }
 
+/// The local files a generator line reads (`--from-file=[key=]path`,
+/// `--from-env-file=path`), for a face to read before running it.
+pub fn source_files(rest: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let w = &rest[i];
+        for flag in ["--from-file", "--from-env-file"] {
+            let value = if let Some(v) = w.strip_prefix(&format!("{flag}=")) {
+                Some(v.to_string())
+            } else if w == flag {
+                i += 1;
+                rest.get(i).cloned()
+            } else {
+                None
+            };
+            if let Some(v) = value {
+                let path = match (flag, v.split_once('=')) {
+                    ("--from-file", Some((_, p))) => p.to_string(),
+                    _ => v,
+                };
+                out.push(path);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
 /// `--dry-run`: none, client or server (a bare `--dry-run` is client).
 pub fn dry_run(args: &Args) -> Result<&'static str, String> {
     match args.get("dry-run") {

@@ -202,6 +202,10 @@ pub fn file_args(line: &str) -> Vec<String> {
     if cmd == "logs" {
         return Vec::new();
     }
+    if cmd == "create" && create::generator(&words[1..]).is_some() {
+        // `--from-file=[key=]path` and `--from-env-file=path`.
+        return create::source_files(&words[1..]);
+    }
     parse::parse_args(&words[1..], &cmd, &cmd)
         .map(|a| a.all("filename"))
         .unwrap_or_default()
