@@ -18,6 +18,8 @@ pub const MAX_UNAVAILABLE_STATEFUL_SET: &str = "MaxUnavailableStatefulSet";
 pub const STATEFUL_SET_AUTO_DELETE_PVC: &str = "StatefulSetAutoDeletePVC";
 /// `spec.ordinals.start` of a StatefulSet.
 pub const STATEFUL_SET_START_ORDINAL: &str = "StatefulSetStartOrdinal";
+/// The StatefulSet controller's `apps.kubernetes.io/pod-index` pod label.
+pub const POD_INDEX_LABEL: &str = "PodIndexLabel";
 /// A PodDisruptionBudget's `spec.unhealthyPodEvictionPolicy`.
 pub const PDB_UNHEALTHY_POD_EVICTION_POLICY: &str = "PDBUnhealthyPodEvictionPolicy";
 
@@ -45,6 +47,12 @@ pub const KNOWN: &[Gate] = &[
         default: true,
         stage: "GA",
         locked: true,
+    },
+    Gate {
+        name: POD_INDEX_LABEL,
+        default: true,
+        stage: "BETA",
+        locked: false,
     },
     Gate {
         name: STATEFUL_SET_AUTO_DELETE_PVC,
@@ -138,6 +146,7 @@ mod tests {
         assert!(g.enabled(STATEFUL_SET_AUTO_DELETE_PVC));
         assert!(g.enabled(STATEFUL_SET_START_ORDINAL));
         assert!(g.enabled(PDB_UNHEALTHY_POD_EVICTION_POLICY));
+        assert!(g.enabled(POD_INDEX_LABEL));
         assert!(!g.enabled("NoSuchGate"));
         assert!(g.non_default().is_empty());
     }

@@ -213,6 +213,24 @@ fn ordered_ready_creates_lowest_ordinal_first_and_waits() {
     assert!(i_claim < i_pod, "claim before pod: {ev:?}");
 }
 
+/// `updateIdentity` adds the index label only with `PodIndexLabel` on.
+#[test]
+fn pod_index_label_follows_its_gate() {
+    let mut config = crate::sim::Config::default();
+    config
+        .feature_gates
+        .set(crate::sim::features::POD_INDEX_LABEL, false)
+        .unwrap();
+    let mut sim = Sim::with_config(7, config);
+    apply(&mut sim, web(2, json!({"podManagementPolicy": "Parallel"})));
+    run(&mut sim);
+    for name in ["web-0", "web-1"] {
+        let p = pod(&sim, name).unwrap();
+        assert_eq!(p.meta.labels[POD_NAME_LABEL], name);
+        assert!(!p.meta.labels.contains_key(POD_INDEX_LABEL), "{name}");
+    }
+}
+
 #[test]
 fn pod_identity_storage_and_ownership() {
     let mut sim = Sim::new(7);
