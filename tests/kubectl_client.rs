@@ -78,9 +78,13 @@ const CASES: &[&str] = &[
     "create pdb web --selector=app=web --min-available=1 --max-unavailable=1 --dry-run=client -o yaml",
     "create pdb --dry-run=client -o yaml",
     "create frobnicate x",
+    "create",
+    "create namespace demo --dry-run=client -o jsonpath={.metadata.name}",
+    "create deployment web --image=nginx --dry-run=client -o jsonpath={.spec.template.spec.containers[0].name}",
     "exec",
     "exec web-0 ls",
     "exec web-0",
+    "exec -- ls",
     "run",
     "run --image=nginx",
 ];

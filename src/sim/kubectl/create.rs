@@ -179,7 +179,7 @@ pub fn dry_run(args: &Args) -> Result<&'static str, String> {
 
 fn check_output(o: &str) -> Result<(), String> {
     let base = o.split('=').next().unwrap_or(o);
-    if matches!(base, "yaml" | "json" | "name") {
+    if matches!(base, "yaml" | "json" | "name") || o.starts_with("jsonpath=") {
         return Ok(());
     }
     Err(format!(
@@ -202,6 +202,9 @@ pub fn print_or_create(
         return Ok(match output {
             Some("yaml") => super::yaml::to_yaml(&v),
             Some("json") => format!("{}\n", to_typed_json(&v)),
+            Some(o) if o.starts_with("jsonpath=") => {
+                super::jsonpath::render(&o["jsonpath=".len()..], &v)?
+            }
             Some(_) => format!("{word}\n"),
             None => format!("{word} created (dry run)\n"),
         });

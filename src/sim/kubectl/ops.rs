@@ -1267,7 +1267,7 @@ pub fn run_pod(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result
             return Err("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)".into());
         }
         if let Some(o) = args.get("output") {
-            if !matches!(o, "yaml" | "json" | "name") {
+            if !matches!(o, "yaml" | "json" | "name") && !o.starts_with("jsonpath=") {
                 return Err(format!("error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
             }
         }
