@@ -3,8 +3,89 @@
 //! bare prefix writer (`printTemplate` in polymorphichelpers/history.go),
 //! so the fields are separated by tab characters, not aligned.
 
-use crate::sim::object::ValueExt;
+use crate::sim::engine::Sim;
+use crate::sim::object::{Kind, Object, ValueExt};
 use serde_json::Value;
+
+const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
+
+/// The revisions of a workload: (revision, pod template, change cause).
+/// StatefulSets and DaemonSets keep them in ControllerRevisions (whose
+/// patch replaces the template); a Deployment in its ReplicaSets'
+/// `deployment.kubernetes.io/revision` annotation.
+pub fn history(sim: &Sim, o: &Object) -> Vec<(i64, Value, Option<String>)> {
+    let owned = |kind: Kind| {
+        sim.store
+            .list_ns(kind, &o.meta.namespace)
+            .filter(|r| r.meta.is_owned_by(&o.meta.uid))
+    };
+    let mut out: Vec<(i64, Value, Option<String>)> = if o.kind == Kind::Deployment {
+        owned(Kind::ReplicaSet)
+            .filter_map(|rs| {
+                let rev = rs
+                    .meta
+                    .annotations
+                    .get(crate::sim::controllers::deployment::REVISION_ANNOTATION)?
+                    .parse()
+                    .ok()?;
+                Some((
+                    rev,
+                    rs.spec().at("template").clone(),
+                    rs.meta.annotations.get(CHANGE_CAUSE).cloned(),
+                ))
+            })
+            .collect()
+    } else {
+        owned(Kind::ControllerRevision)
+            .map(|r| {
+                let mut t = r.field("data").at("spec.template").clone();
+                if let Some(m) = t.as_object_mut() {
+                    m.remove("$patch");
+                }
+                (
+                    r.field("revision").as_i64().unwrap_or(0),
+                    t,
+                    r.meta.annotations.get(CHANGE_CAUSE).cloned(),
+                )
+            })
+            .collect()
+    };
+    // Keyed by revision, as kubectl's map is (a later one wins).
+    out.sort_by_key(|(r, _, _)| *r);
+    out.dedup_by(|later, earlier| {
+        if later.0 == earlier.0 {
+            std::mem::swap(later, earlier);
+            true
+        } else {
+            false
+        }
+    });
+    out
+}
+
+/// `ViewHistory`: the revision table, or with `revision > 0` that
+/// revision's template (`printTemplate`).
+pub fn view_history(sim: &Sim, o: &Object, revision: i64) -> Result<String, String> {
+    let revs = history(sim, o);
+    if revs.is_empty() {
+        return Ok("No rollout history found.".into());
+    }
+    if revision > 0 {
+        return match revs.iter().find(|(r, _, _)| *r == revision) {
+            Some((_, t, _)) => Ok(describe_pod_template(t)),
+            None => Err("error: unable to find the specified revision".into()),
+        };
+    }
+    let mut text = String::from("REVISION\tCHANGE-CAUSE\n");
+    for (r, _, cause) in &revs {
+        let cause = cause
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .unwrap_or("<none>");
+        text.push_str(&format!("{r}\t{cause}\n"));
+    }
+    Ok(super::printers::tabwrite(&text, 0, 2))
+}
 
 /// The longest annotation printed on one line (`maxAnnotationLen`).
 const MAX_ANNOTATION_LEN: usize = 140;

@@ -263,49 +263,32 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 let Some(o) = sim.store.get_key(&key).cloned() else {
                     continue;
                 };
-                let revs = revisions(sim, &o);
-                if let Some(r) = args.get("revision") {
-                    let n: i64 = r.parse().unwrap_or(0);
-                    match revs
-                        .iter()
-                        .find(|x| x.field("revision").as_i64() == Some(n))
-                    {
-                        Some(rev) => {
-                            // printTemplate: the revision's template (its
-                            // patch replaces the set's) as DescribePodTemplate
-                            // writes it; the name printer adds a newline.
-                            let mut t = rev.field("data").at("spec.template").clone();
-                            if let Some(m) = t.as_object_mut() {
-                                m.remove("$patch");
-                            }
-                            lines.push(format!(
-                                "{} with revision #{n}\n{}\n",
-                                ref_name(&key),
-                                super::history::describe_pod_template(&t)
-                            ));
-                        }
-                        None => {
+                let revision = match args.get("revision") {
+                    None => 0,
+                    Some(r) => match r.parse::<i64>() {
+                        Ok(n) if n >= 0 => n,
+                        _ => {
                             failed = true;
-                            lines.push("error: unable to find the specified revision".to_string());
+                            lines.push(format!("error: invalid argument \"{r}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl rollout history --help' for usage."));
+                            continue;
                         }
+                    },
+                };
+                match super::history::view_history(sim, &o, revision) {
+                    // The name printer: `KIND/NAME OPERATION\n`.
+                    Ok(text) => {
+                        let with = if revision > 0 {
+                            format!("with revision #{revision}")
+                        } else {
+                            String::new()
+                        };
+                        lines.push(format!("{} {with}\n{text}\n", ref_name(&key)));
                     }
-                    continue;
+                    Err(e) => {
+                        failed = true;
+                        lines.push(e);
+                    }
                 }
-                lines.push(format!("{} ", ref_name(&key)));
-                let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
-                for r in &revs {
-                    rows.push(vec![
-                        r.field("revision").as_i64().unwrap_or(0).to_string(),
-                        r.meta
-                            .annotations
-                            .get("kubernetes.io/change-cause")
-                            .cloned()
-                            .unwrap_or_else(|| "<none>".into()),
-                    ]);
-                }
-                let text: String = rows.iter().map(|r| format!("{}\n", r.join("\t"))).collect();
-                // The name printer ends the tabbed history with a newline.
-                lines.push(format!("{}\n", super::printers::tabwrite(&text, 0, 2)));
             }
             "undo" => {
                 let Some(o) = sim.store.get_key(&key).cloned() else {
