@@ -159,17 +159,6 @@ fn rollout_status_of(o: &Object) -> Result<(String, bool), String> {
     }
 }
 
-fn revisions(sim: &Sim, o: &Object) -> Vec<Object> {
-    let mut revs: Vec<Object> = sim
-        .store
-        .list_ns(Kind::ControllerRevision, &o.meta.namespace)
-        .filter(|r| r.meta.is_owned_by(&o.meta.uid))
-        .cloned()
-        .collect();
-    revs.sort_by_key(|r| r.field("revision").as_i64().unwrap_or(0));
-    revs
-}
-
 pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
     let Some(sub) = rest.first() else {
         return Err("error: Required subcommand not specified.\nAvailable Commands:\n  history, pause, restart, resume, status, undo\nSee 'kubectl rollout -h' for help and examples".into());
@@ -294,7 +283,7 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 let Some(o) = sim.store.get_key(&key).cloned() else {
                     continue;
                 };
-                let revs = revisions(sim, &o);
+                let revs = super::history::history(sim, &o);
                 let target = match args.get("to-revision").and_then(|r| r.parse::<i64>().ok()) {
                     Some(0) | None => {
                         if revs.len() < 2 {
@@ -308,10 +297,7 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                         }
                         revs[revs.len() - 2].clone()
                     }
-                    Some(n) => match revs
-                        .iter()
-                        .find(|x| x.field("revision").as_i64() == Some(n))
-                    {
+                    Some(n) => match revs.iter().find(|(r, _, _)| *r == n) {
                         Some(r) => r.clone(),
                         None => {
                             failed = true;
@@ -322,20 +308,26 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                         }
                     },
                 };
-                let mut tmpl = target.field("data").at("spec.template").clone();
-                if let Some(m) = tmpl.as_object_mut() {
-                    m.remove("$patch");
-                }
+                let (target_rev, mut tmpl, _) = target;
                 if tmpl.is_null() {
                     failed = true;
                     lines.push("error: the revision holds no pod template".into());
                     continue;
                 }
+                // A ReplicaSet's template carries pod-template-hash; the
+                // rollbacker compares and restores it without (equalIgnoreHash).
+                if key.kind == Kind::Deployment {
+                    if let Some(l) = tmpl
+                        .pointer_mut("/metadata/labels")
+                        .and_then(Value::as_object_mut)
+                    {
+                        l.remove("pod-template-hash");
+                    }
+                }
                 if o.spec().at("template") == &tmpl {
                     lines.push(format!(
-                        "{} skipped rollback (current template already matches revision {})",
+                        "{} skipped rollback (current template already matches revision {target_rev})",
                         ref_name(&key),
-                        target.field("revision").as_i64().unwrap_or(0)
                     ));
                     continue;
                 }
