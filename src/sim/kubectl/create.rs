@@ -1,5 +1,5 @@
 //! `kubectl create <generator> NAME ...` for the kinds Ordinal simulates
-//! (namespace, configmap, secret generic, deployment, service
+//! (namespace, configmap, secret generic|docker-registry, deployment, service
 //! clusterip|nodeport|loadbalancer|externalname, poddisruptionbudget) and
 //! the object `kubectl run` builds. Each generator builds the object as
 //! kubectl's `create_*.go` does, before any server defaulting; then
@@ -46,7 +46,7 @@ pub fn create(
         "secret" | "service" => {
             let sub = rest.get(1).map(String::as_str).unwrap_or("");
             let subs: &[&str] = if g == "secret" {
-                &["generic"]
+                &["generic", "docker-registry"]
             } else {
                 &["clusterip", "nodeport", "loadbalancer", "externalname"]
             };
@@ -60,10 +60,10 @@ pub fn create(
                     };
                     return Err(help.trim_end().to_string());
                 }
-                if g == "secret" && matches!(sub, "docker-registry" | "tls") {
-                    return Err(format!(
-                        "error: kubectl create secret {sub} is not simulated: Ordinal creates generic secrets (create secret generic NAME --from-literal=k=v)"
-                    ));
+                if g == "secret" && sub == "tls" {
+                    return Err(
+                        "error: kubectl create secret tls is not simulated (it reads and checks a PEM certificate and key); use create secret generic".into(),
+                    );
                 }
                 let words: Vec<&str> = rest[1..]
                     .iter()
@@ -123,6 +123,7 @@ pub fn create(
             }
             v
         }
+        "secret docker-registry" => docker_registry(&args, &name)?,
         "deployment" => deployment(sim, &args, &name)?,
         "poddisruptionbudget" => pdb(&args, &name)?,
         _ => service(&args, &cmd, &name)?,
@@ -303,6 +304,40 @@ fn sources(
         add(k, v)?;
     }
     Ok(data)
+}
+
+/// `create secret docker-registry`: a `.dockerconfigjson` for one
+/// registry (Docker Hub's v1 URL unless `--docker-server`).
+fn docker_registry(args: &Args, name: &str) -> Result<Value, String> {
+    let user = args.get("docker-username").unwrap_or("");
+    let password = args.get("docker-password").unwrap_or("");
+    let server = args
+        .get("docker-server")
+        .unwrap_or("https://index.docker.io/v1/");
+    if user.is_empty() || password.is_empty() || server.is_empty() {
+        return Err("error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required".into());
+    }
+    // encoding/json of DockerConfigJSON: fields in struct order, email
+    // omitted when empty, no spaces.
+    let mut entry = format!(
+        "{{\"username\":{},\"password\":{}",
+        json_string(user),
+        json_string(password)
+    );
+    if let Some(email) = args.get("docker-email").filter(|e| !e.is_empty()) {
+        entry.push_str(&format!(",\"email\":{}", json_string(email)));
+    }
+    entry.push_str(&format!(
+        ",\"auth\":{}}}",
+        json_string(&encode_base64(format!("{user}:{password}").as_bytes()))
+    ));
+    let config = format!("{{\"auths\":{{{}:{entry}}}}}", json_string(server));
+    Ok(json!({
+        "kind": "Secret", "apiVersion": "v1",
+        "metadata": {"name": name, "creationTimestamp": null},
+        "data": {".dockerconfigjson": encode_base64(config.as_bytes())},
+        "type": "kubernetes.io/dockerconfigjson"
+    }))
 }
 
 /// Standard base64 with padding, as Go's `[]byte` fields marshal.

@@ -198,6 +198,10 @@ pub const FLAGS: &[FlagSpec] = &[
     v("min-available", None),
     v("max-unavailable", None),
     b("append-hash", None),
+    v("docker-server", None),
+    v("docker-username", None),
+    v("docker-password", None),
+    v("docker-email", None),
 ];
 
 const GLOBAL: &[&str] = &[
@@ -291,6 +295,19 @@ pub fn flags_for(command: &str) -> &'static [&'static str] {
             "from-file",
             "from-env-file",
             "type",
+            "append-hash",
+            "dry-run",
+            "output",
+            "save-config",
+            "field-manager",
+            "validate",
+        ],
+        "create docker-registry" => &[
+            "docker-server",
+            "docker-username",
+            "docker-password",
+            "docker-email",
+            "from-file",
             "append-hash",
             "dry-run",
             "output",
