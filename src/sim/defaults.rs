@@ -13,11 +13,27 @@ use serde_json::{json, Map, Value};
 /// `dropStatefulSetDisabledFields` (pkg/registry/apps/statefulset) drops a
 /// disabled gate's field on create, and on update unless the stored object
 /// (`old`) already uses it.
-pub fn stateful_set_gates(obj: &mut Object, old: Option<&Object>, gates: &FeatureGates) {
+///
+/// Also `VolumeAttributesClass` (beta, off in v1.31): a claim's or
+/// volume's `spec.volumeAttributesClassName` is dropped the same way
+/// (`DropDisabledSpecFields` in pkg/api/persistentvolume{,claim}).
+pub fn drop_disabled_fields(obj: &mut Object, old: Option<&Object>, gates: &FeatureGates) {
+    let old_uses = |path: &str| old.is_some_and(|o| !o.spec().at(path).is_null());
+    if matches!(
+        obj.kind,
+        Kind::PersistentVolumeClaim | Kind::PersistentVolume
+    ) {
+        const VAC: &str = "volumeAttributesClassName";
+        if !gates.enabled(features::VOLUME_ATTRIBUTES_CLASS) && !old_uses(VAC) {
+            if let Some(spec) = obj.spec_mut().as_object_mut() {
+                spec.remove(VAC);
+            }
+        }
+        return;
+    }
     if obj.kind != Kind::StatefulSet {
         return;
     }
-    let old_uses = |path: &str| old.is_some_and(|o| !o.spec().at(path).is_null());
     const MAX_UNAVAILABLE: &str = "updateStrategy.rollingUpdate.maxUnavailable";
     const RETENTION: &str = "persistentVolumeClaimRetentionPolicy";
     if gates.enabled(features::MAX_UNAVAILABLE_STATEFUL_SET) {
@@ -471,6 +487,26 @@ mod tests {
             p.spec().str_at("containers.0.imagePullPolicy"),
             Some("Never")
         );
+    }
+
+    #[test]
+    fn gated_fields_are_dropped_unless_enabled_or_already_in_use() {
+        use crate::sim::features::{FeatureGates, VOLUME_ATTRIBUTES_CLASS};
+        let claim = || {
+            obj("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\nspec:\n  volumeAttributesClassName: gold\n")
+        };
+        let off = FeatureGates::default();
+        let mut c = claim();
+        drop_disabled_fields(&mut c, None, &off);
+        assert!(c.spec().at("volumeAttributesClassName").is_null());
+        // An update keeps what the stored object already uses.
+        let mut c = claim();
+        drop_disabled_fields(&mut c, Some(&claim()), &off);
+        assert_eq!(c.spec().str_at("volumeAttributesClassName"), Some("gold"));
+        let on = FeatureGates::parse(&format!("{VOLUME_ATTRIBUTES_CLASS}=true")).unwrap();
+        let mut c = claim();
+        drop_disabled_fields(&mut c, None, &on);
+        assert_eq!(c.spec().str_at("volumeAttributesClassName"), Some("gold"));
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub const STATEFUL_SET_AUTO_DELETE_PVC: &str = "StatefulSetAutoDeletePVC";
 pub const STATEFUL_SET_START_ORDINAL: &str = "StatefulSetStartOrdinal";
 /// The StatefulSet controller's `apps.kubernetes.io/pod-index` pod label.
 pub const POD_INDEX_LABEL: &str = "PodIndexLabel";
+/// `spec.volumeAttributesClassName` of claims and volumes.
+pub const VOLUME_ATTRIBUTES_CLASS: &str = "VolumeAttributesClass";
 /// A PodDisruptionBudget's `spec.unhealthyPodEvictionPolicy`.
 pub const PDB_UNHEALTHY_POD_EVICTION_POLICY: &str = "PDBUnhealthyPodEvictionPolicy";
 
@@ -65,6 +67,12 @@ pub const KNOWN: &[Gate] = &[
         default: true,
         stage: "GA",
         locked: true,
+    },
+    Gate {
+        name: VOLUME_ATTRIBUTES_CLASS,
+        default: false,
+        stage: "BETA",
+        locked: false,
     },
 ];
 
@@ -147,6 +155,7 @@ mod tests {
         assert!(g.enabled(STATEFUL_SET_START_ORDINAL));
         assert!(g.enabled(PDB_UNHEALTHY_POD_EVICTION_POLICY));
         assert!(g.enabled(POD_INDEX_LABEL));
+        assert!(!g.enabled(VOLUME_ATTRIBUTES_CLASS));
         assert!(!g.enabled("NoSuchGate"));
         assert!(g.non_default().is_empty());
     }
