@@ -167,3 +167,48 @@ spec:
         requests:
           storage: 1Gi
 "#;
+
+/// Runs `script` through the `ordinal` CLI (with `args`) and compares the
+/// transcript with the reviewed `.transcript` beside it. `None` when they
+/// match; otherwise where they first differ (the actual output is written
+/// to `.actual`). `UPDATE_GOLDEN=1` rewrites the transcript instead.
+pub fn golden_mismatch(script: &std::path::Path, args: &[String]) -> Option<String> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ordinal"))
+        .arg("run")
+        .args(args)
+        .arg(script)
+        .output()
+        .expect("run the ordinal CLI");
+    let name = script.display();
+    assert!(
+        out.status.success(),
+        "{name}: exit {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let actual = String::from_utf8(out.stdout).expect("utf-8 transcript");
+    let golden_path = script.with_extension("transcript");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden_path, &actual).unwrap();
+        return None;
+    }
+    let golden = std::fs::read_to_string(&golden_path).unwrap_or_default();
+    if actual == golden {
+        return None;
+    }
+    let actual_path = script.with_extension("actual");
+    std::fs::write(&actual_path, &actual).unwrap();
+    let first = actual
+        .lines()
+        .zip(golden.lines())
+        .position(|(a, g)| a != g)
+        .unwrap_or(actual.lines().count().min(golden.lines().count()));
+    Some(format!(
+        "{name}: transcript differs from {} at line {} (actual written to {}):\n  golden: {:?}\n  actual: {:?}",
+        golden_path.display(),
+        first + 1,
+        actual_path.display(),
+        golden.lines().nth(first),
+        actual.lines().nth(first)
+    ))
+}

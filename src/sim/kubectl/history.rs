@@ -412,6 +412,60 @@ fn mounts(w: &mut String, items: &[Value]) {
     }
 }
 
+/// How `describeVolumes` prints a volume source: its type line and
+/// fields `(title, path in the source, default)`; a boolean field reads
+/// `false` when absent.
+type VolumeSource = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str)],
+);
+const VOLUME_SOURCES: &[VolumeSource] = &[
+    (
+        "hostPath",
+        "HostPath (bare host directory volume)",
+        &[("Path", "path", ""), ("HostPathType", "type", "<none>")],
+    ),
+    (
+        "emptyDir",
+        "EmptyDir (a temporary directory that shares a pod's lifetime)",
+        &[
+            ("Medium", "medium", ""),
+            ("SizeLimit", "sizeLimit", "<unset>"),
+        ],
+    ),
+    (
+        "secret",
+        "Secret (a volume populated by a Secret)",
+        &[
+            ("SecretName", "secretName", ""),
+            ("Optional", "optional", "false"),
+        ],
+    ),
+    (
+        "configMap",
+        "ConfigMap (a volume populated by a ConfigMap)",
+        &[("Name", "name", ""), ("Optional", "optional", "false")],
+    ),
+    (
+        "persistentVolumeClaim",
+        "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
+        &[
+            ("ClaimName", "claimName", ""),
+            ("ReadOnly", "readOnly", "false"),
+        ],
+    ),
+    (
+        "nfs",
+        "NFS (an NFS mount that lasts the lifetime of a pod)",
+        &[
+            ("Server", "server", ""),
+            ("Path", "path", ""),
+            ("ReadOnly", "readOnly", "false"),
+        ],
+    ),
+];
+
 /// `describeVolumes` for the volume sources Ordinal's pods use.
 fn volumes(w: &mut String, vols: &[Value]) {
     if vols.is_empty() {
@@ -421,45 +475,19 @@ fn volumes(w: &mut String, vols: &[Value]) {
     w.push_str("  Volumes:\n");
     for v in vols {
         w.push_str(&format!("   {}:\n", v.str_at("name").unwrap_or("")));
-        let b = |x: &Value| x.as_bool().unwrap_or(false);
-        if !v.at("hostPath").is_null() {
-            let h = v.at("hostPath");
-            w.push_str(&format!(
-                "    Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n",
-                h.str_at("path").unwrap_or(""),
-                h.str_at("type").unwrap_or("<none>")
-            ));
-        } else if !v.at("emptyDir").is_null() {
-            let e = v.at("emptyDir");
-            let limit = match e.at("sizeLimit") {
-                Value::Null => "<unset>".to_string(),
-                q => int_or_string(q),
-            };
-            w.push_str(&format!(
-                "    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{limit}\n",
-                e.str_at("medium").unwrap_or("")
-            ));
-        } else if !v.at("secret").is_null() {
-            let s = v.at("secret");
-            w.push_str(&format!(
-                "    Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n",
-                s.str_at("secretName").unwrap_or(""),
-                b(s.at("optional"))
-            ));
-        } else if !v.at("configMap").is_null() {
-            let c = v.at("configMap");
-            w.push_str(&format!(
-                "    Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n",
-                c.str_at("name").unwrap_or(""),
-                b(c.at("optional"))
-            ));
-        } else if !v.at("persistentVolumeClaim").is_null() {
-            let c = v.at("persistentVolumeClaim");
-            w.push_str(&format!(
-                "    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t{}\n    ReadOnly:\t{}\n",
-                c.str_at("claimName").unwrap_or(""),
-                b(c.at("readOnly"))
-            ));
+        if let Some((key, kind, fields)) =
+            VOLUME_SOURCES.iter().find(|(k, _, _)| !v.at(k).is_null())
+        {
+            let src = v.at(key);
+            w.push_str(&format!("    Type:\t{kind}\n"));
+            for (title, path, default) in *fields {
+                let value = match src.at(path) {
+                    Value::Null => default.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    other => int_or_string(other),
+                };
+                w.push_str(&format!("    {title}:\t{value}\n"));
+            }
         } else if !v.at("downwardAPI").is_null() {
             w.push_str(
                 "    Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n",
@@ -473,14 +501,6 @@ fn volumes(w: &mut String, vols: &[Value]) {
                     w.push_str(&format!("      {r} -> {path}\n"));
                 }
             }
-        } else if !v.at("nfs").is_null() {
-            let n = v.at("nfs");
-            w.push_str(&format!(
-                "    Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{}\n",
-                n.str_at("server").unwrap_or(""),
-                n.str_at("path").unwrap_or(""),
-                b(n.at("readOnly"))
-            ));
         } else {
             w.push_str("  <unknown>\n");
         }
