@@ -161,6 +161,25 @@ mod tests {
     }
 
     #[test]
+    fn a_config_saved_before_gates_loads_with_the_defaults() {
+        let mut v = serde_json::to_value(crate::sim::Config::default()).unwrap();
+        v.as_object_mut().unwrap().remove("feature_gates");
+        let c: crate::sim::Config = serde_json::from_value(v).unwrap();
+        assert_eq!(c.feature_gates, FeatureGates::default());
+        // And the gates set round-trip by name.
+        let mut c = crate::sim::Config::default();
+        c.feature_gates
+            .set(MAX_UNAVAILABLE_STATEFUL_SET, true)
+            .unwrap();
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(
+            v["feature_gates"],
+            serde_json::json!({"MaxUnavailableStatefulSet": true})
+        );
+        assert_eq!(serde_json::from_value::<crate::sim::Config>(v).unwrap(), c);
+    }
+
+    #[test]
     fn parse_sets_gates_and_refuses_what_component_base_refuses() {
         let g =
             FeatureGates::parse("MaxUnavailableStatefulSet=true, StatefulSetAutoDeletePVC=false")
