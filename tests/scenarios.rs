@@ -32,3 +32,28 @@ fn scenarios_match_their_transcripts() {
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
+
+/// `--feature-gates` refuses what the components refuse, before running.
+#[test]
+fn feature_gates_flag_refuses_unknown_and_locked_gates() {
+    for (flag, why) in [
+        ("Bogus=true", "unrecognized feature gate: Bogus"),
+        (
+            "StatefulSetStartOrdinal=false",
+            "cannot set feature gate StatefulSetStartOrdinal to false, feature is locked to true",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ordinal"))
+            .args(["run", &format!("--feature-gates={flag}"), "/dev/null"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with(&format!(
+                "ordinal: invalid argument \"{flag}\" for \"--feature-gates\" flag: {why}\n"
+            )),
+            "{err}"
+        );
+    }
+}
