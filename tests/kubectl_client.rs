@@ -81,6 +81,16 @@ const CASES: &[&str] = &[
     "create pdb web --selector=app=web --min-available=1 --max-unavailable=1 --dry-run=client -o yaml",
     "create pdb --dry-run=client -o yaml",
     "create frobnicate x",
+    "create namespace -h",
+    "create configmap --help",
+    "create secret generic -h",
+    "create secret docker-registry -h",
+    "create deployment web --image=nginx -h",
+    "create service clusterip -h",
+    "create service nodeport -h",
+    "create service loadbalancer -h",
+    "create service externalname -h",
+    "create pdb -h",
     "create",
     "create namespace demo --dry-run=client -o jsonpath={.metadata.name}",
     "create deployment web --image=nginx --dry-run=client -o jsonpath={.spec.template.spec.containers[0].name}",
@@ -90,6 +100,7 @@ const CASES: &[&str] = &[
     "exec -- ls",
     "run",
     "run --image=nginx",
+    "run web --image=nginx -h",
 ];
 
 fn tokenize(line: &str) -> Vec<String> {

@@ -54,9 +54,9 @@ pub fn create(
                 if sub.is_empty() || sub.starts_with('-') {
                     // cobra prints the command's help (on stderr, exit 1).
                     let help = if g == "secret" {
-                        include_str!("create_secret_help.txt")
+                        include_str!("help/create_secret.txt")
                     } else {
-                        include_str!("create_service_help.txt")
+                        include_str!("help/create_service.txt")
                     };
                     return Err(help.trim_end().to_string());
                 }
@@ -81,6 +81,9 @@ pub fn create(
     };
     let flag_set = format!("create {}", cmd.split(' ').next_back().unwrap_or(""));
     let args = parse_args(words, &flag_set, &format!("create {cmd}"))?;
+    if args.bool("help") {
+        return Ok(help(&cmd).to_string());
+    }
     let dry = dry_run(&args)?;
     let output = args.get("output").map(str::to_string);
     if let Some(o) = output.as_deref() {
@@ -164,6 +167,22 @@ pub fn source_files(rest: &[String]) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// `kubectl create <generator> -h`, as kubectl v1.31 prints it.
+fn help(cmd: &str) -> &'static str {
+    match cmd {
+        "namespace" => include_str!("help/create_namespace.txt"),
+        "configmap" => include_str!("help/create_configmap.txt"),
+        "secret generic" => include_str!("help/create_secret_generic.txt"),
+        "secret docker-registry" => include_str!("help/create_secret_docker-registry.txt"),
+        "deployment" => include_str!("help/create_deployment.txt"),
+        "service clusterip" => include_str!("help/create_service_clusterip.txt"),
+        "service nodeport" => include_str!("help/create_service_nodeport.txt"),
+        "service loadbalancer" => include_str!("help/create_service_loadbalancer.txt"),
+        "service externalname" => include_str!("help/create_service_externalname.txt"),
+        _ => include_str!("help/create_poddisruptionbudget.txt"),
+    }
 }
 
 /// `--dry-run`: none, client or server (a bare `--dry-run` is client).

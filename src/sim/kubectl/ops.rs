@@ -1163,6 +1163,9 @@ pub fn exec(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<St
 pub fn run_pod(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<String, String> {
     let io = Io::from_args(args, files);
     let ns = namespace(args);
+    if args.bool("help") {
+        return Ok(include_str!("help/run.txt").to_string());
+    }
     // cobra checks required flags before the command looks at its arguments.
     let Some(image) = args.get("image") else {
         return Err("error: required flag(s) \"image\" not set".into());
