@@ -112,6 +112,9 @@ pub fn create(
             if !data.is_empty() {
                 v["data"] = Value::Object(data);
             }
+            if args.bool("append-hash") {
+                v["metadata"]["name"] = format!("{name}-{}", content_hash(&v, None)).into();
+            }
             v
         }
         "secret generic" => {
@@ -121,8 +124,12 @@ pub fn create(
             if !data.is_empty() {
                 v["data"] = Value::Object(data);
             }
-            if let Some(t) = args.get("type").filter(|t| !t.is_empty()) {
-                v["type"] = t.into();
+            let ty = args.get("type").unwrap_or("");
+            if !ty.is_empty() {
+                v["type"] = ty.into();
+            }
+            if args.bool("append-hash") {
+                v["metadata"]["name"] = format!("{name}-{}", content_hash(&v, Some(ty))).into();
             }
             v
         }
@@ -357,6 +364,127 @@ fn docker_registry(args: &Args, name: &str) -> Result<Value, String> {
         "data": {".dockerconfigjson": encode_base64(config.as_bytes())},
         "type": "kubernetes.io/dockerconfigjson"
     }))
+}
+
+/// `--append-hash` (kubectl's `hash.ConfigMapHash`/`SecretHash`): the
+/// SHA-256 of `{"data":...,"kind":...,"name":...[,"type":...]}` (keys
+/// sorted, as `json.Marshal` writes a map), its first ten hex digits with
+/// 0, 1, 3, a, e turned into g, h, k, m, t.
+fn content_hash(v: &Value, secret_type: Option<&str>) -> String {
+    let data = match v.get("data") {
+        Some(Value::Object(m)) => {
+            let fields: Vec<String> = m
+                .iter()
+                .map(|(k, x)| {
+                    format!(
+                        "{}:{}",
+                        json_string(k),
+                        json_string(x.as_str().unwrap_or(""))
+                    )
+                })
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        }
+        // The generators start from an empty map, never a nil one.
+        _ => "{}".into(),
+    };
+    let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
+    let name = v
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let mut encoded = format!(
+        "{{\"data\":{data},\"kind\":{},\"name\":{}",
+        json_string(kind),
+        json_string(name)
+    );
+    if let Some(t) = secret_type {
+        encoded.push_str(&format!(",\"type\":{}", json_string(t)));
+    }
+    encoded.push('}');
+    sha256(encoded.as_bytes())[..5]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+        .chars()
+        .map(|c| match c {
+            '0' => 'g',
+            '1' => 'h',
+            '3' => 'k',
+            'a' => 'm',
+            'e' => 't',
+            c => c,
+        })
+        .collect()
+}
+
+/// SHA-256 (FIPS 180-4).
+fn sha256(msg: &[u8]) -> [u8; 32] {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let mut data = msg.to_vec();
+    data.push(0x80);
+    while data.len() % 64 != 56 {
+        data.push(0);
+    }
+    data.extend_from_slice(&((msg.len() as u64) * 8).to_be_bytes());
+    for chunk in data.chunks(64) {
+        let mut w = [0u32; 64];
+        for (i, word) in chunk.chunks(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..64 {
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    let mut out = [0u8; 32];
+    for (i, x) in h.iter().enumerate() {
+        out[i * 4..i * 4 + 4].copy_from_slice(&x.to_be_bytes());
+    }
+    out
 }
 
 /// Standard base64 with padding, as Go's `[]byte` fields marshal.
@@ -715,6 +843,24 @@ mod tests {
         assert_eq!(encode_base64(b"s3cr3t"), "czNjcjN0");
         assert_eq!(encode_base64(b"line1\nline2\n"), "bGluZTEKbGluZTIK");
         assert_eq!(encode_base64(b""), "");
+    }
+
+    #[test]
+    fn sha256_known_answers() {
+        let hex = |b: [u8; 32]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        assert_eq!(
+            hex(sha256(b"")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            hex(sha256(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let long = vec![b'a'; 1000];
+        assert_eq!(
+            hex(sha256(&long)),
+            "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"
+        );
     }
 
     #[test]
