@@ -37,6 +37,8 @@ const CASES: &[&str] = &[
     "create configmap demo --from-literal=a=b --dry-run=client -o yaml",
     "create configmap demo --from-literal=y=1 --from-literal=n=no --from-literal=t=2025-01-01 --from-literal=s=* --dry-run=client -o yaml",
     "create configmap demo --from-literal=a=b -n team --dry-run=client -o json",
+    "create -n team configmap demo --from-literal=a=b --dry-run=client -o yaml",
+    "create --namespace=team deployment web --image=nginx --dry-run=client -o yaml",
     "create configmap game --from-file=game.properties --from-file=ui=ui.properties --dry-run=client -o yaml",
     "create configmap game --from-file=game.properties --dry-run=client -o json",
     "create cm env --from-env-file=app.env --dry-run=client -o yaml",

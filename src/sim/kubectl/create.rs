@@ -28,11 +28,38 @@ const GENERATORS: &[(&str, &[&str])] = &[
 
 /// The generator a `create` line names, if any.
 pub fn generator(rest: &[String]) -> Option<&'static str> {
-    let first = rest.first()?;
+    let first = rest.get(leading_globals(rest))?;
     GENERATORS
         .iter()
         .find(|(_, names)| names.contains(&first.as_str()))
         .map(|(g, _)| *g)
+}
+
+/// How many words of global flags (`-n prod`, `--namespace=prod`) come
+/// before the generator: cobra takes them there too.
+fn leading_globals(rest: &[String]) -> usize {
+    const TAKES_VALUE: &[&str] = &[
+        "-n",
+        "--namespace",
+        "--context",
+        "--kubeconfig",
+        "--cluster",
+        "--user",
+        "--request-timeout",
+        "-v",
+    ];
+    let mut i = 0;
+    while let Some(w) = rest.get(i) {
+        if !w.starts_with('-') {
+            break;
+        }
+        i += if TAKES_VALUE.contains(&w.as_str()) {
+            2
+        } else {
+            1
+        };
+    }
+    i
 }
 
 /// `kubectl create <generator> ...`; `rest` starts with the generator.
@@ -41,6 +68,10 @@ pub fn create(
     rest: &[String],
     files: &[(String, String)],
 ) -> Result<String, String> {
+    // Global flags given before the generator go after it.
+    let lead = leading_globals(rest).min(rest.len());
+    let rest: Vec<String> = rest[lead..].iter().chain(&rest[..lead]).cloned().collect();
+    let rest = rest.as_slice();
     let g = generator(rest).unwrap_or("");
     let (cmd, words) = match g {
         "secret" | "service" => {
