@@ -22,7 +22,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "Usage:
-  ordinal run [--seed N] [--nodes N] [SCRIPT|-]   run a script, print a transcript
+  ordinal run [--seed N] [--nodes N] [--feature-gates=A=true,...] [SCRIPT|-]
+                                                  run a script, print a transcript
+                                                  (gates: v1.31's defaults unless set)
   ordinal replay [--seed N] SESSION              replay a saved session (an .ordinal.json
                      file, the page's localStorage \"ordinal.v1.session\", or a share
                      link), print its trace hash
@@ -195,6 +197,13 @@ fn main() -> ExitCode {
                 v.parse()
                     .map(|n| config.nodes = n)
                     .map_err(|_| format!("--nodes: not a number: {v}"))
+            }),
+            "--feature-gates" => value().and_then(|v| {
+                ordinal::sim::features::FeatureGates::parse(&v)
+                    .map(|g| config.feature_gates = g)
+                    .map_err(|e| {
+                        format!("invalid argument \"{v}\" for \"--feature-gates\" flag: {e}")
+                    })
             }),
             _ if script_path.is_none() && (!a.starts_with('-') || a == "-") => {
                 script_path = Some(a.clone());

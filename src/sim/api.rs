@@ -181,6 +181,7 @@ pub fn create(sim: &mut Sim, mut obj: Object, source: &str) -> Result<Object, Ap
         ));
     }
     super::defaults::apply(&mut obj);
+    super::defaults::drop_disabled_fields(&mut obj, None, &sim.config.feature_gates);
     // The DefaultStorageClass admission plugin.
     super::defaults::admit_default_storage_class(&mut obj, &sim.store);
     obj.meta.uid = sim.new_uid();
@@ -229,6 +230,7 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
     let Some(old) = sim.store.get_key(&key) else {
         return Err(ApiError::not_found(key.kind, &key.name));
     };
+    super::defaults::drop_disabled_fields(&mut obj, Some(old), &sim.config.feature_gates);
     // Immutable metadata comes from the stored object.
     obj.meta.uid = old.meta.uid.clone();
     obj.meta.creation_timestamp = old.meta.creation_timestamp;

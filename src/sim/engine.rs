@@ -25,6 +25,10 @@ pub struct Config {
     pub node_memory_bytes: i64,
     pub node_max_pods: i64,
     pub timings: Timings,
+    /// Feature gates set away from v1.31's defaults (empty: the defaults).
+    /// Absent from sessions saved before gates existed.
+    #[serde(default)]
+    pub feature_gates: super::features::FeatureGates,
 }
 
 /// Virtual durations in milliseconds. Plausible defaults; configurable so
@@ -69,6 +73,7 @@ impl Default for Config {
             node_memory_bytes: 8 * 1024 * 1024 * 1024,
             node_max_pods: 110,
             timings: Timings::default(),
+            feature_gates: Default::default(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod dns;
 pub mod engine;
 pub mod examples;
 pub mod faults;
+pub mod features;
 pub mod kubectl;
 pub mod manifest;
 pub mod nodeaffinity;
