@@ -12,6 +12,7 @@ pub mod engine;
 pub mod examples;
 pub mod faults;
 pub mod kubectl;
+pub mod lessons;
 pub mod manifest;
 pub mod nodeaffinity;
 pub mod object;

@@ -1,0 +1,175 @@
+//! Running a lesson: its cluster and setup, then a student's script with
+//! the checks evaluated after every line, as the page evaluates them after
+//! every change. Shared by `ordinal lesson check` and the tests.
+
+use super::{checks, Lang, Lesson, Progress};
+use crate::sim::engine::{Input, Sim};
+
+/// The simulation a lesson starts from: its cluster, then its setup
+/// (manifests applied, script lines run, faults injected).
+pub fn start(lesson: &Lesson) -> Result<Sim, String> {
+    let mut sim = Sim::with_config(lesson.cluster.seed, lesson.cluster.config.clone());
+    for text in &lesson.setup.apply {
+        sim.input(Input::Manifest {
+            text: text.clone(),
+            delete: false,
+        })
+        .map_err(|e| format!("setup: applying a manifest failed: {e}"))?;
+    }
+    run_lines(&mut sim, &lesson.setup.script, &mut |_| {})
+        .map_err(|e| format!("setup script: {e}"))?;
+    for f in &lesson.setup.faults {
+        sim.input(Input::Fault(f.clone()))
+            .map_err(|e| format!("setup fault \"{f}\": {e}"))?;
+    }
+    // What the setup set off at this instant runs (a static volume turns
+    // Available) before the student starts.
+    let now = sim.now;
+    sim.advance_to(now);
+    Ok(sim)
+}
+
+/// Runs a script's lines (`kubectl ...`, `sleep D`, `fault ...`), calling
+/// `after` once each line has run. `Err` names a line that cannot be parsed.
+pub fn run_lines(sim: &mut Sim, script: &str, after: &mut dyn FnMut(&Sim)) -> Result<(), String> {
+    let lines: Vec<(usize, &str)> = script
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    for (n, l) in &lines {
+        let word = l.split_whitespace().next().unwrap_or("");
+        if !matches!(word, "kubectl" | "sleep" | "fault") {
+            return Err(format!("line {n}: unknown directive \"{word}\""));
+        }
+    }
+    for (n, l) in lines {
+        let (word, rest) = l.split_once(' ').unwrap_or((l, ""));
+        match word {
+            "sleep" => {
+                let ms = crate::sim::kubectl::parse::parse_duration_ms(rest)
+                    .ok_or_else(|| format!("line {n}: invalid duration \"{rest}\""))?;
+                sim.advance(ms);
+            }
+            "fault" => {
+                let now = sim.now;
+                sim.advance_to(now);
+                let _ = sim.input(Input::Fault(rest.trim().to_string()));
+            }
+            _ => {
+                let now = sim.now;
+                sim.advance_to(now);
+                let _ = sim.input(Input::Kubectl {
+                    line: l.to_string(),
+                    files: Vec::new(),
+                });
+            }
+        }
+        let now = sim.now;
+        sim.advance_to(now);
+        after(sim);
+    }
+    Ok(())
+}
+
+/// One step's line in a report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepReport {
+    /// 1-based.
+    pub number: usize,
+    pub title: String,
+    pub passed: bool,
+    /// Why it did not pass.
+    pub why: Option<String>,
+}
+
+impl StepReport {
+    /// `✓ 1 title` or `✗ 2 title: why`.
+    pub fn line(&self) -> String {
+        match (&self.why, self.passed) {
+            (_, true) => format!("✓ {} {}", self.number, self.title),
+            (Some(w), false) => format!("✗ {} {}: {w}", self.number, self.title),
+            (None, false) => format!("✗ {} {}", self.number, self.title),
+        }
+    }
+}
+
+/// The result of checking a script against a lesson.
+pub struct Checked {
+    pub progress: Progress,
+    pub sim: Sim,
+    pub steps: Vec<StepReport>,
+}
+
+impl Checked {
+    pub fn all_passed(&self) -> bool {
+        self.progress.done()
+    }
+}
+
+/// Sets the lesson up, runs `script` with the checks evaluated after every
+/// line, and reports every step. `Err` when the setup or the script cannot
+/// be used.
+pub fn check(lesson: &Lesson, script: &str, lang: Lang) -> Result<Checked, String> {
+    let mut sim = start(lesson)?;
+    let mut progress = Progress::new(lesson);
+    progress.update(lesson, &sim);
+    run_lines(&mut sim, script, &mut |s| {
+        progress.update(lesson, s);
+    })?;
+    progress.update(lesson, &sim);
+    let steps = report(lesson, &progress, &sim, lang);
+    Ok(Checked {
+        progress,
+        sim,
+        steps,
+    })
+}
+
+/// Each step passed or why not: the first failing check's reason; a later
+/// step whose checks hold but that comes after a failed one was not reached.
+pub fn report(lesson: &Lesson, progress: &Progress, sim: &Sim, lang: Lang) -> Vec<StepReport> {
+    let first_failed = progress.current();
+    lesson
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let passed = progress.passed.get(i).copied().unwrap_or(false);
+            let why = if passed {
+                None
+            } else {
+                let failing = step
+                    .checks
+                    .iter()
+                    .find_map(|c| checks::evaluate(c, sim).err());
+                Some(match (failing, first_failed) {
+                    (Some(w), _) => w,
+                    (None, Some(f)) if f < i => {
+                        format!("not reached: step {} did not pass first", f + 1)
+                    }
+                    (None, _) => "its checks did not all hold at once".to_string(),
+                })
+            };
+            StepReport {
+                number: i + 1,
+                title: step.title.get(lang).to_string(),
+                passed,
+                why,
+            }
+        })
+        .collect()
+}
+
+/// The lesson's own solution: every step's solution lines, in order.
+pub fn solution(lesson: &Lesson) -> String {
+    let mut s = String::new();
+    for step in &lesson.steps {
+        s.push_str(&step.solution);
+        if !s.ends_with('\n') {
+            s.push('\n');
+        }
+    }
+    s
+}
