@@ -4,6 +4,7 @@
 
 use super::{checks, Lang, Lesson, Progress};
 use crate::sim::engine::{Input, Sim};
+use crate::sim::session::script::{parse_script, Directive, Runner};
 
 /// The simulation a lesson starts from: its cluster, then its setup
 /// (manifests applied, script lines run, faults injected).
@@ -16,8 +17,10 @@ pub fn start(lesson: &Lesson) -> Result<Sim, String> {
         })
         .map_err(|e| format!("setup: applying a manifest failed: {e}"))?;
     }
-    run_lines(&mut sim, &lesson.setup.script, &mut |_| {})
+    let mut runner = Runner::new(sim);
+    run_lines(&mut runner, &lesson.setup.script, &no_files, &mut |_| {})
         .map_err(|e| format!("setup script: {e}"))?;
+    let mut sim = runner.sim;
     for f in &lesson.setup.faults {
         sim.input(Input::Fault(f.clone()))
             .map_err(|e| format!("setup fault \"{f}\": {e}"))?;
@@ -29,48 +32,34 @@ pub fn start(lesson: &Lesson) -> Result<Sim, String> {
     Ok(sim)
 }
 
-/// Runs a script's lines (`kubectl ...`, `sleep D`, `fault ...`), calling
-/// `after` once each line has run. `Err` names a line that cannot be parsed.
-pub fn run_lines(sim: &mut Sim, script: &str, after: &mut dyn FnMut(&Sim)) -> Result<(), String> {
-    let lines: Vec<(usize, &str)> = script
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
-        .collect();
-    for (n, l) in &lines {
-        let word = l.split_whitespace().next().unwrap_or("");
-        if !matches!(word, "kubectl" | "sleep" | "fault") {
-            return Err(format!("line {n}: unknown directive \"{word}\""));
+/// Runs a script's lines with the core's script runner, calling `after`
+/// once each line has run (as the page re-evaluates after every change).
+/// `read_files` gives the files a kubectl line names with `-f`. `Err`
+/// names a line that cannot be parsed; then nothing runs.
+pub fn run_lines(
+    runner: &mut Runner,
+    script: &str,
+    read_files: &dyn Fn(&str) -> Vec<(String, String)>,
+    after: &mut dyn FnMut(&Sim),
+) -> Result<(), String> {
+    let parsed = parse_script(script)?;
+    for (line, directive) in &parsed {
+        let files = match directive {
+            Directive::Kubectl(cmd) => read_files(cmd),
+            _ => Vec::new(),
+        };
+        runner.run(line, directive, files);
+        if *directive != Directive::Nothing {
+            after(&runner.sim);
         }
     }
-    for (n, l) in lines {
-        let (word, rest) = l.split_once(' ').unwrap_or((l, ""));
-        match word {
-            "sleep" => {
-                let ms = crate::sim::kubectl::parse::parse_duration_ms(rest)
-                    .ok_or_else(|| format!("line {n}: invalid duration \"{rest}\""))?;
-                sim.advance(ms);
-            }
-            "fault" => {
-                let now = sim.now;
-                sim.advance_to(now);
-                let _ = sim.input(Input::Fault(rest.trim().to_string()));
-            }
-            _ => {
-                let now = sim.now;
-                sim.advance_to(now);
-                let _ = sim.input(Input::Kubectl {
-                    line: l.to_string(),
-                    files: Vec::new(),
-                });
-            }
-        }
-        let now = sim.now;
-        sim.advance_to(now);
-        after(sim);
-    }
+    runner.finish();
+    after(&runner.sim);
     Ok(())
+}
+
+fn no_files(_: &str) -> Vec<(String, String)> {
+    Vec::new()
 }
 
 /// One step's line in a report.
@@ -99,6 +88,8 @@ impl StepReport {
 pub struct Checked {
     pub progress: Progress,
     pub sim: Sim,
+    /// What the student's script printed, as `ordinal run` prints it.
+    pub transcript: String,
     pub steps: Vec<StepReport>,
 }
 
@@ -112,17 +103,30 @@ impl Checked {
 /// line, and reports every step. `Err` when the setup or the script cannot
 /// be used.
 pub fn check(lesson: &Lesson, script: &str, lang: Lang) -> Result<Checked, String> {
-    let mut sim = start(lesson)?;
+    check_with(lesson, script, &no_files, lang)
+}
+
+/// [`check`], with the files the script's `-f` flags name.
+pub fn check_with(
+    lesson: &Lesson,
+    script: &str,
+    read_files: &dyn Fn(&str) -> Vec<(String, String)>,
+    lang: Lang,
+) -> Result<Checked, String> {
+    // A script that cannot be parsed is unusable before anything runs.
+    parse_script(script)?;
+    let sim = start(lesson)?;
     let mut progress = Progress::new(lesson);
     progress.update(lesson, &sim);
-    run_lines(&mut sim, script, &mut |s| {
+    let mut runner = Runner::new(sim);
+    run_lines(&mut runner, script, read_files, &mut |s| {
         progress.update(lesson, s);
     })?;
-    progress.update(lesson, &sim);
-    let steps = report(lesson, &progress, &sim, lang);
+    let steps = report(lesson, &progress, &runner.sim, lang);
     Ok(Checked {
         progress,
-        sim,
+        sim: runner.sim,
+        transcript: runner.out,
         steps,
     })
 }

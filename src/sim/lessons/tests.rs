@@ -144,36 +144,24 @@ fn a_missing_step_fails_it_and_what_depends_on_it() {
 #[test]
 fn passed_steps_stay_passed_and_steps_go_in_order() {
     let l = lesson("hazelcast");
-    let mut sim = start(&l).unwrap();
+    let mut r = crate::sim::session::script::Runner::new(start(&l).unwrap());
     let mut p = Progress::new(&l);
+    let run = |r: &mut crate::sim::session::script::Runner, s: &str| {
+        run::run_lines(r, s, &|_| Vec::new(), &mut |_| {}).unwrap();
+    };
     assert_eq!(p.current(), Some(0));
-    run::run_lines(&mut sim, &l.steps[0].solution, &mut |_| {}).unwrap();
-    assert_eq!(p.update(&l, &sim), vec![0]);
+    run(&mut r, &l.steps[0].solution);
+    assert_eq!(p.update(&l, &r.sim), vec![0]);
     // Going straight to 4 passes step 3's checks but not step 2's: with
     // evaluation only now, step 2 (2 ready) never held, so 2 and 3 wait.
-    run::run_lines(
-        &mut sim,
-        "kubectl scale rc hazelcast --replicas=4\nsleep 1m",
-        &mut |_| {},
-    )
-    .unwrap();
-    assert!(p.update(&l, &sim).is_empty());
+    run(&mut r, "kubectl scale rc hazelcast --replicas=4\nsleep 1m");
+    assert!(p.update(&l, &r.sim).is_empty());
     // Back to 2: step 2 passes; step 3 no longer holds.
-    run::run_lines(
-        &mut sim,
-        "kubectl scale rc hazelcast --replicas=2\nsleep 1m",
-        &mut |_| {},
-    )
-    .unwrap();
-    assert_eq!(p.update(&l, &sim), vec![1]);
+    run(&mut r, "kubectl scale rc hazelcast --replicas=2\nsleep 1m");
+    assert_eq!(p.update(&l, &r.sim), vec![1]);
     // Back to 1: the passed steps stay passed.
-    run::run_lines(
-        &mut sim,
-        "kubectl scale rc hazelcast --replicas=1\nsleep 1m",
-        &mut |_| {},
-    )
-    .unwrap();
-    assert!(p.update(&l, &sim).is_empty());
+    run(&mut r, "kubectl scale rc hazelcast --replicas=1\nsleep 1m");
+    assert!(p.update(&l, &r.sim).is_empty());
     assert_eq!(p.passed, vec![true, true, false]);
     assert!(p.fits(&l));
     let saved = serde_json::to_string(&p).unwrap();
