@@ -504,9 +504,9 @@ fn replaced(sim: &Sim, namespace: &str, pod: &str, claim: Option<&str>) -> Outco
     let deleted = sim
         .log
         .iter()
-        .filter(is(Action::Deleted))
-        .map(|e| e.seq)
-        .last();
+        .rev()
+        .find(is(Action::Deleted))
+        .map(|e| e.seq);
     let Some(deleted) = deleted else {
         return Err(format!("{pod} has not been deleted yet"));
     };

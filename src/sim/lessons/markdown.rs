@@ -36,6 +36,29 @@ fn list_item(line: &str) -> Option<(bool, &str)> {
     None
 }
 
+/// Wide (CJK) characters, between which a line break is no space.
+fn wide(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}')
+}
+
+/// Joins a paragraph's lines as a browser would lay them out: a space
+/// between words, none where a Chinese line breaks.
+fn join_lines(lines: &[String]) -> String {
+    let mut out = String::new();
+    for l in lines {
+        let l = l.trim();
+        let gap = match (out.chars().last(), l.chars().next()) {
+            (Some(a), Some(b)) => !(wide(a) || wide(b)),
+            _ => false,
+        };
+        if gap {
+            out.push(' ');
+        }
+        out.push_str(l);
+    }
+    out
+}
+
 /// Parses the subset into blocks.
 pub fn parse(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
@@ -48,7 +71,7 @@ pub fn parse(text: &str) -> Vec<Block> {
         list: &mut Option<(bool, Vec<String>)>,
     ) {
         if !para.is_empty() {
-            blocks.push(Block::Paragraph(inlines(&para.join(" "))));
+            blocks.push(Block::Paragraph(inlines(&join_lines(para))));
             para.clear();
         }
         if let Some((ordered, items)) = list.take() {
@@ -89,8 +112,8 @@ pub fn parse(text: &str) -> Vec<Block> {
             // An indented line continues the last item.
             Some((_, items)) if line.starts_with(' ') => {
                 if let Some(last) = items.last_mut() {
-                    last.push(' ');
-                    last.push_str(t);
+                    let joined = join_lines(&[last.clone(), t.to_string()]);
+                    *last = joined;
                 }
             }
             _ => {

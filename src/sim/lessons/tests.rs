@@ -315,3 +315,9 @@ fn globs_match_whole_outputs() {
     assert!(glob("a?c", "abc"));
     assert!(!glob("a?c", "ac"));
 }
+
+#[test]
+fn chinese_lines_join_without_spaces() {
+    let b = markdown::parse("创建 `web`,\n然后等待。\nThen\nwait.");
+    assert_eq!(markdown::to_plain(&b), "创建 `web`,然后等待。Then wait.");
+}
