@@ -16,6 +16,22 @@ const EVAL_EVERY_MS: f64 = 250.0;
 
 type Saved = BTreeMap<String, Progress>;
 
+/// How a pasted lesson is named in its errors.
+const OWN_FILE: &str = "your lesson";
+
+/// The YAML of the teacher's own lessons, as pasted.
+fn load_own() -> Vec<String> {
+    persist::get(persist::OWN_LESSONS_KEY)
+        .and_then(|raw| serde_json::from_str::<Vec<String>>(&raw).ok())
+        .unwrap_or_default()
+}
+
+fn save_own(texts: &[String]) {
+    if let Ok(s) = serde_json::to_string(texts) {
+        persist::set(persist::OWN_LESSONS_KEY, &s);
+    }
+}
+
 fn load_progress() -> Saved {
     persist::get(persist::LESSONS_KEY)
         .and_then(|raw| serde_json::from_str::<Saved>(&raw).ok())
@@ -99,11 +115,21 @@ fn start_lesson(ui: Ui, lesson: &Lesson) {
 
 #[component]
 pub fn Lessons(ui: Ui) -> impl IntoView {
-    let all: Vec<Lesson> = lessons::all_bundled()
+    let mut all: Vec<Lesson> = lessons::all_bundled()
         .into_iter()
         .filter_map(Result::ok)
         .collect();
-    let all = StoredValue::new(all);
+    // A teacher's own lessons, pasted earlier.
+    for text in load_own() {
+        if let Ok(l) = lessons::parse(OWN_FILE, &text) {
+            if !all.iter().any(|b| b.id == l.id) {
+                all.push(l);
+            }
+        }
+    }
+    let all = RwSignal::new(all);
+    let own_text = RwSignal::new(String::new());
+    let own_error: RwSignal<Option<String>> = RwSignal::new(None);
     let progress = RwSignal::new(load_progress());
     let current: RwSignal<Option<String>> = RwSignal::new(None);
     let lang = RwSignal::new(Lang::En);
@@ -117,7 +143,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
     let lesson = move || {
         current
             .get()
-            .and_then(|id| all.with_value(|a| a.iter().find(|l| l.id == id).cloned()))
+            .and_then(|id| all.with(|a| a.iter().find(|l| l.id == id).cloned()))
     };
 
     // Evaluates the open lesson against the sim: progress, then the
@@ -125,7 +151,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
     let evaluate = move || {
         let Some(l) = current
             .get_untracked()
-            .and_then(|id| all.with_value(|a| a.iter().find(|l| l.id == id).cloned()))
+            .and_then(|id| all.with_untracked(|a| a.iter().find(|l| l.id == id).cloned()))
         else {
             return;
         };
@@ -174,7 +200,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
     });
 
     let open = move |id: String, fresh: bool| {
-        let Some(l) = all.with_value(|a| a.iter().find(|l| l.id == id).cloned()) else {
+        let Some(l) = all.with_untracked(|a| a.iter().find(|l| l.id == id).cloned()) else {
             return;
         };
         hints_shown.set(0);
@@ -191,7 +217,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
 
     // `?lesson=<id>`: open it; start its cluster unless it has progress.
     if let Some(id) = lesson_param() {
-        let known = all.with_value(|a| a.iter().any(|l| l.id == id));
+        let known = all.with_untracked(|a| a.iter().any(|l| l.id == id));
         if known {
             let started = progress.with_untracked(|m| m.contains_key(&id));
             open(id, !started);
@@ -200,6 +226,40 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                 .update(|b| b.push(format!("There is no bundled lesson \"{id}\".")));
         }
     }
+
+    // Opens a pasted lesson, or says where it is wrong.
+    let open_own = move || {
+        let text = own_text.get_untracked();
+        match lessons::parse(OWN_FILE, &text) {
+            Err(e) => own_error.set(Some(e.to_string())),
+            Ok(l) => {
+                if lessons::BUNDLED.iter().any(|(id, _, _)| *id == l.id) {
+                    own_error.set(Some(format!(
+                        "{OWN_FILE}: the id \"{}\" is a bundled lesson's; choose another",
+                        l.id
+                    )));
+                    return;
+                }
+                own_error.set(None);
+                let id = l.id.clone();
+                all.update(|a| {
+                    a.retain(|x| x.id != id);
+                    a.push(l);
+                });
+                let mut texts: Vec<String> = load_own()
+                    .into_iter()
+                    .filter(|t| {
+                        lessons::parse(OWN_FILE, t)
+                            .map(|x| x.id != id)
+                            .unwrap_or(false)
+                    })
+                    .collect();
+                texts.push(text);
+                save_own(&texts);
+                open(id, true);
+            }
+        }
+    };
 
     let t = move |en: &'static str, zh: &'static str| match lang.get() {
         Lang::En => en,
@@ -220,7 +280,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
             </div>
             <div class="lesson-list" role="list">
                 {move || {
-                    all.with_value(|a| a.clone())
+                    all.get()
                         .into_iter()
                         .map(|l| {
                             let id = l.id.clone();
@@ -255,6 +315,22 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                         .collect_view()
                 }}
             </div>
+            <details class="lesson-own">
+                <summary>{move || t("Open your own lesson", "打开自己的课程")}</summary>
+                <textarea
+                    data-testid="lesson-own-text"
+                    aria-label="Lesson YAML"
+                    rows="6"
+                    spellcheck="false"
+                    placeholder="id: my-lesson\ntitle: {en: ..., zh: ...}\n..."
+                    prop:value=move || own_text.get()
+                    on:input=move |ev| own_text.set(event_target_value(&ev))
+                ></textarea>
+                <button data-testid="lesson-own-open" on:click=move |_| open_own()>
+                    {move || t("Open", "打开")}
+                </button>
+                {move || own_error.get().map(|e| view! { <p class="lesson-own-error" role="alert">{e}</p> })}
+            </details>
             {move || {
                 lesson()
                     .map(|l| {
