@@ -89,6 +89,24 @@ fn markdown_view(text: &str) -> Vec<AnyView> {
         .collect()
 }
 
+/// The session as a share link (`#o1.…`, `sim::session::saved`).
+fn share_link(ui: Ui) -> String {
+    use crate::sim::session::saved::{self, Saved};
+    let fragment = ui.sim.with_value(|s| {
+        Saved {
+            version: saved::VERSION,
+            seed: s.seed,
+            config: s.config.clone(),
+            journal: saved::compact(s.journal()),
+            example: ui.example.get_untracked(),
+            editor: Some(ui.text.get_untracked()),
+            position: None,
+        }
+        .to_link()
+    });
+    format!("#{fragment}")
+}
+
 /// Sets the lesson's cluster up in place of the current session.
 fn start_lesson(ui: Ui, lesson: &Lesson) {
     match run::start(lesson) {
@@ -373,15 +391,24 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                                         .collect_view()}
                                 </ol>
                                 {move || match step_index.get() {
-                                    None => view! {
-                                        <p class="lesson-done" data-testid="lesson-done" role="status">
-                                            {move || match lang.get() {
-                                                Lang::En => format!("Done: all {} steps passed.", nsteps),
-                                                Lang::Zh => format!("完成:全部 {} 个步骤都已通过。", nsteps),
-                                            }}
-                                        </p>
+                                    None => {
+                                        let link = share_link(ui);
+                                        view! {
+                                            <div class="lesson-done" data-testid="lesson-done" role="status">
+                                                <p>
+                                                    {move || match lang.get() {
+                                                        Lang::En => format!("Done: all {nsteps} steps passed."),
+                                                        Lang::Zh => format!("完成:全部 {nsteps} 个步骤都已通过。"),
+                                                    }}
+                                                </p>
+                                                <p>
+                                                    {move || t("Share this session: ", "分享此会话:")}
+                                                    <a href=link.clone() data-testid="lesson-share">{move || t("link", "链接")}</a>
+                                                </p>
+                                            </div>
+                                        }
+                                        .into_any()
                                     }
-                                    .into_any(),
                                     Some(i) => {
                                         let s = steps[i].clone();
                                         let hints = s.hints.clone();
