@@ -51,6 +51,39 @@ fn lesson_param() -> Option<String> {
     params.get("lesson")
 }
 
+/// `?lesson-url=<path>` of the page's URL.
+fn lesson_url_param() -> Option<String> {
+    let search = window().location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get("lesson-url")
+}
+
+/// Reads a lesson file from the page's own origin: only a relative path
+/// (`lessons/x.yaml`), never another host, scheme or absolute path.
+fn fetch_relative(path: &str) -> Result<String, String> {
+    let relative =
+        !path.is_empty() && !path.contains(':') && !path.starts_with('/') && !path.contains('\\');
+    if !relative {
+        return Err(format!(
+            "lesson-url \"{path}\": only a relative path on this site is allowed (like lessons/x.yaml)"
+        ));
+    }
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| "no XMLHttpRequest".to_string())?;
+    // Synchronous: one small same-origin file, read once at start-up.
+    xhr.open_with_async("GET", path, false)
+        .map_err(|_| format!("{path}: cannot be requested"))?;
+    xhr.send()
+        .map_err(|_| format!("{path}: could not be read"))?;
+    match xhr.status().unwrap_or(0) {
+        200 => xhr
+            .response_text()
+            .ok()
+            .flatten()
+            .ok_or_else(|| format!("{path}: empty answer")),
+        status => Err(format!("{path}: the server answered {status}")),
+    }
+}
+
 fn inline_view(i: &Inline) -> AnyView {
     match i.clone() {
         Inline::Text(t) => t.into_any(),
@@ -242,6 +275,25 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
         } else {
             ui.banners
                 .update(|b| b.push(format!("There is no bundled lesson \"{id}\".")));
+        }
+    }
+
+    // `?lesson-url=lessons/x.yaml`: a teacher's file on the same site.
+    if let Some(path) = lesson_url_param() {
+        match fetch_relative(&path)
+            .and_then(|text| lessons::parse(&path, &text).map_err(|e| e.to_string()))
+        {
+            Ok(l) => {
+                let id = l.id.clone();
+                if !all.with_untracked(|a| a.iter().any(|x| x.id == id)) {
+                    all.update(|a| a.push(l));
+                }
+                let started = progress.with_untracked(|m| m.contains_key(&id));
+                open(id, !started);
+            }
+            Err(e) => ui
+                .banners
+                .update(|b| b.push(format!("Lesson not opened: {e}"))),
         }
     }
 
