@@ -124,6 +124,14 @@ pub fn main(args: &[String]) -> ExitCode {
     }
     let words: Vec<&str> = positional.iter().map(String::as_str).collect();
     match words.as_slice() {
+        ["help"] | [] if !solution => {
+            print!("Usage:\n{USAGE}");
+            if words.is_empty() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
         ["list"] => {
             print!("{}", list(lang));
             ExitCode::SUCCESS
