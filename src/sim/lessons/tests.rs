@@ -321,3 +321,22 @@ fn chinese_lines_join_without_spaces() {
     let b = markdown::parse("创建 `web`,\n然后等待。\nThen\nwait.");
     assert_eq!(markdown::to_plain(&b), "创建 `web`,然后等待。Then wait.");
 }
+
+/// Untrusted files never panic: every bundled lesson with a line dropped,
+/// or cut short, parses or gives a positioned error inside the file.
+#[test]
+fn damaged_lesson_files_never_panic() {
+    for (_, file, text) in BUNDLED {
+        let lines: Vec<&str> = text.lines().collect();
+        for i in (0..lines.len()).step_by(3) {
+            let mut damaged = lines.clone();
+            damaged.remove(i);
+            let damaged = damaged.join("\n");
+            if let Err(e) = parse(file, &damaged) {
+                assert!(e.line >= 1 && e.line <= lines.len() + 1, "{e}");
+            }
+            let cut: String = lines[..i].join("\n");
+            let _ = parse(file, &cut);
+        }
+    }
+}
