@@ -213,7 +213,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
             .unwrap_or_else(|| Progress::new(&l));
         let newly = ui.sim.with_value(|sim| p.update(&l, sim));
         let shown = ui.sim.with_value(|sim| match p.current() {
-            Some(i) => lessons::step_outcomes(&l.steps[i], sim),
+            Some(i) => lessons::step_outcomes_in(&l.steps[i], sim, lang.get_untracked()),
             None => Vec::new(),
         });
         outcomes.set(shown);
@@ -235,6 +235,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
     Effect::new(move |_| {
         ui.version.track();
         current.track();
+        lang.track();
         let since = super::perf::now() - last_eval.get_value();
         if since >= EVAL_EVERY_MS {
             evaluate();

@@ -81,7 +81,7 @@ pub fn show(l: &Lesson, lang: Lang) -> String {
         }
         out.push_str(&format!("   {checks_word}:\n"));
         for c in &s.checks {
-            out.push_str(&format!("   - {}\n", checks::describe(c)));
+            out.push_str(&format!("   - {}\n", checks::describe_in(c, lang)));
         }
         out.push('\n');
     }

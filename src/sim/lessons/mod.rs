@@ -350,9 +350,19 @@ impl Progress {
 
 /// Every check of a step with its outcome, for display.
 pub fn step_outcomes(step: &Step, sim: &Sim) -> Vec<(String, Outcome)> {
+    step_outcomes_in(step, sim, Lang::En)
+}
+
+/// [`step_outcomes`] in the student's language.
+pub fn step_outcomes_in(step: &Step, sim: &Sim, lang: Lang) -> Vec<(String, Outcome)> {
     step.checks
         .iter()
-        .map(|c| (checks::describe(c), checks::evaluate(c, sim)))
+        .map(|c| {
+            (
+                checks::describe_in(c, lang),
+                checks::evaluate_in(c, sim, lang),
+            )
+        })
         .collect()
 }
 

@@ -147,13 +147,17 @@ pub fn report(lesson: &Lesson, progress: &Progress, sim: &Sim, lang: Lang) -> Ve
                 let failing = step
                     .checks
                     .iter()
-                    .find_map(|c| checks::evaluate(c, sim).err());
+                    .find_map(|c| checks::evaluate_in(c, sim, lang).err());
                 Some(match (failing, first_failed) {
                     (Some(w), _) => w,
-                    (None, Some(f)) if f < i => {
-                        format!("not reached: step {} did not pass first", f + 1)
-                    }
-                    (None, _) => "its checks did not all hold at once".to_string(),
+                    (None, Some(f)) if f < i => match lang {
+                        Lang::En => format!("not reached: step {} did not pass first", f + 1),
+                        Lang::Zh => format!("未到达:第 {} 步还没有通过", f + 1),
+                    },
+                    (None, _) => match lang {
+                        Lang::En => "its checks did not all hold at once".to_string(),
+                        Lang::Zh => "它的检查没有同时成立".to_string(),
+                    },
                 })
             };
             StepReport {

@@ -340,3 +340,17 @@ fn damaged_lesson_files_never_panic() {
         }
     }
 }
+
+#[test]
+fn reasons_speak_the_students_language() {
+    let l = lesson("web");
+    let c = check(&l, &without_step(&l, 3), Lang::Zh).unwrap();
+    assert_eq!(
+        c.steps[3].line(),
+        "✗ 4 扩容到 5 个副本: StatefulSet web 有 3 个就绪副本,不是 5 个"
+    );
+    assert_eq!(c.steps[5].why.as_deref(), Some("未到达:第 4 步还没有通过"));
+    let outcomes = step_outcomes_in(&l.steps[5], &start(&l).unwrap(), Lang::Zh);
+    assert_eq!(outcomes[0].1, Err("web-1 还没有被删除".to_string()));
+    assert!(outcomes[0].0.contains("被替换"), "{outcomes:?}");
+}
