@@ -124,34 +124,21 @@ fn markdown_view(text: &str) -> Vec<AnyView> {
 
 /// The session as a share link (`#o1.…`, `sim::session::saved`).
 fn share_link(ui: Ui) -> String {
-    use crate::sim::session::saved::{self, Saved};
-    let fragment = ui.sim.with_value(|s| {
-        Saved {
-            version: saved::VERSION,
-            seed: s.seed,
-            config: s.config.clone(),
-            journal: saved::compact(s.journal()),
-            example: ui.example.get_untracked(),
-            editor: Some(ui.text.get_untracked()),
-            position: None,
-        }
-        .to_link()
-    });
-    format!("#{fragment}")
+    let mut saved = ui
+        .session
+        .with_value(|s| s.saved(Some(ui.text.get_untracked())));
+    saved.example = ui.example.get_untracked();
+    format!("#{}", saved.to_link())
 }
 
 /// Sets the lesson's cluster up in place of the current session.
 fn start_lesson(ui: Ui, lesson: &Lesson) {
-    match run::start(lesson) {
-        Ok(sim) => {
+    let editor = run::editor_text(lesson);
+    match run::start_session(lesson, editor.clone()) {
+        Ok(session) => {
             ui.playing.set(false);
-            ui.sim.set_value(sim);
-            ui.future.set_value(None);
-            ui.watch.set_value(None);
-            if let Some(editor) = &lesson.setup.editor {
-                let text = crate::sim::examples::by_id(editor)
-                    .map(|e| e.yaml.to_string())
-                    .unwrap_or_else(|| editor.clone());
+            ui.session.set_value(session);
+            if let Some(text) = editor {
                 ui.text.set(text.clone());
                 ui.example.set(String::new());
                 persist::set(persist::EDITOR_KEY, &text);
@@ -211,8 +198,8 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
             .with_untracked(|m| m.get(&l.id).cloned())
             .filter(|p| p.fits(&l))
             .unwrap_or_else(|| Progress::new(&l));
-        let newly = ui.sim.with_value(|sim| p.update(&l, sim));
-        let shown = ui.sim.with_value(|sim| match p.current() {
+        let newly = ui.with_sim(|sim| p.update(&l, sim));
+        let shown = ui.with_sim(|sim| match p.current() {
             Some(i) => lessons::step_outcomes_in(&l.steps[i], sim, lang.get_untracked()),
             None => Vec::new(),
         });

@@ -4,7 +4,9 @@
 
 use super::{checks, Lang, Lesson, Progress};
 use crate::sim::engine::{Input, Sim};
+use crate::sim::session::saved::{self, Saved};
 use crate::sim::session::script::{parse_script, Directive, Runner};
+use crate::sim::session::Session;
 
 /// The simulation a lesson starts from: its cluster, then its setup
 /// (manifests applied, script lines run, faults injected).
@@ -30,6 +32,33 @@ pub fn start(lesson: &Lesson) -> Result<Sim, String> {
     let now = sim.now;
     sim.advance_to(now);
     Ok(sim)
+}
+
+/// The lesson's start as a [`Session`] for the page: its journal (cluster,
+/// setup) replayed, so history, scrubbing and saving work as for any
+/// session. `editor` is what the page's editor holds.
+pub fn start_session(lesson: &Lesson, editor: Option<String>) -> Result<Session, String> {
+    let sim = start(lesson)?;
+    let saved = Saved {
+        version: saved::VERSION,
+        seed: sim.seed,
+        config: sim.config.clone(),
+        journal: saved::compact(sim.journal()),
+        example: String::new(),
+        editor,
+        position: None,
+    };
+    Ok(Session::open(&saved))
+}
+
+/// The editor text a lesson's setup asks for: a built-in example's
+/// manifests (`editor: web`) or the text itself.
+pub fn editor_text(lesson: &Lesson) -> Option<String> {
+    lesson.setup.editor.as_ref().map(|e| {
+        crate::sim::examples::by_id(e)
+            .map(|x| x.yaml.to_string())
+            .unwrap_or_else(|| e.clone())
+    })
 }
 
 /// Runs a script's lines with the core's script runner, calling `after`

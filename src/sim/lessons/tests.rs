@@ -354,3 +354,17 @@ fn reasons_speak_the_students_language() {
     assert_eq!(outcomes[0].1, Err("web-1 还没有被删除".to_string()));
     assert!(outcomes[0].0.contains("被替换"), "{outcomes:?}");
 }
+
+#[test]
+fn a_lessons_session_is_its_setup_replayed() {
+    for id in ["mysql", "petset"] {
+        let l = lesson(id);
+        let sim = start(&l).unwrap();
+        let session = run::start_session(&l, run::editor_text(&l)).unwrap();
+        assert_eq!(session.sim().trace_hash(), sim.trace_hash(), "{id}");
+        assert_eq!(session.sim().log.len(), sim.log.len());
+    }
+    assert!(run::editor_text(&lesson("web"))
+        .unwrap()
+        .contains("kind: StatefulSet"));
+}
