@@ -21,6 +21,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[path = "ordinal/lesson.rs"]
+mod lesson;
+
 const USAGE: &str = "Usage:
   ordinal run [--seed N] [--nodes N] [--feature-gates=A=true,...] [SCRIPT|-]
                                                   run a script, print a transcript
@@ -28,6 +31,8 @@ const USAGE: &str = "Usage:
   ordinal replay [--seed N] SESSION              replay a saved session (an .ordinal.json
                      file, the page's localStorage \"ordinal.v1.session\", or a share
                      link), print its trace hash
+  ordinal lesson list|show|check ...              classroom lessons that check themselves
+                     (ordinal lesson help)
   ordinal --version
 
 Script lines:
@@ -148,6 +153,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("replay") => return replay_main(&args[1..]),
+        Some("lesson") => return lesson::main(&args[1..]),
         Some("--version") | Some("-V") | Some("version") => {
             println!(
                 "ordinal {} (Kubernetes {} behaviour)",

@@ -13,6 +13,7 @@ pub mod examples;
 pub mod faults;
 pub mod features;
 pub mod kubectl;
+pub mod lessons;
 pub mod manifest;
 pub mod nodeaffinity;
 pub mod object;

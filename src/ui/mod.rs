@@ -6,6 +6,7 @@
 mod bridge;
 mod console;
 mod editor;
+mod lessons;
 mod model;
 mod perf;
 mod persist;
@@ -506,6 +507,7 @@ fn App() -> impl IntoView {
         <Banners ui=ui />
         <main class="app" data-testid="app" data-ready="true">
             <div class="left">
+                <lessons::Lessons ui=ui />
                 <Examples ui=ui />
                 <editor::Editor ui=ui />
                 <console::Console ui=ui />
