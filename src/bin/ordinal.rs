@@ -12,6 +12,7 @@
 //! `kubectl get -w` keeps printing changes (during later `sleep` lines,
 //! which are then not echoed) until the next kubectl or fault line.
 
+use ordinal::sim::chart;
 use ordinal::sim::engine::{Config, Input, JournalEntry, Sim};
 use ordinal::sim::kubectl::{self, Watch};
 use std::io::Read;
@@ -20,6 +21,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "Usage:
   ordinal run [--seed N] [--nodes N] [SCRIPT|-]   run a script, print a transcript
+        [--chart OUT.svg [--chart-theme light|dark] [--chart-width PX]]
+                     and draw the session's lifecycle chart as SVG
   ordinal replay [--seed N] SESSION.json          replay a saved session (the page's
                      localStorage \"ordinal.v1.session\"), print its trace hash
   ordinal --version
@@ -234,6 +237,16 @@ fn run_until(sim: &mut Sim, t: u64, watch: &mut Option<Watch>, out: &mut String)
 /// Runs a script and returns its transcript, or `line N: ...` for a line
 /// it cannot parse (nothing after it runs).
 pub fn run_script(script: &str, base: &Path, seed: u64, config: Config) -> Result<String, String> {
+    run_script_sim(script, base, seed, config).map(|(t, _)| t)
+}
+
+/// [`run_script`], also handing back the session (for `--chart`).
+pub fn run_script_sim(
+    script: &str,
+    base: &Path,
+    seed: u64,
+    config: Config,
+) -> Result<(String, Sim), String> {
     let lines = logical_lines(script);
     // Parse everything first: a typo late in a script should not cost a run.
     let mut parsed = Vec::new();
@@ -291,7 +304,7 @@ pub fn run_script(script: &str, base: &Path, seed: u64, config: Config) -> Resul
     // A watch at the end of the script sees what is already due.
     let now = sim.now;
     run_until(&mut sim, now, &mut watch, &mut out);
-    Ok(out)
+    Ok((out, sim))
 }
 
 /// A saved session as the page keeps it in local storage
@@ -371,6 +384,51 @@ fn replay_main(args: &[String]) -> ExitCode {
     }
 }
 
+/// `--chart FILE`, `--chart-theme`, `--chart-width` (see docs/chart.md).
+#[derive(Default)]
+struct ChartArgs {
+    path: Option<String>,
+    svg: chart::SvgOptions,
+}
+
+impl ChartArgs {
+    fn set(&mut self, flag: &str, v: &str) -> Result<(), String> {
+        match flag {
+            "--chart" => self.path = Some(v.to_string()),
+            "--chart-theme" => {
+                self.svg.theme = chart::Theme::parse(v)
+                    .ok_or(format!("--chart-theme: light or dark, not {v}"))?
+            }
+            _ => {
+                self.svg.width = v
+                    .parse()
+                    .ok()
+                    .filter(|w| *w >= chart::SvgOptions::MIN_WIDTH)
+                    .ok_or(format!(
+                        "--chart-width: a number of pixels, at least {}",
+                        chart::SvgOptions::MIN_WIDTH
+                    ))?
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the chart, if asked for.
+    fn write(&self, sim: &Sim) -> ExitCode {
+        let Some(path) = &self.path else {
+            return ExitCode::SUCCESS;
+        };
+        let svg = chart::render(&chart::build(sim, &chart::Options::default()), &self.svg);
+        match std::fs::write(path, svg) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ordinal: --chart {path}: {e}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -400,6 +458,7 @@ fn main() -> ExitCode {
     let mut seed = 1u64;
     let mut config = Config::default();
     let mut script_path: Option<String> = None;
+    let mut chart = ChartArgs::default();
     let mut i = 1;
     while i < args.len() {
         let a = &args[i];
@@ -425,6 +484,9 @@ fn main() -> ExitCode {
                     .map(|n| config.nodes = n)
                     .map_err(|_| format!("--nodes: not a number: {v}"))
             }),
+            "--chart" | "--chart-theme" | "--chart-width" => {
+                value().and_then(|v| chart.set(&name, &v))
+            }
             _ if script_path.is_none() && (!a.starts_with('-') || a == "-") => {
                 script_path = Some(a.clone());
                 Ok(())
@@ -460,10 +522,10 @@ fn main() -> ExitCode {
             }
         }
     };
-    match run_script(&script, &base, seed, config) {
-        Ok(t) => {
+    match run_script_sim(&script, &base, seed, config) {
+        Ok((t, sim)) => {
             print!("{t}");
-            ExitCode::SUCCESS
+            chart.write(&sim)
         }
         Err(e) => {
             eprintln!("ordinal: {path}: {e}");
