@@ -676,8 +676,12 @@ fn collapse(chart: &mut Chart, opts: &Options) {
 }
 
 /// One row standing for many: at each moment, the phase most of the
-/// present objects are in, with the counts in the label.
+/// present objects are in. A span lasts as long as that phase leads; its
+/// label gives the range of each phase's count over it (`Ready 12-300,
+/// Creating 0-1`). Faults and refused evictions stay as marks; the waits
+/// (one or more per pod) show when the group is expanded.
 fn aggregate(rows: &[&Row], end: u64) -> Row {
+    const N: usize = Phase::ALL.len();
     let first = rows[0];
     let mut deltas: Vec<(u64, i64, Phase)> = Vec::new();
     for r in rows {
@@ -691,8 +695,11 @@ fn aggregate(rows: &[&Row], end: u64) -> Row {
         }
     }
     deltas.sort_by_key(|d| (d.0, d.1, d.2));
-    let mut counts = [0i64; Phase::ALL.len()];
+    let mut counts = [0i64; N];
+    // The span being built: its counts' ranges.
+    let mut ranges = [(i64::MAX, 0i64); N];
     let mut segments: Vec<Segment> = Vec::new();
+    let mut extending = false;
     let mut i = 0;
     while i < deltas.len() {
         let t = deltas[i].0;
@@ -703,9 +710,7 @@ fn aggregate(rows: &[&Row], end: u64) -> Row {
         let next = deltas.get(i).map_or(end, |d| d.0);
         let present: i64 = counts.iter().sum();
         if present <= 0 || next <= t {
-            if let Some(seg) = segments.last_mut().filter(|s| s.open) {
-                seg.open = false;
-            }
+            extending = extending && present > 0;
             continue;
         }
         let mut best = 0;
@@ -715,42 +720,59 @@ fn aggregate(rows: &[&Row], end: u64) -> Row {
             }
         }
         let phase = Phase::ALL[best];
-        let label = Phase::ALL
-            .iter()
-            .zip(counts.iter())
-            .filter(|(_, c)| **c > 0)
-            .map(|(p, c)| format!("{} {c}", p.name()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let seg = match segments.last_mut().filter(|s| s.open && s.end == t) {
-            Some(s) => s,
-            None => {
-                segments.push(Segment {
-                    start: t,
-                    end: t,
-                    open: true,
-                    spans: Vec::new(),
-                });
-                segments.last_mut().expect("just pushed")
-            }
-        };
+        if !extending || segments.last().is_none_or(|s| s.end != t) {
+            segments.push(Segment {
+                start: t,
+                end: t,
+                open: false,
+                spans: Vec::new(),
+            });
+        }
+        extending = true;
+        let seg = segments.last_mut().expect("just pushed");
         seg.end = next;
         match seg.spans.last_mut() {
-            Some(s) if s.phase == phase && s.label == label => s.end = next,
-            _ => seg.spans.push(Span {
-                start: t,
-                end: next,
-                phase,
-                label,
-                seq: 0,
-            }),
+            Some(s) if s.phase == phase => s.end = next,
+            _ => {
+                ranges = [(i64::MAX, 0); N];
+                seg.spans.push(Span {
+                    start: t,
+                    end: next,
+                    phase,
+                    label: String::new(),
+                    seq: 0,
+                });
+            }
         }
+        for (r, c) in ranges.iter_mut().zip(counts.iter()) {
+            *r = (r.0.min(*c), r.1.max(*c));
+        }
+        let s = seg.spans.last_mut().expect("a span");
+        s.label = Phase::ALL
+            .iter()
+            .zip(ranges.iter())
+            .filter(|(_, r)| r.1 > 0)
+            .map(|(p, (lo, hi))| {
+                if lo == hi {
+                    format!("{} {hi}", p.name())
+                } else {
+                    format!("{} {lo}-{hi}", p.name())
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
     }
     // Open means "still there at the end", as for one object.
+    let any_open = rows.iter().any(|r| r.segments.iter().any(|s| s.open));
     for seg in &mut segments {
-        seg.open = seg.end == end && rows.iter().any(|r| r.segments.iter().any(|s| s.open));
+        seg.open = seg.end == end && any_open;
     }
-    let mut marks: Vec<Mark> = rows.iter().flat_map(|r| r.marks.iter().cloned()).collect();
+    let mut marks: Vec<Mark> = rows
+        .iter()
+        .flat_map(|r| r.marks.iter())
+        .filter(|m| m.kind != MarkKind::Wait)
+        .cloned()
+        .collect();
     marks.sort_by_key(|m| (m.time, m.seq));
     Row {
         key: first.key.clone(),

@@ -270,7 +270,11 @@ fn large_sessions_collapse_by_owner_with_a_count() {
     // At the end all 80 are Ready: the aggregate says so.
     let last = big.rows[0].segments.last().unwrap().spans.last().unwrap();
     assert_eq!(last.phase, Phase::Ready);
-    assert!(last.label.contains("Ready 80"), "{}", last.label);
+    assert!(
+        last.label.contains("Ready ") && last.label.ends_with("80"),
+        "{}",
+        last.label
+    );
     // The small web group stays expanded; expanding big on request works.
     assert!(!chart.groups[0].collapsed);
     let opts = Options {
