@@ -434,6 +434,16 @@ impl Sim {
         for (owner, blocked) in out.waiting {
             self.note_waiting(owner, blocked);
         }
+        // An owner that is gone waits for nothing.
+        let gone: Vec<Key> = self
+            .waiting
+            .keys()
+            .filter(|k| self.store.get_key(k).is_none())
+            .cloned()
+            .collect();
+        for k in gone {
+            self.note_waiting(k, None);
+        }
         out.wake_at
     }
 

@@ -1,6 +1,6 @@
 use super::*;
 use crate::sim::engine::{Input, Sim};
-use crate::sim::object::{Key, Kind};
+use crate::sim::object::{Key, Kind, ValueExt};
 
 fn kubectl(sim: &mut Sim, line: &str) -> String {
     match sim.input(Input::Kubectl {
@@ -341,4 +341,67 @@ fn times_read_as_durations() {
     assert_eq!(fmt_time(1_500), "1.5s");
     assert_eq!(fmt_time(90_000), "1m30s");
     assert_eq!(fmt_time(61_250), "1m01.25s");
+}
+
+#[test]
+fn volumes_are_rows_on_request_and_a_volume_fault_is_marked() {
+    let mut sim = Sim::new(2);
+    kubectl(&mut sim, "kubectl apply -f web.yaml");
+    sim.advance(30_000);
+    let pv = sim
+        .store
+        .get(Kind::PersistentVolumeClaim, "default", "www-web-0")
+        .and_then(|c| c.spec().str_at("volumeName").map(String::from))
+        .expect("www-web-0 bound");
+    let _ = sim.input(Input::Fault(format!("pv {pv} lose")));
+    sim.advance(5_000);
+    // No volume rows by default: the fault is a mark on the commands row.
+    let plain = build(&sim, &Options::default());
+    assert!(plain
+        .groups
+        .iter()
+        .all(|g| g.rows.iter().all(|r| r.key.kind != Kind::PersistentVolume)));
+    assert!(plain.inputs.iter().any(|m| m.kind == MarkKind::Fault));
+    let chart = build(
+        &sim,
+        &Options {
+            pvs: true,
+            ..Options::default()
+        },
+    );
+    let g = chart
+        .groups
+        .iter()
+        .find(|g| g.label == "PersistentVolumes")
+        .expect("a group of volumes");
+    let r = g
+        .rows
+        .iter()
+        .find(|r| r.key.name == pv)
+        .expect("the lost volume's row");
+    let phases: Vec<Phase> = r.segments[0].spans.iter().map(|s| s.phase).collect();
+    // The volume controller puts a bound volume back to Bound at once:
+    // a state that lasted no time draws nothing.
+    assert_eq!(phases, [Phase::Bound]);
+    assert!(r
+        .marks
+        .iter()
+        .any(|m| m.kind == MarkKind::Fault && m.text.contains("lost")));
+}
+
+#[test]
+fn a_deleted_set_stops_waiting() {
+    let mut sim = Sim::new(4);
+    kubectl(&mut sim, "kubectl apply -f web.yaml");
+    sim.advance(1_500);
+    kubectl(&mut sim, "kubectl delete statefulset web --wait=false");
+    sim.advance(30_000);
+    let chart = build(&sim, &Options::default());
+    let web0 = row(&chart, Kind::Pod, "web-0");
+    let wait = web0
+        .marks
+        .iter()
+        .find(|m| m.kind == MarkKind::Wait)
+        .expect("the set waited on web-0");
+    assert!(wait.end.is_some(), "the wait ends when the set goes");
 }
