@@ -63,14 +63,30 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
             tick.update(|t| *t += 1);
         }
     });
+    // While scrubbed back, the chart of the whole session stays in view
+    // (the one built last before scrubbing), with the cursor at the clock.
+    let full = StoredValue::new(None::<(Vec<String>, chart::Chart)>);
     let model = Memo::new(move |_| {
         tick.track();
         let opts = chart::Options {
             expanded: expanded.get(),
             ..chart::Options::default()
         };
-        ui.sim
-            .with_value(|s| super::perf::time("chart", || chart::build(s, &opts)))
+        let scrubbed = ui.future.with_value(|f| f.is_some());
+        if scrubbed {
+            if let Some((e, c)) = full.get_value() {
+                if e == opts.expanded {
+                    return c;
+                }
+            }
+        }
+        let c = ui
+            .sim
+            .with_value(|s| super::perf::time("chart", || chart::build(s, &opts)));
+        if !scrubbed {
+            full.set_value(Some((opts.expanded.clone(), c.clone())));
+        }
+        c
     });
     let svg = Memo::new(move |_| {
         let c = model.get();
@@ -88,9 +104,9 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
         super::perf::time("chart-svg", || chart::render(&c, &opts))
     });
     let scrub_time = move |t: u64| {
-        let i = ui.sim.with_value(|s| chart::event_index_at(&s.log, t));
+        let i = model.with_untracked(|c| c.events_at(t));
         cursor.set(None);
-        ui.scrub_to(i);
+        ui.scrub_to(i as usize);
     };
     // A point of the chart: the mark under it, or the time at its x.
     let on_click = move |ev: leptos::ev::MouseEvent| {

@@ -266,6 +266,10 @@ pub struct Chart {
     pub end: u64,
     /// The log's length when built.
     pub events: u64,
+    /// Each distinct event time with the number of events up to and at
+    /// it, so a point of the chart maps to an event index (see
+    /// [`Chart::events_at`]) even when the session is scrubbed back.
+    pub clock: Vec<(u64, u64)>,
     /// User commands, and marks about no object on a row (node faults).
     pub inputs: Vec<Mark>,
     pub groups: Vec<Group>,
@@ -369,6 +373,18 @@ impl RowBuilder {
 /// scrubs to for a point of the chart.
 pub fn event_index_at(log: &[Event], t: u64) -> usize {
     log.partition_point(|e| e.time <= t)
+}
+
+impl Chart {
+    /// [`event_index_at`] for the log the chart was built from.
+    pub fn events_at(&self, t: u64) -> u64 {
+        let i = self.clock.partition_point(|(time, _)| *time <= t);
+        if i == 0 {
+            0
+        } else {
+            self.clock[i - 1].1
+        }
+    }
 }
 
 fn tracked(kind: Kind, opts: &Options) -> bool {
@@ -548,9 +564,17 @@ pub fn build(sim: &Sim, opts: &Options) -> Chart {
             }
         }
     }
+    let mut clock: Vec<(u64, u64)> = Vec::new();
+    for e in &sim.log {
+        match clock.last_mut() {
+            Some(last) if last.0 == e.time => last.1 = e.seq + 1,
+            _ => clock.push((e.time, e.seq + 1)),
+        }
+    }
     let mut chart = Chart {
         end,
         events: sim.log.len() as u64,
+        clock,
         inputs,
         groups: group(rows),
     };

@@ -331,6 +331,14 @@ fn clicks_map_to_times_and_times_to_event_indexes() {
     let t = g.time_at(g.x(60_000));
     assert!(t.abs_diff(60_000) <= 1_000);
     let i = event_index_at(&sim.log, 60_000);
+    // The chart knows the same without the log.
+    for t in [0, 1, 30_000, 60_000, 61_234, chart.end, chart.end + 5] {
+        assert_eq!(
+            chart.events_at(t),
+            event_index_at(&sim.log, t) as u64,
+            "{t}"
+        );
+    }
     assert!(sim.log[..i].iter().all(|e| e.time <= 60_000));
     assert!(sim.log[i..].iter().all(|e| e.time > 60_000));
 }
