@@ -13,8 +13,11 @@
 //! which are then not echoed) until the next kubectl or fault line.
 
 use ordinal::sim::chart;
-use ordinal::sim::engine::{Config, Input, JournalEntry, Sim};
-use ordinal::sim::kubectl::{self, Watch};
+use ordinal::sim::engine::{Config, Sim};
+use ordinal::sim::kubectl;
+use ordinal::sim::session::saved::Saved;
+use ordinal::sim::session::script;
+use ordinal::sim::session::Session;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,8 +26,9 @@ const USAGE: &str = "Usage:
   ordinal run [--seed N] [--nodes N] [SCRIPT|-]   run a script, print a transcript
         [--chart OUT.svg [--chart-theme light|dark] [--chart-width PX]]
                      and draw the session's lifecycle chart as SVG
-  ordinal replay [--seed N] SESSION.json          replay a saved session (the page's
-                     localStorage \"ordinal.v1.session\"), print its trace hash
+  ordinal replay [--seed N] SESSION              replay a saved session (an .ordinal.json
+                     file, the page's localStorage \"ordinal.v1.session\", or a share
+                     link), print its trace hash
   ordinal --version
 
 Script lines:
@@ -35,149 +39,6 @@ Script lines:
   # comment, blank lines
 A line ending in \\ continues on the next.
 ";
-
-/// One logical script line (continuations joined) and where it started.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Line {
-    pub number: usize,
-    /// As written (continuation lines kept), for the echo.
-    pub text: String,
-    /// Joined, for execution.
-    pub joined: String,
-    /// A heredoc's body (`<<EOF` ... `EOF`): the command's stdin.
-    pub stdin: Option<String>,
-}
-
-/// Finds a heredoc marker (`<<EOF`, `<< 'EOF'`, `<<-EOF`) outside quotes:
-/// the line without it, the delimiter, and whether `<<-` strips tabs.
-pub fn split_heredoc(line: &str) -> Option<(String, String, bool)> {
-    let chars: Vec<char> = line.chars().collect();
-    let (mut single, mut double) = (false, false);
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '\\' if !single => i += 1,
-            '\'' if !double => single = !single,
-            '"' if !single => double = !double,
-            '<' if !single && !double && chars.get(i + 1) == Some(&'<') => {
-                let mut j = i + 2;
-                let strip = chars.get(j) == Some(&'-');
-                if strip {
-                    j += 1;
-                }
-                while chars.get(j).is_some_and(|c| *c == ' ') {
-                    j += 1;
-                }
-                let start = j;
-                while chars.get(j).is_some_and(|c| !c.is_whitespace()) {
-                    j += 1;
-                }
-                let word: String = chars[start..j].iter().collect();
-                let word = word.trim_matches(|c| c == '\'' || c == '"').to_string();
-                if word.is_empty() {
-                    return None;
-                }
-                let mut rest: String = chars[..i].iter().collect();
-                rest.push_str(&chars[j..].iter().collect::<String>());
-                return Some((rest.trim_end().to_string(), word, strip));
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Splits a script into logical lines, joining `\` continuations.
-pub fn logical_lines(script: &str) -> Vec<Line> {
-    let mut out: Vec<Line> = Vec::new();
-    let mut cur: Option<Line> = None;
-    // An open heredoc: (delimiter, strip tabs, body so far).
-    let mut heredoc: Option<(String, bool, String)> = None;
-    for (i, raw) in script.lines().enumerate() {
-        let raw = raw.trim_end_matches('\r');
-        if let Some((delim, strip, body)) = heredoc.as_mut() {
-            let l = if *strip {
-                raw.trim_start_matches('\t')
-            } else {
-                raw
-            };
-            let last = out.last_mut().expect("a heredoc belongs to a line");
-            last.text.push_str(&format!("\n> {l}"));
-            if l == delim.as_str() {
-                last.stdin = Some(std::mem::take(body));
-                heredoc = None;
-            } else {
-                body.push_str(l);
-                body.push('\n');
-            }
-            continue;
-        }
-        let line = cur.get_or_insert_with(|| Line {
-            number: i + 1,
-            text: String::new(),
-            joined: String::new(),
-            stdin: None,
-        });
-        if !line.text.is_empty() {
-            line.text.push('\n');
-        }
-        line.text.push_str(raw);
-        let trimmed = raw.trim_end();
-        if let Some(body) = trimmed.strip_suffix('\\') {
-            line.joined.push_str(body);
-            line.joined.push(' ');
-            continue;
-        }
-        line.joined.push_str(raw);
-        let mut done = cur.take().expect("set above");
-        if let Some((rest, delim, strip)) = split_heredoc(&done.joined) {
-            done.joined = rest;
-            heredoc = Some((delim, strip, String::new()));
-        }
-        out.push(done);
-    }
-    if let Some(l) = cur {
-        out.push(l);
-    }
-    // An unterminated heredoc takes the rest of the script, as a shell does.
-    if let Some((_, _, body)) = heredoc {
-        if let Some(last) = out.last_mut() {
-            last.stdin = Some(body);
-        }
-    }
-    out
-}
-
-/// What a script line asks for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Directive {
-    Nothing,
-    Kubectl(String),
-    Sleep(u64),
-    Fault(String),
-}
-
-pub fn parse_line(joined: &str) -> Result<Directive, String> {
-    let t = joined.trim();
-    if t.is_empty() || t.starts_with('#') {
-        return Ok(Directive::Nothing);
-    }
-    let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
-    let rest = rest.trim();
-    match word {
-        "kubectl" => Ok(Directive::Kubectl(t.to_string())),
-        "sleep" => kubectl::parse::parse_duration_ms(rest)
-            .map(Directive::Sleep)
-            .ok_or_else(|| format!("invalid duration \"{rest}\" (use 500ms, 30s, 2m)")),
-        "fault" if !rest.is_empty() => Ok(Directive::Fault(rest.to_string())),
-        "fault" => Err("fault needs a target (e.g. fault pod web-1 delete)".into()),
-        other => Err(format!(
-            "unknown directive \"{other}\" (expected kubectl, sleep, fault or # comment)"
-        )),
-    }
-}
 
 /// Reads the files a kubectl line names with `-f`, relative to `base`.
 /// A directory gives every .yaml/.yml/.json file in it.
@@ -210,30 +71,6 @@ fn read_files(line: &str, base: &Path) -> Vec<(String, String)> {
     out
 }
 
-fn print_block(out: &mut String, s: &str) {
-    out.push_str(s);
-    if !s.is_empty() && !s.ends_with('\n') {
-        out.push('\n');
-    }
-}
-
-/// Runs the cluster to `t`, printing what an active watch sees.
-fn run_until(sim: &mut Sim, t: u64, watch: &mut Option<Watch>, out: &mut String) {
-    match watch {
-        Some(w) => {
-            while sim.next_time().is_some_and(|n| n <= t) {
-                sim.step();
-                for l in kubectl::watch_lines(sim, w, 0) {
-                    out.push_str(&l);
-                    out.push('\n');
-                }
-            }
-            sim.advance_to(t);
-        }
-        None => sim.advance_to(t),
-    }
-}
-
 /// Runs a script and returns its transcript, or `line N: ...` for a line
 /// it cannot parse (nothing after it runs).
 pub fn run_script(script: &str, base: &Path, seed: u64, config: Config) -> Result<String, String> {
@@ -247,90 +84,25 @@ pub fn run_script_sim(
     seed: u64,
     config: Config,
 ) -> Result<(String, Sim), String> {
-    let lines = logical_lines(script);
-    // Parse everything first: a typo late in a script should not cost a run.
-    let mut parsed = Vec::new();
-    for l in &lines {
-        let d = parse_line(&l.joined).map_err(|e| format!("line {}: {e}", l.number))?;
-        parsed.push((l, d));
-    }
-    let mut sim = Sim::with_config(seed, config);
-    let mut out = String::new();
-    let mut watch: Option<Watch> = None;
-    for (l, d) in parsed {
-        match d {
-            Directive::Nothing => continue,
-            Directive::Sleep(ms) => {
-                // While a watch runs it holds the terminal: the sleep is
-                // just how long it watches, so it is not echoed.
-                if watch.is_none() {
-                    out.push_str(&format!("$ {}\n", l.text.trim()));
-                }
-                let t = sim.now + ms;
-                run_until(&mut sim, t, &mut watch, &mut out);
-            }
-            Directive::Fault(spec) => {
-                let now = sim.now;
-                run_until(&mut sim, now, &mut watch, &mut out);
-                watch = None;
-                out.push_str(&format!("# fault {spec}\n"));
-                match sim.input(Input::Fault(spec)) {
-                    Ok(s) | Err(s) => print_block(&mut out, &s),
-                }
-            }
-            Directive::Kubectl(line) => {
-                let now = sim.now;
-                run_until(&mut sim, now, &mut watch, &mut out);
-                watch = None;
-                out.push_str(&format!("$ {}\n", l.text.trim()));
-                let mut files = read_files(&line, base);
-                if let Some(input) = &l.stdin {
-                    files.push(("-".to_string(), input.clone()));
-                }
-                let result = sim.input(Input::Kubectl {
-                    line: line.clone(),
-                    files,
-                });
-                let ok = result.is_ok();
-                match result {
-                    Ok(s) | Err(s) => print_block(&mut out, &s),
-                }
-                if ok {
-                    watch = kubectl::watch_request(&sim, &line);
-                }
-            }
-        }
-    }
-    // A watch at the end of the script sees what is already due.
-    let now = sim.now;
-    run_until(&mut sim, now, &mut watch, &mut out);
-    Ok((out, sim))
+    let runner = script::run(script, Sim::with_config(seed, config), &|line| {
+        read_files(line, base)
+    })?;
+    Ok((runner.out, runner.sim))
 }
 
-/// A saved session as the page keeps it in local storage
-/// (`ordinal.v1.session`: version, seed, journal, example); only the seed
-/// and journal matter here, other fields are ignored.
-#[derive(serde::Deserialize)]
-struct SavedSession {
-    seed: u64,
-    journal: Vec<JournalEntry>,
-}
-
-/// Replays a saved session with the page's config (`Config::default()`)
-/// and prints what identifies its trace: the hash and the event count.
-pub fn replay_session(json: &str, seed: Option<u64>) -> Result<String, String> {
-    let saved: SavedSession =
-        serde_json::from_str(json).map_err(|e| format!("not a saved session: {e}"))?;
-    let sim = Sim::replay(
-        seed.unwrap_or(saved.seed),
-        Config::default(),
-        &saved.journal,
-        None,
-    );
+/// Replays a saved session (the page's local storage JSON, a
+/// `.ordinal.json` file or a share link) and prints what identifies its
+/// trace: the hash and the event count, at its saved scrub position.
+pub fn replay_session(text: &str, seed: Option<u64>) -> Result<String, String> {
+    let mut saved = Saved::open(text).map_err(|e| e.to_string())?;
+    if let Some(seed) = seed {
+        saved.seed = seed;
+    }
+    let session = Session::open(&saved);
     Ok(format!(
         "trace-hash {}\nevents {}\n",
-        sim.trace_hash(),
-        sim.log.len()
+        session.trace_hash(),
+        session.sim().log.len()
     ))
 }
 
@@ -537,6 +309,8 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ordinal::sim::engine::Input;
+    use ordinal::sim::session::script::{logical_lines, parse_line, split_heredoc, Directive};
 
     #[test]
     fn replay_reads_the_pages_saved_session_and_reproduces_the_trace() {
@@ -563,7 +337,7 @@ mod tests {
         assert_ne!(replay_session(&saved, Some(43)).unwrap(), want);
         assert!(replay_session("{\"journal\": []}", None)
             .unwrap_err()
-            .contains("not a saved session"));
+            .contains("not an Ordinal session"));
     }
 
     #[test]

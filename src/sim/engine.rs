@@ -642,38 +642,79 @@ impl Sim {
         journal: &[JournalEntry],
         stop_at_event: Option<usize>,
     ) -> Sim {
-        let mut sim = Sim::with_config(seed, config);
+        Sim::resume(
+            Sim::with_config(seed, config),
+            journal,
+            stop_at_event,
+            &mut |_| {},
+        )
+    }
+
+    /// Goes on replaying `journal` from where `sim` stands: its own journal
+    /// must be a prefix of `journal` (its last `Steps` may be partly run),
+    /// as a snapshot taken along the same history has. `checkpoint` sees
+    /// the sim after each step and entry (the session snapshots there).
+    pub fn resume(
+        mut sim: Sim,
+        journal: &[JournalEntry],
+        stop_at_event: Option<usize>,
+        checkpoint: &mut dyn FnMut(&Sim),
+    ) -> Sim {
         sim.replaying = true;
         let done = |s: &Sim| stop_at_event.is_some_and(|n| s.log.len() >= n);
-        let mut kept: Vec<JournalEntry> = Vec::new();
-        'outer: for entry in journal {
+        // A `Steps` entry the snapshot was taken in the middle of goes on
+        // where it stopped. Entries are journaled as they replay, so a
+        // checkpoint's sim carries the journal that led to it.
+        let mut start = sim.journal.len();
+        let mut partial = false;
+        if let (Some(JournalEntry::Steps(m)), Some(JournalEntry::Steps(n))) = (
+            sim.journal.last(),
+            start.checked_sub(1).and_then(|i| journal.get(i)),
+        ) {
+            if m < n {
+                partial = true;
+                start -= 1;
+            }
+        }
+        'outer: for entry in journal.get(start..).unwrap_or_default() {
             if done(&sim) {
                 break;
             }
             match entry {
                 JournalEntry::Steps(n) => {
-                    let mut ran = 0;
-                    while ran < *n && !done(&sim) {
-                        sim.step_inner();
-                        ran += 1;
+                    if !std::mem::take(&mut partial) {
+                        sim.journal.push(JournalEntry::Steps(0));
                     }
-                    kept.push(JournalEntry::Steps(ran));
-                    if ran < *n {
-                        break 'outer;
+                    loop {
+                        let ran = match sim.journal.last() {
+                            Some(JournalEntry::Steps(ran)) => *ran,
+                            _ => break 'outer,
+                        };
+                        if ran >= *n {
+                            break;
+                        }
+                        if done(&sim) {
+                            break 'outer;
+                        }
+                        if let Some(JournalEntry::Steps(ran)) = sim.journal.last_mut() {
+                            *ran += 1;
+                        }
+                        sim.step_inner();
+                        checkpoint(&sim);
                     }
                 }
                 JournalEntry::AdvanceTo(t) => {
                     sim.now = sim.now.max(*t);
-                    kept.push(entry.clone());
+                    sim.journal.push(entry.clone());
                 }
                 JournalEntry::Input(i) => {
                     let _ = sim.input(i.clone());
-                    kept.push(entry.clone());
+                    sim.journal.push(entry.clone());
+                    checkpoint(&sim);
                 }
             }
         }
         sim.replaying = false;
-        sim.journal = kept;
         sim
     }
 

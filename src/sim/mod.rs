@@ -19,6 +19,7 @@ pub mod object;
 pub mod podutil;
 pub mod quantity;
 pub mod selector;
+pub mod session;
 pub mod store;
 
 pub use engine::{Action, Config, Event, Input, JournalEntry, Note, NoteKind, Sim};

@@ -1,0 +1,342 @@
+//! The session: the one door the faces use. It holds the live `Sim` and
+//! what a person does with a session beyond single inputs: console lines,
+//! playing time forward, scrubbing back through history (from snapshots),
+//! branching off the past, resetting, and saving (local storage, share
+//! links, `.ordinal.json` files). The page and the CLI keep none of this.
+
+pub mod saved;
+pub mod script;
+
+use crate::sim::engine::{Config, Input, Sim};
+use crate::sim::kubectl::{self, Watch};
+use saved::Saved;
+use script::Directive;
+
+/// Take a snapshot every this many events (at first; see `MAX_SNAPSHOTS`).
+const SNAPSHOT_EVERY: usize = 400;
+/// Snapshots kept at most. Past it every other one is dropped and the
+/// interval doubles, so memory stays bounded and scrub cost grows only with
+/// the logarithm of the session's length.
+const MAX_SNAPSHOTS: usize = 48;
+
+/// A copy of the simulation at one point of its history, without its log:
+/// the log is append-only, so the head's log prefix restores it.
+#[derive(Clone)]
+struct Snapshot {
+    log_len: usize,
+    sim: Sim,
+}
+
+/// What a console line printed, in the order a terminal shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Printed {
+    /// `cmd` (the echo), `out`, `err` or `note`.
+    pub class: &'static str,
+    pub text: String,
+}
+
+#[derive(Clone)]
+pub struct Session {
+    sim: Sim,
+    /// While scrubbed back: the session at its latest point, so the user
+    /// can go forward again. Acting while scrubbed drops it (a new branch).
+    head: Option<Sim>,
+    snapshots: Vec<Snapshot>,
+    snapshot_every: usize,
+    watch: Option<Watch>,
+    /// The example the editor holds (part of what a share link restores).
+    pub example: String,
+}
+
+impl Session {
+    pub fn new(seed: u64, config: Config) -> Session {
+        Session::from_sim(Sim::with_config(seed, config))
+    }
+
+    fn from_sim(sim: Sim) -> Session {
+        Session {
+            sim,
+            head: None,
+            snapshots: Vec::new(),
+            snapshot_every: SNAPSHOT_EVERY,
+            watch: None,
+            example: String::new(),
+        }
+    }
+
+    /// Rebuilds a saved session (local storage, a share link, a file), at
+    /// its saved scrub position when it has one.
+    pub fn open(saved: &Saved) -> Session {
+        let mut s = Session::from_sim(Sim::with_config(saved.seed, saved.config.clone()));
+        let base = s.sim.clone();
+        let mut snaps = std::mem::take(&mut s.snapshots);
+        let mut every = s.snapshot_every;
+        s.sim = Sim::resume(base, &saved.journal, None, &mut |sim| {
+            maybe_snapshot(&mut snaps, &mut every, sim)
+        });
+        s.snapshots = snaps;
+        s.snapshot_every = every;
+        s.example = saved.example.clone();
+        if let Some(p) = saved.position {
+            s.scrub_to(p);
+        }
+        s
+    }
+
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.sim.seed
+    }
+
+    /// The same seed and config, no history.
+    pub fn reset(&mut self) {
+        let example = std::mem::take(&mut self.example);
+        *self = Session::new(self.sim.seed, self.sim.config.clone());
+        self.example = example;
+    }
+
+    // ---- acting -------------------------------------------------------
+
+    /// Acting while scrubbed back starts a new branch of history: the later
+    /// history and the snapshots taken in it are dropped.
+    fn branch(&mut self) {
+        if self.head.take().is_some() {
+            let at = self.sim.log.len();
+            // A snapshot at exactly this length may lie after this point
+            // (steps that logged nothing), so only strictly earlier ones stay.
+            self.snapshots.retain(|s| s.log_len < at);
+        }
+    }
+
+    fn after_change(&mut self) {
+        maybe_snapshot(&mut self.snapshots, &mut self.snapshot_every, &self.sim);
+    }
+
+    /// Sends one input into the simulation; the text is what a terminal
+    /// would show (`Err` for a failed command).
+    pub fn input(&mut self, input: Input) -> Result<String, String> {
+        self.branch();
+        self.watch = None;
+        let r = self.sim.input(input);
+        self.after_change();
+        r
+    }
+
+    /// Runs a console line: `kubectl ...` (the word may be left out),
+    /// `sleep 10s` or `fault ...`, as scripts take them. A `get -w` starts a
+    /// live watch whose lines [`Session::watch_lines`] gives.
+    pub fn line(&mut self, line: &str) -> Vec<Printed> {
+        let t = line.trim();
+        let directive = match script::parse_line(t) {
+            Ok(d) => d,
+            // Console lines may leave out `kubectl`.
+            Err(_) if !t.starts_with("sleep") && !t.starts_with("fault") => {
+                Directive::Kubectl(format!("kubectl {t}"))
+            }
+            Err(e) => {
+                return vec![
+                    Printed {
+                        class: "cmd",
+                        text: format!("$ {t}"),
+                    },
+                    Printed {
+                        class: "err",
+                        text: e,
+                    },
+                ]
+            }
+        };
+        let mut out = Vec::new();
+        let mut print = |class, text: String| out.push(Printed { class, text });
+        match directive {
+            Directive::Nothing => {}
+            Directive::Sleep(ms) => {
+                print("cmd", format!("$ {t}"));
+                self.advance(ms);
+            }
+            Directive::Fault(spec) => {
+                print("cmd", format!("# fault {spec}"));
+                match self.input(Input::Fault(spec)) {
+                    Ok(o) if o.is_empty() => {}
+                    Ok(o) => print("out", o),
+                    Err(e) => print("err", e),
+                }
+            }
+            Directive::Kubectl(cmd) => {
+                print("cmd", format!("$ {t}"));
+                let args = cmd.trim_start_matches("kubectl").trim().to_string();
+                let r = self.input(Input::Kubectl {
+                    line: args.clone(),
+                    files: Vec::new(),
+                });
+                match r {
+                    Ok(o) => {
+                        if !o.trim_end().is_empty() {
+                            print("out", o.trim_end().to_string());
+                        }
+                        self.watch = kubectl::watch_request(&self.sim, &args);
+                        if self.watch.is_some() {
+                            print(
+                                "note",
+                                "(watching: Ctrl+C or the Stop button ends it)".into(),
+                            );
+                        }
+                    }
+                    Err(e) => print("err", e.trim_end().to_string()),
+                }
+            }
+        }
+        out
+    }
+
+    /// New lines for a live watch since it last looked.
+    pub fn watch_lines(&mut self) -> Vec<String> {
+        match &mut self.watch {
+            Some(w) => kubectl::watch_lines(&self.sim, w, 0),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn watching(&self) -> bool {
+        self.watch.is_some()
+    }
+
+    pub fn stop_watch(&mut self) {
+        self.watch = None;
+    }
+
+    /// Runs the next controller sync.
+    pub fn step(&mut self) -> bool {
+        self.branch();
+        let r = self.sim.step();
+        self.after_change();
+        r
+    }
+
+    /// Moves the clock forward by `ms`, running every sync that falls due.
+    pub fn advance(&mut self, ms: u64) {
+        self.branch();
+        let target = self.sim.now + ms;
+        while self.sim.next_time().is_some_and(|t| t <= target) {
+            self.sim.step();
+            self.after_change();
+        }
+        self.sim.advance_to(target);
+    }
+
+    /// Runs the syncs due in the next `ms` of virtual time, but stops as
+    /// soon as `out_of_time()` says so (a frame's wall-clock budget): the
+    /// clock then stays at the last sync run, so the simulation falls behind
+    /// real time rather than freezing the page. True when it fell behind.
+    pub fn advance_within(&mut self, ms: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        self.branch();
+        let target = self.sim.now + ms;
+        while self.sim.next_time().is_some_and(|t| t <= target) {
+            self.sim.step();
+            self.after_change();
+            if out_of_time() {
+                return true;
+            }
+        }
+        self.sim.advance_to(target);
+        false
+    }
+
+    // ---- time travel ----------------------------------------------------
+
+    /// The event count here and at the latest point of history.
+    pub fn position(&self) -> (usize, usize) {
+        let at = self.sim.log.len();
+        let total = self.head.as_ref().map_or(at, |h| h.log.len());
+        (at, total.max(at))
+    }
+
+    pub fn scrubbed(&self) -> bool {
+        self.head.is_some()
+    }
+
+    /// Time travel: the session as it was when its log held `index` events
+    /// (exactly what replaying the journal from the start up to there
+    /// gives), restored from the nearest earlier snapshot. Scrubbing to the
+    /// end (or past it) returns to the latest point.
+    pub fn scrub_to(&mut self, index: usize) {
+        self.watch = None;
+        if index >= self.position().1 {
+            if let Some(h) = self.head.take() {
+                self.sim = h;
+            }
+            return;
+        }
+        let head = self.head.as_ref().unwrap_or(&self.sim);
+        // Strictly earlier: replay from the start stops at the first point
+        // whose log reaches `index`, and every point before a snapshot with
+        // fewer events has fewer still.
+        let base = match self.snapshots.iter().rev().find(|s| s.log_len < index) {
+            Some(s) => {
+                let mut sim = s.sim.clone();
+                sim.log = head.log[..s.log_len].to_vec();
+                sim
+            }
+            None => Sim::with_config(head.seed, head.config.clone()),
+        };
+        let sim = Sim::resume(base, head.journal(), Some(index), &mut |_| {});
+        let old = std::mem::replace(&mut self.sim, sim);
+        if self.head.is_none() {
+            self.head = Some(old);
+        }
+    }
+
+    /// Snapshots held, for reports.
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
+    }
+
+    // ---- saving ----------------------------------------------------------
+
+    /// The session as saved: seed, config, the journal of the whole history
+    /// (the head's, when scrubbed back) and the scrub position.
+    pub fn saved(&self, editor: Option<String>) -> Saved {
+        let head = self.head.as_ref().unwrap_or(&self.sim);
+        Saved {
+            version: saved::VERSION,
+            seed: head.seed,
+            config: head.config.clone(),
+            journal: saved::compact(head.journal()),
+            example: self.example.clone(),
+            editor,
+            position: self.head.as_ref().map(|_| self.sim.log.len()),
+        }
+    }
+
+    pub fn trace_hash(&self) -> String {
+        self.sim.trace_hash()
+    }
+}
+
+fn maybe_snapshot(snaps: &mut Vec<Snapshot>, every: &mut usize, sim: &Sim) {
+    let last = snaps.last().map_or(0, |s| s.log_len);
+    let len = sim.log.len();
+    if len < last + *every {
+        return;
+    }
+    let mut copy = sim.clone();
+    copy.log = Vec::new();
+    snaps.push(Snapshot {
+        log_len: len,
+        sim: copy,
+    });
+    if snaps.len() > MAX_SNAPSHOTS {
+        let mut i = 0;
+        snaps.retain(|_| {
+            i += 1;
+            i % 2 == 0
+        });
+        *every *= 2;
+    }
+}
+
+#[cfg(test)]
+mod tests;

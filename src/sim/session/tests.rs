@@ -1,0 +1,213 @@
+use super::saved::{OpenError, Saved};
+use super::*;
+
+fn kubectl(s: &mut Session, line: &str) {
+    let out = s.line(line);
+    assert!(out.iter().all(|p| p.class != "err"), "{line}: {out:?}");
+}
+
+/// A session of a few thousand events: web up, scaled, a pod deleted, a node failed.
+fn busy() -> Session {
+    let mut s = Session::new(3, Config::default());
+    kubectl(
+        &mut s,
+        "kubectl apply -f https://k8s.io/examples/application/web/web.yaml",
+    );
+    s.advance(20_000);
+    kubectl(&mut s, "kubectl scale sts web --replicas=25");
+    s.advance(120_000);
+    kubectl(&mut s, "kubectl delete pod web-1 --wait=false");
+    s.advance(10_000);
+    s.line("fault node node-2 fail");
+    s.advance(60_000);
+    kubectl(&mut s, "kubectl scale sts web --replicas=3");
+    s.advance(60_000);
+    s
+}
+
+#[test]
+fn scrubbing_from_snapshots_is_replay_from_the_start() {
+    let mut s = busy();
+    let (at, total) = s.position();
+    assert_eq!(at, total);
+    assert!(total > 800, "{total} events");
+    assert!(s.snapshot_count() >= 2, "{} snapshots", s.snapshot_count());
+    let journal = s.sim().journal().to_vec();
+    let head_hash = s.trace_hash();
+    for i in [1, 10, 399, 400, 401, total / 3, total / 2, total - 1] {
+        s.scrub_to(i);
+        let want = Sim::replay(3, Config::default(), &journal, Some(i));
+        assert_eq!(s.sim().log.len(), want.log.len(), "at {i}");
+        assert_eq!(s.trace_hash(), want.trace_hash(), "at {i}");
+        assert_eq!(s.sim().journal(), want.journal(), "at {i}");
+        assert!(s.scrubbed());
+        assert_eq!(s.position().1, total);
+    }
+    s.scrub_to(total);
+    assert!(!s.scrubbed());
+    assert_eq!(s.trace_hash(), head_hash);
+}
+
+#[test]
+fn a_branch_from_the_past_replays_like_a_fresh_session() {
+    let mut s = busy();
+    let total = s.position().1;
+    s.scrub_to(total / 2);
+    kubectl(&mut s, "kubectl scale sts web --replicas=4");
+    s.advance(30_000);
+    assert!(!s.scrubbed());
+    // The new branch replays from its journal alone...
+    let fresh = Sim::replay(3, Config::default(), s.sim().journal(), None);
+    assert_eq!(fresh.trace_hash(), s.trace_hash());
+    // ...and scrubbing within it (snapshots from before and after the branch) still agrees.
+    let journal = s.sim().journal().to_vec();
+    let now_total = s.position().1;
+    for i in [total / 4, total / 2 + 5, now_total - 3] {
+        s.scrub_to(i);
+        let want = Sim::replay(3, Config::default(), &journal, Some(i));
+        assert_eq!(s.trace_hash(), want.trace_hash(), "at {i}");
+    }
+}
+
+#[test]
+fn saved_sessions_reopen_to_the_same_trace_and_position() {
+    let mut s = busy();
+    s.example = "web".into();
+    let head = s.trace_hash();
+    let saved = s.saved(Some("kind: ConfigMap".into()));
+    assert_eq!(saved.position, None);
+    let back = Session::open(&Saved::from_json(&saved.to_json()).unwrap());
+    assert_eq!(back.trace_hash(), head);
+    assert_eq!(back.example, "web");
+    assert!(back.snapshot_count() >= 2);
+
+    let total = s.position().1;
+    s.scrub_to(total / 2);
+    let saved = s.saved(None);
+    assert_eq!(saved.position, Some(s.sim().log.len()));
+    let back = Session::open(&saved);
+    assert_eq!(back.trace_hash(), s.trace_hash());
+    assert_eq!(back.position(), s.position());
+}
+
+#[test]
+fn share_links_round_trip_and_stay_short() {
+    let mut s = Session::new(1, Config::default());
+    let web = crate::sim::examples::by_id("web").unwrap().yaml;
+    s.input(Input::Manifest {
+        text: web.to_string(),
+        delete: false,
+    })
+    .unwrap();
+    s.advance(15_000);
+    kubectl(&mut s, "kubectl scale sts web --replicas=5");
+    s.advance(20_000);
+    kubectl(&mut s, "kubectl delete pod web-0");
+    s.advance(5_000);
+    let saved = s.saved(Some(web.to_string()));
+    let link = saved.to_link();
+    assert!(link.starts_with("o1."), "{link}");
+    // The example's manifest travels as a reference, not as text.
+    assert!(link.len() < 600, "{} characters", link.len());
+    let back = Saved::from_link(&format!("https://example.org/ordinal/?embed=1#{link}")).unwrap();
+    assert_eq!(back, saved);
+    assert_eq!(Session::open(&back).trace_hash(), s.trace_hash());
+    // The same session as JSON opens the same way.
+    assert_eq!(Saved::open(&saved.to_json()).unwrap(), saved);
+}
+
+#[test]
+fn bad_links_say_what_is_wrong() {
+    let mut s = Session::new(1, Config::default());
+    kubectl(&mut s, "kubectl create configmap d");
+    s.advance(5_000);
+    let link = s.saved(None).to_link();
+    // Truncated.
+    let cut = &link[..link.len() / 2];
+    assert!(matches!(Saved::from_link(cut), Err(OpenError::Corrupt(_))));
+    // A character no base64url has.
+    let bad = format!("{}*{}", &link[..10], &link[11..]);
+    assert_eq!(Saved::from_link(&bad), Err(OpenError::BadEncoding(7)));
+    // Tampered bytes that still decode as base64.
+    let mut t: Vec<char> = link.chars().collect();
+    for c in t.iter_mut().skip(20).step_by(7) {
+        *c = if *c == 'A' { 'B' } else { 'A' };
+    }
+    let t: String = t.into_iter().collect();
+    assert!(Saved::from_link(&t).is_err());
+    // From a future format.
+    assert_eq!(
+        Saved::from_link("#o9.AAAA"),
+        Err(OpenError::FutureVersion(9))
+    );
+    let future = r#"{"version": 7, "seed": 1, "journal": []}"#;
+    assert_eq!(Saved::open(future), Err(OpenError::FutureVersion(7)));
+    assert!(Saved::from_link("#hello")
+        .unwrap_err()
+        .to_string()
+        .contains("not an Ordinal session"));
+    // A session naming an example this build lacks.
+    let mut saved = s.saved(None);
+    saved.editor = Some("@example:nope".into());
+    let json = saved.to_json();
+    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+    use base64::Engine as _;
+    let link = format!(
+        "o1.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+    );
+    assert_eq!(
+        Saved::from_link(&link),
+        Err(OpenError::UnknownExample("nope".into()))
+    );
+    // Every message is a sentence a banner can show.
+    for e in [
+        OpenError::Corrupt("x".into()),
+        OpenError::BadEncoding(3),
+        OpenError::FutureVersion(2),
+    ] {
+        assert!(e.to_string().len() > 20);
+    }
+}
+
+#[test]
+fn console_lines_take_the_script_words() {
+    let mut s = Session::new(1, Config::default());
+    let out = s.line("get nodes");
+    assert_eq!(out[0].text, "$ get nodes");
+    assert!(out[1].text.starts_with("NAME"), "{out:?}");
+    let out = s.line("sleep 2s");
+    assert_eq!(
+        out,
+        vec![Printed {
+            class: "cmd",
+            text: "$ sleep 2s".into()
+        }]
+    );
+    assert_eq!(s.sim().now, 2_000);
+    let out = s.line("sleep soon");
+    assert_eq!(out[1].class, "err");
+    let out = s.line("fault node node-1 fail");
+    assert_eq!(out[0].text, "# fault node node-1 fail");
+    assert!(s.sim().faults.failed_nodes.contains("node-1"));
+    let out = s.line("kubectl get pods -w");
+    assert!(s.watching(), "{out:?}");
+    s.stop_watch();
+    // The page's lines journal as the CLI's do: replay gives the same trace.
+    let r = Sim::replay(1, Config::default(), s.sim().journal(), None);
+    assert_eq!(r.trace_hash(), s.trace_hash());
+}
+
+#[test]
+fn snapshots_stay_bounded() {
+    let mut snaps = Vec::new();
+    let mut every = 10;
+    let mut sim = Sim::new(1);
+    for _ in 0..2_000 {
+        sim.log.push(sim.log[0].clone());
+        maybe_snapshot(&mut snaps, &mut every, &sim);
+    }
+    assert!(snaps.len() <= MAX_SNAPSHOTS);
+    assert!(every > 10);
+    assert!(snaps.windows(2).all(|w| w[0].log_len < w[1].log_len));
+}
