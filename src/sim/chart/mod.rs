@@ -465,12 +465,16 @@ pub fn build(sim: &Sim, opts: &Options) -> Chart {
             {
                 // "create Pod web-0 in StatefulSet web successful",
                 // "create Claim www-web-0 Pod web-0 in ...", "Created pod: x".
-                for word in e.message.split_whitespace() {
-                    let word = word.trim_matches(|c: char| c == ':' || c == ',' || c == '"');
-                    for kind in [Kind::Pod, Kind::PersistentVolumeClaim] {
-                        if let Some(&i) = index.get(&Key::new(kind, &e.namespace, word)) {
-                            rows[i].owner.get_or_insert_with(|| e.key());
-                        }
+                let words: Vec<&str> = e.message.split_whitespace().collect();
+                for w in words.windows(2) {
+                    let kind = match w[0] {
+                        "Pod" | "pod:" => Kind::Pod,
+                        "Claim" => Kind::PersistentVolumeClaim,
+                        _ => continue,
+                    };
+                    let name = w[1].trim_matches(|c: char| c == ',' || c == '"');
+                    if let Some(&i) = index.get(&Key::new(kind, &e.namespace, name)) {
+                        rows[i].owner.get_or_insert_with(|| e.key());
                     }
                 }
             }
@@ -593,7 +597,7 @@ fn kind_rank(k: Kind) -> u8 {
 fn group(rows: Vec<RowBuilder>) -> Vec<Group> {
     // Group id → (first seq, label, rows).
     let mut groups: BTreeMap<String, (u64, String, Vec<RowBuilder>)> = BTreeMap::new();
-    for r in rows {
+    for r in rows.into_iter().filter(|r| !r.segments.is_empty()) {
         let (id, label) = match &r.owner {
             Some(o) => (
                 format!("{}/{}/{}", o.kind, o.namespace, o.name),

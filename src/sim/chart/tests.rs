@@ -413,3 +413,27 @@ fn a_deleted_set_stops_waiting() {
         .expect("the set waited on web-0");
     assert!(wait.end.is_some(), "the wait ends when the set goes");
 }
+
+#[test]
+fn a_bare_pod_is_grouped_apart_even_when_named_like_a_set() {
+    let mut sim = Sim::new(6);
+    kubectl(&mut sim, "kubectl apply -f web.yaml");
+    kubectl(&mut sim, "kubectl run web --image=nginx");
+    sim.advance(20_000);
+    let chart = build(&sim, &Options::default());
+    let bare = chart
+        .groups
+        .iter()
+        .find(|g| g.id == "Pod/default")
+        .expect("a group for pods no controller made");
+    assert_eq!(bare.label, "Pods");
+    assert_eq!(bare.rows.len(), 1);
+    assert_eq!(bare.rows[0].label(), "pod web");
+    let set = chart
+        .groups
+        .iter()
+        .find(|g| g.id == "StatefulSet/default/web")
+        .expect("the set's group");
+    assert_eq!(set.rows.len(), 4, "web-0, web-1 and their claims");
+    assert!(set.rows.iter().all(|r| r.key.name != "web"));
+}
