@@ -72,7 +72,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
             expanded: expanded.get(),
             ..chart::Options::default()
         };
-        let scrubbed = ui.future.with_value(|f| f.is_some());
+        let scrubbed = ui.session.with_value(|s| s.scrubbed());
         if scrubbed {
             if let Some((e, c)) = full.get_value() {
                 if e == opts.expanded {
@@ -80,9 +80,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
                 }
             }
         }
-        let c = ui
-            .sim
-            .with_value(|s| super::perf::time("chart", || chart::build(s, &opts)));
+        let c = ui.with_sim(|s| super::perf::time("chart", || chart::build(s, &opts)));
         if !scrubbed {
             full.set_value(Some((opts.expanded.clone(), c.clone())));
         }
@@ -91,10 +89,10 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
     let svg = Memo::new(move |_| {
         let c = model.get();
         // While scrubbed back the cursor sits at the clock.
-        let scrubbed = ui.future.with_value(|f| f.is_some());
+        let scrubbed = ui.session.with_value(|s| s.scrubbed());
         let at = cursor
             .get()
-            .or_else(|| scrubbed.then(|| ui.sim.with_value(|s| s.now)));
+            .or_else(|| scrubbed.then(|| ui.with_sim(|s| s.now)));
         let opts = SvgOptions {
             theme: theme(&ui.theme.get()),
             width: WIDTH,
@@ -144,7 +142,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
         let step = (end / 40).max(100);
         let now = cursor
             .get_untracked()
-            .unwrap_or_else(|| ui.sim.with_value(|s| s.now).min(end));
+            .unwrap_or_else(|| ui.with_sim(|s| s.now).min(end));
         match ev.key().as_str() {
             "ArrowLeft" => cursor.set(Some(now.saturating_sub(step))),
             "ArrowRight" => cursor.set(Some((now + step).min(end))),
