@@ -44,6 +44,15 @@ fn encode(s: &str) -> String {
     out
 }
 
+/// The event index of the mark at (or around) an event's target.
+fn mark_seq(target: Option<web_sys::EventTarget>) -> Option<usize> {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest("[data-seq]").ok().flatten())
+        .and_then(|m| m.get_attribute("data-seq"))
+        .and_then(|s| s.parse().ok())
+}
+
 #[component]
 pub fn ChartPanel(ui: Ui) -> impl IntoView {
     let expanded = RwSignal::new(Vec::<String>::new());
@@ -108,14 +117,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
     };
     // A point of the chart: the mark under it, or the time at its x.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let target = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-        if let Some(seq) = target
-            .and_then(|t| t.closest("[data-seq]").ok().flatten())
-            .and_then(|m| m.get_attribute("data-seq"))
-            .and_then(|s| s.parse::<usize>().ok())
-        {
+        if let Some(seq) = mark_seq(ev.target()) {
             cursor.set(None);
             ui.scrub_to(seq);
             return;
@@ -149,21 +151,13 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
             "Home" => cursor.set(Some(0)),
             "End" => cursor.set(Some(end)),
             "Escape" => cursor.set(None),
-            "Enter" | " " => {
-                let on_mark = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .and_then(|t| t.closest("[data-seq]").ok().flatten())
-                    .and_then(|m| m.get_attribute("data-seq"))
-                    .and_then(|s| s.parse::<usize>().ok());
-                match on_mark {
-                    Some(seq) => {
-                        cursor.set(None);
-                        ui.scrub_to(seq);
-                    }
-                    None => scrub_time(now),
+            "Enter" | " " => match mark_seq(ev.target()) {
+                Some(seq) => {
+                    cursor.set(None);
+                    ui.scrub_to(seq);
                 }
-            }
+                None => scrub_time(now),
+            },
             _ => return,
         }
         ev.prevent_default();
