@@ -3,7 +3,7 @@
 //! Every successful write is logged here, so nothing changes unseen.
 
 use super::controllers::{Propagation, Write};
-use super::engine::{Action, Sim};
+use super::engine::{Action, NoteKind, Sim};
 use super::object::{Key, Kind, Object, ValueExt};
 use std::fmt;
 
@@ -82,8 +82,17 @@ pub fn summary(o: &Object) -> Option<String> {
             } else {
                 ""
             };
+            // kubectl's STATUS column, when it says more than the phase
+            // (`ContainerCreating`, `Init:0/1`, `CrashLoopBackOff`): what
+            // the lifecycle chart shows between Pending and Running.
+            let status = super::kubectl::printers::pod_columns(o, 0).status;
+            let detail = if status != phase && status != "Terminating" {
+                format!(" ({status})")
+            } else {
+                String::new()
+            };
             Some(format!(
-                "{phase}{}{term}",
+                "{phase}{}{term}{detail}",
                 if ready { " Ready" } else { "" }
             ))
         }
@@ -398,6 +407,11 @@ pub fn evict(sim: &mut Sim, key: &Key, source: &str) -> Result<(), ApiError> {
         }
         Ok(None) => {}
         Err(refusal) => {
+            sim.note(
+                NoteKind::EvictionRefused,
+                key.clone(),
+                refusal.message.clone(),
+            );
             let reason = match refusal.code {
                 429 => Reason::TooManyRequests,
                 403 => Reason::Forbidden,

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod apps;
+pub mod chart;
 pub mod cluster;
 pub mod controllers;
 pub mod defaults;
@@ -23,7 +24,7 @@ pub mod selector;
 pub mod session;
 pub mod store;
 
-pub use engine::{Action, Config, Event, Input, JournalEntry, Sim};
+pub use engine::{Action, Config, Event, Input, JournalEntry, Note, NoteKind, Sim};
 pub use object::{Key, Kind, Object};
 
 /// The core's version, shown by the UI and `ordinal --version`.

@@ -4,6 +4,7 @@
 //! `Sim::replay`; no Kubernetes rule lives here.
 
 mod bridge;
+mod chart;
 mod console;
 mod editor;
 mod lessons;
@@ -517,6 +518,7 @@ fn App() -> impl IntoView {
                 <views::Storage ui=ui />
                 <views::Network ui=ui />
                 <views::Events ui=ui />
+                <chart::ChartPanel ui=ui />
             </div>
         </main>
     }

@@ -1357,7 +1357,8 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
     for set in ctx.store.list(Kind::StatefulSet) {
-        sync_stateful_set(ctx, set, out);
+        let blocked = sync_stateful_set(ctx, set, out);
+        out.waiting.push((set.key(), blocked));
     }
 }
 
