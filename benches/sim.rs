@@ -236,15 +236,18 @@ fn bench_scrub(target: usize) {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "quick");
-    // `-- ord`: only the OrderedReady run (and its chart timings).
-    let only_ordered = std::env::args().any(|a| a == "ord");
+    let args: Vec<String> = std::env::args().collect();
+    let has = |w: &str| args.iter().any(|a| a == w);
+    let quick = has("quick");
+    // `-- ord`: only the OrderedReady run (and its chart timings); `-- scrub`: only scrubbing.
     let (parallel, ordered) = if quick { (100, 30) } else { (1_000, 300) };
-    if !only_ordered {
+    if !has("ord") && !has("scrub") {
         bench("par", parallel, "Parallel");
     }
-    bench("ord", ordered, "OrderedReady");
-    if !only_ordered {
+    if !has("scrub") {
+        bench("ord", ordered, "OrderedReady");
+    }
+    if !has("ord") {
         bench_scrub(if quick { 1_000 } else { 5_000 });
     }
 }

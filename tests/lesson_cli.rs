@@ -21,7 +21,8 @@ fn ordinal(args: &[&str], stdin: Option<&str>) -> Output {
             .write_all(s.as_bytes())
             .expect("write stdin");
     }
-    drop(child.stdin.take());
+    // Closes stdin (if still open), so the child sees the end of its input.
+    child.stdin = None;
     child.wait_with_output().expect("ordinal output")
 }
 
