@@ -223,6 +223,7 @@ keys! {
 }
 
 /// Keys whose text is the same in both languages (terms kept as they are).
+#[cfg(test)]
 pub const SAME_IN_BOTH: &[Key] = &[Key::Ip, Key::Pvc, Key::Dns];
 
 /// `t` with `{0}`, `{1}`, ... replaced by `args`.
@@ -344,6 +345,7 @@ pub fn translate(lang: Lang, text: &str) -> String {
 }
 
 /// Whether `s` holds a CJK ideograph.
+#[cfg(test)]
 pub fn has_cjk(s: &str) -> bool {
     s.chars()
         .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c))
@@ -435,7 +437,10 @@ mod tests {
             "等待 web-0 进入 Running 并就绪"
         );
         assert_eq!(
-            translate(Lang::Zh, "waiting for web-3 to terminate before scaling down"),
+            translate(
+                Lang::Zh,
+                "waiting for web-3 to terminate before scaling down"
+            ),
             "等待 web-3 终止后再缩容"
         );
         assert_eq!(
@@ -510,7 +515,10 @@ mod tests {
             let mut n = 0;
             let mut rest = lit.as_str();
             while let Some(open) = rest.find('{') {
-                let close = rest[open..].find('}').map(|c| open + c).unwrap_or(rest.len());
+                let close = rest[open..]
+                    .find('}')
+                    .map(|c| open + c)
+                    .unwrap_or(rest.len());
                 numbered.push_str(&rest[..open]);
                 numbered.push_str(&format!("{{{n}}}"));
                 n += 1;

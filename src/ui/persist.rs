@@ -10,6 +10,8 @@ const PREFIX: &str = "ordinal.";
 pub const EDITOR_KEY: &str = "ordinal.v1.editor";
 pub const SESSION_KEY: &str = "ordinal.v1.session";
 pub const THEME_KEY: &str = "ordinal.v1.theme";
+/// The language the user chose with the header's switch (`en`, `zh`).
+pub const LANG_KEY: &str = "ordinal.v1.lang";
 const ASIDE: &str = "ordinal.aside.";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -64,7 +66,7 @@ pub fn load() -> Loaded {
         let n = s.length().unwrap_or(0);
         let keys: Vec<String> = (0..n).filter_map(|i| s.key(i).ok().flatten()).collect();
         for k in keys {
-            let known = [EDITOR_KEY, SESSION_KEY, THEME_KEY].contains(&k.as_str());
+            let known = [EDITOR_KEY, SESSION_KEY, THEME_KEY, LANG_KEY].contains(&k.as_str());
             if k.starts_with(PREFIX) && !k.starts_with(ASIDE) && !known {
                 let v = get(&k).unwrap_or_default();
                 set_aside(&k, &v, "it was saved by another version", &mut problems);
