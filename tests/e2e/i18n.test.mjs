@@ -100,7 +100,7 @@ test("the switch changes the language in place and keeps the session; the choice
     pods: await page.locator("[data-testid^='pod-web-']").count(),
     console: await page.getByTestId("console-output").textContent(),
   };
-  assert.match(await page.getByTestId("waiting").first().textContent(), /^waiting on web-\d: waiting for/);
+  assert.match((await page.getByTestId("waiting").first().textContent()).trim(), /^waiting on web-\d: waiting for/);
   await page.evaluate(() => (window.__sameDocument = true));
 
   await page.getByTestId("lang").selectOption("zh");
@@ -115,7 +115,7 @@ test("the switch changes the language in place and keeps the session; the choice
   assert.equal(await page.locator("[data-testid^='pod-web-']").count(), before.pods);
   assert.equal(await page.getByTestId("console-output").textContent(), before.console);
   // The controller's reason beside the card is translated; the pod name is not.
-  assert.match(await page.getByTestId("waiting").first().textContent(), /^等待 web-\d：等待 web-\d /);
+  assert.match((await page.getByTestId("waiting").first().textContent()).trim(), /^等待 web-\d：等待 web-\d /);
   await app.screenshot("i18n-switched-zh");
 
   await page.reload();
