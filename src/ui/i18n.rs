@@ -173,7 +173,7 @@ keys! {
     Pvc => "PVC", "PVC";
     FaultDelete => "Delete", "删除";
     FaultForceDelete => "Force delete", "强制删除";
-    FaultUnready => "Fail readiness", "使就绪检查失败";
+    FaultUnready => "Fail readiness", "使就绪探针失败";
     FaultReady => "Heal readiness", "恢复就绪";
     FaultCrash => "Crash container", "使容器崩溃";
     BarePods => "bare pods", "没有控制器的 Pod";
@@ -183,7 +183,7 @@ keys! {
     NodeFailed => "(failed)", "（故障）";
     Cordon => "Cordon", "封锁";
     Uncordon => "Uncordon", "解除封锁";
-    Drain => "Drain", "腾空";
+    Drain => "Drain", "清空";
     FailNode => "Fail node", "使节点故障";
     RecoverNode => "Recover node", "恢复节点";
     // ---- storage
