@@ -8,7 +8,8 @@
 pub struct Example {
     pub id: &'static str,
     pub title: &'static str,
-    /// The title in Simplified Chinese (the page shows either).
+    /// The title in Simplified Chinese (the page shows either). An
+    /// original's says nothing of it: the page adds "（原文）" to both.
     pub title_zh: &'static str,
     pub description: &'static str,
     pub description_zh: &'static str,
@@ -64,7 +65,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         id: "web-original",
         title: "nginx web StatefulSet (as the doc wrote it)",
-        title_zh: "nginx web 的 StatefulSet（文档原文）",
+        title_zh: "nginx web 的 StatefulSet",
         description: "web.yaml as printed in the StatefulSet concepts doc: apps/v1beta1, no selector.",
         description_zh: "StatefulSet 概念文档中印出的 web.yaml：apps/v1beta1，没有 selector。",
         source_doc: DOC_STATEFULSET,
@@ -88,7 +89,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         id: "zookeeper-original",
         title: "ZooKeeper ensemble (as the doc wrote it)",
-        title_zh: "ZooKeeper 集群（文档原文）",
+        title_zh: "ZooKeeper 集群",
         description: "zookeeper.yaml as printed in the StatefulSet concepts doc, with the alpha annotations of its time.",
         description_zh: "StatefulSet 概念文档中印出的 zookeeper.yaml，带着当时的 alpha 注解。",
         source_doc: DOC_STATEFULSET,
@@ -128,7 +129,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         id: "cassandra-original",
         title: "Cassandra StatefulSet (as the doc wrote it)",
-        title_zh: "Cassandra 的 StatefulSet（文档原文）",
+        title_zh: "Cassandra 的 StatefulSet",
         description: "cassandra-service.yaml and cassandra-statefulset.yaml as printed: apps/v1beta1, storage.k8s.io/v1beta1, the beta storage-class annotation.",
         description_zh: "文档中印出的 cassandra-service.yaml 和 cassandra-statefulset.yaml：apps/v1beta1、storage.k8s.io/v1beta1 以及 beta 存储类注解。",
         source_doc: DOC_CASSANDRA,
@@ -176,7 +177,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         id: "cassandra-daemonset-original",
         title: "Cassandra DaemonSet (as the doc wrote it)",
-        title_zh: "Cassandra 的 DaemonSet（文档原文）",
+        title_zh: "Cassandra 的 DaemonSet",
         description: "cassandra-daemonset.yaml as printed: extensions/v1beta1, no selector.",
         description_zh: "文档中印出的 cassandra-daemonset.yaml：extensions/v1beta1，没有 selector。",
         source_doc: DOC_CASSANDRA,
@@ -238,7 +239,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         id: "petset-original",
         title: "PetSet on static PersistentVolumes (as the post wrote it)",
-        title_zh: "基于静态持久卷的 PetSet（博客原文）",
+        title_zh: "基于静态持久卷的 PetSet",
         description: "The blog post's FlexVolume PersistentVolumes, Service and apps/v1alpha1 PetSet.",
         description_zh: "博客文章中的 FlexVolume 持久卷、Service 和 apps/v1alpha1 的 PetSet。",
         source_doc: DOC_PETSET,
