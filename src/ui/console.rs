@@ -117,19 +117,19 @@ pub fn Console(ui: Ui) -> impl IntoView {
     view! {
         <section class="panel console" aria-labelledby="console-h">
             <div class="panel-head">
-                <h2 id="console-h">{move || ui.t(K::Console)}</h2>
+                <h2 id="console-h">{ui.tr(K::Console)}</h2>
                 <span class="muted">"kubectl"</span>
                 <div class="spacer"></div>
                 <Show when=watching>
-                    <button data-testid="stop-watch" on:click=move |_| { ui.watch.set_value(None); ui.changed(); }>{move || ui.t(K::StopWatch)}</button>
+                    <button data-testid="stop-watch" on:click=move |_| { ui.watch.set_value(None); ui.changed(); }>{ui.tr(K::StopWatch)}</button>
                 </Show>
-                <button on:click=move |_| ui.console.set(Vec::new())>{move || ui.t(K::Clear)}</button>
+                <button on:click=move |_| ui.console.set(Vec::new())>{ui.tr(K::Clear)}</button>
             </div>
             // Said once, in Chinese only: the English below is on purpose.
             <Show when=move || ui.lang.get() == super::i18n::Lang::Zh>
-                <p class="english-note muted" data-testid="english-note">{move || ui.t(K::EnglishOutput)}</p>
+                <p class="english-note muted" data-testid="english-note">{ui.tr(K::EnglishOutput)}</p>
             </Show>
-            <div class="console-out" node_ref=out_ref data-testid="console-output" role="log" aria-live="polite" tabindex="0" aria-label=move || ui.t(K::ConsoleOutput)>
+            <div class="console-out" node_ref=out_ref data-testid="console-output" role="log" aria-live="polite" tabindex="0" aria-label=ui.tr(K::ConsoleOutput)>
                 <For each=move || ui.console.get() key=|l| l.id let:l>
                     <pre class=format!("cl {}", l.class)>{l.text}</pre>
                 </For>
@@ -150,7 +150,7 @@ pub fn Console(ui: Ui) -> impl IntoView {
                 />
             </div>
             <div id="console-hint" class="hint muted" aria-live="polite">{move || hint.get()}</div>
-            <p class="hint muted">{move || ui.t(K::ConsoleHint)}</p>
+            <p class="hint muted">{ui.tr(K::ConsoleHint)}</p>
         </section>
     }
 }

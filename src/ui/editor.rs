@@ -210,13 +210,13 @@ pub fn Editor(ui: Ui) -> impl IntoView {
     view! {
         <section class="panel editor-panel" aria-labelledby="editor-h">
             <div class="panel-head">
-                <h2 id="editor-h">{move || ui.t(K::Manifests)}</h2>
+                <h2 id="editor-h">{ui.tr(K::Manifests)}</h2>
                 <span class="muted" data-testid="doc-count">{docs}</span>
                 <div class="spacer"></div>
                 <button class="primary" data-testid="apply" on:click=move |_| ui.apply(false)
-                    title=move || ui.t(K::ApplyTitle) aria-keyshortcuts="Control+Enter Meta+Enter">{move || ui.t(K::Apply)}</button>
+                    title=ui.tr(K::ApplyTitle) aria-keyshortcuts="Control+Enter Meta+Enter">{ui.tr(K::Apply)}</button>
                 <button data-testid="delete" on:click=move |_| ui.apply(true)
-                    title=move || ui.t(K::DeleteTitle)>{move || ui.t(K::Delete)}</button>
+                    title=ui.tr(K::DeleteTitle)>{ui.tr(K::Delete)}</button>
             </div>
             <div class="editor" data-testid="editor-box">
                 <div class="gutter" aria-hidden="true">{gutter}</div>
@@ -229,7 +229,7 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                         spellcheck="false"
                         autocomplete="off"
                         wrap="off"
-                        aria-label=move || ui.t(K::EditorAria)
+                        aria-label=ui.tr(K::EditorAria)
                         aria-describedby="diag-list"
                         rows=move || line_count.get() + 1
                         prop:value=move || text.get()
@@ -243,7 +243,7 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                 </div>
             </div>
             <ul id="diag-list" class="diags" data-testid="diagnostics" aria-live="polite">{diag_list}</ul>
-            <p class="hint muted">{move || ui.t(K::DocsKeys)}</p>
+            <p class="hint muted">{ui.tr(K::DocsKeys)}</p>
         </section>
     }
 }

@@ -72,6 +72,12 @@ impl Ui {
         i18n::t(self.lang.get(), key)
     }
 
+    /// The reactive text of `key` for a view. One closure type serves
+    /// every key, so the views' code is not repeated per string.
+    pub fn tr(self, key: K) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || i18n::t(self.lang.get(), key)
+    }
+
     /// `t` with `{0}`, `{1}`, ... filled in.
     pub fn tf(self, key: K, args: &[&str]) -> String {
         i18n::tf(self.lang.get(), key, args)
@@ -375,7 +381,7 @@ fn Banners(ui: Ui) -> impl IntoView {
                             <div class="banner" data-testid="banner">
                                 <span>{move || i18n::translate(ui.lang.get(), &b)}</span>
                                 <button
-                                    aria-label=move || ui.t(K::Dismiss)
+                                    aria-label=ui.tr(K::Dismiss)
                                     on:click=move |_| ui.banners.update(|v| { if i < v.len() { v.remove(i); } })
                                 >
                                     "×"
@@ -422,7 +428,7 @@ fn TimeBar(ui: Ui) -> impl IntoView {
         }
     };
     view! {
-        <div class="timebar" role="group" aria-label=move || ui.t(K::TimeControls)>
+        <div class="timebar" role="group" aria-label=ui.tr(K::TimeControls)>
             <button
                 class="primary"
                 data-testid="play"
@@ -431,15 +437,15 @@ fn TimeBar(ui: Ui) -> impl IntoView {
             >
                 {move || ui.t(if ui.playing.get() { K::Pause } else { K::Play })}
             </button>
-            <button data-testid="step" on:click=move |_| ui.step() title=move || ui.t(K::StepTitle)>{move || ui.t(K::Step)}</button>
+            <button data-testid="step" on:click=move |_| ui.step() title=ui.tr(K::StepTitle)>{ui.tr(K::Step)}</button>
             // For tests and devtools: `document.querySelector('[data-testid=publish-trace]').click()`.
             <button hidden data-testid="publish-trace" on:click=move |_| ui.publish_trace()>"Publish trace"</button>
-            <button data-testid="advance" on:click=move |_| ui.advance(1000) title=move || ui.t(K::AdvanceTitle)>"+1s"</button>
+            <button data-testid="advance" on:click=move |_| ui.advance(1000) title=ui.tr(K::AdvanceTitle)>"+1s"</button>
             <label class="speed">
-                {move || ui.t(K::Speed)}" "
+                {ui.tr(K::Speed)}" "
                 <select
                     data-testid="speed"
-                    aria-label=move || ui.t(K::Speed)
+                    aria-label=ui.tr(K::Speed)
                     on:change=move |ev| {
                         if let Ok(v) = event_target_value(&ev).parse::<f64>() {
                             ui.speed.set(v)
@@ -459,17 +465,17 @@ fn TimeBar(ui: Ui) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <output class="clock" data-testid="clock" aria-label=move || ui.t(K::VirtualClock)>{move || clock.get()}</output>
+            <output class="clock" data-testid="clock" aria-label=ui.tr(K::VirtualClock)>{move || clock.get()}</output>
             <Show when=move || ui.behind.get() && ui.playing.get()>
-                <span class="behind" title=move || ui.t(K::SlowedTitle)>{move || ui.t(K::Slowed)}</span>
+                <span class="behind" title=ui.tr(K::SlowedTitle)>{ui.tr(K::Slowed)}</span>
             </Show>
             <span class="sr-only">{speed_str}</span>
             <label class="timeline">
-                <span class="muted">{move || ui.t(K::Timeline)}</span>
+                <span class="muted">{ui.tr(K::Timeline)}</span>
                 <input
                     type="range"
                     data-testid="timeline"
-                    aria-label=move || ui.t(K::TimelineAria)
+                    aria-label=ui.tr(K::TimelineAria)
                     min="0"
                     max=move || position.get().1.to_string()
                     prop:max=move || position.get().1.to_string()
@@ -484,11 +490,11 @@ fn TimeBar(ui: Ui) -> impl IntoView {
                     {move || { let (a, t) = position.get(); format!("{a}/{t}") }}
                 </span>
             </label>
-            <span class="at-event muted" title=move || ui.t(K::LatestEvent)>{move || at_event.get()}</span>
-            <button data-testid="reset" on:click=move |_| ui.reset() title=move || ui.t(K::ResetTitle)>{move || ui.t(K::Reset)}</button>
+            <span class="at-event muted" title=ui.tr(K::LatestEvent)>{move || at_event.get()}</span>
+            <button data-testid="reset" on:click=move |_| ui.reset() title=ui.tr(K::ResetTitle)>{ui.tr(K::Reset)}</button>
             <button
                 data-testid="theme"
-                aria-label=move || ui.t(K::ThemeAria)
+                aria-label=ui.tr(K::ThemeAria)
                 on:click=move |_| {
                     ui.theme.update(|t| {
                         *t = match t.as_str() {
@@ -510,7 +516,7 @@ fn TimeBar(ui: Ui) -> impl IntoView {
             </button>
         </div>
         <Show when=move || { ui.version.track(); ui.future.with_value(|f| f.is_some()) }>
-            <p class="scrubbed" role="status">{move || ui.t(K::Scrubbed)}</p>
+            <p class="scrubbed" role="status">{ui.tr(K::Scrubbed)}</p>
         </Show>
     }
 }
@@ -524,7 +530,7 @@ fn Examples(ui: Ui) -> impl IntoView {
     };
     view! {
         <section class="panel examples" aria-labelledby="examples-h">
-            <h2 id="examples-h">{move || ui.t(K::Examples)}</h2>
+            <h2 id="examples-h">{ui.tr(K::Examples)}</h2>
             <div class="example-list" role="list">
                 {list
                     .into_iter()
@@ -586,7 +592,7 @@ fn LangSwitch(ui: Ui) -> impl IntoView {
         <select
             class="lang"
             data-testid="lang"
-            aria-label=move || ui.t(K::Language)
+            aria-label=ui.tr(K::Language)
             on:change=move |ev| {
                 if let Some(l) = Lang::parse(&event_target_value(&ev)) {
                     ui.set_lang(l)

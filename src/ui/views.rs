@@ -42,7 +42,7 @@ fn PodCard(ui: Ui, pods: Memo<BTreeMap<String, PodView>>, uid: String) -> impl I
                 let spec = format!("pod {t} {f}");
                 view! {
                     <button data-testid=format!("fault-{f}-{}", t.replace('/', "-"))
-                        on:click=move |_| ui.fault(spec.clone())>{move || ui.t(label)}</button>
+                        on:click=move |_| ui.fault(spec.clone())>{ui.tr(label)}</button>
                 }
             })
             .collect_view()
@@ -60,7 +60,7 @@ fn PodCard(ui: Ui, pods: Memo<BTreeMap<String, PodView>>, uid: String) -> impl I
         >
             <header>
                 <span class="pod-name">{name.clone()}</span>
-                {move || pod.with(|p| p.as_ref().and_then(|p| p.ordinal).map(|o| view! { <span class="ord" title=move || ui.t(K::OrdinalTitle)>{"#"}{o}</span> }))}
+                {move || pod.with(|p| p.as_ref().and_then(|p| p.ordinal).map(|o| view! { <span class="ord" title=ui.tr(K::OrdinalTitle)>{"#"}{o}</span> }))}
                 <details class="menu">
                     <summary aria-label={ let name = name.clone(); move || ui.tf(K::PodFaults, &[&name]) } data-testid=format!("pod-menu-{}", target.replace('/', "-"))>"⋯"</summary>
                     <div class="menu-items">{menu}</div>
@@ -69,15 +69,15 @@ fn PodCard(ui: Ui, pods: Memo<BTreeMap<String, PodView>>, uid: String) -> impl I
             <div class="status">
                 <span class="dot" aria-hidden="true"></span>
                 <span data-testid="pod-status">{field(|p| p.status.clone())}</span>
-                <span class="ready" title=move || ui.t(K::ReadyContainers)>{field(|p| p.ready.clone())}</span>
+                <span class="ready" title=ui.tr(K::ReadyContainers)>{field(|p| p.ready.clone())}</span>
             </div>
             <dl>
                 <Show when=move || pod.with(|p| p.as_ref().is_some_and(|p| p.restarts > 0))>
-                    <dt>{move || ui.t(K::Restarts)}</dt><dd>{field(|p| p.restarts.to_string())}</dd>
+                    <dt>{ui.tr(K::Restarts)}</dt><dd>{field(|p| p.restarts.to_string())}</dd>
                 </Show>
-                <dt>{move || ui.t(K::Ip)}</dt><dd>{move || { let v = field(|p| p.ip.clone())(); if v.is_empty() { "—".to_string() } else { v } }}</dd>
+                <dt>{ui.tr(K::Ip)}</dt><dd>{move || { let v = field(|p| p.ip.clone())(); if v.is_empty() { "—".to_string() } else { v } }}</dd>
                 <Show when=move || pod.with(|p| p.as_ref().is_some_and(|p| !p.claims.is_empty()))>
-                    <dt>{move || ui.t(K::Pvc)}</dt><dd class="claim">{field(|p| p.claims.join(", "))}</dd>
+                    <dt>{ui.tr(K::Pvc)}</dt><dd class="claim">{field(|p| p.claims.join(", "))}</dd>
                 </Show>
             </dl>
             {move || pod.with(|p| p.as_ref().and_then(|p| p.waited_on.clone()).map(|why| view! {
@@ -155,7 +155,7 @@ fn Lane(
                         } else {
                             ui.fault(format!("node {n} {a}"))
                         }
-                    }>{move || ui.t(label)}</button>
+                    }>{ui.tr(label)}</button>
                 }
             })
             .collect_view();
@@ -223,7 +223,7 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
     view! {
         <section class="panel cluster" aria-labelledby="cluster-h">
             <div class="panel-head">
-                <h2 id="cluster-h">{move || ui.t(K::Cluster)}</h2>
+                <h2 id="cluster-h">{ui.tr(K::Cluster)}</h2>
                 <span class="muted">{move || ui.tf(K::PodsCount, &[&pods.with(|p| p.len()).to_string()])}</span>
             </div>
             <div class="workloads">
@@ -231,7 +231,7 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                     <div class="workload" data-testid=format!("workload-{}", w.name)
                         class:settled=w.desired == w.ready && w.waiting.is_none()>
                         <span class="wk">{w.kind}</span>" "<strong>{w.name.clone()}</strong>
-                        <span class="counts" title=move || ui.t(K::CountsTitle)>
+                        <span class="counts" title=ui.tr(K::CountsTitle)>
                             {move || ui.tf(K::Counts, &[&w.desired.to_string(), &w.current.to_string(), &w.ready.to_string()])}
                         </span>
                         {w.waiting.clone().map(|(pod, why)| {
@@ -280,10 +280,10 @@ pub fn Storage(ui: Ui) -> impl IntoView {
     };
     view! {
         <section class="panel storage" aria-labelledby="storage-h">
-            <div class="panel-head"><h2 id="storage-h">{move || ui.t(K::Storage)}</h2></div>
+            <div class="panel-head"><h2 id="storage-h">{ui.tr(K::Storage)}</h2></div>
             <div class="storage-grid" style=move || format!("--rows: {}", rows())>
                 <div class="col">
-                    <h3>{move || ui.t(K::StorageClasses)}</h3>
+                    <h3>{ui.tr(K::StorageClasses)}</h3>
                     {move || st.with(|s| s.classes.iter().map(|c| {
                         let name = c.name.clone();
                         let broken = c.broken;
@@ -291,11 +291,11 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                             <div class="item sc" class:bad=c.broken data-testid=format!("sc-{}", c.name)>
                                 <div class="item-head">
                                     <strong>{c.name.clone()}</strong>
-                                    {c.default.then(|| view! { <span class="tag">{move || ui.t(K::DefaultTag)}</span> })}
+                                    {c.default.then(|| view! { <span class="tag">{ui.tr(K::DefaultTag)}</span> })}
                                     <button class="mini" data-testid=format!("sc-toggle-{}", c.name)
                                         aria-label={ let n = c.name.clone(); move || ui.tf(if broken { K::FixAria } else { K::BreakAria }, &[&n]) }
                                         on:click=move |_| ui.fault(format!("storageclass {name} {}", if broken { "fix" } else { "break" }))>
-                                        {move || ui.t(if broken { K::Fix } else { K::Break })}
+                                        {ui.tr(if broken { K::Fix } else { K::Break })}
                                     </button>
                                 </div>
                                 <div class="muted small">{format!("{} · {} · {}", c.provisioner, c.reclaim, c.binding_mode)}</div>
@@ -304,7 +304,7 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                     }).collect_view())}
                 </div>
                 <div class="col">
-                    <h3>{move || ui.t(K::Claims)}</h3>
+                    <h3>{ui.tr(K::Claims)}</h3>
                     <For each=move || st.get().claims key=|c| format!("{c:?}") let:c>
                         <div class=format!("item pvc phase-{}", c.phase.to_lowercase()) class:terminating=c.terminating
                             data-testid=format!("pvc-{}", c.name) data-phase=c.phase.clone()>
@@ -321,7 +321,7 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                     </For>
                 </svg>
                 <div class="col">
-                    <h3>{move || ui.t(K::Volumes)}</h3>
+                    <h3>{ui.tr(K::Volumes)}</h3>
                     <For each=move || st.get().volumes key=|v| format!("{v:?}") let:v>
                         {
                             let name = v.name.clone();
@@ -332,7 +332,7 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                                         <strong title=v.name.clone()>{v.name.clone()}</strong>
                                         <span class="phase">{v.phase.clone()}</span>
                                         <button class="mini" aria-label={ let n = v.name.clone(); move || ui.tf(K::LoseAria, &[&n]) }
-                                            on:click=move |_| ui.fault(format!("pv {name} lose"))>{move || ui.t(K::Lose)}</button>
+                                            on:click=move |_| ui.fault(format!("pv {name} lose"))>{ui.tr(K::Lose)}</button>
                                     </div>
                                     <div class="muted small">{format!("{} {} {} {}", v.size, v.reclaim, v.class, v.claim)}</div>
                                 </div>
@@ -379,14 +379,14 @@ pub fn Network(ui: Ui) -> impl IntoView {
     };
     view! {
         <section class="panel network" aria-labelledby="network-h">
-            <div class="panel-head"><h2 id="network-h">{move || ui.t(K::Network)}</h2></div>
+            <div class="panel-head"><h2 id="network-h">{ui.tr(K::Network)}</h2></div>
             <div class="net-grid">
                 <div>
-                    <h3>{move || ui.t(K::ServicesEndpoints)}</h3>
+                    <h3>{ui.tr(K::ServicesEndpoints)}</h3>
                     <table class="tbl" data-testid="services">
                         <thead><tr>
-                            <th>{move || ui.t(K::ColName)}</th><th>{move || ui.t(K::ColClusterIp)}</th><th>{move || ui.t(K::ColPorts)}</th>
-                            <th>{move || ui.t(K::ColReady)}</th><th>{move || ui.t(K::ColNotReady)}</th>
+                            <th>{ui.tr(K::ColName)}</th><th>{ui.tr(K::ColClusterIp)}</th><th>{ui.tr(K::ColPorts)}</th>
+                            <th>{ui.tr(K::ColReady)}</th><th>{ui.tr(K::ColNotReady)}</th>
                         </tr></thead>
                         <tbody>
                             {move || net.with(|n| n.services.iter().map(|s| view! {
@@ -402,21 +402,21 @@ pub fn Network(ui: Ui) -> impl IntoView {
                     </table>
                 </div>
                 <div>
-                    <h3>{move || ui.t(K::Dns)}</h3>
+                    <h3>{ui.tr(K::Dns)}</h3>
                     <form class="lookup" on:submit=move |ev| { ev.prevent_default(); lookup(); }>
-                        <label for="dns-q" class="sr-only">{move || ui.t(K::NameToLookUp)}</label>
+                        <label for="dns-q" class="sr-only">{ui.tr(K::NameToLookUp)}</label>
                         <input id="dns-q" data-testid="dns-query" type="text" placeholder="web-0.nginx" spellcheck="false"
                             prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
-                        <select aria-label=move || ui.t(K::RecordType) on:change=move |ev| rtype.set(event_target_value(&ev))>
+                        <select aria-label=ui.tr(K::RecordType) on:change=move |ev| rtype.set(event_target_value(&ev))>
                             <option value="A">"A"</option>
                             <option value="SRV">"SRV"</option>
                         </select>
-                        <button type="submit" data-testid="dns-lookup">{move || ui.t(K::LookUp)}</button>
+                        <button type="submit" data-testid="dns-lookup">{ui.tr(K::LookUp)}</button>
                     </form>
                     {move || answer.get().map(|a| view! { <pre class="answer" data-testid="dns-answer">{a}</pre> })}
                     <div class="dns-wrap">
                         <table class="tbl dns" data-testid="dns-table">
-                            <thead><tr><th>{move || ui.t(K::ColName)}</th><th>{move || ui.t(K::ColType)}</th><th>{move || ui.t(K::ColData)}</th></tr></thead>
+                            <thead><tr><th>{ui.tr(K::ColName)}</th><th>{ui.tr(K::ColType)}</th><th>{ui.tr(K::ColData)}</th></tr></thead>
                             <tbody>
                                 <For each=move || net.get().dns key=|r| format!("{}|{}|{}|{}", r.name, r.rtype, r.data, r.change) let:r>
                                     <tr class=format!("rec {}", r.change)>
@@ -449,14 +449,14 @@ pub fn Events(ui: Ui) -> impl IntoView {
     view! {
         <section class="panel events" aria-labelledby="events-h">
             <div class="panel-head">
-                <h2 id="events-h">{move || ui.t(K::Events)}</h2>
-                <span class="muted">{move || ui.t(K::NewestFirst)}</span>
+                <h2 id="events-h">{ui.tr(K::Events)}</h2>
+                <span class="muted">{ui.tr(K::NewestFirst)}</span>
             </div>
             <div class="events-wrap">
                 <table class="tbl" data-testid="events">
                     <thead><tr>
-                        <th>{move || ui.t(K::ColLastSeen)}</th><th>{move || ui.t(K::ColType)}</th><th>{move || ui.t(K::ColReason)}</th>
-                        <th>{move || ui.t(K::ColObject)}</th><th>{move || ui.t(K::ColMessage)}</th>
+                        <th>{ui.tr(K::ColLastSeen)}</th><th>{ui.tr(K::ColType)}</th><th>{ui.tr(K::ColReason)}</th>
+                        <th>{ui.tr(K::ColObject)}</th><th>{ui.tr(K::ColMessage)}</th>
                     </tr></thead>
                     <tbody>
                         <For each=move || rows.get() key=|e| e.seq let:e>
