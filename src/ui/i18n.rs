@@ -210,6 +210,7 @@ keys! {
     ColType => "TYPE", "类型";
     ColData => "DATA", "数据";
     Dns => "DNS", "DNS";
+    DnsRecords => "DNS records", "DNS 记录";
     NameToLookUp => "Name to look up", "要查询的名称";
     RecordType => "Record type", "记录类型";
     LookUp => "Look up from a pod in default", "从 default 命名空间的 Pod 中查询";

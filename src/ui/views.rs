@@ -414,7 +414,7 @@ pub fn Network(ui: Ui) -> impl IntoView {
                         <button type="submit" data-testid="dns-lookup">{ui.tr(K::LookUp)}</button>
                     </form>
                     {move || answer.get().map(|a| view! { <pre class="answer" data-testid="dns-answer">{a}</pre> })}
-                    <div class="dns-wrap">
+                    <div class="dns-wrap" tabindex="0" role="region" aria-label=ui.tr(K::DnsRecords)>
                         <table class="tbl dns" data-testid="dns-table">
                             <thead><tr><th>{ui.tr(K::ColName)}</th><th>{ui.tr(K::ColType)}</th><th>{ui.tr(K::ColData)}</th></tr></thead>
                             <tbody>
@@ -452,7 +452,7 @@ pub fn Events(ui: Ui) -> impl IntoView {
                 <h2 id="events-h">{ui.tr(K::Events)}</h2>
                 <span class="muted">{ui.tr(K::NewestFirst)}</span>
             </div>
-            <div class="events-wrap">
+            <div class="events-wrap" tabindex="0" role="region" aria-label=ui.tr(K::Events)>
                 <table class="tbl" data-testid="events">
                     <thead><tr>
                         <th>{ui.tr(K::ColLastSeen)}</th><th>{ui.tr(K::ColType)}</th><th>{ui.tr(K::ColReason)}</th>
