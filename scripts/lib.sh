@@ -67,3 +67,23 @@ with_wasm_env() {
 		"$@"
 	)
 }
+
+# Run a command (trunk build --release) with the wasm toolchain and what makes the
+# release wasm small (docs/size.md): the standard library rebuilt from source with
+# the project's profile (opt-level "z", LTO), panics that abort at once with no
+# message formatting (-Cpanic=immediate-abort) and no file/line strings in panic
+# locations (-Zlocation-detail=none). These are unstable flags, enabled with
+# RUSTC_BOOTSTRAP=1 on the stable toolchain. setup.sh records ORDINAL_SMALL_STD=1
+# when the standard library's source is there (rustup's rust-src component, or
+# Debian's rust-web-src); without it the release build is the plain one.
+with_release_env() {
+	with_wasm_env _release_env "$@"
+}
+_release_env() {
+	if [ "${ORDINAL_SMALL_STD:-0}" = 1 ]; then
+		export RUSTC_BOOTSTRAP=1
+		export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+		export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+	fi
+	"$@"
+}

@@ -98,6 +98,17 @@ use_rustup() {
 	timeout 120 rustup target add wasm32-unknown-unknown </dev/null
 }
 
+# The standard library's source, so the release build can rebuild std small
+# (scripts/lib.sh with_release_env). Optional: without it the bundle is larger
+# and the size report's budget fails, saying so.
+rustup_rust_src() {
+	local src
+	src="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
+	[ -d "$src" ] && return 0
+	log "  rustup component add rust-src (time-out 120s)"
+	timeout 120 rustup component add rust-src </dev/null >&2 && [ -d "$src" ]
+}
+
 use_debian() {
 	local missing
 	missing=$(deb_missing "${DEBIAN_WASM_PKGS[@]}")
@@ -141,6 +152,11 @@ write_env() {
 			echo "export RUSTC=/usr/bin/rustc"
 			echo "export RUSTC_BOOTSTRAP=1"
 			echo "export CARGO_UNSTABLE_BUILD_STD=std,panic_abort"
+			echo "export ORDINAL_SMALL_STD=1"
+		elif rustup_rust_src; then
+			echo "export ORDINAL_SMALL_STD=1"
+		else
+			log "  WARNING: no rust-src: the release wasm is built without the small std (larger)"
 		fi
 	} >"$tmp"
 	mv "$tmp" "$ORDINAL_ENV_FILE"
@@ -168,7 +184,7 @@ wasm_toolchain() {
 # project's (for all targets) and, with build-std, the standard library's own.
 fetch_crates() {
 	cargo fetch --locked </dev/null || die "cargo fetch failed: crates.io unreachable?"
-	with_wasm_env cargo fetch --locked --target wasm32-unknown-unknown </dev/null ||
+	with_release_env cargo fetch --locked --target wasm32-unknown-unknown </dev/null ||
 		die "cargo fetch for wasm32 (toolchain $MODE) failed"
 }
 

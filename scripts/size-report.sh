@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Print the release bundle's sizes (.wasm, .js, .css: raw, gzip, brotli, total).
+# Print the release bundle's sizes (.wasm, .js, .css: raw, gzip, brotli, total), the top 20
+# contributors by crate/module, and fail when the first-load brotli total exceeds
+# the budget in size-budget.txt (see scripts/size-report.mjs).
 #   scripts/size-report.sh               report on dist/ as it is
 #   scripts/size-report.sh --build       set up and build the release bundle first
 #   scripts/size-report.sh --opt-levels  build with opt-level "z" and "s" (separate target
@@ -11,7 +13,7 @@ case "${1:-}" in
 "") ;;
 --build)
 	"$ORDINAL_ROOT/scripts/setup.sh"
-	with_wasm_env trunk build --release --offline --locked
+	with_release_env trunk build --release --offline --locked
 	;;
 --opt-levels)
 	"$ORDINAL_ROOT/scripts/setup.sh"
@@ -19,12 +21,13 @@ case "${1:-}" in
 		t0=$(now_ms)
 		log "release build with opt-level \"$level\""
 		CARGO_PROFILE_RELEASE_OPT_LEVEL=$level CARGO_TARGET_DIR="$ORDINAL_ROOT/target/opt-$level" \
-			with_wasm_env trunk build --release --offline --locked --dist "$ORDINAL_ROOT/target/opt-$level/dist"
+			with_release_env trunk build --release --offline --locked --dist "$ORDINAL_ROOT/target/opt-$level/dist"
 		log_time "opt-level $level build" "$t0"
 	done
 	for level in z s; do
 		echo "opt-level \"$level\":"
-		node "$ORDINAL_ROOT/scripts/size-report.mjs" "$ORDINAL_ROOT/target/opt-$level/dist"
+		node "$ORDINAL_ROOT/scripts/size-report.mjs" "$ORDINAL_ROOT/target/opt-$level/dist" \
+			--wasm "$ORDINAL_ROOT/target/opt-$level/wasm32-unknown-unknown/release/ordinal-web.wasm" || true
 	done
 	exit 0
 	;;

@@ -75,7 +75,7 @@ clippy_wasm() {
 }
 check "clippy (wasm32)" clippy-wasm with_wasm_env clippy_wasm
 tests "cargo test (native)" cargo-test "$CARGO_PASS" "$CARGO_FAIL" cargo test --locked
-check "trunk build --release" trunk-build with_wasm_env trunk build --release --offline --locked
+check "trunk build --release" trunk-build with_release_env trunk build --release --offline --locked
 check "size report" size-report node scripts/size-report.mjs dist
 shopt -s nullglob
 E2E_FILES=(tests/e2e/*.test.mjs)
