@@ -21,7 +21,7 @@ fn ordinal(args: &[&str], stdin: Option<&str>) -> Output {
             .write_all(s.as_bytes())
             .expect("write stdin");
     }
-    drop(child.stdin.take());
+    child.stdin = None; // closes the pipe
     child.wait_with_output().expect("ordinal output")
 }
 
