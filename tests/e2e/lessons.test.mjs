@@ -32,6 +32,7 @@ test("?lesson=web: editor and console steps tick, and progress survives a reload
   assert.equal(await page.locator(".lesson-step.passed").count(), 0, "nothing passes by itself");
   assert.equal(await checks.locator(".tick", { hasText: "✗" }).count(), await checks.count());
   assert.match(await checks.first().textContent(), /Service nginx does not exist/);
+  await page.getByTestId("lessons").scrollIntoViewIfNeeded();
   await app.screenshot("lesson-start");
 
   // Step 1 in the editor: Apply.
@@ -44,14 +45,19 @@ test("?lesson=web: editor and console steps tick, and progress survives a reload
   // Step 3 in the console: DNS names of both pods, looked up from a pod.
   await page.getByTestId("lesson-hint").click();
   await page.locator(".lesson-hint").first().waitFor();
-  await type(page, "run -i --tty --image busybox dns-test --restart=Never --rm -- nslookup web-0.nginx");
-  await type(page, "run -i --tty --image busybox dns-test --restart=Never --rm -- nslookup web-1.nginx");
+  await type(page, "run -i --tty --image busybox:1.28 dns-test --restart=Never --rm -- nslookup web-0.nginx");
+  await type(page, "run -i --tty --image busybox:1.28 dns-test --restart=Never --rm -- nslookup web-1.nginx");
   await stepPassed(page, 3);
+  // busybox:1.28, as the tutorial says: its nslookup uses the search path.
+  const out = page.getByTestId("console-output");
+  await out.getByText(/Name:\s+web-1\.nginx/).waitFor({ timeout: T });
+  assert.equal(await out.getByText("NXDOMAIN").count(), 0, "both names resolve");
   const current = page.getByTestId("lesson-current");
   assert.match(await current.locator("h3").textContent(), /^4\. /);
   // Step 4's checks are shown with why they fail, in words.
   await current.locator("li.bad .why").first().waitFor({ timeout: T });
   assert.match(await page.getByTestId("lesson-web").textContent(), /3\/7/);
+  await page.getByTestId("lessons").scrollIntoViewIfNeeded();
   await app.screenshot("lesson-progress");
 
   // A reload finds the progress, and does not start the lesson over.
@@ -63,6 +69,7 @@ test("?lesson=web: editor and console steps tick, and progress survives a reload
   assert.match(await page.getByTestId("lesson-current").locator("h3").textContent(), /^4\. /);
   assert.match(await page.getByTestId("lesson-web").textContent(), /3\/7/);
   assert.equal(await page.getByTestId("timeline-pos").textContent(), pos, "the session is kept");
+  await page.getByTestId("lessons").scrollIntoViewIfNeeded();
   await app.screenshot("lesson-reloaded");
 
   // Opening another lesson over this history asks first; cancelling keeps it.
@@ -118,6 +125,7 @@ test("a teacher's lesson opens from a file, with positioned errors, and from a l
   // Its link carries the file; the page offers it.
   const href = await page.getByTestId("lesson-link").getAttribute("href");
   assert.match(href, /^#l1\.[A-Za-z0-9_-]+$/);
+  await page.getByTestId("lessons").scrollIntoViewIfNeeded();
   await app.screenshot("lesson-own-file");
 
   // A link made outside the page (node's zlib) opens in a fresh browser.
