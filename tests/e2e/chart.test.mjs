@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { openApp } from "./harness.mjs";
+import { join } from "node:path";
+import { openApp, SHOTS } from "./harness.mjs";
 
 const T = 60_000;
 
@@ -110,7 +111,9 @@ test("play web, then scrub the session from the chart", async (t) => {
   assert.equal(await page.locator("html").getAttribute("data-theme"), "dark");
   await chart.scrollIntoViewIfNeeded();
   await app.screenshot("chart-dark");
+  await page.getByTestId("chart-panel").screenshot({ path: join(SHOTS, "chart-panel-dark.png") });
   await page.getByTestId("theme").click(); // dark → light
   await app.screenshot("chart-light");
+  await page.getByTestId("chart-panel").screenshot({ path: join(SHOTS, "chart-panel-light.png") });
   app.assertClean();
 });
