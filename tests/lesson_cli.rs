@@ -147,3 +147,35 @@ fn unusable_lessons_and_scripts_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn link_carries_a_checked_lesson_file() {
+    let d = temp_dir("link");
+    let file = d.join("mine.yaml");
+    let yaml = include_str!("../public/lessons/petset.yaml").replace("id: petset", "id: mine");
+    std::fs::write(&file, &yaml).unwrap();
+    let f = file.to_str().unwrap();
+    let o = ordinal(
+        &["lesson", "link", f, "https://example.org/ordinal/?x#old"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let link = out.trim_end();
+    assert!(
+        link.starts_with("https://example.org/ordinal/?x#l1."),
+        "{link}"
+    );
+    let (back, lesson) = ordinal::sim::lessons::link::open_link(link).unwrap();
+    assert_eq!((back.as_str(), lesson.id.as_str()), (yaml.as_str(), "mine"));
+    // A broken lesson file gets no link: its error, positioned, and exit 2.
+    std::fs::write(&file, "id: x\nsteps: 3\n").unwrap();
+    let o = ordinal(&["lesson", "link", f], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("mine.yaml:"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(o.stdout.is_empty());
+}

@@ -128,7 +128,9 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
         else {
             return;
         };
-        let rect = wrap.get_bounding_client_rect();
+        // The picture's own box: the wrapper may pad or scroll it.
+        let pic = wrap.query_selector("svg").ok().flatten().unwrap_or(wrap);
+        let rect = pic.get_bounding_client_rect();
         if rect.width() <= 0.0 {
             return;
         }

@@ -2,14 +2,19 @@
 //! step's text (the core's Markdown blocks, rendered as text), hints behind
 //! a click, the solution on demand, and the step's checks ticking live
 //! with their reasons. Progress is saved in local storage (versioned) and
-//! survives a reload; `?lesson=<id>` opens a lesson. The model, the checks
-//! and their evaluation are the core's (`sim::lessons`).
+//! survives a reload; `?lesson=<id>` opens a lesson. A teacher's own
+//! lesson opens from pasted text, a file chooser, `?lesson-url=` on the same
+//! site, or a link whose fragment carries it (`#l1.…`, `sim::lessons::link`).
+//! Starting a lesson's cluster over a session with history asks first. The
+//! model, the checks and their evaluation are the core's (`sim::lessons`).
 
 use super::{persist, Ui};
 use crate::sim::lessons::markdown::{self, Block, Inline};
-use crate::sim::lessons::{self, run, Lang, Lesson, Outcome, Progress};
+use crate::sim::lessons::{self, link, run, Lang, Lesson, Outcome, Progress};
+use crate::sim::JournalEntry;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
 
 /// Re-evaluate at most this often (wall ms) while the cluster changes.
 const EVAL_EVERY_MS: f64 = 250.0;
@@ -49,6 +54,35 @@ fn lesson_param() -> Option<String> {
     let search = window().location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
     params.get("lesson")
+}
+
+/// The page URL's fragment when it carries a lesson (`#l1.…`).
+fn lesson_fragment() -> Option<String> {
+    let hash = window().location().hash().ok()?;
+    link::is_link(&hash).then_some(hash)
+}
+
+/// Whether the session has history a fresh lesson cluster would replace:
+/// something the person did (an input), not only time that passed.
+fn has_history(ui: Ui) -> bool {
+    ui.session.with_value(|s| {
+        s.saved(None)
+            .journal
+            .iter()
+            .any(|e| matches!(e, JournalEntry::Input(_)))
+    })
+}
+
+/// Asks before a lesson's cluster replaces a session with history.
+fn may_replace(ui: Ui, title: &str) -> bool {
+    if !has_history(ui) {
+        return true;
+    }
+    window()
+        .confirm_with_message(&format!(
+            "Start the lesson \"{title}\" on its own cluster? This replaces the current session and its history.\n\nCancel opens the lesson on the current session instead."
+        ))
+        .unwrap_or(false)
 }
 
 /// `?lesson-url=<path>` of the page's URL.
@@ -166,6 +200,13 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
         }
     }
     let all = RwSignal::new(all);
+    // The teacher's own lessons' texts by id, for their share links.
+    let own_texts = RwSignal::new(
+        load_own()
+            .into_iter()
+            .filter_map(|t| lessons::parse(OWN_FILE, &t).ok().map(|l| (l.id, t)))
+            .collect::<BTreeMap<String, String>>(),
+    );
     let own_text = RwSignal::new(String::new());
     let own_error: RwSignal<Option<String>> = RwSignal::new(None);
     let progress = RwSignal::new(load_progress());
@@ -244,7 +285,15 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
         };
         hints_shown.set(0);
         solution_shown.set(false);
-        if fresh {
+        if fresh && !may_replace(ui, l.title.get(lang.get_untracked())) {
+            ui.print(
+                "note",
+                format!(
+                    "# lesson \"{}\" opened on the current session (Reset lesson starts its own cluster)",
+                    l.id
+                ),
+            );
+        } else if fresh {
             progress.update(|m| {
                 m.insert(l.id.clone(), Progress::new(&l));
             });
@@ -285,39 +334,71 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
         }
     }
 
-    // Opens a pasted lesson, or says where it is wrong.
-    let open_own = move || {
-        let text = own_text.get_untracked();
-        match lessons::parse(OWN_FILE, &text) {
-            Err(e) => own_error.set(Some(e.to_string())),
-            Ok(l) => {
-                if lessons::BUNDLED.iter().any(|(id, _, _)| *id == l.id) {
-                    own_error.set(Some(format!(
-                        "{OWN_FILE}: the id \"{}\" is a bundled lesson's; choose another",
-                        l.id
-                    )));
-                    return;
-                }
-                own_error.set(None);
-                let id = l.id.clone();
-                all.update(|a| {
-                    a.retain(|x| x.id != id);
-                    a.push(l);
-                });
-                let mut texts: Vec<String> = load_own()
-                    .into_iter()
-                    .filter(|t| {
-                        lessons::parse(OWN_FILE, t)
-                            .map(|x| x.id != id)
-                            .unwrap_or(false)
-                    })
-                    .collect();
-                texts.push(text);
-                save_own(&texts);
-                open(id, true);
-            }
+    // Adds a teacher's lesson (pasted, chosen or linked) and opens it; the
+    // same text again continues its progress. Errors name the file.
+    let adopt = move |file: &str, text: String| -> Result<(), String> {
+        let l = lessons::parse(file, &text).map_err(|e| e.to_string())?;
+        if lessons::BUNDLED.iter().any(|(id, _, _)| *id == l.id) {
+            return Err(format!(
+                "{file}: the id \"{}\" is a bundled lesson's; choose another",
+                l.id
+            ));
         }
+        let id = l.id.clone();
+        let same = own_texts.with_untracked(|o| o.get(&id) == Some(&text));
+        all.update(|a| {
+            a.retain(|x| x.id != id);
+            a.push(l);
+        });
+        own_texts.update(|o| {
+            o.insert(id.clone(), text);
+        });
+        own_texts.with_untracked(|o| save_own(&o.values().cloned().collect::<Vec<_>>()));
+        let started = progress.with_untracked(|m| m.contains_key(&id));
+        open(id, !(same && started));
+        Ok(())
     };
+    let open_own = move || {
+        own_error.set(adopt(OWN_FILE, own_text.get_untracked()).err());
+    };
+    // A lesson file from the file chooser, read in the browser.
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let Ok(reader) = web_sys::FileReader::new() else {
+            return;
+        };
+        let name = file.name();
+        let r = reader.clone();
+        let done = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let text = r.result().ok().and_then(|v| v.as_string());
+            let result = text
+                .ok_or_else(|| format!("{name}: could not be read as text"))
+                .and_then(|t| adopt(&name, t));
+            own_error.set(result.err());
+        });
+        reader.set_onload(Some(done.unchecked_ref()));
+        if reader.read_as_text(&file).is_err() {
+            own_error.set(Some(format!("{}: could not be read", file.name())));
+        }
+        // Choosing the same file again (after editing it) reads it again.
+        input.set_value("");
+    };
+
+    // `#l1.…`: a lesson carried by the link itself.
+    if let Some(hash) = lesson_fragment() {
+        if let Err(e) = link::open_link(&hash).and_then(|(text, _)| adopt(link::LINK_FILE, text)) {
+            ui.banners
+                .update(|b| b.push(format!("Lesson not opened: {e}")));
+        }
+    }
 
     let t = move |en: &'static str, zh: &'static str| match lang.get() {
         Lang::En => en,
@@ -387,6 +468,15 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                 <button data-testid="lesson-own-open" on:click=move |_| open_own()>
                     {move || t("Open", "打开")}
                 </button>
+                <label class="lesson-file">
+                    {move || t("or a file: ", "或选择文件:")}
+                    <input
+                        type="file"
+                        data-testid="lesson-own-file"
+                        accept=".yaml,.yml,text/yaml"
+                        on:change=on_file
+                    />
+                </label>
                 {move || own_error.get().map(|e| view! { <p class="lesson-own-error" role="alert">{e}</p> })}
             </details>
             {move || {
@@ -518,6 +608,18 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                                     >
                                         {move || t("Reset lesson", "重置课程")}
                                     </button>
+                                    {own_texts
+                                        .with(|o| o.get(&l.id).map(|text| format!("#{}", link::to_link(text))))
+                                        .map(|href| view! {
+                                            <a
+                                                class="button"
+                                                data-testid="lesson-link"
+                                                href=href
+                                                title="A link that carries this lesson file: send it to students"
+                                            >
+                                                {move || t("Link to this lesson", "本课程的链接")}
+                                            </a>
+                                        })}
                                     <button
                                         data-testid="lesson-close"
                                         on:click=move |_| current.set(None)

@@ -1,8 +1,8 @@
-//! `ordinal lesson list|show|check`: lessons for grading a class. The
+//! `ordinal lesson list|show|check|link`: lessons for grading a class. The
 //! lesson model, checks and evaluation are the core's (`sim::lessons`);
 //! this only reads files and prints.
 
-use ordinal::sim::lessons::{self, checks, markdown, run, Lang, Lesson};
+use ordinal::sim::lessons::{self, checks, link, markdown, run, Lang, Lesson};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +14,8 @@ pub const USAGE: &str =
   ordinal lesson check ID|FILE --solution          set the lesson up, run the script
                      (or the lesson's own solution) checking after every line, print
                      one line per step (exit 0 all passed, 1 some did not, 2 unusable)
+  ordinal lesson link FILE [URL]                   a link that carries the lesson file in its
+                     fragment (#l1.…), after URL (the page's address) when given
 ";
 
 /// A bundled lesson by id, or a lesson file.
@@ -146,6 +148,8 @@ pub fn main(args: &[String]) -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        ["link", file] => link_line(file, ""),
+        ["link", file, url] => link_line(file, url),
         ["check", what] if solution => check(what, None, lang, transcript),
         ["check", what, script] if !solution => check(what, Some(script), lang, transcript),
         _ => {
@@ -153,6 +157,24 @@ pub fn main(args: &[String]) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The link a teacher sends: the lesson file, checked, in the fragment.
+fn link_line(file: &str, url: &str) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("ordinal: {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = lessons::parse(file, &text) {
+        eprintln!("ordinal: {e}");
+        return ExitCode::from(2);
+    }
+    let base = url.split('#').next().unwrap_or("");
+    println!("{base}#{}", link::to_link(&text));
+    ExitCode::SUCCESS
 }
 
 fn check(what: &str, script_path: Option<&str>, lang: Lang, transcript: bool) -> ExitCode {

@@ -12,6 +12,7 @@
 //! stays passed. The page and the CLI share all of it; they only render.
 
 pub mod checks;
+pub mod link;
 pub mod markdown;
 pub mod parse;
 pub mod run;

@@ -131,8 +131,7 @@ impl Saved {
                 *text = to_ref(text);
             }
         }
-        let packed = miniz_oxide::deflate::compress_to_vec(s.to_json().as_bytes(), 9);
-        format!("{LINK_PREFIX}{}", URL_SAFE_NO_PAD.encode(packed))
+        format!("{LINK_PREFIX}{}", pack(s.to_json().as_bytes()))
     }
 
     /// Reads a share link: the fragment, with or without `#`, or a whole
@@ -149,18 +148,7 @@ impl Saved {
                 _ => OpenError::NotASession("the link has no session in it".into()),
             }
         })?;
-        if let Some(at) = data
-            .bytes()
-            .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-        {
-            return Err(OpenError::BadEncoding(at));
-        }
-        let packed = URL_SAFE_NO_PAD
-            .decode(data)
-            .map_err(|e| OpenError::Corrupt(e.to_string()))?;
-        let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON)
-            .map_err(|e| OpenError::Corrupt(format!("{:?}", e.status)))?;
-        let json = String::from_utf8(json).map_err(|e| OpenError::Corrupt(e.to_string()))?;
+        let json = unpack(data)?;
         let mut s = Saved::from_json(&json)?;
         if let Some(t) = &s.editor {
             s.editor = Some(from_ref(t)?);
@@ -182,6 +170,29 @@ impl Saved {
             Saved::from_link(text)
         }
     }
+}
+
+/// A link's data: base64url (no padding) of the raw DEFLATE of `bytes`.
+/// Shared by session links and lesson links (`sim::lessons::link`).
+pub fn pack(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(bytes, 9))
+}
+
+/// Reads what [`pack`] wrote back to its text: untrusted input, so a bad
+/// character, damaged data or more than 16 MiB unpacked is an error.
+pub fn unpack(data: &str) -> Result<String, OpenError> {
+    if let Some(at) = data
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    {
+        return Err(OpenError::BadEncoding(at));
+    }
+    let packed = URL_SAFE_NO_PAD
+        .decode(data)
+        .map_err(|e| OpenError::Corrupt(e.to_string()))?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON)
+        .map_err(|e| OpenError::Corrupt(format!("{:?}", e.status)))?;
+    String::from_utf8(bytes).map_err(|e| OpenError::Corrupt(e.to_string()))
 }
 
 fn to_ref(text: &str) -> String {
