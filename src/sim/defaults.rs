@@ -365,7 +365,7 @@ fn qos_class(spec: &Value) -> &'static str {
         }
         for r in ["cpu", "memory"] {
             let q = |v: &Value| match v {
-                Value::String(s) => super::manifest::parse_quantity(s),
+                Value::String(s) => super::quantity::parse_quantity(s),
                 Value::Number(n) => n.as_f64(),
                 _ => None,
             };

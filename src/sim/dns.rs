@@ -3,9 +3,9 @@
 //! no controller. The engine diffs `records` after each step and logs
 //! every record that comes or goes.
 
-use super::cluster::CLUSTER_DOMAIN;
 use super::object::{Key, Kind, ValueExt};
 use super::store::Store;
+use super::wellknown::CLUSTER_DOMAIN;
 use std::collections::BTreeSet;
 use std::fmt;
 

@@ -16,9 +16,9 @@ mod tools;
 mod zk;
 
 use super::dns::{self, Answer};
-use super::engine::{Action, Sim};
 use super::object::{Key, Kind, Object, ValueExt};
 use super::store::Store;
+use super::world::{Action, World};
 use shell::{Cmd, List, Pipeline};
 use std::collections::BTreeMap;
 
@@ -47,7 +47,7 @@ pub type Resolver = fn(&Store, &str, &str, &str) -> Answer;
 /// checked that the pod exists and is running. Without stdin information
 /// the process is treated as attached to a terminal, as the seeds' `-t`
 /// invocations are.
-pub fn exec(sim: &mut Sim, pod: &Key, container: Option<&str>, argv: &[String]) -> ExecResult {
+pub fn exec(sim: &mut World, pod: &Key, container: Option<&str>, argv: &[String]) -> ExecResult {
     exec_with(
         sim,
         pod,
@@ -63,7 +63,7 @@ pub fn exec(sim: &mut Sim, pod: &Key, container: Option<&str>, argv: &[String]) 
 /// `exec` with `stdin` piped in (a heredoc, `echo ... | kubectl exec -i`):
 /// no terminal.
 pub fn exec_with_stdin(
-    sim: &mut Sim,
+    sim: &mut World,
     pod: &Key,
     container: Option<&str>,
     argv: &[String],
@@ -82,7 +82,7 @@ pub fn exec_with_stdin(
 }
 
 pub fn exec_with(
-    sim: &mut Sim,
+    sim: &mut World,
     pod: &Key,
     container: Option<&str>,
     argv: &[String],
@@ -92,7 +92,7 @@ pub fn exec_with(
 }
 
 pub(crate) fn exec_resolving(
-    sim: &mut Sim,
+    sim: &mut World,
     pod: &Key,
     container: Option<&str>,
     argv: &[String],
@@ -128,7 +128,7 @@ pub(crate) fn exec_resolving(
 
 /// A container's layer and emptyDirs die with its pod: drop the state of
 /// pods that have left the store (uids never come back).
-fn forget_gone_pods(sim: &mut Sim) {
+fn forget_gone_pods(sim: &mut World) {
     let live: std::collections::BTreeSet<&str> = sim
         .store
         .list(Kind::Pod)
@@ -200,7 +200,7 @@ impl Out {
 
 /// One running process tree in one container.
 pub(crate) struct Proc<'a> {
-    pub sim: &'a mut Sim,
+    pub sim: &'a mut World,
     pub pod: Object,
     pub container: String,
     pub tty: bool,
@@ -247,7 +247,7 @@ const IMAGE_PROGRAMS: &[&str] = &[
 
 impl<'a> Proc<'a> {
     fn new(
-        sim: &'a mut Sim,
+        sim: &'a mut World,
         pod: Object,
         container: String,
         tty: bool,

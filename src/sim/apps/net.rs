@@ -9,7 +9,7 @@ use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::store::Store;
 
-pub const CLUSTER_DOMAIN: &str = "cluster.local";
+pub use crate::sim::wellknown::CLUSTER_DOMAIN;
 const DNS_FALLBACK_IP: &str = "10.96.0.10";
 
 pub const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n</body>\n</html>\n";

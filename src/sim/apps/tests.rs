@@ -5,6 +5,7 @@
 use super::*;
 use crate::sim::api::{self, DeleteOptions};
 use crate::sim::dns::Record;
+use crate::sim::engine::Sim;
 use crate::sim::object::OwnerRef;
 use serde_json::{json, Value};
 

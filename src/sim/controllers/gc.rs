@@ -7,9 +7,9 @@
 //! finalizer.
 
 use super::{Ctx, Out, Propagation, Write};
-use crate::sim::api::{FOREGROUND, ORPHAN};
 use crate::sim::object::{Kind, Object, OwnerRef};
 use crate::sim::store::Store;
+use crate::sim::wellknown::{FOREGROUND, ORPHAN};
 use std::collections::BTreeMap;
 
 /// The owner an ownerReference names, if it still exists with that uid.

@@ -36,9 +36,9 @@
 
 use super::scheduler::{self, set_pod_condition};
 use super::{Ctx, Out, Propagation, Write};
+use crate::sim::object::Kind;
 use crate::sim::object::{parse_rfc3339, rfc3339, Object, ValueExt};
 use crate::sim::podutil;
-use crate::sim::Kind;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -285,7 +285,7 @@ fn post_node_status(ctx: &Ctx, out: &mut Out) -> BTreeMap<String, Object> {
         }
         if status.at("nodeInfo").is_null() {
             status["nodeInfo"] = json!({
-                "kubeletVersion": crate::sim::KUBERNETES_VERSION,
+                "kubeletVersion": crate::sim::wellknown::KUBERNETES_VERSION,
                 "containerRuntimeVersion": "containerd://1.7.24",
                 "osImage": "Ordinal simulated node",
                 "kernelVersion": "6.1.0",

@@ -12,11 +12,11 @@
 //! so preemption never finds victims).
 
 use super::{Ctx, Out};
+use crate::sim::object::Kind;
 use crate::sim::object::{rfc3339, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
 use crate::sim::store::Store;
-use crate::sim::Kind;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 

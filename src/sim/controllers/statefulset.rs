@@ -8,11 +8,11 @@
 //! in-memory `replicas` slice does.
 
 use super::{Ctx, Out};
-use crate::sim::engine::{Config, Faults};
 use crate::sim::object::{set_at, Key, Kind, Object, OwnerRef, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
 use crate::sim::store::Store;
+use crate::sim::world::{Config, Faults};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;

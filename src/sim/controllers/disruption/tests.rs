@@ -1,7 +1,7 @@
 use super::*;
 use crate::sim::api::{self, Reason};
 use crate::sim::engine::Sim;
-use crate::sim::object::{Key, Object, OwnerRef};
+use crate::sim::object::{rfc3339, Key, Object, OwnerRef};
 use serde_json::json;
 
 fn run(sim: &mut Sim) {
