@@ -121,6 +121,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("podutil", 1),
     ("nodeaffinity", 1),
     ("features", 1),
+    ("hash", 1),
     ("examples", 1),
     // world
     ("world", 2),

@@ -340,15 +340,8 @@ impl Sim {
     /// taken from `std::hash`, whose output may differ between Rust versions
     /// and targets; this is what proves native and wasm runs agree.
     pub fn trace_hash(&self) -> String {
-        const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut h = OFFSET;
-        let mut feed = |bytes: &[u8]| {
-            for b in bytes {
-                h ^= u64::from(*b);
-                h = h.wrapping_mul(PRIME);
-            }
-        };
+        let mut h = super::hash::Fnv64a::new();
+        let mut feed = |bytes: &[u8]| h.write(bytes);
         feed(
             serde_json::to_string(&self.log)
                 .unwrap_or_default()
@@ -363,6 +356,6 @@ impl Sim {
             );
         }
         feed(format!("\nnow={}", self.now).as_bytes());
-        format!("{h:016x}")
+        format!("{:016x}", h.finish())
     }
 }

@@ -14,6 +14,7 @@ pub mod eviction;
 pub mod examples;
 pub mod faults;
 pub mod features;
+pub mod hash;
 pub mod kubectl;
 pub mod lessons;
 pub mod manifest;

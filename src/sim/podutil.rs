@@ -83,6 +83,54 @@ pub fn claim_names(pod: &Object) -> Vec<&str> {
         .collect()
 }
 
+/// `v1qos.GetPodQOS`: the pod's QoS class. Requests and limits of CPU and
+/// memory above zero are summed over all containers (init containers
+/// too); BestEffort when there are none, Guaranteed when every container
+/// limits both CPU and memory and the summed requests equal the summed
+/// limits (as quantities: `1` and `1000m` CPU are equal), else Burstable.
+pub fn get_pod_qos(pod: &Object) -> &'static str {
+    let spec = pod.spec();
+    let mut requests: std::collections::BTreeMap<&str, i128> = Default::default();
+    let mut limits: std::collections::BTreeMap<&str, i128> = Default::default();
+    let mut guaranteed = true;
+    for c in spec
+        .array_at("containers")
+        .iter()
+        .chain(spec.array_at("initContainers"))
+    {
+        for name in ["cpu", "memory"] {
+            if let Some(q) = super::quantity::milli_of(c.at("resources.requests").at(name)) {
+                if q > 0 {
+                    *requests.entry(name).or_default() += q;
+                }
+            }
+        }
+        let mut found = 0;
+        for name in ["cpu", "memory"] {
+            if let Some(q) = super::quantity::milli_of(c.at("resources.limits").at(name)) {
+                if q > 0 {
+                    found += 1;
+                    *limits.entry(name).or_default() += q;
+                }
+            }
+        }
+        if found < 2 {
+            guaranteed = false;
+        }
+    }
+    if requests.is_empty() && limits.is_empty() {
+        return "BestEffort";
+    }
+    if guaranteed && requests.iter().any(|(k, r)| limits.get(k) != Some(r)) {
+        guaranteed = false;
+    }
+    if guaranteed && requests.len() == limits.len() {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
 /// What kubectl's pod printer (`printPod`) derives from a pod: ready and
 /// total containers, the STATUS word, and restarts with the time of the
 /// last. One computation for `kubectl get`, the log's summaries and the
@@ -245,5 +293,41 @@ mod tests {
         assert!(is_available(&p, 0, 10_000));
         assert!(!is_available(&p, 5, 14_999));
         assert!(is_available(&p, 5, 15_000));
+    }
+
+    #[test]
+    fn qos_class_follows_get_pod_qos() {
+        let pod = |containers: serde_json::Value| {
+            let mut p = Object::new(crate::sim::object::Kind::Pod, "default", "p");
+            p.body.insert(
+                "spec".into(),
+                serde_json::json!({ "containers": containers }),
+            );
+            p
+        };
+        assert_eq!(
+            get_pod_qos(&pod(serde_json::json!([{"name": "a"}]))),
+            "BestEffort"
+        );
+        // `1` CPU and `1000m` are the same quantity.
+        let g = pod(serde_json::json!([{"name": "a", "resources": {
+            "requests": {"cpu": "1000m", "memory": "1Gi"},
+            "limits": {"cpu": 1, "memory": "1024Mi"}}}]));
+        assert_eq!(get_pod_qos(&g), "Guaranteed");
+        // Limits alone (requests default to them) are Guaranteed too.
+        let l = pod(serde_json::json!([{"name": "a", "resources": {
+            "limits": {"cpu": "500m", "memory": "64Mi"}}}]));
+        assert_eq!(
+            get_pod_qos(&l),
+            "Burstable",
+            "no requests at all: requests {{}} != limits"
+        );
+        let b = pod(serde_json::json!([{"name": "a", "resources": {
+            "requests": {"cpu": "500m"}, "limits": {"cpu": "1", "memory": "1Gi"}}}]));
+        assert_eq!(get_pod_qos(&b), "Burstable");
+        let m = pod(serde_json::json!([
+            {"name": "a", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "1", "memory": "1Gi"}}},
+            {"name": "b", "resources": {"requests": {"cpu": "1"}}}]));
+        assert_eq!(get_pod_qos(&m), "Burstable", "one container without limits");
     }
 }

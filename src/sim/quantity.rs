@@ -79,6 +79,16 @@ pub fn parse_milli(s: &str) -> Option<i128> {
     Some(if negative { -v } else { v })
 }
 
+/// `Quantity.Value()`: the quantity in whole base units (bytes), rounded
+/// up. `None` for what is no quantity or is negative.
+pub fn value(s: &str) -> Option<u128> {
+    let m = parse_milli(s)?;
+    if m < 0 {
+        return None;
+    }
+    Some((m as u128).div_ceil(1000))
+}
+
 /// A quantity from a JSON value (a string, or a bare number as YAML gives
 /// `cpu: 1`), in milli-units.
 pub fn milli_of(v: &Value) -> Option<i128> {

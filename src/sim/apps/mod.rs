@@ -406,12 +406,7 @@ fn not_found(cmd: &str) -> Out {
 
 /// A stable 64-bit FNV-1a hash, for deterministic per-object values.
 pub(crate) fn hash(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100_0000_01b3);
-    }
-    h
+    crate::sim::hash::fnv1a_64(s.as_bytes())
 }
 
 /// A UUID-shaped id derived from a string.

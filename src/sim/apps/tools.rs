@@ -8,28 +8,6 @@ use crate::sim::podutil;
 use crate::sim::store::Store;
 use std::collections::BTreeMap;
 
-/// A resource quantity (`1Gi`, `500M`, `10G`) in bytes.
-pub(super) fn parse_quantity(q: &str) -> u64 {
-    let q = q.trim();
-    let split = q
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(q.len());
-    let (num, unit) = q.split_at(split);
-    let n: f64 = num.parse().unwrap_or(0.0);
-    let mult: f64 = match unit {
-        "Ki" => 1024.0,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "k" | "K" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        _ => 1.0,
-    };
-    (n * mult) as u64
-}
-
 /// Ports an image listens on without declaring them.
 fn image_ports(image: &str) -> &'static [u16] {
     let i = image.to_ascii_lowercase();
@@ -214,7 +192,11 @@ impl Proc<'_> {
                         .sim
                         .store
                         .get(Kind::PersistentVolume, "", &pv)
-                        .and_then(|v| v.spec().str_at("capacity.storage").map(parse_quantity))
+                        .and_then(|v| {
+                            v.spec()
+                                .str_at("capacity.storage")
+                                .map(|q| crate::sim::quantity::value(q).unwrap_or(0) as u64)
+                        })
                         .unwrap_or(1 << 30);
                     let used: u64 = self
                         .sim

@@ -14,6 +14,7 @@ pub mod endpoints;
 pub mod gc;
 pub mod kubelet;
 pub mod nodes;
+pub mod ref_manager;
 pub mod replication;
 pub mod scheduler;
 pub mod statefulset;

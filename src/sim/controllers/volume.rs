@@ -49,43 +49,10 @@ pub const NOT_SUPPORTED_PROVISIONER: &str = "kubernetes.io/no-provisioner";
 
 // ---- quantities -------------------------------------------------------
 
-/// Parses a Kubernetes quantity (`100Gi`, `1G`, `500Mi`, `1.5Gi`, `1e3`)
-/// into base units, rounded up as `Quantity.Value()` does.
-pub fn parse_quantity(s: &str) -> Option<u128> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    let suffixes: [(&str, f64); 13] = [
-        ("Ki", 1024f64),
-        ("Mi", 1024f64.powi(2)),
-        ("Gi", 1024f64.powi(3)),
-        ("Ti", 1024f64.powi(4)),
-        ("Pi", 1024f64.powi(5)),
-        ("Ei", 1024f64.powi(6)),
-        ("k", 1e3),
-        ("M", 1e6),
-        ("G", 1e9),
-        ("T", 1e12),
-        ("P", 1e15),
-        ("E", 1e18),
-        ("m", 1e-3),
-    ];
-    let (num, mult) = suffixes
-        .iter()
-        .find_map(|(suf, m)| s.strip_suffix(suf).map(|n| (n, *m)))
-        .unwrap_or((s, 1.0));
-    let v: f64 = num.parse().ok()?;
-    if !v.is_finite() || v < 0.0 {
-        return None;
-    }
-    Some((v * mult).ceil() as u128)
-}
-
 /// A value (string or number) as a quantity; missing counts as zero.
 fn quantity(v: &Value) -> u128 {
     match v {
-        Value::String(s) => parse_quantity(s).unwrap_or(0),
+        Value::String(s) => crate::sim::quantity::value(s).unwrap_or(0),
         Value::Number(n) => n.as_f64().map_or(0, |f| f.max(0.0).ceil() as u128),
         _ => 0,
     }

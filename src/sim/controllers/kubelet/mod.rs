@@ -42,17 +42,19 @@ use crate::sim::podutil;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use crate::sim::object::go_duration;
+
 const MAX_BACKOFF_MS: u64 = 300_000;
 const INITIAL_BACKOFF_MS: u64 = 10_000;
 
 /// A 64-bit hash of a seed and a salt (FNV-1a, then SplitMix64's finaliser
 /// so near-identical inputs spread).
 pub fn hash64(seed: &str, salt: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in seed.bytes().chain([0u8]).chain(salt.bytes()) {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
+    let mut f = crate::sim::hash::Fnv64a::new();
+    f.write(seed.as_bytes());
+    f.write(&[0]);
+    f.write(salt.as_bytes());
+    let mut h = f.finish();
     h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     h ^ (h >> 31)
@@ -61,25 +63,6 @@ pub fn hash64(seed: &str, salt: &str) -> u64 {
 /// Per-pod jitter: a fraction in [0, 1) from the pod uid and a salt.
 pub fn jitter(uid: &str, salt: &str) -> f64 {
     (hash64(uid, salt) >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// Go's `time.Duration` printing for what the kubelet reports (`2.134s`, `830ms`, `1m5s`).
-pub fn go_duration(ms: u64) -> String {
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    let secs = |ms: u64| {
-        let s = format!("{}.{:03}", ms / 1000, ms % 1000);
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    };
-    if ms < 60_000 {
-        return format!("{}s", secs(ms));
-    }
-    let m = ms / 60_000;
-    if m < 60 {
-        return format!("{m}m{}s", secs(ms % 60_000));
-    }
-    format!("{}h{}m{}s", m / 60, m % 60, secs(ms % 60_000))
 }
 
 /// The back-off before restart number `restarts + 1`.
@@ -265,7 +248,7 @@ mod node_status;
 mod pod_sync;
 mod prober;
 use node_status::*;
-pub use pod_sync::*;
+use pod_sync::*;
 use prober::*;
 #[cfg(test)]
 mod tests;

@@ -4,37 +4,6 @@
 
 use super::*;
 
-/// `v1qos.GetPodQOS`.
-pub fn qos_class(pod: &Object) -> &'static str {
-    let mut any = false;
-    let mut guaranteed = true;
-    let spec = pod.spec();
-    for c in spec
-        .array_at("containers")
-        .iter()
-        .chain(spec.array_at("initContainers"))
-    {
-        for res in ["cpu", "memory"] {
-            let req = c.at("resources.requests").at(res);
-            let lim = c.at("resources.limits").at(res);
-            if !req.is_null() || !lim.is_null() {
-                any = true;
-            }
-            let req = if req.is_null() { lim } else { req };
-            if lim.is_null() || req != lim {
-                guaranteed = false;
-            }
-        }
-    }
-    if !any {
-        "BestEffort"
-    } else if guaranteed {
-        "Guaranteed"
-    } else {
-        "Burstable"
-    }
-}
-
 /// What a missing volume source says (`MountVolume.SetUp failed ...`), if any.
 pub(super) fn missing_volume(ctx: &Ctx, pod: &Object) -> Option<String> {
     let ns = pod.namespace();
@@ -259,7 +228,7 @@ pub(super) fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc
         st["hostIP"] = hip.clone().into();
         st["hostIPs"] = json!([{"ip": hip}]);
         st["startTime"] = rfc3339(now).into();
-        st["qosClass"] = qos_class(pod).into();
+        st["qosClass"] = podutil::get_pod_qos(pod).into();
         if !inits.is_empty() {
             st["initContainerStatuses"] = Value::Array(
                 inits
@@ -330,7 +299,6 @@ pub(super) fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc
     while i < inits.len() {
         let c = &inits[i];
         let name = c.str_at("name").unwrap_or("").to_string();
-        let image = c.str_at("image").unwrap_or("").to_string();
         let path = format!("initContainerStatuses.{i}");
         let cs = p.status().at(&path).clone();
         if cs.str_at("state.terminated.reason") == Some("Completed") {
@@ -359,25 +327,19 @@ pub(super) fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc
             continue;
         }
         // Waiting: the image is being pulled since `anchor`.
-        let pull = timing.image_ready_ms(c, &name, &nc.images);
-        let due = anchor + pull;
-        if now < due {
-            set_wake(due);
-            break;
-        }
-        if !start_container(
+        if let Err(wait) = pull_and_start(
             ctx,
+            &timing,
             pod,
             &mut p,
-            &path,
-            c,
-            &cs,
-            due,
+            (&path, c, &cs),
             anchor,
             nc,
-            &image,
             &mut events,
         ) {
+            if let Some(t) = wait {
+                set_wake(t);
+            }
             break;
         }
         // Now running: the next pass of the loop sees whether it is done.
@@ -387,8 +349,6 @@ pub(super) fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc
     // App containers, in order, once init is done.
     if inits_done {
         for (j, c) in mains.iter().enumerate() {
-            let name = c.str_at("name").unwrap_or("").to_string();
-            let image = c.str_at("image").unwrap_or("").to_string();
             let path = format!("containerStatuses.{j}");
             let cs = p.status().at(&path).clone();
             let ever_started = !cs.at("state.running").is_null()
@@ -414,27 +374,24 @@ pub(super) fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc
                 );
                 continue;
             }
-            let pull = timing.image_ready_ms(c, &name, &nc.images);
-            let due = anchor + pull;
-            if now < due {
-                set_wake(due);
-                break;
-            }
-            if !start_container(
+            let due = match pull_and_start(
                 ctx,
+                &timing,
                 pod,
                 &mut p,
-                &path,
-                c,
-                &cs,
-                due,
+                (&path, c, &cs),
                 anchor,
                 nc,
-                &image,
                 &mut events,
             ) {
-                break;
-            }
+                Ok(due) => due,
+                Err(wait) => {
+                    if let Some(t) = wait {
+                        set_wake(t);
+                    }
+                    break;
+                }
+            };
             let cs = p.status().at(&path).clone();
             anchor = ts(&cs, "state.running.startedAt").unwrap_or(due);
             if let Some(n) = mains.get(j + 1) {
@@ -473,6 +430,35 @@ pub(super) fn set_status_at(p: &mut Object, path: &str, v: Value) {
         arr.push(json!({}));
     }
     arr[idx] = v;
+}
+
+/// A container waiting on its image: once the pull (from `anchor`) is
+/// done, creates and starts it. `Ok(due)` when it started, with the time
+/// the image was ready; `Err(Some(t))` while the pull runs until `t`;
+/// `Err(None)` when its configuration is missing. Init and app containers
+/// both start this way.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn pull_and_start(
+    ctx: &Ctx,
+    timing: &Timing,
+    pod: &Object,
+    p: &mut Object,
+    (path, c, cs): (&str, &Value, &Value),
+    anchor: u64,
+    nc: &mut NodeCtx,
+    events: &mut Vec<(bool, &'static str, String)>,
+) -> Result<u64, Option<u64>> {
+    let name = c.str_at("name").unwrap_or("");
+    let due = anchor + timing.image_ready_ms(c, name, &nc.images);
+    if ctx.now < due {
+        return Err(Some(due));
+    }
+    let image = c.str_at("image").unwrap_or("");
+    if start_container(ctx, pod, p, path, c, cs, due, anchor, nc, image, events) {
+        Ok(due)
+    } else {
+        Err(None)
+    }
 }
 
 /// Creates and starts a container whose image has been pulled. Returns

@@ -38,45 +38,12 @@ fn get_pods_for_stateful_set<'a>(
     selector: &Selector,
     out: &mut Out,
 ) -> Vec<Cow<'a, Object>> {
-    let mut pods = Vec::new();
     // Upstream filters by name first (`isMemberOf`): a pod whose name is
     // not `<set>-<n>` is neither adopted nor released.
-    for pod in store
+    let members = store
         .list_ns(Kind::Pod, &set.meta.namespace)
-        .filter(|p| is_member_of(set, p))
-    {
-        let matches = selector.matches(&pod.meta.labels);
-        match pod.meta.controller_ref() {
-            Some(r) if r.uid == set.meta.uid => {
-                if matches {
-                    pods.push(Cow::Borrowed(pod));
-                } else if pod.meta.deletion_timestamp.is_none() {
-                    let mut released = pod.clone();
-                    released
-                        .meta
-                        .owner_references
-                        .retain(|r| r.uid != set.meta.uid);
-                    out.update(released);
-                }
-            }
-            Some(_) => {}
-            None => {
-                if matches
-                    && pod.meta.deletion_timestamp.is_none()
-                    && set.meta.deletion_timestamp.is_none()
-                {
-                    let mut adopted = pod.clone();
-                    adopted
-                        .meta
-                        .owner_references
-                        .push(OwnerRef::controller_of(set));
-                    out.update(adopted.clone());
-                    pods.push(Cow::Owned(adopted));
-                }
-            }
-        }
-    }
-    pods
+        .filter(|p| is_member_of(set, p));
+    super::ref_manager::claim_pods(set, selector, members, out)
 }
 
 /// One StatefulSet's sync (`StatefulSetController.sync` →

@@ -91,12 +91,12 @@ const RWO: &[&str] = &["ReadWriteOnce"];
 
 #[test]
 fn quantities_parse_like_the_api() {
-    assert_eq!(parse_quantity("1Gi"), Some(1 << 30));
-    assert_eq!(parse_quantity("1G"), Some(1_000_000_000));
-    assert_eq!(parse_quantity("1.5Gi"), Some(3 << 29));
-    assert_eq!(parse_quantity("500Mi"), Some(500 << 20));
-    assert_eq!(parse_quantity("10"), Some(10));
-    assert_eq!(parse_quantity("x"), None);
+    assert_eq!(crate::sim::quantity::value("1Gi"), Some(1 << 30));
+    assert_eq!(crate::sim::quantity::value("1G"), Some(1_000_000_000));
+    assert_eq!(crate::sim::quantity::value("1.5Gi"), Some(3 << 29));
+    assert_eq!(crate::sim::quantity::value("500Mi"), Some(500 << 20));
+    assert_eq!(crate::sim::quantity::value("10"), Some(10));
+    assert_eq!(crate::sim::quantity::value("x"), None);
 }
 
 #[test]

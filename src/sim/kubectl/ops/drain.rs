@@ -2,6 +2,7 @@
 //! `pkg/cmd/taint` and `pkg/drain`).
 
 use super::*;
+use crate::sim::object::go_duration;
 
 pub(super) fn set_unschedulable(sim: &mut Sim, name: &str, value: bool) -> Result<String, String> {
     let Some(n) = sim.store.get(Kind::Node, "", name).cloned() else {
@@ -507,31 +508,5 @@ pub(super) fn drain_node(
         Ok(())
     } else {
         Err(errs)
-    }
-}
-
-/// Go's `time.Duration` string for whole milliseconds (`20s`, `2m0s`, `1h0m0s`).
-pub(super) fn go_duration(ms: u64) -> String {
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    let secs = ms / 1000;
-    let frac = ms % 1000;
-    let s = if frac == 0 {
-        format!("{}s", secs % 60)
-    } else {
-        format!(
-            "{}.{}s",
-            secs % 60,
-            format!("{frac:03}").trim_end_matches('0')
-        )
-    };
-    let (h, m) = (secs / 3600, (secs / 60) % 60);
-    if h > 0 {
-        format!("{h}h{m}m{s}")
-    } else if m > 0 {
-        format!("{m}m{s}")
-    } else {
-        s
     }
 }

@@ -53,7 +53,7 @@ pub use rollout::*;
 pub use wait::*;
 #[cfg(test)]
 mod tests {
-    use super::go_duration;
+    use crate::sim::object::go_duration;
 
     #[test]
     fn go_durations() {
