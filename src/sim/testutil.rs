@@ -57,3 +57,45 @@ pub(crate) fn make_running_and_ready(sim: &mut Sim, name: &str) {
     );
     api::update(sim, p, "kubelet").unwrap();
 }
+
+/// Runs the endpoints controller until nothing changes.
+pub(crate) fn run_endpoints(sim: &mut Sim) {
+    converge(
+        sim,
+        &[(
+            "endpoint-controller",
+            crate::sim::controllers::endpoints::sync,
+        )],
+        20,
+    );
+}
+
+/// A headless Service `name` selecting `selector`, port `web` 80.
+pub(crate) fn headless(name: &str, selector: serde_json::Value) -> Object {
+    let mut s = Object::new(Kind::Service, "default", name);
+    s.body.insert(
+        "spec".into(),
+        json!({"clusterIP": "None", "selector": selector,
+               "ports": [{"name": "web", "port": 80, "protocol": "TCP"}]}),
+    );
+    s
+}
+
+/// A pod as the kubelet would leave it: on a node, with an IP, ready or not.
+pub(crate) fn serving_pod(name: &str, ip: &str, ready: bool, subdomain: Option<&str>) -> Object {
+    let mut p = Object::new(Kind::Pod, "default", name);
+    p.meta.labels.insert("app".into(), "nginx".into());
+    let mut spec = json!({"nodeName": "node-1", "hostname": name,
+        "containers": [{"name": "nginx", "image": "nginx", "ports": [{"name": "web", "containerPort": 8080}]}]});
+    if let Some(s) = subdomain {
+        spec["subdomain"] = s.into();
+    }
+    p.body.insert("spec".into(), spec);
+    p.body.insert(
+        "status".into(),
+        json!({"phase": "Running", "podIP": ip,
+               "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"},
+                               "lastTransitionTime": rfc3339(0)}]}),
+    );
+    p
+}

@@ -13,6 +13,9 @@ use crate::sim::store::Store;
 use crate::sim::world::World;
 use std::collections::BTreeSet;
 
+/// nginx's default `index.html`.
+pub const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n</body>\n</html>\n";
+
 /// Marks an image file removed in the container layer (an overlayfs whiteout).
 const WHITEOUT: &str = "\u{0}whiteout";
 
@@ -172,10 +175,7 @@ pub fn image_files(image: &str) -> Vec<(&'static str, String)> {
     }
     if img.contains("nginx") {
         v.push(("/usr/sbin/nginx", "ELF".into()));
-        v.push((
-            "/usr/share/nginx/html/index.html",
-            super::net::NGINX_WELCOME.into(),
-        ));
+        v.push(("/usr/share/nginx/html/index.html", NGINX_WELCOME.into()));
     }
     v
 }

@@ -2,6 +2,7 @@
 //! the claim's volume at its mountPath), `ping`, `nc`, `wget`, and the
 //! Service environment variables the kubelet injects.
 
+use super::net::target_port;
 use super::{fs, net, zk, Out, Proc};
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
@@ -36,33 +37,6 @@ pub(super) fn listens(pod: &Object, port: u16) -> bool {
             .any(|p| p.i64_at("containerPort") == Some(i64::from(port)))
             || image_ports(c.str_at("image").unwrap_or("")).contains(&port)
     })
-}
-
-/// The pod port a Service port leads to (`targetPort`, by number or name).
-pub(super) fn target_port(store: &Store, ip: &str, port: u16, pod: &Object) -> Option<u16> {
-    let Some(svc) = store
-        .list(Kind::Service)
-        .find(|s| s.spec().str_at("clusterIP") == Some(ip))
-    else {
-        return Some(port);
-    };
-    let sp = svc
-        .spec()
-        .array_at("ports")
-        .iter()
-        .find(|p| p.i64_at("port") == Some(i64::from(port)))?;
-    match sp.at("targetPort") {
-        serde_json::Value::Number(n) => n.as_u64().map(|n| n as u16),
-        serde_json::Value::String(name) => pod
-            .spec()
-            .array_at("containers")
-            .iter()
-            .flat_map(|c| c.array_at("ports"))
-            .find(|p| p.str_at("name") == Some(name))
-            .and_then(|p| p.i64_at("containerPort"))
-            .map(|n| n as u16),
-        _ => Some(port),
-    }
 }
 
 /// `{NAME}_SERVICE_HOST` and friends for the Services of the pod's

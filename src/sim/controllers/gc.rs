@@ -176,7 +176,7 @@ mod tests {
 
     /// Runs only the garbage collector until it writes nothing.
     fn run_gc(sim: &mut Sim) {
-        crate::sim::controllers::converge(sim, &[("garbage-collector", sync)], 20);
+        crate::sim::testutil::converge(sim, &[("garbage-collector", sync)], 20);
     }
 
     #[test]

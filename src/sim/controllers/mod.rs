@@ -92,6 +92,3 @@ pub const ALL: &[(&str, SyncFn)] = &[
     ("node-lifecycle-controller", nodes::sync),
     ("disruption-controller", disruption::sync),
 ];
-
-#[cfg(test)]
-pub(crate) use crate::sim::testutil::converge;

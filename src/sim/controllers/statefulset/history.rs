@@ -4,7 +4,7 @@
 //! (`{"spec":{"template":{...,"$patch":"replace"}}}`), is named
 //! `<set>-<hash>`, and is numbered by `revision`.
 
-use super::super::Out;
+use crate::sim::controllers::Out;
 use crate::sim::object::{Kind, Object, OwnerRef, ValueExt};
 use crate::sim::selector::Selector;
 use crate::sim::store::Store;
