@@ -2,15 +2,48 @@
 //! resource versions, defaulting, finalizers, graceful deletion, eviction.
 //! Every successful write is logged here, so nothing changes unseen.
 
-use super::controllers::{Propagation, Write};
-use super::engine::{Action, NoteKind, Sim};
 use super::object::{Key, Kind, Object, ValueExt};
+use super::world::{Action, NoteKind, World};
 use std::fmt;
 
-pub const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
-pub const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
-pub const FOREGROUND: &str = "foregroundDeletion";
-pub const ORPHAN: &str = "orphan";
+pub use super::wellknown::{FOREGROUND, ORPHAN, PVC_PROTECTION, PV_PROTECTION};
+
+/// What a caller asks of the API server: the writes controllers return
+/// and the engine applies through [`apply_write`].
+/// How a deletion treats dependents (`--cascade`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Propagation {
+    #[default]
+    Background,
+    Foreground,
+    Orphan,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Write {
+    /// Create; `meta.generate_name` is honoured, uid, resourceVersion and
+    /// creationTimestamp are stamped by the API layer.
+    Create(Object),
+    /// Replace an existing object (spec, status, metadata). A no-op update
+    /// is dropped without an event.
+    Update(Object),
+    /// Delete. `grace_seconds: None` uses the object's own default (a
+    /// pod's `terminationGracePeriodSeconds`); `Some(0)` removes at once.
+    /// `uid` guards against deleting a newer object of the same name.
+    Delete {
+        key: Key,
+        grace_seconds: Option<i64>,
+        propagation: Propagation,
+        uid: Option<String>,
+    },
+    /// A Kubernetes Event about an object.
+    Event {
+        regarding: Key,
+        warning: bool,
+        reason: String,
+        message: String,
+    },
+}
 
 /// `metav1.StatusReason` words, as kubectl prints them in parentheses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,7 +118,7 @@ pub fn summary(o: &Object) -> Option<String> {
             // kubectl's STATUS column, when it says more than the phase
             // (`ContainerCreating`, `Init:0/1`, `CrashLoopBackOff`): what
             // the lifecycle chart shows between Pending and Running.
-            let status = super::kubectl::printers::pod_columns(o, 0).status;
+            let status = super::podutil::printed_status(o).reason;
             let detail = if status != phase && status != "Terminating" {
                 format!(" ({status})")
             } else {
@@ -136,7 +169,7 @@ fn has_generation(kind: Kind) -> bool {
 }
 
 /// Creates an object as the API server would.
-pub fn create(sim: &mut Sim, mut obj: Object, source: &str) -> Result<Object, ApiError> {
+pub fn create(sim: &mut World, mut obj: Object, source: &str) -> Result<Object, ApiError> {
     if obj.kind.namespaced() {
         if obj.meta.namespace.is_empty() {
             obj.meta.namespace = "default".into();
@@ -231,7 +264,7 @@ fn describe_key(key: &Key) -> String {
 }
 
 /// Replaces an object. Returns `Ok(false)` when nothing changed.
-pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiError> {
+pub fn update(sim: &mut World, mut obj: Object, source: &str) -> Result<bool, ApiError> {
     if obj.kind.namespaced() && obj.meta.namespace.is_empty() {
         obj.meta.namespace = "default".into();
     }
@@ -256,7 +289,7 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
         obj.meta.generation += 1;
     }
     let before = summary(old);
-    let scrubbed = super::controllers::volume::scrubbed_by(old, &obj);
+    let scrubbed = scrubbed_by(old, &obj);
     obj.meta.resource_version = sim.store.next_resource_version();
     if ready_to_remove(&obj) {
         sim.store.remove(&key);
@@ -294,8 +327,8 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
 /// What goes with an object leaving the store: a PV's data, when its
 /// provisioner deleted the storage (reclaim policy Delete). A retained or
 /// static volume's disk outlives the PV object, as on a real cluster.
-fn removed(sim: &mut Sim, obj: &Object) {
-    if super::controllers::volume::storage_deleted_with(obj) {
+fn removed(sim: &mut World, obj: &Object) {
+    if storage_deleted_with(obj) {
         sim.volume_data.remove(&obj.meta.name);
     }
 }
@@ -311,7 +344,12 @@ fn ready_to_remove(o: &Object) -> bool {
 
 /// Deletes an object: graceful for pods, held by finalizers, cascading by
 /// the garbage collector according to `propagation`.
-pub fn delete(sim: &mut Sim, key: &Key, opts: DeleteOptions, source: &str) -> Result<(), ApiError> {
+pub fn delete(
+    sim: &mut World,
+    key: &Key,
+    opts: DeleteOptions,
+    source: &str,
+) -> Result<(), ApiError> {
     let Some(old) = sim.store.get_key(key) else {
         return Err(ApiError::not_found(key.kind, &key.name));
     };
@@ -395,11 +433,11 @@ pub fn delete(sim: &mut Sim, key: &Key, opts: DeleteOptions, source: &str) -> Re
 }
 
 /// The eviction subresource: a delete that respects PodDisruptionBudgets.
-pub fn evict(sim: &mut Sim, key: &Key, source: &str) -> Result<(), ApiError> {
+pub fn evict(sim: &mut World, key: &Key, source: &str) -> Result<(), ApiError> {
     let Some(pod) = sim.store.get_key(key) else {
         return Err(ApiError::not_found(key.kind, &key.name));
     };
-    match super::controllers::disruption::check_eviction(&sim.store, pod, sim.now) {
+    match super::eviction::check_eviction(&sim.store, pod, sim.now) {
         Ok(Some(pdb)) => {
             // The PDB's budget is spent now, not when the disruption
             // controller next counts (upstream records it in disruptedPods).
@@ -424,7 +462,7 @@ pub fn evict(sim: &mut Sim, key: &Key, source: &str) -> Result<(), ApiError> {
 }
 
 /// Applies one controller write. Returns true when the store changed.
-pub fn apply_write(sim: &mut Sim, source: &str, w: Write) -> bool {
+pub fn apply_write(sim: &mut World, source: &str, w: Write) -> bool {
     match w {
         Write::Create(o) => create(sim, o, source).is_ok(),
         Write::Update(o) => update(sim, o, source).unwrap_or(false),
@@ -471,11 +509,43 @@ pub fn apply_write(sim: &mut Sim, source: &str, w: Write) -> bool {
 /// sync cannot know: `Created pod: {GENERATED_NAME}`.
 pub const GENERATED_NAME: &str = "$(generated-name)";
 
-fn last_created_name(sim: &Sim) -> String {
+fn last_created_name(sim: &World) -> String {
     sim.log
         .iter()
         .rev()
         .find(|e| e.action == Action::Added)
         .map(|e| e.name.clone())
         .unwrap_or_default()
+}
+
+/// Whether removing this PV object also removes its storage (and so the
+/// data the sim keeps for it): a dynamically provisioned PV with reclaim
+/// policy Delete, whose provisioner deletes the volume before the object.
+pub fn storage_deleted_with(pv: &Object) -> bool {
+    pv.kind == Kind::PersistentVolume
+        && pv
+            .meta
+            .annotations
+            .contains_key(super::wellknown::ANN_DYNAMICALLY_PROVISIONED)
+        && reclaim_policy(pv) == "Delete"
+}
+
+/// Whether this PV update is a recycle (Released back to Available under
+/// the Recycle policy), which scrubbed the volume's files.
+pub fn scrubbed_by(old: &Object, new: &Object) -> bool {
+    new.kind == Kind::PersistentVolume
+        && reclaim_policy(new) == "Recycle"
+        && pv_phase(old) == "Released"
+        && pv_phase(new) == "Available"
+}
+
+/// A PersistentVolume's reclaim policy (`Retain` when unset).
+pub fn reclaim_policy(pv: &Object) -> &str {
+    pv.spec()
+        .str_at("persistentVolumeReclaimPolicy")
+        .unwrap_or("Retain")
+}
+
+fn pv_phase(o: &Object) -> &str {
+    o.status().str_at("phase").unwrap_or("")
 }

@@ -2,11 +2,11 @@
 //! default StorageClass and the two Services every cluster has.
 
 use super::api;
-use super::engine::Sim;
 use super::object::{Kind, Object};
+use super::world::World;
 use serde_json::json;
 
-pub const CLUSTER_DOMAIN: &str = "cluster.local";
+pub use super::wellknown::CLUSTER_DOMAIN;
 pub const DNS_SERVICE_IP: &str = "10.96.0.10";
 pub const KUBERNETES_SERVICE_IP: &str = "10.96.0.1";
 /// The provisioner name of the default StorageClass.
@@ -70,7 +70,7 @@ pub fn node_object(
     n
 }
 
-pub fn bootstrap(sim: &mut Sim) {
+pub fn bootstrap(sim: &mut World) {
     let src = "bootstrap";
     for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
         let mut o = Object::new(Kind::Namespace, "", ns);
@@ -122,5 +122,4 @@ pub fn bootstrap(sim: &mut Sim) {
                          {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53}]}),
     );
     api::create(sim, d, src).expect("fresh store");
-    sim.touch();
 }

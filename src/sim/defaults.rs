@@ -74,7 +74,7 @@ pub fn apply(obj: &mut Object) {
             pod_spec(&mut spec);
             pod_only(&mut spec);
             obj.body.insert("spec".into(), spec);
-            let qos = qos_class(obj.spec());
+            let qos = super::podutil::get_pod_qos(obj);
             let status = obj.field_mut("status");
             default_at(status, "phase", "Pending".into());
             default_at(status, "qosClass", qos.into());
@@ -344,42 +344,6 @@ pub fn image_pull_policy(image: &str) -> &'static str {
     match last.split_once(':') {
         Some((_, tag)) if tag != "latest" => "IfNotPresent",
         _ => "Always",
-    }
-}
-
-/// The pod's QoS class from its containers' requests and limits.
-fn qos_class(spec: &Value) -> &'static str {
-    let cs: Vec<&Value> = spec
-        .array_at("initContainers")
-        .iter()
-        .chain(spec.array_at("containers").iter())
-        .collect();
-    let mut any = false;
-    let mut guaranteed = true;
-    for c in &cs {
-        let req = c.at("resources.requests");
-        let lim = c.at("resources.limits");
-        let has = |v: &Value, k: &str| !v.at(k).is_null();
-        if has(req, "cpu") || has(req, "memory") || has(lim, "cpu") || has(lim, "memory") {
-            any = true;
-        }
-        for r in ["cpu", "memory"] {
-            let q = |v: &Value| match v {
-                Value::String(s) => super::manifest::parse_quantity(s),
-                Value::Number(n) => n.as_f64(),
-                _ => None,
-            };
-            if !has(lim, r) || has(req, r) && q(req.at(r)) != q(lim.at(r)) {
-                guaranteed = false;
-            }
-        }
-    }
-    if !any {
-        "BestEffort"
-    } else if guaranteed {
-        "Guaranteed"
-    } else {
-        "Burstable"
     }
 }
 

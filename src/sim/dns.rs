@@ -3,9 +3,9 @@
 //! no controller. The engine diffs `records` after each step and logs
 //! every record that comes or goes.
 
-use super::cluster::CLUSTER_DOMAIN;
 use super::object::{Key, Kind, ValueExt};
 use super::store::Store;
+use super::wellknown::CLUSTER_DOMAIN;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -173,17 +173,15 @@ fn srv_weights(out: &mut [Record]) {
 /// engine can skip recomputing the zone while this is unchanged, which is
 /// most steps (pod status churn touches neither kind).
 pub fn fingerprint(store: &Store) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut mix = |x: u64| {
-        h = (h ^ x).wrapping_mul(0x0100_0000_01b3);
-    };
+    let mut h = super::hash::Fnv64a::new();
+    let mut mix = |x: u64| h.write_word(x);
     for kind in [Kind::Service, Kind::Endpoints] {
         mix(kind as u64 + 1);
         for o in store.list(kind) {
             mix(o.meta.resource_version);
         }
     }
-    h
+    h.finish()
 }
 
 fn srv_name(port_name: &str, port: &serde_json::Value, base: &str) -> String {

@@ -7,172 +7,12 @@
 //! controller again (level-triggered, like informers waking workers), and a
 //! controller can ask to be woken at a later time (kubelet timers, probes).
 
-use super::controllers::{self, Ctx, Out, Write};
+use super::api::Write;
+use super::controllers::{self, Ctx, Out};
 use super::object::{Key, Kind};
-use super::store::Store;
-use rand_core::{RngCore, SeedableRng};
+pub use super::world::{Action, Config, Event, Faults, Note, NoteKind, Timings, World};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Cluster shape and timings. Everything here is part of a session's
-/// identity: the same config, seed and inputs give the same trace.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Config {
-    pub nodes: usize,
-    /// Allocatable CPU per node in millicores.
-    pub node_cpu_milli: i64,
-    /// Allocatable memory per node in bytes.
-    pub node_memory_bytes: i64,
-    pub node_max_pods: i64,
-    pub timings: Timings,
-    /// Feature gates set away from v1.31's defaults (empty: the defaults).
-    /// Absent from sessions saved before gates existed.
-    #[serde(default)]
-    pub feature_gates: super::features::FeatureGates,
-}
-
-/// Virtual durations in milliseconds. Plausible defaults; configurable so
-/// a lesson can slow down what it wants to show.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Timings {
-    /// Image pull per container (jittered by up to +50% per pod).
-    pub image_pull_ms: u64,
-    /// From "Started" to the process being up (probe targets answer).
-    pub container_start_ms: u64,
-    /// How long an init container runs to completion.
-    pub init_container_ms: u64,
-    /// How long a container takes to exit after SIGTERM (capped by the grace period).
-    pub container_stop_ms: u64,
-    /// Dynamic provisioning of a volume.
-    pub provision_ms: u64,
-    /// `node-monitor-grace-period`: a silent node turns NotReady after this.
-    pub node_monitor_grace_ms: u64,
-    /// Delay between a change and controllers reacting to it.
-    pub controller_delay_ms: u64,
-}
-
-impl Default for Timings {
-    fn default() -> Timings {
-        Timings {
-            image_pull_ms: 2_000,
-            container_start_ms: 1_000,
-            init_container_ms: 2_000,
-            container_stop_ms: 2_000,
-            provision_ms: 1_000,
-            node_monitor_grace_ms: 40_000,
-            controller_delay_ms: 0,
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Config {
-        Config {
-            nodes: 3,
-            node_cpu_milli: 4_000,
-            node_memory_bytes: 8 * 1024 * 1024 * 1024,
-            node_max_pods: 110,
-            timings: Timings::default(),
-            feature_gates: Default::default(),
-        }
-    }
-}
-
-/// Injected faults that persist until healed. One-shot faults (a crash, a
-/// deletion) are applied as writes and leave only events.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Faults {
-    /// Pods (by uid) whose readiness probe fails until healed.
-    pub unready_pods: BTreeSet<String>,
-    /// Nodes whose kubelet has stopped (machine down).
-    pub failed_nodes: BTreeSet<String>,
-    /// StorageClasses whose provisioner fails.
-    pub broken_classes: BTreeSet<String>,
-    /// When each readiness fault began and (once healed) ended, by pod uid,
-    /// so the kubelet counts failed probes against `failureThreshold` and
-    /// successes against `successThreshold` (see `faults::set_readiness_fault`).
-    #[serde(default)]
-    pub readiness_fault_window: BTreeMap<String, (u64, Option<u64>)>,
-}
-
-/// What happened to the thing an event is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Action {
-    /// An object was created.
-    Added,
-    /// An object changed (status included).
-    Modified,
-    /// An object left the store.
-    Deleted,
-    /// A Kubernetes Event as `kubectl get events` shows it.
-    Recorded,
-    /// A DNS record appeared or disappeared (see `message`).
-    Dns,
-    /// A fault was injected or healed.
-    Fault,
-    /// A user input (kubectl line, Apply) entered the simulation.
-    Input,
-}
-
-/// One entry of the log: the source of the timeline, the Events list and
-/// the UI's animation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Event {
-    /// Position in the log.
-    pub seq: u64,
-    /// Virtual milliseconds.
-    pub time: u64,
-    pub action: Action,
-    pub kind: Kind,
-    pub namespace: String,
-    pub name: String,
-    /// Kubernetes' reason word (`SuccessfulCreate`, `Scheduled`, ...) or,
-    /// for store changes, `Added`/`Modified`/`Deleted`.
-    pub reason: String,
-    pub message: String,
-    pub warning: bool,
-    /// Which component wrote it (`statefulset-controller`, `kubelet`, ...).
-    pub source: String,
-    /// A short summary of the object before and after a change (a pod's
-    /// phase, readiness and kubectl STATUS when it says more, as in
-    /// `Pending (ContainerCreating)`; a claim's phase), where useful.
-    pub before: Option<String>,
-    pub after: Option<String>,
-}
-
-impl Event {
-    pub fn key(&self) -> Key {
-        Key::new(self.kind, &self.namespace, &self.name)
-    }
-}
-
-/// Something the faces show that the API keeps no record of: a
-/// controller waiting on a pod, an eviction a PodDisruptionBudget refused.
-/// Notes come from the same steps and inputs as the log, so a replay
-/// gives the same notes; they are not part of the trace hash.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Note {
-    /// How many log events there were when it was noted.
-    pub seq: u64,
-    /// Virtual milliseconds.
-    pub time: u64,
-    pub what: NoteKind,
-    /// The pod it is about (the one waited on, the one not evicted).
-    pub pod: Key,
-    /// The controller's or the API server's words.
-    pub message: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NoteKind {
-    /// A controller began waiting on `pod` for the object `owner` (a
-    /// StatefulSet's `waiting for web-0 to be Running and Ready`).
-    Waiting { owner: Key },
-    /// The controller stopped waiting for `owner`.
-    WaitOver { owner: Key },
-    /// An eviction of `pod` was refused (a PodDisruptionBudget, 429).
-    EvictionRefused,
-}
 
 /// What the user (or a script) did. The journal of these, with steps and
 /// clock moves between them, replays a session exactly.
@@ -196,31 +36,12 @@ pub enum JournalEntry {
     Input(Input),
 }
 
-type Rng = rand_pcg::Pcg64Mcg;
-
+/// The world and the work queue that moves it: a step runs one queued
+/// controller sync and applies its writes to the world. `Sim` derefs to
+/// its [`World`], so `sim.store`, `sim.now` and `sim.log` read the world.
 #[derive(Clone, Debug)]
 pub struct Sim {
-    pub seed: u64,
-    pub config: Config,
-    pub store: Store,
-    /// Virtual milliseconds since the session began.
-    pub now: u64,
-    pub faults: Faults,
-    /// Files on volumes, by PersistentVolume name then path: what survives
-    /// a pod's death is here, not in the pod.
-    pub volume_data: BTreeMap<String, BTreeMap<String, String>>,
-    /// Small per-pod state of simulated processes (keyed by pod uid), for
-    /// what lives in a container and dies with it.
-    pub container_data: BTreeMap<String, BTreeMap<String, String>>,
-    pub log: Vec<Event>,
-    /// Repeats of a recorded Kubernetes Event, by the `seq` of the event
-    /// first logged: (times seen in all, virtual time of the last). As
-    /// client-go's event correlator does, a repeat bumps the count and the
-    /// last timestamp of the Event instead of logging a new one.
-    pub event_counts: BTreeMap<u64, (u32, u64)>,
-    /// What the faces show beside the log (controller waits, refused
-    /// evictions); see [`Note`].
-    pub notes: Vec<Note>,
+    pub world: World,
     /// What each controller-owned object is waiting on now, to note changes.
     waiting: BTreeMap<Key, (String, String)>,
     /// The DNS records as of the last step, to log changes.
@@ -228,16 +49,28 @@ pub struct Sim {
     /// What the records were computed from; most steps change neither
     /// Services nor Endpoints, and then the zone is not recomputed.
     dns_fingerprint: Option<u64>,
-    rng: Rng,
     queue: BTreeSet<(u64, u64, usize)>,
     /// Earliest queued time per controller, so a burst of writes queues a
     /// controller once.
     queued_at: Vec<Option<u64>>,
     seq: u64,
     steps: u64,
-    journal: Vec<JournalEntry>,
+    pub(crate) journal: Vec<JournalEntry>,
     /// While replaying, inputs are not journaled twice.
-    replaying: bool,
+    pub(crate) replaying: bool,
+}
+
+impl std::ops::Deref for Sim {
+    type Target = World;
+    fn deref(&self) -> &World {
+        &self.world
+    }
+}
+
+impl std::ops::DerefMut for Sim {
+    fn deref_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
 }
 
 impl Sim {
@@ -246,21 +79,13 @@ impl Sim {
     }
 
     pub fn with_config(seed: u64, config: Config) -> Sim {
+        let mut world = World::new(seed, config);
+        super::cluster::bootstrap(&mut world);
         let mut sim = Sim {
-            seed,
-            config,
-            store: Store::default(),
-            now: 0,
-            faults: Faults::default(),
-            volume_data: BTreeMap::new(),
-            container_data: BTreeMap::new(),
-            log: Vec::new(),
-            event_counts: BTreeMap::new(),
-            notes: Vec::new(),
+            world,
             waiting: BTreeMap::new(),
             dns_records: BTreeSet::new(),
             dns_fingerprint: None,
-            rng: Rng::seed_from_u64(seed),
             queue: BTreeSet::new(),
             queued_at: vec![None; controllers::ALL.len()],
             seq: 0,
@@ -268,118 +93,8 @@ impl Sim {
             journal: Vec::new(),
             replaying: false,
         };
-        super::cluster::bootstrap(&mut sim);
+        sim.touch();
         sim
-    }
-
-    // ---- randomness -------------------------------------------------
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.rng.next_u64()
-    }
-
-    /// A uid in the API server's UUID shape.
-    pub fn new_uid(&mut self) -> String {
-        let a = self.next_u64();
-        let b = self.next_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xfff,
-            ((b >> 48) & 0x3fff) | 0x8000,
-            b & 0xffff_ffff_ffff
-        )
-    }
-
-    /// A suffix as the API server appends to `generateName` (5 characters
-    /// from its consonant-and-digit alphabet).
-    pub fn random_suffix(&mut self, len: usize) -> String {
-        const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-        (0..len)
-            .map(|_| ALPHANUMS[(self.next_u64() % ALPHANUMS.len() as u64) as usize] as char)
-            .collect()
-    }
-
-    // ---- the log ----------------------------------------------------
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn record(
-        &mut self,
-        action: Action,
-        key: &Key,
-        reason: &str,
-        message: String,
-        warning: bool,
-        source: &str,
-        before: Option<String>,
-        after: Option<String>,
-    ) {
-        let seq = self.log.len() as u64;
-        self.log.push(Event {
-            seq,
-            time: self.now,
-            action,
-            kind: key.kind,
-            namespace: key.namespace.clone(),
-            name: key.name.clone(),
-            reason: reason.to_string(),
-            message,
-            warning,
-            source: source.to_string(),
-            before,
-            after,
-        });
-    }
-
-    /// A Kubernetes Event. A repeat of the last one recorded for the same
-    /// object is dropped, as the event recorder aggregates repeats.
-    pub fn record_event(
-        &mut self,
-        key: &Key,
-        warning: bool,
-        reason: &str,
-        message: String,
-        source: &str,
-    ) {
-        let repeat = self
-            .log
-            .iter()
-            .rev()
-            .take(500)
-            .find(|e| e.action == Action::Recorded && e.key() == *key)
-            .filter(|e| e.reason == reason && e.message == message)
-            .map(|e| e.seq);
-        if let Some(seq) = repeat {
-            // Controllers re-derive their events on every pass; several
-            // passes at one instant are one occurrence.
-            let now = self.now;
-            let first_time = self.log[seq as usize].time;
-            let c = self.event_counts.entry(seq).or_insert((1, first_time));
-            if c.1 != now {
-                *c = (c.0 + 1, now);
-            }
-        } else {
-            self.record(
-                Action::Recorded,
-                key,
-                reason,
-                message,
-                warning,
-                source,
-                None,
-                None,
-            );
-        }
-    }
-
-    /// How many times a recorded Kubernetes Event was seen and when last
-    /// (its `count` and `lastTimestamp`).
-    pub fn event_count(&self, e: &Event) -> (u32, u64) {
-        self.event_counts
-            .get(&e.seq)
-            .copied()
-            .unwrap_or((1, e.time))
     }
 
     // ---- the queue ----------------------------------------------------
@@ -427,7 +142,7 @@ impl Sim {
         true
     }
 
-    fn step_inner(&mut self) -> bool {
+    pub(crate) fn step_inner(&mut self) -> bool {
         let Some((at, seq, c)) = self.queue.pop_first() else {
             return false;
         };
@@ -507,22 +222,11 @@ impl Sim {
         };
     }
 
-    /// Adds a [`Note`] at the current time.
-    pub(crate) fn note(&mut self, what: NoteKind, pod: Key, message: String) {
-        self.notes.push(Note {
-            seq: self.log.len() as u64,
-            time: self.now,
-            what,
-            pod,
-            message,
-        });
-    }
-
     /// Applies controller writes through the API rules, logging each.
     pub(crate) fn apply_writes(&mut self, source: &str, writes: Vec<Write>) {
         let mut changed = false;
         for w in writes {
-            changed |= super::api::apply_write(self, source, w);
+            changed |= super::api::apply_write(&mut self.world, source, w);
         }
         if changed {
             self.touch();
@@ -544,7 +248,7 @@ impl Sim {
         let old = std::mem::take(&mut self.dns_records);
         for r in old.difference(&now) {
             let key = r.service_key();
-            self.record(
+            self.world.record(
                 Action::Dns,
                 &key,
                 "Removed",
@@ -557,7 +261,7 @@ impl Sim {
         }
         for r in now.difference(&old) {
             let key = r.service_key();
-            self.record(
+            self.world.record(
                 Action::Dns,
                 &key,
                 "Added",
@@ -636,15 +340,8 @@ impl Sim {
     /// taken from `std::hash`, whose output may differ between Rust versions
     /// and targets; this is what proves native and wasm runs agree.
     pub fn trace_hash(&self) -> String {
-        const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut h = OFFSET;
-        let mut feed = |bytes: &[u8]| {
-            for b in bytes {
-                h ^= u64::from(*b);
-                h = h.wrapping_mul(PRIME);
-            }
-        };
+        let mut h = super::hash::Fnv64a::new();
+        let mut feed = |bytes: &[u8]| h.write(bytes);
         feed(
             serde_json::to_string(&self.log)
                 .unwrap_or_default()
@@ -659,180 +356,6 @@ impl Sim {
             );
         }
         feed(format!("\nnow={}", self.now).as_bytes());
-        format!("{h:016x}")
-    }
-
-    /// Rebuilds a session from its seed, config and journal. With
-    /// `stop_at_event`, replay stops as soon as the log holds that many
-    /// events; the journal then holds only what was replayed, so new inputs
-    /// start a new branch of history from that point.
-    pub fn replay(
-        seed: u64,
-        config: Config,
-        journal: &[JournalEntry],
-        stop_at_event: Option<usize>,
-    ) -> Sim {
-        Sim::resume(
-            Sim::with_config(seed, config),
-            journal,
-            stop_at_event,
-            &mut |_| {},
-        )
-    }
-
-    /// Goes on replaying `journal` from where `sim` stands: its own journal
-    /// must be a prefix of `journal` (its last `Steps` may be partly run),
-    /// as a snapshot taken along the same history has. `checkpoint` sees
-    /// the sim after each step and entry (the session snapshots there).
-    pub fn resume(
-        mut sim: Sim,
-        journal: &[JournalEntry],
-        stop_at_event: Option<usize>,
-        checkpoint: &mut dyn FnMut(&Sim),
-    ) -> Sim {
-        sim.replaying = true;
-        let done = |s: &Sim| stop_at_event.is_some_and(|n| s.log.len() >= n);
-        // A `Steps` entry the snapshot was taken in the middle of goes on
-        // where it stopped. Entries are journaled as they replay, so a
-        // checkpoint's sim carries the journal that led to it.
-        let mut start = sim.journal.len();
-        let mut partial = false;
-        if let (Some(JournalEntry::Steps(m)), Some(JournalEntry::Steps(n))) = (
-            sim.journal.last(),
-            start.checked_sub(1).and_then(|i| journal.get(i)),
-        ) {
-            if m < n {
-                partial = true;
-                start -= 1;
-            }
-        }
-        'outer: for entry in journal.get(start..).unwrap_or_default() {
-            if done(&sim) {
-                break;
-            }
-            match entry {
-                JournalEntry::Steps(n) => {
-                    if !std::mem::take(&mut partial) {
-                        sim.journal.push(JournalEntry::Steps(0));
-                    }
-                    loop {
-                        let ran = match sim.journal.last() {
-                            Some(JournalEntry::Steps(ran)) => *ran,
-                            _ => break 'outer,
-                        };
-                        if ran >= *n {
-                            break;
-                        }
-                        if done(&sim) {
-                            break 'outer;
-                        }
-                        if let Some(JournalEntry::Steps(ran)) = sim.journal.last_mut() {
-                            *ran += 1;
-                        }
-                        sim.step_inner();
-                        checkpoint(&sim);
-                    }
-                }
-                JournalEntry::AdvanceTo(t) => {
-                    sim.now = sim.now.max(*t);
-                    sim.journal.push(entry.clone());
-                }
-                JournalEntry::Input(i) => {
-                    let _ = sim.input(i.clone());
-                    sim.journal.push(entry.clone());
-                    checkpoint(&sim);
-                }
-            }
-        }
-        sim.replaying = false;
-        sim
-    }
-
-    /// Applies a user input: the only way in for the faces. The returned
-    /// text is what a terminal would show; `Err` for a failed command.
-    pub fn input(&mut self, input: Input) -> Result<String, String> {
-        self.journal_input(&input);
-        // Inputs are about no object in particular; the UI shows them by action.
-        let key = Key::new(Kind::Namespace, "", "");
-        let label = match &input {
-            Input::Kubectl { line, .. } => line.clone(),
-            Input::Manifest { delete: false, .. } => "apply manifest".to_string(),
-            Input::Manifest { delete: true, .. } => "delete manifest".to_string(),
-            Input::Fault(f) => format!("fault {f}"),
-        };
-        self.record(
-            Action::Input,
-            &key,
-            "Input",
-            label,
-            false,
-            "user",
-            None,
-            None,
-        );
-        // Commands that run the clock themselves (`rollout status`, `run`,
-        // `drain` retries) replay as part of their input, so their steps
-        // are not journaled separately.
-        let was_replaying = std::mem::replace(&mut self.replaying, true);
-        let result = match input {
-            Input::Kubectl { line, files } => super::kubectl::run(self, &line, &files),
-            Input::Manifest { text, delete } => super::kubectl::apply_text(self, &text, delete),
-            Input::Fault(spec) => super::faults::inject(self, &spec),
-        };
-        self.replaying = was_replaying;
-        self.touch();
-        self.refresh_dns();
-        result
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn session(seed: u64) -> Sim {
-        let mut sim = Sim::new(seed);
-        let _ = sim.input(Input::Kubectl {
-            line: "kubectl create deployment web --image=nginx --replicas=2".into(),
-            files: Default::default(),
-        });
-        sim.settle_for(30_000);
-        sim
-    }
-
-    #[test]
-    fn trace_hash_is_stable_and_follows_the_seed() {
-        let a = session(7);
-        let b = session(7);
-        let h = a.trace_hash();
-        assert_eq!(h.len(), 16);
-        assert!(h.chars().all(|c| c.is_ascii_hexdigit()));
-        assert_eq!(h, b.trace_hash());
-        // Replaying the journal gives the same trace.
-        let r = Sim::replay(7, Config::default(), a.journal(), None);
-        assert_eq!(r.log.len(), a.log.len());
-        assert_eq!(h, r.trace_hash());
-        // Another seed gives other uids and generated names.
-        assert_ne!(h, session(8).trace_hash());
-        // So does a different history under the same seed.
-        let mut c = session(7);
-        let _ = c.input(Input::Kubectl {
-            line: "kubectl scale deployment web --replicas=3".into(),
-            files: Default::default(),
-        });
-        assert_ne!(h, c.trace_hash());
-    }
-
-    #[test]
-    fn uids_and_suffixes_come_from_the_seed() {
-        let mut a = Sim::new(7);
-        let mut b = Sim::new(7);
-        assert_eq!(a.new_uid(), b.new_uid());
-        assert_eq!(a.random_suffix(5), b.random_suffix(5));
-        let mut c = Sim::new(8);
-        assert_ne!(a.new_uid(), c.new_uid());
-        let uid = a.new_uid();
-        assert_eq!(uid.len(), 36);
-        assert_eq!(&uid[14..15], "4");
+        format!("{:016x}", h.finish())
     }
 }

@@ -10,9 +10,11 @@ pub mod controllers;
 pub mod defaults;
 pub mod dns;
 pub mod engine;
+pub mod eviction;
 pub mod examples;
 pub mod faults;
 pub mod features;
+pub mod hash;
 pub mod kubectl;
 pub mod lessons;
 pub mod manifest;
@@ -23,15 +25,19 @@ pub mod quantity;
 pub mod selector;
 pub mod session;
 pub mod store;
+#[cfg(test)]
+pub(crate) mod testutil;
+pub mod wellknown;
+pub mod world;
 
-pub use engine::{Action, Config, Event, Input, JournalEntry, Note, NoteKind, Sim};
+pub use engine::{Input, JournalEntry, Sim};
 pub use object::{Key, Kind, Object};
+pub use world::{Action, Config, Event, Note, NoteKind, World};
 
 /// The core's version, shown by the UI and `ordinal --version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The Kubernetes release whose behaviour Ordinal follows.
-pub const KUBERNETES_VERSION: &str = "v1.31.0";
+pub use wellknown::KUBERNETES_VERSION;
 
 /// One line naming the core, for the faces to show.
 pub fn version_string() -> String {

@@ -583,6 +583,26 @@ impl Object {
     }
 }
 
+/// Go's `time.Duration` printing of whole milliseconds (`830ms`, `2.134s`,
+/// `1m5s`, `2m0s`, `1h0m0s`), for the kubelet's events and kubectl's messages.
+pub fn go_duration(ms: u64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let secs = |ms: u64| {
+        let s = format!("{}.{:03}", ms / 1000, ms % 1000);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    if ms < 60_000 {
+        return format!("{}s", secs(ms));
+    }
+    let m = ms / 60_000;
+    if m < 60 {
+        return format!("{m}m{}s", secs(ms % 60_000));
+    }
+    format!("{}h{}m{}s", m / 60, m % 60, secs(ms % 60_000))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,6 +83,199 @@ pub fn claim_names(pod: &Object) -> Vec<&str> {
         .collect()
 }
 
+/// `v1qos.GetPodQOS`: the pod's QoS class. Requests and limits of CPU and
+/// memory above zero are summed over all containers (init containers
+/// too); BestEffort when there are none, Guaranteed when every container
+/// limits both CPU and memory and the summed requests equal the summed
+/// limits (as quantities: `1` and `1000m` CPU are equal), else Burstable.
+pub fn get_pod_qos(pod: &Object) -> &'static str {
+    let spec = pod.spec();
+    let mut requests: std::collections::BTreeMap<&str, i128> = Default::default();
+    let mut limits: std::collections::BTreeMap<&str, i128> = Default::default();
+    let mut guaranteed = true;
+    for c in spec
+        .array_at("containers")
+        .iter()
+        .chain(spec.array_at("initContainers"))
+    {
+        for name in ["cpu", "memory"] {
+            if let Some(q) = super::quantity::milli_of(c.at("resources.requests").at(name)) {
+                if q > 0 {
+                    *requests.entry(name).or_default() += q;
+                }
+            }
+        }
+        let mut found = 0;
+        for name in ["cpu", "memory"] {
+            if let Some(q) = super::quantity::milli_of(c.at("resources.limits").at(name)) {
+                if q > 0 {
+                    found += 1;
+                    *limits.entry(name).or_default() += q;
+                }
+            }
+        }
+        if found < 2 {
+            guaranteed = false;
+        }
+    }
+    if requests.is_empty() && limits.is_empty() {
+        return "BestEffort";
+    }
+    if guaranteed && requests.iter().any(|(k, r)| limits.get(k) != Some(r)) {
+        guaranteed = false;
+    }
+    if guaranteed && requests.len() == limits.len() {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+/// What kubectl's pod printer (`printPod`) derives from a pod: ready and
+/// total containers, the STATUS word, and restarts with the time of the
+/// last. One computation for `kubectl get`, the log's summaries and the
+/// faces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrintedStatus {
+    pub ready: usize,
+    pub total: usize,
+    /// The STATUS column: `Running`, `ContainerCreating`, `Init:0/1`, ...
+    pub reason: String,
+    pub restarts: i64,
+    /// When a container last terminated (virtual ms), for `(5s ago)`.
+    pub last_restart: Option<u64>,
+}
+
+fn finished_at(c: &Value) -> Option<u64> {
+    c.str_at("lastState.terminated.finishedAt")
+        .and_then(parse_rfc3339)
+}
+
+/// `printPod`'s READY, STATUS and RESTARTS, before formatting.
+pub fn printed_status(pod: &Object) -> PrintedStatus {
+    let st = pod.status();
+    let spec = pod.spec();
+    let mut restarts = 0i64;
+    let mut restartable_init_restarts = 0i64;
+    let mut total = spec.array_at("containers").len();
+    let mut ready = 0;
+    let mut last_restart: Option<u64> = None;
+    let mut last_restartable_init: Option<u64> = None;
+    let phase = st.str_at("phase").unwrap_or("Pending");
+    let mut reason = st
+        .str_at("reason")
+        .filter(|r| !r.is_empty())
+        .unwrap_or(phase)
+        .to_string();
+    let init_specs = spec.array_at("initContainers");
+    let restartable = |name: &str| -> bool {
+        init_specs
+            .iter()
+            .any(|c| c.str_at("name") == Some(name) && c.str_at("restartPolicy") == Some("Always"))
+    };
+    total += init_specs
+        .iter()
+        .filter(|c| c.str_at("restartPolicy") == Some("Always"))
+        .count();
+    let mut initializing = false;
+    for (i, c) in st.array_at("initContainerStatuses").iter().enumerate() {
+        let rc = c.i64_at("restartCount").unwrap_or(0);
+        restarts += rc;
+        let finished = finished_at(c);
+        if let Some(f) = finished {
+            last_restart = Some(last_restart.map_or(f, |l| l.max(f)));
+        }
+        let name = c.str_at("name").unwrap_or("");
+        if restartable(name) {
+            restartable_init_restarts += rc;
+            if let Some(f) = finished {
+                last_restartable_init = Some(last_restartable_init.map_or(f, |l| l.max(f)));
+            }
+        }
+        let term = c.at("state.terminated");
+        let waiting_reason = c.str_at("state.waiting.reason").unwrap_or("");
+        if !term.is_null() && term.i64_at("exitCode").unwrap_or(0) == 0 {
+            continue;
+        }
+        if restartable(name) && c.bool_at("started") == Some(true) {
+            if c.bool_at("ready") == Some(true) {
+                ready += 1;
+            }
+            continue;
+        }
+        if !term.is_null() {
+            reason = match term.str_at("reason").filter(|r| !r.is_empty()) {
+                Some(r) => format!("Init:{r}"),
+                None => match term.i64_at("signal").filter(|s| *s != 0) {
+                    Some(s) => format!("Init:Signal:{s}"),
+                    None => format!("Init:ExitCode:{}", term.i64_at("exitCode").unwrap_or(0)),
+                },
+            };
+        } else if !waiting_reason.is_empty() && waiting_reason != "PodInitializing" {
+            reason = format!("Init:{waiting_reason}");
+        } else {
+            reason = format!("Init:{i}/{}", init_specs.len());
+        }
+        initializing = true;
+        break;
+    }
+    let initialized = st
+        .array_at("conditions")
+        .iter()
+        .any(|c| c.str_at("type") == Some("Initialized") && c.str_at("status") == Some("True"));
+    if !initializing || initialized {
+        restarts = restartable_init_restarts;
+        last_restart = last_restartable_init;
+        let mut has_running = false;
+        for c in st.array_at("containerStatuses").iter().rev() {
+            restarts += c.i64_at("restartCount").unwrap_or(0);
+            if let Some(f) = finished_at(c) {
+                last_restart = Some(last_restart.map_or(f, |l| l.max(f)));
+            }
+            let waiting = c.str_at("state.waiting.reason").unwrap_or("");
+            let term = c.at("state.terminated");
+            if !waiting.is_empty() {
+                reason = waiting.to_string();
+            } else if !term.is_null() {
+                reason = match term.str_at("reason").filter(|r| !r.is_empty()) {
+                    Some(r) => r.to_string(),
+                    None => match term.i64_at("signal").filter(|s| *s != 0) {
+                        Some(s) => format!("Signal:{s}"),
+                        None => format!("ExitCode:{}", term.i64_at("exitCode").unwrap_or(0)),
+                    },
+                };
+            } else if c.bool_at("ready") == Some(true) && !c.at("state.running").is_null() {
+                has_running = true;
+                ready += 1;
+            }
+        }
+        if reason == "Completed" && has_running {
+            let has_ready_cond = st
+                .array_at("conditions")
+                .iter()
+                .any(|c| c.str_at("type") == Some("Ready") && c.str_at("status") == Some("True"));
+            reason = if has_ready_cond {
+                "Running"
+            } else {
+                "NotReady"
+            }
+            .into();
+        }
+    }
+    if pod.meta.deletion_timestamp.is_some() && st.str_at("reason") == Some("NodeLost") {
+        reason = "Unknown".into();
+    } else if pod.meta.deletion_timestamp.is_some() && !matches!(phase, "Succeeded" | "Failed") {
+        reason = "Terminating".into();
+    }
+    PrintedStatus {
+        ready,
+        total,
+        reason,
+        restarts,
+        last_restart,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +293,41 @@ mod tests {
         assert!(is_available(&p, 0, 10_000));
         assert!(!is_available(&p, 5, 14_999));
         assert!(is_available(&p, 5, 15_000));
+    }
+
+    #[test]
+    fn qos_class_follows_get_pod_qos() {
+        let pod = |containers: serde_json::Value| {
+            let mut p = Object::new(crate::sim::object::Kind::Pod, "default", "p");
+            p.body.insert(
+                "spec".into(),
+                serde_json::json!({ "containers": containers }),
+            );
+            p
+        };
+        assert_eq!(
+            get_pod_qos(&pod(serde_json::json!([{"name": "a"}]))),
+            "BestEffort"
+        );
+        // `1` CPU and `1000m` are the same quantity.
+        let g = pod(serde_json::json!([{"name": "a", "resources": {
+            "requests": {"cpu": "1000m", "memory": "1Gi"},
+            "limits": {"cpu": 1, "memory": "1024Mi"}}}]));
+        assert_eq!(get_pod_qos(&g), "Guaranteed");
+        // Limits alone (requests default to them) are Guaranteed too.
+        let l = pod(serde_json::json!([{"name": "a", "resources": {
+            "limits": {"cpu": "500m", "memory": "64Mi"}}}]));
+        assert_eq!(
+            get_pod_qos(&l),
+            "Burstable",
+            "no requests at all: requests {{}} != limits"
+        );
+        let b = pod(serde_json::json!([{"name": "a", "resources": {
+            "requests": {"cpu": "500m"}, "limits": {"cpu": "1", "memory": "1Gi"}}}]));
+        assert_eq!(get_pod_qos(&b), "Burstable");
+        let m = pod(serde_json::json!([
+            {"name": "a", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "1", "memory": "1Gi"}}},
+            {"name": "b", "resources": {"requests": {"cpu": "1"}}}]));
+        assert_eq!(get_pod_qos(&m), "Burstable", "one container without limits");
     }
 }

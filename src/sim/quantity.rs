@@ -79,6 +79,16 @@ pub fn parse_milli(s: &str) -> Option<i128> {
     Some(if negative { -v } else { v })
 }
 
+/// `Quantity.Value()`: the quantity in whole base units (bytes), rounded
+/// up. `None` for what is no quantity or is negative.
+pub fn value(s: &str) -> Option<u128> {
+    let m = parse_milli(s)?;
+    if m < 0 {
+        return None;
+    }
+    Some((m as u128).div_ceil(1000))
+}
+
 /// A quantity from a JSON value (a string, or a bare number as YAML gives
 /// `cpu: 1`), in milli-units.
 pub fn milli_of(v: &Value) -> Option<i128> {
@@ -108,6 +118,17 @@ pub fn parse_bytes(s: &str) -> Option<i64> {
     parse_milli(s).map(|m| clamp64(m.saturating_add(999) / 1000))
 }
 
+/// The API server's message for a string that is no quantity.
+pub const QUANTITY_ERROR: &str =
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+/// The quantity's value in base units (bytes, cores), `None` when the
+/// text is not a quantity. One parser serves validation and scheduling:
+/// this is [`parse_milli`] scaled back from milli-units.
+pub fn parse_quantity(s: &str) -> Option<f64> {
+    parse_milli(s).map(|m| m as f64 / 1000.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +149,18 @@ mod tests {
         assert_eq!(cpu_milli(&serde_json::json!(0.1)), Some(100));
         for bad in ["", "abc", "1Qi", "1..2", "m"] {
             assert_eq!(parse_milli(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn parses_kubernetes_quantities() {
+        assert_eq!(parse_quantity("1Gi"), Some(1073741824.0));
+        assert_eq!(parse_quantity("500m"), Some(0.5));
+        assert_eq!(parse_quantity("0.5"), Some(0.5));
+        assert_eq!(parse_quantity("100M"), Some(1e8));
+        assert_eq!(parse_quantity("1e3"), Some(1000.0));
+        for bad in ["", "abc", "1GB", "1.2.3", "Gi", "1 Gi", "--1"] {
+            assert_eq!(parse_quantity(bad), None, "{bad}");
         }
     }
 }

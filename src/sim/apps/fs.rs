@@ -8,10 +8,13 @@
 //! container layer live in `sim.container_data[<pod uid>]` and die with the
 //! pod; `configMap` volumes read the ConfigMap's data (read-only).
 
-use crate::sim::engine::Sim;
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::store::Store;
+use crate::sim::world::World;
 use std::collections::BTreeSet;
+
+/// nginx's default `index.html`.
+pub const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n</body>\n</html>\n";
 
 /// Marks an image file removed in the container layer (an overlayfs whiteout).
 const WHITEOUT: &str = "\u{0}whiteout";
@@ -172,10 +175,7 @@ pub fn image_files(image: &str) -> Vec<(&'static str, String)> {
     }
     if img.contains("nginx") {
         v.push(("/usr/sbin/nginx", "ELF".into()));
-        v.push((
-            "/usr/share/nginx/html/index.html",
-            super::net::NGINX_WELCOME.into(),
-        ));
+        v.push(("/usr/share/nginx/html/index.html", NGINX_WELCOME.into()));
     }
     v
 }
@@ -192,14 +192,14 @@ pub fn image_of<'a>(pod: &'a Object, container: &str) -> &'a str {
 }
 
 fn pod_data<'a>(
-    sim: &'a Sim,
+    sim: &'a World,
     pod: &Object,
 ) -> Option<&'a std::collections::BTreeMap<String, String>> {
     sim.container_data.get(&pod.meta.uid)
 }
 
 /// Reads a file; `None` when it does not exist.
-pub fn read(sim: &Sim, pod: &Object, container: &str, path: &str) -> Option<String> {
+pub fn read(sim: &World, pod: &Object, container: &str, path: &str) -> Option<String> {
     match locate(&sim.store, pod, container, path) {
         Loc::Volume { pv, path } => sim.volume_data.get(&pv)?.get(&path).cloned(),
         Loc::Pod { key, layer, path } => match pod_data(sim, pod).and_then(|d| d.get(&key)) {
@@ -223,7 +223,7 @@ pub fn read(sim: &Sim, pod: &Object, container: &str, path: &str) -> Option<Stri
 
 /// Writes a file. `Err` carries the shell's complaint.
 pub fn write(
-    sim: &mut Sim,
+    sim: &mut World,
     pod: &Object,
     container: &str,
     path: &str,
@@ -247,7 +247,7 @@ pub fn write(
 }
 
 /// Removes a file. Returns false when there was none.
-pub fn remove(sim: &mut Sim, pod: &Object, container: &str, path: &str) -> Result<bool, String> {
+pub fn remove(sim: &mut World, pod: &Object, container: &str, path: &str) -> Result<bool, String> {
     if read(sim, pod, container, path).is_none() {
         return Ok(false);
     }
@@ -274,7 +274,7 @@ pub fn remove(sim: &mut Sim, pod: &Object, container: &str, path: &str) -> Resul
 }
 
 /// Every file path (absolute, in the container's view) under `dir`.
-pub fn files_under(sim: &Sim, pod: &Object, container: &str, dir: &str) -> Vec<String> {
+pub fn files_under(sim: &World, pod: &Object, container: &str, dir: &str) -> Vec<String> {
     let dir = normalize("/", dir);
     let mut out = BTreeSet::new();
     // Files under the directory from the container layer and image.
@@ -348,7 +348,7 @@ pub fn files_under(sim: &Sim, pod: &Object, container: &str, dir: &str) -> Vec<S
 }
 
 /// Names directly in `dir` (files and subdirectories), sorted.
-pub fn list_dir(sim: &Sim, pod: &Object, container: &str, dir: &str) -> Vec<String> {
+pub fn list_dir(sim: &World, pod: &Object, container: &str, dir: &str) -> Vec<String> {
     let dir = normalize("/", dir);
     let mut names = BTreeSet::new();
     for p in files_under(sim, pod, container, &dir) {
@@ -362,7 +362,7 @@ pub fn list_dir(sim: &Sim, pod: &Object, container: &str, dir: &str) -> Vec<Stri
 }
 
 /// A directory exists when something is in it or it is a mount point.
-pub fn is_dir(sim: &Sim, pod: &Object, container: &str, path: &str) -> bool {
+pub fn is_dir(sim: &World, pod: &Object, container: &str, path: &str) -> bool {
     let path = normalize("/", path);
     // Every image has the usual hierarchy.
     const BASE: &[&str] = &[
@@ -402,14 +402,14 @@ fn mode_key(container: &str, path: &str) -> String {
 }
 
 /// Whether a file may be executed (`chmod -x` takes that away).
-pub fn executable(sim: &Sim, pod: &Object, container: &str, path: &str) -> bool {
+pub fn executable(sim: &World, pod: &Object, container: &str, path: &str) -> bool {
     read(sim, pod, container, path).is_some()
         && pod_data(sim, pod)
             .and_then(|d| d.get(&mode_key(container, path)))
             .is_none_or(|m| m != "noexec")
 }
 
-pub fn set_executable(sim: &mut Sim, pod: &Object, container: &str, path: &str, exec: bool) {
+pub fn set_executable(sim: &mut World, pod: &Object, container: &str, path: &str, exec: bool) {
     let d = sim.container_data.entry(pod.meta.uid.clone()).or_default();
     let k = mode_key(container, path);
     if exec {

@@ -9,10 +9,10 @@ use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::store::Store;
 
-pub const CLUSTER_DOMAIN: &str = "cluster.local";
+pub use crate::sim::wellknown::CLUSTER_DOMAIN;
 const DNS_FALLBACK_IP: &str = "10.96.0.10";
 
-pub const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n</body>\n</html>\n";
+pub use super::fs::NGINX_WELCOME;
 
 const NGINX_403: &str = "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
@@ -516,7 +516,7 @@ impl Proc<'_> {
             return Err(HttpError::Refused(host.to_string(), port));
         };
         // nginx listens on 80; a Service may expose it on another port.
-        if super::tools::target_port(&self.sim.store, &ip, port, &pod) != Some(80) {
+        if target_port(&self.sim.store, &ip, port, &pod) != Some(80) {
             return Err(HttpError::Refused(host.to_string(), port));
         }
         let root = "/usr/share/nginx/html";
@@ -592,4 +592,31 @@ pub fn service_ready_pods(store: &Store, svc: &Object) -> Vec<Object> {
         .filter(|p| podutil::is_running_and_ready(p) && !podutil::is_terminating(p))
         .cloned()
         .collect()
+}
+
+/// The pod port a Service port leads to (`targetPort`, by number or name).
+pub(super) fn target_port(store: &Store, ip: &str, port: u16, pod: &Object) -> Option<u16> {
+    let Some(svc) = store
+        .list(Kind::Service)
+        .find(|s| s.spec().str_at("clusterIP") == Some(ip))
+    else {
+        return Some(port);
+    };
+    let sp = svc
+        .spec()
+        .array_at("ports")
+        .iter()
+        .find(|p| p.i64_at("port") == Some(i64::from(port)))?;
+    match sp.at("targetPort") {
+        serde_json::Value::Number(n) => n.as_u64().map(|n| n as u16),
+        serde_json::Value::String(name) => pod
+            .spec()
+            .array_at("containers")
+            .iter()
+            .flat_map(|c| c.array_at("ports"))
+            .find(|p| p.str_at("name") == Some(name))
+            .and_then(|p| p.i64_at("containerPort"))
+            .map(|n| n as u16),
+        _ => Some(port),
+    }
 }

@@ -5,6 +5,7 @@
 use super::*;
 use crate::sim::api::{self, DeleteOptions};
 use crate::sim::dns::Record;
+use crate::sim::engine::Sim;
 use crate::sim::object::OwnerRef;
 use serde_json::{json, Value};
 
@@ -1157,7 +1158,7 @@ fn ls_long_and_df_show_the_claims_volume() {
         df,
         "Filesystem                Size      Used Available Use% Mounted on\n/dev/sdb                  1.0G      4.0K      1.0G   1% /usr/share/nginx/html\n"
     );
-    assert_eq!(tools::parse_quantity("10Gi"), 10 << 30);
+    assert_eq!(crate::sim::quantity::value("10Gi"), Some(10 << 30));
 }
 
 #[test]

@@ -2,33 +2,12 @@
 //! the claim's volume at its mountPath), `ping`, `nc`, `wget`, and the
 //! Service environment variables the kubelet injects.
 
+use super::net::target_port;
 use super::{fs, net, zk, Out, Proc};
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::store::Store;
 use std::collections::BTreeMap;
-
-/// A resource quantity (`1Gi`, `500M`, `10G`) in bytes.
-pub(super) fn parse_quantity(q: &str) -> u64 {
-    let q = q.trim();
-    let split = q
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(q.len());
-    let (num, unit) = q.split_at(split);
-    let n: f64 = num.parse().unwrap_or(0.0);
-    let mult: f64 = match unit {
-        "Ki" => 1024.0,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "k" | "K" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        _ => 1.0,
-    };
-    (n * mult) as u64
-}
 
 /// Ports an image listens on without declaring them.
 fn image_ports(image: &str) -> &'static [u16] {
@@ -58,33 +37,6 @@ pub(super) fn listens(pod: &Object, port: u16) -> bool {
             .any(|p| p.i64_at("containerPort") == Some(i64::from(port)))
             || image_ports(c.str_at("image").unwrap_or("")).contains(&port)
     })
-}
-
-/// The pod port a Service port leads to (`targetPort`, by number or name).
-pub(super) fn target_port(store: &Store, ip: &str, port: u16, pod: &Object) -> Option<u16> {
-    let Some(svc) = store
-        .list(Kind::Service)
-        .find(|s| s.spec().str_at("clusterIP") == Some(ip))
-    else {
-        return Some(port);
-    };
-    let sp = svc
-        .spec()
-        .array_at("ports")
-        .iter()
-        .find(|p| p.i64_at("port") == Some(i64::from(port)))?;
-    match sp.at("targetPort") {
-        serde_json::Value::Number(n) => n.as_u64().map(|n| n as u16),
-        serde_json::Value::String(name) => pod
-            .spec()
-            .array_at("containers")
-            .iter()
-            .flat_map(|c| c.array_at("ports"))
-            .find(|p| p.str_at("name") == Some(name))
-            .and_then(|p| p.i64_at("containerPort"))
-            .map(|n| n as u16),
-        _ => Some(port),
-    }
 }
 
 /// `{NAME}_SERVICE_HOST` and friends for the Services of the pod's
@@ -214,7 +166,11 @@ impl Proc<'_> {
                         .sim
                         .store
                         .get(Kind::PersistentVolume, "", &pv)
-                        .and_then(|v| v.spec().str_at("capacity.storage").map(parse_quantity))
+                        .and_then(|v| {
+                            v.spec()
+                                .str_at("capacity.storage")
+                                .map(|q| crate::sim::quantity::value(q).unwrap_or(0) as u64)
+                        })
                         .unwrap_or(1 << 30);
                     let used: u64 = self
                         .sim

@@ -181,7 +181,7 @@ fn sync_daemon_set(ctx: &Ctx, ds: &Object, out: &mut Out) {
         .filter(|p| p.meta.deletion_timestamp.is_none() || p.meta.is_owned_by(&ds.meta.uid));
     let pods = claim_pods(ds, &selector, candidates, out);
     let mut by_node: BTreeMap<String, Vec<Object>> = BTreeMap::new();
-    for p in pods {
+    for p in pods.into_iter().map(std::borrow::Cow::into_owned) {
         if let Some(n) = target_node(&p) {
             by_node.entry(n).or_default().push(p);
         }
@@ -342,8 +342,8 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 mod tests {
     use super::*;
     use crate::sim::api;
-    use crate::sim::controllers::statefulset::tests::{apply, make_running_and_ready, run_with};
     use crate::sim::engine::Sim;
+    use crate::sim::testutil::{apply, make_running_and_ready, run_with};
 
     fn ds(extra_spec: Value) -> Value {
         let mut v = json!({"apiVersion": "apps/v1", "kind": "DaemonSet",

@@ -496,9 +496,9 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 mod tests {
     use super::*;
     use crate::sim::api;
-    use crate::sim::controllers::statefulset::tests::{apply, run_with};
     use crate::sim::controllers::{gc, replication};
     use crate::sim::engine::Sim;
+    use crate::sim::testutil::{apply, run_with};
 
     fn nginx(replicas: i64) -> Value {
         json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "nginx"},

@@ -94,11 +94,7 @@ pub fn allocate_cluster_ip(uid: &str, allocated: &BTreeSet<u32>) -> u32 {
     }
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+use crate::sim::hash::fnv1a_64 as fnv1a;
 
 pub fn parse_ipv4(s: &str) -> Option<u32> {
     let parts: Vec<u8> = s

@@ -7,9 +7,9 @@
 //! finalizer.
 
 use super::{Ctx, Out, Propagation, Write};
-use crate::sim::api::{FOREGROUND, ORPHAN};
 use crate::sim::object::{Kind, Object, OwnerRef};
 use crate::sim::store::Store;
+use crate::sim::wellknown::{FOREGROUND, ORPHAN};
 use std::collections::BTreeMap;
 
 /// The owner an ownerReference names, if it still exists with that uid.
@@ -176,7 +176,7 @@ mod tests {
 
     /// Runs only the garbage collector until it writes nothing.
     fn run_gc(sim: &mut Sim) {
-        crate::sim::controllers::converge(sim, &[("garbage-collector", sync)], 20);
+        crate::sim::testutil::converge(sim, &[("garbage-collector", sync)], 20);
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! like upstream's reconcile loops. The engine applies the writes (through
 //! the API rules) and logs them; faults are injected there, never here.
 
-use super::engine::{Config, Faults};
+pub use super::api::{Propagation, Write};
 use super::object::{Key, Object};
 use super::store::Store;
+use super::world::{Config, Faults};
 
 pub mod daemonset;
 pub mod deployment;
@@ -13,6 +14,7 @@ pub mod endpoints;
 pub mod gc;
 pub mod kubelet;
 pub mod nodes;
+pub mod ref_manager;
 pub mod replication;
 pub mod scheduler;
 pub mod statefulset;
@@ -24,41 +26,6 @@ pub struct Ctx<'a> {
     pub now: u64,
     pub config: &'a Config,
     pub faults: &'a Faults,
-}
-
-/// How a deletion treats dependents (`--cascade`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Propagation {
-    #[default]
-    Background,
-    Foreground,
-    Orphan,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Write {
-    /// Create; `meta.generate_name` is honoured, uid, resourceVersion and
-    /// creationTimestamp are stamped by the API layer.
-    Create(Object),
-    /// Replace an existing object (spec, status, metadata). A no-op update
-    /// is dropped without an event.
-    Update(Object),
-    /// Delete. `grace_seconds: None` uses the object's own default (a
-    /// pod's `terminationGracePeriodSeconds`); `Some(0)` removes at once.
-    /// `uid` guards against deleting a newer object of the same name.
-    Delete {
-        key: Key,
-        grace_seconds: Option<i64>,
-        propagation: Propagation,
-        uid: Option<String>,
-    },
-    /// A Kubernetes Event about an object.
-    Event {
-        regarding: Key,
-        warning: bool,
-        reason: String,
-        message: String,
-    },
 }
 
 #[derive(Debug, Default)]
@@ -125,27 +92,3 @@ pub const ALL: &[(&str, SyncFn)] = &[
     ("node-lifecycle-controller", nodes::sync),
     ("disruption-controller", disruption::sync),
 ];
-
-/// Test driver: runs the given controllers in rounds until a round changes
-/// nothing, returning the last wake-up any of them asked for. Panics after
-/// `max_rounds`, since a controller that never settles is a bug.
-#[cfg(test)]
-pub(crate) fn converge(
-    sim: &mut super::engine::Sim,
-    syncs: &[(&str, SyncFn)],
-    max_rounds: usize,
-) -> Option<u64> {
-    let mut wake = None;
-    for _ in 0..max_rounds {
-        let rv = sim.store.resource_version();
-        for (name, f) in syncs {
-            if let Some(t) = sim.run_sync(name, *f) {
-                wake = Some(t);
-            }
-        }
-        if sim.store.resource_version() == rv {
-            return wake;
-        }
-    }
-    panic!("controllers did not converge in {max_rounds} rounds");
-}

@@ -22,9 +22,9 @@ use super::scheduler::{
     TAINT_UNSCHEDULABLE,
 };
 use super::{Ctx, Out, Propagation, Write};
+use crate::sim::object::Kind;
 use crate::sim::object::{parse_rfc3339, rfc3339, Object, ValueExt};
 use crate::sim::podutil;
-use crate::sim::Kind;
 use serde_json::{json, Value};
 
 /// `DefaultTolerationSeconds` admission's default.

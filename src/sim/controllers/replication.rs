@@ -8,11 +8,12 @@
 use super::statefulset::get_pod_from_template;
 use super::{Ctx, Out};
 use crate::sim::api::GENERATED_NAME;
-use crate::sim::object::{parse_rfc3339, Kind, Labels, Object, OwnerRef, ValueExt};
+use crate::sim::object::{parse_rfc3339, Kind, Labels, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
 use crate::sim::store::Store;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -48,50 +49,8 @@ pub fn is_pod_active(pod: &Object) -> bool {
     !podutil::is_failed(pod) && !podutil::is_succeeded(pod) && pod.meta.deletion_timestamp.is_none()
 }
 
-/// `ClaimPods` (ControllerRefManager): owned pods that match, plus matching
-/// orphans (adopted, unless the owner is being deleted); owned pods that
-/// no longer match are released. Returns the claimed pods.
-pub fn claim_pods<'a>(
-    owner: &Object,
-    selector: &Selector,
-    candidates: impl Iterator<Item = &'a Object>,
-    out: &mut Out,
-) -> Vec<Object> {
-    let mut claimed = Vec::new();
-    for pod in candidates {
-        let matches = selector.matches(&pod.meta.labels);
-        match pod.meta.controller_ref() {
-            Some(r) if r.uid == owner.meta.uid => {
-                if matches {
-                    claimed.push(pod.clone());
-                } else if pod.meta.deletion_timestamp.is_none() {
-                    let mut released = pod.clone();
-                    released
-                        .meta
-                        .owner_references
-                        .retain(|r| r.uid != owner.meta.uid);
-                    out.update(released);
-                }
-            }
-            Some(_) => {}
-            None => {
-                if matches
-                    && pod.meta.deletion_timestamp.is_none()
-                    && owner.meta.deletion_timestamp.is_none()
-                {
-                    let mut adopted = pod.clone();
-                    adopted
-                        .meta
-                        .owner_references
-                        .push(OwnerRef::controller_of(owner));
-                    out.update(adopted.clone());
-                    claimed.push(adopted);
-                }
-            }
-        }
-    }
-    claimed
-}
+/// `ClaimPods`, shared with the other controllers.
+pub use super::ref_manager::claim_pods;
 
 /// `PodControl.CreatePods`: a pod from the template with a controller
 /// reference, and upstream's event once the API server named it.
@@ -276,7 +235,10 @@ fn sync_replica_set(ctx: &Ctx, owner: &Object, out: &mut Out) {
         .store
         .list_ns(Kind::Pod, &owner.meta.namespace)
         .filter(|p| is_pod_active(p));
-    let pods = claim_pods(owner, &selector, active, out);
+    let pods: Vec<Object> = claim_pods(owner, &selector, active, out)
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect();
     if owner.meta.deletion_timestamp.is_none() {
         manage_replicas(ctx, owner, &pods, out);
     }
@@ -334,8 +296,8 @@ mod tests {
     use super::*;
     use crate::sim::api;
     use crate::sim::controllers::gc;
-    use crate::sim::controllers::statefulset::tests::{apply, make_running_and_ready, run_with};
     use crate::sim::engine::{Action, Sim};
+    use crate::sim::testutil::{apply, make_running_and_ready, run_with};
     use serde_json::json;
 
     fn rc(replicas: i64) -> Value {

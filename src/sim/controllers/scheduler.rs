@@ -12,11 +12,11 @@
 //! so preemption never finds victims).
 
 use super::{Ctx, Out};
+use crate::sim::object::Kind;
 use crate::sim::object::{rfc3339, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
 use crate::sim::store::Store;
-use crate::sim::Kind;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -628,12 +628,11 @@ fn schedule_pod(snap: &Snapshot, pod: &Object) -> Decision {
 
 fn tie_break(pod: &Object, node: &str) -> u64 {
     // FNV-1a over uid and node name: deterministic, spreads ties.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in pod.meta.uid.bytes().chain([0u8]).chain(node.bytes()) {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    let mut h = crate::sim::hash::Fnv64a::new();
+    h.write(pod.meta.uid.as_bytes());
+    h.write(&[0]);
+    h.write(node.as_bytes());
+    h.finish()
 }
 
 /// VolumeBinding's PreFilter: every claim exists and is not being deleted;

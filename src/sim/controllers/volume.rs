@@ -29,19 +29,17 @@
 //!   binds static PVs itself); the PV's node affinity must admit the node.
 
 use super::{Ctx, Out};
-use crate::sim::api::{PVC_PROTECTION, PV_PROTECTION};
 use crate::sim::object::{rfc3339, set_at, Key, Kind, Object, ValueExt};
 use crate::sim::selector::Selector;
 use crate::sim::store::Store;
+pub use crate::sim::wellknown::{
+    ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER,
+    ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER,
+};
+use crate::sim::wellknown::{PVC_PROTECTION, PV_PROTECTION};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const ANN_BIND_COMPLETED: &str = "pv.kubernetes.io/bind-completed";
-pub const ANN_BOUND_BY_CONTROLLER: &str = "pv.kubernetes.io/bound-by-controller";
-pub const ANN_SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
-pub const ANN_DYNAMICALLY_PROVISIONED: &str = "pv.kubernetes.io/provisioned-by";
-pub const ANN_STORAGE_PROVISIONER: &str = "volume.kubernetes.io/storage-provisioner";
-pub const ANN_BETA_STORAGE_PROVISIONER: &str = "volume.beta.kubernetes.io/storage-provisioner";
 /// The deprecated class annotation, still honoured as upstream does.
 pub const ANN_BETA_STORAGE_CLASS: &str = "volume.beta.kubernetes.io/storage-class";
 pub const ANN_IS_DEFAULT_CLASS: &str = "storageclass.kubernetes.io/is-default-class";
@@ -51,43 +49,10 @@ pub const NOT_SUPPORTED_PROVISIONER: &str = "kubernetes.io/no-provisioner";
 
 // ---- quantities -------------------------------------------------------
 
-/// Parses a Kubernetes quantity (`100Gi`, `1G`, `500Mi`, `1.5Gi`, `1e3`)
-/// into base units, rounded up as `Quantity.Value()` does.
-pub fn parse_quantity(s: &str) -> Option<u128> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    let suffixes: [(&str, f64); 13] = [
-        ("Ki", 1024f64),
-        ("Mi", 1024f64.powi(2)),
-        ("Gi", 1024f64.powi(3)),
-        ("Ti", 1024f64.powi(4)),
-        ("Pi", 1024f64.powi(5)),
-        ("Ei", 1024f64.powi(6)),
-        ("k", 1e3),
-        ("M", 1e6),
-        ("G", 1e9),
-        ("T", 1e12),
-        ("P", 1e15),
-        ("E", 1e18),
-        ("m", 1e-3),
-    ];
-    let (num, mult) = suffixes
-        .iter()
-        .find_map(|(suf, m)| s.strip_suffix(suf).map(|n| (n, *m)))
-        .unwrap_or((s, 1.0));
-    let v: f64 = num.parse().ok()?;
-    if !v.is_finite() || v < 0.0 {
-        return None;
-    }
-    Some((v * mult).ceil() as u128)
-}
-
 /// A value (string or number) as a quantity; missing counts as zero.
 fn quantity(v: &Value) -> u128 {
     match v {
-        Value::String(s) => parse_quantity(s).unwrap_or(0),
+        Value::String(s) => crate::sim::quantity::value(s).unwrap_or(0),
         Value::Number(n) => n.as_f64().map_or(0, |f| f.max(0.0).ceil() as u128),
         _ => 0,
     }
@@ -969,11 +934,7 @@ fn sync_volume(pass: &mut Pass, volume: &Object) {
     }
 }
 
-fn reclaim_policy(pv: &Object) -> &str {
-    pv.spec()
-        .str_at("persistentVolumeReclaimPolicy")
-        .unwrap_or("Retain")
-}
+use crate::sim::api::reclaim_policy;
 
 /// `unbindVolume`: a controller-made binding is undone; a user's
 /// pre-binding keeps its name and loses only the uid.
@@ -1075,27 +1036,6 @@ fn reclaim_volume(pass: &mut Pass, original: &Object, released: Object) {
             "Volume has unrecognized PersistentVolumeReclaimPolicy",
         ),
     }
-}
-
-/// Whether removing this PV object also removes its storage (and so the
-/// data the sim keeps for it): a dynamically provisioned PV with reclaim
-/// policy Delete, whose provisioner deletes the volume before the object.
-pub fn storage_deleted_with(pv: &Object) -> bool {
-    pv.kind == Kind::PersistentVolume
-        && pv
-            .meta
-            .annotations
-            .contains_key(ANN_DYNAMICALLY_PROVISIONED)
-        && reclaim_policy(pv) == "Delete"
-}
-
-/// Whether this PV update is a recycle (Released back to Available under
-/// the Recycle policy), which scrubbed the volume's files.
-pub fn scrubbed_by(old: &Object, new: &Object) -> bool {
-    new.kind == Kind::PersistentVolume
-        && reclaim_policy(new) == "Recycle"
-        && phase(old) == "Released"
-        && phase(new) == "Available"
 }
 
 // ---- protection controllers ---------------------------------------------

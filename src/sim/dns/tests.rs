@@ -1,8 +1,8 @@
 use super::*;
 use crate::sim::api;
-use crate::sim::controllers::endpoints::tests::{headless, pod, run};
 use crate::sim::engine::Sim;
 use crate::sim::object::Object;
+use crate::sim::testutil::{headless, run_endpoints as run, serving_pod as pod};
 use serde_json::json;
 
 fn a_records(ans: &Answer) -> Vec<String> {

@@ -2,7 +2,8 @@
 //! `HumanDuration` prints them, pod STATUS as `printPod` derives it, and
 //! the tab writer's alignment (min width 6, padding 3).
 
-use crate::sim::object::{parse_rfc3339, Kind, Labels, Object, ValueExt};
+use crate::sim::object::{Kind, Labels, Object, ValueExt};
+use crate::sim::podutil;
 use serde_json::Value;
 
 /// `duration.HumanDuration` from apimachinery.
@@ -166,10 +167,6 @@ pub fn labels_string(l: &Labels) -> String {
         .join(",")
 }
 
-fn ts(v: &Value, path: &str) -> Option<u64> {
-    v.str_at(path).and_then(parse_rfc3339)
-}
-
 /// The header of a kind's table.
 pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
     let (base, extra): (&[&str], &[&str]) = match kind {
@@ -293,128 +290,15 @@ pub struct PodColumns {
 }
 
 pub fn pod_columns(pod: &Object, now: u64) -> PodColumns {
-    let st = pod.status();
-    let spec = pod.spec();
-    let mut restarts = 0i64;
-    let mut restartable_init_restarts = 0i64;
-    let mut total = spec.array_at("containers").len();
-    let mut ready = 0;
-    let mut last_restart: Option<u64> = None;
-    let mut last_restartable_init: Option<u64> = None;
-    let phase = st.str_at("phase").unwrap_or("Pending");
-    let mut reason = st
-        .str_at("reason")
-        .filter(|r| !r.is_empty())
-        .unwrap_or(phase)
-        .to_string();
-    let init_specs = spec.array_at("initContainers");
-    let restartable = |name: &str| -> bool {
-        init_specs
-            .iter()
-            .any(|c| c.str_at("name") == Some(name) && c.str_at("restartPolicy") == Some("Always"))
-    };
-    total += init_specs
-        .iter()
-        .filter(|c| c.str_at("restartPolicy") == Some("Always"))
-        .count();
-    let mut initializing = false;
-    for (i, c) in st.array_at("initContainerStatuses").iter().enumerate() {
-        let rc = c.i64_at("restartCount").unwrap_or(0);
-        restarts += rc;
-        let finished = ts(c, "lastState.terminated.finishedAt");
-        if let Some(f) = finished {
-            last_restart = Some(last_restart.map_or(f, |l| l.max(f)));
-        }
-        let name = c.str_at("name").unwrap_or("");
-        if restartable(name) {
-            restartable_init_restarts += rc;
-            if let Some(f) = finished {
-                last_restartable_init = Some(last_restartable_init.map_or(f, |l| l.max(f)));
-            }
-        }
-        let term = c.at("state.terminated");
-        let waiting_reason = c.str_at("state.waiting.reason").unwrap_or("");
-        if !term.is_null() && term.i64_at("exitCode").unwrap_or(0) == 0 {
-            continue;
-        }
-        if restartable(name) && c.bool_at("started") == Some(true) {
-            if c.bool_at("ready") == Some(true) {
-                ready += 1;
-            }
-            continue;
-        }
-        if !term.is_null() {
-            reason = match term.str_at("reason").filter(|r| !r.is_empty()) {
-                Some(r) => format!("Init:{r}"),
-                None => match term.i64_at("signal").filter(|s| *s != 0) {
-                    Some(s) => format!("Init:Signal:{s}"),
-                    None => format!("Init:ExitCode:{}", term.i64_at("exitCode").unwrap_or(0)),
-                },
-            };
-        } else if !waiting_reason.is_empty() && waiting_reason != "PodInitializing" {
-            reason = format!("Init:{waiting_reason}");
-        } else {
-            reason = format!("Init:{i}/{}", init_specs.len());
-        }
-        initializing = true;
-        break;
-    }
-    let initialized = st
-        .array_at("conditions")
-        .iter()
-        .any(|c| c.str_at("type") == Some("Initialized") && c.str_at("status") == Some("True"));
-    if !initializing || initialized {
-        restarts = restartable_init_restarts;
-        last_restart = last_restartable_init;
-        let mut has_running = false;
-        for c in st.array_at("containerStatuses").iter().rev() {
-            restarts += c.i64_at("restartCount").unwrap_or(0);
-            if let Some(f) = ts(c, "lastState.terminated.finishedAt") {
-                last_restart = Some(last_restart.map_or(f, |l| l.max(f)));
-            }
-            let waiting = c.str_at("state.waiting.reason").unwrap_or("");
-            let term = c.at("state.terminated");
-            if !waiting.is_empty() {
-                reason = waiting.to_string();
-            } else if !term.is_null() {
-                reason = match term.str_at("reason").filter(|r| !r.is_empty()) {
-                    Some(r) => r.to_string(),
-                    None => match term.i64_at("signal").filter(|s| *s != 0) {
-                        Some(s) => format!("Signal:{s}"),
-                        None => format!("ExitCode:{}", term.i64_at("exitCode").unwrap_or(0)),
-                    },
-                };
-            } else if c.bool_at("ready") == Some(true) && !c.at("state.running").is_null() {
-                has_running = true;
-                ready += 1;
-            }
-        }
-        if reason == "Completed" && has_running {
-            let has_ready_cond = st
-                .array_at("conditions")
-                .iter()
-                .any(|c| c.str_at("type") == Some("Ready") && c.str_at("status") == Some("True"));
-            reason = if has_ready_cond {
-                "Running"
-            } else {
-                "NotReady"
-            }
-            .into();
-        }
-    }
-    if pod.meta.deletion_timestamp.is_some() && st.str_at("reason") == Some("NodeLost") {
-        reason = "Unknown".into();
-    } else if pod.meta.deletion_timestamp.is_some() && !matches!(phase, "Succeeded" | "Failed") {
-        reason = "Terminating".into();
-    }
-    let restarts_s = match last_restart {
-        Some(t) if restarts != 0 => format!("{restarts} ({} ago)", since(now, t)),
-        _ => restarts.to_string(),
+    let st = podutil::printed_status(pod);
+    let restarts = match st.last_restart {
+        Some(t) if st.restarts != 0 => format!("{} ({} ago)", st.restarts, since(now, t)),
+        _ => st.restarts.to_string(),
     };
     PodColumns {
-        ready: format!("{ready}/{total}"),
-        status: reason,
-        restarts: restarts_s,
+        ready: format!("{}/{}", st.ready, st.total),
+        status: st.reason,
+        restarts,
     }
 }
 

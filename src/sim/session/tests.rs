@@ -218,7 +218,8 @@ fn snapshots_stay_bounded() {
     let mut every = 10;
     let mut sim = Sim::new(1);
     for _ in 0..2_000 {
-        sim.log.push(sim.log[0].clone());
+        let first = sim.log[0].clone();
+        sim.log.push(first);
         maybe_snapshot(&mut snaps, &mut every, &sim);
     }
     assert!(snaps.len() <= MAX_SNAPSHOTS);

@@ -1,11 +1,11 @@
 use super::*;
 use crate::sim::api::{self, Reason};
 use crate::sim::engine::Sim;
-use crate::sim::object::{Key, Object, OwnerRef};
+use crate::sim::object::{rfc3339, Key, Object, OwnerRef};
 use serde_json::json;
 
 fn run(sim: &mut Sim) {
-    crate::sim::controllers::converge(sim, &[("disruption-controller", sync)], 10);
+    crate::sim::testutil::converge(sim, &[("disruption-controller", sync)], 10);
 }
 
 fn owner(sim: &mut Sim, kind: Kind, name: &str, replicas: i64) -> Object {

@@ -1,41 +1,9 @@
 use super::*;
 use crate::sim::api;
 use crate::sim::engine::Sim;
-use crate::sim::object::{rfc3339, Object};
+use crate::sim::object::Object;
+use crate::sim::testutil::{headless, run_endpoints as run, serving_pod as pod};
 use serde_json::json;
-
-pub(crate) fn run(sim: &mut Sim) {
-    crate::sim::controllers::converge(sim, &[("endpoint-controller", sync)], 20);
-}
-
-pub(crate) fn headless(name: &str, selector: serde_json::Value) -> Object {
-    let mut s = Object::new(Kind::Service, "default", name);
-    s.body.insert(
-        "spec".into(),
-        json!({"clusterIP": "None", "selector": selector,
-               "ports": [{"name": "web", "port": 80, "protocol": "TCP"}]}),
-    );
-    s
-}
-
-/// A pod as the kubelet would leave it: on a node, with an IP, ready or not.
-pub(crate) fn pod(name: &str, ip: &str, ready: bool, subdomain: Option<&str>) -> Object {
-    let mut p = Object::new(Kind::Pod, "default", name);
-    p.meta.labels.insert("app".into(), "nginx".into());
-    let mut spec = json!({"nodeName": "node-1", "hostname": name,
-        "containers": [{"name": "nginx", "image": "nginx", "ports": [{"name": "web", "containerPort": 8080}]}]});
-    if let Some(s) = subdomain {
-        spec["subdomain"] = s.into();
-    }
-    p.body.insert("spec".into(), spec);
-    p.body.insert(
-        "status".into(),
-        json!({"phase": "Running", "podIP": ip,
-               "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"},
-                               "lastTransitionTime": rfc3339(0)}]}),
-    );
-    p
-}
 
 fn endpoints(sim: &Sim, name: &str) -> Object {
     sim.store

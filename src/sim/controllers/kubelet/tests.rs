@@ -1,13 +1,8 @@
 use super::*;
 use crate::sim::api;
 use crate::sim::engine::{Action, Sim};
+use crate::sim::testutil::pod;
 use crate::sim::{Input, Key};
-
-fn pod(name: &str, spec: Value) -> Object {
-    let mut p = Object::new(Kind::Pod, "default", name);
-    p.body.insert("spec".into(), spec);
-    p
-}
 
 fn get<'a>(sim: &'a Sim, name: &str) -> &'a Object {
     sim.store

@@ -2,12 +2,7 @@ use super::*;
 use crate::sim::api;
 use crate::sim::engine::{Action, Sim};
 use crate::sim::object::Object;
-
-pub(crate) fn pod(name: &str, spec: Value) -> Object {
-    let mut p = Object::new(Kind::Pod, "default", name);
-    p.body.insert("spec".into(), spec);
-    p
-}
+pub(crate) use crate::sim::testutil::pod;
 
 pub(crate) fn nginx() -> Value {
     json!({"containers": [{"name": "nginx", "image": "nginx"}]})

@@ -4,7 +4,7 @@
 //! (`{"spec":{"template":{...,"$patch":"replace"}}}`), is named
 //! `<set>-<hash>`, and is numbered by `revision`.
 
-use super::super::Out;
+use crate::sim::controllers::Out;
 use crate::sim::object::{Kind, Object, OwnerRef, ValueExt};
 use crate::sim::selector::Selector;
 use crate::sim::store::Store;
@@ -22,29 +22,7 @@ pub fn safe_encode_string(s: &str) -> String {
         .collect()
 }
 
-/// FNV-1 32-bit (Go's `fnv.New32`).
-pub fn fnv1_32(parts: &[&[u8]]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for p in parts {
-        for &b in *p {
-            h = h.wrapping_mul(0x0100_0193);
-            h ^= b as u32;
-        }
-    }
-    h
-}
-
-/// FNV-1a 32-bit (Go's `fnv.New32a`).
-pub fn fnv1a_32(parts: &[&[u8]]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for p in parts {
-        for &b in *p {
-            h ^= b as u32;
-            h = h.wrapping_mul(0x0100_0193);
-        }
-    }
-    h
-}
+pub use crate::sim::hash::{fnv1_32, fnv1a_32};
 
 /// JSON with object keys sorted, as Go's encoder writes maps: the same
 /// template always gives the same bytes, whatever order it was written in.

@@ -3,14 +3,11 @@
 
 use super::*;
 use crate::sim::api::{self, DeleteOptions};
-use crate::sim::controllers::{gc, Propagation, SyncFn};
+use crate::sim::controllers::{gc, Propagation};
 use crate::sim::engine::{Action, Sim};
 use crate::sim::object::rfc3339;
 
-pub(crate) fn apply(sim: &mut Sim, v: Value) -> Object {
-    let o = Object::from_value(&v).unwrap();
-    api::create(sim, o, "test").unwrap()
-}
+pub(crate) use crate::sim::testutil::{apply, make_running_and_ready, run_with};
 
 pub(crate) fn web(replicas: i64, extra: Value) -> Value {
     let mut v = json!({
@@ -43,11 +40,6 @@ pub(crate) fn web(replicas: i64, extra: Value) -> Value {
 }
 
 /// Runs the given controllers until none of them writes anything.
-pub(crate) fn run_with(sim: &mut Sim, syncs: &[SyncFn]) {
-    let named: Vec<(&str, SyncFn)> = syncs.iter().map(|f| ("test-controller", *f)).collect();
-    crate::sim::controllers::converge(sim, &named, 200);
-}
-
 fn run(sim: &mut Sim) {
     run_with(sim, &[super::sync, gc::sync]);
 }
@@ -78,17 +70,6 @@ fn set(sim: &Sim) -> Object {
 }
 
 /// What the kubelet would report: scheduled, Running, Ready since now.
-pub(crate) fn make_running_and_ready(sim: &mut Sim, name: &str) {
-    let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
-    set_at(p.spec_mut(), "nodeName", json!("node-1"));
-    p.body.insert(
-        "status".into(),
-        json!({"phase": "Running", "conditions": [
-            {"type": "Ready", "status": "True", "lastTransitionTime": rfc3339(sim.now)}]}),
-    );
-    api::update(sim, p, "kubelet").unwrap();
-}
-
 fn set_phase(sim: &mut Sim, name: &str, phase: &str, ready: bool) {
     let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
     set_at(p.spec_mut(), "nodeName", json!("node-1"));

@@ -8,7 +8,7 @@ use serde_json::json;
 /// Runs the volume-side controllers alone until they stop writing,
 /// returning the latest wake-up they asked for.
 fn converge(sim: &mut Sim) -> Option<u64> {
-    crate::sim::controllers::converge(
+    crate::sim::testutil::converge(
         sim,
         &[
             ("persistentvolume-controller", sync),
@@ -91,12 +91,12 @@ const RWO: &[&str] = &["ReadWriteOnce"];
 
 #[test]
 fn quantities_parse_like_the_api() {
-    assert_eq!(parse_quantity("1Gi"), Some(1 << 30));
-    assert_eq!(parse_quantity("1G"), Some(1_000_000_000));
-    assert_eq!(parse_quantity("1.5Gi"), Some(3 << 29));
-    assert_eq!(parse_quantity("500Mi"), Some(500 << 20));
-    assert_eq!(parse_quantity("10"), Some(10));
-    assert_eq!(parse_quantity("x"), None);
+    assert_eq!(crate::sim::quantity::value("1Gi"), Some(1 << 30));
+    assert_eq!(crate::sim::quantity::value("1G"), Some(1_000_000_000));
+    assert_eq!(crate::sim::quantity::value("1.5Gi"), Some(3 << 29));
+    assert_eq!(crate::sim::quantity::value("500Mi"), Some(500 << 20));
+    assert_eq!(crate::sim::quantity::value("10"), Some(10));
+    assert_eq!(crate::sim::quantity::value("x"), None);
 }
 
 #[test]
@@ -646,7 +646,7 @@ fn scale_probe() {
     svc.body.insert("spec".into(), json!({"clusterIP": "None", "selector": {"app": "nginx"}, "ports": [{"name": "web", "port": 80}]}));
     create(&mut sim, svc);
     for i in 0..1000 {
-        let p = crate::sim::controllers::endpoints::tests::pod(
+        let p = crate::sim::testutil::serving_pod(
             &format!("web-{i}"),
             &format!("10.244.{}.{}", 1 + i / 250, 2 + i % 250),
             true,
@@ -654,7 +654,7 @@ fn scale_probe() {
         );
         create(&mut sim, p);
     }
-    crate::sim::controllers::endpoints::tests::run(&mut sim);
+    crate::sim::testutil::run_endpoints(&mut sim);
     let t = std::time::Instant::now();
     for _ in 0..100 {
         let out = sim.sync_once(crate::sim::controllers::endpoints::sync);

@@ -1,432 +1,11 @@
-//! The kubelet, simulated: one sync stands for the kubelet of every live
-//! node (a node in `faults.failed_nodes` has a dead kubelet and is skipped).
-//!
-//! A pod's life is a timeline anchored on what its status already records,
-//! so every sync can recompute where the pod is from the store alone:
-//! - first sight: `startTime`, `hostIP`, `qosClass`, containers waiting;
-//! - volumes (ConfigMap, Secret, PVC) must exist, else `FailedMount`; then the
-//!   sandbox is up (`PodReadyToStartContainers`, whose transition time anchors
-//!   what follows) and the pod gets the lowest free IP of the node's podCIDR;
-//! - init containers one by one: pull, start, run `init_container_ms`, exit 0;
-//! - app containers one by one: pull, `Created`, `Started` (a missing
-//!   ConfigMap/Secret in `env`/`envFrom` holds it in `CreateContainerConfigError`);
-//! - the process answers `container_start_ms` after it started; readiness
-//!   probes run at `startedAt + initialDelaySeconds + k·periodSeconds` and
-//!   count `successThreshold`/`failureThreshold` (a readiness fault makes them
-//!   fail); liveness failures kill the container;
-//! - a dead container is restarted with back-off 0, 10 s, 20 s, 40 s ... capped
-//!   at 5 min (`CrashLoopBackOff` in between);
-//! - deletion: containers stop after `min(grace, container_stop_ms)`, then the
-//!   kubelet confirms with a zero-grace delete and the pod leaves the store.
-//!
-//! Durations carry a per-pod jitter from a hash of the pod uid. Every timer is
-//! an `out.wake`. Timestamps in status have second precision, as upstream's.
-//!
-//! Images: `imagePullPolicy` (defaulted from the tag) decides; a pulled
-//! image joins the node's `status.images`, so the next pod there that may
-//! use it finds it "already present on machine". Two pods pulling one image
-//! on one node share the pull (containerd does).
-//!
-//! Simplifications: a container blocked on config stops
-//! the containers after it, back-off never resets, and only
-//! `restartPolicy: Never|OnFailure` containers ever finish on their own: one
-//! whose command is `sleep N` runs N seconds, one with any other command runs
-//! `container_start_ms`; without a command, or with `sleep infinity`,
-//! `tail -f` or `while true`, it serves forever.
+//! The kubelet's pod sync (upstream `kubelet.go` `SyncPod` and the
+//! `kuberuntime` manager): one pod's timeline from admission through image
+//! pulls, init and app containers, restarts and termination.
 
-use super::scheduler::{self, set_pod_condition};
-use super::{Ctx, Out, Propagation, Write};
-use crate::sim::object::{parse_rfc3339, rfc3339, Object, ValueExt};
-use crate::sim::podutil;
-use crate::sim::Kind;
-use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
-
-const MAX_BACKOFF_MS: u64 = 300_000;
-const INITIAL_BACKOFF_MS: u64 = 10_000;
-
-/// A 64-bit hash of a seed and a salt (FNV-1a, then SplitMix64's finaliser
-/// so near-identical inputs spread).
-pub fn hash64(seed: &str, salt: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in seed.bytes().chain([0u8]).chain(salt.bytes()) {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^ (h >> 31)
-}
-
-/// Per-pod jitter: a fraction in [0, 1) from the pod uid and a salt.
-pub fn jitter(uid: &str, salt: &str) -> f64 {
-    (hash64(uid, salt) >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// Go's `time.Duration` printing for what the kubelet reports (`2.134s`, `830ms`, `1m5s`).
-pub fn go_duration(ms: u64) -> String {
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    let secs = |ms: u64| {
-        let s = format!("{}.{:03}", ms / 1000, ms % 1000);
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    };
-    if ms < 60_000 {
-        return format!("{}s", secs(ms));
-    }
-    let m = ms / 60_000;
-    if m < 60 {
-        return format!("{m}m{}s", secs(ms % 60_000));
-    }
-    format!("{}h{}m{}s", m / 60, m % 60, secs(ms % 60_000))
-}
-
-/// The back-off before restart number `restarts + 1`.
-pub fn backoff_ms(restarts: i64) -> u64 {
-    if restarts <= 0 {
-        return 0;
-    }
-    let shift = (restarts - 1).min(16) as u32;
-    (INITIAL_BACKOFF_MS << shift).min(MAX_BACKOFF_MS)
-}
-
-fn ts(v: &Value, path: &str) -> Option<u64> {
-    v.str_at(path).and_then(parse_rfc3339)
-}
-
-/// Image size for the Pulled event: stable per image name.
-fn image_size(image: &str) -> u64 {
-    20_000_000 + (jitter(image, "size") * 180_000_000.0) as u64
-}
-
-fn fake_digest(seed: &str, salt: &str) -> String {
-    (0..4)
-        .map(|i| format!("{:016x}", hash64(seed, &format!("{salt}/{i}"))))
-        .collect()
-}
-
-struct Timing<'a> {
-    ctx: &'a Ctx<'a>,
-    uid: &'a str,
-}
-
-/// Jittered durations snap to this grid, so pods started together share
-/// their timer instants and one kubelet pass serves many of them.
-const JITTER_GRID_MS: u64 = 100;
-
-impl Timing<'_> {
-    fn jittered(&self, base: u64, spread: f64, salt: &str) -> u64 {
-        let extra = (base as f64 * spread * jitter(self.uid, salt)) as u64;
-        base + extra / JITTER_GRID_MS * JITTER_GRID_MS
-    }
-    fn pull_ms(&self, c: &str) -> u64 {
-        self.jittered(
-            self.ctx.config.timings.image_pull_ms,
-            0.5,
-            &format!("pull/{c}"),
-        )
-    }
-    /// Creating a container whose image is already on the node still takes
-    /// a moment (snapshot, PLEG relist, status sync): half a pull.
-    fn present_ms(&self, c: &str) -> u64 {
-        self.jittered(
-            self.ctx.config.timings.image_pull_ms / 2,
-            0.25,
-            &format!("create/{c}"),
-        )
-    }
-    /// From waiting to created: a pull, or half one when the image is there.
-    fn image_ready_ms(&self, c: &Value, name: &str, images: &BTreeSet<String>) -> u64 {
-        if needs_pull(c, images) {
-            self.pull_ms(name)
-        } else {
-            self.present_ms(name)
-        }
-    }
-    fn init_ms(&self, c: &str) -> u64 {
-        self.jittered(
-            self.ctx.config.timings.init_container_ms,
-            0.25,
-            &format!("init/{c}"),
-        )
-    }
-}
-
-/// What the kubelet of one node knows while it syncs: the pod IPs in use
-/// and the images on the machine (`status.images`), with those pulled now.
-#[derive(Default)]
-struct NodeCtx {
-    ips: BTreeSet<String>,
-    images: BTreeSet<String>,
-    pulled: BTreeSet<String>,
-}
-
-pub fn sync(ctx: &Ctx, out: &mut Out) {
-    let mut nodes = post_node_status(ctx, out);
-    let store = ctx.store;
-    let mut ncs: BTreeMap<String, NodeCtx> = BTreeMap::new();
-    for n in store.list(Kind::Node) {
-        let nc = ncs.entry(n.name().to_string()).or_default();
-        for img in n.status().array_at("images") {
-            for name in img.array_at("names") {
-                if let Some(name) = name.as_str() {
-                    nc.images.insert(name.to_string());
-                }
-            }
-        }
-    }
-    for p in store.list(Kind::Pod) {
-        if let (Some(n), Some(ip)) = (podutil::node_name(p), podutil::pod_ip(p)) {
-            ncs.entry(n.to_string())
-                .or_default()
-                .ips
-                .insert(ip.to_string());
-        }
-    }
-    for pod in store.list(Kind::Pod) {
-        let Some(node_name) = podutil::node_name(pod) else {
-            continue;
-        };
-        if ctx.faults.failed_nodes.contains(node_name) {
-            continue;
-        }
-        let Some(node) = store.get(Kind::Node, "", node_name) else {
-            continue;
-        };
-        let nc = ncs.entry(node_name.to_string()).or_default();
-        if pod.meta.terminating() {
-            kill_pod(ctx, out, pod);
-        } else {
-            sync_pod(ctx, out, pod, node, nc);
-        }
-    }
-    // Images pulled in this pass join the node's `status.images`.
-    for (name, nc) in &ncs {
-        if nc.pulled.is_empty() {
-            continue;
-        }
-        let Some(stored) = store.get(Kind::Node, "", name) else {
-            continue;
-        };
-        let n = nodes.entry(name.clone()).or_insert_with(|| stored.clone());
-        let mut list: Vec<Value> = n.status().array_at("images").to_vec();
-        for image in &nc.pulled {
-            list.push(json!({
-                "names": [format!("{image}@sha256:{}", fake_digest(image, "image")), image],
-                "sizeBytes": image_size(image),
-            }));
-        }
-        n.status_mut()["images"] = Value::Array(list);
-    }
-    for (_, n) in nodes {
-        if store.get_key(&n.key()) != Some(&n) {
-            out.update(n);
-        }
-    }
-}
-
-/// `imagePullPolicy` as the API server defaults it: `Always` for an image
-/// tagged `latest` or not tagged, `IfNotPresent` otherwise.
-pub fn pull_policy(c: &Value) -> &str {
-    if let Some(p) = c.str_at("imagePullPolicy") {
-        return p;
-    }
-    let image = c.str_at("image").unwrap_or("");
-    if image.contains('@') {
-        return "IfNotPresent";
-    }
-    let last = image.rsplit('/').next().unwrap_or(image);
-    match last.split_once(':') {
-        Some((_, tag)) if tag != "latest" => "IfNotPresent",
-        _ => "Always",
-    }
-}
-
-fn needs_pull(c: &Value, images: &BTreeSet<String>) -> bool {
-    match pull_policy(c) {
-        "Always" => true,
-        "Never" => false,
-        _ => !images.contains(c.str_at("image").unwrap_or("")),
-    }
-}
-
-fn pulling_event(c: &Value, nc: &NodeCtx, events: &mut Vec<(bool, &'static str, String)>) {
-    if needs_pull(c, &nc.images) {
-        events.push((
-            false,
-            "Pulling",
-            format!("Pulling image \"{}\"", c.str_at("image").unwrap_or("")),
-        ));
-    }
-}
-
-/// The kubelet registers its node and posts Ready while it runs.
-fn post_node_status(ctx: &Ctx, out: &mut Out) -> BTreeMap<String, Object> {
-    let mut changed = BTreeMap::new();
-    for node in ctx.store.list(Kind::Node) {
-        if ctx.faults.failed_nodes.contains(node.name()) {
-            continue;
-        }
-        let mut n = node.clone();
-        let now = rfc3339(ctx.now);
-        let status = n.status_mut();
-        let cfg = ctx.config;
-        if status.at("allocatable").is_null() {
-            let res = json!({
-                "cpu": format!("{}m", cfg.node_cpu_milli),
-                "memory": format!("{}Ki", cfg.node_memory_bytes / 1024),
-                "pods": cfg.node_max_pods.to_string(),
-            });
-            if status.at("capacity").is_null() {
-                status["capacity"] = res.clone();
-            }
-            status["allocatable"] = status["capacity"].clone();
-        }
-        if status.at("nodeInfo").is_null() {
-            status["nodeInfo"] = json!({
-                "kubeletVersion": crate::sim::KUBERNETES_VERSION,
-                "containerRuntimeVersion": "containerd://1.7.24",
-                "osImage": "Ordinal simulated node",
-                "kernelVersion": "6.1.0",
-                "operatingSystem": "linux",
-                "architecture": "amd64",
-            });
-        }
-        let mut conds: Vec<Value> = status.array_at("conditions").to_vec();
-        let mut became_ready = false;
-        for (ctype, reason, message) in [
-            (
-                "MemoryPressure",
-                "KubeletHasSufficientMemory",
-                "kubelet has sufficient memory available",
-            ),
-            (
-                "DiskPressure",
-                "KubeletHasNoDiskPressure",
-                "kubelet has no disk pressure",
-            ),
-            (
-                "PIDPressure",
-                "KubeletHasSufficientPID",
-                "kubelet has sufficient PID available",
-            ),
-            ("Ready", "KubeletReady", "kubelet is posting ready status"),
-        ] {
-            let want = if ctype == "Ready" { "True" } else { "False" };
-            match conds.iter_mut().find(|c| c.str_at("type") == Some(ctype)) {
-                Some(c) if c.str_at("status") == Some(want) => {
-                    // A registered node's first post stamps the times.
-                    for f in ["lastHeartbeatTime", "lastTransitionTime"] {
-                        if c.at(f).is_null() {
-                            c[f] = now.clone().into();
-                        }
-                    }
-                }
-                Some(c) => {
-                    *c = json!({"type": ctype, "status": want, "reason": reason, "message": message,
-                                "lastHeartbeatTime": now, "lastTransitionTime": now});
-                    became_ready |= ctype == "Ready";
-                }
-                None => {
-                    conds.push(
-                        json!({"type": ctype, "status": want, "reason": reason, "message": message,
-                                      "lastHeartbeatTime": now, "lastTransitionTime": now}),
-                    );
-                    became_ready |= ctype == "Ready";
-                }
-            }
-        }
-        let rank = |c: &Value| match c.str_at("type") {
-            Some("MemoryPressure") => 0,
-            Some("DiskPressure") => 1,
-            Some("PIDPressure") => 2,
-            Some("Ready") => 3,
-            _ => 4,
-        };
-        conds.sort_by_key(rank);
-        status["conditions"] = Value::Array(conds);
-        if status.at("addresses").is_null() {
-            status["addresses"] = json!([{"type": "Hostname", "address": node.name()}]);
-        }
-        if n != *node {
-            changed.insert(node.name().to_string(), n);
-            if became_ready && !scheduler::node_ready(node) {
-                out.event(
-                    node,
-                    false,
-                    "NodeReady",
-                    format!("Node {} status is now: NodeReady", node.name()),
-                );
-            }
-        }
-    }
-    changed
-}
-
-/// The first free address of a /24 pod CIDR, from .2 (.1 is the bridge).
-fn allocate_ip(node: &Object, used: &mut BTreeSet<String>) -> Option<String> {
-    let cidr = node.spec().str_at("podCIDR")?;
-    let base = cidr.split('/').next()?;
-    let mut octets: Vec<&str> = base.split('.').collect();
-    if octets.len() != 4 {
-        return None;
-    }
-    octets.pop();
-    let prefix = octets.join(".");
-    for host in 2..255 {
-        let ip = format!("{prefix}.{host}");
-        if !used.contains(&ip) {
-            used.insert(ip.clone());
-            return Some(ip);
-        }
-    }
-    None
-}
-
-fn host_ip(node: &Object) -> String {
-    node.status()
-        .array_at("addresses")
-        .iter()
-        .find(|a| a.str_at("type") == Some("InternalIP"))
-        .and_then(|a| a.str_at("address"))
-        .unwrap_or("172.18.0.2")
-        .to_string()
-}
-
-/// `v1qos.GetPodQOS`.
-pub fn qos_class(pod: &Object) -> &'static str {
-    let mut any = false;
-    let mut guaranteed = true;
-    let spec = pod.spec();
-    for c in spec
-        .array_at("containers")
-        .iter()
-        .chain(spec.array_at("initContainers"))
-    {
-        for res in ["cpu", "memory"] {
-            let req = c.at("resources.requests").at(res);
-            let lim = c.at("resources.limits").at(res);
-            if !req.is_null() || !lim.is_null() {
-                any = true;
-            }
-            let req = if req.is_null() { lim } else { req };
-            if lim.is_null() || req != lim {
-                guaranteed = false;
-            }
-        }
-    }
-    if !any {
-        "BestEffort"
-    } else if guaranteed {
-        "Guaranteed"
-    } else {
-        "Burstable"
-    }
-}
+use super::*;
 
 /// What a missing volume source says (`MountVolume.SetUp failed ...`), if any.
-fn missing_volume(ctx: &Ctx, pod: &Object) -> Option<String> {
+pub(super) fn missing_volume(ctx: &Ctx, pod: &Object) -> Option<String> {
     let ns = pod.namespace();
     let store = ctx.store;
     for v in pod.spec().array_at("volumes") {
@@ -468,7 +47,7 @@ fn missing_volume(ctx: &Ctx, pod: &Object) -> Option<String> {
 
 /// A container's `env`/`envFrom` references that do not resolve
 /// (`CreateContainerConfigError`).
-fn missing_config(ctx: &Ctx, pod: &Object, c: &Value) -> Option<String> {
+pub(super) fn missing_config(ctx: &Ctx, pod: &Object, c: &Value) -> Option<String> {
     let ns = pod.namespace();
     let store = ctx.store;
     for e in c.array_at("envFrom") {
@@ -527,7 +106,7 @@ fn missing_config(ctx: &Ctx, pod: &Object, c: &Value) -> Option<String> {
     None
 }
 
-fn container_status(c: &Value, state: Value) -> Value {
+pub(super) fn container_status(c: &Value, state: Value) -> Value {
     json!({
         "name": c.str_at("name").unwrap_or(""),
         "image": c.str_at("image").unwrap_or(""),
@@ -540,12 +119,12 @@ fn container_status(c: &Value, state: Value) -> Value {
     })
 }
 
-fn waiting(reason: &str) -> Value {
+pub(super) fn waiting(reason: &str) -> Value {
     json!({"waiting": {"reason": reason}})
 }
 
 /// How long a finishing container runs, for pods that are allowed to finish.
-fn finite_run_ms(ctx: &Ctx, pod: &Object, c: &Value) -> Option<u64> {
+pub(super) fn finite_run_ms(ctx: &Ctx, pod: &Object, c: &Value) -> Option<u64> {
     if pod.spec().str_at("restartPolicy").unwrap_or("Always") == "Always" {
         return None;
     }
@@ -576,147 +155,15 @@ fn finite_run_ms(ctx: &Ctx, pod: &Object, c: &Value) -> Option<u64> {
 
 /// Seconds from a manifest as milliseconds, clamped so no input overflows
 /// the clock (a year is plenty for a playground).
-fn secs_ms(s: i64) -> u64 {
+pub(super) fn secs_ms(s: i64) -> u64 {
     (s.clamp(0, 365 * 24 * 3600) as u64) * 1000
-}
-
-/// The probe schedule of one container run.
-struct Probe {
-    delay: u64,
-    period: u64,
-    success: u64,
-    failure: u64,
-}
-
-impl Probe {
-    fn of(p: &Value) -> Option<Probe> {
-        if p.is_null() {
-            return None;
-        }
-        Some(Probe {
-            delay: secs_ms(p.i64_at("initialDelaySeconds").unwrap_or(0)),
-            period: secs_ms(p.i64_at("periodSeconds").unwrap_or(10).max(1)),
-            success: p.i64_at("successThreshold").unwrap_or(1).clamp(1, 1000) as u64,
-            failure: p.i64_at("failureThreshold").unwrap_or(3).clamp(1, 1000) as u64,
-        })
-    }
-    /// The first probe at or after `t` for a container started at `started`.
-    fn tick_at_or_after(&self, started: u64, t: u64) -> u64 {
-        let first = started + self.delay;
-        if t <= first {
-            first
-        } else {
-            first + (t - first).div_ceil(self.period) * self.period
-        }
-    }
-    fn describe(&self, c: &Value, kind: &str, pod_ip: &str, up: bool) -> String {
-        let p = c.at(kind);
-        let what = if kind == "readinessProbe" {
-            "Readiness"
-        } else {
-            "Liveness"
-        };
-        let detail = if !p.at("httpGet").is_null() {
-            let port = p.at("httpGet.port");
-            let port = port
-                .as_i64()
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| port.as_str().unwrap_or("80").to_string());
-            let path = p.str_at("httpGet.path").unwrap_or("/");
-            if up {
-                "HTTP probe failed with statuscode: 503".to_string()
-            } else {
-                format!("Get \"http://{pod_ip}:{port}{path}\": dial tcp {pod_ip}:{port}: connect: connection refused")
-            }
-        } else if !p.at("tcpSocket").is_null() {
-            let port = p.at("tcpSocket.port");
-            let port = port
-                .as_i64()
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| port.as_str().unwrap_or("").to_string());
-            format!("dial tcp {pod_ip}:{port}: connect: connection refused")
-        } else {
-            String::new()
-        };
-        format!("{what} probe failed: {detail}")
-    }
-}
-
-/// Readiness of a running container at `now`: (ready, next change, probe
-/// currently failing because of a fault).
-fn readiness(
-    ctx: &Ctx,
-    uid: &str,
-    probe: &Probe,
-    started: u64,
-    up_at: u64,
-) -> (bool, Option<u64>, bool) {
-    let now = ctx.now;
-    let first_ok = |from: u64| {
-        probe.tick_at_or_after(started, from.max(up_at)) + (probe.success - 1) * probe.period
-    };
-    let ready0 = first_ok(up_at);
-    let failing_now = ctx.faults.unready_pods.contains(uid);
-    let window = ctx.faults.readiness_fault_window.get(uid).copied();
-    // Probes in the fault window [f, healed) fail.
-    let (f, healed) = match (window, failing_now) {
-        (Some((f, _)), true) => (Some(f), None),
-        (Some((f, h)), false) => (Some(f), Some(h.unwrap_or(f))),
-        // A fault set without a window: failing since long ago.
-        (None, true) => (Some(0), None),
-        (None, false) => (None, None),
-    };
-    let Some(f) = f else {
-        return if now >= ready0 {
-            (true, None, false)
-        } else {
-            (false, Some(ready0), false)
-        };
-    };
-    let recover = healed.map(first_ok);
-    // Ticks in [f, healed) fail.
-    let ready_first = if ready0 < f { Some(ready0) } else { recover };
-    let fail_time = probe.tick_at_or_after(started, f) + (probe.failure - 1) * probe.period;
-    let fails =
-        ready_first.is_some_and(|r| r < fail_time) && healed.is_none_or(|hh| fail_time < hh);
-    let fault_active = failing_now && now >= probe.tick_at_or_after(started, f);
-    let mut points: Vec<u64> = Vec::new();
-    let ready = match ready_first {
-        None => false,
-        Some(r) if now < r => {
-            points.push(r);
-            false
-        }
-        Some(_) if fails && now >= fail_time => match recover {
-            Some(rt) if now >= rt => true,
-            Some(rt) => {
-                points.push(rt);
-                false
-            }
-            None => false,
-        },
-        Some(_) => {
-            if fails {
-                points.push(fail_time);
-            }
-            true
-        }
-    };
-    if failing_now && !fault_active {
-        points.push(probe.tick_at_or_after(started, f));
-    }
-    (
-        ready,
-        points.into_iter().filter(|&t| t > now).min(),
-        fault_active,
-    )
 }
 
 /// A running pod whose containers all run and are ready, with no fault on
 /// its readiness and nothing timed ahead (no finishing command, no liveness
 /// probe that fails before the process answers): nothing can change until
 /// the store or the faults do, so the sync skips it without building a status.
-fn steady(ctx: &Ctx, pod: &Object) -> bool {
+pub(super) fn steady(ctx: &Ctx, pod: &Object) -> bool {
     let st = pod.status();
     if st.str_at("phase") != Some("Running") || ctx.faults.unready_pods.contains(&pod.meta.uid) {
         return false;
@@ -754,7 +201,7 @@ fn steady(ctx: &Ctx, pod: &Object) -> bool {
 }
 
 /// One pod's sync: advance its timeline to `ctx.now`.
-fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc: &mut NodeCtx) {
+pub(super) fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc: &mut NodeCtx) {
     if podutil::is_succeeded(pod) || podutil::is_failed(pod) || steady(ctx, pod) {
         return;
     }
@@ -781,7 +228,7 @@ fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc: &mut Node
         st["hostIP"] = hip.clone().into();
         st["hostIPs"] = json!([{"ip": hip}]);
         st["startTime"] = rfc3339(now).into();
-        st["qosClass"] = qos_class(pod).into();
+        st["qosClass"] = podutil::get_pod_qos(pod).into();
         if !inits.is_empty() {
             st["initContainerStatuses"] = Value::Array(
                 inits
@@ -852,7 +299,6 @@ fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc: &mut Node
     while i < inits.len() {
         let c = &inits[i];
         let name = c.str_at("name").unwrap_or("").to_string();
-        let image = c.str_at("image").unwrap_or("").to_string();
         let path = format!("initContainerStatuses.{i}");
         let cs = p.status().at(&path).clone();
         if cs.str_at("state.terminated.reason") == Some("Completed") {
@@ -881,25 +327,19 @@ fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc: &mut Node
             continue;
         }
         // Waiting: the image is being pulled since `anchor`.
-        let pull = timing.image_ready_ms(c, &name, &nc.images);
-        let due = anchor + pull;
-        if now < due {
-            set_wake(due);
-            break;
-        }
-        if !start_container(
+        if let Err(wait) = pull_and_start(
             ctx,
+            &timing,
             pod,
             &mut p,
-            &path,
-            c,
-            &cs,
-            due,
+            (&path, c, &cs),
             anchor,
             nc,
-            &image,
             &mut events,
         ) {
+            if let Some(t) = wait {
+                set_wake(t);
+            }
             break;
         }
         // Now running: the next pass of the loop sees whether it is done.
@@ -909,8 +349,6 @@ fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc: &mut Node
     // App containers, in order, once init is done.
     if inits_done {
         for (j, c) in mains.iter().enumerate() {
-            let name = c.str_at("name").unwrap_or("").to_string();
-            let image = c.str_at("image").unwrap_or("").to_string();
             let path = format!("containerStatuses.{j}");
             let cs = p.status().at(&path).clone();
             let ever_started = !cs.at("state.running").is_null()
@@ -936,27 +374,24 @@ fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc: &mut Node
                 );
                 continue;
             }
-            let pull = timing.image_ready_ms(c, &name, &nc.images);
-            let due = anchor + pull;
-            if now < due {
-                set_wake(due);
-                break;
-            }
-            if !start_container(
+            let due = match pull_and_start(
                 ctx,
+                &timing,
                 pod,
                 &mut p,
-                &path,
-                c,
-                &cs,
-                due,
+                (&path, c, &cs),
                 anchor,
                 nc,
-                &image,
                 &mut events,
             ) {
-                break;
-            }
+                Ok(due) => due,
+                Err(wait) => {
+                    if let Some(t) = wait {
+                        set_wake(t);
+                    }
+                    break;
+                }
+            };
             let cs = p.status().at(&path).clone();
             anchor = ts(&cs, "state.running.startedAt").unwrap_or(due);
             if let Some(n) = mains.get(j + 1) {
@@ -983,7 +418,7 @@ fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc: &mut Node
 }
 
 /// Sets `field.N` (a container status) in the pod status.
-fn set_status_at(p: &mut Object, path: &str, v: Value) {
+pub(super) fn set_status_at(p: &mut Object, path: &str, v: Value) {
     let (field, idx) = path.split_once('.').expect("field.index");
     let idx: usize = idx.parse().expect("index");
     let st = p.status_mut();
@@ -997,10 +432,39 @@ fn set_status_at(p: &mut Object, path: &str, v: Value) {
     arr[idx] = v;
 }
 
+/// A container waiting on its image: once the pull (from `anchor`) is
+/// done, creates and starts it. `Ok(due)` when it started, with the time
+/// the image was ready; `Err(Some(t))` while the pull runs until `t`;
+/// `Err(None)` when its configuration is missing. Init and app containers
+/// both start this way.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn pull_and_start(
+    ctx: &Ctx,
+    timing: &Timing,
+    pod: &Object,
+    p: &mut Object,
+    (path, c, cs): (&str, &Value, &Value),
+    anchor: u64,
+    nc: &mut NodeCtx,
+    events: &mut Vec<(bool, &'static str, String)>,
+) -> Result<u64, Option<u64>> {
+    let name = c.str_at("name").unwrap_or("");
+    let due = anchor + timing.image_ready_ms(c, name, &nc.images);
+    if ctx.now < due {
+        return Err(Some(due));
+    }
+    let image = c.str_at("image").unwrap_or("");
+    if start_container(ctx, pod, p, path, c, cs, due, anchor, nc, image, events) {
+        Ok(due)
+    } else {
+        Err(None)
+    }
+}
+
 /// Creates and starts a container whose image has been pulled. Returns
 /// false when its configuration is missing.
 #[allow(clippy::too_many_arguments)]
-fn start_container(
+pub(super) fn start_container(
     ctx: &Ctx,
     pod: &Object,
     p: &mut Object,
@@ -1070,7 +534,7 @@ fn start_container(
 
 /// A started app container: readiness, liveness, finishing, restarts.
 #[allow(clippy::too_many_arguments)]
-fn run_container(
+pub(super) fn run_container(
     ctx: &Ctx,
     pod: &Object,
     p: &mut Object,
@@ -1228,7 +692,7 @@ fn run_container(
 
 /// Phase and conditions from the container statuses, then one Update and
 /// the events of this pass.
-fn finish(
+pub(super) fn finish(
     ctx: &Ctx,
     out: &mut Out,
     pod: &Object,
@@ -1337,7 +801,7 @@ fn finish(
 }
 
 /// Graceful termination: stop the containers, then confirm the deletion.
-fn kill_pod(ctx: &Ctx, out: &mut Out, pod: &Object) {
+pub(super) fn kill_pod(ctx: &Ctx, out: &mut Out, pod: &Object) {
     let now = ctx.now;
     let Some(deadline) = pod.meta.deletion_timestamp else {
         return;
@@ -1401,6 +865,3 @@ fn kill_pod(ctx: &Ctx, out: &mut Out, pod: &Object) {
     }
     out.wake(exit_at);
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,0 +1,254 @@
+//! The kubelet, simulated: one sync stands for the kubelet of every live
+//! node (a node in `faults.failed_nodes` has a dead kubelet and is skipped).
+//!
+//! A pod's life is a timeline anchored on what its status already records,
+//! so every sync can recompute where the pod is from the store alone:
+//! - first sight: `startTime`, `hostIP`, `qosClass`, containers waiting;
+//! - volumes (ConfigMap, Secret, PVC) must exist, else `FailedMount`; then the
+//!   sandbox is up (`PodReadyToStartContainers`, whose transition time anchors
+//!   what follows) and the pod gets the lowest free IP of the node's podCIDR;
+//! - init containers one by one: pull, start, run `init_container_ms`, exit 0;
+//! - app containers one by one: pull, `Created`, `Started` (a missing
+//!   ConfigMap/Secret in `env`/`envFrom` holds it in `CreateContainerConfigError`);
+//! - the process answers `container_start_ms` after it started; readiness
+//!   probes run at `startedAt + initialDelaySeconds + k·periodSeconds` and
+//!   count `successThreshold`/`failureThreshold` (a readiness fault makes them
+//!   fail); liveness failures kill the container;
+//! - a dead container is restarted with back-off 0, 10 s, 20 s, 40 s ... capped
+//!   at 5 min (`CrashLoopBackOff` in between);
+//! - deletion: containers stop after `min(grace, container_stop_ms)`, then the
+//!   kubelet confirms with a zero-grace delete and the pod leaves the store.
+//!
+//! Durations carry a per-pod jitter from a hash of the pod uid. Every timer is
+//! an `out.wake`. Timestamps in status have second precision, as upstream's.
+//!
+//! Images: `imagePullPolicy` (defaulted from the tag) decides; a pulled
+//! image joins the node's `status.images`, so the next pod there that may
+//! use it finds it "already present on machine". Two pods pulling one image
+//! on one node share the pull (containerd does).
+//!
+//! Simplifications: a container blocked on config stops
+//! the containers after it, back-off never resets, and only
+//! `restartPolicy: Never|OnFailure` containers ever finish on their own: one
+//! whose command is `sleep N` runs N seconds, one with any other command runs
+//! `container_start_ms`; without a command, or with `sleep infinity`,
+//! `tail -f` or `while true`, it serves forever.
+
+use super::scheduler::{self, set_pod_condition};
+use super::{Ctx, Out, Propagation, Write};
+use crate::sim::object::Kind;
+use crate::sim::object::{parse_rfc3339, rfc3339, Object, ValueExt};
+use crate::sim::podutil;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use crate::sim::object::go_duration;
+
+const MAX_BACKOFF_MS: u64 = 300_000;
+const INITIAL_BACKOFF_MS: u64 = 10_000;
+
+/// A 64-bit hash of a seed and a salt (FNV-1a, then SplitMix64's finaliser
+/// so near-identical inputs spread).
+pub fn hash64(seed: &str, salt: &str) -> u64 {
+    let mut f = crate::sim::hash::Fnv64a::new();
+    f.write(seed.as_bytes());
+    f.write(&[0]);
+    f.write(salt.as_bytes());
+    let mut h = f.finish();
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// Per-pod jitter: a fraction in [0, 1) from the pod uid and a salt.
+pub fn jitter(uid: &str, salt: &str) -> f64 {
+    (hash64(uid, salt) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The back-off before restart number `restarts + 1`.
+pub fn backoff_ms(restarts: i64) -> u64 {
+    if restarts <= 0 {
+        return 0;
+    }
+    let shift = (restarts - 1).min(16) as u32;
+    (INITIAL_BACKOFF_MS << shift).min(MAX_BACKOFF_MS)
+}
+
+fn ts(v: &Value, path: &str) -> Option<u64> {
+    v.str_at(path).and_then(parse_rfc3339)
+}
+
+/// Image size for the Pulled event: stable per image name.
+fn image_size(image: &str) -> u64 {
+    20_000_000 + (jitter(image, "size") * 180_000_000.0) as u64
+}
+
+fn fake_digest(seed: &str, salt: &str) -> String {
+    (0..4)
+        .map(|i| format!("{:016x}", hash64(seed, &format!("{salt}/{i}"))))
+        .collect()
+}
+
+struct Timing<'a> {
+    ctx: &'a Ctx<'a>,
+    uid: &'a str,
+}
+
+/// Jittered durations snap to this grid, so pods started together share
+/// their timer instants and one kubelet pass serves many of them.
+const JITTER_GRID_MS: u64 = 100;
+
+impl Timing<'_> {
+    fn jittered(&self, base: u64, spread: f64, salt: &str) -> u64 {
+        let extra = (base as f64 * spread * jitter(self.uid, salt)) as u64;
+        base + extra / JITTER_GRID_MS * JITTER_GRID_MS
+    }
+    fn pull_ms(&self, c: &str) -> u64 {
+        self.jittered(
+            self.ctx.config.timings.image_pull_ms,
+            0.5,
+            &format!("pull/{c}"),
+        )
+    }
+    /// Creating a container whose image is already on the node still takes
+    /// a moment (snapshot, PLEG relist, status sync): half a pull.
+    fn present_ms(&self, c: &str) -> u64 {
+        self.jittered(
+            self.ctx.config.timings.image_pull_ms / 2,
+            0.25,
+            &format!("create/{c}"),
+        )
+    }
+    /// From waiting to created: a pull, or half one when the image is there.
+    fn image_ready_ms(&self, c: &Value, name: &str, images: &BTreeSet<String>) -> u64 {
+        if needs_pull(c, images) {
+            self.pull_ms(name)
+        } else {
+            self.present_ms(name)
+        }
+    }
+    fn init_ms(&self, c: &str) -> u64 {
+        self.jittered(
+            self.ctx.config.timings.init_container_ms,
+            0.25,
+            &format!("init/{c}"),
+        )
+    }
+}
+
+/// What the kubelet of one node knows while it syncs: the pod IPs in use
+/// and the images on the machine (`status.images`), with those pulled now.
+#[derive(Default)]
+struct NodeCtx {
+    ips: BTreeSet<String>,
+    images: BTreeSet<String>,
+    pulled: BTreeSet<String>,
+}
+
+pub fn sync(ctx: &Ctx, out: &mut Out) {
+    let mut nodes = post_node_status(ctx, out);
+    let store = ctx.store;
+    let mut ncs: BTreeMap<String, NodeCtx> = BTreeMap::new();
+    for n in store.list(Kind::Node) {
+        let nc = ncs.entry(n.name().to_string()).or_default();
+        for img in n.status().array_at("images") {
+            for name in img.array_at("names") {
+                if let Some(name) = name.as_str() {
+                    nc.images.insert(name.to_string());
+                }
+            }
+        }
+    }
+    for p in store.list(Kind::Pod) {
+        if let (Some(n), Some(ip)) = (podutil::node_name(p), podutil::pod_ip(p)) {
+            ncs.entry(n.to_string())
+                .or_default()
+                .ips
+                .insert(ip.to_string());
+        }
+    }
+    for pod in store.list(Kind::Pod) {
+        let Some(node_name) = podutil::node_name(pod) else {
+            continue;
+        };
+        if ctx.faults.failed_nodes.contains(node_name) {
+            continue;
+        }
+        let Some(node) = store.get(Kind::Node, "", node_name) else {
+            continue;
+        };
+        let nc = ncs.entry(node_name.to_string()).or_default();
+        if pod.meta.terminating() {
+            kill_pod(ctx, out, pod);
+        } else {
+            sync_pod(ctx, out, pod, node, nc);
+        }
+    }
+    // Images pulled in this pass join the node's `status.images`.
+    for (name, nc) in &ncs {
+        if nc.pulled.is_empty() {
+            continue;
+        }
+        let Some(stored) = store.get(Kind::Node, "", name) else {
+            continue;
+        };
+        let n = nodes.entry(name.clone()).or_insert_with(|| stored.clone());
+        let mut list: Vec<Value> = n.status().array_at("images").to_vec();
+        for image in &nc.pulled {
+            list.push(json!({
+                "names": [format!("{image}@sha256:{}", fake_digest(image, "image")), image],
+                "sizeBytes": image_size(image),
+            }));
+        }
+        n.status_mut()["images"] = Value::Array(list);
+    }
+    for (_, n) in nodes {
+        if store.get_key(&n.key()) != Some(&n) {
+            out.update(n);
+        }
+    }
+}
+
+/// `imagePullPolicy` as the API server defaults it: `Always` for an image
+/// tagged `latest` or not tagged, `IfNotPresent` otherwise.
+pub fn pull_policy(c: &Value) -> &str {
+    if let Some(p) = c.str_at("imagePullPolicy") {
+        return p;
+    }
+    let image = c.str_at("image").unwrap_or("");
+    if image.contains('@') {
+        return "IfNotPresent";
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        Some((_, tag)) if tag != "latest" => "IfNotPresent",
+        _ => "Always",
+    }
+}
+
+fn needs_pull(c: &Value, images: &BTreeSet<String>) -> bool {
+    match pull_policy(c) {
+        "Always" => true,
+        "Never" => false,
+        _ => !images.contains(c.str_at("image").unwrap_or("")),
+    }
+}
+
+fn pulling_event(c: &Value, nc: &NodeCtx, events: &mut Vec<(bool, &'static str, String)>) {
+    if needs_pull(c, &nc.images) {
+        events.push((
+            false,
+            "Pulling",
+            format!("Pulling image \"{}\"", c.str_at("image").unwrap_or("")),
+        ));
+    }
+}
+
+mod node_status;
+mod pod_sync;
+mod prober;
+use node_status::*;
+use pod_sync::*;
+use prober::*;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,138 @@
+//! The kubelet's node status (upstream `kubelet_node_status.go`): it
+//! registers its node and posts Ready, and hands out pod IPs from the
+//! node's pod CIDR.
+
+use super::*;
+
+/// The kubelet registers its node and posts Ready while it runs.
+pub(super) fn post_node_status(ctx: &Ctx, out: &mut Out) -> BTreeMap<String, Object> {
+    let mut changed = BTreeMap::new();
+    for node in ctx.store.list(Kind::Node) {
+        if ctx.faults.failed_nodes.contains(node.name()) {
+            continue;
+        }
+        let mut n = node.clone();
+        let now = rfc3339(ctx.now);
+        let status = n.status_mut();
+        let cfg = ctx.config;
+        if status.at("allocatable").is_null() {
+            let res = json!({
+                "cpu": format!("{}m", cfg.node_cpu_milli),
+                "memory": format!("{}Ki", cfg.node_memory_bytes / 1024),
+                "pods": cfg.node_max_pods.to_string(),
+            });
+            if status.at("capacity").is_null() {
+                status["capacity"] = res.clone();
+            }
+            status["allocatable"] = status["capacity"].clone();
+        }
+        if status.at("nodeInfo").is_null() {
+            status["nodeInfo"] = json!({
+                "kubeletVersion": crate::sim::wellknown::KUBERNETES_VERSION,
+                "containerRuntimeVersion": "containerd://1.7.24",
+                "osImage": "Ordinal simulated node",
+                "kernelVersion": "6.1.0",
+                "operatingSystem": "linux",
+                "architecture": "amd64",
+            });
+        }
+        let mut conds: Vec<Value> = status.array_at("conditions").to_vec();
+        let mut became_ready = false;
+        for (ctype, reason, message) in [
+            (
+                "MemoryPressure",
+                "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available",
+            ),
+            (
+                "DiskPressure",
+                "KubeletHasNoDiskPressure",
+                "kubelet has no disk pressure",
+            ),
+            (
+                "PIDPressure",
+                "KubeletHasSufficientPID",
+                "kubelet has sufficient PID available",
+            ),
+            ("Ready", "KubeletReady", "kubelet is posting ready status"),
+        ] {
+            let want = if ctype == "Ready" { "True" } else { "False" };
+            match conds.iter_mut().find(|c| c.str_at("type") == Some(ctype)) {
+                Some(c) if c.str_at("status") == Some(want) => {
+                    // A registered node's first post stamps the times.
+                    for f in ["lastHeartbeatTime", "lastTransitionTime"] {
+                        if c.at(f).is_null() {
+                            c[f] = now.clone().into();
+                        }
+                    }
+                }
+                Some(c) => {
+                    *c = json!({"type": ctype, "status": want, "reason": reason, "message": message,
+                                "lastHeartbeatTime": now, "lastTransitionTime": now});
+                    became_ready |= ctype == "Ready";
+                }
+                None => {
+                    conds.push(
+                        json!({"type": ctype, "status": want, "reason": reason, "message": message,
+                                      "lastHeartbeatTime": now, "lastTransitionTime": now}),
+                    );
+                    became_ready |= ctype == "Ready";
+                }
+            }
+        }
+        let rank = |c: &Value| match c.str_at("type") {
+            Some("MemoryPressure") => 0,
+            Some("DiskPressure") => 1,
+            Some("PIDPressure") => 2,
+            Some("Ready") => 3,
+            _ => 4,
+        };
+        conds.sort_by_key(rank);
+        status["conditions"] = Value::Array(conds);
+        if status.at("addresses").is_null() {
+            status["addresses"] = json!([{"type": "Hostname", "address": node.name()}]);
+        }
+        if n != *node {
+            changed.insert(node.name().to_string(), n);
+            if became_ready && !scheduler::node_ready(node) {
+                out.event(
+                    node,
+                    false,
+                    "NodeReady",
+                    format!("Node {} status is now: NodeReady", node.name()),
+                );
+            }
+        }
+    }
+    changed
+}
+
+/// The first free address of a /24 pod CIDR, from .2 (.1 is the bridge).
+pub(super) fn allocate_ip(node: &Object, used: &mut BTreeSet<String>) -> Option<String> {
+    let cidr = node.spec().str_at("podCIDR")?;
+    let base = cidr.split('/').next()?;
+    let mut octets: Vec<&str> = base.split('.').collect();
+    if octets.len() != 4 {
+        return None;
+    }
+    octets.pop();
+    let prefix = octets.join(".");
+    for host in 2..255 {
+        let ip = format!("{prefix}.{host}");
+        if !used.contains(&ip) {
+            used.insert(ip.clone());
+            return Some(ip);
+        }
+    }
+    None
+}
+
+pub(super) fn host_ip(node: &Object) -> String {
+    node.status()
+        .array_at("addresses")
+        .iter()
+        .find(|a| a.str_at("type") == Some("InternalIP"))
+        .and_then(|a| a.str_at("address"))
+        .unwrap_or("172.18.0.2")
+        .to_string()
+}

@@ -1,0 +1,54 @@
+//! `ControllerRefManager` (upstream `controller_ref_manager.go`): which
+//! pods a controller owns. One `ClaimPods` for the ReplicaSet,
+//! ReplicationController, DaemonSet and StatefulSet controllers.
+
+use super::Out;
+use crate::sim::object::{Object, OwnerRef};
+use crate::sim::selector::Selector;
+use std::borrow::Cow;
+
+/// `ClaimPods` (ControllerRefManager): owned pods that match, plus matching
+/// orphans (adopted, unless the owner is being deleted); owned pods that
+/// no longer match are released (an update dropping the reference).
+/// Returns the claimed pods: borrowed as they are, or adopted copies.
+pub fn claim_pods<'a>(
+    owner: &Object,
+    selector: &Selector,
+    candidates: impl Iterator<Item = &'a Object>,
+    out: &mut Out,
+) -> Vec<Cow<'a, Object>> {
+    let mut claimed = Vec::new();
+    for pod in candidates {
+        let matches = selector.matches(&pod.meta.labels);
+        match pod.meta.controller_ref() {
+            Some(r) if r.uid == owner.meta.uid => {
+                if matches {
+                    claimed.push(Cow::Borrowed(pod));
+                } else if pod.meta.deletion_timestamp.is_none() {
+                    let mut released = pod.clone();
+                    released
+                        .meta
+                        .owner_references
+                        .retain(|r| r.uid != owner.meta.uid);
+                    out.update(released);
+                }
+            }
+            Some(_) => {}
+            None => {
+                if matches
+                    && pod.meta.deletion_timestamp.is_none()
+                    && owner.meta.deletion_timestamp.is_none()
+                {
+                    let mut adopted = pod.clone();
+                    adopted
+                        .meta
+                        .owner_references
+                        .push(OwnerRef::controller_of(owner));
+                    out.update(adopted.clone());
+                    claimed.push(Cow::Owned(adopted));
+                }
+            }
+        }
+    }
+    claimed
+}

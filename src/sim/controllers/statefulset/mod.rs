@@ -1,0 +1,197 @@
+//! The StatefulSet controller, after upstream `pkg/controller/statefulset`
+//! (`stateful_set.go`, `stateful_set_control.go`, `stateful_set_utils.go`,
+//! `stateful_pod_control.go`) rule by rule, reimplemented over the store.
+//!
+//! A sync is pure: it reads the store and returns writes. Where upstream
+//! would issue an API call and carry on with the result, we push the write
+//! and carry on with the object we expect, exactly as upstream's
+//! in-memory `replicas` slice does.
+
+use super::{Ctx, Out};
+use crate::sim::object::{set_at, Key, Kind, Object, OwnerRef, ValueExt};
+use crate::sim::podutil;
+use crate::sim::selector::Selector;
+use crate::sim::store::Store;
+use crate::sim::world::{Config, Faults};
+use serde_json::{json, Map, Value};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+pub mod history;
+#[cfg(test)]
+pub(crate) mod tests;
+
+mod pod_control;
+mod set_control;
+mod utils;
+pub use history::{controller_revision_name, hash_controller_revision, safe_encode_string};
+use pod_control::*;
+pub use set_control::*;
+pub use utils::*;
+
+/// `getPodsForStatefulSet` with `ClaimPods`: owned pods that still match,
+/// plus orphans that match and are members by name (adopted); owned pods
+/// that stopped matching are released.
+fn get_pods_for_stateful_set<'a>(
+    store: &'a Store,
+    set: &'a Object,
+    selector: &Selector,
+    out: &mut Out,
+) -> Vec<Cow<'a, Object>> {
+    // Upstream filters by name first (`isMemberOf`): a pod whose name is
+    // not `<set>-<n>` is neither adopted nor released.
+    let members = store
+        .list_ns(Kind::Pod, &set.meta.namespace)
+        .filter(|p| is_member_of(set, p));
+    super::ref_manager::claim_pods(set, selector, members, out)
+}
+
+/// One StatefulSet's sync (`StatefulSetController.sync` →
+/// `UpdateStatefulSet`). Returns what it is waiting on.
+fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
+    let selector = selector_of(set)?;
+    let pods = get_pods_for_stateful_set(ctx.store, set, &selector, out);
+    let mut revisions = history::list_revisions(ctx.store, set, &selector);
+    history::sort_controller_revisions(&mut revisions);
+    // A set being deleted gets no new revisions: the garbage collector is
+    // removing them, and upstream's controller is not woken by their deletion.
+    let deleting = set.meta.deletion_timestamp.is_some();
+    let mut scratch = Out::default();
+    let (current, update, collision_count) = history::get_stateful_set_revisions(
+        ctx.store,
+        set,
+        &revisions,
+        if deleting { &mut scratch } else { &mut *out },
+    );
+
+    let min_ready = min_ready_seconds(set);
+    let pod_revisions: Vec<String> = pods
+        .iter()
+        .map(|p| get_pod_revision(p).to_string())
+        .collect();
+    // Wake when a ready pod becomes available.
+    if min_ready > 0 {
+        for p in &pods {
+            if let Some(t) = podutil::ready_since(p) {
+                let at = t + min_ready as u64 * 1000;
+                if at > ctx.now && is_running_and_ready(p) {
+                    out.wake(at);
+                }
+            }
+        }
+    }
+    let mut c = Control {
+        pc: PodControl {
+            claims: ctx
+                .store
+                .list_ns(Kind::PersistentVolumeClaim, &set.meta.namespace)
+                .map(|c| (c.meta.name.as_str(), c))
+                .collect(),
+            any_claim_owned: ctx
+                .store
+                .list_ns(Kind::PersistentVolumeClaim, &set.meta.namespace)
+                .any(|c| !c.meta.owner_references.is_empty()),
+            set,
+            out,
+            pod_index_label: ctx
+                .config
+                .feature_gates
+                .enabled(crate::sim::features::POD_INDEX_LABEL),
+        },
+        now: ctx.now,
+        blocked: None,
+        max_unavailable_gate: ctx
+            .config
+            .feature_gates
+            .enabled(crate::sim::features::MAX_UNAVAILABLE_STATEFUL_SET),
+    };
+    let status = update_stateful_set(&mut c, set, &current, &update, collision_count, pods);
+    let blocked = c.blocked.take();
+    update_stateful_set_status(set, status, out);
+    if !deleting {
+        history::truncate_history(set, &pod_revisions, &revisions, &current, &update, out);
+    }
+    blocked
+}
+
+pub fn sync(ctx: &Ctx, out: &mut Out) {
+    for set in ctx.store.list(Kind::StatefulSet) {
+        let blocked = sync_stateful_set(ctx, set, out);
+        out.waiting.push((set.key(), blocked));
+    }
+}
+
+// ---- for the faces ---------------------------------------------------------
+
+/// What the controller is blocked on for this set, at virtual time `now`:
+/// the pod and why, e.g. `("web-0", "waiting for web-0 to be Running and
+/// Ready")`. `None` when it is making progress or done.
+pub fn waiting_on_at(store: &Store, sts: &Object, now: u64) -> Option<(String, String)> {
+    let config = Config::default();
+    let faults = Faults::default();
+    let ctx = Ctx {
+        store,
+        now,
+        config: &config,
+        faults: &faults,
+    };
+    let mut scratch = Out::default();
+    sync_stateful_set(&ctx, sts, &mut scratch)
+}
+
+/// [`waiting_on_at`] without a clock: minReadySeconds counts as elapsed.
+pub fn waiting_on(store: &Store, sts: &Object) -> Option<(String, String)> {
+    waiting_on_at(store, sts, u64::MAX / 4)
+}
+
+/// The set's revisions, oldest first: (revision, name, pod template).
+pub fn revision_history(store: &Store, sts: &Object) -> Vec<(i64, String, Value)> {
+    let Some(selector) = selector_of(sts) else {
+        return Vec::new();
+    };
+    let mut revs = history::list_revisions(store, sts, &selector);
+    history::sort_controller_revisions(&mut revs);
+    revs.iter()
+        .map(|r| {
+            (
+                history::revision_number(r),
+                r.meta.name.clone(),
+                history::revision_template(r).unwrap_or(Value::Null),
+            )
+        })
+        .collect()
+}
+
+/// The template `kubectl rollout undo` would set: `to_revision` None or 0
+/// means the revision before the latest, with kubectl's errors.
+pub fn rollback_template(
+    store: &Store,
+    sts: &Object,
+    to_revision: Option<i64>,
+) -> Result<Value, String> {
+    let history = revision_history(store, sts);
+    if history.is_empty() {
+        return Err(format!(
+            "no rollout history found for statefulset \"{}\"",
+            sts.meta.name
+        ));
+    }
+    match to_revision.filter(|&r| r != 0) {
+        Some(r) => history
+            .into_iter()
+            .find(|(n, _, _)| *n == r)
+            .map(|(_, _, t)| t)
+            .ok_or_else(|| format!("unable to find specified revision {r} in history")),
+        None => {
+            if history.len() < 2 {
+                return Err("no last revision to roll back to".into());
+            }
+            Ok(history[history.len() - 2].2.clone())
+        }
+    }
+}
+
+/// Used by `kubectl describe` and the UI: the key of a set's pod.
+pub fn pod_key(set: &Object, ordinal: i64) -> Key {
+    Key::new(Kind::Pod, &set.meta.namespace, &get_pod_name(set, ordinal))
+}

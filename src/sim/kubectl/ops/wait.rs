@@ -1,0 +1,97 @@
+//! `kubectl wait` (upstream `pkg/cmd/wait`).
+
+use super::*;
+
+pub fn wait(sim: &mut Sim, args: &Args) -> Result<String, String> {
+    let ns = namespace(args);
+    let Some(cond) = args.get("for") else {
+        return Err("error: --for must be specified".into());
+    };
+    let timeout = match args.get("timeout") {
+        Some(t) => parse_duration_ms(t).ok_or_else(|| format!("error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""))?,
+        None => 30_000,
+    };
+    let targets = resources::parse_targets(&args.positional)?;
+    let sel = selector(args)?;
+    let keys = crate::sim::kubectl::select_keys(
+        sim,
+        &targets,
+        &ns,
+        args.bool("all-namespaces"),
+        sel.as_ref(),
+    );
+    if keys.is_empty() {
+        return Err("error: no matching resources found".into());
+    }
+    #[derive(Clone)]
+    enum For {
+        Delete,
+        Condition(String, String),
+        JsonPath(String, Option<String>),
+    }
+    let f = if cond == "delete" {
+        For::Delete
+    } else if let Some(c) = cond.strip_prefix("condition=") {
+        let (n, v) = c.split_once('=').unwrap_or((c, "true"));
+        For::Condition(n.to_string(), v.to_string())
+    } else if let Some(j) = cond.strip_prefix("jsonpath=") {
+        // `{.status.phase}=Running`
+        match j.rfind("}=") {
+            Some(i) => For::JsonPath(j[..=i].to_string(), Some(j[i + 2..].to_string())),
+            None => For::JsonPath(j.to_string(), None),
+        }
+    } else {
+        return Err(format!("error: unrecognized condition: \"{cond}\""));
+    };
+    let mut lines = Vec::new();
+    let mut failed = false;
+    for k in keys {
+        let key = match k {
+            Ok(k) => k,
+            Err(e) => {
+                failed = true;
+                lines.push(e);
+                continue;
+            }
+        };
+        let uid = sim
+            .store
+            .get_key(&key)
+            .map(|o| o.meta.uid.clone())
+            .unwrap_or_default();
+        let fc = f.clone();
+        let met = wait_until(sim, timeout, |s| {
+            let o = s.store.get_key(&key).filter(|o| o.meta.uid == uid);
+            match &fc {
+                For::Delete => o.is_none(),
+                For::Condition(n, v) => o.is_some_and(|o| {
+                    o.status().array_at("conditions").iter().any(|c| {
+                        c.str_at("type").is_some_and(|t| t.eq_ignore_ascii_case(n))
+                            && c.str_at("status")
+                                .is_some_and(|s| s.eq_ignore_ascii_case(v))
+                    })
+                }),
+                For::JsonPath(p, v) => o.is_some_and(|o| {
+                    let got =
+                        crate::sim::kubectl::jsonpath::render(p, &o.to_value()).unwrap_or_default();
+                    match v {
+                        Some(v) => got == *v,
+                        None => !got.is_empty(),
+                    }
+                }),
+            }
+        });
+        let word = resources::kind_word(key.kind);
+        let word = word.split('.').next().unwrap_or("");
+        if met {
+            lines.push(format!("{} condition met", ref_name(&key)));
+        } else {
+            failed = true;
+            lines.push(format!(
+                "error: timed out waiting for the condition on {word}s/{}",
+                key.name
+            ));
+        }
+    }
+    finish(lines, failed)
+}

@@ -1,0 +1,101 @@
+//! Fixtures shared by the core's unit tests: one place for driving
+//! controllers by hand and for the objects tests build, instead of a copy
+//! per test module. Compiled for tests only.
+
+use crate::sim::api;
+use crate::sim::controllers::SyncFn;
+use crate::sim::engine::Sim;
+use crate::sim::object::{rfc3339, set_at, Kind, Object};
+use serde_json::{json, Value};
+
+/// Test driver: runs the given controllers in rounds until a round changes
+/// nothing, returning the last wake-up any of them asked for. Panics after
+/// `max_rounds`, since a controller that never settles is a bug.
+pub(crate) fn converge(sim: &mut Sim, syncs: &[(&str, SyncFn)], max_rounds: usize) -> Option<u64> {
+    let mut wake = None;
+    for _ in 0..max_rounds {
+        let rv = sim.store.resource_version();
+        for (name, f) in syncs {
+            if let Some(t) = sim.run_sync(name, *f) {
+                wake = Some(t);
+            }
+        }
+        if sim.store.resource_version() == rv {
+            return wake;
+        }
+    }
+    panic!("controllers did not converge in {max_rounds} rounds");
+}
+
+/// A pod object with `spec` in the default namespace, not yet created.
+pub(crate) fn pod(name: &str, spec: Value) -> Object {
+    let mut p = Object::new(Kind::Pod, "default", name);
+    p.body.insert("spec".into(), spec);
+    p
+}
+
+/// Creates an object from its JSON through the API rules.
+pub(crate) fn apply(sim: &mut Sim, v: Value) -> Object {
+    let o = Object::from_value(&v).unwrap();
+    api::create(sim, o, "test").unwrap()
+}
+
+/// Runs the given controllers until nothing changes.
+pub(crate) fn run_with(sim: &mut Sim, syncs: &[SyncFn]) {
+    let named: Vec<(&str, SyncFn)> = syncs.iter().map(|f| ("test-controller", *f)).collect();
+    converge(sim, &named, 200);
+}
+
+/// Plays the kubelet for a pod: on node-1, Running and Ready now.
+pub(crate) fn make_running_and_ready(sim: &mut Sim, name: &str) {
+    let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
+    set_at(p.spec_mut(), "nodeName", json!("node-1"));
+    p.body.insert(
+        "status".into(),
+        json!({"phase": "Running", "conditions": [
+            {"type": "Ready", "status": "True", "lastTransitionTime": rfc3339(sim.now)}]}),
+    );
+    api::update(sim, p, "kubelet").unwrap();
+}
+
+/// Runs the endpoints controller until nothing changes.
+pub(crate) fn run_endpoints(sim: &mut Sim) {
+    converge(
+        sim,
+        &[(
+            "endpoint-controller",
+            crate::sim::controllers::endpoints::sync,
+        )],
+        20,
+    );
+}
+
+/// A headless Service `name` selecting `selector`, port `web` 80.
+pub(crate) fn headless(name: &str, selector: serde_json::Value) -> Object {
+    let mut s = Object::new(Kind::Service, "default", name);
+    s.body.insert(
+        "spec".into(),
+        json!({"clusterIP": "None", "selector": selector,
+               "ports": [{"name": "web", "port": 80, "protocol": "TCP"}]}),
+    );
+    s
+}
+
+/// A pod as the kubelet would leave it: on a node, with an IP, ready or not.
+pub(crate) fn serving_pod(name: &str, ip: &str, ready: bool, subdomain: Option<&str>) -> Object {
+    let mut p = Object::new(Kind::Pod, "default", name);
+    p.meta.labels.insert("app".into(), "nginx".into());
+    let mut spec = json!({"nodeName": "node-1", "hostname": name,
+        "containers": [{"name": "nginx", "image": "nginx", "ports": [{"name": "web", "containerPort": 8080}]}]});
+    if let Some(s) = subdomain {
+        spec["subdomain"] = s.into();
+    }
+    p.body.insert("spec".into(), spec);
+    p.body.insert(
+        "status".into(),
+        json!({"phase": "Running", "podIP": ip,
+               "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"},
+                               "lastTransitionTime": rfc3339(0)}]}),
+    );
+    p
+}
