@@ -539,7 +539,18 @@ mod tests {
         let read = |p: &str| {
             std::fs::read_to_string(format!("{root}/{p}")).unwrap_or_else(|e| panic!("{p}: {e}"))
         };
-        let sts = read("src/sim/controllers/statefulset.rs");
+        // The StatefulSet controller's sources (a folder, split as upstream splits it).
+        let dir = format!("{root}/src/sim/controllers/statefulset");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+            .collect();
+        files.sort();
+        let sts: String = files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .collect();
         let persist = read("src/ui/persist.rs");
         let mut sentences = literals(&sts, "waiting for ");
         assert!(sentences.len() >= 9, "{sentences:?}");
