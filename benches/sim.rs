@@ -2,10 +2,14 @@
 //! and a 300-replica `OrderedReady` one, from apply to all Ready and back
 //! to zero. Prints wall time and events per second (native).
 //!
+//! Then scrubbing: a session of about 5,000 events, restored at ten points
+//! from the session's snapshots (and, for comparison, replayed from the start).
+//!
 //! `cargo bench --bench sim` (add `-- quick` for a smaller run).
 
 use ordinal::sim::engine::{Config, Input, Sim};
 use ordinal::sim::object::{Kind, ValueExt};
+use ordinal::sim::session::Session;
 use std::time::Instant;
 
 fn manifest(name: &str, replicas: usize, policy: &str) -> String {
@@ -151,9 +155,51 @@ fn profile_controllers(sim: &Sim) {
     }
 }
 
+/// Scrub time at ten points of a session of about `target` events: from
+/// the nearest snapshot, against a replay from the start.
+fn bench_scrub(target: usize) {
+    let mut s = Session::new(42, Config::default());
+    s.input(Input::Manifest {
+        text: manifest("scrub", 20, "Parallel"),
+        delete: false,
+    })
+    .expect("apply");
+    let mut replicas = 20;
+    while s.sim().log.len() < target {
+        s.advance(30_000);
+        replicas = if replicas == 20 { 5 } else { 20 };
+        let _ = s.input(Input::Kubectl {
+            line: format!("kubectl scale sts scrub --replicas={replicas}"),
+            files: vec![],
+        });
+    }
+    let total = s.position().1;
+    let journal = s.sim().journal().to_vec();
+    let mut worst = std::time::Duration::ZERO;
+    let mut worst_replay = std::time::Duration::ZERO;
+    let mut line = String::new();
+    for k in 1..=10 {
+        let i = total * k / 10 - 1;
+        let t = Instant::now();
+        s.scrub_to(i);
+        let d = t.elapsed();
+        worst = worst.max(d);
+        let t = Instant::now();
+        let r = Sim::replay(42, Config::default(), &journal, Some(i));
+        worst_replay = worst_replay.max(t.elapsed());
+        assert_eq!(r.trace_hash(), s.trace_hash(), "scrub to {i}");
+        line.push_str(&format!(" {}%={d:.1?}", k * 10));
+    }
+    println!(
+        "scrub: {total} events, {} snapshots; from snapshots:{line}; worst {worst:.1?} (replay from the start: worst {worst_replay:.1?})",
+        s.snapshot_count()
+    );
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "quick");
     let (parallel, ordered) = if quick { (100, 30) } else { (1_000, 300) };
     bench("par", parallel, "Parallel");
     bench("ord", ordered, "OrderedReady");
+    bench_scrub(if quick { 1_000 } else { 5_000 });
 }

@@ -6,44 +6,10 @@
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
 fn check(script: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/seeds");
-    let path = dir.join(script);
-    let out = Command::new(env!("CARGO_BIN_EXE_ordinal"))
-        .arg("run")
-        .arg(&path)
-        .output()
-        .expect("run the ordinal CLI");
-    assert!(
-        out.status.success(),
-        "{script}: exit {:?}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let actual = String::from_utf8(out.stdout).expect("utf-8 transcript");
-    let golden_path = path.with_extension("transcript");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&golden_path, &actual).unwrap();
-        return;
-    }
-    let golden = std::fs::read_to_string(&golden_path).unwrap_or_default();
-    if actual != golden {
-        let actual_path = path.with_extension("actual");
-        std::fs::write(&actual_path, &actual).unwrap();
-        let first = actual
-            .lines()
-            .zip(golden.lines())
-            .position(|(a, g)| a != g)
-            .unwrap_or(actual.lines().count().min(golden.lines().count()));
-        panic!(
-            "{script}: transcript differs from {} at line {} (actual written to {}):\n  golden: {:?}\n  actual: {:?}",
-            golden_path.display(),
-            first + 1,
-            actual_path.display(),
-            golden.lines().nth(first),
-            actual.lines().nth(first)
-        );
-    }
+    common::golden_transcript("tests/seeds", script);
 }
 
 #[test]

@@ -16,7 +16,8 @@ pub struct Record {
     pub name: String,
     /// `A`, `SRV`, `PTR`.
     pub rtype: String,
-    /// The address, or for SRV `priority weight port target`.
+    /// The address, or for SRV `priority weight port target` (CoreDNS's
+    /// priority 0 and weights sharing 100, see `srv_weights`).
     pub data: String,
     /// The Service this record comes from.
     pub namespace: String,
@@ -38,7 +39,8 @@ impl fmt::Display for Record {
 /// The cluster's DNS zone as kube-dns/CoreDNS would serve it, derived
 /// from Services and their Endpoints (one pass over each):
 /// - ClusterIP Service: `A <svc>.<ns>.svc.cluster.local -> clusterIP`, a
-///   PTR back, and `SRV _<port>._<proto>.<svc>...` per named port.
+///   PTR back, and `SRV _<port>._<proto>.<svc>...` per named port; the
+///   Service's own name answers SRV for every port.
 /// - Headless Service: an `A` for the Service name per ready address (the
 ///   endpoints controller already put not-ready pods there when
 ///   `publishNotReadyAddresses` asks), `A <hostname>.<svc>...` and a PTR
@@ -113,12 +115,14 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
                             }
                         };
                         for p in ports {
-                            if let (Some(pname), Some(num)) = (p.str_at("name"), p.i64_at("port")) {
-                                add(
-                                    srv_name(pname, p, &base),
-                                    "SRV",
-                                    format!("10 100 {num} {target}"),
-                                );
+                            let Some(num) = p.i64_at("port") else {
+                                continue;
+                            };
+                            // The Service's own name answers SRV for every
+                            // port (CoreDNS's wildcard port and protocol).
+                            add(base.clone(), "SRV", format!("{num} {target}"));
+                            if let Some(pname) = p.str_at("name").filter(|n| !n.is_empty()) {
+                                add(srv_name(pname, p, &base), "SRV", format!("{num} {target}"));
                             }
                         }
                     }
@@ -130,12 +134,12 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
                     add(r, "PTR", base.clone());
                 }
                 for p in spec.array_at("ports") {
-                    if let (Some(pname), Some(num)) = (p.str_at("name"), p.i64_at("port")) {
-                        add(
-                            srv_name(pname, p, &base),
-                            "SRV",
-                            format!("10 100 {num} {base}"),
-                        );
+                    let Some(num) = p.i64_at("port") else {
+                        continue;
+                    };
+                    add(base.clone(), "SRV", format!("{num} {base}"));
+                    if let Some(pname) = p.str_at("name").filter(|n| !n.is_empty()) {
+                        add(srv_name(pname, p, &base), "SRV", format!("{num} {base}"));
                     }
                 }
             }
@@ -143,7 +147,25 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
             _ => {}
         }
     }
+    srv_weights(&mut out);
     out.into_iter().collect()
+}
+
+/// CoreDNS's `SRV` (`plugin/backend_lookup.go`): the kubernetes plugin's
+/// services carry priority 0 and no weight, which counts as 100; each
+/// record's weight is its share of the total for its priority, as a
+/// percentage rounded down and at least 1. So one record gets `0 100`,
+/// three get `0 33` each. The records built above hold `port target`.
+fn srv_weights(out: &mut [Record]) {
+    let mut per_name: std::collections::BTreeMap<String, usize> = Default::default();
+    for r in out.iter().filter(|r| r.rtype == "SRV") {
+        *per_name.entry(r.name.clone()).or_default() += 1;
+    }
+    for r in out.iter_mut().filter(|r| r.rtype == "SRV") {
+        let total = 100.0 * per_name[&r.name] as f64;
+        let weight = ((100.0 / total) * 100.0).floor().max(1.0) as u16;
+        r.data = format!("0 {weight} {}", r.data);
+    }
 }
 
 /// What `records` depends on, in one number: the resource versions of

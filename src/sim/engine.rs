@@ -179,6 +179,11 @@ pub struct Sim {
     /// what lives in a container and dies with it.
     pub container_data: BTreeMap<String, BTreeMap<String, String>>,
     pub log: Vec<Event>,
+    /// Repeats of a recorded Kubernetes Event, by the `seq` of the event
+    /// first logged: (times seen in all, virtual time of the last). As
+    /// client-go's event correlator does, a repeat bumps the count and the
+    /// last timestamp of the Event instead of logging a new one.
+    pub event_counts: BTreeMap<u64, (u32, u64)>,
     /// The DNS records as of the last step, to log changes.
     pub(crate) dns_records: BTreeSet<super::dns::Record>,
     /// What the records were computed from; most steps change neither
@@ -211,6 +216,7 @@ impl Sim {
             volume_data: BTreeMap::new(),
             container_data: BTreeMap::new(),
             log: Vec::new(),
+            event_counts: BTreeMap::new(),
             dns_records: BTreeSet::new(),
             dns_fingerprint: None,
             rng: Rng::seed_from_u64(seed),
@@ -301,8 +307,18 @@ impl Sim {
             .rev()
             .take(500)
             .find(|e| e.action == Action::Recorded && e.key() == *key)
-            .is_some_and(|e| e.reason == reason && e.message == message);
-        if !repeat {
+            .filter(|e| e.reason == reason && e.message == message)
+            .map(|e| e.seq);
+        if let Some(seq) = repeat {
+            // Controllers re-derive their events on every pass; several
+            // passes at one instant are one occurrence.
+            let now = self.now;
+            let first_time = self.log[seq as usize].time;
+            let c = self.event_counts.entry(seq).or_insert((1, first_time));
+            if c.1 != now {
+                *c = (c.0 + 1, now);
+            }
+        } else {
             self.record(
                 Action::Recorded,
                 key,
@@ -314,6 +330,15 @@ impl Sim {
                 None,
             );
         }
+    }
+
+    /// How many times a recorded Kubernetes Event was seen and when last
+    /// (its `count` and `lastTimestamp`).
+    pub fn event_count(&self, e: &Event) -> (u32, u64) {
+        self.event_counts
+            .get(&e.seq)
+            .copied()
+            .unwrap_or((1, e.time))
     }
 
     // ---- the queue ----------------------------------------------------

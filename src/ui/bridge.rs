@@ -44,14 +44,3 @@ pub fn waiting_on(store: &Store, sts: &Object) -> Option<(String, String)> {
 pub fn complete(sim: &Sim, partial: &str) -> Vec<String> {
     crate::sim::kubectl::complete(sim, partial)
 }
-
-pub use crate::sim::kubectl::Watch;
-
-pub fn watch_request(sim: &Sim, line: &str) -> Option<Watch> {
-    crate::sim::kubectl::watch_request(sim, line)
-}
-
-/// New lines for a live watch since it last looked.
-pub fn watch_lines(sim: &Sim, watch: &mut Watch) -> Vec<String> {
-    crate::sim::kubectl::watch_lines(sim, watch, 0)
-}

@@ -16,7 +16,7 @@ pub fn Console(ui: Ui) -> impl IntoView {
     let out_ref = NodeRef::<html::Div>::new();
     let watching = move || {
         ui.version.track();
-        ui.watch.with_value(|w| w.is_some())
+        ui.watching()
     };
 
     // Keep the newest output in view.
@@ -40,7 +40,7 @@ pub fn Console(ui: Ui) -> impl IntoView {
         cursor.set_value(None);
         line.set(String::new());
         hint.set(String::new());
-        ui.watch.set_value(None);
+        ui.stop_watch();
         ui.kubectl(l);
     };
 
@@ -84,7 +84,7 @@ pub fn Console(ui: Ui) -> impl IntoView {
             }
             ev.prevent_default();
             // Completions are whole lines (the core keeps what was typed).
-            let options = ui.sim.with_value(|s| bridge::complete(s, &l));
+            let options = ui.with_sim(|s| bridge::complete(s, &l));
             match options.len() {
                 0 => hint.set("no completions".into()),
                 1 => {
@@ -104,9 +104,9 @@ pub fn Console(ui: Ui) -> impl IntoView {
                 }
             }
         }
-        "c" if ev.ctrl_key() && ui.watch.with_value(|w| w.is_some()) => {
+        "c" if ev.ctrl_key() && ui.watching() => {
             ev.prevent_default();
-            ui.watch.set_value(None);
+            ui.stop_watch();
             ui.print("note", "^C".into());
             ui.changed();
         }
@@ -120,7 +120,7 @@ pub fn Console(ui: Ui) -> impl IntoView {
                 <span class="muted">"kubectl"</span>
                 <div class="spacer"></div>
                 <Show when=watching>
-                    <button data-testid="stop-watch" on:click=move |_| { ui.watch.set_value(None); ui.changed(); }>"Stop watch"</button>
+                    <button data-testid="stop-watch" on:click=move |_| { ui.stop_watch(); ui.changed(); }>"Stop watch"</button>
                 </Show>
                 <button on:click=move |_| ui.console.set(Vec::new())>"Clear"</button>
             </div>

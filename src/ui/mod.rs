@@ -11,7 +11,8 @@ mod perf;
 mod persist;
 mod views;
 
-use crate::sim::{Config, Input, JournalEntry, Sim};
+use crate::sim::session::Session;
+use crate::sim::{Config, Input, Sim};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -37,7 +38,8 @@ pub struct Line {
 /// The page's state: handles only, so it is `Copy` into every closure.
 #[derive(Clone, Copy)]
 pub struct Ui {
-    pub sim: StoredValue<Sim>,
+    /// The core's session: the simulation, its history, snapshots and watch.
+    pub session: StoredValue<Session>,
     /// Bumped after every change to the sim; memos track it.
     pub version: RwSignal<u64>,
     pub playing: RwSignal<bool>,
@@ -46,10 +48,6 @@ pub struct Ui {
     pub example: RwSignal<String>,
     pub banners: RwSignal<Vec<String>>,
     pub console: RwSignal<Vec<Line>>,
-    pub watch: StoredValue<Option<bridge::Watch>>,
-    /// While scrubbed back: the whole journal and its event count, so the
-    /// user can go forward again. Acting while scrubbed drops it.
-    pub future: StoredValue<Option<(Vec<JournalEntry>, usize)>>,
     pub editor_ref: NodeRef<html::Textarea>,
     pub theme: RwSignal<String>,
     /// Fraction of a virtual millisecond carried between frames.
@@ -66,14 +64,18 @@ fn now_ms() -> f64 {
 }
 
 impl Ui {
+    /// Reads the live simulation.
+    pub fn with_sim<R>(self, f: impl FnOnce(&Sim) -> R) -> R {
+        self.session.with_value(|s| f(s.sim()))
+    }
+
     /// Marks the sim changed: views recompute, live watches print.
     pub fn changed(self) {
-        let lines = self.sim.with_value(|sim| {
-            self.watch
-                .try_update_value(|w| w.as_mut().map(|w| bridge::watch_lines(sim, w)))
-                .flatten()
-        });
-        for l in lines.unwrap_or_default() {
+        let lines = self
+            .session
+            .try_update_value(|s| s.watch_lines())
+            .unwrap_or_default();
+        for l in lines {
             self.print("watch", l);
         }
         self.version.update(|v| *v += 1);
@@ -89,11 +91,10 @@ impl Ui {
         });
     }
 
-    /// Sends one input into the sim and reports its output.
+    /// Sends one input into the session and reports its output.
     pub fn input(self, input: Input) -> Result<String, String> {
-        self.branch();
         let r = self
-            .sim
+            .session
             .try_update_value(|s| s.input(input))
             .unwrap_or(Err("no session".into()));
         self.changed();
@@ -101,9 +102,12 @@ impl Ui {
         r
     }
 
-    /// Acting while scrubbed back starts a new branch of history.
-    fn branch(self) {
-        self.future.set_value(None);
+    pub fn watching(self) -> bool {
+        self.session.with_value(|s| s.watching())
+    }
+
+    pub fn stop_watch(self) {
+        self.session.update_value(|s| s.stop_watch());
     }
 
     pub fn apply(self, delete: bool) {
@@ -116,63 +120,26 @@ impl Ui {
         }
     }
 
+    /// A console line: kubectl (the word may be left out), or the script
+    /// words `sleep 10s` and `fault ...`, so every page action can be typed.
     pub fn kubectl(self, line: String) {
-        // The script words the CLI knows work here too: `fault ...` and
-        // `sleep 10s`, so every page action can also be typed.
-        if let Some(spec) = line.trim().strip_prefix("fault ") {
-            self.fault(spec.trim().to_string());
-            return;
+        let printed = self
+            .session
+            .try_update_value(|s| s.line(&line))
+            .unwrap_or_default();
+        for p in printed {
+            self.print(p.class, p.text);
         }
-        if let Some(d) = line.trim().strip_prefix("sleep ") {
-            self.print("cmd", format!("$ sleep {}", d.trim()));
-            match crate::sim::kubectl::parse::parse_duration_ms(d.trim()) {
-                Some(ms) => self.advance(ms),
-                None => self.print(
-                    "err",
-                    format!("sleep: invalid time interval '{}'", d.trim()),
-                ),
-            }
-            return;
-        }
-        self.print("cmd", format!("$ {line}"));
-        let trimmed = line.trim().trim_start_matches("kubectl").trim().to_string();
-        let result = self.input(Input::Kubectl {
-            line: trimmed.clone(),
-            files: Vec::new(),
-        });
-        match result {
-            Ok(out) => {
-                if !out.is_empty() {
-                    self.print("out", out.trim_end().to_string());
-                }
-                let w = self.sim.with_value(|s| bridge::watch_request(s, &trimmed));
-                if w.is_some() {
-                    self.print(
-                        "note",
-                        "(watching: Ctrl+C or the Stop button ends it)".into(),
-                    );
-                    self.watch.set_value(w);
-                }
-            }
-            Err(e) => self.print("err", e.trim_end().to_string()),
-        }
+        self.changed();
+        self.save();
     }
 
     pub fn fault(self, spec: String) {
-        self.print("cmd", format!("# fault {spec}"));
-        match self.input(Input::Fault(spec)) {
-            Ok(out) => {
-                if !out.is_empty() {
-                    self.print("out", out)
-                }
-            }
-            Err(e) => self.print("err", e),
-        }
+        self.kubectl(format!("fault {spec}"));
     }
 
     pub fn step(self) {
-        self.branch();
-        self.sim.update_value(|s| {
+        self.session.update_value(|s| {
             s.step();
         });
         self.changed();
@@ -180,57 +147,36 @@ impl Ui {
     }
 
     pub fn advance(self, ms: u64) {
-        self.branch();
-        self.sim.update_value(|s| s.advance(ms));
+        self.session.update_value(|s| s.advance(ms));
         self.changed();
     }
 
     pub fn reset(self) {
         self.playing.set(false);
-        let seed = self.sim.with_value(|s| s.seed);
-        self.sim.set_value(Sim::new(seed));
-        self.future.set_value(None);
-        self.watch.set_value(None);
+        self.session.update_value(|s| s.reset());
         self.print("note", "# session reset".into());
         self.changed();
         self.save();
     }
 
-    /// Time travel: rebuild the session up to `index` events.
+    /// Time travel: the session as it was at `index` events.
     pub fn scrub_to(self, index: usize) {
         self.playing.set(false);
-        let (seed, config, journal, total) = self.sim.with_value(|s| {
-            let (j, t) = self
-                .future
-                .get_value()
-                .unwrap_or_else(|| (s.journal().to_vec(), s.log.len()));
-            (s.seed, s.config.clone(), j, t)
+        let at = self.session.try_update_value(|s| {
+            s.scrub_to(index);
+            s.position().0
         });
-        let sim = if index >= total {
-            self.future.set_value(None);
-            Sim::replay(seed, config, &journal, None)
-        } else {
-            let sim = Sim::replay(seed, config, &journal, Some(index));
-            self.future.set_value(Some((journal, total)));
-            sim
-        };
-        self.sim.set_value(sim);
-        self.watch.set_value(None);
         self.print(
             "note",
-            format!("# timeline: session replayed to event {}", index.min(total)),
+            format!("# timeline: session replayed to event {}", at.unwrap_or(0)),
         );
         self.changed();
     }
 
     pub fn save(self) {
-        let session = self.sim.with_value(|s| persist::Session {
-            version: persist::SESSION_VERSION,
-            seed: s.seed,
-            journal: persist::compact(s.journal()),
-            example: self.example.get_untracked(),
-        });
-        persist::save_session(&session);
+        let mut saved = self.session.with_value(|s| s.saved(None));
+        saved.example = self.example.get_untracked();
+        persist::save_session(&saved);
         self.last_save.set_value(now_ms());
     }
 
@@ -240,7 +186,9 @@ impl Ui {
     /// only: hashing the whole log is too dear for every save.
     pub fn publish_trace(self) {
         self.save();
-        let (hash, events) = self.sim.with_value(|s| (s.trace_hash(), s.log.len()));
+        let (hash, events) = self
+            .session
+            .with_value(|s| (s.trace_hash(), s.sim().log.len()));
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
@@ -274,27 +222,10 @@ impl Ui {
         if self.playing.get_untracked() {
             return;
         }
-        self.branch();
         self.playing.set(true);
         let start = now_ms();
         request_animation_frame(move || frame(self, start));
     }
-}
-
-/// Runs the syncs due in the next `ms` of virtual time, but stops at the
-/// wall-clock `deadline` so a frame stays short: then the virtual clock
-/// stays at the last sync run (the simulation falls behind real time
-/// rather than freezing the page). Returns true when it fell behind.
-fn advance_within(sim: &mut Sim, ms: u64, deadline: f64) -> bool {
-    let target = sim.now + ms;
-    while sim.next_time().is_some_and(|t| t <= target) {
-        sim.step();
-        if perf::now() > deadline {
-            return true;
-        }
-    }
-    sim.advance_to(target);
-    false
 }
 
 /// One animation frame of play: virtual time moves by dt × speed; the
@@ -312,9 +243,10 @@ fn frame(ui: Ui, last: f64) {
     ui.carry.set_value(exact - ms);
     if ms >= 1.0 {
         let t0 = perf::now();
+        let deadline = t0 + FRAME_WORK_MS;
         let behind = ui
-            .sim
-            .try_update_value(|s| advance_within(s, ms as u64, t0 + FRAME_WORK_MS))
+            .session
+            .try_update_value(|s| s.advance_within(ms as u64, &mut || perf::now() > deadline))
             .unwrap_or(false);
         perf::add("sim", perf::now() - t0);
         if behind != ui.behind.get_untracked() {
@@ -365,20 +297,15 @@ fn Banners(ui: Ui) -> impl IntoView {
 fn TimeBar(ui: Ui) -> impl IntoView {
     let clock = Memo::new(move |_| {
         ui.version.track();
-        ui.sim.with_value(|s| model::clock(s.now))
+        ui.with_sim(|s| model::clock(s.now))
     });
     let position = Memo::new(move |_| {
         ui.version.track();
-        let at = ui.sim.with_value(|s| s.log.len());
-        let total = ui
-            .future
-            .with_value(|f| f.as_ref().map(|f| f.1))
-            .unwrap_or(at);
-        (at, total.max(at))
+        ui.session.with_value(|s| s.position())
     });
     let at_event = Memo::new(move |_| {
         ui.version.track();
-        ui.sim.with_value(|s| {
+        ui.with_sim(|s| {
             s.log
                 .last()
                 .map(|e| format!("{} {} {}", model::clock(e.time), e.reason, e.name))
@@ -474,7 +401,7 @@ fn TimeBar(ui: Ui) -> impl IntoView {
                 {move || format!("Theme: {}", ui.theme.get())}
             </button>
         </div>
-        <Show when=move || { ui.version.track(); ui.future.with_value(|f| f.is_some()) }>
+        <Show when=move || { ui.version.track(); ui.session.with_value(|s| s.scrubbed()) }>
             <p class="scrubbed" role="status">
                 "Viewing the past: play, step or act here to continue from this point (later history is dropped), or drag the timeline to the end."
             </p>
@@ -530,16 +457,14 @@ fn Examples(ui: Ui) -> impl IntoView {
 #[component]
 fn App() -> impl IntoView {
     let loaded = persist::load();
-    let (sim, example) = match &loaded.session {
-        Some(s) => (
-            Sim::replay(s.seed, Config::default(), &s.journal, None),
-            s.example.clone(),
-        ),
-        None => (Sim::new(DEFAULT_SEED), String::new()),
+    let session = match &loaded.session {
+        Some(s) => Session::open(s),
+        None => Session::new(DEFAULT_SEED, Config::default()),
     };
+    let example = session.example.clone();
     let first_visit = loaded.editor.is_none();
     let ui = Ui {
-        sim: StoredValue::new(sim),
+        session: StoredValue::new(session),
         version: RwSignal::new(0),
         playing: RwSignal::new(false),
         speed: RwSignal::new(1.0),
@@ -547,8 +472,6 @@ fn App() -> impl IntoView {
         example: RwSignal::new(example),
         banners: RwSignal::new(loaded.problems.clone()),
         console: RwSignal::new(Vec::new()),
-        watch: StoredValue::new(None),
-        future: StoredValue::new(None),
         editor_ref: NodeRef::new(),
         theme: RwSignal::new(persist::get(persist::THEME_KEY).unwrap_or_else(|| "auto".into())),
         carry: StoredValue::new(0.0),

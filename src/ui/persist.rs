@@ -3,26 +3,13 @@
 //! read back, or one from another version, is moved aside under
 //! `ordinal.aside.*` and reported; it never stops the page.
 
-use crate::sim::JournalEntry;
-use serde::{Deserialize, Serialize};
+use crate::sim::session::saved::{OpenError, Saved};
 
 const PREFIX: &str = "ordinal.";
 pub const EDITOR_KEY: &str = "ordinal.v1.editor";
 pub const SESSION_KEY: &str = "ordinal.v1.session";
 pub const THEME_KEY: &str = "ordinal.v1.theme";
 const ASIDE: &str = "ordinal.aside.";
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Session {
-    /// Bumped when the shape or the core's meaning of a journal changes.
-    pub version: u32,
-    pub seed: u64,
-    pub journal: Vec<JournalEntry>,
-    #[serde(default)]
-    pub example: String,
-}
-
-pub const SESSION_VERSION: u32 = 1;
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -53,7 +40,7 @@ fn set_aside(key: &str, value: &str, why: &str, problems: &mut Vec<String>) {
 /// What a load found: the editor text, the session, and what was set aside.
 pub struct Loaded {
     pub editor: Option<String>,
-    pub session: Option<Session>,
+    pub session: Option<Saved>,
     pub problems: Vec<String>,
 }
 
@@ -74,24 +61,19 @@ pub fn load() -> Loaded {
     let editor = get(EDITOR_KEY);
     let session = match get(SESSION_KEY) {
         None => None,
-        Some(raw) => match serde_json::from_str::<Session>(&raw) {
-            Ok(s) if s.version == SESSION_VERSION => Some(s),
-            Ok(s) => {
-                set_aside(
-                    SESSION_KEY,
-                    &raw,
-                    &format!("version {} instead of {SESSION_VERSION}", s.version),
-                    &mut problems,
-                );
-                None
-            }
+        Some(raw) => match Saved::from_json(&raw) {
+            Ok(s) => Some(s),
             Err(e) => {
-                set_aside(
-                    SESSION_KEY,
-                    &raw,
-                    &format!("unreadable: {e}"),
-                    &mut problems,
-                );
+                let why = match e {
+                    OpenError::FutureVersion(v) => {
+                        format!(
+                            "version {v} instead of {}",
+                            crate::sim::session::saved::VERSION
+                        )
+                    }
+                    e => format!("unreadable: {e}"),
+                };
+                set_aside(SESSION_KEY, &raw, &why, &mut problems);
                 None
             }
         },
@@ -103,22 +85,6 @@ pub fn load() -> Loaded {
     }
 }
 
-pub fn save_session(session: &Session) {
-    if let Ok(s) = serde_json::to_string(session) {
-        set(SESSION_KEY, &s);
-    }
-}
-
-/// Collapses clock moves between inputs: replay only needs the last one
-/// before each input or step run, which keeps the saved journal small.
-pub fn compact(journal: &[JournalEntry]) -> Vec<JournalEntry> {
-    let mut out: Vec<JournalEntry> = Vec::with_capacity(journal.len());
-    for e in journal {
-        match (out.last_mut(), e) {
-            (Some(JournalEntry::AdvanceTo(t)), JournalEntry::AdvanceTo(u)) => *t = (*t).max(*u),
-            (Some(JournalEntry::Steps(n)), JournalEntry::Steps(m)) => *n += m,
-            _ => out.push(e.clone()),
-        }
-    }
-    out
+pub fn save_session(session: &Saved) {
+    set(SESSION_KEY, &session.to_json());
 }

@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 fn cluster_memo(ui: Ui) -> Memo<ClusterView> {
     Memo::new(move |_| {
         ui.version.track();
-        ui.sim
-            .with_value(|s| super::perf::time("cluster", || model::cluster(s)))
+        ui.with_sim(|s| super::perf::time("cluster", || model::cluster(s)))
     })
 }
 
@@ -254,8 +253,7 @@ const ROW: f64 = 58.0;
 pub fn Storage(ui: Ui) -> impl IntoView {
     let st = Memo::new(move |_| {
         ui.version.track();
-        ui.sim
-            .with_value(|s| super::perf::time("storage", || model::storage(s)))
+        ui.with_sim(|s| super::perf::time("storage", || model::storage(s)))
     });
     let rows = move || {
         st.with(|s| {
@@ -339,8 +337,7 @@ pub fn Storage(ui: Ui) -> impl IntoView {
 pub fn Network(ui: Ui) -> impl IntoView {
     let net = Memo::new(move |_| {
         ui.version.track();
-        ui.sim
-            .with_value(|s| super::perf::time("network", || model::network(s)))
+        ui.with_sim(|s| super::perf::time("network", || model::network(s)))
     });
     let query = RwSignal::new(String::new());
     let rtype = RwSignal::new("A".to_string());
@@ -351,18 +348,16 @@ pub fn Network(ui: Ui) -> impl IntoView {
             return;
         }
         let t = rtype.get_untracked();
-        let text = ui
-            .sim
-            .with_value(|s| match dns::resolve(&s.store, "default", q.trim(), &t) {
-                dns::Answer::Found { fqdn, records } => {
-                    let mut out = format!("Name: {fqdn}\n");
-                    for r in records {
-                        out.push_str(&format!("{} {} {}\n", r.name, r.rtype, r.data));
-                    }
-                    out
+        let text = ui.with_sim(|s| match dns::resolve(&s.store, "default", q.trim(), &t) {
+            dns::Answer::Found { fqdn, records } => {
+                let mut out = format!("Name: {fqdn}\n");
+                for r in records {
+                    out.push_str(&format!("{} {} {}\n", r.name, r.rtype, r.data));
                 }
-                dns::Answer::NxDomain => format!("** server can't find {}: NXDOMAIN", q.trim()),
-            });
+                out
+            }
+            dns::Answer::NxDomain => format!("** server can't find {}: NXDOMAIN", q.trim()),
+        });
         answer.set(Some(text));
     };
     view! {
@@ -423,13 +418,12 @@ pub fn Network(ui: Ui) -> impl IntoView {
 pub fn Events(ui: Ui) -> impl IntoView {
     let rows = Memo::new(move |_| {
         ui.version.track();
-        ui.sim
-            .with_value(|s| super::perf::time("events", || model::events(s, 150)))
+        ui.with_sim(|s| super::perf::time("events", || model::events(s, 150)))
     });
     // Whole seconds of the clock: LAST SEEN only changes when this does.
     let now_s = Memo::new(move |_| {
         ui.version.track();
-        ui.sim.with_value(|s| s.now / 1000)
+        ui.with_sim(|s| s.now / 1000)
     });
     view! {
         <section class="panel events" aria-labelledby="events-h">

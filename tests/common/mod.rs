@@ -167,3 +167,48 @@ spec:
         requests:
           storage: 1Gi
 "#;
+
+/// Runs `DIR/SCRIPT` through the `ordinal` CLI and compares its output
+/// with the reviewed `DIR/SCRIPT.transcript` (`UPDATE_GOLDEN=1` rewrites
+/// it; on a difference the output is left in `.actual`). Returns the
+/// transcript.
+pub fn golden_transcript(dir: &str, script: &str) -> String {
+    use std::path::Path;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(script);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ordinal"))
+        .arg("run")
+        .arg(&path)
+        .output()
+        .expect("run the ordinal CLI");
+    assert!(
+        out.status.success(),
+        "{script}: exit {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let actual = String::from_utf8(out.stdout).expect("utf-8 transcript");
+    let golden_path = path.with_extension("transcript");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden_path, &actual).unwrap();
+        return actual;
+    }
+    let golden = std::fs::read_to_string(&golden_path).unwrap_or_default();
+    if actual != golden {
+        let actual_path = path.with_extension("actual");
+        std::fs::write(&actual_path, &actual).unwrap();
+        let first = actual
+            .lines()
+            .zip(golden.lines())
+            .position(|(a, g)| a != g)
+            .unwrap_or(actual.lines().count().min(golden.lines().count()));
+        panic!(
+            "{script}: transcript differs from {} at line {} (actual written to {}):\n  golden: {:?}\n  actual: {:?}",
+            golden_path.display(),
+            first + 1,
+            actual_path.display(),
+            golden.lines().nth(first),
+            actual.lines().nth(first)
+        );
+    }
+    actual
+}

@@ -115,6 +115,35 @@ fn reverse_name(store: &Store, ip: &str) -> Option<String> {
         .map(|s| format!("{}.{}.svc.{CLUSTER_DOMAIN}", s.name(), s.namespace()))
 }
 
+/// Whether an image's busybox has the nslookup rewritten in 1.29: any
+/// busybox tag after 1.28, `latest`, no tag or a digest. `busybox:1.28`
+/// and older keep the original applet; images that are not busybox get
+/// the original shape too (what the seed documents show).
+pub fn busybox_nslookup_rewritten(image: &str) -> bool {
+    let (repo, tag) = match image.split_once('@') {
+        Some((r, _)) => (r, "latest"),
+        None => {
+            let last_slash = image.rfind('/').map(|i| i + 1).unwrap_or(0);
+            match image[last_slash..].rsplit_once(':') {
+                Some((_, t)) => (
+                    &image[..last_slash + image[last_slash..].len() - t.len() - 1],
+                    t,
+                ),
+                None => (image, "latest"),
+            }
+        }
+    };
+    if repo.rsplit('/').next() != Some("busybox") {
+        return false;
+    }
+    let mut nums = tag.split(['.', '-']).map(|x| x.parse::<u32>());
+    match (nums.next(), nums.next()) {
+        (Some(Ok(major)), Some(Ok(minor))) => (major, minor) > (1, 28),
+        (Some(Ok(major)), _) => major > 1,
+        _ => true,
+    }
+}
+
 fn is_ipv4(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() == 4 && parts.iter().all(|p| p.parse::<u8>().is_ok())
@@ -195,7 +224,22 @@ impl Proc<'_> {
         }
     }
 
-    /// busybox `nslookup NAME`, shaped as in the seed.
+    /// The image of the container this process runs in.
+    fn image(&self) -> &str {
+        self.pod
+            .spec()
+            .array_at("containers")
+            .iter()
+            .chain(self.pod.spec().array_at("initContainers"))
+            .find(|c| c.str_at("name") == Some(self.container.as_str()))
+            .and_then(|c| c.str_at("image"))
+            .unwrap_or("")
+    }
+
+    /// `nslookup NAME`. Which nslookup answers depends on the image:
+    /// busybox 1.29 rewrote the applet (see `busybox_nslookup_rewritten`),
+    /// and the docs pin `busybox:1.28` for the older output. Other images
+    /// print the 1.28 shape, as the seed documents show it.
     pub fn nslookup(&self, args: &[String]) -> (String, String, i32) {
         let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
             return (
@@ -204,6 +248,23 @@ impl Proc<'_> {
                 1,
             );
         };
+        let rewritten = busybox_nslookup_rewritten(self.image());
+        if !rewritten && args.first().is_some_and(|a| a.starts_with('-')) {
+            // The 1.28 applet takes no options.
+            return (
+                String::new(),
+                "BusyBox nslookup: usage: nslookup HOST [DNS_SERVER]\n".into(),
+                1,
+            );
+        }
+        if rewritten {
+            // `-type=srv` / `-querytype=srv` (only the new applet has them).
+            let qtype = args.iter().find_map(|a| {
+                let (k, v) = a.strip_prefix('-')?.split_once('=')?;
+                matches!(k, "type" | "querytype").then(|| v.to_ascii_uppercase())
+            });
+            return self.nslookup_rewritten(name, qtype.as_deref());
+        }
         let server = dns_server_ip(&self.sim.store);
         let server_name = reverse_name(&self.sim.store, &server).unwrap_or_default();
         let mut out = format!("Server:    {server}\nAddress 1: {server} {server_name}\n\n");
@@ -236,6 +297,87 @@ impl Proc<'_> {
                 (out, String::new(), 0)
             }
             _ => (out, format!("nslookup: can't resolve '{name}'\n"), 1),
+        }
+    }
+
+    /// busybox 1.29 and later (`networking/nslookup.c`): one query per
+    /// type (A, then AAAA) per name, and the resolv.conf search list is
+    /// applied only to a name without a dot, so `web-0.nginx` is asked as
+    /// it is and fails. Each reply prints in query order: `Name:`/`Address:`
+    /// pairs, or `** server can't find NAME: NXDOMAIN`, then an empty line
+    /// (an empty AAAA answer prints just that line). Any error rcode makes
+    /// the exit status 1. CoreDNS answers cluster names authoritatively, so
+    /// no "Non-authoritative answer:" line.
+    fn nslookup_rewritten(&self, name: &str, qtype: Option<&str>) -> (String, String, i32) {
+        let server = dns_server_ip(&self.sim.store);
+        let mut out = format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n");
+        let mut code = 0;
+        if is_ipv4(name) && qtype.is_none_or(|t| t == "PTR") {
+            let ptr = crate::sim::dns::reverse_name(name).unwrap_or_default();
+            match self.lookup_exact(name, "PTR") {
+                Some(recs) => {
+                    for r in recs {
+                        out.push_str(&format!("{ptr}\tname = {}\n", r.data));
+                    }
+                }
+                None => {
+                    out.push_str(&format!("** server can't find {ptr}: NXDOMAIN\n"));
+                    code = 1;
+                }
+            }
+            out.push('\n');
+            return (out, String::new(), code);
+        }
+        let name = name.trim_end_matches('.').to_lowercase();
+        let names: Vec<String> = if name.contains('.') {
+            vec![name]
+        } else {
+            crate::sim::dns::search_candidates(self.pod.namespace(), &name)
+                .into_iter()
+                .filter(|n| n != &name)
+                .collect()
+        };
+        let types: Vec<&str> = match qtype {
+            Some(t) => vec![t],
+            None => vec!["A", "AAAA"],
+        };
+        for rtype in types {
+            for n in &names {
+                // An AAAA question is answered from what the name has: the
+                // cluster serves no IPv6, so an existing name answers empty.
+                let ask = if rtype == "AAAA" { "A" } else { rtype };
+                match self.lookup_exact(n, ask) {
+                    Some(recs) => {
+                        for r in recs.iter().filter(|r| r.rtype == rtype) {
+                            match rtype {
+                                "A" => out.push_str(&format!("Name:\t{n}\nAddress: {}\n", r.data)),
+                                "SRV" => out.push_str(&format!("{n}\tservice = {}\n", r.data)),
+                                "PTR" => out.push_str(&format!("{n}\tname = {}\n", r.data)),
+                                _ => out.push_str(&format!("{n}\tcanonical name = {}\n", r.data)),
+                            }
+                        }
+                    }
+                    None => {
+                        out.push_str(&format!("** server can't find {n}: NXDOMAIN\n"));
+                        code = 1;
+                    }
+                }
+                out.push('\n');
+            }
+        }
+        (out, String::new(), code)
+    }
+
+    /// A query for exactly `fqdn` (no search list): its records, or `None`
+    /// for NXDOMAIN.
+    fn lookup_exact(&self, fqdn: &str, rtype: &str) -> Option<Vec<crate::sim::dns::Record>> {
+        if !uses_cluster_dns(&self.pod) {
+            return None;
+        }
+        let q = format!("{}.", fqdn.trim_end_matches('.'));
+        match (self.resolver)(&self.sim.store, self.pod.namespace(), &q, rtype) {
+            Answer::Found { records, .. } => Some(records),
+            Answer::NxDomain => None,
         }
     }
 

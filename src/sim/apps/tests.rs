@@ -1363,3 +1363,29 @@ fn chmod_minus_x_breaks_the_probe_too() {
     assert!(!sim.faults.unready_pods.contains(&uid));
     assert_eq!(run(&mut sim, "zk-1", "zkOk.sh").exit_code, 0);
 }
+
+#[test]
+fn busybox_nslookup_applet_follows_the_image_tag() {
+    use super::net::busybox_nslookup_rewritten as new;
+    for old in [
+        "busybox:1.28",
+        "busybox:1.28.4",
+        "docker.io/library/busybox:1.27",
+        "busybox:1.27.2-glibc",
+    ] {
+        assert!(!new(old), "{old}");
+    }
+    for newer in [
+        "busybox",
+        "busybox:latest",
+        "busybox:1.29",
+        "busybox:1.36.1",
+        "registry:5000/busybox:1.37",
+        "busybox@sha256:ab",
+    ] {
+        assert!(new(newer), "{newer}");
+    }
+    // Not busybox: the original shape.
+    assert!(!new("nginx:1.27"));
+    assert!(!new("registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3"));
+}

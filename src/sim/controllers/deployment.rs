@@ -64,7 +64,7 @@ fn resolve_fenceposts(d: &Object) -> (i64, i64) {
 }
 
 /// The template without the hash label (`EqualIgnoreHash`).
-fn template_ignoring_hash(t: &Value) -> Value {
+pub(crate) fn template_ignoring_hash(t: &Value) -> Value {
     let mut t = t.clone();
     if let Some(labels) = t
         .get_mut("metadata")

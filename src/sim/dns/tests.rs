@@ -79,7 +79,7 @@ fn readiness_changes_change_records() {
     assert!(recs.contains(&Record {
         name: "_web._tcp.nginx.default.svc.cluster.local".into(),
         rtype: "SRV".into(),
-        data: "10 100 80 web-1.nginx.default.svc.cluster.local".into(),
+        data: "0 50 80 web-1.nginx.default.svc.cluster.local".into(),
         namespace: "default".into(),
         service: "nginx".into(),
     }));
@@ -133,16 +133,20 @@ fn cluster_ip_services_have_one_a_record_and_srv_per_named_port() {
     let srv = resolve(&sim.store, "default", "_mysql._tcp.mysql-read", "SRV");
     assert_eq!(
         a_records(&srv),
-        ["10 100 3306 mysql-read.default.svc.cluster.local"]
+        ["0 100 3306 mysql-read.default.svc.cluster.local"]
     );
-    // The unnamed port has no SRV record.
+    // The unnamed port has no `_port._proto` name, but the Service's own
+    // name answers SRV for both ports, sharing the weight.
     let recs = records(&sim.store);
     assert_eq!(
         recs.iter()
             .filter(|r| r.service == "mysql-read" && r.rtype == "SRV")
             .count(),
-        1
+        3
     );
+    let bare = resolve(&sim.store, "default", "mysql-read", "SRV");
+    assert_eq!(a_records(&bare).len(), 2);
+    assert!(a_records(&bare).iter().all(|d| d.starts_with("0 50 ")));
     // The bootstrap services resolve by their usual short names.
     assert_eq!(
         a_records(&resolve(&sim.store, "default", "kubernetes", "A")),
@@ -213,8 +217,13 @@ fn records_stay_cheap_for_a_thousand_pods() {
     run(&mut sim);
     let t = std::time::Instant::now();
     let recs = records(&sim.store);
-    // Service A + pod A + PTR + SRV per pod.
-    assert_eq!(recs.iter().filter(|r| r.service == "nginx").count(), 4000);
+    // Service A + pod A + PTR + SRV (port name and Service name) per pod.
+    assert_eq!(recs.iter().filter(|r| r.service == "nginx").count(), 5000);
+    // A thousand records share 100: each gets CoreDNS's minimum weight, 1.
+    assert!(recs
+        .iter()
+        .filter(|r| r.rtype == "SRV" && r.service == "nginx")
+        .all(|r| r.data.starts_with("0 1 ")));
     assert_eq!(
         a_records(&resolve(
             &sim.store,

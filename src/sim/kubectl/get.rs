@@ -86,13 +86,15 @@ pub fn object_row(o: &Object, now: u64, f: &Format) -> Vec<String> {
     r
 }
 
-fn event_row(e: &Event, now: u64, f: &Format) -> Vec<String> {
+fn event_row(e: &Event, sim: &Sim, f: &Format) -> Vec<String> {
     let mut r = Vec::new();
     if f.all_namespaces {
         r.push(e.namespace.clone());
     }
+    // LAST SEEN: the event's lastTimestamp (bumped by repeats).
+    let (_, last) = sim.event_count(e);
     r.extend([
-        printers::since(now, e.time),
+        printers::since(sim.now, last),
         if e.warning { "Warning" } else { "Normal" }.to_string(),
         e.reason.clone(),
         format!("{}/{}", resources::singular(e.kind), e.name),
@@ -126,8 +128,8 @@ fn event_value(e: &Event, sim: &Sim) -> Value {
         "type": if e.warning { "Warning" } else { "Normal" },
         "source": {"component": e.source},
         "firstTimestamp": t,
-        "lastTimestamp": t,
-        "count": 1,
+        "lastTimestamp": crate::sim::object::rfc3339(sim.event_count(e).1),
+        "count": sim.event_count(e).0,
     })
 }
 
@@ -153,14 +155,9 @@ pub(crate) fn to_yaml(v: &Value) -> String {
 
 /// Sorts by a `--sort-by` JSONPath (numbers numerically).
 fn sort_values(items: &mut [(Value, Vec<String>)], by: &str) -> Result<(), String> {
-    let t = if by.starts_with('{') {
-        by.to_string()
-    } else {
-        format!("{{{by}}}")
-    };
     let mut keyed: Vec<(String, usize)> = Vec::new();
     for (i, (v, _)) in items.iter().enumerate() {
-        keyed.push((jsonpath::render(&t, v)?, i));
+        keyed.push((jsonpath::sort_key(by, v)?, i));
     }
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by(|&a, &b| {
@@ -242,7 +239,7 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
                     .collect();
                 let rows = evs
                     .into_iter()
-                    .map(|e| (event_value(e, sim), event_row(e, now, &f)))
+                    .map(|e| (event_value(e, sim), event_row(e, sim, &f)))
                     .collect();
                 groups.push((None, rows));
             }
@@ -302,11 +299,11 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
                     } else {
                         arg.clone()
                     };
-                    out = jsonpath::render(&jsonpath::go_template_to_jsonpath(&t)?, &root)?;
+                    out = jsonpath::render_go_template(&t, &root)?;
                 }
                 _ => {
-                    let t = arg.clone();
-                    out = jsonpath::render(&t, &root)?;
+                    let allow = args.get("allow-missing-template-keys") != Some("false");
+                    out = jsonpath::render_opts(&arg, &root, allow)?;
                 }
             }
         }
@@ -531,7 +528,7 @@ pub fn watch_lines(sim: &Sim, watch: &mut Watch, from_event: usize) -> Vec<Strin
                 if watch.kinds.contains(&Resource::Events)
                     && watch.namespace.as_ref().is_none_or(|n| *n == e.namespace) =>
             {
-                let r = event_row(e, sim.now, &watch.format);
+                let r = event_row(e, sim, &watch.format);
                 watch.emit(&r, &mut out);
             }
             Action::Added | Action::Modified => {
