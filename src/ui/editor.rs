@@ -163,8 +163,10 @@ pub fn Editor(ui: Ui) -> impl IntoView {
             })
             .collect_view()
     };
+    // `readonly=1` embeds: no editing, no Apply.
+    let readonly = super::embed::readonly();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+        if !readonly && ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();
             ui.apply(false);
         }
@@ -201,10 +203,12 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                 <h2 id="editor-h">"Manifests"</h2>
                 <span class="muted" data-testid="doc-count">{docs}</span>
                 <div class="spacer"></div>
+                <Show when=move || !readonly>
                 <button class="primary" data-testid="apply" on:click=move |_| ui.apply(false)
                     title="Apply (Ctrl/Cmd+Enter)" aria-keyshortcuts="Control+Enter Meta+Enter">"Apply"</button>
                 <button data-testid="delete" on:click=move |_| ui.apply(true)
                     title="Delete what the editor holds">"Delete"</button>
+                </Show>
             </div>
             <div class="editor" data-testid="editor-box">
                 <div class="gutter" aria-hidden="true">{gutter}</div>
@@ -216,6 +220,7 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                         node_ref=ui.editor_ref
                         spellcheck="false"
                         autocomplete="off"
+                        readonly=readonly
                         wrap="off"
                         aria-label="Manifest YAML editor; Ctrl+Enter applies"
                         aria-describedby="diag-list"
