@@ -82,7 +82,7 @@ for (const [width, height] of [
   test(`a cross-origin embed at ${width}×${height}: no sideways scroll, tabs by keyboard, driven by the host`, async (t) => {
     const app = await startServer();
     const host = await startHost(
-      hostPage([{ src: `${app.url}index.html?embed=1&example=web&apply=1&view=cluster`, width, height }]),
+      hostPage([{ src: `${app.url}index.html?embed=1&example=web&apply=1&view=cluster&autoplay=1&speed=4`, width, height }]),
     );
     const browser = await launchBrowser({ viewport: { width: 1000, height: 800 } });
     t.after(async () => {
@@ -272,7 +272,7 @@ test("a share link reopens the identical session in a fresh browser", async (t) 
   const seen = watch(page2);
   await page2.goto(href);
   await page2.getByTestId("editor").waitFor({ timeout: T });
-  await page2.locator("[data-testid='pod-web-3']").waitFor({ timeout: T });
+  await page2.locator("[data-testid='pod-web-1']").waitFor({ timeout: T });
   const theirs = await publish(page2);
   assert.deepEqual(theirs, mine, "same trace hash and event count");
   assert.equal(await page2.getByTestId("editor").inputValue(), await page.getByTestId("editor").inputValue());
@@ -287,7 +287,9 @@ test("a bad link gives a banner, the page works, and local storage is left alone
   await page.evaluate(() => localStorage.clear());
   await page.getByTestId("example-zookeeper").click();
   await page.getByTestId("apply").click();
+  await page.getByTestId("play").click();
   await page.locator("[data-testid='pod-zk-0']").waitFor({ timeout: T });
+  await pause(page);
   const saved = await page.evaluate(() => ({
     session: localStorage.getItem("ordinal.v1.session"),
     editor: localStorage.getItem("ordinal.v1.editor"),
@@ -321,7 +323,9 @@ test("a bad link gives a banner, the page works, and local storage is left alone
   await app.screenshot("bad-link");
   // The page works: applying is acting, and then it saves.
   await page.getByTestId("apply").click();
+  await page.getByTestId("play").click();
   await page.locator("[data-testid='pod-web-0']").waitFor({ timeout: T });
+  await pause(page);
   await page.waitForFunction(() => /"web"/.test(localStorage.getItem("ordinal.v1.session") ?? ""));
   await page.waitForFunction(() => location.hash.startsWith("#o1."));
   app.assertClean();
@@ -330,7 +334,10 @@ test("a bad link gives a banner, the page works, and local storage is left alone
 test("?example= opens an example and &apply=1 applies it", async (t) => {
   const app = await openApp(t, { path: "?example=mysql&apply=1", viewport: { width: 1280, height: 900 } });
   const { page } = app;
+  await page.getByTestId("console-output").getByText("statefulset.apps/mysql created").waitFor({ timeout: T });
+  await page.getByTestId("play").click();
   await page.locator("[data-testid='pod-mysql-0']").waitFor({ timeout: T });
+  await pause(page);
   assert.match(await page.getByTestId("editor").inputValue(), /name: mysql/);
   // The address becomes the session's link, without example= and apply=.
   await page.waitForFunction(() => location.hash.startsWith("#o1.") && !location.search.includes("apply"));
@@ -383,7 +390,9 @@ test("the full page at 720 px does not scroll sideways", async (t) => {
   await page.getByTestId("editor").waitFor({ timeout: T });
   await page.getByTestId("example-web").click();
   await page.getByTestId("apply").click();
+  await page.getByTestId("play").click();
   await page.locator("[data-testid='pod-web-0']").waitFor({ timeout: T });
+  await pause(page);
   await noSidewaysScroll(page.mainFrame(), "full page at 720 px");
   await app.screenshot("full-720");
   app.assertClean();
