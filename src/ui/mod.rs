@@ -505,7 +505,7 @@ fn App() -> impl IntoView {
             let _ = root.set_attribute("data-theme", &t);
         }
     });
-    let share = share::Share::new(start.keep_address);
+    let share = share::Share::new();
     share.follow(ui);
     share::accept_drops(ui);
     embed_api::install(ui);

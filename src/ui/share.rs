@@ -7,7 +7,7 @@
 //! read here too. Encoding, decoding and replay are the core's
 //! (`session::saved`, `session::host`); this only moves text.
 
-use super::{bridge, persist, Ui};
+use super::{bridge, now_ms, persist, Ui};
 use crate::sim::session::host::{self, Params};
 use crate::sim::session::saved::{Saved, LINK_LIMIT};
 use crate::sim::session::{Printed, Session};
@@ -29,9 +29,6 @@ pub struct Start {
     /// What applying `?example=...&apply=1` printed.
     pub printed: Vec<Printed>,
     pub params: Params,
-    /// The address held a link that did not open: it stays in the address
-    /// bar, as it was, until the person acts.
-    pub keep_address: bool,
 }
 
 fn location() -> (String, String) {
@@ -63,7 +60,7 @@ pub fn start(default_seed: u64) -> Start {
         s
     };
     let frag = hash.trim_start_matches('#');
-    let mut keep_address = false;
+    let mut bad_link = false;
     if !frag.is_empty() {
         match Saved::from_link(frag) {
             Ok(saved) => {
@@ -81,19 +78,18 @@ pub fn start(default_seed: u64) -> Start {
                     problems,
                     printed: Vec::new(),
                     params,
-                    keep_address: false,
                 };
             }
             Err(e) => {
                 persist::hold(persist::Hold::UntilActs);
-                keep_address = true;
+                bad_link = true;
                 problems.push(format!(
                     "This link's session could not be opened: {e}. The default example was opened instead; nothing saved in this browser was changed."
                 ));
             }
         }
     }
-    let from_address = params.example.is_some() || params.apply || keep_address;
+    let from_address = params.example.is_some() || params.apply || bad_link;
     if from_address || params.embed {
         if !params.embed {
             persist::hold(persist::Hold::UntilActs);
@@ -105,7 +101,7 @@ pub fn start(default_seed: u64) -> Start {
         let editor = example_yaml(&id).unwrap_or_default();
         let mut session = fresh(&id);
         let mut printed = Vec::new();
-        if params.apply && !keep_address {
+        if params.apply && !bad_link {
             printed.push(Printed {
                 class: "cmd",
                 text: format!("# apply example {id}"),
@@ -130,7 +126,6 @@ pub fn start(default_seed: u64) -> Start {
             problems,
             printed,
             params,
-            keep_address,
         };
     }
     // The full page with no link: what this browser saved.
@@ -156,7 +151,6 @@ pub fn start(default_seed: u64) -> Start {
         problems,
         printed: Vec::new(),
         params,
-        keep_address: false,
     }
 }
 
@@ -171,41 +165,51 @@ pub struct Share {
     /// The full page's address with this session ("Open in Ordinal").
     pub full_href: RwSignal<String>,
     pending: StoredValue<bool>,
-    keep_address: StoredValue<bool>,
+    /// When the address was last rewritten (wall ms).
+    last_write: StoredValue<f64>,
 }
 
 impl Share {
-    pub fn new(keep_address: bool) -> Share {
+    pub fn new() -> Share {
         Share {
             length: RwSignal::new(0),
             too_long: RwSignal::new(false),
             status: RwSignal::new(String::new()),
             full_href: RwSignal::new(String::new()),
             pending: StoredValue::new(false),
-            keep_address: StoredValue::new(keep_address),
+            last_write: StoredValue::new(f64::NEG_INFINITY),
         }
     }
 
-    /// Keeps the address in step with the session, at most every
-    /// `THROTTLE_MS` (the last change always lands).
+    /// Keeps the address in step with the session: rewritten at once after
+    /// a quiet spell, then at most every `THROTTLE_MS` while changes go on
+    /// (the last one always lands). The address a page opened with stays
+    /// until the first change: a link that did not open stays visible, and
+    /// a reload of an untouched page reads local storage as before.
     pub fn follow(self, ui: Ui) {
         Effect::new(move |prev: Option<()>| {
             ui.version.track();
             ui.text.track();
             ui.example.track();
-            if prev.is_some() {
-                self.keep_address.set_value(false);
+            if prev.is_none() {
+                self.write(ui, false);
+                return;
             }
-            if self.keep_address.get_value() || self.pending.get_value() {
+            if self.pending.get_value() {
+                return;
+            }
+            let wait = THROTTLE_MS as f64 - (now_ms() - self.last_write.get_value());
+            if wait <= 0.0 {
+                self.write(ui, true);
                 return;
             }
             self.pending.set_value(true);
             set_timeout(
                 move || {
                     self.pending.set_value(false);
-                    self.write(ui);
+                    self.write(ui, true);
                 },
-                Duration::from_millis(THROTTLE_MS),
+                Duration::from_millis(wait.ceil() as u64),
             );
         });
     }
@@ -218,8 +222,9 @@ impl Share {
         saved
     }
 
-    /// Rewrites the address now (no new history entry).
-    pub fn write(self, ui: Ui) {
+    /// Works out the link; with `replace`, rewrites the address with it now
+    /// (no new history entry).
+    pub fn write(self, ui: Ui, replace: bool) {
         let link = Share::saved(ui).to_link();
         let fits = link.len() <= LINK_LIMIT;
         let loc = window().location();
@@ -230,12 +235,15 @@ impl Share {
         } else {
             String::new()
         };
-        if let Ok(h) = window().history() {
-            let _ = h.replace_state_with_url(
-                &JsValue::NULL,
-                "",
-                Some(&format!("{path}{search}{frag}")),
-            );
+        if replace {
+            if let Ok(h) = window().history() {
+                let _ = h.replace_state_with_url(
+                    &JsValue::NULL,
+                    "",
+                    Some(&format!("{path}{search}{frag}")),
+                );
+            }
+            self.last_write.set_value(now_ms());
         }
         let full = host::query_without(&search, host::EMBED_ONLY);
         let origin = loc.origin().unwrap_or_default();
@@ -246,7 +254,7 @@ impl Share {
 
     /// The Share control: brings the address up to date and copies it.
     pub fn copy(self, ui: Ui) {
-        self.write(ui);
+        self.write(ui, true);
         if self.too_long.get_untracked() {
             self.status.set(format!(
                 "This session is too long for a link ({} characters; links stop at {LINK_LIMIT}). Save it as a file instead.",
