@@ -189,8 +189,6 @@ impl Share {
     pub fn follow(self, ui: Ui) {
         Effect::new(move |prev: Option<()>| {
             ui.version.track();
-            ui.text.track();
-            ui.example.track();
             if prev.is_none() {
                 self.write(ui, false);
                 return;
@@ -211,6 +209,15 @@ impl Share {
                 },
                 Duration::from_millis(wait.ceil() as u64),
             );
+        });
+        // Edits come at typing speed: the address takes each at once, so a
+        // reload right after one keeps it.
+        Effect::new(move |prev: Option<()>| {
+            ui.text.track();
+            ui.example.track();
+            if prev.is_some() {
+                self.write(ui, true);
+            }
         });
     }
 
