@@ -5,7 +5,9 @@
 //! Then scrubbing: a session of about 5,000 events, restored at ten points
 //! from the session's snapshots (and, for comparison, replayed from the start).
 //!
-//! `cargo bench --bench sim` (add `-- quick` for a smaller run).
+//! `cargo bench --bench sim` (add `-- quick` for a smaller run, `-- ord`
+//! for the OrderedReady run only). Each StatefulSet run also times the
+//! session's lifecycle chart (model and SVG).
 
 use ordinal::sim::engine::{Config, Input, Sim};
 use ordinal::sim::object::{Kind, ValueExt};
@@ -127,6 +129,43 @@ fn bench(name: &str, replicas: usize, policy: &str) {
         events as f64 / total.as_secs_f64(),
         sim.store.list(Kind::PersistentVolumeClaim).count(),
     );
+    chart_times(name, &sim);
+}
+
+/// The lifecycle chart of the whole session (every pod and claim, up and
+/// down): model and SVG, collapsed as the page first shows it and fully
+/// expanded. The best of 5 runs each.
+fn chart_times(name: &str, sim: &Sim) {
+    use ordinal::sim::chart;
+    for (label, opts) in [
+        ("collapsed", chart::Options::default()),
+        (
+            "expanded",
+            chart::Options {
+                max_rows: usize::MAX,
+                ..chart::Options::default()
+            },
+        ),
+    ] {
+        let (mut build, mut render) = (std::time::Duration::MAX, std::time::Duration::MAX);
+        let mut bytes = 0;
+        let mut rows = 0;
+        for _ in 0..5 {
+            let t = Instant::now();
+            let c = chart::build(sim, &opts);
+            build = build.min(t.elapsed());
+            let t = Instant::now();
+            let svg = chart::render(&c, &chart::SvgOptions::default());
+            render = render.min(t.elapsed());
+            bytes = svg.len();
+            rows = c.groups.iter().map(|g| g.rows.len()).sum::<usize>();
+        }
+        println!(
+            "  {name} chart {label}: {rows} rows, model {build:.2?}, SVG {render:.2?} ({} KiB) over {} events",
+            bytes / 1024,
+            sim.log.len()
+        );
+    }
 }
 
 /// Time of one sync of each controller over the current store: shows
@@ -197,9 +236,18 @@ fn bench_scrub(target: usize) {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "quick");
+    let args: Vec<String> = std::env::args().collect();
+    let has = |w: &str| args.iter().any(|a| a == w);
+    let quick = has("quick");
+    // `-- ord`: only the OrderedReady run (and its chart timings); `-- scrub`: only scrubbing.
     let (parallel, ordered) = if quick { (100, 30) } else { (1_000, 300) };
-    bench("par", parallel, "Parallel");
-    bench("ord", ordered, "OrderedReady");
-    bench_scrub(if quick { 1_000 } else { 5_000 });
+    if !has("ord") && !has("scrub") {
+        bench("par", parallel, "Parallel");
+    }
+    if !has("scrub") {
+        bench("ord", ordered, "OrderedReady");
+    }
+    if !has("ord") {
+        bench_scrub(if quick { 1_000 } else { 5_000 });
+    }
 }

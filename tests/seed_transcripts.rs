@@ -3,13 +3,18 @@
 //! `UPDATE_GOLDEN=1 cargo test --test seed_transcripts` rewrites them;
 //! review the diff before committing.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
-mod common;
-
 fn check(script: &str) {
-    common::golden_transcript("tests/seeds", script);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/seeds")
+        .join(script);
+    if let Some(why) = common::golden_mismatch(&path, &[]) {
+        panic!("{why}");
+    }
 }
 
 #[test]

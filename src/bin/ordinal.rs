@@ -12,6 +12,7 @@
 //! `kubectl get -w` keeps printing changes (during later `sleep` lines,
 //! which are then not echoed) until the next kubectl or fault line.
 
+use ordinal::sim::chart;
 use ordinal::sim::engine::{Config, Sim};
 use ordinal::sim::kubectl;
 use ordinal::sim::session::saved::Saved;
@@ -21,11 +22,20 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[path = "ordinal/lesson.rs"]
+mod lesson;
+
 const USAGE: &str = "Usage:
-  ordinal run [--seed N] [--nodes N] [SCRIPT|-]   run a script, print a transcript
+  ordinal run [--seed N] [--nodes N] [--feature-gates=A=true,...] [SCRIPT|-]
+                                                  run a script, print a transcript
+                                                  (gates: v1.31's defaults unless set)
+        [--chart OUT.svg [--chart-theme light|dark] [--chart-width PX]]
+                     and draw the session's lifecycle chart as SVG
   ordinal replay [--seed N] SESSION              replay a saved session (an .ordinal.json
                      file, the page's localStorage \"ordinal.v1.session\", or a share
                      link), print its trace hash
+  ordinal lesson list|show|check ...              classroom lessons that check themselves
+                     (ordinal lesson help)
   ordinal --version
 
 Script lines:
@@ -71,9 +81,20 @@ fn read_files(line: &str, base: &Path) -> Vec<(String, String)> {
 /// Runs a script and returns its transcript, or `line N: ...` for a line
 /// it cannot parse (nothing after it runs).
 pub fn run_script(script: &str, base: &Path, seed: u64, config: Config) -> Result<String, String> {
-    script::run_script(script, Sim::with_config(seed, config), &|line| {
+    run_script_sim(script, base, seed, config).map(|(t, _)| t)
+}
+
+/// [`run_script`], also handing back the session (for `--chart`).
+pub fn run_script_sim(
+    script: &str,
+    base: &Path,
+    seed: u64,
+    config: Config,
+) -> Result<(String, Sim), String> {
+    let runner = script::run(script, Sim::with_config(seed, config), &|line| {
         read_files(line, base)
-    })
+    })?;
+    Ok((runner.out, runner.sim))
 }
 
 /// Replays a saved session (the page's local storage JSON, a
@@ -142,10 +163,56 @@ fn replay_main(args: &[String]) -> ExitCode {
     }
 }
 
+/// `--chart FILE`, `--chart-theme`, `--chart-width` (see docs/chart.md).
+#[derive(Default)]
+struct ChartArgs {
+    path: Option<String>,
+    svg: chart::SvgOptions,
+}
+
+impl ChartArgs {
+    fn set(&mut self, flag: &str, v: &str) -> Result<(), String> {
+        match flag {
+            "--chart" => self.path = Some(v.to_string()),
+            "--chart-theme" => {
+                self.svg.theme = chart::Theme::parse(v)
+                    .ok_or(format!("--chart-theme: light or dark, not {v}"))?
+            }
+            _ => {
+                self.svg.width = v
+                    .parse()
+                    .ok()
+                    .filter(|w| *w >= chart::SvgOptions::MIN_WIDTH)
+                    .ok_or(format!(
+                        "--chart-width: a number of pixels, at least {}",
+                        chart::SvgOptions::MIN_WIDTH
+                    ))?
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the chart, if asked for.
+    fn write(&self, sim: &Sim) -> ExitCode {
+        let Some(path) = &self.path else {
+            return ExitCode::SUCCESS;
+        };
+        let svg = chart::render(&chart::build(sim, &chart::Options::default()), &self.svg);
+        match std::fs::write(path, svg) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ordinal: --chart {path}: {e}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("replay") => return replay_main(&args[1..]),
+        Some("lesson") => return lesson::main(&args[1..]),
         Some("--version") | Some("-V") | Some("version") => {
             println!(
                 "ordinal {} (Kubernetes {} behaviour)",
@@ -171,6 +238,7 @@ fn main() -> ExitCode {
     let mut seed = 1u64;
     let mut config = Config::default();
     let mut script_path: Option<String> = None;
+    let mut chart = ChartArgs::default();
     let mut i = 1;
     while i < args.len() {
         let a = &args[i];
@@ -196,6 +264,16 @@ fn main() -> ExitCode {
                     .map(|n| config.nodes = n)
                     .map_err(|_| format!("--nodes: not a number: {v}"))
             }),
+            "--feature-gates" => value().and_then(|v| {
+                ordinal::sim::features::FeatureGates::parse(&v)
+                    .map(|g| config.feature_gates = g)
+                    .map_err(|e| {
+                        format!("invalid argument \"{v}\" for \"--feature-gates\" flag: {e}")
+                    })
+            }),
+            "--chart" | "--chart-theme" | "--chart-width" => {
+                value().and_then(|v| chart.set(&name, &v))
+            }
             _ if script_path.is_none() && (!a.starts_with('-') || a == "-") => {
                 script_path = Some(a.clone());
                 Ok(())
@@ -231,10 +309,10 @@ fn main() -> ExitCode {
             }
         }
     };
-    match run_script(&script, &base, seed, config) {
-        Ok(t) => {
+    match run_script_sim(&script, &base, seed, config) {
+        Ok((t, sim)) => {
             print!("{t}");
-            ExitCode::SUCCESS
+            chart.write(&sim)
         }
         Err(e) => {
             eprintln!("ordinal: {path}: {e}");

@@ -3,7 +3,7 @@
 //! Every successful write is logged here, so nothing changes unseen.
 
 use super::controllers::{Propagation, Write};
-use super::engine::{Action, Sim};
+use super::engine::{Action, NoteKind, Sim};
 use super::object::{Key, Kind, Object, ValueExt};
 use std::fmt;
 
@@ -82,8 +82,17 @@ pub fn summary(o: &Object) -> Option<String> {
             } else {
                 ""
             };
+            // kubectl's STATUS column, when it says more than the phase
+            // (`ContainerCreating`, `Init:0/1`, `CrashLoopBackOff`): what
+            // the lifecycle chart shows between Pending and Running.
+            let status = super::kubectl::printers::pod_columns(o, 0).status;
+            let detail = if status != phase && status != "Terminating" {
+                format!(" ({status})")
+            } else {
+                String::new()
+            };
             Some(format!(
-                "{phase}{}{term}",
+                "{phase}{}{term}{detail}",
                 if ready { " Ready" } else { "" }
             ))
         }
@@ -181,6 +190,7 @@ pub fn create(sim: &mut Sim, mut obj: Object, source: &str) -> Result<Object, Ap
         ));
     }
     super::defaults::apply(&mut obj);
+    super::defaults::drop_disabled_fields(&mut obj, None, &sim.config.feature_gates);
     // The DefaultStorageClass admission plugin.
     super::defaults::admit_default_storage_class(&mut obj, &sim.store);
     obj.meta.uid = sim.new_uid();
@@ -229,6 +239,7 @@ pub fn update(sim: &mut Sim, mut obj: Object, source: &str) -> Result<bool, ApiE
     let Some(old) = sim.store.get_key(&key) else {
         return Err(ApiError::not_found(key.kind, &key.name));
     };
+    super::defaults::drop_disabled_fields(&mut obj, Some(old), &sim.config.feature_gates);
     // Immutable metadata comes from the stored object.
     obj.meta.uid = old.meta.uid.clone();
     obj.meta.creation_timestamp = old.meta.creation_timestamp;
@@ -396,6 +407,11 @@ pub fn evict(sim: &mut Sim, key: &Key, source: &str) -> Result<(), ApiError> {
         }
         Ok(None) => {}
         Err(refusal) => {
+            sim.note(
+                NoteKind::EvictionRefused,
+                key.clone(),
+                refusal.message.clone(),
+            );
             let reason = match refusal.code {
                 429 => Reason::TooManyRequests,
                 403 => Reason::Forbidden,

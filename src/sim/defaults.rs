@@ -3,8 +3,62 @@
 //! ClusterIP allocation needs the seeded RNG and is left to whoever
 //! creates the Service (see `needs_cluster_ip`).
 
+use super::features::{self, FeatureGates};
 use super::object::{set_at, Kind, Object, ValueExt};
 use serde_json::{json, Map, Value};
+
+/// The gate-dependent part of the API server's handling of a StatefulSet
+/// write: `SetDefaults_StatefulSet` defaults `maxUnavailable` to 1 only
+/// with `MaxUnavailableStatefulSet` on, and the strategy's
+/// `dropStatefulSetDisabledFields` (pkg/registry/apps/statefulset) drops a
+/// disabled gate's field on create, and on update unless the stored object
+/// (`old`) already uses it.
+///
+/// Also `VolumeAttributesClass` (beta, off in v1.31): a claim's or
+/// volume's `spec.volumeAttributesClassName` is dropped the same way
+/// (`DropDisabledSpecFields` in pkg/api/persistentvolume{,claim}).
+pub fn drop_disabled_fields(obj: &mut Object, old: Option<&Object>, gates: &FeatureGates) {
+    let old_uses = |path: &str| old.is_some_and(|o| !o.spec().at(path).is_null());
+    if matches!(
+        obj.kind,
+        Kind::PersistentVolumeClaim | Kind::PersistentVolume
+    ) {
+        const VAC: &str = "volumeAttributesClassName";
+        if !gates.enabled(features::VOLUME_ATTRIBUTES_CLASS) && !old_uses(VAC) {
+            if let Some(spec) = obj.spec_mut().as_object_mut() {
+                spec.remove(VAC);
+            }
+        }
+        return;
+    }
+    if obj.kind != Kind::StatefulSet {
+        return;
+    }
+    const MAX_UNAVAILABLE: &str = "updateStrategy.rollingUpdate.maxUnavailable";
+    const RETENTION: &str = "persistentVolumeClaimRetentionPolicy";
+    if gates.enabled(features::MAX_UNAVAILABLE_STATEFUL_SET) {
+        let spec = obj.spec_mut();
+        if spec.str_at("updateStrategy.type") == Some("RollingUpdate")
+            && spec.at("updateStrategy.rollingUpdate").is_object()
+        {
+            default_at(spec, MAX_UNAVAILABLE, 1.into());
+        }
+    } else if !old_uses(MAX_UNAVAILABLE) {
+        if let Some(ru) = obj
+            .spec_mut()
+            .pointer_mut("/updateStrategy/rollingUpdate")
+            .and_then(Value::as_object_mut)
+        {
+            ru.remove("maxUnavailable");
+        }
+    }
+    if !gates.enabled(features::STATEFUL_SET_AUTO_DELETE_PVC) && !old_uses(RETENTION) {
+        if let Some(spec) = obj.spec_mut().as_object_mut() {
+            spec.remove(RETENTION);
+        }
+    }
+    // StatefulSetStartOrdinal is GA and locked on in v1.31: `ordinals` stays.
+}
 
 /// Sets `path` in `v` when it is absent (null).
 fn default_at(v: &mut Value, path: &str, d: Value) {
@@ -433,6 +487,26 @@ mod tests {
             p.spec().str_at("containers.0.imagePullPolicy"),
             Some("Never")
         );
+    }
+
+    #[test]
+    fn gated_fields_are_dropped_unless_enabled_or_already_in_use() {
+        use crate::sim::features::{FeatureGates, VOLUME_ATTRIBUTES_CLASS};
+        let claim = || {
+            obj("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\nspec:\n  volumeAttributesClassName: gold\n")
+        };
+        let off = FeatureGates::default();
+        let mut c = claim();
+        drop_disabled_fields(&mut c, None, &off);
+        assert!(c.spec().at("volumeAttributesClassName").is_null());
+        // An update keeps what the stored object already uses.
+        let mut c = claim();
+        drop_disabled_fields(&mut c, Some(&claim()), &off);
+        assert_eq!(c.spec().str_at("volumeAttributesClassName"), Some("gold"));
+        let on = FeatureGates::parse(&format!("{VOLUME_ATTRIBUTES_CLASS}=true")).unwrap();
+        let mut c = claim();
+        drop_disabled_fields(&mut c, None, &on);
+        assert_eq!(c.spec().str_at("volumeAttributesClassName"), Some("gold"));
     }
 
     #[test]

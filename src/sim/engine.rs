@@ -25,6 +25,10 @@ pub struct Config {
     pub node_memory_bytes: i64,
     pub node_max_pods: i64,
     pub timings: Timings,
+    /// Feature gates set away from v1.31's defaults (empty: the defaults).
+    /// Absent from sessions saved before gates existed.
+    #[serde(default)]
+    pub feature_gates: super::features::FeatureGates,
 }
 
 /// Virtual durations in milliseconds. Plausible defaults; configurable so
@@ -69,6 +73,7 @@ impl Default for Config {
             node_memory_bytes: 8 * 1024 * 1024 * 1024,
             node_max_pods: 110,
             timings: Timings::default(),
+            feature_gates: Default::default(),
         }
     }
 }
@@ -129,7 +134,8 @@ pub struct Event {
     /// Which component wrote it (`statefulset-controller`, `kubelet`, ...).
     pub source: String,
     /// A short summary of the object before and after a change (a pod's
-    /// phase and readiness, a claim's phase), where useful.
+    /// phase, readiness and kubectl STATUS when it says more, as in
+    /// `Pending (ContainerCreating)`; a claim's phase), where useful.
     pub before: Option<String>,
     pub after: Option<String>,
 }
@@ -138,6 +144,34 @@ impl Event {
     pub fn key(&self) -> Key {
         Key::new(self.kind, &self.namespace, &self.name)
     }
+}
+
+/// Something the faces show that the API keeps no record of: a
+/// controller waiting on a pod, an eviction a PodDisruptionBudget refused.
+/// Notes come from the same steps and inputs as the log, so a replay
+/// gives the same notes; they are not part of the trace hash.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    /// How many log events there were when it was noted.
+    pub seq: u64,
+    /// Virtual milliseconds.
+    pub time: u64,
+    pub what: NoteKind,
+    /// The pod it is about (the one waited on, the one not evicted).
+    pub pod: Key,
+    /// The controller's or the API server's words.
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoteKind {
+    /// A controller began waiting on `pod` for the object `owner` (a
+    /// StatefulSet's `waiting for web-0 to be Running and Ready`).
+    Waiting { owner: Key },
+    /// The controller stopped waiting for `owner`.
+    WaitOver { owner: Key },
+    /// An eviction of `pod` was refused (a PodDisruptionBudget, 429).
+    EvictionRefused,
 }
 
 /// What the user (or a script) did. The journal of these, with steps and
@@ -184,6 +218,11 @@ pub struct Sim {
     /// client-go's event correlator does, a repeat bumps the count and the
     /// last timestamp of the Event instead of logging a new one.
     pub event_counts: BTreeMap<u64, (u32, u64)>,
+    /// What the faces show beside the log (controller waits, refused
+    /// evictions); see [`Note`].
+    pub notes: Vec<Note>,
+    /// What each controller-owned object is waiting on now, to note changes.
+    waiting: BTreeMap<Key, (String, String)>,
     /// The DNS records as of the last step, to log changes.
     pub(crate) dns_records: BTreeSet<super::dns::Record>,
     /// What the records were computed from; most steps change neither
@@ -217,6 +256,8 @@ impl Sim {
             container_data: BTreeMap::new(),
             log: Vec::new(),
             event_counts: BTreeMap::new(),
+            notes: Vec::new(),
+            waiting: BTreeMap::new(),
             dns_records: BTreeSet::new(),
             dns_fingerprint: None,
             rng: Rng::seed_from_u64(seed),
@@ -420,7 +461,61 @@ impl Sim {
     pub fn run_sync(&mut self, source: &str, sync: controllers::SyncFn) -> Option<u64> {
         let out = self.sync_once(sync);
         self.apply_writes(source, out.writes);
+        for (owner, blocked) in out.waiting {
+            self.note_waiting(owner, blocked);
+        }
+        // An owner that is gone waits for nothing.
+        let gone: Vec<Key> = self
+            .waiting
+            .keys()
+            .filter(|k| self.store.get_key(k).is_none())
+            .cloned()
+            .collect();
+        for k in gone {
+            self.note_waiting(k, None);
+        }
         out.wake_at
+    }
+
+    /// Notes a change in what `owner`'s controller waits on.
+    fn note_waiting(&mut self, owner: Key, blocked: Option<(String, String)>) {
+        if self.waiting.get(&owner) == blocked.as_ref() {
+            return;
+        }
+        let (pod, what, message) = match (&blocked, self.waiting.get(&owner)) {
+            (Some((pod, why)), _) => (
+                pod.clone(),
+                NoteKind::Waiting {
+                    owner: owner.clone(),
+                },
+                why.clone(),
+            ),
+            (None, Some((pod, why))) => (
+                pod.clone(),
+                NoteKind::WaitOver {
+                    owner: owner.clone(),
+                },
+                format!("no longer {why}"),
+            ),
+            (None, None) => return,
+        };
+        let pod = Key::new(Kind::Pod, &owner.namespace, &pod);
+        self.note(what, pod, message);
+        match blocked {
+            Some(b) => self.waiting.insert(owner, b),
+            None => self.waiting.remove(&owner),
+        };
+    }
+
+    /// Adds a [`Note`] at the current time.
+    pub(crate) fn note(&mut self, what: NoteKind, pod: Key, message: String) {
+        self.notes.push(Note {
+            seq: self.log.len() as u64,
+            time: self.now,
+            what,
+            pod,
+            message,
+        });
     }
 
     /// Applies controller writes through the API rules, logging each.

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod apps;
+pub mod chart;
 pub mod cluster;
 pub mod controllers;
 pub mod defaults;
@@ -11,7 +12,9 @@ pub mod dns;
 pub mod engine;
 pub mod examples;
 pub mod faults;
+pub mod features;
 pub mod kubectl;
+pub mod lessons;
 pub mod manifest;
 pub mod nodeaffinity;
 pub mod object;
@@ -21,7 +24,7 @@ pub mod selector;
 pub mod session;
 pub mod store;
 
-pub use engine::{Action, Config, Event, Input, JournalEntry, Sim};
+pub use engine::{Action, Config, Event, Input, JournalEntry, Note, NoteKind, Sim};
 pub use object::{Key, Kind, Object};
 
 /// The core's version, shown by the UI and `ordinal --version`.

@@ -4,10 +4,12 @@
 //! `Sim::replay`; no Kubernetes rule lives here.
 
 mod bridge;
+mod chart;
 mod console;
 mod editor;
 mod embed;
 mod embed_api;
+mod lessons;
 mod model;
 mod perf;
 mod persist;
@@ -530,6 +532,7 @@ fn App() -> impl IntoView {
         <Banners ui=ui />
         <main class="app" data-testid="app" data-ready="true">
             <div class="left">
+                <lessons::Lessons ui=ui />
                 <Examples ui=ui />
                 <editor::Editor ui=ui />
                 <console::Console ui=ui />
@@ -539,6 +542,7 @@ fn App() -> impl IntoView {
                 <views::Storage ui=ui />
                 <views::Network ui=ui />
                 <views::Events ui=ui />
+                <chart::ChartPanel ui=ui />
             </div>
         </main>
     }

@@ -9,6 +9,10 @@ const PREFIX: &str = "ordinal.";
 pub const EDITOR_KEY: &str = "ordinal.v1.editor";
 pub const SESSION_KEY: &str = "ordinal.v1.session";
 pub const THEME_KEY: &str = "ordinal.v1.theme";
+/// Lesson progress: a map from lesson id to `sim::lessons::Progress`.
+pub const LESSONS_KEY: &str = "ordinal.v1.lessons";
+/// A teacher's own lessons: their YAML texts.
+pub const OWN_LESSONS_KEY: &str = "ordinal.v1.own-lessons";
 const ASIDE: &str = "ordinal.aside.";
 
 /// Whether the page may write local storage. A page opened from a link
@@ -102,7 +106,14 @@ pub fn load() -> Loaded {
         let n = s.length().unwrap_or(0);
         let keys: Vec<String> = (0..n).filter_map(|i| s.key(i).ok().flatten()).collect();
         for k in keys {
-            let known = [EDITOR_KEY, SESSION_KEY, THEME_KEY].contains(&k.as_str());
+            let known = [
+                EDITOR_KEY,
+                SESSION_KEY,
+                THEME_KEY,
+                LESSONS_KEY,
+                OWN_LESSONS_KEY,
+            ]
+            .contains(&k.as_str());
             if k.starts_with(PREFIX) && !k.starts_with(ASIDE) && !known {
                 let v = get(&k).unwrap_or_default();
                 set_aside(&k, &v, "it was saved by another version", &mut problems);

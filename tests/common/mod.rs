@@ -168,47 +168,60 @@ spec:
           storage: 1Gi
 "#;
 
-/// Runs `DIR/SCRIPT` through the `ordinal` CLI and compares its output
-/// with the reviewed `DIR/SCRIPT.transcript` (`UPDATE_GOLDEN=1` rewrites
-/// it; on a difference the output is left in `.actual`). Returns the
-/// transcript.
-pub fn golden_transcript(dir: &str, script: &str) -> String {
-    use std::path::Path;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(script);
+/// Runs `script` through the `ordinal` CLI (with `args`) and compares the
+/// transcript with the reviewed `.transcript` beside it. `None` when they
+/// match; otherwise where they first differ (the actual output is written
+/// to `.actual`). `UPDATE_GOLDEN=1` rewrites the transcript instead.
+pub fn golden_mismatch(script: &std::path::Path, args: &[String]) -> Option<String> {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ordinal"))
         .arg("run")
-        .arg(&path)
+        .args(args)
+        .arg(script)
         .output()
         .expect("run the ordinal CLI");
+    let name = script.display();
     assert!(
         out.status.success(),
-        "{script}: exit {:?}\n{}",
+        "{name}: exit {:?}\n{}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     let actual = String::from_utf8(out.stdout).expect("utf-8 transcript");
-    let golden_path = path.with_extension("transcript");
+    let golden_path = script.with_extension("transcript");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden_path, &actual).unwrap();
-        return actual;
+        return None;
     }
     let golden = std::fs::read_to_string(&golden_path).unwrap_or_default();
-    if actual != golden {
-        let actual_path = path.with_extension("actual");
-        std::fs::write(&actual_path, &actual).unwrap();
-        let first = actual
-            .lines()
-            .zip(golden.lines())
-            .position(|(a, g)| a != g)
-            .unwrap_or(actual.lines().count().min(golden.lines().count()));
-        panic!(
-            "{script}: transcript differs from {} at line {} (actual written to {}):\n  golden: {:?}\n  actual: {:?}",
-            golden_path.display(),
-            first + 1,
-            actual_path.display(),
-            golden.lines().nth(first),
-            actual.lines().nth(first)
-        );
+    if actual == golden {
+        return None;
     }
-    actual
+    let actual_path = script.with_extension("actual");
+    std::fs::write(&actual_path, &actual).unwrap();
+    let first = actual
+        .lines()
+        .zip(golden.lines())
+        .position(|(a, g)| a != g)
+        .unwrap_or(actual.lines().count().min(golden.lines().count()));
+    Some(format!(
+        "{name}: transcript differs from {} at line {} (actual written to {}):\n  golden: {:?}\n  actual: {:?}",
+        golden_path.display(),
+        first + 1,
+        actual_path.display(),
+        golden.lines().nth(first),
+        actual.lines().nth(first)
+    ))
+}
+
+/// [`golden_mismatch`] for `DIR/SCRIPT` with no extra flags, failing the
+/// test on a difference. Returns the (matching) transcript.
+#[allow(dead_code)]
+pub fn golden_transcript(dir: &str, script: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(dir)
+        .join(script);
+    if let Some(why) = golden_mismatch(&path, &[]) {
+        panic!("{why}");
+    }
+    std::fs::read_to_string(path.with_extension("transcript")).expect("the golden transcript")
 }

@@ -13,6 +13,8 @@ use serde_json::{json, Value};
 /// `apps.DefaultDeploymentUniqueLabelKey`.
 pub const POD_TEMPLATE_HASH_LABEL: &str = "pod-template-hash";
 pub const REVISION_ANNOTATION: &str = "deployment.kubernetes.io/revision";
+/// The revisions a ReplicaSet had before a rollback made it new again.
+pub const REVISION_HISTORY_ANNOTATION: &str = "deployment.kubernetes.io/revision-history";
 pub const DESIRED_REPLICAS_ANNOTATION: &str = "deployment.kubernetes.io/desired-replicas";
 pub const MAX_REPLICAS_ANNOTATION: &str = "deployment.kubernetes.io/max-replicas";
 
@@ -148,7 +150,33 @@ fn sync_deployment(ctx: &Ctx, d: &Object, out: &mut Out) {
     let max_old_revision = all.iter().map(revision_of).max().unwrap_or(0);
 
     let mut new_rs = match new_idx {
-        Some(i) => all.remove(i),
+        Some(i) => {
+            let mut rs = all.remove(i);
+            // SetNewReplicaSetAnnotations: an old template becoming new
+            // again (a rollback) takes the next revision and keeps its
+            // former one in revision-history.
+            let next = all.iter().map(revision_of).max().unwrap_or(0) + 1;
+            let had = rs.meta.annotations.get(REVISION_ANNOTATION).cloned();
+            if revision_of(&rs) < next {
+                if let Some(old_rev) = had {
+                    let hist = rs
+                        .meta
+                        .annotations
+                        .get(REVISION_HISTORY_ANNOTATION)
+                        .filter(|h| !h.is_empty())
+                        .map(|h| format!("{h},{old_rev}"))
+                        .unwrap_or(old_rev);
+                    rs.meta
+                        .annotations
+                        .insert(REVISION_HISTORY_ANNOTATION.into(), hist);
+                }
+                rs.meta
+                    .annotations
+                    .insert(REVISION_ANNOTATION.into(), next.to_string());
+                out.update(rs.clone());
+            }
+            rs
+        }
         None => {
             if paused {
                 return;

@@ -67,6 +67,10 @@ pub struct Out {
     /// Earliest virtual time this controller wants to run again even if
     /// nothing changes (timers: image pulls, probes, grace periods).
     pub wake_at: Option<u64>,
+    /// What the controller found itself waiting on, per object it synced
+    /// (a StatefulSet: the pod and why), or `None` when it is not waiting.
+    /// Not a write: the engine keeps it as a note for the faces.
+    pub waiting: Vec<(Key, Option<(String, String)>)>,
 }
 
 impl Out {

@@ -288,22 +288,25 @@ fn update_storage(set: &Object, pod: &mut Object) {
     }
 }
 
-/// `updateIdentity`: name, namespace and the identity labels.
-fn update_identity(set: &Object, pod: &mut Object) {
+/// `updateIdentity`: name, namespace and the identity labels (the index
+/// label only with the `PodIndexLabel` gate, beta and on in v1.31).
+fn update_identity(set: &Object, pod: &mut Object, pod_index_label: bool) {
     let ordinal = get_ordinal(pod);
     pod.meta.name = get_pod_name(set, ordinal);
     pod.meta.namespace = set.meta.namespace.clone();
     pod.meta
         .labels
         .insert(POD_NAME_LABEL.into(), pod.meta.name.clone());
-    pod.meta
-        .labels
-        .insert(POD_INDEX_LABEL.into(), ordinal.to_string());
+    if pod_index_label {
+        pod.meta
+            .labels
+            .insert(POD_INDEX_LABEL.into(), ordinal.to_string());
+    }
 }
 
 /// `initIdentity`: hostname and subdomain are set only at creation.
-fn init_identity(set: &Object, pod: &mut Object) {
-    update_identity(set, pod);
+fn init_identity(set: &Object, pod: &mut Object, pod_index_label: bool) {
+    update_identity(set, pod, pod_index_label);
     let name = pod.meta.name.clone();
     set_at(pod.spec_mut(), "hostname", Value::String(name));
     if !service_name(set).is_empty() {
@@ -332,10 +335,10 @@ pub fn get_pod_from_template(template: &Value, owner: &Object) -> Object {
 }
 
 /// `newStatefulSetPod`.
-fn new_stateful_set_pod(set: &Object, ordinal: i64) -> Object {
+fn new_stateful_set_pod(set: &Object, ordinal: i64, pod_index_label: bool) -> Object {
     let mut pod = get_pod_from_template(set.spec().at("template"), set);
     pod.meta.name = get_pod_name(set, ordinal);
-    init_identity(set, &mut pod);
+    init_identity(set, &mut pod, pod_index_label);
     update_storage(set, &mut pod);
     pod
 }
@@ -349,6 +352,7 @@ pub fn new_versioned_stateful_set_pod(
     current_revision: &str,
     update_revision: &str,
     ordinal: i64,
+    pod_index_label: bool,
 ) -> Object {
     let start = get_start_ordinal(current_set);
     let is_rolling = update_strategy_type(current_set) == "RollingUpdate";
@@ -361,7 +365,7 @@ pub fn new_versioned_stateful_set_pod(
     } else {
         (update_set, update_revision)
     };
-    let mut pod = new_stateful_set_pod(set, ordinal);
+    let mut pod = new_stateful_set_pod(set, ordinal, pod_index_label);
     pod.meta
         .labels
         .insert(REVISION_LABEL.into(), rev.to_string());
@@ -537,6 +541,8 @@ struct PodControl<'a, 'b> {
     any_claim_owned: bool,
     set: &'a Object,
     out: &'b mut Out,
+    /// The `PodIndexLabel` gate.
+    pod_index_label: bool,
 }
 
 impl<'a> PodControl<'a, '_> {
@@ -693,7 +699,7 @@ impl<'a> PodControl<'a, '_> {
         let mut updated = pod.clone();
         let mut consistent = true;
         if !identity_matches(set, pod) {
-            update_identity(set, &mut updated);
+            update_identity(set, &mut updated, self.pod_index_label);
             consistent = false;
         }
         if !storage_matches(set, pod) {
@@ -844,6 +850,8 @@ struct Control<'a, 'b> {
     pc: PodControl<'a, 'b>,
     now: u64,
     blocked: Blocked,
+    /// The `MaxUnavailableStatefulSet` gate (alpha, off in v1.31).
+    max_unavailable_gate: bool,
 }
 
 impl Control<'_, '_> {
@@ -1026,6 +1034,7 @@ fn update_stateful_set(
                     &current_revision.meta.name,
                     &update_revision.meta.name,
                     start + i as i64,
+                    c.pc.pod_index_label,
                 )),
                 created: false,
             })
@@ -1089,11 +1098,9 @@ fn update_stateful_set(
     }
 
     let update_min = partition(set).unwrap_or(0).max(0) as usize;
-    let max_unavailable_set = !set
-        .spec()
-        .at("updateStrategy.rollingUpdate.maxUnavailable")
-        .is_null();
-    if max_unavailable_set {
+    // With the gate off (v1.31's default) the API server has dropped
+    // maxUnavailable and the controller replaces one pod at a time.
+    if c.max_unavailable_gate {
         return update_stateful_set_after_invariant_established(
             c,
             set,
@@ -1327,9 +1334,17 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
                 .any(|c| !c.meta.owner_references.is_empty()),
             set,
             out,
+            pod_index_label: ctx
+                .config
+                .feature_gates
+                .enabled(crate::sim::features::POD_INDEX_LABEL),
         },
         now: ctx.now,
         blocked: None,
+        max_unavailable_gate: ctx
+            .config
+            .feature_gates
+            .enabled(crate::sim::features::MAX_UNAVAILABLE_STATEFUL_SET),
     };
     let status = update_stateful_set(&mut c, set, &current, &update, collision_count, pods);
     let blocked = c.blocked.take();
@@ -1342,7 +1357,8 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
     for set in ctx.store.list(Kind::StatefulSet) {
-        sync_stateful_set(ctx, set, out);
+        let blocked = sync_stateful_set(ctx, set, out);
+        out.waiting.push((set.key(), blocked));
     }
 }
 

@@ -61,7 +61,7 @@ static EXAMPLES: &[Example] = &[
         source_doc: DOC_STATEFULSET,
         yaml: file!("original/web.yaml"),
         modern: false,
-        note: "apps/v1beta1 is unavailable since v1.16; converted to apps/v1, the StatefulSet is rejected because apps/v1 requires spec.selector.",
+        note: "apps/v1beta1 is unavailable since v1.16; converted to apps/v1 with what apps/v1beta1 defaulted (spec.selector from the template's labels, updateStrategy OnDelete), with warnings.",
     },
     Example {
         id: "zookeeper",
@@ -79,7 +79,7 @@ static EXAMPLES: &[Example] = &[
         source_doc: DOC_STATEFULSET,
         yaml: file!("original/zookeeper.yaml"),
         modern: false,
-        note: "policy/v1beta1 (gone in v1.25) and apps/v1beta1 (gone in v1.16) are converted; the StatefulSet then lacks spec.selector. Spaces the page inserted (`gcr.io/ google_samples`, `volume.alpha.kubernetes.io/ storage-class`, `requiredDuringScheduling RequiredDuringExecution`) are removed.",
+        note: "policy/v1beta1 (gone in v1.25) and apps/v1beta1 (gone in v1.16) are converted; the StatefulSet keeps apps/v1beta1's defaults (selector from the template's labels, OnDelete updates); the ignored affinity annotation does not spread the pods. Spaces the page inserted (`gcr.io/ google_samples`, `volume.alpha.kubernetes.io/ storage-class`, `requiredDuringScheduling RequiredDuringExecution`) are removed.",
     },
     Example {
         id: "zookeeper-tutorial",
@@ -114,7 +114,7 @@ static EXAMPLES: &[Example] = &[
             file!("original/cassandra-statefulset.yaml")
         ),
         modern: false,
-        note: "apps/v1beta1 (gone in v1.16) and storage.k8s.io/v1beta1 (gone in v1.22) are converted; the StatefulSet is then rejected for lack of spec.selector. The page dropped lines the upstream file has (`add:` under capabilities, the volumeMount's `name: cassandra-data`); they are restored.",
+        note: "apps/v1beta1 (gone in v1.16) and storage.k8s.io/v1beta1 (gone in v1.22) are converted, keeping apps/v1beta1's defaults (selector from the template's labels, OnDelete updates). The page dropped lines the upstream file has (`add:` under capabilities, the volumeMount's `name: cassandra-data`); they are restored.",
     },
     Example {
         id: "cassandra-rc",
@@ -153,7 +153,7 @@ static EXAMPLES: &[Example] = &[
             file!("original/cassandra-daemonset.yaml")
         ),
         modern: false,
-        note: "extensions/v1beta1 DaemonSet is unavailable since v1.16; converted, it is rejected for lack of spec.selector.",
+        note: "extensions/v1beta1 DaemonSet is unavailable since v1.16; converted to apps/v1 with what extensions/v1beta1 defaulted (spec.selector from the template's labels, updateStrategy OnDelete), with warnings.",
     },
     Example {
         id: "mysql",
@@ -199,7 +199,7 @@ static EXAMPLES: &[Example] = &[
         source_doc: DOC_PETSET,
         yaml: file!("original/petset.yaml"),
         modern: false,
-        note: "apps/v1alpha1 PetSet is converted to a StatefulSet, which apps/v1 rejects for lack of spec.selector.",
+        note: "apps/v1alpha1 PetSet is converted to an apps/v1 StatefulSet with what the PetSet defaulted (spec.selector and labels from the template's labels; OnDelete, as PetSets never replaced pods); the claims, without storageClassName, get the default StorageClass rather than the static volumes.",
     },
     Example {
         id: "petset-claim-pod",
@@ -310,7 +310,7 @@ pub fn builtin_url(url: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::manifest::{parse, Severity};
+    use crate::sim::manifest::parse;
     use crate::sim::object::Kind;
 
     fn kinds_names(yaml: &str) -> Vec<(Kind, String)> {
@@ -331,31 +331,16 @@ mod tests {
     }
 
     #[test]
-    fn original_examples_fail_only_as_today_would() {
+    fn original_examples_parse_with_the_removal_warnings() {
         for e in all().iter().filter(|e| !e.modern) {
             let p = parse(e.yaml);
-            for d in p
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-            {
-                assert!(
-                    d.message
-                        .ends_with("is invalid: spec.selector: Required value"),
-                    "{}: {d:?}",
-                    e.id
-                );
-            }
-            // Every original uses an old version or an ignored annotation.
+            assert!(!p.has_errors(), "{}: {:?}", e.id, p.diagnostics);
+            // Every original uses a removed version, and says so.
             assert!(
-                p.diagnostics
-                    .iter()
-                    .any(|d| d.severity == Severity::Warning),
+                p.warnings().any(|d| d.message.contains("unavailable")),
                 "{}",
                 e.id
             );
-            // Adding the selector is all it takes.
-            assert!(p.has_errors(), "{} should need a selector today", e.id);
         }
     }
 
@@ -422,10 +407,10 @@ mod tests {
                 s(Pod, "kube-pv-demo")
             ]
         );
-        // The originals carry the same objects (the failing ones minus the
-        // rejected workload).
+        // The originals carry the same objects, converted from their
+        // removed API versions.
         let orig = kinds_names(by_id("web-original").unwrap().yaml);
-        assert_eq!(orig, vec![s(Service, "nginx")]);
+        assert_eq!(orig, vec![s(Service, "nginx"), s(StatefulSet, "web")]);
         assert!(by_id(DEFAULT_ID).is_some_and(|e| e.modern));
         let ids: std::collections::BTreeSet<_> = all().iter().map(|e| e.id).collect();
         assert_eq!(ids.len(), all().len(), "ids are unique");

@@ -146,11 +146,16 @@ pub(crate) fn to_json(v: &Value) -> String {
     if v.serialize(&mut ser).is_err() {
         return String::new();
     }
-    String::from_utf8(buf).unwrap_or_default()
+    // Go's encoder escapes HTML characters; outside strings JSON has none.
+    String::from_utf8(buf)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 pub(crate) fn to_yaml(v: &Value) -> String {
-    serde_yaml::to_string(v).unwrap_or_default()
+    super::yaml::to_yaml(v)
 }
 
 /// Sorts by a `--sort-by` JSONPath (numbers numerically).

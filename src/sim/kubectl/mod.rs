@@ -25,14 +25,17 @@
 //! inside the command, as a terminal blocks; the engine replays those steps
 //! as part of the input.
 
+pub mod create;
 pub mod describe;
 pub mod get;
+pub mod history;
 pub mod jsonpath;
 pub mod mutate;
 pub mod ops;
 pub mod parse;
 pub mod printers;
 pub mod resources;
+pub mod yaml;
 
 use super::engine::Sim;
 use super::object::{Key, Kind, Object};
@@ -94,6 +97,7 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
         "get" => get::get(sim, &parsed("get", "get")?, files),
         "describe" => describe::describe(sim, &parsed("describe", "describe")?, files),
         "apply" => mutate::apply_cmd(sim, &parsed("apply", "apply")?, files, "apply"),
+        "create" if create::generator(rest).is_some() => create::create(sim, rest, files),
         "create" => mutate::apply_cmd(sim, &parsed("create", "create")?, files, "create"),
         "replace" => mutate::apply_cmd(sim, &parsed("replace", "replace")?, files, "replace"),
         "delete" => mutate::delete_cmd(sim, &parsed("delete", "delete")?, files),
@@ -197,6 +201,10 @@ pub fn file_args(line: &str) -> Vec<String> {
     };
     if cmd == "logs" {
         return Vec::new();
+    }
+    if cmd == "create" && create::generator(&words[1..]).is_some() {
+        // `--from-file=[key=]path` and `--from-env-file=path`.
+        return create::source_files(&words[1..]);
     }
     parse::parse_args(&words[1..], &cmd, &cmd)
         .map(|a| a.all("filename"))

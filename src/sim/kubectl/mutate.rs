@@ -334,6 +334,25 @@ fn object_namespace(o: &Object, args: &Args) -> Result<String, String> {
     }
 }
 
+/// `GetModifiedConfiguration`: the object as the user wrote it, as
+/// compact JSON, with an `annotations` map (left empty once the
+/// annotation itself is taken out) and without server-set metadata.
+fn last_applied(manifest: &Value) -> String {
+    let mut v = manifest.clone();
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        for f in ["creationTimestamp", "resourceVersion", "uid"] {
+            m.remove(f);
+        }
+        let ann = m
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(a) = ann.as_object_mut() {
+            a.remove(LAST_APPLIED);
+        }
+    }
+    format!("{}\n", serde_json::to_string(&v).unwrap_or_default())
+}
+
 /// `apply -f` / `create -f` / `replace -f`.
 pub fn apply_cmd(
     sim: &mut Sim,
@@ -342,8 +361,12 @@ pub fn apply_cmd(
     verb: &str,
 ) -> Result<String, String> {
     let create = verb == "create";
-    if create && !args.has("filename") && !args.positional.is_empty() {
-        return create_named(sim, args);
+    if create && !args.positional.is_empty() {
+        // Not a generator (kubectl create namespace|configmap|...: create.rs).
+        return Err(format!(
+            "error: Unexpected args: [{}]\nSee 'kubectl create -h' for help and examples",
+            args.positional.join(" ")
+        ));
     }
     if !args.has("filename") {
         return Err("error: must specify one of -f and -k".into());
@@ -405,21 +428,28 @@ pub fn apply_cmd(
                 }
             }
             None => {
-                if dry {
-                    lines.push(format!("{word} created{suffix}"));
-                    continue;
-                }
                 if !create || args.bool("save-config") {
-                    let mut applied = manifest_value.clone();
-                    if let Some(m) = applied.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                    o.meta
+                        .annotations
+                        .insert(LAST_APPLIED.into(), last_applied(&manifest_value));
+                }
+                if dry {
+                    // The client's object: the file's, in the namespace the
+                    // builder gave it, with apply's annotation.
+                    let mut v = o.to_value();
+                    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+                        // Object keeps these fields; the client's copy has none.
                         for f in ["creationTimestamp", "resourceVersion", "uid"] {
                             m.remove(f);
                         }
                     }
-                    o.meta.annotations.insert(
-                        LAST_APPLIED.into(),
-                        format!("{}\n", serde_json::to_string(&applied).unwrap_or_default()),
-                    );
+                    match args.get("output") {
+                        Some("yaml") => lines.push(super::get::to_yaml(&v)),
+                        Some("json") => lines.push(super::get::to_json(&v)),
+                        Some(_) => lines.push(word),
+                        None => lines.push(format!("{word} created{suffix}")),
+                    }
+                    continue;
                 }
                 allocate_service(sim, &mut o);
                 match api::create(sim, o, "kubectl") {
@@ -453,12 +483,10 @@ pub fn apply_cmd(
                 ));
             }
             Some(old) => {
-                let mut applied = manifest_value.clone();
-                if let Some(m) = applied.get_mut("metadata").and_then(|m| m.as_object_mut()) {
-                    for f in ["creationTimestamp", "resourceVersion", "uid"] {
-                        m.remove(f);
-                    }
-                }
+                // The three-way merge's "modified": what last-applied records.
+                let applied_text = last_applied(&manifest_value);
+                let applied: Value =
+                    serde_json::from_str(&applied_text).unwrap_or_else(|_| manifest_value.clone());
                 let last: Option<Value> = old
                     .meta
                     .annotations
@@ -479,12 +507,18 @@ pub fn apply_cmd(
                         continue;
                     }
                 };
-                new.meta.annotations.insert(
-                    LAST_APPLIED.into(),
-                    format!("{}\n", serde_json::to_string(&applied).unwrap_or_default()),
-                );
+                new.meta
+                    .annotations
+                    .insert(LAST_APPLIED.into(), applied_text);
                 if dry {
-                    lines.push(format!("{word} configured{suffix}"));
+                    // A client dry run prints the object the builder fetched
+                    // (the live one), as kubectl does (kubernetes#94965).
+                    match args.get("output") {
+                        Some("yaml") => lines.push(super::get::to_yaml(&old.to_value())),
+                        Some("json") => lines.push(super::get::to_json(&old.to_value())),
+                        Some(_) => lines.push(word),
+                        None => lines.push(format!("{word} configured{suffix}")),
+                    }
                     continue;
                 }
                 match update_object(sim, &old, new) {
@@ -503,58 +537,6 @@ pub fn apply_cmd(
         return Err("error: no objects passed to apply".into());
     }
     finish(lines, failed)
-}
-
-/// `create namespace NAME`, `create configmap NAME --from-literal=k=v`.
-fn create_named(sim: &mut Sim, args: &Args) -> Result<String, String> {
-    let what = args.positional[0].as_str();
-    let Some(name) = args.positional.get(1) else {
-        return Err(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples"));
-    };
-    let ns = namespace(args);
-    let mut o = match what {
-        "namespace" | "ns" => {
-            let mut o = Object::new(Kind::Namespace, "", name);
-            o.meta
-                .labels
-                .insert("kubernetes.io/metadata.name".into(), name.clone());
-            o.body.insert("status".into(), serde_json::json!({"phase": "Active"}));
-            o
-        }
-        "configmap" | "cm" => {
-            let mut o = Object::new(Kind::ConfigMap, &ns, name);
-            let mut data = Map::new();
-            for kv in args.all("from-literal") {
-                let Some((k, v)) = kv.split_once('=') else {
-                    return Err(format!("error: invalid literal source {kv}, expected key=value"));
-                };
-                data.insert(k.to_string(), Value::String(v.to_string()));
-            }
-            o.body.insert("data".into(), Value::Object(data));
-            o
-        }
-        other => {
-            return Err(format!(
-                "error: unknown command \"{other}\" for \"kubectl create\"\n(Ordinal creates namespace and configmap by name; other objects with -f)"
-            ))
-        }
-    };
-    if args
-        .get("dry-run")
-        .is_some_and(|d| d != "none" && d != "false")
-    {
-        return Ok(format!("{} created (dry run)\n", ref_name(&o.key())));
-    }
-    o.meta.namespace = if o.kind.namespaced() {
-        ns
-    } else {
-        String::new()
-    };
-    let key = o.key();
-    match api::create(sim, o, "kubectl") {
-        Ok(_) => Ok(format!("{} created\n", ref_name(&key))),
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 fn key_obj(key: &Key) -> Object {

@@ -159,17 +159,6 @@ fn rollout_status_of(o: &Object) -> Result<(String, bool), String> {
     }
 }
 
-fn revisions(sim: &Sim, o: &Object) -> Vec<Object> {
-    let mut revs: Vec<Object> = sim
-        .store
-        .list_ns(Kind::ControllerRevision, &o.meta.namespace)
-        .filter(|r| r.meta.is_owned_by(&o.meta.uid))
-        .cloned()
-        .collect();
-    revs.sort_by_key(|r| r.field("revision").as_i64().unwrap_or(0));
-    revs
-}
-
 pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
     let Some(sub) = rest.first() else {
         return Err("error: Required subcommand not specified.\nAvailable Commands:\n  history, pause, restart, resume, status, undo\nSee 'kubectl rollout -h' for help and examples".into());
@@ -263,48 +252,38 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 let Some(o) = sim.store.get_key(&key).cloned() else {
                     continue;
                 };
-                let revs = revisions(sim, &o);
-                if let Some(r) = args.get("revision") {
-                    let n: i64 = r.parse().unwrap_or(0);
-                    match revs
-                        .iter()
-                        .find(|x| x.field("revision").as_i64() == Some(n))
-                    {
-                        Some(rev) => {
-                            lines.push(format!("{} with revision #{n}", ref_name(&key)));
-                            lines.push("Pod Template:".into());
-                            let t = rev.field("data").at("spec.template");
-                            for l in super::get::to_yaml(t).lines() {
-                                lines.push(format!("  {l}"));
-                            }
-                        }
-                        None => {
+                let revision = match args.get("revision") {
+                    None => 0,
+                    Some(r) => match r.parse::<i64>() {
+                        Ok(n) if n >= 0 => n,
+                        _ => {
                             failed = true;
-                            lines.push("error: unable to find the specified revision".to_string());
+                            lines.push(format!("error: invalid argument \"{r}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl rollout history --help' for usage."));
+                            continue;
                         }
+                    },
+                };
+                match super::history::view_history(sim, &o, revision) {
+                    // The name printer: `KIND/NAME OPERATION\n`.
+                    Ok(text) => {
+                        let with = if revision > 0 {
+                            format!("with revision #{revision}")
+                        } else {
+                            String::new()
+                        };
+                        lines.push(format!("{} {with}\n{text}\n", ref_name(&key)));
                     }
-                    continue;
+                    Err(e) => {
+                        failed = true;
+                        lines.push(e);
+                    }
                 }
-                lines.push(format!("{} ", ref_name(&key)));
-                let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
-                for r in &revs {
-                    rows.push(vec![
-                        r.field("revision").as_i64().unwrap_or(0).to_string(),
-                        r.meta
-                            .annotations
-                            .get("kubernetes.io/change-cause")
-                            .cloned()
-                            .unwrap_or_else(|| "<none>".into()),
-                    ]);
-                }
-                let text: String = rows.iter().map(|r| format!("{}\n", r.join("\t"))).collect();
-                lines.push(super::printers::tabwrite(&text, 0, 2));
             }
             "undo" => {
                 let Some(o) = sim.store.get_key(&key).cloned() else {
                     continue;
                 };
-                let revs = revisions(sim, &o);
+                let revs = super::history::history(sim, &o);
                 let target = match args.get("to-revision").and_then(|r| r.parse::<i64>().ok()) {
                     Some(0) | None => {
                         if revs.len() < 2 {
@@ -318,10 +297,7 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                         }
                         revs[revs.len() - 2].clone()
                     }
-                    Some(n) => match revs
-                        .iter()
-                        .find(|x| x.field("revision").as_i64() == Some(n))
-                    {
+                    Some(n) => match revs.iter().find(|(r, _, _)| *r == n) {
                         Some(r) => r.clone(),
                         None => {
                             failed = true;
@@ -332,20 +308,26 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                         }
                     },
                 };
-                let mut tmpl = target.field("data").at("spec.template").clone();
-                if let Some(m) = tmpl.as_object_mut() {
-                    m.remove("$patch");
-                }
+                let (target_rev, mut tmpl, _) = target;
                 if tmpl.is_null() {
                     failed = true;
                     lines.push("error: the revision holds no pod template".into());
                     continue;
                 }
+                // A ReplicaSet's template carries pod-template-hash; the
+                // rollbacker compares and restores it without (equalIgnoreHash).
+                if key.kind == Kind::Deployment {
+                    if let Some(l) = tmpl
+                        .pointer_mut("/metadata/labels")
+                        .and_then(Value::as_object_mut)
+                    {
+                        l.remove("pod-template-hash");
+                    }
+                }
                 if o.spec().at("template") == &tmpl {
                     lines.push(format!(
-                        "{} skipped rollback (current template already matches revision {})",
+                        "{} skipped rollback (current template already matches revision {target_rev})",
                         ref_name(&key),
-                        target.field("revision").as_i64().unwrap_or(0)
                     ));
                     continue;
                 }
@@ -1160,7 +1142,7 @@ fn resolve_pod(sim: &Sim, word: &str, ns: &str) -> Result<Key, String> {
 pub fn exec(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<String, String> {
     let ns = namespace(args);
     let Some(target) = args.positional.first() else {
-        return Err("error: expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are required arguments for the exec command\nSee 'kubectl exec -h' for help and examples".into());
+        return Err("error: pod, type/name or --filename must be specified".into());
     };
     // The old `exec POD CMD` form was removed (kubectl 1.26+).
     let argv: Vec<String> = match &args.after_dash {
@@ -1181,13 +1163,17 @@ pub fn exec(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<St
 pub fn run_pod(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<String, String> {
     let io = Io::from_args(args, files);
     let ns = namespace(args);
+    if args.bool("help") {
+        return Ok(include_str!("help/run.txt").to_string());
+    }
+    // cobra checks required flags before the command looks at its arguments.
+    let Some(image) = args.get("image") else {
+        return Err("error: required flag(s) \"image\" not set".into());
+    };
     let Some(name) = args.positional.first().cloned() else {
         return Err(
             "error: NAME is required for run\nSee 'kubectl run -h' for help and examples".into(),
         );
-    };
-    let Some(image) = args.get("image") else {
-        return Err("error: required flag(s) \"image\" not set".into());
     };
     let attach = args.bool("stdin") || args.bool("tty") || args.bool("attach");
     if args.bool("rm") && !attach {
@@ -1244,11 +1230,28 @@ pub fn run_pod(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result
     if let Some(p) = args.get("port").and_then(|p| p.parse::<i64>().ok()) {
         container["ports"] = json!([{"containerPort": p}]);
     }
-    let v = json!({
+    let mut v = json!({
         "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": name, "namespace": ns, "labels": labels},
+        "metadata": {"name": name, "creationTimestamp": null, "labels": labels},
         "spec": {"containers": [container], "restartPolicy": restart, "dnsPolicy": "ClusterFirst"},
+        "status": {},
     });
+    if let Some(explicit) = args.get("namespace") {
+        v["metadata"]["namespace"] = explicit.into();
+    }
+    let dry = super::create::dry_run(args)?;
+    if dry != "none" {
+        if attach {
+            return Err("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)".into());
+        }
+        if let Some(o) = args.get("output") {
+            if !matches!(o, "yaml" | "json" | "name") && !o.starts_with("jsonpath=") {
+                return Err(format!("error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
+            }
+        }
+        return super::create::print_or_create(sim, v, dry, args.get("output"), &ns);
+    }
+    v["metadata"]["namespace"] = ns.clone().into();
     let pod = Object::from_value(&v).map_err(|e| format!("error: {e}"))?;
     let key = pod.key();
     if let Err(e) = api::create(sim, pod, "kubectl") {
@@ -1591,7 +1594,7 @@ pub fn wait(sim: &mut Sim, args: &Args) -> Result<String, String> {
 
 // ---- informational ---------------------------------------------------------
 
-pub fn version(_sim: &mut Sim, args: &Args) -> Result<String, String> {
+pub fn version(sim: &mut Sim, args: &Args) -> Result<String, String> {
     let v = crate::sim::KUBERNETES_VERSION;
     let client = args.bool("client");
     match args.get("output") {
@@ -1616,6 +1619,16 @@ pub fn version(_sim: &mut Sim, args: &Args) -> Result<String, String> {
             let mut s = format!("Client Version: {v}\nKustomize Version: v5.4.2\n");
             if !client {
                 s.push_str(&format!("Server Version: {v}\n"));
+                // Not kubectl's: a cluster's gates show only in its flags
+                // and /metrics. Printed only when some gate is not v1.31's
+                // default, so a default cluster's output is kubectl's.
+                let gates = sim.config.feature_gates.non_default();
+                if !gates.is_empty() {
+                    s.push_str(&format!(
+                        "Feature Gates: {} (away from v1.31's defaults; a line Ordinal adds)\n",
+                        gates.join(",")
+                    ));
+                }
             }
             Ok(s)
         }

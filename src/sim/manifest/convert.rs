@@ -117,6 +117,9 @@ pub(super) fn convert(
         };
         ctx.at(&key(prefix, &["apiVersion"]), Severity::Warning, msg);
     }
+    if target.old {
+        old_defaults(ctx, api_version, kind, v, prefix);
+    }
     match target.kind {
         Kind::Deployment => {
             // Gone with extensions/v1beta1 and apps/v1beta1.
@@ -138,9 +141,12 @@ pub(super) fn convert(
             }
         }
         Kind::PodDisruptionBudget if target.old => {
-            let sel = v.pointer("/spec/selector");
-            let empty = match sel {
-                None | Some(Value::Null) => true,
+            // A null selector selects nothing in both versions; an empty
+            // one (`{}`) selected nothing in policy/v1beta1 and selects
+            // every pod in policy/v1. The API server's conversion keeps the
+            // old meaning with a selector no pod can match
+            // (`NonV1beta1MatchNoneSelector`).
+            let empty = match v.pointer("/spec/selector") {
                 Some(Value::Object(m)) => m.values().all(|x| match x {
                     Value::Object(o) => o.is_empty(),
                     Value::Array(a) => a.is_empty(),
@@ -150,18 +156,157 @@ pub(super) fn convert(
                 _ => false,
             };
             if empty {
+                if let Some(spec) = v.get_mut("spec").and_then(Value::as_object_mut) {
+                    spec.insert(
+                        "selector".into(),
+                        serde_json::json!({"matchExpressions": [
+                            {"key": PDB_V1BETA1_LABEL, "operator": "Exists"}
+                        ]}),
+                    );
+                }
                 ctx.at(
                     &key(prefix, &["spec", "selector"]),
                     Severity::Warning,
-                    "in policy/v1beta1 an empty selector matched no pods; in policy/v1 it \
-                     matches every pod in the namespace"
-                        .into(),
+                    format!(
+                        "in policy/v1beta1 an empty selector matches no pods; in policy/v1 it \
+                         matches every pod in the namespace: converted to the selector \
+                         {PDB_V1BETA1_LABEL} Exists, which no pod matches"
+                    ),
                 );
             }
         }
         _ => {}
     }
     annotation_notes(ctx, v, prefix);
+}
+
+/// The label of the selector that converts policy/v1beta1's empty
+/// selector (`PDBV1beta1Label` in `pkg/apis/policy`).
+pub const PDB_V1BETA1_LABEL: &str = "pdb.kubernetes.io/deprecated-v1beta1-empty-selector-match";
+
+/// What the old version's `SetDefaults_*` did that apps/v1 does not, so the
+/// converted object is the one the old API server would have stored:
+/// - `apps/v1alpha1` PetSet, `apps/v1beta1` StatefulSet and Deployment,
+///   `extensions/v1beta1` Deployment, DaemonSet and ReplicaSet default
+///   `spec.selector` (matchLabels) and empty `metadata.labels` from the
+///   template's labels (apps/v1beta2 and apps/v1 require the selector);
+/// - `apps/v1beta1` StatefulSet (and PetSet, whose pods were never
+///   replaced by the controller) and `extensions/v1beta1` DaemonSet default
+///   `updateStrategy.type` to `OnDelete` (RollingUpdate since apps/v1beta2);
+/// - `apps/v1beta1` Deployment keeps 2 old ReplicaSets
+///   (`revisionHistoryLimit: 2`), `extensions/v1beta1` Deployment defaults
+///   `maxUnavailable`/`maxSurge` to 1 and leaves `revisionHistoryLimit` and
+///   `progressDeadlineSeconds` unset, which apps/v1 reads as 2147483647.
+fn old_defaults(ctx: &mut Ctx<'_>, api_version: &str, kind: &str, v: &mut Value, prefix: &[Seg]) {
+    let selector_from_labels = matches!(
+        (api_version, kind),
+        ("apps/v1alpha1", "PetSet")
+            | ("apps/v1beta1", "StatefulSet" | "Deployment")
+            | (
+                "extensions/v1beta1",
+                "Deployment" | "DaemonSet" | "ReplicaSet"
+            )
+    );
+    let on_delete = matches!(
+        (api_version, kind),
+        ("apps/v1alpha1", "PetSet")
+            | ("apps/v1beta1", "StatefulSet")
+            | ("extensions/v1beta1", "DaemonSet")
+    );
+    let labels = v
+        .pointer("/spec/template/metadata/labels")
+        .filter(|l| l.as_object().is_some_and(|m| !m.is_empty()))
+        .cloned();
+    let Some(spec) = v.get_mut("spec").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut notes = Vec::new();
+    if let (true, Some(labels)) = (selector_from_labels, &labels) {
+        if spec.get("selector").is_none_or(Value::is_null) {
+            spec.insert(
+                "selector".into(),
+                serde_json::json!({ "matchLabels": labels }),
+            );
+            notes.push(format!(
+                "spec.selector.matchLabels: {} from the template's labels",
+                serde_json::to_string(labels).unwrap_or_default()
+            ));
+        }
+    }
+    if on_delete {
+        let strategy = spec
+            .entry("updateStrategy")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Some(s) = strategy.as_object_mut() {
+            if s.get("type").is_none_or(Value::is_null) {
+                s.insert("type".into(), "OnDelete".into());
+                notes.push(
+                    "spec.updateStrategy.type: OnDelete (pods take a new template only when \
+                     deleted; apps/v1 defaults to RollingUpdate)"
+                        .into(),
+                );
+            }
+        }
+    }
+    if kind == "Deployment" {
+        let mut unset = |spec: &mut serde_json::Map<String, Value>, f: &str, d: Value| {
+            if spec.get(f).is_none_or(Value::is_null) {
+                notes.push(format!("spec.{f}: {d}"));
+                spec.insert(f.into(), d);
+            }
+        };
+        match api_version {
+            "apps/v1beta1" => unset(spec, "revisionHistoryLimit", 2.into()),
+            "extensions/v1beta1" => {
+                unset(spec, "revisionHistoryLimit", i32::MAX.into());
+                unset(spec, "progressDeadlineSeconds", i32::MAX.into());
+                let rolling = spec
+                    .get("strategy")
+                    .and_then(|s| s.get("type"))
+                    .and_then(Value::as_str)
+                    .is_none_or(|t| t == "RollingUpdate");
+                if rolling {
+                    let strategy = spec
+                        .entry("strategy")
+                        .or_insert_with(|| Value::Object(Default::default()));
+                    if let Some(s) = strategy.as_object_mut() {
+                        let ru = s
+                            .entry("rollingUpdate")
+                            .or_insert_with(|| Value::Object(Default::default()));
+                        if let Some(ru) = ru.as_object_mut() {
+                            for f in ["maxUnavailable", "maxSurge"] {
+                                if ru.get(f).is_none_or(Value::is_null) {
+                                    ru.insert(f.into(), 1.into());
+                                    notes.push(format!("spec.strategy.rollingUpdate.{f}: 1"));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let (true, Some(labels)) = (selector_from_labels, labels) {
+        if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+            if meta
+                .get("labels")
+                .is_none_or(|l| l.as_object().is_none_or(|m| m.is_empty()))
+            {
+                meta.insert("labels".into(), labels);
+            }
+        }
+    }
+    if !notes.is_empty() {
+        ctx.at(
+            &key(prefix, &["spec"]),
+            Severity::Warning,
+            format!(
+                "{api_version} {kind} defaults kept in the converted object: {}",
+                notes.join("; ")
+            ),
+        );
+    }
 }
 
 /// Annotations from the alpha/beta days that today's cluster ignores or

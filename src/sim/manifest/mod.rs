@@ -743,19 +743,6 @@ fn process_object(
                 ),
             );
         }
-        if target.old && errs.iter().any(|e| e.detail_is_selector_required()) {
-            let labels = object.at("spec.template.metadata.labels");
-            ctx.at(
-                &p(&["spec"]),
-                Severity::Warning,
-                format!(
-                    "{api_version} {kind} defaulted spec.selector from the template's labels; \
-                     {} requires it: add spec.selector.matchLabels: {}",
-                    target.kind.api_version(),
-                    serde_json::to_string(labels).unwrap_or_default()
-                ),
-            );
-        }
         return;
     }
     objects.push(ParsedObject {

@@ -38,27 +38,113 @@ fn errors(p: &Parsed) -> Vec<&Diagnostic> {
 }
 
 #[test]
-fn old_statefulset_is_converted_then_validated_as_today() {
+fn old_statefulset_is_converted_with_its_versions_defaults() {
     let p = parse(WEB_OLD);
-    let errs = errors(&p);
-    assert_eq!(errs.len(), 1, "{:?}", p.diagnostics);
-    assert_eq!(
-        errs[0].message,
-        "The StatefulSet \"web\" is invalid: spec.selector: Required value"
-    );
-    assert_eq!(errs[0].document, 1);
-    // Points into the StatefulSet's spec (line 19 is `spec:`).
-    assert_eq!(errs[0].line, 19);
+    assert!(!p.has_errors(), "{:?}", p.diagnostics);
     let w: Vec<_> = p.warnings().map(|d| d.message.clone()).collect();
     assert!(
         w.iter().any(|m| m
             == "apps/v1beta1 StatefulSet is deprecated in v1.9+, unavailable in v1.16+; use apps/v1 StatefulSet"),
         "{w:?}"
     );
-    // The Service is fine and comes through.
-    assert_eq!(p.objects.len(), 1);
-    assert_eq!(p.objects[0].object.kind, Kind::Service);
-    assert_eq!(p.objects[0].line, 1);
+    assert!(
+        w.iter()
+            .any(|m| m.contains("spec.selector.matchLabels: {\"app\":\"nginx\"}")),
+        "{w:?}"
+    );
+    assert_eq!(p.objects.len(), 2);
+    let sts = &p.objects[1].object;
+    assert_eq!(sts.kind, Kind::StatefulSet);
+    // apps/v1beta1's SetDefaults_StatefulSet: selector and labels from the
+    // template's labels, OnDelete updates.
+    assert_eq!(sts.spec().str_at("selector.matchLabels.app"), Some("nginx"));
+    assert_eq!(
+        sts.meta.labels.get("app").map(String::as_str),
+        Some("nginx")
+    );
+    assert_eq!(sts.spec().str_at("updateStrategy.type"), Some("OnDelete"));
+    // apps/v1beta2 defaulted neither: the selector is required there too.
+    let v2 = parse(&WEB_OLD.replace("apps/v1beta1", "apps/v1beta2"));
+    assert_eq!(
+        errors(&v2)[0].message,
+        "The StatefulSet \"web\" is invalid: spec.selector: Required value"
+    );
+    assert_eq!(
+        errors(&v2)[0].line,
+        19,
+        "points into the StatefulSet's spec"
+    );
+    // What the manifest sets is kept.
+    let explicit = parse(&WEB_OLD.replace(
+        "  replicas: 2\n",
+        "  replicas: 2\n  updateStrategy:\n    type: RollingUpdate\n",
+    ));
+    let sts = &explicit.objects[1].object;
+    assert_eq!(
+        sts.spec().str_at("updateStrategy.type"),
+        Some("RollingUpdate")
+    );
+}
+
+#[test]
+fn old_deployments_daemonsets_and_replicasets_keep_their_defaults() {
+    let body = "metadata:\n  name: d\nspec:\n  template:\n    metadata:\n      labels:\n        run: d\n    spec:\n      containers:\n      - name: c\n        image: nginx\n";
+    let one = |gv: &str, kind: &str| {
+        let p = parse(&format!("apiVersion: {gv}\nkind: {kind}\n{body}"));
+        assert!(!p.has_errors(), "{gv} {kind}: {:?}", p.diagnostics);
+        assert!(p
+            .warnings()
+            .any(|w| w.message.contains("unavailable in v1.16+")));
+        p.objects[0].object.clone()
+    };
+    let d = one("extensions/v1beta1", "Deployment");
+    assert_eq!(d.spec().str_at("selector.matchLabels.run"), Some("d"));
+    assert_eq!(d.spec().i64_at("revisionHistoryLimit"), Some(2147483647));
+    assert_eq!(d.spec().i64_at("progressDeadlineSeconds"), Some(2147483647));
+    assert_eq!(
+        d.spec().i64_at("strategy.rollingUpdate.maxUnavailable"),
+        Some(1)
+    );
+    assert_eq!(d.spec().i64_at("strategy.rollingUpdate.maxSurge"), Some(1));
+    let d = one("apps/v1beta1", "Deployment");
+    assert_eq!(d.spec().str_at("selector.matchLabels.run"), Some("d"));
+    assert_eq!(d.spec().i64_at("revisionHistoryLimit"), Some(2));
+    let ds = one("extensions/v1beta1", "DaemonSet");
+    assert_eq!(ds.spec().str_at("updateStrategy.type"), Some("OnDelete"));
+    assert_eq!(ds.meta.labels.get("run").map(String::as_str), Some("d"));
+    let rs = one("extensions/v1beta1", "ReplicaSet");
+    assert_eq!(rs.spec().str_at("selector.matchLabels.run"), Some("d"));
+    for kind in ["Deployment", "DaemonSet", "ReplicaSet"] {
+        let p = parse(&format!("apiVersion: apps/v1beta2\nkind: {kind}\n{body}"));
+        assert!(
+            errors(&p)[0]
+                .message
+                .ends_with("spec.selector: Required value"),
+            "apps/v1beta2 {kind}: {:?}",
+            p.diagnostics
+        );
+    }
+}
+
+#[test]
+fn policy_v1beta1_empty_selector_still_matches_no_pod() {
+    let p = parse("apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: b\nspec:\n  selector: {}\n  minAvailable: 1\n");
+    assert!(!p.has_errors(), "{:?}", p.diagnostics);
+    let pdb = &p.objects[0].object;
+    assert_eq!(
+        pdb.spec().str_at("selector.matchExpressions.0.key"),
+        Some("pdb.kubernetes.io/deprecated-v1beta1-empty-selector-match")
+    );
+    assert_eq!(
+        pdb.spec().str_at("selector.matchExpressions.0.operator"),
+        Some("Exists")
+    );
+    let today = parse("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: b\nspec:\n  selector: {}\n  minAvailable: 1\n");
+    assert!(today.objects[0]
+        .object
+        .spec()
+        .at("selector.matchExpressions")
+        .is_null());
 }
 
 #[test]
@@ -243,10 +329,7 @@ fn old_versions_of_other_kinds() {
     assert_eq!(p.objects[1].object.kind, Kind::StorageClass);
     assert_eq!(p.objects[1].document, 1);
     let d = parse("apiVersion: extensions/v1beta1\nkind: DaemonSet\nmetadata:\n  name: cassandra\nspec:\n  template:\n    metadata:\n      labels:\n        app: cassandra\n    spec:\n      containers:\n      - name: c\n        image: x\n");
-    assert_eq!(
-        errors(&d)[0].message,
-        "The DaemonSet \"cassandra\" is invalid: spec.selector: Required value"
-    );
+    assert!(!d.has_errors(), "{:?}", d.diagnostics);
 }
 
 #[test]

@@ -59,10 +59,6 @@ impl FieldError {
             ErrorType::Forbidden => format!("{p}: Forbidden: {}", self.detail),
         }
     }
-
-    pub(super) fn detail_is_selector_required(&self) -> bool {
-        self.kind == ErrorType::Required && path_string(&self.path) == "spec.selector"
-    }
 }
 
 /// The API server's `StatusError` text for invalid fields, as events and

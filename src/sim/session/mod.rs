@@ -118,9 +118,9 @@ impl Session {
 
     /// Sends one input into the simulation; the text is what a terminal
     /// would show (`Err` for a failed command).
+    /// A live watch keeps running (the page's Apply does not end it).
     pub fn input(&mut self, input: Input) -> Result<String, String> {
         self.branch();
-        self.watch = None;
         let r = self.sim.input(input);
         self.after_change();
         r
@@ -130,6 +130,8 @@ impl Session {
     /// `sleep 10s` or `fault ...`, as scripts take them. A `get -w` starts a
     /// live watch whose lines [`Session::watch_lines`] gives.
     pub fn line(&mut self, line: &str) -> Vec<Printed> {
+        // A new line ends the watch that held the terminal.
+        self.watch = None;
         let t = line.trim();
         let directive = match script::parse_line(t) {
             Ok(d) => d,

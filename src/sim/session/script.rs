@@ -269,6 +269,16 @@ pub fn run_script(
     sim: Sim,
     read_files: &dyn Fn(&str) -> Vec<(String, String)>,
 ) -> Result<String, String> {
+    run(script, sim, read_files).map(|r| r.out)
+}
+
+/// [`run_script`], handing back the runner: its transcript and the session
+/// it ran (the CLI draws its lifecycle chart).
+pub fn run(
+    script: &str,
+    sim: Sim,
+    read_files: &dyn Fn(&str) -> Vec<(String, String)>,
+) -> Result<Runner, String> {
     let parsed = parse_script(script)?;
     let mut runner = Runner::new(sim);
     for (l, d) in &parsed {
@@ -279,5 +289,5 @@ pub fn run_script(
         runner.run(l, d, files);
     }
     runner.finish();
-    Ok(runner.out)
+    Ok(runner)
 }

@@ -192,7 +192,21 @@ fn console_lines_take_the_script_words() {
     assert!(s.sim().faults.failed_nodes.contains("node-1"));
     let out = s.line("kubectl get pods -w");
     assert!(s.watching(), "{out:?}");
-    s.stop_watch();
+    // An applied manifest does not end the watch; it sees the new pods.
+    s.input(Input::Manifest {
+        text: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n".into(),
+        delete: false,
+    })
+    .unwrap();
+    s.advance(1_000);
+    assert!(s.watching());
+    assert!(
+        s.watch_lines().iter().any(|l| l.starts_with("p ")),
+        "the watch sees p"
+    );
+    // The next console line does.
+    s.line("get nodes");
+    assert!(!s.watching());
     // The page's lines journal as the CLI's do: replay gives the same trace.
     let r = Sim::replay(1, Config::default(), s.sim().journal(), None);
     assert_eq!(r.trace_hash(), s.trace_hash());

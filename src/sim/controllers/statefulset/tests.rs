@@ -213,6 +213,24 @@ fn ordered_ready_creates_lowest_ordinal_first_and_waits() {
     assert!(i_claim < i_pod, "claim before pod: {ev:?}");
 }
 
+/// `updateIdentity` adds the index label only with `PodIndexLabel` on.
+#[test]
+fn pod_index_label_follows_its_gate() {
+    let mut config = crate::sim::Config::default();
+    config
+        .feature_gates
+        .set(crate::sim::features::POD_INDEX_LABEL, false)
+        .unwrap();
+    let mut sim = Sim::with_config(7, config);
+    apply(&mut sim, web(2, json!({"podManagementPolicy": "Parallel"})));
+    run(&mut sim);
+    for name in ["web-0", "web-1"] {
+        let p = pod(&sim, name).unwrap();
+        assert_eq!(p.meta.labels[POD_NAME_LABEL], name);
+        assert!(!p.meta.labels.contains_key(POD_INDEX_LABEL), "{name}");
+    }
+}
+
 #[test]
 fn pod_identity_storage_and_ownership() {
     let mut sim = Sim::new(7);
@@ -511,29 +529,56 @@ fn on_delete_updates_only_recreated_pods() {
     assert_eq!(image_of(&sim, "web-0"), "nginx:1.25");
 }
 
-#[test]
-fn max_unavailable_deletes_several_outdated_pods_at_once() {
-    let mut sim = Sim::new(7);
-    apply(
-        &mut sim,
-        web(
-            4,
-            json!({"podManagementPolicy": "Parallel",
-                "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}}}),
-        ),
-    );
-    ready_all(&mut sim);
-    set_image(&mut sim, "nginx:1.26");
-    run(&mut sim);
-    let terminating: Vec<String> = sim
-        .store
+/// A 4-replica Parallel set asking for `maxUnavailable: 2`.
+fn parallel_web_max_unavailable_2() -> Value {
+    web(
+        4,
+        json!({"podManagementPolicy": "Parallel",
+            "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}}}),
+    )
+}
+
+/// Readies the pods, changes the image, runs the controllers once and
+/// names the pods the update began terminating.
+fn update_and_list_terminating(sim: &mut Sim) -> Vec<String> {
+    ready_all(sim);
+    set_image(sim, "nginx:1.26");
+    run(sim);
+    sim.store
         .list_ns(Kind::Pod, "default")
         .filter(|p| p.meta.deletion_timestamp.is_some())
         .map(|p| p.meta.name.clone())
-        .collect();
-    assert_eq!(terminating, vec!["web-2", "web-3"]);
+        .collect()
+}
+
+#[test]
+fn max_unavailable_deletes_several_outdated_pods_at_once() {
+    let mut config = crate::sim::Config::default();
+    config
+        .feature_gates
+        .set(crate::sim::features::MAX_UNAVAILABLE_STATEFUL_SET, true)
+        .unwrap();
+    let mut sim = Sim::with_config(7, config);
+    apply(&mut sim, parallel_web_max_unavailable_2());
+    assert_eq!(
+        update_and_list_terminating(&mut sim),
+        vec!["web-2", "web-3"]
+    );
     assert_eq!(get_stateful_set_max_unavailable(&json!("50%"), 5), 2);
     assert_eq!(get_stateful_set_max_unavailable(&json!("10%"), 5), 1);
+}
+
+/// v1.31's default: MaxUnavailableStatefulSet is alpha and off, so the API
+/// server drops the field and the update replaces one pod at a time.
+#[test]
+fn max_unavailable_is_dropped_while_its_gate_is_off() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, parallel_web_max_unavailable_2());
+    assert!(set(&sim)
+        .spec()
+        .at("updateStrategy.rollingUpdate.maxUnavailable")
+        .is_null());
+    assert_eq!(update_and_list_terminating(&mut sim), vec!["web-3"]);
 }
 
 #[test]

@@ -1,0 +1,370 @@
+//! Lessons: classroom exercises that check themselves.
+//!
+//! A lesson is one YAML file (format in `docs/lessons.md`): metadata in
+//! English and Chinese, the cluster to start, a setup, and ordered steps,
+//! each with instructions, hints, a solution script and checks. Checks are
+//! about the cluster's state and history (the store and `sim.log`), never
+//! about which command was typed, so `kubectl patch` passes where the
+//! lesson thought of `kubectl scale`.
+//!
+//! Evaluation (`Progress::update`) runs after every change: steps are done
+//! in order, a step passes once all its checks hold, and a passed step
+//! stays passed. The page and the CLI share all of it; they only render.
+
+pub mod checks;
+pub mod markdown;
+pub mod parse;
+pub mod run;
+
+use super::engine::{Config, Sim};
+use super::object::Kind;
+use super::selector::Selector;
+use serde::{Deserialize, Serialize};
+
+pub use parse::{parse, LessonError};
+
+/// A text in both languages the lessons are written in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Text {
+    pub en: String,
+    pub zh: String,
+}
+
+/// The language to show a lesson in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+/// One lesson, parsed and checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    pub id: String,
+    pub title: Text,
+    pub summary: Text,
+    /// The seed document the lesson follows (`/work/shared/seeds/...`), if any.
+    pub source: Option<String>,
+    pub cluster: Cluster,
+    pub setup: Setup,
+    pub steps: Vec<Step>,
+}
+
+/// The cluster a lesson starts: nodes, seed and timings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cluster {
+    pub seed: u64,
+    pub config: Config,
+}
+
+impl Default for Cluster {
+    fn default() -> Cluster {
+        Cluster {
+            seed: 1,
+            config: Config::default(),
+        }
+    }
+}
+
+/// What is done before the student starts, in this order: manifests
+/// applied, script lines run, faults injected. `editor` is only shown.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Setup {
+    /// Manifest text put into the page's editor (not applied).
+    pub editor: Option<String>,
+    /// Manifest texts applied as the editor's Apply does.
+    pub apply: Vec<String>,
+    /// Script lines as `ordinal run` takes them.
+    pub script: String,
+    /// Fault specs (`pod web-1 unready`, `node node-2 fail`).
+    pub faults: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub title: Text,
+    /// Instructions in the Markdown subset of [`markdown`].
+    pub text: Text,
+    pub hints: Vec<Text>,
+    /// Script lines as `ordinal run` takes them.
+    pub solution: String,
+    pub checks: Vec<Check>,
+}
+
+/// An object named by a check: kind, namespace and name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectRef {
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+}
+
+/// What happened to an object, for ordering checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Happening {
+    /// The object was created (entered the store).
+    Created,
+    /// A pod's Ready condition turned True.
+    Ready,
+    /// A pod's Ready condition turned False.
+    Unready,
+    /// Deletion began (graceful) or the object went at once.
+    Terminating,
+    /// The object left the store.
+    Deleted,
+    /// A claim or volume reached phase Bound.
+    Bound,
+    /// A volume reached phase Released.
+    Released,
+    /// A Kubernetes Event with this reason (and text in its message).
+    Event {
+        reason: String,
+        message_contains: Option<String>,
+    },
+}
+
+/// One entry of an `order` check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moment {
+    pub object: ObjectRef,
+    pub what: Happening,
+}
+
+/// How a query's output is compared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expect {
+    Equals(String),
+    Contains(String),
+    /// A glob over the whole (trimmed) output: `*` any text, `?` one character.
+    Matches(String),
+}
+
+/// The check vocabulary. Every kind reads the simulation only.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Check {
+    Exists(ObjectRef),
+    Gone(ObjectRef),
+    /// A pod in a phase, optionally Ready (or not) and on a node.
+    Pod {
+        namespace: String,
+        name: String,
+        phase: Option<String>,
+        ready: Option<bool>,
+        node: Option<String>,
+    },
+    /// `count` Ready pods match the selector, each on a different node.
+    Spread {
+        namespace: String,
+        selector: Selector,
+        selector_text: String,
+        count: usize,
+    },
+    /// A StatefulSet, ReplicationController, ReplicaSet, Deployment or
+    /// DaemonSet reports exactly `count` ready replicas.
+    ReadyReplicas {
+        object: ObjectRef,
+        count: i64,
+    },
+    ClaimBound {
+        namespace: String,
+        name: String,
+        volume: Option<String>,
+        class: Option<String>,
+    },
+    PvPhase {
+        name: String,
+        phase: String,
+    },
+    /// `name` resolves from a pod in `from` (to `to_pod`'s IP, if given).
+    Resolves {
+        from: String,
+        name: String,
+        to_pod: Option<String>,
+    },
+    DoesNotResolve {
+        from: String,
+        name: String,
+    },
+    Event {
+        object: ObjectRef,
+        reason: String,
+        message_contains: Option<String>,
+    },
+    /// Each moment's last occurrence comes after the previous one's.
+    Order(Vec<Moment>),
+    /// The pod was deleted and created again (same name, new uid), is
+    /// Running and Ready, and mounts `claim`.
+    Replaced {
+        namespace: String,
+        pod: String,
+        claim: Option<String>,
+    },
+    /// A Service's ready endpoint addresses.
+    Endpoints {
+        namespace: String,
+        service: String,
+        ready: Option<usize>,
+        includes: Vec<String>,
+        excludes: Vec<String>,
+        /// The ready addresses are exactly the Ready pods it selects.
+        selector: Option<(Selector, String)>,
+    },
+    /// A kubectl command (typically `get ... -o jsonpath=...`) run on a
+    /// copy of the simulation, its output compared.
+    Query {
+        command: String,
+        expect: Expect,
+        count: Option<usize>,
+    },
+}
+
+/// The lessons shipped with Ordinal: `(id, file name, YAML)`. They are also
+/// static files of the page (`public/lessons/`).
+pub const BUNDLED: &[(&str, &str, &str)] = &[
+    (
+        "web",
+        "lessons/web.yaml",
+        include_str!("../../../public/lessons/web.yaml"),
+    ),
+    (
+        "zookeeper",
+        "lessons/zookeeper.yaml",
+        include_str!("../../../public/lessons/zookeeper.yaml"),
+    ),
+    (
+        "cassandra",
+        "lessons/cassandra.yaml",
+        include_str!("../../../public/lessons/cassandra.yaml"),
+    ),
+    (
+        "petset",
+        "lessons/petset.yaml",
+        include_str!("../../../public/lessons/petset.yaml"),
+    ),
+    (
+        "mysql",
+        "lessons/mysql.yaml",
+        include_str!("../../../public/lessons/mysql.yaml"),
+    ),
+    (
+        "hazelcast",
+        "lessons/hazelcast.yaml",
+        include_str!("../../../public/lessons/hazelcast.yaml"),
+    ),
+];
+
+/// A bundled lesson by id, parsed.
+pub fn bundled(id: &str) -> Option<Result<Lesson, LessonError>> {
+    BUNDLED
+        .iter()
+        .find(|(i, _, _)| *i == id)
+        .map(|(_, file, text)| parse(file, text))
+}
+
+/// Every bundled lesson, parsed (a broken one is a bug the tests catch).
+pub fn all_bundled() -> Vec<Result<Lesson, LessonError>> {
+    BUNDLED.iter().map(|(_, f, t)| parse(f, t)).collect()
+}
+
+/// A check's result: `Err` carries the reason, in a student's words.
+pub type Outcome = Result<(), String>;
+
+/// How far a student is in one lesson. Saved by the page, versioned.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub version: u32,
+    pub lesson: String,
+    /// Per step: passed (and stays passed).
+    pub passed: Vec<bool>,
+}
+
+/// The version of [`Progress`]'s saved shape.
+pub const PROGRESS_VERSION: u32 = 1;
+
+impl Progress {
+    pub fn new(lesson: &Lesson) -> Progress {
+        Progress {
+            version: PROGRESS_VERSION,
+            lesson: lesson.id.clone(),
+            passed: vec![false; lesson.steps.len()],
+        }
+    }
+
+    /// Whether saved progress fits this lesson (same id, version and step
+    /// count); the page starts afresh otherwise.
+    pub fn fits(&self, lesson: &Lesson) -> bool {
+        self.version == PROGRESS_VERSION
+            && self.lesson == lesson.id
+            && self.passed.len() == lesson.steps.len()
+    }
+
+    /// The first step not passed yet.
+    pub fn current(&self) -> Option<usize> {
+        self.passed.iter().position(|p| !p)
+    }
+
+    pub fn done(&self) -> bool {
+        self.current().is_none()
+    }
+
+    /// Evaluates the current step, and the ones after it while they pass.
+    /// Returns the steps that passed now.
+    pub fn update(&mut self, lesson: &Lesson, sim: &Sim) -> Vec<usize> {
+        let mut newly = Vec::new();
+        if self.passed.len() != lesson.steps.len() {
+            self.passed.resize(lesson.steps.len(), false);
+        }
+        while let Some(i) = self.current() {
+            let ok = lesson.steps[i]
+                .checks
+                .iter()
+                .all(|c| checks::evaluate(c, sim).is_ok());
+            if !ok {
+                break;
+            }
+            self.passed[i] = true;
+            newly.push(i);
+        }
+        newly
+    }
+}
+
+/// Every check of a step with its outcome, for display.
+pub fn step_outcomes(step: &Step, sim: &Sim) -> Vec<(String, Outcome)> {
+    step_outcomes_in(step, sim, Lang::En)
+}
+
+/// [`step_outcomes`] in the student's language.
+pub fn step_outcomes_in(step: &Step, sim: &Sim, lang: Lang) -> Vec<(String, Outcome)> {
+    step.checks
+        .iter()
+        .map(|c| {
+            (
+                checks::describe_in(c, lang),
+                checks::evaluate_in(c, sim, lang),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

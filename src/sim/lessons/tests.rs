@@ -1,0 +1,370 @@
+use super::markdown::{self, Block, Inline};
+use super::run::{check, solution, start};
+use super::*;
+
+fn lesson(id: &str) -> Lesson {
+    bundled(id)
+        .expect("bundled")
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn lines(c: &run::Checked) -> String {
+    c.steps
+        .iter()
+        .map(|s| s.line())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Solutions written otherwise than the lessons' own: patch instead of
+/// scale, delete by label instead of by name, `fault` instead of `exec`.
+const OTHER_WAYS: &[(&str, &str)] = &[
+    ("web", include_str!("testdata/web.other")),
+    ("zookeeper", include_str!("testdata/zookeeper.other")),
+    ("cassandra", include_str!("testdata/cassandra.other")),
+    ("mysql", include_str!("testdata/mysql.other")),
+    ("hazelcast", include_str!("testdata/hazelcast.other")),
+    ("petset", include_str!("testdata/petset.other")),
+];
+
+#[test]
+fn every_bundled_lesson_parses_in_both_languages() {
+    for (id, _, _) in BUNDLED {
+        let l = lesson(id);
+        assert_eq!(l.id, *id);
+        assert!(!l.steps.is_empty());
+        for s in &l.steps {
+            assert!(!s.title.en.is_empty() && !s.title.zh.is_empty());
+            // Chinese texts keep the Kubernetes terms the seed documents use.
+            assert!(!s.text.zh.contains("有状态副本集"), "{id}");
+            assert!(!markdown::parse(&s.text.zh).is_empty());
+        }
+    }
+}
+
+#[test]
+fn every_bundled_solution_passes_every_step() {
+    for (id, _, _) in BUNDLED {
+        let l = lesson(id);
+        let c = check(&l, &solution(&l), Lang::En).unwrap();
+        assert!(c.all_passed(), "{id}:\n{}", lines(&c));
+        assert!(c.steps.iter().all(|s| s.line().starts_with('✓')));
+    }
+}
+
+#[test]
+fn other_valid_ways_pass() {
+    for (id, script) in OTHER_WAYS {
+        let l = lesson(id);
+        let c = check(&l, script, Lang::En).unwrap();
+        assert!(c.all_passed(), "{id}:\n{}", lines(&c));
+    }
+    for (id, _, _) in BUNDLED {
+        assert!(
+            OTHER_WAYS.iter().any(|(i, _)| i == id),
+            "{id} has no other way"
+        );
+    }
+}
+
+#[test]
+fn the_setup_alone_passes_no_step() {
+    for (id, _, _) in BUNDLED {
+        let l = lesson(id);
+        let sim = start(&l).unwrap();
+        for (i, step) in l.steps.iter().enumerate() {
+            let outcomes = step_outcomes(step, &sim);
+            assert!(
+                outcomes.iter().any(|(_, o)| o.is_err()),
+                "{id} step {} passes with no student action: {outcomes:?}",
+                i + 1
+            );
+        }
+        let c = check(&l, "sleep 10m\n", Lang::En).unwrap();
+        assert!(c.progress.passed.iter().all(|p| !p), "{id}: {}", lines(&c));
+        assert!(c.steps.iter().all(|s| s.why.is_some()));
+    }
+}
+
+/// The lesson's solution without step `skip` (0-based).
+fn without_step(l: &Lesson, skip: usize) -> String {
+    l.steps
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != skip)
+        .map(|(_, s)| s.solution.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_missing_step_fails_it_and_what_depends_on_it() {
+    // web without "scale up to 5": step 4 says how far the set is, step 5
+    // finds no claims to keep, step 6 (which holds) was not reached.
+    let l = lesson("web");
+    let c = check(&l, &without_step(&l, 3), Lang::En).unwrap();
+    let s = &c.steps;
+    assert!(s[0].passed && s[1].passed && s[2].passed, "{}", lines(&c));
+    assert_eq!(
+        s[3].line(),
+        "✗ 4 Scale up to 5: StatefulSet web has 3 ready replicas, not 5"
+    );
+    assert_eq!(
+        s[4].why.as_deref(),
+        Some("web-4 deleted has not happened yet"),
+        "{}",
+        lines(&c)
+    );
+    assert_eq!(
+        s[5].why.as_deref(),
+        Some("not reached: step 4 did not pass first"),
+        "{}",
+        lines(&c)
+    );
+    assert!(!c.all_passed());
+
+    // mysql without breaking readiness: step 2 says the pod is still Ready.
+    let l = lesson("mysql");
+    let c = check(&l, &without_step(&l, 1), Lang::En).unwrap();
+    assert!(c.steps[0].passed);
+    assert_eq!(c.steps[1].why.as_deref(), Some("mysql-2 is still Ready"));
+    assert!(c.steps[2..].iter().all(|s| !s.passed), "{}", lines(&c));
+
+    // zookeeper without the drains.
+    let l = lesson("zookeeper");
+    let c = check(&l, &without_step(&l, 1), Lang::En).unwrap();
+    assert!(
+        c.steps[1].why.as_deref().unwrap().contains("unschedulable"),
+        "{}",
+        lines(&c)
+    );
+    assert!(!c.steps[2].passed);
+}
+
+#[test]
+fn passed_steps_stay_passed_and_steps_go_in_order() {
+    let l = lesson("hazelcast");
+    let mut r = crate::sim::session::script::Runner::new(start(&l).unwrap());
+    let mut p = Progress::new(&l);
+    let run = |r: &mut crate::sim::session::script::Runner, s: &str| {
+        run::run_lines(r, s, &|_| Vec::new(), &mut |_| {}).unwrap();
+    };
+    assert_eq!(p.current(), Some(0));
+    run(&mut r, &l.steps[0].solution);
+    assert_eq!(p.update(&l, &r.sim), vec![0]);
+    // Going straight to 4 passes step 3's checks but not step 2's: with
+    // evaluation only now, step 2 (2 ready) never held, so 2 and 3 wait.
+    run(&mut r, "kubectl scale rc hazelcast --replicas=4\nsleep 1m");
+    assert!(p.update(&l, &r.sim).is_empty());
+    // Back to 2: step 2 passes; step 3 no longer holds.
+    run(&mut r, "kubectl scale rc hazelcast --replicas=2\nsleep 1m");
+    assert_eq!(p.update(&l, &r.sim), vec![1]);
+    // Back to 1: the passed steps stay passed.
+    run(&mut r, "kubectl scale rc hazelcast --replicas=1\nsleep 1m");
+    assert!(p.update(&l, &r.sim).is_empty());
+    assert_eq!(p.passed, vec![true, true, false]);
+    assert!(p.fits(&l));
+    let saved = serde_json::to_string(&p).unwrap();
+    let back: Progress = serde_json::from_str(&saved).unwrap();
+    assert_eq!(back, p);
+    assert!(!Progress { version: 0, ..p }.fits(&l));
+}
+
+#[test]
+fn queries_run_on_a_copy() {
+    let l = lesson("web");
+    let c = check(&l, &solution(&l), Lang::En).unwrap();
+    let before = (c.sim.log.len(), c.sim.journal().len(), c.sim.trace_hash());
+    let mut queries = 0;
+    for step in &l.steps {
+        for check in &step.checks {
+            if matches!(check, Check::Query { .. }) {
+                queries += 1;
+                assert_eq!(checks::evaluate(check, &c.sim), Ok(()));
+            }
+        }
+    }
+    assert!(queries >= 2);
+    assert_eq!(
+        before,
+        (c.sim.log.len(), c.sim.journal().len(), c.sim.trace_hash())
+    );
+}
+
+fn err(text: &str) -> LessonError {
+    parse("bad.yaml", text).expect_err("should not parse")
+}
+
+const GOOD: &str = "id: t
+title: {en: T, zh: T}
+summary: {en: S, zh: S}
+steps:
+  - title: {en: One, zh: 一}
+    text: {en: Do it, zh: 做}
+    solution: kubectl get pods
+    checks:
+      - exists: service/nginx
+";
+
+#[test]
+fn a_minimal_lesson_parses_with_defaults() {
+    let l = parse("t.yaml", GOOD).unwrap();
+    assert_eq!(l.cluster.seed, 1);
+    assert_eq!(l.cluster.config.nodes, 3);
+    assert_eq!(l.steps[0].checks.len(), 1);
+    let l = parse(
+        "t.yaml",
+        &GOOD.replace(
+            "steps:",
+            "cluster:\n  nodes: 5\n  seed: 9\n  timings:\n    image_pull_ms: 10\nsteps:",
+        ),
+    )
+    .unwrap();
+    assert_eq!((l.cluster.seed, l.cluster.config.nodes), (9, 5));
+    assert_eq!(l.cluster.config.timings.image_pull_ms, 10);
+}
+
+#[test]
+fn bad_lesson_files_get_positioned_errors() {
+    let e = err(&GOOD.replace("exists: service/nginx", "exist: service/nginx"));
+    assert_eq!((e.file.as_str(), e.line), ("bad.yaml", 9), "{e}");
+    assert!(e.message.starts_with("unknown check kind \"exist\""), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("bad.yaml:9:9: unknown check kind"),
+        "{e}"
+    );
+
+    let e = err(&GOOD.replace("      - exists: service/nginx\n", ""));
+    assert_eq!(e.line, 5, "{e}");
+    assert!(e.message.contains("step 1 has no checks"), "{e}");
+
+    let e = err(&GOOD.replace("text: {en: Do it, zh: 做}", "text:\n      en: Do it"));
+    assert_eq!(e.line, 6, "{e}");
+    assert!(e.message.contains("missing translation"), "{e}");
+    assert!(e.message.contains("\"zh\""), "{e}");
+
+    let e = err(&GOOD.replace("service/nginx", "frobnicator/nginx"));
+    assert_eq!(e.line, 9, "{e}");
+    assert!(
+        e.message.starts_with("unknown object kind \"frobnicator\""),
+        "{e}"
+    );
+
+    let e = err(&GOOD.replace("solution:", "solutoin:"));
+    assert_eq!(e.line, 7, "{e}");
+    assert!(e.message.contains("unknown field \"solutoin\""), "{e}");
+
+    let e = err("id: t\ntitle: [unclosed\n");
+    assert!(e.message.starts_with("not valid YAML"), "{e}");
+    assert_eq!(e.line, 3, "{e}");
+
+    let e = err(&GOOD.replace(
+        "exists: service/nginx",
+        "order: [pod/web-0 ready, pod/web-1 born]",
+    ));
+    assert!(e.message.contains("unknown happening \"born\""), "{e}");
+    assert_eq!(e.line, 9);
+
+    let e = err(&GOOD.replace(
+        "exists: service/nginx",
+        "query: {kubectl: get pods, equals: a, contains: b}",
+    ));
+    assert!(e.message.contains("exactly one of"), "{e}");
+
+    for text in ["", "[]", "id: 3", "steps: {}", "id: t\nsteps: []"] {
+        let _ = err(text);
+    }
+}
+
+#[test]
+fn markdown_subset_is_structured_text() {
+    let b = markdown::parse(
+        "Create **both** with `kubectl apply`,\nthen *wait*.\n\n- one\n- two `x`\n\n1. first\n2. second\n\n```\nkubectl get pods\n```\n<script>alert(1)</script> snake_case_name",
+    );
+    assert_eq!(
+        b[0],
+        Block::Paragraph(vec![
+            Inline::Text("Create ".into()),
+            Inline::Strong("both".into()),
+            Inline::Text(" with ".into()),
+            Inline::Code("kubectl apply".into()),
+            Inline::Text(", then ".into()),
+            Inline::Emphasis("wait".into()),
+            Inline::Text(".".into()),
+        ])
+    );
+    assert!(matches!(&b[1], Block::List { ordered: false, items } if items.len() == 2));
+    assert!(matches!(&b[2], Block::List { ordered: true, items } if items.len() == 2));
+    assert_eq!(b[3], Block::Code("kubectl get pods".into()));
+    assert_eq!(
+        b[4],
+        Block::Paragraph(vec![Inline::Text(
+            "<script>alert(1)</script> snake_case_name".into()
+        )])
+    );
+    assert!(markdown::to_plain(&b).contains("    kubectl get pods"));
+}
+
+#[test]
+fn globs_match_whole_outputs() {
+    use super::checks::glob;
+    assert!(glob("web-*", "web-0"));
+    assert!(glob("*:0.7 *:0.7", "a:0.7 b:0.7"));
+    assert!(!glob("*:0.7", "a:0.8"));
+    assert!(glob("a?c", "abc"));
+    assert!(!glob("a?c", "ac"));
+}
+
+#[test]
+fn chinese_lines_join_without_spaces() {
+    let b = markdown::parse("创建 `web`,\n然后等待。\nThen\nwait.");
+    assert_eq!(markdown::to_plain(&b), "创建 `web`,然后等待。Then wait.");
+}
+
+/// Untrusted files never panic: every bundled lesson with a line dropped,
+/// or cut short, parses or gives a positioned error inside the file.
+#[test]
+fn damaged_lesson_files_never_panic() {
+    for (_, file, text) in BUNDLED {
+        let lines: Vec<&str> = text.lines().collect();
+        for i in (0..lines.len()).step_by(3) {
+            let mut damaged = lines.clone();
+            damaged.remove(i);
+            let damaged = damaged.join("\n");
+            if let Err(e) = parse(file, &damaged) {
+                assert!(e.line >= 1 && e.line <= lines.len() + 1, "{e}");
+            }
+            let cut: String = lines[..i].join("\n");
+            let _ = parse(file, &cut);
+        }
+    }
+}
+
+#[test]
+fn reasons_speak_the_students_language() {
+    let l = lesson("web");
+    let c = check(&l, &without_step(&l, 3), Lang::Zh).unwrap();
+    assert_eq!(
+        c.steps[3].line(),
+        "✗ 4 扩容到 5 个副本: StatefulSet web 有 3 个就绪副本,不是 5 个"
+    );
+    assert_eq!(c.steps[5].why.as_deref(), Some("未到达:第 4 步还没有通过"));
+    let outcomes = step_outcomes_in(&l.steps[5], &start(&l).unwrap(), Lang::Zh);
+    assert_eq!(outcomes[0].1, Err("web-1 还没有被删除".to_string()));
+    assert!(outcomes[0].0.contains("被替换"), "{outcomes:?}");
+}
+
+#[test]
+fn a_lessons_session_is_its_setup_replayed() {
+    for id in ["mysql", "petset"] {
+        let l = lesson(id);
+        let sim = start(&l).unwrap();
+        let session = run::start_session(&l, run::editor_text(&l)).unwrap();
+        assert_eq!(session.sim().trace_hash(), sim.trace_hash(), "{id}");
+        assert_eq!(session.sim().log.len(), sim.log.len());
+    }
+    assert!(run::editor_text(&lesson("web"))
+        .unwrap()
+        .contains("kind: StatefulSet"));
+}
