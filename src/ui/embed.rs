@@ -5,7 +5,7 @@
 //! through [`Mode`].
 
 use super::share::{Share, ShareBar};
-use super::{console, editor, views, Banners, TimeBar, Ui};
+use super::{console, editor, lessons, views, Banners, TimeBar, Ui};
 use crate::sim::session::host::{Params, View};
 use leptos::prelude::*;
 
@@ -28,6 +28,7 @@ fn label(v: View) -> &'static str {
         View::Network => "Network",
         View::Console => "Console",
         View::Events => "Events",
+        View::Lessons => "Lessons",
     }
 }
 
@@ -91,6 +92,7 @@ pub fn Embed(ui: Ui, share: Share, params: Params) -> impl IntoView {
                 View::Network => view! { <views::Network ui=ui /> }.into_any(),
                 View::Console => view! { <console::Console ui=ui /> }.into_any(),
                 View::Events => view! { <views::Events ui=ui /> }.into_any(),
+                View::Lessons => view! { <lessons::Lessons ui=ui /> }.into_any(),
             };
             view! {
                 <div

@@ -11,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 const T = 60_000;
-const TABS = ["editor", "cluster", "storage", "network", "console", "events"];
+const TABS = ["editor", "cluster", "storage", "network", "console", "events", "lessons"];
 
 /** A host page on its own port (another origin than the app's). */
 async function startHost(html) {

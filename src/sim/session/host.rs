@@ -19,16 +19,18 @@ pub enum View {
     Network,
     Console,
     Events,
+    Lessons,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Editor,
         View::Cluster,
         View::Storage,
         View::Network,
         View::Console,
         View::Events,
+        View::Lessons,
     ];
 
     pub fn id(self) -> &'static str {
@@ -39,6 +41,7 @@ impl View {
             View::Network => "network",
             View::Console => "console",
             View::Events => "events",
+            View::Lessons => "lessons",
         }
     }
 
@@ -193,7 +196,9 @@ impl Params {
                 "ctl" => set_flag(&mut p.ctl, &mut bad),
                 "view" => match View::parse(&v) {
                     Some(view) => p.view = Some(view),
-                    None => bad("one of editor, cluster, storage, network, console, events"),
+                    None => {
+                        bad("one of editor, cluster, storage, network, console, events, lessons")
+                    }
                 },
                 "theme" => match v.as_str() {
                     "light" | "dark" | "auto" => p.theme = Some(v.clone()),
@@ -405,7 +410,7 @@ mod tests {
         assert_eq!(p.speed, Some(4.0));
         assert_eq!(p.example.as_deref(), Some("web"));
         assert!(p.problems.is_empty(), "{:?}", p.problems);
-        assert_eq!(p.views().len(), 5);
+        assert_eq!(p.views().len(), 6);
         assert!(!p.views().contains(&View::Console));
 
         let p =
