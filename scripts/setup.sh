@@ -236,6 +236,12 @@ install_test_tools() {
 		apt_install chromium fonts-dejavu-core
 	fi
 	log "  $("$chromium" --version 2>/dev/null || echo "$chromium")"
+	# Chinese glyphs for the Chinese page's screenshots (tests/e2e/i18n.test.mjs):
+	# without a CJK font they are empty boxes.
+	if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+		log "  installing a CJK font (Debian's fonts-wqy-microhei)"
+		apt_install fonts-wqy-microhei
+	fi
 	npm_tools "$ORDINAL_ROOT/tests/e2e" playwright_ok
 }
 

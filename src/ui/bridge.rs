@@ -6,16 +6,44 @@ use crate::sim::object::Object;
 use crate::sim::store::Store;
 use crate::sim::Sim;
 
+use super::i18n::Lang;
+
 /// One loadable example (from `crate::sim::examples`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExampleInfo {
     pub id: String,
     pub title: String,
+    pub title_zh: String,
     pub description: String,
+    pub description_zh: String,
     pub source_doc: String,
     pub yaml: String,
     pub modern: bool,
     pub note: String,
+    pub note_zh: String,
+}
+
+impl ExampleInfo {
+    pub fn title_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.title,
+            Lang::Zh => &self.title_zh,
+        }
+    }
+
+    pub fn description_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.description,
+            Lang::Zh => &self.description_zh,
+        }
+    }
+
+    pub fn note_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.note,
+            Lang::Zh => &self.note_zh,
+        }
+    }
 }
 
 pub fn examples() -> Vec<ExampleInfo> {
@@ -24,11 +52,14 @@ pub fn examples() -> Vec<ExampleInfo> {
         .map(|e| ExampleInfo {
             id: e.id.into(),
             title: e.title.into(),
+            title_zh: e.title_zh.into(),
             description: e.description.into(),
+            description_zh: e.description_zh.into(),
             source_doc: e.source_doc.into(),
             yaml: e.yaml.into(),
             modern: e.modern,
             note: e.note.into(),
+            note_zh: e.note_zh.into(),
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 //! as a terminal would show it. History with the arrow keys, Tab
 //! completion from the core, and live `get -w` watches.
 
+use super::i18n::Key as K;
 use super::{bridge, Ui};
 use leptos::html;
 use leptos::prelude::*;
@@ -86,7 +87,7 @@ pub fn Console(ui: Ui) -> impl IntoView {
             // Completions are whole lines (the core keeps what was typed).
             let options = ui.with_sim(|s| bridge::complete(s, &l));
             match options.len() {
-                0 => hint.set("no completions".into()),
+                0 => hint.set(super::i18n::t(ui.lang.get_untracked(), K::NoCompletions).into()),
                 1 => {
                     line.set(format!("{} ", options[0].trim_end()));
                     hint.set(String::new());
@@ -116,15 +117,19 @@ pub fn Console(ui: Ui) -> impl IntoView {
     view! {
         <section class="panel console" aria-labelledby="console-h">
             <div class="panel-head">
-                <h2 id="console-h">"Console"</h2>
+                <h2 id="console-h">{ui.tr(K::Console)}</h2>
                 <span class="muted">"kubectl"</span>
                 <div class="spacer"></div>
                 <Show when=watching>
-                    <button data-testid="stop-watch" on:click=move |_| { ui.stop_watch(); ui.changed(); }>"Stop watch"</button>
+                    <button data-testid="stop-watch" on:click=move |_| { ui.stop_watch(); ui.changed(); }>{ui.tr(K::StopWatch)}</button>
                 </Show>
-                <button on:click=move |_| ui.console.set(Vec::new())>"Clear"</button>
+                <button on:click=move |_| ui.console.set(Vec::new())>{ui.tr(K::Clear)}</button>
             </div>
-            <div class="console-out" node_ref=out_ref data-testid="console-output" role="log" aria-live="polite" tabindex="0" aria-label="Console output">
+            // Said once, in Chinese only: the English below is on purpose.
+            <Show when=move || ui.lang.get() == super::i18n::Lang::Zh>
+                <p class="english-note muted" data-testid="english-note">{ui.tr(K::EnglishOutput)}</p>
+            </Show>
+            <div class="console-out" node_ref=out_ref data-testid="console-output" role="log" aria-live="polite" tabindex="0" aria-label=ui.tr(K::ConsoleOutput)>
                 <For each=move || ui.console.get() key=|l| l.id let:l>
                     <pre class=format!("cl {}", l.class)>{l.text}</pre>
                 </For>
@@ -145,7 +150,7 @@ pub fn Console(ui: Ui) -> impl IntoView {
                 />
             </div>
             <div id="console-hint" class="hint muted" aria-live="polite">{move || hint.get()}</div>
-            <p class="hint muted">"Also: fault pod|node|pv|storageclass NAME ACTION, sleep 10s. Tab completes; ↑/↓ history."</p>
+            <p class="hint muted">{ui.tr(K::ConsoleHint)}</p>
         </section>
     }
 }

@@ -4,7 +4,8 @@
 //! screen-reader support at no bundle cost (see the report for the
 //! CodeMirror comparison).
 
-use super::{Ui, DOCS_KEYS};
+use super::i18n::Key as K;
+use super::Ui;
 use crate::sim::manifest::{self, Severity};
 use leptos::prelude::*;
 
@@ -180,14 +181,18 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                     Severity::Error => "error",
                     Severity::Warning => "warning",
                 };
+                let sev_text = ui.t(match d.severity {
+                    Severity::Error => K::SevError,
+                    Severity::Warning => K::SevWarning,
+                });
                 let line = d.line;
                 view! {
                     <li class=format!("diag {sev}")>
                         <button class="link" on:click=move |_| ui.focus_line(line)
-                            aria-label=format!("Go to line {line}")>
-                            {format!("line {}:{}", d.line, d.column)}
+                            aria-label=ui.tf(K::GoToLine, &[&line.to_string()])>
+                            {ui.tf(K::LineCol, &[&d.line.to_string(), &d.column.to_string()])}
                         </button>
-                        " "<span class="sev">{sev}</span>": "{d.message.clone()}
+                        " "<span class="sev">{sev_text}</span>": "{d.message.clone()}
                     </li>
                 }
             })
@@ -195,19 +200,26 @@ pub fn Editor(ui: Ui) -> impl IntoView {
     };
     let docs = move || {
         let n = whole.with(|p| p.objects.len());
-        format!("{n} object{}", if n == 1 { "" } else { "s" })
+        ui.tf(
+            if n == 1 {
+                K::ObjectsOne
+            } else {
+                K::ObjectsMany
+            },
+            &[&n.to_string()],
+        )
     };
     view! {
         <section class="panel editor-panel" aria-labelledby="editor-h">
             <div class="panel-head">
-                <h2 id="editor-h">"Manifests"</h2>
+                <h2 id="editor-h">{ui.tr(K::Manifests)}</h2>
                 <span class="muted" data-testid="doc-count">{docs}</span>
                 <div class="spacer"></div>
                 <Show when=move || !readonly>
                 <button class="primary" data-testid="apply" on:click=move |_| ui.apply(false)
-                    title="Apply (Ctrl/Cmd+Enter)" aria-keyshortcuts="Control+Enter Meta+Enter">"Apply"</button>
+                    title=ui.tr(K::ApplyTitle) aria-keyshortcuts="Control+Enter Meta+Enter">{ui.tr(K::Apply)}</button>
                 <button data-testid="delete" on:click=move |_| ui.apply(true)
-                    title="Delete what the editor holds">"Delete"</button>
+                    title=ui.tr(K::DeleteTitle)>{ui.tr(K::Delete)}</button>
                 </Show>
             </div>
             <div class="editor" data-testid="editor-box">
@@ -222,7 +234,7 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                         autocomplete="off"
                         readonly=readonly
                         wrap="off"
-                        aria-label="Manifest YAML editor; Ctrl+Enter applies"
+                        aria-label=ui.tr(K::EditorAria)
                         aria-describedby="diag-list"
                         rows=move || line_count.get() + 1
                         prop:value=move || text.get()
@@ -236,7 +248,7 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                 </div>
             </div>
             <ul id="diag-list" class="diags" data-testid="diagnostics" aria-live="polite">{diag_list}</ul>
-            <p class="hint muted">{DOCS_KEYS}</p>
+            <p class="hint muted">{ui.tr(K::DocsKeys)}</p>
         </section>
     }
 }

@@ -9,6 +9,7 @@ mod console;
 mod editor;
 mod embed;
 mod embed_api;
+pub(crate) mod i18n;
 mod lessons;
 mod model;
 mod perf;
@@ -18,11 +19,9 @@ mod views;
 
 use crate::sim::session::Session;
 use crate::sim::{Input, Sim};
+use i18n::{Key as K, Lang};
 use leptos::html;
 use leptos::prelude::*;
-
-pub(crate) const DOCS_KEYS: &str =
-    "Several documents per buffer, separated by ---. Ctrl/Cmd+Enter applies.";
 
 /// Speeds offered, as multiples of real time.
 const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
@@ -55,6 +54,8 @@ pub struct Ui {
     pub console: RwSignal<Vec<Line>>,
     pub editor_ref: NodeRef<html::Textarea>,
     pub theme: RwSignal<String>,
+    /// The page's language; every view reads its words through `t`.
+    pub lang: RwSignal<Lang>,
     /// Fraction of a virtual millisecond carried between frames.
     carry: StoredValue<f64>,
     /// The simulation could not keep up with the chosen speed.
@@ -72,6 +73,41 @@ impl Ui {
     /// Reads the live simulation.
     pub fn with_sim<R>(self, f: impl FnOnce(&Sim) -> R) -> R {
         self.session.with_value(|s| f(s.sim()))
+    }
+
+    /// The page's text for `key` in the chosen language (tracked).
+    pub fn t(self, key: K) -> &'static str {
+        i18n::t(self.lang.get(), key)
+    }
+
+    /// The reactive text of `key` for a view. One closure type serves
+    /// every key, so the views' code is not repeated per string.
+    pub fn tr(self, key: K) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || i18n::t(self.lang.get(), key)
+    }
+
+    /// `t` with `{0}`, `{1}`, ... filled in.
+    pub fn tf(self, key: K, args: &[&str]) -> String {
+        i18n::tf(self.lang.get(), key, args)
+    }
+
+    /// The user switched language: remember it, and drop a `?lang=` that
+    /// would override it on the next load.
+    pub fn set_lang(self, lang: Lang) {
+        self.lang.set(lang);
+        persist::set(persist::LANG_KEY, lang.code());
+        if let Ok(url) = web_sys::Url::new(&window().location().href().unwrap_or_default()) {
+            if url.search_params().get("lang").is_some() {
+                url.search_params().delete("lang");
+                if let Ok(h) = window().history() {
+                    let _ = h.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&url.href()),
+                    );
+                }
+            }
+        }
     }
 
     /// Marks the sim changed: views recompute, live watches print.
@@ -128,12 +164,16 @@ impl Ui {
     /// A console line: kubectl (the word may be left out), or the script
     /// words `sleep 10s` and `fault ...`, so every page action can be typed.
     pub fn kubectl(self, line: String) {
-        let printed = self
+        let (printed, watching) = self
             .session
-            .try_update_value(|s| s.line(&line))
+            .try_update_value(|s| (s.line(&line), s.watching()))
             .unwrap_or_default();
         for p in printed {
             self.print(p.class, p.text);
+        }
+        if watching {
+            let note = i18n::t(self.lang.get_untracked(), K::Watching);
+            self.print("note", note.into());
         }
         self.changed();
         self.save();
@@ -282,9 +322,9 @@ fn Banners(ui: Ui) -> impl IntoView {
                     .map(|(i, b)| {
                         view! {
                             <div class="banner" data-testid="banner">
-                                <span>{b}</span>
+                                <span>{move || i18n::translate(ui.lang.get(), &b)}</span>
                                 <button
-                                    aria-label="Dismiss"
+                                    aria-label=ui.tr(K::Dismiss)
                                     on:click=move |_| ui.banners.update(|v| { if i < v.len() { v.remove(i); } })
                                 >
                                     "×"
@@ -326,24 +366,24 @@ fn TimeBar(ui: Ui) -> impl IntoView {
         }
     };
     view! {
-        <div class="timebar" role="group" aria-label="Time controls">
+        <div class="timebar" role="group" aria-label=ui.tr(K::TimeControls)>
             <button
                 class="primary"
                 data-testid="play"
                 aria-pressed=move || ui.playing.get().to_string()
                 on:click=move |_| if ui.playing.get_untracked() { ui.playing.set(false) } else { ui.play() }
             >
-                {move || if ui.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+                {move || ui.t(if ui.playing.get() { K::Pause } else { K::Play })}
             </button>
-            <button data-testid="step" on:click=move |_| ui.step() title="Run the next controller sync">"Step"</button>
+            <button data-testid="step" on:click=move |_| ui.step() title=ui.tr(K::StepTitle)>{ui.tr(K::Step)}</button>
             // For tests and devtools: `document.querySelector('[data-testid=publish-trace]').click()`.
             <button hidden data-testid="publish-trace" on:click=move |_| ui.publish_trace()>"Publish trace"</button>
-            <button data-testid="advance" on:click=move |_| ui.advance(1000) title="Advance one virtual second">"+1s"</button>
+            <button data-testid="advance" on:click=move |_| ui.advance(1000) title=ui.tr(K::AdvanceTitle)>"+1s"</button>
             <label class="speed">
-                "Speed "
+                {ui.tr(K::Speed)}" "
                 <select
                     data-testid="speed"
-                    aria-label="Speed"
+                    aria-label=ui.tr(K::Speed)
                     on:change=move |ev| {
                         if let Ok(v) = event_target_value(&ev).parse::<f64>() {
                             ui.speed.set(v)
@@ -363,17 +403,17 @@ fn TimeBar(ui: Ui) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <output class="clock" data-testid="clock" aria-label="Virtual clock">{move || clock.get()}</output>
+            <output class="clock" data-testid="clock" aria-label=ui.tr(K::VirtualClock)>{move || clock.get()}</output>
             <Show when=move || ui.behind.get() && ui.playing.get()>
-                <span class="behind" title="The simulation cannot keep up with this speed; virtual time runs slower">"slowed"</span>
+                <span class="behind" title=ui.tr(K::SlowedTitle)>{ui.tr(K::Slowed)}</span>
             </Show>
             <span class="sr-only">{speed_str}</span>
             <label class="timeline">
-                <span class="muted">"Timeline"</span>
+                <span class="muted">{ui.tr(K::Timeline)}</span>
                 <input
                     type="range"
                     data-testid="timeline"
-                    aria-label="Timeline: event index (replays the session to that point)"
+                    aria-label=ui.tr(K::TimelineAria)
                     min="0"
                     max=move || position.get().1.to_string()
                     prop:max=move || position.get().1.to_string()
@@ -388,11 +428,11 @@ fn TimeBar(ui: Ui) -> impl IntoView {
                     {move || { let (a, t) = position.get(); format!("{a}/{t}") }}
                 </span>
             </label>
-            <span class="at-event muted" title="Latest event">{move || at_event.get()}</span>
-            <button data-testid="reset" on:click=move |_| ui.reset() title="Start over with the same seed">"Reset"</button>
+            <span class="at-event muted" title=ui.tr(K::LatestEvent)>{move || at_event.get()}</span>
+            <button data-testid="reset" on:click=move |_| ui.reset() title=ui.tr(K::ResetTitle)>{ui.tr(K::Reset)}</button>
             <button
                 data-testid="theme"
-                aria-label="Colour theme"
+                aria-label=ui.tr(K::ThemeAria)
                 on:click=move |_| {
                     ui.theme.update(|t| {
                         *t = match t.as_str() {
@@ -403,13 +443,18 @@ fn TimeBar(ui: Ui) -> impl IntoView {
                     })
                 }
             >
-                {move || format!("Theme: {}", ui.theme.get())}
+                {move || {
+                    let name = match ui.theme.get().as_str() {
+                        "dark" => ui.t(K::ThemeDark),
+                        "light" => ui.t(K::ThemeLight),
+                        _ => ui.t(K::ThemeAuto),
+                    };
+                    ui.tf(K::Theme, &[name])
+                }}
             </button>
         </div>
         <Show when=move || { ui.version.track(); ui.session.with_value(|s| s.scrubbed()) }>
-            <p class="scrubbed" role="status">
-                "Viewing the past: play, step or act here to continue from this point (later history is dropped), or drag the timeline to the end."
-            </p>
+            <p class="scrubbed" role="status">{ui.tr(K::Scrubbed)}</p>
         </Show>
     }
 }
@@ -423,21 +468,27 @@ fn Examples(ui: Ui) -> impl IntoView {
     };
     view! {
         <section class="panel examples" aria-labelledby="examples-h">
-            <h2 id="examples-h">"Examples"</h2>
+            <h2 id="examples-h">{ui.tr(K::Examples)}</h2>
             <div class="example-list" role="list">
                 {list
                     .into_iter()
                     .map(|ex| {
                         let id = ex.id.clone();
                         let id2 = ex.id.clone();
-                        let title = format!("{}{}", ex.title, if ex.modern { "" } else { " (original)" });
+                        let ex2 = ex.clone();
+                        let title = move || {
+                            let lang = ui.lang.get();
+                            let original = if ex2.modern { "" } else { i18n::t(lang, K::Original) };
+                            format!("{}{original}", ex2.title_in(lang))
+                        };
+                        let ex3 = ex.clone();
                         view! {
                             <button
                                 role="listitem"
                                 class="example"
                                 class:current=move || ui.example.get() == id2
                                 data-testid=format!("example-{id}")
-                                title=ex.description.clone()
+                                title=move || ex3.description_in(ui.lang.get()).to_string()
                                 on:click=move |_| ui.load_example(&ex)
                             >
                                 {title}
@@ -450,12 +501,53 @@ fn Examples(ui: Ui) -> impl IntoView {
                 current()
                     .map(|ex| {
                         view! {
-                            <p class="example-desc">{ex.description.clone()}</p>
-                            {(!ex.note.is_empty()).then(|| view! { <p class="example-note muted">{ex.note.clone()}</p> })}
+                            <p class="example-desc" data-testid="example-desc">{ex.description_in(ui.lang.get()).to_string()}</p>
+                            {(!ex.note.is_empty()).then(|| view! { <p class="example-note muted">{ex.note_in(ui.lang.get()).to_string()}</p> })}
                         }
                     })
             }}
         </section>
+    }
+}
+
+/// `?lang=` wins, then the saved choice, then the browser's language.
+fn initial_lang() -> Lang {
+    let query = window()
+        .location()
+        .search()
+        .ok()
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+        .and_then(|p| p.get("lang"));
+    let saved = persist::get(persist::LANG_KEY);
+    let navigator = window().navigator().language();
+    i18n::choose(query.as_deref(), saved.as_deref(), navigator.as_deref())
+}
+
+/// The language switch in the header: each language named in itself.
+#[component]
+fn LangSwitch(ui: Ui) -> impl IntoView {
+    view! {
+        <select
+            class="lang"
+            data-testid="lang"
+            aria-label=ui.tr(K::Language)
+            on:change=move |ev| {
+                if let Some(l) = Lang::parse(&event_target_value(&ev)) {
+                    ui.set_lang(l)
+                }
+            }
+        >
+            {Lang::ALL
+                .into_iter()
+                .map(|l| {
+                    view! {
+                        <option value=l.code() lang=l.html_lang() selected=move || ui.lang.get() == l>
+                            {l.name()}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
     }
 }
 
@@ -491,6 +583,7 @@ fn App() -> impl IntoView {
         console: RwSignal::new(Vec::new()),
         editor_ref: NodeRef::new(),
         theme: RwSignal::new(theme),
+        lang: RwSignal::new(initial_lang()),
         carry: StoredValue::new(0.0),
         behind: RwSignal::new(false),
         frames: StoredValue::new(0),
@@ -506,6 +599,13 @@ fn App() -> impl IntoView {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-theme", &t);
         }
+    });
+    Effect::new(move |_| {
+        let lang = ui.lang.get();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang.html_lang());
+        }
+        document().set_title(i18n::t(lang, K::PageTitle));
     });
     let share = share::Share::new();
     share.follow(ui);
@@ -526,6 +626,7 @@ fn App() -> impl IntoView {
                 <h1>"Ordinal"</h1>
                 <span class="version muted">{crate::sim::version_string()}</span>
             </div>
+            <LangSwitch ui=ui />
             <TimeBar ui=ui />
             <share::ShareBar ui=ui share=share />
         </header>

@@ -13,6 +13,8 @@ pub const THEME_KEY: &str = "ordinal.v1.theme";
 pub const LESSONS_KEY: &str = "ordinal.v1.lessons";
 /// A teacher's own lessons: their YAML texts.
 pub const OWN_LESSONS_KEY: &str = "ordinal.v1.own-lessons";
+/// The language the user chose with the header's switch (`en`, `zh`).
+pub const LANG_KEY: &str = "ordinal.v1.lang";
 const ASIDE: &str = "ordinal.aside.";
 
 /// Whether the page may write local storage. A page opened from a link
@@ -112,6 +114,7 @@ pub fn load() -> Loaded {
                 THEME_KEY,
                 LESSONS_KEY,
                 OWN_LESSONS_KEY,
+                LANG_KEY,
             ]
             .contains(&k.as_str());
             if k.starts_with(PREFIX) && !k.starts_with(ASIDE) && !known {
@@ -129,7 +132,8 @@ pub fn load() -> Loaded {
                 let why = match e {
                     OpenError::FutureVersion(v) => {
                         format!(
-                            "version {v} instead of {}",
+                            "version {} instead of {}",
+                            v,
                             crate::sim::session::saved::VERSION
                         )
                     }

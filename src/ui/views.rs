@@ -1,6 +1,7 @@
 //! The cluster, storage, network and events views. Each reads one memo
 //! derived from the sim (see `model.rs`) and sends faults as input lines.
 
+use super::i18n::{self, Key as K};
 use super::model::{self, ClusterView, PodView};
 use super::Ui;
 use crate::sim::dns;
@@ -27,12 +28,12 @@ fn PodCard(ui: Ui, pods: Memo<BTreeMap<String, PodView>>, uid: String) -> impl I
     };
     let menu = {
         let t = target.clone();
-        let faults: [(&str, &str); 5] = [
-            ("delete", "Delete"),
-            ("force-delete", "Force delete"),
-            ("unready", "Fail readiness"),
-            ("ready", "Heal readiness"),
-            ("crash", "Crash container"),
+        let faults: [(&str, K); 5] = [
+            ("delete", K::FaultDelete),
+            ("force-delete", K::FaultForceDelete),
+            ("unready", K::FaultUnready),
+            ("ready", K::FaultReady),
+            ("crash", K::FaultCrash),
         ];
         faults
             .into_iter()
@@ -40,7 +41,7 @@ fn PodCard(ui: Ui, pods: Memo<BTreeMap<String, PodView>>, uid: String) -> impl I
                 let spec = format!("pod {t} {f}");
                 view! {
                     <button data-testid=format!("fault-{f}-{}", t.replace('/', "-"))
-                        on:click=move |_| ui.fault(spec.clone())>{label}</button>
+                        on:click=move |_| ui.fault(spec.clone())>{ui.tr(label)}</button>
                 }
             })
             .collect_view()
@@ -54,40 +55,40 @@ fn PodCard(ui: Ui, pods: Memo<BTreeMap<String, PodView>>, uid: String) -> impl I
             class:waited=move || pod.with(|p| p.as_ref().is_some_and(|p| p.waited_on.is_some()))
             data-testid=format!("pod-{name}")
             data-status=field(|p| p.status.clone())
-            aria-label=move || pod.with(|p| p.as_ref().map(|p| format!("Pod {} {} ready {}", p.name, p.status, p.ready)).unwrap_or_default())
+            aria-label=move || pod.with(|p| p.as_ref().map(|p| ui.tf(K::PodAria, &[&p.name, &p.status, &p.ready])).unwrap_or_default())
         >
             <header>
                 <span class="pod-name">{name.clone()}</span>
-                {move || pod.with(|p| p.as_ref().and_then(|p| p.ordinal).map(|o| view! { <span class="ord" title="ordinal">{"#"}{o}</span> }))}
+                {move || pod.with(|p| p.as_ref().and_then(|p| p.ordinal).map(|o| view! { <span class="ord" title=ui.tr(K::OrdinalTitle)>{"#"}{o}</span> }))}
                 <details class="menu">
-                    <summary aria-label=format!("Faults for pod {name}") data-testid=format!("pod-menu-{}", target.replace('/', "-"))>"⋯"</summary>
+                    <summary aria-label={ let name = name.clone(); move || ui.tf(K::PodFaults, &[&name]) } data-testid=format!("pod-menu-{}", target.replace('/', "-"))>"⋯"</summary>
                     <div class="menu-items">{menu}</div>
                 </details>
             </header>
             <div class="status">
                 <span class="dot" aria-hidden="true"></span>
                 <span data-testid="pod-status">{field(|p| p.status.clone())}</span>
-                <span class="ready" title="ready containers">{field(|p| p.ready.clone())}</span>
+                <span class="ready" title=ui.tr(K::ReadyContainers)>{field(|p| p.ready.clone())}</span>
             </div>
             <dl>
                 <Show when=move || pod.with(|p| p.as_ref().is_some_and(|p| p.restarts > 0))>
-                    <dt>"restarts"</dt><dd>{field(|p| p.restarts.to_string())}</dd>
+                    <dt>{ui.tr(K::Restarts)}</dt><dd>{field(|p| p.restarts.to_string())}</dd>
                 </Show>
-                <dt>"IP"</dt><dd>{move || { let v = field(|p| p.ip.clone())(); if v.is_empty() { "—".to_string() } else { v } }}</dd>
+                <dt>{ui.tr(K::Ip)}</dt><dd>{move || { let v = field(|p| p.ip.clone())(); if v.is_empty() { "—".to_string() } else { v } }}</dd>
                 <Show when=move || pod.with(|p| p.as_ref().is_some_and(|p| !p.claims.is_empty()))>
-                    <dt>"PVC"</dt><dd class="claim">{field(|p| p.claims.join(", "))}</dd>
+                    <dt>{ui.tr(K::Pvc)}</dt><dd class="claim">{field(|p| p.claims.join(", "))}</dd>
                 </Show>
             </dl>
             {move || pod.with(|p| p.as_ref().and_then(|p| p.waited_on.clone()).map(|why| view! {
-                <p class="why" data-testid="waiting-why">{why}</p>
+                <p class="why" data-testid="waiting-why">{move || i18n::translate(ui.lang.get(), &why)}</p>
             }))}
         </article>
     }
 }
 
-fn owner_label(owner: &str) -> String {
+fn owner_label(ui: Ui, owner: &str) -> String {
     if owner.is_empty() {
-        "bare pods".into()
+        ui.t(K::BarePods).into()
     } else {
         owner.to_string()
     }
@@ -121,20 +122,26 @@ fn Lane(
     let n3 = node.clone();
     let info = Memo::new(move |_| cluster.with(|c| c.nodes.iter().find(|n| n.name == n3).cloned()));
     let is_pending = node.is_empty();
-    let title = if is_pending {
-        "Not scheduled".to_string()
-    } else {
-        node.clone()
+    let node_title = node.clone();
+    let title = move || {
+        if is_pending {
+            ui.t(K::NotScheduled).to_string()
+        } else {
+            node_title.clone()
+        }
     };
-    let aria = format!("Node {title}");
+    let aria = {
+        let title = title.clone();
+        move || ui.tf(K::NodeAria, &[&title()])
+    };
     let node_menu = (!is_pending).then(|| {
         let n = node.clone();
-        let actions: [(&str, &str, bool); 5] = [
-            ("cordon", "Cordon", false),
-            ("uncordon", "Uncordon", false),
-            ("drain", "Drain", true),
-            ("fail", "Fail node", false),
-            ("recover", "Recover node", false),
+        let actions: [(&str, K, bool); 5] = [
+            ("cordon", K::Cordon, false),
+            ("uncordon", K::Uncordon, false),
+            ("drain", K::Drain, true),
+            ("fail", K::FailNode, false),
+            ("recover", K::RecoverNode, false),
         ];
         let items = actions
             .into_iter()
@@ -147,13 +154,13 @@ fn Lane(
                         } else {
                             ui.fault(format!("node {n} {a}"))
                         }
-                    }>{label}</button>
+                    }>{ui.tr(label)}</button>
                 }
             })
             .collect_view();
         view! {
             <details class="menu">
-                <summary aria-label=format!("Actions for node {node}")>"⋯"</summary>
+                <summary aria-label={ let node = node.clone(); move || ui.tf(K::NodeActions, &[&node]) }>"⋯"</summary>
                 <div class="menu-items">{items}</div>
             </details>
         }
@@ -167,7 +174,7 @@ fn Lane(
                 {move || info.with(|i| i.as_ref().map(|i| {
                     let mut s = vec![if i.ready { "Ready" } else { "NotReady" }];
                     if i.unschedulable { s.push("SchedulingDisabled"); }
-                    if i.failed { s.push("(failed)"); }
+                    if i.failed { s.push(ui.t(K::NodeFailed)); }
                     view! { <span class="node-state">{s.join(",")}</span> }
                 }))}
                 {node_menu}
@@ -179,7 +186,7 @@ fn Lane(
                         let ids = Memo::new(move |_| groups.with(|gs| gs.iter().find(|x| x.0 == owner).map(|x| x.1.clone()).unwrap_or_default()));
                         view! {
                             <div class="group">
-                                <div class="group-label">{owner_label(&g.0)}</div>
+                                <div class="group-label">{ let o = g.0.clone(); move || owner_label(ui, &o) }</div>
                                 <div class="cards">
                                     <For each=move || ids.get() key=|u| u.clone() let:uid>
                                         <PodCard ui=ui pods=pods uid=uid />
@@ -215,19 +222,24 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
     view! {
         <section class="panel cluster" aria-labelledby="cluster-h">
             <div class="panel-head">
-                <h2 id="cluster-h">"Cluster"</h2>
-                <span class="muted">{move || format!("{} pods", pods.with(|p| p.len()))}</span>
+                <h2 id="cluster-h">{ui.tr(K::Cluster)}</h2>
+                <span class="muted">{move || ui.tf(K::PodsCount, &[&pods.with(|p| p.len()).to_string()])}</span>
             </div>
             <div class="workloads">
                 <For each=move || workloads.get() key=|w| format!("{}:{}:{}:{}:{}:{:?}", w.namespace, w.id, w.desired, w.current, w.ready, w.waiting) let:w>
                     <div class="workload" data-testid=format!("workload-{}", w.name)
                         class:settled=w.desired == w.ready && w.waiting.is_none()>
                         <span class="wk">{w.kind}</span>" "<strong>{w.name.clone()}</strong>
-                        <span class="counts" title="desired / current / ready">
-                            {format!("desired {} · current {} · ready {}", w.desired, w.current, w.ready)}
+                        <span class="counts" title=ui.tr(K::CountsTitle)>
+                            {move || ui.tf(K::Counts, &[&w.desired.to_string(), &w.current.to_string(), &w.ready.to_string()])}
                         </span>
-                        {w.waiting.clone().map(|(pod, why)| view! {
-                            <span class="waiting" data-testid="waiting" title=why.clone()>{format!("waiting on {pod}: {why}")}</span>
+                        {w.waiting.clone().map(|(pod, why)| {
+                            let why2 = why.clone();
+                            view! {
+                                <span class="waiting" data-testid="waiting" title=move || i18n::translate(ui.lang.get(), &why2)>
+                                    {move || ui.tf(K::WaitingOn, &[&pod, &i18n::translate(ui.lang.get(), &why)])}
+                                </span>
+                            }
                         })}
                     </div>
                 </For>
@@ -266,10 +278,10 @@ pub fn Storage(ui: Ui) -> impl IntoView {
     };
     view! {
         <section class="panel storage" aria-labelledby="storage-h">
-            <div class="panel-head"><h2 id="storage-h">"Storage"</h2></div>
+            <div class="panel-head"><h2 id="storage-h">{ui.tr(K::Storage)}</h2></div>
             <div class="storage-grid" style=move || format!("--rows: {}", rows())>
                 <div class="col">
-                    <h3>"StorageClasses"</h3>
+                    <h3>{ui.tr(K::StorageClasses)}</h3>
                     {move || st.with(|s| s.classes.iter().map(|c| {
                         let name = c.name.clone();
                         let broken = c.broken;
@@ -277,11 +289,11 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                             <div class="item sc" class:bad=c.broken data-testid=format!("sc-{}", c.name)>
                                 <div class="item-head">
                                     <strong>{c.name.clone()}</strong>
-                                    {c.default.then(|| view! { <span class="tag">"default"</span> })}
+                                    {c.default.then(|| view! { <span class="tag">{ui.tr(K::DefaultTag)}</span> })}
                                     <button class="mini" data-testid=format!("sc-toggle-{}", c.name)
-                                        aria-label=format!("{} the provisioner of {}", if broken { "Fix" } else { "Break" }, c.name)
+                                        aria-label={ let n = c.name.clone(); move || ui.tf(if broken { K::FixAria } else { K::BreakAria }, &[&n]) }
                                         on:click=move |_| ui.fault(format!("storageclass {name} {}", if broken { "fix" } else { "break" }))>
-                                        {if broken { "Fix" } else { "Break" }}
+                                        {ui.tr(if broken { K::Fix } else { K::Break })}
                                     </button>
                                 </div>
                                 <div class="muted small">{format!("{} · {} · {}", c.provisioner, c.reclaim, c.binding_mode)}</div>
@@ -290,12 +302,12 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                     }).collect_view())}
                 </div>
                 <div class="col">
-                    <h3>"PersistentVolumeClaims"</h3>
+                    <h3>{ui.tr(K::Claims)}</h3>
                     <For each=move || st.get().claims key=|c| format!("{c:?}") let:c>
                         <div class=format!("item pvc phase-{}", c.phase.to_lowercase()) class:terminating=c.terminating
                             data-testid=format!("pvc-{}", c.name) data-phase=c.phase.clone()>
                             <div class="item-head"><strong>{c.name.clone()}</strong><span class="phase">{c.phase.clone()}</span></div>
-                            <div class="muted small">{format!("{} {}", if c.class.is_empty() { "(no class)".to_string() } else { c.class.clone() }, c.size)}</div>
+                            <div class="muted small">{move || format!("{} {}", if c.class.is_empty() { ui.t(K::NoClass).to_string() } else { c.class.clone() }, c.size)}</div>
                         </div>
                     </For>
                 </div>
@@ -307,7 +319,7 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                     </For>
                 </svg>
                 <div class="col">
-                    <h3>"PersistentVolumes"</h3>
+                    <h3>{ui.tr(K::Volumes)}</h3>
                     <For each=move || st.get().volumes key=|v| format!("{v:?}") let:v>
                         {
                             let name = v.name.clone();
@@ -317,8 +329,8 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                                     <div class="item-head">
                                         <strong title=v.name.clone()>{v.name.clone()}</strong>
                                         <span class="phase">{v.phase.clone()}</span>
-                                        <button class="mini" aria-label=format!("Lose volume {}", v.name)
-                                            on:click=move |_| ui.fault(format!("pv {name} lose"))>"Lose"</button>
+                                        <button class="mini" aria-label={ let n = v.name.clone(); move || ui.tf(K::LoseAria, &[&n]) }
+                                            on:click=move |_| ui.fault(format!("pv {name} lose"))>{ui.tr(K::Lose)}</button>
                                     </div>
                                     <div class="muted small">{format!("{} {} {} {}", v.size, v.reclaim, v.class, v.claim)}</div>
                                 </div>
@@ -362,12 +374,15 @@ pub fn Network(ui: Ui) -> impl IntoView {
     };
     view! {
         <section class="panel network" aria-labelledby="network-h">
-            <div class="panel-head"><h2 id="network-h">"Network"</h2></div>
+            <div class="panel-head"><h2 id="network-h">{ui.tr(K::Network)}</h2></div>
             <div class="net-grid">
                 <div>
-                    <h3>"Services and endpoints"</h3>
+                    <h3>{ui.tr(K::ServicesEndpoints)}</h3>
                     <table class="tbl" data-testid="services">
-                        <thead><tr><th>"NAME"</th><th>"CLUSTER-IP"</th><th>"PORTS"</th><th>"READY"</th><th>"NOT READY"</th></tr></thead>
+                        <thead><tr>
+                            <th>{ui.tr(K::ColName)}</th><th>{ui.tr(K::ColClusterIp)}</th><th>{ui.tr(K::ColPorts)}</th>
+                            <th>{ui.tr(K::ColReady)}</th><th>{ui.tr(K::ColNotReady)}</th>
+                        </tr></thead>
                         <tbody>
                             {move || net.with(|n| n.services.iter().map(|s| view! {
                                 <tr data-testid=format!("svc-{}", s.name)>
@@ -382,21 +397,21 @@ pub fn Network(ui: Ui) -> impl IntoView {
                     </table>
                 </div>
                 <div>
-                    <h3>"DNS"</h3>
+                    <h3>{ui.tr(K::Dns)}</h3>
                     <form class="lookup" on:submit=move |ev| { ev.prevent_default(); lookup(); }>
-                        <label for="dns-q" class="sr-only">"Name to look up"</label>
+                        <label for="dns-q" class="sr-only">{ui.tr(K::NameToLookUp)}</label>
                         <input id="dns-q" data-testid="dns-query" type="text" placeholder="web-0.nginx" spellcheck="false"
                             prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
-                        <select aria-label="Record type" on:change=move |ev| rtype.set(event_target_value(&ev))>
+                        <select aria-label=ui.tr(K::RecordType) on:change=move |ev| rtype.set(event_target_value(&ev))>
                             <option value="A">"A"</option>
                             <option value="SRV">"SRV"</option>
                         </select>
-                        <button type="submit" data-testid="dns-lookup">"Look up from a pod in default"</button>
+                        <button type="submit" data-testid="dns-lookup">{ui.tr(K::LookUp)}</button>
                     </form>
                     {move || answer.get().map(|a| view! { <pre class="answer" data-testid="dns-answer">{a}</pre> })}
-                    <div class="dns-wrap">
+                    <div class="dns-wrap" tabindex="0" role="region" aria-label=ui.tr(K::DnsRecords)>
                         <table class="tbl dns" data-testid="dns-table">
-                            <thead><tr><th>"NAME"</th><th>"TYPE"</th><th>"DATA"</th></tr></thead>
+                            <thead><tr><th>{ui.tr(K::ColName)}</th><th>{ui.tr(K::ColType)}</th><th>{ui.tr(K::ColData)}</th></tr></thead>
                             <tbody>
                                 <For each=move || net.get().dns key=|r| format!("{}|{}|{}|{}", r.name, r.rtype, r.data, r.change) let:r>
                                     <tr class=format!("rec {}", r.change)>
@@ -428,12 +443,15 @@ pub fn Events(ui: Ui) -> impl IntoView {
     view! {
         <section class="panel events" aria-labelledby="events-h">
             <div class="panel-head">
-                <h2 id="events-h">"Events"</h2>
-                <span class="muted">"newest first"</span>
+                <h2 id="events-h">{ui.tr(K::Events)}</h2>
+                <span class="muted">{ui.tr(K::NewestFirst)}</span>
             </div>
-            <div class="events-wrap">
+            <div class="events-wrap" tabindex="0" role="region" aria-label=ui.tr(K::Events)>
                 <table class="tbl" data-testid="events">
-                    <thead><tr><th>"LAST SEEN"</th><th>"TYPE"</th><th>"REASON"</th><th>"OBJECT"</th><th>"MESSAGE"</th></tr></thead>
+                    <thead><tr>
+                        <th>{ui.tr(K::ColLastSeen)}</th><th>{ui.tr(K::ColType)}</th><th>{ui.tr(K::ColReason)}</th>
+                        <th>{ui.tr(K::ColObject)}</th><th>{ui.tr(K::ColMessage)}</th>
+                    </tr></thead>
                     <tbody>
                         <For each=move || rows.get() key=|e| e.seq let:e>
                             <tr class:warning=e.etype == "Warning">

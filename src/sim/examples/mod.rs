@@ -8,7 +8,11 @@
 pub struct Example {
     pub id: &'static str,
     pub title: &'static str,
+    /// The title in Simplified Chinese (the page shows either). An
+    /// original's says nothing of it: the page adds "（原文）" to both.
+    pub title_zh: &'static str,
     pub description: &'static str,
+    pub description_zh: &'static str,
     /// The seed document it comes from (`/work/shared/seeds/...` name).
     pub source_doc: &'static str,
     pub yaml: &'static str,
@@ -16,6 +20,7 @@ pub struct Example {
     pub modern: bool,
     /// What differs from the doc, or why the original fails today.
     pub note: &'static str,
+    pub note_zh: &'static str,
 }
 
 macro_rules! file {
@@ -48,52 +53,69 @@ static EXAMPLES: &[Example] = &[
     Example {
         id: "web",
         title: "nginx web StatefulSet",
+        title_zh: "nginx web 的 StatefulSet",
         description: "A headless Service `nginx` and a StatefulSet `web` with 2 replicas, each pod with its own 1Gi claim `www-web-N`.",
+        description_zh: "一个 Headless Service `nginx` 和一个 2 副本的 StatefulSet `web`，每个 Pod 都有自己的 1Gi PVC `www-web-N`。",
         source_doc: DOC_STATEFULSET,
         yaml: WEB_MODERN,
         modern: true,
         note: "apps/v1 with spec.selector added (apps/v1beta1 defaulted it from the template's labels); the volume.alpha storage-class annotation, ignored today, is dropped so the claims use the default StorageClass.",
+        note_zh: "改用 apps/v1 并加上 spec.selector（apps/v1beta1 会从模板的标签推导出它）；去掉了如今已被忽略的 volume.alpha 存储类注解，因此 PVC 使用默认的 StorageClass。",
     },
     Example {
         id: "web-original",
         title: "nginx web StatefulSet (as the doc wrote it)",
+        title_zh: "nginx web 的 StatefulSet",
         description: "web.yaml as printed in the StatefulSet concepts doc: apps/v1beta1, no selector.",
+        description_zh: "StatefulSet 概念文档中印出的 web.yaml：apps/v1beta1，没有 selector。",
         source_doc: DOC_STATEFULSET,
         yaml: file!("original/web.yaml"),
         modern: false,
         note: "apps/v1beta1 is unavailable since v1.16; converted to apps/v1 with what apps/v1beta1 defaulted (spec.selector from the template's labels, updateStrategy OnDelete), with warnings.",
+        note_zh: "apps/v1beta1 自 v1.16 起已不可用；转换为 apps/v1，并保留 apps/v1beta1 的默认值（由模板标签得到 spec.selector，updateStrategy 为 OnDelete），同时给出警告。",
     },
     Example {
         id: "zookeeper",
         title: "ZooKeeper ensemble",
+        title_zh: "ZooKeeper 集群",
         description: "Headless Service `zk-headless`, ConfigMap `zk-config`, PodDisruptionBudget `zk-budget` (minAvailable 2) and StatefulSet `zk` with required pod anti-affinity: one server per node.",
+        description_zh: "Headless Service `zk-headless`、ConfigMap `zk-config`、PodDisruptionBudget `zk-budget`（minAvailable 2），以及带强制 Pod 反亲和性的 StatefulSet `zk`：每个节点一个服务器。",
         source_doc: DOC_STATEFULSET,
         yaml: ZOOKEEPER_MODERN,
         modern: true,
         note: "apps/v1 and policy/v1; the scheduler.alpha.kubernetes.io/affinity annotation (ignored since v1.6) becomes spec.affinity.podAntiAffinity, matching app=zk (the annotation named app=zk-headless, which no pod carries).",
+        note_zh: "改用 apps/v1 和 policy/v1；scheduler.alpha.kubernetes.io/affinity 注解（自 v1.6 起被忽略）改写为 spec.affinity.podAntiAffinity，匹配 app=zk（原注解写的是 app=zk-headless，没有任何 Pod 带这个标签）。",
     },
     Example {
         id: "zookeeper-original",
         title: "ZooKeeper ensemble (as the doc wrote it)",
+        title_zh: "ZooKeeper 集群",
         description: "zookeeper.yaml as printed in the StatefulSet concepts doc, with the alpha annotations of its time.",
+        description_zh: "StatefulSet 概念文档中印出的 zookeeper.yaml，带着当时的 alpha 注解。",
         source_doc: DOC_STATEFULSET,
         yaml: file!("original/zookeeper.yaml"),
         modern: false,
         note: "policy/v1beta1 (gone in v1.25) and apps/v1beta1 (gone in v1.16) are converted; the StatefulSet keeps apps/v1beta1's defaults (selector from the template's labels, OnDelete updates); the ignored affinity annotation does not spread the pods. Spaces the page inserted (`gcr.io/ google_samples`, `volume.alpha.kubernetes.io/ storage-class`, `requiredDuringScheduling RequiredDuringExecution`) are removed.",
+        note_zh: "policy/v1beta1（v1.25 起移除）和 apps/v1beta1（v1.16 起移除）会被转换；StatefulSet 保留 apps/v1beta1 的默认值（由模板标签得到 selector，按 OnDelete 更新）；被忽略的亲和性注解不会让 Pod 分散。网页插入的空格（`gcr.io/ google_samples`、`volume.alpha.kubernetes.io/ storage-class`、`requiredDuringScheduling RequiredDuringExecution`）已去掉。",
     },
     Example {
         id: "zookeeper-tutorial",
         title: "ZooKeeper (today's tutorial)",
+        title_zh: "ZooKeeper（当前教程）",
         description: "The current kubernetes.io tutorial's zookeeper.yaml: Services `zk-hs` and `zk-cs`, PodDisruptionBudget `zk-pdb` (maxUnavailable 1), StatefulSet `zk`.",
+        description_zh: "kubernetes.io 当前教程中的 zookeeper.yaml：Service `zk-hs` 和 `zk-cs`、PodDisruptionBudget `zk-pdb`（maxUnavailable 1）、StatefulSet `zk`。",
         source_doc: DOC_STATEFULSET,
         yaml: ZOOKEEPER_UPSTREAM,
         modern: true,
         note: "As published today. Its anti-affinity selects app=zk while the pods are labelled app.kubernetes.io/name=zk, so the rule matches no pod and does not spread them, here as on a real cluster.",
+        note_zh: "与现在发布的版本一致。它的反亲和性选择 app=zk，而 Pod 的标签是 app.kubernetes.io/name=zk，所以这条规则匹配不到任何 Pod，也不会把它们分散到不同节点，这里和真实集群上都是如此。",
     },
     Example {
         id: "cassandra",
         title: "Cassandra StatefulSet with StorageClass `fast`",
+        title_zh: "Cassandra 的 StatefulSet（StorageClass `fast`）",
         description: "Headless Service `cassandra`, StatefulSet `cassandra` (3 replicas, 1Gi claims from class `fast`) and the StorageClass.",
+        description_zh: "Headless Service `cassandra`、StatefulSet `cassandra`（3 个副本，从存储类 `fast` 申领 1Gi 的 PVC）以及该 StorageClass。",
         source_doc: DOC_CASSANDRA,
         yaml: concat!(
             file!("original/cassandra-service.yaml"),
@@ -102,11 +124,14 @@ static EXAMPLES: &[Example] = &[
         ),
         modern: true,
         note: "apps/v1 with selector; storageClassName instead of the beta annotation; storage.k8s.io/v1; the class uses the playground's provisioner instead of GCE's kubernetes.io/gce-pd.",
+        note_zh: "改用带 selector 的 apps/v1；用 storageClassName 代替 beta 注解；storage.k8s.io/v1；该存储类使用演练场的制备器，而不是 GCE 的 kubernetes.io/gce-pd。",
     },
     Example {
         id: "cassandra-original",
         title: "Cassandra StatefulSet (as the doc wrote it)",
+        title_zh: "Cassandra 的 StatefulSet",
         description: "cassandra-service.yaml and cassandra-statefulset.yaml as printed: apps/v1beta1, storage.k8s.io/v1beta1, the beta storage-class annotation.",
+        description_zh: "文档中印出的 cassandra-service.yaml 和 cassandra-statefulset.yaml：apps/v1beta1、storage.k8s.io/v1beta1 以及 beta 存储类注解。",
         source_doc: DOC_CASSANDRA,
         yaml: concat!(
             file!("original/cassandra-service.yaml"),
@@ -115,11 +140,14 @@ static EXAMPLES: &[Example] = &[
         ),
         modern: false,
         note: "apps/v1beta1 (gone in v1.16) and storage.k8s.io/v1beta1 (gone in v1.22) are converted, keeping apps/v1beta1's defaults (selector from the template's labels, OnDelete updates). The page dropped lines the upstream file has (`add:` under capabilities, the volumeMount's `name: cassandra-data`); they are restored.",
+        note_zh: "apps/v1beta1（v1.16 起移除）和 storage.k8s.io/v1beta1（v1.22 起移除）会被转换，并保留 apps/v1beta1 的默认值（由模板标签得到 selector，按 OnDelete 更新）。网页漏掉了上游文件中的几行（capabilities 下的 `add:`、volumeMount 的 `name: cassandra-data`），这里已补回。",
     },
     Example {
         id: "cassandra-rc",
         title: "Cassandra ReplicationController",
+        title_zh: "Cassandra 的 ReplicationController",
         description: "The Service `cassandra` and a ReplicationController `cassandra` with 2 replicas; its selector defaults from the template's labels.",
+        description_zh: "Service `cassandra` 和一个 2 副本的 ReplicationController `cassandra`；它的 selector 默认取自模板的标签。",
         source_doc: DOC_CASSANDRA,
         yaml: concat!(
             file!("original/cassandra-service.yaml"),
@@ -128,11 +156,14 @@ static EXAMPLES: &[Example] = &[
         ),
         modern: true,
         note: "v1 ReplicationController is still served: the doc's manifest applies as written (the page lost the `- name: HEAP_NEWSIZE` line; restored).",
+        note_zh: "v1 的 ReplicationController 仍然可用：文档中的清单可以原样应用（网页漏掉了 `- name: HEAP_NEWSIZE` 这一行，已补回）。",
     },
     Example {
         id: "cassandra-daemonset",
         title: "Cassandra DaemonSet",
+        title_zh: "Cassandra 的 DaemonSet",
         description: "The Service `cassandra` and a DaemonSet `cassandra`: one pod per node.",
+        description_zh: "Service `cassandra` 和一个 DaemonSet `cassandra`：每个节点一个 Pod。",
         source_doc: DOC_CASSANDRA,
         yaml: concat!(
             file!("original/cassandra-service.yaml"),
@@ -141,11 +172,14 @@ static EXAMPLES: &[Example] = &[
         ),
         modern: true,
         note: "apps/v1 with spec.selector (extensions/v1beta1 defaulted it from the template's labels).",
+        note_zh: "改用带 spec.selector 的 apps/v1（extensions/v1beta1 会从模板的标签推导出它）。",
     },
     Example {
         id: "cassandra-daemonset-original",
         title: "Cassandra DaemonSet (as the doc wrote it)",
+        title_zh: "Cassandra 的 DaemonSet",
         description: "cassandra-daemonset.yaml as printed: extensions/v1beta1, no selector.",
+        description_zh: "文档中印出的 cassandra-daemonset.yaml：extensions/v1beta1，没有 selector。",
         source_doc: DOC_CASSANDRA,
         yaml: concat!(
             file!("original/cassandra-service.yaml"),
@@ -154,11 +188,14 @@ static EXAMPLES: &[Example] = &[
         ),
         modern: false,
         note: "extensions/v1beta1 DaemonSet is unavailable since v1.16; converted to apps/v1 with what extensions/v1beta1 defaulted (spec.selector from the template's labels, updateStrategy OnDelete), with warnings.",
+        note_zh: "extensions/v1beta1 的 DaemonSet 自 v1.16 起已不可用；转换为 apps/v1，并保留 extensions/v1beta1 的默认值（由模板标签得到 spec.selector，updateStrategy 为 OnDelete），同时给出警告。",
     },
     Example {
         id: "mysql",
         title: "MySQL primary and replicas",
+        title_zh: "MySQL 一主多从",
         description: "ConfigMap `mysql`, Services `mysql` (headless) and `mysql-read`, StatefulSet `mysql` with init containers init-mysql and clone-mysql and the xtrabackup sidecar.",
+        description_zh: "ConfigMap `mysql`、Service `mysql`（Headless）和 `mysql-read`，以及带初始化容器 init-mysql、clone-mysql 和 xtrabackup 边车容器的 StatefulSet `mysql`。",
         source_doc: DOC_MYSQL,
         yaml: concat!(
             file!("original/mysql-configmap.yaml"),
@@ -169,11 +206,14 @@ static EXAMPLES: &[Example] = &[
         ),
         modern: true,
         note: "The tutorial's manifests are already apps/v1: as written.",
+        note_zh: "教程的清单已经是 apps/v1：原样使用。",
     },
     Example {
         id: "hazelcast",
         title: "Hazelcast Service and ReplicationController",
+        title_zh: "Hazelcast 的 Service 与 ReplicationController",
         description: "Service `hazelcast` and a one-replica ReplicationController `hazelcast` selecting name=hazelcast.",
+        description_zh: "Service `hazelcast` 和一个单副本的 ReplicationController `hazelcast`，选择 name=hazelcast 的 Pod。",
         source_doc: DOC_HAZELCAST,
         yaml: concat!(
             file!("original/hazelcast-service.yaml"),
@@ -182,33 +222,43 @@ static EXAMPLES: &[Example] = &[
         ),
         modern: true,
         note: "v1 Service and ReplicationController: as written.",
+        note_zh: "v1 的 Service 和 ReplicationController：原样使用。",
     },
     Example {
         id: "petset",
         title: "PetSet on static PersistentVolumes",
+        title_zh: "基于静态持久卷的 PetSet",
         description: "Four pre-made 100Gi PersistentVolumes `pv-datera-0..3`, headless Service `test-service` and a StatefulSet `test-petset` whose claims `pv-claim-test-petset-N` bind to them.",
+        description_zh: "四个预先创建的 100Gi 持久卷 `pv-datera-0..3`、Headless Service `test-service`，以及 StatefulSet `test-petset`，它的 PVC `pv-claim-test-petset-N` 绑定到这些卷。",
         source_doc: DOC_PETSET,
         yaml: file!("modern/petset.yaml"),
         modern: true,
         note: "PetSet became StatefulSet (apps/v1, with selector); the claims ask for storageClassName \"\" so they bind to the static volumes rather than the default class; the ignored alpha annotations are dropped.",
+        note_zh: "PetSet 已更名为 StatefulSet（apps/v1，带 selector）；PVC 请求 storageClassName \"\"，因此绑定到静态卷，而不是由默认存储类制备；去掉了被忽略的 alpha 注解。",
     },
     Example {
         id: "petset-original",
         title: "PetSet on static PersistentVolumes (as the post wrote it)",
+        title_zh: "基于静态持久卷的 PetSet",
         description: "The blog post's FlexVolume PersistentVolumes, Service and apps/v1alpha1 PetSet.",
+        description_zh: "博客文章中的 FlexVolume 持久卷、Service 和 apps/v1alpha1 的 PetSet。",
         source_doc: DOC_PETSET,
         yaml: file!("original/petset.yaml"),
         modern: false,
         note: "apps/v1alpha1 PetSet is converted to an apps/v1 StatefulSet with what the PetSet defaulted (spec.selector and labels from the template's labels; OnDelete, as PetSets never replaced pods); the claims, without storageClassName, get the default StorageClass rather than the static volumes.",
+        note_zh: "apps/v1alpha1 的 PetSet 会被转换为 apps/v1 的 StatefulSet，并保留 PetSet 的默认值（由模板标签得到 spec.selector 和标签；按 OnDelete 更新，因为 PetSet 从不替换 Pod）；申领未写 storageClassName，因此使用默认 StorageClass，而不是静态卷。",
     },
     Example {
         id: "petset-claim-pod",
         title: "A claim and a pod on a static volume",
+        title_zh: "静态卷上的一个 PVC 和一个 Pod",
         description: "The post's PersistentVolumeClaim `pv-claim-test-petset-0` and pod `kube-pv-demo` mounting it at /data (apply after the PersistentVolumes).",
+        description_zh: "文章中的持久卷申领 `pv-claim-test-petset-0` 和把它挂载到 /data 的 Pod `kube-pv-demo`（请在创建持久卷之后应用）。",
         source_doc: DOC_PETSET,
         yaml: file!("modern/petset-claim-pod.yaml"),
         modern: true,
         note: "storageClassName \"\" added: today the default StorageClass would otherwise provision a new volume instead of binding a static one.",
+        note_zh: "添加了 storageClassName \"\"：否则如今默认的 StorageClass 会制备一个新卷，而不是绑定静态卷。",
     },
 ];
 
@@ -319,6 +369,38 @@ mod tests {
             .iter()
             .map(|o| (o.object.kind, o.object.meta.name.clone()))
             .collect()
+    }
+
+    /// The Chinese texts exist, are Chinese, and keep every name the
+    /// English quotes (`web`, `www-web-N`): a translation may not rename
+    /// an object the manifest creates.
+    #[test]
+    fn examples_carry_chinese_texts() {
+        let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let quoted =
+            |s: &'static str| -> Vec<&'static str> { s.split('`').skip(1).step_by(2).collect() };
+        for e in all() {
+            for (en, zh) in [
+                (e.title, e.title_zh),
+                (e.description, e.description_zh),
+                (e.note, e.note_zh),
+            ] {
+                assert!(cjk(zh), "{}: {zh:?} is not Chinese", e.id);
+                assert!(!cjk(en), "{}: {en:?}", e.id);
+                assert!(
+                    !zh.contains("有状态副本集"),
+                    "{}: StatefulSet stays StatefulSet",
+                    e.id
+                );
+                for name in quoted(en) {
+                    assert!(
+                        zh.contains(&format!("`{name}`")),
+                        "{}: {zh:?} lost `{name}`",
+                        e.id
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -180,13 +180,8 @@ impl Session {
                         if !o.trim_end().is_empty() {
                             print("out", o.trim_end().to_string());
                         }
+                        // The face says that a watch runs (`watching()`), in its words.
                         self.watch = kubectl::watch_request(&self.sim, &args);
-                        if self.watch.is_some() {
-                            print(
-                                "note",
-                                "(watching: Ctrl+C or the Stop button ends it)".into(),
-                            );
-                        }
                     }
                     Err(e) => print("err", e.trim_end().to_string()),
                 }

@@ -1,0 +1,571 @@
+//! The page's words in English and Simplified Chinese.
+//!
+//! A compile-time table: every `Key` is declared with both languages in one
+//! `keys!` line, so a key cannot exist with one language missing (the macro
+//! does not parse without both), and `t` is an exhaustive `match`. The tests
+//! (run natively by `tests/i18n.rs`, which includes this file: it names no
+//! web crate) check that no string is empty, that the Chinese differs from
+//! the English and contains Chinese except where a term stays as it is
+//! (`IP`, `DNS`), and that both sides use the same `{0}` placeholders.
+//!
+//! What the cluster and kubectl print stays in English, as a real cluster
+//! prints it; only the reasons the page shows beside a card (the
+//! StatefulSet controller's "waiting for ...") and the page's own banners
+//! are translated, by `translate` and its templates.
+//!
+//! Terms follow the Chinese Kubernetes documents the playground was made
+//! from: kinds keep their English names (StatefulSet, Pod, PVC,
+//! StorageClass, Headless Service), PersistentVolume is 持久卷,
+//! PersistentVolumeClaim 持久卷申领, StorageClass 存储类, ordinal 序号,
+//! Ready 就绪, node 节点, provisioner 制备器.
+
+/// A language of the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The code used in `?lang=` and in local storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The value of `<html lang>`.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// The language's own name, as the switch offers it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "中文",
+        }
+    }
+
+    /// `en`, `en-GB`, `zh`, `zh-CN`, `zh-Hant-TW`, ... (case-insensitive);
+    /// anything else is no language of the page.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        let primary = s.split(['-', '_']).next().unwrap_or("");
+        match primary {
+            "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// The language to show: `?lang=` wins, then the saved choice, then the
+/// browser's language (any `zh*` means Chinese), then English.
+pub fn choose(query: Option<&str>, saved: Option<&str>, navigator: Option<&str>) -> Lang {
+    query
+        .and_then(Lang::parse)
+        .or_else(|| saved.and_then(Lang::parse))
+        .or_else(|| navigator.and_then(Lang::parse))
+        .unwrap_or_default()
+}
+
+macro_rules! keys {
+    ($($key:ident => $en:literal, $zh:literal;)*) => {
+        /// A string the page shows. Declared with both languages.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        }
+
+        /// The text of `key` in `lang`.
+        pub fn t(lang: Lang, key: Key) -> &'static str {
+            match key {
+                $(Key::$key => match lang {
+                    Lang::En => $en,
+                    Lang::Zh => $zh,
+                }),*
+            }
+        }
+    };
+}
+
+keys! {
+    // ---- header and time bar
+    PageTitle => "Ordinal: StatefulSet playground", "Ordinal：StatefulSet 演练场";
+    Language => "Language", "语言";
+    TimeControls => "Time controls", "时间控制";
+    Play => "▶ Play", "▶ 运行";
+    Pause => "❚❚ Pause", "❚❚ 暂停";
+    Step => "Step", "单步";
+    StepTitle => "Run the next controller sync", "运行下一次控制器同步";
+    AdvanceTitle => "Advance one virtual second", "虚拟时间前进一秒";
+    Speed => "Speed", "速度";
+    VirtualClock => "Virtual clock", "虚拟时钟";
+    Slowed => "slowed", "已减速";
+    SlowedTitle => "The simulation cannot keep up with this speed; virtual time runs slower",
+        "模拟跟不上这个速度，虚拟时间走得比设定的慢";
+    Timeline => "Timeline", "时间线";
+    TimelineAria => "Timeline: event index (replays the session to that point)",
+        "时间线：事件序号（把会话重放到该处）";
+    LatestEvent => "Latest event", "最新事件";
+    Reset => "Reset", "重置";
+    ResetTitle => "Start over with the same seed", "用同一个随机种子从头开始";
+    ThemeAria => "Colour theme", "配色主题";
+    Theme => "Theme: {0}", "主题：{0}";
+    ThemeAuto => "auto", "自动";
+    ThemeDark => "dark", "深色";
+    ThemeLight => "light", "浅色";
+    Scrubbed => "Viewing the past: play, step or act here to continue from this point (later history is dropped), or drag the timeline to the end.",
+        "正在查看过去：在此运行、单步或执行任何操作，都会从这一点继续（之后的历史将被丢弃）；也可以把时间线拖到末尾。";
+    Dismiss => "Dismiss", "关闭";
+    // ---- examples
+    Examples => "Examples", "示例";
+    Original => " (original)", "（原文）";
+    // ---- editor
+    Manifests => "Manifests", "清单";
+    ObjectsOne => "{0} object", "{0} 个对象";
+    ObjectsMany => "{0} objects", "{0} 个对象";
+    Apply => "Apply", "应用";
+    ApplyTitle => "Apply (Ctrl/Cmd+Enter)", "应用（Ctrl/Cmd+Enter）";
+    Delete => "Delete", "删除";
+    DeleteTitle => "Delete what the editor holds", "删除编辑器中的对象";
+    EditorAria => "Manifest YAML editor; Ctrl+Enter applies", "清单 YAML 编辑器；Ctrl+Enter 应用";
+    GoToLine => "Go to line {0}", "转到第 {0} 行";
+    LineCol => "line {0}:{1}", "第 {0} 行第 {1} 列";
+    SevError => "error", "错误";
+    SevWarning => "warning", "警告";
+    DocsKeys => "Several documents per buffer, separated by ---. Ctrl/Cmd+Enter applies.",
+        "一个编辑区可以放多个文档，用 --- 分隔。Ctrl/Cmd+Enter 应用。";
+    // ---- console
+    Console => "Console", "控制台";
+    StopWatch => "Stop watch", "停止监视";
+    Clear => "Clear", "清空";
+    ConsoleOutput => "Console output", "控制台输出";
+    NoCompletions => "no completions", "没有可补全的内容";
+    ConsoleHint => "Also: fault pod|node|pv|storageclass NAME ACTION, sleep 10s. Tab completes; ↑/↓ history.",
+        "也可输入：fault pod|node|pv|storageclass 名称 动作，sleep 10s。Tab 补全；↑/↓ 翻看历史。";
+    EnglishOutput => "kubectl output, events and API errors stay in English, as a real cluster prints them.",
+        "kubectl 输出、事件和 API 错误保持英文，与真实集群的输出一致。";
+    Watching => "(watching: Ctrl+C or the Stop button ends it)",
+        "（监视中：按 Ctrl+C 或“停止监视”按钮结束）";
+    // ---- cluster
+    Cluster => "Cluster", "集群";
+    PodsCount => "{0} pods", "{0} 个 Pod";
+    CountsTitle => "desired / current / ready", "期望 / 当前 / 就绪";
+    Counts => "desired {0} · current {1} · ready {2}", "期望 {0} · 当前 {1} · 就绪 {2}";
+    WaitingOn => "waiting on {0}: {1}", "等待 {0}：{1}";
+    PodAria => "Pod {0} {1} ready {2}", "Pod {0} {1} 就绪 {2}";
+    OrdinalTitle => "ordinal", "序号";
+    PodFaults => "Faults for pod {0}", "Pod {0} 的故障注入";
+    ReadyContainers => "ready containers", "就绪容器数";
+    Restarts => "restarts", "重启次数";
+    Ip => "IP", "IP";
+    Pvc => "PVC", "PVC";
+    FaultDelete => "Delete", "删除";
+    FaultForceDelete => "Force delete", "强制删除";
+    FaultUnready => "Fail readiness", "使就绪探针失败";
+    FaultReady => "Heal readiness", "恢复就绪";
+    FaultCrash => "Crash container", "使容器崩溃";
+    BarePods => "bare pods", "没有控制器的 Pod";
+    NotScheduled => "Not scheduled", "未调度";
+    NodeAria => "Node {0}", "节点 {0}";
+    NodeActions => "Actions for node {0}", "节点 {0} 的操作";
+    NodeFailed => "(failed)", "（故障）";
+    Cordon => "Cordon", "封锁";
+    Uncordon => "Uncordon", "解除封锁";
+    Drain => "Drain", "清空";
+    FailNode => "Fail node", "使节点故障";
+    RecoverNode => "Recover node", "恢复节点";
+    // ---- storage
+    Storage => "Storage", "存储";
+    StorageClasses => "StorageClasses", "存储类（StorageClass）";
+    DefaultTag => "default", "默认";
+    Fix => "Fix", "修复";
+    Break => "Break", "破坏";
+    FixAria => "Fix the provisioner of {0}", "修复 {0} 的制备器";
+    BreakAria => "Break the provisioner of {0}", "让 {0} 的制备器失效";
+    Claims => "PersistentVolumeClaims", "持久卷申领（PVC）";
+    NoClass => "(no class)", "（无存储类）";
+    Volumes => "PersistentVolumes", "持久卷（PV）";
+    Lose => "Lose", "丢失";
+    LoseAria => "Lose volume {0}", "丢失卷 {0}";
+    // ---- network
+    Network => "Network", "网络";
+    ServicesEndpoints => "Services and endpoints", "Service 与端点";
+    ColName => "NAME", "名称";
+    ColClusterIp => "CLUSTER-IP", "集群 IP";
+    ColPorts => "PORTS", "端口";
+    ColReady => "READY", "就绪";
+    ColNotReady => "NOT READY", "未就绪";
+    ColType => "TYPE", "类型";
+    ColData => "DATA", "数据";
+    Dns => "DNS", "DNS";
+    DnsRecords => "DNS records", "DNS 记录";
+    NameToLookUp => "Name to look up", "要查询的名称";
+    RecordType => "Record type", "记录类型";
+    LookUp => "Look up from a pod in default", "从 default 命名空间的 Pod 中查询";
+    // ---- events
+    Events => "Events", "事件";
+    NewestFirst => "newest first", "最新的在前";
+    ColLastSeen => "LAST SEEN", "最近出现";
+    ColReason => "REASON", "原因";
+    ColObject => "OBJECT", "对象";
+    ColMessage => "MESSAGE", "消息";
+}
+
+/// Keys whose text is the same in both languages (terms kept as they are).
+#[cfg(test)]
+pub const SAME_IN_BOTH: &[Key] = &[Key::Ip, Key::Pvc, Key::Dns];
+
+/// `t` with `{0}`, `{1}`, ... replaced by `args`.
+pub fn tf(lang: Lang, key: Key, args: &[&str]) -> String {
+    fill(t(lang, key), args)
+}
+
+fn fill(template: &str, args: &[&str]) -> String {
+    let mut out = template.to_string();
+    for (i, a) in args.iter().enumerate() {
+        out = out.replace(&format!("{{{i}}}"), a);
+    }
+    out
+}
+
+/// Sentences the page shows that other layers compose in English: the
+/// StatefulSet controller's "waiting for ..." reasons (see
+/// `crate::sim::controllers::statefulset`) and the saved-state banners
+/// (`ui::persist`). `{0}`.. stand for the parts that vary; a part is
+/// translated too when it is itself one of these sentences.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("waiting for {0} to terminate", "等待 {0} 终止"),
+    (
+        "waiting for the stale claims of {0} to be deleted",
+        "等待 {0} 的过期 PVC 被删除",
+    ),
+    (
+        "waiting for {0} to be Running and Ready",
+        "等待 {0} 进入 Running 并就绪",
+    ),
+    (
+        "waiting for {0} to be available for {1}s (minReadySeconds)",
+        "等待 {0} 持续可用 {1} 秒（minReadySeconds）",
+    ),
+    (
+        "waiting for {0} to terminate before scaling down",
+        "等待 {0} 终止后再缩容",
+    ),
+    (
+        "waiting for {0} to be Running and Ready before scaling down {1}",
+        "等待 {0} 进入 Running 并就绪后再缩容 {1}",
+    ),
+    (
+        "waiting for {0} to be available before scaling down {1}",
+        "等待 {0} 可用后再缩容 {1}",
+    ),
+    ("waiting for {0} to update", "等待 {0} 更新"),
+    (
+        "waiting for unavailable pods ({0}) to be at most maxUnavailable ({1})",
+        "等待不可用的 Pod 数（{0}）降到 maxUnavailable（{1}）以内",
+    ),
+    (
+        "Saved state \"{0}\" could not be used ({1}); it was kept aside as \"{2}\" and a fresh session started.",
+        "保存的状态“{0}”无法使用（{1}）；它已另存为“{2}”，并开始了新的会话。",
+    ),
+    ("it was saved by another version", "它由另一个版本保存"),
+    ("version {0} instead of {1}", "版本为 {0}，而不是 {1}"),
+    ("unreadable: {0}", "无法读取：{0}"),
+];
+
+/// Splits a template into its literal pieces and placeholder numbers:
+/// `"a {0} b {1}"` gives `["a ", " b ", ""]` and `[0, 1]`.
+fn pieces(template: &str) -> (Vec<&str>, Vec<usize>) {
+    let mut lits = Vec::new();
+    let mut slots = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let Ok(n) = rest[open + 1..open + close].parse::<usize>() else {
+            break;
+        };
+        lits.push(&rest[..open]);
+        slots.push(n);
+        rest = &rest[open + close + 1..];
+    }
+    lits.push(rest);
+    (lits, slots)
+}
+
+/// The parts of `text` that fill `template`'s placeholders, by number, if
+/// `text` is that sentence.
+fn matches(template: &str, text: &str) -> Option<Vec<String>> {
+    let (lits, slots) = pieces(template);
+    let mut rest = text.strip_prefix(lits[0])?;
+    let mut found = vec![String::new(); slots.iter().max().map_or(0, |m| m + 1)];
+    for (i, slot) in slots.iter().enumerate() {
+        let next = lits[i + 1];
+        let end = if i + 1 == slots.len() {
+            // The last part runs to the final literal, which ends the text.
+            rest.strip_suffix(next)?.len()
+        } else {
+            rest.find(next)?
+        };
+        if end == 0 {
+            return None;
+        }
+        found[*slot] = rest[..end].to_string();
+        rest = &rest[end + next.len()..];
+    }
+    rest.is_empty().then_some(found)
+}
+
+/// `text` (a sentence from `TEMPLATES`) in `lang`; text no template
+/// matches is returned as it is.
+pub fn translate(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    for (en, zh) in TEMPLATES {
+        if let Some(parts) = matches(en, text) {
+            let parts: Vec<String> = parts.iter().map(|p| translate(lang, p)).collect();
+            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+            return fill(zh, &refs);
+        }
+    }
+    text.to_string()
+}
+
+/// Whether `s` holds a CJK ideograph.
+#[cfg(test)]
+pub fn has_cjk(s: &str) -> bool {
+    s.chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(s: &str) -> BTreeSet<usize> {
+        pieces(s).1.into_iter().collect()
+    }
+
+    #[test]
+    fn every_key_has_both_languages() {
+        assert!(Key::ALL.len() > 50);
+        for &k in Key::ALL {
+            let (en, zh) = (t(Lang::En, k), t(Lang::Zh, k));
+            assert!(!en.trim().is_empty(), "{k:?}: English is empty");
+            assert!(!zh.trim().is_empty(), "{k:?}: Chinese is empty");
+            assert_eq!(
+                placeholders(en),
+                placeholders(zh),
+                "{k:?}: placeholders differ"
+            );
+            if SAME_IN_BOTH.contains(&k) {
+                assert_eq!(en, zh, "{k:?} is listed as the same in both");
+            } else {
+                assert_ne!(en, zh, "{k:?}: Chinese is a copy of the English");
+                assert!(has_cjk(zh), "{k:?}: no Chinese in {zh:?}");
+                assert!(!has_cjk(en), "{k:?}: Chinese in the English {en:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn terms_follow_the_chinese_documents() {
+        let all_zh: Vec<&str> = Key::ALL.iter().map(|&k| t(Lang::Zh, k)).collect();
+        let templates_zh = TEMPLATES.iter().map(|(_, zh)| *zh);
+        for zh in all_zh.iter().copied().chain(templates_zh) {
+            // StatefulSet stays StatefulSet, as the Chinese docs write it.
+            assert!(!zh.contains("有状态副本集"), "{zh}");
+            assert!(!zh.contains("豆荚") && !zh.contains("容器组"), "{zh}");
+        }
+        assert_eq!(t(Lang::Zh, Key::Volumes), "持久卷（PV）");
+        assert!(t(Lang::Zh, Key::Claims).contains("持久卷申领"));
+        assert!(t(Lang::Zh, Key::StorageClasses).contains("存储类"));
+    }
+
+    #[test]
+    fn choosing_the_language() {
+        assert_eq!(choose(Some("zh"), Some("en"), Some("en-US")), Lang::Zh);
+        assert_eq!(choose(Some("en"), Some("zh"), Some("zh-CN")), Lang::En);
+        // A query that names no language of the page does not count.
+        assert_eq!(choose(Some("fr"), Some("zh"), None), Lang::Zh);
+        assert_eq!(choose(None, Some("zh"), Some("en-US")), Lang::Zh);
+        assert_eq!(choose(None, Some("en"), Some("zh-CN")), Lang::En);
+        for nav in ["zh", "zh-CN", "zh-TW", "zh-Hant-HK", "ZH_cn"] {
+            assert_eq!(choose(None, None, Some(nav)), Lang::Zh, "{nav}");
+        }
+        for nav in ["en-GB", "de-DE", "ja", ""] {
+            assert_eq!(choose(None, None, Some(nav)), Lang::En, "{nav}");
+        }
+        assert_eq!(choose(None, None, None), Lang::En);
+        for l in Lang::ALL {
+            assert_eq!(Lang::parse(l.code()), Some(l));
+            assert_eq!(Lang::parse(l.html_lang()), Some(l));
+        }
+        assert_eq!(Lang::Zh.html_lang(), "zh-CN");
+    }
+
+    #[test]
+    fn tf_fills_placeholders_in_each_languages_order() {
+        assert_eq!(
+            tf(Lang::En, Key::WaitingOn, &["web-1", "why"]),
+            "waiting on web-1: why"
+        );
+        assert_eq!(
+            tf(Lang::Zh, Key::Counts, &["3", "2", "1"]),
+            "期望 3 · 当前 2 · 就绪 1"
+        );
+    }
+
+    #[test]
+    fn templates_translate_and_keep_what_varies() {
+        assert_eq!(
+            translate(Lang::Zh, "waiting for web-0 to be Running and Ready"),
+            "等待 web-0 进入 Running 并就绪"
+        );
+        assert_eq!(
+            translate(
+                Lang::Zh,
+                "waiting for web-3 to terminate before scaling down"
+            ),
+            "等待 web-3 终止后再缩容"
+        );
+        assert_eq!(
+            translate(Lang::Zh, "waiting for web-2 to terminate"),
+            "等待 web-2 终止"
+        );
+        assert_eq!(
+            translate(
+                Lang::Zh,
+                "waiting for web-1 to be Running and Ready before scaling down web-4"
+            ),
+            "等待 web-1 进入 Running 并就绪后再缩容 web-4"
+        );
+        // Nested: the reason inside a banner is translated too.
+        assert_eq!(
+            translate(
+                Lang::Zh,
+                "Saved state \"ordinal.v1.session\" could not be used (version 0 instead of 1); \
+                 it was kept aside as \"ordinal.aside.v1.session\" and a fresh session started."
+            ),
+            "保存的状态“ordinal.v1.session”无法使用（版本为 0，而不是 1）；\
+             它已另存为“ordinal.aside.v1.session”，并开始了新的会话。"
+        );
+        let plain = "waiting for Godot";
+        assert_eq!(translate(Lang::Zh, plain), plain);
+        assert_eq!(
+            translate(Lang::En, "waiting for web-0 to terminate"),
+            "waiting for web-0 to terminate"
+        );
+        for (en, zh) in TEMPLATES {
+            assert_eq!(placeholders(en), placeholders(zh), "{en}");
+            assert!(has_cjk(zh), "{zh}");
+        }
+    }
+
+    /// The string literals in `source` that start with `start`, with
+    /// Rust's `\"` unescaped and every `{...}` made a numbered placeholder.
+    fn literals(source: &str, start: &str) -> Vec<String> {
+        let needle = format!("\"{start}");
+        let mut out = Vec::new();
+        for (i, _) in source.match_indices(&needle) {
+            let line_start = source[..i].rfind('\n').map_or(0, |n| n + 1);
+            if source[line_start..i].trim_start().starts_with("//") {
+                continue;
+            }
+            let body = &source[i + 1..];
+            let mut lit = String::new();
+            let mut chars = body.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => match chars.next() {
+                        Some('"') => lit.push('"'),
+                        Some('\\') => lit.push('\\'),
+                        Some('\n') => {
+                            // A continued line: skip the next line's indent.
+                            let rest: String = chars.clone().collect();
+                            let trimmed = rest.trim_start();
+                            let skip = rest.chars().count() - trimmed.chars().count();
+                            for _ in 0..skip {
+                                chars.next();
+                            }
+                        }
+                        Some(o) => lit.push(o),
+                        None => break,
+                    },
+                    '"' => break,
+                    c => lit.push(c),
+                }
+            }
+            // Named and positional arguments alike become {0}, {1}, ...
+            let mut numbered = String::new();
+            let mut n = 0;
+            let mut rest = lit.as_str();
+            while let Some(open) = rest.find('{') {
+                let close = rest[open..]
+                    .find('}')
+                    .map(|c| open + c)
+                    .unwrap_or(rest.len());
+                numbered.push_str(&rest[..open]);
+                numbered.push_str(&format!("{{{n}}}"));
+                n += 1;
+                rest = &rest[(close + 1).min(rest.len())..];
+            }
+            numbered.push_str(rest);
+            out.push(numbered);
+        }
+        out
+    }
+
+    /// Every sentence those layers can compose has a template: a new
+    /// reason or banner in English only fails here, not silently.
+    #[test]
+    fn every_composed_sentence_has_a_template() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let read = |p: &str| {
+            std::fs::read_to_string(format!("{root}/{p}")).unwrap_or_else(|e| panic!("{p}: {e}"))
+        };
+        let sts = read("src/sim/controllers/statefulset.rs");
+        let persist = read("src/ui/persist.rs");
+        let mut sentences = literals(&sts, "waiting for ");
+        assert!(sentences.len() >= 9, "{sentences:?}");
+        for start in [
+            "Saved state",
+            "it was saved by",
+            "version {} instead",
+            "unreadable: ",
+        ] {
+            let found = literals(&persist, start);
+            assert!(!found.is_empty(), "persist.rs no longer says {start:?}");
+            sentences.extend(found);
+        }
+        for s in sentences {
+            // Fill each placeholder with a distinct sample; the Chinese
+            // must be a template's and keep every sample.
+            let samples: Vec<String> = (0..placeholders(&s).len())
+                .map(|i| format!("x{i}y"))
+                .collect();
+            let refs: Vec<&str> = samples.iter().map(String::as_str).collect();
+            let text = fill(&s, &refs);
+            let zh = translate(Lang::Zh, &text);
+            assert!(has_cjk(&zh), "no template for {s:?}");
+            for sample in &samples {
+                assert!(zh.contains(sample.as_str()), "{s:?} lost {sample}: {zh}");
+            }
+        }
+    }
+}

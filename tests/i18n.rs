@@ -1,0 +1,7 @@
+//! The page's string table (`src/ui/i18n.rs`) compiled and tested natively:
+//! the module names no web crate, so its tests run with `cargo test`
+//! although `src/ui/` is otherwise built for wasm32 only.
+
+#[allow(dead_code)]
+#[path = "../src/ui/i18n.rs"]
+mod i18n;
