@@ -210,11 +210,12 @@ impl Share {
                 Duration::from_millis(wait.ceil() as u64),
             );
         });
-        // Edits come at typing speed: the address takes each at once, so a
-        // reload right after one keeps it.
+        // Edits come at typing speed, and a pause ends a run of frames: the
+        // address takes them at once, so a reload right after keeps them.
         Effect::new(move |prev: Option<()>| {
             ui.text.track();
             ui.example.track();
+            ui.playing.track();
             if prev.is_some() {
                 self.write(ui, true);
             }
