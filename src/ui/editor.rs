@@ -164,8 +164,10 @@ pub fn Editor(ui: Ui) -> impl IntoView {
             })
             .collect_view()
     };
+    // `readonly=1` embeds: no editing, no Apply.
+    let readonly = super::embed::readonly();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+        if !readonly && ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();
             ui.apply(false);
         }
@@ -213,10 +215,12 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                 <h2 id="editor-h">{ui.tr(K::Manifests)}</h2>
                 <span class="muted" data-testid="doc-count">{docs}</span>
                 <div class="spacer"></div>
+                <Show when=move || !readonly>
                 <button class="primary" data-testid="apply" on:click=move |_| ui.apply(false)
                     title=ui.tr(K::ApplyTitle) aria-keyshortcuts="Control+Enter Meta+Enter">{ui.tr(K::Apply)}</button>
                 <button data-testid="delete" on:click=move |_| ui.apply(true)
                     title=ui.tr(K::DeleteTitle)>{ui.tr(K::Delete)}</button>
+                </Show>
             </div>
             <div class="editor" data-testid="editor-box">
                 <div class="gutter" aria-hidden="true">{gutter}</div>
@@ -228,6 +232,7 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                         node_ref=ui.editor_ref
                         spellcheck="false"
                         autocomplete="off"
+                        readonly=readonly
                         wrap="off"
                         aria-label=ui.tr(K::EditorAria)
                         aria-describedby="diag-list"

@@ -211,7 +211,11 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
     let own_error: RwSignal<Option<String>> = RwSignal::new(None);
     let progress = RwSignal::new(load_progress());
     let current: RwSignal<Option<String>> = RwSignal::new(None);
-    let lang = RwSignal::new(Lang::En);
+    // The lesson speaks the page's language (the header's switch).
+    let lang = Memo::new(move |_| match ui.lang.get() {
+        super::i18n::Lang::Zh => Lang::Zh,
+        super::i18n::Lang::En => Lang::En,
+    });
     let hints_shown = RwSignal::new(0usize);
     let solution_shown = RwSignal::new(false);
     // The current step's checks and their outcomes, refreshed on changes.
@@ -409,13 +413,6 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
         <section class="panel lessons" aria-labelledby="lessons-h" data-testid="lessons">
             <div class="panel-head">
                 <h2 id="lessons-h">{move || t("Lessons", "课程")}</h2>
-                <button
-                    data-testid="lesson-lang"
-                    aria-label="Language"
-                    on:click=move |_| lang.update(|l| *l = if *l == Lang::En { Lang::Zh } else { Lang::En })
-                >
-                    {move || if lang.get() == Lang::En { "中文" } else { "English" }}
-                </button>
             </div>
             <div class="lesson-list" role="list">
                 {move || {

@@ -7,15 +7,18 @@ mod bridge;
 mod chart;
 mod console;
 mod editor;
+mod embed;
+mod embed_api;
 pub(crate) mod i18n;
 mod lessons;
 mod model;
 mod perf;
 mod persist;
+mod share;
 mod views;
 
 use crate::sim::session::Session;
-use crate::sim::{Config, Input, Sim};
+use crate::sim::{Input, Sim};
 use i18n::{Key as K, Lang};
 use leptos::html;
 use leptos::prelude::*;
@@ -550,24 +553,36 @@ fn LangSwitch(ui: Ui) -> impl IntoView {
 
 #[component]
 fn App() -> impl IntoView {
-    let loaded = persist::load();
-    let session = match &loaded.session {
-        Some(s) => Session::open(s),
-        None => Session::new(DEFAULT_SEED, Config::default()),
-    };
-    let example = session.example.clone();
-    let first_visit = loaded.editor.is_none();
+    // The address (a share link, ?example=, embed parameters) or, for the
+    // full page with no link, local storage.
+    let start = share::start(DEFAULT_SEED);
+    let params = start.params.clone();
+    let theme = params
+        .theme
+        .clone()
+        .or_else(|| {
+            (!params.embed)
+                .then(|| persist::get(persist::THEME_KEY))
+                .flatten()
+        })
+        .unwrap_or_else(|| "auto".into());
+    let speed = params.speed.map_or(1.0, |s| {
+        *SPEEDS
+            .iter()
+            .min_by(|a, b| (*a - s).abs().total_cmp(&(*b - s).abs()))
+            .unwrap_or(&1.0)
+    });
     let ui = Ui {
-        session: StoredValue::new(session),
+        session: StoredValue::new(start.session),
         version: RwSignal::new(0),
         playing: RwSignal::new(false),
-        speed: RwSignal::new(1.0),
-        text: RwSignal::new(loaded.editor.clone().unwrap_or_default()),
-        example: RwSignal::new(example),
-        banners: RwSignal::new(loaded.problems.clone()),
+        speed: RwSignal::new(speed),
+        text: RwSignal::new(start.editor),
+        example: RwSignal::new(start.example),
+        banners: RwSignal::new(start.problems),
         console: RwSignal::new(Vec::new()),
         editor_ref: NodeRef::new(),
-        theme: RwSignal::new(persist::get(persist::THEME_KEY).unwrap_or_else(|| "auto".into())),
+        theme: RwSignal::new(theme),
         lang: RwSignal::new(initial_lang()),
         carry: StoredValue::new(0.0),
         behind: RwSignal::new(false),
@@ -575,17 +590,12 @@ fn App() -> impl IntoView {
         last_save: StoredValue::new(0.0),
         line_id: StoredValue::new(0),
     };
-    if first_visit {
-        if let Some(ex) = bridge::examples()
-            .into_iter()
-            .find(|e| e.id == bridge::DEFAULT_EXAMPLE)
-        {
-            ui.load_example(&ex);
-        }
+    for p in start.printed {
+        ui.print(p.class, p.text);
     }
     Effect::new(move |_| {
         let t = ui.theme.get();
-        persist::set(persist::THEME_KEY, &t);
+        persist::set_pref(persist::THEME_KEY, &t);
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-theme", &t);
         }
@@ -597,6 +607,19 @@ fn App() -> impl IntoView {
         }
         document().set_title(i18n::t(lang, K::PageTitle));
     });
+    let share = share::Share::new();
+    share.follow(ui);
+    share::accept_drops(ui);
+    embed_api::install(ui);
+    if params.autoplay {
+        request_animation_frame(move || ui.play());
+    }
+    if params.embed {
+        provide_context(embed::Mode {
+            readonly: params.readonly,
+        });
+        return view! { <embed::Embed ui=ui share=share params=params /> }.into_any();
+    }
     view! {
         <header class="top">
             <div class="brand">
@@ -605,6 +628,7 @@ fn App() -> impl IntoView {
             </div>
             <LangSwitch ui=ui />
             <TimeBar ui=ui />
+            <share::ShareBar ui=ui share=share />
         </header>
         <Banners ui=ui />
         <main class="app" data-testid="app" data-ready="true">
@@ -623,6 +647,7 @@ fn App() -> impl IntoView {
             </div>
         </main>
     }
+    .into_any()
 }
 
 pub fn mount() {

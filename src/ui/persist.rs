@@ -17,6 +17,42 @@ pub const OWN_LESSONS_KEY: &str = "ordinal.v1.own-lessons";
 pub const LANG_KEY: &str = "ordinal.v1.lang";
 const ASIDE: &str = "ordinal.aside.";
 
+/// Whether the page may write local storage. A page opened from a link
+/// (a session, `?example=`, or a link that failed) leaves what this browser
+/// saved alone until the person acts; an embed never writes it (an iframe
+/// shares the full page's storage).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Hold {
+    Free,
+    UntilActs,
+    Never,
+}
+
+thread_local! {
+    static HOLD: std::cell::Cell<Hold> = const { std::cell::Cell::new(Hold::Free) };
+}
+
+pub fn hold(h: Hold) {
+    HOLD.with(|c| {
+        if c.get() != Hold::Never {
+            c.set(h)
+        }
+    });
+}
+
+/// Writes come from what the person did (saving after an input, typing in
+/// the editor): the first one ends an `UntilActs` hold.
+fn may_write() -> bool {
+    HOLD.with(|c| match c.get() {
+        Hold::Never => false,
+        Hold::UntilActs => {
+            c.set(Hold::Free);
+            true
+        }
+        Hold::Free => true,
+    })
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -27,6 +63,21 @@ pub fn get(key: &str) -> Option<String> {
 
 /// Writes quietly: a full or disabled storage loses the save, not the page.
 pub fn set(key: &str, value: &str) {
+    if !may_write() {
+        return;
+    }
+    write(key, value);
+}
+
+/// A preference (the theme): written unless the page never writes, and
+/// not an act that ends a hold.
+pub fn set_pref(key: &str, value: &str) {
+    if HOLD.with(|c| c.get()) != Hold::Never {
+        write(key, value);
+    }
+}
+
+fn write(key: &str, value: &str) {
     if let Some(s) = storage() {
         let _ = s.set_item(key, value);
     }
@@ -34,7 +85,7 @@ pub fn set(key: &str, value: &str) {
 
 fn set_aside(key: &str, value: &str, why: &str, problems: &mut Vec<String>) {
     let aside = format!("{ASIDE}{}", key.trim_start_matches(PREFIX));
-    set(&aside, value);
+    write(&aside, value);
     if let Some(s) = storage() {
         let _ = s.remove_item(key);
     }

@@ -4,6 +4,7 @@
 //! branching off the past, resetting, and saving (local storage, share
 //! links, `.ordinal.json` files). The page and the CLI keep none of this.
 
+pub mod host;
 mod input;
 pub mod saved;
 pub mod script;

@@ -226,3 +226,77 @@ fn snapshots_stay_bounded() {
     assert!(every > 10);
     assert!(snaps.windows(2).all(|w| w[0].log_len < w[1].log_len));
 }
+
+/// Plays `ms` of virtual time in animation frames, as the page does.
+fn play_frames(s: &mut Session, ms: u64) {
+    for _ in 0..ms / 16 {
+        s.advance_within(16, &mut || false);
+    }
+}
+
+#[test]
+fn link_lengths_of_played_sessions() {
+    let mut s = Session::new(1, Config::default());
+    let web = crate::sim::examples::by_id("web").unwrap().yaml;
+    s.input(Input::Manifest {
+        text: web.to_string(),
+        delete: false,
+    })
+    .unwrap();
+    play_frames(&mut s, 20_000);
+    kubectl(&mut s, "kubectl scale sts web --replicas=4");
+    play_frames(&mut s, 20_000);
+    s.line("fault pod web-0 delete");
+    play_frames(&mut s, 20_000);
+    let saved = s.saved(Some(web.to_string()));
+    let link = saved.to_link();
+    eprintln!(
+        "web played: {} entries, link {} chars",
+        saved.journal.len(),
+        link.len()
+    );
+    // The aim for this session.
+    assert!(link.len() < 2_000, "{} characters", link.len());
+    assert_eq!(
+        Session::open(&Saved::from_link(&link).unwrap()).trace_hash(),
+        s.trace_hash()
+    );
+}
+
+#[test]
+fn the_mysql_tutorial_played_in_frames_fits_a_link() {
+    let script = include_str!("../../../tests/seeds/004-mysql.script");
+    let mut s = Session::new(1, Config::default());
+    for (line, d) in script::parse_script(script).unwrap() {
+        match d {
+            Directive::Nothing => {}
+            Directive::Sleep(ms) => play_frames(&mut s, ms),
+            Directive::Fault(spec) => {
+                let _ = s.input(Input::Fault(spec));
+            }
+            Directive::Kubectl(cmd) => {
+                let files = line
+                    .stdin
+                    .map(|t| vec![("-".to_string(), t)])
+                    .unwrap_or_default();
+                let _ = s.input(Input::Kubectl {
+                    line: cmd.trim_start_matches("kubectl").trim().to_string(),
+                    files,
+                });
+            }
+        }
+    }
+    let saved = s.saved(None);
+    let link = saved.to_link();
+    eprintln!(
+        "mysql played: {} entries, {} events, link {} chars",
+        saved.journal.len(),
+        s.sim().log.len(),
+        link.len()
+    );
+    assert!(link.len() < 2_000, "{} characters", link.len());
+    assert_eq!(
+        Session::open(&Saved::from_link(&link).unwrap()).trace_hash(),
+        s.trace_hash()
+    );
+}
