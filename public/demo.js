@@ -1,5 +1,5 @@
 // The demo's host page: drives the third frame through the embedding API
-// (docs/embed.md) and prints what the frame sends back.
+// (README, "Share links, embeds and the embedding API") and prints what the frame sends back.
 const frame = document.getElementById("driven");
 const log = document.getElementById("log");
 let next = 1;

@@ -1,5 +1,5 @@
 //! The embedding API: `postMessage` between a host page and the frame
-//! (docs/embed.md). Messages are parsed and answered by the core
+//! (README, "Share links, embeds and the embedding API"). Messages are parsed and answered by the core
 //! (`session::host`); this moves them between the window and the session.
 //! Any origin may drive the playground: it holds no secrets.
 

@@ -1,6 +1,6 @@
 //! Lessons: classroom exercises that check themselves.
 //!
-//! A lesson is one YAML file (format in `docs/lessons.md`): metadata in
+//! A lesson is one YAML file (format in `README, "Lessons"`): metadata in
 //! English and Chinese, the cluster to start, a setup, and ordered steps,
 //! each with instructions, hints, a solution script and checks. Checks are
 //! about the cluster's state and history (the store and `sim.log`), never
