@@ -13,6 +13,8 @@ pub mod engine;
 pub mod examples;
 pub mod faults;
 pub mod features;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod kubectl;
 pub mod lessons;
 pub mod manifest;
