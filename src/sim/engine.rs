@@ -427,6 +427,11 @@ impl Sim {
         true
     }
 
+    /// Whether any controller sync is queued.
+    fn has_work(&self) -> bool {
+        !self.queue.is_empty()
+    }
+
     fn step_inner(&mut self) -> bool {
         let Some((at, seq, c)) = self.queue.pop_first() else {
             return false;
@@ -725,6 +730,15 @@ impl Sim {
                         }
                         if done(&sim) {
                             break 'outer;
+                        }
+                        if !sim.has_work() {
+                            // Nothing left to run: the remaining steps
+                            // would do nothing (a damaged or hand-made
+                            // journal can ask for billions).
+                            if let Some(JournalEntry::Steps(ran)) = sim.journal.last_mut() {
+                                *ran = *n;
+                            }
+                            break;
                         }
                         if let Some(JournalEntry::Steps(ran)) = sim.journal.last_mut() {
                             *ran += 1;

@@ -1,5 +1,6 @@
 use super::saved::{OpenError, Saved};
 use super::*;
+use crate::sim::engine::JournalEntry;
 
 fn kubectl(s: &mut Session, line: &str) {
     let out = s.line(line);
@@ -210,4 +211,43 @@ fn snapshots_stay_bounded() {
     assert!(snaps.len() <= MAX_SNAPSHOTS);
     assert!(every > 10);
     assert!(snaps.windows(2).all(|w| w[0].log_len < w[1].log_len));
+}
+
+/// Found by fuzzing `Saved::open`: a hand-made session asking for a
+/// hundred million nodes, or billions of controller steps, froze the
+/// process that opened it. Such sessions are refused with a reason.
+#[test]
+fn oversized_sessions_are_refused_not_replayed() {
+    let mut saved = Session::new(1, Config::default()).saved(None);
+    saved.config.nodes = 100_000_000;
+    let err = Saved::open(&saved.to_json()).unwrap_err();
+    assert!(matches!(err, OpenError::BadJson(_)), "{err:?}");
+    assert!(err.to_string().contains("100000000 nodes"), "{err}");
+    assert!(Saved::from_link(&saved.to_link()).is_err());
+
+    let mut saved = busy().saved(None);
+    saved.journal.push(JournalEntry::Steps(1 << 40));
+    let err = Saved::open(&saved.to_json()).unwrap_err();
+    assert!(err.to_string().contains("controller steps"), "{err}");
+
+    // Within the limit, steps with nothing queued end at once.
+    let mut idle = Session::new(
+        1,
+        Config {
+            nodes: 0,
+            ..Config::default()
+        },
+    );
+    idle.advance(1_000);
+    let mut saved = idle.saved(None);
+    assert!(
+        idle.sim().next_time().is_none(),
+        "an empty cluster has work"
+    );
+    let room = saved::MAX_STEPS - saved.replay_steps();
+    saved.journal.push(JournalEntry::Steps(room));
+    let start = std::time::Instant::now();
+    let reopened = Session::open(&Saved::open(&saved.to_json()).unwrap());
+    assert!(start.elapsed().as_secs() < 5);
+    assert_eq!(reopened.trace_hash(), idle.trace_hash());
 }
