@@ -13,9 +13,12 @@ use crate::sim::{apps, kubectl, lessons, manifest};
 use serde_json::Value;
 use std::sync::OnceLock;
 
+/// A fuzz target's entry: raw input in, nothing out (a panic is the failure).
+pub type Entry = fn(&[u8]);
+
 /// The targets, by the name of their `fuzz/fuzz_targets/*.rs` file and
 /// corpus directory.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Entry)] = &[
     ("manifest", manifest_target),
     ("kubectl", kubectl_target),
     ("jsonpath", jsonpath_target),
