@@ -578,7 +578,7 @@ impl Sim {
 
     /// Moves the clock forward by `ms`, running every sync that falls due.
     pub fn advance(&mut self, ms: u64) {
-        self.advance_to(self.now + ms);
+        self.advance_to(self.now.saturating_add(ms));
     }
 
     pub fn advance_to(&mut self, t: u64) {
@@ -608,7 +608,7 @@ impl Sim {
     /// Runs due work for up to `ms` of virtual time, stopping early when
     /// the queue is empty. Returns the virtual time reached.
     pub fn settle_for(&mut self, ms: u64) -> u64 {
-        let end = self.now + ms;
+        let end = self.now.saturating_add(ms);
         while let Some(t) = self.next_time() {
             if t > end {
                 break;

@@ -219,7 +219,7 @@ impl Session {
     /// Moves the clock forward by `ms`, running every sync that falls due.
     pub fn advance(&mut self, ms: u64) {
         self.branch();
-        let target = self.sim.now + ms;
+        let target = self.sim.now.saturating_add(ms);
         while self.sim.next_time().is_some_and(|t| t <= target) {
             self.sim.step();
             self.after_change();
@@ -233,7 +233,7 @@ impl Session {
     /// real time rather than freezing the page. True when it fell behind.
     pub fn advance_within(&mut self, ms: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         self.branch();
-        let target = self.sim.now + ms;
+        let target = self.sim.now.saturating_add(ms);
         while self.sim.next_time().is_some_and(|t| t <= target) {
             self.sim.step();
             self.after_change();
