@@ -77,8 +77,12 @@ impl Session {
         s.snapshots = snaps;
         s.snapshot_every = every;
         s.example = saved.example.clone();
+        // A session saved while scrubbed reopens at that point, even one
+        // with as many events as the end (but an earlier clock).
         if let Some(p) = saved.position {
-            s.scrub_to(p);
+            if p <= s.sim.log.len() {
+                s.rewind_to(p);
+            }
         }
         s
     }
@@ -270,6 +274,14 @@ impl Session {
             }
             return;
         }
+        self.rewind_to(index);
+    }
+
+    /// The session as replay first reaches `index` events, kept as a
+    /// scrubbed point even when that is as many events as the head has
+    /// (the head may have run further without events: its clock moved).
+    fn rewind_to(&mut self, index: usize) {
+        self.watch = None;
         let head = self.head.as_ref().unwrap_or(&self.sim);
         // Strictly earlier: replay from the start stops at the first point
         // whose log reaches `index`, and every point before a snapshot with
