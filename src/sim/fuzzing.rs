@@ -68,7 +68,13 @@ pub fn manifest_target(data: &[u8]) {
         manifest::FieldValidation::Strict,
     ] {
         let parsed = manifest::parse_with(&t, mode);
-        let lines = t.lines().count().max(1);
+        // Lines as the parser (and the editor) count them: \r breaks too.
+        let lines = t
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .lines()
+            .count()
+            .max(1);
         for d in &parsed.diagnostics {
             assert!(
                 d.line >= 1 && d.line <= lines + 1 && d.column >= 1,

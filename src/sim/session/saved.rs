@@ -32,6 +32,10 @@ const EXAMPLE_REF: &str = "@example:";
 /// The most nodes a saved session may ask for.
 pub const MAX_NODES: usize = 1_000;
 
+/// The latest virtual time a saved session may reach: Go's longest
+/// duration, 2^63-1 ns, in milliseconds.
+pub const MAX_TIME_MS: u64 = 9_223_372_036_854;
+
 /// The most controller steps a saved session may replay: far more than
 /// hours of a busy page, far less than a frozen one.
 pub const MAX_STEPS: u64 = 20_000_000;
@@ -150,6 +154,17 @@ impl Saved {
             return Err(OpenError::BadJson(format!(
                 "{} nodes (this Ordinal opens at most {MAX_NODES})",
                 self.config.nodes
+            )));
+        }
+        // Go's durations end at about 292 years; so does a session's clock
+        // (beyond it, time arithmetic in the core would overflow).
+        let latest = self.journal.iter().fold(0, |m, e| match e {
+            JournalEntry::AdvanceTo(t) => m.max(*t),
+            _ => m,
+        });
+        if latest > MAX_TIME_MS {
+            return Err(OpenError::BadJson(format!(
+                "its clock reaches {latest} ms (this Ordinal opens at most {MAX_TIME_MS})"
             )));
         }
         let steps = self.replay_steps();

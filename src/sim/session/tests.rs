@@ -230,6 +230,12 @@ fn oversized_sessions_are_refused_not_replayed() {
     let err = Saved::open(&saved.to_json()).unwrap_err();
     assert!(err.to_string().contains("controller steps"), "{err}");
 
+    // A clock at the end of u64 (time arithmetic would overflow).
+    let mut saved = busy().saved(None);
+    saved.journal.push(JournalEntry::AdvanceTo(u64::MAX));
+    let err = Saved::open(&saved.to_json()).unwrap_err();
+    assert!(err.to_string().contains("its clock reaches"), "{err}");
+
     // Within the limit, steps with nothing queued end at once.
     let mut idle = Session::new(
         1,
