@@ -145,6 +145,8 @@ const LAYERS: &[(&str, u8)] = &[
     // read by the faces
     ("chart", 8),
     ("lessons", 8),
+    // the parsers' entry points for fuzzing and the corpus replay
+    ("fuzzing", 9),
 ];
 
 /// Modules an actor (a controller or a simulated process) must never name.

@@ -389,7 +389,9 @@ pub fn delete(
         if let Some(g) = obj.meta.deletion_grace_period_seconds {
             grace = grace.min(g);
         }
-        let deadline = sim.now + grace as u64 * 1000;
+        let deadline = sim
+            .now
+            .saturating_add((grace.max(0) as u64).saturating_mul(1000));
         obj.meta.deletion_timestamp = Some(
             obj.meta
                 .deletion_timestamp

@@ -142,6 +142,11 @@ impl Sim {
         true
     }
 
+    /// Whether any controller sync is queued.
+    pub(crate) fn has_work(&self) -> bool {
+        !self.queue.is_empty()
+    }
+
     pub(crate) fn step_inner(&mut self) -> bool {
         let Some((at, seq, c)) = self.queue.pop_first() else {
             return false;
@@ -277,7 +282,7 @@ impl Sim {
 
     /// Moves the clock forward by `ms`, running every sync that falls due.
     pub fn advance(&mut self, ms: u64) {
-        self.advance_to(self.now + ms);
+        self.advance_to(self.now.saturating_add(ms));
     }
 
     pub fn advance_to(&mut self, t: u64) {
@@ -307,7 +312,7 @@ impl Sim {
     /// Runs due work for up to `ms` of virtual time, stopping early when
     /// the queue is empty. Returns the virtual time reached.
     pub fn settle_for(&mut self, ms: u64) -> u64 {
-        let end = self.now + ms;
+        let end = self.now.saturating_add(ms);
         while let Some(t) = self.next_time() {
             if t > end {
                 break;

@@ -14,6 +14,8 @@ pub mod eviction;
 pub mod examples;
 pub mod faults;
 pub mod features;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hash;
 pub mod kubectl;
 pub mod lessons;

@@ -197,8 +197,11 @@ impl Share {
             if self.pending.get_value() {
                 return;
             }
+            // Only play runs many frames a second; a paused page's changes
+            // are a person's actions, and each lands at once, so a reload
+            // right after one keeps it.
             let wait = THROTTLE_MS as f64 - (now_ms() - self.last_write.get_value());
-            if wait <= 0.0 {
+            if wait <= 0.0 || !ui.playing.get_untracked() {
                 self.write(ui, true);
                 return;
             }

@@ -453,47 +453,59 @@ impl Parser {
     }
 }
 
-/// Integer arithmetic for `$((...))`: + - * / % and parentheses.
+/// Integer arithmetic for `$((...))`: + - * / % and parentheses, on
+/// 64-bit integers that wrap as bash's do.
 pub fn arith(expr: &str) -> Result<i64, String> {
     let toks: Vec<char> = expr.chars().filter(|c| !c.is_whitespace()).collect();
     let mut pos = 0;
-    let v = arith_sum(&toks, &mut pos)?;
+    let v = arith_sum(&toks, &mut pos, 0)?;
     if pos != toks.len() {
         return Err(format!("{expr}: syntax error in expression"));
     }
     Ok(v)
 }
 
-fn arith_sum(t: &[char], pos: &mut usize) -> Result<i64, String> {
-    let mut v = arith_prod(t, pos)?;
+/// How deep parentheses and signs may nest (bash also stops at 1024).
+const ARITH_MAX_DEPTH: usize = 1024;
+
+fn arith_sum(t: &[char], pos: &mut usize, depth: usize) -> Result<i64, String> {
+    let mut v = arith_prod(t, pos, depth)?;
     while let Some(&op @ ('+' | '-')) = t.get(*pos) {
         *pos += 1;
-        let r = arith_prod(t, pos)?;
-        v = if op == '+' { v + r } else { v - r };
-    }
-    Ok(v)
-}
-
-fn arith_prod(t: &[char], pos: &mut usize) -> Result<i64, String> {
-    let mut v = arith_atom(t, pos)?;
-    while let Some(&op @ ('*' | '/' | '%')) = t.get(*pos) {
-        *pos += 1;
-        let r = arith_atom(t, pos)?;
-        v = match op {
-            '*' => v * r,
-            _ if r == 0 => return Err("division by 0".into()),
-            '/' => v / r,
-            _ => v % r,
+        let r = arith_prod(t, pos, depth)?;
+        v = if op == '+' {
+            v.wrapping_add(r)
+        } else {
+            v.wrapping_sub(r)
         };
     }
     Ok(v)
 }
 
-fn arith_atom(t: &[char], pos: &mut usize) -> Result<i64, String> {
+fn arith_prod(t: &[char], pos: &mut usize, depth: usize) -> Result<i64, String> {
+    let mut v = arith_atom(t, pos, depth)?;
+    while let Some(&op @ ('*' | '/' | '%')) = t.get(*pos) {
+        *pos += 1;
+        let r = arith_atom(t, pos, depth)?;
+        v = match op {
+            '*' => v.wrapping_mul(r),
+            _ if r == 0 => return Err("division by 0".into()),
+            // i64::MIN / -1: bash gives i64::MIN, and 0 for the remainder.
+            '/' => v.wrapping_div(r),
+            _ => v.wrapping_rem(r),
+        };
+    }
+    Ok(v)
+}
+
+fn arith_atom(t: &[char], pos: &mut usize, depth: usize) -> Result<i64, String> {
+    if depth > ARITH_MAX_DEPTH {
+        return Err("expression recursion level exceeded".into());
+    }
     match t.get(*pos) {
         Some('(') => {
             *pos += 1;
-            let v = arith_sum(t, pos)?;
+            let v = arith_sum(t, pos, depth + 1)?;
             if t.get(*pos) != Some(&')') {
                 return Err("missing `)'".into());
             }
@@ -502,7 +514,7 @@ fn arith_atom(t: &[char], pos: &mut usize) -> Result<i64, String> {
         }
         Some('-') => {
             *pos += 1;
-            Ok(-arith_atom(t, pos)?)
+            Ok(arith_atom(t, pos, depth + 1)?.wrapping_neg())
         }
         Some(c) if c.is_ascii_digit() => {
             let start = *pos;
@@ -560,5 +572,23 @@ mod tests {
         assert_eq!(arith("100 + 2").unwrap(), 102);
         assert_eq!(arith("(3-1)*4 % 5").unwrap(), 3);
         assert!(arith("1/0").is_err());
+    }
+
+    /// Found by probing the fuzz targets: `$((9223372036854775807+1))`
+    /// overflowed (a panic in a debug build); bash wraps.
+    #[test]
+    fn arithmetic_wraps_as_bash_does() {
+        assert_eq!(arith("9223372036854775807+1"), Ok(i64::MIN));
+        assert_eq!(arith("(-9223372036854775807-1)/-1"), Ok(i64::MIN));
+        assert_eq!(arith("(-9223372036854775807-1)%-1"), Ok(0));
+        assert_eq!(arith("-(-9223372036854775807-1)"), Ok(i64::MIN));
+        assert_eq!(arith("4611686018427387904*4"), Ok(0));
+        assert!(arith("1/0").is_err());
+        let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+        assert_eq!(
+            arith(&deep),
+            Err("expression recursion level exceeded".into())
+        );
+        assert_eq!(arith(&"-".repeat(5000)).map(|_| ()).ok(), None);
     }
 }

@@ -20,7 +20,7 @@ pub(crate) fn wait_until(sim: &mut Sim, max_ms: u64, mut cond: impl FnMut(&Sim) 
     // does (the engine would do it only after the command returns).
     sim.touch();
     sim.refresh_dns();
-    let deadline = sim.now + max_ms;
+    let deadline = sim.now.saturating_add(max_ms);
     // A guard against a controller that never converges at one instant.
     let mut budget = 500_000u32;
     loop {

@@ -590,8 +590,11 @@ pub fn parse_duration_ms(s: &str) -> Option<u64> {
     if s.is_empty() {
         return None;
     }
+    // Go's durations end at 2^63-1 nanoseconds (about 292 years); past
+    // that `time.ParseDuration` fails, and so does this.
+    const MAX_MS: f64 = i64::MAX as f64 / 1e6;
     if let Ok(n) = s.parse::<f64>() {
-        return (n >= 0.0).then_some((n * 1000.0) as u64);
+        return (n >= 0.0 && n * 1000.0 <= MAX_MS).then_some((n * 1000.0) as u64);
     }
     let mut total = 0f64;
     let mut num = String::new();
@@ -623,7 +626,7 @@ pub fn parse_duration_ms(s: &str) -> Option<u64> {
         total += n * mult;
         any = true;
     }
-    if !num.is_empty() || !any {
+    if !num.is_empty() || !any || total > MAX_MS {
         return None;
     }
     Some(total as u64)
@@ -841,5 +844,17 @@ mod command_flag_tests {
                 "{e}"
             );
         }
+    }
+
+    /// Found by probing: `sleep 99999999999999999999h` overflowed the
+    /// clock. Past Go's longest duration it is invalid, as in kubectl.
+    #[test]
+    fn durations_past_gos_limit_are_invalid() {
+        assert_eq!(parse_duration_ms("2562047h"), Some(2_562_047 * 3_600_000));
+        assert_eq!(parse_duration_ms("2562048h"), None);
+        assert_eq!(parse_duration_ms("99999999999999999999h"), None);
+        assert_eq!(parse_duration_ms("inf"), None);
+        assert_eq!(parse_duration_ms("NaN"), None);
+        assert_eq!(parse_duration_ms("1e300"), None);
     }
 }

@@ -72,6 +72,15 @@ impl Sim {
                         if done(&sim) {
                             break 'outer;
                         }
+                        if !sim.has_work() {
+                            // Nothing left to run: the remaining steps
+                            // would do nothing (a damaged or hand-made
+                            // journal can ask for billions).
+                            if let Some(JournalEntry::Steps(ran)) = sim.journal.last_mut() {
+                                *ran = *n;
+                            }
+                            break;
+                        }
                         if let Some(JournalEntry::Steps(ran)) = sim.journal.last_mut() {
                             *ran += 1;
                         }

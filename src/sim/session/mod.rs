@@ -79,8 +79,12 @@ impl Session {
         s.snapshots = snaps;
         s.snapshot_every = every;
         s.example = saved.example.clone();
+        // A session saved while scrubbed reopens at that point, even one
+        // with as many events as the end (but an earlier clock).
         if let Some(p) = saved.position {
-            s.scrub_to(p);
+            if p <= s.sim.log.len() {
+                s.rewind_to(p);
+            }
         }
         s
     }
@@ -218,7 +222,7 @@ impl Session {
     /// Moves the clock forward by `ms`, running every sync that falls due.
     pub fn advance(&mut self, ms: u64) {
         self.branch();
-        let target = self.sim.now + ms;
+        let target = self.sim.now.saturating_add(ms);
         while self.sim.next_time().is_some_and(|t| t <= target) {
             self.sim.step();
             self.after_change();
@@ -232,7 +236,7 @@ impl Session {
     /// real time rather than freezing the page. True when it fell behind.
     pub fn advance_within(&mut self, ms: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         self.branch();
-        let target = self.sim.now + ms;
+        let target = self.sim.now.saturating_add(ms);
         while self.sim.next_time().is_some_and(|t| t <= target) {
             self.sim.step();
             self.after_change();
@@ -269,6 +273,14 @@ impl Session {
             }
             return;
         }
+        self.rewind_to(index);
+    }
+
+    /// The session as replay first reaches `index` events, kept as a
+    /// scrubbed point even when that is as many events as the head has
+    /// (the head may have run further without events: its clock moved).
+    fn rewind_to(&mut self, index: usize) {
+        self.watch = None;
         let head = self.head.as_ref().unwrap_or(&self.sim);
         // Strictly earlier: replay from the start stops at the first point
         // whose log reaches `index`, and every point before a snapshot with

@@ -29,6 +29,17 @@ const MAX_JSON: usize = 16 << 20;
 
 const EXAMPLE_REF: &str = "@example:";
 
+/// The most nodes a saved session may ask for.
+pub const MAX_NODES: usize = 1_000;
+
+/// The latest virtual time a saved session may reach: Go's longest
+/// duration, 2^63-1 ns, in milliseconds.
+pub const MAX_TIME_MS: u64 = 9_223_372_036_854;
+
+/// The most controller steps a saved session may replay: far more than
+/// hours of a busy page, far less than a frozen one.
+pub const MAX_STEPS: u64 = 20_000_000;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Saved {
     pub version: u32,
@@ -119,7 +130,50 @@ impl Saved {
                 version.min(u64::from(u32::MAX)) as u32
             ));
         }
-        serde_json::from_value(v).map_err(|e| OpenError::BadJson(e.to_string()))
+        let saved: Saved =
+            serde_json::from_value(v).map_err(|e| OpenError::BadJson(e.to_string()))?;
+        saved.check_size()?;
+        Ok(saved)
+    }
+
+    /// Controller steps the journal runs when replayed.
+    pub fn replay_steps(&self) -> u64 {
+        self.journal
+            .iter()
+            .map(|e| match e {
+                JournalEntry::Steps(n) => *n,
+                _ => 0,
+            })
+            .fold(0, u64::saturating_add)
+    }
+
+    /// A session is untrusted input: refuse one that would take the page
+    /// minutes or gigabytes to rebuild.
+    fn check_size(&self) -> Result<(), OpenError> {
+        if self.config.nodes > MAX_NODES {
+            return Err(OpenError::BadJson(format!(
+                "{} nodes (this Ordinal opens at most {MAX_NODES})",
+                self.config.nodes
+            )));
+        }
+        // Go's durations end at about 292 years; so does a session's clock
+        // (beyond it, time arithmetic in the core would overflow).
+        let latest = self.journal.iter().fold(0, |m, e| match e {
+            JournalEntry::AdvanceTo(t) => m.max(*t),
+            _ => m,
+        });
+        if latest > MAX_TIME_MS {
+            return Err(OpenError::BadJson(format!(
+                "its clock reaches {latest} ms (this Ordinal opens at most {MAX_TIME_MS})"
+            )));
+        }
+        let steps = self.replay_steps();
+        if steps > MAX_STEPS {
+            return Err(OpenError::BadJson(format!(
+                "{steps} controller steps to replay (this Ordinal opens at most {MAX_STEPS})"
+            )));
+        }
+        Ok(())
     }
 
     /// The share link's fragment (without `#`).

@@ -220,7 +220,7 @@ impl Runner {
                 if self.watch.is_none() {
                     self.out.push_str(&format!("$ {}\n", line.text.trim()));
                 }
-                let t = self.sim.now + ms;
+                let t = self.sim.now.saturating_add(*ms);
                 self.run_until(t);
             }
             Directive::Fault(spec) => {

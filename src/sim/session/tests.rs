@@ -1,5 +1,6 @@
 use super::saved::{OpenError, Saved};
 use super::*;
+use crate::sim::engine::JournalEntry;
 
 fn kubectl(s: &mut Session, line: &str) {
     let out = s.line(line);
@@ -299,4 +300,73 @@ fn the_mysql_tutorial_played_in_frames_fits_a_link() {
         Session::open(&Saved::from_link(&link).unwrap()).trace_hash(),
         s.trace_hash()
     );
+}
+
+/// Found by fuzzing `Saved::open`: a hand-made session asking for a
+/// hundred million nodes, or billions of controller steps, froze the
+/// process that opened it. Such sessions are refused with a reason.
+#[test]
+fn oversized_sessions_are_refused_not_replayed() {
+    let mut saved = Session::new(1, Config::default()).saved(None);
+    saved.config.nodes = 100_000_000;
+    let err = Saved::open(&saved.to_json()).unwrap_err();
+    assert!(matches!(err, OpenError::BadJson(_)), "{err:?}");
+    assert!(err.to_string().contains("100000000 nodes"), "{err}");
+    assert!(Saved::from_link(&saved.to_link()).is_err());
+
+    let mut saved = busy().saved(None);
+    saved.journal.push(JournalEntry::Steps(1 << 40));
+    let err = Saved::open(&saved.to_json()).unwrap_err();
+    assert!(err.to_string().contains("controller steps"), "{err}");
+
+    // A clock at the end of u64 (time arithmetic would overflow).
+    let mut saved = busy().saved(None);
+    saved.journal.push(JournalEntry::AdvanceTo(u64::MAX));
+    let err = Saved::open(&saved.to_json()).unwrap_err();
+    assert!(err.to_string().contains("its clock reaches"), "{err}");
+
+    // Within the limit, steps with nothing queued end at once.
+    let mut idle = Session::new(
+        1,
+        Config {
+            nodes: 0,
+            ..Config::default()
+        },
+    );
+    idle.advance(1_000);
+    let mut saved = idle.saved(None);
+    assert!(
+        idle.sim().next_time().is_none(),
+        "an empty cluster has work"
+    );
+    let room = saved::MAX_STEPS - saved.replay_steps();
+    saved.journal.push(JournalEntry::Steps(room));
+    let start = std::time::Instant::now();
+    let reopened = Session::open(&Saved::open(&saved.to_json()).unwrap());
+    assert!(start.elapsed().as_secs() < 5);
+    assert_eq!(reopened.trace_hash(), idle.trace_hash());
+}
+
+/// Found by the random-session property test (seed 1002): a session
+/// scrubbed to a point that already holds as many events as the end (the
+/// end's clock ran on without events) was saved with that position but
+/// reopened at the end, with a later clock and another trace hash.
+#[test]
+fn a_session_saved_at_its_last_event_reopens_there() {
+    let mut s = busy();
+    s.advance(120_000);
+    let (_, total) = s.position();
+    // The first point of history with `total` events comes before the end.
+    let mut back = s.saved(None);
+    back.position = Some(total);
+    let mut scrubbed = Session::open(&back);
+    assert!(scrubbed.scrubbed());
+    assert!(scrubbed.sim().now < s.sim().now);
+    let saved = scrubbed.saved(None);
+    assert_eq!(saved.position, Some(total));
+    let reopened = Session::open(&Saved::open(&saved.to_json()).unwrap());
+    assert_eq!(reopened.trace_hash(), scrubbed.trace_hash());
+    // Going to the end still returns to the head.
+    scrubbed.scrub_to(usize::MAX);
+    assert_eq!(scrubbed.trace_hash(), s.trace_hash());
 }

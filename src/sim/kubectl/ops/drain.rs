@@ -387,7 +387,7 @@ pub(super) fn drain_node(
     for p in &to_evict {
         lines.push(format!("evicting pod {}/{}", p.meta.namespace, p.meta.name));
     }
-    let deadline = sim.now + bound;
+    let deadline = sim.now.saturating_add(bound);
     let grace = args
         .get("grace-period")
         .and_then(|g| g.parse::<i64>().ok())
