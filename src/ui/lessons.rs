@@ -330,7 +330,8 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                 <h2 id="lessons-h">{move || t("Lessons", "课程")}</h2>
                 <button
                     data-testid="lesson-lang"
-                    aria-label="Language"
+                    title=move || t("Language of the lessons", "课程的语言")
+                    lang=move || if lang.get() == Lang::En { "zh-CN" } else { "en" }
                     on:click=move |_| lang.update(|l| *l = if *l == Lang::En { Lang::Zh } else { Lang::En })
                 >
                     {move || if lang.get() == Lang::En { "中文" } else { "English" }}
@@ -352,22 +353,23 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                             };
                             let title = l.title.clone();
                             view! {
-                                <button
-                                    role="listitem"
-                                    class="lesson"
-                                    class:current=move || current.get().as_deref() == Some(id2.as_str())
-                                    data-testid=format!("lesson-{id}")
-                                    on:click={
-                                        let id = id.clone();
-                                        move |_| {
-                                            let started = progress.with_untracked(|m| m.contains_key(&id));
-                                            open(id.clone(), !started)
+                                <div role="listitem">
+                                    <button
+                                        class="lesson"
+                                        class:current=move || current.get().as_deref() == Some(id2.as_str())
+                                        data-testid=format!("lesson-{id}")
+                                        on:click={
+                                            let id = id.clone();
+                                            move |_| {
+                                                let started = progress.with_untracked(|m| m.contains_key(&id));
+                                                open(id.clone(), !started)
+                                            }
                                         }
-                                    }
-                                >
-                                    {move || title.get(lang.get()).to_string()}
-                                    <span class="lesson-count muted">{move || format!(" {}/{total}", done())}</span>
-                                </button>
+                                    >
+                                        {move || title.get(lang.get()).to_string()}
+                                        <span class="lesson-count muted">{move || format!(" {}/{total}", done())}</span>
+                                    </button>
+                                </div>
                             }
                         })
                         .collect_view()
@@ -377,7 +379,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                 <summary>{move || t("Open your own lesson", "打开自己的课程")}</summary>
                 <textarea
                     data-testid="lesson-own-text"
-                    aria-label="Lesson YAML"
+                    aria-label=move || t("Lesson YAML", "课程 YAML")
                     rows="6"
                     spellcheck="false"
                     placeholder="id: my-lesson\ntitle: {en: ..., zh: ...}\n..."
