@@ -193,12 +193,12 @@ keys! {
     Fix => "Fix", "修复";
     Break => "Break", "破坏";
     FixAria => "Fix the provisioner of {0}", "修复 {0} 的制备器";
-    BreakAria => "Break the provisioner of {0}", "让 {0} 的制备器失效";
+    BreakAria => "Break the provisioner of {0}", "破坏 {0} 的制备器";
     Claims => "PersistentVolumeClaims", "持久卷申领（PVC）";
     NoClass => "(no class)", "（无存储类）";
     Volumes => "PersistentVolumes", "持久卷（PV）";
     Lose => "Lose", "丢失";
-    LoseAria => "Lose volume {0}", "丢失卷 {0}";
+    LoseAria => "Lose volume {0}", "丢失 卷 {0}";
     // ---- network
     Network => "Network", "网络";
     ServicesEndpoints => "Services and endpoints", "Service 与端点";

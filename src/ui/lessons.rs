@@ -430,22 +430,23 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                             };
                             let title = l.title.clone();
                             view! {
-                                <button
-                                    role="listitem"
-                                    class="lesson"
-                                    class:current=move || current.get().as_deref() == Some(id2.as_str())
-                                    data-testid=format!("lesson-{id}")
-                                    on:click={
-                                        let id = id.clone();
-                                        move |_| {
-                                            let started = progress.with_untracked(|m| m.contains_key(&id));
-                                            open(id.clone(), !started)
+                                <div role="listitem">
+                                    <button
+                                        class="lesson"
+                                        class:current=move || current.get().as_deref() == Some(id2.as_str())
+                                        data-testid=format!("lesson-{id}")
+                                        on:click={
+                                            let id = id.clone();
+                                            move |_| {
+                                                let started = progress.with_untracked(|m| m.contains_key(&id));
+                                                open(id.clone(), !started)
+                                            }
                                         }
-                                    }
-                                >
-                                    {move || title.get(lang.get()).to_string()}
-                                    <span class="lesson-count muted">{move || format!(" {}/{total}", done())}</span>
-                                </button>
+                                    >
+                                        {move || title.get(lang.get()).to_string()}
+                                        <span class="lesson-count muted">{move || format!(" {}/{total}", done())}</span>
+                                    </button>
+                                </div>
                             }
                         })
                         .collect_view()
@@ -455,7 +456,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                 <summary>{move || t("Open your own lesson", "打开自己的课程")}</summary>
                 <textarea
                     data-testid="lesson-own-text"
-                    aria-label="Lesson YAML"
+                    aria-label=move || t("Lesson YAML", "课程 YAML")
                     rows="6"
                     spellcheck="false"
                     placeholder="id: my-lesson\ntitle: {en: ..., zh: ...}\n..."

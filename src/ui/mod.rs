@@ -432,7 +432,7 @@ fn TimeBar(ui: Ui) -> impl IntoView {
             <button data-testid="reset" on:click=move |_| ui.reset() title=ui.tr(K::ResetTitle)>{ui.tr(K::Reset)}</button>
             <button
                 data-testid="theme"
-                aria-label=ui.tr(K::ThemeAria)
+                title=ui.tr(K::ThemeAria)
                 on:click=move |_| {
                     ui.theme.update(|t| {
                         *t = match t.as_str() {

@@ -29,11 +29,11 @@ async function words(page) {
   }), HEADINGS);
 }
 
-/** Every text and label the page shows, except the switch (which names 中文 in English too). */
+/** Every text and label the page shows, except the switches (which name 中文 in English too). */
 async function allText(page) {
   return page.evaluate(() => {
     const body = document.body.cloneNode(true);
-    body.querySelectorAll("[data-testid=lang]").forEach((e) => e.remove());
+    body.querySelectorAll("[data-testid=lang],[data-testid=lesson-lang]").forEach((e) => e.remove());
     const attrs = [...body.querySelectorAll("[aria-label],[title],[placeholder]")].flatMap((e) =>
       ["aria-label", "title", "placeholder"].map((a) => e.getAttribute(a) ?? ""),
     );
