@@ -240,9 +240,13 @@ install_wasm_opt() {
 	log "  $(wasm-opt --version) ($(command -v wasm-opt))"
 }
 
-playwright_ok() {
-	[ "$(cd "$ORDINAL_ROOT/tests/e2e" && node -p 'require("playwright-core/package.json").version' 2>/dev/null)" = \
-		"$(node -p 'require(process.argv[1]).devDependencies["playwright-core"]' "$ORDINAL_ROOT/tests/e2e/package.json")" ]
+# Every devDependency of tests/e2e (playwright-core, axe-core) at its pinned version.
+e2e_deps_ok() {
+	(cd "$ORDINAL_ROOT/tests/e2e" && node -e '
+		const want = require("./package.json").devDependencies;
+		for (const [name, v] of Object.entries(want)) {
+			if (require(name + "/package.json").version !== v) process.exit(1);
+		}')
 }
 install_test_tools() {
 	local chromium="${ORDINAL_CHROMIUM:-/usr/bin/chromium}"
@@ -258,7 +262,7 @@ install_test_tools() {
 		log "  installing a CJK font (Debian's fonts-wqy-microhei)"
 		apt_install fonts-wqy-microhei
 	fi
-	npm_tools "$ORDINAL_ROOT/tests/e2e" playwright_ok
+	npm_tools "$ORDINAL_ROOT/tests/e2e" e2e_deps_ok
 }
 
 step "check rustup toolchain and node" check_base
