@@ -201,8 +201,8 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
     view! {
         <section class="panel chart" aria-labelledby="chart-h" data-testid="chart-panel">
             <div class="panel-head">
-                <h2 id="chart-h">"Chart"</h2>
-                <span class="muted">"pods and claims in time; click to scrub"</span>
+                <h2 id="chart-h">{ui.tr(super::i18n::Key::Chart)}</h2>
+                <span class="muted">{ui.tr(super::i18n::Key::ChartSub)}</span>
                 <a
                     class="button"
                     data-testid="chart-save"
@@ -210,14 +210,14 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
                     href="#"
                     on:click=save
                 >
-                    "Save as SVG"
+                    {ui.tr(super::i18n::Key::ChartSave)}
                 </a>
                 <button
                     data-testid="chart-table-toggle"
                     aria-pressed=move || show_table.get().to_string()
                     on:click=move |_| show_table.update(|v| *v = !*v)
                 >
-                    {move || if show_table.get() { "Hide table" } else { "Show as table" }}
+                    {move || ui.t(if show_table.get() { super::i18n::Key::ChartHideTable } else { super::i18n::Key::ChartShowTable })}
                 </button>
             </div>
             <div
@@ -225,7 +225,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
                 data-testid="chart"
                 tabindex="0"
                 role="group"
-                aria-label="Lifecycle chart. Click a point to scrub the session there; or use the arrow keys, Home and End to move the cursor and Enter to scrub. Tab reaches each mark."
+                aria-label=ui.tr(super::i18n::Key::ChartAria)
                 on:click=on_click
                 on:keydown=on_key
                 inner_html=move || svg.get()
@@ -250,9 +250,9 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
                                 }
                             >
                                 {if collapsed {
-                                    format!("Expand {label} ({size})")
+                                    ui.tf(super::i18n::Key::ChartExpand, &[&label, &size.to_string()])
                                 } else {
-                                    format!("Collapse {label}")
+                                    ui.tf(super::i18n::Key::ChartCollapse, &[&label])
                                 }}
                             </button>
                         }
@@ -262,7 +262,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
             <Show when=move || show_table.get()>
                 <div class="chart-table-wrap">
                     <table class="tbl" data-testid="chart-table">
-                        <caption class="sr-only">"The lifecycle chart as a table"</caption>
+                        <caption class="sr-only">{ui.tr(super::i18n::Key::ChartCaption)}</caption>
                         <thead>
                             <tr>
                                 {chart::TABLE_HEADERS.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}

@@ -4,8 +4,9 @@
 //! same session. `readonly=1` and `console=0` are read by the panels
 //! through [`Mode`].
 
+use super::i18n::Key as K;
 use super::share::{Share, ShareBar};
-use super::{console, editor, lessons, views, Banners, TimeBar, Ui};
+use super::{chart, console, editor, lessons, views, Banners, TimeBar, Ui};
 use crate::sim::session::host::{Params, View};
 use leptos::prelude::*;
 
@@ -20,15 +21,17 @@ pub fn readonly() -> bool {
     use_context::<Mode>().is_some_and(|m| m.readonly)
 }
 
-fn label(v: View) -> &'static str {
+/// A tab's name: the heading of the panel it shows.
+fn label(v: View) -> K {
     match v {
-        View::Editor => "Editor",
-        View::Cluster => "Cluster",
-        View::Storage => "Storage",
-        View::Network => "Network",
-        View::Console => "Console",
-        View::Events => "Events",
-        View::Lessons => "Lessons",
+        View::Editor => K::Manifests,
+        View::Cluster => K::Cluster,
+        View::Storage => K::Storage,
+        View::Network => K::Network,
+        View::Console => K::Console,
+        View::Events => K::Events,
+        View::Lessons => K::Lessons,
+        View::Chart => K::Chart,
     }
 }
 
@@ -77,7 +80,7 @@ pub fn Embed(ui: Ui, share: Share, params: Params) -> impl IntoView {
                     on:click=move |_| current.set(v)
                     on:keydown=on_key
                 >
-                    {label(v)}
+                    {ui.tr(label(v))}
                 </button>
             }
         })
@@ -93,6 +96,7 @@ pub fn Embed(ui: Ui, share: Share, params: Params) -> impl IntoView {
                 View::Console => view! { <console::Console ui=ui /> }.into_any(),
                 View::Events => view! { <views::Events ui=ui /> }.into_any(),
                 View::Lessons => view! { <lessons::Lessons ui=ui /> }.into_any(),
+                View::Chart => view! { <chart::ChartPanel ui=ui /> }.into_any(),
             };
             view! {
                 <div
@@ -121,12 +125,12 @@ pub fn Embed(ui: Ui, share: Share, params: Params) -> impl IntoView {
                     target="_blank"
                     rel="noopener"
                 >
-                    "Open in Ordinal ↗"
+                    {ui.tr(K::OpenInOrdinal)}
                 </a>
                 <TimeBar ui=ui />
             </header>
             <Banners ui=ui />
-            <nav class="tabs" role="tablist" aria-label="Panels">{tab_buttons}</nav>
+            <nav class="tabs" role="tablist" aria-label=ui.tr(K::Panels)>{tab_buttons}</nav>
             <div class="panes">{panes}</div>
         </div>
     }

@@ -128,6 +128,31 @@ keys! {
     Scrubbed => "Viewing the past: play, step or act here to continue from this point (later history is dropped), or drag the timeline to the end.",
         "正在查看过去：在此运行、单步或执行任何操作，都会从这一点继续（之后的历史将被丢弃）；也可以把时间线拖到末尾。";
     Dismiss => "Dismiss", "关闭";
+    // ---- share links, files and embed mode
+    Share => "Share", "分享";
+    ShareTitle => "Copy a link that reopens this session exactly", "复制一个能原样重开此会话的链接";
+    SaveFile => "Save file", "保存文件";
+    SaveFileTitle => "Save this session as an .ordinal.json file (ordinal replay reads it)",
+        "把此会话保存为 .ordinal.json 文件（ordinal replay 可以读取）";
+    OpenFile => "Open file", "打开文件";
+    LinkCopied => "Link copied ({0} characters).", "链接已复制（{0} 个字符）。";
+    LinkInAddress => "The address bar holds the link ({0} characters): copy it from there.",
+        "地址栏中就是链接（{0} 个字符）：请从那里复制。";
+    TooLongForLink => "Too long for a link ({0} characters): save it as a file.",
+        "会话太长，无法放进链接（{0} 个字符）：请保存为文件。";
+    OpenInOrdinal => "Open in Ordinal ↗", "在 Ordinal 中打开 ↗";
+    Panels => "Panels", "面板";
+    Chart => "Chart", "图表";
+    Lessons => "Lessons", "课程";
+    ChartSub => "pods and claims in time; click to scrub", "Pod 与申领随时间的变化；点击即可跳转";
+    ChartSave => "Save as SVG", "保存为 SVG";
+    ChartShowTable => "Show as table", "以表格显示";
+    ChartHideTable => "Hide table", "隐藏表格";
+    ChartAria => "Lifecycle chart. Click a point to scrub the session there; or use the arrow keys, Home and End to move the cursor and Enter to scrub. Tab reaches each mark.",
+        "生命周期图表。点击某一点即可把会话跳转到那里；也可用方向键、Home 和 End 移动光标，按 Enter 跳转。Tab 键可逐个到达各标记。";
+    ChartCaption => "The lifecycle chart as a table", "以表格呈现的生命周期图表";
+    ChartExpand => "Expand {0} ({1})", "展开 {0}（{1}）";
+    ChartCollapse => "Collapse {0}", "收起 {0}";
     // ---- examples
     Examples => "Examples", "示例";
     Original => " (original)", "（原文）";
@@ -283,6 +308,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("it was saved by another version", "它由另一个版本保存"),
     ("version {0} instead of {1}", "版本为 {0}，而不是 {1}"),
     ("unreadable: {0}", "无法读取：{0}"),
+    (
+        "This link's session could not be opened: {0}. The default example was opened instead; nothing saved in this browser was changed.",
+        "无法打开此链接中的会话：{0}。已改为打开默认示例；此浏览器中保存的内容没有改动。",
+    ),
 ];
 
 /// Splits a template into its literal pieces and placeholder numbers:

@@ -7,6 +7,7 @@
 //! read here too. Encoding, decoding and replay are the core's
 //! (`session::saved`, `session::host`); this only moves text.
 
+use super::i18n::{self, Key as K};
 use super::{bridge, now_ms, persist, Ui};
 use crate::sim::session::host::{self, Params};
 use crate::sim::session::saved::{Saved, LINK_LIMIT};
@@ -268,21 +269,18 @@ impl Share {
     pub fn copy(self, ui: Ui) {
         self.write(ui, true);
         if self.too_long.get_untracked() {
-            self.status.set(format!(
-                "This session is too long for a link ({} characters; links stop at {LINK_LIMIT}). Save it as a file instead.",
-                self.length.get_untracked()
-            ));
+            let n = self.length.get_untracked().to_string();
+            self.status.set(ui.tf(K::TooLongForLink, &[&n]));
             return;
         }
         let href = window().location().href().unwrap_or_default();
-        let n = href.len();
+        let n = href.len().to_string();
+        let lang = ui.lang.get_untracked();
         let promise = window().navigator().clipboard().write_text(&href);
         leptos::task::spawn_local(async move {
             let msg = match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => format!("Link copied ({n} characters)."),
-                Err(_) => {
-                    format!("The address bar holds the link ({n} characters): copy it from there.")
-                }
+                Ok(_) => i18n::tf(lang, K::LinkCopied, &[&n]),
+                Err(_) => i18n::tf(lang, K::LinkInAddress, &[&n]),
             };
             self.status.set(msg);
         });
@@ -417,16 +415,16 @@ pub fn ShareBar(ui: Ui, share: Share, #[prop(optional)] compact: bool) -> impl I
         input.set_value("");
     };
     view! {
-        <div class="share" role="group" aria-label="Share this session">
+        <div class="share" role="group" aria-label=ui.tr(K::ShareTitle)>
             <button data-testid="share" on:click=move |_| share.copy(ui)
-                title="Copy a link that reopens this session exactly">"Share"</button>
+                title=ui.tr(K::ShareTitle)>{ui.tr(K::Share)}</button>
             <Show when=move || !compact || share.too_long.get()>
                 <button data-testid="download" on:click=move |_| download(ui)
-                    title="Save this session as an .ordinal.json file (ordinal replay reads it)">"Save file"</button>
+                    title=ui.tr(K::SaveFileTitle)>{ui.tr(K::SaveFile)}</button>
             </Show>
             <Show when=move || !compact>
                 <label class="file-open" title="Open an .ordinal.json session (or drop it on the page)">
-                    <span>"Open file"</span>
+                    <span>{ui.tr(K::OpenFile)}</span>
                     <input type="file" data-testid="open-file" accept=".json,application/json" on:change=on_file />
                 </label>
             </Show>
@@ -434,7 +432,7 @@ pub fn ShareBar(ui: Ui, share: Share, #[prop(optional)] compact: bool) -> impl I
                 {move || {
                     let s = share.status.get();
                     if s.is_empty() && share.too_long.get() {
-                        format!("Too long for a link ({} characters): save it as a file.", share.length.get())
+                        ui.tf(K::TooLongForLink, &[&share.length.get().to_string()])
                     } else {
                         s
                     }

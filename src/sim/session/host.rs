@@ -20,10 +20,12 @@ pub enum View {
     Console,
     Events,
     Lessons,
+    /// The lifecycle chart (`view=chart`).
+    Chart,
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Editor,
         View::Cluster,
         View::Storage,
@@ -31,6 +33,7 @@ impl View {
         View::Console,
         View::Events,
         View::Lessons,
+        View::Chart,
     ];
 
     pub fn id(self) -> &'static str {
@@ -42,6 +45,7 @@ impl View {
             View::Console => "console",
             View::Events => "events",
             View::Lessons => "lessons",
+            View::Chart => "chart",
         }
     }
 
@@ -410,7 +414,7 @@ mod tests {
         assert_eq!(p.speed, Some(4.0));
         assert_eq!(p.example.as_deref(), Some("web"));
         assert!(p.problems.is_empty(), "{:?}", p.problems);
-        assert_eq!(p.views().len(), 6);
+        assert_eq!(p.views().len(), 7);
         assert!(!p.views().contains(&View::Console));
 
         let p =
