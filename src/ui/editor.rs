@@ -165,7 +165,7 @@ pub fn Editor(ui: Ui) -> impl IntoView {
             .collect_view()
     };
     // `readonly=1` embeds: no editing, no Apply.
-    let readonly = super::embed::readonly();
+    let readonly = super::readonly();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if !readonly && ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();

@@ -2,24 +2,13 @@
 //! a time behind tabs (two side by side from 700 px, see style/embed.css),
 //! a compact time bar, and "Open in Ordinal" to the full page with the
 //! same session. `readonly=1` and `console=0` are read by the panels
-//! through [`Mode`].
+//! through [`super::Mode`].
 
 use super::i18n::Key as K;
 use super::share::{Share, ShareBar};
 use super::{chart, console, editor, lessons, views, Banners, TimeBar, Ui};
 use crate::sim::session::host::{Params, View};
 use leptos::prelude::*;
-
-/// What the address allows, for the panels to read (`use_context`).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Mode {
-    pub readonly: bool,
-}
-
-/// True when the editor may not be changed (`readonly=1`).
-pub fn readonly() -> bool {
-    use_context::<Mode>().is_some_and(|m| m.readonly)
-}
 
 /// A tab's name: the heading of the panel it shows.
 fn label(v: View) -> K {

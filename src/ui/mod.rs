@@ -23,6 +23,18 @@ use i18n::{Key as K, Lang};
 use leptos::html;
 use leptos::prelude::*;
 
+/// What the address allows, for the panels to read (`use_context`): set
+/// by embed mode, read by the editor (kept here so neither imports the other).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Mode {
+    pub readonly: bool,
+}
+
+/// True when the editor may not be changed (`readonly=1`).
+pub fn readonly() -> bool {
+    use_context::<Mode>().is_some_and(|m| m.readonly)
+}
+
 /// Speeds offered, as multiples of real time.
 const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 const DEFAULT_SEED: u64 = 1;
@@ -615,7 +627,7 @@ fn App() -> impl IntoView {
         request_animation_frame(move || ui.play());
     }
     if params.embed {
-        provide_context(embed::Mode {
+        provide_context(Mode {
             readonly: params.readonly,
         });
         return view! { <embed::Embed ui=ui share=share params=params /> }.into_any();
