@@ -221,13 +221,7 @@ impl Session {
 
     /// Moves the clock forward by `ms`, running every sync that falls due.
     pub fn advance(&mut self, ms: u64) {
-        self.branch();
-        let target = self.sim.now.saturating_add(ms);
-        while self.sim.next_time().is_some_and(|t| t <= target) {
-            self.sim.step();
-            self.after_change();
-        }
-        self.sim.advance_to(target);
+        self.advance_within(ms, &mut || false);
     }
 
     /// Runs the syncs due in the next `ms` of virtual time, but stops as
