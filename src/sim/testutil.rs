@@ -5,7 +5,7 @@
 use crate::sim::api;
 use crate::sim::controllers::SyncFn;
 use crate::sim::engine::Sim;
-use crate::sim::object::{rfc3339, set_at, Kind, Object};
+use crate::sim::object::{rfc3339, set_at, Kind, Object, OwnerRef};
 use serde_json::{json, Value};
 
 /// Test driver: runs the given controllers in rounds until a round changes
@@ -29,9 +29,70 @@ pub(crate) fn converge(sim: &mut Sim, syncs: &[(&str, SyncFn)], max_rounds: usiz
 
 /// A pod object with `spec` in the default namespace, not yet created.
 pub(crate) fn pod(name: &str, spec: Value) -> Object {
-    let mut p = Object::new(Kind::Pod, "default", name);
-    p.body.insert("spec".into(), spec);
-    p
+    PodFixture::new(name).spec(spec).build()
+}
+
+/// The one pod builder of the unit tests: a pod in the default namespace,
+/// given labels, an owner, a spec and a status as a test needs them.
+pub(crate) struct PodFixture(Object);
+
+impl PodFixture {
+    pub(crate) fn new(name: &str) -> PodFixture {
+        PodFixture(Object::new(Kind::Pod, "default", name))
+    }
+
+    pub(crate) fn label(mut self, key: &str, value: &str) -> PodFixture {
+        self.0.meta.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Labels from a JSON map of strings (`{"app": "nginx"}`).
+    pub(crate) fn labels(mut self, labels: &Value) -> PodFixture {
+        for (k, v) in labels.as_object().into_iter().flatten() {
+            self = self.label(k, v.as_str().unwrap_or_default());
+        }
+        self
+    }
+
+    /// Controlled by `owner` (a controller owner reference).
+    pub(crate) fn owned_by(mut self, owner: Option<&Object>) -> PodFixture {
+        if let Some(o) = owner {
+            self.0
+                .meta
+                .owner_references
+                .push(OwnerRef::controller_of(o));
+        }
+        self
+    }
+
+    pub(crate) fn spec(mut self, spec: Value) -> PodFixture {
+        self.0.body.insert("spec".into(), spec);
+        self
+    }
+
+    pub(crate) fn status(mut self, status: Value) -> PodFixture {
+        self.0.body.insert("status".into(), status);
+        self
+    }
+
+    /// As the kubelet leaves a started pod: Running with `ip`, its Ready
+    /// condition `ready` (with a transition time when `since` is given).
+    pub(crate) fn running(self, ip: &str, ready: bool, since: Option<u64>) -> PodFixture {
+        let mut cond = json!({"type": "Ready", "status": if ready { "True" } else { "False" }});
+        if let Some(t) = since {
+            cond["lastTransitionTime"] = rfc3339(t).into();
+        }
+        self.status(json!({"phase": "Running", "podIP": ip, "conditions": [cond]}))
+    }
+
+    pub(crate) fn build(self) -> Object {
+        self.0
+    }
+
+    /// Creates the pod through the API rules.
+    pub(crate) fn create(self, sim: &mut Sim) -> Object {
+        api::create(sim, self.0, "test").unwrap()
+    }
 }
 
 /// Creates an object from its JSON through the API rules.
@@ -83,19 +144,14 @@ pub(crate) fn headless(name: &str, selector: serde_json::Value) -> Object {
 
 /// A pod as the kubelet would leave it: on a node, with an IP, ready or not.
 pub(crate) fn serving_pod(name: &str, ip: &str, ready: bool, subdomain: Option<&str>) -> Object {
-    let mut p = Object::new(Kind::Pod, "default", name);
-    p.meta.labels.insert("app".into(), "nginx".into());
     let mut spec = json!({"nodeName": "node-1", "hostname": name,
         "containers": [{"name": "nginx", "image": "nginx", "ports": [{"name": "web", "containerPort": 8080}]}]});
     if let Some(s) = subdomain {
         spec["subdomain"] = s.into();
     }
-    p.body.insert("spec".into(), spec);
-    p.body.insert(
-        "status".into(),
-        json!({"phase": "Running", "podIP": ip,
-               "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"},
-                               "lastTransitionTime": rfc3339(0)}]}),
-    );
-    p
+    PodFixture::new(name)
+        .label("app", "nginx")
+        .spec(spec)
+        .running(ip, ready, Some(0))
+        .build()
 }

@@ -6,7 +6,7 @@ use super::*;
 use crate::sim::api::{self, DeleteOptions};
 use crate::sim::dns::Record;
 use crate::sim::engine::Sim;
-use crate::sim::object::OwnerRef;
+use crate::sim::testutil::PodFixture;
 use serde_json::{json, Value};
 
 /// A stand-in for kube-dns following the DNS spec's shapes: Services by
@@ -158,32 +158,22 @@ struct PodSpec<'a> {
     init: Value,
 }
 
-fn pod(sim: &mut Sim, p: PodSpec) -> Object {
-    let mut o = Object::new(Kind::Pod, "default", p.name);
-    o.meta.labels = p
-        .labels
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-        .collect();
-    if let Some(owner) = p.owner {
-        o.meta.owner_references.push(OwnerRef::controller_of(owner));
+impl PodSpec<'_> {
+    /// Creates the pod, Running with its IP and Ready as given.
+    fn create(self, sim: &mut Sim) -> Object {
+        let mut spec = json!({"containers": self.containers, "volumes": self.volumes,
+                              "initContainers": self.init});
+        if let Some(s) = self.subdomain {
+            spec["hostname"] = json!(self.name);
+            spec["subdomain"] = json!(s);
+        }
+        PodFixture::new(self.name)
+            .labels(&self.labels)
+            .owned_by(self.owner)
+            .spec(spec)
+            .running(self.ip, self.ready, None)
+            .create(sim)
     }
-    let mut spec =
-        json!({"containers": p.containers, "volumes": p.volumes, "initContainers": p.init});
-    if let Some(s) = p.subdomain {
-        spec["hostname"] = json!(p.name);
-        spec["subdomain"] = json!(s);
-    }
-    o.body.insert("spec".into(), spec);
-    let r = if p.ready { "True" } else { "False" };
-    o.body.insert(
-        "status".into(),
-        json!({"phase": "Running", "podIP": p.ip,
-               "conditions": [{"type": "Ready", "status": r}]}),
-    );
-    api::create(sim, o, "test").unwrap()
 }
 
 fn delete_pod(sim: &mut Sim, name: &str) {
@@ -199,22 +189,20 @@ fn delete_pod(sim: &mut Sim, name: &str) {
 }
 
 fn nginx_pod(sim: &mut Sim, set: &Object, name: &str, claim_name: &str, ip: &str) -> Object {
-    pod(
-        sim,
-        PodSpec {
-            name,
-            labels: json!({"app": "nginx"}),
-            containers: json!([{"name": "nginx", "image": "registry.k8s.io/nginx-slim:0.8",
+    PodSpec {
+        name,
+        labels: json!({"app": "nginx"}),
+        containers: json!([{"name": "nginx", "image": "registry.k8s.io/nginx-slim:0.8",
                 "ports": [{"containerPort": 80, "name": "web"}],
                 "volumeMounts": [{"name": "www", "mountPath": "/usr/share/nginx/html"}]}]),
-            volumes: json!([{"name": "www", "persistentVolumeClaim": {"claimName": claim_name}}]),
-            ip,
-            ready: true,
-            subdomain: Some("nginx"),
-            owner: Some(set),
-            init: json!([]),
-        },
-    )
+        volumes: json!([{"name": "www", "persistentVolumeClaim": {"claimName": claim_name}}]),
+        ip,
+        ready: true,
+        subdomain: Some("nginx"),
+        owner: Some(set),
+        init: json!([]),
+    }
+    .create(sim)
 }
 
 fn web(sim: &mut Sim) -> Object {
@@ -298,20 +286,18 @@ fn files_on_a_claim_outlive_the_pod_and_container_files_do_not() {
 #[test]
 fn nginx_without_a_volume_serves_the_image_page() {
     let mut sim = Sim::new(1);
-    pod(
-        &mut sim,
-        PodSpec {
-            name: "plain",
-            labels: json!({"app": "x"}),
-            containers: json!([{"name": "nginx", "image": "nginx:1.27"}]),
-            volumes: json!([]),
-            ip: "10.244.1.9",
-            ready: true,
-            subdomain: None,
-            owner: None,
-            init: json!([]),
-        },
-    );
+    PodSpec {
+        name: "plain",
+        labels: json!({"app": "x"}),
+        containers: json!([{"name": "nginx", "image": "nginx:1.27"}]),
+        volumes: json!([]),
+        ip: "10.244.1.9",
+        ready: true,
+        subdomain: None,
+        owner: None,
+        init: json!([]),
+    }
+    .create(&mut sim);
     assert!(run(&mut sim, "plain", "curl -s localhost")
         .output
         .contains("<title>Welcome to nginx!</title>"));
@@ -445,9 +431,7 @@ fn mysql_pod(sim: &mut Sim, set: &Object, n: u32, ready: bool) -> Object {
     }
     let mounts = json!([{"name": "data", "mountPath": "/var/lib/mysql", "subPath": "mysql"},
                         {"name": "conf", "mountPath": "/etc/mysql/conf.d"}]);
-    pod(
-        sim,
-        PodSpec {
+    PodSpec {
             name: &name,
             labels: json!({"app": "mysql"}),
             containers: json!([
@@ -465,8 +449,7 @@ fn mysql_pod(sim: &mut Sim, set: &Object, n: u32, ready: bool) -> Object {
             owner: Some(set),
             init: json!([{"name": "init-mysql", "image": "mysql:5.7", "command": ["bash", "-c",
                 "echo server-id=$((100 + $ordinal)) >> /mnt/conf.d/server-id.cnf"]}]),
-        },
-    )
+        }.create(sim)
 }
 
 /// The Endpoints the endpoints controller would write for mysql-read.
@@ -529,20 +512,18 @@ fn mysql_cluster(sim: &mut Sim) -> Object {
         mysql_pod(sim, &set, n, true);
     }
     mysql_read_endpoints(sim);
-    pod(
-        sim,
-        PodSpec {
-            name: "mysql-client",
-            labels: json!({"run": "mysql-client"}),
-            containers: json!([{"name": "mysql-client", "image": "mysql:5.7", "args": ["mysql"]}]),
-            volumes: json!([]),
-            ip: "10.244.3.40",
-            ready: true,
-            subdomain: None,
-            owner: None,
-            init: json!([]),
-        },
-    );
+    PodSpec {
+        name: "mysql-client",
+        labels: json!({"run": "mysql-client"}),
+        containers: json!([{"name": "mysql-client", "image": "mysql:5.7", "args": ["mysql"]}]),
+        volumes: json!([]),
+        ip: "10.244.3.40",
+        ready: true,
+        subdomain: None,
+        owner: None,
+        init: json!([]),
+    }
+    .create(sim);
     set
 }
 
@@ -805,9 +786,7 @@ fn cassandra(sim: &mut Sim, ready: &[bool]) -> Object {
         let name = format!("cassandra-{n}");
         let claim_name = format!("cassandra-data-{name}");
         claim(sim, &claim_name);
-        pod(
-            sim,
-            PodSpec {
+        PodSpec {
                 name: &name,
                 labels: json!({"app": "cassandra"}),
                 containers: json!([{"name": "cassandra", "image": "gcr.io/google-samples/cassandra:v13",
@@ -819,8 +798,7 @@ fn cassandra(sim: &mut Sim, ready: &[bool]) -> Object {
                 subdomain: Some("cassandra"),
                 owner: Some(&set),
                 init: json!([]),
-            },
-        );
+            }.create(sim);
     }
     set
 }
@@ -852,9 +830,7 @@ fn nodetool_status_shows_the_ring() {
     let line = gone.lines().find(|l| l.contains("10.4.1.4")).unwrap();
     assert!(line.starts_with("DN  10.4.1.4  "), "{gone}");
     assert_eq!(id_of(&gone, "10.4.1.4"), before);
-    pod(
-        &mut sim,
-        PodSpec {
+    PodSpec {
             name: "cassandra-1",
             labels: json!({"app": "cassandra"}),
             containers: json!([{"name": "cassandra", "image": "gcr.io/google-samples/cassandra:v13",
@@ -865,8 +841,7 @@ fn nodetool_status_shows_the_ring() {
             subdomain: Some("cassandra"),
             owner: Some(&set),
             init: json!([]),
-        },
-    );
+        }.create(&mut sim);
     let r2 = run(&mut sim, "cassandra-0", "nodetool status");
     assert_eq!(id_of(&r2.output, "10.4.7.7"), before);
     assert!(!r2.output.contains("10.4.1.4"));
@@ -942,9 +917,7 @@ fn zk(sim: &mut Sim) {
         let name = format!("zk-{n}");
         let claim_name = format!("datadir-{name}");
         claim(sim, &claim_name);
-        pod(
-            sim,
-            PodSpec {
+        PodSpec {
                 name: &name,
                 labels: json!({"app": "zk"}),
                 containers: json!([{"name": "k8szk", "image": "gcr.io/google_samples/k8szk:v1",
@@ -957,8 +930,7 @@ fn zk(sim: &mut Sim) {
                 subdomain: Some("zk-headless"),
                 owner: Some(&set),
                 init: json!([]),
-            },
-        );
+            }.create(sim);
     }
 }
 

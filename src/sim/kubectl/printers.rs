@@ -794,6 +794,7 @@ pub fn row(o: &Object, now: u64, wide: bool) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::testutil::PodFixture;
     use serde_json::json;
 
     #[test]
@@ -827,38 +828,36 @@ mod tests {
         assert_eq!(out, "NAME    READY   AGE\nweb-0   1/1     5s\n");
     }
 
-    fn pod(status: Value) -> Object {
-        let mut p = Object::new(Kind::Pod, "default", "web-0");
-        p.body.insert(
-            "spec".into(),
-            json!({"containers": [{"name": "nginx", "image": "nginx"}],
-                   "initContainers": [{"name": "a"}, {"name": "b"}]}),
-        );
-        p.body.insert("status".into(), status);
-        p
+    /// `web-0` with one container and two init containers, in `status`.
+    fn with_inits(status: Value) -> Object {
+        PodFixture::new("web-0")
+            .spec(json!({"containers": [{"name": "nginx", "image": "nginx"}],
+                         "initContainers": [{"name": "a"}, {"name": "b"}]}))
+            .status(status)
+            .build()
     }
 
     #[test]
     fn pod_status_follows_print_pod() {
-        let p = pod(json!({}));
+        let p = with_inits(json!({}));
         let c = pod_columns(&p, 0);
         assert_eq!(
             (c.ready.as_str(), c.status.as_str(), c.restarts.as_str()),
             ("0/1", "Pending", "0")
         );
-        let p = pod(json!({"phase": "Pending", "initContainerStatuses": [
+        let p = with_inits(json!({"phase": "Pending", "initContainerStatuses": [
             {"name": "a", "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
             {"name": "b", "state": {"running": {}}}]}));
         assert_eq!(pod_columns(&p, 0).status, "Init:1/2");
-        let p = pod(json!({"phase": "Pending", "initContainerStatuses": [
+        let p = with_inits(json!({"phase": "Pending", "initContainerStatuses": [
             {"name": "a", "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}));
         assert_eq!(pod_columns(&p, 0).status, "Init:CrashLoopBackOff");
-        let p = pod(json!({"phase": "Pending",
+        let p = with_inits(json!({"phase": "Pending",
             "conditions": [{"type": "Initialized", "status": "True"}],
             "containerStatuses": [{"name": "nginx", "ready": false, "restartCount": 0,
                 "state": {"waiting": {"reason": "ContainerCreating"}}}]}));
         assert_eq!(pod_columns(&p, 0).status, "ContainerCreating");
-        let p = pod(json!({"phase": "Running",
+        let p = with_inits(json!({"phase": "Running",
             "conditions": [{"type": "Initialized", "status": "True"}],
             "containerStatuses": [{"name": "nginx", "ready": true, "restartCount": 2,
                 "lastState": {"terminated": {"finishedAt": "2025-01-01T00:00:10Z", "exitCode": 1}},
@@ -866,19 +865,19 @@ mod tests {
         let c = pod_columns(&p, 15_000);
         assert_eq!((c.ready.as_str(), c.status.as_str()), ("1/1", "Running"));
         assert_eq!(c.restarts, "2 (5s ago)");
-        let p = pod(json!({"phase": "Running",
+        let p = with_inits(json!({"phase": "Running",
             "conditions": [{"type": "Initialized", "status": "True"}],
             "containerStatuses": [{"name": "nginx", "ready": false, "restartCount": 3,
                 "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}));
         assert_eq!(pod_columns(&p, 0).status, "CrashLoopBackOff");
-        let mut p = pod(json!({"phase": "Running"}));
+        let mut p = with_inits(json!({"phase": "Running"}));
         p.meta.deletion_timestamp = Some(1);
         assert_eq!(pod_columns(&p, 0).status, "Terminating");
-        let p = pod(json!({"phase": "Succeeded",
+        let p = with_inits(json!({"phase": "Succeeded",
             "conditions": [{"type": "Initialized", "status": "True"}],
             "containerStatuses": [{"name": "nginx", "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]}));
         assert_eq!(pod_columns(&p, 0).status, "Completed");
-        let p = pod(json!({"phase": "Failed",
+        let p = with_inits(json!({"phase": "Failed",
             "conditions": [{"type": "Initialized", "status": "True"}],
             "containerStatuses": [{"name": "nginx", "state": {"terminated": {"exitCode": 2}}}]}));
         assert_eq!(pod_columns(&p, 0).status, "ExitCode:2");

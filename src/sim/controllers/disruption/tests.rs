@@ -1,7 +1,8 @@
 use super::*;
 use crate::sim::api::{self, Reason};
 use crate::sim::engine::Sim;
-use crate::sim::object::{rfc3339, Key, Object, OwnerRef};
+use crate::sim::object::{Key, Object, OwnerRef};
+use crate::sim::testutil::PodFixture;
 use serde_json::json;
 
 fn run(sim: &mut Sim) {
@@ -14,21 +15,19 @@ fn owner(sim: &mut Sim, kind: Kind, name: &str, replicas: i64) -> Object {
     api::create(sim, o, "t").unwrap()
 }
 
-fn pod(sim: &mut Sim, name: &str, app: &str, owner: Option<&Object>, ready: bool) -> Object {
-    let mut p = Object::new(Kind::Pod, "default", name);
-    p.meta.labels.insert("app".into(), app.into());
-    if let Some(o) = owner {
-        p.meta.owner_references.push(OwnerRef::controller_of(o));
-    }
-    p.body.insert(
-        "spec".into(),
-        json!({"nodeName": "node-1", "containers": [{"name": "c", "image": "zk"}]}),
-    );
-    p.body.insert(
-        "status".into(),
-        json!({"phase": "Running", "podIP": "10.244.1.5", "conditions": [
-            {"type": "Ready", "status": if ready {"True"} else {"False"}, "lastTransitionTime": rfc3339(0)}]}),
-    );
+fn running_pod(
+    sim: &mut Sim,
+    name: &str,
+    app: &str,
+    owner: Option<&Object>,
+    ready: bool,
+) -> Object {
+    let p = PodFixture::new(name)
+        .label("app", app)
+        .owned_by(owner)
+        .spec(json!({"nodeName": "node-1", "containers": [{"name": "c", "image": "zk"}]}))
+        .running("10.244.1.5", ready, Some(0))
+        .build();
     api::create(sim, p, "t").unwrap()
 }
 
@@ -60,7 +59,7 @@ fn status(sim: &Sim, name: &str) -> (i64, i64, i64, i64) {
 fn zookeeper(sim: &mut Sim, ready: [bool; 3]) {
     let sts = owner(sim, Kind::StatefulSet, "zk", 3);
     for (i, r) in ready.iter().enumerate() {
-        pod(sim, &format!("zk-{i}"), "zk", Some(&sts), *r);
+        running_pod(sim, &format!("zk-{i}"), "zk", Some(&sts), *r);
     }
     pdb(sim, "zk-pdb", "zk", json!({"minAvailable": 2}));
     run(sim);
@@ -141,7 +140,7 @@ fn percentages_round_up_and_use_the_controllers_scale() {
     let mut sim = Sim::new(3);
     let sts = owner(&mut sim, Kind::StatefulSet, "web", 3);
     for i in 0..3 {
-        pod(&mut sim, &format!("web-{i}"), "web", Some(&sts), true);
+        running_pod(&mut sim, &format!("web-{i}"), "web", Some(&sts), true);
     }
     pdb(&mut sim, "min-pct", "web", json!({"minAvailable": "50%"}));
     run(&mut sim);
@@ -186,7 +185,7 @@ fn integer_budgets_and_deployment_scale() {
     rs.body.insert("spec".into(), json!({"replicas": 4}));
     let rs = api::create(&mut sim, rs, "t").unwrap();
     for i in 0..4 {
-        pod(&mut sim, &format!("api-{i}"), "api", Some(&rs), i != 0);
+        running_pod(&mut sim, &format!("api-{i}"), "api", Some(&rs), i != 0);
     }
     pdb(&mut sim, "max-one", "api", json!({"maxUnavailable": 1}));
     run(&mut sim);
@@ -209,11 +208,11 @@ fn integer_budgets_and_deployment_scale() {
 #[test]
 fn percent_budget_over_unmanaged_pods_fails_safe() {
     let mut sim = Sim::new(5);
-    pod(&mut sim, "lonely", "solo", None, true);
+    running_pod(&mut sim, "lonely", "solo", None, true);
     let mut ds = Object::new(Kind::DaemonSet, "default", "agent");
     ds.body.insert("spec".into(), json!({}));
     let ds = api::create(&mut sim, ds, "t").unwrap();
-    pod(&mut sim, "agent-x", "agent", Some(&ds), true);
+    running_pod(&mut sim, "agent-x", "agent", Some(&ds), true);
     pdb(&mut sim, "solo", "solo", json!({"maxUnavailable": "10%"}));
     pdb(&mut sim, "agent", "agent", json!({"maxUnavailable": "10%"}));
     run(&mut sim);

@@ -403,7 +403,7 @@ mod tests {
     use super::render;
     use serde_json::json;
 
-    fn pod() -> serde_json::Value {
+    fn pod_json() -> serde_json::Value {
         json!({"metadata": {"name": "web-0", "labels": {"a": "b"}},
             "spec": {"containers": [
                 {"name": "nginx", "image": "nginx:1.27", "ports": [{"containerPort": 80, "name": "web"}]},
@@ -412,7 +412,7 @@ mod tests {
 
     #[test]
     fn go_templates_print_like_kubectl() {
-        let p = pod();
+        let p = pod_json();
         let r = |t: &str| render(t, &p).unwrap();
         assert_eq!(r("{{.spec.missing}}|"), "<no value>|");
         assert_eq!(
