@@ -407,6 +407,61 @@ pub(crate) fn select_keys(
     out
 }
 
+/// What a command over many objects prints: one line or more per object,
+/// in order, and whether any of them failed (kubectl then exits 1 after
+/// going on with the rest, as its ContinueOnError visitors do).
+#[derive(Default)]
+pub(crate) struct Report {
+    pub(crate) lines: Vec<String>,
+    pub(crate) failed: bool,
+}
+
+impl Report {
+    /// Starts from lines already printed (warnings).
+    pub(crate) fn with_lines(lines: Vec<String>) -> Report {
+        Report {
+            lines,
+            failed: false,
+        }
+    }
+
+    pub(crate) fn push(&mut self, line: String) {
+        self.lines.push(line);
+    }
+
+    /// Prints an error line and marks the command failed.
+    pub(crate) fn fail(&mut self, line: String) {
+        self.failed = true;
+        self.lines.push(line);
+    }
+
+    /// One entry of [`select_keys`]: its key, or (a name not found) its
+    /// error printed in place, the command marked failed, and `None`.
+    pub(crate) fn key(&mut self, entry: Result<Key, String>) -> Option<Key> {
+        match entry {
+            Ok(k) => Some(k),
+            Err(e) => {
+                self.fail(e);
+                None
+            }
+        }
+    }
+
+    /// `error: no scaler has been implemented for {"apps" "Deployment"}`:
+    /// a kind the command's `what` does not handle.
+    pub(crate) fn not_implemented(&mut self, what: &str, kind: Kind) {
+        self.fail(format!(
+            "error: no {what} has been implemented for {{\"{}\" \"{}\"}}",
+            kind.group(),
+            kind
+        ));
+    }
+
+    pub(crate) fn finish(self) -> Result<String, String> {
+        finish(self.lines, self.failed)
+    }
+}
+
 /// Reads the manifests a command's `-f` flags name: built-in URLs, files
 /// the face passed in `files` (a directory names every file under it).
 pub(crate) fn read_files(

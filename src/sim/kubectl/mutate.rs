@@ -3,7 +3,7 @@
 
 use super::parse::{parse_duration_ms, Args};
 use super::resources::{self, kind_word, Resource};
-use super::{finish, namespace, quoted, ref_name, selector};
+use super::{namespace, quoted, ref_name, selector, Report};
 use crate::sim::api::{self, ApiError, DeleteOptions, Reason};
 use crate::sim::controllers::Propagation;
 use crate::sim::engine::Sim;
@@ -378,8 +378,8 @@ pub fn apply_cmd(
         ));
     }
     let (objs, warnings, errors) = super::manifest_objects(args, files)?;
-    let mut lines: Vec<String> = warnings;
-    let mut failed = !errors.is_empty();
+    let mut out = Report::with_lines(warnings);
+    out.failed = !errors.is_empty();
     let file_of = |_o: &Object| -> String {
         let f = args.all("filename");
         match f.first().map(String::as_str) {
@@ -395,8 +395,7 @@ pub fn apply_cmd(
         let ns = match object_namespace(&o, args) {
             Ok(ns) => ns,
             Err(e) => {
-                lines.push(e);
-                failed = true;
+                out.fail(e);
                 continue;
             }
         };
@@ -407,8 +406,7 @@ pub fn apply_cmd(
         let manifest_value = o.to_value();
         match existing {
             None if verb == "replace" => {
-                failed = true;
-                lines.push(format!(
+                out.fail(format!(
                     "Error from server (NotFound): error when replacing \"{}\": {}",
                     file_of(&key_obj(&key)),
                     ApiError::not_found(key.kind, &key.name).message
@@ -416,14 +414,13 @@ pub fn apply_cmd(
             }
             Some(old) if verb == "replace" => {
                 if dry {
-                    lines.push(format!("{word} replaced{suffix}"));
+                    out.push(format!("{word} replaced{suffix}"));
                     continue;
                 }
                 match update_object(sim, &old, o) {
-                    Ok(_) => lines.push(format!("{word} replaced")),
+                    Ok(_) => out.push(format!("{word} replaced")),
                     Err(e) => {
-                        failed = true;
-                        lines.push(e);
+                        out.fail(e);
                     }
                 }
             }
@@ -444,19 +441,18 @@ pub fn apply_cmd(
                         }
                     }
                     match args.get("output") {
-                        Some("yaml") => lines.push(super::get::to_yaml(&v)),
-                        Some("json") => lines.push(super::get::to_json(&v)),
-                        Some(_) => lines.push(word),
-                        None => lines.push(format!("{word} created{suffix}")),
+                        Some("yaml") => out.push(super::get::to_yaml(&v)),
+                        Some("json") => out.push(super::get::to_json(&v)),
+                        Some(_) => out.push(word),
+                        None => out.push(format!("{word} created{suffix}")),
                     }
                     continue;
                 }
                 allocate_service(sim, &mut o);
                 match api::create(sim, o, "kubectl") {
-                    Ok(_) => lines.push(format!("{word} created")),
+                    Ok(_) => out.push(format!("{word} created")),
                     Err(e) => {
-                        failed = true;
-                        lines.push(format!(
+                        out.fail(format!(
                             "Error from server ({:?}): error when creating \"{}\": {}",
                             e.reason,
                             file_of(&key_obj(&key)),
@@ -467,8 +463,7 @@ pub fn apply_cmd(
             }
             Some(old) if create => {
                 let _ = old;
-                failed = true;
-                lines.push(format!(
+                out.fail(format!(
                     "Error from server (AlreadyExists): error when creating \"{}\": {}",
                     file_of(&key_obj(&key)),
                     ApiError::new(
@@ -502,8 +497,7 @@ pub fn apply_cmd(
                 let mut new = match Object::from_value(&merged) {
                     Ok(n) => n,
                     Err(e) => {
-                        failed = true;
-                        lines.push(format!("error: {e}"));
+                        out.fail(format!("error: {e}"));
                         continue;
                     }
                 };
@@ -514,29 +508,28 @@ pub fn apply_cmd(
                     // A client dry run prints the object the builder fetched
                     // (the live one), as kubectl does (kubernetes#94965).
                     match args.get("output") {
-                        Some("yaml") => lines.push(super::get::to_yaml(&old.to_value())),
-                        Some("json") => lines.push(super::get::to_json(&old.to_value())),
-                        Some(_) => lines.push(word),
-                        None => lines.push(format!("{word} configured{suffix}")),
+                        Some("yaml") => out.push(super::get::to_yaml(&old.to_value())),
+                        Some("json") => out.push(super::get::to_json(&old.to_value())),
+                        Some(_) => out.push(word),
+                        None => out.push(format!("{word} configured{suffix}")),
                     }
                     continue;
                 }
                 match update_object(sim, &old, new) {
-                    Ok(true) => lines.push(format!("{word} configured")),
-                    Ok(false) => lines.push(format!("{word} unchanged")),
+                    Ok(true) => out.push(format!("{word} configured")),
+                    Ok(false) => out.push(format!("{word} unchanged")),
                     Err(e) => {
-                        failed = true;
-                        lines.push(e);
+                        out.fail(e);
                     }
                 }
             }
         }
     }
-    lines.extend(errors);
-    if lines.is_empty() {
+    out.lines.extend(errors);
+    if out.lines.is_empty() {
         return Err("error: no objects passed to apply".into());
     }
-    finish(lines, failed)
+    out.finish()
 }
 
 fn key_obj(key: &Key) -> Object {
@@ -552,8 +545,7 @@ pub fn delete_cmd(
     let ns = namespace(args);
     let all_ns = args.bool("all-namespaces");
     let sel = selector(args)?;
-    let mut lines: Vec<String> = Vec::new();
-    let mut failed = false;
+    let mut out = Report::default();
     let mut keys: Vec<Result<Key, String>> = Vec::new();
     if args.has("filename") {
         let (objs, _, errs) = super::manifest_objects(args, files)?;
@@ -621,7 +613,7 @@ pub fn delete_cmd(
         grace = None;
     }
     if force {
-        lines.push("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.".into());
+        out.push("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.".into());
     }
     let propagation = match args.get("cascade") {
         None | Some("background") | Some("true") => Propagation::Background,
@@ -636,7 +628,7 @@ pub fn delete_cmd(
     if matches!(args.get("cascade"), Some("true") | Some("false")) {
         let v = args.get("cascade").unwrap_or("");
         let with = if v == "true" { "background" } else { "orphan" };
-        lines.push(format!(
+        out.push(format!(
             "warning: --cascade={v} is deprecated (boolean value) and can be replaced with --cascade={with}."
         ));
     }
@@ -653,7 +645,7 @@ pub fn delete_cmd(
                     .get("dry-run")
                     .is_some_and(|d| d != "none" && d != "false");
                 if dry {
-                    lines.push(format!("{} deleted (dry run)", quoted(&key)));
+                    out.push(format!("{} deleted (dry run)", quoted(&key)));
                     continue;
                 }
                 match api::delete(
@@ -673,22 +665,20 @@ pub fn delete_cmd(
                             "deleted"
                         };
                         if args.get("output") == Some("name") {
-                            lines.push(ref_name(&key));
+                            out.push(ref_name(&key));
                         } else {
-                            lines.push(format!("{} {verb}", quoted(&key)));
+                            out.push(format!("{} {verb}", quoted(&key)));
                         }
                         deleted.push((key, uid));
                     }
                     Err(e) => {
-                        failed = true;
-                        lines.push(e.to_string());
+                        out.fail(e.to_string());
                     }
                 }
             }
             Err(e) => {
                 if !args.bool("ignore-not-found") {
-                    failed = true;
-                    lines.push(e);
+                    out.fail(e);
                 }
             }
         }
@@ -707,9 +697,9 @@ pub fn delete_cmd(
                 .all(|(k, uid)| s.store.get_key(k).is_none_or(|o| o.meta.uid != *uid))
         });
         if !gone && args.has("timeout") {
-            failed = true;
+            out.failed = true;
             for (k, _) in &deleted {
-                lines.push(format!(
+                out.push(format!(
                     "error: timed out waiting for the condition on {}",
                     super::resources::kind_word(k.kind)
                         .split('.')
@@ -720,7 +710,7 @@ pub fn delete_cmd(
             }
         }
     }
-    finish(lines, failed)
+    out.finish()
 }
 
 /// Resolves `TYPE NAME` or `TYPE/NAME` to one key.
@@ -759,27 +749,16 @@ pub fn scale(sim: &mut Sim, args: &Args) -> Result<String, String> {
     let targets = resources::parse_targets(&args.positional)?;
     let sel = selector(args)?;
     let keys = super::select_keys(sim, &targets, &ns, false, sel.as_ref());
-    let mut lines = Vec::new();
-    let mut failed = false;
+    let mut out = Report::default();
     for k in keys {
-        let key = match k {
-            Ok(k) => k,
-            Err(e) => {
-                failed = true;
-                lines.push(e);
-                continue;
-            }
+        let Some(key) = out.key(k) else {
+            continue;
         };
         if !matches!(
             key.kind,
             Kind::StatefulSet | Kind::ReplicationController | Kind::ReplicaSet | Kind::Deployment
         ) {
-            failed = true;
-            lines.push(format!(
-                "error: no scaler has been implemented for {{\"{}\" \"{}\"}}",
-                key.kind.group(),
-                key.kind
-            ));
+            out.not_implemented("scaler", key.kind);
             continue;
         }
         let Some(old) = sim.store.get_key(&key).cloned() else {
@@ -788,22 +767,20 @@ pub fn scale(sim: &mut Sim, args: &Args) -> Result<String, String> {
         if let Some(cur) = args.get("current-replicas") {
             let have = old.spec().i64_at("replicas").unwrap_or(1);
             if cur.parse::<i64>().ok() != Some(have) && cur != "-1" {
-                failed = true;
-                lines.push(format!("error: Expected replicas to be {cur}, was {have}"));
+                out.fail(format!("error: Expected replicas to be {cur}, was {have}"));
                 continue;
             }
         }
         let mut new = old.clone();
         new.spec_mut()["replicas"] = replicas.into();
         match api::update(sim, new, "kubectl") {
-            Ok(_) => lines.push(format!("{} scaled", ref_name(&key))),
+            Ok(_) => out.push(format!("{} scaled", ref_name(&key))),
             Err(e) => {
-                failed = true;
-                lines.push(e.to_string());
+                out.fail(e.to_string());
             }
         }
     }
-    finish(lines, failed)
+    out.finish()
 }
 
 /// A JSON value as Go's `%v` prints a `map[string]interface{}`.
@@ -930,16 +907,10 @@ pub fn label(sim: &mut Sim, args: &Args, field: &str) -> Result<String, String> 
         args.bool("all-namespaces"),
         sel.as_ref(),
     );
-    let mut lines = Vec::new();
-    let mut failed = false;
+    let mut out = Report::default();
     for k in keys {
-        let key = match k {
-            Ok(k) => k,
-            Err(e) => {
-                failed = true;
-                lines.push(e);
-                continue;
-            }
+        let Some(key) = out.key(k) else {
+            continue;
         };
         let Some(old) = sim.store.get_key(&key).cloned() else {
             continue;
@@ -970,20 +941,18 @@ pub fn label(sim: &mut Sim, args: &Args, field: &str) -> Result<String, String> 
             }
         }
         if let Some(e) = err {
-            failed = true;
-            lines.push(e);
+            out.fail(e);
             continue;
         }
         match api::update(sim, new, "kubectl") {
-            Ok(true) => lines.push(format!("{} {verb}", ref_name(&key))),
-            Ok(false) => lines.push(format!("{} not {verb}", ref_name(&key))),
+            Ok(true) => out.push(format!("{} {verb}", ref_name(&key))),
+            Ok(false) => out.push(format!("{} not {verb}", ref_name(&key))),
             Err(e) => {
-                failed = true;
-                lines.push(e.to_string());
+                out.fail(e.to_string());
             }
         }
     }
-    finish(lines, failed)
+    out.finish()
 }
 
 /// Saves an edited object (`kubectl edit` after the editor closed): the

@@ -936,3 +936,38 @@ fn edit_saves_through_a_kubectl_line() {
         .unwrap_err()
         .contains("Edit cancelled"));
 }
+
+/// Commands over several names print a name that is not found in its
+/// place among the others, go on with the rest, and fail as a whole.
+#[test]
+fn a_missing_name_is_reported_in_place_and_the_rest_goes_on() {
+    let mut sim = Sim::new(4);
+    k(&mut sim, "kubectl create deployment a --image=nginx").unwrap();
+    k(&mut sim, "kubectl create deployment b --image=nginx").unwrap();
+    let e = k(&mut sim, "kubectl scale deployment a nope b --replicas=2").unwrap_err();
+    assert_eq!(
+        e,
+        "deployment.apps/a scaled\n\
+         Error from server (NotFound): deployments.apps \"nope\" not found\n\
+         deployment.apps/b scaled"
+    );
+    let e = k(&mut sim, "kubectl label deployment nope a x=y").unwrap_err();
+    assert_eq!(
+        e,
+        "Error from server (NotFound): deployments.apps \"nope\" not found\n\
+         deployment.apps/a labeled"
+    );
+    let e = k(&mut sim, "kubectl rollout pause deployment a nope").unwrap_err();
+    assert_eq!(
+        e,
+        "deployment.apps/a paused\n\
+         Error from server (NotFound): deployments.apps \"nope\" not found"
+    );
+    // Both found ones were acted on.
+    for n in ["a", "b"] {
+        let d = sim.store.get(Kind::Deployment, "default", n).unwrap();
+        assert_eq!(d.spec().i64_at("replicas"), Some(2));
+    }
+    let e = k(&mut sim, "kubectl scale service nope --replicas=1").unwrap_err();
+    assert!(e.contains("services \"nope\" not found"), "{e}");
+}

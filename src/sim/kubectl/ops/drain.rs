@@ -53,18 +53,16 @@ pub(super) fn node_names(sim: &Sim, args: &Args) -> Result<Vec<String>, String> 
 }
 
 pub fn cordon(sim: &mut Sim, args: &Args, value: bool) -> Result<String, String> {
-    let mut lines = Vec::new();
-    let mut failed = false;
+    let mut out = Report::default();
     for n in node_names(sim, args)? {
         match set_unschedulable(sim, &n, value) {
-            Ok(l) => lines.push(l),
+            Ok(l) => out.push(l),
             Err(e) => {
-                failed = true;
-                lines.push(e);
+                out.fail(e);
             }
         }
     }
-    finish(lines, failed)
+    out.finish()
 }
 
 /// `taint nodes NODE key[=value]:Effect ... [key[:Effect]-]`.
@@ -144,12 +142,10 @@ pub fn taint(sim: &mut Sim, args: &Args) -> Result<String, String> {
         };
         changes.push((k, v, effect, remove));
     }
-    let mut lines = Vec::new();
-    let mut failed = false;
+    let mut out = Report::default();
     for n in nodes {
         let Some(node) = sim.store.get(Kind::Node, "", &n).cloned() else {
-            failed = true;
-            lines.push(ApiError::not_found(Kind::Node, &n).to_string());
+            out.fail(ApiError::not_found(Kind::Node, &n).to_string());
             continue;
         };
         let mut taints: Vec<Value> = node.spec().array_at("taints").to_vec();
@@ -193,8 +189,7 @@ pub fn taint(sim: &mut Sim, args: &Args) -> Result<String, String> {
             }
         }
         if let Some(e) = err {
-            failed = true;
-            lines.push(e);
+            out.fail(e);
             continue;
         }
         let mut new = node.clone();
@@ -206,7 +201,7 @@ pub fn taint(sim: &mut Sim, args: &Args) -> Result<String, String> {
             new.spec_mut()["taints"] = Value::Array(taints);
         }
         match api::update(sim, new, "kubectl") {
-            Ok(true) => lines.push(format!(
+            Ok(true) => out.push(format!(
                 "node/{n} {}",
                 if removed_any && changes.iter().all(|c| c.3) {
                     "untainted"
@@ -214,14 +209,13 @@ pub fn taint(sim: &mut Sim, args: &Args) -> Result<String, String> {
                     "tainted"
                 }
             )),
-            Ok(false) => lines.push(format!("node/{n} not tainted")),
+            Ok(false) => out.push(format!("node/{n} not tainted")),
             Err(e) => {
-                failed = true;
-                lines.push(e.to_string());
+                out.fail(e.to_string());
             }
         }
     }
-    finish(lines, failed)
+    out.finish()
 }
 
 pub(super) fn is_daemonset_pod(p: &Object) -> bool {

@@ -6,7 +6,7 @@ use super::mutate::wait_until;
 use super::parse::{parse_args, parse_duration_ms, Args};
 use super::printers::tabulate;
 use super::resources::{self, Resource};
-use super::{finish, namespace, quoted, ref_name, selector};
+use super::{finish, namespace, quoted, ref_name, selector, Report};
 use crate::sim::api::{self, ApiError, DeleteOptions, Reason};
 use crate::sim::apps;
 use crate::sim::engine::Sim;

@@ -149,33 +149,22 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
         return Err(format!("error: required resource not specified\nSee 'kubectl {usage} -h' for help and examples"));
     }
     let keys = crate::sim::kubectl::select_keys(sim, &targets, &ns, false, sel.as_ref());
-    let mut lines = Vec::new();
-    let mut failed = false;
+    let mut out = Report::default();
     for k in keys {
-        let key = match k {
-            Ok(k) => k,
-            Err(e) => {
-                failed = true;
-                lines.push(e);
-                continue;
-            }
+        let Some(key) = out.key(k) else {
+            continue;
         };
         if !matches!(
             key.kind,
             Kind::StatefulSet | Kind::Deployment | Kind::DaemonSet
         ) {
-            failed = true;
-            lines.push(format!(
-                "error: no {} has been implemented for {{\"{}\" \"{}\"}}",
-                match sub.as_str() {
-                    "status" => "status viewer",
-                    "history" => "history viewer",
-                    "undo" => "rollbacker",
-                    _ => "restarter",
-                },
-                key.kind.group(),
-                key.kind
-            ));
+            let what = match sub.as_str() {
+                "status" => "status viewer",
+                "history" => "history viewer",
+                "undo" => "rollbacker",
+                _ => "restarter",
+            };
+            out.not_implemented(what, key.kind);
             continue;
         }
         match sub.as_str() {
@@ -208,13 +197,11 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                         }
                     }
                 });
-                lines.extend(printed);
+                out.lines.extend(printed);
                 if let Some(e) = err {
-                    failed = true;
-                    lines.push(e);
+                    out.fail(e);
                 } else if !done && watch {
-                    failed = true;
-                    lines.push("error: timed out waiting for the condition".into());
+                    out.fail("error: timed out waiting for the condition".into());
                 }
             }
             "history" => {
@@ -226,8 +213,7 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                     Some(r) => match r.parse::<i64>() {
                         Ok(n) if n >= 0 => n,
                         _ => {
-                            failed = true;
-                            lines.push(format!("error: invalid argument \"{r}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl rollout history --help' for usage."));
+                            out.fail(format!("error: invalid argument \"{r}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl rollout history --help' for usage."));
                             continue;
                         }
                     },
@@ -240,11 +226,10 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                         } else {
                             String::new()
                         };
-                        lines.push(format!("{} {with}\n{text}\n", ref_name(&key)));
+                        out.push(format!("{} {with}\n{text}\n", ref_name(&key)));
                     }
                     Err(e) => {
-                        failed = true;
-                        lines.push(e);
+                        out.fail(e);
                     }
                 }
             }
@@ -256,8 +241,7 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 let target = match args.get("to-revision").and_then(|r| r.parse::<i64>().ok()) {
                     Some(0) | None => {
                         if revs.len() < 2 {
-                            failed = true;
-                            lines.push(format!(
+                            out.fail(format!(
                                 "error: no rollout history found for {} \"{}\"",
                                 resources::singular(key.kind),
                                 key.name
@@ -269,8 +253,7 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                     Some(n) => match revs.iter().find(|(r, _, _)| *r == n) {
                         Some(r) => r.clone(),
                         None => {
-                            failed = true;
-                            lines.push(format!(
+                            out.fail(format!(
                                 "error: unable to find specified revision {n} in history"
                             ));
                             continue;
@@ -279,8 +262,7 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 };
                 let (target_rev, mut tmpl, _) = target;
                 if tmpl.is_null() {
-                    failed = true;
-                    lines.push("error: the revision holds no pod template".into());
+                    out.fail("error: the revision holds no pod template".into());
                     continue;
                 }
                 // A ReplicaSet's template carries pod-template-hash; the
@@ -294,7 +276,7 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                     }
                 }
                 if o.spec().at("template") == &tmpl {
-                    lines.push(format!(
+                    out.push(format!(
                         "{} skipped rollback (current template already matches revision {target_rev})",
                         ref_name(&key),
                     ));
@@ -303,10 +285,9 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 let mut new = o.clone();
                 new.spec_mut()["template"] = tmpl;
                 match api::update(sim, new, "kubectl") {
-                    Ok(_) => lines.push(format!("{} rolled back", ref_name(&key))),
+                    Ok(_) => out.push(format!("{} rolled back", ref_name(&key))),
                     Err(e) => {
-                        failed = true;
-                        lines.push(e.to_string());
+                        out.fail(e.to_string());
                     }
                 }
             }
@@ -329,10 +310,9 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                     }
                 }
                 match api::update(sim, new, "kubectl") {
-                    Ok(_) => lines.push(format!("{} restarted", ref_name(&key))),
+                    Ok(_) => out.push(format!("{} restarted", ref_name(&key))),
                     Err(e) => {
-                        failed = true;
-                        lines.push(e.to_string());
+                        out.fail(e.to_string());
                     }
                 }
             }
@@ -341,8 +321,7 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 let pause = sub == "pause";
                 let verb = if pause { "pausing" } else { "resuming" };
                 if key.kind != Kind::Deployment {
-                    failed = true;
-                    lines.push(format!(
+                    out.fail(format!(
                         "error: {} \"{}\" {verb} is not supported",
                         api::resource_word(key.kind),
                         key.name
@@ -353,8 +332,7 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                     continue;
                 };
                 if o.spec().bool_at("paused").unwrap_or(false) == pause {
-                    failed = true;
-                    lines.push(format!(
+                    out.fail(format!(
                         "error: {} is {}",
                         ref_name(&key),
                         if pause {
@@ -368,18 +346,17 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 let mut new = o.clone();
                 new.spec_mut()["paused"] = pause.into();
                 match api::update(sim, new, "kubectl") {
-                    Ok(_) => lines.push(format!(
+                    Ok(_) => out.push(format!(
                         "{} {}",
                         ref_name(&key),
                         if pause { "paused" } else { "resumed" }
                     )),
                     Err(e) => {
-                        failed = true;
-                        lines.push(e.to_string());
+                        out.fail(e.to_string());
                     }
                 }
             }
         }
     }
-    finish(lines, failed)
+    out.finish()
 }

@@ -43,16 +43,10 @@ pub fn wait(sim: &mut Sim, args: &Args) -> Result<String, String> {
     } else {
         return Err(format!("error: unrecognized condition: \"{cond}\""));
     };
-    let mut lines = Vec::new();
-    let mut failed = false;
+    let mut out = Report::default();
     for k in keys {
-        let key = match k {
-            Ok(k) => k,
-            Err(e) => {
-                failed = true;
-                lines.push(e);
-                continue;
-            }
+        let Some(key) = out.key(k) else {
+            continue;
         };
         let uid = sim
             .store
@@ -84,14 +78,13 @@ pub fn wait(sim: &mut Sim, args: &Args) -> Result<String, String> {
         let word = resources::kind_word(key.kind);
         let word = word.split('.').next().unwrap_or("");
         if met {
-            lines.push(format!("{} condition met", ref_name(&key)));
+            out.push(format!("{} condition met", ref_name(&key)));
         } else {
-            failed = true;
-            lines.push(format!(
+            out.fail(format!(
                 "error: timed out waiting for the condition on {word}s/{}",
                 key.name
             ));
         }
     }
-    finish(lines, failed)
+    out.finish()
 }
