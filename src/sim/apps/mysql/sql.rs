@@ -1,386 +1,10 @@
-//! A MySQL 5.7 server and client, enough for the MySQL seed.
-//!
-//! Data lives in files under the server container's `/var/lib/mysql`
-//! (on the `data` PVC in the seed): `<db>/db.opt` per database, and per
-//! table `<db>/<table>.frm` (columns, one `name\ttype` per line) and
-//! `<db>/<table>.ibd` (rows, one per line, tab-separated, `\N` for NULL).
-//!
-//! Identity and roles follow what the seed's manifest configures:
-//! `server_id` is the offset its init script adds (`$((100 + $ordinal))`)
-//! plus the pod's ordinal; a pod with ordinal > 0 of a StatefulSet whose
-//! mounted ConfigMap says `super-read-only` is a replica of ordinal 0.
-//!
-//! Replication, modelled lazily and deterministically: whenever a replica
-//! serves a statement it first catches up. A replica whose volume has never
-//! been initialised clones the data of the ordinal before it (the
-//! `clone-mysql` init container's xtrabackup stream), then copies the
-//! primary's databases if the primary is running (the replication stream
-//! from `<set>-0`). Writes on a replica are refused as `super-read-only`
-//! makes them.
+//! The statements the server runs (MySQL's `sql/`): DDL and DML over the
+//! data directory's files, SELECT with WHERE, LIMIT and scalar functions.
 
-use super::{fs, net, ordinal_of, uuid_from, Out, Proc};
-use crate::sim::object::{rfc3339, Kind, Object, ValueExt};
-use crate::sim::podutil;
-use std::collections::BTreeMap;
-
-const DATADIR: &str = "/var/lib/mysql";
-const SYSTEM_DBS: &[&str] = &["information_schema", "mysql", "performance_schema", "sys"];
-
-struct Server {
-    pod: Object,
-    container: String,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-enum Val {
-    Null,
-    Num(String),
-    Str(String),
-}
-
-impl Val {
-    fn text(&self) -> &str {
-        match self {
-            Val::Null => "NULL",
-            Val::Num(s) | Val::Str(s) => s,
-        }
-    }
-}
-
-struct ResultSet {
-    cols: Vec<String>,
-    rows: Vec<Vec<Val>>,
-}
-
-struct MyErr {
-    code: u32,
-    state: &'static str,
-    msg: String,
-}
-
-fn err(code: u32, state: &'static str, msg: impl Into<String>) -> MyErr {
-    MyErr {
-        code,
-        state,
-        msg: msg.into(),
-    }
-}
-
-fn syntax(near: &str) -> MyErr {
-    err(
-        1064,
-        "42000",
-        format!("You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '{near}' at line 1"),
-    )
-}
-
-/// The container of `pod` that runs mysqld: a MySQL image serving 3306,
-/// or running the image's own entrypoint.
-fn server_container(pod: &Object) -> Option<String> {
-    pod.spec().array_at("containers").iter().find_map(|c| {
-        let image = c.str_at("image").unwrap_or("");
-        if !image.contains("mysql") || image.contains("xtrabackup") {
-            return None;
-        }
-        let serves = c
-            .array_at("ports")
-            .iter()
-            .any(|p| p.i64_at("containerPort") == Some(3306));
-        let own_entrypoint = c.array_at("command").is_empty() && c.array_at("args").is_empty();
-        (serves || own_entrypoint).then(|| c.str_at("name").unwrap_or("").to_string())
-    })
-}
-
-/// The StatefulSet controlling `pod`, by name.
-fn set_name(pod: &Object) -> Option<String> {
-    pod.meta
-        .controller_ref()
-        .filter(|o| o.kind == "StatefulSet")
-        .map(|o| o.name.clone())
-}
+use super::*;
 
 impl Proc<'_> {
-    fn server_id(&self, pod: &Object) -> u32 {
-        // The seed's init-mysql writes `server-id=$((100 + $ordinal))`.
-        let mut offset = None;
-        for c in pod.spec().array_at("initContainers") {
-            let script: Vec<&str> = c
-                .array_at("command")
-                .iter()
-                .chain(c.array_at("args"))
-                .filter_map(|v| v.as_str())
-                .collect();
-            let script = script.join(" ");
-            if let Some(i) = script.find("server-id=$((") {
-                let digits: String = script[i + 13..]
-                    .chars()
-                    .skip_while(|c| c.is_whitespace())
-                    .take_while(|c| c.is_ascii_digit())
-                    .collect();
-                offset = Some(digits.parse().unwrap_or(0));
-            } else if script.contains("server-id") {
-                offset = offset.or(Some(0));
-            }
-        }
-        match (offset, ordinal_of(&net::hostname(pod))) {
-            (Some(o), Some(n)) => o + n,
-            _ => 0,
-        }
-    }
-
-    /// Whether the pod is configured `super-read-only` (the seed's
-    /// slave.cnf, copied for every ordinal but 0).
-    fn is_replica(&self, pod: &Object) -> bool {
-        let Some(n) = ordinal_of(&net::hostname(pod)) else {
-            return false;
-        };
-        if n == 0 || set_name(pod).is_none() {
-            return false;
-        }
-        pod.spec().array_at("volumes").iter().any(|v| {
-            v.str_at("configMap.name")
-                .and_then(|cm| self.sim.store.get(Kind::ConfigMap, pod.namespace(), cm))
-                .and_then(|cm| cm.field("data").as_object().cloned())
-                .is_some_and(|d| {
-                    d.values()
-                        .any(|v| v.as_str().is_some_and(|s| s.contains("read-only")))
-                })
-        })
-    }
-
-    fn sread(&self, s: &Server, rel: &str) -> Option<String> {
-        fs::read(self.sim, &s.pod, &s.container, &format!("{DATADIR}/{rel}"))
-    }
-
-    fn swrite(&mut self, s: &Server, rel: &str, content: String) -> Result<(), MyErr> {
-        fs::write(
-            self.sim,
-            &s.pod,
-            &s.container,
-            &format!("{DATADIR}/{rel}"),
-            content,
-        )
-        .map_err(|e| err(1030, "HY000", format!("Got error {e} from storage engine")))
-    }
-
-    fn sremove(&mut self, s: &Server, rel: &str) {
-        let _ = fs::remove(self.sim, &s.pod, &s.container, &format!("{DATADIR}/{rel}"));
-    }
-
-    /// Files under the data directory, relative, without the server's own
-    /// identity (`auto.cnf`).
-    fn data_files(&self, s: &Server) -> BTreeMap<String, String> {
-        fs::files_under(self.sim, &s.pod, &s.container, DATADIR)
-            .into_iter()
-            .filter_map(|p| {
-                let rel = p.strip_prefix(&format!("{DATADIR}/"))?.to_string();
-                if rel == "auto.cnf" {
-                    return None;
-                }
-                let c = fs::read(self.sim, &s.pod, &s.container, &p)?;
-                Some((rel, c))
-            })
-            .collect()
-    }
-
-    fn replace_data(&mut self, s: &Server, files: &BTreeMap<String, String>) {
-        let mine = self.data_files(s);
-        if mine == *files {
-            return;
-        }
-        for k in mine.keys() {
-            if !files.contains_key(k) {
-                self.sremove(s, k);
-            }
-        }
-        for (k, v) in files {
-            if mine.get(k) != Some(v) {
-                let _ = self.swrite(s, k, v.clone());
-            }
-        }
-    }
-
-    /// mysqld's first start initialises an empty data directory.
-    fn initialize(&mut self, s: &Server) {
-        if self.sread(s, "auto.cnf").is_none() {
-            let uuid = uuid_from(&format!("{}/{}", s.pod.meta.uid, DATADIR));
-            let _ = self.swrite(s, "auto.cnf", format!("[auto]\nserver-uuid={uuid}\n"));
-        }
-        if self.sread(s, "mysql/db.opt").is_none() {
-            let _ = self.swrite(s, "mysql/db.opt", "default-character-set=latin1\n".into());
-        }
-    }
-
-    fn peer(&self, of: &Object, ordinal: u32) -> Option<Server> {
-        let set = set_name(of)?;
-        let pod = self
-            .sim
-            .store
-            .get(Kind::Pod, of.namespace(), &format!("{set}-{ordinal}"))?;
-        if !podutil::is_running(pod) {
-            return None;
-        }
-        let container = server_container(pod)?;
-        Some(Server {
-            pod: pod.clone(),
-            container,
-        })
-    }
-
-    /// Brings a server's data up to date before it answers (see the module
-    /// comment for the replication model).
-    fn prepare(&mut self, s: &Server, depth: u32) {
-        if depth > 64 {
-            return;
-        }
-        let fresh = self.sread(s, "mysql/db.opt").is_none();
-        if self.is_replica(&s.pod) {
-            let n = ordinal_of(&net::hostname(&s.pod)).unwrap_or(0);
-            if fresh {
-                if let Some(donor) = self.peer(&s.pod, n - 1) {
-                    self.prepare(&donor, depth + 1);
-                    let files = self.data_files(&donor);
-                    self.replace_data(s, &files);
-                }
-            }
-            if let Some(primary) = self.peer(&s.pod, 0) {
-                if !self.is_replica(&primary.pod) {
-                    self.initialize(&primary);
-                    let files = self.data_files(&primary);
-                    self.replace_data(s, &files);
-                }
-            }
-        }
-        self.initialize(s);
-    }
-
-    fn now_text(&self) -> String {
-        let t = rfc3339(self.clock_ms);
-        t.trim_end_matches('Z').replace('T', " ")
-    }
-
-    pub(super) fn mysqladmin(&mut self, args: &[String]) -> Out {
-        let host = host_arg(args);
-        match self.mysql_connect(host.as_deref()) {
-            Ok(_) if args.iter().any(|a| a == "ping") => Out::ok("mysqld is alive\n"),
-            Ok(_) => Out::default(),
-            Err(e) => Out::err(
-                format!(
-                    "mysqladmin: connect to server at '{}' failed\nerror: '{e}'\n",
-                    host.as_deref().unwrap_or("localhost")
-                ),
-                1,
-            ),
-        }
-    }
-
-    fn mysql_connect(&mut self, host: Option<&str>) -> Result<Server, String> {
-        let local = |p: &Proc| -> Option<Server> {
-            server_container(&p.pod).map(|c| Server {
-                pod: p.pod.clone(),
-                container: c,
-            })
-        };
-        match host {
-            None | Some("localhost") => local(self).ok_or_else(|| {
-                "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)".to_string()
-            }),
-            Some(h) => {
-                let refused =
-                    |code: u32| format!("ERROR 2003 (HY000): Can't connect to MySQL server on '{h}' ({code})");
-                match self.connect(h) {
-                    Ok(pod) => match server_container(&pod) {
-                        Some(c) if podutil::is_running(&pod) => Ok(Server { pod, container: c }),
-                        _ => Err(refused(111)),
-                    },
-                    Err(net::ConnectError::UnknownHost) => {
-                        Err(format!("ERROR 2005 (HY000): Unknown MySQL server host '{h}' (0)"))
-                    }
-                    Err(net::ConnectError::Refused) => Err(refused(111)),
-                    Err(net::ConnectError::Unreachable) => Err(refused(113)),
-                }
-            }
-        }
-    }
-
-    pub(super) fn mysql(&mut self, args: &[String], stdin: &str) -> Out {
-        let mut execute: Option<String> = None;
-        let mut table = None;
-        let mut skip_names = false;
-        let mut db: Option<String> = None;
-        let mut force = false;
-        let mut i = 0;
-        while i < args.len() {
-            let a = args[i].as_str();
-            let next = args.get(i + 1).cloned();
-            match a {
-                "-e" | "--execute" => {
-                    execute = next;
-                    i += 1;
-                }
-                "-h" | "--host" | "-u" | "--user" | "-P" | "--port" | "-D" | "--database" => {
-                    if matches!(a, "-D" | "--database") {
-                        db = next;
-                    }
-                    i += 1;
-                }
-                "-t" | "--table" => table = Some(true),
-                "-B" | "--batch" => table = Some(false),
-                "-N" | "--skip-column-names" | "-s" | "--silent" => skip_names = true,
-                "-f" | "--force" => force = true,
-                _ if a.starts_with("--execute=") => execute = Some(a[10..].to_string()),
-                _ if a.starts_with("--database=") => db = Some(a[11..].to_string()),
-                _ if a.starts_with("-e") && a.len() > 2 => execute = Some(a[2..].to_string()),
-                _ if a.starts_with('-') => {}
-                _ => db = Some(a.to_string()),
-            }
-            i += 1;
-        }
-        let host = host_arg(args);
-        let (sql, from_stdin) = match execute {
-            Some(s) => (s, false),
-            None if !stdin.is_empty() => (stdin.to_string(), true),
-            None => {
-                return Out::err(
-                    "mysql: the interactive monitor is not simulated; pass statements with -e '...' or on stdin\n",
-                    1,
-                )
-            }
-        };
-        // mysql prints tables when stdout is a terminal (or with -t).
-        let table = table.unwrap_or(self.tty && !from_stdin);
-        let server = match self.mysql_connect(host.as_deref()) {
-            Ok(s) => s,
-            Err(e) => return Out::err(format!("{e}\n"), 1),
-        };
-        self.prepare(&server, 0);
-        let mut out = Out::default();
-        if let Some(d) = &db {
-            if self.sread(&server, &format!("{d}/db.opt")).is_none() {
-                return Out::err(format!("ERROR 1049 (42000): Unknown database '{d}'\n"), 1);
-            }
-        }
-        let mut current = db;
-        for (line, stmt) in split_statements(&sql) {
-            match self.statement(&server, &stmt, &mut current) {
-                Ok(Some(rs)) => out.chunks.push((false, format_rs(&rs, table, skip_names))),
-                Ok(None) => {}
-                Err(e) => {
-                    out.chunks.push((
-                        true,
-                        format!("ERROR {} ({}) at line {line}: {}\n", e.code, e.state, e.msg),
-                    ));
-                    out.code = 1;
-                    if !force {
-                        break;
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    fn statement(
+    pub(super) fn statement(
         &mut self,
         s: &Server,
         stmt: &str,
@@ -628,12 +252,12 @@ impl Proc<'_> {
         }
     }
 
-    fn db_exists(&self, s: &Server, db: &str) -> bool {
+    pub(super) fn db_exists(&self, s: &Server, db: &str) -> bool {
         SYSTEM_DBS.contains(&db) || self.sread(s, &format!("{db}/db.opt")).is_some()
     }
 
     /// `[db.]table` at token `i`: (db, table, next index).
-    fn table_name(
+    pub(super) fn table_name(
         &self,
         t: &[String],
         i: usize,
@@ -653,7 +277,12 @@ impl Proc<'_> {
         }
     }
 
-    fn columns(&self, s: &Server, db: &str, table: &str) -> Result<Vec<(String, String)>, MyErr> {
+    pub(super) fn columns(
+        &self,
+        s: &Server,
+        db: &str,
+        table: &str,
+    ) -> Result<Vec<(String, String)>, MyErr> {
         if !self.db_exists(s, db) {
             return Err(err(1049, "42000", format!("Unknown database '{db}'")));
         }
@@ -667,7 +296,7 @@ impl Proc<'_> {
             .collect())
     }
 
-    fn rows(&self, s: &Server, db: &str, table: &str) -> Vec<Vec<Val>> {
+    pub(super) fn rows(&self, s: &Server, db: &str, table: &str) -> Vec<Vec<Val>> {
         self.sread(s, &format!("{db}/{table}.ibd"))
             .unwrap_or_default()
             .lines()
@@ -675,7 +304,7 @@ impl Proc<'_> {
             .collect()
     }
 
-    fn select(
+    pub(super) fn select(
         &mut self,
         s: &Server,
         stmt: &str,
@@ -804,7 +433,12 @@ impl Proc<'_> {
         }))
     }
 
-    fn scalar(&mut self, s: &Server, expr: &str, current: &Option<String>) -> Result<Val, MyErr> {
+    pub(super) fn scalar(
+        &mut self,
+        s: &Server,
+        expr: &str,
+        current: &Option<String>,
+    ) -> Result<Val, MyErr> {
         let e = expr.trim();
         let up = e.to_ascii_uppercase().replace(' ', "");
         Ok(match up.as_str() {
@@ -852,63 +486,8 @@ impl Proc<'_> {
     }
 }
 
-/// `-h HOST`, `-hHOST`, `--host=HOST`, `--host HOST`.
-fn host_arg(args: &[String]) -> Option<String> {
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        if a == "-h" || a == "--host" {
-            return args.get(i + 1).cloned();
-        }
-        if let Some(h) = a.strip_prefix("--host=") {
-            return Some(h.to_string());
-        }
-        if a.starts_with("-h") && !a.starts_with("--") && a.len() > 2 {
-            return Some(a[2..].to_string());
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Splits SQL into statements at `;` outside quotes, with the line each
-/// starts on (for `ERROR ... at line N`).
-fn split_statements(sql: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut line = 1;
-    let mut start_line = 1;
-    let mut quote: Option<char> = None;
-    for ch in sql.chars() {
-        if cur.trim().is_empty() {
-            start_line = line;
-        }
-        if ch == '\n' {
-            line += 1;
-        }
-        match quote {
-            Some(q) if ch == q => quote = None,
-            Some(_) => {}
-            None if ch == '\'' || ch == '"' || ch == '`' => quote = Some(ch),
-            None if ch == ';' => {
-                if !cur.trim().is_empty() {
-                    out.push((start_line, cur.trim().to_string()));
-                }
-                cur.clear();
-                continue;
-            }
-            None => {}
-        }
-        cur.push(ch);
-    }
-    if !cur.trim().is_empty() {
-        out.push((start_line, cur.trim().to_string()));
-    }
-    out
-}
-
 /// SQL tokens: words, quoted strings (kept with quotes), punctuation.
-fn tokens(s: &str) -> Vec<String> {
+pub(super) fn tokens(s: &str) -> Vec<String> {
     let c: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -948,12 +527,12 @@ fn tokens(s: &str) -> Vec<String> {
     out
 }
 
-fn ident(t: Option<&String>) -> String {
+pub(super) fn ident(t: Option<&String>) -> String {
     t.map(|s| s.trim_matches('`').to_string())
         .unwrap_or_default()
 }
 
-fn unquote(s: &str) -> String {
+pub(super) fn unquote(s: &str) -> String {
     let mut chars = s.chars();
     chars.next();
     if s.chars().count() >= 2 {
@@ -967,7 +546,7 @@ fn unquote(s: &str) -> String {
         .replace("\\\\", "\\")
 }
 
-fn literal(tok: &str) -> Val {
+pub(super) fn literal(tok: &str) -> Val {
     if tok.eq_ignore_ascii_case("NULL") {
         Val::Null
     } else if tok.starts_with('\'') || tok.starts_with('"') {
@@ -977,7 +556,7 @@ fn literal(tok: &str) -> Val {
     }
 }
 
-fn encode(v: &Val) -> String {
+pub(super) fn encode(v: &Val) -> String {
     match v {
         Val::Null => "\\N".into(),
         Val::Num(s) | Val::Str(s) => s
@@ -987,7 +566,7 @@ fn encode(v: &Val) -> String {
     }
 }
 
-fn decode(s: &str) -> Val {
+pub(super) fn decode(s: &str) -> Val {
     if s == "\\N" {
         return Val::Null;
     }
@@ -999,7 +578,7 @@ fn decode(s: &str) -> Val {
 }
 
 /// Column definitions inside `CREATE TABLE t ( ... )`: (name, type).
-fn column_defs(t: &[String]) -> Vec<(String, String)> {
+pub(super) fn column_defs(t: &[String]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut depth = 0;
     let mut item: Vec<&String> = Vec::new();
@@ -1047,7 +626,7 @@ fn column_defs(t: &[String]) -> Vec<(String, String)> {
 }
 
 /// The comma-separated tokens inside parentheses starting at `open`.
-fn paren_list(t: &[String], open: usize) -> (Vec<String>, usize) {
+pub(super) fn paren_list(t: &[String], open: usize) -> (Vec<String>, usize) {
     let mut out = Vec::new();
     let mut i = open + 1;
     let mut cur = String::new();
@@ -1069,7 +648,7 @@ fn paren_list(t: &[String], open: usize) -> (Vec<String>, usize) {
 }
 
 /// `WHERE col = literal [AND ...]` as (column index, value) pairs.
-fn where_clause(
+pub(super) fn where_clause(
     t: &[String],
     i: usize,
     cols: &[(String, String)],
@@ -1105,14 +684,14 @@ fn where_clause(
     Ok(out)
 }
 
-fn matches_where(row: &[Val], cond: &[(usize, Val)]) -> bool {
+pub(super) fn matches_where(row: &[Val], cond: &[(usize, Val)]) -> bool {
     cond.iter().all(|(i, v)| {
         row.get(*i)
             .is_some_and(|r| r.text() == v.text() && (*r == Val::Null) == (*v == Val::Null))
     })
 }
 
-fn find_keyword(upper: &str, kw: &str) -> Option<usize> {
+pub(super) fn find_keyword(upper: &str, kw: &str) -> Option<usize> {
     let b = upper.as_bytes();
     let mut from = 0;
     while let Some(p) = upper[from..].find(kw) {
@@ -1128,7 +707,7 @@ fn find_keyword(upper: &str, kw: &str) -> Option<usize> {
 }
 
 /// Splits a select list at top-level commas.
-fn split_top(s: &str) -> Vec<String> {
+pub(super) fn split_top(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0;
     let mut quote = None;
@@ -1158,7 +737,7 @@ fn split_top(s: &str) -> Vec<String> {
 }
 
 /// `expr [AS] alias` → (expr, column name).
-fn alias(e: &str) -> (String, String) {
+pub(super) fn alias(e: &str) -> (String, String) {
     let upper = e.to_ascii_uppercase();
     if let Some(p) = find_keyword(&upper, "AS") {
         let name = e[p + 2..]
@@ -1174,107 +753,9 @@ fn alias(e: &str) -> (String, String) {
     (e.to_string(), name)
 }
 
-/// mysql's output: boxed tables on a terminal (numbers right-aligned),
-/// tab-separated rows with a header line otherwise.
-fn format_rs(rs: &ResultSet, table: bool, skip_names: bool) -> String {
-    if rs.rows.is_empty() && !table {
-        return String::new();
-    }
-    if !table {
-        let mut s = String::new();
-        if !skip_names {
-            s.push_str(&rs.cols.join("\t"));
-            s.push('\n');
-        }
-        for r in &rs.rows {
-            let cells: Vec<&str> = r.iter().map(Val::text).collect();
-            s.push_str(&cells.join("\t"));
-            s.push('\n');
-        }
-        return s;
-    }
-    if rs.rows.is_empty() {
-        return String::new();
-    }
-    let widths: Vec<usize> = (0..rs.cols.len())
-        .map(|i| {
-            rs.rows
-                .iter()
-                .map(|r| r.get(i).map_or(0, |v| v.text().chars().count()))
-                .chain(std::iter::once(if skip_names {
-                    0
-                } else {
-                    rs.cols[i].chars().count()
-                }))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let sep: String = format!(
-        "+{}+\n",
-        widths
-            .iter()
-            .map(|w| "-".repeat(w + 2))
-            .collect::<Vec<_>>()
-            .join("+")
-    );
-    let mut s = sep.clone();
-    if !skip_names {
-        let cells: Vec<String> = rs
-            .cols
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!(" {c:<w$} "))
-            .collect();
-        s.push_str(&format!("|{}|\n", cells.join("|")));
-        s.push_str(&sep);
-    }
-    for r in &rs.rows {
-        let cells: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .map(|(v, w)| match v {
-                Val::Num(x) => format!(" {x:>w$} "),
-                other => format!(" {:<w$} ", other.text()),
-            })
-            .collect();
-        s.push_str(&format!("|{}|\n", cells.join("|")));
-    }
-    s.push_str(&sep);
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statements_split_outside_quotes_with_lines() {
-        let v = split_statements("CREATE DATABASE test;\nINSERT INTO t VALUES ('a;b');\n");
-        assert_eq!(v.len(), 2);
-        assert_eq!(v[1].0, 2);
-        assert!(v[1].1.contains("'a;b'"));
-    }
-
-    #[test]
-    fn tables_align_numbers_right_and_text_left() {
-        let rs = ResultSet {
-            cols: vec!["@@server_id".into(), "NOW()".into()],
-            rows: vec![vec![
-                Val::Num("100".into()),
-                Val::Str("2006-01-02 15:04:05".into()),
-            ]],
-        };
-        assert_eq!(
-            format_rs(&rs, true, false),
-            "+-------------+---------------------+\n| @@server_id | NOW()               |\n+-------------+---------------------+\n|         100 | 2006-01-02 15:04:05 |\n+-------------+---------------------+\n"
-        );
-        assert_eq!(
-            format_rs(&rs, false, false),
-            "@@server_id\tNOW()\n100\t2006-01-02 15:04:05\n"
-        );
-        assert_eq!(format_rs(&rs, false, true), "100\t2006-01-02 15:04:05\n");
-    }
 
     #[test]
     fn column_definitions_skip_keys() {
