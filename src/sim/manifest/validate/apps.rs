@@ -1,0 +1,171 @@
+//! `pkg/apis/apps/validation`: StatefulSets and the selector, replicas
+//! and pod template rules the workload kinds share.
+
+use super::*;
+
+pub(super) fn validate_replicas(e: &mut Errs, spec: &P, s: &Value) {
+    for f in ["replicas", "minReadySeconds", "revisionHistoryLimit"] {
+        if let Some(n) = s.i64_at(f) {
+            if n < 0 {
+                e.invalid(
+                    &spec.k(f),
+                    n.to_string(),
+                    "must be greater than or equal to 0",
+                );
+            }
+        }
+    }
+}
+
+/// `spec.selector` of the apps/v1 kinds: required and non-empty.
+pub(super) fn validate_selector(e: &mut Errs, spec: &P, s: &Value, kind: Kind) -> Option<Selector> {
+    let sel = s.at("selector");
+    if sel.is_null() {
+        e.required(&spec.k("selector"), "");
+        return None;
+    }
+    match Selector::from_value(sel) {
+        Ok(Some(sel)) if !sel.is_empty() => Some(sel),
+        Ok(_) => {
+            let what = match kind {
+                Kind::StatefulSet => "empty selector is invalid for statefulset",
+                Kind::Deployment => "empty selector is invalid for deployment",
+                _ => "empty selector is invalid",
+            };
+            e.invalid(&spec.k("selector"), go_selector(sel), what);
+            None
+        }
+        Err(msg) => {
+            e.invalid(&spec.k("selector"), go_selector(sel), msg);
+            None
+        }
+    }
+}
+
+/// The pod template of a controller: labels match the selector; the pod
+/// spec is valid (the StatefulSet's is not checked, as upstream).
+pub(super) fn validate_template(
+    e: &mut Errs,
+    spec: &P,
+    s: &Value,
+    sel: Option<Selector>,
+    check_pod: bool,
+    owner: &str,
+) {
+    let t = s.at("template");
+    let tp = spec.k("template");
+    if t.is_null() {
+        e.required(&tp, "");
+        return;
+    }
+    let labels = t.labels_at("metadata.labels");
+    if let Some(sel) = sel {
+        if !sel.matches(&labels) {
+            e.invalid(
+                &tp.k("metadata.labels"),
+                go_map(&labels),
+                "`selector` does not match template `labels`",
+            );
+        }
+    }
+    validate_labels(e, &tp.k("metadata.labels"), &labels);
+    let rp = t.str_at("spec.restartPolicy").unwrap_or("Always");
+    if rp != "Always" {
+        e.unsupported(&tp.k("spec.restartPolicy"), rp, &["Always"]);
+    }
+    if !t.at("spec.activeDeadlineSeconds").is_null() {
+        e.push(
+            &tp.k("spec.activeDeadlineSeconds"),
+            ErrorType::Forbidden,
+            String::new(),
+            format!("activeDeadlineSeconds in {owner} is not Supported"),
+        );
+    }
+    if check_pod {
+        validate_pod_spec(e, &tp.k("spec"), t.at("spec"), false);
+    }
+}
+
+pub(super) fn validate_statefulset(e: &mut Errs, o: &Object) {
+    let spec = P::root().k("spec");
+    let s = o.spec();
+    validate_replicas(e, &spec, s);
+    let pmp = s.str_at("podManagementPolicy").unwrap_or("OrderedReady");
+    if !matches!(pmp, "OrderedReady" | "Parallel") {
+        e.invalid(
+            &spec.k("podManagementPolicy"),
+            quote(pmp),
+            "must be 'OrderedReady' or 'Parallel'",
+        );
+    }
+    let ut = s.str_at("updateStrategy.type").unwrap_or("RollingUpdate");
+    match ut {
+        "RollingUpdate" => {
+            if let Some(p) = s.i64_at("updateStrategy.rollingUpdate.partition") {
+                if p < 0 {
+                    e.invalid(
+                        &spec.k("updateStrategy.rollingUpdate.partition"),
+                        p.to_string(),
+                        "must be greater than or equal to 0",
+                    );
+                }
+            }
+        }
+        "OnDelete" => {
+            if !s.at("updateStrategy.rollingUpdate").is_null() {
+                e.invalid(
+                    &spec.k("updateStrategy.rollingUpdate"),
+                    "v1.RollingUpdateStatefulSetStrategy{...}".into(),
+                    "only allowed for updateStrategy 'RollingUpdate'",
+                );
+            }
+        }
+        other => e.invalid(
+            &spec.k("updateStrategy"),
+            format!(
+                "apps.StatefulSetUpdateStrategy{{Type:{}, RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)(nil)}}",
+                quote(other)
+            ),
+            "must be 'RollingUpdate' or 'OnDelete'",
+        ),
+    }
+    for f in ["whenDeleted", "whenScaled"] {
+        if let Some(v) = s.str_at(&format!("persistentVolumeClaimRetentionPolicy.{f}")) {
+            if !matches!(v, "Retain" | "Delete") {
+                e.unsupported(
+                    &spec.k(&format!("persistentVolumeClaimRetentionPolicy.{f}")),
+                    v,
+                    &["Retain", "Delete"],
+                );
+            }
+        }
+    }
+    if let Some(start) = s.i64_at("ordinals.start") {
+        if start < 0 {
+            e.invalid(
+                &spec.k("ordinals.start"),
+                start.to_string(),
+                "must be greater than or equal to 0",
+            );
+        }
+    }
+    if let Some(sn) = s.str_at("serviceName") {
+        if !sn.is_empty() && !is_dns1123_label(sn) {
+            e.invalid(&spec.k("serviceName"), quote(sn), DNS1123_LABEL_MSG);
+        }
+    }
+    let sel = validate_selector(e, &spec, s, Kind::StatefulSet);
+    // Upstream validates only the template's metadata and restartPolicy
+    // for StatefulSets; a bad pod spec surfaces as FailedCreate events.
+    validate_template(e, &spec, s, sel, false, "StatefulSet");
+    for (i, c) in s.array_at("volumeClaimTemplates").iter().enumerate() {
+        let cp = spec.k("volumeClaimTemplates").i(i);
+        let name = c.str_at("metadata.name").unwrap_or("");
+        if name.is_empty() {
+            e.required(&cp.k("metadata.name"), "name or generateName is required");
+        } else if !is_dns1123_subdomain(name) {
+            e.invalid(&cp.k("metadata.name"), quote(name), DNS1123_SUBDOMAIN_MSG);
+        }
+        validate_pvc_spec(e, &cp.k("spec"), c.at("spec"));
+    }
+}
