@@ -370,3 +370,22 @@ fn a_session_saved_at_its_last_event_reopens_there() {
     scrubbed.scrub_to(usize::MAX);
     assert_eq!(scrubbed.trace_hash(), s.trace_hash());
 }
+
+/// A share link made by the Ordinal of before the journal moved out of the
+/// engine (web applied, scaled to 4, two single steps, `rollout status`, a
+/// pod fault, a delete; saved scrubbed back to two thirds). It must open to
+/// the same trace, position and head forever, and save back to itself.
+const LINK_OF_BEFORE: &str = "o1.hZNRS8MwEMe_SslzB127YlcY6Isg4pO-iYRbey2RNAlJOjfKvruXrOqcik-93uV-_7t_2ont0DqhFauXKXOILQUUNVp1omf1xJRu0bG6SGPEGzPyQUgpWL3KsmzODjhoe-Dbgw9nq7Jar4tVuc4_yrDnRrcusKnFi0Go3gW6GKBHbkYp-UCJPCJJ3INQaLnzYH2sLGNFKOH5V_n3Fm3OCsbqnQgLnlFOM2liact7Cw3GYthnRlktJbFalHCIteyYsg7BjxZ5D3HL6Ui5Vz1aBZLVzxO7U2b0YakHUKJDF2OPe3qya9zDYCTWb7hlKSMwemR1B9LhkUATe_RowoRFHt5u2h2oBp80ZUoaK-Q--ffjFhsvQyhpZ8K7BiQmzruE-MliYdFI0YDbrEisEzLM-_zyTagsLnWuypPOfCD_RzN4pEdPqmSLOxOn60UqbIrM_VT_BN7CKIMz9F2EvsUymU05H7LKLobM1_m_Zpw4yQc4o5HeQPhNNPtPP6pL34siSL2kbL46IlOz0U740_9yVR3fAQ";
+
+#[test]
+fn a_link_made_before_opens_to_the_same_trace() {
+    let saved = Saved::from_link(LINK_OF_BEFORE).unwrap();
+    let mut s = Session::open(&saved);
+    assert_eq!(s.trace_hash(), "f3b3a5d31980bdef");
+    assert_eq!(s.position(), (178, 267));
+    assert!(s.scrubbed());
+    assert_eq!(s.saved(None).to_link(), LINK_OF_BEFORE);
+    s.scrub_to(usize::MAX);
+    assert_eq!(s.trace_hash(), "106fb8ed1f9a1773");
+    assert_eq!(s.sim().log.len(), 267);
+}
