@@ -11,7 +11,7 @@
 
 use ordinal::sim::engine::{Config, Input, Sim};
 use ordinal::sim::object::{Kind, ValueExt};
-use ordinal::sim::session::Session;
+use ordinal::sim::session::{Journaled, Session};
 use std::time::Instant;
 
 fn manifest(name: &str, replicas: usize, policy: &str) -> String {
@@ -213,7 +213,7 @@ fn bench_scrub(target: usize) {
         });
     }
     let total = s.position().1;
-    let journal = s.sim().journal().to_vec();
+    let journal = s.journal().to_vec();
     let mut worst = std::time::Duration::ZERO;
     let mut worst_replay = std::time::Duration::ZERO;
     let mut line = String::new();
@@ -224,7 +224,7 @@ fn bench_scrub(target: usize) {
         let d = t.elapsed();
         worst = worst.max(d);
         let t = Instant::now();
-        let r = Sim::replay(42, Config::default(), &journal, Some(i));
+        let r = Journaled::replay(42, Config::default(), &journal, Some(i));
         worst_replay = worst_replay.max(t.elapsed());
         assert_eq!(r.trace_hash(), s.trace_hash(), "scrub to {i}");
         line.push_str(&format!(" {}%={d:.1?}", k * 10));

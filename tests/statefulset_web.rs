@@ -4,9 +4,10 @@
 mod common;
 use common::*;
 use ordinal::sim::dns::{resolve, Answer};
-use ordinal::sim::engine::Action;
+use ordinal::sim::engine::{Action, Input};
 use ordinal::sim::object::{Kind, ValueExt};
 use ordinal::sim::podutil;
+use ordinal::sim::session::Journaled;
 
 fn web_up() -> ordinal::sim::Sim {
     let mut sim = sim();
@@ -174,9 +175,23 @@ fn a_deleted_pod_comes_back_with_its_name_and_claim() {
 
 #[test]
 fn the_same_inputs_give_the_same_log_and_replay_reproduces_it() {
+    // As `web_up` and `kubectl_ok` do, on a journaled simulation.
     let run = || {
-        let mut sim = web_up();
-        kubectl_ok(&mut sim, "kubectl scale sts web --replicas=3");
+        let mut sim = Journaled::new(1);
+        sim.input(Input::Manifest {
+            text: WEB.to_string(),
+            delete: false,
+        })
+        .unwrap();
+        while !(ready(&sim, "web-0") && ready(&sim, "web-1")) {
+            assert!(sim.now < 120_000, "web did not come up");
+            sim.advance(500);
+        }
+        sim.input(Input::Kubectl {
+            line: "kubectl scale sts web --replicas=3".into(),
+            files: vec![],
+        })
+        .unwrap();
         sim.advance(60_000);
         sim
     };
@@ -184,12 +199,12 @@ fn the_same_inputs_give_the_same_log_and_replay_reproduces_it() {
     let b = run();
     let ja = serde_json::to_string(&a.log).unwrap();
     assert_eq!(ja, serde_json::to_string(&b.log).unwrap());
-    let replayed = ordinal::sim::Sim::replay(a.seed, a.config.clone(), a.journal(), None);
+    let replayed = Journaled::replay(a.seed, a.config.clone(), a.journal(), None);
     assert_eq!(ja, serde_json::to_string(&replayed.log).unwrap());
     assert_eq!(a.store, replayed.store);
     // Scrubbing back: replay to an earlier event gives that prefix exactly.
     let half = a.log.len() / 2;
-    let early = ordinal::sim::Sim::replay(a.seed, a.config.clone(), a.journal(), Some(half));
+    let early = Journaled::replay(a.seed, a.config.clone(), a.journal(), Some(half));
     assert_eq!(early.log[..], a.log[..early.log.len()]);
     assert!(early.log.len() >= half && early.log.len() < a.log.len());
 }

@@ -17,7 +17,7 @@ use ordinal::sim::engine::{Config, Sim};
 use ordinal::sim::kubectl;
 use ordinal::sim::session::saved::Saved;
 use ordinal::sim::session::script;
-use ordinal::sim::session::Session;
+use ordinal::sim::session::{Journaled, Session};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -91,10 +91,10 @@ pub fn run_script_sim(
     seed: u64,
     config: Config,
 ) -> Result<(String, Sim), String> {
-    let runner = script::run(script, Sim::with_config(seed, config), &|line| {
+    let runner = script::run(script, Journaled::with_config(seed, config), &|line| {
         read_files(line, base)
     })?;
-    Ok((runner.out, runner.sim))
+    Ok((runner.out, runner.sim.into_sim()))
 }
 
 /// Replays a saved session (the page's local storage JSON, a
@@ -329,7 +329,7 @@ mod tests {
 
     #[test]
     fn replay_reads_the_pages_saved_session_and_reproduces_the_trace() {
-        let mut sim = Sim::new(42);
+        let mut sim = Journaled::new(42);
         let _ = sim.input(Input::Kubectl {
             line: "kubectl create deployment web --image=nginx --replicas=2".into(),
             files: Vec::new(),

@@ -1,5 +1,6 @@
 //! The engine: virtual clock, an ordered queue of controller syncs, one
-//! seeded RNG, the event log and the journal that makes replay possible.
+//! seeded RNG and the event log. What drove it (the journal that makes
+//! replay possible) is the session layer's (`session::journal`).
 //!
 //! A step pops the earliest `(time, seq)` entry and runs that controller's
 //! sync once; the writes it returns are applied through the API rules in
@@ -55,9 +56,6 @@ pub struct Sim {
     queued_at: Vec<Option<u64>>,
     seq: u64,
     steps: u64,
-    pub(crate) journal: Vec<JournalEntry>,
-    /// While replaying, inputs are not journaled twice.
-    pub(crate) replaying: bool,
 }
 
 impl std::ops::Deref for Sim {
@@ -90,8 +88,6 @@ impl Sim {
             queued_at: vec![None; controllers::ALL.len()],
             seq: 0,
             steps: 0,
-            journal: Vec::new(),
-            replaying: false,
         };
         sim.touch();
         sim
@@ -130,16 +126,7 @@ impl Sim {
 
     /// Runs the next queued controller sync. Returns false when nothing is queued.
     pub fn step(&mut self) -> bool {
-        if !self.step_inner() {
-            return false;
-        }
-        if !self.replaying {
-            match self.journal.last_mut() {
-                Some(JournalEntry::Steps(n)) => *n += 1,
-                _ => self.journal.push(JournalEntry::Steps(1)),
-            }
-        }
-        true
+        self.step_inner()
     }
 
     /// Whether any controller sync is queued.
@@ -291,9 +278,6 @@ impl Sim {
         }
         if t > self.now {
             self.now = t;
-            if !self.replaying {
-                self.journal.push(JournalEntry::AdvanceTo(t));
-            }
         }
     }
 
@@ -320,19 +304,6 @@ impl Sim {
             self.step();
         }
         self.now
-    }
-
-    // ---- inputs and replay ---------------------------------------------
-
-    /// Journals an input. The faces call this through `Sim::input`.
-    pub(crate) fn journal_input(&mut self, input: &Input) {
-        if !self.replaying {
-            self.journal.push(JournalEntry::Input(input.clone()));
-        }
-    }
-
-    pub fn journal(&self) -> &[JournalEntry] {
-        &self.journal
     }
 
     pub fn steps_taken(&self) -> u64 {

@@ -2,6 +2,7 @@ use super::*;
 use crate::sim::controllers::scheduler::{TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE};
 use crate::sim::engine::Sim;
 use crate::sim::object::Object;
+use crate::sim::session::Journaled;
 use crate::sim::{podutil, Input};
 
 fn fault(sim: &mut Sim, line: &str) -> Result<String, String> {
@@ -222,14 +223,15 @@ fn pv_lose_and_storageclass_break() {
 
 #[test]
 fn faults_replay_deterministically() {
-    let mut sim = Sim::new(6);
+    let mut sim = Journaled::new(6);
+    let fault = |sim: &mut Journaled, f: &str| sim.input(Input::Fault(f.into()));
     sim.advance(1_000);
     fault(&mut sim, "node node-1 cordon").unwrap();
     fault(&mut sim, "node node-2 fail").unwrap();
     sim.advance(50_000);
     fault(&mut sim, "node node-2 recover").unwrap();
     sim.advance(1_000);
-    let again = Sim::replay(6, sim.config.clone(), sim.journal(), None);
+    let again = Journaled::replay(6, sim.config.clone(), sim.journal(), None);
     assert_eq!(again.log, sim.log);
     assert_eq!(again.store, sim.store);
     assert!(sim.log.iter().any(|e| e.reason == "NodeNotReady"));

@@ -3,6 +3,7 @@
 use super::*;
 use crate::sim::engine::{Input, Sim};
 use crate::sim::object::ValueExt;
+use crate::sim::session::Journaled;
 
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
@@ -842,7 +843,7 @@ fn manifest_errors_are_worded_as_kubectl() {
 /// journal rebuilds exactly the same cluster and log.
 #[test]
 fn blocking_commands_replay_exactly() {
-    let mut sim = Sim::new(9);
+    let mut sim = Journaled::new(9);
     for line in [
         "apply -f web.yaml",
         "rollout status sts/web --timeout=2m",
@@ -853,10 +854,13 @@ fn blocking_commands_replay_exactly() {
         "uncordon node-1",
         "run t --image=busybox -i --rm --restart=Never -- hostname",
     ] {
-        let _ = kf(&mut sim, line, &[("web.yaml", WEB)]);
+        let _ = sim.input(Input::Kubectl {
+            line: line.to_string(),
+            files: vec![("web.yaml".to_string(), WEB.to_string())],
+        });
         sim.advance(1_000);
     }
-    let again = Sim::replay(9, sim.config.clone(), sim.journal(), None);
+    let again = Journaled::replay(9, sim.config.clone(), sim.journal(), None);
     assert_eq!(again.now, sim.now);
     assert_eq!(again.log, sim.log);
     assert!(again.store == sim.store);

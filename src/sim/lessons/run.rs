@@ -6,12 +6,12 @@ use super::{checks, Lang, Lesson, Progress};
 use crate::sim::engine::{Input, Sim};
 use crate::sim::session::saved::{self, Saved};
 use crate::sim::session::script::{parse_script, Directive, Runner};
-use crate::sim::session::Session;
+use crate::sim::session::{Journaled, Session};
 
 /// The simulation a lesson starts from: its cluster, then its setup
 /// (manifests applied, script lines run, faults injected).
-pub fn start(lesson: &Lesson) -> Result<Sim, String> {
-    let mut sim = Sim::with_config(lesson.cluster.seed, lesson.cluster.config.clone());
+pub fn start(lesson: &Lesson) -> Result<Journaled, String> {
+    let mut sim = Journaled::with_config(lesson.cluster.seed, lesson.cluster.config.clone());
     for text in &lesson.setup.apply {
         sim.input(Input::Manifest {
             text: text.clone(),
@@ -116,7 +116,7 @@ impl StepReport {
 /// The result of checking a script against a lesson.
 pub struct Checked {
     pub progress: Progress,
-    pub sim: Sim,
+    pub sim: Journaled,
     /// What the student's script printed, as `ordinal run` prints it.
     pub transcript: String,
     pub steps: Vec<StepReport>,

@@ -1,4 +1,5 @@
-//! The session: the one door the faces use. It holds the live `Sim` and
+//! The session: the one door the faces use. It holds the live `Sim`
+//! (as a [`Journaled`]: with the journal of what drove it) and
 //! what a person does with a session beyond single inputs: console lines,
 //! playing time forward, scrubbing back through history (from snapshots),
 //! branching off the past, resetting, and saving (local storage, share
@@ -6,11 +7,13 @@
 
 pub mod host;
 mod input;
+pub mod journal;
 pub mod saved;
 pub mod script;
 
-use crate::sim::engine::{Config, Input, Sim};
+use crate::sim::engine::{Config, Input, JournalEntry, Sim};
 use crate::sim::kubectl::{self, Watch};
+pub use journal::Journaled;
 use saved::Saved;
 use script::Directive;
 
@@ -26,7 +29,7 @@ const MAX_SNAPSHOTS: usize = 48;
 #[derive(Clone)]
 struct Snapshot {
     log_len: usize,
-    sim: Sim,
+    sim: Journaled,
 }
 
 /// What a console line printed, in the order a terminal shows it.
@@ -39,10 +42,10 @@ pub struct Printed {
 
 #[derive(Clone)]
 pub struct Session {
-    sim: Sim,
+    sim: Journaled,
     /// While scrubbed back: the session at its latest point, so the user
     /// can go forward again. Acting while scrubbed drops it (a new branch).
-    head: Option<Sim>,
+    head: Option<Journaled>,
     snapshots: Vec<Snapshot>,
     snapshot_every: usize,
     watch: Option<Watch>,
@@ -52,10 +55,10 @@ pub struct Session {
 
 impl Session {
     pub fn new(seed: u64, config: Config) -> Session {
-        Session::from_sim(Sim::with_config(seed, config))
+        Session::from_sim(Journaled::with_config(seed, config))
     }
 
-    fn from_sim(sim: Sim) -> Session {
+    fn from_sim(sim: Journaled) -> Session {
         Session {
             sim,
             head: None,
@@ -69,11 +72,11 @@ impl Session {
     /// Rebuilds a saved session (local storage, a share link, a file), at
     /// its saved scrub position when it has one.
     pub fn open(saved: &Saved) -> Session {
-        let mut s = Session::from_sim(Sim::with_config(saved.seed, saved.config.clone()));
+        let mut s = Session::from_sim(Journaled::with_config(saved.seed, saved.config.clone()));
         let base = s.sim.clone();
         let mut snaps = std::mem::take(&mut s.snapshots);
         let mut every = s.snapshot_every;
-        s.sim = Sim::resume(base, &saved.journal, None, &mut |sim| {
+        s.sim = base.resume(&saved.journal, None, &mut |sim| {
             maybe_snapshot(&mut snaps, &mut every, sim)
         });
         s.snapshots = snaps;
@@ -91,6 +94,11 @@ impl Session {
 
     pub fn sim(&self) -> &Sim {
         &self.sim
+    }
+
+    /// The journal that replays the session to where it stands.
+    pub fn journal(&self) -> &[JournalEntry] {
+        self.sim.journal()
     }
 
     pub fn seed(&self) -> u64 {
@@ -282,12 +290,12 @@ impl Session {
         let base = match self.snapshots.iter().rev().find(|s| s.log_len < index) {
             Some(s) => {
                 let mut sim = s.sim.clone();
-                sim.log = head.log[..s.log_len].to_vec();
+                sim.sim_mut().log = head.log[..s.log_len].to_vec();
                 sim
             }
-            None => Sim::with_config(head.seed, head.config.clone()),
+            None => Journaled::with_config(head.seed, head.config.clone()),
         };
-        let sim = Sim::resume(base, head.journal(), Some(index), &mut |_| {});
+        let sim = base.resume(head.journal(), Some(index), &mut |_| {});
         let old = std::mem::replace(&mut self.sim, sim);
         if self.head.is_none() {
             self.head = Some(old);
@@ -321,14 +329,14 @@ impl Session {
     }
 }
 
-fn maybe_snapshot(snaps: &mut Vec<Snapshot>, every: &mut usize, sim: &Sim) {
+fn maybe_snapshot(snaps: &mut Vec<Snapshot>, every: &mut usize, sim: &Journaled) {
     let last = snaps.last().map_or(0, |s| s.log_len);
     let len = sim.log.len();
     if len < last + *every {
         return;
     }
     let mut copy = sim.clone();
-    copy.log = Vec::new();
+    copy.sim_mut().log = Vec::new();
     snaps.push(Snapshot {
         log_len: len,
         sim: copy,

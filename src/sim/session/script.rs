@@ -4,7 +4,8 @@
 //! face; [`Runner`] runs them against a session and writes the transcript a
 //! terminal would show.
 
-use crate::sim::engine::{Input, Sim};
+use super::Journaled;
+use crate::sim::engine::Input;
 use crate::sim::kubectl::{self, Watch};
 
 /// One logical script line (continuations joined) and where it started.
@@ -169,7 +170,7 @@ fn print_block(out: &mut String, s: &str) {
     }
 }
 
-/// Runs script lines against a `Sim` and keeps the transcript.
+/// Runs script lines against a journaled `Sim` and keeps the transcript.
 ///
 /// Time: commands run at the current virtual time. Before each line, the
 /// controller syncs already due at that instant run (the cluster reacts at
@@ -178,13 +179,13 @@ fn print_block(out: &mut String, s: &str) {
 /// get -w` keeps printing changes during later `sleep` lines (which are
 /// then not echoed) until the next kubectl or fault line.
 pub struct Runner {
-    pub sim: Sim,
+    pub sim: Journaled,
     pub out: String,
     watch: Option<Watch>,
 }
 
 impl Runner {
-    pub fn new(sim: Sim) -> Runner {
+    pub fn new(sim: Journaled) -> Runner {
         Runner {
             sim,
             out: String::new(),
@@ -266,7 +267,7 @@ impl Runner {
 /// the contents of the files a kubectl line names.
 pub fn run_script(
     script: &str,
-    sim: Sim,
+    sim: Journaled,
     read_files: &dyn Fn(&str) -> Vec<(String, String)>,
 ) -> Result<String, String> {
     run(script, sim, read_files).map(|r| r.out)
@@ -276,7 +277,7 @@ pub fn run_script(
 /// it ran (the CLI draws its lifecycle chart).
 pub fn run(
     script: &str,
-    sim: Sim,
+    sim: Journaled,
     read_files: &dyn Fn(&str) -> Vec<(String, String)>,
 ) -> Result<Runner, String> {
     let parsed = parse_script(script)?;

@@ -1,6 +1,7 @@
 use super::saved::{OpenError, Saved};
 use super::*;
 use crate::sim::engine::JournalEntry;
+use crate::sim::session::Journaled;
 
 fn kubectl(s: &mut Session, line: &str) {
     let out = s.line(line);
@@ -33,14 +34,14 @@ fn scrubbing_from_snapshots_is_replay_from_the_start() {
     assert_eq!(at, total);
     assert!(total > 800, "{total} events");
     assert!(s.snapshot_count() >= 2, "{} snapshots", s.snapshot_count());
-    let journal = s.sim().journal().to_vec();
+    let journal = s.journal().to_vec();
     let head_hash = s.trace_hash();
     for i in [1, 10, 399, 400, 401, total / 3, total / 2, total - 1] {
         s.scrub_to(i);
-        let want = Sim::replay(3, Config::default(), &journal, Some(i));
+        let want = Journaled::replay(3, Config::default(), &journal, Some(i));
         assert_eq!(s.sim().log.len(), want.log.len(), "at {i}");
         assert_eq!(s.trace_hash(), want.trace_hash(), "at {i}");
-        assert_eq!(s.sim().journal(), want.journal(), "at {i}");
+        assert_eq!(s.journal(), want.journal(), "at {i}");
         assert!(s.scrubbed());
         assert_eq!(s.position().1, total);
     }
@@ -58,14 +59,14 @@ fn a_branch_from_the_past_replays_like_a_fresh_session() {
     s.advance(30_000);
     assert!(!s.scrubbed());
     // The new branch replays from its journal alone...
-    let fresh = Sim::replay(3, Config::default(), s.sim().journal(), None);
+    let fresh = Journaled::replay(3, Config::default(), s.journal(), None);
     assert_eq!(fresh.trace_hash(), s.trace_hash());
     // ...and scrubbing within it (snapshots from before and after the branch) still agrees.
-    let journal = s.sim().journal().to_vec();
+    let journal = s.journal().to_vec();
     let now_total = s.position().1;
     for i in [total / 4, total / 2 + 5, now_total - 3] {
         s.scrub_to(i);
-        let want = Sim::replay(3, Config::default(), &journal, Some(i));
+        let want = Journaled::replay(3, Config::default(), &journal, Some(i));
         assert_eq!(s.trace_hash(), want.trace_hash(), "at {i}");
     }
 }
@@ -209,7 +210,7 @@ fn console_lines_take_the_script_words() {
     s.line("get nodes");
     assert!(!s.watching());
     // The page's lines journal as the CLI's do: replay gives the same trace.
-    let r = Sim::replay(1, Config::default(), s.sim().journal(), None);
+    let r = Journaled::replay(1, Config::default(), s.journal(), None);
     assert_eq!(r.trace_hash(), s.trace_hash());
 }
 
@@ -217,10 +218,10 @@ fn console_lines_take_the_script_words() {
 fn snapshots_stay_bounded() {
     let mut snaps = Vec::new();
     let mut every = 10;
-    let mut sim = Sim::new(1);
+    let mut sim = Journaled::new(1);
     for _ in 0..2_000 {
         let first = sim.log[0].clone();
-        sim.log.push(first);
+        sim.sim_mut().log.push(first);
         maybe_snapshot(&mut snaps, &mut every, &sim);
     }
     assert!(snaps.len() <= MAX_SNAPSHOTS);
