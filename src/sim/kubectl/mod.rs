@@ -407,6 +407,33 @@ pub(crate) fn select_keys(
     out
 }
 
+/// [`select_keys`] for a command that handles only the kinds in `handles`:
+/// a key of another kind becomes, in its place, kubectl's `error: no
+/// scaler has been implemented for {"" "Service"}` (`what` names the
+/// command's helper: scaler, status viewer, rollbacker...).
+pub(crate) fn select_keys_of(
+    sim: &Sim,
+    targets: &Targets,
+    ns: &str,
+    sel: Option<&Selector>,
+    handles: &[Kind],
+    what: &str,
+) -> Vec<Result<Key, String>> {
+    let mut keys = select_keys(sim, targets, ns, false, sel);
+    for k in &mut keys {
+        if let Ok(key) = k {
+            if !handles.contains(&key.kind) {
+                *k = Err(format!(
+                    "error: no {what} has been implemented for {{\"{}\" \"{}\"}}",
+                    key.kind.group(),
+                    key.kind
+                ));
+            }
+        }
+    }
+    keys
+}
+
 /// What a command over many objects prints: one line or more per object,
 /// in order, and whether any of them failed (kubectl then exits 1 after
 /// going on with the rest, as its ContinueOnError visitors do).
@@ -445,16 +472,6 @@ impl Report {
                 None
             }
         }
-    }
-
-    /// `error: no scaler has been implemented for {"apps" "Deployment"}`:
-    /// a kind the command's `what` does not handle.
-    pub(crate) fn not_implemented(&mut self, what: &str, kind: Kind) {
-        self.fail(format!(
-            "error: no {what} has been implemented for {{\"{}\" \"{}\"}}",
-            kind.group(),
-            kind
-        ));
     }
 
     pub(crate) fn finish(self) -> Result<String, String> {

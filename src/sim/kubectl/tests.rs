@@ -974,4 +974,24 @@ fn a_missing_name_is_reported_in_place_and_the_rest_goes_on() {
     }
     let e = k(&mut sim, "kubectl scale service nope --replicas=1").unwrap_err();
     assert!(e.contains("services \"nope\" not found"), "{e}");
+    // A kind the command does not handle is reported in its place too.
+    let e = k(
+        &mut sim,
+        "kubectl scale service/kubernetes deployment/a --replicas=3",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        "error: no scaler has been implemented for {\"\" \"Service\"}\n\
+         deployment.apps/a scaled"
+    );
+    let e = k(
+        &mut sim,
+        "kubectl rollout undo deployment/b service/kubernetes",
+    )
+    .unwrap_err();
+    assert!(
+        e.ends_with("\nerror: no rollbacker has been implemented for {\"\" \"Service\"}"),
+        "{e}"
+    );
 }

@@ -21,19 +21,24 @@ pub fn scale(sim: &mut Sim, args: &Args) -> Result<String, String> {
     }
     let targets = resources::parse_targets(&args.positional)?;
     let sel = selector(args)?;
-    let keys = crate::sim::kubectl::select_keys(sim, &targets, &ns, false, sel.as_ref());
+    let keys = crate::sim::kubectl::select_keys_of(
+        sim,
+        &targets,
+        &ns,
+        sel.as_ref(),
+        &[
+            Kind::StatefulSet,
+            Kind::ReplicationController,
+            Kind::ReplicaSet,
+            Kind::Deployment,
+        ],
+        "scaler",
+    );
     let mut out = Report::default();
     for k in keys {
         let Some(key) = out.key(k) else {
             continue;
         };
-        if !matches!(
-            key.kind,
-            Kind::StatefulSet | Kind::ReplicationController | Kind::ReplicaSet | Kind::Deployment
-        ) {
-            out.not_implemented("scaler", key.kind);
-            continue;
-        }
         let Some(old) = sim.store.get_key(&key).cloned() else {
             continue;
         };

@@ -148,25 +148,25 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
     if targets.groups.is_empty() {
         return Err(format!("error: required resource not specified\nSee 'kubectl {usage} -h' for help and examples"));
     }
-    let keys = crate::sim::kubectl::select_keys(sim, &targets, &ns, false, sel.as_ref());
+    let what = match sub.as_str() {
+        "status" => "status viewer",
+        "history" => "history viewer",
+        "undo" => "rollbacker",
+        _ => "restarter",
+    };
+    let keys = crate::sim::kubectl::select_keys_of(
+        sim,
+        &targets,
+        &ns,
+        sel.as_ref(),
+        &[Kind::StatefulSet, Kind::Deployment, Kind::DaemonSet],
+        what,
+    );
     let mut out = Report::default();
     for k in keys {
         let Some(key) = out.key(k) else {
             continue;
         };
-        if !matches!(
-            key.kind,
-            Kind::StatefulSet | Kind::Deployment | Kind::DaemonSet
-        ) {
-            let what = match sub.as_str() {
-                "status" => "status viewer",
-                "history" => "history viewer",
-                "undo" => "rollbacker",
-                _ => "restarter",
-            };
-            out.not_implemented(what, key.kind);
-            continue;
-        }
         match sub.as_str() {
             "status" => {
                 let bound = args
