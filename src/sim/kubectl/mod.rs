@@ -474,6 +474,18 @@ impl Report {
         }
     }
 
+    /// [`Report::key`] with the object it names as it is now (`None` too
+    /// when an earlier write of the command removed it).
+    pub(crate) fn object(
+        &mut self,
+        sim: &Sim,
+        entry: Result<Key, String>,
+    ) -> Option<(Key, Object)> {
+        let key = self.key(entry)?;
+        let o = sim.store.get_key(&key)?.clone();
+        Some((key, o))
+    }
+
     pub(crate) fn finish(self) -> Result<String, String> {
         finish(self.lines, self.failed)
     }

@@ -54,10 +54,7 @@ pub fn label(sim: &mut Sim, args: &Args, field: &str) -> Result<String, String> 
     );
     let mut out = Report::default();
     for k in keys {
-        let Some(key) = out.key(k) else {
-            continue;
-        };
-        let Some(old) = sim.store.get_key(&key).cloned() else {
+        let Some((key, old)) = out.object(sim, k) else {
             continue;
         };
         let mut new = old.clone();

@@ -36,10 +36,7 @@ pub fn scale(sim: &mut Sim, args: &Args) -> Result<String, String> {
     );
     let mut out = Report::default();
     for k in keys {
-        let Some(key) = out.key(k) else {
-            continue;
-        };
-        let Some(old) = sim.store.get_key(&key).cloned() else {
+        let Some((key, old)) = out.object(sim, k) else {
             continue;
         };
         if let Some(cur) = args.get("current-replicas") {
