@@ -1,0 +1,120 @@
+//! The Cassandra seed's `nodetool` and `cqlsh`.
+
+use super::*;
+
+pub(super) fn cassandra(sim: &mut Sim, ready: &[bool]) -> Object {
+    let set = create(
+        sim,
+        Kind::StatefulSet,
+        "cassandra",
+        json!({"spec": {"replicas": ready.len(), "serviceName": "cassandra"}}),
+    );
+    for (n, r) in ready.iter().enumerate() {
+        let name = format!("cassandra-{n}");
+        let claim_name = format!("cassandra-data-{name}");
+        claim(sim, &claim_name);
+        PodSpec {
+                name: &name,
+                labels: json!({"app": "cassandra"}),
+                containers: json!([{"name": "cassandra", "image": "gcr.io/google-samples/cassandra:v13",
+                    "env": [{"name": "CASSANDRA_DC", "value": "DC1-K8Demo"}, {"name": "CASSANDRA_RACK", "value": "Rack1-K8Demo"}],
+                    "volumeMounts": [{"name": "cassandra-data", "mountPath": "/cassandra_data"}]}]),
+                volumes: json!([{"name": "cassandra-data", "persistentVolumeClaim": {"claimName": claim_name}}]),
+                ip: &format!("10.4.{n}.4"),
+                ready: *r,
+                subdomain: Some("cassandra"),
+                owner: Some(&set),
+                init: json!([]),
+            }.create(sim);
+    }
+    set
+}
+
+#[test]
+fn nodetool_status_shows_the_ring() {
+    let mut sim = Sim::new(9);
+    let set = cassandra(&mut sim, &[true, true, false]);
+    let r = run(&mut sim, "cassandra-0", "nodetool status");
+    let lines: Vec<&str> = r.output.lines().collect();
+    assert_eq!(lines[0], "Datacenter: DC1-K8Demo");
+    assert_eq!(lines[1], "======================");
+    assert_eq!(lines[2], "Status=Up/Down");
+    assert_eq!(lines[3], "|/ State=Normal/Leaving/Joining/Moving");
+    assert!(lines[4].starts_with("--  Address   Load       Tokens       Owns (effective)  Host ID"));
+    let un: Vec<&&str> = lines.iter().filter(|l| l.starts_with("UN  ")).collect();
+    assert_eq!(un.len(), 2);
+    assert!(un[0].starts_with("UN  10.4.0.4  ") && un[0].ends_with("  Rack1-K8Demo"));
+    assert!(lines.iter().any(|l| l.starts_with("UJ  10.4.2.4  ")));
+    // Host IDs are kept on the volume: a recreated pod keeps its id.
+    let id_of = |out: &str, ip: &str| -> String {
+        let l = out.lines().find(|l| l.contains(ip)).unwrap().to_string();
+        l.split_whitespace().rev().nth(1).unwrap().to_string()
+    };
+    let before = id_of(&r.output, "10.4.1.4");
+    delete_pod(&mut sim, "cassandra-1");
+    // Gossip remembers the node: down until it comes back.
+    let gone = run(&mut sim, "cassandra-0", "nodetool status").output;
+    let line = gone.lines().find(|l| l.contains("10.4.1.4")).unwrap();
+    assert!(line.starts_with("DN  10.4.1.4  "), "{gone}");
+    assert_eq!(id_of(&gone, "10.4.1.4"), before);
+    PodSpec {
+            name: "cassandra-1",
+            labels: json!({"app": "cassandra"}),
+            containers: json!([{"name": "cassandra", "image": "gcr.io/google-samples/cassandra:v13",
+                "volumeMounts": [{"name": "cassandra-data", "mountPath": "/cassandra_data"}]}]),
+            volumes: json!([{"name": "cassandra-data", "persistentVolumeClaim": {"claimName": "cassandra-data-cassandra-1"}}]),
+            ip: "10.4.7.7",
+            ready: true,
+            subdomain: Some("cassandra"),
+            owner: Some(&set),
+            init: json!([]),
+        }.create(&mut sim);
+    let r2 = run(&mut sim, "cassandra-0", "nodetool status");
+    assert_eq!(id_of(&r2.output, "10.4.7.7"), before);
+    assert!(!r2.output.contains("10.4.1.4"));
+    // A member removed for good (scaled away without decommission) stays
+    // down in the ring until removenode.
+    let r = run(&mut sim, "cassandra-0", "nodetool status");
+    let gone_id = id_of(&r.output, "10.4.2.4");
+    delete_pod(&mut sim, "cassandra-2");
+    let r = run(&mut sim, "cassandra-1", "nodetool status");
+    assert!(
+        r.output.lines().any(|l| l.starts_with("DN  10.4.2.4  ")),
+        "{}",
+        r.output
+    );
+    let live_id = id_of(&r.output, "10.4.0.4");
+    let refused = run(
+        &mut sim,
+        "cassandra-1",
+        &format!("nodetool removenode {live_id}"),
+    );
+    assert_eq!(refused.exit_code, 2);
+    assert_eq!(
+        run(
+            &mut sim,
+            "cassandra-1",
+            &format!("nodetool removenode {gone_id}")
+        )
+        .exit_code,
+        0
+    );
+    let r = run(&mut sim, "cassandra-0", "nodetool status");
+    assert!(!r.output.contains("10.4.2.4"), "{}", r.output);
+    assert_eq!(
+        r.output.lines().filter(|l| l.starts_with("UN  ")).count(),
+        2
+    );
+
+    let r = run(&mut sim, "cassandra-0", "cqlsh -e 'desc keyspaces'");
+    assert_eq!(
+        r.output,
+        "\nsystem_traces  system_schema  system_auth  system  system_distributed\n\n"
+    );
+    run(&mut sim, "cassandra-0", "cqlsh -e \"CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2};\"");
+    assert!(
+        run(&mut sim, "cassandra-1", "cqlsh -e 'DESCRIBE KEYSPACES'")
+            .output
+            .contains("  demo\n")
+    );
+}
