@@ -9,8 +9,11 @@ use crate::sim::object::{Key, Kind};
 use crate::sim::world::Action;
 
 impl Sim {
-    /// Applies a user input: the only way in for the faces. The returned
-    /// text is what a terminal would show; `Err` for a failed command.
+    /// Applies a user input, unjournaled: the faces go through
+    /// [`Journaled::input`](super::journal::Journaled::input) (a
+    /// `Session`), which journals it and calls this; replay calls it too.
+    /// The returned text is what a terminal would show; `Err` for a failed
+    /// command.
     pub fn input(&mut self, input: Input) -> Result<String, String> {
         // Inputs are about no object in particular; the UI shows them by action.
         let key = Key::new(Kind::Namespace, "", "");

@@ -417,4 +417,5 @@ fn shell_basics() {
 
 mod cassandra;
 mod mysql;
+mod tools;
 mod zk;
