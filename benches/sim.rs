@@ -9,8 +9,9 @@
 //! for the OrderedReady run only). Each StatefulSet run also times the
 //! session's lifecycle chart (model and SVG).
 
-use ordinal::sim::engine::{Config, Input, Sim};
+use ordinal::sim::engine::{Config, Sim};
 use ordinal::sim::object::{Kind, ValueExt};
+use ordinal::sim::session::Input;
 use ordinal::sim::session::{Journaled, Session};
 use std::time::Instant;
 

@@ -4,9 +4,9 @@
 
 mod common;
 use common::*;
-use ordinal::sim::engine::Input;
 use ordinal::sim::examples;
 use ordinal::sim::object::{Kind, ValueExt};
+use ordinal::sim::session::Input;
 
 fn workloads_ready(sim: &ordinal::sim::Sim) -> Result<(), String> {
     for kind in [

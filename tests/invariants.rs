@@ -164,7 +164,8 @@ fn random_sessions_keep_the_invariants() {
 
 // ---- whole sessions: applies, kubectl, faults, clock moves, scrubs ----------
 
-use ordinal::sim::engine::{Config, Event, Input};
+use ordinal::sim::engine::{Config, Event};
+use ordinal::sim::session::Input;
 use ordinal::sim::session::Session;
 
 /// The `web` StatefulSet with a choice of retention policy, image and

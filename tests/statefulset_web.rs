@@ -4,9 +4,10 @@
 mod common;
 use common::*;
 use ordinal::sim::dns::{resolve, Answer};
-use ordinal::sim::engine::{Action, Input};
+use ordinal::sim::engine::Action;
 use ordinal::sim::object::{Kind, ValueExt};
 use ordinal::sim::podutil;
+use ordinal::sim::session::Input;
 use ordinal::sim::session::Journaled;
 
 fn web_up() -> ordinal::sim::Sim {

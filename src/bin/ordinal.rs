@@ -324,8 +324,8 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ordinal::sim::engine::Input;
     use ordinal::sim::session::script::{logical_lines, parse_line, split_heredoc, Directive};
+    use ordinal::sim::session::Input;
 
     #[test]
     fn replay_reads_the_pages_saved_session_and_reproduces_the_trace() {

@@ -12,30 +12,7 @@ use super::api::Write;
 use super::controllers::{self, Ctx, Out};
 use super::object::{Key, Kind};
 pub use super::world::{Action, Config, Event, Faults, Note, NoteKind, Timings, World};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// What the user (or a script) did. The journal of these, with steps and
-/// clock moves between them, replays a session exactly.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Input {
-    /// A kubectl command line, with the contents of files it named.
-    Kubectl {
-        line: String,
-        files: Vec<(String, String)>,
-    },
-    /// Apply (or delete, when `delete`) a manifest buffer, as the editor does.
-    Manifest { text: String, delete: bool },
-    /// Inject or heal a fault (`fault pod web-1 delete`, ...).
-    Fault(String),
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum JournalEntry {
-    Steps(u64),
-    AdvanceTo(u64),
-    Input(Input),
-}
 
 /// The world and the work queue that moves it: a step runs one queued
 /// controller sync and applies its writes to the world. `Sim` derefs to

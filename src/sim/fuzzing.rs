@@ -6,8 +6,9 @@
 //! Everything here is also ordinary, deterministic core code: a corpus
 //! file replays the same way under `cargo test` as under the fuzzer.
 
-use crate::sim::engine::{Input, Sim};
+use crate::sim::engine::Sim;
 use crate::sim::object::Key;
+use crate::sim::session::Input;
 use crate::sim::session::{saved::Saved, script, Session};
 use crate::sim::{apps, kubectl, lessons, manifest};
 use serde_json::Value;

@@ -32,8 +32,9 @@ pub(crate) mod testutil;
 pub mod wellknown;
 pub mod world;
 
-pub use engine::{Input, JournalEntry, Sim};
+pub use engine::Sim;
 pub use object::{Key, Kind, Object};
+pub use session::{Input, JournalEntry};
 pub use world::{Action, Config, Event, Note, NoteKind, World};
 
 /// The core's version, shown by the UI and `ordinal --version`.

@@ -1,7 +1,7 @@
 //! The Leptos face of Ordinal: one `Sim`, a version signal bumped after
 //! each change, and views derived from the sim's store and log through
-//! memos. Every action goes through `Sim::input`, `step`, `advance` or
-//! `Journaled::replay`; no Kubernetes rule lives here.
+//! memos. Every action goes through the core's `Session` (input, step,
+//! advance, scrub, save); no Kubernetes rule lives here.
 
 mod bridge;
 mod chart;

@@ -2,9 +2,10 @@
 //! does (manifests, kubectl lines, faults) and read its state.
 #![allow(dead_code)]
 
-use ordinal::sim::engine::{Action, Config, Input, Sim};
+use ordinal::sim::engine::{Action, Config, Sim};
 use ordinal::sim::object::{Kind, Object, ValueExt};
 use ordinal::sim::podutil;
+use ordinal::sim::session::Input;
 
 pub fn sim() -> Sim {
     Sim::new(1)

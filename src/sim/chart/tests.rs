@@ -1,6 +1,7 @@
 use super::*;
-use crate::sim::engine::{Input, Sim};
+use crate::sim::engine::Sim;
 use crate::sim::object::{Key, Kind, ValueExt};
+use crate::sim::session::Input;
 
 fn kubectl(sim: &mut Sim, line: &str) -> String {
     match sim.input(Input::Kubectl {

@@ -1,8 +1,9 @@
 //! End-to-end tests of commands against a fresh simulation.
 
 use super::*;
-use crate::sim::engine::{Input, Sim};
+use crate::sim::engine::Sim;
 use crate::sim::object::ValueExt;
+use crate::sim::session::Input;
 use crate::sim::session::Journaled;
 
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {

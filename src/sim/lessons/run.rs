@@ -3,9 +3,10 @@
 //! every change. Shared by `ordinal lesson check` and the tests.
 
 use super::{checks, Lang, Lesson, Progress};
-use crate::sim::engine::{Input, Sim};
+use crate::sim::engine::Sim;
 use crate::sim::session::saved::{self, Saved};
 use crate::sim::session::script::{parse_script, Directive, Runner};
+use crate::sim::session::Input;
 use crate::sim::session::{Journaled, Session};
 
 /// The simulation a lesson starts from: its cluster, then its setup

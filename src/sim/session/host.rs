@@ -5,9 +5,9 @@
 //! moves these between the browser and the session.
 
 use super::Session;
-use crate::sim::engine::Input;
 use crate::sim::object::Kind;
 use crate::sim::podutil;
+use crate::sim::session::Input;
 use serde_json::{json, Value};
 
 /// The panels an embed shows behind tabs, in tab order.

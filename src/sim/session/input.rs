@@ -4,9 +4,25 @@
 //! [`Journaled::input`](super::journal::Journaled::input)'s; this only
 //! dispatches, as replay does too.
 
-use crate::sim::engine::{Input, Sim};
+use crate::sim::engine::Sim;
 use crate::sim::object::{Key, Kind};
 use crate::sim::world::Action;
+use serde::{Deserialize, Serialize};
+
+/// What the user (or a script) did. The journal of these, with steps and
+/// clock moves between them, replays a session exactly.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Input {
+    /// A kubectl command line, with the contents of files it named.
+    Kubectl {
+        line: String,
+        files: Vec<(String, String)>,
+    },
+    /// Apply (or delete, when `delete`) a manifest buffer, as the editor does.
+    Manifest { text: String, delete: bool },
+    /// Inject or heal a fault (`fault pod web-1 delete`, ...).
+    Fault(String),
+}
 
 impl Sim {
     /// Applies a user input, unjournaled: the faces go through

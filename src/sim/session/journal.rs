@@ -3,8 +3,19 @@
 //! replayed to rebuild the simulation exactly. The engine below records
 //! nothing; replay drives it without recording anew.
 
-use crate::sim::engine::{Input, JournalEntry, Sim};
+use super::Input;
+use crate::sim::engine::Sim;
 use crate::sim::world::Config;
+use serde::{Deserialize, Serialize};
+
+/// One entry of the journal: a run of controller steps, a clock move,
+/// or an input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum JournalEntry {
+    Steps(u64),
+    AdvanceTo(u64),
+    Input(Input),
+}
 
 /// A simulation and the journal of how it got where it is. Its inputs,
 /// steps and clock moves are journaled; it derefs to its [`Sim`] for

@@ -11,9 +11,10 @@ pub mod journal;
 pub mod saved;
 pub mod script;
 
-use crate::sim::engine::{Config, Input, JournalEntry, Sim};
+use crate::sim::engine::{Config, Sim};
 use crate::sim::kubectl::{self, Watch};
-pub use journal::Journaled;
+pub use input::Input;
+pub use journal::{JournalEntry, Journaled};
 use saved::Saved;
 use script::Directive;
 

@@ -8,7 +8,8 @@
 //! is one of the built-in examples word for word is written as a reference
 //! to it (`@example:web`), which keeps the links of the tutorials short.
 
-use crate::sim::engine::{Config, Input, JournalEntry};
+use crate::sim::engine::Config;
+use crate::sim::session::{Input, JournalEntry};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};

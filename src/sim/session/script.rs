@@ -5,8 +5,8 @@
 //! terminal would show.
 
 use super::Journaled;
-use crate::sim::engine::Input;
 use crate::sim::kubectl::{self, Watch};
+use crate::sim::session::Input;
 
 /// One logical script line (continuations joined) and where it started.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,6 @@
 use super::saved::{OpenError, Saved};
 use super::*;
-use crate::sim::engine::JournalEntry;
+use crate::sim::session::JournalEntry;
 use crate::sim::session::Journaled;
 
 fn kubectl(s: &mut Session, line: &str) {
