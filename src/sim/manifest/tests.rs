@@ -663,3 +663,46 @@ fn yaml_1_1_scalars_as_kubectl_reads_them() {
     let p = parse("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x\n    args:\n    - no\n");
     assert_eq!(errors(&p)[0].message, "Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal bool into Go struct field Container.spec.containers.args of type string");
 }
+
+/// The update rules of PersistentVolumes, StorageClasses and immutable
+/// ConfigMaps (`ValidatePersistentVolumeUpdate`, `ValidateStorageClassUpdate`,
+/// `ValidateConfigMapUpdate`).
+#[test]
+fn volumes_classes_and_immutable_config_keep_what_upstream_freezes() {
+    let one = |yaml: &str| parse(yaml).objects[0].object.clone();
+    let pv = |path: &str| {
+        one(&format!("apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv-1\nspec:\n  capacity:\n    storage: 1Gi\n  accessModes: [ReadWriteOnce]\n  hostPath:\n    path: {path}\n"))
+    };
+    let mut grown = pv("/data");
+    grown.spec_mut()["persistentVolumeReclaimPolicy"] = "Retain".into();
+    assert_eq!(validate_update(&pv("/data"), &grown), Ok(()));
+    assert_eq!(
+        validate_update(&pv("/data"), &pv("/other")).unwrap_err(),
+        "PersistentVolume \"pv-1\" is invalid: spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable after creation"
+    );
+
+    let sc = |mode: &str| {
+        one(&format!("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: ordinal.sim/hostpath\nvolumeBindingMode: {mode}\n"))
+    };
+    assert_eq!(validate_update(&sc("Immediate"), &sc("Immediate")), Ok(()));
+    assert_eq!(
+        validate_update(&sc("Immediate"), &sc("WaitForFirstConsumer")).unwrap_err(),
+        "StorageClass.storage.k8s.io \"fast\" is invalid: volumeBindingMode: Invalid value: \"WaitForFirstConsumer\": field is immutable"
+    );
+    let mut other = sc("Immediate");
+    other
+        .body
+        .insert("provisioner".into(), "example.com/nfs".into());
+    assert!(validate_update(&sc("Immediate"), &other)
+        .unwrap_err()
+        .contains("provisioner: Forbidden: updates to provisioner are forbidden."));
+
+    let cm = |immutable: bool, v: &str| {
+        one(&format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: conf\nimmutable: {immutable}\ndata:\n  k: {v}\n"))
+    };
+    assert_eq!(validate_update(&cm(false, "a"), &cm(false, "b")), Ok(()));
+    assert_eq!(
+        validate_update(&cm(true, "a"), &cm(true, "b")).unwrap_err(),
+        "ConfigMap \"conf\" is invalid: data: Forbidden: field is immutable when `immutable` is set"
+    );
+}

@@ -169,3 +169,46 @@ pub(super) fn validate_statefulset(e: &mut Errs, o: &Object) {
         validate_pvc_spec(e, &cp.k("spec"), c.at("spec"));
     }
 }
+
+/// `ValidateStatefulSetUpdate`: only the mutable fields of the spec change.
+pub(super) fn validate_statefulset_update(errs: &mut Vec<FieldError>, old: &Object, new: &Object) {
+    let spec = P::root().k("spec");
+    // Everything but the mutable fields must be equal.
+    const MUTABLE: [&str; 7] = [
+        "replicas",
+        "ordinals",
+        "template",
+        "updateStrategy",
+        "revisionHistoryLimit",
+        "persistentVolumeClaimRetentionPolicy",
+        "minReadySeconds",
+    ];
+    let strip = |v: &Value| -> Value {
+        let mut v = v.clone();
+        if let Some(m) = v.as_object_mut() {
+            for f in MUTABLE {
+                m.remove(f);
+            }
+        }
+        v
+    };
+    let mut od = old.clone();
+    let mut nd = new.clone();
+    crate::sim::defaults::apply(&mut od);
+    crate::sim::defaults::apply(&mut nd);
+    if strip(od.spec()) != strip(nd.spec()) {
+        errs.push(forbidden(&spec, "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
+    }
+}
+
+/// The apps/v1 workloads' selectors are immutable (`ValidateDeploymentUpdate`, `ValidateReplicaSetUpdate`, `ValidateDaemonSetUpdate`).
+pub(super) fn validate_selector_update(errs: &mut Vec<FieldError>, old: &Object, new: &Object) {
+    let spec = P::root().k("spec");
+    let (os, ns) = (old.spec(), new.spec());
+    if os.at("selector") != ns.at("selector") {
+        errs.push(immutable(
+            &spec.k("selector"),
+            go_selector(ns.at("selector")),
+        ));
+    }
+}

@@ -470,3 +470,135 @@ pub(super) fn validate_config_data(e: &mut Errs, d: &Object) {
         }
     }
 }
+
+/// `ValidatePersistentVolumeClaimUpdate`: a claim's spec is immutable but for its requests, which may only grow.
+pub(super) fn validate_pvc_update(errs: &mut Vec<FieldError>, old: &Object, new: &Object) {
+    let spec = P::root().k("spec");
+    let (os, ns) = (old.spec(), new.spec());
+    let strip = |v: &Value| -> Value {
+        let mut v = v.clone();
+        if let Some(m) = v.as_object_mut() {
+            m.remove("resources");
+            m.remove("volumeAttributesClassName");
+            // The binder fills volumeName once; setting it is allowed.
+            if m.get("volumeName").is_some_and(|x| x.as_str() == Some("")) {
+                m.remove("volumeName");
+            }
+        }
+        v
+    };
+    let mut o2 = strip(os);
+    let n2 = strip(ns);
+    if os.str_at("volumeName").unwrap_or("").is_empty() {
+        if let (Some(o), Some(vn)) = (o2.as_object_mut(), n2.get("volumeName")) {
+            o.insert("volumeName".into(), vn.clone());
+        }
+    }
+    if o2 != n2 {
+        errs.push(forbidden(&spec, "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"));
+    } else if let (Some(o), Some(n)) = (
+        os.at("resources.requests.storage")
+            .as_str()
+            .and_then(parse_quantity),
+        ns.at("resources.requests.storage")
+            .as_str()
+            .and_then(parse_quantity),
+    ) {
+        if n < o {
+            errs.push(forbidden(
+                &P({
+                    let mut v = spec.0.clone();
+                    v.push(Seg::Key("resources".into()));
+                    v.push(Seg::Key("requests".into()));
+                    v.push(Seg::Key("storage".into()));
+                    v
+                }),
+                "field can not be less than previous value",
+            ));
+        }
+    }
+}
+
+/// `ValidateServiceUpdate`: a cluster IP may not change once set.
+pub(super) fn validate_service_update(errs: &mut Vec<FieldError>, old: &Object, new: &Object) {
+    let spec = P::root().k("spec");
+    let (os, ns) = (old.spec(), new.spec());
+    let oip = os.str_at("clusterIP").unwrap_or("");
+    let nip = ns.str_at("clusterIP").unwrap_or("");
+    if !oip.is_empty() && !nip.is_empty() && oip != nip {
+        errs.push(FieldError {
+            path: spec.k("clusterIPs").i(0).0,
+            kind: ErrorType::Invalid,
+            value: format!("[]string{{{}}}", quote(nip)),
+            detail: "may not change once set".into(),
+            at: Some(spec.k("clusterIP").0),
+        });
+    }
+}
+
+/// `ValidatePersistentVolumeUpdate`: the volume source is immutable.
+pub(super) fn validate_pv_update(errs: &mut Vec<FieldError>, old: &Object, new: &Object) {
+    let spec = P::root().k("spec");
+    let (os, ns) = (old.spec(), new.spec());
+    let src = |v: &Value| -> Vec<Value> { PV_SOURCES.iter().map(|k| v.at(k).clone()).collect() };
+    if src(os) != src(ns) {
+        errs.push(forbidden(
+            &spec.k("persistentvolumesource"),
+            "spec.persistentvolumesource is immutable after creation",
+        ));
+    }
+}
+
+/// `ValidatePodUpdate`: only images, activeDeadlineSeconds, added
+/// tolerations and the grace period may change; binding (nodeName from
+/// empty) is the scheduler's subresource.
+pub(super) fn validate_pod_update(errs: &mut Vec<FieldError>, old: &Object, new: &Object) {
+    let spec = P::root().k("spec");
+    let (os, ns) = (old.spec(), new.spec());
+    // ValidatePodUpdate: only images, activeDeadlineSeconds, added
+    // tolerations and the grace period may change; binding
+    // (nodeName from empty) is the scheduler's subresource.
+    let strip = |v: &Value, other: &Value| -> Value {
+        let mut v = v.clone();
+        if let Some(m) = v.as_object_mut() {
+            for f in ["initContainers", "containers"] {
+                if let Some(cs) = m.get_mut(f).and_then(Value::as_array_mut) {
+                    for c in cs {
+                        if let Some(c) = c.as_object_mut() {
+                            c.remove("image");
+                        }
+                    }
+                }
+            }
+            m.remove("activeDeadlineSeconds");
+            m.remove("terminationGracePeriodSeconds");
+            if other.str_at("nodeName").unwrap_or("").is_empty() {
+                m.remove("nodeName");
+            }
+            // Tolerations may only grow: keep the old ones to compare.
+            m.remove("tolerations");
+        }
+        v
+    };
+    let old_tol = os.array_at("tolerations");
+    let new_tol = ns.array_at("tolerations");
+    let kept = old_tol.iter().all(|t| new_tol.contains(t));
+    if strip(os, os) != strip(ns, os) || !kept {
+        errs.push(forbidden(&spec, "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"));
+    }
+}
+
+/// An `immutable` ConfigMap or Secret keeps its data (`ValidateConfigMapUpdate`,
+/// `ValidateSecretUpdate`).
+pub(super) fn validate_config_update(errs: &mut Vec<FieldError>, old: &Object, new: &Object) {
+    if old.field("immutable").as_bool() == Some(true) {
+        for f in ["data", "binaryData", "stringData"] {
+            if old.field(f) != new.field(f) {
+                errs.push(forbidden(
+                    &P::root().k(f),
+                    "field is immutable when `immutable` is set",
+                ));
+            }
+        }
+    }
+}

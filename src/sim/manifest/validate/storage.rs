@@ -22,3 +22,27 @@ pub(super) fn validate_storage_class(e: &mut Errs, o: &Object) {
         }
     }
 }
+
+/// `ValidateStorageClassUpdate`: provisioner, parameters, reclaim policy
+/// and binding mode are immutable.
+pub(super) fn validate_storage_class_update(
+    errs: &mut Vec<FieldError>,
+    old: &Object,
+    new: &Object,
+) {
+    for f in [
+        "provisioner",
+        "parameters",
+        "reclaimPolicy",
+        "volumeBindingMode",
+    ] {
+        if old.field(f) != new.field(f) {
+            let p = P::root().k(f);
+            if f == "volumeBindingMode" {
+                errs.push(immutable(&p, quote(new.field(f).as_str().unwrap_or(""))));
+            } else {
+                errs.push(forbidden(&p, &format!("updates to {f} are forbidden.")));
+            }
+        }
+    }
+}
