@@ -19,7 +19,14 @@ pub(super) struct Exec {
     end_range: usize,
     /// Absolute index (in the root's nodes) of the last `{end}` met.
     last_end: Option<usize>,
+    /// Values the walk may still produce. client-go has no such bound: nested
+    /// `{range}`s over `..` grow exponentially and real kubectl runs until it
+    /// is killed; Ordinal stops with an error so the page never freezes.
+    budget: usize,
 }
+
+/// How many values one template may produce in all (see `Exec::budget`).
+pub(super) const WORK_LIMIT: usize = 1_000_000;
 
 fn child<'a>(parent: &V<'a>, pick: impl Fn(&Value) -> Option<&Value>) -> Option<V<'a>> {
     match parent {
@@ -130,6 +137,7 @@ impl Exec {
             in_range: 0,
             end_range: 0,
             last_end: None,
+            budget: WORK_LIMIT,
         }
     }
 
@@ -183,6 +191,27 @@ impl Exec {
     }
 
     fn walk<'a>(&mut self, input: Vec<V<'a>>, node: &Node) -> Result<Vec<V<'a>>, String> {
+        let out = self.walk_node(input, node)?;
+        self.spend(out.len().max(1))?;
+        Ok(out)
+    }
+
+    fn spend(&mut self, n: usize) -> Result<(), String> {
+        match self.budget.checked_sub(n) {
+            Some(left) => {
+                self.budget = left;
+                Ok(())
+            }
+            None => {
+                self.budget = 0;
+                Err(format!(
+                    "template produces more than {WORK_LIMIT} values (an Ordinal limit; kubectl has none)"
+                ))
+            }
+        }
+    }
+
+    fn walk_node<'a>(&mut self, input: Vec<V<'a>>, node: &Node) -> Result<Vec<V<'a>>, String> {
         match node {
             Node::List(nodes) => self.walk_list(input, nodes),
             Node::Text(t) => Ok(vec![Cow::Owned(Value::String(t.clone()))]),
@@ -193,7 +222,7 @@ impl Exec {
             Node::Array(params) => array(input, params),
             Node::Filter { left, right, op } => self.filter(input, left, right, op),
             Node::Wildcard => Ok(input.iter().flat_map(children).collect()),
-            Node::Recursive => Ok(recursive(input)),
+            Node::Recursive => recursive(input, self),
             Node::Union(lists) => {
                 let mut out = Vec::new();
                 for l in lists {
@@ -338,16 +367,18 @@ fn array<'a>(input: Vec<V<'a>>, params: &[super::parser::Param; 3]) -> Result<Ve
 }
 
 /// `evalRecursive`: every value that has children, then its descendants.
-fn recursive(input: Vec<V<'_>>) -> Vec<V<'_>> {
+/// Spends the budget as it goes, so a huge input stops early.
+fn recursive<'a>(input: Vec<V<'a>>, exec: &mut Exec) -> Result<Vec<V<'a>>, String> {
     let mut out = Vec::new();
     for v in input {
         let kids = children(&v);
         if !kids.is_empty() {
+            exec.spend(kids.len())?;
             out.push(v);
-            out.extend(recursive(kids));
+            out.extend(recursive(kids, exec)?);
         }
     }
-    out
+    Ok(out)
 }
 
 /// `PrintResults`: a list's values joined by a space; maps and slices as

@@ -350,3 +350,19 @@ fn custom_columns_and_relaxed_paths() {
     assert_eq!(sort_key(".spec.grace", &items[0]).unwrap(), "10");
     assert_eq!(sort_key("spec.grace", &items[1]).unwrap(), "");
 }
+
+/// Found by the fuzzer: nested ranges over `..` grow exponentially. The
+/// walk stops at Ordinal's work limit with an error instead of freezing.
+#[test]
+fn nested_ranges_over_recursive_descent_stop_at_the_work_limit() {
+    let mut doc = serde_json::json!({"a": 1});
+    for _ in 0..6 {
+        doc = serde_json::json!({"x": doc.clone(), "y": doc.clone(), "z": [doc.clone(), doc]});
+    }
+    let t = "{range ..}{range ..}{range ..}{range ..}{.a}{end}{end}{end}{end}";
+    let err = super::render(t, &doc).unwrap_err();
+    assert!(err.contains("more than 1000000 values"), "{err}");
+    // An ordinary range over `..` is untouched.
+    let ok = super::render("{range ..}{.a} {end}", &serde_json::json!({"b": {"a": 1}})).unwrap();
+    assert_eq!(ok, " 1 ");
+}
