@@ -141,6 +141,12 @@ impl FeatureGates {
     pub fn non_default(&self) -> Vec<String> {
         self.0.iter().map(|(k, v)| format!("{k}={v}")).collect()
     }
+
+    /// Every gate Ordinal models with its state here, in name order (what
+    /// a settings panel lists: locked gates cannot be switched).
+    pub fn states(&self) -> Vec<(&'static Gate, bool)> {
+        KNOWN.iter().map(|g| (g, self.enabled(g.name))).collect()
+    }
 }
 
 #[cfg(test)]

@@ -270,7 +270,7 @@ pub fn print_or_create(
     if obj.kind.namespaced() && obj.meta.namespace.is_empty() {
         obj.meta.namespace = ns.to_string();
     }
-    if let Err(e) = crate::sim::manifest::validate_object(&obj) {
+    if let Err(e) = crate::sim::manifest::validate_object(&obj, &sim.config.feature_gates) {
         return Err(crate::sim::manifest::kubectl_invalid(&e).unwrap_or(e));
     }
     if dry == "server" {

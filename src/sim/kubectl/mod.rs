@@ -461,6 +461,7 @@ pub(crate) type Manifests = (Vec<Object>, Vec<String>, Vec<String>);
 pub(crate) fn manifest_objects(
     args: &Args,
     files: &[(String, String)],
+    gates: &crate::sim::features::FeatureGates,
 ) -> Result<Manifests, String> {
     let texts = read_files(args, files)?;
     use super::manifest::FieldValidation;
@@ -478,7 +479,7 @@ pub(crate) fn manifest_objects(
         } else {
             path.clone()
         };
-        let parsed = super::manifest::parse_with(&text, validation);
+        let parsed = super::manifest::parse_gated(&text, validation, gates);
         warnings.extend(parsed.warnings().map(|d| format!("Warning: {}", d.message)));
         errors.extend(
             parsed

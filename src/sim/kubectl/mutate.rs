@@ -316,7 +316,8 @@ fn update_object(sim: &mut Sim, old: &Object, mut new: Object) -> Result<bool, S
         new.body.remove("status");
     }
     crate::sim::defaults::apply(&mut new);
-    crate::sim::manifest::validate_update(old, &new).map_err(|m| invalid(old, &m))?;
+    crate::sim::manifest::validate_update(old, &new, &sim.config.feature_gates)
+        .map_err(|m| invalid(old, &m))?;
     api::update(sim, new, "kubectl").map_err(|e| e.to_string())
 }
 
@@ -377,7 +378,7 @@ pub fn apply_cmd(
             args.positional.join(" ")
         ));
     }
-    let (objs, warnings, errors) = super::manifest_objects(args, files)?;
+    let (objs, warnings, errors) = super::manifest_objects(args, files, &sim.config.feature_gates)?;
     let mut lines: Vec<String> = warnings;
     let mut failed = !errors.is_empty();
     let file_of = |_o: &Object| -> String {
@@ -556,7 +557,7 @@ pub fn delete_cmd(
     let mut failed = false;
     let mut keys: Vec<Result<Key, String>> = Vec::new();
     if args.has("filename") {
-        let (objs, _, errs) = super::manifest_objects(args, files)?;
+        let (objs, _, errs) = super::manifest_objects(args, files, &sim.config.feature_gates)?;
         if !errs.is_empty() {
             return Err(errs.join("\n"));
         }
@@ -994,8 +995,11 @@ pub fn edit_save(sim: &mut Sim, args: &Args, text: &str) -> Result<String, Strin
     let Some(old) = sim.store.get_key(&key).cloned() else {
         return Err(ApiError::not_found(key.kind, &key.name).to_string());
     };
-    let parsed =
-        crate::sim::manifest::parse_with(text, crate::sim::manifest::FieldValidation::Strict);
+    let parsed = crate::sim::manifest::parse_gated(
+        text,
+        crate::sim::manifest::FieldValidation::Strict,
+        &sim.config.feature_gates,
+    );
     let errors = parsed.kubectl_errors();
     if !errors.is_empty() {
         return Err(format!(

@@ -1,8 +1,11 @@
 //! The API server's validation (`pkg/apis/*/validation`), for the fields
 //! Ordinal simulates, with upstream's field paths and wording.
 
+mod apps;
+
 use super::positions::{path_string, Seg};
 use super::quantity::parse_quantity;
+use crate::sim::features::FeatureGates;
 use crate::sim::object::{Kind, Labels, Object, ValueExt};
 use crate::sim::selector::Selector;
 use serde_json::Value;
@@ -315,9 +318,16 @@ fn validate_meta(e: &mut Errs, o: &Object) {
 
 /// Validates an object as the API server does on create, after its
 /// defaulting. Returns the field errors (empty when valid).
-pub fn validate_object_fields(o: &Object) -> Vec<FieldError> {
+pub fn validate_object_fields(
+    o: &Object,
+    gates: &FeatureGates,
+    old: Option<&Object>,
+) -> Vec<FieldError> {
     let mut d = o.clone();
     crate::sim::defaults::apply(&mut d);
+    // The strategies' PrepareForCreate/PrepareForUpdate run before
+    // validation: a disabled gate's field is gone by then.
+    crate::sim::defaults::drop_disabled_fields(&mut d, old, gates);
     let mut e = Errs::default();
     validate_meta(&mut e, &d);
     let spec = P::root().k("spec");
@@ -379,8 +389,8 @@ pub fn validate_object_fields(o: &Object) -> Vec<FieldError> {
 /// Validates an object as the API server does on create; `Err` holds the
 /// API server's message (`StatefulSet.apps "web" is invalid: ...`, what a
 /// FailedCreate event quotes); `kubectl_invalid` gives kubectl's form.
-pub fn validate_object(o: &Object) -> Result<(), String> {
-    let errs = validate_object_fields(o);
+pub fn validate_object(o: &Object, gates: &FeatureGates) -> Result<(), String> {
+    let errs = validate_object_fields(o, gates, None);
     if errs.is_empty() {
         Ok(())
     } else {
@@ -516,17 +526,11 @@ fn validate_statefulset(e: &mut Errs, o: &Object) {
     }
     let ut = s.str_at("updateStrategy.type").unwrap_or("RollingUpdate");
     match ut {
-        "RollingUpdate" => {
-            if let Some(p) = s.i64_at("updateStrategy.rollingUpdate.partition") {
-                if p < 0 {
-                    e.invalid(
-                        &spec.k("updateStrategy.rollingUpdate.partition"),
-                        p.to_string(),
-                        "must be greater than or equal to 0",
-                    );
-                }
-            }
-        }
+        "RollingUpdate" => apps::rolling_update_statefulset(
+            e,
+            &spec.k("updateStrategy.rollingUpdate"),
+            s.at("updateStrategy.rollingUpdate"),
+        ),
         "OnDelete" => {
             if !s.at("updateStrategy.rollingUpdate").is_null() {
                 e.invalid(
@@ -1115,8 +1119,8 @@ fn immutable(p: &P, value: String) -> FieldError {
 /// `ValidateServiceUpdate`, the apps/v1 selectors). Also validates the new
 /// object as on create. `Err` holds the API server's message (see
 /// `kubectl_invalid` for how kubectl prints it).
-pub fn validate_update(old: &Object, new: &Object) -> Result<(), String> {
-    let mut errs = validate_object_fields(new);
+pub fn validate_update(old: &Object, new: &Object, gates: &FeatureGates) -> Result<(), String> {
+    let mut errs = validate_object_fields(new, gates, Some(old));
     let spec = P::root().k("spec");
     let (os, ns) = (old.spec(), new.spec());
     match new.kind {
