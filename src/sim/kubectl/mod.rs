@@ -33,6 +33,7 @@ pub mod jsonpath;
 pub mod mutate;
 pub mod ops;
 pub mod parse;
+pub mod pem;
 pub mod printers;
 pub mod resources;
 pub mod yaml;
@@ -203,7 +204,7 @@ pub fn file_args(line: &str) -> Vec<String> {
         return Vec::new();
     }
     if cmd == "create" && create::generator(&words[1..]).is_some() {
-        // `--from-file=[key=]path` and `--from-env-file=path`.
+        // `--from-file=[key=]path`, `--from-env-file=path`, `--cert`, `--key`.
         return create::source_files(&words[1..]);
     }
     parse::parse_args(&words[1..], &cmd, &cmd)
