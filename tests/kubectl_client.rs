@@ -2,7 +2,9 @@
 //! kubectl v1.31 (`/usr/lib/google-cloud-sdk/bin/kubectl.1.31`, or
 //! `$KUBECTL_1_31`): client-side dry runs of every `kubectl create`
 //! generator Ordinal has (`-o yaml|json|name`), their flag and argument
-//! errors and usage texts, and `kubectl exec`'s argument errors. When the
+//! errors and usage texts (`create secret tls` with real PEM pairs from
+//! tests/fixtures/tls, and each of `tls.X509KeyPair`'s refusals), `kubectl
+//! exec`'s argument errors and `kubectl scale`'s flag errors. When the
 //! binary is absent the test says so loudly and checks nothing.
 //!
 //! `kubectl run --dry-run=client` asks the server for its API groups, so

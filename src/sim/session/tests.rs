@@ -432,6 +432,13 @@ fn a_link_keeps_a_gate_away_from_its_default() {
     let plain = Session::open(&plain);
     assert!(kv_max_unavailable(&plain).is_null());
     assert_ne!(plain.trace_hash(), s.trace_hash());
+    // A tampered link with a gate no cluster has is refused, not opened.
+    let mut bad = serde_json::to_value(&back).unwrap();
+    bad["config"]["feature_gates"] = serde_json::json!({"NoSuchGate": true});
+    assert_eq!(
+        Saved::from_json(&bad.to_string()).unwrap_err().to_string(),
+        "the session inside is damaged: its cluster config: unrecognized feature gate: NoSuchGate"
+    );
 }
 
 #[test]
