@@ -50,6 +50,10 @@ pub struct Diagnostic {
     pub column: usize,
     pub severity: Severity,
     pub message: String,
+    /// The order it was found in (the diagnostics are listed in reading
+    /// order; kubectl lists one object's causes in validation order).
+    #[serde(skip)]
+    pub seq: usize,
 }
 
 /// An object read from the text, converted to today's API version.
@@ -88,7 +92,11 @@ impl Parsed {
     /// shows a StatusError with several causes.
     pub fn kubectl_errors(&self) -> Vec<String> {
         let mut out: Vec<(usize, String, Vec<String>)> = Vec::new();
-        for d in self.errors() {
+        // One object's causes in the order validation found them (the API
+        // server's order), not the editor's reading order.
+        let mut errors: Vec<&Diagnostic> = self.errors().collect();
+        errors.sort_by_key(|d| (d.document, d.seq));
+        for d in errors {
             let split = d
                 .message
                 .find(" is invalid: ")
@@ -211,21 +219,17 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn at(&mut self, path: &[Seg], severity: Severity, message: String) {
         let (line, column) = self.pos.locate(path);
-        self.diags.push(Diagnostic {
-            document: self.doc,
-            line,
-            column,
-            severity,
-            message,
-        });
+        self.line(line, column, severity, message);
     }
     fn line(&mut self, line: usize, column: usize, severity: Severity, message: String) {
+        let seq = self.diags.len();
         self.diags.push(Diagnostic {
             document: self.doc,
             line,
             column,
             severity,
             message,
+            seq,
         });
     }
 }

@@ -794,3 +794,25 @@ fn max_unavailable_is_validated_when_its_gate_keeps_it() {
     plain.spec_mut()["updateStrategy"]["rollingUpdate"] = serde_json::json!({"partition": 0});
     assert!(validate_update(&plain, &bad, &FeatureGates::default()).is_ok());
 }
+
+/// kubectl lists one object's causes in the API server's order
+/// (ValidateStatefulSetSpec: podManagementPolicy, updateStrategy, ...,
+/// replicas), whatever order the manifest writes the fields in; the
+/// editor's diagnostics stay in reading order.
+#[test]
+fn causes_are_listed_in_validation_order() {
+    let p = parse(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  replicas: -1\n  \
+         podManagementPolicy: Sequential\n  serviceName: web\n  selector:\n    matchLabels: {app: web}\n  \
+         template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: c, image: nginx}]\n",
+    );
+    let lines: Vec<usize> = errors(&p).iter().map(|d| d.line).collect();
+    assert_eq!(lines, vec![6, 7], "reading order for the editor");
+    assert_eq!(
+        p.kubectl_errors(),
+        vec!["The StatefulSet \"web\" is invalid: \n\
+              * spec.podManagementPolicy: Invalid value: \"Sequential\": must be 'OrderedReady' or 'Parallel'\n\
+              * spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+            .to_string()]
+    );
+}

@@ -515,7 +515,8 @@ fn validate_template(
 fn validate_statefulset(e: &mut Errs, o: &Object) {
     let spec = P::root().k("spec");
     let s = o.spec();
-    validate_replicas(e, &spec, s);
+    // In ValidateStatefulSetSpec's order: podManagementPolicy,
+    // updateStrategy, the retention policy, then the counts.
     let pmp = s.str_at("podManagementPolicy").unwrap_or("OrderedReady");
     if !matches!(pmp, "OrderedReady" | "Parallel") {
         e.invalid(
@@ -560,6 +561,7 @@ fn validate_statefulset(e: &mut Errs, o: &Object) {
             }
         }
     }
+    validate_replicas(e, &spec, s);
     if let Some(start) = s.i64_at("ordinals.start") {
         if start < 0 {
             e.invalid(
