@@ -35,11 +35,9 @@ impl Ui {
                 self.changed();
                 self.save();
             }
-            Some(Err(e)) => {
-                self.print("err", e);
-                // The checkbox shows the session's state again.
-                self.version.update(|v| *v += 1);
-            }
+            // Locked gates' checkboxes are disabled, so this is only a
+            // refusal the core adds later; say it in the console.
+            Some(Err(e)) => self.print("err", e),
             None => {}
         }
     }
