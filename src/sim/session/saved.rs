@@ -148,7 +148,7 @@ impl Saved {
     }
 
     /// A session is untrusted input: refuse one that would take the page
-    /// minutes or gigabytes to rebuild.
+    /// minutes or gigabytes to rebuild, or a cluster config no cluster has.
     fn check_size(&self) -> Result<(), OpenError> {
         // Gates as `--feature-gates` would have set them, nothing else.
         self.config
