@@ -371,7 +371,12 @@ fn a_lessons_session_is_its_setup_replayed() {
 
 /// A lesson on a cluster with `MaxUnavailableStatefulSet` on: rolling
 /// `kv` replaces two pods at once, which its check sees.
-const MAX_UNAVAILABLE_LESSON: &str = "id: two-at-a-time
+fn max_unavailable_lesson() -> String {
+    let apply: String = crate::sim::testutil::KV_MAX_UNAVAILABLE_2
+        .lines()
+        .map(|l| format!("    {l}\n"))
+        .collect();
+    let head = "id: two-at-a-time
 title: {en: Two at a time, zh: 一次两个}
 summary: {en: S, zh: S}
 cluster:
@@ -379,36 +384,24 @@ cluster:
     MaxUnavailableStatefulSet: true
 setup:
   apply: |
-    apiVersion: apps/v1
-    kind: StatefulSet
-    metadata: {name: kv}
-    spec:
-      serviceName: kv
-      replicas: 4
-      podManagementPolicy: Parallel
-      updateStrategy:
-        type: RollingUpdate
-        rollingUpdate: {maxUnavailable: 2}
-      selector: {matchLabels: {app: kv}}
-      template:
-        metadata: {labels: {app: kv}}
-        spec:
-          containers: [{name: kv, image: redis:7.0}]
-  script: sleep 30s
+";
+    let steps = r#"  script: sleep 30s
 steps:
   - title: {en: Roll, zh: 滚动更新}
     text: {en: Roll the image, zh: 更新镜像}
     solution: |
-      kubectl patch statefulset kv -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"kv\",\"image\":\"redis:7.2\"}]}}}}'
+      kubectl patch statefulset kv -p '{"spec":{"template":{"spec":{"containers":[{"name":"kv","image":"redis:7.2"}]}}}}'
       sleep 1s
     checks:
       - query: {kubectl: get pods -l app=kv, contains: Terminating, count: 2}
-";
+"#;
+    format!("{head}{apply}{steps}")
+}
 
 #[test]
 fn a_lesson_turns_a_feature_gate_on() {
     use crate::sim::features::MAX_UNAVAILABLE_STATEFUL_SET;
-    let l = parse("gate.yaml", MAX_UNAVAILABLE_LESSON).unwrap();
+    let l = parse("gate.yaml", &max_unavailable_lesson()).unwrap();
     assert_eq!(
         l.cluster.config.feature_gates.non_default(),
         vec!["MaxUnavailableStatefulSet=true"]
@@ -425,7 +418,7 @@ fn a_lesson_turns_a_feature_gate_on() {
     // the same solution never shows two Terminating.
     let off = parse(
         "gate.yaml",
-        &MAX_UNAVAILABLE_LESSON.replace(
+        &max_unavailable_lesson().replace(
             "  featureGates:\n    MaxUnavailableStatefulSet: true\n",
             "  nodes: 3\n",
         ),
@@ -440,7 +433,7 @@ fn bad_feature_gates_in_a_lesson_get_positioned_errors() {
     let with = |gates: &str| {
         parse(
             "bad.yaml",
-            &MAX_UNAVAILABLE_LESSON.replace("    MaxUnavailableStatefulSet: true\n", gates),
+            &max_unavailable_lesson().replace("    MaxUnavailableStatefulSet: true\n", gates),
         )
         .unwrap_err()
     };

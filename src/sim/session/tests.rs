@@ -371,23 +371,7 @@ fn a_session_saved_at_its_last_event_reopens_there() {
     assert_eq!(scrubbed.trace_hash(), s.trace_hash());
 }
 
-/// A StatefulSet that asks for two pods replaced at a time.
-const KV: &str = "apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: kv}
-spec:
-  serviceName: kv
-  replicas: 4
-  podManagementPolicy: Parallel
-  updateStrategy:
-    type: RollingUpdate
-    rollingUpdate: {maxUnavailable: 2}
-  selector: {matchLabels: {app: kv}}
-  template:
-    metadata: {labels: {app: kv}}
-    spec:
-      containers: [{name: kv, image: redis:7.0}]
-";
+use crate::sim::testutil::KV_MAX_UNAVAILABLE_2 as KV;
 
 fn kv_max_unavailable(s: &Session) -> serde_json::Value {
     use crate::sim::object::{Kind, ValueExt};
