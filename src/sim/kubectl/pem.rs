@@ -204,7 +204,10 @@ enum Private<'a> {
 /// The certificate's public key, read through `Certificate` and
 /// `TBSCertificate` (RFC 5280) as far as `subjectPublicKeyInfo`.
 fn certificate_key(der: &[u8]) -> Result<Public<'_>, String> {
-    let cert = whole_sequence(der).ok_or("x509: malformed certificate")?;
+    let (cert, trailing) = match element(der) {
+        Some((SEQUENCE, cert, trailing)) => (cert, trailing),
+        _ => return Err("x509: malformed certificate".into()),
+    };
     let (tag, tbs, _) = element(cert).ok_or("x509: malformed certificate")?;
     if tag != SEQUENCE {
         return Err("x509: malformed tbs certificate".into());
@@ -229,6 +232,10 @@ fn certificate_key(der: &[u8]) -> Result<Public<'_>, String> {
         .map(|(_, o)| o)
         .ok_or("x509: malformed public key algorithm identifier")?;
     let key = bits.get(1..).unwrap_or(&[]);
+    // ParseCertificate refuses bytes after the certificate, once parsed.
+    if !trailing.is_empty() {
+        return Err("x509: trailing data".into());
+    }
     Ok(if oid == RSA_OID {
         let parts = whole_sequence(key)
             .and_then(children)
@@ -446,5 +453,13 @@ mod tests {
             err(CERT, OTHER_KEY),
             "tls: private key does not match public key"
         );
+        // The certificate's DER followed by more bytes.
+        let mut der = decode(CERT).unwrap().0.bytes;
+        der.extend([0, 0]);
+        let padded = format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+            crate::sim::kubectl::create::encode_base64(&der)
+        );
+        assert_eq!(err(&padded, KEY), "x509: trailing data");
     }
 }

@@ -760,6 +760,13 @@ fn max_unavailable_is_validated_when_its_gate_keeps_it() {
             "{maxUnavailable: \"3\"}",
             &[format!("{P}intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"3\"}}: {percent}")],
         ),
+        // Out of int64's range: strconv.Atoi gives the largest int64.
+        (
+            "{maxUnavailable: 99999999999999999999%}",
+            &[format!(
+                "{P}intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"99999999999999999999%\"}}: must not be greater than 100%"
+            )],
+        ),
         (
             "{partition: -1}",
             &["The StatefulSet \"kv\" is invalid: spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0".to_string()],

@@ -34,14 +34,26 @@ pub(super) fn go_int_or_string(v: &Value) -> String {
     }
 }
 
-/// `getIntOrPercentValue`: a valid percent's number, else `IntValue()`
-/// (a string that is no number counts as 0, as `strconv.Atoi` fails).
+/// Go's `strconv.Atoi` with its error ignored, as `IntValue()` and
+/// `getPercentValue` use it: 0 for no number, the nearest int64 for one
+/// out of range.
+fn go_atoi(s: &str) -> i64 {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    s.parse::<i64>().unwrap_or(if s.starts_with('-') {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
+/// `getIntOrPercentValue`: a valid percent's number, else `IntValue()`.
 fn int_or_percent_value(v: &Value) -> i64 {
     match v {
-        Value::String(s) if is_valid_percent(s) => {
-            s.trim_end_matches('%').parse::<i64>().unwrap_or(0)
-        }
-        Value::String(s) => s.parse::<i64>().unwrap_or(0),
+        Value::String(s) if is_valid_percent(s) => go_atoi(s.trim_end_matches('%')),
+        Value::String(s) => go_atoi(s),
         other => other.as_i64().unwrap_or(0),
     }
 }
