@@ -2,7 +2,9 @@
 //! kubectl v1.31 (`/usr/lib/google-cloud-sdk/bin/kubectl.1.31`, or
 //! `$KUBECTL_1_31`): client-side dry runs of every `kubectl create`
 //! generator Ordinal has (`-o yaml|json|name`), their flag and argument
-//! errors and usage texts, and `kubectl exec`'s argument errors. When the
+//! errors and usage texts (`create secret tls` with real PEM pairs from
+//! tests/fixtures/tls, and each of `tls.X509KeyPair`'s refusals), `kubectl
+//! exec`'s argument errors and `kubectl scale`'s flag errors. When the
 //! binary is absent the test says so loudly and checks nothing.
 //!
 //! `kubectl run --dry-run=client` asks the server for its API groups, so
@@ -24,6 +26,13 @@ const FILES: &[(&str, &str)] = &[
     ("game.properties", "enemies=aliens\nlives=3\n"),
     ("ui.properties", "color.good=purple\nallow.textmode=true"),
     ("app.env", "# settings\nMODE=prod\ny=two words\n\nDEBUG=\n"),
+    // Made once with openssl (RSA and P-256 self-signed pairs, and a
+    // second RSA key of no certificate).
+    ("tls.crt", include_str!("fixtures/tls/tls.crt")),
+    ("tls.key", include_str!("fixtures/tls/tls.key")),
+    ("other.key", include_str!("fixtures/tls/other.key")),
+    ("ec.crt", include_str!("fixtures/tls/ec.crt")),
+    ("ec.key", include_str!("fixtures/tls/ec.key")),
 ];
 
 /// The command lines, as a terminal would take them (no quoting needed).
@@ -60,6 +69,33 @@ const CASES: &[&str] = &[
     "create secret docker-registry reg --docker-username=me --docker-password=p<w>&x --dry-run=client -o json",
     "create secret docker-registry reg --docker-username=me --dry-run=client -o yaml",
     "create secret nope x",
+    "create secret tls",
+    "create secret tls t",
+    "create secret tls t --cert=tls.crt",
+    "create secret tls a b --cert=tls.crt --key=tls.key --dry-run=client",
+    "create secret tls t --cert=tls.crt --key=tls.key --dry-run=client -o yaml",
+    "create secret tls t --cert=tls.crt --key=tls.key --dry-run=client -o json",
+    "create secret tls t --cert=tls.crt --key=tls.key -n prod --append-hash --dry-run=client -o yaml",
+    "create secret tls t --cert=tls.crt --key=tls.key --dry-run=client",
+    "create secret tls t --cert=ec.crt --key=ec.key --dry-run=client -o name",
+    "create secret tls t --cert=tls.crt --key=other.key --dry-run=client",
+    "create secret tls t --cert=tls.crt --key=ec.key --dry-run=client",
+    "create secret tls t --cert=ec.crt --key=tls.key --dry-run=client",
+    "create secret tls t --cert=tls.key --key=tls.crt --dry-run=client",
+    "create secret tls t --cert=tls.crt --key=tls.crt --dry-run=client",
+    "create secret tls t --cert=app.env --key=tls.key --dry-run=client",
+    "create secret tls t --cert=tls.crt --key=app.env --dry-run=client",
+    "create secret tls t --cert=missing.crt --key=tls.key --dry-run=client",
+    "create secret tls t --cert=tls.crt --key=missing.key --dry-run=client",
+    "create secret tls t --cert=tls.crt --key=tls.key --dry-run=bogus",
+    "create secret tls t --bogus",
+    "create secret tls -h",
+    "scale sts web --replicas=-1",
+    "scale sts web --replicas=abc",
+    "scale sts web --replicas=99999999999999999999",
+    "scale sts web --replicas=0x",
+    "scale sts web",
+    "scale --replicas=3",
     "create deployment web --image=nginx --dry-run=client -o yaml",
     "create deployment web --image=nginx --replicas=3 --port=8080 --dry-run=client -o yaml",
     "create deploy web --image=registry.k8s.io/nginx-slim:0.8 --image=redis@sha256:abc --dry-run=client -o json",

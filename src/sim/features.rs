@@ -141,6 +141,23 @@ impl FeatureGates {
     pub fn non_default(&self) -> Vec<String> {
         self.0.iter().map(|(k, v)| format!("{k}={v}")).collect()
     }
+
+    /// Refuses a set read from untrusted text (a share link, a saved
+    /// session) that `set` would not have made: unknown names, locked
+    /// gates away from their defaults.
+    pub fn check(&self) -> Result<(), String> {
+        let mut fresh = FeatureGates::default();
+        for (name, on) in &self.0 {
+            fresh.set(name, *on)?;
+        }
+        Ok(())
+    }
+
+    /// Every gate Ordinal models with its state here, in name order (what
+    /// a settings panel lists: locked gates cannot be switched).
+    pub fn states(&self) -> Vec<(&'static Gate, bool)> {
+        KNOWN.iter().map(|g| (g, self.enabled(g.name))).collect()
+    }
 }
 
 #[cfg(test)]
@@ -211,6 +228,32 @@ mod tests {
         assert_eq!(
             FeatureGates::parse("MaxUnavailableStatefulSet").unwrap_err(),
             "missing bool value for MaxUnavailableStatefulSet"
+        );
+    }
+
+    #[test]
+    fn sets_read_from_untrusted_text_are_checked() {
+        let read = |j: &str| serde_json::from_str::<FeatureGates>(j).unwrap().check();
+        assert_eq!(read(r#"{"MaxUnavailableStatefulSet": true}"#), Ok(()));
+        assert_eq!(
+            read(r#"{"Foo": true}"#).unwrap_err(),
+            "unrecognized feature gate: Foo"
+        );
+        assert!(read(r#"{"StatefulSetStartOrdinal": false}"#).is_err());
+        let g = FeatureGates::parse("PodIndexLabel=false").unwrap();
+        assert_eq!(
+            g.states()
+                .iter()
+                .map(|(g, on)| format!("{}={on}", g.name))
+                .collect::<Vec<_>>(),
+            vec![
+                "MaxUnavailableStatefulSet=false",
+                "PDBUnhealthyPodEvictionPolicy=true",
+                "PodIndexLabel=false",
+                "StatefulSetAutoDeletePVC=true",
+                "StatefulSetStartOrdinal=true",
+                "VolumeAttributesClass=false"
+            ]
         );
     }
 }

@@ -8,6 +8,25 @@ use crate::sim::engine::Sim;
 use crate::sim::object::{rfc3339, set_at, Kind, Object, OwnerRef};
 use serde_json::{json, Value};
 
+/// A StatefulSet of four that asks for two pods replaced at a time
+/// (`maxUnavailable: 2`, kept only with `MaxUnavailableStatefulSet` on).
+pub(crate) const KV_MAX_UNAVAILABLE_2: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: kv}
+spec:
+  serviceName: kv
+  replicas: 4
+  podManagementPolicy: Parallel
+  updateStrategy:
+    type: RollingUpdate
+    rollingUpdate: {maxUnavailable: 2}
+  selector: {matchLabels: {app: kv}}
+  template:
+    metadata: {labels: {app: kv}}
+    spec:
+      containers: [{name: kv, image: redis:7.0}]
+";
+
 /// Test driver: runs the given controllers in rounds until a round changes
 /// nothing, returning the last wake-up any of them asked for. Panics after
 /// `max_rounds`, since a controller that never settles is a bug.

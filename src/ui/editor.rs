@@ -132,7 +132,15 @@ pub fn highlight(text: &str, marks: &[(usize, Severity)]) -> String {
 #[component]
 pub fn Editor(ui: Ui) -> impl IntoView {
     let text = ui.text;
-    let whole = Memo::new(move |_| text.with(|t| manifest::parse(t)));
+    // The cluster's gates decide what the API server validates; the memo
+    // changes only when they do, so the text is not re-parsed per step.
+    let gates = Memo::new(move |_| {
+        ui.version.track();
+        ui.with_sim(|s| s.config.feature_gates.clone())
+    });
+    let whole = Memo::new(move |_| {
+        gates.with(|g| text.with(|t| manifest::parse_gated(t, manifest::FieldValidation::Warn, g)))
+    });
     let parsed = Memo::new(move |_| whole.with(|p| p.diagnostics.clone()));
     let line_count = Memo::new(move |_| text.with(|t| t.split('\n').count()));
     let widest = Memo::new(move |_| {

@@ -153,6 +153,19 @@ keys! {
     ChartCaption => "The lifecycle chart as a table", "以表格呈现的生命周期图表";
     ChartExpand => "Expand {0} ({1})", "展开 {0}（{1}）";
     ChartCollapse => "Collapse {0}", "收起 {0}";
+    // ---- cluster settings: feature gates
+    FeatureGates => "Feature gates", "特性门控";
+    GatesDefaults => "All gates at v1.31's defaults.", "所有门控均为 v1.31 的默认值。";
+    GatesAway => "Away from v1.31's defaults: {0}", "与 v1.31 默认值不同：{0}";
+    GatesChange => "Change feature gates", "更改特性门控";
+    GatesNote => "A cluster setting, kept in share links: changing a gate restarts the cluster with it and replays this session's history on it.",
+        "这是集群设置，会保存在分享链接中：更改门控会让集群按新设置重启，并在其上重放本会话的历史。";
+    GateDefault => "{0}, default {1}", "{0}，默认{1}";
+    GateOn => "on", "开启";
+    GateOff => "off", "关闭";
+    GateLocked => "locked", "已锁定";
+    GateChanged => "# feature gate {0}: the cluster restarted with it and the session was replayed",
+        "# 特性门控 {0}：集群已按此设置重启，会话已重放";
     // ---- examples
     Examples => "Examples", "示例";
     Original => " (original)", "（原文）";

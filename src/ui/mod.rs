@@ -9,6 +9,7 @@ mod console;
 mod editor;
 mod embed;
 mod embed_api;
+mod gates;
 pub(crate) mod i18n;
 mod lessons;
 mod model;
@@ -647,6 +648,7 @@ fn App() -> impl IntoView {
             <div class="left">
                 <lessons::Lessons ui=ui />
                 <Examples ui=ui />
+                <gates::Gates ui=ui />
                 <editor::Editor ui=ui />
                 <console::Console ui=ui />
             </div>

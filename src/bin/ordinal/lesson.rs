@@ -71,6 +71,15 @@ pub fn show(l: &Lesson, lang: Lang) -> String {
     let mut out = format!("{} ({})\n\n", l.title.get(lang), l.id);
     out.push_str(&markdown::to_plain(&markdown::parse(l.summary.get(lang))));
     out.push_str("\n\n");
+    // A cluster away from v1.31's defaults says so before the steps.
+    let gates = l.cluster.config.feature_gates.non_default();
+    if !gates.is_empty() {
+        let word = match lang {
+            Lang::En => "Feature gates: ",
+            Lang::Zh => "特性门控：",
+        };
+        out.push_str(&format!("{word}{}\n\n", gates.join(", ")));
+    }
     for (i, s) in l.steps.iter().enumerate() {
         out.push_str(&format!("{}. {}\n\n", i + 1, s.title.get(lang)));
         let text = markdown::to_plain(&markdown::parse(s.text.get(lang)));
@@ -250,6 +259,18 @@ mod tests {
             "{l}"
         );
         assert!(list(Lang::Zh).contains("zookeeper  ZooKeeper:反亲和性"));
+    }
+
+    #[test]
+    fn show_names_the_feature_gates_a_lesson_turns_on() {
+        let text = "id: g\ntitle: {en: G, zh: 门}\nsummary: {en: S, zh: 概要}\ncluster:\n  featureGates: {MaxUnavailableStatefulSet: true}\nsteps:\n  - title: {en: One, zh: 一}\n    text: {en: Do it, zh: 做}\n    solution: kubectl get pods\n    checks: [{exists: service/x}]\n";
+        let l = lessons::parse("g.yaml", text).unwrap();
+        assert!(show(&l, Lang::En).starts_with(
+            "G (g)\n\nS\n\nFeature gates: MaxUnavailableStatefulSet=true\n\n1. One\n"
+        ));
+        assert!(show(&l, Lang::Zh).contains("\n\n特性门控：MaxUnavailableStatefulSet=true\n\n"));
+        // v1.31's defaults: no line.
+        assert!(!show(&load("web").unwrap(), Lang::En).contains("Feature gates"));
     }
 
     #[test]

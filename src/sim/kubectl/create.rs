@@ -1,5 +1,5 @@
 //! `kubectl create <generator> NAME ...` for the kinds Ordinal simulates
-//! (namespace, configmap, secret generic|docker-registry, deployment, service
+//! (namespace, configmap, secret generic|docker-registry|tls, deployment, service
 //! clusterip|nodeport|loadbalancer|externalname, poddisruptionbudget) and
 //! the object `kubectl run` builds. Each generator builds the object as
 //! kubectl's `create_*.go` does, before any server defaulting; then
@@ -77,7 +77,7 @@ pub fn create(
         "secret" | "service" => {
             let sub = rest.get(1).map(String::as_str).unwrap_or("");
             let subs: &[&str] = if g == "secret" {
-                &["generic", "docker-registry"]
+                &["generic", "docker-registry", "tls"]
             } else {
                 &["clusterip", "nodeport", "loadbalancer", "externalname"]
             };
@@ -90,11 +90,6 @@ pub fn create(
                         include_str!("help/create_service.txt")
                     };
                     return Err(help.trim_end().to_string());
-                }
-                if g == "secret" && sub == "tls" {
-                    return Err(
-                        "error: kubectl create secret tls is not simulated (it reads and checks a PEM certificate and key); use create secret generic".into(),
-                    );
                 }
                 let words: Vec<&str> = rest[1..]
                     .iter()
@@ -165,6 +160,7 @@ pub fn create(
             v
         }
         "secret docker-registry" => docker_registry(&args, &name)?,
+        "secret tls" => tls(&args, files, &name)?,
         "deployment" => deployment(sim, &args, &name)?,
         "poddisruptionbudget" => pdb(&args, &name)?,
         _ => service(&args, &cmd, &name)?,
@@ -179,13 +175,14 @@ pub fn create(
 }
 
 /// The local files a generator line reads (`--from-file=[key=]path`,
-/// `--from-env-file=path`), for a face to read before running it.
+/// `--from-env-file=path`, `--cert=path`, `--key=path`), for a face to
+/// read before running it.
 pub fn source_files(rest: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < rest.len() {
         let w = &rest[i];
-        for flag in ["--from-file", "--from-env-file"] {
+        for flag in ["--from-file", "--from-env-file", "--cert", "--key"] {
             let value = if let Some(v) = w.strip_prefix(&format!("{flag}=")) {
                 Some(v.to_string())
             } else if w == flag {
@@ -214,6 +211,7 @@ fn help(cmd: &str) -> &'static str {
         "configmap" => include_str!("help/create_configmap.txt"),
         "secret generic" => include_str!("help/create_secret_generic.txt"),
         "secret docker-registry" => include_str!("help/create_secret_docker-registry.txt"),
+        "secret tls" => include_str!("help/create_secret_tls.txt"),
         "deployment" => include_str!("help/create_deployment.txt"),
         "service clusterip" => include_str!("help/create_service_clusterip.txt"),
         "service nodeport" => include_str!("help/create_service_nodeport.txt"),
@@ -270,7 +268,7 @@ pub fn print_or_create(
     if obj.kind.namespaced() && obj.meta.namespace.is_empty() {
         obj.meta.namespace = ns.to_string();
     }
-    if let Err(e) = crate::sim::manifest::validate_object(&obj) {
+    if let Err(e) = crate::sim::manifest::validate_object(&obj, &sim.config.feature_gates) {
         return Err(crate::sim::manifest::kubectl_invalid(&e).unwrap_or(e));
     }
     if dry == "server" {
@@ -361,6 +359,44 @@ fn sources(
         add(k, v)?;
     }
     Ok(data)
+}
+
+/// `create secret tls`: the certificate and key files as they are, once
+/// `tls.X509KeyPair` accepts them (see [`super::pem`] for how far Ordinal
+/// follows it).
+fn tls(args: &Args, files: &[(String, String)], name: &str) -> Result<Value, String> {
+    let (cert, key) = (
+        args.get("cert").unwrap_or(""),
+        args.get("key").unwrap_or(""),
+    );
+    if cert.is_empty() || key.is_empty() {
+        return Err("error: key and cert must be specified".into());
+    }
+    let read = |path: &str| -> Result<&str, String> {
+        files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.as_str())
+            .ok_or_else(|| {
+                format!("error: Cannot read file {path}, open {path}: no such file or directory")
+            })
+    };
+    let (cert_pem, key_pem) = (read(cert)?, read(key)?);
+    super::pem::x509_key_pair(cert_pem, key_pem).map_err(|e| format!("error: {e}"))?;
+    let mut v = json!({
+        "kind": "Secret", "apiVersion": "v1",
+        "metadata": {"name": name, "creationTimestamp": null},
+        "data": {
+            "tls.crt": encode_base64(cert_pem.as_bytes()),
+            "tls.key": encode_base64(key_pem.as_bytes()),
+        },
+        "type": "kubernetes.io/tls"
+    });
+    if args.bool("append-hash") {
+        v["metadata"]["name"] =
+            format!("{name}-{}", content_hash(&v, Some("kubernetes.io/tls"))).into();
+    }
+    Ok(v)
 }
 
 /// `create secret docker-registry`: a `.dockerconfigjson` for one

@@ -187,7 +187,7 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
     let all_ns = args.bool("all-namespaces");
     let sel = selector(args)?;
     let targets = if args.has("filename") {
-        let (objs, _, errs) = super::manifest_objects(args, files)?;
+        let (objs, _, errs) = super::manifest_objects(args, files, &sim.config.feature_gates)?;
         if !errs.is_empty() {
             return Err(errs.join("\n"));
         }

@@ -33,6 +33,7 @@ pub mod jsonpath;
 pub mod mutate;
 pub mod ops;
 pub mod parse;
+pub mod pem;
 pub mod printers;
 pub mod resources;
 pub mod yaml;
@@ -203,7 +204,7 @@ pub fn file_args(line: &str) -> Vec<String> {
         return Vec::new();
     }
     if cmd == "create" && create::generator(&words[1..]).is_some() {
-        // `--from-file=[key=]path` and `--from-env-file=path`.
+        // `--from-file=[key=]path`, `--from-env-file=path`, `--cert`, `--key`.
         return create::source_files(&words[1..]);
     }
     parse::parse_args(&words[1..], &cmd, &cmd)
@@ -545,6 +546,7 @@ pub(crate) type Manifests = (Vec<Object>, Vec<String>, Vec<String>);
 pub(crate) fn manifest_objects(
     args: &Args,
     files: &[(String, String)],
+    gates: &crate::sim::features::FeatureGates,
 ) -> Result<Manifests, String> {
     let texts = read_files(args, files)?;
     use super::manifest::FieldValidation;
@@ -562,7 +564,7 @@ pub(crate) fn manifest_objects(
         } else {
             path.clone()
         };
-        let parsed = super::manifest::parse_with(&text, validation);
+        let parsed = super::manifest::parse_gated(&text, validation, gates);
         warnings.extend(parsed.warnings().map(|d| format!("Warning: {}", d.message)));
         errors.extend(
             parsed

@@ -203,6 +203,8 @@ pub const FLAGS: &[FlagSpec] = &[
     v("docker-username", None),
     v("docker-password", None),
     v("docker-email", None),
+    v("cert", None),
+    v("key", None),
 ];
 
 const GLOBAL: &[&str] = &[
@@ -217,6 +219,59 @@ const GLOBAL: &[&str] = &[
 ];
 
 /// The flags a command accepts beyond the global ones.
+/// Go's `strconv.ParseInt(s, 0, 64)`, as pflag reads an `int` flag: an
+/// optional sign, a `0x`/`0o`/`0b`/`0` prefix, `_` between digits. The
+/// error is the part after `parsing "s": `.
+pub fn go_parse_int(s: &str) -> Result<i64, &'static str> {
+    const SYNTAX: &str = "invalid syntax";
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits, prefixed) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d, true)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d, true)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d, true)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..], true)
+    } else {
+        (10, lower.as_str(), false)
+    };
+    // Go's underscoreOK: each `_` between digits (a base prefix counts as one).
+    let mut after_digit = prefixed;
+    for c in digits.chars() {
+        if c == '_' {
+            if !after_digit {
+                return Err(SYNTAX);
+            }
+            after_digit = false;
+        } else {
+            after_digit = true;
+        }
+    }
+    if digits.is_empty() || !after_digit {
+        return Err(SYNTAX);
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    if clean.is_empty() || !clean.chars().all(|c| c.is_digit(radix)) {
+        return Err(SYNTAX);
+    }
+    let magnitude = u128::from_str_radix(&clean, radix).map_err(|_| "value out of range")?;
+    let limit = if neg { 1u128 << 63 } else { (1u128 << 63) - 1 };
+    if magnitude > limit {
+        return Err("value out of range");
+    }
+    Ok(if neg {
+        (magnitude as i128).wrapping_neg() as i64
+    } else {
+        magnitude as i64
+    })
+}
+
 pub fn flags_for(command: &str) -> &'static [&'static str] {
     match command {
         "get" => &[
@@ -310,6 +365,16 @@ pub fn flags_for(command: &str) -> &'static [&'static str] {
             "docker-password",
             "docker-email",
             "from-file",
+            "append-hash",
+            "dry-run",
+            "output",
+            "save-config",
+            "field-manager",
+            "validate",
+        ],
+        "create tls" => &[
+            "cert",
+            "key",
             "append-hash",
             "dry-run",
             "output",
@@ -638,6 +703,39 @@ mod tests {
 
     fn words(s: &str) -> Vec<String> {
         tokenize(s).unwrap()
+    }
+
+    #[test]
+    fn ints_parse_as_go_strconv_parse_int_base_0() {
+        let ok = [
+            ("3", 3),
+            ("+3", 3),
+            ("-1", -1),
+            ("0x1F", 31),
+            ("0o17", 15),
+            ("017", 15),
+            ("0b101", 5),
+            ("1_000", 1000),
+            ("0x_1", 1),
+            ("9223372036854775807", i64::MAX),
+            ("-9223372036854775808", i64::MIN),
+            ("4294967297", 4_294_967_297),
+        ];
+        for (s, n) in ok {
+            assert_eq!(go_parse_int(s), Ok(n), "{s}");
+        }
+        for s in [
+            "", "abc", "1.5", "08", "_1", "1_", "1__0", "0x", "--1", "1e3",
+        ] {
+            assert_eq!(go_parse_int(s), Err("invalid syntax"), "{s}");
+        }
+        for s in [
+            "9223372036854775808",
+            "99999999999999999999",
+            "-9223372036854775809",
+        ] {
+            assert_eq!(go_parse_int(s), Err("value out of range"), "{s}");
+        }
     }
 
     #[test]

@@ -327,7 +327,7 @@ fn containers_images(template_spec: &Value) -> (String, String) {
     (names.join(","), images.join(","))
 }
 
-fn selector_string(v: &Value) -> String {
+pub(super) fn selector_string(v: &Value) -> String {
     // matchLabels / matchExpressions (apps) or a plain map (rc, service).
     if v.at("matchLabels").is_object() || v.at("matchExpressions").is_array() {
         let mut parts: Vec<String> = v

@@ -5,6 +5,7 @@
 
 use super::{Check, Cluster, Expect, Happening, Lesson, Moment, ObjectRef, Setup, Step, Text};
 use crate::sim::engine::Timings;
+use crate::sim::features;
 use crate::sim::kubectl::resources::{self, Resource};
 use crate::sim::manifest::positions::{self, path_string, Positions, Seg};
 use crate::sim::object::Kind;
@@ -322,8 +323,8 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, LessonError> {
 
 fn cluster(p: &P, v: &Value) -> R<Cluster> {
     let path = vec![key("cluster")];
-    let m = p.map(v, &path, "nodes, seed, timings")?;
-    p.only(m, &path, &["nodes", "seed", "timings"])?;
+    let m = p.map(v, &path, "nodes, seed, timings, featureGates")?;
+    p.only(m, &path, &["nodes", "seed", "timings", "featureGates"])?;
     let mut c = Cluster::default();
     if let Some(n) = m.get("nodes") {
         c.config.nodes = p.number(n, &with(&path, key("nodes")))? as usize;
@@ -347,6 +348,24 @@ fn cluster(p: &P, v: &Value) -> R<Cluster> {
             json[k.as_str()] = serde_json::Value::from(ms);
         }
         c.config.timings = serde_json::from_value(json).expect("known fields only");
+    }
+    if let Some(g) = m.get("featureGates") {
+        let gpath = with(&path, key("featureGates"));
+        let gm = p.map(g, &gpath, "gate names, each true or false")?;
+        for (k, v) in gm {
+            let name = scalar(k).unwrap_or_default();
+            let kp = with(&gpath, key(&name));
+            let Value::Bool(on) = v else {
+                return Err(p.err(&kp, format!("{} must be true or false", shown(&kp))));
+            };
+            c.config.feature_gates.set(&name, *on).map_err(|e| {
+                let known: Vec<&str> = features::KNOWN.iter().map(|g| g.name).collect();
+                match features::gate(&name) {
+                    Some(_) => p.err(&kp, e),
+                    None => p.err(&kp, format!("{e} (Ordinal models: {})", known.join(", "))),
+                }
+            })?;
+        }
     }
     Ok(c)
 }

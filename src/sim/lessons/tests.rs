@@ -368,3 +368,90 @@ fn a_lessons_session_is_its_setup_replayed() {
         .unwrap()
         .contains("kind: StatefulSet"));
 }
+
+/// A lesson on a cluster with `MaxUnavailableStatefulSet` on: rolling
+/// `kv` replaces two pods at once, which its check sees.
+fn max_unavailable_lesson() -> String {
+    let apply: String = crate::sim::testutil::KV_MAX_UNAVAILABLE_2
+        .lines()
+        .map(|l| format!("    {l}\n"))
+        .collect();
+    let head = "id: two-at-a-time
+title: {en: Two at a time, zh: 一次两个}
+summary: {en: S, zh: S}
+cluster:
+  featureGates:
+    MaxUnavailableStatefulSet: true
+setup:
+  apply: |
+";
+    let steps = r#"  script: sleep 30s
+steps:
+  - title: {en: Roll, zh: 滚动更新}
+    text: {en: Roll the image, zh: 更新镜像}
+    solution: |
+      kubectl patch statefulset kv -p '{"spec":{"template":{"spec":{"containers":[{"name":"kv","image":"redis:7.2"}]}}}}'
+      sleep 1s
+    checks:
+      - query: {kubectl: get pods -l app=kv, contains: Terminating, count: 2}
+"#;
+    format!("{head}{apply}{steps}")
+}
+
+#[test]
+fn a_lesson_turns_a_feature_gate_on() {
+    use crate::sim::features::MAX_UNAVAILABLE_STATEFUL_SET;
+    let l = parse("gate.yaml", &max_unavailable_lesson()).unwrap();
+    assert_eq!(
+        l.cluster.config.feature_gates.non_default(),
+        vec!["MaxUnavailableStatefulSet=true"]
+    );
+    let sim = start(&l).unwrap();
+    assert!(sim
+        .config
+        .feature_gates
+        .enabled(MAX_UNAVAILABLE_STATEFUL_SET));
+    // maxUnavailable takes effect: two pods are replaced at once.
+    let c = check(&l, &solution(&l), Lang::En).unwrap();
+    assert!(c.all_passed(), "{}", lines(&c));
+    // On v1.31's defaults the field is dropped: one pod at a time, and
+    // the same solution never shows two Terminating.
+    let off = parse(
+        "gate.yaml",
+        &max_unavailable_lesson().replace(
+            "  featureGates:\n    MaxUnavailableStatefulSet: true\n",
+            "  nodes: 3\n",
+        ),
+    )
+    .unwrap();
+    let c = check(&off, &solution(&off), Lang::En).unwrap();
+    assert!(!c.all_passed(), "{}", lines(&c));
+}
+
+#[test]
+fn bad_feature_gates_in_a_lesson_get_positioned_errors() {
+    let with = |gates: &str| {
+        parse(
+            "bad.yaml",
+            &max_unavailable_lesson().replace("    MaxUnavailableStatefulSet: true\n", gates),
+        )
+        .unwrap_err()
+    };
+    let e = with("    MaxUnavailableStatefulSet: true\n    NoSuchGate: true\n");
+    assert_eq!((e.line, e.column), (7, 5), "{e}");
+    assert!(
+        e.message.starts_with(
+            "unrecognized feature gate: NoSuchGate (Ordinal models: MaxUnavailableStatefulSet, "
+        ),
+        "{e}"
+    );
+    let e = with("    StatefulSetStartOrdinal: false\n");
+    assert_eq!(e.line, 6, "{e}");
+    assert_eq!(
+        e.message,
+        "cannot set feature gate StatefulSetStartOrdinal to false, feature is locked to true"
+    );
+    let e = with("    MaxUnavailableStatefulSet: yes\n");
+    assert_eq!(e.line, 6, "{e}");
+    assert!(e.message.ends_with("must be true or false"), "{e}");
+}

@@ -23,6 +23,7 @@ pub mod quantity;
 pub mod schema;
 pub mod validate;
 
+use super::features::FeatureGates;
 use super::object::Object;
 use positions::{path_string, Positions, Seg};
 use serde::Serialize;
@@ -49,6 +50,10 @@ pub struct Diagnostic {
     pub column: usize,
     pub severity: Severity,
     pub message: String,
+    /// The order it was found in (the diagnostics are listed in reading
+    /// order; kubectl lists one object's causes in validation order).
+    #[serde(skip)]
+    pub seq: usize,
 }
 
 /// An object read from the text, converted to today's API version.
@@ -87,7 +92,11 @@ impl Parsed {
     /// shows a StatusError with several causes.
     pub fn kubectl_errors(&self) -> Vec<String> {
         let mut out: Vec<(usize, String, Vec<String>)> = Vec::new();
-        for d in self.errors() {
+        // One object's causes in the order validation found them (the API
+        // server's order), not the editor's reading order.
+        let mut errors: Vec<&Diagnostic> = self.errors().collect();
+        errors.sort_by_key(|d| (d.document, d.seq));
+        for d in errors {
             let split = d
                 .message
                 .find(" is invalid: ")
@@ -201,6 +210,8 @@ struct Ctx<'a> {
     pos: &'a Positions,
     diags: &'a mut Vec<Diagnostic>,
     validation: FieldValidation,
+    /// The cluster's gates: a disabled gate's field is dropped before validation.
+    gates: &'a FeatureGates,
     /// Unknown fields met in strict mode: (where, path as printed).
     unknown: Vec<(Vec<Seg>, String)>,
 }
@@ -208,21 +219,17 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn at(&mut self, path: &[Seg], severity: Severity, message: String) {
         let (line, column) = self.pos.locate(path);
-        self.diags.push(Diagnostic {
-            document: self.doc,
-            line,
-            column,
-            severity,
-            message,
-        });
+        self.line(line, column, severity, message);
     }
     fn line(&mut self, line: usize, column: usize, severity: Severity, message: String) {
+        let seq = self.diags.len();
         self.diags.push(Diagnostic {
             document: self.doc,
             line,
             column,
             severity,
             message,
+            seq,
         });
     }
 }
@@ -235,6 +242,12 @@ pub fn parse(text: &str) -> Parsed {
 
 /// `parse` with kubectl's `--validate` choice for unknown fields.
 pub fn parse_with(text: &str, validation: FieldValidation) -> Parsed {
+    parse_gated(text, validation, &FeatureGates::default())
+}
+
+/// `parse_with` for a cluster with these feature gates: the API server
+/// validates what is left after it dropped the fields of disabled gates.
+pub fn parse_gated(text: &str, validation: FieldValidation, gates: &FeatureGates) -> Parsed {
     let mut out = Parsed::default();
     // YAML breaks lines at \r\n, \r and \n alike; so do editors.
     let text = if text.contains('\r') {
@@ -243,7 +256,7 @@ pub fn parse_with(text: &str, validation: FieldValidation) -> Parsed {
         std::borrow::Cow::Borrowed(text)
     };
     for doc in split_documents(&text) {
-        parse_document(&doc, &mut out, validation);
+        parse_document(&doc, &mut out, validation, gates);
     }
     // In reading order, as an editor lists them (stable: a hint stays
     // after the error it explains).
@@ -266,13 +279,19 @@ fn copied_line_number(line: &str) -> Option<usize> {
     }
 }
 
-fn parse_document(doc: &Doc<'_>, out: &mut Parsed, validation: FieldValidation) {
+fn parse_document(
+    doc: &Doc<'_>,
+    out: &mut Parsed,
+    validation: FieldValidation,
+    gates: &FeatureGates,
+) {
     let pos = positions::scan(&doc.lines, doc.first_line);
     let mut ctx = Ctx {
         doc: doc.index,
         pos: &pos,
         diags: &mut out.diagnostics,
         validation,
+        gates,
         unknown: Vec::new(),
     };
     // Line numbers pasted from a docs page.
@@ -727,7 +746,7 @@ fn process_object(
             return;
         }
     };
-    let errs = validate::validate_object_fields(&object);
+    let errs = validate::validate_object_fields(&object, ctx.gates, None);
     if !errs.is_empty() {
         for e in &errs {
             let mut path = prefix.to_vec();

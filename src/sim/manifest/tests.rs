@@ -412,49 +412,86 @@ fn update_rules() {
         assert!(!p.has_errors(), "{:?}", p.diagnostics);
         p.objects[0].object.clone()
     };
-    assert!(validate_update(&sts(2, "nginx"), &sts(5, "nginx")).is_ok());
+    assert!(validate_update(&sts(2, "nginx"), &sts(5, "nginx"), &FeatureGates::default()).is_ok());
     assert_eq!(
-        validate_update(&sts(2, "nginx"), &sts(2, "other")).unwrap_err(),
+        validate_update(&sts(2, "nginx"), &sts(2, "other"), &FeatureGates::default()).unwrap_err(),
         "StatefulSet.apps \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
     );
     let pvc = |size: &str, mode: &str| {
         let p = parse(&format!("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\nspec:\n  accessModes: [{mode}]\n  resources:\n    requests:\n      storage: {size}\n"));
         p.objects[0].object.clone()
     };
-    assert!(validate_update(&pvc("1Gi", "ReadWriteOnce"), &pvc("2Gi", "ReadWriteOnce")).is_ok());
-    assert!(
-        validate_update(&pvc("1Gi", "ReadWriteOnce"), &pvc("1Gi", "ReadWriteMany"))
-            .unwrap_err()
-            .contains("spec: Forbidden: spec is immutable after creation")
-    );
+    assert!(validate_update(
+        &pvc("1Gi", "ReadWriteOnce"),
+        &pvc("2Gi", "ReadWriteOnce"),
+        &FeatureGates::default()
+    )
+    .is_ok());
+    assert!(validate_update(
+        &pvc("1Gi", "ReadWriteOnce"),
+        &pvc("1Gi", "ReadWriteMany"),
+        &FeatureGates::default()
+    )
+    .unwrap_err()
+    .contains("spec: Forbidden: spec is immutable after creation"));
     let mut bound = pvc("1Gi", "ReadWriteOnce");
     bound.spec_mut()["volumeName"] = "pv-1".into();
-    assert!(validate_update(&pvc("1Gi", "ReadWriteOnce"), &bound).is_ok());
+    assert!(validate_update(
+        &pvc("1Gi", "ReadWriteOnce"),
+        &bound,
+        &FeatureGates::default()
+    )
+    .is_ok());
     let svc = |ip: &str| {
         let p = parse(&format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  clusterIP: {ip}\n  ports: [{{port: 80}}]\n"));
         p.objects[0].object.clone()
     };
-    assert!(validate_update(&svc("10.96.0.5"), &svc("10.96.0.6"))
-        .unwrap_err()
-        .contains(
-            "spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.6\"}: may not change once set"
-        ));
+    assert!(validate_update(
+        &svc("10.96.0.5"),
+        &svc("10.96.0.6"),
+        &FeatureGates::default()
+    )
+    .unwrap_err()
+    .contains(
+        "spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.6\"}: may not change once set"
+    ));
     let pod = |image: &str, node: &str, port: i64| {
         let p = parse(&format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  nodeName: \"{node}\"\n  containers:\n  - name: c\n    image: {image}\n    ports: [{{containerPort: {port}}}]\n"));
         assert!(!p.has_errors(), "{:?}", p.diagnostics);
         p.objects[0].object.clone()
     };
-    assert!(validate_update(&pod("nginx:1", "", 80), &pod("nginx:2", "", 80)).is_ok());
-    assert!(validate_update(&pod("nginx:1", "", 80), &pod("nginx:1", "node-1", 80)).is_ok());
-    assert!(validate_update(&pod("nginx:1", "node-1", 80), &pod("nginx:1", "node-2", 80)).is_err());
-    assert!(validate_update(&pod("nginx:1", "", 80), &pod("nginx:1", "", 81))
-        .unwrap_err()
-        .contains("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`"));
+    assert!(validate_update(
+        &pod("nginx:1", "", 80),
+        &pod("nginx:2", "", 80),
+        &FeatureGates::default()
+    )
+    .is_ok());
+    assert!(validate_update(
+        &pod("nginx:1", "", 80),
+        &pod("nginx:1", "node-1", 80),
+        &FeatureGates::default()
+    )
+    .is_ok());
+    assert!(validate_update(
+        &pod("nginx:1", "node-1", 80),
+        &pod("nginx:1", "node-2", 80),
+        &FeatureGates::default()
+    )
+    .is_err());
+    assert!(validate_update(
+        &pod("nginx:1", "", 80),
+        &pod("nginx:1", "", 81),
+        &FeatureGates::default()
+    )
+    .unwrap_err()
+    .contains(
+        "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`"
+    ));
     let dep = |app: &str| {
         let p = parse(&format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels: {{app: {app}}}\n  template:\n    metadata:\n      labels: {{app: {app}}}\n    spec:\n      containers: [{{name: n, image: nginx}}]\n"));
         p.objects[0].object.clone()
     };
-    assert!(validate_update(&dep("a"), &dep("b")).unwrap_err().contains("spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"b\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"));
+    assert!(validate_update(&dep("a"), &dep("b"), &FeatureGates::default()).unwrap_err().contains("spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"b\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"));
 }
 
 #[test]
@@ -466,7 +503,7 @@ fn validate_object_aggregates_like_kubectl() {
     assert!(m.contains(&"The StatefulSet \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0".to_string()), "{m:?}");
     let mut o = crate::sim::object::Object::new(Kind::StatefulSet, "default", "web");
     o.spec_mut()["replicas"] = (-1).into();
-    let msg = validate_object(&o).unwrap_err();
+    let msg = validate_object(&o, &FeatureGates::default()).unwrap_err();
     assert!(
         msg.starts_with("StatefulSet.apps \"web\" is invalid: [spec.replicas: Invalid value: -1"),
         "{msg}"
@@ -476,7 +513,7 @@ fn validate_object_aggregates_like_kubectl() {
     assert!(shown.starts_with("The StatefulSet \"web\" is invalid: \n* spec.replicas: Invalid value: -1: must be greater than or equal to 0\n* "), "{shown}");
     assert_eq!(
         shown.matches("\n* ").count(),
-        validate::validate_object_fields(&o).len()
+        validate::validate_object_fields(&o, &FeatureGates::default(), None).len()
     );
     let one = "PersistentVolumeClaim \"c\" is invalid: spec.resources[storage]: Required value";
     assert_eq!(
@@ -585,7 +622,7 @@ fn statefulset_spec_rules_follow_upstream() {
     let p = parse(&sts("", "{name: n}"));
     assert!(!p.has_errors(), "{:?}", p.diagnostics);
     assert_eq!(
-        validate_object(&p.objects[0].object),
+        validate_object(&p.objects[0].object, &FeatureGates::default()),
         Ok(()),
         "validate_object agrees"
     );
@@ -675,34 +712,168 @@ fn volumes_classes_and_immutable_config_keep_what_upstream_freezes() {
     };
     let mut grown = pv("/data");
     grown.spec_mut()["persistentVolumeReclaimPolicy"] = "Retain".into();
-    assert_eq!(validate_update(&pv("/data"), &grown), Ok(()));
     assert_eq!(
-        validate_update(&pv("/data"), &pv("/other")).unwrap_err(),
+        validate_update(&pv("/data"), &grown, &FeatureGates::default()),
+        Ok(())
+    );
+    assert_eq!(
+        validate_update(&pv("/data"), &pv("/other"), &FeatureGates::default()).unwrap_err(),
         "PersistentVolume \"pv-1\" is invalid: spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable after creation"
     );
 
     let sc = |mode: &str| {
         one(&format!("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: ordinal.sim/hostpath\nvolumeBindingMode: {mode}\n"))
     };
-    assert_eq!(validate_update(&sc("Immediate"), &sc("Immediate")), Ok(()));
     assert_eq!(
-        validate_update(&sc("Immediate"), &sc("WaitForFirstConsumer")).unwrap_err(),
+        validate_update(&sc("Immediate"), &sc("Immediate"), &FeatureGates::default()),
+        Ok(())
+    );
+    assert_eq!(
+        validate_update(&sc("Immediate"), &sc("WaitForFirstConsumer"), &FeatureGates::default()).unwrap_err(),
         "StorageClass.storage.k8s.io \"fast\" is invalid: volumeBindingMode: Invalid value: \"WaitForFirstConsumer\": field is immutable"
     );
     let mut other = sc("Immediate");
     other
         .body
         .insert("provisioner".into(), "example.com/nfs".into());
-    assert!(validate_update(&sc("Immediate"), &other)
-        .unwrap_err()
-        .contains("provisioner: Forbidden: updates to provisioner are forbidden."));
+    assert!(
+        validate_update(&sc("Immediate"), &other, &FeatureGates::default())
+            .unwrap_err()
+            .contains("provisioner: Forbidden: updates to provisioner are forbidden.")
+    );
 
     let cm = |immutable: bool, v: &str| {
         one(&format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: conf\nimmutable: {immutable}\ndata:\n  k: {v}\n"))
     };
-    assert_eq!(validate_update(&cm(false, "a"), &cm(false, "b")), Ok(()));
     assert_eq!(
-        validate_update(&cm(true, "a"), &cm(true, "b")).unwrap_err(),
+        validate_update(&cm(false, "a"), &cm(false, "b"), &FeatureGates::default()),
+        Ok(())
+    );
+    assert_eq!(
+        validate_update(&cm(true, "a"), &cm(true, "b"), &FeatureGates::default()).unwrap_err(),
         "ConfigMap \"conf\" is invalid: data: Forbidden: field is immutable when `immutable` is set"
+    );
+}
+
+/// `validateRollingUpdateStatefulSet` (v1.31), reached only when the API
+/// server kept `maxUnavailable`: with `MaxUnavailableStatefulSet` on.
+#[test]
+fn max_unavailable_is_validated_when_its_gate_keeps_it() {
+    let on = FeatureGates::parse("MaxUnavailableStatefulSet=true").unwrap();
+    let doc = |ru: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: kv\nspec:\n  serviceName: kv\n  \
+             updateStrategy:\n    type: RollingUpdate\n    rollingUpdate: {ru}\n  selector:\n    \
+             matchLabels: {{app: kv}}\n  template:\n    metadata:\n      labels: {{app: kv}}\n    \
+             spec:\n      containers: [{{name: c, image: nginx}}]\n"
+        )
+    };
+    let errs = |ru: &str, gates: &FeatureGates| -> Vec<String> {
+        parse_gated(&doc(ru), FieldValidation::Strict, gates)
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    const P: &str =
+        "The StatefulSet \"kv\" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: ";
+    let percent = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
+    let cases: &[(&str, &[String])] = &[
+        ("{maxUnavailable: 2}", &[]),
+        ("{maxUnavailable: 50%}", &[]),
+        ("{maxUnavailable: 100%}", &[]),
+        (
+            "{maxUnavailable: 0}",
+            &[format!("{P}intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}: cannot be 0")],
+        ),
+        (
+            "{maxUnavailable: 0%}",
+            &[format!("{P}intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"0%\"}}: cannot be 0")],
+        ),
+        (
+            "{maxUnavailable: 101%}",
+            &[format!(
+                "{P}intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"101%\"}}: must not be greater than 100%"
+            )],
+        ),
+        (
+            "{maxUnavailable: -1}",
+            &[format!("{P}-1: must be greater than or equal to 0")],
+        ),
+        // Not a percent: refused, and `IntValue()` of "x" is 0 as well.
+        (
+            "{maxUnavailable: x}",
+            &[
+                format!("{P}intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"x\"}}: {percent}"),
+                format!("{P}intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"x\"}}: cannot be 0"),
+            ],
+        ),
+        // "3" is a string, not a percent; its IntValue is 3, so only one error.
+        (
+            "{maxUnavailable: \"3\"}",
+            &[format!("{P}intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"3\"}}: {percent}")],
+        ),
+        // Out of int64's range: strconv.Atoi gives the largest int64.
+        (
+            "{maxUnavailable: 99999999999999999999%}",
+            &[format!(
+                "{P}intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"99999999999999999999%\"}}: must not be greater than 100%"
+            )],
+        ),
+        (
+            "{partition: -1}",
+            &["The StatefulSet \"kv\" is invalid: spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0".to_string()],
+        ),
+    ];
+    for (ru, want) in cases {
+        assert_eq!(&errs(ru, &on), want, "{ru}");
+    }
+    // With the gate off (v1.31's default) the API server drops the field
+    // before validating it: no error, whatever its value.
+    for ru in [
+        "{maxUnavailable: 0}",
+        "{maxUnavailable: x}",
+        "{maxUnavailable: 101%}",
+    ] {
+        assert!(errs(ru, &FeatureGates::default()).is_empty(), "{ru}");
+    }
+    // An update is validated the same way; a stored set that already uses
+    // the field keeps it (and its validation) with the gate off.
+    let parsed = |ru: &str| {
+        parse_gated(&doc(ru), FieldValidation::Strict, &on).objects[0]
+            .object
+            .clone()
+    };
+    let (old, bad) = (parsed("{maxUnavailable: 2}"), parsed("{maxUnavailable: 2}"));
+    let mut bad = bad;
+    bad.spec_mut()["updateStrategy"]["rollingUpdate"]["maxUnavailable"] = 0.into();
+    let msg = validate_update(&old, &bad, &on).unwrap_err();
+    assert!(msg.ends_with("maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: cannot be 0"), "{msg}");
+    assert!(validate_update(&old, &bad, &FeatureGates::default()).is_err());
+    let mut plain = old.clone();
+    plain.spec_mut()["updateStrategy"]["rollingUpdate"] = serde_json::json!({"partition": 0});
+    assert!(validate_update(&plain, &bad, &FeatureGates::default()).is_ok());
+}
+
+/// kubectl lists one object's causes in the API server's order
+/// (ValidateStatefulSetSpec: podManagementPolicy, updateStrategy, ...,
+/// replicas), whatever order the manifest writes the fields in; the
+/// editor's diagnostics stay in reading order.
+#[test]
+fn causes_are_listed_in_validation_order() {
+    let p = parse(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  replicas: -1\n  \
+         podManagementPolicy: Sequential\n  serviceName: web\n  selector:\n    matchLabels: {app: web}\n  \
+         template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: c, image: nginx}]\n",
+    );
+    let lines: Vec<usize> = errors(&p).iter().map(|d| d.line).collect();
+    assert_eq!(lines, vec![6, 7], "reading order for the editor");
+    assert_eq!(
+        p.kubectl_errors(),
+        vec!["The StatefulSet \"web\" is invalid: \n\
+              * spec.podManagementPolicy: Invalid value: \"Sequential\": must be 'OrderedReady' or 'Parallel'\n\
+              * spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+            .to_string()]
     );
 }

@@ -113,6 +113,29 @@ impl Session {
         self.example = example;
     }
 
+    /// Sets one feature gate (refused as `--feature-gates` refuses it:
+    /// unknown or locked). The cluster's configuration changes, so the
+    /// session is rebuilt on the new one: its journal is replayed from the
+    /// start, as if the cluster had always run with that gate, and it
+    /// reopens where the timeline was. Nothing happens if the gate already
+    /// has that value.
+    pub fn set_feature_gate(&mut self, name: &str, on: bool) -> Result<(), String> {
+        let mut config = self.sim.config.clone();
+        config.feature_gates.set(name, on)?;
+        if config != self.sim.config {
+            self.reconfigure(config);
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the session on another cluster configuration, replaying
+    /// its journal (see [`Session::set_feature_gate`]).
+    pub fn reconfigure(&mut self, config: Config) {
+        let mut saved = self.saved(None);
+        saved.config = config;
+        *self = Session::open(&saved);
+    }
+
     // ---- acting -------------------------------------------------------
 
     /// Acting while scrubbed back starts a new branch of history: the later

@@ -149,8 +149,13 @@ impl Saved {
     }
 
     /// A session is untrusted input: refuse one that would take the page
-    /// minutes or gigabytes to rebuild.
+    /// minutes or gigabytes to rebuild, or a cluster config no cluster has.
     fn check_size(&self) -> Result<(), OpenError> {
+        // Gates as `--feature-gates` would have set them, nothing else.
+        self.config
+            .feature_gates
+            .check()
+            .map_err(|e| OpenError::BadJson(format!("its cluster config: {e}")))?;
         if self.config.nodes > MAX_NODES {
             return Err(OpenError::BadJson(format!(
                 "{} nodes (this Ordinal opens at most {MAX_NODES})",

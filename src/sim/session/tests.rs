@@ -390,3 +390,100 @@ fn a_link_made_before_opens_to_the_same_trace() {
     assert_eq!(s.trace_hash(), "106fb8ed1f9a1773");
     assert_eq!(s.sim().log.len(), 267);
 }
+
+use crate::sim::testutil::KV_MAX_UNAVAILABLE_2 as KV;
+
+fn kv_max_unavailable(s: &Session) -> serde_json::Value {
+    use crate::sim::object::{Kind, ValueExt};
+    let sts = s
+        .sim()
+        .store
+        .get(Kind::StatefulSet, "default", "kv")
+        .unwrap();
+    sts.spec()
+        .at("updateStrategy.rollingUpdate.maxUnavailable")
+        .clone()
+}
+
+#[test]
+fn a_link_keeps_a_gate_away_from_its_default() {
+    let mut config = Config::default();
+    config
+        .feature_gates
+        .set(crate::sim::features::MAX_UNAVAILABLE_STATEFUL_SET, true)
+        .unwrap();
+    let mut s = Session::new(1, config);
+    s.input(Input::Manifest {
+        text: KV.into(),
+        delete: false,
+    })
+    .unwrap();
+    s.advance(20_000);
+    assert_eq!(kv_max_unavailable(&s), serde_json::json!(2));
+    let link = s.saved(None).to_link();
+    let back = Saved::from_link(&link).unwrap();
+    assert_eq!(
+        back.config.feature_gates.non_default(),
+        vec!["MaxUnavailableStatefulSet=true"]
+    );
+    let reopened = Session::open(&back);
+    assert_eq!(reopened.trace_hash(), s.trace_hash());
+    assert_eq!(kv_max_unavailable(&reopened), serde_json::json!(2));
+    // The same journal on v1.31's defaults drops the field: the gate is
+    // what the link carried, not an accident of the journal.
+    let mut plain = back.clone();
+    plain.config = Config::default();
+    let plain = Session::open(&plain);
+    assert!(kv_max_unavailable(&plain).is_null());
+    assert_ne!(plain.trace_hash(), s.trace_hash());
+    // A tampered link with a gate no cluster has is refused, not opened.
+    let mut bad = serde_json::to_value(&back).unwrap();
+    bad["config"]["feature_gates"] = serde_json::json!({"NoSuchGate": true});
+    assert_eq!(
+        Saved::from_json(&bad.to_string()).unwrap_err().to_string(),
+        "the session inside is damaged: its cluster config: unrecognized feature gate: NoSuchGate"
+    );
+}
+
+#[test]
+fn switching_a_gate_replays_the_session_on_the_new_config() {
+    use crate::sim::features::{MAX_UNAVAILABLE_STATEFUL_SET, STATEFUL_SET_START_ORDINAL};
+    let mut s = Session::new(1, Config::default());
+    s.input(Input::Manifest {
+        text: KV.into(),
+        delete: false,
+    })
+    .unwrap();
+    s.advance(20_000);
+    s.example = "web".into();
+    assert!(kv_max_unavailable(&s).is_null(), "gate off: dropped");
+    let journal = s.saved(None).journal;
+    s.set_feature_gate(MAX_UNAVAILABLE_STATEFUL_SET, true)
+        .unwrap();
+    assert!(s
+        .sim()
+        .config
+        .feature_gates
+        .enabled(MAX_UNAVAILABLE_STATEFUL_SET));
+    assert_eq!(kv_max_unavailable(&s), serde_json::json!(2));
+    assert_eq!(s.saved(None).journal, journal, "the same history, replayed");
+    assert_eq!(s.example, "web");
+    assert_eq!(s.sim().now, 20_000);
+    // Refused as --feature-gates refuses it; the session is untouched.
+    let hash = s.trace_hash();
+    assert_eq!(
+        s.set_feature_gate(STATEFUL_SET_START_ORDINAL, false)
+            .unwrap_err(),
+        "cannot set feature gate StatefulSetStartOrdinal to false, feature is locked to true"
+    );
+    assert_eq!(
+        s.set_feature_gate("Nope", true).unwrap_err(),
+        "unrecognized feature gate: Nope"
+    );
+    assert_eq!(s.trace_hash(), hash);
+    // Back to the default: the field is dropped again on replay.
+    s.set_feature_gate(MAX_UNAVAILABLE_STATEFUL_SET, false)
+        .unwrap();
+    assert!(s.sim().config.feature_gates.non_default().is_empty());
+    assert!(kv_max_unavailable(&s).is_null());
+}

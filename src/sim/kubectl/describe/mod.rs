@@ -399,7 +399,7 @@ pub fn describe(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Resul
     let sel = selector(args)?;
     let mut keys: Vec<Result<Key, String>> = Vec::new();
     if args.has("filename") {
-        let (objs, _, errs) = super::manifest_objects(args, files)?;
+        let (objs, _, errs) = super::manifest_objects(args, files, &sim.config.feature_gates)?;
         if !errs.is_empty() {
             return Err(errs.join("\n"));
         }

@@ -110,7 +110,8 @@ pub fn apply_cmd(
             args.positional.join(" ")
         ));
     }
-    let (objs, warnings, errors) = crate::sim::kubectl::manifest_objects(args, files)?;
+    let (objs, warnings, errors) =
+        crate::sim::kubectl::manifest_objects(args, files, &sim.config.feature_gates)?;
     let mut out = Report::with_lines(warnings);
     out.failed = !errors.is_empty();
     let file_of = |_o: &Object| -> String {

@@ -14,7 +14,8 @@ pub fn delete_cmd(
     let mut out = Report::default();
     let mut keys: Vec<Result<Key, String>> = Vec::new();
     if args.has("filename") {
-        let (objs, _, errs) = crate::sim::kubectl::manifest_objects(args, files)?;
+        let (objs, _, errs) =
+            crate::sim::kubectl::manifest_objects(args, files, &sim.config.feature_gates)?;
         if !errs.is_empty() {
             return Err(errs.join("\n"));
         }

@@ -10,8 +10,11 @@ pub fn edit_save(sim: &mut Sim, args: &Args, text: &str) -> Result<String, Strin
     let Some(old) = sim.store.get_key(&key).cloned() else {
         return Err(ApiError::not_found(key.kind, &key.name).to_string());
     };
-    let parsed =
-        crate::sim::manifest::parse_with(text, crate::sim::manifest::FieldValidation::Strict);
+    let parsed = crate::sim::manifest::parse_gated(
+        text,
+        crate::sim::manifest::FieldValidation::Strict,
+        &sim.config.feature_gates,
+    );
     let errors = parsed.kubectl_errors();
     if !errors.is_empty() {
         return Err(format!(

@@ -76,7 +76,8 @@ fn update_object(sim: &mut Sim, old: &Object, mut new: Object) -> Result<bool, S
         new.body.remove("status");
     }
     crate::sim::defaults::apply(&mut new);
-    crate::sim::manifest::validate_update(old, &new).map_err(|m| invalid(old, &m))?;
+    crate::sim::manifest::validate_update(old, &new, &sim.config.feature_gates)
+        .map_err(|m| invalid(old, &m))?;
     api::update(sim, new, "kubectl").map_err(|e| e.to_string())
 }
 

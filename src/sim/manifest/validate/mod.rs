@@ -12,6 +12,7 @@ mod storage;
 use self::core::*;
 use super::positions::{path_string, Seg};
 use super::quantity::parse_quantity;
+use crate::sim::features::FeatureGates;
 use crate::sim::object::{Kind, Labels, Object, ValueExt};
 use crate::sim::selector::Selector;
 use apps::*;
@@ -327,9 +328,16 @@ fn validate_meta(e: &mut Errs, o: &Object) {
 
 /// Validates an object as the API server does on create, after its
 /// defaulting. Returns the field errors (empty when valid).
-pub fn validate_object_fields(o: &Object) -> Vec<FieldError> {
+pub fn validate_object_fields(
+    o: &Object,
+    gates: &FeatureGates,
+    old: Option<&Object>,
+) -> Vec<FieldError> {
     let mut d = o.clone();
     crate::sim::defaults::apply(&mut d);
+    // The strategies' PrepareForCreate/PrepareForUpdate run before
+    // validation: a disabled gate's field is gone by then.
+    crate::sim::defaults::drop_disabled_fields(&mut d, old, gates);
     let mut e = Errs::default();
     validate_meta(&mut e, &d);
     let spec = P::root().k("spec");
@@ -372,8 +380,8 @@ pub fn validate_object_fields(o: &Object) -> Vec<FieldError> {
 /// Validates an object as the API server does on create; `Err` holds the
 /// API server's message (`StatefulSet.apps "web" is invalid: ...`, what a
 /// FailedCreate event quotes); `kubectl_invalid` gives kubectl's form.
-pub fn validate_object(o: &Object) -> Result<(), String> {
-    let errs = validate_object_fields(o);
+pub fn validate_object(o: &Object, gates: &FeatureGates) -> Result<(), String> {
+    let errs = validate_object_fields(o, gates, None);
     if errs.is_empty() {
         Ok(())
     } else {
@@ -437,8 +445,8 @@ fn immutable(p: &P, value: String) -> FieldError {
 /// `ValidateServiceUpdate`, the apps/v1 selectors). Also validates the new
 /// object as on create. `Err` holds the API server's message (see
 /// `kubectl_invalid` for how kubectl prints it).
-pub fn validate_update(old: &Object, new: &Object) -> Result<(), String> {
-    let mut errs = validate_object_fields(new);
+pub fn validate_update(old: &Object, new: &Object, gates: &FeatureGates) -> Result<(), String> {
+    let mut errs = validate_object_fields(new, gates, Some(old));
     match new.kind {
         Kind::StatefulSet => validate_statefulset_update(&mut errs, old, new),
         Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
