@@ -40,7 +40,7 @@ const WORDS = {
   en: {
     title: "Ordinal stopped working",
     what: "The simulator hit an internal error (a bug in Ordinal, not in your manifests) and cannot go on in this page.",
-    kept: "Your last saved session is kept in this browser: download it to keep a copy (`ordinal replay` reads the file), then reload, or reset if the page fails again.",
+    kept: "Your last saved session is kept in this browser: download it to keep a copy (a file that Open file and ordinal replay read), then reload, or reset if the page fails again.",
     none: "No session was saved in this browser.",
     download: "Download session",
     reload: "Reload",
@@ -51,7 +51,7 @@ const WORDS = {
   zh: {
     title: "Ordinal 停止工作",
     what: "模拟器遇到内部错误（是 Ordinal 的缺陷，不是你的清单的问题），无法在此页面中继续运行。",
-    kept: "你最后保存的会话仍保留在此浏览器中：请先下载一份副本（`ordinal replay` 可以读取该文件），再重新加载；如果页面再次出错，可以重置。",
+    kept: "你最后保存的会话仍保留在此浏览器中：请先下载一份副本（“打开文件”和 ordinal replay 都能读取该文件），再重新加载；如果页面再次出错，可以重置。",
     none: "此浏览器中没有保存的会话。",
     download: "下载会话",
     reload: "重新加载",

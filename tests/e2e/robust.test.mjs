@@ -339,3 +339,21 @@ for (const [name, init, kind] of [
     app.assertClean();
   });
 }
+
+test("public/demo.html and its three embeds run under the policy", async (t) => {
+  const app = await openApp(t, { path: "demo.html", viewport: { width: 1000, height: 2400 } });
+  const { page } = app;
+  // The page's own <meta> policy is the one the server sends.
+  const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+  const header = (await page.request.get(`${app.url}demo.html`)).headers()["content-security-policy"];
+  assert.equal(meta, header);
+  const frame = (id) => page.frameLocator(`#${id}`);
+  await frame("ctl").getByTestId("ctl-run").click();
+  await frame("ctl").getByTestId("pod-web-0").waitFor({ timeout: T });
+  await frame("readonly").locator("[data-testid^='pod-zk-']").first().waitFor({ timeout: T });
+  await page.getByRole("button", { name: "Apply web.yaml" }).click();
+  await page.getByRole("button", { name: "kubectl get pods" }).click();
+  await page.locator("#log").filter({ hasText: "← output" }).waitFor({ timeout: T });
+  await app.screenshot("robust-demo");
+  app.assertClean();
+});
