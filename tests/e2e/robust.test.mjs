@@ -285,6 +285,19 @@ test("?debug-panic=1: a wasm panic shows the recovery screen; the saved session 
   assert.ok(after === null || JSON.parse(after).journal.length === 0, `reset: ${after}`);
 });
 
+test("after a trap the still-running app writes nothing: a playing session's last save stays", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await page.getByTestId("editor").waitFor({ timeout: T });
+  await applyAndRun(page);
+  // Playing saves every 2 s; the timers and frames of the broken app go on after the trap.
+  await page.goto(`${app.url}?debug-panic=1&autoplay=1`);
+  await page.getByTestId("recovery").waitFor({ timeout: T });
+  const atCrash = await page.evaluate(() => localStorage.getItem("ordinal.v1.session"));
+  await page.waitForTimeout(5000);
+  assert.equal(await page.evaluate(() => localStorage.getItem("ordinal.v1.session")), atCrash);
+});
+
 test("the recovery screen speaks the page's language", async (t) => {
   const app = await openApp(t, { path: "?debug-panic=1&lang=zh" });
   const screen = app.page.getByTestId("recovery");
