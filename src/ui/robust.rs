@@ -35,22 +35,25 @@ pub fn StorageBanner(ui: Ui) -> impl IntoView {
     }
 }
 
-/// `?debug-panic=1`: panics a moment after the page started (its saved
-/// session loaded), from a timer as any later panic would. Nobody types
-/// that into an address by accident; the e2e tests use it.
+/// The test-only panic trigger, from the address: `?debug-panic=1` panics
+/// a moment after the page started (its saved session loaded), from a
+/// timer as any later panic would; `?debug-panic=start` panics at once,
+/// while the page is being built (the start fails). Nobody types that into
+/// an address by accident; the e2e tests use it.
 pub fn debug_panic() {
     let asked = window()
         .location()
         .search()
         .ok()
         .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
-        .and_then(|p| p.get("debug-panic"))
-        .is_some_and(|v| v == "1");
-    if asked {
-        set_timeout(
+        .and_then(|p| p.get("debug-panic"));
+    match asked.as_deref() {
+        Some("1") => set_timeout(
             || panic!("debug-panic=1: a deliberate panic to test the recovery screen"),
             std::time::Duration::from_millis(300),
-        );
+        ),
+        Some("start") => panic!("debug-panic=start: a deliberate panic while the page starts"),
+        _ => {}
     }
 }
 

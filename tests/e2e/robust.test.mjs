@@ -298,6 +298,19 @@ test("after a trap the still-running app writes nothing: a playing session's las
   assert.equal(await page.evaluate(() => localStorage.getItem("ordinal.v1.session")), atCrash);
 });
 
+test("a panic while the page starts (the init fails) also ends on the recovery screen", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await page.getByTestId("editor").waitFor({ timeout: T });
+  await applyAndRun(page);
+  const before = await page.evaluate(() => localStorage.getItem("ordinal.v1.session"));
+  await page.goto(`${app.url}?debug-panic=start`);
+  await page.getByTestId("recovery").waitFor({ timeout: T });
+  assert.equal(await page.getByTestId("app").count(), 0);
+  assert.equal(await page.evaluate(() => localStorage.getItem("ordinal.v1.session")), before);
+  assert.equal(await page.getByTestId("recovery-download").isDisabled(), false);
+});
+
 test("the recovery screen speaks the page's language", async (t) => {
   const app = await openApp(t, { path: "?debug-panic=1&lang=zh" });
   const screen = app.page.getByTestId("recovery");
