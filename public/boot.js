@@ -86,6 +86,26 @@ function pickLang() {
   return parse(params.get("lang")) ?? parse(readKey(LANG_KEY)) ?? parse(navigator.language) ?? "en";
 }
 
+/**
+ * The saved session with the editor's text added when the session does not
+ * carry one (the page saves them under two keys), as the page's Save file
+ * writes it. Spliced into the text, not re-serialised: JSON.stringify
+ * would round a seed above 2^53.
+ */
+function withEditor(session, editor) {
+  if (session === null || editor === null) return session;
+  try {
+    const parsed = JSON.parse(session);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed) || "editor" in parsed) return session;
+    const body = session.trimEnd();
+    if (!body.endsWith("}")) return session;
+    const sep = Object.keys(parsed).length ? "," : "";
+    return `${body.slice(0, -1)}${sep}"editor":${JSON.stringify(editor)}}`;
+  } catch {
+    return session;
+  }
+}
+
 let crashed = false;
 let removeItem = null;
 
@@ -114,7 +134,7 @@ function recover(err) {
   freezeStorage();
   console.error("Ordinal stopped:", err);
   const w = WORDS[pickLang()];
-  const saved = readKey(SESSION_KEY);
+  const saved = withEditor(readKey(SESSION_KEY), readKey(EDITOR_KEY));
   const button = (text, testid, onClick) => {
     const b = el("button", { type: "button" }, text);
     b.dataset.testid = testid;

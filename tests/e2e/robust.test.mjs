@@ -269,8 +269,13 @@ test("?debug-panic=1: a wasm panic shows the recovery screen; the saved session 
   // Download session: the file is the saved session, as `ordinal replay` reads it.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("recovery-download").click()]);
   assert.equal(download.suggestedFilename(), "ordinal-session.ordinal.json");
+  // It is the stored session with the editor's text (stored apart) added,
+  // spliced in without re-serialising.
   const file = readFileSync(await download.path(), "utf8");
-  assert.equal(file, before);
+  const editor = await page.evaluate(() => localStorage.getItem("ordinal.v1.editor"));
+  assert.match(editor, /kind: StatefulSet/);
+  assert.equal(file, `${before.slice(0, -1)},"editor":${JSON.stringify(editor)}}`);
+  assert.deepEqual(JSON.parse(file), { ...JSON.parse(before), editor });
   await app.screenshot("robust-recovery");
 
   // Reset asks first; cancelling keeps everything.
