@@ -13,8 +13,187 @@ const params = new URLSearchParams(location.search);
 function start() {
   // Fetch the .wasm while the JS glue loads.
   const wasm = fetch(wasmUrl);
-  return import(jsUrl).then((glue) => glue.default({ module_or_path: wasm }));
+  return import(jsUrl)
+    .then((glue) => glue.default({ module_or_path: wasm }))
+    .catch((err) => {
+      recover(err);
+      throw err;
+    });
 }
+
+// ---- A panic is not a frozen page ------------------------------------------
+// Release builds abort on panic (-Cpanic=immediate-abort, scripts/lib.sh):
+// a panic is a WebAssembly trap (`RuntimeError: unreachable`) with no Rust
+// hook to run, and a debug build's panic hook logs and then traps the same
+// way. After a trap the app's state cannot be trusted, so this script takes
+// over: it stops the page writing local storage (the last good save stays
+// as it was) and shows a recovery screen made of DOM text nodes (never
+// markup) that offers the saved session as a file and a reset.
+// The screen's words live here, outside the app's i18n table; the language
+// is chosen as the app chooses it: ?lang=, then the saved choice, then the
+// browser's language.
+const SESSION_KEY = "ordinal.v1.session";
+const EDITOR_KEY = "ordinal.v1.editor";
+const LANG_KEY = "ordinal.v1.lang";
+const FILE_NAME = "ordinal-session.ordinal.json";
+const WORDS = {
+  en: {
+    title: "Ordinal stopped working",
+    what: "The simulator hit an internal error (a bug in Ordinal, not in your manifests) and cannot go on in this page.",
+    kept: "Your last saved session is kept in this browser: download it to keep a copy (a file that Open file and ordinal replay read), then reload, or reset if the page fails again.",
+    none: "No session was saved in this browser.",
+    download: "Download session",
+    reload: "Reload",
+    reset: "Reset session…",
+    confirm: "Delete the saved session and the editor text from this browser, and start again?",
+    detail: "Details",
+  },
+  zh: {
+    title: "Ordinal 停止工作",
+    what: "模拟器遇到内部错误（是 Ordinal 的缺陷，不是你的清单的问题），无法在此页面中继续运行。",
+    kept: "你最后保存的会话仍保留在此浏览器中：请先下载一份副本（“打开文件”和 ordinal replay 都能读取该文件），再重新加载；如果页面再次出错，可以重置。",
+    none: "此浏览器中没有保存的会话。",
+    download: "下载会话",
+    reload: "重新加载",
+    reset: "重置会话…",
+    confirm: "要从此浏览器中删除保存的会话和编辑器内容，并重新开始吗？",
+    detail: "详细信息",
+  },
+};
+
+/** Local storage, or null when the browser refuses it (the getter throws). */
+function store() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+function readKey(key) {
+  try {
+    return store()?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function pickLang() {
+  const parse = (s) => {
+    const primary = String(s ?? "").trim().toLowerCase().split(/[-_]/)[0];
+    return primary === "zh" || primary === "en" ? primary : null;
+  };
+  return parse(params.get("lang")) ?? parse(readKey(LANG_KEY)) ?? parse(navigator.language) ?? "en";
+}
+
+/**
+ * The saved session with the editor's text added when the session does not
+ * carry one (the page saves them under two keys), as the page's Save file
+ * writes it. Spliced into the text, not re-serialised: JSON.stringify
+ * would round a seed above 2^53.
+ */
+function withEditor(session, editor) {
+  if (session === null || editor === null) return session;
+  try {
+    const parsed = JSON.parse(session);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed) || "editor" in parsed) return session;
+    const body = session.trimEnd();
+    if (!body.endsWith("}")) return session;
+    const sep = Object.keys(parsed).length ? "," : "";
+    return `${body.slice(0, -1)}${sep}"editor":${JSON.stringify(editor)}}`;
+  } catch {
+    return session;
+  }
+}
+
+let crashed = false;
+let removeItem = null;
+
+/** From now on the broken app writes nothing: the last save stays intact. */
+function freezeStorage() {
+  const proto = window.Storage?.prototype;
+  if (!proto) return;
+  removeItem = proto.removeItem;
+  for (const name of ["setItem", "removeItem", "clear"]) {
+    try {
+      Object.defineProperty(proto, name, { value: () => {}, configurable: true, writable: true });
+    } catch {
+      // A frozen prototype: nothing more to do.
+    }
+  }
+}
+
+function isWasmTrap(err) {
+  return typeof WebAssembly !== "undefined" && err instanceof WebAssembly.RuntimeError;
+}
+
+/** Replaces the page with the recovery screen (once). */
+function recover(err) {
+  if (crashed) return;
+  crashed = true;
+  freezeStorage();
+  console.error("Ordinal stopped:", err);
+  const w = WORDS[pickLang()];
+  const saved = withEditor(readKey(SESSION_KEY), readKey(EDITOR_KEY));
+  const button = (text, testid, onClick) => {
+    const b = el("button", { type: "button" }, text);
+    b.dataset.testid = testid;
+    b.addEventListener("click", onClick);
+    return b;
+  };
+  const download = button(w.download, "recovery-download", () => {
+    const url = URL.createObjectURL(new Blob([saved], { type: "application/json" }));
+    const a = el("a", { href: url, download: FILE_NAME });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
+  download.className = "primary";
+  download.disabled = saved === null;
+  // Reload at the same address without what may have caused the crash:
+  // the test-only trigger and a link's fragment.
+  const cleanUrl = () => {
+    const u = new URL(location.href);
+    u.searchParams.delete("debug-panic");
+    u.hash = "";
+    return u.href;
+  };
+  const reload = button(w.reload, "recovery-reload", () => location.replace(cleanUrl()));
+  const reset = button(w.reset, "recovery-reset", () => {
+    if (!window.confirm(w.confirm)) return;
+    const s = store();
+    for (const key of [SESSION_KEY, EDITOR_KEY]) {
+      try {
+        removeItem?.call(s, key);
+      } catch {
+        // Storage refused: nothing was saved there anyway.
+      }
+    }
+    location.replace(cleanUrl());
+  });
+  const detail = el("details", {}, el("summary", {}, w.detail), el("pre", {}, String(err?.stack ?? err)));
+  const box = el(
+    "main",
+    { className: "recovery" },
+    el("h1", {}, w.title),
+    el("p", {}, w.what),
+    el("p", {}, saved === null ? w.none : w.kept),
+    el("p", { className: "recovery-actions" }, download, " ", reload, " ", reset),
+    detail,
+  );
+  box.dataset.testid = "recovery";
+  box.setAttribute("role", "alert");
+  box.lang = pickLang() === "zh" ? "zh-CN" : "en";
+  document.body.replaceChildren(box);
+}
+
+window.addEventListener("error", (ev) => {
+  if (isWasmTrap(ev.error)) recover(ev.error);
+});
+window.addEventListener("unhandledrejection", (ev) => {
+  if (isWasmTrap(ev.reason)) recover(ev.reason);
+});
 
 function el(tag, props, ...children) {
   const e = document.createElement(tag);
@@ -45,9 +224,12 @@ function placeholder() {
   run.addEventListener("click", () => {
     run.disabled = true;
     run.textContent = "Loading…";
-    start().then(() => box.remove());
+    start().then(
+      () => box.remove(),
+      () => {},
+    );
   });
 }
 
 if (params.get("ctl") === "1") placeholder();
-else start();
+else start().catch(() => {});

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Set up, then build and serve the app with live reload on http://127.0.0.1:${PORT:-8080}/
+# Set up, then build and serve the app on http://127.0.0.1:${PORT:-8080}/ under the
+# page's Content-Security-Policy, sent as a header (Trunk.toml [serve.headers], the
+# same string as index.html's <meta>). No live reload: Trunk's reload client is an
+# inline script, which that policy refuses; reload by hand after a rebuild.
 #   PORT=9000 scripts/serve.sh     another port
 #   scripts/serve.sh --release     serve the optimised build
 set -euo pipefail

@@ -228,7 +228,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
                 aria-label=ui.tr(super::i18n::Key::ChartAria)
                 on:click=on_click
                 on:keydown=on_key
-                inner_html=move || svg.get()
+                inner_html=move || super::robust::chart_markup(&svg.get())
             ></div>
             <p class="muted chart-pos" aria-live="polite">{position}</p>
             <div class="chart-groups">

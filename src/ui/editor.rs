@@ -232,7 +232,9 @@ pub fn Editor(ui: Ui) -> impl IntoView {
             </div>
             <div class="editor" data-testid="editor-box">
                 <div class="gutter" aria-hidden="true">{gutter}</div>
-                <div class="code" style=move || format!("width: calc({}ch + 2rem)", widest.get().max(20))>
+                // A CSS property set through CSSOM, not a style attribute: the
+                // page's CSP allows no inline styles (docs/robust2.md).
+                <div class="code" style=("width", move || format!("calc({}ch + 2rem)", widest.get().max(20)))>
                     <pre class="hl" aria-hidden="true" inner_html=move || html.get()></pre>
                     <textarea
                         id="editor"

@@ -128,6 +128,10 @@ keys! {
     Scrubbed => "Viewing the past: play, step or act here to continue from this point (later history is dropped), or drag the timeline to the end.",
         "正在查看过去：在此运行、单步或执行任何操作，都会从这一点继续（之后的历史将被丢弃）；也可以把时间线拖到末尾。";
     Dismiss => "Dismiss", "关闭";
+    StorageOff => "This browser does not let the page use local storage (a private window or a locked-down frame): everything works, but nothing will be saved. Use Save file to keep your session.",
+        "此浏览器不允许页面使用本地存储（隐私窗口或受限的框架）：一切照常工作，但不会保存任何内容。请用“保存文件”保留你的会话。";
+    StorageFull => "Local storage is full: everything works, but nothing more will be saved. Use Save file to keep your session.",
+        "本地存储已满：一切照常工作，但不会再保存任何内容。请用“保存文件”保留你的会话。";
     // ---- share links, files and embed mode
     Share => "Share", "分享";
     ShareTitle => "Copy a link that reopens this session exactly", "复制一个能原样重开此会话的链接";

@@ -15,6 +15,7 @@ mod lessons;
 mod model;
 mod perf;
 mod persist;
+mod robust;
 mod share;
 mod views;
 
@@ -620,6 +621,7 @@ fn App() -> impl IntoView {
         }
         document().set_title(i18n::t(lang, K::PageTitle));
     });
+    robust::debug_panic();
     let share = share::Share::new();
     share.follow(ui);
     share::accept_drops(ui);
@@ -644,6 +646,7 @@ fn App() -> impl IntoView {
             <share::ShareBar ui=ui share=share />
         </header>
         <Banners ui=ui />
+        <robust::StorageBanner ui=ui />
         <main class="app" data-testid="app" data-ready="true">
             <div class="left">
                 <lessons::Lessons ui=ui />

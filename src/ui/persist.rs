@@ -53,8 +53,54 @@ fn may_write() -> bool {
     })
 }
 
+/// Why nothing can be saved in this browser: local storage is switched
+/// off or refused (a private window, a sandboxed frame: reading
+/// `window.localStorage` throws or gives null), or a write failed (full:
+/// `QuotaExceededError`). The page keeps working either way.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Trouble {
+    Disabled,
+    Full,
+}
+
+type Listener = Box<dyn Fn(Trouble)>;
+
+thread_local! {
+    static TROUBLE: std::cell::Cell<Option<Trouble>> = const { std::cell::Cell::new(None) };
+    static ON_TROUBLE: std::cell::RefCell<Option<Listener>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The first trouble met, if any.
+pub fn trouble() -> Option<Trouble> {
+    TROUBLE.with(|t| t.get())
+}
+
+/// Calls `f` when trouble is first met (after the page started).
+pub fn on_trouble(f: impl Fn(Trouble) + 'static) {
+    ON_TROUBLE.with(|c| *c.borrow_mut() = Some(Box::new(f)));
+}
+
+fn report(t: Trouble) {
+    if TROUBLE.with(|c| c.replace(Some(t))).is_some() {
+        return;
+    }
+    ON_TROUBLE.with(|c| {
+        if let Some(f) = c.borrow().as_ref() {
+            f(t)
+        }
+    });
+}
+
+/// The one way to local storage: every read and write of the page passes
+/// here, so trouble is noticed wherever it happens.
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    match web_sys::window()?.local_storage() {
+        Ok(Some(s)) => Some(s),
+        _ => {
+            report(Trouble::Disabled);
+            None
+        }
+    }
 }
 
 pub fn get(key: &str) -> Option<String> {
@@ -79,7 +125,9 @@ pub fn set_pref(key: &str, value: &str) {
 
 fn write(key: &str, value: &str) {
     if let Some(s) = storage() {
-        let _ = s.set_item(key, value);
+        if s.set_item(key, value).is_err() {
+            report(Trouble::Full);
+        }
     }
 }
 

@@ -279,7 +279,7 @@ pub fn Storage(ui: Ui) -> impl IntoView {
     view! {
         <section class="panel storage" aria-labelledby="storage-h">
             <div class="panel-head"><h2 id="storage-h">{ui.tr(K::Storage)}</h2></div>
-            <div class="storage-grid" style=move || format!("--rows: {}", rows())>
+            <div class="storage-grid" style=("--rows", move || rows().to_string())>
                 <div class="col">
                     <h3>{ui.tr(K::StorageClasses)}</h3>
                     {move || st.with(|s| s.classes.iter().map(|c| {
@@ -312,7 +312,7 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                     </For>
                 </div>
                 <svg class="links" aria-hidden="true" viewBox=move || format!("0 0 100 {}", rows() as f64 * ROW) preserveAspectRatio="none"
-                    style=move || format!("height: {}px", rows() as f64 * ROW)>
+                    style=("height", move || format!("{}px", rows() as f64 * ROW))>
                     <For each=move || st.with(|s| s.bindings.iter().map(|&(c, v)| (c, v, s.claims[c].name.clone(), s.volumes[v].name.clone())).collect::<Vec<_>>())
                         key=|b| b.clone() let:b>
                         <path class="bind" d=format!("M0 {y1} C50 {y1}, 50 {y2}, 100 {y2}", y1 = b.0 as f64 * ROW + ROW / 2.0, y2 = b.1 as f64 * ROW + ROW / 2.0)></path>

@@ -13,7 +13,7 @@
 //     app.assertClean();                      // no console errors, no failed requests
 //   });
 import { createServer } from "node:http";
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,32 @@ export const DIST = process.env.ORDINAL_DIST ?? join(ROOT, "dist");
 export const SHOTS = join(ROOT, "target", "e2e");
 /** The app is served from here, as on a documentation site, to prove asset URLs are relative. */
 export const SUB_PATH = "/docs/ordinal/";
+
+/**
+ * The page's Content-Security-Policy, as Trunk.toml's [serve.headers] gives
+ * it to `trunk serve` (tests/csp.rs checks index.html and public/demo.html
+ * carry the same string in their <meta>). Served here as a header too, so
+ * every e2e test runs under both the header and the meta policy.
+ */
+export const CSP = (() => {
+  const toml = readFileSync(join(ROOT, "Trunk.toml"), "utf8");
+  const m = toml.match(/^Content-Security-Policy = "([^"]+)"$/m);
+  if (!m) throw new Error("Trunk.toml: no Content-Security-Policy in [serve.headers]");
+  return m[1];
+})();
+
+/** The built index.html must keep the policy's <meta> and hold no inline script. */
+function checkBuiltHtml(root) {
+  const html = readFileSync(join(root, "index.html"), "utf8");
+  const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/);
+  if (meta?.[1] !== CSP) throw new Error(`${root}/index.html: its CSP <meta> is not Trunk.toml's policy`);
+  for (const tag of html.match(/<script\b[^>]*>/g) ?? []) {
+    if (!/\ssrc=/.test(tag)) throw new Error(`${root}/index.html: inline script ${tag}`);
+  }
+  if (/\son[a-z]+=/i.test(html) || /style=/.test(html)) {
+    throw new Error(`${root}/index.html: an inline event handler or style attribute`);
+  }
+}
 
 const MIME = {
   ".html": "text/html; charset=utf-8",
@@ -49,6 +75,7 @@ export async function startServer({ root = DIST, prefix = SUB_PATH } = {}) {
   if (!existsSync(join(root, "index.html"))) {
     throw new Error(`${root}/index.html missing: build first (trunk build --release --offline)`);
   }
+  checkBuiltHtml(root);
   const requests = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
@@ -75,10 +102,13 @@ export async function startServer({ root = DIST, prefix = SUB_PATH } = {}) {
     res.writeHead(200, {
       "Content-Type": MIME[extname(file)] ?? "application/octet-stream",
       "Cache-Control": "no-store",
+      "Content-Security-Policy": CSP,
     });
     createReadStream(file).pipe(res);
   });
   await new Promise((ok, fail) => server.listen(0, "127.0.0.1", ok).on("error", fail));
+  // A test that fails before closing it must not keep node running.
+  server.unref();
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}${prefix}`,
@@ -111,11 +141,40 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, .
     viewport,
     ...options,
   });
+  // Every CSP violation in any frame of any page, from the
+  // `securitypolicyviolation` event and from Chromium's console report.
+  const violations = [];
+  await context.exposeBinding("__ordinalCspViolation", ({ frame }, text) => {
+    violations.push(`${text} (in ${frame.url()})`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener(
+      "securitypolicyviolation",
+      (e) => {
+        const where = e.sourceFile ? ` at ${e.sourceFile}:${e.lineNumber}` : "";
+        window.__ordinalCspViolation?.(
+          `CSP violation: ${e.effectiveDirective} refused ${e.blockedURI || "inline"}${where}: ${e.sample}`,
+        );
+      },
+      true,
+    );
+  });
+  context.on("console", (msg) => {
+    const text = msg.text();
+    if (/Content[ -]Security[ -]Policy/i.test(text) && /refused|violat|ignored/i.test(text)) {
+      violations.push(`CSP console ${msg.type()}: ${text}`);
+    }
+  });
   return {
     context,
+    /** CSP violations seen so far (close() fails when there are any). */
+    violations,
+    /** Closes the browser, then fails if any CSP violation was seen. */
     close: async () => {
       await context.close().catch(() => {});
       rmSync(profile, { recursive: true, force: true });
+      const seen = [...new Set(violations.splice(0))];
+      assert.deepEqual(seen, [], "the page broke its Content-Security-Policy");
     },
   };
 }
@@ -129,8 +188,11 @@ export async function openApp(t, { path = "", waitUntil = "load", ...browserOpti
   const server = await startServer();
   const browser = await launchBrowser(browserOptions);
   const close = async () => {
-    await browser.close();
-    await server.close();
+    try {
+      await browser.close();
+    } finally {
+      await server.close();
+    }
   };
   t?.after(close);
 
@@ -150,6 +212,7 @@ export async function openApp(t, { path = "", waitUntil = "load", ...browserOpti
 
   return {
     page,
+    browser,
     url: server.url,
     server,
     problems,
