@@ -66,8 +66,23 @@ impl Proc<'_> {
 
     pub(super) fn run_cmd(&mut self, c: &Cmd, stdin: &str) -> Out {
         self.depth += 1;
+        self.commands += 1;
         let out = if self.depth > 64 {
             Out::err("sh: recursion too deep\n", 2)
+        } else if self.commands > MAX_COMMANDS {
+            // The user would press Ctrl+C here (see `MAX_COMMANDS`).
+            if self.exit.is_none() {
+                self.exit = Some(130);
+                Out {
+                    chunks: vec![(true, "^C\n".into())],
+                    code: 130,
+                }
+            } else {
+                Out {
+                    chunks: Vec::new(),
+                    code: 130,
+                }
+            }
         } else {
             self.run_cmd_inner(c, stdin)
         };

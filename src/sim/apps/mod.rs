@@ -149,6 +149,12 @@ fn forget_gone_pods(sim: &mut World) {
 /// after this many rounds, as if interrupted with Ctrl+C.
 const MAX_LOOP_ROUNDS: usize = 5;
 
+/// Commands one exec may run in all. Nested loops multiply their rounds
+/// (`for` over many words, 64 levels deep), which no real user waits for;
+/// past this the process stops as if interrupted with Ctrl+C, so the page
+/// never freezes (found by the fuzzer).
+const MAX_COMMANDS: usize = 20_000;
+
 /// What a command wrote, in order: `(is_stderr, text)`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Out {
@@ -215,6 +221,8 @@ pub(crate) struct Proc<'a> {
     /// stderr of command substitutions, shown on the terminal.
     side_err: String,
     depth: usize,
+    /// Commands run so far (see `MAX_COMMANDS`).
+    commands: usize,
 }
 
 const PATH: &[&str] = &[
@@ -301,6 +309,7 @@ impl<'a> Proc<'a> {
             last: 0,
             side_err: String::new(),
             depth: 0,
+            commands: 0,
         }
     }
 

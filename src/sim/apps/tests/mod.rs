@@ -415,6 +415,28 @@ fn shell_basics() {
     assert_eq!(r.output.matches("tick").count(), MAX_LOOP_ROUNDS);
 }
 
+/// Found by the fuzzer: nested `for` loops multiply (20 words, 8 deep is
+/// 20^8 rounds). The exec stops at `MAX_COMMANDS` as if interrupted.
+#[test]
+fn nested_loops_stop_at_the_command_limit() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let words = "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20";
+    let mut script = "echo x".to_string();
+    for d in 0..8 {
+        script = format!("for i{d} in {words}; do {script}; done");
+    }
+    let r = run(&mut sim, "web-0", &format!("{script}; echo after"));
+    assert_eq!(r.exit_code, 130);
+    assert!(
+        r.output.ends_with("^C\n"),
+        "{}",
+        &r.output[r.output.len() - 20..]
+    );
+    assert!(!r.output.contains("after"));
+    assert!(r.output.matches('x').count() < MAX_COMMANDS);
+}
+
 mod cassandra;
 mod mysql;
 mod tools;
