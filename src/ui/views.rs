@@ -3,15 +3,26 @@
 
 use super::i18n::{self, Key as K};
 use super::model::{self, ClusterView, PodView};
-use super::Ui;
+use super::{fresh, Ui};
 use crate::sim::dns;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
 fn cluster_memo(ui: Ui) -> Memo<ClusterView> {
+    let stamp = fresh::stamp(ui);
+    let cache = StoredValue::new((0, model::PodCache::default()));
     Memo::new(move |_| {
-        ui.version.track();
-        ui.with_sim(|s| super::perf::time("cluster", || model::cluster(s)))
+        let epoch = stamp.get().epoch;
+        cache
+            .try_update_value(|(e, c)| {
+                // Another branch may reuse a uid and resource version.
+                if *e != epoch {
+                    *e = epoch;
+                    *c = model::PodCache::default();
+                }
+                ui.with_sim(|s| super::perf::time("cluster", || model::cluster(s, c)))
+            })
+            .unwrap_or_default()
     })
 }
 
@@ -263,8 +274,9 @@ const ROW: f64 = 58.0;
 
 #[component]
 pub fn Storage(ui: Ui) -> impl IntoView {
+    let stamp = fresh::stamp(ui);
     let st = Memo::new(move |_| {
-        ui.version.track();
+        stamp.track();
         ui.with_sim(|s| super::perf::time("storage", || model::storage(s)))
     });
     let rows = move || {
@@ -347,9 +359,22 @@ pub fn Storage(ui: Ui) -> impl IntoView {
 
 #[component]
 pub fn Network(ui: Ui) -> impl IntoView {
-    let net = Memo::new(move |_| {
+    // The panel reads Services and Endpoints (what the DNS fingerprint
+    // covers) and the DNS changes of the last seconds: while some row is
+    // still highlighted, the clock's whole seconds count too.
+    let fading = StoredValue::new(true);
+    let inputs = Memo::new(move |_| {
         ui.version.track();
-        ui.with_sim(|s| super::perf::time("network", || model::network(s)))
+        ui.with_sim(|s| {
+            let second = if fading.get_value() { s.now / 1000 } else { 0 };
+            (fresh::epoch(), dns::fingerprint(&s.store), second)
+        })
+    });
+    let net = Memo::new(move |_| {
+        inputs.track();
+        let v = ui.with_sim(|s| super::perf::time("network", || model::network(s)));
+        fading.set_value(v.dns.iter().any(|r| !r.change.is_empty()));
+        v
     });
     let query = RwSignal::new(String::new());
     let rtype = RwSignal::new("A".to_string());
@@ -431,8 +456,9 @@ pub fn Network(ui: Ui) -> impl IntoView {
 
 #[component]
 pub fn Events(ui: Ui) -> impl IntoView {
+    let stamp = fresh::stamp(ui);
     let rows = Memo::new(move |_| {
-        ui.version.track();
+        stamp.track();
         ui.with_sim(|s| super::perf::time("events", || model::events(s, 150)))
     });
     // Whole seconds of the clock: LAST SEEN only changes when this does.

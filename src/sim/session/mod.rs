@@ -9,7 +9,7 @@ mod input;
 pub mod saved;
 pub mod script;
 
-use crate::sim::engine::{Config, Input, Sim};
+use crate::sim::engine::{Config, Input, JournalEntry, Sim};
 use crate::sim::kubectl::{self, Watch};
 use saved::Saved;
 use script::Directive;
@@ -239,7 +239,28 @@ impl Session {
             }
         }
         self.sim.advance_to(target);
+        self.merge_clock_moves();
         false
+    }
+
+    /// Two clock moves in a row are one (as [`saved::compact`] has it):
+    /// playing a quiet cluster moves the clock every frame, and the
+    /// journal, copied into every snapshot, would grow with wall time.
+    fn merge_clock_moves(&mut self) {
+        let j = &mut self.sim.journal;
+        let n = j.len();
+        if n < 2 {
+            return;
+        }
+        let t = match (&j[n - 2], &j[n - 1]) {
+            (JournalEntry::AdvanceTo(a), JournalEntry::AdvanceTo(b)) => (*a).max(*b),
+            _ => return,
+        };
+        j.pop();
+        j[n - 2] = JournalEntry::AdvanceTo(t);
+        // A snapshot taken just after the first move would resume after
+        // the merged one, at the earlier time.
+        self.snapshots.retain(|s| s.sim.journal.len() < n - 1);
     }
 
     // ---- time travel ----------------------------------------------------
