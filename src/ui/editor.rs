@@ -212,6 +212,20 @@ pub fn Editor(ui: Ui) -> impl IntoView {
             std::time::Duration::from_millis(CHECK_DELAY_MS),
         );
     });
+    // The textarea shows the text; what it sent itself is not set back (a
+    // huge buffer would be copied into it again on every key).
+    let echo = StoredValue::new(false);
+    Effect::new(move |_| {
+        let el = ui.editor_ref.get();
+        text.track();
+        if echo.get_value() {
+            echo.set_value(false);
+            return;
+        }
+        if let Some(el) = el {
+            text.with_untracked(|t| el.set_value(t));
+        }
+    });
     // Where the editor box is scrolled (px from the top, visible height).
     let scroll = RwSignal::new((0.0f64, 800.0f64));
     let box_ref = NodeRef::<leptos::html::Div>::new();
@@ -340,11 +354,11 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                         aria-label=ui.tr(K::EditorAria)
                         aria-describedby="diag-list"
                         rows=move || line_count.get() + 1
-                        prop:value=move || text.get()
                         on:input=move |ev| {
                             // Saved with the check: at once, or once typing
                             // pauses in a huge buffer.
                             typed.set_value(true);
+                            echo.set_value(true);
                             text.set(event_target_value(&ev));
                         }
                         on:keydown=on_key
