@@ -32,7 +32,8 @@ pub struct Stamp {
 }
 
 /// A memo of the session's stamp, updated every redraw, notifying only
-/// when it changed.
+/// when it changed. Read it with `get` (a memo only follows its sources
+/// once it has run; `track` alone does not run it).
 pub fn stamp(ui: Ui) -> Memo<Stamp> {
     Memo::new(move |_| {
         ui.version.track();

@@ -276,7 +276,8 @@ const ROW: f64 = 58.0;
 pub fn Storage(ui: Ui) -> impl IntoView {
     let stamp = fresh::stamp(ui);
     let st = Memo::new(move |_| {
-        stamp.track();
+        // `get`, not `track`: a memo only follows its sources once it has run.
+        stamp.get();
         ui.with_sim(|s| super::perf::time("storage", || model::storage(s)))
     });
     // Rows are keyed by name; each reads its own entry of these maps, so a
@@ -417,7 +418,7 @@ pub fn Network(ui: Ui) -> impl IntoView {
         })
     });
     let net = Memo::new(move |_| {
-        inputs.track();
+        inputs.get();
         let v = ui.with_sim(|s| super::perf::time("network", || model::network(s)));
         fading.set_value(v.dns.iter().any(|r| !r.change.is_empty()));
         v
@@ -504,7 +505,7 @@ pub fn Network(ui: Ui) -> impl IntoView {
 pub fn Events(ui: Ui) -> impl IntoView {
     let stamp = fresh::stamp(ui);
     let rows = Memo::new(move |_| {
-        stamp.track();
+        stamp.get();
         ui.with_sim(|s| super::perf::time("events", || model::events(s, 150)))
     });
     // Whole seconds of the clock: LAST SEEN only changes when this does.
