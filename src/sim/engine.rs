@@ -287,6 +287,12 @@ impl Sim {
         self.steps
     }
 
+    /// What each owner's controller waited on at its last sync (the pod and
+    /// why), as the `Waiting` notes in the log said: read by the faces.
+    pub fn waiting(&self) -> &BTreeMap<Key, (String, String)> {
+        &self.waiting
+    }
+
     /// A stable fingerprint of the session's trace: the event log and every
     /// object (in store order) as JSON, plus the clock, hashed with 64-bit
     /// FNV-1a and printed as 16 hex digits. Written out here rather than

@@ -1,9 +1,7 @@
 //! The core functions the page calls beyond `Sim` itself, in one place:
-//! examples, the StatefulSet controller's "waiting on", console
+//! examples, console
 //! completion and live watches. Owned types for the views.
 
-use crate::sim::object::Object;
-use crate::sim::store::Store;
 use crate::sim::Sim;
 
 use super::i18n::Lang;
@@ -66,11 +64,6 @@ pub fn examples() -> Vec<ExampleInfo> {
 
 /// The example a first visit opens.
 pub const DEFAULT_EXAMPLE: &str = crate::sim::examples::DEFAULT_ID;
-
-/// The pod a StatefulSet's controller is blocked on, and why.
-pub fn waiting_on(store: &Store, sts: &Object) -> Option<(String, String)> {
-    crate::sim::controllers::statefulset::waiting_on(store, sts)
-}
 
 pub fn complete(sim: &Sim, partial: &str) -> Vec<String> {
     crate::sim::kubectl::complete(sim, partial)

@@ -3,9 +3,82 @@
 //! completion from the core, and live `get -w` watches.
 
 use super::i18n::Key as K;
-use super::{bridge, Ui};
+use super::{bridge, Line, Ui};
 use leptos::html;
 use leptos::prelude::*;
+
+/// Lines of output the console keeps at most, and bytes of text: a flood
+/// (a watch over hundreds of pods, a loop, many big `get -o yaml`) drops
+/// the oldest output, and the first line says how much went.
+pub const MAX_LINES: usize = 500;
+pub const MAX_BYTES: usize = 512 * 1024;
+/// One output longer than this keeps only its end, as a terminal's
+/// scrollback would.
+pub const MAX_LINE_BYTES: usize = 128 * 1024;
+
+thread_local! {
+    static DROPPED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn is_dropped_note(l: &Line) -> bool {
+    l.id > u64::MAX / 2
+}
+
+/// Appends `line` to the console, keeping it within its bounds.
+pub fn push_bounded(c: &mut Vec<Line>, mut line: Line) {
+    if c.is_empty() {
+        DROPPED.with(|d| d.set(0));
+    }
+    if line.text.len() > MAX_LINE_BYTES {
+        let mut cut = line.text.len() - MAX_LINE_BYTES;
+        while !line.text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        // Start at a line of the output where there is one.
+        if let Some(nl) = line.text[cut..].find('\n') {
+            cut += nl + 1;
+        }
+        line.text = format!(
+            "[… {} KB of this output dropped: the console keeps the last {} KB of one output]\n{}",
+            cut / 1024,
+            MAX_LINE_BYTES / 1024,
+            &line.text[cut..]
+        );
+    }
+    if c.first().is_some_and(is_dropped_note) {
+        c.remove(0);
+    }
+    c.push(line);
+    let mut bytes: usize = c.iter().map(|l| l.text.len()).sum();
+    let mut drop = c.len().saturating_sub(MAX_LINES - 1);
+    while bytes > MAX_BYTES && drop < c.len() - 1 {
+        bytes -= c[drop].text.len();
+        drop += 1;
+    }
+    let mut dropped = DROPPED.with(|d| d.get());
+    if drop > 0 {
+        // Count lines of output, not entries: one entry may hold many.
+        dropped += c[..drop]
+            .iter()
+            .map(|l| l.text.lines().count().max(1) as u64)
+            .sum::<u64>();
+        DROPPED.with(|d| d.set(dropped));
+        c.drain(..drop);
+    }
+    if dropped > 0 {
+        c.insert(
+            0,
+            Line {
+                id: u64::MAX - dropped,
+                class: "note",
+                text: format!(
+                    "# {dropped} earlier lines of output dropped: the console keeps its last {MAX_LINES} entries ({} KB)",
+                    MAX_BYTES / 1024
+                ),
+            },
+        );
+    }
+}
 
 #[component]
 pub fn Console(ui: Ui) -> impl IntoView {

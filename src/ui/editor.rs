@@ -105,10 +105,11 @@ pub fn highlight_line(line: &str, out: &mut String) {
     span("c", comment, out);
 }
 
-/// The highlighted text, one `<div>` per line so diagnostics can mark lines.
-pub fn highlight(text: &str, marks: &[(usize, Severity)]) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for (i, line) in text.split('\n').enumerate() {
+/// The highlighted lines `first..last` (0-based) of the text, one `<div>`
+/// per line so diagnostics can mark lines.
+pub fn highlight(text: &str, marks: &[(usize, Severity)], first: usize, last: usize) -> String {
+    let mut out = String::new();
+    for (i, line) in text.split('\n').enumerate().skip(first).take(last - first) {
         let mark = marks
             .iter()
             .filter(|(l, _)| *l == i + 1)
@@ -129,6 +130,30 @@ pub fn highlight(text: &str, marks: &[(usize, Severity)]) -> String {
     out
 }
 
+/// Buffers up to this many lines are drawn whole; longer ones only around
+/// what is scrolled into view (the textarea itself always holds it all).
+const DRAW_ALL: usize = 400;
+/// Lines drawn above and below the visible ones.
+const MARGIN: usize = 80;
+/// Buffers longer than this are checked (parsed, saved) once typing pauses.
+const CHECK_AT_ONCE: usize = 2_000;
+const CHECK_DELAY_MS: u64 = 300;
+/// Diagnostics listed at most (a pasted file can have thousands).
+const MAX_LISTED: usize = 100;
+
+/// The lines to draw, `first..last`, for a buffer of `lines` lines whose
+/// box is scrolled to `top` px, `height` px tall, `line_px` per line.
+pub fn visible(lines: usize, top: f64, height: f64, line_px: f64) -> (usize, usize) {
+    if lines <= DRAW_ALL {
+        return (0, lines);
+    }
+    // Before the textarea is measured: the stylesheet's 13px × 1.45.
+    let line_px = if line_px > 1.0 { line_px } else { 18.85 };
+    let first = ((top / line_px).max(0.0) as usize).saturating_sub(MARGIN);
+    let last = ((top + height.max(0.0)) / line_px).ceil() as usize + MARGIN;
+    (first.min(lines), last.min(lines))
+}
+
 #[component]
 pub fn Editor(ui: Ui) -> impl IntoView {
     let text = ui.text;
@@ -138,22 +163,107 @@ pub fn Editor(ui: Ui) -> impl IntoView {
         ui.version.track();
         ui.with_sim(|s| s.config.feature_gates.clone())
     });
+    // Bumped when the text should be checked: at once for a normal
+    // buffer, after a pause in typing for a huge one.
+    let checked = RwSignal::new(0u64);
     let whole = Memo::new(move |_| {
-        gates.with(|g| text.with(|t| manifest::parse_gated(t, manifest::FieldValidation::Warn, g)))
+        checked.track();
+        gates.with(|g| {
+            text.with_untracked(|t| manifest::parse_gated(t, manifest::FieldValidation::Warn, g))
+        })
     });
     let parsed = Memo::new(move |_| whole.with(|p| p.diagnostics.clone()));
-    let line_count = Memo::new(move |_| text.with(|t| t.split('\n').count()));
-    let widest = Memo::new(move |_| {
-        text.with(|t| t.split('\n').map(|l| l.chars().count()).max().unwrap_or(0))
+    let shape = Memo::new(move |_| {
+        text.with(|t| {
+            t.split('\n').fold((0, 0), |(n, w), l| {
+                (
+                    n + 1,
+                    w.max(if l.is_ascii() {
+                        l.len()
+                    } else {
+                        l.chars().count()
+                    }),
+                )
+            })
+        })
     });
+    let line_count = Memo::new(move |_| shape.get().0);
+    let widest = Memo::new(move |_| shape.get().1);
+    let pending = StoredValue::new(0u64);
+    // The user typed since the text was last saved.
+    let typed = StoredValue::new(false);
+    let check = move || {
+        if typed.get_value() {
+            typed.set_value(false);
+            text.with_untracked(|t| super::persist::set(super::persist::EDITOR_KEY, t));
+        }
+        checked.update(|c| *c += 1);
+    };
+    Effect::new(move |prev: Option<()>| {
+        let n = line_count.get();
+        text.track();
+        if prev.is_none() {
+            return;
+        }
+        let ticket = pending.get_value() + 1;
+        pending.set_value(ticket);
+        if n <= CHECK_AT_ONCE {
+            check();
+            return;
+        }
+        set_timeout(
+            move || {
+                if pending.get_value() == ticket {
+                    check();
+                }
+            },
+            std::time::Duration::from_millis(CHECK_DELAY_MS),
+        );
+    });
+    // The textarea shows the text; what it sent itself is not set back (a
+    // huge buffer would be copied into it again on every key).
+    let echo = StoredValue::new(false);
+    Effect::new(move |_| {
+        let el = ui.editor_ref.get();
+        text.track();
+        if echo.get_value() {
+            echo.set_value(false);
+            return;
+        }
+        if let Some(el) = el {
+            text.with_untracked(|t| el.set_value(t));
+        }
+    });
+    // Where the editor box is scrolled (px from the top, visible height).
+    let scroll = RwSignal::new((0.0f64, 800.0f64));
+    let box_ref = NodeRef::<leptos::html::Div>::new();
+    let line_px = move || {
+        ui.editor_ref
+            .get_untracked()
+            .map(|t| (t.scroll_height() as f64 - 12.0) / (line_count.get_untracked() + 1) as f64)
+            .unwrap_or(0.0)
+    };
+    let range = Memo::new(move |_| {
+        let (top, height) = scroll.get();
+        visible(line_count.get(), top, height, line_px())
+    });
+    let on_scroll = move |_: leptos::ev::Event| {
+        if let Some(b) = box_ref.get_untracked() {
+            scroll.set((b.scroll_top() as f64, b.client_height() as f64));
+        }
+    };
+    // Padding that puts the first drawn line where it belongs.
+    let offset = move || format!("calc(.4rem + {} * 1.45em)", range.get().0);
     let html = Memo::new(move |_| {
         let marks: Vec<(usize, Severity)> =
             parsed.with(|d| d.iter().map(|d| (d.line, d.severity)).collect());
-        text.with(|t| highlight(t, &marks))
+        let (first, last) = range.get();
+        text.with(|t| highlight(t, &marks, first, last))
     });
     let gutter = move || {
         let diags = parsed.get();
-        (1..=line_count.get())
+        let (first, last) = range.get();
+        (first + 1..=last)
             .map(|n| {
                 let here: Vec<_> = diags.iter().filter(|d| d.line == n).collect();
                 let class = if here.iter().any(|d| d.severity == Severity::Error) {
@@ -180,10 +290,17 @@ pub fn Editor(ui: Ui) -> impl IntoView {
             ui.apply(false);
         }
     };
+    let more = move || {
+        let n = parsed.with(|d| d.len());
+        (n > MAX_LISTED).then(|| {
+            view! { <li class="diag more">{format!("… {} more", n - MAX_LISTED)}</li> }
+        })
+    };
     let diag_list = move || {
         parsed
             .get()
             .into_iter()
+            .take(MAX_LISTED)
             .map(|d| {
                 let sev = match d.severity {
                     Severity::Error => "error",
@@ -230,12 +347,12 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                     title=ui.tr(K::DeleteTitle)>{ui.tr(K::Delete)}</button>
                 </Show>
             </div>
-            <div class="editor" data-testid="editor-box">
-                <div class="gutter" aria-hidden="true">{gutter}</div>
-                // A CSS property set through CSSOM, not a style attribute: the
+            <div class="editor" data-testid="editor-box" node_ref=box_ref on:scroll=on_scroll>
+                // CSS properties set through CSSOM, not style attributes: the
                 // page's CSP allows no inline styles (docs/robust2.md).
+                <div class="gutter" aria-hidden="true" style=("padding-top", offset)>{gutter}</div>
                 <div class="code" style=("width", move || format!("calc({}ch + 2rem)", widest.get().max(20)))>
-                    <pre class="hl" aria-hidden="true" inner_html=move || html.get()></pre>
+                    <pre class="hl" aria-hidden="true" style=("padding-top", offset) inner_html=move || html.get()></pre>
                     <textarea
                         id="editor"
                         data-testid="editor"
@@ -247,17 +364,18 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                         aria-label=ui.tr(K::EditorAria)
                         aria-describedby="diag-list"
                         rows=move || line_count.get() + 1
-                        prop:value=move || text.get()
                         on:input=move |ev| {
-                            let v = event_target_value(&ev);
-                            super::persist::set(super::persist::EDITOR_KEY, &v);
-                            text.set(v);
+                            // Saved with the check: at once, or once typing
+                            // pauses in a huge buffer.
+                            typed.set_value(true);
+                            echo.set_value(true);
+                            text.set(event_target_value(&ev));
                         }
                         on:keydown=on_key
                     ></textarea>
                 </div>
             </div>
-            <ul id="diag-list" class="diags" data-testid="diagnostics" aria-live="polite">{diag_list}</ul>
+            <ul id="diag-list" class="diags" data-testid="diagnostics" aria-live="polite">{diag_list}{more}</ul>
             <p class="hint muted">{ui.tr(K::DocsKeys)}</p>
         </section>
     }

@@ -9,6 +9,7 @@ mod console;
 mod editor;
 mod embed;
 mod embed_api;
+mod fresh;
 mod gates;
 pub(crate) mod i18n;
 mod lessons;
@@ -126,6 +127,13 @@ impl Ui {
 
     /// Marks the sim changed: views recompute, live watches print.
     pub fn changed(self) {
+        fresh::bump();
+        self.redraw();
+    }
+
+    /// Play moved the sim: live watches print, and views whose data
+    /// changed (see `fresh::Stamp`) recompute.
+    fn redraw(self) {
         let lines = self
             .session
             .try_update_value(|s| s.watch_lines())
@@ -139,11 +147,8 @@ impl Ui {
     pub fn print(self, class: &'static str, text: String) {
         let id = self.line_id.get_value();
         self.line_id.set_value(id + 1);
-        self.console.update(|c| {
-            c.push(Line { id, class, text });
-            let extra = c.len().saturating_sub(500);
-            c.drain(..extra);
-        });
+        self.console
+            .update(|c| console::push_bounded(c, Line { id, class, text }));
     }
 
     /// Sends one input into the session and reports its output.
@@ -311,7 +316,7 @@ fn frame(ui: Ui, last: f64) {
         if behind != ui.behind.get_untracked() {
             ui.behind.set(behind);
         }
-        ui.changed();
+        ui.redraw();
     }
     let n = ui.frames.get_value() + 1;
     ui.frames.set_value(n);

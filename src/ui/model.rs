@@ -2,13 +2,12 @@
 //! views, compared by value so unchanged parts of the page do not redraw.
 //! Reading only: every rule lives in `crate::sim`.
 
-use super::bridge;
 use crate::sim::dns;
 use crate::sim::engine::Action;
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::Sim;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How long (virtual ms) a DNS record stays highlighted after it came or went.
 const DNS_FRESH_MS: u64 = 6_000;
@@ -57,7 +56,7 @@ pub struct WorkloadView {
     pub waiting: Option<(String, String)>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClusterView {
     pub nodes: Vec<NodeView>,
     /// Pods not yet bound to a node.
@@ -185,15 +184,24 @@ fn owner_sort_key(p: &PodView) -> (String, u32, String) {
     )
 }
 
-pub fn cluster(sim: &Sim) -> ClusterView {
+/// Pod views kept between redraws, by uid: a pod whose object (resource
+/// version) and waiting note did not change is not described again.
+#[derive(Default)]
+pub struct PodCache(HashMap<String, (u64, Option<String>, PodView)>);
+
+pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterView {
     let store = &sim.store;
     let mut workloads = Vec::new();
+    // What each set's controller waits on, as the engine noted it at the
+    // set's last sync (not the sync rerun here).
     let mut waits = BTreeMap::new();
-    for sts in store.list(Kind::StatefulSet) {
-        let waiting = super::perf::time("waiting_on", || bridge::waiting_on(store, sts));
-        if let Some((pod, why)) = &waiting {
-            waits.insert((sts.meta.namespace.clone(), pod.clone()), why.clone());
+    for (owner, (pod, why)) in sim.waiting() {
+        if owner.kind == Kind::StatefulSet {
+            waits.insert((owner.namespace.clone(), pod.clone()), why.clone());
         }
+    }
+    for sts in store.list(Kind::StatefulSet) {
+        let waiting = sim.waiting().get(&sts.key()).cloned();
         workloads.push(WorkloadView {
             id: format!("StatefulSet/{}", sts.meta.name),
             kind: "StatefulSet",
@@ -253,8 +261,17 @@ pub fn cluster(sim: &Sim) -> ClusterView {
             })
             .collect();
     let mut pending = Vec::new();
+    let mut seen = HashMap::with_capacity(cache.0.len());
     for pod in store.list(Kind::Pod) {
-        let v = pod_view(pod, &waits);
+        let rv = pod.meta.resource_version;
+        let waited = waits
+            .get(&(pod.meta.namespace.clone(), pod.meta.name.clone()))
+            .cloned();
+        let v = match cache.0.remove(&pod.meta.uid) {
+            Some((r, w, v)) if r == rv && w == waited => v,
+            _ => pod_view(pod, &waits),
+        };
+        seen.insert(v.uid.clone(), (rv, waited, v.clone()));
         match nodes.iter_mut().find(|n| n.name == v.node) {
             Some(n) => n.pods.push(v),
             None => pending.push(v),
@@ -264,6 +281,7 @@ pub fn cluster(sim: &Sim) -> ClusterView {
         n.pods.sort_by_key(owner_sort_key);
     }
     pending.sort_by_key(owner_sort_key);
+    cache.0 = seen;
     ClusterView {
         nodes,
         pending,
@@ -405,11 +423,16 @@ pub fn storage(sim: &Sim) -> StorageView {
     // A binding is drawn when both sides name each other, as `kubectl get`
     // would show it Bound; one-sided references are still being bound.
     let mut bindings = Vec::new();
+    let volume_at: HashMap<&str, usize> = volumes
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.name.as_str(), i))
+        .collect();
     for (ci, c) in claims.iter().enumerate() {
         if c.volume.is_empty() {
             continue;
         }
-        if let Some(vi) = volumes.iter().position(|v| v.name == c.volume) {
+        if let Some(&vi) = volume_at.get(c.volume.as_str()) {
             if volumes[vi].claim == format!("{}/{}", c.namespace, c.name) {
                 bindings.push((ci, vi));
             }

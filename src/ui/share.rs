@@ -19,6 +19,9 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// Rewrite the address at most this often while the session changes.
 const THROTTLE_MS: u64 = 600;
+/// Editor text longer than this (bytes) is linked after a pause in typing.
+const HUGE_TEXT: usize = 64 * 1024;
+const HUGE_TEXT_WAIT_MS: u64 = 500;
 const FILE_NAME: &str = "ordinal-session.ordinal.json";
 
 /// How the page starts, from the address and local storage.
@@ -217,13 +220,30 @@ impl Share {
         });
         // Edits come at typing speed, and a pause ends a run of frames: the
         // address takes them at once, so a reload right after keeps them.
+        // A huge buffer (a pasted file) is linked once typing pauses, not
+        // compressed again on every key.
+        let ticket = StoredValue::new(0u64);
         Effect::new(move |prev: Option<()>| {
-            ui.text.track();
+            let huge = ui.text.with(|t| t.len() > HUGE_TEXT);
             ui.example.track();
             ui.playing.track();
-            if prev.is_some() {
-                self.write(ui, true);
+            if prev.is_none() {
+                return;
             }
+            let mine = ticket.get_value() + 1;
+            ticket.set_value(mine);
+            if !huge {
+                self.write(ui, true);
+                return;
+            }
+            set_timeout(
+                move || {
+                    if ticket.get_value() == mine {
+                        self.write(ui, true);
+                    }
+                },
+                Duration::from_millis(HUGE_TEXT_WAIT_MS),
+            );
         });
     }
 

@@ -2,16 +2,27 @@
 //! derived from the sim (see `model.rs`) and sends faults as input lines.
 
 use super::i18n::{self, Key as K};
-use super::model::{self, ClusterView, PodView};
-use super::Ui;
+use super::model::{self, ClaimView, ClusterView, PodView, VolumeView};
+use super::{fresh, Ui};
 use crate::sim::dns;
 use leptos::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 fn cluster_memo(ui: Ui) -> Memo<ClusterView> {
+    let stamp = fresh::stamp(ui);
+    let cache = StoredValue::new((0, model::PodCache::default()));
     Memo::new(move |_| {
-        ui.version.track();
-        ui.with_sim(|s| super::perf::time("cluster", || model::cluster(s)))
+        let epoch = stamp.get().epoch;
+        cache
+            .try_update_value(|(e, c)| {
+                // Another branch may reuse a uid and resource version.
+                if *e != epoch {
+                    *e = epoch;
+                    *c = model::PodCache::default();
+                }
+                ui.with_sim(|s| super::perf::time("cluster", || model::cluster(s, c)))
+            })
+            .unwrap_or_default()
     })
 }
 
@@ -263,9 +274,29 @@ const ROW: f64 = 58.0;
 
 #[component]
 pub fn Storage(ui: Ui) -> impl IntoView {
+    let stamp = fresh::stamp(ui);
     let st = Memo::new(move |_| {
-        ui.version.track();
+        // `get`, not `track`: a memo only follows its sources once it has run.
+        stamp.get();
         ui.with_sim(|s| super::perf::time("storage", || model::storage(s)))
+    });
+    // Rows are keyed by name; each reads its own entry of these maps, so a
+    // row redraws only when its claim or volume changed.
+    let claims = Memo::new(move |_| {
+        st.with(|s| {
+            s.claims
+                .iter()
+                .map(|c| ((c.namespace.clone(), c.name.clone()), c.clone()))
+                .collect::<HashMap<_, _>>()
+        })
+    });
+    let volumes = Memo::new(move |_| {
+        st.with(|s| {
+            s.volumes
+                .iter()
+                .map(|v| (v.name.clone(), v.clone()))
+                .collect::<HashMap<_, _>>()
+        })
     });
     let rows = move || {
         st.with(|s| {
@@ -303,12 +334,9 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                 </div>
                 <div class="col">
                     <h3>{ui.tr(K::Claims)}</h3>
-                    <For each=move || st.get().claims key=|c| format!("{c:?}") let:c>
-                        <div class=format!("item pvc phase-{}", c.phase.to_lowercase()) class:terminating=c.terminating
-                            data-testid=format!("pvc-{}", c.name) data-phase=c.phase.clone()>
-                            <div class="item-head"><strong>{c.name.clone()}</strong><span class="phase">{c.phase.clone()}</span></div>
-                            <div class="muted small">{move || format!("{} {}", if c.class.is_empty() { ui.t(K::NoClass).to_string() } else { c.class.clone() }, c.size)}</div>
-                        </div>
+                    <For each=move || st.with(|s| s.claims.iter().map(|c| (c.namespace.clone(), c.name.clone())).collect::<Vec<_>>())
+                        key=|k| k.clone() let:k>
+                        <ClaimRow ui=ui claims=claims id=k />
                     </For>
                 </div>
                 <svg class="links" aria-hidden="true" viewBox=move || format!("0 0 100 {}", rows() as f64 * ROW) preserveAspectRatio="none"
@@ -320,22 +348,9 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                 </svg>
                 <div class="col">
                     <h3>{ui.tr(K::Volumes)}</h3>
-                    <For each=move || st.get().volumes key=|v| format!("{v:?}") let:v>
-                        {
-                            let name = v.name.clone();
-                            view! {
-                                <div class=format!("item pv phase-{}", v.phase.to_lowercase()) class:terminating=v.terminating
-                                    data-testid=format!("pv-{}", v.name) data-phase=v.phase.clone()>
-                                    <div class="item-head">
-                                        <strong title=v.name.clone()>{v.name.clone()}</strong>
-                                        <span class="phase">{v.phase.clone()}</span>
-                                        <button class="mini" aria-label={ let n = v.name.clone(); move || ui.tf(K::LoseAria, &[&n]) }
-                                            on:click=move |_| ui.fault(format!("pv {name} lose"))>{ui.tr(K::Lose)}</button>
-                                    </div>
-                                    <div class="muted small">{format!("{} {} {} {}", v.size, v.reclaim, v.class, v.claim)}</div>
-                                </div>
-                            }
-                        }
+                    <For each=move || st.with(|s| s.volumes.iter().map(|v| v.name.clone()).collect::<Vec<_>>())
+                        key=|n| n.clone() let:n>
+                        <VolumeRow ui=ui volumes=volumes name=n />
                     </For>
                 </div>
             </div>
@@ -343,13 +358,70 @@ pub fn Storage(ui: Ui) -> impl IntoView {
     }
 }
 
+#[component]
+fn ClaimRow(
+    ui: Ui,
+    claims: Memo<HashMap<(String, String), ClaimView>>,
+    id: (String, String),
+) -> impl IntoView {
+    let name = id.1.clone();
+    let c = Memo::new(move |_| claims.with(|m| m.get(&id).cloned()));
+    let field = move |f: fn(&ClaimView) -> String| {
+        move || c.with(|c| c.as_ref().map(f).unwrap_or_default())
+    };
+    view! {
+        <div class=move || format!("item pvc phase-{}", field(|c| c.phase.to_lowercase())())
+            class:terminating=move || c.with(|c| c.as_ref().is_some_and(|c| c.terminating))
+            data-testid=format!("pvc-{name}") data-phase=field(|c| c.phase.clone())>
+            <div class="item-head"><strong>{name.clone()}</strong><span class="phase">{field(|c| c.phase.clone())}</span></div>
+            <div class="muted small">{move || c.with(|c| c.as_ref().map(|c| format!("{} {}", if c.class.is_empty() { ui.t(K::NoClass).to_string() } else { c.class.clone() }, c.size)).unwrap_or_default())}</div>
+        </div>
+    }
+}
+
+#[component]
+fn VolumeRow(ui: Ui, volumes: Memo<HashMap<String, VolumeView>>, name: String) -> impl IntoView {
+    let n2 = name.clone();
+    let v = Memo::new(move |_| volumes.with(|m| m.get(&n2).cloned()));
+    let field = move |f: fn(&VolumeView) -> String| {
+        move || v.with(|v| v.as_ref().map(f).unwrap_or_default())
+    };
+    let lose = name.clone();
+    view! {
+        <div class=move || format!("item pv phase-{}", field(|v| v.phase.to_lowercase())())
+            class:terminating=move || v.with(|v| v.as_ref().is_some_and(|v| v.terminating))
+            data-testid=format!("pv-{name}") data-phase=field(|v| v.phase.clone())>
+            <div class="item-head">
+                <strong title=name.clone()>{name.clone()}</strong>
+                <span class="phase">{field(|v| v.phase.clone())}</span>
+                <button class="mini" aria-label={ let n = name.clone(); move || ui.tf(K::LoseAria, &[&n]) }
+                    on:click=move |_| ui.fault(format!("pv {lose} lose"))>{ui.tr(K::Lose)}</button>
+            </div>
+            <div class="muted small">{field(|v| format!("{} {} {} {}", v.size, v.reclaim, v.class, v.claim))}</div>
+        </div>
+    }
+}
+
 // ---- network ------------------------------------------------------------
 
 #[component]
 pub fn Network(ui: Ui) -> impl IntoView {
-    let net = Memo::new(move |_| {
+    // The panel reads Services and Endpoints (what the DNS fingerprint
+    // covers) and the DNS changes of the last seconds: while some row is
+    // still highlighted, the clock's whole seconds count too.
+    let fading = StoredValue::new(true);
+    let inputs = Memo::new(move |_| {
         ui.version.track();
-        ui.with_sim(|s| super::perf::time("network", || model::network(s)))
+        ui.with_sim(|s| {
+            let second = if fading.get_value() { s.now / 1000 } else { 0 };
+            (fresh::epoch(), dns::fingerprint(&s.store), second)
+        })
+    });
+    let net = Memo::new(move |_| {
+        inputs.get();
+        let v = ui.with_sim(|s| super::perf::time("network", || model::network(s)));
+        fading.set_value(v.dns.iter().any(|r| !r.change.is_empty()));
+        v
     });
     let query = RwSignal::new(String::new());
     let rtype = RwSignal::new("A".to_string());
@@ -431,8 +503,9 @@ pub fn Network(ui: Ui) -> impl IntoView {
 
 #[component]
 pub fn Events(ui: Ui) -> impl IntoView {
+    let stamp = fresh::stamp(ui);
     let rows = Memo::new(move |_| {
-        ui.version.track();
+        stamp.get();
         ui.with_sim(|s| super::perf::time("events", || model::events(s, 150)))
     });
     // Whole seconds of the clock: LAST SEEN only changes when this does.

@@ -107,6 +107,26 @@ impl Journaled {
         }
     }
 
+    /// Two clock moves in a row become one (as [`super::saved::compact`]
+    /// has it): playing a quiet cluster moves the clock every frame, and
+    /// the journal, copied into every snapshot, would grow with wall time.
+    /// Returns whether it merged (the session then drops snapshots taken
+    /// between the two moves).
+    pub(crate) fn merge_clock_moves(&mut self) -> bool {
+        let j = &mut self.journal;
+        let n = j.len();
+        if n < 2 {
+            return false;
+        }
+        let t = match (&j[n - 2], &j[n - 1]) {
+            (JournalEntry::AdvanceTo(a), JournalEntry::AdvanceTo(b)) => (*a).max(*b),
+            _ => return false,
+        };
+        j.pop();
+        j[n - 2] = JournalEntry::AdvanceTo(t);
+        true
+    }
+
     /// Runs until nothing is queued or `max_steps` steps have run (see
     /// [`Sim::settle`]). Returns true when it settled.
     pub fn settle(&mut self, max_steps: u64) -> bool {

@@ -271,6 +271,12 @@ impl Session {
             }
         }
         self.sim.advance_to(target);
+        if self.sim.merge_clock_moves() {
+            // A snapshot taken just after the first of the merged moves
+            // would resume after the merged one, at the earlier time.
+            let n = self.sim.journal().len();
+            self.snapshots.retain(|s| s.sim.journal().len() < n);
+        }
         false
     }
 

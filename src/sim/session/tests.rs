@@ -487,3 +487,41 @@ fn switching_a_gate_replays_the_session_on_the_new_config() {
     assert!(s.sim().config.feature_gates.non_default().is_empty());
     assert!(kv_max_unavailable(&s).is_null());
 }
+
+#[test]
+fn playing_a_quiet_cluster_keeps_the_journal_short_and_replayable() {
+    let mut s = Session::new(5, Config::default());
+    let web = crate::sim::examples::by_id("web").unwrap().yaml;
+    s.input(Input::Manifest {
+        text: web.to_string(),
+        delete: false,
+    })
+    .unwrap();
+    play_frames(&mut s, 60_000);
+    let settled = s.journal().len();
+    // Ten virtual minutes of frames over a settled set: the clock moves in
+    // every frame, the journal does not grow with them.
+    play_frames(&mut s, 600_000);
+    let after = s.journal().len();
+    assert!(
+        after <= settled + 200,
+        "{settled} entries, then {after} after 37,500 frames"
+    );
+    assert!(s
+        .journal()
+        .windows(2)
+        .all(|w| !matches!(w, [JournalEntry::AdvanceTo(_), JournalEntry::AdvanceTo(_)])));
+    s.line("fault pod web-0 delete");
+    play_frames(&mut s, 30_000);
+    let journal = s.journal().to_vec();
+    let replayed = Journaled::replay(5, Config::default(), &journal, None);
+    assert_eq!(replayed.trace_hash(), s.trace_hash());
+    assert_eq!(replayed.now, s.sim().now);
+    // Scrubbing back through snapshots gives what replay gives.
+    let total = s.position().1;
+    for i in [total / 4, total / 2, total - 1] {
+        s.scrub_to(i);
+        let want = Journaled::replay(5, Config::default(), &journal, Some(i));
+        assert_eq!(s.trace_hash(), want.trace_hash(), "scrubbed to {i}");
+    }
+}
