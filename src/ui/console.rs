@@ -4,6 +4,7 @@
 
 use super::i18n::Key as K;
 use super::{bridge, Ui};
+use leptos::either::Either;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -131,7 +132,16 @@ pub fn Console(ui: Ui) -> impl IntoView {
             </Show>
             <div class="console-out" node_ref=out_ref data-testid="console-output" role="log" aria-live="polite" tabindex="0" aria-label=ui.tr(K::ConsoleOutput)>
                 <For each=move || ui.console.get() key=|l| l.id let:l>
-                    <pre class=format!("cl {}", l.class)>{l.text}</pre>
+                    {
+                        let class = format!("cl {}", l.class);
+                        // The session's own notes are worded in the page's language.
+                        let noted = l.note.is_some().then_some("");
+                        let text = match l.note {
+                            Some(n) => Either::Left(move || super::i18n::note(ui.lang.get(), &n)),
+                            None => Either::Right(l.text),
+                        };
+                        view! { <pre class=class data-note=noted>{text}</pre> }
+                    }
                 </For>
             </div>
             <div class="prompt">

@@ -178,13 +178,7 @@ fn console_lines_take_the_script_words() {
     assert_eq!(out[0].text, "$ get nodes");
     assert!(out[1].text.starts_with("NAME"), "{out:?}");
     let out = s.line("sleep 2s");
-    assert_eq!(
-        out,
-        vec![Printed {
-            class: "cmd",
-            text: "$ sleep 2s".into()
-        }]
-    );
+    assert_eq!(out, vec![Printed::new("cmd", "$ sleep 2s")]);
     assert_eq!(s.sim().now, 2_000);
     let out = s.line("sleep soon");
     assert_eq!(out[1].class, "err");
@@ -228,6 +222,28 @@ fn snapshots_stay_bounded() {
     assert!(snaps.windows(2).all(|w| w[0].log_len < w[1].log_len));
 }
 
+/// For `tests/e2e/deflate-measure.mjs` (docs/embed2.md): with
+/// `ORDINAL_LINKS_DIR` set, writes the link to `DIR/NAME.link` and how long
+/// packing its JSON takes natively (miniz_oxide, the mean of 200 runs, in µs)
+/// to `DIR/NAME.pack-us`.
+fn write_link_for_measurement(name: &str, saved: &Saved, link: &str) {
+    let Ok(dir) = std::env::var("ORDINAL_LINKS_DIR") else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(format!("{dir}/{name}.link"), link).unwrap();
+    // The JSON `to_link` packs: unpack the link (examples stay references).
+    let json = saved::unpack(link.strip_prefix(saved::LINK_PREFIX).unwrap()).unwrap();
+    let runs = 200;
+    let t0 = std::time::Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(saved::pack(std::hint::black_box(json.as_bytes())));
+    }
+    let us = t0.elapsed().as_secs_f64() * 1e6 / f64::from(runs);
+    std::fs::write(format!("{dir}/{name}.pack-us"), format!("{us:.1}\n")).unwrap();
+    assert_eq!(saved.to_link(), link);
+}
+
 /// Plays `ms` of virtual time in animation frames, as the page does.
 fn play_frames(s: &mut Session, ms: u64) {
     for _ in 0..ms / 16 {
@@ -256,6 +272,7 @@ fn link_lengths_of_played_sessions() {
         saved.journal.len(),
         link.len()
     );
+    write_link_for_measurement("web", &saved, &link);
     // The aim for this session.
     assert!(link.len() < 2_000, "{} characters", link.len());
     assert_eq!(
@@ -295,6 +312,7 @@ fn the_mysql_tutorial_played_in_frames_fits_a_link() {
         s.sim().log.len(),
         link.len()
     );
+    write_link_for_measurement("mysql", &saved, &link);
     assert!(link.len() < 2_000, "{} characters", link.len());
     assert_eq!(
         Session::open(&Saved::from_link(&link).unwrap()).trace_hash(),
