@@ -153,6 +153,11 @@ keys! {
     ChartAria => "Lifecycle chart. Click a point to scrub the session there; or use the arrow keys, Home and End to move the cursor and Enter to scrub. Tab reaches each mark.",
         "生命周期图表。点击某一点即可把会话跳转到那里；也可用方向键、Home 和 End 移动光标，按 Enter 跳转。Tab 键可逐个到达各标记。";
     ChartCaption => "The lifecycle chart as a table", "以表格呈现的生命周期图表";
+    ChartObject => "Object", "对象";
+    ChartFrom => "From", "开始";
+    ChartTo => "To", "结束";
+    ChartState => "State", "状态";
+    ChartDetail => "Detail", "详情";
     ChartExpand => "Expand {0} ({1})", "展开 {0}（{1}）";
     ChartCollapse => "Collapse {0}", "收起 {0}";
     // ---- examples

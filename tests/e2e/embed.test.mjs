@@ -263,6 +263,15 @@ for (const lang of ["en", "zh"]) test(`embeds from 320×400 to 900×700 in ${lan
       if (bad.length) found[`${width}×${height} ${id}`] = bad;
     });
     await frame.getByTestId("tab-cluster").click();
+    // A pane shown again replays its cards' entrance: let it end before the picture.
+    await frame.evaluate(() =>
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+          .map((a) => a.finished.catch(() => {})),
+      ),
+    );
     await shot(page, `embed-size-${lang}-${width}x${height}`);
   }
   if (Object.keys(found).length) assert.fail(`sideways overflow or cut-off controls:\n${JSON.stringify(found, null, 2)}`);

@@ -223,25 +223,12 @@ fn snapshots_stay_bounded() {
 }
 
 /// For `tests/e2e/deflate-measure.mjs` (docs/embed2.md): with
-/// `ORDINAL_LINKS_DIR` set, writes the link to `DIR/NAME.link` and how long
-/// packing its JSON takes natively (miniz_oxide, the mean of 200 runs, in µs)
-/// to `DIR/NAME.pack-us`.
-fn write_link_for_measurement(name: &str, saved: &Saved, link: &str) {
-    let Ok(dir) = std::env::var("ORDINAL_LINKS_DIR") else {
-        return;
-    };
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(format!("{dir}/{name}.link"), link).unwrap();
-    // The JSON `to_link` packs: unpack the link (examples stay references).
-    let json = saved::unpack(link.strip_prefix(saved::LINK_PREFIX).unwrap()).unwrap();
-    let runs = 200;
-    let t0 = std::time::Instant::now();
-    for _ in 0..runs {
-        std::hint::black_box(saved::pack(std::hint::black_box(json.as_bytes())));
+/// `ORDINAL_LINKS_DIR` set, writes the session's link to `DIR/NAME.link`.
+fn write_link_for_measurement(name: &str, link: &str) {
+    if let Ok(dir) = std::env::var("ORDINAL_LINKS_DIR") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/{name}.link"), link).unwrap();
     }
-    let us = t0.elapsed().as_secs_f64() * 1e6 / f64::from(runs);
-    std::fs::write(format!("{dir}/{name}.pack-us"), format!("{us:.1}\n")).unwrap();
-    assert_eq!(saved.to_link(), link);
 }
 
 /// Plays `ms` of virtual time in animation frames, as the page does.
@@ -272,7 +259,7 @@ fn link_lengths_of_played_sessions() {
         saved.journal.len(),
         link.len()
     );
-    write_link_for_measurement("web", &saved, &link);
+    write_link_for_measurement("web", &link);
     // The aim for this session.
     assert!(link.len() < 2_000, "{} characters", link.len());
     assert_eq!(
@@ -312,7 +299,7 @@ fn the_mysql_tutorial_played_in_frames_fits_a_link() {
         s.sim().log.len(),
         link.len()
     );
-    write_link_for_measurement("mysql", &saved, &link);
+    write_link_for_measurement("mysql", &link);
     assert!(link.len() < 2_000, "{} characters", link.len());
     assert_eq!(
         Session::open(&Saved::from_link(&link).unwrap()).trace_hash(),
