@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
-import { openApp } from "./harness.mjs";
+import { openApp, settle } from "./harness.mjs";
 
 const T = 60_000;
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -37,17 +37,6 @@ async function audit(page) {
   });
 }
 
-/** Wait for the finite CSS transitions and animations (a theme's colours fading in) to end. */
-async function settle(page) {
-  await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
-        .map((a) => a.finished.catch(() => {})),
-    ),
-  );
-}
 
 /** Press the theme button until <html data-theme> is `want`, and let the colours settle. */
 async function setTheme(page, want) {

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { launchBrowser, openApp, startServer, SHOTS } from "./harness.mjs";
+import { launchBrowser, openApp, settle, startServer, SHOTS } from "./harness.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -75,28 +75,44 @@ async function reply(page, pred) {
   return h.jsonValue();
 }
 
+/**
+ * The app's server, a host page on another origin with `frames(app)`, and a
+ * fresh browser, all closed when `t` ends. Returns { app, host, page, seen }.
+ */
+async function hosting(t, frames, viewport = { width: 1000, height: 800 }) {
+  const app = await startServer();
+  const host = await startHost(hostPage(frames(app)));
+  const browser = await launchBrowser({ viewport });
+  t.after(async () => {
+    await browser.close();
+    await host.close();
+    await app.close();
+  });
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  return { app, host, page, seen: watch(page) };
+}
+
+/**
+ * A host page on its own origin with one frame of the app (`query` after `?`),
+ * width × height, in a fresh browser closed when `t` ends; once the frame says
+ * `ordinal:ready`. Returns { page, frame, seen }.
+ */
+async function hostedEmbed(t, query, width, height) {
+  const { page, seen, host } = await hosting(t, (app) => [{ src: `${app.url}index.html?${query}`, width, height }]);
+  await page.goto(host.url);
+  await reply(page, () => window.msgs.some((m) => m?.type === "ordinal:ready"));
+  const frame = page.frames().find((f) => f.url().includes("embed=1"));
+  assert.ok(frame, "the app's frame");
+  assert.notEqual(new URL(frame.url()).origin, new URL(host.url).origin, "the frame is cross-origin");
+  return { page, frame, seen };
+}
+
 for (const [width, height] of [
   [720, 540],
   [360, 640],
 ]) {
   test(`a cross-origin embed at ${width}×${height}: no sideways scroll, tabs by keyboard, driven by the host`, async (t) => {
-    const app = await startServer();
-    const host = await startHost(
-      hostPage([{ src: `${app.url}index.html?embed=1&example=web&apply=1&view=cluster&autoplay=1&speed=4`, width, height }]),
-    );
-    const browser = await launchBrowser({ viewport: { width: 1000, height: 800 } });
-    t.after(async () => {
-      await browser.close();
-      await host.close();
-      await app.close();
-    });
-    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    const seen = watch(page);
-    await page.goto(host.url);
-    await reply(page, () => window.msgs.some((m) => m?.type === "ordinal:ready"));
-    const frame = page.frames().find((f) => f.url().includes("embed=1"));
-    assert.ok(frame, "the app's frame");
-    assert.notEqual(new URL(frame.url()).origin, new URL(host.url).origin, "the frame is cross-origin");
+    const { page, frame, seen } = await hostedEmbed(t, "embed=1&example=web&apply=1&view=cluster&autoplay=1&speed=4", width, height);
     await frame.getByTestId("pod-web-0").waitFor({ timeout: T });
     assert.equal(await frame.getByTestId("tab-cluster").getAttribute("aria-selected"), "true", "view=cluster");
 
@@ -224,21 +240,7 @@ const SIZES = [
 ];
 
 for (const lang of ["en", "zh"]) test(`embeds from 320×400 to 900×700 in ${lang}: nothing scrolls sideways or is cut off, every tab by keyboard`, async (t) => {
-  const app = await startServer();
-  const host = await startHost(
-    hostPage([{ src: `${app.url}index.html?embed=1&example=web&apply=1&view=cluster&autoplay=1&speed=8&lang=${lang}`, width: 320, height: 400 }]),
-  );
-  const browser = await launchBrowser({ viewport: { width: 1000, height: 800 } });
-  t.after(async () => {
-    await browser.close();
-    await host.close();
-    await app.close();
-  });
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  const seen = watch(page);
-  await page.goto(host.url);
-  await reply(page, () => window.msgs.some((m) => m?.type === "ordinal:ready"));
-  const frame = page.frames().find((f) => f.url().includes("embed=1"));
+  const { page, frame, seen } = await hostedEmbed(t, `embed=1&example=web&apply=1&view=cluster&autoplay=1&speed=8&lang=${lang}`, 320, 400);
   await frame.locator("[data-testid='pod-web-1'][data-status='Running']").waitFor({ timeout: T });
   // Something in every panel: a console line with kubectl's wide columns, a lesson open.
   await post(page, { type: "ordinal:run", id: "w", line: "kubectl get pvc" });
@@ -264,14 +266,7 @@ for (const lang of ["en", "zh"]) test(`embeds from 320×400 to 900×700 in ${lan
     });
     await frame.getByTestId("tab-cluster").click();
     // A pane shown again replays its cards' entrance: let it end before the picture.
-    await frame.evaluate(() =>
-      Promise.all(
-        document
-          .getAnimations()
-          .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
-          .map((a) => a.finished.catch(() => {})),
-      ),
-    );
+    await settle(frame);
     await shot(page, `embed-size-${lang}-${width}x${height}`);
   }
   if (Object.keys(found).length) assert.fail(`sideways overflow or cut-off controls:\n${JSON.stringify(found, null, 2)}`);
@@ -465,19 +460,12 @@ test("?example= opens an example and &apply=1 applies it", async (t) => {
 });
 
 test("click-to-load embeds fetch no .wasm before their click", async (t) => {
-  const app = await startServer();
   const ids = ["web", "zookeeper", "mysql", "cassandra", "hazelcast"];
-  const host = await startHost(
-    hostPage(ids.map((id) => ({ src: `${app.url}index.html?embed=1&ctl=1&example=${id}`, width: 720, height: 480 }))),
+  const { app, host, page, seen } = await hosting(
+    t,
+    (app) => ids.map((id) => ({ src: `${app.url}index.html?embed=1&ctl=1&example=${id}`, width: 720, height: 480 })),
+    { width: 1000, height: 900 },
   );
-  const browser = await launchBrowser({ viewport: { width: 1000, height: 900 } });
-  t.after(async () => {
-    await browser.close();
-    await host.close();
-    await app.close();
-  });
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  const seen = watch(page);
   const fetched = [];
   page.on("response", async (r) => {
     if (!r.url().startsWith(app.origin)) return;
