@@ -379,6 +379,20 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("{0} could not be read.", "无法读取 {0}。"),
     ("There is no bundled lesson \"{0}\".", "没有名为“{0}”的内置课程。"),
     ("Lesson not opened: {0}", "课程未打开：{0}"),
+    // A teacher's own lesson file that could not be used (`ui::lessons`).
+    (
+        "{0}: the id \"{1}\" is a bundled lesson's; choose another",
+        "{0}：id“{1}”已被内置课程使用，请换一个",
+    ),
+    ("{0}: could not be read as text", "{0}：无法作为文本读取"),
+    ("{0}: could not be read", "{0}：无法读取"),
+    ("{0}: cannot be requested", "{0}：无法发出请求"),
+    ("{0}: empty answer", "{0}：返回内容为空"),
+    ("{0}: the server answered {1}", "{0}：服务器返回了 {1}"),
+    (
+        "lesson-url \"{0}\": only a relative path on this site is allowed (like lessons/x.yaml)",
+        "lesson-url“{0}”：只允许本站点上的相对路径（如 lessons/x.yaml）",
+    ),
 ];
 
 /// Splits a template into its literal pieces and placeholder numbers:
@@ -733,7 +747,15 @@ mod tests {
             (
                 "lessons.rs",
                 &lessons,
-                &["There is no bundled lesson", "Lesson not opened: "][..],
+                &[
+                    "There is no bundled lesson",
+                    "Lesson not opened: ",
+                    "{file}: the id",
+                    "{name}: could not be read",
+                    "{}: could not be read",
+                    "{path}: ",
+                    "lesson-url ",
+                ][..],
             ),
         ] {
             for start in starts {

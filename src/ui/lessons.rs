@@ -474,7 +474,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                         on:change=on_file
                     />
                 </label>
-                {move || own_error.get().map(|e| view! { <p class="lesson-own-error" role="alert">{e}</p> })}
+                {move || own_error.get().map(|e| view! { <p class="lesson-own-error" role="alert">{super::i18n::translate(ui.lang.get(), &e)}</p> })}
             </details>
             {move || {
                 lesson()
