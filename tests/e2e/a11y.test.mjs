@@ -150,12 +150,17 @@ for (const lang of ["en", "zh"]) {
 }
 
 test("axe-core: the click-to-load placeholder, in both languages and themes", async (t) => {
-  const app = await openApp(t, { path: "?embed=1&ctl=1&example=web&lang=en&theme=light", viewport: { width: 480, height: 400 } });
+  const app = await openApp(t, {
+    path: "?embed=1&ctl=1&example=web&lang=en&theme=light",
+    waitUntil: "networkidle",
+    viewport: { width: 480, height: 400 },
+  });
   const { page } = app;
   const found = {};
   for (const lang of ["en", "zh"]) {
     for (const theme of ["light", "dark"]) {
-      await page.goto(`${app.url}?embed=1&ctl=1&example=web&lang=${lang}&theme=${theme}`);
+      // networkidle: the previous page's favicon request must not be cut off by the next navigation.
+      await page.goto(`${app.url}?embed=1&ctl=1&example=web&lang=${lang}&theme=${theme}`, { waitUntil: "networkidle" });
       await page.getByTestId("ctl-run").waitFor({ timeout: T });
       assert.equal(await page.evaluate(() => document.documentElement.lang), lang === "zh" ? "zh-CN" : "en");
       if (lang === "zh") assert.match(await page.getByTestId("ctl").textContent(), /演练场.*运行/s);
