@@ -202,28 +202,51 @@ function el(tag, props, ...children) {
   return e;
 }
 
+// The placeholder's words, in the languages of the page (src/ui/i18n.rs).
+const PLACEHOLDER_WORDS = {
+  en: {
+    title: "Kubernetes StatefulSet playground",
+    run: "▶ Run",
+    example: "Example: ",
+    note: "Runs a simulated cluster in this page; loads about 0.5 MB.",
+    aria: "Ordinal playground, not loaded yet",
+    loading: "Loading…",
+  },
+  zh: {
+    title: "Kubernetes StatefulSet 演练场",
+    run: "▶ 运行",
+    example: "示例：",
+    note: "在本页中运行一个模拟集群；需加载约 0.5 MB。",
+    aria: "Ordinal 演练场，尚未加载",
+    loading: "正在加载…",
+  },
+};
+
 function placeholder() {
   const theme = params.get("theme");
   if (theme === "light" || theme === "dark") document.documentElement.dataset.theme = theme;
+  const lang = pickLang();
+  const w = PLACEHOLDER_WORDS[lang];
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   const example = params.get("example");
-  const title = params.get("title") || "Kubernetes StatefulSet playground";
-  const run = el("button", { className: "primary ctl-run", type: "button" }, "▶ Run");
+  const title = params.get("title") || w.title;
+  const run = el("button", { className: "primary ctl-run", type: "button" }, w.run);
   run.dataset.testid = "ctl-run";
   const box = el(
     "main",
     { className: "ctl" },
     el("p", { className: "ctl-brand" }, "Ordinal"),
     el("h1", { className: "ctl-title" }, title),
-    example ? el("p", { className: "ctl-example" }, "Example: ", el("code", {}, example)) : "",
+    example ? el("p", { className: "ctl-example" }, w.example, el("code", {}, example)) : "",
     run,
-    el("p", { className: "ctl-note muted" }, "Runs a simulated cluster in this page; loads about 0.5 MB."),
+    el("p", { className: "ctl-note muted" }, w.note),
   );
   box.dataset.testid = "ctl";
-  box.setAttribute("aria-label", "Ordinal playground, not loaded yet");
+  box.setAttribute("aria-label", w.aria);
   document.body.append(box);
   run.addEventListener("click", () => {
     run.disabled = true;
-    run.textContent = "Loading…";
+    run.textContent = w.loading;
     start().then(
       () => box.remove(),
       () => {},

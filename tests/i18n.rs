@@ -5,3 +5,8 @@
 #[allow(dead_code)]
 #[path = "../src/ui/i18n.rs"]
 mod i18n;
+
+/// `i18n.rs` words the core's console notes (`crate::sim::session::Note`).
+mod sim {
+    pub use ordinal::sim::session;
+}

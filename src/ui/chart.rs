@@ -10,6 +10,18 @@ use crate::sim::chart::{self, SvgOptions, Theme};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// `chart::TABLE_HEADERS` in the page's words (same order).
+const TABLE_HEADERS: [super::i18n::Key; 5] = {
+    use super::i18n::Key as K;
+    [
+        K::ChartObject,
+        K::ChartFrom,
+        K::ChartTo,
+        K::ChartState,
+        K::ChartDetail,
+    ]
+};
+
 const WIDTH: u32 = SvgOptions::DEFAULT_WIDTH;
 
 fn theme(choice: &str) -> Theme {
@@ -265,7 +277,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
                         <caption class="sr-only">{ui.tr(super::i18n::Key::ChartCaption)}</caption>
                         <thead>
                             <tr>
-                                {chart::TABLE_HEADERS.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}
+                                {TABLE_HEADERS.iter().map(|&h| view! { <th scope="col">{ui.tr(h)}</th> }).collect_view()}
                             </tr>
                         </thead>
                         <tbody>

@@ -4,6 +4,7 @@
 
 use super::i18n::Key as K;
 use super::{bridge, Line, Ui};
+use leptos::either::Either;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -25,7 +26,7 @@ fn is_dropped_note(l: &Line) -> bool {
 }
 
 /// Appends `line` to the console, keeping it within its bounds.
-pub fn push_bounded(c: &mut Vec<Line>, mut line: Line) {
+pub fn push_bounded(c: &mut Vec<Line>, mut line: Line, lang: super::i18n::Lang) {
     if c.is_empty() {
         DROPPED.with(|d| d.set(0));
     }
@@ -38,12 +39,15 @@ pub fn push_bounded(c: &mut Vec<Line>, mut line: Line) {
         if let Some(nl) = line.text[cut..].find('\n') {
             cut += nl + 1;
         }
-        line.text = format!(
-            "[… {} KB of this output dropped: the console keeps the last {} KB of one output]\n{}",
-            cut / 1024,
-            MAX_LINE_BYTES / 1024,
-            &line.text[cut..]
+        let head = super::i18n::tf(
+            lang,
+            K::NoteOutputCut,
+            &[
+                &(cut / 1024).to_string(),
+                &(MAX_LINE_BYTES / 1024).to_string(),
+            ],
         );
+        line.text = format!("{head}\n{}", &line.text[cut..]);
     }
     if c.first().is_some_and(is_dropped_note) {
         c.remove(0);
@@ -71,10 +75,16 @@ pub fn push_bounded(c: &mut Vec<Line>, mut line: Line) {
             Line {
                 id: u64::MAX - dropped,
                 class: "note",
-                text: format!(
-                    "# {dropped} earlier lines of output dropped: the console keeps its last {MAX_LINES} entries ({} KB)",
-                    MAX_BYTES / 1024
+                text: super::i18n::tf(
+                    lang,
+                    K::NoteOutputDropped,
+                    &[
+                        &dropped.to_string(),
+                        &MAX_LINES.to_string(),
+                        &(MAX_BYTES / 1024).to_string(),
+                    ],
                 ),
+                note: None,
             },
         );
     }
@@ -204,7 +214,16 @@ pub fn Console(ui: Ui) -> impl IntoView {
             </Show>
             <div class="console-out" node_ref=out_ref data-testid="console-output" role="log" aria-live="polite" tabindex="0" aria-label=ui.tr(K::ConsoleOutput)>
                 <For each=move || ui.console.get() key=|l| l.id let:l>
-                    <pre class=format!("cl {}", l.class)>{l.text}</pre>
+                    {
+                        let class = format!("cl {}", l.class);
+                        // The session's own notes are worded in the page's language.
+                        let noted = l.note.is_some().then_some("");
+                        let text = match l.note {
+                            Some(n) => Either::Left(move || super::i18n::note(ui.lang.get(), &n)),
+                            None => Either::Right(l.text),
+                        };
+                        view! { <pre class=class data-note=noted>{text}</pre> }
+                    }
                 </For>
             </div>
             <div class="prompt">

@@ -63,7 +63,7 @@ fn handle(ui: Ui, ev: &web_sys::MessageEvent) {
                 .flatten();
             if let Some((reply, printed)) = done {
                 for p in printed {
-                    ui.print(p.class, p.text);
+                    ui.show(p);
                 }
                 ui.changed();
                 ui.save();

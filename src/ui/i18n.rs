@@ -139,6 +139,8 @@ keys! {
     SaveFileTitle => "Save this session as an .ordinal.json file (ordinal replay reads it)",
         "把此会话保存为 .ordinal.json 文件（ordinal replay 可以读取）";
     OpenFile => "Open file", "打开文件";
+    OpenFileTitle => "Open an .ordinal.json session (or drop it on the page)",
+        "打开 .ordinal.json 会话文件（或把它拖放到页面上）";
     LinkCopied => "Link copied ({0} characters).", "链接已复制（{0} 个字符）。";
     LinkInAddress => "The address bar holds the link ({0} characters): copy it from there.",
         "地址栏中就是链接（{0} 个字符）：请从那里复制。";
@@ -155,6 +157,11 @@ keys! {
     ChartAria => "Lifecycle chart. Click a point to scrub the session there; or use the arrow keys, Home and End to move the cursor and Enter to scrub. Tab reaches each mark.",
         "生命周期图表。点击某一点即可把会话跳转到那里；也可用方向键、Home 和 End 移动光标，按 Enter 跳转。Tab 键可逐个到达各标记。";
     ChartCaption => "The lifecycle chart as a table", "以表格呈现的生命周期图表";
+    ChartObject => "Object", "对象";
+    ChartFrom => "From", "开始";
+    ChartTo => "To", "结束";
+    ChartState => "State", "状态";
+    ChartDetail => "Detail", "详情";
     ChartExpand => "Expand {0} ({1})", "展开 {0}（{1}）";
     ChartCollapse => "Collapse {0}", "收起 {0}";
     // ---- cluster settings: feature gates
@@ -263,6 +270,42 @@ keys! {
     ColReason => "REASON", "原因";
     ColObject => "OBJECT", "对象";
     ColMessage => "MESSAGE", "消息";
+    // ---- the console's own notes (`crate::sim::session::Note`); the
+    // English is exactly the core's, as the CLI prints it
+    NoteApplyEditor => "# apply editor buffer", "# 应用编辑器中的清单";
+    NoteDeleteEditor => "# delete editor buffer", "# 删除编辑器中的对象";
+    NoteApplyExample => "# apply example {0}", "# 应用示例 {0}";
+    NoteApplyFromHost => "# apply (from the host page)", "# 应用（来自嵌入它的页面）";
+    NoteSessionReset => "# session reset", "# 会话已重置";
+    NoteReplayedTo => "# timeline: session replayed to event {0}", "# 时间线：会话已重放到第 {0} 个事件";
+    NoteOpened => "# opened {0}", "# 已打开 {0}";
+    NoteOutputDropped => "# {0} earlier lines of output dropped: the console keeps its last {1} entries ({2} KB)", "# 已丢弃较早的 {0} 行输出：控制台只保留最近 {1} 条记录（{2} KB）";
+    NoteOutputCut => "[… {0} KB of this output dropped: the console keeps the last {1} KB of one output]", "[… 已丢弃本次输出的 {0} KB：控制台对单次输出只保留最后 {1} KB]";
+    NoteLessonStarted => "# lesson \"{0}\" started", "# 课程“{0}”已开始";
+    NoteLessonOnCurrent => "# lesson \"{0}\" opened on the current session (Reset lesson starts its own cluster)",
+        "# 课程“{0}”已在当前会话上打开（“重置课程”会为它启动自己的集群）";
+}
+
+/// A console note of the session's in `lang`: the core says what happened,
+/// the page words it (what kubectl and the cluster print is not a note).
+pub fn note(lang: Lang, note: &crate::sim::session::Note) -> String {
+    use crate::sim::session::Note as N;
+    let n;
+    let (key, arg): (Key, &str) = match note {
+        N::EditorBuffer { delete: false } => (Key::NoteApplyEditor, ""),
+        N::EditorBuffer { delete: true } => (Key::NoteDeleteEditor, ""),
+        N::ApplyExample(id) => (Key::NoteApplyExample, id),
+        N::ApplyFromHost => (Key::NoteApplyFromHost, ""),
+        N::SessionReset => (Key::NoteSessionReset, ""),
+        N::ReplayedTo(at) => {
+            n = at.to_string();
+            (Key::NoteReplayedTo, &n)
+        }
+        N::Opened(name) => (Key::NoteOpened, name),
+        N::LessonStarted(id) => (Key::NoteLessonStarted, id),
+        N::LessonOnCurrent(id) => (Key::NoteLessonOnCurrent, id),
+    };
+    tf(lang, key, &[arg])
 }
 
 /// Keys whose text is the same in both languages (terms kept as they are).
@@ -328,6 +371,46 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "This link's session could not be opened: {0}. The default example was opened instead; nothing saved in this browser was changed.",
         "无法打开此链接中的会话：{0}。已改为打开默认示例；此浏览器中保存的内容没有改动。",
+    ),
+    // Why a link or file did not open (`crate::sim::session::saved::OpenError`).
+    ("this is not an Ordinal session ({0})", "这不是 Ordinal 的会话（{0}）"),
+    ("the link has no session in it", "链接中没有会话"),
+    ("no format version", "没有格式版本号"),
+    (
+        "the session was saved by a newer Ordinal (format {0}; this one reads up to {1})",
+        "该会话由更新版本的 Ordinal 保存（格式 {0}；此版本最多能读取格式 {1}）",
+    ),
+    (
+        "the link is damaged: an invalid character at position {0} of its data",
+        "链接已损坏：其数据的第 {0} 个位置有无效字符",
+    ),
+    (
+        "the link is damaged or cut short: its data does not unpack ({0})",
+        "链接已损坏或被截断：其数据无法解压（{0}）",
+    ),
+    ("the session inside is damaged: {0}", "其中的会话已损坏：{0}"),
+    (
+        "the session uses an example this Ordinal does not have: {0}",
+        "该会话使用了此 Ordinal 没有的示例：{0}",
+    ),
+    // Session files (`ui::share`) and lessons (`ui::lessons`).
+    ("{0} could not be opened: {1}.", "无法打开 {0}：{1}。"),
+    ("{0} could not be read.", "无法读取 {0}。"),
+    ("There is no bundled lesson \"{0}\".", "没有名为“{0}”的内置课程。"),
+    ("Lesson not opened: {0}", "课程未打开：{0}"),
+    // A teacher's own lesson file that could not be used (`ui::lessons`).
+    (
+        "{0}: the id \"{1}\" is a bundled lesson's; choose another",
+        "{0}：id“{1}”已被内置课程使用，请换一个",
+    ),
+    ("{0}: could not be read as text", "{0}：无法作为文本读取"),
+    ("{0}: could not be read", "{0}：无法读取"),
+    ("{0}: cannot be requested", "{0}：无法发出请求"),
+    ("{0}: empty answer", "{0}：返回内容为空"),
+    ("{0}: the server answered {1}", "{0}：服务器返回了 {1}"),
+    (
+        "lesson-url \"{0}\": only a relative path on this site is allowed (like lessons/x.yaml)",
+        "lesson-url“{0}”：只允许本站点上的相对路径（如 lessons/x.yaml）",
     ),
 ];
 
@@ -465,6 +548,46 @@ mod tests {
         assert_eq!(Lang::Zh.html_lang(), "zh-CN");
     }
 
+    /// Every console note of the core's, in both languages: the English is
+    /// the core's own (what the CLI prints), the Chinese keeps what varies.
+    #[test]
+    fn console_notes_in_both_languages() {
+        use crate::sim::session::Note;
+        let all = [
+            Note::EditorBuffer { delete: false },
+            Note::EditorBuffer { delete: true },
+            Note::ApplyExample("web".into()),
+            Note::ApplyFromHost,
+            Note::SessionReset,
+            Note::ReplayedTo(42),
+            Note::Opened("mine.ordinal.json".into()),
+            Note::LessonStarted("web".into()),
+            Note::LessonOnCurrent("web".into()),
+        ];
+        for n in &all {
+            // A new variant must be listed above (this match has no `_`).
+            let arg = match n {
+                Note::EditorBuffer { .. } | Note::ApplyFromHost | Note::SessionReset => None,
+                Note::ReplayedTo(_) => Some("42"),
+                Note::Opened(name) => Some(name.as_str()),
+                Note::ApplyExample(id) | Note::LessonStarted(id) | Note::LessonOnCurrent(id) => {
+                    Some(id.as_str())
+                }
+            };
+            assert_eq!(note(Lang::En, n), n.to_string(), "{n:?}");
+            let zh = note(Lang::Zh, n);
+            assert!(has_cjk(&zh), "{n:?}: {zh}");
+            assert!(zh.starts_with("# "), "{n:?}: {zh}");
+            if let Some(a) = arg {
+                assert!(zh.contains(a), "{n:?} lost {a}: {zh}");
+            }
+        }
+        assert_eq!(
+            note(Lang::Zh, &Note::ReplayedTo(7)),
+            "# 时间线：会话已重放到第 7 个事件"
+        );
+    }
+
     #[test]
     fn tf_fills_placeholders_in_each_languages_order() {
         assert_eq!(
@@ -510,6 +633,17 @@ mod tests {
             ),
             "保存的状态“ordinal.v1.session”无法使用（版本为 0，而不是 1）；\
              它已另存为“ordinal.aside.v1.session”，并开始了新的会话。"
+        );
+        // A bad link's banner: the reason inside is worded too.
+        assert_eq!(
+            translate(
+                Lang::Zh,
+                "This link's session could not be opened: the link is damaged: an invalid \
+                 character at position 7 of its data. The default example was opened instead; \
+                 nothing saved in this browser was changed."
+            ),
+            "无法打开此链接中的会话：链接已损坏：其数据的第 7 个位置有无效字符。\
+             已改为打开默认示例；此浏览器中保存的内容没有改动。"
         );
         let plain = "waiting for Godot";
         assert_eq!(translate(Lang::Zh, plain), plain);
@@ -598,6 +732,9 @@ mod tests {
             .map(|p| std::fs::read_to_string(p).unwrap_or_default())
             .collect();
         let persist = read("src/ui/persist.rs");
+        let saved = read("src/sim/session/saved.rs");
+        let share = read("src/ui/share.rs");
+        let lessons = read("src/ui/lessons.rs");
         let mut sentences = literals(&sts, "waiting for ");
         assert!(sentences.len() >= 9, "{sentences:?}");
         for start in [
@@ -609,6 +746,42 @@ mod tests {
             let found = literals(&persist, start);
             assert!(!found.is_empty(), "persist.rs no longer says {start:?}");
             sentences.extend(found);
+        }
+        // Banners the page composes from other sources, by file.
+        for (file, source, starts) in [
+            (
+                "saved.rs",
+                &saved,
+                &[
+                    "this is not an Ordinal",
+                    "the link has no session",
+                    "no format version",
+                    "the session was saved by",
+                    "the link is damaged",
+                    "the session inside",
+                    "the session uses an example",
+                ][..],
+            ),
+            ("share.rs", &share, &["{name} could not be"][..]),
+            (
+                "lessons.rs",
+                &lessons,
+                &[
+                    "There is no bundled lesson",
+                    "Lesson not opened: ",
+                    "{file}: the id",
+                    "{name}: could not be read",
+                    "{}: could not be read",
+                    "{path}: ",
+                    "lesson-url ",
+                ][..],
+            ),
+        ] {
+            for start in starts {
+                let found = literals(source, start);
+                assert!(!found.is_empty(), "{file} no longer says {start:?}");
+                sentences.extend(found);
+            }
         }
         for s in sentences {
             // Fill each placeholder with a distinct sample; the Chinese

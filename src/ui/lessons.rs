@@ -11,6 +11,7 @@
 use super::{persist, Ui};
 use crate::sim::lessons::markdown::{self, Block, Inline};
 use crate::sim::lessons::{self, link, run, Lang, Lesson, Outcome, Progress};
+use crate::sim::session::Note;
 use crate::sim::JournalEntry;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -78,11 +79,15 @@ fn may_replace(ui: Ui, title: &str) -> bool {
     if !has_history(ui) {
         return true;
     }
-    window()
-        .confirm_with_message(&format!(
+    let ask = match ui.lang.get_untracked() {
+        super::i18n::Lang::En => format!(
             "Start the lesson \"{title}\" on its own cluster? This replaces the current session and its history.\n\nCancel opens the lesson on the current session instead."
-        ))
-        .unwrap_or(false)
+        ),
+        super::i18n::Lang::Zh => format!(
+            "在课程“{title}”自己的集群上开始它吗？这会替换当前会话及其历史。\n\n选择“取消”则在当前会话上打开该课程。"
+        ),
+    };
+    window().confirm_with_message(&ask).unwrap_or(false)
 }
 
 /// `?lesson-url=<path>` of the page's URL.
@@ -177,7 +182,7 @@ fn start_lesson(ui: Ui, lesson: &Lesson) {
                 ui.example.set(String::new());
                 persist::set(persist::EDITOR_KEY, &text);
             }
-            ui.print("note", format!("# lesson \"{}\" started", lesson.id));
+            ui.note("note", Note::LessonStarted(lesson.id.clone()));
             ui.changed();
             ui.save();
         }
@@ -290,13 +295,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
         hints_shown.set(0);
         solution_shown.set(false);
         if fresh && !may_replace(ui, l.title.get(lang.get_untracked())) {
-            ui.print(
-                "note",
-                format!(
-                    "# lesson \"{}\" opened on the current session (Reset lesson starts its own cluster)",
-                    l.id
-                ),
-            );
+            ui.note("note", Note::LessonOnCurrent(l.id.clone()));
         } else if fresh {
             progress.update(|m| {
                 m.insert(l.id.clone(), Progress::new(&l));
@@ -475,7 +474,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                         on:change=on_file
                     />
                 </label>
-                {move || own_error.get().map(|e| view! { <p class="lesson-own-error" role="alert">{e}</p> })}
+                {move || own_error.get().map(|e| view! { <p class="lesson-own-error" role="alert">{super::i18n::translate(ui.lang.get(), &e)}</p> })}
             </details>
             {move || {
                 lesson()
@@ -598,7 +597,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                                 <div class="lesson-actions">
                                     <button
                                         data-testid="lesson-reset"
-                                        title="Start this lesson over: its cluster and its progress"
+                                        title=move || t("Start this lesson over: its cluster and its progress", "从头开始本课程：重建它的集群并清空进度")
                                         on:click={
                                             let id = l.id.clone();
                                             move |_| open(id.clone(), true)
@@ -613,7 +612,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                                                 class="button"
                                                 data-testid="lesson-link"
                                                 href=href
-                                                title="A link that carries this lesson file: send it to students"
+                                                title=move || t("A link that carries this lesson file: send it to students", "一个携带本课程文件的链接：可以发给学生")
                                             >
                                                 {move || t("Link to this lesson", "本课程的链接")}
                                             </a>

@@ -20,7 +20,7 @@ mod robust;
 mod share;
 mod views;
 
-use crate::sim::session::Session;
+use crate::sim::session::{Note, Printed, Session};
 use crate::sim::{Input, Sim};
 use i18n::{Key as K, Lang};
 use leptos::html;
@@ -52,6 +52,8 @@ pub struct Line {
     pub id: u64,
     pub class: &'static str,
     pub text: String,
+    /// A session note, shown in the page's language (`text` is its English).
+    pub note: Option<Note>,
 }
 
 /// The page's state: handles only, so it is `Copy` into every closure.
@@ -145,10 +147,33 @@ impl Ui {
     }
 
     pub fn print(self, class: &'static str, text: String) {
+        self.show(Printed::new(class, text));
+    }
+
+    /// A session note, worded in the page's language (and re-worded when
+    /// it changes).
+    pub fn note(self, class: &'static str, note: Note) {
+        self.show(Printed::note(class, note));
+    }
+
+    /// A line the session printed, its note (if any) kept for the console.
+    pub fn show(self, p: Printed) {
         let id = self.line_id.get_value();
         self.line_id.set_value(id + 1);
-        self.console
-            .update(|c| console::push_bounded(c, Line { id, class, text }));
+        let Printed { class, text, note } = p;
+        let lang = self.lang.get_untracked();
+        self.console.update(|c| {
+            console::push_bounded(
+                c,
+                Line {
+                    id,
+                    class,
+                    text,
+                    note,
+                },
+                lang,
+            )
+        });
     }
 
     /// Sends one input into the session and reports its output.
@@ -172,8 +197,7 @@ impl Ui {
 
     pub fn apply(self, delete: bool) {
         let text = self.text.get_untracked();
-        let label = if delete { "delete" } else { "apply" };
-        self.print("cmd", format!("# {label} editor buffer"));
+        self.note("cmd", Note::EditorBuffer { delete });
         match self.input(Input::Manifest { text, delete }) {
             Ok(out) => self.print("out", out),
             Err(e) => self.print("err", e),
@@ -188,7 +212,7 @@ impl Ui {
             .try_update_value(|s| (s.line(&line), s.watching()))
             .unwrap_or_default();
         for p in printed {
-            self.print(p.class, p.text);
+            self.show(p);
         }
         if watching {
             let note = i18n::t(self.lang.get_untracked(), K::Watching);
@@ -218,7 +242,7 @@ impl Ui {
     pub fn reset(self) {
         self.playing.set(false);
         self.session.update_value(|s| s.reset());
-        self.print("note", "# session reset".into());
+        self.note("note", Note::SessionReset);
         self.changed();
         self.save();
     }
@@ -230,10 +254,7 @@ impl Ui {
             s.scrub_to(index);
             s.position().0
         });
-        self.print(
-            "note",
-            format!("# timeline: session replayed to event {}", at.unwrap_or(0)),
-        );
+        self.note("note", Note::ReplayedTo(at.unwrap_or(0)));
         self.changed();
     }
 
@@ -610,7 +631,7 @@ fn App() -> impl IntoView {
         line_id: StoredValue::new(0),
     };
     for p in start.printed {
-        ui.print(p.class, p.text);
+        ui.show(p);
     }
     Effect::new(move |_| {
         let t = ui.theme.get();

@@ -11,7 +11,7 @@ use super::i18n::{self, Key as K};
 use super::{bridge, now_ms, persist, Ui};
 use crate::sim::session::host::{self, Params};
 use crate::sim::session::saved::{Saved, LINK_LIMIT};
-use crate::sim::session::{Printed, Session};
+use crate::sim::session::{Note, Printed, Session};
 use crate::sim::{Config, Input};
 use leptos::prelude::*;
 use std::time::Duration;
@@ -107,10 +107,7 @@ pub fn start(default_seed: u64) -> Start {
         let mut session = fresh(&id);
         let mut printed = Vec::new();
         if params.apply && !bad_link {
-            printed.push(Printed {
-                class: "cmd",
-                text: format!("# apply example {id}"),
-            });
+            printed.push(Printed::note("cmd", Note::ApplyExample(id.clone())));
             let r = session.input(Input::Manifest {
                 text: editor.clone(),
                 delete: false,
@@ -119,10 +116,7 @@ pub fn start(default_seed: u64) -> Start {
                 Ok(t) => ("out", t),
                 Err(e) => ("err", e),
             };
-            printed.push(Printed {
-                class,
-                text: text.trim_end().to_string(),
-            });
+            printed.push(Printed::new(class, text.trim_end()));
         }
         return Start {
             session,
@@ -258,7 +252,8 @@ impl Share {
     /// Works out the link; with `replace`, rewrites the address with it now
     /// (no new history entry).
     pub fn write(self, ui: Ui, replace: bool) {
-        let link = Share::saved(ui).to_link();
+        // Timed (`<html data-perf>`, "link"): tests/e2e/deflate-measure.mjs reads it.
+        let link = super::perf::time("link", || Share::saved(ui).to_link());
         let fits = link.len() <= LINK_LIMIT;
         let loc = window().location();
         let path = loc.pathname().unwrap_or_default();
@@ -346,7 +341,7 @@ pub fn open_text(ui: Ui, name: &str, text: &str) {
             ui.text.set(editor.clone());
             ui.example.set(saved.example.clone());
             persist::set(persist::EDITOR_KEY, &editor);
-            ui.print("note", format!("# opened {name}"));
+            ui.note("note", Note::Opened(name.to_string()));
             ui.changed();
             ui.save();
         }
@@ -443,7 +438,7 @@ pub fn ShareBar(ui: Ui, share: Share, #[prop(optional)] compact: bool) -> impl I
                     title=ui.tr(K::SaveFileTitle)>{ui.tr(K::SaveFile)}</button>
             </Show>
             <Show when=move || !compact>
-                <label class="file-open" title="Open an .ordinal.json session (or drop it on the page)">
+                <label class="file-open" title=ui.tr(K::OpenFileTitle)>
                     <span>{ui.tr(K::OpenFile)}</span>
                     <input type="file" data-testid="open-file" accept=".json,application/json" on:change=on_file />
                 </label>

@@ -6,12 +6,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { launchBrowser, openApp, startServer, SHOTS } from "./harness.mjs";
+import { launchBrowser, openApp, settle, startServer, SHOTS } from "./harness.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 const T = 60_000;
-const TABS = ["editor", "cluster", "storage", "network", "console", "events", "lessons"];
+const TABS = ["editor", "cluster", "storage", "network", "console", "events", "lessons", "chart"];
 
 /** A host page on its own port (another origin than the app's). */
 async function startHost(html) {
@@ -75,50 +75,49 @@ async function reply(page, pred) {
   return h.jsonValue();
 }
 
+/**
+ * The app's server, a host page on another origin with `frames(app)`, and a
+ * fresh browser, all closed when `t` ends. Returns { app, host, page, seen }.
+ */
+async function hosting(t, frames, viewport = { width: 1000, height: 800 }) {
+  const app = await startServer();
+  const host = await startHost(hostPage(frames(app)));
+  const browser = await launchBrowser({ viewport });
+  t.after(async () => {
+    await browser.close();
+    await host.close();
+    await app.close();
+  });
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  return { app, host, page, seen: watch(page) };
+}
+
+/**
+ * A host page on its own origin with one frame of the app (`query` after `?`),
+ * width × height, in a fresh browser closed when `t` ends; once the frame says
+ * `ordinal:ready`. Returns { page, frame, seen }.
+ */
+async function hostedEmbed(t, query, width, height) {
+  const { page, seen, host } = await hosting(t, (app) => [{ src: `${app.url}index.html?${query}`, width, height }]);
+  await page.goto(host.url);
+  await reply(page, () => window.msgs.some((m) => m?.type === "ordinal:ready"));
+  const frame = page.frames().find((f) => f.url().includes("embed=1"));
+  assert.ok(frame, "the app's frame");
+  assert.notEqual(new URL(frame.url()).origin, new URL(host.url).origin, "the frame is cross-origin");
+  return { page, frame, seen };
+}
+
 for (const [width, height] of [
   [720, 540],
   [360, 640],
 ]) {
   test(`a cross-origin embed at ${width}×${height}: no sideways scroll, tabs by keyboard, driven by the host`, async (t) => {
-    const app = await startServer();
-    const host = await startHost(
-      hostPage([{ src: `${app.url}index.html?embed=1&example=web&apply=1&view=cluster&autoplay=1&speed=4`, width, height }]),
-    );
-    const browser = await launchBrowser({ viewport: { width: 1000, height: 800 } });
-    t.after(async () => {
-      await browser.close();
-      await host.close();
-      await app.close();
-    });
-    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    const seen = watch(page);
-    await page.goto(host.url);
-    await reply(page, () => window.msgs.some((m) => m?.type === "ordinal:ready"));
-    const frame = page.frames().find((f) => f.url().includes("embed=1"));
-    assert.ok(frame, "the app's frame");
-    assert.notEqual(new URL(frame.url()).origin, new URL(host.url).origin, "the frame is cross-origin");
+    const { page, frame, seen } = await hostedEmbed(t, "embed=1&example=web&apply=1&view=cluster&autoplay=1&speed=4", width, height);
     await frame.getByTestId("pod-web-0").waitFor({ timeout: T });
     assert.equal(await frame.getByTestId("tab-cluster").getAttribute("aria-selected"), "true", "view=cluster");
 
     // Every tab, reached with the keyboard: Tab into the tab list, then arrows.
-    await frame.evaluate(() => document.activeElement?.blur());
-    let onTab = false;
-    for (let i = 0; i < 40 && !onTab; i++) {
-      await page.keyboard.press("Tab");
-      onTab = await frame.evaluate(() => document.activeElement?.getAttribute("role") === "tab");
-    }
-    assert.ok(onTab, "Tab reaches the tab list");
-    await page.keyboard.press("Home");
-    for (const [i, id] of TABS.entries()) {
-      if (i > 0) await page.keyboard.press("ArrowRight");
-      const state = await frame.evaluate(() => ({
-        focused: document.activeElement?.id,
-        selected: document.querySelector("[role=tab][aria-selected=true]")?.id,
-      }));
-      assert.deepEqual(state, { focused: `tab-${id}`, selected: `tab-${id}` }, `tab ${id} by keyboard`);
-      assert.ok(await frame.getByTestId(`pane-${id}`).isVisible(), `pane ${id} shows`);
-      await noSidewaysScroll(frame, `${width}px, tab ${id}`);
-    }
+    await everyTabByKeyboard(page, frame, (id) => noSidewaysScroll(frame, `${width}px, tab ${id}`));
     await frame.getByTestId("tab-cluster").click();
     await shot(page, `embed-${width}x${height}`);
 
@@ -157,6 +156,122 @@ for (const [width, height] of [
     assert.deepEqual(seen.problems, []);
   });
 }
+
+/**
+ * In the frame: what scrolls sideways or is cut off. The document, and every
+ * visible element that clips or scrolls its content (panels, the tab bar, the
+ * time bar, panes), must hold its content's width. Exempt: the scroll boxes a
+ * keyboard can reach (`tabindex="0"`: the console's output, the events and
+ * DNS tables), whose wide rows (kubectl's columns) scroll inside them, as a
+ * data table may (WCAG 1.4.10's two-dimensional exception), and the manifest
+ * editor, whose unwrapped YAML scrolls with its caret. And every visible
+ * control outside them lies within the viewport horizontally.
+ */
+async function overflows(frame) {
+  return frame.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
+    const name = (e) =>
+      e.tagName.toLowerCase() +
+      (e.id ? `#${e.id}` : "") +
+      (e.dataset.testid ? `[${e.dataset.testid}]` : "") +
+      (typeof e.className === "string" && e.className ? `.${e.className.trim().split(/\s+/).join(".")}` : "");
+    const bad = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) bad.push(`document: scrollWidth ${root.scrollWidth} > ${root.clientWidth}`);
+    // The manifest editor's box scrolls with its textarea's caret (YAML lines are not wrapped: indentation is meaning).
+    const scrollBox = (e) =>
+      /auto|scroll/.test(getComputedStyle(e).overflowX) &&
+      ((e.tabIndex >= 0 && e.hasAttribute("tabindex")) || e.matches("[data-testid=editor-box]"));
+    for (const e of document.body.querySelectorAll("*")) {
+      // Visually hidden on purpose (`.sr-only`: for screen readers), or drawn (SVG).
+      if (!visible(e) || e.closest("svg, .sr-only")) continue;
+      const ox = getComputedStyle(e).overflowX;
+      if (ox === "visible") continue;
+      if (scrollBox(e)) continue;
+      // Text that ends in an ellipsis is shortened on purpose (its title holds it all).
+      if (getComputedStyle(e).textOverflow === "ellipsis") continue;
+      if (e.scrollWidth > e.clientWidth + 1) bad.push(`${name(e)} (overflow-x ${ox}): scrollWidth ${e.scrollWidth} > ${e.clientWidth}`);
+    }
+    const controls = "button, select, input, textarea, a[href], [role=tab], [tabindex='0']";
+    for (const e of document.body.querySelectorAll(controls)) {
+      if (!visible(e) || e.type === "file" || e.classList.contains("sr-only")) continue;
+      // Inside a scroll box, a control scrolls into view with its row.
+      if (e.parentElement?.closest("[tabindex='0'], [data-testid=editor-box]")) continue;
+      const r = e.getBoundingClientRect();
+      if (r.width === 0) continue;
+      if (r.left < -0.5 || r.right > vw + 0.5) bad.push(`${name(e)} cut off: ${r.left.toFixed(0)}..${r.right.toFixed(0)} of ${vw}`);
+    }
+    return bad;
+  });
+}
+
+/** Tab into the frame's tab list, then Home and ArrowRight over every tab; `each(id)` runs on each. */
+async function everyTabByKeyboard(page, frame, each) {
+  await frame.evaluate(() => document.activeElement?.blur());
+  let onTab = false;
+  for (let i = 0; i < 40 && !onTab; i++) {
+    await page.keyboard.press("Tab");
+    onTab = await frame.evaluate(() => document.activeElement?.getAttribute("role") === "tab");
+  }
+  assert.ok(onTab, "Tab reaches the tab list");
+  await page.keyboard.press("Home");
+  for (const [i, id] of TABS.entries()) {
+    if (i > 0) await page.keyboard.press("ArrowRight");
+    const state = await frame.evaluate(() => ({
+      focused: document.activeElement?.id,
+      selected: document.querySelector("[role=tab][aria-selected=true]")?.id,
+    }));
+    assert.deepEqual(state, { focused: `tab-${id}`, selected: `tab-${id}` }, `tab ${id} by keyboard`);
+    assert.ok(await frame.getByTestId(`pane-${id}`).isVisible(), `pane ${id} shows`);
+    await each(id);
+  }
+}
+
+// The issue's range of frames, 320 to 900 wide and 400 to 700 tall: one
+// frame, resized in place (the session keeps running; no reload).
+const SIZES = [
+  [320, 400],
+  [360, 640],
+  [480, 500],
+  [600, 700],
+  [720, 540],
+  [900, 700],
+];
+
+for (const lang of ["en", "zh"]) test(`embeds from 320×400 to 900×700 in ${lang}: nothing scrolls sideways or is cut off, every tab by keyboard`, async (t) => {
+  const { page, frame, seen } = await hostedEmbed(t, `embed=1&example=web&apply=1&view=cluster&autoplay=1&speed=8&lang=${lang}`, 320, 400);
+  await frame.locator("[data-testid='pod-web-1'][data-status='Running']").waitFor({ timeout: T });
+  // Something in every panel: a console line with kubectl's wide columns, a lesson open.
+  await post(page, { type: "ordinal:run", id: "w", line: "kubectl get pvc" });
+  await reply(page, () => window.msgs.some((m) => m?.type === "ordinal:output" && m.id === "w"));
+  await frame.getByTestId("tab-lessons").click();
+  await frame.locator("button.lesson").first().click();
+  await frame.getByTestId("lesson-body").waitFor({ timeout: T });
+  await post(page, { type: "ordinal:pause" });
+  await frame.locator("[data-testid='play'][aria-pressed='false']").waitFor({ timeout: T });
+
+  const found = {};
+  for (const [width, height] of SIZES) {
+    await page.evaluate(([w, h]) => {
+      const f = document.getElementById("f0");
+      f.width = String(w);
+      f.height = String(h);
+    }, [width, height]);
+    await frame.waitForFunction(([w, h]) => innerWidth === w - 2 || innerWidth === w, [width, height]);
+    await frame.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    await everyTabByKeyboard(page, frame, async (id) => {
+      const bad = await overflows(frame);
+      if (bad.length) found[`${width}×${height} ${id}`] = bad;
+    });
+    await frame.getByTestId("tab-cluster").click();
+    // A pane shown again replays its cards' entrance: let it end before the picture.
+    await settle(frame);
+    await shot(page, `embed-size-${lang}-${width}x${height}`);
+  }
+  if (Object.keys(found).length) assert.fail(`sideways overflow or cut-off controls:\n${JSON.stringify(found, null, 2)}`);
+  assert.deepEqual(seen.problems, []);
+});
 
 test("a read-only embed cannot edit or apply, and opens in the full page", async (t) => {
   const app = await openApp(t, {
@@ -345,19 +460,12 @@ test("?example= opens an example and &apply=1 applies it", async (t) => {
 });
 
 test("click-to-load embeds fetch no .wasm before their click", async (t) => {
-  const app = await startServer();
   const ids = ["web", "zookeeper", "mysql", "cassandra", "hazelcast"];
-  const host = await startHost(
-    hostPage(ids.map((id) => ({ src: `${app.url}index.html?embed=1&ctl=1&example=${id}`, width: 720, height: 480 }))),
+  const { app, host, page, seen } = await hosting(
+    t,
+    (app) => ids.map((id) => ({ src: `${app.url}index.html?embed=1&ctl=1&example=${id}`, width: 720, height: 480 })),
+    { width: 1000, height: 900 },
   );
-  const browser = await launchBrowser({ viewport: { width: 1000, height: 900 } });
-  t.after(async () => {
-    await browser.close();
-    await host.close();
-    await app.close();
-  });
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  const seen = watch(page);
   const fetched = [];
   page.on("response", async (r) => {
     if (!r.url().startsWith(app.origin)) return;

@@ -230,3 +230,15 @@ export async function openApp(t, { path = "", waitUntil = "load", ...browserOpti
     close,
   };
 }
+
+/** Wait in `page` (or a frame) for the finite CSS transitions and animations (a theme's colours fading in, a card's entrance) to end. */
+export async function settle(page) {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => {})),
+    ),
+  );
+}

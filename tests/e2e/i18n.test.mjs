@@ -41,6 +41,17 @@ async function allText(page) {
   });
 }
 
+/** The console's lines: its own notes (`data-note`), and the rest (what kubectl printed). */
+async function consoleLines(page) {
+  return page.evaluate(() => {
+    const lines = [...document.querySelectorAll("[data-testid=console-output] pre")];
+    return {
+      notes: lines.filter((l) => l.hasAttribute("data-note")).map((l) => l.textContent),
+      output: lines.filter((l) => !l.hasAttribute("data-note")).map((l) => l.textContent),
+    };
+  });
+}
+
 async function stepUntilWaiting(page) {
   for (let i = 0; i < 200; i++) {
     if ((await page.getByTestId("waiting").count()) > 0) return;
@@ -98,8 +109,9 @@ test("the switch changes the language in place and keeps the session; the choice
   const before = {
     pos: await page.getByTestId("timeline-pos").textContent(),
     pods: await page.locator("[data-testid^='pod-web-']").count(),
-    console: await page.getByTestId("console-output").textContent(),
+    console: await consoleLines(page),
   };
+  assert.ok(before.console.notes.includes("# apply editor buffer"), JSON.stringify(before.console));
   assert.match((await page.getByTestId("waiting").first().textContent()).trim(), /^waiting on web-\d: waiting for/);
   await page.evaluate(() => (window.__sameDocument = true));
 
@@ -113,7 +125,12 @@ test("the switch changes the language in place and keeps the session; the choice
   // The same session: same position, same pods, same console.
   assert.equal(await page.getByTestId("timeline-pos").textContent(), before.pos);
   assert.equal(await page.locator("[data-testid^='pod-web-']").count(), before.pods);
-  assert.equal(await page.getByTestId("console-output").textContent(), before.console);
+  // What kubectl printed stays; the console's own notes are worded anew.
+  const now = await consoleLines(page);
+  assert.deepEqual(now.output, before.console.output);
+  assert.equal(now.notes.length, before.console.notes.length);
+  assert.ok(now.notes.includes("# 应用编辑器中的清单"), JSON.stringify(now.notes));
+  for (const n of now.notes) assert.match(n, CJK, n);
   // The controller's reason beside the card is translated; the pod name is not.
   assert.match((await page.getByTestId("waiting").first().textContent()).trim(), /^等待 web-\d：等待 web-\d /);
   await app.screenshot("i18n-switched-zh");
@@ -136,8 +153,12 @@ test("the switch changes the language in place and keeps the session; the choice
   await page.reload();
   await ready(page);
   assert.equal((await words(page)).htmlLang, "zh-CN");
+  // The console's own notes in Chinese (Reset, the timeline), English again after the switch.
+  await page.getByTestId("reset").click();
+  await page.getByTestId("console-output").getByText("# 会话已重置").waitFor({ timeout: T });
   await page.getByTestId("lang").selectOption("en");
   await page.locator("#cluster-h", { hasText: "Cluster" }).waitFor({ timeout: T });
+  await page.getByTestId("console-output").getByText("# session reset").waitFor({ timeout: T });
   assert.doesNotMatch(await allText(page), CJK);
   app.assertClean();
 });

@@ -383,14 +383,8 @@ pub fn run(session: &mut Session, msg: &HostMessage) -> Option<(Value, Vec<super
                 Err(e) => ("err", false, e),
             };
             let printed = vec![
-                super::Printed {
-                    class: "cmd",
-                    text: "# apply (from the host page)".into(),
-                },
-                super::Printed {
-                    class,
-                    text: text.trim_end().to_string(),
-                },
+                super::Printed::note("cmd", super::Note::ApplyFromHost),
+                super::Printed::new(class, text.trim_end()),
             ];
             Some((output(id, text.trim_end(), ok), printed))
         }

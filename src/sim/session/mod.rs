@@ -38,7 +38,75 @@ struct Snapshot {
 pub struct Printed {
     /// `cmd` (the echo), `out`, `err` or `note`.
     pub class: &'static str,
+    /// As a terminal shows it (English).
     pub text: String,
+    /// When the line is a note of the session's own rather than what
+    /// kubectl or the cluster printed: which one, so a face can word it in
+    /// its language (`text` is its English).
+    pub note: Option<Note>,
+}
+
+impl Printed {
+    pub fn new(class: &'static str, text: impl Into<String>) -> Printed {
+        Printed {
+            class,
+            text: text.into(),
+            note: None,
+        }
+    }
+
+    /// A session note, with its English as the text.
+    pub fn note(class: &'static str, note: Note) -> Printed {
+        Printed {
+            class,
+            text: note.to_string(),
+            note: Some(note),
+        }
+    }
+}
+
+/// A console note of the session's own: what happened to the session, not
+/// what kubectl or the cluster printed (that stays as a terminal shows it).
+/// `Display` is its English, as the CLI and an English page say it; the
+/// page words it in its chosen language through its string table, so no UI
+/// language lives in the core.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// The page's Apply (or Delete) of the editor's manifests.
+    EditorBuffer { delete: bool },
+    /// `?example=ID&apply=1` applied the example.
+    ApplyExample(String),
+    /// An embedding host page sent `ordinal:apply`.
+    ApplyFromHost,
+    /// A fresh session with the same seed.
+    SessionReset,
+    /// Scrubbed: the session replayed to this many events.
+    ReplayedTo(usize),
+    /// A session file or link opened (its name).
+    Opened(String),
+    /// A lesson's own cluster started (the lesson's id).
+    LessonStarted(String),
+    /// A lesson opened on the session as it is (the lesson's id).
+    LessonOnCurrent(String),
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Note::EditorBuffer { delete: false } => write!(f, "# apply editor buffer"),
+            Note::EditorBuffer { delete: true } => write!(f, "# delete editor buffer"),
+            Note::ApplyExample(id) => write!(f, "# apply example {id}"),
+            Note::ApplyFromHost => write!(f, "# apply (from the host page)"),
+            Note::SessionReset => write!(f, "# session reset"),
+            Note::ReplayedTo(n) => write!(f, "# timeline: session replayed to event {n}"),
+            Note::Opened(name) => write!(f, "# opened {name}"),
+            Note::LessonStarted(id) => write!(f, "# lesson \"{id}\" started"),
+            Note::LessonOnCurrent(id) => write!(
+                f,
+                "# lesson \"{id}\" opened on the current session (Reset lesson starts its own cluster)"
+            ),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -178,19 +246,13 @@ impl Session {
             }
             Err(e) => {
                 return vec![
-                    Printed {
-                        class: "cmd",
-                        text: format!("$ {t}"),
-                    },
-                    Printed {
-                        class: "err",
-                        text: e,
-                    },
+                    Printed::new("cmd", format!("$ {t}")),
+                    Printed::new("err", e),
                 ]
             }
         };
         let mut out = Vec::new();
-        let mut print = |class, text: String| out.push(Printed { class, text });
+        let mut print = |class, text: String| out.push(Printed::new(class, text));
         match directive {
             Directive::Nothing => {}
             Directive::Sleep(ms) => {

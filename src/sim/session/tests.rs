@@ -179,13 +179,7 @@ fn console_lines_take_the_script_words() {
     assert_eq!(out[0].text, "$ get nodes");
     assert!(out[1].text.starts_with("NAME"), "{out:?}");
     let out = s.line("sleep 2s");
-    assert_eq!(
-        out,
-        vec![Printed {
-            class: "cmd",
-            text: "$ sleep 2s".into()
-        }]
-    );
+    assert_eq!(out, vec![Printed::new("cmd", "$ sleep 2s")]);
     assert_eq!(s.sim().now, 2_000);
     let out = s.line("sleep soon");
     assert_eq!(out[1].class, "err");
@@ -229,6 +223,15 @@ fn snapshots_stay_bounded() {
     assert!(snaps.windows(2).all(|w| w[0].log_len < w[1].log_len));
 }
 
+/// For `tests/e2e/deflate-measure.mjs` (docs/embed2.md): with
+/// `ORDINAL_LINKS_DIR` set, writes the session's link to `DIR/NAME.link`.
+fn write_link_for_measurement(name: &str, link: &str) {
+    if let Ok(dir) = std::env::var("ORDINAL_LINKS_DIR") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/{name}.link"), link).unwrap();
+    }
+}
+
 /// Plays `ms` of virtual time in animation frames, as the page does.
 fn play_frames(s: &mut Session, ms: u64) {
     for _ in 0..ms / 16 {
@@ -257,6 +260,7 @@ fn link_lengths_of_played_sessions() {
         saved.journal.len(),
         link.len()
     );
+    write_link_for_measurement("web", &link);
     // The aim for this session.
     assert!(link.len() < 2_000, "{} characters", link.len());
     assert_eq!(
@@ -296,6 +300,7 @@ fn the_mysql_tutorial_played_in_frames_fits_a_link() {
         s.sim().log.len(),
         link.len()
     );
+    write_link_for_measurement("mysql", &link);
     assert!(link.len() < 2_000, "{} characters", link.len());
     assert_eq!(
         Session::open(&Saved::from_link(&link).unwrap()).trace_hash(),
