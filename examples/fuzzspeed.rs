@@ -5,7 +5,7 @@
 //! build's settings (see docs/fuzzspeed.md):
 //!
 //! ```sh
-//! cargo run --release --example fuzzspeed -- [target ...] [--rounds N] [--top K]
+//! cargo run --release --example fuzzspeed -- [target ...] [--rounds N] [--top K] [--corpus DIR]
 //! ```
 //!
 //! The base cluster some targets clone is built before the clock starts.
@@ -36,16 +36,18 @@ fn main() {
     let mut rounds = 1usize;
     let mut top = 5usize;
     let mut dump: Option<String> = None;
+    let mut corpus: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(1),
             "--top" => top = args.next().and_then(|n| n.parse().ok()).unwrap_or(5),
             "--dump" => dump = args.next(),
+            "--corpus" => corpus = args.next().map(PathBuf::from),
             _ => names.push(a),
         }
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let root = corpus.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus"));
     if let Some(out) = dump {
         let mut text = String::new();
         for (name, _) in TARGETS {

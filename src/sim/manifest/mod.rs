@@ -592,7 +592,7 @@ fn lost_indentation(ctx: &mut Ctx<'_>, kind_struct: Option<&str>) -> bool {
         }
     };
     let mut last_empty: Option<(usize, String)> = None;
-    for (line, key, empty) in &top {
+    for (line, key, empty) in top {
         if !allowed(key) {
             if let Some((l, parent)) = &last_empty {
                 let msg = format!(

@@ -3,6 +3,7 @@
 //! their line and column, so semantic errors can point at the offending
 //! key. serde_yaml parses; this only locates.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 /// One step of a field path.
@@ -61,11 +62,20 @@ struct Node {
 pub struct Positions {
     /// Node 0 is the document root (the empty path, never located).
     nodes: Vec<Node>,
-    /// The document's lines with their global line numbers (for fallbacks).
-    lines: Vec<(usize, String)>,
+    /// The document's lines joined by `\n` (for fallbacks), and where
+    /// each starts in it.
+    text: String,
+    starts: Vec<usize>,
     pub first_line: usize,
     /// Unquoted scalar values on their key's (or item's) line, raw.
     plain: Vec<(usize, String)>,
+    /// `top_level`, computed once (each object of a `List` asks).
+    top: OnceCell<Vec<(usize, String, bool)>>,
+    /// `top_value("kind")`, computed once.
+    kind: OnceCell<Option<String>>,
+    /// Every text between two consecutive `"` of `text`, with the offsets
+    /// of its opening quote, in order: where a quoted key can be.
+    quoted: OnceCell<HashMap<String, Vec<usize>>>,
 }
 
 impl Default for Positions {
@@ -78,9 +88,13 @@ impl Default for Positions {
                 keys: HashMap::new(),
                 items: Vec::new(),
             }],
-            lines: Vec::new(),
+            text: String::new(),
+            starts: Vec::new(),
             first_line: 0,
             plain: Vec::new(),
+            top: OnceCell::new(),
+            kind: OnceCell::new(),
+            quoted: OnceCell::new(),
         }
     }
 }
@@ -168,20 +182,51 @@ impl Positions {
         } else if let Some(Seg::Key(k)) = path.last() {
             // JSON or flow style: look for the quoted key text after the
             // nearest located ancestor.
-            let needle = format!("\"{k}\"");
             let after = at.map_or(self.first_line, |p| p.0);
-            let skip = after.saturating_sub(self.first_line);
-            if let Some((l, c)) = self
-                .lines
-                .iter()
-                .skip(skip)
-                .filter(|(l, _)| *l >= after)
-                .find_map(|(l, t)| t.find(&needle).map(|c| (*l, c + 1)))
-            {
-                return (l, c);
+            if let Some(found) = self.find_quoted(after, k) {
+                return found;
             }
         }
         at.unwrap_or((self.first_line, 1))
+    }
+
+    /// The lines with their global numbers.
+    fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
+        let n = self.first_line;
+        self.text
+            .split('\n')
+            .take(self.starts.len())
+            .enumerate()
+            .map(move |(i, t)| (n + i, t))
+    }
+
+    /// The first `"key"` within a line, from line `after` on: (line,
+    /// 1-based byte column). A key without quotes or line breaks is looked
+    /// up among the texts between consecutive quotes, indexed once: a
+    /// document with many misplaced keys costs no search per key.
+    fn find_quoted(&self, after: usize, key: &str) -> Option<(usize, usize)> {
+        if key.contains('\n') {
+            return None;
+        }
+        let from = *self.starts.get(after.checked_sub(self.first_line)?)?;
+        let at = if key.contains('"') {
+            from + self.text[from..].find(&format!("\"{key}\""))?
+        } else {
+            let quoted = self.quoted.get_or_init(|| {
+                let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+                let quotes: Vec<usize> = self.text.match_indices('"').map(|(i, _)| i).collect();
+                for w in quotes.windows(2) {
+                    map.entry(self.text[w[0] + 1..w[1]].to_string())
+                        .or_default()
+                        .push(w[0]);
+                }
+                map
+            });
+            let offsets = quoted.get(key)?;
+            *offsets.get(offsets.partition_point(|o| *o < from))?
+        };
+        let i = self.starts.partition_point(|s| *s <= at) - 1;
+        Some((self.first_line + i, at - self.starts[i] + 1))
     }
 
     /// Unquoted one-line scalars whose raw text `keep` accepts, with their
@@ -197,7 +242,14 @@ impl Positions {
     /// The plain value of a column-1 key (`kind: Service` → `Service`),
     /// read from the lines, for documents YAML could not parse.
     pub fn top_value(&self, key: &str) -> Option<String> {
-        self.lines.iter().find_map(|(_, t)| {
+        if key == "kind" {
+            return self.kind.get_or_init(|| self.find_top_value(key)).clone();
+        }
+        self.find_top_value(key)
+    }
+
+    fn find_top_value(&self, key: &str) -> Option<String> {
+        self.lines().find_map(|(_, t)| {
             if t.starts_with(' ') {
                 return None;
             }
@@ -208,10 +260,14 @@ impl Positions {
     }
 
     /// The key lines at column 1, in order: `(line, key, value is empty)`.
-    pub fn top_level(&self) -> Vec<(usize, String, bool)> {
+    pub fn top_level(&self) -> &[(usize, String, bool)] {
+        self.top.get_or_init(|| self.find_top_level())
+    }
+
+    fn find_top_level(&self) -> Vec<(usize, String, bool)> {
         let mut out = Vec::new();
         let mut in_block = false;
-        for (l, text) in &self.lines {
+        for (l, text) in self.lines() {
             let indent = text.len() - text.trim_start_matches(' ').len();
             let t = text.trim();
             if t.is_empty() || t.starts_with('#') {
@@ -228,7 +284,7 @@ impl Positions {
                 if v.starts_with('|') || v.starts_with('>') {
                     in_block = true;
                 }
-                out.push((*l, k, v.is_empty()));
+                out.push((l, k, v.is_empty()));
             }
         }
         out
@@ -289,13 +345,16 @@ fn record_plain(out: &mut Vec<(usize, String)>, node: usize, value: &str) {
 
 /// Scans one document's lines (`first_line` is the global number of the first).
 pub fn scan(lines: &[&str], first_line: usize) -> Positions {
+    let mut starts = Vec::with_capacity(lines.len());
+    let mut start = 0;
+    for l in lines {
+        starts.push(start);
+        start += l.len() + 1;
+    }
     let mut pos = Positions {
         first_line,
-        lines: lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (first_line + i, l.to_string()))
-            .collect(),
+        text: lines.join("\n"),
+        starts,
         ..Positions::default()
     };
     let mut stack = vec![Frame {
@@ -467,6 +526,29 @@ mod tests {
             path_string(&seg("spec.containers[1].ports[0].name")),
             "spec.containers[1].ports[0].name"
         );
+    }
+
+    #[test]
+    fn json_keys_are_found_quoted_after_their_located_ancestor() {
+        let text = "spec:\n  a: {\"x\": 1}\n  b: {\"y\": \"x\", \"x\": 2, \"q\\\"\": 3}\n";
+        let lines: Vec<&str> = text.lines().collect();
+        let p = scan(&lines, 5);
+        // Flow mappings are not scanned: the key is searched from its
+        // nearest located ancestor on, at its first quoted occurrence.
+        assert_eq!(p.locate(&seg("spec.a.x")), (6, 7));
+        // The value "x" comes first: a quirk kept (the key is rarely a value).
+        assert_eq!(p.locate(&seg("spec.b.x")), (7, 12));
+        assert_eq!(p.locate(&seg("spec.b.y")), (7, 7));
+        assert_eq!(p.locate(&seg("spec.b.q\\\"")), (7, 25));
+        // Not found: the nearest ancestor.
+        assert_eq!(p.locate(&seg("spec.b.z")), (7, 3));
+        assert_eq!(p.locate(&seg("nope")), (5, 1));
+        let deep: String = (0..300).map(|i| format!("{:1$}k{i}:\n", "", i)).collect();
+        let lines: Vec<&str> = deep.lines().collect();
+        let p = scan(&lines, 1);
+        assert_eq!(p.locate(&seg("k0.k1.k2")), (3, 3));
+        let path: Vec<Seg> = (0..300).map(|i| Seg::Key(format!("k{i}"))).collect();
+        assert_eq!(p.locate(&path), (300, 300));
     }
 
     #[test]
