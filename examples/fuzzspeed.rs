@@ -168,9 +168,10 @@ fn observe(name: &str, data: &[u8]) -> String {
                 .as_ref()
                 .ok()
                 .map(|l| (lessons::run::solution(l), lessons::run::editor_text(l)));
+            let blocks = lessons::markdown::parse(&t);
             format!(
-                "{parsed:?}\n{extra:?}\n{:?}",
-                lessons::markdown::to_plain(&lessons::markdown::parse(&t))
+                "{parsed:?}\n{extra:?}\n{blocks:?}\n{:?}",
+                lessons::markdown::to_plain(&blocks)
             )
         }
         other => {
