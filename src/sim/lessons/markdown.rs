@@ -46,17 +46,21 @@ fn wide(c: char) -> bool {
 fn join_lines(lines: &[String]) -> String {
     let mut out = String::new();
     for l in lines {
-        let l = l.trim();
-        let gap = match (out.chars().last(), l.chars().next()) {
-            (Some(a), Some(b)) => !(wide(a) || wide(b)),
-            _ => false,
-        };
-        if gap {
-            out.push(' ');
-        }
-        out.push_str(l);
+        join_onto(&mut out, l.trim());
     }
     out
+}
+
+/// Appends a trimmed line to joined text, as `join_lines` joins them.
+fn join_onto(out: &mut String, l: &str) {
+    let gap = match (out.chars().last(), l.chars().next()) {
+        (Some(a), Some(b)) => !(wide(a) || wide(b)),
+        _ => false,
+    };
+    if gap {
+        out.push(' ');
+    }
+    out.push_str(l);
 }
 
 /// Parses the subset into blocks.
@@ -110,10 +114,11 @@ pub fn parse(text: &str) -> Vec<Block> {
         }
         match list.as_mut() {
             // An indented line continues the last item.
+            // (Items are stored trimmed: appending in place joins as
+            // `join_lines` would, without copying the item per line.)
             Some((_, items)) if line.starts_with(' ') => {
                 if let Some(last) = items.last_mut() {
-                    let joined = join_lines(&[last.clone(), t.to_string()]);
-                    *last = joined;
+                    join_onto(last, t);
                 }
             }
             _ => {
@@ -144,8 +149,10 @@ pub fn inlines(text: &str) -> Vec<Inline> {
             '*' if rest.starts_with("**") => ("**", Inline::Strong),
             '*' | '_' => (if c == '*' { "*" } else { "_" }, Inline::Emphasis),
             _ => {
-                plain.push(c);
-                rest = &rest[c.len_utf8()..];
+                // The plain run up to the next marker, at once.
+                let end = rest.find(['`', '*', '_']).unwrap_or(rest.len());
+                plain.push_str(&rest[..end]);
+                rest = &rest[end..];
                 continue;
             }
         };

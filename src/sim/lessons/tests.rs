@@ -307,6 +307,30 @@ fn markdown_subset_is_structured_text() {
 }
 
 #[test]
+fn list_items_continue_on_indented_lines() {
+    let b = markdown::parse("- one\n   two `x`\n  三\n  四\n- \n   five\n");
+    assert_eq!(
+        b,
+        vec![Block::List {
+            ordered: false,
+            items: vec![
+                vec![
+                    Inline::Text("one two ".into()),
+                    Inline::Code("x".into()),
+                    // No space before a wide character.
+                    Inline::Text("三四".into()),
+                ],
+                vec![Inline::Text("five".into())],
+            ],
+        }]
+    );
+    let long = format!("- a\n{}", "  b\n".repeat(2_000));
+    let b = markdown::parse(&long);
+    let whole = Inline::Text(format!("a{}", " b".repeat(2_000)));
+    assert!(matches!(&b[0], Block::List { items, .. } if items[0] == [whole]));
+}
+
+#[test]
 fn globs_match_whole_outputs() {
     use super::checks::glob;
     assert!(glob("web-*", "web-0"));

@@ -484,15 +484,24 @@ fn yaml_hint(msg: &str, line: Option<&&str>) -> String {
 /// serde_yaml (YAML 1.2) sees strings and decimals. Redo those scalars as
 /// kubectl would, so `value: yes` fails here as it fails there.
 fn yaml11_scalars(value: &mut Value, pos: &Positions) {
-    for (path, raw) in pos.plain_scalars() {
-        let Some(slot) = value_at_mut(value, path) else {
+    let bool_word = |raw: &str| match raw {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    };
+    let octal = |raw: &str| {
+        let digits = raw.trim_start_matches(['+', '-']);
+        digits.len() > 1
+            && digits.starts_with('0')
+            && digits.bytes().all(|c| (b'0'..=b'7').contains(&c))
+    };
+    // Only the scalars YAML 1.1 reads differently: their paths are built
+    // on demand.
+    for (path, raw) in pos.plain_scalars(|raw| bool_word(raw).is_some() || octal(raw)) {
+        let Some(slot) = value_at_mut(value, &path) else {
             continue;
         };
-        let b = match raw.as_str() {
-            "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
-            "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
-            _ => None,
-        };
+        let b = bool_word(raw);
         if let (Some(b), Value::String(s)) = (b, &*slot) {
             if s == raw {
                 *slot = Value::Bool(b);
@@ -500,10 +509,7 @@ fn yaml11_scalars(value: &mut Value, pos: &Positions) {
             continue;
         }
         let digits = raw.trim_start_matches(['+', '-']);
-        if digits.len() > 1
-            && digits.starts_with('0')
-            && digits.bytes().all(|c| (b'0'..=b'7').contains(&c))
-        {
+        if octal(raw) {
             // serde_yaml gives a string (or a decimal) for `0644`.
             let same = match &*slot {
                 Value::String(s) => s == raw,
@@ -586,7 +592,7 @@ fn lost_indentation(ctx: &mut Ctx<'_>, kind_struct: Option<&str>) -> bool {
         }
     };
     let mut last_empty: Option<(usize, String)> = None;
-    for (line, key, empty) in &top {
+    for (line, key, empty) in top {
         if !allowed(key) {
             if let Some((l, parent)) = &last_empty {
                 let msg = format!(
