@@ -396,8 +396,9 @@ pub enum Decision {
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
     let store = ctx.store;
+    // Pods not bound to a node, from the store's node index.
     let mut pending: Vec<&Object> = store
-        .list(Kind::Pod)
+        .pods_on_node("")
         .filter(|p| {
             podutil::node_name(p).is_none()
                 && !p.meta.terminating()
