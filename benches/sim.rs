@@ -65,6 +65,22 @@ spec:
     )
 }
 
+/// CPU time this thread has used (Linux; `None` elsewhere): on a machine
+/// shared with other work, wall time says more about the load than about
+/// the simulation, so each run prints both.
+fn cpu_time() -> Option<std::time::Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(std::time::Duration::from_nanos(ns))
+}
+
+fn cpu_since(start: Option<std::time::Duration>) -> String {
+    match (start, cpu_time()) {
+        (Some(a), Some(b)) => format!("{:.2?}", b.saturating_sub(a)),
+        _ => "?".into(),
+    }
+}
+
 fn count_pods(sim: &Sim) -> usize {
     sim.store.list(Kind::Pod).count()
 }
@@ -96,6 +112,7 @@ fn bench(name: &str, replicas: usize, policy: &str) {
     };
     let mut sim = Sim::with_config(42, config);
     let start = Instant::now();
+    let cpu0 = cpu_time();
     let events0 = sim.log.len();
     let text = manifest(name, replicas, policy);
     if let Err(e) = sim.input(Input::Manifest {
@@ -109,6 +126,7 @@ fn bench(name: &str, replicas: usize, policy: &str) {
         ready(s, name) == replicas as i64
     });
     let t_up = start.elapsed();
+    let cpu_up = cpu_since(cpu0);
     if std::env::var_os("ORDINAL_PROFILE").is_some() {
         profile_controllers(&sim);
     }
@@ -120,9 +138,10 @@ fn bench(name: &str, replicas: usize, policy: &str) {
     });
     let down = run_until(&mut sim, 6 * 3_600_000, |s| count_pods(s) == 0);
     let total = start.elapsed();
+    let cpu_total = cpu_since(cpu0);
     let events = sim.log.len() - events0;
     println!(
-        "{name}: {replicas} replicas {policy}: up={up} in {:.2?} (virtual {}s), down={down}; total {:.2?}, {events} events, {:.0} events/s, {} PVCs kept",
+        "{name}: {replicas} replicas {policy}: up={up} in {:.2?} (cpu {cpu_up}, virtual {}s), down={down}; total {:.2?} (cpu {cpu_total}), {events} events, {:.0} events/s, {} PVCs kept",
         t_up,
         virtual_up / 1000,
         total,

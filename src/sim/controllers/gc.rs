@@ -30,11 +30,20 @@ fn deps_of<'a>(store: &'a Store, uid: &str) -> Vec<&'a Object> {
 }
 
 /// The keys a change concerns: the object itself, its owners and theirs
-/// (a foreground owner looks two levels down), and its dependents (which
-/// resolve it as their owner).
+/// (a foreground owner looks two levels down), and, when it came, went or
+/// changed its deletion state or finalizers, its dependents (which resolve
+/// it as their owner; a status change is nothing to them).
 pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
     push(change.key.clone());
     let new = store.get_key(&change.key);
+    let lifecycle = match (&change.old, new) {
+        (Some(a), Some(b)) => {
+            a.meta.uid != b.meta.uid
+                || a.meta.deletion_timestamp != b.meta.deletion_timestamp
+                || a.meta.finalizers != b.meta.finalizers
+        }
+        _ => true,
+    };
     for o in change.old.iter().chain(new) {
         for r in &o.meta.owner_references {
             for k in store.keys_by_uid(&r.uid) {
@@ -46,8 +55,10 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
                 }
             }
         }
-        for d in store.dependents_of(&o.meta.uid) {
-            push(d.key());
+        if lifecycle {
+            for d in store.dependents_of(&o.meta.uid) {
+                push(d.key());
+            }
         }
     }
 }

@@ -395,7 +395,7 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 /// name it, and the pods that mount it; a volume and the claims it names
 /// and that name it, and every unbound claim when it may have become a
 /// candidate for one; for a class, every claim; for a node, the unbound
-/// claims the scheduler chose it for; for a pod, the claims it mounts.
+/// claims the scheduler chose it for.
 pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
     let new = store.get_key(k);
@@ -446,13 +446,8 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
             .filter(unbound)
             .filter(|c| c.meta.annotations.get(ANN_SELECTED_NODE) == Some(&k.name))
             .for_each(|c| push(c.key())),
-        Kind::Pod => {
-            for p in both() {
-                for c in crate::sim::podutil::claim_names(p) {
-                    push(Key::new(Kind::PersistentVolumeClaim, p.namespace(), c));
-                }
-            }
-        }
+        // Pods are read only to word the Event of a claim waiting for its
+        // first consumer, which is said on every pass (the claim stays dirty).
         _ => {}
     }
 }
