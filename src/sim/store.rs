@@ -277,3 +277,76 @@ impl Store {
 pub fn matches_labels(selector: &Labels, labels: &Labels) -> bool {
     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::object::OwnerRef;
+    use serde_json::json;
+
+    fn obj(kind: Kind, name: &str, uid: &str) -> Object {
+        let mut o = Object::new(kind, "default", name);
+        o.meta.uid = uid.into();
+        o
+    }
+
+    #[test]
+    fn indexes_follow_puts_and_removes() {
+        let mut s = Store::default();
+        s.track_changes();
+        let set = obj(Kind::StatefulSet, "web", "u-set");
+        let mut p = obj(Kind::Pod, "web-0", "u-pod");
+        p.meta.owner_references = vec![OwnerRef::controller_of(&set)];
+        p.body.insert(
+            "spec".into(),
+            json!({"volumes": [{"name": "www", "persistentVolumeClaim": {"claimName": "www-web-0"}}]}),
+        );
+        s.put(set.clone());
+        s.put(p.clone());
+        assert_eq!(
+            s.find_by_uid(Kind::Pod, "u-pod").map(|o| o.name()),
+            Some("web-0")
+        );
+        assert!(s.find_by_uid(Kind::StatefulSet, "u-pod").is_none());
+        let deps: Vec<&str> = s.dependents_of("u-set").map(|o| o.name()).collect();
+        assert_eq!(deps, ["web-0"]);
+        assert_eq!(s.pods_on_node("").count(), 1);
+        let claim = Key::new(Kind::PersistentVolumeClaim, "default", "www-web-0");
+        assert_eq!(s.referrers(&claim).cloned().collect::<Vec<_>>(), [p.key()]);
+
+        // Bound to a node, released by its owner: every index moves.
+        let mut bound = p.clone();
+        bound.spec_mut()["nodeName"] = "node-1".into();
+        bound.meta.owner_references.clear();
+        s.put(bound);
+        assert_eq!(s.pods_on_node("").count(), 0);
+        assert_eq!(s.pods_on_node("node-1").count(), 1);
+        assert_eq!(s.dependents_of("u-set").count(), 0);
+
+        s.remove(&p.key());
+        assert!(s.find_by_uid(Kind::Pod, "u-pod").is_none());
+        assert_eq!(s.pods_on_node("node-1").count(), 0);
+        assert_eq!(s.referrers(&claim).count(), 0);
+
+        // The change log holds each write with the object before it.
+        let changes = s.take_changes();
+        let olds: Vec<Option<&str>> = changes
+            .iter()
+            .map(|c| c.old.as_ref().map(|o| o.name()))
+            .collect();
+        assert_eq!(olds, [None, None, Some("web-0"), Some("web-0")]);
+        assert!(s.take_changes().is_empty());
+    }
+
+    #[test]
+    fn equality_ignores_the_change_log() {
+        let mut a = Store::default();
+        let mut b = Store::default();
+        a.track_changes();
+        a.put(obj(Kind::ConfigMap, "c", "u1"));
+        b.put(obj(Kind::ConfigMap, "c", "u1"));
+        assert_eq!(a, b);
+        b.put(obj(Kind::ConfigMap, "d", "u2"));
+        assert_ne!(a, b);
+    }
+}
