@@ -1,6 +1,9 @@
 //! Simulation throughput: a 1,000-replica `Parallel` StatefulSet with PVCs
 //! and a 300-replica `OrderedReady` one, from apply to all Ready and back
-//! to zero. Prints wall time and events per second (native).
+//! to zero. Prints wall time, the thread's CPU time (Linux; wall time on a
+//! shared machine mostly measures the load) and events per second (native).
+//! `benches/scripts/{par,ord}.script` are the same workloads for
+//! `ordinal run --nodes 40`.
 //!
 //! Then scrubbing: a session of about 5,000 events, restored at ten points
 //! from the session's snapshots (and, for comparison, replayed from the start).
