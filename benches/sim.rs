@@ -239,11 +239,16 @@ fn bench_scrub(target: usize) {
     let mut worst = std::time::Duration::ZERO;
     let mut worst_replay = std::time::Duration::ZERO;
     let mut line = String::new();
+    let mut worst_cpu = std::time::Duration::ZERO;
     for k in 1..=10 {
         let i = total * k / 10 - 1;
         let t = Instant::now();
+        let c = cpu_time();
         s.scrub_to(i);
         let d = t.elapsed();
+        if let (Some(a), Some(b)) = (c, cpu_time()) {
+            worst_cpu = worst_cpu.max(b.saturating_sub(a));
+        }
         worst = worst.max(d);
         let t = Instant::now();
         let r = Sim::replay(42, Config::default(), &journal, Some(i));
@@ -252,7 +257,7 @@ fn bench_scrub(target: usize) {
         line.push_str(&format!(" {}%={d:.1?}", k * 10));
     }
     println!(
-        "scrub: {total} events, {} snapshots; from snapshots:{line}; worst {worst:.1?} (replay from the start: worst {worst_replay:.1?})",
+        "scrub: {total} events, {} snapshots; from snapshots:{line}; worst {worst:.1?} (cpu {worst_cpu:.1?}) (replay from the start: worst {worst_replay:.1?})",
         s.snapshot_count()
     );
 }
