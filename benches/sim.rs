@@ -1,6 +1,9 @@
 //! Simulation throughput: a 1,000-replica `Parallel` StatefulSet with PVCs
 //! and a 300-replica `OrderedReady` one, from apply to all Ready and back
-//! to zero. Prints wall time and events per second (native).
+//! to zero. Prints wall time, the thread's CPU time (Linux; wall time on a
+//! shared machine mostly measures the load) and events per second (native).
+//! `benches/scripts/{par,ord}.script` are the same workloads for
+//! `ordinal run --nodes 40`.
 //!
 //! Then scrubbing: a session of about 5,000 events, restored at ten points
 //! from the session's snapshots (and, for comparison, replayed from the start).
@@ -66,6 +69,22 @@ spec:
     )
 }
 
+/// CPU time this thread has used (Linux; `None` elsewhere): on a machine
+/// shared with other work, wall time says more about the load than about
+/// the simulation, so each run prints both.
+fn cpu_time() -> Option<std::time::Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(std::time::Duration::from_nanos(ns))
+}
+
+fn cpu_since(start: Option<std::time::Duration>) -> String {
+    match (start, cpu_time()) {
+        (Some(a), Some(b)) => format!("{:.2?}", b.saturating_sub(a)),
+        _ => "?".into(),
+    }
+}
+
 fn count_pods(sim: &Sim) -> usize {
     sim.store.list(Kind::Pod).count()
 }
@@ -97,6 +116,7 @@ fn bench(name: &str, replicas: usize, policy: &str) {
     };
     let mut sim = Sim::with_config(42, config);
     let start = Instant::now();
+    let cpu0 = cpu_time();
     let events0 = sim.log.len();
     let text = manifest(name, replicas, policy);
     if let Err(e) = sim.input(Input::Manifest {
@@ -110,6 +130,7 @@ fn bench(name: &str, replicas: usize, policy: &str) {
         ready(s, name) == replicas as i64
     });
     let t_up = start.elapsed();
+    let cpu_up = cpu_since(cpu0);
     if std::env::var_os("ORDINAL_PROFILE").is_some() {
         profile_controllers(&sim);
     }
@@ -121,9 +142,10 @@ fn bench(name: &str, replicas: usize, policy: &str) {
     });
     let down = run_until(&mut sim, 6 * 3_600_000, |s| count_pods(s) == 0);
     let total = start.elapsed();
+    let cpu_total = cpu_since(cpu0);
     let events = sim.log.len() - events0;
     println!(
-        "{name}: {replicas} replicas {policy}: up={up} in {:.2?} (virtual {}s), down={down}; total {:.2?}, {events} events, {:.0} events/s, {} PVCs kept",
+        "{name}: {replicas} replicas {policy}: up={up} in {:.2?} (cpu {cpu_up}, virtual {}s), down={down}; total {:.2?} (cpu {cpu_total}), {events} events, {:.0} events/s, {} PVCs kept",
         t_up,
         virtual_up / 1000,
         total,
@@ -218,11 +240,16 @@ fn bench_scrub(target: usize) {
     let mut worst = std::time::Duration::ZERO;
     let mut worst_replay = std::time::Duration::ZERO;
     let mut line = String::new();
+    let mut worst_cpu = std::time::Duration::ZERO;
     for k in 1..=10 {
         let i = total * k / 10 - 1;
         let t = Instant::now();
+        let c = cpu_time();
         s.scrub_to(i);
         let d = t.elapsed();
+        if let (Some(a), Some(b)) = (c, cpu_time()) {
+            worst_cpu = worst_cpu.max(b.saturating_sub(a));
+        }
         worst = worst.max(d);
         let t = Instant::now();
         let r = Journaled::replay(42, Config::default(), &journal, Some(i));
@@ -231,7 +258,7 @@ fn bench_scrub(target: usize) {
         line.push_str(&format!(" {}%={d:.1?}", k * 10));
     }
     println!(
-        "scrub: {total} events, {} snapshots; from snapshots:{line}; worst {worst:.1?} (replay from the start: worst {worst_replay:.1?})",
+        "scrub: {total} events, {} snapshots; from snapshots:{line}; worst {worst:.1?} (cpu {worst_cpu:.1?}) (replay from the start: worst {worst_replay:.1?})",
         s.snapshot_count()
     );
 }

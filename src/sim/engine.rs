@@ -7,9 +7,16 @@
 //! `api.rs`, each becoming an [`Event`]. Any applied write queues every
 //! controller again (level-triggered, like informers waking workers), and a
 //! controller can ask to be woken at a later time (kubelet timers, probes).
+//!
+//! Keyed controllers (see [`controllers::Keyed`]) sync only their dirty
+//! keys: the engine maps each store change to the keys it concerns, per
+//! controller, as upstream's informer event handlers fill work queues, and
+//! keeps per key the time it asked to be woken. The queue of controller
+//! steps is the same as for a full sync, and so is what each step writes;
+//! under `debug_assertions` every keyed step is checked against a full sync.
 
 use super::api::Write;
-use super::controllers::{self, Ctx, Out};
+use super::controllers::{self, Ctx, Keys, Out};
 use super::object::{Key, Kind};
 pub use super::world::{Action, Config, Event, Faults, Note, NoteKind, Timings, World};
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,6 +40,27 @@ pub struct Sim {
     queued_at: Vec<Option<u64>>,
     seq: u64,
     steps: u64,
+    /// Per controller (as in `controllers::ALL`): its keyed form and work.
+    keyed: Vec<Option<KeyedWork>>,
+    /// The faults and config the keyed work was last routed against: any
+    /// change to them makes every key dirty.
+    seen: Option<(Faults, Config)>,
+}
+
+/// One keyed controller's work: the keys dirty since its last sync, when
+/// each key asked to be woken, and whether it needs a full sync.
+#[derive(Clone, Debug)]
+struct KeyedWork {
+    keyed: controllers::Keyed,
+    full: bool,
+    dirty: BTreeSet<Key>,
+    timers: BTreeMap<Key, u64>,
+}
+
+impl std::fmt::Debug for controllers::Keyed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keyed")
+    }
 }
 
 impl std::ops::Deref for Sim {
@@ -55,6 +83,7 @@ impl Sim {
 
     pub fn with_config(seed: u64, config: Config) -> Sim {
         let mut world = World::new(seed, config);
+        world.store.track_changes();
         super::cluster::bootstrap(&mut world);
         let mut sim = Sim {
             world,
@@ -65,6 +94,18 @@ impl Sim {
             queued_at: vec![None; controllers::ALL.len()],
             seq: 0,
             steps: 0,
+            keyed: controllers::ALL
+                .iter()
+                .map(|(name, _)| {
+                    controllers::keyed(name).map(|keyed| KeyedWork {
+                        keyed,
+                        full: true,
+                        dirty: BTreeSet::new(),
+                        timers: BTreeMap::new(),
+                    })
+                })
+                .collect(),
+            seen: None,
         };
         sim.touch();
         sim
@@ -120,10 +161,153 @@ impl Sim {
         self.now = self.now.max(at);
         self.steps += 1;
         let (name, sync) = controllers::ALL[c];
-        if let Some(t) = self.run_sync(name, sync) {
+        let wake = if self.keyed[c].is_some() {
+            self.run_keyed(c)
+        } else {
+            self.run_sync(name, sync)
+        };
+        if let Some(t) = wake {
             self.enqueue(c, t.max(self.now));
         }
         true
+    }
+
+    /// Maps the store's changes since the last call to the keys of every
+    /// keyed controller; a change of faults or config dirties every key.
+    fn route_changes(&mut self) {
+        let changes = self.world.store.take_changes();
+        let seen = (&self.world.faults, &self.world.config);
+        if self.seen.as_ref().is_none_or(|(f, c)| (f, c) != seen) {
+            self.seen = Some((self.world.faults.clone(), self.world.config.clone()));
+            for w in self.keyed.iter_mut().flatten() {
+                w.full = true;
+            }
+        }
+        let store = &self.world.store;
+        for w in self.keyed.iter_mut().flatten() {
+            if w.full {
+                continue;
+            }
+            let dirty = &mut w.dirty;
+            for ch in &changes {
+                (w.keyed.route)(store, ch, &mut |k| {
+                    dirty.insert(k);
+                });
+            }
+        }
+    }
+
+    /// One step of keyed controller `c`: syncs its dirty keys and those
+    /// whose timers are due, applies the writes, and returns when it asks
+    /// to be woken.
+    fn run_keyed(&mut self, c: usize) -> Option<u64> {
+        self.route_changes();
+        let now = self.now;
+        let w = self.keyed[c].as_mut()?;
+        let full = std::mem::take(&mut w.full);
+        let mut keys = std::mem::take(&mut w.dirty);
+        if full {
+            w.timers.clear();
+        } else {
+            let due: Vec<Key> = w
+                .timers
+                .iter()
+                .filter(|(_, &t)| t <= now)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in due {
+                w.timers.remove(&k);
+                keys.insert(k);
+            }
+            for k in &keys {
+                w.timers.remove(k);
+            }
+        }
+        let sync = w.keyed.sync;
+        let ctx = Ctx {
+            store: &self.world.store,
+            now,
+            config: &self.world.config,
+            faults: &self.world.faults,
+        };
+        let mut out = Out::default();
+        sync(
+            &ctx,
+            if full { Keys::All } else { Keys::Only(&keys) },
+            &mut out,
+        );
+        for r in &out.keys {
+            if r.emitted {
+                w.dirty.insert(r.key.clone());
+            }
+            match r.wake_at {
+                Some(t) => w.timers.insert(r.key.clone(), t),
+                None => w.timers.remove(&r.key),
+            };
+        }
+        let wake = w.timers.values().copied().chain(out.wake_at).min();
+        #[cfg(debug_assertions)]
+        self.shadow_check(c, &out, wake);
+        let (name, _) = controllers::ALL[c];
+        self.apply_out(name, out);
+        wake
+    }
+
+    /// The shadow check: a full sync of the same controller against the
+    /// same store must write exactly what the keyed sync wrote, ask for the
+    /// same wake-up, and find every set waiting on what it was.
+    #[cfg(debug_assertions)]
+    fn shadow_check(&self, c: usize, keyed: &Out, wake: Option<u64>) {
+        let (name, sync) = controllers::ALL[c];
+        let full = self.sync_once(sync);
+        if let Some(w) = &self.keyed[c] {
+            if std::env::var_os("KEYED_DEBUG").is_some() && wake != full.wake_at {
+                for k in w.timers.keys() {
+                    let ctx = Ctx {
+                        store: &self.world.store,
+                        now: self.now,
+                        config: &self.world.config,
+                        faults: &self.world.faults,
+                    };
+                    let one: BTreeSet<Key> = [k.clone()].into();
+                    let mut o = Out::default();
+                    (w.keyed.sync)(&ctx, Keys::Only(&one), &mut o);
+                    eprintln!(
+                        "DEBUG {k}: {:?} wake {:?} keys {:?}",
+                        o.writes.len(),
+                        o.wake_at,
+                        o.keys
+                    );
+                    eprintln!(
+                        "DEBUG obj {:?}",
+                        self.world.store.get_key(k).map(|o| o.to_value())
+                    );
+                }
+                eprintln!("DEBUG full keys {:?}", full.keys);
+            }
+        }
+        assert_eq!(
+            keyed.writes, full.writes,
+            "{name}: a keyed sync at {} wrote otherwise than a full sync",
+            self.now
+        );
+        assert_eq!(
+            wake,
+            full.wake_at,
+            "{name}: a keyed sync at {} woke otherwise than a full sync (timers {:?})",
+            self.now,
+            self.keyed[c].as_ref().map(|w| &w.timers)
+        );
+        for (k, v) in &full.waiting {
+            let now = keyed
+                .waiting
+                .iter()
+                .rev()
+                .find(|(kk, _)| kk == k)
+                .map(|(_, v)| v.as_ref())
+                .unwrap_or(self.waiting.get(k));
+            assert_eq!(now, v.as_ref(), "{name}: waiting for {k} at {}", self.now);
+        }
     }
 
     /// What one controller sync would write against the store as it is now.
@@ -144,6 +328,13 @@ impl Sim {
     /// tests can drive a controller by hand.
     pub fn run_sync(&mut self, source: &str, sync: controllers::SyncFn) -> Option<u64> {
         let out = self.sync_once(sync);
+        let wake = out.wake_at;
+        self.apply_out(source, out);
+        wake
+    }
+
+    /// Applies a sync's writes as `source` and notes what it waits on.
+    fn apply_out(&mut self, source: &str, out: Out) {
         self.apply_writes(source, out.writes);
         for (owner, blocked) in out.waiting {
             self.note_waiting(owner, blocked);
@@ -158,7 +349,6 @@ impl Sim {
         for k in gone {
             self.note_waiting(k, None);
         }
-        out.wake_at
     }
 
     /// Notes a change in what `owner`'s controller waits on.
@@ -316,5 +506,101 @@ impl Sim {
         }
         feed(format!("\nnow={}", self.now).as_bytes());
         format!("{:016x}", h.finish())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::api;
+    use crate::sim::testutil::apply;
+    use serde_json::{json, Value};
+
+    fn web(replicas: i64, extra: Value) -> Value {
+        let mut v = json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": "web"},
+            "spec": {"replicas": replicas, "serviceName": "web",
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {"metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "nginx", "image": "nginx:1.25"}]}}}});
+        if let (Some(spec), Some(extra)) = (v["spec"].as_object_mut(), extra.as_object()) {
+            spec.extend(extra.clone());
+        }
+        v
+    }
+
+    fn work<'a>(sim: &'a Sim, name: &str) -> &'a KeyedWork {
+        let i = controllers::ALL
+            .iter()
+            .position(|(n, _)| *n == name)
+            .unwrap();
+        sim.keyed[i].as_ref().unwrap()
+    }
+
+    #[test]
+    fn a_change_dirties_only_the_keys_it_concerns() {
+        let mut sim = Sim::new(7);
+        apply(&mut sim, web(3, json!({})));
+        sim.advance(120_000);
+        sim.route_changes();
+        for name in ["statefulset-controller", "kubelet", "garbage-collector"] {
+            let w = work(&sim, name);
+            assert!(!w.full, "{name} synced everything once");
+        }
+        // Settled: running pods with nothing timed ahead are clean.
+        let kubelet = work(&sim, "kubelet");
+        assert!(kubelet.dirty.is_empty(), "{:?}", kubelet.dirty);
+
+        let mut p = sim
+            .store
+            .get(Kind::Pod, "default", "web-1")
+            .unwrap()
+            .clone();
+        p.meta.labels.insert("touched".into(), "yes".into());
+        api::update(&mut sim.world, p, "test").unwrap();
+        sim.route_changes();
+        let pod = Key::new(Kind::Pod, "default", "web-1");
+        let set = Key::new(Kind::StatefulSet, "default", "web");
+        assert_eq!(work(&sim, "kubelet").dirty, BTreeSet::from([pod.clone()]));
+        assert_eq!(
+            work(&sim, "statefulset-controller").dirty,
+            BTreeSet::from([set.clone()])
+        );
+        let gc = &work(&sim, "garbage-collector").dirty;
+        assert!(gc.contains(&pod) && gc.contains(&set), "{gc:?}");
+        assert!(!gc.contains(&Key::new(Kind::Pod, "default", "web-0")));
+
+        // A fault may change what any key reads: everything is synced again.
+        sim.faults.unready_pods.insert("no-such-uid".into());
+        sim.route_changes();
+        assert!(work(&sim, "kubelet").full);
+    }
+
+    #[test]
+    fn keyed_and_full_runs_give_the_same_trace() {
+        // The same session with every keyed controller forced to full syncs.
+        let run = |keyed: bool| {
+            let mut sim = Sim::new(3);
+            if !keyed {
+                sim.keyed.iter_mut().for_each(|w| *w = None);
+            }
+            apply(&mut sim, web(4, json!({"podManagementPolicy": "Parallel"})));
+            sim.advance(60_000);
+            let mut s = sim
+                .store
+                .get(Kind::StatefulSet, "default", "web")
+                .unwrap()
+                .clone();
+            set_at_replicas(&mut s, 1);
+            api::update(&mut sim.world, s, "test").unwrap();
+            sim.touch();
+            sim.advance(120_000);
+            (sim.trace_hash(), sim.steps_taken())
+        };
+        assert_eq!(run(true), run(false));
+    }
+
+    fn set_at_replicas(s: &mut crate::sim::object::Object, n: i64) {
+        s.spec_mut()["replicas"] = n.into();
     }
 }

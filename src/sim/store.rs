@@ -1,14 +1,81 @@
 //! The object store: what etcd holds behind the API server. Plain storage
 //! and ordered reads; the API server's rules live in `api.rs`.
+//!
+//! Beside the objects it keeps the indexes upstream's informers keep
+//! (by uid, by owner uid, pods by node name) and, while change tracking is
+//! on, a log of the keys written since the engine last drained it, with
+//! the object as it was before, so the engine can map each change to the
+//! controller keys it concerns.
 
 use super::object::{Key, Kind, Labels, Object};
-use std::collections::BTreeMap;
+use super::podutil;
+use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Clone, Debug, Default, PartialEq)]
+/// One write to the store: the key and the object before it (None when
+/// the write created it). The object after is whatever the store holds now.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub key: Key,
+    pub old: Option<Object>,
+}
+
+#[derive(Clone, Debug, Default)]
 pub struct Store {
     // Ordered by (kind, namespace, name): every read is deterministic.
     objects: BTreeMap<Key, Object>,
     resource_version: u64,
+    /// Keys by uid (a uid names one object; a set guards against copies).
+    by_uid: BTreeMap<String, BTreeSet<Key>>,
+    /// Keys of the objects that name an owner uid in their ownerReferences.
+    by_owner: BTreeMap<String, BTreeSet<Key>>,
+    /// Pods by `spec.nodeName` ("" for pods not bound to a node).
+    by_node: BTreeMap<String, BTreeSet<Key>>,
+    /// Who names a claim or a volume: PVs by `claimRef`, claims by
+    /// `volumeName`, pods by the claims they mount.
+    by_ref: BTreeMap<Key, BTreeSet<Key>>,
+    /// Writes since the last [`Store::take_changes`], when tracking is on.
+    changes: Vec<Change>,
+    tracking: bool,
+}
+
+/// Two stores are equal when they hold the same objects at the same
+/// resource version; the indexes follow from the objects and the change
+/// log is the engine's bookkeeping.
+impl PartialEq for Store {
+    fn eq(&self, other: &Store) -> bool {
+        self.resource_version == other.resource_version && self.objects == other.objects
+    }
+}
+
+fn node_of(o: &Object) -> Option<&str> {
+    (o.kind == Kind::Pod).then(|| podutil::node_name(o).unwrap_or(""))
+}
+
+/// The claims and volumes an object names (see `Store::referrers`).
+fn refs_of(o: &Object) -> Vec<Key> {
+    use super::object::ValueExt;
+    match o.kind {
+        Kind::PersistentVolume => {
+            let r = o.spec().at("claimRef");
+            match r.str_at("name") {
+                Some(name) => vec![Key::new(
+                    Kind::PersistentVolumeClaim,
+                    r.str_at("namespace").unwrap_or(""),
+                    name,
+                )],
+                None => Vec::new(),
+            }
+        }
+        Kind::PersistentVolumeClaim => match o.spec().str_at("volumeName") {
+            Some(v) if !v.is_empty() => vec![Key::new(Kind::PersistentVolume, "", v)],
+            _ => Vec::new(),
+        },
+        Kind::Pod => podutil::claim_names(o)
+            .into_iter()
+            .map(|c| Key::new(Kind::PersistentVolumeClaim, o.namespace(), c))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 impl Store {
@@ -62,7 +129,41 @@ impl Store {
     }
 
     pub fn find_by_uid(&self, kind: Kind, uid: &str) -> Option<&Object> {
-        self.list(kind).find(|o| o.meta.uid == uid)
+        self.by_uid
+            .get(uid)?
+            .iter()
+            .find(|k| k.kind == kind)
+            .and_then(|k| self.objects.get(k))
+    }
+
+    /// Every object with this uid (one, unless something copied a uid).
+    pub fn keys_by_uid(&self, uid: &str) -> impl Iterator<Item = &Key> + '_ {
+        self.by_uid.get(uid).into_iter().flatten()
+    }
+
+    /// Objects that name `uid` in their ownerReferences, in store order.
+    pub fn dependents_of(&self, uid: &str) -> impl Iterator<Item = &Object> + '_ {
+        self.by_owner
+            .get(uid)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.objects.get(k))
+    }
+
+    /// Pods whose `spec.nodeName` is `node` ("" for unbound pods), in store order.
+    pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.by_node
+            .get(node)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.objects.get(k))
+    }
+
+    /// Keys of the objects that name `key`: for a claim, the PVs whose
+    /// `claimRef` names it and the pods that mount it; for a PV, the claims
+    /// whose `volumeName` names it.
+    pub fn referrers(&self, key: &Key) -> impl Iterator<Item = &Key> + '_ {
+        self.by_ref.get(key).into_iter().flatten()
     }
 
     pub fn len(&self) -> usize {
@@ -77,13 +178,88 @@ impl Store {
         self.objects.values()
     }
 
+    fn index(&mut self, key: &Key, o: &Object) {
+        self.by_uid
+            .entry(o.meta.uid.clone())
+            .or_default()
+            .insert(key.clone());
+        for r in &o.meta.owner_references {
+            self.by_owner
+                .entry(r.uid.clone())
+                .or_default()
+                .insert(key.clone());
+        }
+        if let Some(n) = node_of(o) {
+            self.by_node
+                .entry(n.to_string())
+                .or_default()
+                .insert(key.clone());
+        }
+        for r in refs_of(o) {
+            self.by_ref.entry(r).or_default().insert(key.clone());
+        }
+    }
+
+    fn unindex(&mut self, key: &Key, o: &Object) {
+        fn drop_from(map: &mut BTreeMap<String, BTreeSet<Key>>, at: &str, key: &Key) {
+            if let Some(set) = map.get_mut(at) {
+                set.remove(key);
+                if set.is_empty() {
+                    map.remove(at);
+                }
+            }
+        }
+        drop_from(&mut self.by_uid, &o.meta.uid, key);
+        for r in &o.meta.owner_references {
+            drop_from(&mut self.by_owner, &r.uid, key);
+        }
+        if let Some(n) = node_of(o) {
+            drop_from(&mut self.by_node, n, key);
+        }
+        for r in refs_of(o) {
+            if let Some(set) = self.by_ref.get_mut(&r) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.by_ref.remove(&r);
+                }
+            }
+        }
+    }
+
     /// Raw write; callers are the API layer, which stamps versions.
     pub(crate) fn put(&mut self, obj: Object) {
-        self.objects.insert(obj.key(), obj);
+        let key = obj.key();
+        let old = self.objects.remove(&key);
+        if let Some(o) = &old {
+            self.unindex(&key, o);
+        }
+        self.index(&key, &obj);
+        self.objects.insert(key.clone(), obj);
+        if self.tracking {
+            self.changes.push(Change { key, old });
+        }
     }
 
     pub(crate) fn remove(&mut self, key: &Key) -> Option<Object> {
-        self.objects.remove(key)
+        let old = self.objects.remove(key)?;
+        self.unindex(key, &old);
+        if self.tracking {
+            self.changes.push(Change {
+                key: key.clone(),
+                old: Some(old.clone()),
+            });
+        }
+        Some(old)
+    }
+
+    /// Starts logging writes for [`Store::take_changes`] (the engine does).
+    pub(crate) fn track_changes(&mut self) {
+        self.tracking = true;
+    }
+
+    /// The writes since the last call, oldest first.
+    pub(crate) fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
     }
 
     pub(crate) fn next_resource_version(&mut self) -> u64 {
@@ -100,4 +276,77 @@ impl Store {
 /// matches everything (callers decide whether that is allowed).
 pub fn matches_labels(selector: &Labels, labels: &Labels) -> bool {
     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::object::OwnerRef;
+    use serde_json::json;
+
+    fn obj(kind: Kind, name: &str, uid: &str) -> Object {
+        let mut o = Object::new(kind, "default", name);
+        o.meta.uid = uid.into();
+        o
+    }
+
+    #[test]
+    fn indexes_follow_puts_and_removes() {
+        let mut s = Store::default();
+        s.track_changes();
+        let set = obj(Kind::StatefulSet, "web", "u-set");
+        let mut p = obj(Kind::Pod, "web-0", "u-pod");
+        p.meta.owner_references = vec![OwnerRef::controller_of(&set)];
+        p.body.insert(
+            "spec".into(),
+            json!({"volumes": [{"name": "www", "persistentVolumeClaim": {"claimName": "www-web-0"}}]}),
+        );
+        s.put(set.clone());
+        s.put(p.clone());
+        assert_eq!(
+            s.find_by_uid(Kind::Pod, "u-pod").map(|o| o.name()),
+            Some("web-0")
+        );
+        assert!(s.find_by_uid(Kind::StatefulSet, "u-pod").is_none());
+        let deps: Vec<&str> = s.dependents_of("u-set").map(|o| o.name()).collect();
+        assert_eq!(deps, ["web-0"]);
+        assert_eq!(s.pods_on_node("").count(), 1);
+        let claim = Key::new(Kind::PersistentVolumeClaim, "default", "www-web-0");
+        assert_eq!(s.referrers(&claim).cloned().collect::<Vec<_>>(), [p.key()]);
+
+        // Bound to a node, released by its owner: every index moves.
+        let mut bound = p.clone();
+        bound.spec_mut()["nodeName"] = "node-1".into();
+        bound.meta.owner_references.clear();
+        s.put(bound);
+        assert_eq!(s.pods_on_node("").count(), 0);
+        assert_eq!(s.pods_on_node("node-1").count(), 1);
+        assert_eq!(s.dependents_of("u-set").count(), 0);
+
+        s.remove(&p.key());
+        assert!(s.find_by_uid(Kind::Pod, "u-pod").is_none());
+        assert_eq!(s.pods_on_node("node-1").count(), 0);
+        assert_eq!(s.referrers(&claim).count(), 0);
+
+        // The change log holds each write with the object before it.
+        let changes = s.take_changes();
+        let olds: Vec<Option<&str>> = changes
+            .iter()
+            .map(|c| c.old.as_ref().map(|o| o.name()))
+            .collect();
+        assert_eq!(olds, [None, None, Some("web-0"), Some("web-0")]);
+        assert!(s.take_changes().is_empty());
+    }
+
+    #[test]
+    fn equality_ignores_the_change_log() {
+        let mut a = Store::default();
+        let mut b = Store::default();
+        a.track_changes();
+        a.put(obj(Kind::ConfigMap, "c", "u1"));
+        b.put(obj(Kind::ConfigMap, "c", "u1"));
+        assert_eq!(a, b);
+        b.put(obj(Kind::ConfigMap, "d", "u2"));
+        assert_ne!(a, b);
+    }
 }

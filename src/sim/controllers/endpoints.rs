@@ -7,10 +7,10 @@
 //! for a Service without one, before any Endpoints, so DNS (derived from
 //! the store after each step) sees the address with the Service.
 
-use super::{Ctx, Out};
-use crate::sim::object::{set_at, Kind, Object, ValueExt};
+use super::{Ctx, Keys, Out};
+use crate::sim::object::{set_at, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
-use crate::sim::store::Store;
+use crate::sim::store::{matches_labels, Change, Store};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,14 +28,77 @@ const SERVICE_CIDR_SIZE: u32 = 1 << 20;
 const STATIC_BAND: u32 = 256;
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
+    sync_keys(ctx, Keys::All, out)
+}
+
+/// The keys a change concerns: a Service and its Endpoints for either of
+/// them; for a pod, the Services of its namespace whose selector matches
+/// its labels before or after.
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    let k = &change.key;
+    match k.kind {
+        Kind::Service | Kind::Endpoints => {
+            push(Key::new(Kind::Service, &k.namespace, &k.name));
+            push(Key::new(Kind::Endpoints, &k.namespace, &k.name));
+        }
+        Kind::Pod => {
+            let new = store.get_key(k);
+            for svc in store.list_ns(Kind::Service, &k.namespace) {
+                if !has_selector(svc) {
+                    continue;
+                }
+                let selector = svc.spec().labels_at("selector");
+                if change
+                    .old
+                    .iter()
+                    .chain(new)
+                    .any(|p| matches_labels(&selector, &p.meta.labels))
+                {
+                    push(svc.key());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The sync of the Services and Endpoints in `keys`.
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     let store = ctx.store;
     let mut allocated: BTreeSet<u32> = store
         .list(Kind::Service)
         .filter_map(|s| s.spec().str_at("clusterIP").and_then(parse_ipv4))
         .collect();
     for svc in store.list(Kind::Service) {
+        if !keys.has(&svc.key()) {
+            continue;
+        }
+        let mark = out.key_begin();
+        sync_one_service(store, svc, &mut allocated, out);
+        out.key_end(mark, || svc.key());
+    }
+    // Endpoints whose Service is gone are deleted (upstream: on the
+    // Service's deletion, and by `checkLeftoverEndpoints` at start).
+    for ep in store.list(Kind::Endpoints) {
+        if !keys.has(&ep.key()) {
+            continue;
+        }
+        let mark = out.key_begin();
+        if ep.meta.deletion_timestamp.is_none()
+            && store
+                .get(Kind::Service, ep.namespace(), ep.name())
+                .is_none()
+        {
+            out.delete(ep);
+        }
+        out.key_end(mark, || ep.key());
+    }
+}
+
+fn sync_one_service(store: &Store, svc: &Object, allocated: &mut BTreeSet<u32>, out: &mut Out) {
+    {
         if needs_cluster_ip(svc) {
-            let ip = allocate_cluster_ip(&svc.meta.uid, &allocated);
+            let ip = allocate_cluster_ip(&svc.meta.uid, allocated);
             allocated.insert(ip);
             let ip = format_ipv4(ip);
             let mut s = svc.clone();
@@ -49,20 +112,9 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
                 set_at(spec, "ipFamilyPolicy", "SingleStack".into());
             }
             out.update(s);
-            continue;
+            return;
         }
         sync_service(store, svc, out);
-    }
-    // Endpoints whose Service is gone are deleted (upstream: on the
-    // Service's deletion, and by `checkLeftoverEndpoints` at start).
-    for ep in store.list(Kind::Endpoints) {
-        if ep.meta.deletion_timestamp.is_none()
-            && store
-                .get(Kind::Service, ep.namespace(), ep.name())
-                .is_none()
-        {
-            out.delete(ep);
-        }
     }
 }
 

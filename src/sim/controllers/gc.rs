@@ -6,20 +6,66 @@
 //! finalizer has its references removed from its dependents, then the
 //! finalizer.
 
-use super::{Ctx, Out, Propagation, Write};
-use crate::sim::object::{Kind, Object, OwnerRef};
-use crate::sim::store::Store;
+use super::{Ctx, Keys, Out, Propagation, Write};
+use crate::sim::object::{Key, Kind, Object, OwnerRef};
+use crate::sim::store::{Change, Store};
 use crate::sim::wellknown::{FOREGROUND, ORPHAN};
-use std::collections::BTreeMap;
+
+/// The object with this uid (the last in store order should a uid repeat).
+fn by_uid<'a>(store: &'a Store, uid: &str) -> Option<&'a Object> {
+    store.keys_by_uid(uid).last().and_then(|k| store.get_key(k))
+}
+
+/// The dependents of `uid` in store order, once per reference naming it.
+fn deps_of<'a>(store: &'a Store, uid: &str) -> Vec<&'a Object> {
+    let mut deps = Vec::new();
+    for d in store.dependents_of(uid) {
+        for r in &d.meta.owner_references {
+            if r.uid == uid {
+                deps.push(d);
+            }
+        }
+    }
+    deps
+}
+
+/// The keys a change concerns: the object itself, its owners and theirs
+/// (a foreground owner looks two levels down), and, when it came, went or
+/// changed its deletion state or finalizers, its dependents (which resolve
+/// it as their owner; a status change is nothing to them).
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    push(change.key.clone());
+    let new = store.get_key(&change.key);
+    let lifecycle = match (&change.old, new) {
+        (Some(a), Some(b)) => {
+            a.meta.uid != b.meta.uid
+                || a.meta.deletion_timestamp != b.meta.deletion_timestamp
+                || a.meta.finalizers != b.meta.finalizers
+        }
+        _ => true,
+    };
+    for o in change.old.iter().chain(new) {
+        for r in &o.meta.owner_references {
+            for k in store.keys_by_uid(&r.uid) {
+                push(k.clone());
+                if let Some(owner) = store.get_key(k) {
+                    for r2 in &owner.meta.owner_references {
+                        store.keys_by_uid(&r2.uid).for_each(|k| push(k.clone()));
+                    }
+                }
+            }
+        }
+        if lifecycle {
+            for d in store.dependents_of(&o.meta.uid) {
+                push(d.key());
+            }
+        }
+    }
+}
 
 /// The owner an ownerReference names, if it still exists with that uid.
-fn resolve_owner<'a>(
-    store: &'a Store,
-    by_uid: &BTreeMap<&str, &'a Object>,
-    dependent: &Object,
-    r: &OwnerRef,
-) -> Option<&'a Object> {
-    let owner = by_uid.get(r.uid.as_str())?;
+fn resolve_owner<'a>(store: &'a Store, dependent: &Object, r: &OwnerRef) -> Option<&'a Object> {
+    let owner = by_uid(store, &r.uid)?;
     let kind_ok = Kind::parse(&r.kind).is_some_and(|k| k == owner.kind);
     let ns_ok = !owner.kind.namespaced() || owner.meta.namespace == dependent.meta.namespace;
     if kind_ok && ns_ok && owner.meta.name == r.name {
@@ -43,18 +89,35 @@ fn delete(out: &mut Out, o: &Object, propagation: Propagation) {
 }
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
+    sync_keys(ctx, Keys::All, out)
+}
+
+/// The sync of the objects in `keys` (each object is a key).
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     let store = ctx.store;
-    let by_uid: BTreeMap<&str, &Object> = store.iter().map(|o| (o.meta.uid.as_str(), o)).collect();
-    // The dependency graph: owner uid -> dependents.
-    let mut dependents: BTreeMap<&str, Vec<&Object>> = BTreeMap::new();
-    for o in store.iter() {
-        for r in &o.meta.owner_references {
-            dependents.entry(r.uid.as_str()).or_default().push(o);
+    match keys {
+        Keys::All => {
+            for o in store.iter() {
+                let mark = out.key_begin();
+                sync_object(store, o, out);
+                out.key_end(mark, || o.key());
+            }
+        }
+        Keys::Only(set) => {
+            for k in set {
+                if let Some(o) = store.get_key(k) {
+                    let mark = out.key_begin();
+                    sync_object(store, o, out);
+                    out.key_end(mark, || o.key());
+                }
+            }
         }
     }
-    let deps_of = |uid: &str| dependents.get(uid).cloned().unwrap_or_default();
+}
 
-    for o in store.iter() {
+fn sync_object(store: &Store, o: &Object, out: &mut Out) {
+    let deps_of = |uid: &str| deps_of(store, uid);
+    {
         let deleting = o.meta.deletion_timestamp.is_some();
         // Orphan: free the dependents, then drop the finalizer.
         if deleting && has_finalizer(o, ORPHAN) {
@@ -66,7 +129,7 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
             let mut done = o.clone();
             done.meta.finalizers.retain(|f| f != ORPHAN);
             out.update(done);
-            continue;
+            return;
         }
         // Foreground: delete the dependents; the owner goes when no
         // blocking dependent is left.
@@ -94,16 +157,16 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
                 done.meta.finalizers.retain(|f| f != FOREGROUND);
                 out.update(done);
             }
-            continue;
+            return;
         }
         // Background: a dependent whose owners are all gone is deleted.
         if o.meta.owner_references.is_empty() || deleting {
-            continue;
+            return;
         }
         let mut solid = false;
         let mut dangling = Vec::new();
         for r in &o.meta.owner_references {
-            match resolve_owner(store, &by_uid, o, r) {
+            match resolve_owner(store, o, r) {
                 Some(owner)
                     if has_finalizer(owner, FOREGROUND)
                         && owner.meta.deletion_timestamp.is_some() =>

@@ -4,8 +4,9 @@
 
 pub use super::api::{Propagation, Write};
 use super::object::{Key, Object};
-use super::store::Store;
+use super::store::{Change, Store};
 use super::world::{Config, Faults};
+use std::collections::BTreeSet;
 
 pub mod daemonset;
 pub mod deployment;
@@ -38,6 +39,29 @@ pub struct Out {
     /// (a StatefulSet: the pod and why), or `None` when it is not waiting.
     /// Not a write: the engine keeps it as a note for the faces.
     pub waiting: Vec<(Key, Option<(String, String)>)>,
+    /// Keyed syncs only: each key synced, whether it wrote anything, and
+    /// when it asked to be woken (see [`Out::key_begin`]). A sync may sync
+    /// more keys than it was given (see the kubelet's shared pulls).
+    pub keys: Vec<KeyResult>,
+    /// The key being synced asked to be retried a while after *now*
+    /// ([`Out::retry_at`]): its next sync wakes later, so it stays dirty.
+    retrying: bool,
+}
+
+/// What one key's sync came to, for the engine's dirty sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyResult {
+    pub key: Key,
+    /// It wrote something (an object, an Event) or retries: it stays dirty.
+    pub emitted: bool,
+    pub wake_at: Option<u64>,
+}
+
+/// Where a key's sync started in an [`Out`].
+pub struct KeyMark {
+    writes: usize,
+    wake_at: Option<u64>,
+    retrying: bool,
 }
 
 impl Out {
@@ -71,6 +95,91 @@ impl Out {
     }
     pub fn wake(&mut self, at: u64) {
         self.wake_at = Some(self.wake_at.map_or(at, |w| w.min(at)));
+    }
+    /// A wake counted from now (a retry with back-off): every sync of the
+    /// key pushes it later, so a keyed sync keeps the key dirty.
+    pub fn retry_at(&mut self, at: u64) {
+        self.retrying = true;
+        self.wake(at);
+    }
+    /// Starts one key's sync: its writes and wake are told apart from the
+    /// rest of the pass until [`Out::key_end`].
+    pub fn key_begin(&mut self) -> KeyMark {
+        KeyMark {
+            writes: self.writes.len(),
+            wake_at: self.wake_at.take(),
+            retrying: std::mem::take(&mut self.retrying),
+        }
+    }
+    /// Ends one key's sync begun with `mark`, noting what it came to.
+    pub fn key_end(&mut self, mark: KeyMark, key: impl FnOnce() -> Key) {
+        let wake_at = self.wake_at;
+        self.keys.push(KeyResult {
+            key: key(),
+            emitted: self.writes.len() > mark.writes || self.retrying,
+            wake_at,
+        });
+        self.retrying = mark.retrying;
+        if let Some(w) = mark.wake_at {
+            self.wake(w);
+        }
+    }
+}
+
+/// Which keys a keyed sync covers: every key of its kinds (a full sync)
+/// or only these.
+#[derive(Clone, Copy)]
+pub enum Keys<'a> {
+    All,
+    Only(&'a BTreeSet<Key>),
+}
+
+impl Keys<'_> {
+    pub fn has(&self, key: &Key) -> bool {
+        match self {
+            Keys::All => true,
+            Keys::Only(set) => set.contains(key),
+        }
+    }
+}
+
+/// A controller that syncs per key, as upstream's work queues do: `route`
+/// maps a store change to the keys it concerns (a pod to its owner, ...),
+/// and `sync` syncs the keys asked for. `sync(ctx, Keys::All, out)` is the
+/// full sync, and for the keys it is given a keyed sync writes exactly what
+/// the full sync writes for them; a key whose last sync wrote nothing and
+/// whose inputs have not changed writes nothing (the engine checks both
+/// under `debug_assertions`).
+#[derive(Clone, Copy)]
+pub struct Keyed {
+    pub route: fn(&Store, &Change, &mut dyn FnMut(Key)),
+    pub sync: fn(&Ctx, Keys, &mut Out),
+}
+
+/// The keyed form of a controller in [`ALL`], by name.
+pub fn keyed(name: &str) -> Option<Keyed> {
+    match name {
+        "garbage-collector" => Some(Keyed {
+            route: gc::route,
+            sync: gc::sync_keys,
+        }),
+        "statefulset-controller" => Some(Keyed {
+            route: statefulset::route,
+            sync: statefulset::sync_keys,
+        }),
+        "endpoint-controller" => Some(Keyed {
+            route: endpoints::route,
+            sync: endpoints::sync_keys,
+        }),
+        "persistentvolume-controller" => Some(Keyed {
+            route: volume::route,
+            sync: volume::sync_keys,
+        }),
+        "kubelet" => Some(Keyed {
+            route: kubelet::route,
+            sync: kubelet::sync_keys,
+        }),
+        _ => None,
     }
 }
 

@@ -215,6 +215,9 @@ struct Placed {
     namespace: String,
     labels: BTreeMap<String, String>,
     affinity: Value,
+    /// It has required pod anti-affinity terms (checked against every
+    /// incoming pod on every node, so worked out once).
+    required_anti: bool,
     owner: Option<String>,
     host_ports: Vec<(String, i64)>,
 }
@@ -255,6 +258,10 @@ fn placed_of(pod: &Object, node: &str) -> Placed {
         namespace: pod.namespace().to_string(),
         labels: pod.meta.labels.clone(),
         affinity: pod.spec().at("affinity").clone(),
+        required_anti: !pod
+            .spec()
+            .array_at("affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution")
+            .is_empty(),
         owner: pod.meta.controller_ref().map(|o| o.uid.clone()),
         host_ports: host_ports(pod),
     }
@@ -396,8 +403,9 @@ pub enum Decision {
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
     let store = ctx.store;
+    // Pods not bound to a node, from the store's node index.
     let mut pending: Vec<&Object> = store
-        .list(Kind::Pod)
+        .pods_on_node("")
         .filter(|p| {
             podutil::node_name(p).is_none()
                 && !p.meta.terminating()
@@ -908,7 +916,7 @@ fn inter_pod_affinity(snap: &Snapshot, pod: &Object, node: &Object) -> Result<()
         }
     }
     // Existing pods' required anti-affinity against the incoming pod.
-    for p in &snap.placed {
+    for p in snap.placed.iter().filter(|p| p.required_anti) {
         let list = p
             .affinity
             .array_at("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution");
@@ -959,12 +967,14 @@ fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo) -> i64 {
     // PodTopologySpread's system default: spread a controller's pods over hosts (weight 2).
     let spread = match pod.meta.controller_ref() {
         Some(owner) => {
-            let count = |n: &str| {
-                snap.placed
-                    .iter()
-                    .filter(|p| p.node == n && p.owner.as_deref() == Some(owner.uid.as_str()))
-                    .count() as i64
-            };
+            // The owner's pods per node, counted in one pass.
+            let mut per_node: BTreeMap<&str, i64> = BTreeMap::new();
+            for p in &snap.placed {
+                if p.owner.as_deref() == Some(owner.uid.as_str()) {
+                    *per_node.entry(p.node.as_str()).or_default() += 1;
+                }
+            }
+            let count = |n: &str| per_node.get(n).copied().unwrap_or(0);
             let max = snap
                 .nodes
                 .iter()

@@ -28,10 +28,10 @@
 //!   `volume.kubernetes.io/selected-node` on them (upstream the scheduler
 //!   binds static PVs itself); the PV's node affinity must admit the node.
 
-use super::{Ctx, Out};
+use super::{Ctx, Keys, Out};
 use crate::sim::object::{rfc3339, set_at, Key, Kind, Object, ValueExt};
 use crate::sim::selector::Selector;
-use crate::sim::store::Store;
+use crate::sim::store::{Change, Store};
 pub use crate::sim::wellknown::{
     ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER,
     ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER,
@@ -387,6 +387,73 @@ impl Pass<'_, '_> {
 }
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
+    sync_keys(ctx, Keys::All, out)
+}
+
+/// The claims and volumes a change concerns, as the PV controller's claim
+/// and volume queues take them: a claim, the volumes it names and that
+/// name it, and the pods that mount it; a volume and the claims it names
+/// and that name it, and every unbound claim when it may have become a
+/// candidate for one; for a class, every claim; for a node, the unbound
+/// claims the scheduler chose it for.
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    let k = &change.key;
+    let new = store.get_key(k);
+    let both = || change.old.iter().chain(new);
+    let unbound = |c: &&Object| c.spec().str_at("volumeName").unwrap_or("").is_empty();
+    match k.kind {
+        Kind::PersistentVolumeClaim => {
+            push(k.clone());
+            store.referrers(k).for_each(|r| push(r.clone()));
+            for c in both() {
+                if let Some(v) = c.spec().str_at("volumeName").filter(|v| !v.is_empty()) {
+                    push(Key::new(Kind::PersistentVolume, "", v));
+                }
+                push(Key::new(
+                    Kind::PersistentVolume,
+                    "",
+                    &format!("pvc-{}", c.meta.uid),
+                ));
+            }
+        }
+        Kind::PersistentVolume => {
+            push(k.clone());
+            store.referrers(k).for_each(|r| push(r.clone()));
+            let mut free = false;
+            for v in both() {
+                let r = v.spec().at("claimRef");
+                if let Some(name) = r.str_at("name") {
+                    push(Key::new(
+                        Kind::PersistentVolumeClaim,
+                        r.str_at("namespace").unwrap_or(""),
+                        name,
+                    ));
+                }
+                free |= r.is_null() || r.str_at("uid").unwrap_or("").is_empty();
+            }
+            if free {
+                store
+                    .list(Kind::PersistentVolumeClaim)
+                    .filter(unbound)
+                    .for_each(|c| push(c.key()));
+            }
+        }
+        Kind::StorageClass => store
+            .list(Kind::PersistentVolumeClaim)
+            .for_each(|c| push(c.key())),
+        Kind::Node => store
+            .list(Kind::PersistentVolumeClaim)
+            .filter(unbound)
+            .filter(|c| c.meta.annotations.get(ANN_SELECTED_NODE) == Some(&k.name))
+            .for_each(|c| push(c.key())),
+        // Pods are read only to word the Event of a claim waiting for its
+        // first consumer, which is said on every pass (the claim stays dirty).
+        _ => {}
+    }
+}
+
+/// The sync of the claims and volumes in `keys`.
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     let mut pass = Pass {
         ctx,
         out,
@@ -394,31 +461,48 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
         taken: BTreeSet::new(),
         index: None,
     };
+    let listed = |kind: Kind| -> Vec<&Object> {
+        match keys {
+            Keys::All => ctx.store.list(kind).collect(),
+            Keys::Only(set) => set
+                .iter()
+                .filter(|k| k.kind == kind)
+                .filter_map(|k| ctx.store.get_key(k))
+                .collect(),
+        }
+    };
+    let volumes = listed(Kind::PersistentVolume);
     // New PVs become Available first, so that claims created with them
     // (one manifest) see them as candidates in the next pass.
-    for volume in ctx.store.list(Kind::PersistentVolume) {
+    for &volume in &volumes {
         if matches!(phase(volume), "" | "Pending") && volume.spec().at("claimRef").is_null() {
+            let mark = pass.out.key_begin();
             set_volume_phase(&mut pass, volume, "Available");
+            pass.out.key_end(mark, || volume.key());
         }
     }
     if !pass.touched.is_empty() {
         return;
     }
-    for claim in ctx.store.list(Kind::PersistentVolumeClaim) {
+    for claim in listed(Kind::PersistentVolumeClaim) {
         if pass.is_touched(claim) {
             continue;
         }
+        let mark = pass.out.key_begin();
         if claim.meta.annotations.contains_key(ANN_BIND_COMPLETED) {
             sync_bound_claim(&mut pass, claim);
         } else {
             sync_unbound_claim(&mut pass, claim);
         }
+        pass.out.key_end(mark, || claim.key());
     }
-    for volume in ctx.store.list(Kind::PersistentVolume) {
+    for volume in volumes {
         if pass.is_touched(volume) {
             continue;
         }
+        let mark = pass.out.key_begin();
         sync_volume(&mut pass, volume);
+        pass.out.key_end(mark, || volume.key());
     }
 }
 
@@ -789,7 +873,7 @@ fn provision_claim(pass: &mut Pass, claim: &Object, class_name: &str) {
         );
         // The provisioner retries (upstream with exponential back-off).
         pass.out
-            .wake(now + pass.ctx.config.timings.provision_ms.max(1));
+            .retry_at(now + pass.ctx.config.timings.provision_ms.max(1));
         return;
     }
     if now < ready_at {
@@ -994,7 +1078,8 @@ fn reclaim_volume(pass: &mut Pass, original: &Object, released: Object) {
                         "VolumeFailedDelete",
                         "rpc error: code = Unavailable desc = provisioner is not responding",
                     );
-                    pass.out.wake(pass.ctx.now + pass.ctx.config.timings.provision_ms.max(1));
+                    pass.out
+                        .retry_at(pass.ctx.now + pass.ctx.config.timings.provision_ms.max(1));
                 }
                 Some(_) => {
                     if released != *original {

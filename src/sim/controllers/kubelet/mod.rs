@@ -35,10 +35,11 @@
 //! `tail -f` or `while true`, it serves forever.
 
 use super::scheduler::{self, set_pod_condition};
-use super::{Ctx, Out, Propagation, Write};
-use crate::sim::object::Kind;
+use super::{Ctx, Keys, Out, Propagation, Write};
 use crate::sim::object::{parse_rfc3339, rfc3339, Object, ValueExt};
+use crate::sim::object::{Key, Kind};
 use crate::sim::podutil;
+use crate::sim::store::{Change, Store};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -146,11 +147,30 @@ struct NodeCtx {
 }
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
-    let mut nodes = post_node_status(ctx, out);
-    let store = ctx.store;
-    let mut ncs: BTreeMap<String, NodeCtx> = BTreeMap::new();
-    for n in store.list(Kind::Node) {
-        let nc = ncs.entry(n.name().to_string()).or_default();
+    sync_keys(ctx, Keys::All, out)
+}
+
+/// The pods a change concerns: a pod itself; for a node, every pod bound
+/// to it (its images and addresses); for a ConfigMap or Secret, every pod
+/// of its namespace. A pod held up by a missing claim or config says so
+/// with an Event on every pass, so it stays dirty until that clears.
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    let k = &change.key;
+    match k.kind {
+        Kind::Pod => push(k.clone()),
+        Kind::Node => store.pods_on_node(&k.name).for_each(|p| push(p.key())),
+        Kind::ConfigMap | Kind::Secret => store
+            .list_ns(Kind::Pod, &k.namespace)
+            .for_each(|p| push(p.key())),
+        _ => {}
+    }
+}
+
+/// What the kubelet of `node` knows: the images on the machine and the pod
+/// IPs in use there.
+fn node_ctx(store: &Store, node: &str) -> NodeCtx {
+    let mut nc = NodeCtx::default();
+    if let Some(n) = store.get(Kind::Node, "", node) {
         for img in n.status().array_at("images") {
             for name in img.array_at("names") {
                 if let Some(name) = name.as_str() {
@@ -159,15 +179,62 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
             }
         }
     }
-    for p in store.list(Kind::Pod) {
+    for p in store.pods_on_node(node) {
         if let (Some(n), Some(ip)) = (podutil::node_name(p), podutil::pod_ip(p)) {
-            ncs.entry(n.to_string())
-                .or_default()
-                .ips
-                .insert(ip.to_string());
+            if n == node {
+                nc.ips.insert(ip.to_string());
+            }
         }
     }
-    for pod in store.list(Kind::Pod) {
+    nc
+}
+
+/// Node status for every node, then the sync of the pods in `keys`.
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
+    let mut nodes = post_node_status(ctx, out);
+    let store = ctx.store;
+    let mut ncs: BTreeMap<String, NodeCtx> = BTreeMap::new();
+    // The pods to sync, in store order. An image pulled in this pass is
+    // on the machine for the pods after it on that node (a shared pull), so
+    // a keyed pass that pulls one syncs those pods too.
+    let mut work: BTreeSet<Key> = match keys {
+        Keys::All => {
+            for n in store.list(Kind::Node) {
+                ncs.insert(n.name().to_string(), node_ctx(store, n.name()));
+            }
+            BTreeSet::new()
+        }
+        Keys::Only(set) => set
+            .iter()
+            .filter(|k| k.kind == Kind::Pod)
+            .cloned()
+            .collect(),
+    };
+    let mut all = store.list(Kind::Pod);
+    let mut last: Option<Key> = None;
+    loop {
+        let pod = match keys {
+            Keys::All => all.next(),
+            Keys::Only(_) => {
+                let next = match &last {
+                    None => work.first().cloned(),
+                    Some(k) => work
+                        .range((
+                            std::ops::Bound::Excluded(k.clone()),
+                            std::ops::Bound::Unbounded,
+                        ))
+                        .next()
+                        .cloned(),
+                };
+                let Some(k) = next else { break };
+                last = Some(k.clone());
+                match store.get_key(&k) {
+                    Some(p) => Some(p),
+                    None => continue,
+                }
+            }
+        };
+        let Some(pod) = pod else { break };
         let Some(node_name) = podutil::node_name(pod) else {
             continue;
         };
@@ -177,11 +244,24 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
         let Some(node) = store.get(Kind::Node, "", node_name) else {
             continue;
         };
-        let nc = ncs.entry(node_name.to_string()).or_default();
+        let nc = ncs
+            .entry(node_name.to_string())
+            .or_insert_with(|| node_ctx(store, node_name));
+        let pulled = nc.pulled.len();
+        let mark = out.key_begin();
         if pod.meta.terminating() {
             kill_pod(ctx, out, pod);
         } else {
             sync_pod(ctx, out, pod, node, nc);
+        }
+        out.key_end(mark, || pod.key());
+        if nc.pulled.len() > pulled && matches!(keys, Keys::Only(_)) {
+            let key = pod.key();
+            for p in store.pods_on_node(node_name) {
+                if p.key() > key {
+                    work.insert(p.key());
+                }
+            }
         }
     }
     // Images pulled in this pass join the node's `status.images`.

@@ -7,11 +7,11 @@
 //! and carry on with the object we expect, exactly as upstream's
 //! in-memory `replicas` slice does.
 
-use super::{Ctx, Out};
+use super::{Ctx, Keys, Out};
 use crate::sim::object::{set_at, Key, Kind, Object, OwnerRef, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
-use crate::sim::store::Store;
+use crate::sim::store::{Change, Store};
 use crate::sim::world::{Config, Faults};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -115,9 +115,42 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
 }
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
+    sync_keys(ctx, Keys::All, out)
+}
+
+/// The sync of the StatefulSets in `keys`.
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     for set in ctx.store.list(Kind::StatefulSet) {
+        if !keys.has(&set.key()) {
+            continue;
+        }
+        let mark = out.key_begin();
         let blocked = sync_stateful_set(ctx, set, out);
         out.waiting.push((set.key(), blocked));
+        out.key_end(mark, || set.key());
+    }
+}
+
+/// The sets a change concerns, as upstream's event handlers queue them: a
+/// pod its parent by name (`isMemberOf`: only that set ever claims it); a
+/// set itself; a claim or a revision every set of its namespace (the sync
+/// reads all claims of the namespace, and revisions by selector).
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    let k = &change.key;
+    match k.kind {
+        Kind::StatefulSet => push(k.clone()),
+        Kind::Pod => {
+            let (parent, _) = get_parent_name_and_ordinal(&k.name);
+            if !parent.is_empty() {
+                push(Key::new(Kind::StatefulSet, &k.namespace, parent));
+            }
+        }
+        Kind::PersistentVolumeClaim | Kind::ControllerRevision => {
+            for set in store.list_ns(Kind::StatefulSet, &k.namespace) {
+                push(set.key());
+            }
+        }
+        _ => {}
     }
 }
 

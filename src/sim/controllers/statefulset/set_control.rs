@@ -296,18 +296,16 @@ pub(crate) fn update_stateful_set(
             condemned.push(r);
         }
     }
-    let replicas: Vec<Replica> = slots
+    let mut replicas: Vec<Replica> = slots
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
             s.unwrap_or_else(|| Replica {
-                pod: Cow::Owned(new_versioned_stateful_set_pod(
+                pod: Cow::Owned(unmade_stateful_set_pod(
                     &current_set,
-                    &update_set,
                     &current_revision.meta.name,
                     &update_revision.meta.name,
                     start + i as i64,
-                    c.pc.pod_index_label,
                 )),
                 created: false,
             })
@@ -336,6 +334,17 @@ pub(crate) fn update_stateful_set(
     // Living replicas, in ordinal order.
     let mut stop = false;
     for i in 0..replicas.len() {
+        if !replicas[i].created {
+            // The pod to create, made now that it is needed.
+            replicas[i].pod = Cow::Owned(new_versioned_stateful_set_pod(
+                &current_set,
+                &update_set,
+                &current_revision.meta.name,
+                &update_revision.meta.name,
+                start + i as i64,
+                c.pc.pod_index_label,
+            ));
+        }
         let exit = c.process_replica(set, &update_set, monotonic, &replicas, i);
         if exit && monotonic {
             stop = true;

@@ -324,6 +324,43 @@ pub(crate) fn new_stateful_set_pod(set: &Object, ordinal: i64, pod_index_label: 
     pod
 }
 
+/// Whether `newVersionedStatefulSetPod` makes this ordinal at the current
+/// revision (else at the update revision).
+fn made_at_current(current_set: &Object, ordinal: i64) -> bool {
+    let start = get_start_ordinal(current_set);
+    let is_rolling = update_strategy_type(current_set) == "RollingUpdate";
+    let part = partition(current_set);
+    let current_replicas = current_set.status().i64_at("currentReplicas").unwrap_or(0);
+    (is_rolling && part.is_none() && ordinal < start + current_replicas)
+        || part.is_some_and(|p| ordinal < start + p)
+}
+
+/// What a sync needs of a pod it has not made yet, until it makes it: the
+/// name and the revision label [`new_versioned_stateful_set_pod`] would
+/// give it. Building every missing pod of a large set on every pass cost
+/// more than the rest of the sync.
+pub(crate) fn unmade_stateful_set_pod(
+    current_set: &Object,
+    current_revision: &str,
+    update_revision: &str,
+    ordinal: i64,
+) -> Object {
+    let mut pod = Object::new(
+        Kind::Pod,
+        &current_set.meta.namespace,
+        &get_pod_name(current_set, ordinal),
+    );
+    let rev = if made_at_current(current_set, ordinal) {
+        current_revision
+    } else {
+        update_revision
+    };
+    pod.meta
+        .labels
+        .insert(REVISION_LABEL.into(), rev.to_string());
+    pod
+}
+
 /// `newVersionedStatefulSetPod`, keeping upstream's operator precedence:
 /// pods below the partition (or, without a rollingUpdate block, below
 /// `status.currentReplicas`) are made at the current revision.
@@ -335,13 +372,7 @@ pub fn new_versioned_stateful_set_pod(
     ordinal: i64,
     pod_index_label: bool,
 ) -> Object {
-    let start = get_start_ordinal(current_set);
-    let is_rolling = update_strategy_type(current_set) == "RollingUpdate";
-    let part = partition(current_set);
-    let current_replicas = current_set.status().i64_at("currentReplicas").unwrap_or(0);
-    let at_current = (is_rolling && part.is_none() && ordinal < start + current_replicas)
-        || part.is_some_and(|p| ordinal < start + p);
-    let (set, rev) = if at_current {
+    let (set, rev) = if made_at_current(current_set, ordinal) {
         (current_set, current_revision)
     } else {
         (update_set, update_revision)
