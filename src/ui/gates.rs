@@ -29,9 +29,10 @@ impl Ui {
             .try_update_value(|s| s.set_feature_gate(name, on));
         match r {
             Some(Ok(())) => {
-                let lang = self.lang.get_untracked();
-                let note = super::i18n::tf(lang, K::GateChanged, &[&format!("{name}={on}")]);
-                self.print("note", note);
+                self.note(
+                    "note",
+                    crate::sim::session::Note::GateChanged(format!("{name}={on}")),
+                );
                 self.changed();
                 self.save();
             }

@@ -304,6 +304,8 @@ pub fn note(lang: Lang, note: &crate::sim::session::Note) -> String {
         N::Opened(name) => (Key::NoteOpened, name),
         N::LessonStarted(id) => (Key::NoteLessonStarted, id),
         N::LessonOnCurrent(id) => (Key::NoteLessonOnCurrent, id),
+        N::GateChanged(gate) => (Key::GateChanged, gate),
+        N::Watching => (Key::Watching, ""),
     };
     tf(lang, key, &[arg])
 }
@@ -563,11 +565,17 @@ mod tests {
             Note::Opened("mine.ordinal.json".into()),
             Note::LessonStarted("web".into()),
             Note::LessonOnCurrent("web".into()),
+            Note::GateChanged("MaxUnavailableStatefulSet=true".into()),
+            Note::Watching,
         ];
         for n in &all {
             // A new variant must be listed above (this match has no `_`).
             let arg = match n {
-                Note::EditorBuffer { .. } | Note::ApplyFromHost | Note::SessionReset => None,
+                Note::EditorBuffer { .. }
+                | Note::ApplyFromHost
+                | Note::SessionReset
+                | Note::Watching => None,
+                Note::GateChanged(g) => Some(g.as_str()),
                 Note::ReplayedTo(_) => Some("42"),
                 Note::Opened(name) => Some(name.as_str()),
                 Note::ApplyExample(id) | Note::LessonStarted(id) | Note::LessonOnCurrent(id) => {
@@ -577,7 +585,12 @@ mod tests {
             assert_eq!(note(Lang::En, n), n.to_string(), "{n:?}");
             let zh = note(Lang::Zh, n);
             assert!(has_cjk(&zh), "{n:?}: {zh}");
-            assert!(zh.starts_with("# "), "{n:?}: {zh}");
+            // A comment line in English is one in Chinese.
+            assert_eq!(
+                zh.starts_with("# "),
+                n.to_string().starts_with("# "),
+                "{n:?}: {zh}"
+            );
             if let Some(a) = arg {
                 assert!(zh.contains(a), "{n:?} lost {a}: {zh}");
             }

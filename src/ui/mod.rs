@@ -215,8 +215,7 @@ impl Ui {
             self.show(p);
         }
         if watching {
-            let note = i18n::t(self.lang.get_untracked(), K::Watching);
-            self.print("note", note.into());
+            self.note("note", Note::Watching);
         }
         self.changed();
         self.save();

@@ -88,6 +88,11 @@ pub enum Note {
     LessonStarted(String),
     /// A lesson opened on the session as it is (the lesson's id).
     LessonOnCurrent(String),
+    /// A feature gate switched (`Name=true`): the cluster restarted with
+    /// it and the session was replayed.
+    GateChanged(String),
+    /// A `get -w` watch runs in the console until stopped.
+    Watching,
 }
 
 impl std::fmt::Display for Note {
@@ -105,6 +110,11 @@ impl std::fmt::Display for Note {
                 f,
                 "# lesson \"{id}\" opened on the current session (Reset lesson starts its own cluster)"
             ),
+            Note::GateChanged(gate) => write!(
+                f,
+                "# feature gate {gate}: the cluster restarted with it and the session was replayed"
+            ),
+            Note::Watching => write!(f, "(watching: Ctrl+C or the Stop button ends it)"),
         }
     }
 }
