@@ -173,7 +173,7 @@ keys! {
     ChartDesc => "One row per pod and per claim, in ordinal order within each owner; x is virtual time. Each phase has a colour, a fill pattern and its name in the bar where it fits. Marks: user commands (triangles), faults (crosses), controller waits (hourglasses, with a line for how long), refused evictions (diamonds). A table of the same data goes with it.",
         "每个 Pod 和每个持久卷申领各占一行，同一属主下按序号排列；横轴是虚拟时间。每个阶段有自己的颜色和填充图案，放得下时条中写有阶段名称。标记：用户命令（三角形）、故障（叉号）、控制器等待（沙漏，并用一条线表示等待多久）、被拒绝的驱逐（菱形）。另附一张内容相同的表格。";
     ChartCommands => "commands", "命令";
-    ChartMarkTip => "{0} at {1}: {2}", "{1} {0}：{2}";
+    ChartMarkTip => "{0} at {1}: {2}", "{1} 时的{0}：{2}";
     ChartMarkUntil => " (until {0}, {1})", "（直到 {0}，共 {1}）";
     ChartSpanTip => "{0}: {1} from {2} to {3} ({4})", "{0}：{1}，从 {2} 到 {3}（{4}）";
     ChartNow => "now", "现在";
