@@ -107,6 +107,8 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
         }
         c
     });
+    // The chart's words in the page's language (the Save as SVG file too).
+    let words = Memo::new(move |_| super::chart_words::chart_words(ui.lang.get()));
     let svg = Memo::new(move |_| {
         let c = model.get();
         // While scrubbed back the cursor sits at the clock.
@@ -119,6 +121,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
             width: WIDTH,
             cursor: at,
             id_prefix: "ui-chart".into(),
+            words: words.get(),
         };
         super::perf::time("chart-svg", || chart::render(&c, &opts))
     });
@@ -199,7 +202,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
     });
     let table = Memo::new(move |_| {
         if show_table.get() {
-            model.with(chart::table)
+            words.with(|w| model.with(|c| chart::table_in(c, w)))
         } else {
             Vec::new()
         }
@@ -207,7 +210,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
     let position = move || {
         cursor
             .get()
-            .map(|t| format!("cursor at {}: Enter scrubs there", chart::fmt_time(t)))
+            .map(|t| ui.tf(super::i18n::Key::ChartCursor, &[&chart::fmt_time(t)]))
             .unwrap_or_default()
     };
     view! {

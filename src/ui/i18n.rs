@@ -164,6 +164,36 @@ keys! {
     ChartDetail => "Detail", "详情";
     ChartExpand => "Expand {0} ({1})", "展开 {0}（{1}）";
     ChartCollapse => "Collapse {0}", "收起 {0}";
+    ChartCursor => "cursor at {0}: Enter scrubs there", "光标位于 {0}：按 Enter 跳转到这里";
+    // ---- the chart's picture (`crate::sim::chart::ChartWords`); the English
+    // is exactly the core's, as the CLI writes it. Phase names keep the
+    // Kubernetes phase value and add the Chinese docs' word for it; Ready is 就绪.
+    ChartTitle => "Lifecycle chart: {0} objects over {1} of virtual time",
+        "生命周期图表：{0} 个对象，虚拟时间共 {1}";
+    ChartDesc => "One row per pod and per claim, in ordinal order within each owner; x is virtual time. Each phase has a colour, a fill pattern and its name in the bar where it fits. Marks: user commands (triangles), faults (crosses), controller waits (hourglasses, with a line for how long), refused evictions (diamonds). A table of the same data goes with it.",
+        "每个 Pod 和每个持久卷申领各占一行，同一属主下按序号排列；横轴是虚拟时间。每个阶段有自己的颜色和填充图案，放得下时条中写有阶段名称。标记：用户命令（三角形）、故障（叉号）、控制器等待（沙漏，并用一条线表示等待多久）、被拒绝的驱逐（菱形）。另附一张内容相同的表格。";
+    ChartCommands => "commands", "命令";
+    ChartMarkTip => "{0} at {1}: {2}", "{1} 时的{0}：{2}";
+    ChartMarkUntil => " (until {0}, {1})", "（直到 {0}，共 {1}）";
+    ChartSpanTip => "{0}: {1} from {2} to {3} ({4})", "{0}：{1}，从 {2} 到 {3}（{4}）";
+    ChartNow => "now", "现在";
+    ChartReplaced => "{0}: replaced at {1} (a new pod, a new uid)", "{0}：在 {1} 被替换（新的 Pod，新的 uid）";
+    ChartCollapsed => "▸ {0} ({1} objects, collapsed)", "▸ {0}（{1} 个对象，已收起）";
+    PhasePending => "Pending", "Pending（悬决）";
+    PhaseCreating => "Creating", "创建中";
+    PhaseRunning => "Running, not Ready", "Running，未就绪";
+    PhaseReady => "Ready", "就绪";
+    PhaseTerminating => "Terminating", "Terminating（终止中）";
+    PhaseSucceeded => "Succeeded", "Succeeded（成功）";
+    PhaseFailed => "Failed", "Failed（失败）";
+    PhaseAvailable => "Available", "Available（可用）";
+    PhaseBound => "Bound", "Bound（已绑定）";
+    PhaseReleased => "Released", "Released（已释放）";
+    PhaseLost => "Lost", "Lost（丢失）";
+    MarkCommand => "Command", "命令";
+    MarkFault => "Fault", "故障";
+    MarkWait => "Controller waits", "控制器等待";
+    MarkRefused => "Eviction refused", "驱逐被拒绝";
     // ---- cluster settings: feature gates
     FeatureGates => "Feature gates", "特性门控";
     GatesDefaults => "All gates at v1.31's defaults.", "所有门控均为 v1.31 的默认值。";

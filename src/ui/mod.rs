@@ -5,6 +5,7 @@
 
 mod bridge;
 mod chart;
+mod chart_words;
 mod console;
 mod editor;
 mod embed;

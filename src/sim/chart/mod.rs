@@ -18,8 +18,10 @@
 mod svg;
 #[cfg(test)]
 mod tests;
+mod words;
 
 pub use svg::{render, Geometry, SvgOptions, Theme};
+pub use words::{fill, ChartWords};
 
 use super::engine::{Action, Event, NoteKind, Sim};
 use super::object::{Key, Kind};
@@ -179,6 +181,17 @@ pub enum MarkKind {
 }
 
 impl MarkKind {
+    pub const ALL: [MarkKind; 4] = [
+        MarkKind::Input,
+        MarkKind::Fault,
+        MarkKind::Wait,
+        MarkKind::EvictionRefused,
+    ];
+
+    fn index(self) -> usize {
+        MarkKind::ALL.iter().position(|k| *k == self).unwrap_or(0)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             MarkKind::Input => "Command",
@@ -833,9 +846,15 @@ pub const TABLE_HEADERS: [&str; 5] = ["Object", "From", "To", "State", "Detail"]
 /// The chart as table rows (see [`TABLE_HEADERS`]): for each row, its
 /// spans and marks in time order; user commands first.
 pub fn table(chart: &Chart) -> Vec<[String; 5]> {
+    table_in(chart, &ChartWords::default())
+}
+
+/// [`table`] in `words` (the row label of commands, "now", phase and mark
+/// names); the cluster's own texts stay as they are.
+pub fn table_in(chart: &Chart, words: &ChartWords) -> Vec<[String; 5]> {
     let mut out = Vec::new();
     for m in &chart.inputs {
-        out.push(mark_row("commands", m));
+        out.push(mark_row(&words.commands, m, words));
     }
     for g in &chart.groups {
         for r in &g.rows {
@@ -853,7 +872,7 @@ pub fn table(chart: &Chart) -> Vec<[String; 5]> {
                 let last = seg.spans.len().saturating_sub(1);
                 for (k, s) in seg.spans.iter().enumerate() {
                     let to = if seg.open && k == last {
-                        "now".to_string()
+                        words.now.clone()
                     } else {
                         fmt_time(s.end)
                     };
@@ -864,14 +883,14 @@ pub fn table(chart: &Chart) -> Vec<[String; 5]> {
                             object.clone(),
                             fmt_time(s.start),
                             to,
-                            s.phase.name().to_string(),
+                            words.phase(s.phase).to_string(),
                             s.label.clone(),
                         ],
                     ));
                 }
             }
             for m in &r.marks {
-                entries.push((m.time, 1, mark_row(&name, m)));
+                entries.push((m.time, 1, mark_row(&name, m, words)));
             }
             entries.sort_by_key(|e| (e.0, e.1));
             out.extend(entries.into_iter().map(|e| e.2));
@@ -880,12 +899,12 @@ pub fn table(chart: &Chart) -> Vec<[String; 5]> {
     out
 }
 
-fn mark_row(object: &str, m: &Mark) -> [String; 5] {
+fn mark_row(object: &str, m: &Mark, words: &ChartWords) -> [String; 5] {
     [
         object.to_string(),
         fmt_time(m.time),
         m.end.map(fmt_time).unwrap_or_default(),
-        m.kind.name().to_string(),
+        words.mark_kind(m.kind).to_string(),
         m.text.clone(),
     ]
 }

@@ -7,7 +7,7 @@
 //! tooltips; marks are focusable (`tabindex`) and carry `data-seq`, the
 //! event index a face scrubs to.
 
-use super::{fmt_time, Chart, Mark, MarkKind, Phase, Row};
+use super::{fill, fmt_time, Chart, ChartWords, Mark, MarkKind, Phase, Row};
 use std::fmt::Write;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub struct SvgOptions {
     pub cursor: Option<u64>,
     /// Prefix of the ids inside the SVG, so two charts can share a page.
     pub id_prefix: String,
+    /// The chart's words (English by default, as the CLI writes them).
+    pub words: ChartWords,
 }
 
 impl SvgOptions {
@@ -50,6 +52,7 @@ impl Default for SvgOptions {
             width: SvgOptions::DEFAULT_WIDTH,
             cursor: None,
             id_prefix: "oc".into(),
+            words: ChartWords::default(),
         }
     }
 }
@@ -61,6 +64,22 @@ const ROW_H: f64 = 18.0;
 const BAR_H: f64 = 12.0;
 const GROUP_H: f64 = 20.0;
 const CHAR_W: f64 = 6.2;
+/// The width of a wide (CJK) character at the chart's font size.
+const WIDE_W: f64 = 11.0;
+
+/// About how wide `s` is drawn: CJK characters take a full em.
+fn text_w(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if is_wide(c) { WIDE_W } else { CHAR_W })
+        .sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
+}
 
 /// Where virtual time falls across the plot, for a chart drawn `width`
 /// pixels wide: what a face needs to turn a click into a time.
@@ -317,17 +336,16 @@ fn mark_shape(out: &mut String, kind: MarkKind, x: f64, y: f64) {
     };
 }
 
-fn mark(out: &mut String, m: &Mark, who: &str, g: &Geometry, y: f64) {
+fn mark(out: &mut String, m: &Mark, who: &str, g: &Geometry, y: f64, w: &ChartWords) {
     let x = g.x(m.time);
-    let mut title = format!("{} at {}: {}", m.kind.name(), fmt_time(m.time), m.text);
+    let mut title = fill(&w.mark, &[w.mark_kind(m.kind), &fmt_time(m.time), &m.text]);
     if !who.is_empty() {
         title = format!("{who}: {title}");
     }
     if let Some(e) = m.end {
-        title.push_str(&format!(
-            " (until {}, {})",
-            fmt_time(e),
-            fmt_time(e.saturating_sub(m.time))
+        title.push_str(&fill(
+            &w.mark_until,
+            &[&fmt_time(e), &fmt_time(e.saturating_sub(m.time))],
         ));
     }
     let _ = write!(
@@ -353,7 +371,7 @@ fn mark(out: &mut String, m: &Mark, who: &str, g: &Geometry, y: f64) {
     out.push_str("</g>");
 }
 
-fn row(out: &mut String, r: &Row, p: &str, g: &Geometry, y: f64) {
+fn row(out: &mut String, r: &Row, p: &str, g: &Geometry, y: f64, w: &ChartWords) {
     let label = r.label();
     let _ = write!(
         out,
@@ -376,37 +394,41 @@ fn row(out: &mut String, r: &Row, p: &str, g: &Geometry, y: f64) {
                 continue;
             }
             let until = if seg.open && s.end == seg.end {
-                "now".to_string()
+                w.now.clone()
             } else {
                 fmt_time(s.end)
             };
+            let name = w.phase(s.phase);
+            // The label is the cluster's word: compared with the English name.
             let what = if s.label.is_empty() || s.phase.name().contains(s.label.as_str()) {
-                s.phase.name().to_string()
+                name.to_string()
             } else {
-                format!("{} ({})", s.phase.name(), s.label)
+                format!("{name} ({})", s.label)
             };
+            let tip = fill(
+                &w.span,
+                &[
+                    &label,
+                    &what,
+                    &fmt_time(s.start),
+                    &until,
+                    &fmt_time(s.end - s.start),
+                ],
+            );
             let _ = write!(
                 out,
-                r#"<rect class="span {}" x="{x1:.1}" y="{top:.1}" width="{:.1}" height="{BAR_H}" fill="url(#{p}-{})" data-t="{}"><title>{}: {} from {} to {} ({})</title></rect>"#,
+                r#"<rect class="span {}" x="{x1:.1}" y="{top:.1}" width="{:.1}" height="{BAR_H}" fill="url(#{p}-{})" data-t="{}"><title>{}</title></rect>"#,
                 s.phase.id(),
                 x2 - x1,
                 s.phase.id(),
                 s.start,
-                esc(&label),
-                esc(&what),
-                fmt_time(s.start),
-                until,
-                fmt_time(s.end - s.start)
+                esc(&tip),
             );
-            let text = if r.count > 1 {
-                s.phase.name()
-            } else {
-                s.label.as_str()
-            };
-            let text = if (text.chars().count() as f64) * CHAR_W + 6.0 <= x2 - x1 {
+            let text = if r.count > 1 { name } else { s.label.as_str() };
+            let text = if text_w(text) + 6.0 <= x2 - x1 {
                 Some(text)
-            } else if (s.phase.name().chars().count() as f64) * CHAR_W + 6.0 <= x2 - x1 {
-                Some(s.phase.name())
+            } else if text_w(name) + 6.0 <= x2 - x1 {
+                Some(name)
             } else {
                 None
             };
@@ -424,16 +446,15 @@ fn row(out: &mut String, r: &Row, p: &str, g: &Geometry, y: f64) {
             let x = g.x(seg.start);
             let _ = write!(
                 out,
-                r#"<line class="break" x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}"><title>{}: replaced at {} (a new pod, a new uid)</title></line>"#,
+                r#"<line class="break" x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}"><title>{}</title></line>"#,
                 y - ROW_H / 2.0 + 1.0,
                 y + ROW_H / 2.0 - 1.0,
-                esc(&label),
-                fmt_time(seg.start)
+                esc(&fill(&w.replaced, &[&label, &fmt_time(seg.start)])),
             );
         }
     }
     for m in &r.marks {
-        mark(out, m, &label, g, y);
+        mark(out, m, &label, g, y, w);
     }
     out.push_str("</g>");
 }
@@ -444,24 +465,25 @@ pub fn render(chart: &Chart, opts: &SvgOptions) -> String {
     let g = Geometry::new(chart, width);
     let pal = palette(opts.theme);
     let p = esc(&opts.id_prefix);
+    let w = &opts.words;
     let (phases, mark_kinds) = used(chart);
     // Legend: items laid out left to right, wrapping.
     let mut lx = 8.0;
     let mut ly = 0.0;
     let items: Vec<(Option<Phase>, Option<MarkKind>, &str)> = phases
         .iter()
-        .map(|ph| (Some(*ph), None, ph.name()))
-        .chain(mark_kinds.iter().map(|m| (None, Some(*m), m.name())))
+        .map(|ph| (Some(*ph), None, w.phase(*ph)))
+        .chain(mark_kinds.iter().map(|m| (None, Some(*m), w.mark_kind(*m))))
         .collect();
     let mut legend_items = Vec::new();
     for (ph, mk, name) in &items {
-        let w = 22.0 + name.chars().count() as f64 * CHAR_W + 14.0;
-        if lx + w > f64::from(width) - 8.0 && lx > 8.0 {
+        let iw = 22.0 + text_w(name) + 14.0;
+        if lx + iw > f64::from(width) - 8.0 && lx > 8.0 {
             lx = 8.0;
             ly += 18.0;
         }
         legend_items.push((lx, ly, *ph, *mk, *name));
-        lx += w;
+        lx += iw;
     }
     let rows: usize = chart.groups.iter().map(|gr| gr.rows.len()).sum();
     let plot_h = ROW_H + chart.groups.len() as f64 * GROUP_H + rows as f64 * ROW_H;
@@ -470,18 +492,16 @@ pub fn render(chart: &Chart, opts: &SvgOptions) -> String {
 
     let mut out = String::with_capacity(4096 + rows * 600);
     let objects: usize = chart.groups.iter().map(|gr| gr.size).sum();
-    let title = format!(
-        "Lifecycle chart: {objects} objects over {} of virtual time",
-        fmt_time(chart.end)
-    );
+    let title = fill(&w.title, &[&objects.to_string(), &fmt_time(chart.end)]);
     let _ = write!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="ordinal-chart" width="{width}" height="{height:.0}" viewBox="0 0 {width} {height:.0}" role="img" aria-labelledby="{p}-title {p}-desc">"#
     );
     let _ = write!(
         out,
-        r#"<title id="{p}-title">{}</title><desc id="{p}-desc">One row per pod and per claim, in ordinal order within each owner; x is virtual time. Each phase has a colour, a fill pattern and its name in the bar where it fits. Marks: user commands (triangles), faults (crosses), controller waits (hourglasses, with a line for how long), refused evictions (diamonds). A table of the same data goes with it.</desc>"#,
-        esc(&title)
+        r#"<title id="{p}-title">{}</title><desc id="{p}-desc">{}</desc>"#,
+        esc(&title),
+        esc(&w.desc)
     );
     let _ = write!(
         out,
@@ -540,9 +560,10 @@ pub fn render(chart: &Chart, opts: &SvgOptions) -> String {
     let mut y = TOP + ROW_H / 2.0;
     let _ = write!(
         out,
-        r#"<g class="row inputs"><text class="name muted" x="{:.1}" y="{:.1}" text-anchor="end">commands</text>"#,
+        r#"<g class="row inputs"><text class="name muted" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
         LABEL_W - 8.0,
-        y + 4.0
+        y + 4.0,
+        esc(&w.commands)
     );
     for m in &chart.inputs {
         if m.kind == MarkKind::Input {
@@ -553,14 +574,14 @@ pub fn render(chart: &Chart, opts: &SvgOptions) -> String {
                 y + 4.0
             );
         }
-        mark(&mut out, m, "", &g, y);
+        mark(&mut out, m, "", &g, y, w);
     }
     out.push_str("</g>");
     y += ROW_H / 2.0;
     for gr in &chart.groups {
         let mut label = gr.label.clone();
         if gr.collapsed {
-            label = format!("▸ {label} ({} objects, collapsed)", gr.size);
+            label = fill(&w.collapsed, &[&label, &gr.size.to_string()]);
         }
         let _ = write!(
             out,
@@ -571,7 +592,7 @@ pub fn render(chart: &Chart, opts: &SvgOptions) -> String {
         );
         y += GROUP_H;
         for r in &gr.rows {
-            row(&mut out, r, &p, &g, y + ROW_H / 2.0);
+            row(&mut out, r, &p, &g, y + ROW_H / 2.0, w);
             y += ROW_H;
         }
         out.push_str("</g>");

@@ -438,3 +438,101 @@ fn a_bare_pod_is_grouped_apart_even_when_named_like_a_set() {
     assert_eq!(set.rows.len(), 4, "web-0, web-1 and their claims");
     assert!(set.rows.iter().all(|r| r.key.name != "web"));
 }
+
+/// The text of each `<text>` element in `svg`.
+fn texts(svg: &str) -> Vec<&str> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').and_then(|(_, r)| r.split_once("</text>")))
+        .map(|(t, _)| t)
+        .collect()
+}
+
+fn section<'a>(svg: &'a str, open: &str, close: &str) -> &'a str {
+    let start = svg.find(open).expect(open) + open.len();
+    &svg[start..start + svg[start..].find(close).expect(close)]
+}
+
+#[test]
+fn the_words_are_the_options_and_english_is_the_default() {
+    let sim = web_session(5);
+    let chart = build(&sim, &Options::default());
+    let english = render(&chart, &SvgOptions::default());
+    let words = ChartWords {
+        title: "图表：{0} 个对象，共 {1}".into(),
+        desc: "说明".into(),
+        commands: "命令".into(),
+        mark: "{1} {0}：{2}".into(),
+        mark_until: "（至 {0}，{1}）".into(),
+        span: "{0}：{1}，{2} 至 {3}（{4}）".into(),
+        now: "现在".into(),
+        replaced: "{0}：{1} 被替换".into(),
+        collapsed: "▸ {0}（{1} 个，已收起）".into(),
+        phases: Phase::ALL.map(|p| format!("阶段-{}", p.id())),
+        marks: MarkKind::ALL.map(|k| format!("标记-{}", k.id())),
+    };
+    let zh = render(
+        &chart,
+        &SvgOptions {
+            words: words.clone(),
+            ..SvgOptions::default()
+        },
+    );
+    // Same picture otherwise: the same rows, marks and event indexes.
+    assert_eq!(
+        english.matches("data-seq=").count(),
+        zh.matches("data-seq=").count()
+    );
+    assert_eq!(
+        english.matches("<rect class=\"span").count(),
+        zh.matches("<rect class=\"span").count()
+    );
+    let objects: usize = chart.groups.iter().map(|g| g.size).sum();
+    let title = format!("图表：{objects} 个对象，共 {}", fmt_time(chart.end));
+    assert!(zh.contains(&format!("<title id=\"oc-title\">{title}</title>")));
+    assert!(zh.contains("<desc id=\"oc-desc\">说明</desc>"));
+    assert!(english.contains("<title id=\"oc-title\">Lifecycle chart: "));
+    let legend = section(&zh, "<g class=\"legend\">", "</g></svg>");
+    let names = texts(legend);
+    assert!(names.len() >= 4, "{names:?}");
+    assert!(names.contains(&"阶段-ready") && names.contains(&"标记-input"));
+    let english_names: Vec<&str> = Phase::ALL
+        .iter()
+        .map(|p| p.name())
+        .chain(MarkKind::ALL.iter().map(|k| k.name()))
+        .collect();
+    for n in &names {
+        assert!(!english_names.contains(n), "legend still says {n}");
+    }
+    let head = section(&zh, "<svg", "<g class=\"axis\">");
+    for english in [
+        "Lifecycle chart",
+        "objects over",
+        "virtual time",
+        "One row per pod",
+        "Marks:",
+    ] {
+        assert!(!head.contains(english), "{english} in {head}");
+    }
+    assert!(texts(&zh).contains(&"命令") && !texts(&zh).contains(&"commands"));
+    // Tooltips: the page's words around the cluster's own text.
+    assert!(zh.contains("pod web-0：阶段-ready，"), "span tooltips");
+    assert!(!zh.contains(" from ") && !zh.contains(" (until "));
+    assert!(zh.contains("被替换"));
+    // The table speaks the same words.
+    let table = table_in(&chart, &words);
+    assert!(table.iter().any(|r| r[0] == "命令" && r[3] == "标记-input"));
+    assert!(table.iter().all(|r| r[0] != "commands" && r[2] != "now"));
+    assert!(table.iter().any(|r| r[3] == "阶段-ready"));
+    assert_eq!(table.len(), super::table(&chart).len());
+}
+
+#[test]
+fn fill_replaces_placeholders_once() {
+    assert_eq!(fill("{1} {0}：{2}", &["a", "b", "{1}"]), "b a：{1}");
+    assert_eq!(fill("{0} {9} {x} {", &["a"]), "a {9} {x} {");
+    assert_eq!(
+        fill(&ChartWords::default().collapsed, &["web", "80"]),
+        "▸ web (80 objects, collapsed)"
+    );
+}
