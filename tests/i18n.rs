@@ -6,7 +6,9 @@
 #[path = "../src/ui/i18n.rs"]
 mod i18n;
 
-/// `i18n.rs` words the core's console notes (`crate::sim::session::Note`).
+/// `i18n.rs` words the core's console notes (`crate::sim::session::Note`)
+/// and its tests word lesson-file errors (`crate::sim::lessons::parse`).
 mod sim {
+    pub use ordinal::sim::lessons;
     pub use ordinal::sim::session;
 }
