@@ -6,9 +6,12 @@
 #[path = "../src/ui/i18n.rs"]
 mod i18n;
 
-/// `i18n.rs` words the core's console notes (`crate::sim::session::Note`).
+/// `i18n.rs` words the core's console notes (`crate::sim::session::Note`)
+/// and its tests word lesson-file errors (`crate::sim::lessons::parse`);
+/// `chart_words.rs` builds the chart's words (`crate::sim::chart`).
 mod sim {
     pub use ordinal::sim::chart;
+    pub use ordinal::sim::lessons;
     pub use ordinal::sim::session;
 }
 

@@ -444,6 +444,143 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "lesson-url \"{0}\": only a relative path on this site is allowed (like lessons/x.yaml)",
         "lesson-url“{0}”：只允许本站点上的相对路径（如 lessons/x.yaml）",
     ),
+    // Why a lesson link did not open (`crate::sim::lessons::link`).
+    ("lesson link: {0}", "课程链接：{0}"),
+    ("the link has no lesson in it", "链接中没有课程"),
+    (
+        "the lesson link was made by another Ordinal (format l{0}; this one reads l1)",
+        "该课程链接由另一个版本的 Ordinal 生成（格式 l{0}；此版本读取 l1）",
+    ),
+    (
+        "the lesson link is damaged: an invalid character at position {0} of its data",
+        "课程链接已损坏：其数据的第 {0} 个位置有无效字符",
+    ),
+    (
+        "the lesson link is damaged or cut short: its data does not unpack ({0})",
+        "课程链接已损坏或被截断：其数据无法解压（{0}）",
+    ),
+    // A lesson file's problems (`crate::sim::lessons::parse`), after the
+    // `file:line:col: ` that `translate` keeps as it is. YAML keys, kinds
+    // and the teacher's values stay as written.
+    ("not valid YAML: {0}", "不是有效的 YAML：{0}"),
+    ("the lesson", "课程"),
+    ("the lesson has no steps", "课程没有步骤"),
+    ("{0} must be a mapping ({1})", "{0} 必须是映射（{1}）"),
+    (
+        "unknown field \"{0}\" in {1} (expected one of: {2})",
+        "{1} 中有未知字段“{0}”（应为以下之一：{2}）",
+    ),
+    ("{0} must be a string", "{0} 必须是字符串"),
+    ("{0} must be a whole number", "{0} 必须是非负整数"),
+    ("{0} must be a list", "{0} 必须是列表"),
+    ("{0} must be true or false", "{0} 必须是 true 或 false"),
+    ("{0} needs \"{1}\"", "{0} 需要“{1}”"),
+    ("missing translation: {0} is empty", "缺少翻译：{0} 为空"),
+    (
+        "missing translation: {0} has no \"{1}\"",
+        "缺少翻译：{0} 没有“{1}”",
+    ),
+    (
+        "id \"\" must be lower-case letters, digits and -",
+        "id 不能为空：只能由小写字母、数字和 - 组成",
+    ),
+    (
+        "id \"{0}\" must be lower-case letters, digits and -",
+        "id“{0}”只能由小写字母、数字和 - 组成",
+    ),
+    (
+        "\"{0}\" must be KIND/NAME (like statefulset/web)",
+        "“{0}”必须是 KIND/NAME 形式（如 statefulset/web）",
+    ),
+    ("\"{0}\" has no name after the /", "“{0}”的 / 之后没有名称"),
+    (
+        "unknown object kind \"{0}\" (Ordinal simulates {1})",
+        "未知的对象类别“{0}”（Ordinal 模拟的类别有：{1}）",
+    ),
+    ("bad label selector \"{0}\": {1}", "标签选择算符“{0}”无效：{1}"),
+    (
+        "{0} (Ordinal models: {1})",
+        "{0}（Ordinal 模拟的特性门控有：{1}）",
+    ),
+    ("unrecognized feature gate: {0}", "无法识别的特性门控：{0}"),
+    (
+        "cannot set feature gate {0} to {1}, feature is locked to {2}",
+        "无法将特性门控 {0} 设为 {1}：该特性已锁定为 {2}",
+    ),
+    (
+        "step {0} has no checks: every step needs at least one",
+        "第 {0} 步没有检查：每个步骤至少需要一项检查",
+    ),
+    ("an empty check", "空的检查"),
+    (
+        "unknown check kind \"{0}\" (known: {1})",
+        "未知的检查类型“{0}”（已知的有：{1}）",
+    ),
+    (
+        "a check has one kind; \"{0}\" goes in its own list item",
+        "一项检查只有一种类型；“{0}”应放在单独的列表项中",
+    ),
+    ("`ready` is true or false", "`ready` 必须是 true 或 false"),
+    (
+        "unknown pod phase \"{0}\" (Pending, Running, Succeeded, Failed, Unknown)",
+        "未知的 Pod 阶段“{0}”（Pending、Running、Succeeded、Failed、Unknown）",
+    ),
+    (
+        "a {0} has no ready replicas to count",
+        "{0} 没有可统计的就绪副本",
+    ),
+    (
+        "unknown volume phase \"{0}\" (Pending, Available, Bound, Released, Failed)",
+        "未知的持久卷阶段“{0}”（Pending、Available、Bound、Released、Failed）",
+    ),
+    (
+        "`order` is a list: [pod/web-0 ready, pod/web-1 created]",
+        "`order` 是一个列表：[pod/web-0 ready, pod/web-1 created]",
+    ),
+    ("`order` needs at least two entries", "`order` 至少需要两个条目"),
+    (
+        "a query needs exactly one of equals, contains, matches",
+        "query 需要 equals、contains、matches 中的恰好一个",
+    ),
+    (
+        "`count` goes with `contains` (how many times the text appears)",
+        "`count` 只能与 `contains` 一起使用（表示文本出现的次数）",
+    ),
+    (
+        "\"{0}\" must be KIND/NAME HAPPENING (like pod/web-0 ready)",
+        "“{0}”必须是 KIND/NAME HAPPENING 形式（如 pod/web-0 ready）",
+    ),
+    (
+        "unknown happening \"{0}\" (known: {1})",
+        "未知的状态变化“{0}”（已知的有：{1}）",
+    ),
+    // What a mapping should hold (the part in brackets above).
+    (
+        "a lesson: id, title, summary, steps, ...",
+        "课程：id、title、summary、steps 等",
+    ),
+    (
+        "a text in English and Chinese: en: ..., zh: ...",
+        "英文和中文的文本：en: ...，zh: ...",
+    ),
+    ("timing names in milliseconds", "各项时长的名称，以毫秒为单位"),
+    ("gate names, each true or false", "特性门控名称，各为 true 或 false"),
+    (
+        "a step: title, text, hints, solution, checks",
+        "步骤：title、text、hints、solution、checks",
+    ),
+    (
+        "a check such as `exists: service/nginx`",
+        "一项检查，如 `exists: service/nginx`",
+    ),
+    ("\"{0}\" takes a string or a mapping", "“{0}”接受字符串或映射"),
+    ("selector and count", "selector 和 count"),
+    ("object and count", "object 和 count"),
+    ("name and phase", "name 和 phase"),
+    (
+        "kubectl and equals, contains or matches",
+        "kubectl，以及 equals、contains 或 matches 之一",
+    ),
 ];
 
 /// Splits a template into its literal pieces and placeholder numbers:
@@ -503,7 +640,28 @@ pub fn translate(lang: Lang, text: &str) -> String {
             return fill(zh, &refs);
         }
     }
-    text.to_string()
+    match located(text) {
+        Some((place, problem)) => format!("{place}{}", translate(lang, problem)),
+        None => text.to_string(),
+    }
+}
+
+/// A lesson file's error, `file:line:col: problem`, split after the
+/// place (which stays as it is; the problem is a template's sentence).
+fn located(text: &str) -> Option<(&str, &str)> {
+    text.match_indices(':').find_map(|(i, _)| {
+        let digits = |s: &str| -> Option<usize> {
+            let n = s.bytes().take_while(u8::is_ascii_digit).count();
+            (n > 0).then_some(n)
+        };
+        let rest = &text[i + 1..];
+        let line = digits(rest)?;
+        let rest = rest[line..].strip_prefix(':')?;
+        let col = digits(rest)?;
+        rest[col..].strip_prefix(": ")?;
+        let at = text.len() - rest.len() + col + 2;
+        (i > 0).then(|| text.split_at(at))
+    })
 }
 
 /// Whether `s` holds a CJK ideograph.
@@ -698,6 +856,180 @@ mod tests {
             assert_eq!(placeholders(en), placeholders(zh), "{en}");
             assert!(has_cjk(zh), "{zh}");
         }
+    }
+
+    /// Every problem a lesson file can have, one broken file per message:
+    /// the English is the core's (what `ordinal lesson` prints); the page
+    /// words the problem in Chinese and keeps `file:line:col: `, the YAML
+    /// keys and the teacher's quoted values as they are.
+    #[test]
+    fn lesson_file_errors_have_templates() {
+        use crate::sim::lessons::parse::parse;
+        const GOOD: &str = "id: t
+title: {en: T, zh: T}
+summary: {en: S, zh: S}
+steps:
+  - title: {en: One, zh: 一}
+    text: {en: Do it, zh: 做}
+    solution: kubectl get pods
+    checks:
+      - exists: service/nginx
+";
+        let top = |from: &str, to: &str| {
+            assert!(GOOD.contains(from), "{from}");
+            GOOD.replacen(from, to, 1)
+        };
+        let cluster = |c: &str| top("steps:", &format!("cluster:\n{c}\nsteps:"));
+        let gates = |g: &str| cluster(&format!("  featureGates:\n    {g}"));
+        let check = |c: &str| top("exists: service/nginx", c);
+        let no_steps = GOOD.split("steps:").next().unwrap_or_default().to_string();
+        let cases: Vec<String> = vec![
+            "id: [unclosed\n".into(),
+            "- a\n- b\n".into(),
+            format!("{GOOD}titel: x\n"),
+            top("id: t", "id: [a, b]"),
+            top("id: t\n", ""),
+            top("id: t", "id: Web_1"),
+            top("id: t", "id: \"\""),
+            top("title: {en: T, zh: T}", "title: T"),
+            top("title: {en: T, zh: T}", "title: {en: T, zh: \" \"}"),
+            top("title: {en: T, zh: T}", "title: {en: T}"),
+            top("title: {en: T, zh: T}", "title: {en: T, zh: T, fr: T}"),
+            no_steps.clone(),
+            format!("{no_steps}steps: []\n"),
+            format!("{no_steps}steps: x\n"),
+            cluster("  nodes: many"),
+            top("steps:", "cluster: 3\nsteps:"),
+            cluster("  timings: 5"),
+            cluster("  timings:\n    nap_ms: 1"),
+            cluster("  featureGates: x"),
+            gates("PodIndexLabel: \"true\""),
+            gates("NoSuchGate: true"),
+            gates("StatefulSetStartOrdinal: false"),
+            top("steps:", "setup: x\nsteps:"),
+            top("steps:", "setup:\n  apply: {a: b}\nsteps:"),
+            format!("{no_steps}steps: [x]\n"),
+            top("    solution:", "    hints: x\n    solution:"),
+            top("    solution:", "    hints: [x]\n    solution:"),
+            top("    solution: kubectl get pods\n", ""),
+            top(
+                "    checks:\n      - exists: service/nginx\n",
+                "    checks: []\n",
+            ),
+            top(
+                "    checks:\n      - exists: service/nginx\n",
+                "    checks: x\n",
+            ),
+            check("x"),
+            top("      - exists: service/nginx", "      - {}"),
+            check("exist: service/nginx"),
+            check("{exists: service/nginx, gone: pod/web-0}"),
+            check("exists: nginx"),
+            check("exists: service/"),
+            check("exists: widget/nginx"),
+            check("exists: [service/nginx]"),
+            check("exists: {object: service/nginx, colour: red}"),
+            check("pod: {name: web-0, ready: 1}"),
+            check("pod: {name: web-0, phase: Up}"),
+            check("spread: x"),
+            check("spread: {selector: 'app in web', count: 3}"),
+            check("spread: {selector: app=web}"),
+            check("ready_replicas: x"),
+            check("ready_replicas: {object: service/nginx, count: 1}"),
+            check("pv_phase: x"),
+            check("pv_phase: {name: pv-1, phase: Gone}"),
+            check("order: x"),
+            check("order: [pod/web-0 ready]"),
+            check("order: [pod/web-0, pod/web-1 ready]"),
+            check("order: [pod/web-0 born, pod/web-1 ready]"),
+            check("event: x"),
+            check("query: x"),
+            check("query: {kubectl: get pods}"),
+            check("query: {kubectl: get pods, equals: x, count: 2}"),
+            check("endpoints: {service: web, ready: x}"),
+            check("endpoints: {service: web, includes: [{a: b}]}"),
+        ];
+        // The templates `translate` uses for `text`, the nested ones too.
+        fn uses(text: &str, used: &mut BTreeSet<&'static str>) -> bool {
+            let found = TEMPLATES
+                .iter()
+                .find_map(|(en, _)| matches(en, text).map(|parts| (*en, parts)));
+            let Some((en, parts)) = found else {
+                return false;
+            };
+            used.insert(en);
+            for part in parts {
+                uses(&part, used);
+            }
+            true
+        }
+        let mut used = BTreeSet::new();
+        for text in &cases {
+            let e = parse("lessons/bad.yaml", text).expect_err(text);
+            let en = e.to_string();
+            assert!(
+                uses(&e.message, &mut used),
+                "no template for {:?}",
+                e.message
+            );
+            // The core and the English page say it as the CLI does.
+            assert_eq!(translate(Lang::En, &en), en);
+            let zh = translate(Lang::Zh, &en);
+            let place = format!("lessons/bad.yaml:{}:{}: ", e.line, e.column);
+            let problem = zh
+                .strip_prefix(&place)
+                .unwrap_or_else(|| panic!("{en}: the place changed: {zh}"));
+            assert!(has_cjk(problem), "{en}: {zh}");
+            // Keys, paths and the teacher's values stay as written.
+            for mark in ['"', '`'] {
+                for kept in e.message.split(mark).skip(1).step_by(2) {
+                    assert!(problem.contains(kept), "{en} lost {kept:?}: {zh}");
+                }
+            }
+            // The banners that carry it: the problem is worded inside.
+            assert_eq!(
+                translate(Lang::Zh, &format!("Lesson not opened: {en}")),
+                format!("课程未打开：{zh}")
+            );
+        }
+        // A lesson link that does not open says why, in words of its own.
+        for link in ["#l7.abc", "#o1.abc", "#l1.a*c", "#l1.AAAA"] {
+            let e = crate::sim::lessons::link::open_link(link).expect_err(link);
+            assert!(uses(&e, &mut used), "no template for {e:?}");
+            let zh = translate(Lang::Zh, &e);
+            assert!(zh.starts_with("课程链接："), "{e}: {zh}");
+            assert!(has_cjk(&zh["课程链接：".len()..]), "{e}: {zh}");
+        }
+        // One broken file or link per template: none is left untried.
+        let first = TEMPLATES
+            .iter()
+            .position(|(en, _)| *en == "lesson link: {0}")
+            .expect("the lesson templates");
+        for (en, _) in &TEMPLATES[first..] {
+            assert!(used.contains(en), "no broken lesson here says {en:?}");
+        }
+        // A new error in parse.rs needs a broken file here (and a template).
+        let root = env!("CARGO_MANIFEST_DIR");
+        let parse_rs = std::fs::read_to_string(format!("{root}/src/sim/lessons/parse.rs"))
+            .unwrap_or_else(|e| panic!("parse.rs: {e}"));
+        assert_eq!(
+            parse_rs.matches(".err(").count(),
+            36,
+            "parse.rs's error sites changed: add a broken lesson above for each new message"
+        );
+        // A link's and a pasted lesson's file names are kept too.
+        assert_eq!(
+            translate(Lang::Zh, "lesson link:4:9: an empty check"),
+            "lesson link:4:9: 空的检查"
+        );
+        assert_eq!(
+            translate(Lang::Zh, "your lesson:1:1: the lesson has no steps"),
+            "your lesson:1:1: 课程没有步骤"
+        );
+        assert_eq!(
+            translate(Lang::Zh, "lesson link: the link has no lesson in it"),
+            "课程链接：链接中没有课程"
+        );
     }
 
     /// The string literals in `source` that start with `start`, with
