@@ -19,6 +19,8 @@
 //! PersistentVolumeClaim 持久卷申领, StorageClass 存储类, ordinal 序号,
 //! Ready 就绪, node 节点, provisioner 制备器.
 
+use crate::sim::chart::fill;
+
 /// A language of the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
@@ -344,17 +346,10 @@ pub fn note(lang: Lang, note: &crate::sim::session::Note) -> String {
 #[cfg(test)]
 pub const SAME_IN_BOTH: &[Key] = &[Key::Ip, Key::Pvc, Key::Dns];
 
-/// `t` with `{0}`, `{1}`, ... replaced by `args`.
+/// `t` with `{0}`, `{1}`, ... replaced by `args` (in one pass, the
+/// chart's filler: an argument's own text is never filled again).
 pub fn tf(lang: Lang, key: Key, args: &[&str]) -> String {
     fill(t(lang, key), args)
-}
-
-fn fill(template: &str, args: &[&str]) -> String {
-    let mut out = template.to_string();
-    for (i, a) in args.iter().enumerate() {
-        out = out.replace(&format!("{{{i}}}"), a);
-    }
-    out
 }
 
 /// Sentences the page shows that other layers compose in English: the
