@@ -14,6 +14,10 @@ impl Proc<'_> {
         }
         let mut out = Out::default();
         for f in files {
+            if self.over_limit() {
+                // `cat big big big ...`: stop reading (see `MAX_BYTES`).
+                break;
+            }
             if f == "-" {
                 out.chunks.push((false, stdin.to_string()));
                 continue;

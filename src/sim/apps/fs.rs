@@ -221,6 +221,16 @@ pub fn read(sim: &World, pod: &Object, container: &str, path: &str) -> Option<St
     }
 }
 
+/// Linux's limits on a name (`NAME_MAX`, bytes in one path component) and
+/// on a whole path (`PATH_MAX`, counting the terminating NUL).
+const NAME_MAX: usize = 255;
+const PATH_MAX: usize = 4096;
+
+/// `ENAMETOOLONG` for a path the kernel would refuse.
+fn name_too_long(path: &str) -> bool {
+    path.len() >= PATH_MAX || path.split('/').any(|c| c.len() > NAME_MAX)
+}
+
 /// Writes a file. `Err` carries the shell's complaint.
 pub fn write(
     sim: &mut World,
@@ -229,6 +239,9 @@ pub fn write(
     path: &str,
     content: String,
 ) -> Result<(), String> {
+    if name_too_long(path) {
+        return Err("File name too long".into());
+    }
     match locate(&sim.store, pod, container, path) {
         Loc::Volume { pv, path } => {
             sim.volume_data.entry(pv).or_default().insert(path, content);

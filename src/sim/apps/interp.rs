@@ -69,20 +69,9 @@ impl Proc<'_> {
         self.commands += 1;
         let out = if self.depth > 64 {
             Out::err("sh: recursion too deep\n", 2)
-        } else if self.commands > MAX_COMMANDS {
+        } else if self.over_limit() {
             // The user would press Ctrl+C here (see `MAX_COMMANDS`).
-            if self.exit.is_none() {
-                self.exit = Some(130);
-                Out {
-                    chunks: vec![(true, "^C\n".into())],
-                    code: 130,
-                }
-            } else {
-                Out {
-                    chunks: Vec::new(),
-                    code: 130,
-                }
-            }
+            self.interrupt()
         } else {
             self.run_cmd_inner(c, stdin)
         };
@@ -98,6 +87,9 @@ impl Proc<'_> {
                 let mut values = Vec::new();
                 for w in items {
                     values.extend(self.expand(w));
+                    if self.over_limit() {
+                        return self.interrupt();
+                    }
                 }
                 let mut out = Out::default();
                 for v in values {
@@ -158,8 +150,21 @@ impl Proc<'_> {
         let mut argv = Vec::new();
         for w in words {
             argv.extend(self.expand(w));
+            if self.over_limit() {
+                break;
+            }
         }
         let mut side = std::mem::take(&mut self.side_err);
+        if self.over_limit() {
+            // Interrupted while expanding (see `MAX_BYTES`): nothing runs.
+            let mut out = Out {
+                chunks: vec![(true, side)],
+                code: 0,
+            };
+            out.chunks.retain(|(_, s)| !s.is_empty());
+            out.push(self.interrupt());
+            return out;
+        }
         // Leading assignments.
         let mut start = 0;
         while start < argv.len() && is_assignment(&argv[start]) {
@@ -188,6 +193,10 @@ impl Proc<'_> {
         } else {
             self.run_argv(argv, &input)
         };
+        self.charge(out.chunks.iter().map(|(_, s)| s.len()).sum());
+        if self.over_limit() {
+            out.push(self.interrupt());
+        }
         if !side.is_empty() {
             out.chunks.insert(0, (true, std::mem::take(&mut side)));
         }
@@ -260,6 +269,10 @@ impl Proc<'_> {
                             }
                             '$' | '`' => {
                                 let (v, n) = self.dollar(&c, i);
+                                self.charge(v.len());
+                                if self.over_limit() {
+                                    return fields;
+                                }
                                 cur.push_str(&v);
                                 i = n;
                             }
@@ -280,6 +293,10 @@ impl Proc<'_> {
                 }
                 '$' | '`' => {
                     let (v, n) = self.dollar(&c, i);
+                    self.charge(v.len());
+                    if self.over_limit() {
+                        return fields;
+                    }
                     i = n;
                     // Unquoted: field splitting.
                     let mut parts = v.split_whitespace();

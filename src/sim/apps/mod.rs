@@ -155,6 +155,15 @@ const MAX_LOOP_ROUNDS: usize = 5;
 /// never freezes (found by the fuzzer).
 const MAX_COMMANDS: usize = 20_000;
 
+/// Bytes one exec may handle in all: words it expands (variables, command
+/// substitutions), output its commands write, files it reads and writes.
+/// A script that doubles a string or a file in a loop (`x=$x$x`,
+/// `cat f f > g; mv g f`) would take a real shell gigabytes and minutes;
+/// past this budget the process stops as if interrupted with Ctrl+C, as at
+/// `MAX_COMMANDS`, so the page never freezes or runs out of memory (found
+/// by the fuzzer). No script of the docs or lessons comes near it.
+const MAX_BYTES: usize = 8 << 20;
+
 /// What a command wrote, in order: `(is_stderr, text)`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Out {
@@ -223,6 +232,9 @@ pub(crate) struct Proc<'a> {
     depth: usize,
     /// Commands run so far (see `MAX_COMMANDS`).
     commands: usize,
+    /// Bytes handled so far (see `MAX_BYTES`); a `Cell` because reading a
+    /// file counts too, and reads take `&self`.
+    bytes: std::cell::Cell<usize>,
 }
 
 const PATH: &[&str] = &[
@@ -310,7 +322,30 @@ impl<'a> Proc<'a> {
             side_err: String::new(),
             depth: 0,
             commands: 0,
+            bytes: std::cell::Cell::new(0),
         }
+    }
+
+    /// Counts `n` more bytes handled (see `MAX_BYTES`).
+    fn charge(&self, n: usize) {
+        self.bytes.set(self.bytes.get().saturating_add(n));
+    }
+
+    /// Past `MAX_COMMANDS` or `MAX_BYTES`: the user would press Ctrl+C.
+    fn over_limit(&self) -> bool {
+        self.commands > MAX_COMMANDS || self.bytes.get() > MAX_BYTES
+    }
+
+    /// What the terminal shows when the user presses Ctrl+C (once), and
+    /// the process ending with 130.
+    fn interrupt(&mut self) -> Out {
+        let chunks = if self.exit.is_none() {
+            self.exit = Some(130);
+            vec![(true, "^C\n".to_string())]
+        } else {
+            Vec::new()
+        };
+        Out { chunks, code: 130 }
     }
 
     fn path(&self, p: &str) -> String {
@@ -320,7 +355,7 @@ impl<'a> Proc<'a> {
     /// Reads a file as the process sees it, kubelet-managed files included.
     pub fn read_file(&self, path: &str) -> Option<String> {
         let path = self.path(path);
-        match path.as_str() {
+        let content = match path.as_str() {
             "/etc/hosts" => Some(net::etc_hosts(&self.pod)),
             "/etc/resolv.conf" => Some(net::resolv_conf(&self.sim.store, &self.pod)),
             "/etc/hostname" => Some(format!("{}\n", net::hostname(&self.pod))),
@@ -328,7 +363,9 @@ impl<'a> Proc<'a> {
                 Some(self.zoo_cfg())
             }
             _ => fs::read(self.sim, &self.pod, &self.container, &path),
-        }
+        };
+        self.charge(content.as_ref().map_or(0, String::len));
+        content
     }
 
     pub fn write_file(&mut self, path: &str, content: String, append: bool) -> Result<(), String> {
@@ -344,6 +381,7 @@ impl<'a> Proc<'a> {
         } else {
             content
         };
+        self.charge(path.len() + content.len());
         fs::write(self.sim, &self.pod, &self.container, &path, content)
             .map_err(|e| format!("can't create {path}: {e}"))
     }

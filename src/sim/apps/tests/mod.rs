@@ -438,6 +438,7 @@ fn nested_loops_stop_at_the_command_limit() {
 }
 
 mod cassandra;
+mod limits;
 mod mysql;
 mod tools;
 mod zk;

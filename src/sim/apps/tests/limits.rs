@@ -1,0 +1,163 @@
+//! The bounds that keep one exec from freezing the page or exhausting its
+//! memory: Linux's name limits and the byte budget (`MAX_BYTES`).
+
+use super::*;
+
+/// Names (path components) of every file the pod's own layer holds.
+fn layer_names(sim: &Sim) -> Vec<String> {
+    sim.container_data
+        .values()
+        .flat_map(|d| d.keys())
+        .flat_map(|k| k.split('/').map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+/// Found by the fuzzer (`fuzz/regressions/shell/timeout-edc6c8…`): a loop
+/// naming a file after `ls -l` of its own directory, so each name held the
+/// previous ones (four times longer per round, gigabytes in 20 s). Linux
+/// refuses a name over 255 bytes, so the names stop growing there.
+#[test]
+fn file_names_past_name_max_are_refused() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let r = run(
+        &mut sim,
+        "web-0",
+        "cd /tmp; for i in 1 2 3 4 5 6 7 8 9 10; do echo $i > \"f$(ls -l)\"; done",
+    );
+    let names = layer_names(&sim);
+    assert!(names.iter().all(|n| n.len() <= 255), "{names:?}");
+    // Rounds 1-3 fit (names of 8, 76 and 212 bytes: each holds `ls -l` of
+    // the ones before), the other seven are refused.
+    let made: Vec<usize> = names
+        .iter()
+        .filter(|n| n.starts_with("ftotal"))
+        .map(|n| n.len())
+        .collect();
+    assert_eq!(made, [8, 76, 212]);
+    assert_eq!(r.output.matches(": File name too long\n").count(), 7);
+    assert!(r
+        .output
+        .starts_with("sh: can't create /tmp/ftotal 12\n-rw-r--r--"));
+    assert_eq!(r.exit_code, 1);
+
+    // A path of short components past PATH_MAX (4096 bytes) too.
+    let long = format!("/tmp/{}", vec!["d".repeat(200); 21].join("/"));
+    let r = run(&mut sim, "web-0", &format!("echo x > {long}"));
+    assert_eq!(r.exit_code, 1);
+    assert!(r.output.ends_with(": File name too long\n"));
+    let long = format!("/tmp/{}", vec!["d".repeat(200); 19].join("/"));
+    assert_eq!(
+        run(&mut sim, "web-0", &format!("echo x > {long}")).exit_code,
+        0
+    );
+}
+
+/// The fuzzer's input itself, through the fuzz entry, with the base
+/// cluster of the target: it returns quickly and leaves no name over
+/// `NAME_MAX` behind.
+#[test]
+fn the_fuzzers_ls_naming_loop_is_bounded() {
+    let data = include_bytes!(
+        "../../../../fuzz/regressions/shell/timeout-edc6c8a116d11629943b634ff88d05b16a642085"
+    );
+    let start = std::time::Instant::now();
+    crate::sim::fuzzing::shell_target(data);
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let script = String::from_utf8_lossy(data);
+    let r = run(&mut sim, "web-0", &script);
+    assert!(r.output.contains("File name too long"));
+    assert!(r.output.len() < 1 << 20, "{} bytes", r.output.len());
+    let names = layer_names(&sim);
+    assert!(names.iter().all(|n| n.len() <= 255));
+    let stored: usize = sim
+        .container_data
+        .values()
+        .flat_map(|d| d.iter())
+        .map(|(k, v)| k.len() + v.len())
+        .sum();
+    assert!(stored < 64 << 10, "{stored} bytes stored");
+}
+
+/// `x=$x$x` doubles a variable each round: 64 rounds would be 2^65 bytes.
+/// The exec stops at `MAX_BYTES` as if interrupted, as at the command
+/// limit; ten rounds (2 KiB) are fine.
+#[test]
+fn doubling_a_variable_stops_at_the_byte_budget() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let r = run(
+        &mut sim,
+        "web-0",
+        "x=ab; for i in 1 2 3 4 5 6 7 8 9 10; do x=$x$x; done; echo $x",
+    );
+    assert_eq!(r.output, format!("{}\n", "ab".repeat(1024)));
+    for body in [
+        "x=$x$x",
+        "x=\"$x$x\"",
+        "x=`echo $x$x`",
+        "x=$(echo \"$x$x\")",
+    ] {
+        let r = run(
+            &mut sim,
+            "web-0",
+            &format!("x=ab; for i in $(seq 64); do {body}; done; echo after"),
+        );
+        assert_eq!(r.exit_code, 130, "{body}");
+        assert_eq!(r.output, "^C\n", "{body}");
+    }
+}
+
+/// Files doubled with `cat f f > g; mv g f`, copied in a loop, or printed
+/// over and over: each stops at the budget, with what was printed before.
+#[test]
+fn doubling_files_and_output_floods_stop_at_the_byte_budget() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let r = run(
+        &mut sim,
+        "web-0",
+        "echo abcdefgh > /tmp/f; for i in $(seq 64); do cat /tmp/f /tmp/f > /tmp/g; mv /tmp/g /tmp/f; done; echo after",
+    );
+    assert_eq!((r.exit_code, r.output.as_str()), (130, "^C\n"));
+    let biggest = sim
+        .container_data
+        .values()
+        .flat_map(|d| d.values())
+        .map(String::len)
+        .max()
+        .unwrap_or(0);
+    assert!(biggest <= MAX_BYTES, "{biggest}");
+
+    let r = run(
+        &mut sim,
+        "web-0",
+        "seq 10000 > /tmp/s; for i in $(seq 5000); do cp /tmp/s /tmp/s$i; done; echo after",
+    );
+    assert_eq!((r.exit_code, r.output.as_str()), (130, "^C\n"));
+    let copies = layer_names(&sim)
+        .iter()
+        .filter(|n| n.starts_with('s'))
+        .count();
+    assert!((10..200).contains(&copies), "{copies} copies");
+
+    let r = run(
+        &mut sim,
+        "web-0",
+        "for i in $(seq 1000); do seq 10000; done; echo after",
+    );
+    assert_eq!(r.exit_code, 130);
+    assert!(r.output.starts_with("1\n2\n3\n"));
+    assert!(r.output.ends_with("10000\n^C\n"));
+    assert!(r.output.len() <= MAX_BYTES + 50_000);
+    assert!(!r.output.contains("after"));
+
+    // `cat` of the same file many times stops reading at the budget.
+    let many = vec!["/tmp/s"; 2000].join(" ");
+    let r = run(&mut sim, "web-0", &format!("cat {many} | wc -l"));
+    assert_eq!(r.exit_code, 130);
+    assert!(r.output.len() < 100, "{}", r.output.len());
+}
