@@ -1,0 +1,196 @@
+//! What a session snapshot costs at 300 pods: the time to take one (the
+//! session clones the whole `Sim`, then drops the copy's event log, see
+//! `session::maybe_snapshot`), the heap bytes it allocates and keeps, and
+//! what it still keeps apart from the live cluster after the live one has
+//! moved on by the events between two snapshots. Also the store's clone
+//! alone. Not a test; never runs in CI.
+//!
+//! Build it as `examples/fuzzspeed.rs` is built (docs/fuzzspeed.md), then
+//! `target/release/examples/snapshot_cost [--pods 300] [--rounds 20]`.
+
+use ordinal::sim::engine::{Config, Sim};
+use ordinal::sim::object::Kind;
+use ordinal::sim::session::Input;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+/// The system allocator, counting live and allocated bytes.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size(), Relaxed);
+        ALLOCATED.fetch_add(l.size(), Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Relaxed);
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        LIVE.fetch_add(new, Relaxed);
+        LIVE.fetch_sub(l.size(), Relaxed);
+        ALLOCATED.fetch_add(new, Relaxed);
+        unsafe { System.realloc(p, l, new) }
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+fn manifest(replicas: usize) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  clusterIP: None
+  selector:
+    app: web
+  ports:
+  - port: 80
+    name: web
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: {replicas}
+  podManagementPolicy: Parallel
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.8
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ "ReadWriteOnce" ]
+      resources:
+        requests:
+          storage: 1Gi
+"#
+    )
+}
+
+fn mib(b: usize) -> String {
+    format!("{:.2} MiB", b as f64 / (1 << 20) as f64)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let opt = |name: &str, default: usize| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let pods = opt("--pods", 300);
+    let rounds = opt("--rounds", 20);
+    let config = Config {
+        nodes: pods.div_ceil(100).max(3),
+        ..Config::default()
+    };
+    let mut sim = Sim::with_config(42, config);
+    sim.input(Input::Manifest {
+        text: manifest(pods),
+        delete: false,
+    })
+    .expect("apply");
+    let ready = |s: &Sim| {
+        s.store
+            .list(Kind::Pod)
+            .filter(|p| ordinal::sim::podutil::is_ready(p))
+            .count()
+    };
+    while ready(&sim) < pods && sim.now < 6 * 3_600_000 {
+        sim.advance(1_000);
+    }
+    println!(
+        "{} pods ready, {} objects in the store, {} events, clock {} s",
+        ready(&sim),
+        sim.store.len(),
+        sim.log.len(),
+        sim.now / 1000
+    );
+
+    // A snapshot as the session takes one: clone, then drop the log.
+    let mut best = Duration::MAX;
+    let mut kept = 0;
+    let mut allocated = 0;
+    for _ in 0..rounds {
+        let live0 = LIVE.load(Relaxed);
+        let alloc0 = ALLOCATED.load(Relaxed);
+        let t = Instant::now();
+        let mut copy = sim.clone();
+        copy.log = Vec::new();
+        best = best.min(t.elapsed());
+        kept = LIVE.load(Relaxed) - live0;
+        allocated = ALLOCATED.load(Relaxed) - alloc0;
+        drop(copy);
+    }
+    println!(
+        "snapshot: {best:.1?} (best of {rounds}), keeps {}, allocates {} (the log's copy included)",
+        mib(kept),
+        mib(allocated)
+    );
+
+    let mut best = Duration::MAX;
+    let mut kept = 0;
+    for _ in 0..rounds {
+        let live0 = LIVE.load(Relaxed);
+        let t = Instant::now();
+        let copy = sim.store.clone();
+        best = best.min(t.elapsed());
+        kept = LIVE.load(Relaxed) - live0;
+        drop(copy);
+    }
+    println!("store clone: {best:.1?}, keeps {}", mib(kept));
+
+    // What a snapshot keeps apart (what dropping it frees) once the live
+    // cluster has moved on by 400 events (the session's first snapshot
+    // interval), then by 2,000, during a rolling update that rewrites
+    // the pods one by one.
+    let _ = sim.input(Input::Kubectl {
+        line: "kubectl set image statefulset/web nginx=registry.k8s.io/nginx-slim:0.9".into(),
+        files: vec![],
+    });
+    let mut deltas = Vec::new();
+    for n in [400, 2_000] {
+        let mut copy = sim.clone();
+        copy.log = Vec::new();
+        let events0 = sim.log.len();
+        while sim.log.len() < events0 + n && sim.now < 12 * 3_600_000 {
+            sim.advance(1_000);
+        }
+        let before = LIVE.load(Relaxed);
+        drop(copy);
+        deltas.push(format!(
+            "{} after {} events",
+            mib(before - LIVE.load(Relaxed)),
+            sim.log.len() - events0
+        ));
+    }
+    println!("the snapshot keeps apart {}", deltas.join("; "));
+}
