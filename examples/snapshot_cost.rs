@@ -172,10 +172,12 @@ fn main() {
     // cluster has moved on by 400 events (the session's first snapshot
     // interval), then by 2,000, during a rolling update that rewrites
     // the pods one by one.
-    let _ = sim.input(Input::Kubectl {
-        line: "kubectl set image statefulset/web nginx=registry.k8s.io/nginx-slim:0.9".into(),
+    let patch = r#"kubectl patch statefulset web -p '{"spec":{"template":{"metadata":{"annotations":{"rev":"2"}}}}}'"#;
+    let out = sim.input(Input::Kubectl {
+        line: patch.into(),
         files: vec![],
     });
+    println!("{}", out.unwrap_or_else(|e| e).trim_end());
     let mut deltas = Vec::new();
     for n in [400, 2_000] {
         let mut copy = sim.clone();
