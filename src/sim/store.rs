@@ -6,10 +6,17 @@
 //! on, a log of the keys written since the engine last drained it, with
 //! the object as it was before, so the engine can map each change to the
 //! controller keys it concerns.
+//!
+//! Objects are held behind `Arc`s: cloning a store (a session snapshot,
+//! each fuzz input's copy of the base cluster) shares every object instead
+//! of copying it, and a write replaces only the object it writes. Objects
+//! are immutable once stored (every write is a whole [`Store::put`]), so
+//! sharing never shows.
 
 use super::object::{Key, Kind, Labels, Object};
 use super::podutil;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// One write to the store: the key and the object before it (None when
 /// the write created it). The object after is whatever the store holds now.
@@ -22,7 +29,9 @@ pub struct Change {
 #[derive(Clone, Debug, Default)]
 pub struct Store {
     // Ordered by (kind, namespace, name): every read is deterministic.
-    objects: BTreeMap<Key, Object>,
+    // Shared with the store's clones (see the module's note); `Arc`, not
+    // `Rc`, because the fuzz targets keep their base cluster in a static.
+    objects: BTreeMap<Key, Arc<Object>>,
     resource_version: u64,
     /// Keys by uid (a uid names one object; a set guards against copies).
     by_uid: BTreeMap<String, BTreeSet<Key>>,
@@ -80,11 +89,13 @@ fn refs_of(o: &Object) -> Vec<Key> {
 
 impl Store {
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {
-        self.objects.get(&Key::new(kind, namespace, name))
+        self.objects
+            .get(&Key::new(kind, namespace, name))
+            .map(Arc::as_ref)
     }
 
     pub fn get_key(&self, key: &Key) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(Arc::as_ref)
     }
 
     /// Every object of a kind, in all namespaces, ordered by namespace and name.
@@ -97,7 +108,7 @@ impl Store {
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind)
-            .map(|(_, o)| o)
+            .map(|(_, o)| o.as_ref())
     }
 
     /// Objects of a kind in one namespace.
@@ -114,7 +125,7 @@ impl Store {
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind && k.namespace == namespace)
-            .map(|(_, o)| o)
+            .map(|(_, o)| o.as_ref())
     }
 
     /// Objects of a kind in a namespace whose labels match a selector map.
@@ -133,7 +144,7 @@ impl Store {
             .get(uid)?
             .iter()
             .find(|k| k.kind == kind)
-            .and_then(|k| self.objects.get(k))
+            .and_then(|k| self.get_key(k))
     }
 
     /// Every object with this uid (one, unless something copied a uid).
@@ -147,7 +158,7 @@ impl Store {
             .get(uid)
             .into_iter()
             .flatten()
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.get_key(k))
     }
 
     /// Pods whose `spec.nodeName` is `node` ("" for unbound pods), in store order.
@@ -156,7 +167,7 @@ impl Store {
             .get(node)
             .into_iter()
             .flatten()
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.get_key(k))
     }
 
     /// Keys of the objects that name `key`: for a claim, the PVs whose
@@ -175,7 +186,7 @@ impl Store {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Object> + '_ {
-        self.objects.values()
+        self.objects.values().map(Arc::as_ref)
     }
 
     fn index(&mut self, key: &Key, o: &Object) {
@@ -234,8 +245,11 @@ impl Store {
             self.unindex(&key, o);
         }
         self.index(&key, &obj);
-        self.objects.insert(key.clone(), obj);
+        self.objects.insert(key.clone(), Arc::new(obj));
         if self.tracking {
+            // The object before, for the routes: moved out when nothing
+            // else holds it, copied when a clone of the store still does.
+            let old = old.map(Arc::unwrap_or_clone);
             self.changes.push(Change { key, old });
         }
     }
@@ -246,10 +260,10 @@ impl Store {
         if self.tracking {
             self.changes.push(Change {
                 key: key.clone(),
-                old: Some(old.clone()),
+                old: Some(Object::clone(&old)),
             });
         }
-        Some(old)
+        Some(Arc::unwrap_or_clone(old))
     }
 
     /// Starts logging writes for [`Store::take_changes`] (the engine does).
@@ -336,6 +350,46 @@ mod tests {
             .collect();
         assert_eq!(olds, [None, None, Some("web-0"), Some("web-0")]);
         assert!(s.take_changes().is_empty());
+    }
+
+    /// A clone shares every object until one side writes it; a write on
+    /// one side never shows on the other, and the change log still gets
+    /// the object as it was.
+    #[test]
+    fn clones_share_objects_until_written() {
+        let mut a = Store::default();
+        a.put(obj(Kind::ConfigMap, "c", "u1"));
+        a.put(obj(Kind::ConfigMap, "d", "u2"));
+        let mut b = a.clone();
+        b.track_changes();
+        let shared = |a: &Store, b: &Store, name: &str| {
+            let k = Key::new(Kind::ConfigMap, "default", name);
+            Arc::ptr_eq(&a.objects[&k], &b.objects[&k])
+        };
+        assert!(shared(&a, &b, "c") && shared(&a, &b, "d"));
+
+        let mut c = obj(Kind::ConfigMap, "c", "u1");
+        c.meta.labels.insert("x".into(), "y".into());
+        b.put(c);
+        assert!(!shared(&a, &b, "c") && shared(&a, &b, "d"));
+        let labels = |s: &Store| {
+            s.get(Kind::ConfigMap, "default", "c")
+                .unwrap()
+                .meta
+                .labels
+                .len()
+        };
+        assert_eq!((labels(&a), labels(&b)), (0, 1));
+        b.remove(&Key::new(Kind::ConfigMap, "default", "d"));
+        assert!(a.get(Kind::ConfigMap, "default", "d").is_some());
+        assert!(b.get(Kind::ConfigMap, "default", "d").is_none());
+        let olds: Vec<usize> = b
+            .take_changes()
+            .iter()
+            .map(|c| c.old.as_ref().unwrap().meta.labels.len())
+            .collect();
+        assert_eq!(olds, [0, 0]);
+        assert_eq!(a.len(), 2);
     }
 
     #[test]

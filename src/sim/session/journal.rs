@@ -174,7 +174,7 @@ impl Journaled {
         mut self,
         journal: &[JournalEntry],
         stop_at_event: Option<usize>,
-        checkpoint: &mut dyn FnMut(&Journaled),
+        checkpoint: &mut dyn FnMut(&mut Journaled),
     ) -> Journaled {
         let done = |s: &Journaled| stop_at_event.is_some_and(|n| s.sim.log.len() >= n);
         // A `Steps` entry the snapshot was taken in the middle of goes on
@@ -224,7 +224,7 @@ impl Journaled {
                             *ran += 1;
                         }
                         self.sim.step();
-                        checkpoint(&self);
+                        checkpoint(&mut self);
                     }
                 }
                 JournalEntry::AdvanceTo(t) => {
@@ -234,7 +234,7 @@ impl Journaled {
                 JournalEntry::Input(i) => {
                     let _ = self.sim.input(i.clone());
                     self.journal.push(entry.clone());
-                    checkpoint(&self);
+                    checkpoint(&mut self);
                 }
             }
         }

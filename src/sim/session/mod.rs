@@ -228,7 +228,7 @@ impl Session {
     }
 
     fn after_change(&mut self) {
-        maybe_snapshot(&mut self.snapshots, &mut self.snapshot_every, &self.sim);
+        maybe_snapshot(&mut self.snapshots, &mut self.snapshot_every, &mut self.sim);
     }
 
     /// Sends one input into the simulation; the text is what a terminal
@@ -431,14 +431,18 @@ impl Session {
     }
 }
 
-fn maybe_snapshot(snaps: &mut Vec<Snapshot>, every: &mut usize, sim: &Journaled) {
+fn maybe_snapshot(snaps: &mut Vec<Snapshot>, every: &mut usize, sim: &mut Journaled) {
     let last = snaps.last().map_or(0, |s| s.log_len);
     let len = sim.log.len();
     if len < last + *every {
         return;
     }
-    let mut copy = sim.clone();
-    copy.sim_mut().log = Vec::new();
+    // A snapshot holds no log (scrubbing takes the head's): lend the log
+    // out while cloning rather than copy it and drop the copy. The store's
+    // objects are shared with the live cluster until either writes them.
+    let log = std::mem::take(&mut sim.sim_mut().log);
+    let copy = sim.clone();
+    sim.sim_mut().log = log;
     snaps.push(Snapshot {
         log_len: len,
         sim: copy,
