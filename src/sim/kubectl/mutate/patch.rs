@@ -225,7 +225,7 @@ pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
             ))
         }
     }
-    let new = Object::from_value(&doc).map_err(|e| format!("error: {e}"))?;
+    let mut new = Object::from_value(&doc).map_err(|e| format!("error: {e}"))?;
     if new.kind != old.kind || new.meta.name != old.meta.name {
         return Err(invalid(&old, "metadata.name: Invalid value: the name or kind of an object cannot be changed by a patch"));
     }
@@ -244,6 +244,27 @@ pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
                     kind = old.kind
                 ),
             });
+        }
+    }
+    // A count past int32 (`{"spec":{"replicas":3000000000}}`), as
+    // `kubectl scale` meets it (see scale.rs): a strategic merge patch is
+    // applied to the object as a map and converted back by apimachinery's
+    // unstructured converter, whose int64 to int32 is Go's `int32(n)`
+    // (validation refuses a negative result, a positive one is applied);
+    // merge and JSON patches decode the patched JSON into the typed object,
+    // which refuses the number: an Invalid `patch` error quoting the
+    // patched object (keys sorted, as json-patch writes a map).
+    if let Some(n) = new.spec().get("replicas").and_then(Value::as_i64) {
+        if i32::try_from(n).is_err() {
+            if ptype != "strategic" {
+                let patched = serde_json::to_string(&doc).unwrap_or_default();
+                return Err(format!(
+                    "The request is invalid: patch: Invalid value: {}: json: cannot unmarshal number {n} into Go struct field {}Spec.spec.replicas of type int32",
+                    serde_json::to_string(&patched).unwrap_or_default(),
+                    old.kind
+                ));
+            }
+            new.spec_mut()["replicas"] = i64::from(n as i32).into();
         }
     }
     match update_object(sim, &old, new)? {
