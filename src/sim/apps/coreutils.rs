@@ -42,6 +42,29 @@ impl Proc<'_> {
         out
     }
 
+    /// Listing a directory walks every file the container sees (its layer
+    /// and its volumes): that counts towards `MAX_BYTES`, 64 bytes a file,
+    /// so `ls` in a loop over thousands of files stops like any other
+    /// flood.
+    fn charge_scan(&self) {
+        let mut files = self
+            .sim
+            .container_data
+            .get(&self.pod.meta.uid)
+            .map_or(0, |d| d.len());
+        if let Some(c) = fs::container_spec(&self.pod, &self.container) {
+            for m in c.array_at("volumeMounts") {
+                let mp = m.str_at("mountPath").unwrap_or("/");
+                if let fs::Loc::Volume { pv, .. } =
+                    fs::locate(&self.sim.store, &self.pod, &self.container, mp)
+                {
+                    files += self.sim.volume_data.get(&pv).map_or(0, |d| d.len());
+                }
+            }
+        }
+        self.charge(64 * files);
+    }
+
     /// busybox `ls [-a] [-l] [PATH...]`, one name per line (no terminal
     /// columns).
     pub(super) fn ls(&mut self, args: &[String]) -> Out {
@@ -80,6 +103,7 @@ impl Proc<'_> {
                 out.chunks
                     .push((false, format!("{}{a}:\n", if n > 0 { "\n" } else { "" })));
             }
+            self.charge_scan();
             let entries = fs::list_dir(self.sim, &self.pod, &self.container, &p);
             if long {
                 out.chunks
@@ -161,6 +185,7 @@ impl Proc<'_> {
                         out.code = 1;
                         continue;
                     }
+                    self.charge_scan();
                     for f in fs::files_under(self.sim, &self.pod, &self.container, &p) {
                         let _ = fs::remove(self.sim, &self.pod, &self.container, &f);
                     }
@@ -197,6 +222,7 @@ impl Proc<'_> {
         }
         let Some(content) = self.read_file(&s) else {
             if fs::is_dir(self.sim, &self.pod, &self.container, &s) {
+                self.charge_scan();
                 let files = fs::files_under(self.sim, &self.pod, &self.container, &s);
                 for f in files {
                     let rel = f.strip_prefix(&s).unwrap_or(&f).to_string();

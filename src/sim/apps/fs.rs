@@ -231,6 +231,30 @@ fn name_too_long(path: &str) -> bool {
     path.len() >= PATH_MAX || path.split('/').any(|c| c.len() > NAME_MAX)
 }
 
+/// Whether a file exists: `read(...).is_some()` without copying it.
+pub fn exists(sim: &World, pod: &Object, container: &str, path: &str) -> bool {
+    match locate(&sim.store, pod, container, path) {
+        Loc::Volume { pv, path } => sim
+            .volume_data
+            .get(&pv)
+            .is_some_and(|d| d.contains_key(&path)),
+        Loc::Pod { key, layer, path } => match pod_data(sim, pod).and_then(|d| d.get(&key)) {
+            Some(v) => v != WHITEOUT,
+            None => {
+                layer
+                    && image_files(image_of(pod, container))
+                        .iter()
+                        .any(|(p, _)| *p == path)
+            }
+        },
+        Loc::ConfigMap { name, item } => sim
+            .store
+            .get(Kind::ConfigMap, pod.namespace(), &name)
+            .is_some_and(|c| c.field("data").str_at(&item).is_some()),
+        Loc::Unbound => false,
+    }
+}
+
 /// Writes a file. `Err` carries the shell's complaint.
 pub fn write(
     sim: &mut World,
@@ -352,8 +376,7 @@ pub fn files_under(sim: &World, pod: &Object, container: &str, dir: &str) -> Vec
         }
     }
     for p in candidates {
-        if under(&p, &dir).is_some_and(|r| !r.is_empty()) && read(sim, pod, container, &p).is_some()
-        {
+        if under(&p, &dir).is_some_and(|r| !r.is_empty()) && exists(sim, pod, container, &p) {
             out.insert(p);
         }
     }
@@ -401,13 +424,92 @@ pub fn is_dir(sim: &World, pod: &Object, container: &str, path: &str) -> bool {
     if BASE.contains(&path.as_str()) {
         return true;
     }
-    let mounted = container_spec(pod, container).is_some_and(|c| {
-        c.array_at("volumeMounts").iter().any(|m| {
-            m.str_at("mountPath")
-                .is_some_and(|mp| normalize("/", mp) == path)
+    let mounts: Vec<String> = container_spec(pod, container)
+        .map(|c| {
+            c.array_at("volumeMounts")
+                .iter()
+                .filter_map(|m| m.str_at("mountPath").map(|mp| normalize("/", mp)))
+                .collect()
         })
-    });
-    mounted || !files_under(sim, pod, container, &path).is_empty()
+        .unwrap_or_default();
+    if mounts.contains(&path) {
+        return true;
+    }
+    // Whether any file is under `path`, as `files_under` would find one,
+    // without listing every file: the container layer's keys under `path`
+    // are one range of the pod's sorted data, and a volume's only when its
+    // mount point is above or below `path`, one range of the volume's.
+    // (Scanning every file made creating N files cost N^2.)
+    let layer = format!("fs/{container}");
+    if any_in_range(pod_data(sim, pod), &format!("{layer}{path}/"), |k| {
+        exists(sim, pod, container, &k[layer.len()..])
+    }) {
+        return true;
+    }
+    let image = image_files(image_of(pod, container));
+    if image.iter().any(|(p, _)| {
+        under(p, &path).is_some_and(|r| !r.is_empty()) && exists(sim, pod, container, p)
+    }) {
+        return true;
+    }
+    let Some(c) = container_spec(pod, container) else {
+        return false;
+    };
+    for m in c.array_at("volumeMounts") {
+        let Some(mp) = m.str_at("mountPath") else {
+            continue;
+        };
+        let mpn = normalize("/", mp);
+        // Where, inside the volume, files under `path` are.
+        let inner_dir = match (under(&path, &mpn), under(&mpn, &path)) {
+            (Some(rel), _) => rel.to_string(),
+            (None, Some(_)) => String::new(),
+            (None, None) => continue,
+        };
+        let found = |k: &str, inner_root: &str| {
+            under(k, inner_root).is_some_and(|rel| {
+                let p = normalize(mp, rel);
+                under(&p, &path).is_some_and(|r| !r.is_empty()) && exists(sim, pod, container, &p)
+            })
+        };
+        let hit = match locate(&sim.store, pod, container, mp) {
+            Loc::Volume { pv, path: root } => {
+                let start = normalize(&root, &inner_dir);
+                let prefix = format!("{}/", start.trim_end_matches('/'));
+                any_in_range(sim.volume_data.get(&pv), &prefix, |k| found(k, &root))
+            }
+            Loc::Pod {
+                key, path: root, ..
+            } => {
+                let kprefix = key.strip_suffix(root.as_str()).unwrap_or(&key);
+                let start = normalize(&root, &inner_dir);
+                let prefix = format!("{kprefix}{}/", start.trim_end_matches('/'));
+                any_in_range(pod_data(sim, pod), &prefix, |k| {
+                    k.strip_prefix(kprefix).is_some_and(|k| found(k, &root))
+                })
+            }
+            // A handful of keys: as `files_under` does.
+            Loc::ConfigMap { .. } => !files_under(sim, pod, container, &path).is_empty(),
+            Loc::Unbound => false,
+        };
+        if hit {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a key of `data` starting with `prefix` passes `hit`.
+fn any_in_range(
+    data: Option<&std::collections::BTreeMap<String, String>>,
+    prefix: &str,
+    hit: impl Fn(&str) -> bool,
+) -> bool {
+    data.is_some_and(|d| {
+        d.range(prefix.to_string()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .any(|(k, _)| hit(k))
+    })
 }
 
 fn mode_key(container: &str, path: &str) -> String {

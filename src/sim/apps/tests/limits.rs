@@ -161,3 +161,83 @@ fn doubling_files_and_output_floods_stop_at_the_byte_budget() {
     assert_eq!(r.exit_code, 130);
     assert!(r.output.len() < 100, "{}", r.output.len());
 }
+
+/// `is_dir` answers from key ranges; it must agree with the definition
+/// it replaced (a mount point, or a file listed under the path), over the
+/// container layer, the image, a claim's volume and files beside a mount.
+#[test]
+fn is_dir_agrees_with_listing_every_file() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let r = run(
+        &mut sim,
+        "web-0",
+        "mkdir -p /tmp/a/b; echo 1 > /tmp/a/b/c; echo 2 > /usr/share/nginx/html/x; \
+         mkdir /usr/share/nginx/html/d; echo 3 > /usr/share/nginx/html/d/e; \
+         echo 4 > /usr/share/other; echo 5 > /opt/f; rm /opt/f; echo 6 > /optx",
+    );
+    assert_eq!(r.exit_code, 0, "{}", r.output);
+    let pod = sim
+        .store
+        .get(Kind::Pod, "default", "web-0")
+        .unwrap()
+        .clone();
+    let c = "nginx";
+    let mounts: Vec<String> = fs::container_spec(&pod, c)
+        .unwrap()
+        .array_at("volumeMounts")
+        .iter()
+        .filter_map(|m| m.str_at("mountPath").map(|p| fs::normalize("/", p)))
+        .collect();
+    for path in [
+        "/tmp/a",
+        "/tmp/a/b",
+        "/tmp/a/b/c",
+        "/tmp/a/",
+        "/tmp/ab",
+        "/usr/share",
+        "/usr/share/nginx",
+        "/usr/share/nginx/html",
+        "/usr/share/nginx/html/d",
+        "/usr/share/nginx/html/x",
+        "/usr/share/nginx/html/nope",
+        "/usr/share/nginx/htm",
+        "/usr/share/other",
+        "/opt",
+        "/optx",
+        "/etc",
+        "/nope",
+        "/usr/sbin",
+    ] {
+        let p = fs::normalize("/", path);
+        let listed = mounts.contains(&p) || !fs::files_under(&sim, &pod, c, &p).is_empty();
+        let base = ["/", "/etc", "/tmp", "/usr", "/usr/sbin"].contains(&p.as_str());
+        assert_eq!(fs::is_dir(&sim, &pod, c, path), listed || base, "{path}");
+    }
+}
+
+/// Creating a file used to list every file of the container first (is it
+/// a directory?), so N files cost N^2: 3,000 into a volume took 24 s in a
+/// debug build. Now they are made in a blink; listing a directory still
+/// walks every file, and `ls` in a loop over thousands of them stops at
+/// the byte budget like any other flood.
+#[test]
+fn many_files_are_linear_and_listing_them_in_a_loop_is_bounded() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let start = std::time::Instant::now();
+    let r = run(
+        &mut sim,
+        "web-0",
+        "for i in $(seq 3000); do echo $i > /usr/share/nginx/html/f$i; touch /tmp/t$i; done; \
+         cat /usr/share/nginx/html/f2999; ls /tmp | wc -l",
+    );
+    assert_eq!(r.output, "2999\n3000\n");
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    let r = run(
+        &mut sim,
+        "web-0",
+        "for i in $(seq 3000); do ls / > /dev/null; done; echo after",
+    );
+    assert_eq!((r.exit_code, r.output.as_str()), (130, "^C\n"));
+}
