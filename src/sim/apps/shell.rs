@@ -104,7 +104,7 @@ pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
             _ => {
                 in_word = true;
                 let start = i;
-                i = skip_unit(&c, i)?;
+                i = skip_unit(&c, i, 0)?;
                 word.extend(&c[start..i]);
             }
         }
@@ -113,8 +113,19 @@ pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
     Ok(toks)
 }
 
+/// How deep quotes, substitutions, groups and compound commands may nest
+/// in a script. Running stops at 64 levels anyway ("recursion too deep");
+/// the limit keeps the parser, which recurses, within a page's stack.
+/// Ordinal's limit: busybox and dash recurse until they crash.
+const MAX_NESTING: usize = 200;
+
+const TOO_DEEP: &str = "syntax error: nested too deeply";
+
 /// Skips one quoted/escaped/substituted unit or plain character.
-fn skip_unit(c: &[char], i: usize) -> Result<usize, String> {
+fn skip_unit(c: &[char], i: usize, depth: usize) -> Result<usize, String> {
+    if depth > MAX_NESTING {
+        return Err(TOO_DEEP.into());
+    }
     match c[i] {
         '\'' => {
             let end = c[i + 1..]
@@ -129,7 +140,7 @@ fn skip_unit(c: &[char], i: usize) -> Result<usize, String> {
                 match c[j] {
                     '\\' => j += 2,
                     '"' => return Ok(j + 1),
-                    '$' if c.get(j + 1) == Some(&'(') => j = skip_parens(c, j + 1)?,
+                    '$' if c.get(j + 1) == Some(&'(') => j = skip_parens(c, j + 1, depth + 1)?,
                     '`' => j = skip_backtick(c, j)?,
                     _ => j += 1,
                 }
@@ -137,7 +148,7 @@ fn skip_unit(c: &[char], i: usize) -> Result<usize, String> {
             Err("unterminated quoted string".into())
         }
         '\\' => Ok((i + 2).min(c.len())),
-        '$' if c.get(i + 1) == Some(&'(') => skip_parens(c, i + 1),
+        '$' if c.get(i + 1) == Some(&'(') => skip_parens(c, i + 1, depth + 1),
         '$' if c.get(i + 1) == Some(&'{') => {
             let end = c[i..]
                 .iter()
@@ -159,7 +170,7 @@ fn skip_backtick(c: &[char], i: usize) -> Result<usize, String> {
 }
 
 /// From an opening `(`, past its matching `)`, minding quotes.
-fn skip_parens(c: &[char], open: usize) -> Result<usize, String> {
+fn skip_parens(c: &[char], open: usize, nest: usize) -> Result<usize, String> {
     let mut depth = 0;
     let mut j = open;
     while j < c.len() {
@@ -175,7 +186,7 @@ fn skip_parens(c: &[char], open: usize) -> Result<usize, String> {
                     return Ok(j);
                 }
             }
-            '\'' | '"' | '\\' | '`' => j = skip_unit(c, j)?,
+            '\'' | '"' | '\\' | '`' => j = skip_unit(c, j, nest + 1)?,
             _ => j += 1,
         }
     }
@@ -229,7 +240,11 @@ pub type List = Vec<AndOr>;
 
 pub fn parse(src: &str) -> Result<List, String> {
     let toks = lex(src)?;
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     let list = p.list(&[])?;
     if p.pos < p.toks.len() {
         return Err(format!(
@@ -243,6 +258,8 @@ pub fn parse(src: &str) -> Result<List, String> {
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    /// Lists and `elif`s open (see `MAX_NESTING`).
+    depth: usize,
 }
 
 impl Parser {
@@ -289,6 +306,16 @@ impl Parser {
 
     /// A list up to (not consuming) one of the reserved `stops` or `)`.
     fn list(&mut self, stops: &[&str]) -> Result<List, String> {
+        self.depth += 1;
+        let out = self.list_inner(stops);
+        self.depth -= 1;
+        out
+    }
+
+    fn list_inner(&mut self, stops: &[&str]) -> Result<List, String> {
+        if self.depth > MAX_NESTING {
+            return Err(TOO_DEEP.into());
+        }
         let mut out = Vec::new();
         loop {
             self.skip_seps();
@@ -430,10 +457,16 @@ impl Parser {
         let els = match self.peek_word() {
             Some("elif") => {
                 self.pos += 1;
+                self.depth += 1;
+                if self.depth > MAX_NESTING {
+                    return Err(TOO_DEEP.into());
+                }
+                let inner = self.if_rest();
+                self.depth -= 1;
                 Some(vec![AndOr {
                     first: Pipeline {
                         negate: false,
-                        cmds: vec![self.if_rest()?],
+                        cmds: vec![inner?],
                     },
                     rest: Vec::new(),
                 }])
@@ -565,6 +598,34 @@ mod tests {
         );
         assert!(matches!(&l[1].first.cmds[0], Cmd::If { els: Some(_), .. }));
         assert!(parse("for i in 1; do echo").is_err());
+    }
+
+    /// The parser recurses once per nested group, compound command,
+    /// `elif` and quoted substitution: 1,000 `(` overflowed a test thread's
+    /// stack (and a page's, whose is smaller). Past `MAX_NESTING` it is a
+    /// syntax error; up to it, scripts parse as before.
+    #[test]
+    fn deep_nesting_is_a_syntax_error_not_a_stack_overflow() {
+        let n = 20_000;
+        for src in [
+            format!("{}true{}", "(".repeat(n), ")".repeat(n)),
+            format!("{}true{}", "if true; then ".repeat(n), "; fi".repeat(n)),
+            format!("{}true{}", "while true; do ".repeat(n), "; done".repeat(n)),
+            format!("if false; then :; {}fi", "elif false; then :; ".repeat(n)),
+            format!("echo {}", "\"$(".repeat(n)),
+            format!("echo {}", "`\"$(".repeat(n)),
+        ] {
+            let r = parse(&src).map(|_| ());
+            assert!(r == Err(TOO_DEEP.to_string()), "{}: {r:?}", &src[..40]);
+        }
+        // Unquoted `$(` nest without recursion (a count of parentheses);
+        // running them stops at 64 levels.
+        let flat = format!("echo {}x{}", "$(echo ".repeat(n), ")".repeat(n));
+        assert!(parse(&flat).is_ok());
+        let ok = format!("{}true{}", "(".repeat(150), ")".repeat(150));
+        assert!(parse(&ok).is_ok());
+        let ok = format!("echo {}x{}", "\"$(echo ".repeat(60), ")\"".repeat(60));
+        assert!(parse(&ok).is_ok());
     }
 
     #[test]
