@@ -3,7 +3,7 @@
 //! the API rules) and logs them; faults are injected there, never here.
 
 pub use super::api::{Propagation, Write};
-use super::object::{Key, Object};
+use super::object::{Key, Kind, Object};
 use super::store::{Change, Store};
 use super::world::{Config, Faults};
 use std::collections::BTreeSet;
@@ -102,6 +102,12 @@ impl Out {
         self.retrying = true;
         self.wake(at);
     }
+    /// The key's result may change with time alone, with no timer to say
+    /// when (an availability counted against `minReadySeconds`): a keyed
+    /// sync keeps it dirty, and the wake-up is left as it is.
+    pub fn unsettled(&mut self) {
+        self.retrying = true;
+    }
     /// Starts one key's sync: its writes and wake are told apart from the
     /// rest of the pass until [`Out::key_end`].
     pub fn key_begin(&mut self) -> KeyMark {
@@ -143,6 +149,21 @@ impl Keys<'_> {
     }
 }
 
+impl<'a> Keys<'a> {
+    /// The objects of `kind` to sync, in store order: every one for a full
+    /// sync, else those of the keys that still exist.
+    pub fn objects<'s>(&self, store: &'s Store, kind: Kind) -> Vec<&'s Object> {
+        match self {
+            Keys::All => store.list(kind).collect(),
+            Keys::Only(set) => set
+                .iter()
+                .filter(|k| k.kind == kind)
+                .filter_map(|k| store.get_key(k))
+                .collect(),
+        }
+    }
+}
+
 /// A controller that syncs per key, as upstream's work queues do: `route`
 /// maps a store change to the keys it concerns (a pod to its owner, ...),
 /// and `sync` syncs the keys asked for. `sync(ctx, Keys::All, out)` is the
@@ -174,6 +195,14 @@ pub fn keyed(name: &str) -> Option<Keyed> {
         "persistentvolume-controller" => Some(Keyed {
             route: volume::route,
             sync: volume::sync_keys,
+        }),
+        "pvc-protection-controller" => Some(Keyed {
+            route: volume::route_pvc_protection,
+            sync: volume::sync_pvc_protection_keys,
+        }),
+        "pv-protection-controller" => Some(Keyed {
+            route: volume::route_pv_protection,
+            sync: volume::sync_pv_protection_keys,
         }),
         "kubelet" => Some(Keyed {
             route: kubelet::route,
