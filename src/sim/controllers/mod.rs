@@ -204,6 +204,26 @@ pub fn keyed(name: &str) -> Option<Keyed> {
             route: volume::route_pv_protection,
             sync: volume::sync_pv_protection_keys,
         }),
+        "node-lifecycle-controller" => Some(Keyed {
+            route: nodes::route,
+            sync: nodes::sync_keys,
+        }),
+        "replication-controller" => Some(Keyed {
+            route: replication::route,
+            sync: replication::sync_keys,
+        }),
+        "deployment-controller" => Some(Keyed {
+            route: deployment::route,
+            sync: deployment::sync_keys,
+        }),
+        "daemonset-controller" => Some(Keyed {
+            route: daemonset::route,
+            sync: daemonset::sync_keys,
+        }),
+        "disruption-controller" => Some(Keyed {
+            route: disruption::route,
+            sync: disruption::sync_keys,
+        }),
         "kubelet" => Some(Keyed {
             route: kubelet::route,
             sync: kubelet::sync_keys,
