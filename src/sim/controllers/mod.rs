@@ -224,6 +224,10 @@ pub fn keyed(name: &str) -> Option<Keyed> {
             route: disruption::route,
             sync: disruption::sync_keys,
         }),
+        "default-scheduler" => Some(Keyed {
+            route: scheduler::route,
+            sync: scheduler::sync_keys,
+        }),
         "kubelet" => Some(Keyed {
             route: kubelet::route,
             sync: kubelet::sync_keys,

@@ -18,12 +18,12 @@
 //! plugins; `interpodaffinity.rs` InterPodAffinity's filter; `score.rs` the
 //! score plugins; `helpers.rs` helpers shared with other controllers.
 
-use super::{Ctx, Out};
-use crate::sim::object::Kind;
+use super::{Ctx, Keys, Out};
+use crate::sim::object::{Key, Kind, Labels, OwnerRef};
 use crate::sim::object::{rfc3339, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
-use crate::sim::store::Store;
+use crate::sim::store::{Change, Store};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -264,12 +264,77 @@ pub enum Decision {
 }
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
+    sync_keys(ctx, Keys::All, out)
+}
+
+/// The key that stands for every pod waiting to be scheduled (no pod has
+/// an empty namespace and name), as upstream's `MoveAllToActiveOrBackoffQueue`
+/// moves every unschedulable pod back to the active queue.
+fn every_pending() -> Key {
+    Key::new(Kind::Pod, "", "")
+}
+
+/// What the cycle's snapshot takes from a pod (see [`Snapshot::new`]): a
+/// pod that is not placed and names no claim is not in it.
+fn placement(pod: Option<&Object>) -> Option<(bool, bool, &Value, &Labels, &[OwnerRef])> {
+    let p = pod?;
+    if podutil::node_name(p).is_none() && podutil::claim_names(p).is_empty() {
+        return None;
+    }
+    Some((
+        podutil::is_failed(p) || podutil::is_succeeded(p),
+        p.meta.terminating(),
+        p.spec(),
+        &p.meta.labels,
+        &p.meta.owner_references,
+    ))
+}
+
+/// The pending pods a change concerns, as the scheduling queue's event
+/// handlers move them: an unbound pod itself (`addPodToSchedulingQueue`,
+/// `updatePodInSchedulingQueue`); every pending pod when what a cycle sees
+/// of the cluster changes: a node, a claim, a PV, a class, a namespace, or
+/// a pod's place in the snapshot (assigned, removed, relabelled, resized).
+/// Status changes of placed pods (the kubelet's) concern none.
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    let k = &change.key;
+    match k.kind {
+        Kind::Pod => {
+            let new = store.get_key(k);
+            if change
+                .old
+                .iter()
+                .chain(new)
+                .any(|p| podutil::node_name(p).is_none())
+            {
+                push(k.clone());
+            }
+            if placement(change.old.as_ref()) != placement(new) {
+                push(every_pending());
+            }
+        }
+        Kind::Node
+        | Kind::PersistentVolumeClaim
+        | Kind::PersistentVolume
+        | Kind::StorageClass
+        | Kind::Namespace => push(every_pending()),
+        _ => {}
+    }
+}
+
+/// One scheduling pass over the pending pods in `keys` (all of them for
+/// [`every_pending`]). A pod skipped is one whose last attempt wrote
+/// nothing: it found no node, with the same message, and so assumed no
+/// place in the snapshot that a later pod would have seen.
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     let store = ctx.store;
+    let every = keys.has(&every_pending());
     // Pods not bound to a node, from the store's node index.
     let mut pending: Vec<&Object> = store
         .pods_on_node("")
         .filter(|p| {
             podutil::node_name(p).is_none()
+                && (every || keys.has(&p.key()))
                 && !p.meta.terminating()
                 && !podutil::is_failed(p)
                 && !podutil::is_succeeded(p)
@@ -289,6 +354,7 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
     }
     let mut snap = Snapshot::new(store);
     for pod in pending {
+        let mark = out.key_begin();
         let waiting_on = selected_node_of(store, pod);
         let decision = match &waiting_on {
             Some(node) => continue_volume_binding(store, pod, node),
@@ -324,6 +390,7 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
                 unschedulable(ctx, out, pod, "no nodes available to schedule pods".into())
             }
         }
+        out.key_end(mark, || pod.key());
     }
 }
 
