@@ -19,8 +19,8 @@
 //! score plugins; `helpers.rs` helpers shared with other controllers.
 
 use super::{Ctx, Keys, Out};
-use crate::sim::object::{Key, Kind, Labels, OwnerRef};
 use crate::sim::object::{rfc3339, Object, ValueExt};
+use crate::sim::object::{Key, Kind, Labels, OwnerRef};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
 use crate::sim::store::{Change, Store};
