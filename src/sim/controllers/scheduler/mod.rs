@@ -329,12 +329,17 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
 pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     let store = ctx.store;
     let every = keys.has(&every_pending());
-    // Pods not bound to a node, from the store's node index.
-    let mut pending: Vec<&Object> = store
-        .pods_on_node("")
+    // Pods not bound to a node, from the store's node index, or those of
+    // the keys.
+    let candidates = if every {
+        store.pods_on_node("").collect()
+    } else {
+        keys.objects(store, Kind::Pod)
+    };
+    let mut pending: Vec<&Object> = candidates
+        .into_iter()
         .filter(|p| {
             podutil::node_name(p).is_none()
-                && (every || keys.has(&p.key()))
                 && !p.meta.terminating()
                 && !podutil::is_failed(p)
                 && !podutil::is_succeeded(p)
