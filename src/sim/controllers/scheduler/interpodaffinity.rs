@@ -103,17 +103,14 @@ pub(super) fn inter_pod_affinity(
                 return false;
             };
             snap.placed.iter().any(|p| {
-                t.matches(&p.namespace, &p.labels)
+                t.matches(p.namespace, p.labels)
                     && topology(snap, &p.node, &t.topology_key) == Some(value)
             })
         });
         // The first pod of a group that selects itself may go anywhere.
-        let no_match_anywhere = affinity_terms.iter().all(|(t, _)| {
-            !snap
-                .placed
-                .iter()
-                .any(|p| t.matches(&p.namespace, &p.labels))
-        });
+        let no_match_anywhere = affinity_terms
+            .iter()
+            .all(|(t, _)| !snap.placed.iter().any(|p| t.matches(p.namespace, p.labels)));
         let self_match = affinity_terms
             .iter()
             .all(|(t, _)| t.matches(ns, &pod.meta.labels));
@@ -134,7 +131,7 @@ pub(super) fn inter_pod_affinity(
             continue;
         };
         if snap.placed.iter().any(|p| {
-            t.matches(&p.namespace, &p.labels)
+            t.matches(p.namespace, p.labels)
                 && topology(snap, &p.node, &t.topology_key) == Some(value)
         }) {
             return Err((vec![ERR_POD_ANTI_AFFINITY.into()], true));
@@ -148,7 +145,7 @@ pub(super) fn inter_pod_affinity(
         if list.is_empty() {
             continue;
         }
-        for (t, _) in terms_of(snap.store, &p.namespace, list, false) {
+        for (t, _) in terms_of(snap.store, p.namespace, list, false) {
             if !t.matches(ns, &pod.meta.labels) {
                 continue;
             }

@@ -25,6 +25,7 @@ use crate::sim::podutil;
 use crate::sim::selector::Selector;
 use crate::sim::store::{Change, Store};
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::sim::quantity;
@@ -72,15 +73,16 @@ use score::*;
 // ---- the scheduling cycle -------------------------------------------
 
 /// A pod already on a node (or assumed there in this cycle).
-struct Placed {
-    node: String,
-    namespace: String,
-    labels: BTreeMap<String, String>,
-    affinity: Value,
+/// Borrowed from the store: a cycle copies nothing of the pods it counts.
+struct Placed<'a> {
+    node: Cow<'a, str>,
+    namespace: &'a str,
+    labels: &'a Labels,
+    affinity: &'a Value,
     /// It has required pod anti-affinity terms (checked against every
     /// incoming pod on every node, so worked out once).
     required_anti: bool,
-    owner: Option<String>,
+    owner: Option<&'a str>,
     host_ports: Vec<(String, i64)>,
 }
 
@@ -99,7 +101,9 @@ struct NodeInfo<'a> {
 struct Snapshot<'a> {
     store: &'a Store,
     nodes: Vec<NodeInfo<'a>>,
-    placed: Vec<Placed>,
+    /// Position in `nodes` by node name.
+    by_name: BTreeMap<&'a str, usize>,
+    placed: Vec<Placed<'a>>,
 }
 
 fn host_ports(pod: &Object) -> Vec<(String, i64)> {
@@ -114,17 +118,17 @@ fn host_ports(pod: &Object) -> Vec<(String, i64)> {
         .collect()
 }
 
-fn placed_of(pod: &Object, node: &str) -> Placed {
+fn placed_of<'a>(pod: &'a Object, node: Cow<'a, str>) -> Placed<'a> {
     Placed {
-        node: node.to_string(),
-        namespace: pod.namespace().to_string(),
-        labels: pod.meta.labels.clone(),
-        affinity: pod.spec().at("affinity").clone(),
+        node,
+        namespace: pod.namespace(),
+        labels: &pod.meta.labels,
+        affinity: pod.spec().at("affinity"),
         required_anti: !pod
             .spec()
             .array_at("affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution")
             .is_empty(),
-        owner: pod.meta.controller_ref().map(|o| o.uid.clone()),
+        owner: pod.meta.controller_ref().map(|o| o.uid.as_str()),
         host_ports: host_ports(pod),
     }
 }
@@ -151,9 +155,14 @@ impl<'a> Snapshot<'a> {
             })
             .collect();
         nodes.sort_by(|a, b| a.node.name().cmp(b.node.name()));
+        let mut by_name = BTreeMap::new();
+        for (i, n) in nodes.iter().enumerate() {
+            by_name.entry(n.node.name()).or_insert(i);
+        }
         let mut snap = Snapshot {
             store,
             nodes,
+            by_name,
             placed: Vec::new(),
         };
         for pod in store.list(Kind::Pod) {
@@ -161,19 +170,23 @@ impl<'a> Snapshot<'a> {
                 continue;
             }
             if let Some(n) = podutil::node_name(pod) {
-                snap.assume(pod, n);
+                snap.assume(pod, Cow::Borrowed(n));
             } else if let Some(n) = selected_node_of(store, pod) {
                 // Waiting for its volumes on a chosen node: already assumed there.
-                snap.assume(pod, &n);
+                snap.assume(pod, Cow::Owned(n));
             }
         }
         snap
     }
 
-    fn assume(&mut self, pod: &Object, node: &str) {
+    fn assume(&mut self, pod: &'a Object, node: Cow<'a, str>) {
         let (cpu, mem) = pod_requests(pod);
         let (nzc, nzm) = pod_nonzero_requests(pod);
-        if let Some(n) = self.nodes.iter_mut().find(|n| n.node.name() == node) {
+        if let Some(n) = self
+            .by_name
+            .get(node.as_ref())
+            .and_then(|&i| self.nodes.get_mut(i))
+        {
             n.req_cpu = n.req_cpu.saturating_add(cpu);
             n.req_mem = n.req_mem.saturating_add(mem);
             n.nonzero_cpu = n.nonzero_cpu.saturating_add(nzc);
@@ -184,7 +197,7 @@ impl<'a> Snapshot<'a> {
     }
 
     fn node_of(&self, name: &str) -> Option<&NodeInfo<'a>> {
-        self.nodes.iter().find(|n| n.node.name() == name)
+        self.by_name.get(name).and_then(|&i| self.nodes.get(i))
     }
 }
 
@@ -368,13 +381,13 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
         match decision {
             Decision::Bind(node) => {
                 if waiting_on.is_none() {
-                    snap.assume(pod, &node);
+                    snap.assume(pod, Cow::Owned(node.clone()));
                 }
                 bind(ctx, out, pod, &node);
             }
             Decision::WaitForVolumes(node, claims) => {
                 if waiting_on.is_none() {
-                    snap.assume(pod, &node);
+                    snap.assume(pod, Cow::Owned(node.clone()));
                 }
                 for c in claims {
                     if let Some(claim) = store.get(Kind::PersistentVolumeClaim, pod.namespace(), &c)

@@ -34,8 +34,8 @@ pub(super) fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo) -> i64 {
             // The owner's pods per node, counted in one pass.
             let mut per_node: BTreeMap<&str, i64> = BTreeMap::new();
             for p in &snap.placed {
-                if p.owner.as_deref() == Some(owner.uid.as_str()) {
-                    *per_node.entry(p.node.as_str()).or_default() += 1;
+                if p.owner == Some(owner.uid.as_str()) {
+                    *per_node.entry(&*p.node).or_default() += 1;
                 }
             }
             let count = |n: &str| per_node.get(n).copied().unwrap_or(0);
@@ -88,7 +88,7 @@ pub(super) fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo) -> i64 {
                 .placed
                 .iter()
                 .filter(|p| {
-                    t.matches(&p.namespace, &p.labels)
+                    t.matches(p.namespace, p.labels)
                         && topology(snap, &p.node, &t.topology_key) == Some(value.as_str())
                 })
                 .count() as i64;
