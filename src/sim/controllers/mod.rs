@@ -132,6 +132,22 @@ impl Out {
     }
 }
 
+impl Out {
+    /// Ends one key's sync like [`Out::key_end`], but notes the key only
+    /// when it wrote, retries or asked for a wake-up. For a controller that
+    /// keeps no timers per key (the scheduler), a clean key's note says
+    /// nothing the engine needs, and a pass over a thousand pending pods
+    /// need not make a thousand.
+    pub fn key_end_if_busy(&mut self, mark: KeyMark, key: impl FnOnce() -> Key) {
+        if self.writes.len() > mark.writes || self.retrying || self.wake_at.is_some() {
+            self.key_end(mark, key);
+        } else {
+            self.retrying = mark.retrying;
+            self.wake_at = mark.wake_at;
+        }
+    }
+}
+
 /// Which keys a keyed sync covers: every key of its kinds (a full sync)
 /// or only these.
 #[derive(Clone, Copy)]

@@ -71,8 +71,8 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 /// and pod GC queue them: a node itself (and, when it came or went or its
 /// pod CIDR changed, every node, since CIDRs are handed out in node order,
 /// and the pods bound to its name, which pod GC reads); a pod, the nodes it
-/// is or was bound to (their not-ready and taint handling reads their
-/// pods) and itself while it is bound.
+/// is or was bound to when they read their pods (not Ready, or tainted
+/// NoExecute), and itself when its node is gone.
 pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
     let new = store.get_key(k);
@@ -87,16 +87,33 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
         }
         Kind::Pod => {
             for p in change.old.iter().chain(new) {
-                if let Some(n) = podutil::node_name(p).filter(|n| !n.is_empty()) {
+                let Some(n) = podutil::node_name(p).filter(|n| !n.is_empty()) else {
+                    continue;
+                };
+                if store.get(Kind::Node, "", n).is_some_and(reads_its_pods) {
                     push(Key::new(Kind::Node, "", n));
                 }
             }
-            if new.is_some_and(|p| podutil::node_name(p).is_some()) {
+            if new
+                .and_then(podutil::node_name)
+                .is_some_and(|n| store.get(Kind::Node, "", n).is_none())
+            {
                 push(k.clone());
             }
         }
         _ => {}
     }
+}
+
+/// Whether a node's sync reads its pods as the node is stored: only a
+/// node not Ready, or with a NoExecute taint, marks pods not ready or
+/// evicts them. (A node that turns so writes itself, or its failure timer
+/// fires, and is synced then.)
+fn reads_its_pods(node: &Object) -> bool {
+    ready_condition(node).and_then(|c| c.str_at("status")) != Some("True")
+        || scheduler::taints(node)
+            .iter()
+            .any(|t| t.str_at("effect") == Some("NoExecute"))
 }
 
 /// The sync of the nodes and pods in `keys`: the nodes' health, taints and

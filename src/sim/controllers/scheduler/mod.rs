@@ -408,7 +408,7 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
                 unschedulable(ctx, out, pod, "no nodes available to schedule pods".into())
             }
         }
-        out.key_end(mark, || pod.key());
+        out.key_end_if_busy(mark, || pod.key());
     }
 }
 

@@ -16,10 +16,18 @@ pub fn route_pvc_protection(store: &Store, change: &Change, push: &mut dyn FnMut
     let k = &change.key;
     match k.kind {
         Kind::PersistentVolumeClaim => push(k.clone()),
+        // Only a claim being deleted reads its pods (and its deletion
+        // queues it itself).
         Kind::Pod => {
             for p in change.old.iter().chain(store.get_key(k)) {
                 for c in crate::sim::podutil::claim_names(p) {
-                    push(Key::new(Kind::PersistentVolumeClaim, &k.namespace, c));
+                    let key = Key::new(Kind::PersistentVolumeClaim, &k.namespace, c);
+                    if store
+                        .get_key(&key)
+                        .is_some_and(|c| c.meta.deletion_timestamp.is_some())
+                    {
+                        push(key);
+                    }
                 }
             }
         }
