@@ -600,6 +600,146 @@ mod tests {
         assert_eq!(run(true), run(false));
     }
 
+    /// A Deployment, an RC, a DaemonSet and budgets, a node failing and a
+    /// scale-down: what every other keyed controller meets.
+    fn workloads(sim: &mut Sim) {
+        let tpl = |app: &str| {
+            json!({"metadata": {"labels": {"app": app}},
+                "spec": {"containers": [{"name": app, "image": "nginx:1.25"}]}})
+        };
+        apply(
+            sim,
+            json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "front"},
+            "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "front"}},
+                "template": tpl("front")}}),
+        );
+        apply(
+            sim,
+            json!({"apiVersion": "v1", "kind": "ReplicationController",
+            "metadata": {"name": "cache"},
+            "spec": {"replicas": 2, "template": tpl("cache")}}),
+        );
+        apply(
+            sim,
+            json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
+            "metadata": {"name": "agent"},
+            "spec": {"minReadySeconds": 5, "selector": {"matchLabels": {"app": "agent"}},
+                "template": tpl("agent")}}),
+        );
+        for (name, app) in [("front", "front"), ("none", "nothing")] {
+            apply(
+                sim,
+                json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                "metadata": {"name": name},
+                "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": app}}}}),
+            );
+        }
+    }
+
+    #[test]
+    fn keyed_and_full_runs_give_the_same_trace_for_every_controller() {
+        let run = |keyed: bool| {
+            let mut sim = Sim::new(11);
+            if !keyed {
+                sim.keyed.iter_mut().for_each(|w| *w = None);
+            }
+            workloads(&mut sim);
+            sim.advance(60_000);
+            sim.faults.failed_nodes.insert("node-1".into());
+            sim.touch();
+            sim.advance(120_000);
+            let mut d = sim
+                .store
+                .get(Kind::Deployment, "default", "front")
+                .unwrap()
+                .clone();
+            set_at_replicas(&mut d, 1);
+            api::update(&mut sim.world, d, "test").unwrap();
+            sim.touch();
+            sim.advance(400_000);
+            // Each controller had work to do (else the check proves little).
+            for (source, reason) in [
+                ("node-lifecycle-controller", "NodeNotReady"),
+                ("node-lifecycle-controller", "TaintManagerEviction"),
+                ("replication-controller", "SuccessfulDelete"),
+                ("daemonset-controller", "SuccessfulCreate"),
+                ("replication-controller", "SuccessfulCreate"),
+                ("default-scheduler", "Scheduled"),
+                ("deployment-controller", "ScalingReplicaSet"),
+            ] {
+                let seen = sim
+                    .log
+                    .iter()
+                    .any(|e| e.reason == reason && e.source == source);
+                assert!(seen, "{source} {reason}");
+            }
+            (sim.trace_hash(), sim.steps_taken(), sim.log.len())
+        };
+        assert_eq!(run(true), run(false));
+    }
+
+    #[test]
+    fn a_placed_pod_status_change_concerns_only_its_own_keys() {
+        let mut sim = Sim::new(7);
+        workloads(&mut sim);
+        sim.advance(120_000);
+        sim.route_changes();
+        let name = sim
+            .store
+            .list_ns(Kind::Pod, "default")
+            .find(|p| p.meta.labels.get("app").map(String::as_str) == Some("front"))
+            .unwrap()
+            .name()
+            .to_string();
+        let mut p = sim.store.get(Kind::Pod, "default", &name).unwrap().clone();
+        let node = crate::sim::podutil::node_name(&p).unwrap().to_string();
+        let before: Vec<BTreeSet<Key>> = controllers::ALL
+            .iter()
+            .map(|(n, _)| work(&sim, n).dirty.clone())
+            .collect();
+        p.status_mut()["message"] = "touched".into();
+        api::update(&mut sim.world, p, "test").unwrap();
+        sim.route_changes();
+        let added = |n: &str| -> BTreeSet<Key> {
+            let i = controllers::ALL.iter().position(|(x, _)| *x == n).unwrap();
+            work(&sim, n)
+                .dirty
+                .difference(&before[i])
+                .cloned()
+                .collect()
+        };
+        let pod = Key::new(Kind::Pod, "default", &name);
+        assert!(
+            added("default-scheduler").is_empty(),
+            "a placed pod's status"
+        );
+        assert!(
+            added("deployment-controller").is_empty(),
+            "pods are read via ReplicaSets"
+        );
+        assert!(added("daemonset-controller").is_empty(), "not its pod");
+        assert!(added("pvc-protection-controller").is_empty(), "no claims");
+        // Its ReplicaSet, and no other RC or RS.
+        let rs = sim
+            .store
+            .get_key(&pod)
+            .and_then(|p| p.meta.controller_ref().map(|r| r.name.clone()))
+            .unwrap();
+        let rs = Key::new(Kind::ReplicaSet, "default", &rs);
+        assert!(work(&sim, "replication-controller").dirty.contains(&rs));
+        assert!(added("replication-controller").is_subset(&BTreeSet::from([rs])));
+        assert_eq!(
+            added("disruption-controller"),
+            BTreeSet::from([Key::new(Kind::PodDisruptionBudget, "default", "front")])
+        );
+        // Its node is Ready: the node's sync does not read its pods.
+        assert!(
+            added("node-lifecycle-controller").is_empty(),
+            "{node} {pod}"
+        );
+    }
+
     fn set_at_replicas(s: &mut crate::sim::object::Object, n: i64) {
         s.spec_mut()["replicas"] = n.into();
     }

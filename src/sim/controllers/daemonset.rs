@@ -9,10 +9,11 @@
 use super::replication::{claim_pods, delete_pod, selector_for};
 use super::statefulset::history::{canonical_json, fnv1_32, safe_encode_string};
 use super::statefulset::{get_pod_from_template, REVISION_LABEL};
-use super::{Ctx, Out};
+use super::{Ctx, Keys, Out};
 use crate::sim::api::GENERATED_NAME;
-use crate::sim::object::{set_at, Kind, Object, ValueExt};
+use crate::sim::object::{set_at, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
+use crate::sim::store::{Change, Store};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -180,6 +181,16 @@ fn sync_daemon_set(ctx: &Ctx, ds: &Object, out: &mut Out) {
         .list_ns(Kind::Pod, &ds.meta.namespace)
         .filter(|p| p.meta.deletion_timestamp.is_none() || p.meta.is_owned_by(&ds.meta.uid));
     let pods = claim_pods(ds, &selector, candidates, out);
+    // A ready pod becomes available `minReadySeconds` later with no timer
+    // to say so (upstream requeues the set after that delay): until then
+    // the status may change with the clock alone.
+    if min_ready > 0
+        && pods
+            .iter()
+            .any(|p| podutil::is_ready(p) && !podutil::is_available(p, min_ready, ctx.now))
+    {
+        out.unsettled();
+    }
     let mut by_node: BTreeMap<String, Vec<Object>> = BTreeMap::new();
     for p in pods.into_iter().map(std::borrow::Cow::into_owned) {
         if let Some(n) = target_node(&p) {
@@ -333,8 +344,30 @@ fn sync_daemon_set(ctx: &Ctx, ds: &Object, out: &mut Out) {
 }
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
-    for ds in ctx.store.list(Kind::DaemonSet) {
+    sync_keys(ctx, Keys::All, out)
+}
+
+/// The DaemonSets a change concerns, as the DaemonSet controller's
+/// handlers queue them: a DaemonSet itself; a node every DaemonSet (each
+/// decides whether it should run there); a pod its controller (and, while
+/// an orphan, every DaemonSet of its namespace).
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    match change.key.kind {
+        Kind::DaemonSet => push(change.key.clone()),
+        Kind::Node => store.list(Kind::DaemonSet).for_each(|ds| push(ds.key())),
+        Kind::Pod => {
+            super::ref_manager::route_to_controllers(store, change, &[Kind::DaemonSet], push)
+        }
+        _ => {}
+    }
+}
+
+/// The sync of the DaemonSets in `keys`.
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
+    for ds in keys.objects(ctx.store, Kind::DaemonSet) {
+        let mark = out.key_begin();
         sync_daemon_set(ctx, ds, out);
+        out.key_end(mark, || ds.key());
     }
 }
 

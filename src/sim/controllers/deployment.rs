@@ -6,8 +6,9 @@
 //! Deployment's status summed from its ReplicaSets.
 
 use super::statefulset::history::{canonical_json, fnv1a_32, safe_encode_string};
-use super::{Ctx, Out};
-use crate::sim::object::{rfc3339, set_at, Kind, Object, OwnerRef, ValueExt};
+use super::{Ctx, Keys, Out};
+use crate::sim::object::{rfc3339, set_at, Key, Kind, Object, OwnerRef, ValueExt};
+use crate::sim::store::{Change, Store};
 use serde_json::{json, Value};
 
 /// `apps.DefaultDeploymentUniqueLabelKey`.
@@ -487,8 +488,29 @@ fn update_deployment_status(
 }
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
-    for d in ctx.store.list(Kind::Deployment) {
+    sync_keys(ctx, Keys::All, out)
+}
+
+/// The Deployments a change concerns, as the Deployment controller's
+/// handlers queue them: a Deployment itself; a ReplicaSet its controller
+/// (and, while an orphan, every Deployment of its namespace). Pods are not
+/// read: a Deployment sees them through its ReplicaSets' status.
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    match change.key.kind {
+        Kind::Deployment => push(change.key.clone()),
+        Kind::ReplicaSet => {
+            super::ref_manager::route_to_controllers(store, change, &[Kind::Deployment], push)
+        }
+        _ => {}
+    }
+}
+
+/// The sync of the Deployments in `keys`.
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
+    for d in keys.objects(ctx.store, Kind::Deployment) {
+        let mark = out.key_begin();
         sync_deployment(ctx, d, out);
+        out.key_end(mark, || d.key());
     }
 }
 

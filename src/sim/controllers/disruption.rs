@@ -2,14 +2,14 @@
 //! status, after upstream's `pkg/controller/disruption`, and the eviction
 //! subresource's budget check (`pkg/registry/core/pod/storage/eviction.go`).
 
-use super::{Ctx, Out};
+use super::{Ctx, Keys, Out};
 use crate::sim::eviction::set_condition;
 pub use crate::sim::eviction::{
     can_ignore_pdb, check_eviction, pdb_selector, pdbs_for_pod, Refusal, DISRUPTION_ALLOWED,
 };
-use crate::sim::object::{parse_rfc3339, Kind, Object, ValueExt};
+use crate::sim::object::{parse_rfc3339, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
-use crate::sim::store::Store;
+use crate::sim::store::{Change, Store};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -48,13 +48,13 @@ fn is_percent(v: &Value) -> bool {
 }
 
 /// `getPodsForPdb`.
-fn pods_for_pdb<'a>(store: &'a Store, pdb: &Object) -> Vec<&'a Object> {
+fn pods_for_pdb<'a>(store: &'a Store, pdb: &'a Object) -> Vec<&'a Object> {
     let Some(sel) = pdb_selector(pdb) else {
         return Vec::new();
     };
     store
-        .list(Kind::Pod)
-        .filter(|p| p.namespace() == pdb.namespace() && sel.matches(&p.meta.labels))
+        .list_ns(Kind::Pod, pdb.namespace())
+        .filter(|p| sel.matches(&p.meta.labels))
         .collect()
 }
 
@@ -193,11 +193,52 @@ fn count_healthy(pods: &[&Object], disrupted: &BTreeMap<String, String>) -> i64 
 }
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
-    for pdb in ctx.store.list(Kind::PodDisruptionBudget) {
+    sync_keys(ctx, Keys::All, out)
+}
+
+/// The budgets a change concerns, as the disruption controller's handlers
+/// queue them: a budget itself; a pod the budgets of its namespace whose
+/// selector matches it before or after (`getPdbForPod`); a scalable
+/// controller (whose `spec.replicas` is the expected count) every budget
+/// of its namespace.
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    let k = &change.key;
+    match k.kind {
+        Kind::PodDisruptionBudget => push(k.clone()),
+        Kind::Pod => {
+            let new = store.get_key(k);
+            for pdb in store.list_ns(Kind::PodDisruptionBudget, &k.namespace) {
+                let Some(sel) = pdb_selector(pdb) else {
+                    continue;
+                };
+                if change
+                    .old
+                    .iter()
+                    .chain(new)
+                    .any(|p| sel.matches(&p.meta.labels))
+                {
+                    push(pdb.key());
+                }
+            }
+        }
+        Kind::ReplicaSet | Kind::ReplicationController | Kind::Deployment | Kind::StatefulSet => {
+            store
+                .list_ns(Kind::PodDisruptionBudget, &k.namespace)
+                .for_each(|pdb| push(pdb.key()))
+        }
+        _ => {}
+    }
+}
+
+/// The sync of the budgets in `keys`.
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
+    for pdb in keys.objects(ctx.store, Kind::PodDisruptionBudget) {
         if pdb.meta.deletion_timestamp.is_some() {
             continue;
         }
+        let mark = out.key_begin();
         try_sync(ctx, pdb, out);
+        out.key_end(mark, || pdb.key());
     }
 }
 

@@ -3,7 +3,7 @@
 //! the API rules) and logs them; faults are injected there, never here.
 
 pub use super::api::{Propagation, Write};
-use super::object::{Key, Object};
+use super::object::{Key, Kind, Object};
 use super::store::{Change, Store};
 use super::world::{Config, Faults};
 use std::collections::BTreeSet;
@@ -102,6 +102,12 @@ impl Out {
         self.retrying = true;
         self.wake(at);
     }
+    /// The key's result may change with time alone, with no timer to say
+    /// when (an availability counted against `minReadySeconds`): a keyed
+    /// sync keeps it dirty, and the wake-up is left as it is.
+    pub fn unsettled(&mut self) {
+        self.retrying = true;
+    }
     /// Starts one key's sync: its writes and wake are told apart from the
     /// rest of the pass until [`Out::key_end`].
     pub fn key_begin(&mut self) -> KeyMark {
@@ -126,6 +132,22 @@ impl Out {
     }
 }
 
+impl Out {
+    /// Ends one key's sync like [`Out::key_end`], but notes the key only
+    /// when it wrote, retries or asked for a wake-up. For a controller that
+    /// keeps no timers per key (the scheduler), a clean key's note says
+    /// nothing the engine needs, and a pass over a thousand pending pods
+    /// need not make a thousand.
+    pub fn key_end_if_busy(&mut self, mark: KeyMark, key: impl FnOnce() -> Key) {
+        if self.writes.len() > mark.writes || self.retrying || self.wake_at.is_some() {
+            self.key_end(mark, key);
+        } else {
+            self.retrying = mark.retrying;
+            self.wake_at = mark.wake_at;
+        }
+    }
+}
+
 /// Which keys a keyed sync covers: every key of its kinds (a full sync)
 /// or only these.
 #[derive(Clone, Copy)]
@@ -139,6 +161,21 @@ impl Keys<'_> {
         match self {
             Keys::All => true,
             Keys::Only(set) => set.contains(key),
+        }
+    }
+}
+
+impl<'a> Keys<'a> {
+    /// The objects of `kind` to sync, in store order: every one for a full
+    /// sync, else those of the keys that still exist.
+    pub fn objects<'s>(&self, store: &'s Store, kind: Kind) -> Vec<&'s Object> {
+        match self {
+            Keys::All => store.list(kind).collect(),
+            Keys::Only(set) => set
+                .iter()
+                .filter(|k| k.kind == kind)
+                .filter_map(|k| store.get_key(k))
+                .collect(),
         }
     }
 }
@@ -174,6 +211,38 @@ pub fn keyed(name: &str) -> Option<Keyed> {
         "persistentvolume-controller" => Some(Keyed {
             route: volume::route,
             sync: volume::sync_keys,
+        }),
+        "pvc-protection-controller" => Some(Keyed {
+            route: volume::route_pvc_protection,
+            sync: volume::sync_pvc_protection_keys,
+        }),
+        "pv-protection-controller" => Some(Keyed {
+            route: volume::route_pv_protection,
+            sync: volume::sync_pv_protection_keys,
+        }),
+        "node-lifecycle-controller" => Some(Keyed {
+            route: nodes::route,
+            sync: nodes::sync_keys,
+        }),
+        "replication-controller" => Some(Keyed {
+            route: replication::route,
+            sync: replication::sync_keys,
+        }),
+        "deployment-controller" => Some(Keyed {
+            route: deployment::route,
+            sync: deployment::sync_keys,
+        }),
+        "daemonset-controller" => Some(Keyed {
+            route: daemonset::route,
+            sync: daemonset::sync_keys,
+        }),
+        "disruption-controller" => Some(Keyed {
+            route: disruption::route,
+            sync: disruption::sync_keys,
+        }),
+        "default-scheduler" => Some(Keyed {
+            route: scheduler::route,
+            sync: scheduler::sync_keys,
         }),
         "kubelet" => Some(Keyed {
             route: kubelet::route,

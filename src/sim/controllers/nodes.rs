@@ -21,10 +21,12 @@ use super::scheduler::{
     self, set_pod_condition, tolerates, toleration_matches, TAINT_NOT_READY, TAINT_UNREACHABLE,
     TAINT_UNSCHEDULABLE,
 };
-use super::{Ctx, Out, Propagation, Write};
+use super::{Ctx, Keys, Out, Propagation, Write};
+use crate::sim::object::Key;
 use crate::sim::object::Kind;
 use crate::sim::object::{parse_rfc3339, rfc3339, Object, ValueExt};
 use crate::sim::podutil;
+use crate::sim::store::{Change, Store};
 use serde_json::{json, Value};
 
 /// `DefaultTolerationSeconds` admission's default.
@@ -62,119 +64,74 @@ fn allocate_cidr(node: &Object, taken: &mut Vec<String>) -> Option<String> {
 }
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
-    let now = ctx.now;
+    sync_keys(ctx, Keys::All, out)
+}
+
+/// The nodes and pods a change concerns, as the node lifecycle controller
+/// and pod GC queue them: a node itself (and, when it came or went or its
+/// pod CIDR changed, every node, since CIDRs are handed out in node order,
+/// and the pods bound to its name, which pod GC reads); a pod, the nodes it
+/// is or was bound to when they read their pods (not Ready, or tainted
+/// NoExecute), and itself when its node is gone.
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    let k = &change.key;
+    let new = store.get_key(k);
+    match k.kind {
+        Kind::Node => {
+            push(k.clone());
+            let cidr = |o: Option<&Object>| o.map(|n| n.spec().at("podCIDR").clone());
+            if change.old.is_none() || new.is_none() || cidr(change.old.as_ref()) != cidr(new) {
+                store.list(Kind::Node).for_each(|n| push(n.key()));
+                store.pods_on_node(&k.name).for_each(|p| push(p.key()));
+            }
+        }
+        Kind::Pod => {
+            for p in change.old.iter().chain(new) {
+                let Some(n) = podutil::node_name(p).filter(|n| !n.is_empty()) else {
+                    continue;
+                };
+                if store.get(Kind::Node, "", n).is_some_and(reads_its_pods) {
+                    push(Key::new(Kind::Node, "", n));
+                }
+            }
+            if new
+                .and_then(podutil::node_name)
+                .is_some_and(|n| store.get(Kind::Node, "", n).is_none())
+            {
+                push(k.clone());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a node's sync reads its pods as the node is stored: only a
+/// node not Ready, or with a NoExecute taint, marks pods not ready or
+/// evicts them. (A node that turns so writes itself, or its failure timer
+/// fires, and is synced then.)
+fn reads_its_pods(node: &Object) -> bool {
+    ready_condition(node).and_then(|c| c.str_at("status")) != Some("True")
+        || scheduler::taints(node)
+            .iter()
+            .any(|t| t.str_at("effect") == Some("NoExecute"))
+}
+
+/// The sync of the nodes and pods in `keys`: the nodes' health, taints and
+/// evictions, then pod GC of the pods.
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     let mut cidrs: Vec<String> = ctx
         .store
         .list(Kind::Node)
         .filter_map(|n| n.spec().str_at("podCIDR").map(String::from))
         .collect();
-    for node in ctx.store.list(Kind::Node) {
-        let mut n = node.clone();
-        if let Some(cidr) = allocate_cidr(node, &mut cidrs) {
-            n.spec_mut()["podCIDR"] = cidr.clone().into();
-            n.spec_mut()["podCIDRs"] = json!([cidr]);
-        }
-        let failed = ctx.faults.failed_nodes.contains(node.name());
-        let ready_status = ready_condition(node)
-            .and_then(|c| c.str_at("status"))
-            .unwrap_or("Unknown")
-            .to_string();
-        let mut status = ready_status.clone();
-        // Health: a silent kubelet is Unknown after the grace period.
-        if failed && ready_status != "Unknown" {
-            let deadline = last_heartbeat(node) + ctx.config.timings.node_monitor_grace_ms;
-            if now >= deadline {
-                let conds: Vec<Value> = node
-                    .status()
-                    .array_at("conditions")
-                    .iter()
-                    .map(|c| {
-                        let mut c = c.clone();
-                        c["status"] = "Unknown".into();
-                        c["reason"] = "NodeStatusUnknown".into();
-                        c["message"] = "Kubelet stopped posting node status.".into();
-                        c["lastTransitionTime"] = rfc3339(now).into();
-                        c
-                    })
-                    .collect();
-                n.status_mut()["conditions"] = Value::Array(conds);
-                status = "Unknown".into();
-                out.event(
-                    node,
-                    false,
-                    "NodeNotReady",
-                    format!("Node {} status is now: NodeNotReady", node.name()),
-                );
-            } else {
-                out.wake(deadline);
-            }
-        }
-        // Taints by condition and by cordon.
-        let want_ns = |key: &str| json!({"key": key, "effect": "NoSchedule"});
-        let mut wanted: Vec<Value> = Vec::new();
-        match status.as_str() {
-            "True" => {}
-            "False" => {
-                wanted.push(want_ns(TAINT_NOT_READY));
-                wanted.push(json!({"key": TAINT_NOT_READY, "effect": "NoExecute"}));
-            }
-            _ => {
-                wanted.push(want_ns(TAINT_UNREACHABLE));
-                wanted.push(json!({"key": TAINT_UNREACHABLE, "effect": "NoExecute"}));
-            }
-        }
-        if node.spec().bool_at("unschedulable") == Some(true) {
-            wanted.push(want_ns(TAINT_UNSCHEDULABLE));
-        }
-        let managed = [TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE];
-        let current: Vec<Value> = scheduler::taints(node).to_vec();
-        let same = |a: &Value, b: &Value| {
-            a.str_at("key") == b.str_at("key") && a.str_at("effect") == b.str_at("effect")
-        };
-        let mut taints: Vec<Value> = current
-            .iter()
-            .filter(|t| {
-                !managed.contains(&t.str_at("key").unwrap_or(""))
-                    || wanted.iter().any(|w| same(w, t))
-            })
-            .cloned()
-            .collect();
-        for w in &wanted {
-            if !taints.iter().any(|t| same(t, w)) {
-                let mut w = w.clone();
-                if w.str_at("effect") == Some("NoExecute") {
-                    w["timeAdded"] = rfc3339(now).into();
-                }
-                taints.push(w);
-            }
-        }
-        if taints != current {
-            if taints.is_empty() {
-                if let Some(spec) = n.spec_mut().as_object_mut() {
-                    spec.remove("taints");
-                }
-            } else {
-                n.spec_mut()["taints"] = Value::Array(taints.clone());
-            }
-        }
-        if n != *node {
-            out.update(n);
-        }
-        // Pods on a node that is not Ready are not ready either.
-        if status == "Unknown" || status == "False" {
-            for pod in pods_on(ctx, node.name()) {
-                if podutil::is_ready(pod) {
-                    let mut p = pod.clone();
-                    set_pod_condition(&mut p, "Ready", "False", None, None, now);
-                    out.update(p);
-                    out.event(pod, true, "NodeNotReady", "Node is not ready");
-                }
-            }
-        }
-        evict_for_taints(ctx, out, node, &taints);
+    for node in keys.objects(ctx.store, Kind::Node) {
+        let mark = out.key_begin();
+        sync_node(ctx, node, &mut cidrs, out);
+        out.key_end(mark, || node.key());
     }
     // PodGC: pods bound to a node that is gone.
-    for pod in ctx.store.list(Kind::Pod) {
+    for pod in keys.objects(ctx.store, Kind::Pod) {
+        let mark = out.key_begin();
         if let Some(n) = podutil::node_name(pod) {
             if ctx.store.get(Kind::Node, "", n).is_none() {
                 out.writes.push(Write::Delete {
@@ -185,11 +142,121 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
                 });
             }
         }
+        out.key_end(mark, || pod.key());
     }
 }
 
+/// One node: its pod CIDR, health, taints, and its pods' readiness and
+/// taint-based evictions.
+fn sync_node(ctx: &Ctx, node: &Object, cidrs: &mut Vec<String>, out: &mut Out) {
+    let now = ctx.now;
+    let mut n = node.clone();
+    if let Some(cidr) = allocate_cidr(node, cidrs) {
+        n.spec_mut()["podCIDR"] = cidr.clone().into();
+        n.spec_mut()["podCIDRs"] = json!([cidr]);
+    }
+    let failed = ctx.faults.failed_nodes.contains(node.name());
+    let ready_status = ready_condition(node)
+        .and_then(|c| c.str_at("status"))
+        .unwrap_or("Unknown")
+        .to_string();
+    let mut status = ready_status.clone();
+    // Health: a silent kubelet is Unknown after the grace period.
+    if failed && ready_status != "Unknown" {
+        let deadline = last_heartbeat(node) + ctx.config.timings.node_monitor_grace_ms;
+        if now >= deadline {
+            let conds: Vec<Value> = node
+                .status()
+                .array_at("conditions")
+                .iter()
+                .map(|c| {
+                    let mut c = c.clone();
+                    c["status"] = "Unknown".into();
+                    c["reason"] = "NodeStatusUnknown".into();
+                    c["message"] = "Kubelet stopped posting node status.".into();
+                    c["lastTransitionTime"] = rfc3339(now).into();
+                    c
+                })
+                .collect();
+            n.status_mut()["conditions"] = Value::Array(conds);
+            status = "Unknown".into();
+            out.event(
+                node,
+                false,
+                "NodeNotReady",
+                format!("Node {} status is now: NodeNotReady", node.name()),
+            );
+        } else {
+            out.wake(deadline);
+        }
+    }
+    // Taints by condition and by cordon.
+    let want_ns = |key: &str| json!({"key": key, "effect": "NoSchedule"});
+    let mut wanted: Vec<Value> = Vec::new();
+    match status.as_str() {
+        "True" => {}
+        "False" => {
+            wanted.push(want_ns(TAINT_NOT_READY));
+            wanted.push(json!({"key": TAINT_NOT_READY, "effect": "NoExecute"}));
+        }
+        _ => {
+            wanted.push(want_ns(TAINT_UNREACHABLE));
+            wanted.push(json!({"key": TAINT_UNREACHABLE, "effect": "NoExecute"}));
+        }
+    }
+    if node.spec().bool_at("unschedulable") == Some(true) {
+        wanted.push(want_ns(TAINT_UNSCHEDULABLE));
+    }
+    let managed = [TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE];
+    let current: Vec<Value> = scheduler::taints(node).to_vec();
+    let same = |a: &Value, b: &Value| {
+        a.str_at("key") == b.str_at("key") && a.str_at("effect") == b.str_at("effect")
+    };
+    let mut taints: Vec<Value> = current
+        .iter()
+        .filter(|t| {
+            !managed.contains(&t.str_at("key").unwrap_or("")) || wanted.iter().any(|w| same(w, t))
+        })
+        .cloned()
+        .collect();
+    for w in &wanted {
+        if !taints.iter().any(|t| same(t, w)) {
+            let mut w = w.clone();
+            if w.str_at("effect") == Some("NoExecute") {
+                w["timeAdded"] = rfc3339(now).into();
+            }
+            taints.push(w);
+        }
+    }
+    if taints != current {
+        if taints.is_empty() {
+            if let Some(spec) = n.spec_mut().as_object_mut() {
+                spec.remove("taints");
+            }
+        } else {
+            n.spec_mut()["taints"] = Value::Array(taints.clone());
+        }
+    }
+    if n != *node {
+        out.update(n);
+    }
+    // Pods on a node that is not Ready are not ready either.
+    if status == "Unknown" || status == "False" {
+        for pod in pods_on(ctx, node.name()) {
+            if podutil::is_ready(pod) {
+                let mut p = pod.clone();
+                set_pod_condition(&mut p, "Ready", "False", None, None, now);
+                out.update(p);
+                out.event(pod, true, "NodeNotReady", "Node is not ready");
+            }
+        }
+    }
+    evict_for_taints(ctx, out, node, &taints);
+}
+
+/// The live pods bound to `node`, in store order (from the node index).
 fn pods_on<'a>(ctx: &'a Ctx, node: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
-    ctx.store.list(Kind::Pod).filter(move |p| {
+    ctx.store.pods_on_node(node).filter(move |p| {
         podutil::node_name(p) == Some(node) && !podutil::is_failed(p) && !podutil::is_succeeded(p)
     })
 }

@@ -3,8 +3,9 @@
 //! ReplicationController, DaemonSet and StatefulSet controllers.
 
 use super::Out;
-use crate::sim::object::{Object, OwnerRef};
+use crate::sim::object::{Key, Kind, Object, OwnerRef};
 use crate::sim::selector::Selector;
+use crate::sim::store::{Change, Store};
 use std::borrow::Cow;
 
 /// `ClaimPods` (ControllerRefManager): owned pods that match, plus matching
@@ -51,4 +52,37 @@ pub fn claim_pods<'a>(
         }
     }
     claimed
+}
+
+/// Routes a change of a dependent (a pod, a ReplicaSet) as upstream's
+/// controllers' event handlers do: to the controller of one of `kinds` its
+/// controllerRef names before and after the change (`resolveControllerRef`),
+/// and, while it is an orphan before or after, to every controller of those
+/// kinds in its namespace (the candidates for adopting or releasing it;
+/// upstream asks only those whose selector matches, a subset of these).
+pub fn route_to_controllers(
+    store: &Store,
+    change: &Change,
+    kinds: &[Kind],
+    push: &mut dyn FnMut(Key),
+) {
+    let k = &change.key;
+    let mut orphan = false;
+    for o in change.old.iter().chain(store.get_key(k)) {
+        match o.meta.controller_ref() {
+            Some(r) => {
+                if let Some(kind) = Kind::parse(&r.kind).filter(|kind| kinds.contains(kind)) {
+                    push(Key::new(kind, &k.namespace, &r.name));
+                }
+            }
+            None => orphan = true,
+        }
+    }
+    if orphan {
+        for &kind in kinds {
+            store
+                .list_ns(kind, &k.namespace)
+                .for_each(|c| push(c.key()));
+        }
+    }
 }

@@ -6,12 +6,12 @@
 //! chosen by upstream's `ActivePodsWithRanks` order.
 
 use super::statefulset::get_pod_from_template;
-use super::{Ctx, Out};
+use super::{Ctx, Keys, Out};
 use crate::sim::api::GENERATED_NAME;
-use crate::sim::object::{parse_rfc3339, Kind, Labels, Object, ValueExt};
+use crate::sim::object::{parse_rfc3339, Key, Kind, Labels, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
-use crate::sim::store::Store;
+use crate::sim::store::{Change, Store};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -284,9 +284,31 @@ fn manage_replicas(ctx: &Ctx, owner: &Object, pods: &[Object], out: &mut Out) {
 }
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
-    for kind in [Kind::ReplicationController, Kind::ReplicaSet] {
-        for owner in ctx.store.list(kind) {
+    sync_keys(ctx, Keys::All, out)
+}
+
+const KINDS: [Kind; 2] = [Kind::ReplicationController, Kind::ReplicaSet];
+
+/// The controllers a change concerns, as the ReplicaSet controller's
+/// handlers queue them: an RC or RS itself; a pod its controller (and,
+/// while an orphan, every RC and RS of its namespace). The pods of sibling
+/// ReplicaSets, read to rank pods for deletion, matter only to a set that
+/// deletes, and a set that wrote stays queued.
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    match change.key.kind {
+        Kind::ReplicationController | Kind::ReplicaSet => push(change.key.clone()),
+        Kind::Pod => super::ref_manager::route_to_controllers(store, change, &KINDS, push),
+        _ => {}
+    }
+}
+
+/// The sync of the RCs and ReplicaSets in `keys`.
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
+    for kind in KINDS {
+        for owner in keys.objects(ctx.store, kind) {
+            let mark = out.key_begin();
             sync_replica_set(ctx, owner, out);
+            out.key_end(mark, || owner.key());
         }
     }
 }

@@ -856,3 +856,38 @@ fn recycle_scrubs_a_host_path_volume_and_frees_it() {
     converge(&mut sim);
     assert_eq!(volume_of(&sim, "next"), Some(v));
 }
+
+#[test]
+fn a_pod_queues_for_protection_only_its_claims_being_deleted() {
+    let mut sim = Sim::new(1);
+    create(&mut sim, pvc("kept", "1Gi", &["ReadWriteOnce"], Some("")));
+    let going = create(&mut sim, pvc("going", "1Gi", &["ReadWriteOnce"], Some("")));
+    api::delete(&mut sim, &going.key(), DeleteOptions::default(), "test").unwrap();
+    assert!(
+        claim(&sim, "going").meta.deletion_timestamp.is_some(),
+        "kept by its finalizer"
+    );
+    let mut pod = Object::new(Kind::Pod, "default", "user");
+    pod.body.insert(
+        "spec".into(),
+        json!({"nodeName": "node-1", "containers": [{"name": "c", "image": "busybox"}],
+            "volumes": [
+                {"name": "a", "persistentVolumeClaim": {"claimName": "kept"}},
+                {"name": "b", "persistentVolumeClaim": {"claimName": "going"}}]}),
+    );
+    let change = crate::sim::store::Change {
+        key: pod.key(),
+        old: Some(pod),
+    };
+    let mut queued = Vec::new();
+    route_pvc_protection(&sim.store, &change, &mut |k| queued.push(k.name));
+    assert_eq!(queued, ["going"]);
+    // The claim itself is always its own key.
+    let change = crate::sim::store::Change {
+        key: claim(&sim, "kept").key(),
+        old: None,
+    };
+    let mut queued = Vec::new();
+    route_pvc_protection(&sim.store, &change, &mut |k| queued.push(k.name));
+    assert_eq!(queued, ["kept"]);
+}

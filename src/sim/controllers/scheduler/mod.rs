@@ -1,0 +1,416 @@
+//! `default-scheduler`: binds pending pods to nodes as kube-scheduler's
+//! default profile does. Filters run in upstream's plugin order and the
+//! first one that rejects a node gives that node's reason (NodeUnschedulable,
+//! TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit,
+//! VolumeBinding, InterPodAffinity); scores prefer the least requested node
+//! and spread a controller's pods; a tie is broken by a hash of the pod uid
+//! (upstream picks at random among equals).
+//!
+//! A pod that fits nowhere stays Pending with `PodScheduled=False`
+//! (`Unschedulable`) and a `FailedScheduling` event worded as `FitError`
+//! prints it, preemption's verdict included (every pod here has priority 0,
+//! so preemption never finds victims).
+//!
+//! Files, each beside its Go twin: this one holds the queue side (which
+//! pods wait, in what order) and the cycle's snapshot of nodes and placed
+//! pods (`internal/cache`, `framework.NodeInfo`, `FitError`);
+//! `schedule_one.rs` one pod's cycle and binding; `filter.rs` the filter
+//! plugins; `interpodaffinity.rs` InterPodAffinity's filter; `score.rs` the
+//! score plugins; `helpers.rs` helpers shared with other controllers.
+
+use super::{Ctx, Keys, Out};
+use crate::sim::object::{rfc3339, Object, ValueExt};
+use crate::sim::object::{Key, Kind, Labels, OwnerRef};
+use crate::sim::podutil;
+use crate::sim::selector::Selector;
+use crate::sim::store::{Change, Store};
+use serde_json::{json, Value};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use crate::sim::quantity;
+
+pub const SCHEDULER_NAME: &str = "default-scheduler";
+pub const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
+pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
+pub const TAINT_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
+pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
+pub const TAINT_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+
+// The filter plugins' reasons, worded as upstream (v1.31).
+pub const ERR_UNSCHEDULABLE: &str = "node(s) were unschedulable";
+pub const ERR_NODE_AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
+pub const ERR_PORTS: &str = "node(s) didn't have free ports for the requested pod ports";
+pub const ERR_TOO_MANY_PODS: &str = "Too many pods";
+pub const ERR_VOLUME_NODE_CONFLICT: &str = "node(s) had volume node affinity conflict";
+pub const ERR_VOLUME_BIND_CONFLICT: &str =
+    "node(s) didn't find available persistent volumes to bind";
+pub const ERR_UNBOUND_IMMEDIATE: &str = "pod has unbound immediate PersistentVolumeClaims";
+pub const ERR_POD_AFFINITY: &str = "node(s) didn't match pod affinity rules";
+pub const ERR_POD_ANTI_AFFINITY: &str = "node(s) didn't match pod anti-affinity rules";
+pub const ERR_EXISTING_ANTI_AFFINITY: &str =
+    "node(s) didn't satisfy existing pods anti-affinity rules";
+pub const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
+pub const NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
+
+/// Requests a container without any count as, for scoring only
+/// (`schedutil.DefaultMilliCPURequest` / `DefaultMemoryRequest`).
+const DEFAULT_MILLI_CPU: i64 = 100;
+const DEFAULT_MEMORY: i64 = 200 * 1024 * 1024;
+
+mod filter;
+mod helpers;
+mod interpodaffinity;
+mod schedule_one;
+mod score;
+
+use filter::*;
+pub use helpers::*;
+use interpodaffinity::*;
+pub use schedule_one::*;
+use score::*;
+
+// ---- the scheduling cycle -------------------------------------------
+
+/// A pod already on a node (or assumed there in this cycle).
+/// Borrowed from the store: a cycle copies nothing of the pods it counts.
+struct Placed<'a> {
+    node: Cow<'a, str>,
+    namespace: &'a str,
+    labels: &'a Labels,
+    affinity: &'a Value,
+    /// It has required pod anti-affinity terms (checked against every
+    /// incoming pod on every node, so worked out once).
+    required_anti: bool,
+    owner: Option<&'a str>,
+    host_ports: Vec<(String, i64)>,
+}
+
+struct NodeInfo<'a> {
+    node: &'a Object,
+    alloc_cpu: i64,
+    alloc_mem: i64,
+    alloc_pods: i64,
+    req_cpu: i64,
+    req_mem: i64,
+    nonzero_cpu: i64,
+    nonzero_mem: i64,
+    pods: i64,
+}
+
+struct Snapshot<'a> {
+    store: &'a Store,
+    nodes: Vec<NodeInfo<'a>>,
+    /// Position in `nodes` by node name.
+    by_name: BTreeMap<&'a str, usize>,
+    placed: Vec<Placed<'a>>,
+}
+
+fn host_ports(pod: &Object) -> Vec<(String, i64)> {
+    pod.spec()
+        .array_at("containers")
+        .iter()
+        .flat_map(|c| c.array_at("ports").iter())
+        .filter_map(|p| {
+            let hp = p.i64_at("hostPort")?;
+            (hp > 0).then(|| (p.str_at("protocol").unwrap_or("TCP").to_string(), hp))
+        })
+        .collect()
+}
+
+fn placed_of<'a>(pod: &'a Object, node: Cow<'a, str>) -> Placed<'a> {
+    Placed {
+        node,
+        namespace: pod.namespace(),
+        labels: &pod.meta.labels,
+        affinity: pod.spec().at("affinity"),
+        required_anti: !pod
+            .spec()
+            .array_at("affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution")
+            .is_empty(),
+        owner: pod.meta.controller_ref().map(|o| o.uid.as_str()),
+        host_ports: host_ports(pod),
+    }
+}
+
+impl<'a> Snapshot<'a> {
+    fn new(store: &'a Store) -> Snapshot<'a> {
+        let mut nodes: Vec<NodeInfo> = store
+            .list(Kind::Node)
+            .map(|n| {
+                let a = n.status().at("allocatable");
+                NodeInfo {
+                    node: n,
+                    alloc_cpu: quantity::cpu_milli(a.at("cpu")).unwrap_or(0),
+                    alloc_mem: quantity::bytes(a.at("memory")).unwrap_or(0),
+                    alloc_pods: quantity::milli_of(a.at("pods"))
+                        .map(|m| (m / 1000) as i64)
+                        .unwrap_or(110),
+                    req_cpu: 0,
+                    req_mem: 0,
+                    nonzero_cpu: 0,
+                    nonzero_mem: 0,
+                    pods: 0,
+                }
+            })
+            .collect();
+        nodes.sort_by(|a, b| a.node.name().cmp(b.node.name()));
+        let mut by_name = BTreeMap::new();
+        for (i, n) in nodes.iter().enumerate() {
+            by_name.entry(n.node.name()).or_insert(i);
+        }
+        let mut snap = Snapshot {
+            store,
+            nodes,
+            by_name,
+            placed: Vec::new(),
+        };
+        for pod in store.list(Kind::Pod) {
+            if podutil::is_failed(pod) || podutil::is_succeeded(pod) {
+                continue;
+            }
+            if let Some(n) = podutil::node_name(pod) {
+                snap.assume(pod, Cow::Borrowed(n));
+            } else if let Some(n) = selected_node_of(store, pod) {
+                // Waiting for its volumes on a chosen node: already assumed there.
+                snap.assume(pod, Cow::Owned(n));
+            }
+        }
+        snap
+    }
+
+    fn assume(&mut self, pod: &'a Object, node: Cow<'a, str>) {
+        let (cpu, mem) = pod_requests(pod);
+        let (nzc, nzm) = pod_nonzero_requests(pod);
+        if let Some(n) = self
+            .by_name
+            .get(node.as_ref())
+            .and_then(|&i| self.nodes.get_mut(i))
+        {
+            n.req_cpu = n.req_cpu.saturating_add(cpu);
+            n.req_mem = n.req_mem.saturating_add(mem);
+            n.nonzero_cpu = n.nonzero_cpu.saturating_add(nzc);
+            n.nonzero_mem = n.nonzero_mem.saturating_add(nzm);
+            n.pods += 1;
+        }
+        self.placed.push(placed_of(pod, node));
+    }
+
+    fn node_of(&self, name: &str) -> Option<&NodeInfo<'a>> {
+        self.by_name.get(name).and_then(|&i| self.nodes.get(i))
+    }
+}
+
+/// The node a pod's WaitForFirstConsumer claims were given, if any: the
+/// pod is then past filtering and waits for its volumes.
+fn selected_node_of(store: &Store, pod: &Object) -> Option<String> {
+    if podutil::node_name(pod).is_some() || pod.meta.terminating() {
+        return None;
+    }
+    podutil::claim_names(pod).into_iter().find_map(|c| {
+        let claim = store.get(Kind::PersistentVolumeClaim, pod.namespace(), c)?;
+        // A bound claim's annotation is history: its PV decides where pods go.
+        if claim_bound(claim) || !wait_for_first_consumer(store, claim) {
+            return None;
+        }
+        claim.meta.annotations.get(SELECTED_NODE).cloned()
+    })
+}
+
+/// Why the scheduler could not place a pod: a PreFilter message that
+/// applies to every node, or one reason list per node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitError {
+    pub num_all_nodes: usize,
+    pub pre_filter: Option<String>,
+    /// Per node: reasons, and whether preemption could help there
+    /// (`Unschedulable` vs `UnschedulableAndUnresolvable`).
+    pub node_reasons: BTreeMap<String, (Vec<String>, bool)>,
+}
+
+fn histogram(counts: &BTreeMap<String, usize>) -> String {
+    let mut parts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    parts.sort();
+    parts.join(", ")
+}
+
+impl FitError {
+    /// `FitError.Error()` with the DefaultPreemption PostFilter message.
+    pub fn message(&self) -> String {
+        let n = self.num_all_nodes;
+        let mut msg = format!("0/{n} nodes are available:");
+        let mut preempt: BTreeMap<String, usize> = BTreeMap::new();
+        if let Some(p) = &self.pre_filter {
+            msg.push_str(&format!(" {p}."));
+            // Every node carries the PreFilter's unresolvable status.
+            preempt.insert(NOT_HELPFUL.into(), n);
+        } else {
+            let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+            for (rs, resolvable) in self.node_reasons.values() {
+                for r in rs {
+                    *reasons.entry(r.clone()).or_default() += 1;
+                }
+                let p = if *resolvable { NO_VICTIMS } else { NOT_HELPFUL };
+                *preempt.entry(p.into()).or_default() += 1;
+            }
+            if !reasons.is_empty() {
+                msg.push_str(&format!(" {}.", histogram(&reasons)));
+            }
+        }
+        msg.push_str(&format!(
+            " preemption: 0/{n} nodes are available: {}.",
+            histogram(&preempt)
+        ));
+        msg
+    }
+}
+
+/// The outcome of one scheduling attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    Bind(String),
+    /// Chosen node; these WaitForFirstConsumer claims must first bind there.
+    WaitForVolumes(String, Vec<String>),
+    Unschedulable(FitError),
+    /// No node at all: `no nodes available to schedule pods`.
+    NoNodes,
+}
+
+pub fn sync(ctx: &Ctx, out: &mut Out) {
+    sync_keys(ctx, Keys::All, out)
+}
+
+/// The key that stands for every pod waiting to be scheduled (no pod has
+/// an empty namespace and name), as upstream's `MoveAllToActiveOrBackoffQueue`
+/// moves every unschedulable pod back to the active queue.
+fn every_pending() -> Key {
+    Key::new(Kind::Pod, "", "")
+}
+
+/// What the cycle's snapshot takes from a pod (see [`Snapshot::new`]): a
+/// pod that is not placed and names no claim is not in it.
+fn placement(pod: Option<&Object>) -> Option<(bool, bool, &Value, &Labels, &[OwnerRef])> {
+    let p = pod?;
+    if podutil::node_name(p).is_none() && podutil::claim_names(p).is_empty() {
+        return None;
+    }
+    Some((
+        podutil::is_failed(p) || podutil::is_succeeded(p),
+        p.meta.terminating(),
+        p.spec(),
+        &p.meta.labels,
+        &p.meta.owner_references,
+    ))
+}
+
+/// The pending pods a change concerns, as the scheduling queue's event
+/// handlers move them: an unbound pod itself (`addPodToSchedulingQueue`,
+/// `updatePodInSchedulingQueue`); every pending pod when what a cycle sees
+/// of the cluster changes: a node, a claim, a PV, a class, a namespace, or
+/// a pod's place in the snapshot (assigned, removed, relabelled, resized).
+/// Status changes of placed pods (the kubelet's) concern none.
+pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+    let k = &change.key;
+    match k.kind {
+        Kind::Pod => {
+            let new = store.get_key(k);
+            if change
+                .old
+                .iter()
+                .chain(new)
+                .any(|p| podutil::node_name(p).is_none())
+            {
+                push(k.clone());
+            }
+            if placement(change.old.as_ref()) != placement(new) {
+                push(every_pending());
+            }
+        }
+        Kind::Node
+        | Kind::PersistentVolumeClaim
+        | Kind::PersistentVolume
+        | Kind::StorageClass
+        | Kind::Namespace => push(every_pending()),
+        _ => {}
+    }
+}
+
+/// One scheduling pass over the pending pods in `keys` (all of them for
+/// [`every_pending`]). A pod skipped is one whose last attempt wrote
+/// nothing: it found no node, with the same message, and so assumed no
+/// place in the snapshot that a later pod would have seen.
+pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
+    let store = ctx.store;
+    let every = keys.has(&every_pending());
+    // Pods not bound to a node, from the store's node index, or those of
+    // the keys.
+    let candidates = if every {
+        store.pods_on_node("").collect()
+    } else {
+        keys.objects(store, Kind::Pod)
+    };
+    let mut pending: Vec<&Object> = candidates
+        .into_iter()
+        .filter(|p| {
+            podutil::node_name(p).is_none()
+                && !p.meta.terminating()
+                && !podutil::is_failed(p)
+                && !podutil::is_succeeded(p)
+                && p.spec().str_at("schedulerName").unwrap_or(SCHEDULER_NAME) == SCHEDULER_NAME
+                && p.spec().array_at("schedulingGates").is_empty()
+        })
+        .collect();
+    pending.sort_by(|a, b| {
+        (a.meta.creation_timestamp, a.namespace(), a.name()).cmp(&(
+            b.meta.creation_timestamp,
+            b.namespace(),
+            b.name(),
+        ))
+    });
+    if pending.is_empty() {
+        return;
+    }
+    let mut snap = Snapshot::new(store);
+    for pod in pending {
+        let mark = out.key_begin();
+        let waiting_on = selected_node_of(store, pod);
+        let decision = match &waiting_on {
+            Some(node) => continue_volume_binding(store, pod, node),
+            None => schedule_pod(&snap, pod),
+        };
+        match decision {
+            Decision::Bind(node) => {
+                if waiting_on.is_none() {
+                    snap.assume(pod, Cow::Owned(node.clone()));
+                }
+                bind(ctx, out, pod, &node);
+            }
+            Decision::WaitForVolumes(node, claims) => {
+                if waiting_on.is_none() {
+                    snap.assume(pod, Cow::Owned(node.clone()));
+                }
+                for c in claims {
+                    if let Some(claim) = store.get(Kind::PersistentVolumeClaim, pod.namespace(), &c)
+                    {
+                        if claim.meta.annotations.get(SELECTED_NODE) != Some(&node) {
+                            let mut claim = claim.clone();
+                            claim
+                                .meta
+                                .annotations
+                                .insert(SELECTED_NODE.into(), node.clone());
+                            out.update(claim);
+                        }
+                    }
+                }
+            }
+            Decision::Unschedulable(fit) => unschedulable(ctx, out, pod, fit.message()),
+            Decision::NoNodes => {
+                unschedulable(ctx, out, pod, "no nodes available to schedule pods".into())
+            }
+        }
+        out.key_end_if_busy(mark, || pod.key());
+    }
+}
+
+#[cfg(test)]
+mod tests;

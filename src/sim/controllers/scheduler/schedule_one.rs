@@ -1,0 +1,183 @@
+//! One pod's scheduling cycle, as upstream's `schedule_one.go`:
+//! `schedulePod` (filter, score, select host), binding, and the failure
+//! handler that sets `PodScheduled=False`.
+
+use super::*;
+
+/// The VolumeBinding plugin's PreBind: the pod waits on its chosen node
+/// until every claim is bound, then binds.
+pub(super) fn continue_volume_binding(store: &Store, pod: &Object, node: &str) -> Decision {
+    let mut unbound = Vec::new();
+    for c in podutil::claim_names(pod) {
+        match store.get(Kind::PersistentVolumeClaim, pod.namespace(), c) {
+            Some(claim) if claim_bound(claim) => {}
+            Some(claim) if wait_for_first_consumer(store, claim) => unbound.push(c.to_string()),
+            // An immediate claim lost its binding meanwhile: wait as well.
+            _ => unbound.push(c.to_string()),
+        }
+    }
+    if unbound.is_empty() {
+        Decision::Bind(node.to_string())
+    } else {
+        Decision::WaitForVolumes(node.to_string(), unbound)
+    }
+}
+
+pub(super) fn bind(ctx: &Ctx, out: &mut Out, pod: &Object, node: &str) {
+    let mut p = pod.clone();
+    p.spec_mut()["nodeName"] = node.into();
+    set_pod_condition(&mut p, "PodScheduled", "True", None, None, ctx.now);
+    out.update(p);
+    out.event(
+        pod,
+        false,
+        "Scheduled",
+        format!(
+            "Successfully assigned {}/{} to {node}",
+            pod.namespace(),
+            pod.name()
+        ),
+    );
+}
+
+pub(super) fn unschedulable(ctx: &Ctx, out: &mut Out, pod: &Object, message: String) {
+    let current = podutil::condition(pod, "PodScheduled");
+    let same = current.is_some_and(|c| {
+        c.str_at("status") == Some("False") && c.str_at("message") == Some(message.as_str())
+    });
+    if same {
+        return;
+    }
+    let mut p = pod.clone();
+    set_pod_condition(
+        &mut p,
+        "PodScheduled",
+        "False",
+        Some("Unschedulable"),
+        Some(&message),
+        ctx.now,
+    );
+    if p.status().str_at("phase").is_none() {
+        p.status_mut()["phase"] = "Pending".into();
+    }
+    out.update(p);
+    out.event(pod, true, "FailedScheduling", message);
+}
+
+/// Sets a pod condition, keeping `lastTransitionTime` unless the status
+/// changes (`podutil.UpdatePodCondition`). Conditions stay in upstream's
+/// order: PodScheduled, Initialized, ContainersReady, Ready (others after).
+pub fn set_pod_condition(
+    pod: &mut Object,
+    ctype: &str,
+    status: &str,
+    reason: Option<&str>,
+    message: Option<&str>,
+    now: u64,
+) {
+    let old = podutil::condition(pod, ctype).cloned();
+    let transition = match &old {
+        Some(o) if o.str_at("status") == Some(status) => o
+            .str_at("lastTransitionTime")
+            .map(String::from)
+            .unwrap_or_else(|| rfc3339(now)),
+        _ => rfc3339(now),
+    };
+    let mut c = json!({
+        "type": ctype,
+        "status": status,
+        "lastProbeTime": null,
+        "lastTransitionTime": transition,
+    });
+    if let Some(r) = reason {
+        c["reason"] = r.into();
+    }
+    if let Some(m) = message {
+        c["message"] = m.into();
+    }
+    let status_v = pod.status_mut();
+    if !status_v.at("conditions").is_array() {
+        status_v["conditions"] = json!([]);
+    }
+    let conds = status_v["conditions"].as_array_mut().expect("array");
+    match conds.iter_mut().find(|x| x.str_at("type") == Some(ctype)) {
+        Some(x) => *x = c,
+        None => conds.push(c),
+    }
+    let rank = |t: Option<&str>| match t {
+        Some("PodReadyToStartContainers") => 0,
+        Some("PodScheduled") => 5,
+        Some("Initialized") => 1,
+        Some("Ready") => 2,
+        Some("ContainersReady") => 3,
+        _ => 4,
+    };
+    conds.sort_by_key(|x| rank(x.str_at("type")));
+}
+
+/// One pod's full scheduling cycle against the snapshot.
+pub(super) fn schedule_pod(snap: &Snapshot, pod: &Object) -> Decision {
+    if snap.nodes.is_empty() {
+        return Decision::NoNodes;
+    }
+    let num = snap.nodes.len();
+    // PreFilter: VolumeBinding's claim checks fail the pod on every node.
+    let claims = match volume_prefilter(snap.store, pod) {
+        Ok(c) => c,
+        Err(msg) => {
+            return Decision::Unschedulable(FitError {
+                num_all_nodes: num,
+                pre_filter: Some(msg),
+                node_reasons: BTreeMap::new(),
+            })
+        }
+    };
+    let mut feasible = Vec::new();
+    let mut node_reasons = BTreeMap::new();
+    for info in &snap.nodes {
+        match filter(snap, pod, info, &claims) {
+            Ok(()) => feasible.push(info),
+            Err((reasons, resolvable)) => {
+                node_reasons.insert(info.node.name().to_string(), (reasons, resolvable));
+            }
+        }
+    }
+    if feasible.is_empty() {
+        return Decision::Unschedulable(FitError {
+            num_all_nodes: num,
+            pre_filter: None,
+            node_reasons,
+        });
+    }
+    let best = feasible
+        .iter()
+        .map(|info| {
+            (
+                score(snap, pod, info),
+                tie_break(pod, info.node.name()),
+                info,
+            )
+        })
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)))
+        .map(|(_, _, info)| info.node.name().to_string())
+        .expect("feasible is not empty");
+    let to_bind: Vec<String> = claims
+        .iter()
+        .filter(|c| !claim_bound(c) && wait_for_first_consumer(snap.store, c))
+        .map(|c| c.name().to_string())
+        .collect();
+    if to_bind.is_empty() {
+        Decision::Bind(best)
+    } else {
+        Decision::WaitForVolumes(best, to_bind)
+    }
+}
+
+pub(super) fn tie_break(pod: &Object, node: &str) -> u64 {
+    // FNV-1a over uid and node name: deterministic, spreads ties.
+    let mut h = crate::sim::hash::Fnv64a::new();
+    h.write(pod.meta.uid.as_bytes());
+    h.write(&[0]);
+    h.write(node.as_bytes());
+    h.finish()
+}
