@@ -89,6 +89,60 @@ async fn fetch_examples(paths: &[&'static str]) -> Result<(), Vec<String>> {
     }
 }
 
+/// The examples' files as URLs relative to the page, as a banner names them.
+pub fn example_urls(paths: &[&str]) -> Vec<String> {
+    paths.iter().map(|p| format!("{EXAMPLES_DIR}{p}")).collect()
+}
+
+/// Fetches a bundled lesson's file and the examples' files it needs, then
+/// calls `then` with the lesson's text.
+pub fn lesson_then(ui: Ui, file: &'static str, then: Box<dyn FnOnce(Result<String, Vec<String>>)>) {
+    leptos::task::spawn_local(async move { then(lesson(ui, file).await) });
+}
+
+/// What to do once files are fetched (or could not be: their URLs).
+pub type Then = Box<dyn FnOnce(Result<(), Vec<String>>)>;
+
+/// Fetches the examples' files not at hand yet, then calls `then` (at once
+/// when nothing is missing). One future type for every caller: the page
+/// stays small.
+pub fn examples_then(ui: Ui, what: &str, paths: Vec<&'static str>, then: Then) {
+    if paths.iter().all(|p| examples::text(p).is_some()) {
+        then(Ok(()));
+        return;
+    }
+    let what = what.to_string();
+    leptos::task::spawn_local(async move { then(examples_files(ui, &what, &paths).await) });
+}
+
+/// Runs `line` once the docs files it names are fetched; a file that
+/// cannot be had is reported, and the line runs anyway (and says it cannot
+/// read the file).
+pub fn line_then(ui: Ui, line: &str, run: Box<dyn FnOnce()>) {
+    let need = unfetched_files_of(line);
+    let what = need.first().copied().unwrap_or_default();
+    examples_then(
+        ui,
+        what,
+        need,
+        Box::new(move |r| {
+            if let Err(failed) = r {
+                report(ui, &failed);
+            }
+            run()
+        }),
+    );
+}
+
+/// The docs files a console or host line names (`kubectl apply -f
+/// https://k8s.io/examples/...`) that are not fetched yet.
+pub fn unfetched_files_of(line: &str) -> Vec<&'static str> {
+    examples::named_files(line)
+        .into_iter()
+        .filter(|f| examples::text(f).is_none())
+        .collect()
+}
+
 /// Fetches a bundled lesson's file, then the examples' files it needs.
 pub async fn lesson(ui: Ui, file: &str) -> Result<String, Vec<String>> {
     let text = {
@@ -166,9 +220,13 @@ pub async fn before_start() -> Vec<String> {
             loc.hash().unwrap_or_default(),
         )
     };
-    let params = crate::sim::session::host::Params::parse(&search);
+    // `?example=` (share::start reads the rest of the address).
     let mut wanted: Vec<&'static examples::Example> = Vec::new();
-    if let Some(e) = params.example.as_deref().and_then(examples::by_id) {
+    if let Some(e) = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()
+        .and_then(|p| p.get("example"))
+        .and_then(|id| examples::by_id(&id))
+    {
         wanted.push(e);
     }
     let frag = hash.trim_start_matches('#').to_string();

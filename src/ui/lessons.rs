@@ -323,33 +323,36 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
             open_now(id, fresh);
             return;
         }
-        let read = read.is_some();
-        let bundled = lessons::listed(&id).filter(|_| !read);
-        leptos::task::spawn_local(async move {
-            let fetched = match bundled {
-                Some(b) => super::lazy::lesson(ui, b.file)
-                    .await
-                    .map(|text| Some(lessons::parse(b.file, &text))),
-                None => super::lazy::examples_files(ui, &id, &own_need)
-                    .await
-                    .map(|()| None),
-            };
-            match fetched {
-                Ok(Some(Err(e))) => ui
-                    .banners
-                    .update(|b| b.push(format!("Lesson not opened: {e}"))),
-                Ok(parsed) => {
-                    if let Some(Ok(l)) = parsed {
-                        all.update(|a| {
-                            a.retain(|x| x.id != l.id);
-                            a.push(l);
-                        });
-                    }
-                    open_now(id, fresh);
-                }
-                Err(failed) => super::lazy::report(ui, &failed),
-            }
-        });
+        match lessons::listed(&id).filter(|_| read.is_none()) {
+            Some(b) => super::lazy::lesson_then(
+                ui,
+                b.file,
+                Box::new(
+                    move |fetched| match fetched.map(|text| lessons::parse(b.file, &text)) {
+                        Ok(Ok(l)) => {
+                            all.update(|a| {
+                                a.retain(|x| x.id != l.id);
+                                a.push(l);
+                            });
+                            open_now(id, fresh);
+                        }
+                        Ok(Err(e)) => ui
+                            .banners
+                            .update(|b| b.push(format!("Lesson not opened: {e}"))),
+                        Err(failed) => super::lazy::report(ui, &failed),
+                    },
+                ),
+            ),
+            None => super::lazy::examples_then(
+                ui,
+                &id.clone(),
+                own_need,
+                Box::new(move |fetched| match fetched {
+                    Ok(()) => open_now(id, fresh),
+                    Err(failed) => super::lazy::report(ui, &failed),
+                }),
+            ),
+        }
     };
 
     // `?lesson=<id>`: open it; start its cluster unless it has progress.

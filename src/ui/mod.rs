@@ -236,22 +236,20 @@ impl Ui {
                 self.draining.set_value(false);
                 return;
             };
-            let need: Vec<&'static str> = crate::sim::examples::named_files(&line)
-                .into_iter()
-                .filter(|f| crate::sim::examples::text(f).is_none())
-                .collect();
-            if need.is_empty() {
+            if lazy::unfetched_files_of(&line).is_empty() {
                 self.run_line(line);
                 continue;
             }
             self.draining.set_value(true);
-            leptos::task::spawn_local(async move {
-                if let Err(failed) = lazy::examples_files(self, need[0], &need).await {
-                    lazy::report(self, &failed);
-                }
-                self.run_line(line);
-                self.drain();
-            });
+            let l = line.clone();
+            lazy::line_then(
+                self,
+                &l,
+                Box::new(move || {
+                    self.run_line(line);
+                    self.drain();
+                }),
+            );
             return;
         }
     }
@@ -348,22 +346,20 @@ impl Ui {
         }
         let id = id.to_string();
         let need = bridge::example_missing(&id);
-        leptos::task::spawn_local(async move {
-            let fetched = lazy::examples_files(self, &id, &need).await;
-            if self.choice.get_value() != ticket {
-                return;
-            }
-            match fetched.ok().and_then(|()| bridge::example_yaml(&id)) {
-                Some(yaml) => put(&id, yaml),
-                None => lazy::report(
-                    self,
-                    &bridge::example_missing(&id)
-                        .iter()
-                        .map(|p| format!("examples/{p}"))
-                        .collect::<Vec<_>>(),
-                ),
-            }
-        });
+        lazy::examples_then(
+            self,
+            &id.clone(),
+            need,
+            Box::new(move |fetched| {
+                if self.choice.get_value() != ticket {
+                    return;
+                }
+                match fetched.ok().and_then(|()| bridge::example_yaml(&id)) {
+                    Some(yaml) => put(&id, yaml),
+                    None => lazy::report(self, &lazy::example_urls(&bridge::example_missing(&id))),
+                }
+            }),
+        );
     }
 
     /// Puts the caret at the start of a 1-based line of the editor.
@@ -791,7 +787,8 @@ fn App() -> impl IntoView {
 pub fn mount() {
     // The address may name an example whose files the first load leaves
     // out: fetch them first, so the start is the same as with all built in.
-    leptos::task::spawn_local(async {
+    // (wasm-bindgen's executor: Leptos's is set up by the mount.)
+    wasm_bindgen_futures::spawn_local(async {
         let problems = lazy::before_start().await;
         START_PROBLEMS.with(|p| *p.borrow_mut() = problems);
         leptos::mount::mount_to_body(App);
