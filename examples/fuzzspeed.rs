@@ -112,7 +112,9 @@ fn main() {
 /// The base cluster of `ordinal::sim::fuzzing` (the `web` StatefulSet running).
 fn base() -> Sim {
     let mut sim = Sim::new(1);
-    let web = ordinal::sim::examples::by_id("web").map_or("", |e| e.yaml);
+    let web = ordinal::sim::examples::by_id("web")
+        .and_then(|e| e.yaml())
+        .unwrap_or("");
     let _ = sim.input(ordinal::sim::session::Input::Manifest {
         text: web.to_string(),
         delete: false,

@@ -38,7 +38,7 @@ fn modern_examples_come_up_fully_ready() {
     for e in examples::all().iter().filter(|e| e.modern) {
         let mut sim = sim();
         let out = sim.input(Input::Manifest {
-            text: e.yaml.to_string(),
+            text: e.yaml().expect("built in natively").to_string(),
             delete: false,
         });
         assert!(out.is_ok(), "{}: {:?}", e.id, out);
@@ -65,7 +65,7 @@ fn original_examples_come_up_with_the_removal_warnings() {
         let mut sim = sim();
         let out = sim
             .input(Input::Manifest {
-                text: e.yaml.to_string(),
+                text: e.yaml().expect("built in natively").to_string(),
                 delete: false,
             })
             .unwrap_or_else(|err| panic!("{}: refused: {err}", e.id));
@@ -98,6 +98,6 @@ fn the_first_visit_example_is_web() {
     let e = examples::by_id(examples::DEFAULT_ID).unwrap();
     assert!(e.modern);
     let mut sim = sim();
-    apply(&mut sim, e.yaml);
+    apply(&mut sim, e.yaml().expect("built in natively"));
     run_until(&mut sim, 120_000, "web ready", |s| sts_ready(s, "web") == 2);
 }

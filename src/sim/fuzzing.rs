@@ -50,7 +50,9 @@ fn base_sim() -> &'static Sim {
     static BASE: OnceLock<Sim> = OnceLock::new();
     BASE.get_or_init(|| {
         let mut sim = Sim::new(1);
-        let web = crate::sim::examples::by_id("web").map_or("", |e| e.yaml);
+        let web = crate::sim::examples::by_id("web")
+            .and_then(|e| e.yaml())
+            .unwrap_or("");
         let _ = sim.input(Input::Manifest {
             text: web.to_string(),
             delete: false,

@@ -15,7 +15,6 @@ pub struct ExampleInfo {
     pub description: String,
     pub description_zh: String,
     pub source_doc: String,
-    pub yaml: String,
     pub modern: bool,
     pub note: String,
     pub note_zh: String,
@@ -54,12 +53,24 @@ pub fn examples() -> Vec<ExampleInfo> {
             description: e.description.into(),
             description_zh: e.description_zh.into(),
             source_doc: e.source_doc.into(),
-            yaml: e.yaml.into(),
             modern: e.modern,
             note: e.note.into(),
             note_zh: e.note_zh.into(),
         })
         .collect()
+}
+
+/// An example's manifests, if at hand (the page fetches the others'
+/// files when first chosen: `super::lazy`).
+pub fn example_yaml(id: &str) -> Option<String> {
+    crate::sim::examples::by_id(id)
+        .and_then(|e| e.yaml())
+        .map(str::to_string)
+}
+
+/// The files an example still needs fetched.
+pub fn example_missing(id: &str) -> Vec<&'static str> {
+    crate::sim::examples::by_id(id).map_or_else(Vec::new, |e| e.missing())
 }
 
 /// The example a first visit opens.

@@ -55,12 +55,20 @@ fn handle(ui: Ui, ev: &web_sys::MessageEvent) {
     };
     // A cross-origin window cannot be checked with instanceof; it can be posted to.
     let reply_to: Option<Window> = ev.source().map(|s| s.unchecked_into());
+    // A line naming a docs file the page has not fetched yet runs once it is here.
     match &msg {
+        HostMessage::Run { line, .. } => {
+            let line = line.clone();
+            super::lazy::line_then(ui, &line, Box::new(move || run(ui, &msg, reply_to)));
+        }
+        _ => run(ui, &msg, reply_to),
+    }
+}
+
+fn run(ui: Ui, msg: &HostMessage, reply_to: Option<Window>) {
+    match msg {
         HostMessage::Apply { .. } | HostMessage::Run { .. } => {
-            let done = ui
-                .session
-                .try_update_value(|s| host::run(s, &msg))
-                .flatten();
+            let done = ui.session.try_update_value(|s| host::run(s, msg)).flatten();
             if let Some((reply, printed)) = done {
                 for p in printed {
                     ui.show(p);

@@ -314,6 +314,7 @@ keys! {
     NoteOutputDropped => "# {0} earlier lines of output dropped: the console keeps its last {1} entries ({2} KB)", "# 已丢弃较早的 {0} 行输出：控制台只保留最近 {1} 条记录（{2} KB）";
     NoteOutputCut => "[… {0} KB of this output dropped: the console keeps the last {1} KB of one output]", "[… 已丢弃本次输出的 {0} KB：控制台对单次输出只保留最后 {1} KB]";
     NoteLessonStarted => "# lesson \"{0}\" started", "# 课程“{0}”已开始";
+    Loading => "Loading {0}…", "正在加载 {0}…";
     NoteLessonOnCurrent => "# lesson \"{0}\" opened on the current session (Reset lesson starts its own cluster)",
         "# 课程“{0}”已在当前会话上打开（“重置课程”会为它启动自己的集群）";
 }
@@ -425,6 +426,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("{0} could not be read.", "无法读取 {0}。"),
     ("There is no bundled lesson \"{0}\".", "没有名为“{0}”的内置课程。"),
     ("Lesson not opened: {0}", "课程未打开：{0}"),
+    // Files the first load leaves out (`ui::lazy`) that could not be fetched.
+    (
+        "Not loaded: {0}. This page was opened from a file or served without its files; serve the whole dist/ folder over HTTP to use it.",
+        "未能加载：{0}。此页面是从本地文件打开的，或部署时缺少这些文件；请通过 HTTP 提供整个 dist/ 目录后再使用。",
+    ),
     // A teacher's own lesson file that could not be used (`ui::lessons`).
     (
         "{0}: the id \"{1}\" is a bundled lesson's; choose another",
@@ -1105,6 +1111,7 @@ steps:
         let saved = read("src/sim/session/saved.rs");
         let share = read("src/ui/share.rs");
         let lessons = read("src/ui/lessons.rs");
+        let lazy = read("src/ui/lazy.rs");
         let mut sentences = literals(&sts, "waiting for ");
         assert!(sentences.len() >= 9, "{sentences:?}");
         for start in [
@@ -1133,6 +1140,7 @@ steps:
                 ][..],
             ),
             ("share.rs", &share, &["{name} could not be"][..]),
+            ("lazy.rs", &lazy, &["Not loaded: "][..]),
             (
                 "lessons.rs",
                 &lessons,

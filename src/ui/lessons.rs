@@ -7,6 +7,9 @@
 //! site, or a link whose fragment carries it (`#l1.…`, `sim::lessons::link`).
 //! Starting a lesson's cluster over a session with history asks first. The
 //! model, the checks and their evaluation are the core's (`sim::lessons`).
+//! The bundled lessons are listed from the core's index; each file (and
+//! the examples' files it needs) is fetched when the lesson is first
+//! opened (`super::lazy`).
 
 use super::{persist, Ui};
 use crate::sim::lessons::markdown::{self, Block, Inline};
@@ -192,14 +195,12 @@ fn start_lesson(ui: Ui, lesson: &Lesson) {
 
 #[component]
 pub fn Lessons(ui: Ui) -> impl IntoView {
-    let mut all: Vec<Lesson> = lessons::all_bundled()
-        .into_iter()
-        .filter_map(Result::ok)
-        .collect();
-    // A teacher's own lessons, pasted earlier.
+    // The lessons read so far: bundled ones once fetched, and a teacher's
+    // own lessons, pasted earlier.
+    let mut all: Vec<Lesson> = Vec::new();
     for text in load_own() {
         if let Ok(l) = lessons::parse(OWN_FILE, &text) {
-            if !all.iter().any(|b| b.id == l.id) {
+            if lessons::listed(&l.id).is_none() && !all.iter().any(|b| b.id == l.id) {
                 all.push(l);
             }
         }
@@ -288,7 +289,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
         }
     });
 
-    let open = move |id: String, fresh: bool| {
+    let open_now = move |id: String, fresh: bool| {
         let Some(l) = all.with_untracked(|a| a.iter().find(|l| l.id == id).cloned()) else {
             return;
         };
@@ -306,9 +307,58 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
         current.set(Some(id));
     };
 
+    // Opens a lesson once what it needs is here: a bundled lesson's file
+    // and the examples' files it names are fetched first (with a loading
+    // status); a file that cannot be had leaves a banner saying so.
+    let open = move |id: String, fresh: bool| {
+        let read = all.with_untracked(|a| a.iter().find(|l| l.id == id).cloned());
+        let own_need: Vec<&'static str> = read
+            .as_ref()
+            .map(lessons::needed_files)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| crate::sim::examples::text(f).is_none())
+            .collect();
+        if read.is_some() && own_need.is_empty() {
+            open_now(id, fresh);
+            return;
+        }
+        match lessons::listed(&id).filter(|_| read.is_none()) {
+            Some(b) => super::lazy::lesson_then(
+                ui,
+                b.file,
+                Box::new(
+                    move |fetched| match fetched.map(|text| lessons::parse(b.file, &text)) {
+                        Ok(Ok(l)) => {
+                            all.update(|a| {
+                                a.retain(|x| x.id != l.id);
+                                a.push(l);
+                            });
+                            open_now(id, fresh);
+                        }
+                        Ok(Err(e)) => ui
+                            .banners
+                            .update(|b| b.push(format!("Lesson not opened: {e}"))),
+                        Err(failed) => super::lazy::report(ui, &failed),
+                    },
+                ),
+            ),
+            None => super::lazy::examples_then(
+                ui,
+                &id.clone(),
+                own_need,
+                Box::new(move |fetched| match fetched {
+                    Ok(()) => open_now(id, fresh),
+                    Err(failed) => super::lazy::report(ui, &failed),
+                }),
+            ),
+        }
+    };
+
     // `?lesson=<id>`: open it; start its cluster unless it has progress.
     if let Some(id) = lesson_param() {
-        let known = all.with_untracked(|a| a.iter().any(|l| l.id == id));
+        let known =
+            lessons::listed(&id).is_some() || all.with_untracked(|a| a.iter().any(|l| l.id == id));
         if known {
             let started = progress.with_untracked(|m| m.contains_key(&id));
             open(id, !started);
@@ -341,7 +391,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
     // same text again continues its progress. Errors name the file.
     let adopt = move |file: &str, text: String| -> Result<(), String> {
         let l = lessons::parse(file, &text).map_err(|e| e.to_string())?;
-        if lessons::BUNDLED.iter().any(|(id, _, _)| *id == l.id) {
+        if lessons::listed(&l.id).is_some() {
             return Err(format!(
                 "{file}: the id \"{}\" is a bundled lesson's; choose another",
                 l.id
@@ -415,19 +465,29 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
             </div>
             <div class="lesson-list" role="list">
                 {move || {
-                    all.get()
-                        .into_iter()
-                        .map(|l| {
-                            let id = l.id.clone();
-                            let id2 = l.id.clone();
-                            let id3 = l.id.clone();
-                            let total = l.steps.len();
+                    // The bundled lessons from the core's index (their
+                    // files are read when opened), then the teacher's own.
+                    let bundled = lessons::INDEX.iter().map(|b| {
+                        let title = lessons::Text { en: b.title_en.into(), zh: b.title_zh.into() };
+                        (b.id.to_string(), title, b.steps)
+                    });
+                    let own: Vec<_> = all.with(|a| {
+                        a.iter()
+                            .filter(|l| lessons::listed(&l.id).is_none())
+                            .map(|l| (l.id.clone(), l.title.clone(), l.steps.len()))
+                            .collect()
+                    });
+                    bundled
+                        .chain(own)
+                        .map(|(lid, title, total)| {
+                            let id = lid.clone();
+                            let id2 = lid.clone();
+                            let id3 = lid;
                             let done = move || {
                                 progress.with(|m| {
                                     m.get(&id3).map(|p| p.passed.iter().filter(|x| **x).count()).unwrap_or(0)
                                 })
                             };
-                            let title = l.title.clone();
                             view! {
                                 <div role="listitem">
                                     <button

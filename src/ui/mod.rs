@@ -13,6 +13,7 @@ mod embed_api;
 mod fresh;
 mod gates;
 pub(crate) mod i18n;
+mod lazy;
 mod lessons;
 mod model;
 mod perf;
@@ -81,6 +82,14 @@ pub struct Ui {
     frames: StoredValue<u64>,
     last_save: StoredValue<f64>,
     line_id: StoredValue<u64>,
+    /// What is being fetched (`lazy`), shown as a status while it loads.
+    pub loading: RwSignal<Vec<String>>,
+    /// Bumped by each choice of example: a fetch that lands after a later
+    /// choice does not replace it.
+    choice: StoredValue<u64>,
+    /// Console lines waiting for files they name (`lazy`), run in order.
+    queue: StoredValue<Vec<String>>,
+    draining: StoredValue<bool>,
 }
 
 fn now_ms() -> f64 {
@@ -207,7 +216,45 @@ impl Ui {
 
     /// A console line: kubectl (the word may be left out), or the script
     /// words `sleep 10s` and `fault ...`, so every page action can be typed.
+    /// A line naming a docs file the page has not fetched yet
+    /// (`kubectl apply -f https://k8s.io/examples/...`) waits for it; the
+    /// lines after it wait their turn.
     pub fn kubectl(self, line: String) {
+        self.queue.update_value(|q| q.push(line));
+        if !self.draining.get_value() {
+            self.drain();
+        }
+    }
+
+    fn drain(self) {
+        loop {
+            let Some(line) = self
+                .queue
+                .try_update_value(|q| (!q.is_empty()).then(|| q.remove(0)))
+                .flatten()
+            else {
+                self.draining.set_value(false);
+                return;
+            };
+            if lazy::unfetched_files_of(&line).is_empty() {
+                self.run_line(line);
+                continue;
+            }
+            self.draining.set_value(true);
+            let l = line.clone();
+            lazy::line_then(
+                self,
+                &l,
+                Box::new(move || {
+                    self.run_line(line);
+                    self.drain();
+                }),
+            );
+            return;
+        }
+    }
+
+    fn run_line(self, line: String) {
         let (printed, watching) = self
             .session
             .try_update_value(|s| (s.line(&line), s.watching()))
@@ -283,10 +330,36 @@ impl Ui {
         }
     }
 
-    pub fn load_example(self, ex: &bridge::ExampleInfo) {
-        self.text.set(ex.yaml.clone());
-        self.example.set(ex.id.clone());
-        persist::set(persist::EDITOR_KEY, &ex.yaml);
+    /// Puts an example into the editor; one whose files are not at hand is
+    /// fetched first (a later choice wins over a fetch still under way).
+    pub fn load_example(self, id: &str) {
+        let ticket = self.choice.get_value() + 1;
+        self.choice.set_value(ticket);
+        let put = move |id: &str, yaml: String| {
+            self.text.set(yaml.clone());
+            self.example.set(id.to_string());
+            persist::set(persist::EDITOR_KEY, &yaml);
+        };
+        if let Some(yaml) = bridge::example_yaml(id) {
+            put(id, yaml);
+            return;
+        }
+        let id = id.to_string();
+        let need = bridge::example_missing(&id);
+        lazy::examples_then(
+            self,
+            &id.clone(),
+            need,
+            Box::new(move |fetched| {
+                if self.choice.get_value() != ticket {
+                    return;
+                }
+                match fetched.ok().and_then(|()| bridge::example_yaml(&id)) {
+                    Some(yaml) => put(&id, yaml),
+                    None => lazy::report(self, &lazy::example_urls(&bridge::example_missing(&id))),
+                }
+            }),
+        );
     }
 
     /// Puts the caret at the start of a 1-based line of the editor.
@@ -354,6 +427,14 @@ fn frame(ui: Ui, last: f64) {
 fn Banners(ui: Ui) -> impl IntoView {
     view! {
         <div class="banners" role="status" aria-live="polite">
+            {move || {
+                ui.loading.with(|l| {
+                    (!l.is_empty()).then(|| {
+                        let what = l.join(", ");
+                        view! { <p class="loading" data-testid="loading">{ui.tf(K::Loading, &[&what])}</p> }
+                    })
+                })
+            }}
             {move || {
                 ui.banners
                     .get()
@@ -522,6 +603,7 @@ fn Examples(ui: Ui) -> impl IntoView {
                             format!("{}{original}", ex2.title_in(lang))
                         };
                         let ex3 = ex.clone();
+                        let busy_id = ex.id.clone();
                         view! {
                             <button
                                 role="listitem"
@@ -529,7 +611,8 @@ fn Examples(ui: Ui) -> impl IntoView {
                                 class:current=move || ui.example.get() == id2
                                 data-testid=format!("example-{id}")
                                 title=move || ex3.description_in(ui.lang.get()).to_string()
-                                on:click=move |_| ui.load_example(&ex)
+                                aria-busy=move || ui.loading.with(|l| l.contains(&busy_id)).then_some("true")
+                                on:click=move |_| ui.load_example(&ex.id)
                             >
                                 {title}
                             </button>
@@ -619,7 +702,11 @@ fn App() -> impl IntoView {
         speed: RwSignal::new(speed),
         text: RwSignal::new(start.editor),
         example: RwSignal::new(start.example),
-        banners: RwSignal::new(start.problems),
+        banners: RwSignal::new({
+            let mut b = START_PROBLEMS.with(|p| std::mem::take(&mut *p.borrow_mut()));
+            b.extend(start.problems);
+            b
+        }),
         console: RwSignal::new(Vec::new()),
         editor_ref: NodeRef::new(),
         theme: RwSignal::new(theme),
@@ -629,6 +716,10 @@ fn App() -> impl IntoView {
         frames: StoredValue::new(0),
         last_save: StoredValue::new(0.0),
         line_id: StoredValue::new(0),
+        loading: RwSignal::new(Vec::new()),
+        choice: StoredValue::new(0),
+        queue: StoredValue::new(Vec::new()),
+        draining: StoredValue::new(false),
     };
     for p in start.printed {
         ui.show(p);
@@ -694,5 +785,17 @@ fn App() -> impl IntoView {
 }
 
 pub fn mount() {
-    leptos::mount::mount_to_body(App);
+    // The address may name an example whose files the first load leaves
+    // out: fetch them first, so the start is the same as with all built in.
+    // (wasm-bindgen's executor: Leptos's is set up by the mount.)
+    wasm_bindgen_futures::spawn_local(async {
+        let problems = lazy::before_start().await;
+        START_PROBLEMS.with(|p| *p.borrow_mut() = problems);
+        leptos::mount::mount_to_body(App);
+    });
+}
+
+thread_local! {
+    /// What `lazy::before_start` could not fetch, for the first banners.
+    static START_PROBLEMS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }

@@ -44,10 +44,7 @@ fn location() -> (String, String) {
 }
 
 fn example_yaml(id: &str) -> Option<String> {
-    bridge::examples()
-        .into_iter()
-        .find(|e| e.id == id)
-        .map(|e| e.yaml)
+    bridge::example_yaml(id)
 }
 
 /// Reads the address (and, for the full page with no link, local storage).
@@ -106,7 +103,9 @@ pub fn start(default_seed: u64) -> Start {
         let editor = example_yaml(&id).unwrap_or_default();
         let mut session = fresh(&id);
         let mut printed = Vec::new();
-        if params.apply && !bad_link {
+        // An example whose files could not be fetched is not applied
+        // (`lazy::before_start` said what is missing).
+        if params.apply && !bad_link && !editor.is_empty() {
             printed.push(Printed::note("cmd", Note::ApplyExample(id.clone())));
             let r = session.input(Input::Manifest {
                 text: editor.clone(),
@@ -356,7 +355,13 @@ fn open_file(ui: Ui, file: web_sys::File) {
     let promise = file.text();
     leptos::task::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(v) => open_text(ui, &name, &v.as_string().unwrap_or_default()),
+            Ok(v) => {
+                let text = v.as_string().unwrap_or_default();
+                if let Err(failed) = super::lazy::examples_of_session(ui, &text).await {
+                    super::lazy::report(ui, &failed);
+                }
+                open_text(ui, &name, &text)
+            }
             Err(_) => ui
                 .banners
                 .update(|b| b.push(format!("{name} could not be read."))),

@@ -401,6 +401,12 @@ test("a bad link gives a banner, the page works, and local storage is left alone
   await page.getByTestId("editor").waitFor({ timeout: T });
   await page.evaluate(() => localStorage.clear());
   await page.getByTestId("example-zookeeper").click();
+  // Its manifests are fetched when first chosen (issue 12): apply once they are in.
+  await page.waitForFunction(
+    () => /name: zk-headless/.test(document.querySelector("[data-testid=editor]").value),
+    null,
+    { timeout: T },
+  );
   await page.getByTestId("apply").click();
   await page.getByTestId("play").click();
   await page.locator("[data-testid='pod-zk-0']").waitFor({ timeout: T });

@@ -238,8 +238,84 @@ pub enum Check {
     },
 }
 
-/// The lessons shipped with Ordinal: `(id, file name, YAML)`. They are also
-/// static files of the page (`public/lessons/`).
+/// A bundled lesson as the lesson list shows it before its file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Listed {
+    pub id: &'static str,
+    /// Its path, relative to the page (`lessons/web.yaml`).
+    pub file: &'static str,
+    pub title_en: &'static str,
+    pub title_zh: &'static str,
+    pub steps: usize,
+}
+
+impl Listed {
+    pub fn title(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.title_en,
+            Lang::Zh => self.title_zh,
+        }
+    }
+}
+
+/// The lessons shipped with Ordinal, in the order they are listed. Their
+/// files are static files of the page (`public/lessons/`, copied to
+/// `dist/lessons/`), which the page fetches when a lesson is opened; the
+/// CLI and the tests have them built in ([`BUNDLED`]). A test checks that
+/// this list agrees with the files.
+pub const INDEX: &[Listed] = &[
+    Listed {
+        id: "web",
+        file: "lessons/web.yaml",
+        title_en: "StatefulSet basics: nginx web",
+        title_zh: "StatefulSet 基础:nginx web",
+        steps: 7,
+    },
+    Listed {
+        id: "zookeeper",
+        file: "lessons/zookeeper.yaml",
+        title_en: "ZooKeeper: anti-affinity and a disruption budget",
+        title_zh: "ZooKeeper:反亲和性与 PodDisruptionBudget",
+        steps: 3,
+    },
+    Listed {
+        id: "cassandra",
+        file: "lessons/cassandra.yaml",
+        title_en: "Cassandra: a StatefulSet with its own StorageClass",
+        title_zh: "Cassandra:使用自己 StorageClass 的 StatefulSet",
+        steps: 6,
+    },
+    Listed {
+        id: "petset",
+        file: "lessons/petset.yaml",
+        title_en: "Pet Sets: static PersistentVolumes",
+        title_zh: "Pet Sets:静态 PersistentVolume",
+        steps: 3,
+    },
+    Listed {
+        id: "mysql",
+        file: "lessons/mysql.yaml",
+        title_en: "MySQL: a replicated stateful application",
+        title_zh: "MySQL:运行一个主从复制的有状态应用",
+        steps: 4,
+    },
+    Listed {
+        id: "hazelcast",
+        file: "lessons/hazelcast.yaml",
+        title_en: "Hazelcast: endpoints follow the pods",
+        title_zh: "Hazelcast:端点跟随 Pod 变化",
+        steps: 3,
+    },
+];
+
+/// A bundled lesson's entry of [`INDEX`].
+pub fn listed(id: &str) -> Option<&'static Listed> {
+    INDEX.iter().find(|l| l.id == id)
+}
+
+/// The bundled lessons' files, built in: `(id, file name, YAML)`, in
+/// [`INDEX`]'s order. The page never names these (it fetches the files),
+/// so the linker leaves them out of its wasm.
 pub const BUNDLED: &[(&str, &str, &str)] = &[
     (
         "web",
@@ -284,6 +360,37 @@ pub fn bundled(id: &str) -> Option<Result<Lesson, LessonError>> {
 /// Every bundled lesson, parsed (a broken one is a bug the tests catch).
 pub fn all_bundled() -> Vec<Result<Lesson, LessonError>> {
     BUNDLED.iter().map(|(_, f, t)| parse(f, t)).collect()
+}
+
+/// What a lesson needs beyond its own file: the built-in examples' files
+/// its setup puts in the editor (`editor: web`) and the docs files its
+/// setup script, steps, hints and solutions name (`kubectl apply -f
+/// https://k8s.io/...`). The page fetches those not at hand before it
+/// starts the lesson.
+pub fn needed_files(lesson: &Lesson) -> Vec<&'static str> {
+    let mut texts: Vec<&str> = vec![&lesson.setup.script];
+    for s in &lesson.steps {
+        texts.extend([s.solution.as_str(), &s.text.en, &s.text.zh]);
+        for h in &s.hints {
+            texts.extend([h.en.as_str(), &h.zh]);
+        }
+    }
+    let mut out = Vec::new();
+    let editor = lesson
+        .setup
+        .editor
+        .as_deref()
+        .and_then(super::examples::by_id);
+    let files = texts
+        .iter()
+        .flat_map(|t| super::examples::named_files(t))
+        .chain(editor.into_iter().flat_map(|e| e.parts.iter().copied()));
+    for f in files {
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    out
 }
 
 /// A check's result: `Err` carries the reason, in a student's words.

@@ -57,7 +57,8 @@ pub fn start_session(lesson: &Lesson, editor: Option<String>) -> Result<Session,
 pub fn editor_text(lesson: &Lesson) -> Option<String> {
     lesson.setup.editor.as_ref().map(|e| {
         crate::sim::examples::by_id(e)
-            .map(|x| x.yaml.to_string())
+            .and_then(|x| x.yaml())
+            .map(str::to_string)
             .unwrap_or_else(|| e.clone())
     })
 }

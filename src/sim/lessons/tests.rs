@@ -479,3 +479,52 @@ fn bad_feature_gates_in_a_lesson_get_positioned_errors() {
     assert_eq!(e.line, 6, "{e}");
     assert!(e.message.ends_with("must be true or false"), "{e}");
 }
+
+/// The list the page shows before it reads any lesson file agrees with
+/// the files: same ids, order, titles and step counts.
+#[test]
+fn the_index_agrees_with_the_bundled_files() {
+    assert_eq!(INDEX.len(), BUNDLED.len());
+    for (listed, (id, file, text)) in INDEX.iter().zip(BUNDLED) {
+        let l = parse(file, text).unwrap();
+        assert_eq!((listed.id, listed.file), (*id, *file));
+        assert_eq!(l.id, listed.id);
+        assert_eq!(l.title.en, listed.title_en, "{id}");
+        assert_eq!(l.title.zh, listed.title_zh, "{id}");
+        assert_eq!(l.steps.len(), listed.steps, "{id}");
+        assert_eq!(listed.title(Lang::Zh), listed.title_zh);
+    }
+    assert!(listed("mysql").is_some() && listed("nope").is_none());
+}
+
+/// What a lesson needs fetched before it starts: its editor example's
+/// files and the docs files its scripts name.
+#[test]
+fn a_lessons_needed_files() {
+    let (_, file, text) = BUNDLED.iter().find(|(i, _, _)| *i == "mysql").unwrap();
+    let l = parse(file, text).unwrap();
+    let need = needed_files(&l);
+    for f in crate::sim::examples::by_id("mysql").unwrap().parts {
+        assert!(need.contains(f), "{f}: {need:?}");
+    }
+    // Named by the setup's `kubectl apply -f https://k8s.io/...` lines.
+    assert_eq!(need.len(), 3, "{need:?}");
+    let (_, file, text) = BUNDLED.iter().find(|(i, _, _)| *i == "cassandra").unwrap();
+    let l = parse(file, text).unwrap();
+    let need = needed_files(&l);
+    for f in [
+        "original/cassandra-service.yaml",
+        "modern/cassandra-statefulset.yaml",
+        "original/cassandra-controller.yaml",
+        "modern/cassandra-daemonset.yaml",
+    ] {
+        assert!(need.contains(&f), "{f}: {need:?}");
+    }
+    // Every lesson's needs are files the page can fetch.
+    for (id, file, text) in BUNDLED {
+        let l = parse(file, text).unwrap();
+        for f in needed_files(&l) {
+            assert!(crate::sim::examples::FILES.contains(&f), "{id}: {f}");
+        }
+    }
+}

@@ -488,7 +488,11 @@ mod tests {
     #[test]
     fn a_host_runs_lines_and_reads_the_pods() {
         let mut s = Session::new(1, Config::default());
-        let web = crate::sim::examples::by_id("web").unwrap().yaml.to_string();
+        let web = crate::sim::examples::by_id("web")
+            .unwrap()
+            .yaml()
+            .unwrap()
+            .to_string();
         let (reply, printed) = run(
             &mut s,
             &HostMessage::Apply {

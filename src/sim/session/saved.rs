@@ -71,7 +71,8 @@ pub enum OpenError {
     Corrupt(String),
     /// It unpacked, but is not a session (the JSON error, with its place).
     BadJson(String),
-    /// It names a built-in example this build does not have.
+    /// It names a built-in example this build does not have (or, in the
+    /// page, has not fetched yet: the page fetches its files and tries again).
     UnknownExample(String),
 }
 
@@ -256,7 +257,11 @@ pub fn unpack(data: &str) -> Result<String, OpenError> {
 }
 
 fn to_ref(text: &str) -> String {
-    match crate::sim::examples::all().iter().find(|e| e.yaml == text) {
+    // Only an example at hand can match (in the page, one fetched already).
+    match crate::sim::examples::all()
+        .iter()
+        .find(|e| e.yaml() == Some(text))
+    {
         Some(e) => format!("{EXAMPLE_REF}{}", e.id),
         None => text.to_string(),
     }
@@ -265,7 +270,8 @@ fn to_ref(text: &str) -> String {
 fn from_ref(text: &str) -> Result<String, OpenError> {
     match text.strip_prefix(EXAMPLE_REF) {
         Some(id) => crate::sim::examples::by_id(id)
-            .map(|e| e.yaml.to_string())
+            .and_then(|e| e.yaml())
+            .map(str::to_string)
             .ok_or_else(|| OpenError::UnknownExample(id.to_string())),
         None => Ok(text.to_string()),
     }

@@ -95,7 +95,7 @@ fn saved_sessions_reopen_to_the_same_trace_and_position() {
 #[test]
 fn share_links_round_trip_and_stay_short() {
     let mut s = Session::new(1, Config::default());
-    let web = crate::sim::examples::by_id("web").unwrap().yaml;
+    let web = crate::sim::examples::by_id("web").unwrap().yaml().unwrap();
     s.input(Input::Manifest {
         text: web.to_string(),
         delete: false,
@@ -245,7 +245,7 @@ fn play_frames(s: &mut Session, ms: u64) {
 #[test]
 fn link_lengths_of_played_sessions() {
     let mut s = Session::new(1, Config::default());
-    let web = crate::sim::examples::by_id("web").unwrap().yaml;
+    let web = crate::sim::examples::by_id("web").unwrap().yaml().unwrap();
     s.input(Input::Manifest {
         text: web.to_string(),
         delete: false,
@@ -499,7 +499,7 @@ fn switching_a_gate_replays_the_session_on_the_new_config() {
 #[test]
 fn playing_a_quiet_cluster_keeps_the_journal_short_and_replayable() {
     let mut s = Session::new(5, Config::default());
-    let web = crate::sim::examples::by_id("web").unwrap().yaml;
+    let web = crate::sim::examples::by_id("web").unwrap().yaml().unwrap();
     s.input(Input::Manifest {
         text: web.to_string(),
         delete: false,
