@@ -20,6 +20,7 @@
 //! Ready 就绪, node 节点, provisioner 制备器.
 
 use crate::sim::chart::fill;
+use crate::sim::sort;
 
 /// A language of the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -1096,7 +1097,7 @@ steps:
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "rs"))
             .collect();
-        files.sort();
+        sort::sort(&mut files);
         let sts: String = files
             .iter()
             .map(|p| std::fs::read_to_string(p).unwrap_or_default())

@@ -6,6 +6,7 @@ use crate::sim::dns;
 use crate::sim::engine::Action;
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
+use crate::sim::sort;
 use crate::sim::Sim;
 use std::collections::{BTreeMap, HashMap};
 
@@ -278,9 +279,9 @@ pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterView {
         }
     }
     for n in &mut nodes {
-        n.pods.sort_by_key(owner_sort_key);
+        sort::sort_by_key(&mut n.pods, owner_sort_key);
     }
-    pending.sort_by_key(owner_sort_key);
+    sort::sort_by_key(&mut pending, owner_sort_key);
     cache.0 = seen;
     ClusterView {
         nodes,
@@ -566,7 +567,9 @@ pub fn network(sim: &Sim) -> NetworkView {
             });
         }
     }
-    rows.sort_by(|a, b| (&a.name, &a.rtype, &a.data).cmp(&(&b.name, &b.rtype, &b.data)));
+    sort::sort_by(&mut rows, |a, b| {
+        (&a.name, &a.rtype, &a.data).cmp(&(&b.name, &b.rtype, &b.data))
+    });
     NetworkView {
         services,
         dns: rows,

@@ -8,6 +8,7 @@
 use super::statefulset::history::{canonical_json, fnv1a_32, safe_encode_string};
 use super::{Ctx, Out};
 use crate::sim::object::{rfc3339, set_at, Kind, Object, OwnerRef, ValueExt};
+use crate::sim::sort;
 use serde_json::{json, Value};
 
 /// `apps.DefaultDeploymentUniqueLabelKey`.
@@ -135,7 +136,9 @@ fn sync_deployment(ctx: &Ctx, d: &Object, out: &mut Out) {
         .filter(|rs| rs.meta.is_owned_by(&d.meta.uid) && selector.matches(&rs.meta.labels))
         .cloned()
         .collect();
-    all.sort_by_key(|rs| (rs.meta.creation_timestamp, rs.meta.name.clone()));
+    sort::sort_by_key(&mut all, |rs| {
+        (rs.meta.creation_timestamp, rs.meta.name.clone())
+    });
     if d.meta.deletion_timestamp.is_some() {
         return;
     }

@@ -16,6 +16,7 @@ use crate::sim::object::Kind;
 use crate::sim::object::{rfc3339, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
+use crate::sim::sort;
 use crate::sim::store::Store;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -288,7 +289,7 @@ impl<'a> Snapshot<'a> {
                 }
             })
             .collect();
-        nodes.sort_by(|a, b| a.node.name().cmp(b.node.name()));
+        sort::sort_by(&mut nodes, |a, b| a.node.name().cmp(b.node.name()));
         let mut snap = Snapshot {
             store,
             nodes,
@@ -355,7 +356,7 @@ pub struct FitError {
 
 fn histogram(counts: &BTreeMap<String, usize>) -> String {
     let mut parts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-    parts.sort();
+    sort::sort(&mut parts);
     parts.join(", ")
 }
 
@@ -415,7 +416,7 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
                 && p.spec().array_at("schedulingGates").is_empty()
         })
         .collect();
-    pending.sort_by(|a, b| {
+    sort::sort_by(&mut pending, |a, b| {
         (a.meta.creation_timestamp, a.namespace(), a.name()).cmp(&(
             b.meta.creation_timestamp,
             b.namespace(),
@@ -573,7 +574,7 @@ pub fn set_pod_condition(
         Some("ContainersReady") => 3,
         _ => 4,
     };
-    conds.sort_by_key(|x| rank(x.str_at("type")));
+    sort::sort_by_key(conds, |x| rank(x.str_at("type")));
 }
 
 /// One pod's full scheduling cycle against the snapshot.

@@ -233,7 +233,7 @@ type ModeSet = (usize, Vec<String>);
 
 fn mode_set(pv: &Object) -> ModeSet {
     let mut modes = access_modes(pv.spec());
-    modes.sort();
+    sort::sort(&mut modes);
     modes.dedup();
     (modes.len(), modes)
 }
@@ -761,7 +761,7 @@ fn emit_event_for_unbound_delay_binding_claim(pass: &mut Pass, claim: &Object) {
         .filter(|p| crate::sim::podutil::node_name(p).is_none_or(str::is_empty))
         .map(|p| p.name())
         .collect();
-    pods.sort();
+    sort::sort(&mut pods);
     let (reason, message) = match pods.len() {
         0 => (
             "WaitForFirstConsumer",
@@ -1019,6 +1019,7 @@ fn sync_volume(pass: &mut Pass, volume: &Object) {
 }
 
 use crate::sim::api::reclaim_policy;
+use crate::sim::sort;
 
 /// `unbindVolume`: a controller-made binding is undone; a user's
 /// pre-binding keeps its name and loses only the uid.
