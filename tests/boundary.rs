@@ -123,6 +123,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("nodeaffinity", 1),
     ("features", 1),
     ("hash", 1),
+    ("sort", 1),
     ("examples", 1),
     // world
     ("world", 2),

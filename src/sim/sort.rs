@@ -13,8 +13,26 @@
 //! comparator. The comparator must be a total order, as for `sort_by`.
 //!
 //! `clippy.toml` disallows the slice methods so that new code uses these.
+//!
+//! `collect()` into a `BTreeMap`, `BTreeSet` or `serde_json::Map` sorts too: std's
+//! `FromIterator` gathers the items into a `Vec`, sorts it (one copy of the sort per
+//! iterator type) and builds the tree from it. [`CollectSorted::collect_sorted`]
+//! inserts the items one by one instead, which gives the same collection (for a key
+//! that comes twice, the later value wins in both), with no sort.
 
 use std::cmp::Ordering;
+
+/// `collect()` for the sorted collections without std's sort (see the module's note).
+pub trait CollectSorted: Iterator + Sized {
+    /// `self.collect::<C>()` for a `BTreeMap`, `BTreeSet` or `serde_json::Map`.
+    fn collect_sorted<C: Default + Extend<Self::Item>>(self) -> C {
+        let mut out = C::default();
+        out.extend(self);
+        out
+    }
+}
+
+impl<I: Iterator> CollectSorted for I {}
 
 /// `v.sort_by(cmp)`: a stable sort by the comparator.
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -97,6 +115,27 @@ mod tests {
                 assert_eq!(rev, want_rev, "len {len}, descending");
             }
         }
+    }
+
+    #[test]
+    fn collect_sorted_builds_what_collect_builds() {
+        use std::collections::{BTreeMap, BTreeSet};
+        let pairs = [("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)];
+        let want: BTreeMap<_, _> = pairs.iter().copied().collect();
+        let got: BTreeMap<_, _> = pairs.iter().copied().collect_sorted();
+        assert_eq!(got, want);
+        assert_eq!(got["b"], 3, "the later value wins");
+        let want: BTreeSet<_> = pairs.iter().map(|p| p.0).collect();
+        let got: BTreeSet<_> = pairs.iter().map(|p| p.0).collect_sorted();
+        assert_eq!(got, want);
+        let json: serde_json::Map<String, serde_json::Value> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), (*v).into()))
+            .collect_sorted();
+        assert_eq!(
+            serde_json::Value::Object(json),
+            serde_json::json!({"a": 5, "b": 3, "c": 4})
+        );
     }
 
     #[test]

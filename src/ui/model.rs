@@ -6,7 +6,7 @@ use crate::sim::dns;
 use crate::sim::engine::Action;
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
-use crate::sim::sort;
+use crate::sim::sort::{self, CollectSorted};
 use crate::sim::Sim;
 use std::collections::{BTreeMap, HashMap};
 
@@ -542,7 +542,7 @@ pub fn network(sim: &Sim) -> NetworkView {
     }
     let current = dns::records(store);
     let current_text: std::collections::BTreeSet<String> =
-        current.iter().map(|r| r.to_string()).collect();
+        current.iter().map(|r| r.to_string()).collect_sorted();
     let mut rows: Vec<DnsRow> = current
         .iter()
         .map(|r| DnsRow {

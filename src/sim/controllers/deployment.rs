@@ -8,7 +8,7 @@
 use super::statefulset::history::{canonical_json, fnv1a_32, safe_encode_string};
 use super::{Ctx, Out};
 use crate::sim::object::{rfc3339, set_at, Kind, Object, OwnerRef, ValueExt};
-use crate::sim::sort;
+use crate::sim::sort::{self, CollectSorted};
 use serde_json::{json, Value};
 
 /// `apps.DefaultDeploymentUniqueLabelKey`.
@@ -212,7 +212,7 @@ fn sync_deployment(ctx: &Ctx, d: &Object, out: &mut Out) {
                 .iter()
                 .filter(|(k, _)| !k.starts_with("kubectl.kubernetes.io/"))
                 .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+                .collect_sorted();
             rs.meta.annotations.insert(
                 REVISION_ANNOTATION.into(),
                 (max_old_revision + 1).to_string(),

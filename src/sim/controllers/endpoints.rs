@@ -68,7 +68,7 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     let mut allocated: BTreeSet<u32> = store
         .list(Kind::Service)
         .filter_map(|s| s.spec().str_at("clusterIP").and_then(parse_ipv4))
-        .collect();
+        .collect_sorted();
     for svc in store.list(Kind::Service) {
         if !keys.has(&svc.key()) {
             continue;
@@ -147,7 +147,7 @@ pub fn allocate_cluster_ip(uid: &str, allocated: &BTreeSet<u32>) -> u32 {
 }
 
 use crate::sim::hash::fnv1a_64 as fnv1a;
-use crate::sim::sort;
+use crate::sim::sort::{self, CollectSorted};
 
 pub fn parse_ipv4(s: &str) -> Option<u32> {
     let parts: Vec<u8> = s

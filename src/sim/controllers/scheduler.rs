@@ -16,7 +16,7 @@ use crate::sim::object::Kind;
 use crate::sim::object::{rfc3339, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
-use crate::sim::sort;
+use crate::sim::sort::{self, CollectSorted};
 use crate::sim::store::Store;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -812,7 +812,7 @@ fn terms_of(store: &Store, owner_ns: &str, list: &[Value], weighted: bool) -> Ve
                 .array_at("namespaces")
                 .iter()
                 .filter_map(|n| n.as_str().map(String::from))
-                .collect();
+                .collect_sorted();
             let ns_sel = term.at("namespaceSelector");
             let namespaces = if ns_sel.is_null() {
                 if namespaces.is_empty() {

@@ -284,7 +284,7 @@ impl<'a> VolumeIndex<'a> {
                 mine.entry(mode_set(pv)).or_default().push(pv);
             }
         }
-        let keys: BTreeSet<&ModeSet> = self.available.keys().chain(mine.keys()).collect();
+        let keys: BTreeSet<&ModeSet> = self.available.keys().chain(mine.keys()).collect_sorted();
         let found = keys.into_iter().filter(|k| fits(k)).find_map(|k| {
             let avail = self.available.get(k).map(Vec::as_slice).unwrap_or(&[]);
             match mine.get(k) {
@@ -1019,7 +1019,7 @@ fn sync_volume(pass: &mut Pass, volume: &Object) {
 }
 
 use crate::sim::api::reclaim_policy;
-use crate::sim::sort;
+use crate::sim::sort::{self, CollectSorted};
 
 /// `unbindVolume`: a controller-made binding is undone; a user's
 /// pre-binding keeps its name and loses only the uid.
