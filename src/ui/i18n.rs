@@ -20,7 +20,6 @@
 //! Ready 就绪, node 节点, provisioner 制备器.
 
 use crate::sim::chart::fill;
-use crate::sim::sort;
 
 /// A language of the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -670,6 +669,7 @@ pub fn has_cjk(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::sort;
     use std::collections::BTreeSet;
 
     fn placeholders(s: &str) -> BTreeSet<usize> {
