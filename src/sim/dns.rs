@@ -6,7 +6,6 @@
 use super::object::{Key, Kind, ValueExt};
 use super::store::Store;
 use super::wellknown::CLUSTER_DOMAIN;
-use crate::sim::sort::CollectSorted;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -50,7 +49,7 @@ impl fmt::Display for Record {
 ///   as CoreDNS names endpoints without one).
 /// - ExternalName Service: a `CNAME`.
 pub fn records(store: &Store) -> BTreeSet<Record> {
-    // Collected in a Vec (SRV weights need the whole list), then put in the set.
+    // Collected in a Vec and bulk-built into the set (sorted once).
     let mut out = vec![Record {
         name: format!("dns-version.{CLUSTER_DOMAIN}"),
         rtype: "TXT".into(),
@@ -149,7 +148,7 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
         }
     }
     srv_weights(&mut out);
-    out.into_iter().collect_sorted()
+    out.into_iter().collect()
 }
 
 /// CoreDNS's `SRV` (`plugin/backend_lookup.go`): the kubernetes plugin's
