@@ -74,7 +74,7 @@ with_wasm_env() {
 # message formatting (-Cpanic=immediate-abort) and no file/line strings in panic
 # locations (-Zlocation-detail=none), and std built with its `optimize_for_size`
 # feature (algorithms chosen for size, same results: a merge sort instead of
-# driftsort, integer formatting without the digit-pair table; docs/slim12.md).
+# driftsort, integer formatting one digit at a time; docs/slim12.md).
 # These are unstable flags, enabled with
 # RUSTC_BOOTSTRAP=1 on the stable toolchain. setup.sh records ORDINAL_SMALL_STD=1
 # when the standard library's source is there (rustup's rust-src component, or
