@@ -86,7 +86,12 @@ _release_env() {
 	if [ "${ORDINAL_SMALL_STD:-0}" = 1 ]; then
 		export RUSTC_BOOTSTRAP=1
 		export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
-		export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
+		# std's size-optimised algorithms, where its source knows the feature (Rust 1.8x+).
+		local lib
+		lib="$("${RUSTC:-rustc}" --print sysroot)/lib/rustlib/src/rust/library"
+		if grep -qs '^optimize_for_size' "$lib/sysroot/Cargo.toml"; then
+			export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
+		fi
 		export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
 	fi
 	"$@"
