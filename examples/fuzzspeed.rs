@@ -17,6 +17,7 @@
 use ordinal::sim::fuzzing::TARGETS;
 use ordinal::sim::object::{Key, Kind};
 use ordinal::sim::session::{saved::Saved, Session};
+use ordinal::sim::sort;
 use ordinal::sim::{apps, engine::Sim, kubectl, lessons, manifest};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
     out.retain(|p| p.is_file());
-    out.sort();
+    sort::sort(&mut out);
     out
 }
 
@@ -91,7 +92,7 @@ fn main() {
         if times.is_empty() {
             continue;
         }
-        times.sort();
+        sort::sort(&mut times);
         let mean = total.as_secs_f64() * 1e6 / times.len() as f64;
         let median = times[times.len() / 2].0.as_secs_f64() * 1e6;
         println!(

@@ -72,7 +72,10 @@ with_wasm_env() {
 # release wasm small (docs/size.md): the standard library rebuilt from source with
 # the project's profile (opt-level "z", LTO), panics that abort at once with no
 # message formatting (-Cpanic=immediate-abort) and no file/line strings in panic
-# locations (-Zlocation-detail=none). These are unstable flags, enabled with
+# locations (-Zlocation-detail=none), and std built with its `optimize_for_size`
+# feature (algorithms chosen for size, same results: a merge sort instead of
+# driftsort, integer formatting one digit at a time; docs/slim12.md).
+# These are unstable flags, enabled with
 # RUSTC_BOOTSTRAP=1 on the stable toolchain. setup.sh records ORDINAL_SMALL_STD=1
 # when the standard library's source is there (rustup's rust-src component, or
 # Debian's rust-web-src); without it the release build is the plain one.
@@ -83,6 +86,12 @@ _release_env() {
 	if [ "${ORDINAL_SMALL_STD:-0}" = 1 ]; then
 		export RUSTC_BOOTSTRAP=1
 		export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+		# std's size-optimised algorithms, where its source knows the feature (Rust 1.8x+).
+		local lib
+		lib="$("${RUSTC:-rustc}" --print sysroot)/lib/rustlib/src/rust/library"
+		if grep -qs '^optimize_for_size' "$lib/sysroot/Cargo.toml"; then
+			export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
+		fi
 		export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
 	fi
 	"$@"

@@ -2,6 +2,7 @@
 //! tests) and in wasm, and the browser face is the only place for web crates.
 //! This test fails when any file under `src/sim/` names one.
 
+use ordinal::sim::sort;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -122,6 +123,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("nodeaffinity", 1),
     ("features", 1),
     ("hash", 1),
+    ("sort", 1),
     ("examples", 1),
     // world
     ("world", 2),
@@ -323,7 +325,7 @@ fn import_graph() -> Graph {
     let sim = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim");
     let mut files = Vec::new();
     rust_files(&sim, &mut files);
-    files.sort();
+    sort::sort(&mut files);
     let files: Vec<PathBuf> = files
         .into_iter()
         .filter(|f| {
@@ -483,7 +485,7 @@ fn no_import_circle_spans_folders() {
     // Collapse files to their top-level folder (or top-level file) and
     // look for a cycle among those.
     let mut tops: Vec<&str> = g.modules.iter().map(|(_, m)| top(m)).collect();
-    tops.sort();
+    sort::sort(&mut tops);
     tops.dedup();
     let idx = |t: &str| tops.iter().position(|x| *x == t).expect("known");
     let mut adj = vec![Vec::<(usize, String)>::new(); tops.len()];

@@ -5,6 +5,7 @@
 //! happens in `cargo test`: see docs/robust.md for running the fuzzers.
 
 use ordinal::sim::fuzzing::TARGETS;
+use ordinal::sim::sort;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -13,7 +14,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
     out.retain(|p| p.is_file());
-    out.sort();
+    sort::sort(&mut out);
     out
 }
 

@@ -7,12 +7,14 @@
 mod i18n;
 
 /// `i18n.rs` words the core's console notes (`crate::sim::session::Note`)
-/// and its tests word lesson-file errors (`crate::sim::lessons::parse`);
+/// and its tests word lesson-file errors (`crate::sim::lessons::parse`) and sort
+/// with `crate::sim::sort`;
 /// `chart_words.rs` builds the chart's words (`crate::sim::chart`).
 mod sim {
     pub use ordinal::sim::chart;
     pub use ordinal::sim::lessons;
     pub use ordinal::sim::session;
+    pub use ordinal::sim::sort;
 }
 
 /// The chart's words from the table (`src/ui/chart_words.rs`).

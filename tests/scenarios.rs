@@ -6,6 +6,7 @@
 
 mod common;
 
+use ordinal::sim::sort;
 use std::path::Path;
 
 #[test]
@@ -16,7 +17,7 @@ fn scenarios_match_their_transcripts() {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "script"))
         .collect();
-    scripts.sort();
+    sort::sort(&mut scripts);
     assert!(!scripts.is_empty(), "no scenario in {}", dir.display());
     let mut failed = Vec::new();
     for path in &scripts {

@@ -18,6 +18,7 @@ use ordinal::sim::kubectl;
 use ordinal::sim::session::saved::Saved;
 use ordinal::sim::session::script;
 use ordinal::sim::session::{Journaled, Session};
+use ordinal::sim::sort;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -61,7 +62,7 @@ fn read_files(line: &str, base: &Path) -> Vec<(String, String)> {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(&p)
                 .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
                 .unwrap_or_default();
-            entries.sort();
+            sort::sort(&mut entries);
             for e in entries {
                 let ext = e.extension().and_then(|x| x.to_str()).unwrap_or("");
                 if matches!(ext, "yaml" | "yml" | "json") {

@@ -26,6 +26,7 @@ pub mod podutil;
 pub mod quantity;
 pub mod selector;
 pub mod session;
+pub mod sort;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod testutil;

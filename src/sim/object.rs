@@ -5,6 +5,7 @@
 //! jsonpath work on every kind without a typed model of each. Metadata is
 //! typed because the store and every controller lean on it.
 
+use crate::sim::sort::CollectSorted;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -345,7 +346,7 @@ pub trait ValueExt {
                     };
                     (k.clone(), v)
                 })
-                .collect(),
+                .collect_sorted(),
             None => Labels::new(),
         }
     }
@@ -466,7 +467,7 @@ impl Object {
             Value::Object(
                 l.iter()
                     .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                    .collect(),
+                    .collect_sorted(),
             )
         };
         if !m.annotations.is_empty() {
@@ -578,7 +579,7 @@ impl Object {
             .iter()
             .filter(|(k, _)| !matches!(k.as_str(), "apiVersion" | "kind" | "metadata"))
             .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+            .collect_sorted();
         Ok(Object { kind, meta, body })
     }
 }

@@ -675,6 +675,7 @@ pub fn has_cjk(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::sort;
     use std::collections::BTreeSet;
 
     fn placeholders(s: &str) -> BTreeSet<usize> {
@@ -1102,7 +1103,7 @@ steps:
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "rs"))
             .collect();
-        files.sort();
+        sort::sort(&mut files);
         let sts: String = files
             .iter()
             .map(|p| std::fs::read_to_string(p).unwrap_or_default())

@@ -15,6 +15,7 @@ use super::{persist, Ui};
 use crate::sim::lessons::markdown::{self, Block, Inline};
 use crate::sim::lessons::{self, link, run, Lang, Lesson, Outcome, Progress};
 use crate::sim::session::Note;
+use crate::sim::sort::CollectSorted;
 use crate::sim::JournalEntry;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -211,7 +212,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
         load_own()
             .into_iter()
             .filter_map(|t| lessons::parse(OWN_FILE, &t).ok().map(|l| (l.id, t)))
-            .collect::<BTreeMap<String, String>>(),
+            .collect_sorted::<BTreeMap<String, String>>(),
     );
     let own_text = RwSignal::new(String::new());
     let own_error: RwSignal<Option<String>> = RwSignal::new(None);

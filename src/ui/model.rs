@@ -6,6 +6,7 @@ use crate::sim::dns;
 use crate::sim::engine::Action;
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
+use crate::sim::sort::{self, CollectSorted};
 use crate::sim::Sim;
 use std::collections::{BTreeMap, HashMap};
 
@@ -278,9 +279,9 @@ pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterView {
         }
     }
     for n in &mut nodes {
-        n.pods.sort_by_key(owner_sort_key);
+        sort::sort_by_key(&mut n.pods, owner_sort_key);
     }
-    pending.sort_by_key(owner_sort_key);
+    sort::sort_by_key(&mut pending, owner_sort_key);
     cache.0 = seen;
     ClusterView {
         nodes,
@@ -541,7 +542,7 @@ pub fn network(sim: &Sim) -> NetworkView {
     }
     let current = dns::records(store);
     let current_text: std::collections::BTreeSet<String> =
-        current.iter().map(|r| r.to_string()).collect();
+        current.iter().map(|r| r.to_string()).collect_sorted();
     let mut rows: Vec<DnsRow> = current
         .iter()
         .map(|r| DnsRow {
@@ -566,7 +567,9 @@ pub fn network(sim: &Sim) -> NetworkView {
             });
         }
     }
-    rows.sort_by(|a, b| (&a.name, &a.rtype, &a.data).cmp(&(&b.name, &b.rtype, &b.data)));
+    sort::sort_by(&mut rows, |a, b| {
+        (&a.name, &a.rtype, &a.data).cmp(&(&b.name, &b.rtype, &b.data))
+    });
     NetworkView {
         services,
         dns: rows,

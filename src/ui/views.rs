@@ -5,6 +5,7 @@ use super::i18n::{self, Key as K};
 use super::model::{self, ClaimView, ClusterView, PodView, VolumeView};
 use super::{fresh, Ui};
 use crate::sim::dns;
+use crate::sim::sort::CollectSorted;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -222,7 +223,7 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                 .flat_map(|n| n.pods.iter())
                 .chain(c.pending.iter())
                 .map(|p| (p.uid.clone(), p.clone()))
-                .collect::<BTreeMap<_, _>>()
+                .collect_sorted::<BTreeMap<_, _>>()
         })
     });
     let node_names = Memo::new(move |_| {

@@ -15,6 +15,7 @@
 use super::{fs, hash, uuid_from, Out, Proc};
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
+use crate::sim::sort;
 use std::collections::BTreeMap;
 
 const SYSTEM_KEYSPACES: &[&str] = &[
@@ -167,7 +168,7 @@ impl Proc<'_> {
                 });
             }
         }
-        nodes.sort_by_key(|n| {
+        sort::sort_by_key(&mut nodes, |n| {
             n.ip.split('.')
                 .map(|o| o.parse::<u32>().unwrap_or(0))
                 .fold(0u64, |a, o| (a << 8) | u64::from(o))

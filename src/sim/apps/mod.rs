@@ -19,6 +19,7 @@ use super::dns::{self, Answer};
 use super::object::{Key, Kind, Object, ValueExt};
 use super::store::Store;
 use super::world::{Action, World};
+use crate::sim::sort::CollectSorted;
 use shell::{Cmd, List, Pipeline};
 use std::collections::BTreeMap;
 
@@ -133,7 +134,7 @@ fn forget_gone_pods(sim: &mut World) {
         .store
         .list(Kind::Pod)
         .map(|p| p.meta.uid.as_str())
-        .collect();
+        .collect_sorted();
     let gone: Vec<String> = sim
         .container_data
         .keys()

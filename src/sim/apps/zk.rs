@@ -12,6 +12,7 @@
 use super::{fs, ordinal_of, Out, Proc};
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
+use crate::sim::sort::{self, CollectSorted};
 use std::collections::BTreeMap;
 
 pub(super) fn zk_container(pod: &Object) -> Option<String> {
@@ -54,7 +55,7 @@ impl Tree {
         let nodes = lines
             .filter_map(|l| l.split_once('\t'))
             .map(|(k, v)| (k.to_string(), v.replace("\\n", "\n")))
-            .collect();
+            .collect_sorted();
         Tree { zxid, nodes }
     }
 }
@@ -371,7 +372,7 @@ impl Proc<'_> {
                         .collect();
                     if p == "/" {
                         kids.push("zookeeper".into());
-                        kids.sort();
+                        sort::sort(&mut kids);
                     }
                     Ok(format!("[{}]\n", kids.join(", ")))
                 } else {

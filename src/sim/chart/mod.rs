@@ -25,6 +25,7 @@ pub use words::{fill, ChartWords};
 
 use super::engine::{Action, Event, NoteKind, Sim};
 use super::object::{Key, Kind};
+use crate::sim::sort;
 use std::collections::BTreeMap;
 
 /// What an object was doing during a [`Span`]. Pods: Pending (not yet on
@@ -566,9 +567,9 @@ pub fn build(sim: &Sim, opts: &Options) -> Chart {
                 s.end = end;
             }
         }
-        r.marks.sort_by_key(|m| (m.time, m.seq));
+        sort::sort_by_key(&mut r.marks, |m| (m.time, m.seq));
     }
-    inputs.sort_by_key(|m| (m.time, m.seq));
+    sort::sort_by_key(&mut inputs, |m| (m.time, m.seq));
     // Owners the log did not name: the object's controller, if it is there.
     for r in &mut rows {
         if r.owner.is_none() {
@@ -636,7 +637,7 @@ fn group(rows: Vec<RowBuilder>) -> Vec<Group> {
         .into_iter()
         .map(|(id, (first, label, mut rows))| {
             let by_ordinal = id.starts_with("StatefulSet/");
-            rows.sort_by(|a, b| {
+            sort::sort_by(&mut rows, |a, b| {
                 let ka = (
                     kind_rank(a.key.kind),
                     by_ordinal.then(|| ordinal(&a.key.name)),
@@ -671,7 +672,7 @@ fn group(rows: Vec<RowBuilder>) -> Vec<Group> {
             )
         })
         .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+    sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
     out.into_iter().map(|(_, g)| g).collect()
 }
 
@@ -691,7 +692,9 @@ fn collapse(chart: &mut Chart, opts: &Options) {
         return;
     }
     let mut order: Vec<usize> = (0..chart.groups.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(chart.groups[i].rows.len()));
+    sort::sort_by_key(&mut order, |&i| {
+        std::cmp::Reverse(chart.groups[i].rows.len())
+    });
     for i in order {
         if total <= opts.max_rows {
             break;
@@ -735,7 +738,7 @@ fn aggregate(rows: &[&Row], end: u64) -> Row {
             }
         }
     }
-    deltas.sort_by_key(|d| (d.0, d.1, d.2));
+    sort::sort_by_key(&mut deltas, |d| (d.0, d.1, d.2));
     let mut counts = [0i64; N];
     // The span being built: its counts' ranges.
     let mut ranges = [(i64::MAX, 0i64); N];
@@ -814,7 +817,7 @@ fn aggregate(rows: &[&Row], end: u64) -> Row {
         .filter(|m| m.kind != MarkKind::Wait)
         .cloned()
         .collect();
-    marks.sort_by_key(|m| (m.time, m.seq));
+    sort::sort_by_key(&mut marks, |m| (m.time, m.seq));
     Row {
         key: first.key.clone(),
         count: rows.len(),
@@ -892,7 +895,7 @@ pub fn table_in(chart: &Chart, words: &ChartWords) -> Vec<[String; 5]> {
             for m in &r.marks {
                 entries.push((m.time, 1, mark_row(&name, m, words)));
             }
-            entries.sort_by_key(|e| (e.0, e.1));
+            sort::sort_by_key(&mut entries, |e| (e.0, e.1));
             out.extend(entries.into_iter().map(|e| e.2));
         }
     }

@@ -8,6 +8,7 @@
 //! event index a face scrubs to.
 
 use super::{fill, fmt_time, Chart, ChartWords, Mark, MarkKind, Phase, Row};
+use crate::sim::sort;
 use std::fmt::Write;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -292,7 +293,7 @@ fn used(chart: &Chart) -> (Vec<Phase>, Vec<MarkKind>) {
             marks.extend(r.marks.iter().map(|m| m.kind));
         }
     }
-    marks.sort();
+    sort::sort(&mut marks);
     marks.dedup();
     let phases = Phase::ALL
         .iter()

@@ -13,6 +13,7 @@ use super::{Ctx, Keys, Out};
 use crate::sim::api::GENERATED_NAME;
 use crate::sim::object::{set_at, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
+use crate::sim::sort;
 use crate::sim::store::{Change, Store};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -256,7 +257,9 @@ fn sync_daemon_set(ctx: &Ctx, ds: &Object, out: &mut Out) {
                     format!("Created pod: {GENERATED_NAME}"),
                 );
             } else if running.len() > 1 {
-                running.sort_by_key(|p| (p.meta.creation_timestamp, p.meta.name.clone()));
+                sort::sort_by_key(&mut running, |p| {
+                    (p.meta.creation_timestamp, p.meta.name.clone())
+                });
                 for p in &running[1..] {
                     delete_pod(ds, p, out);
                 }
@@ -301,7 +304,7 @@ fn sync_daemon_set(ctx: &Ctx, ds: &Object, out: &mut Out) {
             == "RollingUpdate"
     {
         let budget = max_unavailable(ds, desired);
-        old_pods.sort_by_key(|p| {
+        sort::sort_by_key(&mut old_pods, |p| {
             (
                 podutil::is_available(p, min_ready, ctx.now),
                 p.meta.name.clone(),
@@ -403,7 +406,7 @@ mod tests {
             .filter(|p| p.meta.deletion_timestamp.is_none())
             .map(|p| (target_node(p).unwrap_or_default(), p.meta.name.clone()))
             .collect();
-        v.sort();
+        sort::sort(&mut v);
         v
     }
 

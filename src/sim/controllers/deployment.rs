@@ -8,6 +8,7 @@
 use super::statefulset::history::{canonical_json, fnv1a_32, safe_encode_string};
 use super::{Ctx, Keys, Out};
 use crate::sim::object::{rfc3339, set_at, Key, Kind, Object, OwnerRef, ValueExt};
+use crate::sim::sort::{self, CollectSorted};
 use crate::sim::store::{Change, Store};
 use serde_json::{json, Value};
 
@@ -136,7 +137,9 @@ fn sync_deployment(ctx: &Ctx, d: &Object, out: &mut Out) {
         .filter(|rs| rs.meta.is_owned_by(&d.meta.uid) && selector.matches(&rs.meta.labels))
         .cloned()
         .collect();
-    all.sort_by_key(|rs| (rs.meta.creation_timestamp, rs.meta.name.clone()));
+    sort::sort_by_key(&mut all, |rs| {
+        (rs.meta.creation_timestamp, rs.meta.name.clone())
+    });
     if d.meta.deletion_timestamp.is_some() {
         return;
     }
@@ -210,7 +213,7 @@ fn sync_deployment(ctx: &Ctx, d: &Object, out: &mut Out) {
                 .iter()
                 .filter(|(k, _)| !k.starts_with("kubectl.kubernetes.io/"))
                 .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+                .collect_sorted();
             rs.meta.annotations.insert(
                 REVISION_ANNOTATION.into(),
                 (max_old_revision + 1).to_string(),

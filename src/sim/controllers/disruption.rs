@@ -9,6 +9,7 @@ pub use crate::sim::eviction::{
 };
 use crate::sim::object::{parse_rfc3339, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
+use crate::sim::sort::CollectSorted;
 use crate::sim::store::{Change, Store};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -302,7 +303,7 @@ fn try_sync(ctx: &Ctx, pdb: &Object, out: &mut Out) {
         let m: Map<String, Value> = disrupted
             .into_iter()
             .map(|(k, v)| (k, Value::String(v)))
-            .collect();
+            .collect_sorted();
         status.insert("disruptedPods".into(), Value::Object(m));
     }
     let reason = if allowed > 0 {

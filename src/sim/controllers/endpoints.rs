@@ -68,7 +68,7 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     let mut allocated: BTreeSet<u32> = store
         .list(Kind::Service)
         .filter_map(|s| s.spec().str_at("clusterIP").and_then(parse_ipv4))
-        .collect();
+        .collect_sorted();
     for svc in store.list(Kind::Service) {
         if !keys.has(&svc.key()) {
             continue;
@@ -147,6 +147,7 @@ pub fn allocate_cluster_ip(uid: &str, allocated: &BTreeSet<u32>) -> u32 {
 }
 
 use crate::sim::hash::fnv1a_64 as fnv1a;
+use crate::sim::sort::{self, CollectSorted};
 
 pub fn parse_ipv4(s: &str) -> Option<u32> {
     let parts: Vec<u8> = s
@@ -242,7 +243,7 @@ pub fn desired_subsets(store: &Store, svc: &Object) -> Vec<Value> {
         .filter(|p| should_pod_be_in_endpoints(p, tolerate_unready))
         .map(|p| (podutil::pod_ip(p).unwrap_or(""), p.meta.uid.as_str(), p))
         .collect();
-    pods.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
+    sort::sort_by(&mut pods, |a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
     // Which addresses (by index in sorted order) serve each port.
     let mut by_port: BTreeMap<PortKey, Vec<usize>> = BTreeMap::new();
     for (i, (_, _, pod)) in pods.iter().enumerate() {

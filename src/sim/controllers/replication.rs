@@ -11,6 +11,7 @@ use crate::sim::api::GENERATED_NAME;
 use crate::sim::object::{parse_rfc3339, Key, Kind, Labels, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
+use crate::sim::sort;
 use crate::sim::store::{Change, Store};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -154,7 +155,9 @@ pub fn get_pods_to_delete(pods: &[Object], related: &[Object], diff: usize) -> V
             (rank, p)
         })
         .collect();
-    ranked.sort_by(|(ra, a), (rb, b)| active_pods_with_ranks_less(a, *ra, b, *rb));
+    sort::sort_by(&mut ranked, |(ra, a), (rb, b)| {
+        active_pods_with_ranks_less(a, *ra, b, *rb)
+    });
     ranked
         .into_iter()
         .take(diff)
@@ -392,9 +395,9 @@ mod tests {
             .map(|e| e.message.clone())
             .collect();
         let mut expect: Vec<String> = pods.iter().map(|p| format!("Created pod: {p}")).collect();
-        expect.sort();
+        sort::sort(&mut expect);
         let mut got = created.clone();
-        got.sort();
+        sort::sort(&mut got);
         assert_eq!(got, expect);
     }
 

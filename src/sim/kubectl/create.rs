@@ -14,6 +14,7 @@ use super::{namespace, ref_name};
 use crate::sim::api;
 use crate::sim::engine::Sim;
 use crate::sim::object::Object;
+use crate::sim::sort;
 use serde_json::{json, Map, Value};
 
 /// The generators, with the names kubectl accepts for them.
@@ -685,7 +686,7 @@ fn label_selector(sel: &crate::sim::selector::Selector) -> Result<Value, String>
         }
     }
     // labels.Parse sorts the requirements by key.
-    exprs.sort_by(|a, b| a["key"].as_str().cmp(&b["key"].as_str()));
+    sort::sort_by(&mut exprs, |a, b| a["key"].as_str().cmp(&b["key"].as_str()));
     let mut out = Map::new();
     if !labels.is_empty() {
         out.insert("matchLabels".into(), Value::Object(labels));
@@ -847,7 +848,7 @@ fn write_json(out: &mut String, v: &Value, indent: usize) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by_key(|k| {
+            sort::sort_by_key(&mut keys, |k| {
                 (
                     GO_FIELD_ORDER
                         .iter()

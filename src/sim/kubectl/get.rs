@@ -7,6 +7,7 @@ use super::{jsonpath, namespace, ref_name, selector};
 use crate::sim::engine::{Action, Event, Sim};
 use crate::sim::object::{Key, Kind, Object};
 use crate::sim::selector::Selector;
+use crate::sim::sort;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -165,7 +166,7 @@ fn sort_values(items: &mut [(Value, Vec<String>)], by: &str) -> Result<(), Strin
         keyed.push((jsonpath::sort_key(by, v)?, i));
     }
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| {
+    sort::sort_by(&mut order, |&a, &b| {
         let (x, y) = (&keyed[a].0, &keyed[b].0);
         match (x.parse::<f64>(), y.parse::<f64>()) {
             (Ok(p), Ok(q)) => p.partial_cmp(&q).unwrap_or(std::cmp::Ordering::Equal),

@@ -5,6 +5,7 @@
 
 use crate::sim::engine::Sim;
 use crate::sim::object::{Kind, Object, ValueExt};
+use crate::sim::sort;
 use serde_json::Value;
 
 const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
@@ -51,7 +52,7 @@ pub fn history(sim: &Sim, o: &Object) -> Vec<(i64, Value, Option<String>)> {
             .collect()
     };
     // Keyed by revision, as kubectl's map is (a later one wins).
-    out.sort_by_key(|(r, _, _)| *r);
+    sort::sort_by_key(&mut out, |(r, _, _)| *r);
     out.dedup_by(|later, earlier| {
         if later.0 == earlier.0 {
             std::mem::swap(later, earlier);
@@ -393,7 +394,7 @@ fn mounts(w: &mut String, items: &[Value]) {
     }
     w.push_str("    Mounts:\n");
     let mut ms: Vec<&Value> = items.iter().collect();
-    ms.sort_by_key(|m| m.str_at("mountPath").unwrap_or(""));
+    sort::sort_by_key(&mut ms, |m| m.str_at("mountPath").unwrap_or(""));
     for m in ms {
         let mut flags = vec![if m.at("readOnly").as_bool() == Some(true) {
             "ro".to_string()
@@ -515,7 +516,7 @@ fn tolerations_multiline(w: &mut String, title: &str, ts: &[Value]) {
         return;
     }
     let mut ts: Vec<&Value> = ts.iter().collect();
-    ts.sort_by_key(|t| t.str_at("key").unwrap_or(""));
+    sort::sort_by_key(&mut ts, |t| t.str_at("key").unwrap_or(""));
     for (i, t) in ts.iter().enumerate() {
         if i != 0 {
             w.push('\t');

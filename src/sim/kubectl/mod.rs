@@ -41,6 +41,7 @@ pub mod yaml;
 use super::engine::Sim;
 use super::object::{Key, Kind, Object};
 use super::selector::Selector;
+use crate::sim::sort;
 use parse::Args;
 use resources::{Resource, Targets};
 
@@ -241,7 +242,7 @@ pub fn complete(sim: &Sim, partial: &str) -> Vec<String> {
             .map(|f| format!("--{f}"))
             .filter(|f| f.starts_with(cur.as_str()))
             .collect();
-        flags.sort();
+        sort::sort(&mut flags);
         flags.dedup();
         out = flags;
     } else if done.is_empty() {
@@ -267,7 +268,7 @@ pub fn complete(sim: &Sim, partial: &str) -> Vec<String> {
             }
             words.push("events".into());
             words.push("all".into());
-            words.sort();
+            sort::sort(&mut words);
             out = words.into_iter().filter(|w| prefix_of(w)).collect();
         } else if takes_type || takes_pod || takes_node {
             let kind = if takes_pod {
@@ -527,7 +528,7 @@ pub(crate) fn read_files(
             }
             return Err(format!("error: the path \"{f}\" does not exist"));
         }
-        under.sort();
+        sort::sort(&mut under);
         for (p, t) in under {
             out.push((p.clone(), t.clone()));
         }

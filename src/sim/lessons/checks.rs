@@ -7,6 +7,7 @@ use super::{Check, Expect, Happening, Lang, Moment, ObjectRef, Outcome};
 use crate::sim::dns::{self, Answer};
 use crate::sim::engine::{Action, Sim};
 use crate::sim::object::{Kind, Object, ValueExt};
+use crate::sim::sort;
 use crate::sim::{kubectl, podutil};
 use std::collections::BTreeMap;
 
@@ -798,7 +799,7 @@ fn endpoints(
             ));
         }
     }
-    addrs.sort();
+    sort::sort(&mut addrs);
     addrs.dedup();
     let have_n = addrs.len();
     if let Some(n) = ready {
@@ -846,9 +847,9 @@ fn endpoints(
             .filter(|p| sel.matches(&p.meta.labels) && podutil::is_ready(p))
             .filter_map(|p| podutil::pod_ip(p).map(String::from))
             .collect();
-        want.sort();
+        sort::sort(&mut want);
         let mut have: Vec<String> = addrs.iter().map(|(ip, _)| ip.clone()).collect();
-        have.sort();
+        sort::sort(&mut have);
         if want != have {
             let want_n = want.len();
             return Err(say!(

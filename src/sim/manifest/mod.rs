@@ -25,6 +25,7 @@ pub mod validate;
 
 use super::features::FeatureGates;
 use super::object::Object;
+use crate::sim::sort;
 use positions::{path_string, Positions, Seg};
 use serde::Serialize;
 use serde_json::Value;
@@ -95,7 +96,7 @@ impl Parsed {
         // One object's causes in the order validation found them (the API
         // server's order), not the editor's reading order.
         let mut errors: Vec<&Diagnostic> = self.errors().collect();
-        errors.sort_by_key(|d| (d.document, d.seq));
+        sort::sort_by_key(&mut errors, |d| (d.document, d.seq));
         for d in errors {
             let split = d
                 .message
@@ -260,7 +261,7 @@ pub fn parse_gated(text: &str, validation: FieldValidation, gates: &FeatureGates
     }
     // In reading order, as an editor lists them (stable: a hint stays
     // after the error it explains).
-    out.diagnostics.sort_by_key(|d| (d.line, d.column));
+    sort::sort_by_key(&mut out.diagnostics, |d| (d.line, d.column));
     out
 }
 

@@ -28,6 +28,7 @@ mod sql;
 use super::{fs, net, ordinal_of, uuid_from, Out, Proc};
 use crate::sim::object::{rfc3339, Kind, Object, ValueExt};
 use crate::sim::podutil;
+use crate::sim::sort::CollectSorted;
 use std::collections::BTreeMap;
 
 const DATADIR: &str = "/var/lib/mysql";
@@ -139,7 +140,7 @@ impl Proc<'_> {
                 let c = fs::read(self.sim, &s.pod, &s.container, &p)?;
                 Some((rel, c))
             })
-            .collect()
+            .collect_sorted()
     }
 
     fn replace_data(&mut self, s: &Server, files: &BTreeMap<String, String>) {

@@ -2,6 +2,7 @@
 //! data directory's files, SELECT with WHERE, LIMIT and scalar functions.
 
 use super::*;
+use crate::sim::sort;
 
 impl Proc<'_> {
     pub(super) fn statement(
@@ -208,7 +209,7 @@ impl Proc<'_> {
                         }
                     }
                 }
-                dbs.sort();
+                sort::sort(&mut dbs);
                 Ok(Some(ResultSet {
                     cols: vec!["Database".into()],
                     rows: dbs.into_iter().map(|d| vec![Val::Str(d)]).collect(),

@@ -208,7 +208,7 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
             .iter()
             .filter(|k| k.kind == Kind::Pod)
             .cloned()
-            .collect(),
+            .collect_sorted(),
     };
     let mut all = store.list(Kind::Pod);
     let mut last: Option<Key> = None;
@@ -327,6 +327,7 @@ fn pulling_event(c: &Value, nc: &NodeCtx, events: &mut Vec<(bool, &'static str, 
 mod node_status;
 mod pod_sync;
 mod prober;
+use crate::sim::sort::CollectSorted;
 use node_status::*;
 use pod_sync::*;
 use prober::*;

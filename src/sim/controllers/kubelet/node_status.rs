@@ -3,6 +3,7 @@
 //! node's pod CIDR.
 
 use super::*;
+use crate::sim::sort;
 
 /// The kubelet registers its node and posts Ready while it runs.
 pub(super) fn post_node_status(ctx: &Ctx, out: &mut Out) -> BTreeMap<String, Object> {
@@ -87,7 +88,7 @@ pub(super) fn post_node_status(ctx: &Ctx, out: &mut Out) -> BTreeMap<String, Obj
             Some("Ready") => 3,
             _ => 4,
         };
-        conds.sort_by_key(rank);
+        sort::sort_by_key(&mut conds, rank);
         status["conditions"] = Value::Array(conds);
         if status.at("addresses").is_null() {
             status["addresses"] = json!([{"type": "Hostname", "address": node.name()}]);

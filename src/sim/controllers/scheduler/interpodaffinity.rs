@@ -2,6 +2,7 @@
 //! `plugins/interpodaffinity/filtering.go`: pod (anti-)affinity terms and
 //! their topology domains.
 
+use crate::sim::sort::CollectSorted;
 use super::*;
 
 /// A `PodAffinityTerm` read for matching.
@@ -32,7 +33,7 @@ pub(super) fn terms_of(
                 .array_at("namespaces")
                 .iter()
                 .filter_map(|n| n.as_str().map(String::from))
-                .collect();
+                .collect_sorted();
             let ns_sel = term.at("namespaceSelector");
             let namespaces = if ns_sel.is_null() {
                 if namespaces.is_empty() {

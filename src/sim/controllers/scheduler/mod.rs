@@ -18,6 +18,7 @@
 //! plugins; `interpodaffinity.rs` InterPodAffinity's filter; `score.rs` the
 //! score plugins; `helpers.rs` helpers shared with other controllers.
 
+use crate::sim::sort;
 use super::{Ctx, Keys, Out};
 use crate::sim::object::{rfc3339, Object, ValueExt};
 use crate::sim::object::{Key, Kind, Labels, OwnerRef};
@@ -154,7 +155,7 @@ impl<'a> Snapshot<'a> {
                 }
             })
             .collect();
-        nodes.sort_by(|a, b| a.node.name().cmp(b.node.name()));
+        sort::sort_by(&mut nodes, |a, b| a.node.name().cmp(b.node.name()));
         let mut by_name = BTreeMap::new();
         for (i, n) in nodes.iter().enumerate() {
             by_name.entry(n.node.name()).or_insert(i);
@@ -230,7 +231,7 @@ pub struct FitError {
 
 fn histogram(counts: &BTreeMap<String, usize>) -> String {
     let mut parts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-    parts.sort();
+    sort::sort(&mut parts);
     parts.join(", ")
 }
 
@@ -360,7 +361,7 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
                 && p.spec().array_at("schedulingGates").is_empty()
         })
         .collect();
-    pending.sort_by(|a, b| {
+    sort::sort_by(&mut pending, |a, b| {
         (a.meta.creation_timestamp, a.namespace(), a.name()).cmp(&(
             b.meta.creation_timestamp,
             b.namespace(),

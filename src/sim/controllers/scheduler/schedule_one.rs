@@ -2,6 +2,7 @@
 //! `schedulePod` (filter, score, select host), binding, and the failure
 //! handler that sets `PodScheduled=False`.
 
+use crate::sim::sort;
 use super::*;
 
 /// The VolumeBinding plugin's PreBind: the pod waits on its chosen node
@@ -112,7 +113,7 @@ pub fn set_pod_condition(
         Some("ContainersReady") => 3,
         _ => 4,
     };
-    conds.sort_by_key(|x| rank(x.str_at("type")));
+    sort::sort_by_key(conds, |x| rank(x.str_at("type")));
 }
 
 /// One pod's full scheduling cycle against the snapshot.

@@ -7,6 +7,7 @@
 use crate::sim::controllers::Out;
 use crate::sim::object::{Kind, Object, OwnerRef, ValueExt};
 use crate::sim::selector::Selector;
+use crate::sim::sort;
 use crate::sim::store::Store;
 use serde_json::{json, Value};
 
@@ -30,7 +31,7 @@ pub fn canonical_json(v: &Value) -> String {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            sort::sort(&mut keys);
             let body: Vec<String> = keys
                 .iter()
                 .map(|k| {
@@ -125,7 +126,7 @@ pub fn list_revisions(store: &Store, set: &Object, selector: &Selector) -> Vec<O
 
 /// `SortControllerRevisions`: by revision, then creation, then name.
 pub fn sort_controller_revisions(revs: &mut [Object]) {
-    revs.sort_by(|a, b| {
+    sort::sort_by(revs, |a, b| {
         revision_number(a)
             .cmp(&revision_number(b))
             .then(a.meta.creation_timestamp.cmp(&b.meta.creation_timestamp))

@@ -24,6 +24,7 @@ pub(crate) mod tests;
 mod pod_control;
 mod set_control;
 mod utils;
+use crate::sim::sort::CollectSorted;
 pub use history::{controller_revision_name, hash_controller_revision, safe_encode_string};
 use pod_control::*;
 pub use set_control::*;
@@ -86,7 +87,7 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
                 .store
                 .list_ns(Kind::PersistentVolumeClaim, &set.meta.namespace)
                 .map(|c| (c.meta.name.as_str(), c))
-                .collect(),
+                .collect_sorted(),
             any_claim_owned: ctx
                 .store
                 .list_ns(Kind::PersistentVolumeClaim, &set.meta.namespace)

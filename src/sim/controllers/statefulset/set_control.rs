@@ -3,6 +3,7 @@
 //! updates pods in ordinal order.
 
 use super::*;
+use crate::sim::sort;
 
 // ---- the control loop ----------------------------------------------------
 
@@ -312,7 +313,7 @@ pub(crate) fn update_stateful_set(
         })
         .collect();
     // descendingOrdinal
-    condemned.sort_by_key(|r| std::cmp::Reverse(get_ordinal(&r.pod)));
+    sort::sort_by_key(&mut condemned, |r| std::cmp::Reverse(get_ordinal(&r.pod)));
 
     let mut first_unavailable: Option<String> = None;
     for r in replicas.iter().chain(condemned.iter().rev()) {

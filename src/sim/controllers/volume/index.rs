@@ -1,6 +1,7 @@
 //! The controller's PV index, as upstream's `index.go`
 //! (`persistentVolumeOrderedIndex`, `findByClaim`, `findBestMatchForClaim`).
 
+use crate::sim::sort::{self, CollectSorted};
 use super::*;
 
 /// PVs as the controller's cache indexes them, built once per pass so a
@@ -17,7 +18,7 @@ pub(super) type ModeSet = (usize, Vec<String>);
 
 pub(super) fn mode_set(pv: &Object) -> ModeSet {
     let mut modes = access_modes(pv.spec());
-    modes.sort();
+    sort::sort(&mut modes);
     modes.dedup();
     (modes.len(), modes)
 }
@@ -68,7 +69,7 @@ impl<'a> VolumeIndex<'a> {
                 mine.entry(mode_set(pv)).or_default().push(pv);
             }
         }
-        let keys: BTreeSet<&ModeSet> = self.available.keys().chain(mine.keys()).collect();
+        let keys: BTreeSet<&ModeSet> = self.available.keys().chain(mine.keys()).collect_sorted();
         let found = keys.into_iter().filter(|k| fits(k)).find_map(|k| {
             let avail = self.available.get(k).map(Vec::as_slice).unwrap_or(&[]);
             match mine.get(k) {

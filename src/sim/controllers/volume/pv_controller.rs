@@ -2,6 +2,7 @@
 //! `bind`, `syncUnboundClaim`, `syncBoundClaim`, `syncVolume`,
 //! `unbindVolume` and `reclaimVolume`.
 
+use crate::sim::sort;
 use super::*;
 
 /// `updateClaimStatus`: phase, and the bound volume's access modes and
@@ -270,7 +271,7 @@ pub(super) fn emit_event_for_unbound_delay_binding_claim(pass: &mut Pass, claim:
         .filter(|p| crate::sim::podutil::node_name(p).is_none_or(str::is_empty))
         .map(|p| p.name())
         .collect();
-    pods.sort();
+    sort::sort(&mut pods);
     let (reason, message) = match pods.len() {
         0 => (
             "WaitForFirstConsumer",

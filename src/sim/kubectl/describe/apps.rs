@@ -2,6 +2,7 @@
 //! ReplicationController, DaemonSet.
 
 use super::*;
+use crate::sim::sort;
 
 pub(super) fn describe_statefulset(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
@@ -172,7 +173,9 @@ pub(super) fn describe_deployment(sim: &Sim, o: &Object, w: &mut W) {
                 .is_some_and(|r| r.uid == o.meta.uid)
         })
         .collect();
-    owned.sort_by_key(|rs| (rs.meta.creation_timestamp, rs.meta.name.clone()));
+    sort::sort_by_key(&mut owned, |rs| {
+        (rs.meta.creation_timestamp, rs.meta.name.clone())
+    });
     let want = template_ignoring_hash(spec.at("template"));
     let new = owned
         .iter()

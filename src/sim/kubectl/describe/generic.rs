@@ -4,6 +4,7 @@
 //! `smartLabelFor` labels, then events.
 
 use super::*;
+use crate::sim::sort;
 
 pub(super) fn describe_generic(o: &Object, w: &mut W) {
     w.kv(0, "Name", &o.meta.name);
@@ -37,7 +38,7 @@ fn unstructured(
     skip: &[&str],
 ) {
     let mut fields: Vec<&String> = m.keys().collect();
-    fields.sort();
+    sort::sort(&mut fields);
     for f in fields {
         let path = format!("{prefix}.{f}");
         if skip.contains(&path.as_str()) {

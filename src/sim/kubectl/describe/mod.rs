@@ -17,6 +17,7 @@ mod network;
 mod pod;
 mod storage;
 
+use crate::sim::sort;
 use apps::*;
 use cluster::*;
 use config::*;
@@ -161,7 +162,7 @@ fn taints(w: &mut W, level: usize, title: &str, taints: &[Value]) {
             t.str_at("key").unwrap_or("")
         )
     };
-    sorted.sort_by_key(|t| sort_key(t));
+    sort::sort_by_key(&mut sorted, |t| sort_key(t));
     let lines: Vec<String> = sorted.into_iter().map(taint_string).collect();
     w.multiline(level, title, &lines);
 }
@@ -170,7 +171,7 @@ fn taints(w: &mut W, level: usize, title: &str, taints: &[Value]) {
 /// a toleration of any value, `for Ns` with tolerationSeconds.
 fn tolerations(w: &mut W, level: usize, tols: &[Value]) {
     let mut sorted: Vec<&Value> = tols.iter().collect();
-    sorted.sort_by_key(|t| t.str_at("key").unwrap_or("").to_string());
+    sort::sort_by_key(&mut sorted, |t| t.str_at("key").unwrap_or("").to_string());
     let lines: Vec<String> = sorted
         .into_iter()
         .map(|t| {
@@ -247,7 +248,7 @@ fn aggregated_events<'a>(sim: &'a Sim, o: &Object) -> Vec<Aggregated<'a>> {
             }),
         }
     }
-    out.sort_by_key(|a| a.last);
+    sort::sort_by_key(&mut out, |a| a.last);
     out
 }
 
@@ -338,7 +339,7 @@ fn selector_text(v: &Value) -> String {
             .iter()
             .filter_map(|x| x.as_str())
             .collect();
-        vals.sort();
+        sort::sort(&mut vals);
         vals.dedup();
         let text = match e.str_at("operator").unwrap_or("") {
             "In" => format!("{key} in ({})", vals.join(",")),
@@ -349,7 +350,7 @@ fn selector_text(v: &Value) -> String {
         };
         reqs.push((key.to_string(), text));
     }
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    sort::sort_by(&mut reqs, |a, b| a.0.cmp(&b.0));
     let parts: Vec<String> = reqs.into_iter().map(|(_, t)| t).collect();
     or_none(&parts.join(","))
 }

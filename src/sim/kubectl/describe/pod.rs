@@ -2,6 +2,7 @@
 //! `describeContainers`, `describeVolumes`, `DescribePodTemplate`).
 
 use super::*;
+use crate::sim::sort;
 
 /// `describeContainerBasicInfo` and the rest: the name one level in (one
 /// space further in a pod template), the details always at four spaces.
@@ -146,7 +147,9 @@ pub(super) fn container_section(w: &mut W, in_template: bool, c: &Value, status:
         }
     }
     let mut mounts: Vec<&Value> = c.array_at("volumeMounts").iter().collect();
-    mounts.sort_by_key(|m| m.str_at("mountPath").unwrap_or("").to_string());
+    sort::sort_by_key(&mut mounts, |m| {
+        m.str_at("mountPath").unwrap_or("").to_string()
+    });
     if mounts.is_empty() {
         w.kv(l, "Mounts", "<none>");
     } else {

@@ -1,6 +1,7 @@
 //! PersistentVolumes, PersistentVolumeClaims and StorageClasses.
 
 use super::*;
+use crate::sim::sort;
 
 pub(super) fn describe_pvc(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
@@ -48,7 +49,7 @@ pub(super) fn describe_pvc(sim: &Sim, o: &Object, w: &mut W) {
         .filter(|p| crate::sim::podutil::claim_names(p).contains(&o.meta.name.as_str()))
         .map(|p| p.meta.name.clone())
         .collect();
-    users.sort();
+    sort::sort(&mut users);
     if users.is_empty() {
         w.kv(0, "Used By", "<none>");
     } else {

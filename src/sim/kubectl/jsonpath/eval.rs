@@ -7,6 +7,7 @@
 
 use super::gofmt;
 use super::parser::Node;
+use crate::sim::sort;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -42,7 +43,7 @@ fn children<'a>(v: &V<'a>) -> Vec<V<'a>> {
     match v.as_ref() {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            sort::sort(&mut keys);
             keys.into_iter()
                 .filter_map(|k| child(v, |x| x.get(k.as_str())))
                 .collect()

@@ -4,6 +4,7 @@
 //! `fmt.Fprint` for scalars, `%v` for custom columns, `%#v` and `%q` for
 //! error texts, and the reflect type names errors mention.
 
+use crate::sim::sort;
 use serde_json::Value;
 
 /// Go's `%v` of a float64 (`'g'`, shortest): exponent form when the
@@ -106,7 +107,7 @@ fn write_json(v: &Value, out: &mut String) {
         Value::Object(m) => {
             out.push('{');
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            sort::sort(&mut keys);
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
                     out.push(',');
@@ -127,7 +128,7 @@ pub(super) fn sprint(v: &Value) -> String {
         Value::Array(a) => format!("[{}]", a.iter().map(sprint).collect::<Vec<_>>().join(" ")),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            sort::sort(&mut keys);
             let parts: Vec<String> = keys
                 .into_iter()
                 .map(|k| format!("{k}:{}", sprint(&m[k])))
@@ -177,7 +178,7 @@ pub(super) fn sharp_v(v: &Value) -> String {
         ),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            sort::sort(&mut keys);
             let parts: Vec<String> = keys
                 .into_iter()
                 .map(|k| format!("{}:{}", quote(k), sharp_v(&m[k])))

@@ -7,6 +7,7 @@
 //! (`map[k:v]`, `[a b]`). Anything richer is refused, saying so.
 
 use super::gofmt;
+use crate::sim::sort;
 use serde_json::Value;
 
 #[derive(Debug)]
@@ -349,7 +350,7 @@ fn exec(nodes: &[Node], dot: &Value, scope: &mut Scope, out: &mut String) -> Res
                         .collect(),
                     Some(Value::Object(m)) => {
                         let mut keys: Vec<&String> = m.keys().collect();
-                        keys.sort();
+                        sort::sort(&mut keys);
                         keys.into_iter()
                             .map(|k| (Value::String(k.clone()), m[k].clone()))
                             .collect()

@@ -2,6 +2,7 @@
 //! `api-versions`, `explain`, `config` and `top`.
 
 use super::*;
+use crate::sim::sort;
 
 pub fn version(sim: &mut Sim, args: &Args) -> Result<String, String> {
     let v = crate::sim::KUBERNETES_VERSION;
@@ -75,7 +76,9 @@ pub fn api_resources(args: &Args) -> Result<String, String> {
         "policy/v1" => 2,
         _ => 3,
     };
-    entries.sort_by(|a, b| (group_rank(&a.2), &a.0).cmp(&(group_rank(&b.2), &b.0)));
+    sort::sort_by(&mut entries, |a, b| {
+        (group_rank(&a.2), &a.0).cmp(&(group_rank(&b.2), &b.0))
+    });
     if let Some(g) = args.get("api-group") {
         entries.retain(|e| e.2.split_once('/').map_or("", |x| x.0) == g);
     }
