@@ -394,20 +394,48 @@ pub(crate) fn get_pod_revision(pod: &Object) -> &str {
 
 // ---- pod state -----------------------------------------------------------
 
-/// A slot in the replicas list: a pod in the store, or one we would create.
+/// A slot in the replicas list: a pod in the store, or one we would create,
+/// with what a pass asks of its status read once ([`podutil::PodState`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Replica<'a> {
     pub(crate) pod: Cow<'a, Object>,
     pub(crate) created: bool,
+    pub(crate) state: podutil::PodState,
+}
+
+impl<'a> Replica<'a> {
+    pub(crate) fn new(pod: Cow<'a, Object>, created: bool) -> Replica<'a> {
+        let state = podutil::PodState::of(&pod);
+        Replica {
+            pod,
+            created,
+            state,
+        }
+    }
+
+    /// `isRunningAndReady`.
+    pub(crate) fn running_and_ready(&self) -> bool {
+        self.state.running_and_ready()
+    }
+
+    /// `isRunningAndAvailable` (`podutil.IsPodAvailable`).
+    pub(crate) fn running_and_available(&self, min_ready: i64, now: u64) -> bool {
+        if !self.state.ready {
+            return false;
+        }
+        min_ready <= 0
+            || podutil::ready_since(&self.pod).is_some_and(|t| t + (min_ready as u64) * 1000 <= now)
+    }
+
+    /// `isHealthy`.
+    pub(crate) fn healthy(&self) -> bool {
+        self.running_and_ready() && !is_terminating(&self.pod)
+    }
 }
 
 /// `isRunningAndReady`.
 pub fn is_running_and_ready(pod: &Object) -> bool {
     podutil::is_running_and_ready(pod)
-}
-
-pub(crate) fn is_running_and_available(pod: &Object, min_ready: i64, now: u64) -> bool {
-    podutil::is_available(pod, min_ready, now)
 }
 
 pub(crate) fn is_terminating(pod: &Object) -> bool {
@@ -421,17 +449,7 @@ pub fn is_healthy(pod: &Object) -> bool {
 
 /// `isUnavailable`.
 pub(crate) fn is_unavailable(r: &Replica, min_ready: i64, now: u64) -> bool {
-    !r.created || !is_healthy(&r.pod) || !is_running_and_available(&r.pod, min_ready, now)
-}
-
-pub(crate) fn is_failed_or_succeeded(pod: &Object) -> bool {
-    podutil::is_failed(pod) || podutil::is_succeeded(pod)
-}
-
-/// `isPending`. The API server sets phase Pending on create; a stored pod
-/// without a phase is pending too.
-pub(crate) fn is_pending(pod: &Object) -> bool {
-    podutil::phase(pod) == "Pending"
+    !r.created || !r.healthy() || !r.running_and_available(min_ready, now)
 }
 
 // ---- retention policy (owner references on claims) ------------------------
