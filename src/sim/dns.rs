@@ -3,10 +3,10 @@
 //! no controller. The engine diffs `records` after each step and logs
 //! every record that comes or goes.
 
-use super::object::{Key, Kind, ValueExt};
+use super::object::{Key, Kind, Object, ValueExt};
 use super::store::Store;
 use super::wellknown::CLUSTER_DOMAIN;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// One DNS record. Ordered so a set of them diffs deterministically.
@@ -50,14 +50,29 @@ impl fmt::Display for Record {
 /// - ExternalName Service: a `CNAME`.
 pub fn records(store: &Store) -> BTreeSet<Record> {
     // Collected in a Vec and bulk-built into the set (sorted once).
-    let mut out = vec![Record {
+    let mut out = vec![version_record()];
+    for svc in store.list(Kind::Service) {
+        service_records(store, svc, &mut out);
+    }
+    srv_weights(&mut out);
+    out.into_iter().collect()
+}
+
+/// `dns-version.cluster.local TXT`, served whatever the Services.
+fn version_record() -> Record {
+    Record {
         name: format!("dns-version.{CLUSTER_DOMAIN}"),
         rtype: "TXT".into(),
         data: format!("\"{SCHEMA_VERSION}\""),
         namespace: "kube-system".into(),
         service: "kube-dns".into(),
-    }];
-    for svc in store.list(Kind::Service) {
+    }
+}
+
+/// One Service's records (see [`records`]), SRV data still without
+/// priority and weight.
+fn service_records(store: &Store, svc: &Object, out: &mut Vec<Record>) {
+    {
         let ns = svc.namespace();
         let name = svc.name();
         let base = format!("{name}.{ns}.svc.{CLUSTER_DOMAIN}");
@@ -75,12 +90,12 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
             if let Some(target) = spec.str_at("externalName") {
                 add(base, "CNAME", target.trim_end_matches('.').to_lowercase());
             }
-            continue;
+            return;
         }
         match spec.str_at("clusterIP") {
             Some("None") => {
                 let Some(ep) = store.get(Kind::Endpoints, ns, name) else {
-                    continue;
+                    return;
                 };
                 for subset in ep
                     .field("subsets")
@@ -147,8 +162,114 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
             _ => {}
         }
     }
-    srv_weights(&mut out);
-    out.into_iter().collect()
+}
+
+/// The zone kept per Service between steps, so a change to one Service
+/// or its Endpoints recomputes and diffs that Service's records only.
+/// `Zone::refresh` gives exactly the records that [`records`] would add
+/// and remove, in the same order.
+#[derive(Clone, Debug, Default)]
+pub struct Zone {
+    /// Whether the version record is served (from the first refresh on).
+    started: bool,
+    /// Whether the last refresh counted the weights over the whole zone:
+    /// then the next one recounts every Service.
+    counted_whole: bool,
+    /// Per Service: the resource versions of the Service and its Endpoints
+    /// the records were computed from, and the records.
+    services: BTreeMap<Key, (u64, Option<u64>, BTreeSet<Record>)>,
+}
+
+/// Names whose parts hold no dot: then the SRV names of two Services
+/// (`[_<port>._<proto>.]<svc>.<ns>.svc.<zone>`) never meet, and CoreDNS's
+/// weights, shared among the records of one name, can be counted per
+/// Service. Otherwise the zone is counted whole.
+fn srv_names_are_own(svc: &Object) -> bool {
+    !svc.name().contains('.')
+        && !svc.namespace().contains('.')
+        && svc.spec().array_at("ports").iter().all(|p| {
+            !p.str_at("name").unwrap_or("").contains('.')
+                && !p.str_at("protocol").unwrap_or("").contains('.')
+        })
+}
+
+impl Zone {
+    /// Every record served now.
+    pub fn records(&self) -> BTreeSet<Record> {
+        let mut all: BTreeSet<Record> = self
+            .services
+            .values()
+            .flat_map(|(_, _, r)| r.iter().cloned())
+            .collect();
+        if self.started {
+            all.insert(version_record());
+        }
+        all
+    }
+
+    /// Brings the zone up to date with the store: the records removed and
+    /// the records added, each in order (as `old.difference(&new)` and
+    /// `new.difference(&old)` over the whole zone give them).
+    pub fn refresh(&mut self, store: &Store) -> (Vec<Record>, Vec<Record>) {
+        let mut removed = Vec::new();
+        let mut added = Vec::new();
+        if !self.started {
+            self.started = true;
+            added.push(version_record());
+        }
+        let version = |o: Option<&Object>| o.map(|o| o.meta.resource_version);
+        let whole = !store.list(Kind::Service).all(srv_names_are_own);
+        // With names that may meet, the weights come from the whole zone.
+        let mut zone: BTreeMap<Key, BTreeSet<Record>> = BTreeMap::new();
+        if whole {
+            for r in records(store) {
+                if r.rtype == "TXT" && r.name == version_record().name {
+                    continue;
+                }
+                zone.entry(r.service_key()).or_default().insert(r);
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for svc in store.list(Kind::Service) {
+            let key = svc.key();
+            let svc_rv = svc.meta.resource_version;
+            let ep_rv = version(store.get(Kind::Endpoints, svc.namespace(), svc.name()));
+            seen.insert(key.clone());
+            let cached = self.services.get(&key);
+            let recount = whole || self.counted_whole;
+            if !recount && cached.is_some_and(|(s, e, _)| *s == svc_rv && *e == ep_rv) {
+                continue;
+            }
+            let new: BTreeSet<Record> = if whole {
+                zone.remove(&key).unwrap_or_default()
+            } else {
+                let mut out = Vec::new();
+                service_records(store, svc, &mut out);
+                srv_weights(&mut out);
+                out.into_iter().collect()
+            };
+            let empty = BTreeSet::new();
+            let old = cached.map_or(&empty, |(_, _, r)| r);
+            removed.extend(old.difference(&new).cloned());
+            added.extend(new.difference(old).cloned());
+            self.services.insert(key, (svc_rv, ep_rv, new));
+        }
+        let gone: Vec<Key> = self
+            .services
+            .keys()
+            .filter(|k| !seen.contains(*k))
+            .cloned()
+            .collect();
+        for k in gone {
+            if let Some((_, _, old)) = self.services.remove(&k) {
+                removed.extend(old);
+            }
+        }
+        self.counted_whole = whole;
+        removed.sort();
+        added.sort();
+        (removed, added)
+    }
 }
 
 /// CoreDNS's `SRV` (`plugin/backend_lookup.go`): the kubernetes plugin's
