@@ -173,7 +173,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 /// `ShouldPodBeInEndpoints`: not terminal, has an IP, and not terminating
 /// unless terminating pods are included.
 pub fn should_pod_be_in_endpoints(pod: &Object, include_terminating: bool) -> bool {
-    if podutil::is_failed(pod) || podutil::is_succeeded(pod) {
+    if matches!(podutil::phase(pod), "Failed" | "Succeeded") {
         return false;
     }
     if podutil::pod_ip(pod).is_none_or(str::is_empty) {
@@ -494,7 +494,17 @@ fn sync_service(store: &Store, svc: &Object, out: &mut Out) {
     }
     let subsets = subsets_value(&desired);
     let mut ep = match current {
-        Some(e) => e.clone(),
+        // A copy without the old subsets, which are replaced anyway.
+        Some(e) => Object {
+            kind: e.kind,
+            meta: e.meta.clone(),
+            body: e
+                .body
+                .iter()
+                .filter(|(k, _)| k.as_str() != "subsets")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        },
         None => Object::new(Kind::Endpoints, svc.namespace(), svc.name()),
     };
     ep.meta.labels = labels;

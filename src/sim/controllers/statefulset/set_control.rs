@@ -298,6 +298,7 @@ pub(crate) fn update_stateful_set(
             condemned.push(r);
         }
     }
+    let made_at = MadeAt::of(&current_set);
     let mut replicas: Vec<Replica> = slots
         .into_iter()
         .enumerate()
@@ -305,6 +306,7 @@ pub(crate) fn update_stateful_set(
             s.unwrap_or_else(|| {
                 let pod = unmade_stateful_set_pod(
                     &current_set,
+                    &made_at,
                     &current_revision.meta.name,
                     &update_revision.meta.name,
                     start + i as i64,

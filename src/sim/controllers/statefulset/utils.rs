@@ -327,12 +327,32 @@ pub(crate) fn new_stateful_set_pod(set: &Object, ordinal: i64, pod_index_label: 
 /// Whether `newVersionedStatefulSetPod` makes this ordinal at the current
 /// revision (else at the update revision).
 fn made_at_current(current_set: &Object, ordinal: i64) -> bool {
-    let start = get_start_ordinal(current_set);
-    let is_rolling = update_strategy_type(current_set) == "RollingUpdate";
-    let part = partition(current_set);
-    let current_replicas = current_set.status().i64_at("currentReplicas").unwrap_or(0);
-    (is_rolling && part.is_none() && ordinal < start + current_replicas)
-        || part.is_some_and(|p| ordinal < start + p)
+    MadeAt::of(current_set).current(ordinal)
+}
+
+/// What [`made_at_current`] reads of the set, read once for a whole pass.
+pub(crate) struct MadeAt {
+    start: i64,
+    is_rolling: bool,
+    part: Option<i64>,
+    current_replicas: i64,
+}
+
+impl MadeAt {
+    pub(crate) fn of(current_set: &Object) -> MadeAt {
+        MadeAt {
+            start: get_start_ordinal(current_set),
+            is_rolling: update_strategy_type(current_set) == "RollingUpdate",
+            part: partition(current_set),
+            current_replicas: current_set.status().i64_at("currentReplicas").unwrap_or(0),
+        }
+    }
+
+    /// Whether this ordinal is made at the current revision.
+    pub(crate) fn current(&self, ordinal: i64) -> bool {
+        (self.is_rolling && self.part.is_none() && ordinal < self.start + self.current_replicas)
+            || self.part.is_some_and(|p| ordinal < self.start + p)
+    }
 }
 
 /// What a sync needs of a pod it has not made yet, until it makes it: the
@@ -341,6 +361,7 @@ fn made_at_current(current_set: &Object, ordinal: i64) -> bool {
 /// more than the rest of the sync.
 pub(crate) fn unmade_stateful_set_pod(
     current_set: &Object,
+    made_at: &MadeAt,
     current_revision: &str,
     update_revision: &str,
     ordinal: i64,
@@ -350,7 +371,7 @@ pub(crate) fn unmade_stateful_set_pod(
         &current_set.meta.namespace,
         &get_pod_name(current_set, ordinal),
     );
-    let rev = if made_at_current(current_set, ordinal) {
+    let rev = if made_at.current(ordinal) {
         current_revision
     } else {
         update_revision
