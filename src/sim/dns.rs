@@ -175,9 +175,64 @@ pub struct Zone {
     /// Whether the last refresh counted the weights over the whole zone:
     /// then the next one recounts every Service.
     counted_whole: bool,
-    /// Per Service: the resource versions of the Service and its Endpoints
-    /// the records were computed from, and the records.
-    services: BTreeMap<Key, (u64, Option<u64>, BTreeSet<Record>)>,
+    /// Per Service: what its records were computed from and the records.
+    services: BTreeMap<Key, Served>,
+}
+
+/// One Service's records and what they were computed from: the resource
+/// versions of the Service and its Endpoints, and a hash of the only parts
+/// of the Endpoints the records read ([`endpoints_view`]), so an Endpoints
+/// change that only moves not-ready addresses recomputes nothing.
+#[derive(Clone, Debug, Default)]
+struct Served {
+    svc_rv: u64,
+    ep_rv: Option<u64>,
+    ep_view: u64,
+    records: BTreeSet<Record>,
+}
+
+/// A hash of what [`service_records`] reads of an Endpoints object: per
+/// subset, each port's number, name and protocol and each ready address's
+/// IP and hostname (each field tagged and length-prefixed).
+fn endpoints_view(ep: Option<&Object>) -> u64 {
+    let mut h = super::hash::Fnv64a::new();
+    let text = |h: &mut super::hash::Fnv64a, s: Option<&str>| match s {
+        Some(s) => {
+            h.write_word(s.len() as u64 + 1);
+            h.write(s.as_bytes());
+        }
+        None => h.write_word(0),
+    };
+    let Some(ep) = ep else {
+        return h.finish();
+    };
+    h.write_word(1);
+    for subset in ep
+        .field("subsets")
+        .as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or(&[])
+    {
+        h.write_word(2);
+        for p in subset.array_at("ports") {
+            h.write_word(3);
+            match p.i64_at("port") {
+                Some(n) => {
+                    h.write_word(1);
+                    h.write_word(n as u64);
+                }
+                None => h.write_word(0),
+            }
+            text(&mut h, p.str_at("name"));
+            text(&mut h, p.str_at("protocol"));
+        }
+        for a in subset.array_at("addresses") {
+            h.write_word(4);
+            text(&mut h, a.str_at("ip"));
+            text(&mut h, a.str_at("hostname"));
+        }
+    }
+    h.finish()
 }
 
 /// Names whose parts hold no dot: then the SRV names of two Services
@@ -199,7 +254,7 @@ impl Zone {
         let mut all: BTreeSet<Record> = self
             .services
             .values()
-            .flat_map(|(_, _, r)| r.iter().cloned())
+            .flat_map(|s| s.records.iter().cloned())
             .collect();
         if self.started {
             all.insert(version_record());
@@ -233,13 +288,24 @@ impl Zone {
         for svc in store.list(Kind::Service) {
             let key = svc.key();
             let svc_rv = svc.meta.resource_version;
-            let ep_rv = version(store.get(Kind::Endpoints, svc.namespace(), svc.name()));
+            let ep = store.get(Kind::Endpoints, svc.namespace(), svc.name());
+            let ep_rv = version(ep);
             seen.insert(key.clone());
-            let cached = self.services.get(&key);
             let recount = whole || self.counted_whole;
-            if !recount && cached.is_some_and(|(s, e, _)| *s == svc_rv && *e == ep_rv) {
-                continue;
+            let mut ep_view = None;
+            if let Some(c) = self.services.get_mut(&key).filter(|c| c.svc_rv == svc_rv) {
+                if !recount && c.ep_rv == ep_rv {
+                    continue;
+                }
+                let view = endpoints_view(ep);
+                if !recount && c.ep_view == view {
+                    c.ep_rv = ep_rv;
+                    continue;
+                }
+                ep_view = Some(view);
             }
+            let ep_view = ep_view.unwrap_or_else(|| endpoints_view(ep));
+            let cached = self.services.get(&key);
             let new: BTreeSet<Record> = if whole {
                 zone.remove(&key).unwrap_or_default()
             } else {
@@ -249,10 +315,16 @@ impl Zone {
                 out.into_iter().collect()
             };
             let empty = BTreeSet::new();
-            let old = cached.map_or(&empty, |(_, _, r)| r);
+            let old = cached.map_or(&empty, |c| &c.records);
             removed.extend(old.difference(&new).cloned());
             added.extend(new.difference(old).cloned());
-            self.services.insert(key, (svc_rv, ep_rv, new));
+            let served = Served {
+                svc_rv,
+                ep_rv,
+                ep_view,
+                records: new,
+            };
+            self.services.insert(key, served);
         }
         let gone: Vec<Key> = self
             .services
@@ -261,8 +333,8 @@ impl Zone {
             .cloned()
             .collect();
         for k in gone {
-            if let Some((_, _, old)) = self.services.remove(&k) {
-                removed.extend(old);
+            if let Some(old) = self.services.remove(&k) {
+                removed.extend(old.records);
             }
         }
         self.counted_whole = whole;

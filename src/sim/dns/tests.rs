@@ -327,6 +327,23 @@ fn the_zone_kept_per_service_changes_as_the_whole_zone() {
     api::update(&mut sim, p, "kubelet").unwrap();
     run(&mut sim);
     assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
+    // A pod that is not ready changes the Endpoints but no record.
+    let rv = sim
+        .store
+        .get(Kind::Endpoints, "default", "nginx")
+        .unwrap()
+        .meta
+        .resource_version;
+    api::create(
+        &mut sim,
+        pod("web-2", "10.244.3.2", false, Some("nginx")),
+        "t",
+    )
+    .unwrap();
+    run(&mut sim);
+    let ep = sim.store.get(Kind::Endpoints, "default", "nginx").unwrap();
+    assert_ne!(ep.meta.resource_version, rv);
+    assert_eq!(refresh_agrees(&sim, &mut zone, &mut old), 0);
     // A Service whose own name is another's SRV name: their SRV records
     // share one name and so the weight (counted over the whole zone).
     let mut s = headless("_web._tcp.nginx", json!({"app": "nginx"}));

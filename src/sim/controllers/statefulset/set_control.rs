@@ -316,7 +316,7 @@ pub(crate) fn update_stateful_set(
         })
         .collect();
     // descendingOrdinal
-    condemned.sort_by_key(|r| std::cmp::Reverse(get_ordinal(&r.pod)));
+    condemned.sort_by_cached_key(|r| std::cmp::Reverse(get_ordinal(&r.pod)));
 
     let mut first_unavailable: Option<String> = None;
     for r in replicas.iter().chain(condemned.iter().rev()) {

@@ -758,3 +758,22 @@ fn engine_run_keeps_the_ordered_ready_invariant() {
     }
     assert!(pod(&sim, "web-0").is_some());
 }
+
+/// `getParentNameAndOrdinal`: `(.*)-([0-9]+)$`, the ordinal an int32.
+#[test]
+fn parent_name_and_ordinal_follow_the_pattern() {
+    for (name, want) in [
+        ("web-0", ("web", 0)),
+        ("web-01", ("web", 1)),
+        ("a-b-12", ("a-b", 12)),
+        ("-3", ("", 3)),
+        ("web-", ("", -1)),
+        ("web", ("", -1)),
+        ("web-1a", ("", -1)),
+        ("web-٣", ("", -1)),
+        ("web-2147483647", ("web", 2_147_483_647)),
+        ("web-2147483648", ("web", -1)),
+    ] {
+        assert_eq!(get_parent_name_and_ordinal(name), want, "{name}");
+    }
+}

@@ -117,9 +117,10 @@ pub(crate) fn claim_template_name(t: &Value) -> &str {
 
 /// `getParentNameAndOrdinal`: `(.*)-([0-9]+)$`; -1 when there is none.
 pub fn get_parent_name_and_ordinal(name: &str) -> (&str, i64) {
-    let Some((parent, digits)) = name.rsplit_once('-') else {
+    let Some(dash) = name.bytes().rposition(|b| b == b'-') else {
         return ("", -1);
     };
+    let (parent, digits) = (&name[..dash], &name[dash + 1..]);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return ("", -1);
     }
