@@ -43,6 +43,13 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
         }
         Kind::Pod => {
             let new = store.get_key(k);
+            // Upstream's `updatePod` queues nothing when the pod changed in
+            // nothing the Endpoints read (then a sync would write nothing).
+            if let (Some(old), Some(new)) = (&change.old, new) {
+                if !pod_endpoints_changed(old, new) {
+                    return;
+                }
+            }
             for svc in store.list_ns(Kind::Service, &k.namespace) {
                 if !has_selector(svc) {
                     continue;
@@ -60,6 +67,22 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
         }
         _ => {}
     }
+}
+
+/// `podEndpointsChanged` widened to everything [`desired_subsets`] reads of
+/// a pod: labels (the selectors), deletion, uid, IP, phase, readiness, node,
+/// hostname and subdomain, and the containers (named target ports).
+fn pod_endpoints_changed(old: &Object, new: &Object) -> bool {
+    old.meta.labels != new.meta.labels
+        || old.meta.deletion_timestamp != new.meta.deletion_timestamp
+        || old.meta.uid != new.meta.uid
+        || podutil::pod_ip(old) != podutil::pod_ip(new)
+        || podutil::phase(old) != podutil::phase(new)
+        || podutil::is_ready(old) != podutil::is_ready(new)
+        || podutil::node_name(old) != podutil::node_name(new)
+        || ["hostname", "subdomain", "containers"]
+            .iter()
+            .any(|f| old.spec().get(*f) != new.spec().get(*f))
 }
 
 /// The sync of the Services and Endpoints in `keys`.
