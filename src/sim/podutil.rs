@@ -85,13 +85,14 @@ pub fn ready_since(pod: &Object) -> Option<u64> {
 
 /// `podutil.IsPodAvailable`: ready for at least `min_ready_seconds`.
 pub fn is_available(pod: &Object, min_ready_seconds: i64, now: u64) -> bool {
-    if !is_ready(pod) {
-        return false;
-    }
-    if min_ready_seconds <= 0 {
-        return true;
-    }
-    ready_since(pod).is_some_and(|t| t + (min_ready_seconds as u64) * 1000 <= now)
+    is_ready(pod) && ready_for(pod, min_ready_seconds, now)
+}
+
+/// The second half of `IsPodAvailable`, for a pod known to be ready: its
+/// Ready condition turned True at least `min_ready_seconds` ago.
+pub fn ready_for(pod: &Object, min_ready_seconds: i64, now: u64) -> bool {
+    min_ready_seconds <= 0
+        || ready_since(pod).is_some_and(|t| t + (min_ready_seconds as u64) * 1000 <= now)
 }
 
 pub fn is_running(pod: &Object) -> bool {

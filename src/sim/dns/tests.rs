@@ -59,18 +59,19 @@ fn pod_names_of_a_headless_service_resolve_through_the_search_path() {
     );
 }
 
+/// The kubelet reporting the pod Ready, and the endpoints following.
+fn turn_ready(sim: &mut Sim, name: &str) {
+    let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
+    p.status_mut()["conditions"][0]["status"] = "True".into();
+    api::update(sim, p, "kubelet").unwrap();
+    run(sim);
+}
+
 #[test]
 fn readiness_changes_change_records() {
     let mut sim = Sim::new(2);
     nginx(&mut sim);
-    let mut p = sim
-        .store
-        .get(Kind::Pod, "default", "web-1")
-        .unwrap()
-        .clone();
-    p.status_mut()["conditions"][0]["status"] = "True".into();
-    api::update(&mut sim, p, "kubelet").unwrap();
-    run(&mut sim);
+    turn_ready(&mut sim, "web-1");
     assert_eq!(
         a_records(&resolve(&sim.store, "default", "nginx", "A")),
         ["10.244.1.2", "10.244.2.2"]
@@ -284,14 +285,7 @@ fn fingerprint_follows_services_and_endpoints_only() {
     p.meta.labels.insert("extra".into(), "1".into());
     api::update(&mut sim, p, "t").unwrap();
     assert_eq!(fingerprint(&sim.store), before, "pod churn alone");
-    let mut p = sim
-        .store
-        .get(Kind::Pod, "default", "web-1")
-        .unwrap()
-        .clone();
-    p.status_mut()["conditions"][0]["status"] = "True".into();
-    api::update(&mut sim, p, "kubelet").unwrap();
-    run(&mut sim);
+    turn_ready(&mut sim, "web-1");
     assert_ne!(fingerprint(&sim.store), before, "endpoints changed");
 }
 
@@ -318,14 +312,7 @@ fn the_zone_kept_per_service_changes_as_the_whole_zone() {
     nginx(&mut sim);
     assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
     // web-1 turns ready: its records come and the SRV weights halve.
-    let mut p = sim
-        .store
-        .get(Kind::Pod, "default", "web-1")
-        .unwrap()
-        .clone();
-    p.status_mut()["conditions"][0]["status"] = "True".into();
-    api::update(&mut sim, p, "kubelet").unwrap();
-    run(&mut sim);
+    turn_ready(&mut sim, "web-1");
     assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
     // A pod that is not ready changes the Endpoints but no record.
     let rv = sim

@@ -442,11 +442,7 @@ impl<'a> Replica<'a> {
 
     /// `isRunningAndAvailable` (`podutil.IsPodAvailable`).
     pub(crate) fn running_and_available(&self, min_ready: i64, now: u64) -> bool {
-        if !self.state.ready {
-            return false;
-        }
-        min_ready <= 0
-            || podutil::ready_since(&self.pod).is_some_and(|t| t + (min_ready as u64) * 1000 <= now)
+        self.state.ready && podutil::ready_for(&self.pod, min_ready, now)
     }
 
     /// `isHealthy`.
