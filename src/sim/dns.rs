@@ -3,10 +3,11 @@
 //! no controller. The engine diffs `records` after each step and logs
 //! every record that comes or goes.
 
-use super::object::{Key, Kind, ValueExt};
+use super::object::{Key, Kind, Object, ValueExt};
+use super::sort;
 use super::store::Store;
 use super::wellknown::CLUSTER_DOMAIN;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// One DNS record. Ordered so a set of them diffs deterministically.
@@ -50,14 +51,29 @@ impl fmt::Display for Record {
 /// - ExternalName Service: a `CNAME`.
 pub fn records(store: &Store) -> BTreeSet<Record> {
     // Collected in a Vec and bulk-built into the set (sorted once).
-    let mut out = vec![Record {
+    let mut out = vec![version_record()];
+    for svc in store.list(Kind::Service) {
+        service_records(store, svc, &mut out);
+    }
+    srv_weights(&mut out);
+    out.into_iter().collect()
+}
+
+/// `dns-version.cluster.local TXT`, served whatever the Services.
+fn version_record() -> Record {
+    Record {
         name: format!("dns-version.{CLUSTER_DOMAIN}"),
         rtype: "TXT".into(),
         data: format!("\"{SCHEMA_VERSION}\""),
         namespace: "kube-system".into(),
         service: "kube-dns".into(),
-    }];
-    for svc in store.list(Kind::Service) {
+    }
+}
+
+/// One Service's records (see [`records`]), SRV data still without
+/// priority and weight.
+fn service_records(store: &Store, svc: &Object, out: &mut Vec<Record>) {
+    {
         let ns = svc.namespace();
         let name = svc.name();
         let base = format!("{name}.{ns}.svc.{CLUSTER_DOMAIN}");
@@ -75,12 +91,12 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
             if let Some(target) = spec.str_at("externalName") {
                 add(base, "CNAME", target.trim_end_matches('.').to_lowercase());
             }
-            continue;
+            return;
         }
         match spec.str_at("clusterIP") {
             Some("None") => {
                 let Some(ep) = store.get(Kind::Endpoints, ns, name) else {
-                    continue;
+                    return;
                 };
                 for subset in ep
                     .field("subsets")
@@ -147,8 +163,186 @@ pub fn records(store: &Store) -> BTreeSet<Record> {
             _ => {}
         }
     }
-    srv_weights(&mut out);
-    out.into_iter().collect()
+}
+
+/// The zone kept per Service between steps, so a change to one Service
+/// or its Endpoints recomputes and diffs that Service's records only.
+/// `Zone::refresh` gives exactly the records that [`records`] would add
+/// and remove, in the same order.
+#[derive(Clone, Debug, Default)]
+pub struct Zone {
+    /// Whether the version record is served (from the first refresh on).
+    started: bool,
+    /// Whether the last refresh counted the weights over the whole zone:
+    /// then the next one recounts every Service.
+    counted_whole: bool,
+    /// Per Service: what its records were computed from and the records.
+    services: BTreeMap<Key, Served>,
+}
+
+/// One Service's records and what they were computed from: the resource
+/// versions of the Service and its Endpoints, and a hash of the only parts
+/// of the Endpoints the records read ([`endpoints_view`]), so an Endpoints
+/// change that only moves not-ready addresses recomputes nothing.
+#[derive(Clone, Debug, Default)]
+struct Served {
+    svc_rv: u64,
+    ep_rv: Option<u64>,
+    ep_view: u64,
+    records: BTreeSet<Record>,
+}
+
+/// A hash of what [`service_records`] reads of an Endpoints object: per
+/// subset, each port's number, name and protocol and each ready address's
+/// IP and hostname (each field tagged and length-prefixed).
+fn endpoints_view(ep: Option<&Object>) -> u64 {
+    let mut h = super::hash::Fnv64a::new();
+    let text = |h: &mut super::hash::Fnv64a, s: Option<&str>| match s {
+        Some(s) => {
+            h.write_word(s.len() as u64 + 1);
+            h.write(s.as_bytes());
+        }
+        None => h.write_word(0),
+    };
+    let Some(ep) = ep else {
+        return h.finish();
+    };
+    h.write_word(1);
+    for subset in ep
+        .field("subsets")
+        .as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or(&[])
+    {
+        h.write_word(2);
+        for p in subset.array_at("ports") {
+            h.write_word(3);
+            match p.i64_at("port") {
+                Some(n) => {
+                    h.write_word(1);
+                    h.write_word(n as u64);
+                }
+                None => h.write_word(0),
+            }
+            text(&mut h, p.str_at("name"));
+            text(&mut h, p.str_at("protocol"));
+        }
+        for a in subset.array_at("addresses") {
+            h.write_word(4);
+            text(&mut h, a.str_at("ip"));
+            text(&mut h, a.str_at("hostname"));
+        }
+    }
+    h.finish()
+}
+
+/// Names whose parts hold no dot: then the SRV names of two Services
+/// (`[_<port>._<proto>.]<svc>.<ns>.svc.<zone>`) never meet, and CoreDNS's
+/// weights, shared among the records of one name, can be counted per
+/// Service. Otherwise the zone is counted whole.
+fn srv_names_are_own(svc: &Object) -> bool {
+    !svc.name().contains('.')
+        && !svc.namespace().contains('.')
+        && svc.spec().array_at("ports").iter().all(|p| {
+            !p.str_at("name").unwrap_or("").contains('.')
+                && !p.str_at("protocol").unwrap_or("").contains('.')
+        })
+}
+
+impl Zone {
+    /// Every record served now.
+    pub fn records(&self) -> BTreeSet<Record> {
+        let mut all: BTreeSet<Record> = self
+            .services
+            .values()
+            .flat_map(|s| s.records.iter().cloned())
+            .collect();
+        if self.started {
+            all.insert(version_record());
+        }
+        all
+    }
+
+    /// Brings the zone up to date with the store: the records removed and
+    /// the records added, each in order (as `old.difference(&new)` and
+    /// `new.difference(&old)` over the whole zone give them).
+    pub fn refresh(&mut self, store: &Store) -> (Vec<Record>, Vec<Record>) {
+        let mut removed = Vec::new();
+        let mut added = Vec::new();
+        if !self.started {
+            self.started = true;
+            added.push(version_record());
+        }
+        let version = |o: Option<&Object>| o.map(|o| o.meta.resource_version);
+        let whole = !store.list(Kind::Service).all(srv_names_are_own);
+        // With names that may meet, the weights come from the whole zone.
+        let mut zone: BTreeMap<Key, BTreeSet<Record>> = BTreeMap::new();
+        if whole {
+            for r in records(store) {
+                if r.rtype == "TXT" && r.name == version_record().name {
+                    continue;
+                }
+                zone.entry(r.service_key()).or_default().insert(r);
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for svc in store.list(Kind::Service) {
+            let key = svc.key();
+            let svc_rv = svc.meta.resource_version;
+            let ep = store.get(Kind::Endpoints, svc.namespace(), svc.name());
+            let ep_rv = version(ep);
+            seen.insert(key.clone());
+            let recount = whole || self.counted_whole;
+            let mut ep_view = None;
+            if let Some(c) = self.services.get_mut(&key).filter(|c| c.svc_rv == svc_rv) {
+                if !recount && c.ep_rv == ep_rv {
+                    continue;
+                }
+                let view = endpoints_view(ep);
+                if !recount && c.ep_view == view {
+                    c.ep_rv = ep_rv;
+                    continue;
+                }
+                ep_view = Some(view);
+            }
+            let ep_view = ep_view.unwrap_or_else(|| endpoints_view(ep));
+            let cached = self.services.get(&key);
+            let new: BTreeSet<Record> = if whole {
+                zone.remove(&key).unwrap_or_default()
+            } else {
+                let mut out = Vec::new();
+                service_records(store, svc, &mut out);
+                srv_weights(&mut out);
+                out.into_iter().collect()
+            };
+            let empty = BTreeSet::new();
+            let old = cached.map_or(&empty, |c| &c.records);
+            removed.extend(old.difference(&new).cloned());
+            added.extend(new.difference(old).cloned());
+            let served = Served {
+                svc_rv,
+                ep_rv,
+                ep_view,
+                records: new,
+            };
+            self.services.insert(key, served);
+        }
+        let gone: Vec<Key> = self
+            .services
+            .keys()
+            .filter(|k| !seen.contains(*k))
+            .cloned()
+            .collect();
+        for k in gone {
+            if let Some(old) = self.services.remove(&k) {
+                removed.extend(old.records);
+            }
+        }
+        self.counted_whole = whole;
+        sort::sort(&mut removed);
+        sort::sort(&mut added);
+        (removed, added)
+    }
 }
 
 /// CoreDNS's `SRV` (`plugin/backend_lookup.go`): the kubernetes plugin's

@@ -29,8 +29,8 @@ pub struct Sim {
     pub world: World,
     /// What each controller-owned object is waiting on now, to note changes.
     waiting: BTreeMap<Key, (String, String)>,
-    /// The DNS records as of the last step, to log changes.
-    pub(crate) dns_records: BTreeSet<super::dns::Record>,
+    /// The DNS records as of the last step, per Service, to log changes.
+    dns: super::dns::Zone,
     /// What the records were computed from; most steps change neither
     /// Services nor Endpoints, and then the zone is not recomputed.
     dns_fingerprint: Option<u64>,
@@ -88,7 +88,7 @@ impl Sim {
         let mut sim = Sim {
             world,
             waiting: BTreeMap::new(),
-            dns_records: BTreeSet::new(),
+            dns: super::dns::Zone::default(),
             dns_fingerprint: None,
             queue: BTreeSet::new(),
             queued_at: vec![None; controllers::ALL.len()],
@@ -400,12 +400,8 @@ impl Sim {
             return;
         }
         self.dns_fingerprint = Some(fp);
-        let now = super::dns::records(&self.store);
-        if now == self.dns_records {
-            return;
-        }
-        let old = std::mem::take(&mut self.dns_records);
-        for r in old.difference(&now) {
+        let (removed, added) = self.dns.refresh(&self.world.store);
+        for r in &removed {
             let key = r.service_key();
             self.world.record(
                 Action::Dns,
@@ -418,7 +414,7 @@ impl Sim {
                 None,
             );
         }
-        for r in now.difference(&old) {
+        for r in &added {
             let key = r.service_key();
             self.world.record(
                 Action::Dns,
@@ -431,7 +427,6 @@ impl Sim {
                 Some(r.to_string()),
             );
         }
-        self.dns_records = now;
     }
 
     /// Moves the clock forward by `ms`, running every sync that falls due.

@@ -358,17 +358,28 @@ impl ValueExt for Value {
         if path.is_empty() {
             return v;
         }
-        for part in path.split('.') {
+        // The parts between dots, as `split('.')` gives them, without its
+        // searcher: controllers read paths like this on every pass.
+        let mut rest = path;
+        loop {
+            let (part, next) = match rest.bytes().position(|b| b == b'.') {
+                Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+                None => (rest, None),
+            };
             v = match v {
                 Value::Object(m) => m.get(part).unwrap_or(&NULL),
                 Value::Array(a) => match part.parse::<usize>() {
                     Ok(i) => a.get(i).unwrap_or(&NULL),
                     Err(_) => &NULL,
                 },
-                _ => &NULL,
+                // Null, scalars: every later step is Null too.
+                _ => return &NULL,
             };
+            match next {
+                Some(n) => rest = n,
+                None => return v,
+            }
         }
-        v
     }
 }
 
@@ -624,6 +635,15 @@ mod tests {
         assert!(v.at("spec.nope.deeper").is_null());
         set_at(&mut v, "spec.replicas", 3.into());
         assert_eq!(v.i64_at("spec.replicas"), Some(3));
+        // Parts as `split('.')` gives them: empty ones name the "" key.
+        let w = serde_json::json!({"a": {"": {"b": 1}, "c": [10, 20]}, "": 2});
+        assert_eq!(w.i64_at("a..b"), Some(1));
+        assert_eq!(w.i64_at("a.c.1"), Some(20));
+        assert!(w.at("a.c.x").is_null());
+        assert!(w.at("a.c.1.deeper").is_null());
+        assert_eq!(w.i64_at(""), None);
+        assert_eq!(w.at("a.").i64_at("b"), Some(1));
+        assert_eq!(w.i64_at("."), None);
     }
 
     #[test]

@@ -9,19 +9,69 @@ use super::object::{parse_rfc3339, Object, ValueExt};
 use serde_json::Value;
 
 pub fn phase(pod: &Object) -> &str {
-    pod.status().str_at("phase").unwrap_or("Pending")
+    pod.status()
+        .get("phase")
+        .and_then(Value::as_str)
+        .unwrap_or("Pending")
 }
 
+/// The first condition of the type (`GetPodCondition`).
 pub fn condition<'a>(pod: &'a Object, ctype: &str) -> Option<&'a Value> {
     pod.status()
-        .array_at("conditions")
+        .get("conditions")?
+        .as_array()?
         .iter()
-        .find(|c| c.str_at("type") == Some(ctype))
+        .find(|c| c.get("type").and_then(Value::as_str) == Some(ctype))
+}
+
+/// A pod's phase as controllers compare it (`Other` for any other word).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    Other,
+}
+
+/// What controllers ask of a pod on every pass, read from its status
+/// once: the phase (Pending when unset, as [`phase`]) and whether the
+/// Ready condition is True ([`is_ready`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PodState {
+    pub phase: Phase,
+    pub ready: bool,
+}
+
+impl PodState {
+    pub fn of(pod: &Object) -> PodState {
+        let phase = match phase(pod) {
+            "Pending" => Phase::Pending,
+            "Running" => Phase::Running,
+            "Succeeded" => Phase::Succeeded,
+            "Failed" => Phase::Failed,
+            _ => Phase::Other,
+        };
+        PodState {
+            phase,
+            ready: is_ready(pod),
+        }
+    }
+
+    /// [`is_running_and_ready`].
+    pub fn running_and_ready(self) -> bool {
+        self.phase == Phase::Running && self.ready
+    }
+
+    /// [`is_failed`] or [`is_succeeded`].
+    pub fn failed_or_succeeded(self) -> bool {
+        matches!(self.phase, Phase::Failed | Phase::Succeeded)
+    }
 }
 
 /// `podutil.IsPodReady`: the Ready condition is True.
 pub fn is_ready(pod: &Object) -> bool {
-    condition(pod, "Ready").and_then(|c| c.str_at("status")) == Some("True")
+    condition(pod, "Ready").and_then(|c| c.get("status")?.as_str()) == Some("True")
 }
 
 /// When the Ready condition last turned True (virtual ms).
@@ -35,13 +85,14 @@ pub fn ready_since(pod: &Object) -> Option<u64> {
 
 /// `podutil.IsPodAvailable`: ready for at least `min_ready_seconds`.
 pub fn is_available(pod: &Object, min_ready_seconds: i64, now: u64) -> bool {
-    if !is_ready(pod) {
-        return false;
-    }
-    if min_ready_seconds <= 0 {
-        return true;
-    }
-    ready_since(pod).is_some_and(|t| t + (min_ready_seconds as u64) * 1000 <= now)
+    is_ready(pod) && ready_for(pod, min_ready_seconds, now)
+}
+
+/// The second half of `IsPodAvailable`, for a pod known to be ready: its
+/// Ready condition turned True at least `min_ready_seconds` ago.
+pub fn ready_for(pod: &Object, min_ready_seconds: i64, now: u64) -> bool {
+    min_ready_seconds <= 0
+        || ready_since(pod).is_some_and(|t| t + (min_ready_seconds as u64) * 1000 <= now)
 }
 
 pub fn is_running(pod: &Object) -> bool {
@@ -67,11 +118,11 @@ pub fn is_terminating(pod: &Object) -> bool {
 }
 
 pub fn node_name(pod: &Object) -> Option<&str> {
-    pod.spec().str_at("nodeName")
+    pod.spec().get("nodeName")?.as_str()
 }
 
 pub fn pod_ip(pod: &Object) -> Option<&str> {
-    pod.status().str_at("podIP")
+    pod.status().get("podIP")?.as_str()
 }
 
 /// Claim names the pod mounts (`spec.volumes[].persistentVolumeClaim.claimName`).

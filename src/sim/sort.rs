@@ -49,6 +49,16 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// `v.sort_by_cached_key(key)`: a stable sort by the key, computed once per element.
+pub fn sort_by_cached_key<T, K: Ord>(v: &mut [T], key: impl FnMut(&T) -> K) {
+    if v.len() < 2 {
+        return;
+    }
+    let keys: Vec<K> = v.iter().map(key).collect();
+    let order = sorted_positions(v.len(), &mut |a, b| keys[a].cmp(&keys[b]));
+    permute(order, &mut |a, b| v.swap(a, b));
+}
+
 /// `v.sort()`: a stable sort by `Ord`.
 pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
@@ -107,6 +117,9 @@ mod tests {
                 let mut got = v.clone();
                 sort_by_key(&mut got, |p| p.0);
                 assert_eq!(got, want, "len {len}");
+                let mut cached = v.clone();
+                sort_by_cached_key(&mut cached, |p| p.0);
+                assert_eq!(cached, want, "len {len}, cached key");
                 let mut rev = v.clone();
                 sort_by(&mut rev, |a, b| b.0.cmp(&a.0));
                 let mut want_rev = v.clone();

@@ -10,6 +10,7 @@
 use super::{Ctx, Keys, Out};
 use crate::sim::object::{set_at, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
+use crate::sim::sort::{self, CollectSorted};
 use crate::sim::store::{matches_labels, Change, Store};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,6 +44,13 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
         }
         Kind::Pod => {
             let new = store.get_key(k);
+            // Upstream's `updatePod` queues nothing when the pod changed in
+            // nothing the Endpoints read (then a sync would write nothing).
+            if let (Some(old), Some(new)) = (&change.old, new) {
+                if !pod_endpoints_changed(old, new) {
+                    return;
+                }
+            }
             for svc in store.list_ns(Kind::Service, &k.namespace) {
                 if !has_selector(svc) {
                     continue;
@@ -60,6 +68,22 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
         }
         _ => {}
     }
+}
+
+/// `podEndpointsChanged` widened to everything [`desired_subsets`] reads of
+/// a pod: labels (the selectors), deletion, uid, IP, phase, readiness, node,
+/// hostname and subdomain, and the containers (named target ports).
+fn pod_endpoints_changed(old: &Object, new: &Object) -> bool {
+    old.meta.labels != new.meta.labels
+        || old.meta.deletion_timestamp != new.meta.deletion_timestamp
+        || old.meta.uid != new.meta.uid
+        || podutil::pod_ip(old) != podutil::pod_ip(new)
+        || podutil::phase(old) != podutil::phase(new)
+        || podutil::is_ready(old) != podutil::is_ready(new)
+        || podutil::node_name(old) != podutil::node_name(new)
+        || ["hostname", "subdomain", "containers"]
+            .iter()
+            .any(|f| old.spec().get(*f) != new.spec().get(*f))
 }
 
 /// The sync of the Services and Endpoints in `keys`.
@@ -147,8 +171,6 @@ pub fn allocate_cluster_ip(uid: &str, allocated: &BTreeSet<u32>) -> u32 {
 }
 
 use crate::sim::hash::fnv1a_64 as fnv1a;
-use crate::sim::sort::{self, CollectSorted};
-
 pub fn parse_ipv4(s: &str) -> Option<u32> {
     let parts: Vec<u8> = s
         .split('.')
@@ -174,7 +196,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 /// `ShouldPodBeInEndpoints`: not terminal, has an IP, and not terminating
 /// unless terminating pods are included.
 pub fn should_pod_be_in_endpoints(pod: &Object, include_terminating: bool) -> bool {
-    if podutil::is_failed(pod) || podutil::is_succeeded(pod) {
+    if matches!(podutil::phase(pod), "Failed" | "Succeeded") {
         return false;
     }
     if podutil::pod_ip(pod).is_none_or(str::is_empty) {
@@ -215,14 +237,165 @@ pub fn find_port(pod: &Object, port: &Value) -> Option<i64> {
     }
 }
 
-/// An endpoint port: (name, port, protocol, appProtocol); `None` is the
-/// sentinel for a headless Service without ports.
-type PortKey = Option<(Option<String>, i64, String, Option<String>)>;
+/// An endpoint port: (name, port, protocol, appProtocol), borrowed from
+/// the Service; `None` is the sentinel for a headless Service without ports.
+type PortKey<'a> = Option<(Option<&'a str>, i64, &'a str, Option<&'a str>)>;
+
+/// One address of the desired Endpoints, read from its pod.
+struct Address<'a> {
+    pod: &'a Object,
+    ip: &'a str,
+    /// `spec.hostname` when `ShouldSetHostname`.
+    hostname: Option<&'a Value>,
+}
+
+impl Address<'_> {
+    fn to_value(&self) -> Value {
+        let pod = self.pod;
+        let mut a = Map::new();
+        if let Some(h) = self.hostname {
+            a.insert("hostname".into(), h.clone());
+        }
+        a.insert("ip".into(), self.ip.into());
+        a.insert(
+            "nodeName".into(),
+            podutil::node_name(pod).unwrap_or("").into(),
+        );
+        a.insert(
+            "targetRef".into(),
+            json!({"kind": "Pod", "name": pod.name(), "namespace": pod.namespace(), "uid": pod.meta.uid}),
+        );
+        Value::Object(a)
+    }
+
+    /// `self.to_value() == *v`, without building the value.
+    fn matches(&self, v: &Value) -> bool {
+        let pod = self.pod;
+        let Some(m) = v.as_object() else {
+            return false;
+        };
+        let Some(t) = m.get("targetRef").and_then(Value::as_object) else {
+            return false;
+        };
+        m.len() == 3 + usize::from(self.hostname.is_some())
+            && self.hostname.is_none_or(|h| m.get("hostname") == Some(h))
+            && m.get("ip").is_some_and(|x| *x == self.ip)
+            && m.get("nodeName")
+                .is_some_and(|x| *x == podutil::node_name(pod).unwrap_or(""))
+            && t.len() == 4
+            && t.get("kind").is_some_and(|x| *x == "Pod")
+            && t.get("name").is_some_and(|x| *x == pod.name())
+            && t.get("namespace").is_some_and(|x| *x == pod.namespace())
+            && t.get("uid").is_some_and(|x| *x == pod.meta.uid.as_str())
+    }
+}
+
+fn port_value((name, port, protocol, app): (Option<&str>, i64, &str, Option<&str>)) -> Value {
+    let mut p = Map::new();
+    if let Some(ap) = app {
+        p.insert("appProtocol".into(), ap.into());
+    }
+    if let Some(n) = name {
+        p.insert("name".into(), n.into());
+    }
+    p.insert("port".into(), port.into());
+    p.insert("protocol".into(), protocol.into());
+    Value::Object(p)
+}
+
+/// `port_value(key) == *v`, without building the value.
+fn port_matches(
+    (name, port, protocol, app): (Option<&str>, i64, &str, Option<&str>),
+    v: &Value,
+) -> bool {
+    let Some(m) = v.as_object() else {
+        return false;
+    };
+    let opt = |k: &str, want: Option<&str>| match want {
+        Some(w) => m.get(k).is_some_and(|x| *x == w),
+        None => true,
+    };
+    m.len() == 2 + usize::from(name.is_some()) + usize::from(app.is_some())
+        && opt("appProtocol", app)
+        && opt("name", name)
+        && m.get("port") == Some(&Value::from(port))
+        && m.get("protocol").is_some_and(|x| *x == protocol)
+}
+
+/// One subset of the desired Endpoints.
+struct Subset<'a> {
+    ready: Vec<Address<'a>>,
+    not_ready: Vec<Address<'a>>,
+    ports: Vec<(Option<&'a str>, i64, &'a str, Option<&'a str>)>,
+}
+
+impl Subset<'_> {
+    fn to_value(&self) -> Value {
+        let mut s = Map::new();
+        let list = |a: &[Address]| Value::Array(a.iter().map(Address::to_value).collect());
+        if !self.ready.is_empty() {
+            s.insert("addresses".into(), list(&self.ready));
+        }
+        if !self.not_ready.is_empty() {
+            s.insert("notReadyAddresses".into(), list(&self.not_ready));
+        }
+        if !self.ports.is_empty() {
+            let ports = self.ports.iter().map(|p| port_value(*p)).collect();
+            s.insert("ports".into(), Value::Array(ports));
+        }
+        Value::Object(s)
+    }
+
+    /// `self.to_value() == *v`, without building the value.
+    fn matches(&self, v: &Value) -> bool {
+        let Some(m) = v.as_object() else {
+            return false;
+        };
+        fn same<T>(want: &[T], got: Option<&Value>, eq: impl Fn(&T, &Value) -> bool) -> bool {
+            if want.is_empty() {
+                return true;
+            }
+            got.and_then(Value::as_array)
+                .is_some_and(|g| g.len() == want.len() && want.iter().zip(g).all(|(w, g)| eq(w, g)))
+        }
+        m.len()
+            == usize::from(!self.ready.is_empty())
+                + usize::from(!self.not_ready.is_empty())
+                + usize::from(!self.ports.is_empty())
+            && same(&self.ready, m.get("addresses"), Address::matches)
+            && same(
+                &self.not_ready,
+                m.get("notReadyAddresses"),
+                Address::matches,
+            )
+            && same(&self.ports, m.get("ports"), |p, v| port_matches(*p, v))
+    }
+}
+
+/// The Endpoints' `subsets` field for these subsets (`Null`: no field).
+fn subsets_value(subsets: &[Subset]) -> Value {
+    if subsets.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(subsets.iter().map(Subset::to_value).collect())
+    }
+}
+
+/// `subsets_value(subsets) == *v`, without building the value: a sync
+/// that changes nothing (most of them) allocates nothing per address.
+fn subsets_match(subsets: &[Subset], v: &Value) -> bool {
+    if subsets.is_empty() {
+        return v.is_null();
+    }
+    v.as_array().is_some_and(|a| {
+        a.len() == subsets.len() && subsets.iter().zip(a).all(|(s, v)| s.matches(v))
+    })
+}
 
 /// The Endpoints subsets a Service should have now (`syncService` then
 /// `RepackSubsets`): addresses grouped by the set of ports they serve,
 /// sorted by IP (string order, then pod uid), as upstream's `SortSubsets`.
-pub fn desired_subsets(store: &Store, svc: &Object) -> Vec<Value> {
+fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
     if !has_selector(svc) {
         return Vec::new();
     }
@@ -239,11 +412,26 @@ pub fn desired_subsets(store: &Store, svc: &Object) -> Vec<Value> {
     let headless = svc.spec().str_at("clusterIP") == Some("None");
     let ports = svc.spec().array_at("ports");
     let mut pods: Vec<(&str, &str, &Object)> = store
-        .select(Kind::Pod, svc.namespace(), &selector)
-        .filter(|p| should_pod_be_in_endpoints(p, tolerate_unready))
+        .list_ns(Kind::Pod, svc.namespace())
+        .filter(|p| {
+            matches_labels(&selector, &p.meta.labels)
+                && should_pod_be_in_endpoints(p, tolerate_unready)
+        })
         .map(|p| (podutil::pod_ip(p).unwrap_or(""), p.meta.uid.as_str(), p))
         .collect();
     sort::sort_by(&mut pods, |a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
+    // The Service's ports as keys (the target number is the pod's).
+    let port_keys: Vec<(&Value, Option<&str>, &str, Option<&str>)> = ports
+        .iter()
+        .map(|sp| {
+            (
+                sp,
+                sp.str_at("name"),
+                sp.str_at("protocol").unwrap_or("TCP"),
+                sp.str_at("appProtocol"),
+            )
+        })
+        .collect();
     // Which addresses (by index in sorted order) serve each port.
     let mut by_port: BTreeMap<PortKey, Vec<usize>> = BTreeMap::new();
     for (i, (_, _, pod)) in pods.iter().enumerate() {
@@ -254,17 +442,11 @@ pub fn desired_subsets(store: &Store, svc: &Object) -> Vec<Value> {
             }
             continue;
         }
-        for sp in ports {
+        for &(sp, name, protocol, app) in &port_keys {
             let Some(num) = find_port(pod, sp) else {
                 continue;
             };
-            let key = Some((
-                sp.str_at("name").map(String::from),
-                num,
-                sp.str_at("protocol").unwrap_or("TCP").to_string(),
-                sp.str_at("appProtocol").map(String::from),
-            ));
-            let v = by_port.entry(key).or_default();
+            let v = by_port.entry(Some((name, num, protocol, app))).or_default();
             if v.last() != Some(&i) {
                 v.push(i);
             }
@@ -275,21 +457,10 @@ pub fn desired_subsets(store: &Store, svc: &Object) -> Vec<Value> {
     for (port, members) in by_port {
         groups.entry(members).or_default().push(port);
     }
-    let address = |pod: &Object, ip: &str| -> Value {
-        let mut a = Map::new();
-        if should_set_hostname(pod, svc) {
-            a.insert("hostname".into(), pod.spec().at("hostname").clone());
-        }
-        a.insert("ip".into(), ip.into());
-        a.insert(
-            "nodeName".into(),
-            podutil::node_name(pod).unwrap_or("").into(),
-        );
-        a.insert(
-            "targetRef".into(),
-            json!({"kind": "Pod", "name": pod.name(), "namespace": pod.namespace(), "uid": pod.meta.uid}),
-        );
-        Value::Object(a)
+    let address = |pod: &'a Object, ip: &'a str| Address {
+        pod,
+        ip,
+        hostname: should_set_hostname(pod, svc).then(|| pod.spec().at("hostname")),
     };
     let mut subsets = Vec::new();
     for (members, ports) in groups {
@@ -303,33 +474,11 @@ pub fn desired_subsets(store: &Store, svc: &Object) -> Vec<Value> {
                 not_ready.push(address(pod, ip));
             }
         }
-        let mut s = Map::new();
-        if !ready.is_empty() {
-            s.insert("addresses".into(), Value::Array(ready));
-        }
-        if !not_ready.is_empty() {
-            s.insert("notReadyAddresses".into(), Value::Array(not_ready));
-        }
-        let ports: Vec<Value> = ports
-            .into_iter()
-            .flatten()
-            .map(|(name, port, protocol, app)| {
-                let mut p = Map::new();
-                if let Some(ap) = app {
-                    p.insert("appProtocol".into(), ap.into());
-                }
-                if let Some(n) = name {
-                    p.insert("name".into(), n.into());
-                }
-                p.insert("port".into(), port.into());
-                p.insert("protocol".into(), protocol.into());
-                Value::Object(p)
-            })
-            .collect();
-        if !ports.is_empty() {
-            s.insert("ports".into(), Value::Array(ports));
-        }
-        subsets.push(Value::Object(s));
+        subsets.push(Subset {
+            ready,
+            not_ready,
+            ports: ports.into_iter().flatten().collect(),
+        });
     }
     subsets
 }
@@ -353,26 +502,32 @@ fn sync_service(store: &Store, svc: &Object, out: &mut Out) {
     if svc.meta.deletion_timestamp.is_some() {
         return;
     }
-    let subsets = desired_subsets(store, svc);
+    let desired = desired_subsets(store, svc);
     let mut labels = svc.meta.labels.clone();
     if svc.spec().str_at("clusterIP") == Some("None") {
         labels.insert(IS_HEADLESS_SERVICE.into(), String::new());
     }
-    let subsets = if subsets.is_empty() {
-        Value::Null
-    } else {
-        Value::Array(subsets)
-    };
     let current = store.get(Kind::Endpoints, svc.namespace(), svc.name());
     if let Some(e) = current {
-        // Compare in place: cloning a thousand addresses per sync is what
-        // would make this controller slow.
-        if e.meta.labels == labels && *e.field("subsets") == subsets {
+        // Compare in place: building or cloning a thousand addresses per
+        // sync is what would make this controller slow.
+        if e.meta.labels == labels && subsets_match(&desired, e.field("subsets")) {
             return;
         }
     }
+    let subsets = subsets_value(&desired);
     let mut ep = match current {
-        Some(e) => e.clone(),
+        // A copy without the old subsets, which are replaced anyway.
+        Some(e) => Object {
+            kind: e.kind,
+            meta: e.meta.clone(),
+            body: e
+                .body
+                .iter()
+                .filter(|(k, _)| k.as_str() != "subsets")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        },
         None => Object::new(Kind::Endpoints, svc.namespace(), svc.name()),
     };
     ep.meta.labels = labels;

@@ -59,18 +59,19 @@ fn pod_names_of_a_headless_service_resolve_through_the_search_path() {
     );
 }
 
+/// The kubelet reporting the pod Ready, and the endpoints following.
+fn turn_ready(sim: &mut Sim, name: &str) {
+    let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
+    p.status_mut()["conditions"][0]["status"] = "True".into();
+    api::update(sim, p, "kubelet").unwrap();
+    run(sim);
+}
+
 #[test]
 fn readiness_changes_change_records() {
     let mut sim = Sim::new(2);
     nginx(&mut sim);
-    let mut p = sim
-        .store
-        .get(Kind::Pod, "default", "web-1")
-        .unwrap()
-        .clone();
-    p.status_mut()["conditions"][0]["status"] = "True".into();
-    api::update(&mut sim, p, "kubelet").unwrap();
-    run(&mut sim);
+    turn_ready(&mut sim, "web-1");
     assert_eq!(
         a_records(&resolve(&sim.store, "default", "nginx", "A")),
         ["10.244.1.2", "10.244.2.2"]
@@ -284,13 +285,78 @@ fn fingerprint_follows_services_and_endpoints_only() {
     p.meta.labels.insert("extra".into(), "1".into());
     api::update(&mut sim, p, "t").unwrap();
     assert_eq!(fingerprint(&sim.store), before, "pod churn alone");
-    let mut p = sim
-        .store
-        .get(Kind::Pod, "default", "web-1")
-        .unwrap()
-        .clone();
-    p.status_mut()["conditions"][0]["status"] = "True".into();
-    api::update(&mut sim, p, "kubelet").unwrap();
-    run(&mut sim);
+    turn_ready(&mut sim, "web-1");
     assert_ne!(fingerprint(&sim.store), before, "endpoints changed");
+}
+
+/// After each change: what `Zone::refresh` removes and adds is what the
+/// whole zone's difference gives, in the same order, and it serves the
+/// same records.
+fn refresh_agrees(sim: &Sim, zone: &mut Zone, old: &mut BTreeSet<Record>) -> usize {
+    let new = records(&sim.store);
+    let (removed, added) = zone.refresh(&sim.store);
+    assert_eq!(removed, old.difference(&new).cloned().collect::<Vec<_>>());
+    assert_eq!(added, new.difference(old).cloned().collect::<Vec<_>>());
+    assert_eq!(zone.records(), new);
+    *old = new;
+    removed.len() + added.len()
+}
+
+#[test]
+fn the_zone_kept_per_service_changes_as_the_whole_zone() {
+    let mut sim = Sim::new(8);
+    let mut zone = Zone::default();
+    let mut old = BTreeSet::new();
+    assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
+    assert_eq!(refresh_agrees(&sim, &mut zone, &mut old), 0);
+    nginx(&mut sim);
+    assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
+    // web-1 turns ready: its records come and the SRV weights halve.
+    turn_ready(&mut sim, "web-1");
+    assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
+    // A pod that is not ready changes the Endpoints but no record.
+    let rv = sim
+        .store
+        .get(Kind::Endpoints, "default", "nginx")
+        .unwrap()
+        .meta
+        .resource_version;
+    api::create(
+        &mut sim,
+        pod("web-2", "10.244.3.2", false, Some("nginx")),
+        "t",
+    )
+    .unwrap();
+    run(&mut sim);
+    let ep = sim.store.get(Kind::Endpoints, "default", "nginx").unwrap();
+    assert_ne!(ep.meta.resource_version, rv);
+    assert_eq!(refresh_agrees(&sim, &mut zone, &mut old), 0);
+    // A Service whose own name is another's SRV name: their SRV records
+    // share one name and so the weight (counted over the whole zone).
+    let mut s = headless("_web._tcp.nginx", json!({"app": "nginx"}));
+    s.spec_mut()["ports"] = json!([{"port": 81}]);
+    api::create(&mut sim, s, "t").unwrap();
+    run(&mut sim);
+    assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
+    let shared = "_web._tcp.nginx.default.svc.cluster.local";
+    assert!(old.iter().any(|r| r.name == shared
+        && r.service == "_web._tcp.nginx"
+        && r.data.starts_with("0 25 ")));
+    // It goes: the weights of nginx's records go back to their own count.
+    let k = Key::new(Kind::Service, "default", "_web._tcp.nginx");
+    api::delete(&mut sim, &k, Default::default(), "t").unwrap();
+    run(&mut sim);
+    assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
+    assert!(old
+        .iter()
+        .any(|r| r.name == shared && r.data.starts_with("0 50 ")));
+    // A second Service over the same pods, then the first one goes.
+    api::create(&mut sim, headless("other", json!({"app": "nginx"})), "t").unwrap();
+    run(&mut sim);
+    assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
+    let k = Key::new(Kind::Service, "default", "nginx");
+    api::delete(&mut sim, &k, Default::default(), "t").unwrap();
+    run(&mut sim);
+    assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
+    assert_eq!(refresh_agrees(&sim, &mut zone, &mut old), 0);
 }

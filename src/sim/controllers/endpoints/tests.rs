@@ -201,3 +201,86 @@ fn cluster_ips_are_distinct() {
         assert!(taken.insert(ip));
     }
 }
+
+/// Every way to change one spot of a JSON value: drop a key, add one,
+/// replace a leaf, drop or add an array element.
+fn one_spot_changes(v: &serde_json::Value) -> Vec<serde_json::Value> {
+    use serde_json::Value;
+    let mut out = Vec::new();
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                let mut dropped = m.clone();
+                dropped.remove(k);
+                out.push(Value::Object(dropped));
+                for c in one_spot_changes(child) {
+                    let mut changed = m.clone();
+                    changed.insert(k.clone(), c);
+                    out.push(Value::Object(changed));
+                }
+            }
+            let mut added = m.clone();
+            added.insert("extra".into(), json!("x"));
+            out.push(Value::Object(added));
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                let mut dropped = a.clone();
+                dropped.remove(i);
+                out.push(Value::Array(dropped));
+                for c in one_spot_changes(child) {
+                    let mut changed = a.clone();
+                    changed[i] = c;
+                    out.push(Value::Array(changed));
+                }
+            }
+            let mut added = a.clone();
+            added.push(a.last().cloned().unwrap_or(Value::Null));
+            out.push(Value::Array(added));
+        }
+        Value::Number(n) => out.push(json!(n.as_i64().unwrap_or(0) + 1)),
+        Value::String(s) => {
+            out.push(json!(format!("{s}x")));
+            out.push(Value::Null);
+        }
+        other => out.push(json!([other])),
+    }
+    out
+}
+
+#[test]
+fn comparing_in_place_agrees_with_building_the_subsets() {
+    let mut sim = Sim::new(6);
+    let mut s = headless("nginx", json!({"app": "nginx"}));
+    s.spec_mut()["ports"] = json!([
+        {"name": "web", "port": 80, "appProtocol": "http"},
+        {"port": 9000, "targetPort": "admin", "protocol": "UDP"}]);
+    api::create(&mut sim, s, "t").unwrap();
+    api::create(
+        &mut sim,
+        pod("web-0", "10.244.1.2", true, Some("nginx")),
+        "t",
+    )
+    .unwrap();
+    api::create(&mut sim, pod("web-1", "10.244.1.3", false, None), "t").unwrap();
+    let mut b = pod("web-2", "10.244.1.4", true, Some("nginx"));
+    b.spec_mut()["containers"][0]["ports"] =
+        json!([{"name": "admin", "containerPort": 9090, "protocol": "UDP"}]);
+    api::create(&mut sim, b, "t").unwrap();
+    run(&mut sim);
+    let svc = sim.store.get(Kind::Service, "default", "nginx").unwrap();
+    let desired = desired_subsets(&sim.store, svc);
+    let built = subsets_value(&desired);
+    assert_eq!(built.as_array().map(|a| a.len()), Some(2), "{built}");
+    assert_eq!(&built, endpoints(&sim, "nginx").field("subsets"));
+    assert!(subsets_match(&desired, &built));
+    let changes = one_spot_changes(&built);
+    assert!(changes.len() > 100, "{}", changes.len());
+    for changed in changes {
+        assert_ne!(changed, built);
+        assert!(!subsets_match(&desired, &changed), "{changed}");
+    }
+    // No pods: no subsets field at all.
+    assert!(subsets_match(&[], &serde_json::Value::Null));
+    assert!(!subsets_match(&[], &json!([])));
+}

@@ -2,8 +2,8 @@
 //! `plugins/interpodaffinity/filtering.go`: pod (anti-)affinity terms and
 //! their topology domains.
 
-use crate::sim::sort::CollectSorted;
 use super::*;
+use crate::sim::sort::CollectSorted;
 
 /// A `PodAffinityTerm` read for matching.
 pub(super) struct Term {

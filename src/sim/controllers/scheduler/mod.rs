@@ -18,12 +18,12 @@
 //! plugins; `interpodaffinity.rs` InterPodAffinity's filter; `score.rs` the
 //! score plugins; `helpers.rs` helpers shared with other controllers.
 
-use crate::sim::sort;
 use super::{Ctx, Keys, Out};
 use crate::sim::object::{rfc3339, Object, ValueExt};
 use crate::sim::object::{Key, Kind, Labels, OwnerRef};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
+use crate::sim::sort;
 use crate::sim::store::{Change, Store};
 use serde_json::{json, Value};
 use std::borrow::Cow;

@@ -2,8 +2,8 @@
 //! `schedulePod` (filter, score, select host), binding, and the failure
 //! handler that sets `PodScheduled=False`.
 
-use crate::sim::sort;
 use super::*;
+use crate::sim::sort;
 
 /// The VolumeBinding plugin's PreBind: the pod waits on its chosen node
 /// until every claim is bound, then binds.

@@ -66,10 +66,15 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
     );
 
     let min_ready = min_ready_seconds(set);
-    let pod_revisions: Vec<String> = pods
-        .iter()
-        .map(|p| get_pod_revision(p).to_string())
-        .collect();
+    // The revisions the pods are at, each once (a revision is live when any
+    // pod is at it).
+    let mut pod_revisions: Vec<String> = Vec::new();
+    for p in &pods {
+        let rev = get_pod_revision(p);
+        if !pod_revisions.iter().any(|r| r == rev) {
+            pod_revisions.push(rev.to_string());
+        }
+    }
     // Wake when a ready pod becomes available.
     if min_ready > 0 {
         for p in &pods {

@@ -81,9 +81,9 @@ pub(crate) fn compute_replica_status(
     let (mut replicas, mut ready, mut available, mut current, mut updated) = (0, 0, 0, 0, 0);
     for r in pods.iter().filter(|r| r.created) {
         replicas += 1;
-        if is_running_and_ready(&r.pod) {
+        if r.running_and_ready() {
             ready += 1;
-            if is_running_and_available(&r.pod, min_ready, now) {
+            if r.running_and_available(min_ready, now) {
                 available += 1;
             }
         }
@@ -149,7 +149,7 @@ impl Control<'_, '_> {
         let pod: &Object = &r.pod;
         let name = &pod.meta.name;
         // Failed or Succeeded: delete; the next sync recreates it once gone.
-        if r.created && is_failed_or_succeeded(pod) {
+        if r.created && r.state.failed_or_succeeded() {
             if !is_terminating(pod) {
                 self.pc.delete_stateful_pod(pod);
             } else {
@@ -175,7 +175,8 @@ impl Control<'_, '_> {
             }
             return false;
         }
-        if is_pending(pod) {
+        // `isPending`: a stored pod without a phase is pending too.
+        if r.state.phase == podutil::Phase::Pending {
             // `createMissingPersistentVolumeClaims`.
             let _ = self.pc.create_persistent_volume_claims(set, pod);
         }
@@ -183,11 +184,11 @@ impl Control<'_, '_> {
             self.block(name, format!("waiting for {name} to terminate"));
             return true;
         }
-        if !is_running_and_ready(pod) && monotonic {
+        if !r.running_and_ready() && monotonic {
             self.block(name, format!("waiting for {name} to be Running and Ready"));
             return true;
         }
-        if !is_running_and_available(pod, min_ready, self.now) && monotonic {
+        if !r.running_and_available(min_ready, self.now) && monotonic {
             self.block(
                 name,
                 format!("waiting for {name} to be available for {min_ready}s (minReadySeconds)"),
@@ -211,7 +212,8 @@ impl Control<'_, '_> {
         condemned: &[Replica],
         i: usize,
     ) -> bool {
-        let pod = &condemned[i].pod;
+        let r = &condemned[i];
+        let pod = &r.pod;
         let name = pod.meta.name.clone();
         let min_ready = min_ready_seconds(set);
         if is_terminating(pod) {
@@ -227,14 +229,14 @@ impl Control<'_, '_> {
         let is_first = first_unhealthy == Some(name.as_str());
         if monotonic && !is_first {
             let unhealthy = first_unhealthy.unwrap_or(&name).to_string();
-            if !is_running_and_ready(pod) {
+            if !r.running_and_ready() {
                 self.block(
                     &unhealthy,
                     format!("waiting for {unhealthy} to be Running and Ready before scaling down {name}"),
                 );
                 return true;
             }
-            if !is_running_and_available(pod, min_ready, self.now) {
+            if !r.running_and_available(min_ready, self.now) {
                 self.block(
                     &unhealthy,
                     format!("waiting for {unhealthy} to be available before scaling down {name}"),
@@ -280,7 +282,7 @@ pub(crate) fn update_stateful_set(
     };
     let all: Vec<Replica> = pods
         .into_iter()
-        .map(|pod| Replica { pod, created: true })
+        .map(|pod| Replica::new(pod, true))
         .collect();
     update_status(&mut status, min_ready, now, &all.iter().collect::<Vec<_>>());
 
@@ -297,23 +299,25 @@ pub(crate) fn update_stateful_set(
             condemned.push(r);
         }
     }
+    let made_at = MadeAt::of(&current_set);
     let mut replicas: Vec<Replica> = slots
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
-            s.unwrap_or_else(|| Replica {
-                pod: Cow::Owned(unmade_stateful_set_pod(
+            s.unwrap_or_else(|| {
+                let pod = unmade_stateful_set_pod(
                     &current_set,
+                    &made_at,
                     &current_revision.meta.name,
                     &update_revision.meta.name,
                     start + i as i64,
-                )),
-                created: false,
+                );
+                Replica::new(Cow::Owned(pod), false)
             })
         })
         .collect();
     // descendingOrdinal
-    sort::sort_by_key(&mut condemned, |r| std::cmp::Reverse(get_ordinal(&r.pod)));
+    sort::sort_by_cached_key(&mut condemned, |r| std::cmp::Reverse(get_ordinal(&r.pod)));
 
     let mut first_unavailable: Option<String> = None;
     for r in replicas.iter().chain(condemned.iter().rev()) {
@@ -337,14 +341,15 @@ pub(crate) fn update_stateful_set(
     for i in 0..replicas.len() {
         if !replicas[i].created {
             // The pod to create, made now that it is needed.
-            replicas[i].pod = Cow::Owned(new_versioned_stateful_set_pod(
+            let pod = new_versioned_stateful_set_pod(
                 &current_set,
                 &update_set,
                 &current_revision.meta.name,
                 &update_revision.meta.name,
                 start + i as i64,
                 c.pc.pod_index_label,
-            ));
+            );
+            replicas[i] = Replica::new(Cow::Owned(pod), false);
         }
         let exit = c.process_replica(set, &update_set, monotonic, &replicas, i);
         if exit && monotonic {

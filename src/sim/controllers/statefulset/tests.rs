@@ -9,6 +9,9 @@ use crate::sim::object::rfc3339;
 
 pub(crate) use crate::sim::testutil::{apply, make_running_and_ready, run_with};
 
+mod history;
+mod pod_control;
+
 pub(crate) fn web(replicas: i64, extra: Value) -> Value {
     let mut v = json!({
         "apiVersion": "apps/v1", "kind": "StatefulSet",
@@ -563,168 +566,6 @@ fn max_unavailable_is_dropped_while_its_gate_is_off() {
 }
 
 #[test]
-fn revisions_are_recorded_and_history_is_truncated() {
-    let mut sim = Sim::new(7);
-    apply(&mut sim, web(1, json!({"revisionHistoryLimit": 1})));
-    ready_all(&mut sim);
-    for img in ["nginx:1.26", "nginx:1.27", "nginx:1.28"] {
-        set_image(&mut sim, img);
-        run(&mut sim);
-        finish_termination(&mut sim, "web-0");
-        ready_all(&mut sim);
-    }
-    let s = set(&sim);
-    let hist = revision_history(&sim.store, &s);
-    // Live (current = update) plus one historic.
-    assert_eq!(hist.len(), 2, "{hist:?}");
-    assert_eq!(hist.last().unwrap().0, 4);
-    assert_eq!(
-        hist.last().unwrap().2.str_at("spec.containers.0.image"),
-        Some("nginx:1.28")
-    );
-    let cr = sim
-        .store
-        .get(Kind::ControllerRevision, "default", &hist[1].1)
-        .unwrap();
-    assert!(cr.meta.is_owned_by(&s.meta.uid));
-    assert_eq!(cr.field("revision").as_i64(), Some(4));
-    assert_eq!(
-        cr.field("data").str_at("spec.template.$patch"),
-        Some("replace")
-    );
-    // The hash part uses the API server's safe alphabet.
-    let hash = hist[1].1.strip_prefix("web-").unwrap();
-    assert!(!hash.is_empty() && hash.len() <= 10);
-    assert!(hash
-        .chars()
-        .all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)));
-}
-
-#[test]
-fn rollback_reuses_the_old_revision_with_a_new_number() {
-    let mut sim = Sim::new(7);
-    apply(&mut sim, web(1, json!({})));
-    ready_all(&mut sim);
-    set_image(&mut sim, "nginx:1.26");
-    run(&mut sim);
-    finish_termination(&mut sim, "web-0");
-    ready_all(&mut sim);
-    let s = set(&sim);
-    assert!(rollback_template(&sim.store, &s, Some(9)).is_err());
-    let t = rollback_template(&sim.store, &s, None).unwrap();
-    assert_eq!(t.str_at("spec.containers.0.image"), Some("nginx:1.25"));
-    let mut s2 = s.clone();
-    set_at(s2.spec_mut(), "template", t);
-    api::update(&mut sim, s2, "kubectl").unwrap();
-    run(&mut sim);
-    let hist = revision_history(&sim.store, &set(&sim));
-    assert_eq!(hist.len(), 2, "no new revision: {hist:?}");
-    assert_eq!(hist[1].0, 3);
-    assert_eq!(
-        hist[1].2.str_at("spec.containers.0.image"),
-        Some("nginx:1.25")
-    );
-    finish_termination(&mut sim, "web-0");
-    ready_all(&mut sim);
-    assert_eq!(image_of(&sim, "web-0"), "nginx:1.25");
-    assert!(rollback_template(
-        &sim.store,
-        &Object::new(Kind::StatefulSet, "default", "x"),
-        None
-    )
-    .is_err());
-}
-
-#[test]
-fn retention_when_scaled_delete_removes_claims_of_condemned_pods() {
-    let mut sim = Sim::new(7);
-    apply(
-        &mut sim,
-        web(
-            2,
-            json!({"persistentVolumeClaimRetentionPolicy": {"whenScaled": "Delete", "whenDeleted": "Retain"}}),
-        ),
-    );
-    ready_all(&mut sim);
-    scale(&mut sim, 1);
-    run(&mut sim);
-    // The claim now belongs to the condemned pod, which is going.
-    let p1 = pod(&sim, "web-1").unwrap().clone();
-    let c = sim
-        .store
-        .get(Kind::PersistentVolumeClaim, "default", "www-web-1")
-        .unwrap();
-    assert!(c.meta.owner_references.iter().any(|r| r.uid == p1.meta.uid));
-    assert!(p1.meta.deletion_timestamp.is_some());
-    finish_termination(&mut sim, "web-1");
-    run(&mut sim);
-    // The GC deleted it (the protection finalizer holds it for the volume controller).
-    let c = sim
-        .store
-        .get(Kind::PersistentVolumeClaim, "default", "www-web-1");
-    assert!(c.is_none_or(|c| c.meta.deletion_timestamp.is_some()));
-    let c0 = sim
-        .store
-        .get(Kind::PersistentVolumeClaim, "default", "www-web-0")
-        .unwrap();
-    assert!(c0.meta.deletion_timestamp.is_none());
-    assert!(c0.meta.owner_references.is_empty());
-}
-
-#[test]
-fn retention_when_deleted_delete_gives_claims_to_the_set() {
-    let mut sim = Sim::new(7);
-    apply(
-        &mut sim,
-        web(
-            1,
-            json!({"persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Delete"}}),
-        ),
-    );
-    ready_all(&mut sim);
-    let s = set(&sim);
-    let c = sim
-        .store
-        .get(Kind::PersistentVolumeClaim, "default", "www-web-0")
-        .unwrap();
-    assert!(c.meta.owner_references.iter().any(|r| r.uid == s.meta.uid));
-    api::delete(
-        &mut sim,
-        &s.key(),
-        DeleteOptions {
-            propagation: Propagation::Background,
-            ..Default::default()
-        },
-        "test",
-    )
-    .unwrap();
-    run(&mut sim);
-    assert!(pod(&sim, "web-0")
-        .unwrap()
-        .meta
-        .deletion_timestamp
-        .is_some());
-    let c = sim
-        .store
-        .get(Kind::PersistentVolumeClaim, "default", "www-web-0");
-    assert!(c.is_none_or(|c| c.meta.deletion_timestamp.is_some()));
-}
-
-#[test]
-fn default_retain_keeps_claims_after_the_set_is_deleted() {
-    let mut sim = Sim::new(7);
-    apply(&mut sim, web(1, json!({})));
-    ready_all(&mut sim);
-    let s = set(&sim);
-    api::delete(&mut sim, &s.key(), DeleteOptions::default(), "test").unwrap();
-    run(&mut sim);
-    finish_termination(&mut sim, "web-0");
-    run(&mut sim);
-    assert!(pods(&sim).is_empty());
-    assert_eq!(claims(&sim), vec!["www-web-0"]);
-}
-
-#[test]
 fn ordinals_start_offsets_names() {
     let mut sim = Sim::new(7);
     apply(&mut sim, web(2, json!({"ordinals": {"start": 5}})));
@@ -769,27 +610,6 @@ fn status_counts_follow_the_pods() {
 }
 
 #[test]
-fn a_claim_being_deleted_fails_the_pod_creation() {
-    let mut sim = Sim::new(7);
-    apply(&mut sim, web(1, json!({})));
-    run(&mut sim);
-    // Terminating claim (held by its protection finalizer) and no pod.
-    api::delete(
-        &mut sim,
-        &Key::new(Kind::PersistentVolumeClaim, "default", "www-web-0"),
-        DeleteOptions::default(),
-        "test",
-    )
-    .unwrap();
-    let p = pod(&sim, "web-0").unwrap().clone();
-    api::delete(&mut sim, &p.key(), DeleteOptions::default(), "test").unwrap();
-    run(&mut sim);
-    assert!(pods(&sim).is_empty());
-    assert!(events(&sim).iter().any(|e| e
-        == "FailedCreate create Pod web-0 in StatefulSet web failed error: pvc www-web-0 is being deleted"));
-}
-
-#[test]
 fn orphans_matching_the_selector_are_adopted() {
     let mut sim = Sim::new(7);
     apply(
@@ -812,32 +632,6 @@ fn orphans_matching_the_selector_are_adopted() {
     assert!(events(&sim)
         .contains(&"SuccessfulUpdate update Pod web-0 in StatefulSet web successful".to_string()));
     assert_eq!(p.meta.labels[POD_NAME_LABEL], "web-0");
-}
-
-#[test]
-fn revision_names_are_deterministic() {
-    let a = {
-        let mut sim = Sim::new(1);
-        apply(&mut sim, web(1, json!({})));
-        run(&mut sim);
-        set(&sim)
-            .status()
-            .str_at("updateRevision")
-            .unwrap()
-            .to_string()
-    };
-    let b = {
-        let mut sim = Sim::new(99);
-        apply(&mut sim, web(1, json!({})));
-        run(&mut sim);
-        set(&sim)
-            .status()
-            .str_at("updateRevision")
-            .unwrap()
-            .to_string()
-    };
-    assert_eq!(a, b);
-    assert_eq!(safe_encode_string("0123456789"), "456789bcdf");
 }
 
 #[test]
@@ -927,60 +721,6 @@ fn cascade_foreground_removes_the_set_after_its_pods() {
     assert_eq!(claims(&sim).len(), 2, "Retain keeps claims");
 }
 
-#[test]
-fn an_adopted_pod_without_the_claim_volume_cannot_be_fixed() {
-    let mut sim = Sim::new(7);
-    apply(
-        &mut sim,
-        json!({"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": "web-0", "labels": {"app": "nginx"}},
-            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}),
-    );
-    apply(&mut sim, web(1, json!({})));
-    run(&mut sim);
-    make_running_and_ready(&mut sim, "web-0");
-    run(&mut sim);
-    // The claim is made, but a pod's volumes are immutable.
-    assert_eq!(claims(&sim), vec!["www-web-0"]);
-    assert!(events(&sim).iter().any(|e| e.starts_with(
-        "FailedUpdate update Pod web-0 in StatefulSet web failed error: Pod \"web-0\" is invalid"
-    )));
-    assert!(!pod(&sim, "web-0")
-        .unwrap()
-        .meta
-        .labels
-        .contains_key(POD_NAME_LABEL));
-}
-
-#[test]
-fn changing_the_retention_policy_updates_existing_claims() {
-    let mut sim = Sim::new(7);
-    apply(&mut sim, web(2, json!({})));
-    ready_all(&mut sim);
-    let mut s = set(&sim);
-    set_at(
-        s.spec_mut(),
-        "persistentVolumeClaimRetentionPolicy",
-        json!({"whenDeleted": "Delete", "whenScaled": "Retain"}),
-    );
-    api::update(&mut sim, s, "test").unwrap();
-    run(&mut sim);
-    let uid = set(&sim).meta.uid;
-    for c in ["www-web-0", "www-web-1"] {
-        let claim = sim
-            .store
-            .get(Kind::PersistentVolumeClaim, "default", c)
-            .unwrap();
-        assert!(claim
-            .meta
-            .owner_references
-            .iter()
-            .any(|r| r.uid == uid && r.controller));
-    }
-    assert!(events(&sim)
-        .contains(&"SuccessfulUpdate update Pod web-1 in StatefulSet web successful".to_string()));
-}
-
 /// Through the engine's own queue (whatever the other controllers do):
 /// OrderedReady's invariant holds at every step, and the queue drains or
 /// keeps to timers instead of spinning at one instant.
@@ -1017,4 +757,23 @@ fn engine_run_keeps_the_ordered_ready_invariant() {
         }
     }
     assert!(pod(&sim, "web-0").is_some());
+}
+
+/// `getParentNameAndOrdinal`: `(.*)-([0-9]+)$`, the ordinal an int32.
+#[test]
+fn parent_name_and_ordinal_follow_the_pattern() {
+    for (name, want) in [
+        ("web-0", ("web", 0)),
+        ("web-01", ("web", 1)),
+        ("a-b-12", ("a-b", 12)),
+        ("-3", ("", 3)),
+        ("web-", ("", -1)),
+        ("web", ("", -1)),
+        ("web-1a", ("", -1)),
+        ("web-٣", ("", -1)),
+        ("web-2147483647", ("web", 2_147_483_647)),
+        ("web-2147483648", ("web", -1)),
+    ] {
+        assert_eq!(get_parent_name_and_ordinal(name), want, "{name}");
+    }
 }

@@ -117,9 +117,10 @@ pub(crate) fn claim_template_name(t: &Value) -> &str {
 
 /// `getParentNameAndOrdinal`: `(.*)-([0-9]+)$`; -1 when there is none.
 pub fn get_parent_name_and_ordinal(name: &str) -> (&str, i64) {
-    let Some((parent, digits)) = name.rsplit_once('-') else {
+    let Some(dash) = name.bytes().rposition(|b| b == b'-') else {
         return ("", -1);
     };
+    let (parent, digits) = (&name[..dash], &name[dash + 1..]);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return ("", -1);
     }
@@ -327,12 +328,32 @@ pub(crate) fn new_stateful_set_pod(set: &Object, ordinal: i64, pod_index_label: 
 /// Whether `newVersionedStatefulSetPod` makes this ordinal at the current
 /// revision (else at the update revision).
 fn made_at_current(current_set: &Object, ordinal: i64) -> bool {
-    let start = get_start_ordinal(current_set);
-    let is_rolling = update_strategy_type(current_set) == "RollingUpdate";
-    let part = partition(current_set);
-    let current_replicas = current_set.status().i64_at("currentReplicas").unwrap_or(0);
-    (is_rolling && part.is_none() && ordinal < start + current_replicas)
-        || part.is_some_and(|p| ordinal < start + p)
+    MadeAt::of(current_set).current(ordinal)
+}
+
+/// What [`made_at_current`] reads of the set, read once for a whole pass.
+pub(crate) struct MadeAt {
+    start: i64,
+    is_rolling: bool,
+    part: Option<i64>,
+    current_replicas: i64,
+}
+
+impl MadeAt {
+    pub(crate) fn of(current_set: &Object) -> MadeAt {
+        MadeAt {
+            start: get_start_ordinal(current_set),
+            is_rolling: update_strategy_type(current_set) == "RollingUpdate",
+            part: partition(current_set),
+            current_replicas: current_set.status().i64_at("currentReplicas").unwrap_or(0),
+        }
+    }
+
+    /// Whether this ordinal is made at the current revision.
+    pub(crate) fn current(&self, ordinal: i64) -> bool {
+        (self.is_rolling && self.part.is_none() && ordinal < self.start + self.current_replicas)
+            || self.part.is_some_and(|p| ordinal < self.start + p)
+    }
 }
 
 /// What a sync needs of a pod it has not made yet, until it makes it: the
@@ -341,6 +362,7 @@ fn made_at_current(current_set: &Object, ordinal: i64) -> bool {
 /// more than the rest of the sync.
 pub(crate) fn unmade_stateful_set_pod(
     current_set: &Object,
+    made_at: &MadeAt,
     current_revision: &str,
     update_revision: &str,
     ordinal: i64,
@@ -350,7 +372,7 @@ pub(crate) fn unmade_stateful_set_pod(
         &current_set.meta.namespace,
         &get_pod_name(current_set, ordinal),
     );
-    let rev = if made_at_current(current_set, ordinal) {
+    let rev = if made_at.current(ordinal) {
         current_revision
     } else {
         update_revision
@@ -394,20 +416,44 @@ pub(crate) fn get_pod_revision(pod: &Object) -> &str {
 
 // ---- pod state -----------------------------------------------------------
 
-/// A slot in the replicas list: a pod in the store, or one we would create.
+/// A slot in the replicas list: a pod in the store, or one we would create,
+/// with what a pass asks of its status read once ([`podutil::PodState`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Replica<'a> {
     pub(crate) pod: Cow<'a, Object>,
     pub(crate) created: bool,
+    pub(crate) state: podutil::PodState,
+}
+
+impl<'a> Replica<'a> {
+    pub(crate) fn new(pod: Cow<'a, Object>, created: bool) -> Replica<'a> {
+        let state = podutil::PodState::of(&pod);
+        Replica {
+            pod,
+            created,
+            state,
+        }
+    }
+
+    /// `isRunningAndReady`.
+    pub(crate) fn running_and_ready(&self) -> bool {
+        self.state.running_and_ready()
+    }
+
+    /// `isRunningAndAvailable` (`podutil.IsPodAvailable`).
+    pub(crate) fn running_and_available(&self, min_ready: i64, now: u64) -> bool {
+        self.state.ready && podutil::ready_for(&self.pod, min_ready, now)
+    }
+
+    /// `isHealthy`.
+    pub(crate) fn healthy(&self) -> bool {
+        self.running_and_ready() && !is_terminating(&self.pod)
+    }
 }
 
 /// `isRunningAndReady`.
 pub fn is_running_and_ready(pod: &Object) -> bool {
     podutil::is_running_and_ready(pod)
-}
-
-pub(crate) fn is_running_and_available(pod: &Object, min_ready: i64, now: u64) -> bool {
-    podutil::is_available(pod, min_ready, now)
 }
 
 pub(crate) fn is_terminating(pod: &Object) -> bool {
@@ -421,17 +467,7 @@ pub fn is_healthy(pod: &Object) -> bool {
 
 /// `isUnavailable`.
 pub(crate) fn is_unavailable(r: &Replica, min_ready: i64, now: u64) -> bool {
-    !r.created || !is_healthy(&r.pod) || !is_running_and_available(&r.pod, min_ready, now)
-}
-
-pub(crate) fn is_failed_or_succeeded(pod: &Object) -> bool {
-    podutil::is_failed(pod) || podutil::is_succeeded(pod)
-}
-
-/// `isPending`. The API server sets phase Pending on create; a stored pod
-/// without a phase is pending too.
-pub(crate) fn is_pending(pod: &Object) -> bool {
-    podutil::phase(pod) == "Pending"
+    !r.created || !r.healthy() || !r.running_and_available(min_ready, now)
 }
 
 // ---- retention policy (owner references on claims) ------------------------

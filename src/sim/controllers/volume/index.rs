@@ -1,8 +1,8 @@
 //! The controller's PV index, as upstream's `index.go`
 //! (`persistentVolumeOrderedIndex`, `findByClaim`, `findBestMatchForClaim`).
 
-use crate::sim::sort::{self, CollectSorted};
 use super::*;
+use crate::sim::sort::{self, CollectSorted};
 
 /// PVs as the controller's cache indexes them, built once per pass so a
 /// thousand pending claims do not each scan every PV: unbound Available

@@ -2,8 +2,8 @@
 //! `bind`, `syncUnboundClaim`, `syncBoundClaim`, `syncVolume`,
 //! `unbindVolume` and `reclaimVolume`.
 
-use crate::sim::sort;
 use super::*;
+use crate::sim::sort;
 
 /// `updateClaimStatus`: phase, and the bound volume's access modes and
 /// capacity (cleared when there is none).
