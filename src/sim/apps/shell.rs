@@ -640,8 +640,14 @@ mod tests {
             ("( )", near(")")),
             ("echo a; ( ) && echo b", near(")")),
             ("while", Err("syntax error: unexpected end of file".into())),
-            ("while true; do", Err("syntax error: unexpected end of file".into())),
-            ("if true; then", Err("syntax error: unexpected end of file".into())),
+            (
+                "while true; do",
+                Err("syntax error: unexpected end of file".into()),
+            ),
+            (
+                "if true; then",
+                Err("syntax error: unexpected end of file".into()),
+            ),
             ("(", Err("syntax error: unexpected end of file".into())),
         ] {
             assert_eq!(parse(src).map(|_| ()), want, "{src}");
