@@ -111,18 +111,22 @@ pub fn kubectl_target(data: &[u8]) {
     let _ = kubectl::run(&mut sim, &format!("kubectl {line}"), &files);
 }
 
+/// The base cluster's pod `web-0` as JSON (the jsonpath target's document
+/// when its input holds none).
+pub(crate) fn base_pod_value() -> Value {
+    let pod = base_sim()
+        .store
+        .get(crate::sim::object::Kind::Pod, "default", "web-0");
+    pod.map_or(Value::Null, |p| p.to_value())
+}
+
 /// JSONPath (`-o jsonpath=`, `custom-columns`, `--sort-by`) and go-template
 /// (`-o go-template=`) over a live pod: the first line is the template, the
 /// rest (if any) a JSON document to run it on instead.
 pub fn jsonpath_target(data: &[u8]) {
     let t = text(data);
     let (template, doc) = t.split_once('\n').unwrap_or((&t, ""));
-    let root: Value = serde_json::from_str(doc).unwrap_or_else(|_| {
-        let pod = base_sim()
-            .store
-            .get(crate::sim::object::Kind::Pod, "default", "web-0");
-        pod.map_or(Value::Null, |p| p.to_value())
-    });
+    let root: Value = serde_json::from_str(doc).unwrap_or_else(|_| base_pod_value());
     let _ = kubectl::jsonpath::render_opts(template, &root, false);
     let _ = kubectl::jsonpath::render(template, &root);
     let _ = kubectl::jsonpath::relaxed(template);

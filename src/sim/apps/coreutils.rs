@@ -215,6 +215,23 @@ impl Proc<'_> {
         let [src, dst] = paths.as_slice() else {
             return Out::err(format!("BusyBox: usage: {name} SOURCE DEST\n"), 1);
         };
+        // An empty operand names no file (ENOENT), not the working directory.
+        if src.is_empty() {
+            return Out::err(
+                format!("{name}: can't stat '': No such file or directory\n"),
+                1,
+            );
+        }
+        if dst.is_empty() {
+            return Out::err(
+                format!("{name}: can't create '': No such file or directory\n"),
+                1,
+            );
+        }
+        let recursive = name == "mv"
+            || args
+                .iter()
+                .any(|a| a.starts_with('-') && a.contains(['r', 'R', 'a']));
         let s = self.path(src);
         let mut d = self.path(dst);
         if fs::is_dir(self.sim, &self.pod, &self.container, &d) {
@@ -222,6 +239,10 @@ impl Proc<'_> {
         }
         let Some(content) = self.read_file(&s) else {
             if fs::is_dir(self.sim, &self.pod, &self.container, &s) {
+                if !recursive {
+                    // busybox cp without -r/-a: nothing copied.
+                    return Out::err(format!("{name}: omitting directory '{src}'\n"), 1);
+                }
                 self.charge_scan();
                 let files = fs::files_under(self.sim, &self.pod, &self.container, &s);
                 for f in files {

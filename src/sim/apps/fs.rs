@@ -40,6 +40,12 @@ pub enum Loc {
 
 /// Removes `.`/`..` and duplicate slashes; relative paths start at `cwd`.
 pub fn normalize(cwd: &str, path: &str) -> String {
+    // Most paths the shell meets are already normal: copy them as they are.
+    if path == "/"
+        || (path.starts_with('/') && path[1..].split('/').all(|p| !matches!(p, "" | "." | "..")))
+    {
+        return path.to_string();
+    }
     let full = if path.starts_with('/') {
         path.to_string()
     } else {
@@ -140,25 +146,23 @@ pub fn locate(store: &Store, pod: &Object, container: &str, path: &str) -> Loc {
 }
 
 /// Files an image ships with (what the container layer starts from).
-pub fn image_files(image: &str) -> Vec<(&'static str, String)> {
-    let mut v: Vec<(&'static str, String)> = vec![
-        ("/bin/sh", "ELF".into()),
-        ("/etc/os-release", "NAME=\"Linux\"\n".into()),
-    ];
+pub fn image_files(image: &str) -> Vec<(&'static str, &'static str)> {
+    let mut v: Vec<(&'static str, &'static str)> =
+        vec![("/bin/sh", "ELF"), ("/etc/os-release", "NAME=\"Linux\"\n")];
     let img = image.to_ascii_lowercase();
     if img.contains("mysql") {
-        v.push(("/usr/bin/mysql", "ELF".into()));
-        v.push(("/usr/bin/mysqladmin", "ELF".into()));
-        v.push(("/usr/sbin/mysqld", "ELF".into()));
+        v.push(("/usr/bin/mysql", "ELF"));
+        v.push(("/usr/bin/mysqladmin", "ELF"));
+        v.push(("/usr/sbin/mysqld", "ELF"));
     }
     if img.contains("xtrabackup") {
-        v.push(("/usr/bin/mysql", "ELF".into()));
-        v.push(("/usr/bin/xtrabackup", "ELF".into()));
+        v.push(("/usr/bin/mysql", "ELF"));
+        v.push(("/usr/bin/xtrabackup", "ELF"));
     }
     if img.contains("cassandra") {
-        v.push(("/usr/local/apache-cassandra/bin/nodetool", "ELF".into()));
-        v.push(("/usr/local/apache-cassandra/bin/cqlsh", "ELF".into()));
-        v.push(("/ready-probe.sh", "#!/bin/bash\n".into()));
+        v.push(("/usr/local/apache-cassandra/bin/nodetool", "ELF"));
+        v.push(("/usr/local/apache-cassandra/bin/cqlsh", "ELF"));
+        v.push(("/ready-probe.sh", "#!/bin/bash\n"));
     }
     if is_zookeeper_image(&img) {
         for s in ["zkOk.sh", "zkCli.sh", "zkServer.sh", "zkGenConfig.sh"] {
@@ -169,13 +173,13 @@ pub fn image_files(image: &str) -> Vec<(&'static str, String)> {
                     "zkServer.sh" => "/opt/zookeeper/bin/zkServer.sh",
                     _ => "/opt/zookeeper/bin/zkGenConfig.sh",
                 },
-                "#!/usr/bin/env bash\n".into(),
+                "#!/usr/bin/env bash\n",
             ));
         }
     }
     if img.contains("nginx") {
-        v.push(("/usr/sbin/nginx", "ELF".into()));
-        v.push(("/usr/share/nginx/html/index.html", NGINX_WELCOME.into()));
+        v.push(("/usr/sbin/nginx", "ELF"));
+        v.push(("/usr/share/nginx/html/index.html", NGINX_WELCOME));
     }
     v
 }
@@ -208,7 +212,7 @@ pub fn read(sim: &World, pod: &Object, container: &str, path: &str) -> Option<St
             None if layer => image_files(image_of(pod, container))
                 .into_iter()
                 .find(|(p, _)| *p == path)
-                .map(|(_, c)| c),
+                .map(|(_, c)| c.to_string()),
             None => None,
         },
         Loc::ConfigMap { name, item } => sim
@@ -424,15 +428,13 @@ pub fn is_dir(sim: &World, pod: &Object, container: &str, path: &str) -> bool {
     if BASE.contains(&path.as_str()) {
         return true;
     }
-    let mounts: Vec<String> = container_spec(pod, container)
-        .map(|c| {
-            c.array_at("volumeMounts")
-                .iter()
-                .filter_map(|m| m.str_at("mountPath").map(|mp| normalize("/", mp)))
-                .collect()
-        })
-        .unwrap_or_default();
-    if mounts.contains(&path) {
+    let spec = container_spec(pod, container);
+    let mounts = spec.map_or(&[][..], |c| c.array_at("volumeMounts"));
+    if mounts
+        .iter()
+        .filter_map(|m| m.str_at("mountPath"))
+        .any(|mp| normalize("/", mp) == path)
+    {
         return true;
     }
     // Whether any file is under `path`, as `files_under` would find one,
@@ -446,16 +448,13 @@ pub fn is_dir(sim: &World, pod: &Object, container: &str, path: &str) -> bool {
     }) {
         return true;
     }
-    let image = image_files(image_of(pod, container));
-    if image.iter().any(|(p, _)| {
+    let image = spec.and_then(|c| c.str_at("image")).unwrap_or("");
+    if image_files(image).iter().any(|(p, _)| {
         under(p, &path).is_some_and(|r| !r.is_empty()) && exists(sim, pod, container, p)
     }) {
         return true;
     }
-    let Some(c) = container_spec(pod, container) else {
-        return false;
-    };
-    for m in c.array_at("volumeMounts") {
+    for m in mounts {
         let Some(mp) = m.str_at("mountPath") else {
             continue;
         };

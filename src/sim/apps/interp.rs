@@ -147,9 +147,22 @@ impl Proc<'_> {
         redirs: &[shell::Redir],
         stdin: &str,
     ) -> Out {
+        // Leading assignments (`name=value` as written, not as expanded)
+        // take their value whole: no field splitting, so `x=$(echo a b)`
+        // holds "a b".
         let mut argv = Vec::new();
+        let mut start = 0;
         for w in words {
-            argv.extend(self.expand(w));
+            match w.split_once('=') {
+                Some((k, v)) if start == argv.len() && is_assignment(w) => {
+                    // Left to right: `x=1 y=$x` sees the new x.
+                    let v = self.expand_fields(v, false).concat();
+                    argv.push(format!("{k}={v}"));
+                    self.vars.insert(k.to_string(), v);
+                    start += 1;
+                }
+                _ => argv.extend(self.expand(w)),
+            }
             if self.over_limit() {
                 break;
             }
@@ -164,11 +177,6 @@ impl Proc<'_> {
             out.chunks.retain(|(_, s)| !s.is_empty());
             out.push(self.interrupt());
             return out;
-        }
-        // Leading assignments.
-        let mut start = 0;
-        while start < argv.len() && is_assignment(&argv[start]) {
-            start += 1;
         }
         for a in &argv[..start] {
             let (k, v) = a.split_once('=').expect("checked");
@@ -242,6 +250,12 @@ impl Proc<'_> {
     /// Expands one raw word into fields: quotes removed, parameters and
     /// command substitutions done, unquoted results split on whitespace.
     pub(super) fn expand(&mut self, raw: &str) -> Vec<String> {
+        self.expand_fields(raw, true)
+    }
+
+    /// `expand`, with unquoted substitutions split into fields or not (an
+    /// assignment's value is not split).
+    pub(super) fn expand_fields(&mut self, raw: &str, split: bool) -> Vec<String> {
         let c: Vec<char> = raw.chars().collect();
         let mut fields: Vec<String> = Vec::new();
         let mut cur = String::new();
@@ -298,6 +312,11 @@ impl Proc<'_> {
                         return fields;
                     }
                     i = n;
+                    if !split {
+                        cur.push_str(&v);
+                        has = true;
+                        continue;
+                    }
                     // Unquoted: field splitting.
                     let mut parts = v.split_whitespace();
                     let lead_ws = v.starts_with(char::is_whitespace);
@@ -647,21 +666,34 @@ impl Proc<'_> {
                 Out::ok(s)
             }
             "wc" => {
-                let text = if let Some(f) = args.iter().find(|a| !a.starts_with('-')) {
-                    self.read_file(f).unwrap_or_default()
-                } else {
-                    stdin.to_string()
+                // `-l` lines, `-w` words, `-c`/`-m` bytes (letters combine),
+                // printed in that order; none: all three. A file's name
+                // follows its counts.
+                let flags: String = args
+                    .iter()
+                    .filter(|a| a.starts_with('-') && a.len() > 1)
+                    .flat_map(|a| a.chars().skip(1))
+                    .collect();
+                let file = args.iter().find(|a| !a.starts_with('-'));
+                let text = match file {
+                    Some(f) => self.read_file(f).unwrap_or_default(),
+                    None => stdin.to_string(),
                 };
-                if args.iter().any(|a| a == "-l") {
-                    Out::ok(format!("{}\n", text.lines().count()))
-                } else {
-                    Out::ok(format!(
-                        "{} {} {}\n",
-                        text.lines().count(),
-                        text.split_whitespace().count(),
-                        text.len()
-                    ))
+                let all = !flags.contains(['l', 'w', 'c', 'm']);
+                let mut cols = Vec::new();
+                if all || flags.contains('l') {
+                    cols.push(text.matches('\n').count().to_string());
                 }
+                if all || flags.contains('w') {
+                    cols.push(text.split_whitespace().count().to_string());
+                }
+                if flags.contains('m') {
+                    cols.push(text.chars().count().to_string());
+                } else if all || flags.contains('c') {
+                    cols.push(text.len().to_string());
+                }
+                cols.extend(file.cloned());
+                Out::ok(format!("{}\n", cols.join(" ")))
             }
             "grep" => {
                 let invert = args.iter().any(|a| a == "-v");

@@ -304,6 +304,24 @@ impl Parser {
         }
     }
 
+    /// A compound command's list, which bash refuses empty: `while do`,
+    /// `do done`, `then fi`, `else fi`, `( )` are syntax errors naming the
+    /// token met where a command should be (end of input: "unexpected end
+    /// of file").
+    fn body(&mut self, stops: &[&str]) -> Result<List, String> {
+        let list = self.list(stops)?;
+        if list.is_empty() {
+            return Err(match self.toks.get(self.pos) {
+                None => "syntax error: unexpected end of file".into(),
+                Some(_) => format!(
+                    "syntax error near unexpected token `{}'",
+                    self.show(self.pos)
+                ),
+            });
+        }
+        Ok(list)
+    }
+
     /// A list up to (not consuming) one of the reserved `stops` or `)`.
     fn list(&mut self, stops: &[&str]) -> Result<List, String> {
         self.depth += 1;
@@ -375,16 +393,16 @@ impl Parser {
                     }
                 }
                 self.expect_word("do")?;
-                let body = self.list(&["done"])?;
+                let body = self.body(&["done"])?;
                 self.expect_word("done")?;
                 Ok(Cmd::For { var, items, body })
             }
             Some(kw @ ("while" | "until")) => {
                 let until = kw == "until";
                 self.pos += 1;
-                let cond = self.list(&["do"])?;
+                let cond = self.body(&["do"])?;
                 self.expect_word("do")?;
-                let body = self.list(&["done"])?;
+                let body = self.body(&["done"])?;
                 self.expect_word("done")?;
                 Ok(Cmd::While { cond, body, until })
             }
@@ -394,7 +412,7 @@ impl Parser {
             }
             _ if self.peek_op() == Some("(") => {
                 self.pos += 1;
-                let l = self.list(&[])?;
+                let l = self.body(&[])?;
                 if self.peek_op() != Some(")") {
                     return Err("syntax error: unexpected end of file".into());
                 }
@@ -450,9 +468,9 @@ impl Parser {
     }
 
     fn if_rest(&mut self) -> Result<Cmd, String> {
-        let cond = self.list(&["then"])?;
+        let cond = self.body(&["then"])?;
         self.expect_word("then")?;
-        let then = self.list(&["elif", "else", "fi"])?;
+        let then = self.body(&["elif", "else", "fi"])?;
         self.skip_seps();
         let els = match self.peek_word() {
             Some("elif") => {
@@ -473,7 +491,7 @@ impl Parser {
             }
             Some("else") => {
                 self.pos += 1;
-                let l = self.list(&["fi"])?;
+                let l = self.body(&["fi"])?;
                 self.expect_word("fi")?;
                 Some(l)
             }
@@ -598,6 +616,54 @@ mod tests {
         );
         assert!(matches!(&l[1].first.cmds[0], Cmd::If { els: Some(_), .. }));
         assert!(parse("for i in 1; do echo").is_err());
+    }
+
+    /// bash refuses a compound command whose list is empty, naming the
+    /// token found where a command should start (the fuzzer's `while  do
+    /// …; done` looped on an empty condition, which bash never runs).
+    #[test]
+    fn empty_compound_lists_are_syntax_errors_as_in_bash() {
+        let near = |t: &str| Err(format!("syntax error near unexpected token `{t}'"));
+        for (src, want) in [
+            ("while do echo x; done", near("do")),
+            ("until do echo x; done", near("do")),
+            ("while true; do done", near("done")),
+            ("for i in a b; do done", near("done")),
+            ("for i; do done", near("done")),
+            ("if then echo; fi", near("then")),
+            ("if true; then fi", near("fi")),
+            ("if true; then else echo; fi", near("else")),
+            ("if true; then elif true; then :; fi", near("elif")),
+            ("if true; then :; elif then :; fi", near("then")),
+            ("if true; then :; elif true; then fi", near("fi")),
+            ("if true; then :; else fi", near("fi")),
+            ("( )", near(")")),
+            ("echo a; ( ) && echo b", near(")")),
+            ("while", Err("syntax error: unexpected end of file".into())),
+            (
+                "while true; do",
+                Err("syntax error: unexpected end of file".into()),
+            ),
+            (
+                "if true; then",
+                Err("syntax error: unexpected end of file".into()),
+            ),
+            ("(", Err("syntax error: unexpected end of file".into())),
+        ] {
+            assert_eq!(parse(src).map(|_| ()), want, "{src}");
+        }
+        // Not empty: each of these still parses.
+        for src in [
+            "while false; do :; done",
+            "until true; do echo x; done",
+            "for i in; do echo $i; done",
+            "if true; then :; elif false; then :; else :; fi",
+            "(true)",
+            "echo $()",
+            "",
+        ] {
+            assert!(parse(src).is_ok(), "{src}");
+        }
     }
 
     /// The parser recurses once per nested group, compound command,

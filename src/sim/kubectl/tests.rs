@@ -996,3 +996,47 @@ fn a_missing_name_is_reported_in_place_and_the_rest_goes_on() {
         "{e}"
     );
 }
+
+/// `kubectl patch --dry-run` changes nothing: a client dry run patches
+/// locally, a server one is validated (`dryRun=All`) and not stored; the
+/// name printer adds the mode.
+#[test]
+fn patch_dry_run_keeps_the_cluster() {
+    let mut sim = Sim::new(1);
+    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
+    let r = |sim: &Sim| {
+        let o = sim.store.get(Kind::StatefulSet, "default", "web").unwrap();
+        (o.spec().i64_at("replicas"), o.meta.resource_version)
+    };
+    let before = r(&sim);
+    let p = "patch sts web -p '{\"spec\":{\"replicas\":7}}'";
+    for (flag, want) in [
+        (
+            "--dry-run=client",
+            "statefulset.apps/web patched (dry run)\n",
+        ),
+        ("--dry-run", "statefulset.apps/web patched (dry run)\n"),
+        (
+            "--dry-run=server",
+            "statefulset.apps/web patched (server dry run)\n",
+        ),
+    ] {
+        assert_eq!(k(&mut sim, &format!("{p} {flag}")).unwrap(), want);
+        assert_eq!(r(&sim), before, "{flag}");
+    }
+    let same = format!(
+        "patch sts web -p '{{\"spec\":{{\"replicas\":{}}}}}' --dry-run=server",
+        before.0.unwrap()
+    );
+    assert_eq!(
+        k(&mut sim, &same).unwrap(),
+        "statefulset.apps/web patched (no change) (server dry run)\n"
+    );
+    // The server still validates a dry run.
+    let bad = "patch sts web -p '{\"spec\":{\"replicas\":-1}}' --dry-run=server";
+    assert!(k(&mut sim, bad).unwrap_err().contains("Invalid value: -1"));
+    assert!(k(&mut sim, "patch sts web -p '{}' --dry-run=maybe")
+        .unwrap_err()
+        .contains("Invalid dry-run value (maybe)"));
+    assert_eq!(r(&sim), before);
+}

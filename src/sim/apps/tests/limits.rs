@@ -241,3 +241,78 @@ fn many_files_are_linear_and_listing_them_in_a_loop_is_bounded() {
     );
     assert_eq!((r.exit_code, r.output.as_str()), (130, "^C\n"));
 }
+
+/// Found by the fuzzer (`fuzz/regressions/shell/timeout-5f1a1fa5…`): a
+/// `while  do …; done` with no condition, whose body ran `cp "" q` in
+/// pipelines. bash refuses the empty condition; and `cp ""` named the
+/// working directory `/`, so every round copied the whole filesystem into
+/// `q` (doubling it) until the byte budget ran out.
+#[test]
+fn the_fuzzers_empty_while_and_cp_of_nothing() {
+    let data = include_bytes!(
+        "../../../../fuzz/regressions/shell/timeout-5f1a1fa598e0bc427be5d20d67342fc0ae30345d"
+    );
+    crate::sim::fuzzing::shell_target(data);
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let script = String::from_utf8_lossy(data);
+    let r = run(&mut sim, "web-0", &script);
+    assert_eq!(
+        (r.output.as_str(), r.exit_code),
+        ("sh: syntax error near unexpected token `do'\n", 2)
+    );
+    // With a condition, it runs its five rounds, and copies nothing.
+    let looped = script.replacen("while  do", "while true; do", 1);
+    let r = run(&mut sim, "web-0", &looped);
+    assert_eq!(r.exit_code, 130);
+    assert!(r
+        .output
+        .contains("cp: can't stat '': No such file or directory\n"));
+    assert!(!layer_names(&sim).iter().any(|n| n == "q"));
+}
+
+/// busybox `cp` copies a directory only with `-r`/`-R`/`-a`; an empty
+/// operand is no file (ENOENT), not the working directory.
+#[test]
+fn cp_of_a_directory_needs_r_and_an_empty_name_is_no_file() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    run(&mut sim, "web-0", "mkdir -p /tmp/d; echo x > /tmp/d/f");
+    for (script, want, code) in [
+        ("cp /tmp/d /tmp/e", "cp: omitting directory '/tmp/d'\n", 1),
+        (
+            "cp '' /tmp/e",
+            "cp: can't stat '': No such file or directory\n",
+            1,
+        ),
+        (
+            "cp /tmp/d/f ''",
+            "cp: can't create '': No such file or directory\n",
+            1,
+        ),
+        ("cp -r /tmp/d /tmp/e; cat /tmp/e/f", "x\n", 0),
+        ("cp -a /tmp/d /tmp/g; cat /tmp/g/f", "x\n", 0),
+        ("mv /tmp/g /tmp/h; cat /tmp/h/f", "x\n", 0),
+    ] {
+        let r = run(&mut sim, "web-0", script);
+        assert_eq!((r.output.as_str(), r.exit_code), (want, code), "{script}");
+    }
+}
+
+/// A loop of small copies stopped at the 20,000-command limit stays cheap
+/// (about 70 ms in an optimised build; a debug build is slower).
+#[test]
+fn a_copy_loop_to_the_command_limit_is_bounded() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let start = std::time::Instant::now();
+    let r = run(
+        &mut sim,
+        "web-0",
+        "echo x > /tmp/f; for i in $(seq 100); do for j in $(seq 100); do \
+         cp /tmp/f /tmp/g | cp /tmp/f /tmp/h; done; done",
+    );
+    assert_eq!(r.exit_code, 130);
+    assert!(r.output.ends_with("^C\n"));
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}

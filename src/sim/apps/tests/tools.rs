@@ -375,3 +375,53 @@ fn busybox_nslookup_applet_follows_the_image_tag() {
     assert!(!new("nginx:1.27"));
     assert!(!new("registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3"));
 }
+
+/// An assignment's value is not split into fields (POSIX, bash, dash,
+/// busybox): `x=$(echo a b)` holds "a b", while the same substitution as
+/// a command's argument is split. Only words written as `name=…` before
+/// the command name assign.
+#[test]
+fn assignments_take_the_whole_substitution() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    for (script, want) in [
+        ("x=$(printf 'a   b'); echo \"$x\"", "a   b\n"),
+        ("x=`printf 'a\\nb'`; echo \"$x\"", "a\nb\n"),
+        ("y='p q'; x=$y; echo \"[$x]\"", "[p q]\n"),
+        ("x=$(echo a b) y=$x; echo \"$y\"", "a b\n"),
+        ("x=1$(echo ' 2 ')3; echo \"$x\"", "1 2 3\n"),
+        ("for w in $(echo a b); do echo \"[$w]\"; done", "[a]\n[b]\n"),
+        ("v='x=1'; $v 2>&1", "sh: x=1: not found\n"),
+        ("echo x=$(echo a b)", "x=a b\n"),
+    ] {
+        let r = run(&mut sim, "web-0", script);
+        assert_eq!(r.output, want, "{script}");
+    }
+}
+
+/// `wc` prints the counts its flags ask for (lines, words, bytes, in that
+/// order, letters combined), then the file's name when it read one.
+#[test]
+fn wc_counts_what_its_flags_ask_for() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    run(
+        &mut sim,
+        "web-0",
+        "printf 'one two\\nthree\\nfour' > /tmp/f",
+    );
+    for (script, want) in [
+        ("wc -c < /tmp/f", "18\n"),
+        ("wc -l < /tmp/f", "2\n"),
+        ("wc -w < /tmp/f", "4\n"),
+        ("wc -lc < /tmp/f", "2 18\n"),
+        ("wc -c -l < /tmp/f", "2 18\n"),
+        ("wc < /tmp/f", "2 4 18\n"),
+        ("wc -l /tmp/f", "2 /tmp/f\n"),
+        ("printf 'é' | wc -m", "1\n"),
+        ("printf 'é' | wc -c", "2\n"),
+    ] {
+        let r = run(&mut sim, "web-0", script);
+        assert_eq!(r.output, want, "{script}");
+    }
+}

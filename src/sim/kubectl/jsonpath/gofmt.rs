@@ -64,20 +64,28 @@ pub(super) fn go_json(v: &Value) -> String {
 
 fn json_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
+    // Runs of characters that need no escape are copied whole.
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let esc: Option<std::borrow::Cow<'static, str>> = match c {
+            '"' => Some("\\\"".into()),
+            '\\' => Some("\\\\".into()),
+            '\n' => Some("\\n".into()),
+            '\r' => Some("\\r".into()),
+            '\t' => Some("\\t".into()),
             '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
+                Some(format!("\\u{:04x}", c as u32).into())
             }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+            c if (c as u32) < 0x20 => Some(format!("\\u{:04x}", c as u32).into()),
+            _ => None,
+        };
+        if let Some(e) = esc {
+            out.push_str(&s[start..i]);
+            out.push_str(&e);
+            start = i + c.len_utf8();
         }
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -106,15 +114,15 @@ fn write_json(v: &Value, out: &mut String) {
         }
         Value::Object(m) => {
             out.push('{');
-            let mut keys: Vec<&String> = m.keys().collect();
-            sort::sort(&mut keys);
-            for (i, k) in keys.into_iter().enumerate() {
+            // serde_json's map is sorted by key (no `preserve_order`), as
+            // encoding/json sorts a map's keys.
+            for (i, (k, v)) in m.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
                 json_string(k, out);
                 out.push(':');
-                write_json(&m[k], out);
+                write_json(v, out);
             }
             out.push('}');
         }

@@ -366,3 +366,28 @@ fn nested_ranges_over_recursive_descent_stop_at_the_work_limit() {
     let ok = super::render("{range ..}{.a} {end}", &serde_json::json!({"b": {"a": 1}})).unwrap();
     assert_eq!(ok, " 1 ");
 }
+
+/// Found by the fuzzer (`fuzz/regressions/jsonpath/timeout-bde82bc9…`):
+/// ranges over `..` of a pod print every subtree as JSON, many times.
+#[test]
+fn fuzz_nested_range_over_a_pod_is_cheap() {
+    let data = include_bytes!(
+        "../../../../fuzz/regressions/jsonpath/timeout-bde82bc9a47e493e1abf6a17c67d65d262890e90"
+    );
+    let t = String::from_utf8_lossy(data);
+    let (template, _) = t.split_once('\n').unwrap_or((&t, ""));
+    let pod = crate::sim::fuzzing::base_pod_value();
+    let start = std::time::Instant::now();
+    let out = render(template, &pod).unwrap();
+    // 5.5 MB of JSON (every subtree of the pod, many times over), within the
+    // work limit: printed, not refused.
+    assert!(out.len() > 5_000_000, "{}", out.len());
+    assert!(out.starts_with('z'), "{}", &out[..40]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    // Keys in sorted order, strings escaped as encoding/json does.
+    let v = json!({"b": "<a&\"\n\u{1}é>", "a": [1]});
+    assert_eq!(
+        ok("{range ..}{@}{end}", &json!({"x": v})),
+        r#"{"x":{"a":[1],"b":"\u003ca\u0026\"\n\u0001é\u003e"}}{"a":[1],"b":"\u003ca\u0026\"\n\u0001é\u003e"}[1]"#.to_string() + "<a&\"\n\u{1}é>"
+    );
+}

@@ -267,8 +267,21 @@ pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
             new.spec_mut()["replicas"] = i64::from(n as i32).into();
         }
     }
-    match update_object(sim, &old, new)? {
-        true => Ok(format!("{} patched\n", ref_name(&key))),
-        false => Ok(format!("{} patched (no change)\n", ref_name(&key))),
-    }
+    // `--dry-run`: kubectl patches a client dry run itself and sends a
+    // server one with `dryRun=All` (the server validates, answers with the
+    // patched object and keeps nothing); the name printer adds the mode.
+    let (changed, suffix) = match crate::sim::kubectl::create::dry_run(args)? {
+        "client" => (doc != old.to_value(), " (dry run)"),
+        "server" => {
+            let mut scratch = sim.clone();
+            (update_object(&mut scratch, &old, new)?, " (server dry run)")
+        }
+        _ => (update_object(sim, &old, new)?, ""),
+    };
+    let op = if changed {
+        "patched"
+    } else {
+        "patched (no change)"
+    };
+    Ok(format!("{} {op}{suffix}\n", ref_name(&key)))
 }
