@@ -500,29 +500,45 @@ impl Proc<'_> {
                 Out::ok(s)
             }
             "printf" => {
-                let fmt = args.first().cloned().unwrap_or_default();
-                let mut rest = args.iter().skip(1);
+                let f: Vec<char> = args
+                    .first()
+                    .map(|f| f.chars().collect())
+                    .unwrap_or_default();
+                let mut rest = args.iter().skip(1).peekable();
                 let mut s = String::new();
-                let f: Vec<char> = fmt.chars().collect();
-                let mut i = 0;
-                while i < f.len() {
-                    match (f[i], f.get(i + 1)) {
-                        ('%', Some('s' | 'd')) => {
-                            s.push_str(rest.next().map(String::as_str).unwrap_or(""));
-                            i += 2;
+                // POSIX: the format is used again while arguments are left, if it
+                // takes any; a missing argument is "" for %s and 0 for %d.
+                loop {
+                    let mut took = false;
+                    let mut i = 0;
+                    while i < f.len() {
+                        match (f[i], f.get(i + 1)) {
+                            ('%', Some(&c @ ('s' | 'd'))) => {
+                                took = true;
+                                let arg = rest.next().map(String::as_str);
+                                s.push_str(arg.unwrap_or(if c == 'd' { "0" } else { "" }));
+                                i += 2;
+                            }
+                            ('%', Some('%')) => {
+                                s.push('%');
+                                i += 2;
+                            }
+                            ('\\', Some('n')) => {
+                                s.push('\n');
+                                i += 2;
+                            }
+                            ('\\', Some('t')) => {
+                                s.push('\t');
+                                i += 2;
+                            }
+                            (ch, _) => {
+                                s.push(ch);
+                                i += 1;
+                            }
                         }
-                        ('\\', Some('n')) => {
-                            s.push('\n');
-                            i += 2;
-                        }
-                        ('\\', Some('t')) => {
-                            s.push('\t');
-                            i += 2;
-                        }
-                        (ch, _) => {
-                            s.push(ch);
-                            i += 1;
-                        }
+                    }
+                    if !took || rest.peek().is_none() {
+                        break;
                     }
                 }
                 Out::ok(s)

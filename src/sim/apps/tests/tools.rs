@@ -425,3 +425,20 @@ fn wc_counts_what_its_flags_ask_for() {
         assert_eq!(r.output, want, "{script}");
     }
 }
+
+#[test]
+fn printf_reuses_its_format_for_the_arguments_left() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    for (script, want) in [
+        ("printf '%s|' a b c", "a|b|c|"),
+        ("printf '%s=%s\\n' x 1 y", "x=1\ny=\n"),
+        ("printf '%d-' 1 2", "1-2-"),
+        ("printf '%d'", "0"),
+        ("printf '100%%\\n' a", "100%\n"),
+        ("printf 'plain'", "plain"),
+    ] {
+        let r = run(&mut sim, "web-0", script);
+        assert_eq!(r.output, want, "{script}");
+    }
+}
