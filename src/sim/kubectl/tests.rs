@@ -1040,3 +1040,38 @@ fn patch_dry_run_keeps_the_cluster() {
         .contains("Invalid dry-run value (maybe)"));
     assert_eq!(r(&sim), before);
 }
+
+#[test]
+fn patch_prints_the_patched_object_for_output() {
+    let mut sim = Sim::new(1);
+    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
+    let replicas = |sim: &Sim| {
+        let o = sim.store.get(Kind::StatefulSet, "default", "web").unwrap();
+        o.spec().i64_at("replicas")
+    };
+    let p = "patch sts web -p '{\"spec\":{\"replicas\":4}}'";
+    // A client dry run prints the locally patched object and keeps the cluster.
+    let before = replicas(&sim);
+    let out = k(
+        &mut sim,
+        &format!("{p} --dry-run=client -o jsonpath={{.spec.replicas}}"),
+    )
+    .unwrap();
+    assert_eq!(out, "4");
+    assert_eq!(replicas(&sim), before);
+    let out = k(&mut sim, &format!("{p} --dry-run=server -o name")).unwrap();
+    assert_eq!(out, "statefulset.apps/web\n");
+    assert_eq!(replicas(&sim), before);
+    // A real patch prints what the store holds now, as `get -o yaml` does.
+    let out = k(&mut sim, &format!("{p} -o yaml")).unwrap();
+    assert_eq!(replicas(&sim), Some(4));
+    assert_eq!(out, k(&mut sim, "get sts web -o yaml").unwrap());
+    assert!(out.contains("replicas: 4"), "{out}");
+    let out = k(
+        &mut sim,
+        "patch sts web -p '{\"spec\":{\"replicas\":5}}' -o json",
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["spec"]["replicas"], 5);
+}

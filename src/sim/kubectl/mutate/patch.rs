@@ -270,18 +270,37 @@ pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
     // `--dry-run`: kubectl patches a client dry run itself and sends a
     // server one with `dryRun=All` (the server validates, answers with the
     // patched object and keeps nothing); the name printer adds the mode.
-    let (changed, suffix) = match crate::sim::kubectl::create::dry_run(args)? {
-        "client" => (doc != old.to_value(), " (dry run)"),
+    let (changed, suffix, after) = match crate::sim::kubectl::create::dry_run(args)? {
+        "client" => (doc != old.to_value(), " (dry run)", doc),
         "server" => {
             let mut scratch = sim.clone();
-            (update_object(&mut scratch, &old, new)?, " (server dry run)")
+            let changed = update_object(&mut scratch, &old, new)?;
+            (changed, " (server dry run)", stored(&scratch, &key))
         }
-        _ => (update_object(sim, &old, new)?, ""),
+        _ => {
+            let changed = update_object(sim, &old, new)?;
+            (changed, "", stored(sim, &key))
+        }
     };
-    let op = if changed {
-        "patched"
-    } else {
-        "patched (no change)"
-    };
-    Ok(format!("{} {op}{suffix}\n", ref_name(&key)))
+    // `-o`: kubectl prints the object the server answered with (the locally
+    // patched one for a client dry run) instead of the "patched" line.
+    let word = ref_name(&key);
+    Ok(match args.get("output") {
+        Some("yaml") => crate::sim::kubectl::get::to_yaml(&after),
+        Some("json") => format!("{}\n", crate::sim::kubectl::get::to_json(&after)),
+        Some(o) if o.starts_with("jsonpath=") => {
+            crate::sim::kubectl::jsonpath::render(&o["jsonpath=".len()..], &after)?
+        }
+        Some(_) => format!("{word}\n"),
+        None if changed => format!("{word} patched{suffix}\n"),
+        None => format!("{word} patched (no change){suffix}\n"),
+    })
+}
+
+/// The object as the store holds it after the write.
+fn stored(sim: &Sim, key: &Key) -> Value {
+    sim.store
+        .get_key(key)
+        .map(Object::to_value)
+        .unwrap_or(Value::Null)
 }
