@@ -6,6 +6,9 @@ use crate::sim::object::ValueExt;
 use crate::sim::session::Input;
 use crate::sim::session::Journaled;
 
+// `kubectl patch`'s dry runs and `-o`, beside the other tests' helpers.
+mod patch;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),
@@ -995,83 +998,4 @@ fn a_missing_name_is_reported_in_place_and_the_rest_goes_on() {
         e.ends_with("\nerror: no rollbacker has been implemented for {\"\" \"Service\"}"),
         "{e}"
     );
-}
-
-/// `kubectl patch --dry-run` changes nothing: a client dry run patches
-/// locally, a server one is validated (`dryRun=All`) and not stored; the
-/// name printer adds the mode.
-#[test]
-fn patch_dry_run_keeps_the_cluster() {
-    let mut sim = Sim::new(1);
-    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
-    let r = |sim: &Sim| {
-        let o = sim.store.get(Kind::StatefulSet, "default", "web").unwrap();
-        (o.spec().i64_at("replicas"), o.meta.resource_version)
-    };
-    let before = r(&sim);
-    let p = "patch sts web -p '{\"spec\":{\"replicas\":7}}'";
-    for (flag, want) in [
-        (
-            "--dry-run=client",
-            "statefulset.apps/web patched (dry run)\n",
-        ),
-        ("--dry-run", "statefulset.apps/web patched (dry run)\n"),
-        (
-            "--dry-run=server",
-            "statefulset.apps/web patched (server dry run)\n",
-        ),
-    ] {
-        assert_eq!(k(&mut sim, &format!("{p} {flag}")).unwrap(), want);
-        assert_eq!(r(&sim), before, "{flag}");
-    }
-    let same = format!(
-        "patch sts web -p '{{\"spec\":{{\"replicas\":{}}}}}' --dry-run=server",
-        before.0.unwrap()
-    );
-    assert_eq!(
-        k(&mut sim, &same).unwrap(),
-        "statefulset.apps/web patched (no change) (server dry run)\n"
-    );
-    // The server still validates a dry run.
-    let bad = "patch sts web -p '{\"spec\":{\"replicas\":-1}}' --dry-run=server";
-    assert!(k(&mut sim, bad).unwrap_err().contains("Invalid value: -1"));
-    assert!(k(&mut sim, "patch sts web -p '{}' --dry-run=maybe")
-        .unwrap_err()
-        .contains("Invalid dry-run value (maybe)"));
-    assert_eq!(r(&sim), before);
-}
-
-#[test]
-fn patch_prints_the_patched_object_for_output() {
-    let mut sim = Sim::new(1);
-    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
-    let replicas = |sim: &Sim| {
-        let o = sim.store.get(Kind::StatefulSet, "default", "web").unwrap();
-        o.spec().i64_at("replicas")
-    };
-    let p = "patch sts web -p '{\"spec\":{\"replicas\":4}}'";
-    // A client dry run prints the locally patched object and keeps the cluster.
-    let before = replicas(&sim);
-    let out = k(
-        &mut sim,
-        &format!("{p} --dry-run=client -o jsonpath={{.spec.replicas}}"),
-    )
-    .unwrap();
-    assert_eq!(out, "4");
-    assert_eq!(replicas(&sim), before);
-    let out = k(&mut sim, &format!("{p} --dry-run=server -o name")).unwrap();
-    assert_eq!(out, "statefulset.apps/web\n");
-    assert_eq!(replicas(&sim), before);
-    // A real patch prints what the store holds now, as `get -o yaml` does.
-    let out = k(&mut sim, &format!("{p} -o yaml")).unwrap();
-    assert_eq!(replicas(&sim), Some(4));
-    assert_eq!(out, k(&mut sim, "get sts web -o yaml").unwrap());
-    assert!(out.contains("replicas: 4"), "{out}");
-    let out = k(
-        &mut sim,
-        "patch sts web -p '{\"spec\":{\"replicas\":5}}' -o json",
-    )
-    .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["spec"]["replicas"], 5);
 }
