@@ -153,14 +153,12 @@ fn the_views_set_no_style_attribute() {
 
 fn ui_files() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
-    let mut files: Vec<_> = fs::read_dir(&dir)
+    fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "rs"))
         .map(|p| (p.display().to_string(), fs::read_to_string(&p).unwrap()))
-        .collect();
-    files.sort();
-    files
+        .collect()
 }
 
 /// Under `require-trusted-types-for 'script'` with no policy, assigning a
