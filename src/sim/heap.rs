@@ -12,8 +12,6 @@
 //! allocator.
 
 use crate::sim::object::{Key, Meta, Object, OwnerRef};
-use crate::sim::session::{Input, JournalEntry};
-use crate::sim::world::{Config, Faults, Note, NoteKind, World};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::mem::size_of;
@@ -143,73 +141,6 @@ impl Heap for Object {
     /// what the object owns.
     fn heap(&self) -> usize {
         2 * size_of::<usize>() + size_of::<Object>() + self.meta.heap() + map_heap(&self.body)
-    }
-}
-
-impl Heap for Faults {
-    fn heap(&self) -> usize {
-        self.unready_pods.heap()
-            + self.failed_nodes.heap()
-            + self.broken_classes.heap()
-            + self.readiness_fault_window.heap()
-    }
-}
-
-impl Heap for Config {
-    fn heap(&self) -> usize {
-        self.feature_gates.heap()
-    }
-}
-
-impl Heap for NoteKind {
-    fn heap(&self) -> usize {
-        match self {
-            NoteKind::Waiting { owner } | NoteKind::WaitOver { owner } => owner.heap(),
-            NoteKind::EvictionRefused => 0,
-        }
-    }
-}
-
-impl Heap for Note {
-    fn heap(&self) -> usize {
-        self.what.heap() + self.pod.heap() + self.message.heap()
-    }
-}
-
-impl Heap for World {
-    /// All but the objects' `Arc` targets (see [`Store::heap_private`])
-    /// and the event log's contents (a snapshot keeps no log): its
-    /// capacity only.
-    ///
-    /// [`Store::heap_private`]: crate::sim::store::Store::heap_private
-    fn heap(&self) -> usize {
-        self.config.heap()
-            + self.store.heap_private()
-            + self.faults.heap()
-            + self.volume_data.heap()
-            + self.container_data.heap()
-            + self.log.capacity() * size_of::<crate::sim::world::Event>()
-            + self.event_counts.heap()
-            + self.notes.heap()
-    }
-}
-
-impl Heap for Input {
-    fn heap(&self) -> usize {
-        match self {
-            Input::Kubectl { line, files } => line.heap() + files.heap(),
-            Input::Manifest { text, .. } => text.heap(),
-            Input::Fault(f) => f.heap(),
-        }
-    }
-}
-
-impl Heap for JournalEntry {
-    fn heap(&self) -> usize {
-        match self {
-            JournalEntry::Input(i) => i.heap(),
-            JournalEntry::Steps(_) | JournalEntry::AdvanceTo(_) => 0,
-        }
     }
 }
 

@@ -123,7 +123,7 @@ pub fn set_markup(parent: &web_sys::Element, markup: &str) {
     let frag = doc.create_document_fragment();
     let Ok(tokens) = tokens(markup) else {
         frag.set_text_content(Some(markup));
-        let _ = parent.replace_children_with_node_1(&frag);
+        parent.replace_children_with_node_1(&frag);
         return;
     };
     let in_svg = parent.namespace_uri().as_deref() == Some(SVG_NS);
@@ -163,5 +163,5 @@ pub fn set_markup(parent: &web_sys::Element, markup: &str) {
             }
         }
     }
-    let _ = parent.replace_children_with_node_1(&frag);
+    parent.replace_children_with_node_1(&frag);
 }

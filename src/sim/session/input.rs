@@ -117,3 +117,13 @@ mod tests {
         assert_eq!(&uid[14..15], "4");
     }
 }
+
+impl crate::sim::heap::Heap for Input {
+    fn heap(&self) -> usize {
+        match self {
+            Input::Kubectl { line, files } => line.heap() + files.heap(),
+            Input::Manifest { text, .. } => text.heap(),
+            Input::Fault(f) => f.heap(),
+        }
+    }
+}

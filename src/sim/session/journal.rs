@@ -249,6 +249,15 @@ impl Journaled {
     }
 }
 
+impl crate::sim::heap::Heap for JournalEntry {
+    fn heap(&self) -> usize {
+        match self {
+            JournalEntry::Input(i) => i.heap(),
+            JournalEntry::Steps(_) | JournalEntry::AdvanceTo(_) => 0,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
