@@ -9,6 +9,9 @@ use crate::sim::session::Journaled;
 // `kubectl patch`'s dry runs and `-o`, beside the other tests' helpers.
 mod patch;
 
+// `-o` for every command that writes an object.
+mod output;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),

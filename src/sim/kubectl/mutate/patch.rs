@@ -1,7 +1,9 @@
 //! `kubectl patch` (upstream `pkg/cmd/patch`) and the three patch types it
 //! sends: strategic merge, JSON merge (RFC 7386) and JSON patch (RFC 6902).
 
+use super::apply::stored;
 use super::*;
+use crate::sim::kubectl::output::ObjectPrinter;
 
 /// The merge key of a list under strategic merge patch, for the lists of
 /// the simulated kinds that have one.
@@ -269,38 +271,30 @@ pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
     }
     // `--dry-run`: kubectl patches a client dry run itself and sends a
     // server one with `dryRun=All` (the server validates, answers with the
-    // patched object and keeps nothing); the name printer adds the mode.
-    let (changed, suffix, after) = match crate::sim::kubectl::create::dry_run(args)? {
-        "client" => (doc != old.to_value(), " (dry run)", doc),
+    // patched object and keeps nothing).
+    let dry = crate::sim::kubectl::create::dry_run(args)?;
+    let (changed, after) = match dry {
+        "client" => (doc != old.to_value(), doc),
         "server" => {
             let mut scratch = sim.clone();
             let changed = update_object(&mut scratch, &old, new)?;
-            (changed, " (server dry run)", stored(&scratch, &key))
+            (changed, stored(&scratch, &key))
         }
         _ => {
             let changed = update_object(sim, &old, new)?;
-            (changed, "", stored(sim, &key))
+            (changed, stored(sim, &key))
         }
     };
-    // `-o`: kubectl prints the object the server answered with (the locally
-    // patched one for a client dry run) instead of the "patched" line.
-    let word = ref_name(&key);
-    Ok(match args.get("output") {
-        Some("yaml") => crate::sim::kubectl::get::to_yaml(&after),
-        Some("json") => format!("{}\n", crate::sim::kubectl::get::to_json(&after)),
-        Some(o) if o.starts_with("jsonpath=") => {
-            crate::sim::kubectl::jsonpath::render(&o["jsonpath=".len()..], &after)?
-        }
-        Some(_) => format!("{word}\n"),
-        None if changed => format!("{word} patched{suffix}\n"),
-        None => format!("{word} patched (no change){suffix}\n"),
-    })
-}
-
-/// The object as the store holds it after the write.
-fn stored(sim: &Sim, key: &Key) -> Value {
-    sim.store
-        .get_key(key)
-        .map(Object::to_value)
-        .unwrap_or(Value::Null)
+    // The printer is built only now, so a bad `-o` fails after the write;
+    // it prints the object the server answered with (the locally patched
+    // one for a client dry run), or the name and what was done.
+    let printer = ObjectPrinter::new(args, dry)?;
+    printer.print(
+        &after,
+        if changed {
+            "patched"
+        } else {
+            "patched (no change)"
+        },
+    )
 }
