@@ -231,41 +231,42 @@ pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
     if new.kind != old.kind || new.meta.name != old.meta.name {
         return Err(invalid(&old, "metadata.name: Invalid value: the name or kind of an object cannot be changed by a patch"));
     }
-    // Types the API server would reject (a string where an integer goes):
-    // decoding the patched object into the typed struct fails.
-    if let Some(r) = new.spec().get("replicas") {
-        if !r.is_i64() && !r.is_null() {
-            return Err(match ptype {
-                "strategic" => format!(
-                    "The request is invalid: patch: Invalid value: \"{}\": unrecognized type: int32",
-                    go_map(&patch_value)
-                ),
-                _ => format!(
-                    "Error from server (BadRequest): {kind} in version \"v1\" cannot be handled as a {kind}: json: cannot unmarshal {} into Go struct field {kind}Spec.spec.replicas of type int32",
-                    if r.is_string() { "string" } else { "object" },
-                    kind = old.kind
-                ),
-            });
-        }
-    }
-    // A count past int32 (`{"spec":{"replicas":3000000000}}`), as
-    // `kubectl scale` meets it (see scale.rs): a strategic merge patch is
-    // applied to the object as a map and converted back by apimachinery's
-    // unstructured converter, whose int64 to int32 is Go's `int32(n)`
-    // (validation refuses a negative result, a positive one is applied);
-    // merge and JSON patches decode the patched JSON into the typed object,
-    // which refuses the number: an Invalid `patch` error quoting the
-    // patched object (keys sorted, as json-patch writes a map).
-    if let Some(n) = new.spec().get("replicas").and_then(Value::as_i64) {
-        if i32::try_from(n).is_err() {
-            if ptype != "strategic" {
-                let patched = serde_json::to_string(&doc).unwrap_or_default();
+    // What the API server makes of `spec.replicas`, an int32. A strategic
+    // merge patch is applied to the object as a map and converted back by
+    // apimachinery's unstructured converter: a value of another type fails
+    // as "unrecognized type" (the patch map quoted), and a count past int32
+    // (`3000000000`, as `kubectl scale` meets it, see scale.rs) becomes Go's
+    // `int32(n)` (validation refuses a negative result, a positive one is
+    // applied). Merge and JSON patches (the handler's `jsonPatcher`) decode
+    // the patched JSON into the typed object, which refuses both: an Invalid
+    // `patch` error (no kind, no name: "The request is invalid") quoting the
+    // whole patched object (keys sorted, as json-patch writes a map) and
+    // the JSON decoder's complaint.
+    if let Some(r) = new.spec().get("replicas").filter(|r| !r.is_null()) {
+        let decode_error = match r {
+            Value::Number(n) if n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) => None,
+            Value::Number(n) if ptype == "strategic" && n.is_i64() => None,
+            _ if ptype == "strategic" => {
                 return Err(format!(
-                    "The request is invalid: patch: Invalid value: {}: json: cannot unmarshal number {n} into Go struct field {}Spec.spec.replicas of type int32",
-                    serde_json::to_string(&patched).unwrap_or_default(),
-                    old.kind
-                ));
+                "The request is invalid: patch: Invalid value: \"{}\": unrecognized type: int32",
+                go_map(&patch_value)
+            ))
             }
+            Value::Number(n) => Some(format!("number {n}")),
+            Value::String(_) => Some("string".to_string()),
+            Value::Bool(_) => Some("bool".to_string()),
+            Value::Array(_) => Some("array".to_string()),
+            _ => Some("object".to_string()),
+        };
+        if let Some(what) = decode_error {
+            let patched = serde_json::to_string(&doc).unwrap_or_default();
+            return Err(format!(
+                "The request is invalid: patch: Invalid value: {}: json: cannot unmarshal {what} into Go struct field {}Spec.spec.replicas of type int32",
+                serde_json::to_string(&patched).unwrap_or_default(),
+                old.kind
+            ));
+        }
+        if let Some(n) = r.as_i64().filter(|n| i32::try_from(*n).is_err()) {
             new.spec_mut()["replicas"] = i64::from(n as i32).into();
         }
     }
