@@ -13,61 +13,11 @@
 //! session's lifecycle chart (model and SVG).
 
 use ordinal::sim::engine::{Config, Sim};
+use ordinal::sim::examples::workloads::web_statefulset as manifest;
 use ordinal::sim::object::{Kind, ValueExt};
 use ordinal::sim::session::Input;
 use ordinal::sim::session::{Journaled, Session};
 use std::time::Instant;
-
-fn manifest(name: &str, replicas: usize, policy: &str) -> String {
-    format!(
-        r#"apiVersion: v1
-kind: Service
-metadata:
-  name: {name}
-spec:
-  clusterIP: None
-  selector:
-    app: {name}
-  ports:
-  - port: 80
-    name: web
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: {name}
-spec:
-  serviceName: {name}
-  replicas: {replicas}
-  podManagementPolicy: {policy}
-  selector:
-    matchLabels:
-      app: {name}
-  template:
-    metadata:
-      labels:
-        app: {name}
-    spec:
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.8
-        ports:
-        - containerPort: 80
-          name: web
-        volumeMounts:
-        - name: www
-          mountPath: /usr/share/nginx/html
-  volumeClaimTemplates:
-  - metadata:
-      name: www
-    spec:
-      accessModes: ["ReadWriteOnce"]
-      resources:
-        requests:
-          storage: 1Gi
-"#
-    )
-}
 
 /// CPU time this thread has used (Linux; `None` elsewhere): on a machine
 /// shared with other work, wall time says more about the load than about

@@ -32,6 +32,7 @@ pub mod history;
 pub mod jsonpath;
 pub mod mutate;
 pub mod ops;
+pub mod output;
 pub mod parse;
 pub mod pem;
 pub mod printers;
