@@ -205,3 +205,29 @@ fn the_engine_finishes_a_paused_step_before_anything_else() {
     b.advance(60_000);
     assert_eq!(a.trace_hash(), b.trace_hash());
 }
+
+#[test]
+fn a_long_sliced_play_with_faults_journals_per_busy_moment_not_per_frame() {
+    let mut s = started(20);
+    let mut budget = every(5);
+    let mut frames = 0;
+    // Ten virtual minutes at 16x (60 frames a second), a fault a minute.
+    for minute in 0..10 {
+        for _ in 0..225 {
+            s.advance_within(267, &mut budget);
+            frames += 1;
+        }
+        let out = s.line(&format!("fault pod web-{} delete", 2 * minute));
+        assert!(out.iter().all(|p| p.class != "err"), "{out:?}");
+    }
+    s.finish_step();
+    let journal = s.journal().len();
+    // Quiet frames only move the clock, and clock moves in a row are one
+    // entry: the journal follows the cluster's work, not the frame count.
+    assert!(
+        journal * 10 < frames,
+        "{journal} journal entries for {frames} frames"
+    );
+    let replayed = Journaled::replay(SEED, Config::default(), s.journal(), None);
+    assert_eq!(replayed.trace_hash(), s.trace_hash());
+}
