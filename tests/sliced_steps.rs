@@ -1,5 +1,5 @@
 //! Playing in slices (the page's frames): a step that writes many objects
-//! is applied a few writes at a time (`Session::advance_within`,
+//! is applied a few writes at a time (`Session::advance_sliced`,
 //! `Sim::step_within`), and the trace must not depend on how the work was
 //! sliced: the same journal gives the same trace, whatever the frame budget.
 
@@ -79,7 +79,7 @@ fn every(n: u32) -> impl FnMut() -> bool {
 fn play(s: &mut Session, frames: usize, frame_ms: u64, budget: &mut dyn FnMut() -> bool) -> usize {
     let mut paused = 0;
     for _ in 0..frames {
-        s.advance_within(frame_ms, budget);
+        s.advance_sliced(frame_ms, budget);
         if s.sim().mid_step() {
             paused += 1;
         }
@@ -112,7 +112,7 @@ fn sliced_play_gives_the_same_trace_as_whole_steps() {
         assert!(paused > 0, "budget 1/{n}: no step was ever sliced");
         // The rest of the way in one go, to the same clock.
         let left = end - s.sim().now;
-        s.advance_within(left, &mut || false);
+        s.advance_sliced(left, &mut || false);
         assert!(!s.sim().mid_step());
         assert_eq!(s.sim().now, end);
         assert_eq!(s.trace_hash(), want, "budget 1/{n}");
@@ -128,7 +128,7 @@ fn an_input_in_the_middle_of_a_step_lands_after_it() {
     let mut budget = every(1);
     let mut paused = false;
     for _ in 0..400 {
-        s.advance_within(267, &mut budget);
+        s.advance_sliced(267, &mut budget);
         if s.sim().mid_step() {
             paused = true;
             break;
@@ -214,7 +214,7 @@ fn a_long_sliced_play_with_faults_journals_per_busy_moment_not_per_frame() {
     // Ten virtual minutes at 16x (60 frames a second), a fault a minute.
     for minute in 0..10 {
         for _ in 0..225 {
-            s.advance_within(267, &mut budget);
+            s.advance_sliced(267, &mut budget);
             frames += 1;
         }
         let out = s.line(&format!("fault pod web-{} delete", 2 * minute));
