@@ -87,11 +87,11 @@ pub fn create(
             if !subs.contains(&sub) {
                 if sub.is_empty() || sub.starts_with('-') {
                     // cobra prints the command's help (on stderr, exit 1).
-                    let help = if g == "secret" {
-                        include_str!("help/create_secret.txt")
+                    let help = super::help::text_or_missing(if g == "secret" {
+                        "create_secret.txt"
                     } else {
-                        include_str!("help/create_service.txt")
-                    };
+                        "create_service.txt"
+                    });
                     return Err(help.trim_end().to_string());
                 }
                 let words: Vec<&str> = rest[1..]
@@ -111,7 +111,7 @@ pub fn create(
     let flag_set = format!("create {}", cmd.split(' ').next_back().unwrap_or(""));
     let args = parse_args(words, &flag_set, &format!("create {cmd}"))?;
     if args.bool("help") {
-        return Ok(help(&cmd).to_string());
+        return Ok(super::help::text_or_missing(help_file(&cmd)));
     }
     let dry = dry_run(&args)?;
     let name = match args.positional.as_slice() {
@@ -205,20 +205,21 @@ pub fn source_files(rest: &[String]) -> Vec<String> {
     out
 }
 
-/// `kubectl create <generator> -h`, as kubectl v1.31 prints it.
-fn help(cmd: &str) -> &'static str {
+/// The file of `kubectl create <generator> -h` (`sim::kubectl::help`), as
+/// kubectl v1.31 prints it.
+fn help_file(cmd: &str) -> &'static str {
     match cmd {
-        "namespace" => include_str!("help/create_namespace.txt"),
-        "configmap" => include_str!("help/create_configmap.txt"),
-        "secret generic" => include_str!("help/create_secret_generic.txt"),
-        "secret docker-registry" => include_str!("help/create_secret_docker-registry.txt"),
-        "secret tls" => include_str!("help/create_secret_tls.txt"),
-        "deployment" => include_str!("help/create_deployment.txt"),
-        "service clusterip" => include_str!("help/create_service_clusterip.txt"),
-        "service nodeport" => include_str!("help/create_service_nodeport.txt"),
-        "service loadbalancer" => include_str!("help/create_service_loadbalancer.txt"),
-        "service externalname" => include_str!("help/create_service_externalname.txt"),
-        _ => include_str!("help/create_poddisruptionbudget.txt"),
+        "namespace" => "create_namespace.txt",
+        "configmap" => "create_configmap.txt",
+        "secret generic" => "create_secret_generic.txt",
+        "secret docker-registry" => "create_secret_docker-registry.txt",
+        "secret tls" => "create_secret_tls.txt",
+        "deployment" => "create_deployment.txt",
+        "service clusterip" => "create_service_clusterip.txt",
+        "service nodeport" => "create_service_nodeport.txt",
+        "service loadbalancer" => "create_service_loadbalancer.txt",
+        "service externalname" => "create_service_externalname.txt",
+        _ => "create_poddisruptionbudget.txt",
     }
 }
 

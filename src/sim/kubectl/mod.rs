@@ -28,6 +28,7 @@
 pub mod create;
 pub mod describe;
 pub mod get;
+pub mod help;
 pub mod history;
 pub mod jsonpath;
 pub mod mutate;

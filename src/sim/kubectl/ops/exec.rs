@@ -224,7 +224,7 @@ pub fn run_pod(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result
     let io = Io::from_args(args, files);
     let ns = namespace(args);
     if args.bool("help") {
-        return Ok(include_str!("../help/run.txt").to_string());
+        return Ok(crate::sim::kubectl::help::text_or_missing("run.txt"));
     }
     // cobra checks required flags before the command looks at its arguments.
     let Some(image) = args.get("image") else {
