@@ -68,6 +68,7 @@ fn bench(name: &str, replicas: usize, policy: &str) {
     let start = Instant::now();
     let cpu0 = cpu_time();
     let events0 = sim.log.len();
+    let steps0 = sim.steps_taken();
     let text = manifest(name, replicas, policy);
     if let Err(e) = sim.input(Input::Manifest {
         text,
@@ -95,11 +96,12 @@ fn bench(name: &str, replicas: usize, policy: &str) {
     let cpu_total = cpu_since(cpu0);
     let events = sim.log.len() - events0;
     println!(
-        "{name}: {replicas} replicas {policy}: up={up} in {:.2?} (cpu {cpu_up}, virtual {}s), down={down}; total {:.2?} (cpu {cpu_total}), {events} events, {:.0} events/s, {} PVCs kept",
+        "{name}: {replicas} replicas {policy}: up={up} in {:.2?} (cpu {cpu_up}, virtual {}s), down={down}; total {:.2?} (cpu {cpu_total}), {events} events, {:.0} events/s, {} controller steps, {} PVCs kept",
         t_up,
         virtual_up / 1000,
         total,
         events as f64 / total.as_secs_f64(),
+        sim.steps_taken() - steps0,
         sim.store.list(Kind::PersistentVolumeClaim).count(),
     );
     chart_times(name, &sim);
