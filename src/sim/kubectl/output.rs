@@ -141,7 +141,7 @@ impl ObjectPrinter {
             }
             Form::Yaml => get::to_yaml(v),
             Form::Json if typed => format!("{}\n", super::create::to_typed_json(v)),
-            Form::Json => format!("{}\n", get::to_json(v)),
+            Form::Json => format!("{}\n", super::printers::to_json(v)),
             Form::JsonPath { template, as_json } => {
                 if *as_json {
                     jsonpath::render_as_json(template, v, self.allow_missing)?

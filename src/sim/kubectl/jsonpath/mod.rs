@@ -54,7 +54,7 @@ fn render_with(
     for r in &results {
         if as_json {
             let list = Value::Array(r.iter().map(|v| v.as_ref().clone()).collect());
-            out.push_str(&super::get::to_json(&list));
+            out.push_str(&super::printers::to_json(&list));
             out.push('\n');
         } else {
             eval::print_results(r, &mut out);
