@@ -4,6 +4,7 @@
 //! sliced: the same journal gives the same trace, whatever the frame budget.
 
 use ordinal::sim::engine::StepRun;
+use ordinal::sim::examples::workloads::parallel_web;
 use ordinal::sim::session::{Input, Journaled, Session};
 use ordinal::sim::{Config, Sim};
 
@@ -13,54 +14,7 @@ const SEED: u64 = 11;
 /// and start every pod at once, so single steps write dozens of objects.
 fn parallel_set(replicas: usize) -> Input {
     Input::Manifest {
-        text: format!(
-            r#"apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-spec:
-  clusterIP: None
-  selector:
-    app: nginx
-  ports:
-  - port: 80
-    name: web
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  serviceName: nginx
-  podManagementPolicy: Parallel
-  replicas: {replicas}
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.21
-        ports:
-        - containerPort: 80
-          name: web
-        volumeMounts:
-        - name: www
-          mountPath: /usr/share/nginx/html
-  volumeClaimTemplates:
-  - metadata:
-      name: www
-    spec:
-      accessModes: ["ReadWriteOnce"]
-      resources:
-        requests:
-          storage: 1Gi
-"#
-        ),
+        text: parallel_web(replicas),
         delete: false,
     }
 }
