@@ -13,61 +13,11 @@
 //! session's lifecycle chart (model and SVG).
 
 use ordinal::sim::engine::{Config, Sim};
+use ordinal::sim::examples::workloads::web_statefulset as manifest;
 use ordinal::sim::object::{Kind, ValueExt};
 use ordinal::sim::session::Input;
 use ordinal::sim::session::{Journaled, Session};
 use std::time::Instant;
-
-fn manifest(name: &str, replicas: usize, policy: &str) -> String {
-    format!(
-        r#"apiVersion: v1
-kind: Service
-metadata:
-  name: {name}
-spec:
-  clusterIP: None
-  selector:
-    app: {name}
-  ports:
-  - port: 80
-    name: web
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: {name}
-spec:
-  serviceName: {name}
-  replicas: {replicas}
-  podManagementPolicy: {policy}
-  selector:
-    matchLabels:
-      app: {name}
-  template:
-    metadata:
-      labels:
-        app: {name}
-    spec:
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.8
-        ports:
-        - containerPort: 80
-          name: web
-        volumeMounts:
-        - name: www
-          mountPath: /usr/share/nginx/html
-  volumeClaimTemplates:
-  - metadata:
-      name: www
-    spec:
-      accessModes: ["ReadWriteOnce"]
-      resources:
-        requests:
-          storage: 1Gi
-"#
-    )
-}
 
 /// CPU time this thread has used (Linux; `None` elsewhere): on a machine
 /// shared with other work, wall time says more about the load than about
@@ -118,6 +68,7 @@ fn bench(name: &str, replicas: usize, policy: &str) {
     let start = Instant::now();
     let cpu0 = cpu_time();
     let events0 = sim.log.len();
+    let steps0 = sim.steps_taken();
     let text = manifest(name, replicas, policy);
     if let Err(e) = sim.input(Input::Manifest {
         text,
@@ -145,11 +96,12 @@ fn bench(name: &str, replicas: usize, policy: &str) {
     let cpu_total = cpu_since(cpu0);
     let events = sim.log.len() - events0;
     println!(
-        "{name}: {replicas} replicas {policy}: up={up} in {:.2?} (cpu {cpu_up}, virtual {}s), down={down}; total {:.2?} (cpu {cpu_total}), {events} events, {:.0} events/s, {} PVCs kept",
+        "{name}: {replicas} replicas {policy}: up={up} in {:.2?} (cpu {cpu_up}, virtual {}s), down={down}; total {:.2?} (cpu {cpu_total}), {events} events, {:.0} events/s, {} controller steps, {} PVCs kept",
         t_up,
         virtual_up / 1000,
         total,
         events as f64 / total.as_secs_f64(),
+        sim.steps_taken() - steps0,
         sim.store.list(Kind::PersistentVolumeClaim).count(),
     );
     chart_times(name, &sim);

@@ -9,6 +9,7 @@
 //! `target/release/examples/snapshot_cost [--pods 300] [--rounds 20]`.
 
 use ordinal::sim::engine::{Config, Sim};
+use ordinal::sim::examples::workloads::parallel_web as manifest;
 use ordinal::sim::object::Kind;
 use ordinal::sim::session::Input;
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -41,57 +42,6 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static A: Counting = Counting;
-
-fn manifest(replicas: usize) -> String {
-    format!(
-        r#"apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  clusterIP: None
-  selector:
-    app: web
-  ports:
-  - port: 80
-    name: web
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  serviceName: web
-  replicas: {replicas}
-  podManagementPolicy: Parallel
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.8
-        ports:
-        - containerPort: 80
-          name: web
-        volumeMounts:
-        - name: www
-          mountPath: /usr/share/nginx/html
-  volumeClaimTemplates:
-  - metadata:
-      name: www
-    spec:
-      accessModes: [ "ReadWriteOnce" ]
-      resources:
-        requests:
-          storage: 1Gi
-"#
-    )
-}
 
 fn mib(b: usize) -> String {
     format!("{:.2} MiB", b as f64 / (1 << 20) as f64)

@@ -45,6 +45,29 @@ pub struct Sim {
     /// The faults and config the keyed work was last routed against: any
     /// change to them makes every key dirty.
     seen: Option<(Faults, Config)>,
+    /// A step whose writes are not all applied yet ([`Sim::step_within`]).
+    partial: Option<Box<Partial>>,
+}
+
+/// What [`Sim::step_within`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepRun {
+    /// Nothing was queued.
+    Idle,
+    /// A step ran to its end.
+    Done,
+    /// A step's writes are partly applied; the next call goes on.
+    Paused,
+}
+
+/// A controller step paused between two of its writes.
+#[derive(Clone, Debug)]
+struct Partial {
+    controller: usize,
+    writes: std::vec::IntoIter<Write>,
+    changed: bool,
+    waiting: Vec<(Key, Option<(String, String)>)>,
+    wake: Option<u64>,
 }
 
 /// One keyed controller's work: the keys dirty since its last sync, when
@@ -128,6 +151,7 @@ impl Sim {
                 })
                 .collect(),
             seen: None,
+            partial: None,
         };
         sim.touch();
         sim
@@ -155,26 +179,65 @@ impl Sim {
         self.queued_at[controller] = Some(at);
     }
 
-    /// Virtual time of the next queued sync.
+    /// Virtual time of the next queued sync: now, while a step's writes
+    /// are still being applied (see [`Sim::step_within`]).
     pub fn next_time(&self) -> Option<u64> {
+        if self.partial.is_some() {
+            return Some(self.now);
+        }
         self.queue.first().map(|&(t, _, _)| t)
     }
 
     pub fn pending(&self) -> bool {
-        !self.queue.is_empty()
+        self.partial.is_some() || !self.queue.is_empty()
     }
 
-    /// Runs the next queued controller sync. Returns false when nothing is queued.
+    /// Runs the next queued controller sync (or finishes the one whose
+    /// writes [`Sim::step_within`] left half applied). Returns false when
+    /// nothing is queued.
     pub fn step(&mut self) -> bool {
-        self.step_inner()
+        self.step_within(&mut || false) != StepRun::Idle
     }
 
     /// Whether any controller sync is queued.
     pub(crate) fn has_work(&self) -> bool {
-        !self.queue.is_empty()
+        self.pending()
     }
 
-    pub(crate) fn step_inner(&mut self) -> bool {
+    /// True between a [`Sim::step_within`] that ran out of time and the
+    /// call that finishes its step.
+    pub fn mid_step(&self) -> bool {
+        self.partial.is_some()
+    }
+
+    /// [`Sim::step`] in slices: the sync runs whole, but its writes are
+    /// applied one at a time, and after each one `out_of_time()` may pause
+    /// the step (a page's frame budget: a sync of 300 pods writes hundreds
+    /// of objects). The next call goes on with the same step. A step is
+    /// the same however it is sliced, and nothing else runs in between:
+    /// the clock stays, and every other way of driving the simulation
+    /// ([`Sim::step`], the clock's moves, an input) first finishes it, so
+    /// the trace does not depend on the slicing.
+    pub fn step_within(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> StepRun {
+        if self.partial.is_none() && !self.begin_step() {
+            return StepRun::Idle;
+        }
+        if self.continue_step(out_of_time) {
+            StepRun::Done
+        } else {
+            StepRun::Paused
+        }
+    }
+
+    /// Finishes a step that [`Sim::step_within`] paused (if any).
+    pub fn finish_step(&mut self) {
+        if self.partial.is_some() {
+            self.continue_step(&mut || false);
+        }
+    }
+
+    /// Pops the next queued sync and runs it; its writes wait in `partial`.
+    fn begin_step(&mut self) -> bool {
         let Some((at, seq, c)) = self.queue.pop_first() else {
             return false;
         };
@@ -182,14 +245,46 @@ impl Sim {
         self.queued_at[c] = None;
         self.now = self.now.max(at);
         self.steps += 1;
-        let (name, sync) = controllers::ALL[c];
-        let wake = if self.keyed[c].is_some() {
-            self.run_keyed(c)
+        let (_, sync) = controllers::ALL[c];
+        let (out, wake) = if self.keyed[c].is_some() {
+            self.keyed_out(c)
         } else {
-            self.run_sync(name, sync)
+            let out = self.sync_once(sync);
+            let wake = out.wake_at;
+            (out, wake)
         };
-        if let Some(t) = wake {
-            self.enqueue(c, t.max(self.now));
+        self.partial = Some(Box::new(Partial {
+            controller: c,
+            writes: out.writes.into_iter(),
+            changed: false,
+            waiting: out.waiting,
+            wake,
+        }));
+        true
+    }
+
+    /// Applies the pending step's writes until `out_of_time()`; true when
+    /// the step is done (then, as `apply_out` does: the queue and DNS,
+    /// the waiting notes, and the controller's own wake-up).
+    fn continue_step(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        let Some(mut p) = self.partial.take() else {
+            return true;
+        };
+        let (name, _) = controllers::ALL[p.controller];
+        while let Some(w) = p.writes.next() {
+            p.changed |= super::api::apply_write(&mut self.world, name, w);
+            if p.writes.len() > 0 && out_of_time() {
+                self.partial = Some(p);
+                return false;
+            }
+        }
+        if p.changed {
+            self.touch();
+            self.refresh_dns();
+        }
+        self.note_all_waiting(p.waiting);
+        if let Some(t) = p.wake {
+            self.enqueue(p.controller, t.max(self.now));
         }
         true
     }
@@ -220,12 +315,14 @@ impl Sim {
     }
 
     /// One step of keyed controller `c`: syncs its dirty keys and those
-    /// whose timers are due, applies the writes, and returns when it asks
-    /// to be woken.
-    fn run_keyed(&mut self, c: usize) -> Option<u64> {
+    /// whose timers are due; returns its writes and when it asks to be
+    /// woken (the caller applies the writes).
+    fn keyed_out(&mut self, c: usize) -> (Out, Option<u64>) {
         self.route_changes();
         let now = self.now;
-        let w = self.keyed[c].as_mut()?;
+        let Some(w) = self.keyed[c].as_mut() else {
+            return (Out::default(), None);
+        };
         let full = std::mem::take(&mut w.full);
         let mut keys = std::mem::take(&mut w.dirty);
         if full {
@@ -270,9 +367,7 @@ impl Sim {
         let wake = w.timers.values().copied().chain(out.wake_at).min();
         #[cfg(debug_assertions)]
         self.shadow_check(c, &out, wake);
-        let (name, _) = controllers::ALL[c];
-        self.apply_out(name, out);
-        wake
+        (out, wake)
     }
 
     /// The shadow check: a full sync of the same controller against the
@@ -358,7 +453,13 @@ impl Sim {
     /// Applies a sync's writes as `source` and notes what it waits on.
     fn apply_out(&mut self, source: &str, out: Out) {
         self.apply_writes(source, out.writes);
-        for (owner, blocked) in out.waiting {
+        self.note_all_waiting(out.waiting);
+    }
+
+    /// Notes what a sync found each owner waiting on, then forgets the
+    /// owners that are gone.
+    fn note_all_waiting(&mut self, waiting: Vec<(Key, Option<(String, String)>)>) {
+        for (owner, blocked) in waiting {
             self.note_waiting(owner, blocked);
         }
         // An owner that is gone waits for nothing.

@@ -229,7 +229,7 @@ impl Meta {
 }
 
 /// One API object.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Object {
     pub kind: Kind,
     /// The apiVersion as written by the user (before conversion) is not
@@ -237,6 +237,54 @@ pub struct Object {
     pub meta: Meta,
     /// Every top-level field except apiVersion, kind and metadata.
     pub body: Map<String, Value>,
+    /// What controllers read of a stored pod on every pass, worked out
+    /// once when the store takes it (see [`Derived`]).
+    pub(crate) derived: Derived,
+}
+
+/// As `#[derive(Debug)]` printed it before [`Derived`] was added.
+impl fmt::Debug for Object {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Object")
+            .field("kind", &self.kind)
+            .field("meta", &self.meta)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// A view derived from an object's JSON and cached beside it, like a
+/// typed object beside client-go's unstructured one. Only the store fills
+/// it ([`crate::sim::store::Store`]'s `put`), when the object becomes
+/// immutable behind its `Arc`, and empties it when an object leaves the
+/// store; every copy starts empty, so an object changed after a copy never
+/// carries a stale view. Readers (`podutil`) fall back to the JSON when
+/// it is empty, and under `debug_assertions` check it against the JSON.
+/// It takes no part in equality.
+/// (The view's type belongs to its reader, `podutil::PodFacts` for pods,
+/// so this file need not name it.)
+#[derive(Default)]
+pub struct Derived(Option<Box<dyn std::any::Any + Send + Sync>>);
+
+impl Derived {
+    pub(crate) fn of<T: std::any::Any + Send + Sync>(view: T) -> Derived {
+        Derived(Some(Box::new(view)))
+    }
+    pub(crate) fn get<T: std::any::Any>(&self) -> Option<&T> {
+        self.0.as_deref()?.downcast_ref()
+    }
+}
+
+impl Clone for Derived {
+    fn clone(&self) -> Derived {
+        Derived(None)
+    }
+}
+
+impl PartialEq for Derived {
+    fn eq(&self, _: &Derived) -> bool {
+        true
+    }
 }
 
 static NULL: Value = Value::Null;
@@ -255,6 +303,7 @@ impl Object {
                 ..Meta::default()
             },
             body: Map::new(),
+            derived: Derived::default(),
         }
     }
 
@@ -591,7 +640,12 @@ impl Object {
             .filter(|(k, _)| !matches!(k.as_str(), "apiVersion" | "kind" | "metadata"))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect_sorted();
-        Ok(Object { kind, meta, body })
+        Ok(Object {
+            kind,
+            meta,
+            body,
+            derived: Derived::default(),
+        })
     }
 }
 

@@ -8,7 +8,70 @@
 use super::object::{parse_rfc3339, Object, ValueExt};
 use serde_json::Value;
 
+/// What the controllers ask of a pod on every pass, read from its JSON
+/// once when the store takes the pod and kept beside it
+/// ([`crate::sim::object::Derived`]). The readers below answer from it for
+/// a stored pod and from the JSON for any other.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodFacts {
+    pub state: PodState,
+    /// [`ready_since`].
+    pub ready_since: Option<u64>,
+    /// [`node_name`].
+    pub node_name: Option<String>,
+    /// [`pod_ip`].
+    pub pod_ip: Option<String>,
+    /// [`claim_volumes`].
+    pub claim_volumes: Vec<(Option<String>, String)>,
+    /// [`hostname_and_subdomain`].
+    pub hostname: Option<String>,
+    pub subdomain: Option<String>,
+}
+
+impl PodFacts {
+    /// Reads the facts from the pod's JSON.
+    pub fn read(pod: &Object) -> PodFacts {
+        PodFacts {
+            state: PodState::read(pod),
+            ready_since: read_ready_since(pod),
+            node_name: read_node_name(pod).map(String::from),
+            pod_ip: read_pod_ip(pod).map(String::from),
+            claim_volumes: read_claim_volumes(pod),
+            hostname: pod.spec().str_at("hostname").map(String::from),
+            subdomain: pod.spec().str_at("subdomain").map(String::from),
+        }
+    }
+}
+
+/// The pod's cached facts, when the store holds it. Under
+/// `debug_assertions` every use is checked against the JSON, so the whole
+/// test suite proves the cache says what the JSON says.
+fn cached(pod: &Object) -> Option<&PodFacts> {
+    let f = pod.derived.get::<PodFacts>()?;
+    #[cfg(debug_assertions)]
+    assert_eq!(
+        *f,
+        PodFacts::read(pod),
+        "the cached facts of pod {} differ from its JSON",
+        pod.meta.name
+    );
+    Some(f)
+}
+
 pub fn phase(pod: &Object) -> &str {
+    if let Some(f) = cached(pod) {
+        match f.state.phase {
+            Phase::Pending => return "Pending",
+            Phase::Running => return "Running",
+            Phase::Succeeded => return "Succeeded",
+            Phase::Failed => return "Failed",
+            Phase::Other => {}
+        }
+    }
+    read_phase(pod)
+}
+
+fn read_phase(pod: &Object) -> &str {
     pod.status()
         .get("phase")
         .and_then(Value::as_str)
@@ -45,7 +108,14 @@ pub struct PodState {
 
 impl PodState {
     pub fn of(pod: &Object) -> PodState {
-        let phase = match phase(pod) {
+        match cached(pod) {
+            Some(f) => f.state,
+            None => PodState::read(pod),
+        }
+    }
+
+    fn read(pod: &Object) -> PodState {
+        let phase = match read_phase(pod) {
             "Pending" => Phase::Pending,
             "Running" => Phase::Running,
             "Succeeded" => Phase::Succeeded,
@@ -54,7 +124,7 @@ impl PodState {
         };
         PodState {
             phase,
-            ready: is_ready(pod),
+            ready: read_is_ready(pod),
         }
     }
 
@@ -71,11 +141,25 @@ impl PodState {
 
 /// `podutil.IsPodReady`: the Ready condition is True.
 pub fn is_ready(pod: &Object) -> bool {
+    match cached(pod) {
+        Some(f) => f.state.ready,
+        None => read_is_ready(pod),
+    }
+}
+
+fn read_is_ready(pod: &Object) -> bool {
     condition(pod, "Ready").and_then(|c| c.get("status")?.as_str()) == Some("True")
 }
 
 /// When the Ready condition last turned True (virtual ms).
 pub fn ready_since(pod: &Object) -> Option<u64> {
+    match cached(pod) {
+        Some(f) => f.ready_since,
+        None => read_ready_since(pod),
+    }
+}
+
+fn read_ready_since(pod: &Object) -> Option<u64> {
     let c = condition(pod, "Ready")?;
     if c.str_at("status") != Some("True") {
         return None;
@@ -118,19 +202,71 @@ pub fn is_terminating(pod: &Object) -> bool {
 }
 
 pub fn node_name(pod: &Object) -> Option<&str> {
+    match cached(pod) {
+        Some(f) => f.node_name.as_deref(),
+        None => read_node_name(pod),
+    }
+}
+
+fn read_node_name(pod: &Object) -> Option<&str> {
     pod.spec().get("nodeName")?.as_str()
 }
 
 pub fn pod_ip(pod: &Object) -> Option<&str> {
+    match cached(pod) {
+        Some(f) => f.pod_ip.as_deref(),
+        None => read_pod_ip(pod),
+    }
+}
+
+fn read_pod_ip(pod: &Object) -> Option<&str> {
     pod.status().get("podIP")?.as_str()
+}
+
+/// `spec.hostname` and `spec.subdomain` (when they are strings).
+pub fn hostname_and_subdomain(pod: &Object) -> (Option<&str>, Option<&str>) {
+    match cached(pod) {
+        Some(f) => (f.hostname.as_deref(), f.subdomain.as_deref()),
+        None => (
+            pod.spec().str_at("hostname"),
+            pod.spec().str_at("subdomain"),
+        ),
+    }
 }
 
 /// Claim names the pod mounts (`spec.volumes[].persistentVolumeClaim.claimName`).
 pub fn claim_names(pod: &Object) -> Vec<&str> {
+    match cached(pod) {
+        Some(f) => f.claim_volumes.iter().map(|(_, c)| c.as_str()).collect(),
+        None => read_claim_names(pod),
+    }
+}
+
+fn read_claim_names(pod: &Object) -> Vec<&str> {
     pod.spec()
         .array_at("volumes")
         .iter()
         .filter_map(|v| v.str_at("persistentVolumeClaim.claimName"))
+        .collect()
+}
+
+/// The volumes that mount a claim, in order: each volume's name (when it
+/// has one) and the claim's name.
+pub fn claim_volumes(pod: &Object) -> std::borrow::Cow<'_, [(Option<String>, String)]> {
+    match cached(pod) {
+        Some(f) => std::borrow::Cow::Borrowed(&f.claim_volumes),
+        None => std::borrow::Cow::Owned(read_claim_volumes(pod)),
+    }
+}
+
+fn read_claim_volumes(pod: &Object) -> Vec<(Option<String>, String)> {
+    pod.spec()
+        .array_at("volumes")
+        .iter()
+        .filter_map(|v| {
+            let claim = v.str_at("persistentVolumeClaim.claimName")?;
+            Some((v.str_at("name").map(String::from), claim.to_string()))
+        })
         .collect()
 }
 

@@ -13,7 +13,7 @@
 //! are immutable once stored (every write is a whole [`Store::put`]), so
 //! sharing never shows.
 
-use super::object::{Key, Kind, Labels, Object};
+use super::object::{Derived, Key, Kind, Labels, Object};
 use super::podutil;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -273,19 +273,23 @@ impl Store {
         }
     }
 
-    /// Raw write; callers are the API layer, which stamps versions.
-    pub(crate) fn put(&mut self, obj: Object) {
+    /// Raw write; callers are the API layer, which stamps versions. A pod
+    /// gets its [`podutil::PodFacts`] here, once, now that it is immutable.
+    pub(crate) fn put(&mut self, mut obj: Object) {
         let key = obj.key();
         let old = self.objects.remove(&key);
         if let Some(o) = &old {
             self.unindex(&key, o);
         }
         self.index(&key, &obj);
+        if obj.kind == Kind::Pod {
+            obj.derived = Derived::of(podutil::PodFacts::read(&obj));
+        }
         self.objects.insert(key.clone(), Arc::new(obj));
         if self.tracking {
             // The object before, for the routes: moved out when nothing
             // else holds it, copied when a clone of the store still does.
-            let old = old.map(Arc::unwrap_or_clone);
+            let old = old.map(released);
             self.changes.push(Change { key, old });
         }
     }
@@ -299,7 +303,7 @@ impl Store {
                 old: Some(Object::clone(&old)),
             });
         }
-        Some(Arc::unwrap_or_clone(old))
+        Some(released(old))
     }
 
     /// Starts logging writes for [`Store::take_changes`] (the engine does).
@@ -320,6 +324,15 @@ impl Store {
     pub fn resource_version(&self) -> u64 {
         self.resource_version
     }
+}
+
+/// An object leaving the store: its own when nothing else holds it (else a
+/// copy), without the view the store derived, which a change to it would
+/// leave stale.
+fn released(o: Arc<Object>) -> Object {
+    let mut o = Arc::unwrap_or_clone(o);
+    o.derived = Derived::default();
+    o
 }
 
 /// A `matchLabels`-style selector: every pair present. An empty selector
@@ -438,5 +451,79 @@ mod tests {
         assert_eq!(a, b);
         b.put(obj(Kind::ConfigMap, "d", "u2"));
         assert_ne!(a, b);
+    }
+
+    /// A stored pod carries its facts, read from its JSON; a copy, the
+    /// object before a write and a removed object carry none, so a change
+    /// made to them is never hidden by a stale view. The readers give the
+    /// same answers either way, also for a phase they do not name.
+    #[test]
+    fn stored_pods_carry_their_facts_and_copies_do_not() {
+        use crate::sim::podutil::{self, PodFacts};
+        let mut s = Store::default();
+        s.track_changes();
+        let mut p = obj(Kind::Pod, "web-0", "u-pod");
+        p.body.insert(
+            "spec".into(),
+            json!({"nodeName": "node-1", "hostname": "web-0", "subdomain": "web",
+                "volumes": [{"name": "www", "persistentVolumeClaim": {"claimName": "www-web-0"}},
+                            {"name": "tmp", "emptyDir": {}}]}),
+        );
+        p.body.insert(
+            "status".into(),
+            json!({"phase": "Running", "podIP": "10.0.0.7", "conditions": [
+                {"type": "Ready", "status": "True", "lastTransitionTime": "2024-01-01T00:00:05Z"}]}),
+        );
+        assert!(p.derived.get::<PodFacts>().is_none());
+        s.put(p.clone());
+        let stored = s.get(Kind::Pod, "default", "web-0").unwrap();
+        assert_eq!(stored.derived.get(), Some(&PodFacts::read(&p)));
+        let answers = |o: &Object| {
+            (
+                podutil::phase(o).to_string(),
+                podutil::is_ready(o),
+                podutil::ready_since(o),
+                podutil::node_name(o).map(String::from),
+                podutil::pod_ip(o).map(String::from),
+                podutil::claim_names(o).join(","),
+                podutil::hostname_and_subdomain(o).0.map(String::from),
+            )
+        };
+        assert_eq!(answers(stored), answers(&p));
+        assert_eq!(
+            answers(&p),
+            (
+                "Running".to_string(),
+                true,
+                crate::sim::object::parse_rfc3339("2024-01-01T00:00:05Z"),
+                Some("node-1".to_string()),
+                Some("10.0.0.7".to_string()),
+                "www-web-0".to_string(),
+                Some("web-0".to_string()),
+            )
+        );
+
+        // A copy starts without facts, so changing it shows at once.
+        let mut copy = stored.clone();
+        assert!(copy.derived.get::<PodFacts>().is_none());
+        copy.status_mut()["phase"] = "Unknown".into();
+        copy.status_mut()["conditions"] = json!([]);
+        assert_eq!(podutil::phase(&copy), "Unknown");
+        assert!(!podutil::is_ready(&copy));
+        s.put(copy.clone());
+        let stored = s.get(Kind::Pod, "default", "web-0").unwrap();
+        assert_eq!(podutil::phase(stored), "Unknown");
+        assert_eq!(podutil::PodState::of(stored), podutil::PodState::of(&copy));
+
+        // What leaves the store leaves its facts behind.
+        let removed = s.remove(&p.key()).unwrap();
+        assert!(removed.derived.get::<PodFacts>().is_none());
+        for c in s.take_changes() {
+            assert!(c.old.is_none_or(|o| o.derived.get::<PodFacts>().is_none()));
+        }
+        // Other kinds carry none.
+        s.put(obj(Kind::ConfigMap, "c", "u1"));
+        let c = s.get(Kind::ConfigMap, "default", "c").unwrap();
+        assert!(c.derived.get::<PodFacts>().is_none());
     }
 }

@@ -867,16 +867,7 @@ mod tests {
     #[test]
     fn lesson_file_errors_have_templates() {
         use crate::sim::lessons::parse::parse;
-        const GOOD: &str = "id: t
-title: {en: T, zh: T}
-summary: {en: S, zh: S}
-steps:
-  - title: {en: One, zh: 一}
-    text: {en: Do it, zh: 做}
-    solution: kubectl get pods
-    checks:
-      - exists: service/nginx
-";
+        use crate::sim::lessons::MINIMAL as GOOD;
         let top = |from: &str, to: &str| {
             assert!(GOOD.contains(from), "{from}");
             GOOD.replacen(from, to, 1)

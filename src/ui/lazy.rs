@@ -1,21 +1,53 @@
 //! Files the first load leaves out, fetched when first used: the built-in
-//! examples' manifests (`examples/<path>`, Trunk copies `src/sim/examples/`)
-//! and the bundled lessons (`lessons/<id>.yaml`, from `public/lessons/`).
+//! examples' manifests (`examples/<path>`, Trunk copies `src/sim/examples/`),
+//! kubectl's long help texts (`kubectl/help/<name>`, from
+//! `src/sim/kubectl/help/`) and the bundled lessons (`lessons/<id>.yaml`,
+//! from `public/lessons/`).
 //! They are read by relative URL from the page's own origin, which the
 //! Content-Security-Policy (`connect-src 'self'`) allows. The core says
 //! which files it needs (`sim::examples`: `Example::missing`, `named_files`;
-//! `sim::lessons::needed_files`) and takes them (`examples::provide`); this
+//! `sim::kubectl::help::needed`; `sim::lessons::needed_files`) and takes
+//! them (`examples::provide`, `help::provide`); this
 //! only moves bytes, shows that it is loading, and says clearly what could
 //! not be loaded (a page opened from a file, or served without its files).
 
 use super::Ui;
 use crate::sim::examples;
+use crate::sim::kubectl::help;
 use crate::sim::session::saved::{OpenError, Saved};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Where the examples' files are, relative to the page.
 const EXAMPLES_DIR: &str = "examples/";
+
+/// Whether `path` (an examples' file, or a kubectl help file of
+/// `help::FILES`) is at hand.
+fn at_hand(path: &str) -> bool {
+    if help::FILES.contains(&path) {
+        help::text(path).is_some()
+    } else {
+        examples::text(path).is_some()
+    }
+}
+
+/// The URL of `path`, relative to the page.
+fn url_of(path: &str) -> String {
+    if help::FILES.contains(&path) {
+        format!("{}{path}", help::DIR)
+    } else {
+        format!("{EXAMPLES_DIR}{path}")
+    }
+}
+
+/// Hands a fetched file to the core; `false` when it refuses it.
+fn provide(path: &str, text: String) -> bool {
+    if help::FILES.contains(&path) {
+        help::provide(path, text).is_ok()
+    } else {
+        examples::provide(path, text).is_ok()
+    }
+}
 
 /// The banner when files could not be fetched (`i18n::TEMPLATES` words it
 /// in Chinese).
@@ -56,11 +88,7 @@ async fn get(path: &str) -> Result<String, String> {
 /// showing `what` as loading meanwhile. `Err` lists the files (as URLs
 /// relative to the page) that could not be had; the rest are kept.
 pub async fn examples_files(ui: Ui, what: &str, paths: &[&'static str]) -> Result<(), Vec<String>> {
-    let wanted: Vec<&'static str> = paths
-        .iter()
-        .copied()
-        .filter(|p| examples::text(p).is_none())
-        .collect();
+    let wanted: Vec<&'static str> = paths.iter().copied().filter(|p| !at_hand(p)).collect();
     if wanted.is_empty() {
         return Ok(());
     }
@@ -68,14 +96,14 @@ pub async fn examples_files(ui: Ui, what: &str, paths: &[&'static str]) -> Resul
     fetch_examples(&wanted).await
 }
 
-/// GETs examples' files and hands them to the core; `Err` lists the ones
-/// (as URLs relative to the page) that could not be had.
+/// GETs examples' (or help) files and hands them to the core; `Err` lists
+/// the ones (as URLs relative to the page) that could not be had.
 async fn fetch_examples(paths: &[&'static str]) -> Result<(), Vec<String>> {
     let mut failed = Vec::new();
     for p in paths {
-        let url = format!("{EXAMPLES_DIR}{p}");
+        let url = url_of(p);
         let ok = match get(&url).await {
-            Ok(text) => examples::provide(p, text).is_ok(),
+            Ok(text) => provide(p, text),
             Err(_) => false,
         };
         if !ok {
@@ -107,7 +135,7 @@ pub type Then = Box<dyn FnOnce(Result<(), Vec<String>>)>;
 /// when nothing is missing). One future type for every caller: the page
 /// stays small.
 pub fn examples_then(ui: Ui, what: &str, paths: Vec<&'static str>, then: Then) {
-    if paths.iter().all(|p| examples::text(p).is_some()) {
+    if paths.iter().all(|p| at_hand(p)) {
         then(Ok(()));
         return;
     }
@@ -115,9 +143,9 @@ pub fn examples_then(ui: Ui, what: &str, paths: Vec<&'static str>, then: Then) {
     leptos::task::spawn_local(async move { then(examples_files(ui, &what, &paths).await) });
 }
 
-/// Runs `line` once the docs files it names are fetched; a file that
-/// cannot be had is reported, and the line runs anyway (and says it cannot
-/// read the file).
+/// Runs `line` once the docs files it names and the help texts it prints
+/// are fetched; a file that cannot be had is reported, and the line runs
+/// anyway (and says it cannot read the file, or which help text is missing).
 pub fn line_then(ui: Ui, line: &str, run: Box<dyn FnOnce()>) {
     let need = unfetched_files_of(line);
     let what = need.first().copied().unwrap_or_default();
@@ -135,11 +163,13 @@ pub fn line_then(ui: Ui, line: &str, run: Box<dyn FnOnce()>) {
 }
 
 /// The docs files a console or host line names (`kubectl apply -f
-/// https://k8s.io/examples/...`) that are not fetched yet.
+/// https://k8s.io/examples/...`) and the kubectl help texts it prints
+/// (`kubectl run -h`) that are not fetched yet.
 pub fn unfetched_files_of(line: &str) -> Vec<&'static str> {
     examples::named_files(line)
         .into_iter()
-        .filter(|f| examples::text(f).is_none())
+        .chain(help::needed(line))
+        .filter(|f| !at_hand(f))
         .collect()
 }
 

@@ -19,6 +19,7 @@ mod model;
 mod perf;
 mod persist;
 mod robust;
+mod rows;
 mod share;
 mod views;
 
@@ -317,6 +318,7 @@ impl Ui {
     /// saved session natively (`ordinal replay`) and compare. On demand
     /// only: hashing the whole log is too dear for every save.
     pub fn publish_trace(self) {
+        self.session.update_value(|s| s.finish_step());
         self.save();
         let (hash, events) = self
             .session
@@ -390,6 +392,11 @@ impl Ui {
 /// views redraw once per frame, however many syncs ran.
 fn frame(ui: Ui, last: f64) {
     if !ui.playing.get_untracked() {
+        // A step left half applied ends now: paused, the page shows whole steps.
+        if ui.session.with_value(|s| s.sim().mid_step()) {
+            ui.session.update_value(|s| s.finish_step());
+            ui.redraw();
+        }
         ui.save();
         return;
     }
@@ -406,7 +413,7 @@ fn frame(ui: Ui, last: f64) {
             .session
             .try_update_value(|s| s.advance_within(ms as u64, &mut || perf::now() > deadline))
             .unwrap_or(false);
-        perf::add("sim", perf::now() - t0);
+        perf::span("sim", t0);
         if behind != ui.behind.get_untracked() {
             ui.behind.set(behind);
         }

@@ -35,14 +35,17 @@ pub struct PodView {
     pub waited_on: Option<String>,
 }
 
+/// A node's lane head (its pods are in [`ClusterView::lanes`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {
     pub name: String,
     pub ready: bool,
     pub unschedulable: bool,
     pub failed: bool,
-    pub pods: Vec<PodView>,
 }
+
+/// Pod uids by owner, in lane order: `(owner, uids)` runs.
+pub type Groups = Vec<(String, Vec<String>)>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorkloadView {
@@ -57,12 +60,25 @@ pub struct WorkloadView {
     pub waiting: Option<(String, String)>,
 }
 
+/// Where the cluster panel draws what: the nodes, and per lane the pods'
+/// uids (each pod's card reads its own [`PodView`], see [`PodCache`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClusterView {
     pub nodes: Vec<NodeView>,
-    /// Pods not yet bound to a node.
-    pub pending: Vec<PodView>,
+    /// Per node name (`""`: pods not yet bound to a node), the pods' uids
+    /// grouped by owner.
+    pub lanes: BTreeMap<String, Groups>,
     pub workloads: Vec<WorkloadView>,
+    pub pods: usize,
+}
+
+/// What [`cluster`] found: the layout, and which pods' views changed.
+pub struct ClusterUpdate {
+    pub view: ClusterView,
+    /// Pods described again (new, or their object or waiting note changed).
+    pub changed: Vec<String>,
+    /// Pods gone since the last update.
+    pub removed: Vec<String>,
 }
 
 /// The kubectl STATUS of a pod (the printer's precedence: terminating,
@@ -177,7 +193,10 @@ pub fn pod_view(pod: &Object, waits: &BTreeMap<(String, String), String>) -> Pod
     }
 }
 
-fn owner_sort_key(p: &PodView) -> (String, u32, String) {
+/// A pod's place in its lane: owner, ordinal, name.
+type SortKey = (String, u32, String);
+
+fn owner_sort_key(p: &PodView) -> SortKey {
     (
         p.owner.clone(),
         p.ordinal.unwrap_or(u32::MAX),
@@ -190,7 +209,14 @@ fn owner_sort_key(p: &PodView) -> (String, u32, String) {
 #[derive(Default)]
 pub struct PodCache(HashMap<String, (u64, Option<String>, PodView)>);
 
-pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterView {
+impl PodCache {
+    /// The view of the pod with this uid, as of the last update.
+    pub fn get(&self, uid: &str) -> Option<&PodView> {
+        self.0.get(uid).map(|(_, _, v)| v)
+    }
+}
+
+pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterUpdate {
     let store = &sim.store;
     let mut workloads = Vec::new();
     // What each set's controller waits on, as the engine noted it at the
@@ -248,7 +274,7 @@ pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterView {
             waiting: None,
         });
     }
-    let mut nodes: Vec<NodeView> =
+    let nodes: Vec<NodeView> =
         store
             .list(Kind::Node)
             .map(|n| NodeView {
@@ -258,10 +284,10 @@ pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterView {
                 }),
                 unschedulable: n.spec().bool_at("unschedulable") == Some(true),
                 failed: sim.faults.failed_nodes.contains(&n.meta.name),
-                pods: Vec::new(),
             })
             .collect();
-    let mut pending = Vec::new();
+    let mut lanes: BTreeMap<String, Vec<(SortKey, String)>> = BTreeMap::new();
+    let mut changed = Vec::new();
     let mut seen = HashMap::with_capacity(cache.0.len());
     for pod in store.list(Kind::Pod) {
         let rv = pod.meta.resource_version;
@@ -270,36 +296,49 @@ pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterView {
             .cloned();
         let v = match cache.0.remove(&pod.meta.uid) {
             Some((r, w, v)) if r == rv && w == waited => v,
-            _ => pod_view(pod, &waits),
+            _ => {
+                changed.push(pod.meta.uid.clone());
+                pod_view(pod, &waits)
+            }
         };
-        seen.insert(v.uid.clone(), (rv, waited, v.clone()));
-        match nodes.iter_mut().find(|n| n.name == v.node) {
-            Some(n) => n.pods.push(v),
-            None => pending.push(v),
-        }
+        let lane = if nodes.iter().any(|n| n.name == v.node) {
+            v.node.clone()
+        } else {
+            String::new()
+        };
+        lanes
+            .entry(lane)
+            .or_default()
+            .push((owner_sort_key(&v), v.uid.clone()));
+        seen.insert(v.uid.clone(), (rv, waited, v));
     }
-    for n in &mut nodes {
-        sort::sort_by_key(&mut n.pods, owner_sort_key);
-    }
-    sort::sort_by_key(&mut pending, owner_sort_key);
+    let removed = cache.0.drain().map(|(uid, _)| uid).collect();
     cache.0 = seen;
-    ClusterView {
-        nodes,
-        pending,
-        workloads,
+    let pods = cache.0.len();
+    let lanes = lanes
+        .into_iter()
+        .map(|(node, mut ps)| {
+            sort::sort_by(&mut ps, |a, b| a.0.cmp(&b.0));
+            let mut groups: Groups = Vec::new();
+            for ((owner, _, _), uid) in ps {
+                match groups.last_mut() {
+                    Some((o, v)) if *o == owner => v.push(uid),
+                    _ => groups.push((owner, vec![uid])),
+                }
+            }
+            (node, groups)
+        })
+        .collect();
+    ClusterUpdate {
+        view: ClusterView {
+            nodes,
+            lanes,
+            workloads,
+            pods,
+        },
+        changed,
+        removed,
     }
-}
-
-/// Pods of one lane split into runs by owner, for the grouped cards.
-pub fn group_by_owner(pods: &[PodView]) -> Vec<(String, Vec<PodView>)> {
-    let mut out: Vec<(String, Vec<PodView>)> = Vec::new();
-    for p in pods {
-        match out.last_mut() {
-            Some((o, v)) if *o == p.owner => v.push(p.clone()),
-            _ => out.push((p.owner.clone(), vec![p.clone()])),
-        }
-    }
-    out
 }
 
 // ---- storage ----------------------------------------------------------
@@ -336,7 +375,7 @@ pub struct VolumeView {
     pub terminating: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StorageView {
     pub classes: Vec<ClassView>,
     pub claims: Vec<ClaimView>,

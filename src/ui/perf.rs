@@ -21,8 +21,39 @@ pub fn now() -> f64 {
 pub fn time<T>(name: &'static str, f: impl FnOnce() -> T) -> T {
     let t0 = now();
     let out = f();
-    add(name, now() - t0);
+    span(name, t0);
     out
+}
+
+/// Work that took this long (ms) or more is also a `performance.measure`
+/// named `ordinal:<name>`, so a trace or a `PerformanceObserver` shows it
+/// (tests/e2e/frames-profile.mjs and frames8.mjs read them).
+const MEASURE_MS: f64 = 2.0;
+
+/// Adds the wall time since `t0` (from [`now`]) to `name`.
+pub fn span(name: &'static str, t0: f64) {
+    let t1 = now();
+    add(name, t1 - t0);
+    if t1 - t0 >= MEASURE_MS {
+        measure(name, t0, t1);
+    }
+}
+
+/// `performance.measure("ordinal:<name>", {start, end})`, through
+/// `Reflect` (web-sys's binding needs two more crate features).
+fn measure(name: &str, start: f64, end: f64) {
+    use wasm_bindgen::{JsCast, JsValue};
+    let Some(perf) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"start".into(), &JsValue::from_f64(start));
+    let _ = js_sys::Reflect::set(&opts, &"end".into(), &JsValue::from_f64(end));
+    if let Ok(f) = js_sys::Reflect::get(&perf, &"measure".into()) {
+        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+            let _ = f.call2(&perf, &format!("ordinal:{name}").into(), &opts);
+        }
+    }
 }
 
 pub fn add(name: &'static str, ms: f64) {
@@ -51,5 +82,10 @@ pub fn publish() {
         .and_then(|d| d.document_element())
     {
         let _ = root.set_attribute("data-perf", &text);
+    }
+    // The measures are for observers as they come; the timeline's buffer
+    // would otherwise grow with the session.
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        p.clear_measures();
     }
 }

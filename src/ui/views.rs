@@ -3,36 +3,49 @@
 
 use super::i18n::{self, Key as K};
 use super::model::{self, ClaimView, ClusterView, PodView, VolumeView};
+use super::rows::Rows;
 use super::{fresh, Ui};
 use crate::sim::dns;
-use crate::sim::sort::CollectSorted;
 use leptos::prelude::*;
-use std::collections::{BTreeMap, HashMap};
 
-fn cluster_memo(ui: Ui) -> Memo<ClusterView> {
+/// The cluster's layout (nodes, lanes of pod uids, workloads) and one
+/// signal per pod, brought up to date whenever the store or the log moved:
+/// only the pods described again are set (see `rows`).
+fn cluster_state(ui: Ui) -> (ReadSignal<ClusterView>, Rows<String, PodView>) {
     let stamp = fresh::stamp(ui);
-    let cache = StoredValue::new((0, model::PodCache::default()));
-    Memo::new(move |_| {
+    let cache = StoredValue::new_local((u64::MAX, model::PodCache::default()));
+    let pods = Rows::new();
+    let layout = RwSignal::new(ClusterView::default());
+    Effect::new(move |_| {
         let epoch = stamp.get().epoch;
-        cache
-            .try_update_value(|(e, c)| {
-                // Another branch may reuse a uid and resource version.
-                if *e != epoch {
-                    *e = epoch;
-                    *c = model::PodCache::default();
+        let t0 = super::perf::now();
+        cache.update_value(|(e, c)| {
+            // Another branch may reuse a uid and resource version.
+            if *e != epoch {
+                *e = epoch;
+                *c = model::PodCache::default();
+            }
+            let update = ui.with_sim(|s| model::cluster(s, c));
+            for uid in &update.removed {
+                pods.remove(uid);
+            }
+            for uid in update.changed {
+                if let Some(v) = c.get(&uid) {
+                    pods.set(uid, v.clone());
                 }
-                ui.with_sim(|s| super::perf::time("cluster", || model::cluster(s, c)))
-            })
-            .unwrap_or_default()
-    })
+            }
+            if layout.with_untracked(|l| *l != update.view) {
+                layout.set(update.view);
+            }
+        });
+        super::perf::span("cluster", t0);
+    });
+    (layout.read_only(), pods)
 }
 
 #[component]
-fn PodCard(ui: Ui, pods: Memo<BTreeMap<String, PodView>>, uid: String) -> impl IntoView {
-    let uid2 = uid.clone();
-    let pod = Memo::new(move |_| pods.with(|m| m.get(&uid2).cloned()));
-    let name = pod.get_untracked().map(|p| p.name).unwrap_or_default();
-    let ns = pod.get_untracked().map(|p| p.namespace).unwrap_or_default();
+fn PodCard(ui: Ui, pod: RwSignal<PodView>) -> impl IntoView {
+    let (name, ns) = pod.with_untracked(|p| (p.name.clone(), p.namespace.clone()));
     let target = if ns == "default" {
         name.clone()
     } else {
@@ -58,20 +71,18 @@ fn PodCard(ui: Ui, pods: Memo<BTreeMap<String, PodView>>, uid: String) -> impl I
             })
             .collect_view()
     };
-    let field = move |f: fn(&PodView) -> String| {
-        move || pod.with(|p| p.as_ref().map(f).unwrap_or_default())
-    };
+    let field = move |f: fn(&PodView) -> String| move || pod.with(f);
     view! {
         <article
-            class=move || pod.with(|p| format!("card {}", p.as_ref().map(|p| p.tone).unwrap_or("gone")))
-            class:waited=move || pod.with(|p| p.as_ref().is_some_and(|p| p.waited_on.is_some()))
+            class=move || pod.with(|p| format!("card {}", p.tone))
+            class:waited=move || pod.with(|p| p.waited_on.is_some())
             data-testid=format!("pod-{name}")
             data-status=field(|p| p.status.clone())
-            aria-label=move || pod.with(|p| p.as_ref().map(|p| ui.tf(K::PodAria, &[&p.name, &p.status, &p.ready])).unwrap_or_default())
+            aria-label=move || pod.with(|p| ui.tf(K::PodAria, &[&p.name, &p.status, &p.ready]))
         >
             <header>
                 <span class="pod-name">{name.clone()}</span>
-                {move || pod.with(|p| p.as_ref().and_then(|p| p.ordinal).map(|o| view! { <span class="ord" title=ui.tr(K::OrdinalTitle)>{"#"}{o}</span> }))}
+                {move || pod.with(|p| p.ordinal).map(|o| view! { <span class="ord" title=ui.tr(K::OrdinalTitle)>{"#"}{o}</span> })}
                 <details class="menu">
                     <summary aria-label={ let name = name.clone(); move || ui.tf(K::PodFaults, &[&name]) } data-testid=format!("pod-menu-{}", target.replace('/', "-"))>"⋯"</summary>
                     <div class="menu-items">{menu}</div>
@@ -83,17 +94,17 @@ fn PodCard(ui: Ui, pods: Memo<BTreeMap<String, PodView>>, uid: String) -> impl I
                 <span class="ready" title=ui.tr(K::ReadyContainers)>{field(|p| p.ready.clone())}</span>
             </div>
             <dl>
-                <Show when=move || pod.with(|p| p.as_ref().is_some_and(|p| p.restarts > 0))>
+                <Show when=move || pod.with(|p| p.restarts > 0)>
                     <dt>{ui.tr(K::Restarts)}</dt><dd>{field(|p| p.restarts.to_string())}</dd>
                 </Show>
-                <dt>{ui.tr(K::Ip)}</dt><dd>{move || { let v = field(|p| p.ip.clone())(); if v.is_empty() { "—".to_string() } else { v } }}</dd>
-                <Show when=move || pod.with(|p| p.as_ref().is_some_and(|p| !p.claims.is_empty()))>
+                <dt>{ui.tr(K::Ip)}</dt><dd>{move || pod.with(|p| if p.ip.is_empty() { "—".to_string() } else { p.ip.clone() })}</dd>
+                <Show when=move || pod.with(|p| !p.claims.is_empty())>
                     <dt>{ui.tr(K::Pvc)}</dt><dd class="claim">{field(|p| p.claims.join(", "))}</dd>
                 </Show>
             </dl>
-            {move || pod.with(|p| p.as_ref().and_then(|p| p.waited_on.clone()).map(|why| view! {
+            {move || pod.with(|p| p.waited_on.clone()).map(|why| view! {
                 <p class="why" data-testid="waiting-why">{move || i18n::translate(ui.lang.get(), &why)}</p>
-            }))}
+            })}
         </article>
     }
 }
@@ -106,31 +117,16 @@ fn owner_label(ui: Ui, owner: &str) -> String {
     }
 }
 
-/// Uids of the pods in a lane (or the unscheduled row), grouped by owner.
-fn lane_groups(c: &ClusterView, node: &str) -> Vec<(String, Vec<String>)> {
-    let pods = if node.is_empty() {
-        &c.pending
-    } else {
-        match c.nodes.iter().find(|n| n.name == node) {
-            Some(n) => &n.pods,
-            None => return Vec::new(),
-        }
-    };
-    model::group_by_owner(pods)
-        .into_iter()
-        .map(|(o, ps)| (o, ps.into_iter().map(|p| p.uid).collect()))
-        .collect()
-}
-
 #[component]
 fn Lane(
     ui: Ui,
-    cluster: Memo<ClusterView>,
-    pods: Memo<BTreeMap<String, PodView>>,
+    cluster: ReadSignal<ClusterView>,
+    pods: Rows<String, PodView>,
     node: String,
 ) -> impl IntoView {
     let n2 = node.clone();
-    let groups = Memo::new(move |_| cluster.with(|c| lane_groups(c, &n2)));
+    let groups =
+        Memo::new(move |_| cluster.with(|c| c.lanes.get(&n2).cloned().unwrap_or_default()));
     let n3 = node.clone();
     let info = Memo::new(move |_| cluster.with(|c| c.nodes.iter().find(|n| n.name == n3).cloned()));
     let is_pending = node.is_empty();
@@ -192,16 +188,16 @@ fn Lane(
                 {node_menu}
             </div>
             <div class="lane-pods">
-                <For each=move || groups.get() key=|g| g.0.clone() let:g>
+                <For each=move || groups.with(|g| g.iter().map(|(o, _)| o.clone()).collect::<Vec<_>>()) key=|o| o.clone() let:owner>
                     {
-                        let owner = g.0.clone();
-                        let ids = Memo::new(move |_| groups.with(|gs| gs.iter().find(|x| x.0 == owner).map(|x| x.1.clone()).unwrap_or_default()));
+                        let o2 = owner.clone();
+                        let ids = Memo::new(move |_| groups.with(|gs| gs.iter().find(|x| x.0 == o2).map(|x| x.1.clone()).unwrap_or_default()));
                         view! {
                             <div class="group">
-                                <div class="group-label">{ let o = g.0.clone(); move || owner_label(ui, &o) }</div>
+                                <div class="group-label">{ let o = owner.clone(); move || owner_label(ui, &o) }</div>
                                 <div class="cards">
                                     <For each=move || ids.get() key=|u| u.clone() let:uid>
-                                        <PodCard ui=ui pods=pods uid=uid />
+                                        {pods.get(&uid).map(|pod| view! { <PodCard ui=ui pod=pod /> })}
                                     </For>
                                 </div>
                             </div>
@@ -215,27 +211,18 @@ fn Lane(
 
 #[component]
 pub fn Cluster(ui: Ui) -> impl IntoView {
-    let cluster = cluster_memo(ui);
-    let pods = Memo::new(move |_| {
-        cluster.with(|c| {
-            c.nodes
-                .iter()
-                .flat_map(|n| n.pods.iter())
-                .chain(c.pending.iter())
-                .map(|p| (p.uid.clone(), p.clone()))
-                .collect_sorted::<BTreeMap<_, _>>()
-        })
-    });
+    let (cluster, pods) = cluster_state(ui);
     let node_names = Memo::new(move |_| {
         cluster.with(|c| c.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>())
     });
     let workloads = Memo::new(move |_| cluster.with(|c| c.workloads.clone()));
-    let has_pending = Memo::new(move |_| cluster.with(|c| !c.pending.is_empty()));
+    let has_pending = Memo::new(move |_| cluster.with(|c| c.lanes.contains_key("")));
+    let count = Memo::new(move |_| cluster.with(|c| c.pods));
     view! {
         <section class="panel cluster" aria-labelledby="cluster-h">
             <div class="panel-head">
                 <h2 id="cluster-h">{ui.tr(K::Cluster)}</h2>
-                <span class="muted">{move || ui.tf(K::PodsCount, &[&pods.with(|p| p.len()).to_string()])}</span>
+                <span class="muted">{move || ui.tf(K::PodsCount, &[&count.get().to_string()])}</span>
             </div>
             <div class="workloads">
                 <For each=move || workloads.get() key=|w| format!("{}:{}:{}:{}:{}:{:?}", w.namespace, w.id, w.desired, w.current, w.ready, w.waiting) let:w>
@@ -276,28 +263,25 @@ const ROW: f64 = 58.0;
 #[component]
 pub fn Storage(ui: Ui) -> impl IntoView {
     let stamp = fresh::stamp(ui);
-    let st = Memo::new(move |_| {
-        // `get`, not `track`: a memo only follows its sources once it has run.
+    // Rows are keyed by name, each with its own signal (`rows`), set only
+    // when its claim or volume changed; the lists follow `st`, set after
+    // the rows so a new row's signal is there when the list draws it.
+    let claims = Rows::new();
+    let volumes = Rows::new();
+    let st = RwSignal::new(model::StorageView::default());
+    Effect::new(move |_| {
         stamp.get();
-        ui.with_sim(|s| super::perf::time("storage", || model::storage(s)))
-    });
-    // Rows are keyed by name; each reads its own entry of these maps, so a
-    // row redraws only when its claim or volume changed.
-    let claims = Memo::new(move |_| {
-        st.with(|s| {
-            s.claims
+        let v = ui.with_sim(|s| super::perf::time("storage", || model::storage(s)));
+        if st.with_untracked(|old| *old == v) {
+            return;
+        }
+        claims.replace_all(
+            v.claims
                 .iter()
-                .map(|c| ((c.namespace.clone(), c.name.clone()), c.clone()))
-                .collect::<HashMap<_, _>>()
-        })
-    });
-    let volumes = Memo::new(move |_| {
-        st.with(|s| {
-            s.volumes
-                .iter()
-                .map(|v| (v.name.clone(), v.clone()))
-                .collect::<HashMap<_, _>>()
-        })
+                .map(|c| ((c.namespace.clone(), c.name.clone()), c.clone())),
+        );
+        volumes.replace_all(v.volumes.iter().map(|v| (v.name.clone(), v.clone())));
+        st.set(v);
     });
     let rows = move || {
         st.with(|s| {
@@ -337,7 +321,7 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                     <h3>{ui.tr(K::Claims)}</h3>
                     <For each=move || st.with(|s| s.claims.iter().map(|c| (c.namespace.clone(), c.name.clone())).collect::<Vec<_>>())
                         key=|k| k.clone() let:k>
-                        <ClaimRow ui=ui claims=claims id=k />
+                        {claims.get(&k).map(|c| view! { <ClaimRow ui=ui c=c name=k.1.clone() /> })}
                     </For>
                 </div>
                 <svg class="links" aria-hidden="true" viewBox=move || format!("0 0 100 {}", rows() as f64 * ROW) preserveAspectRatio="none"
@@ -351,7 +335,7 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                     <h3>{ui.tr(K::Volumes)}</h3>
                     <For each=move || st.with(|s| s.volumes.iter().map(|v| v.name.clone()).collect::<Vec<_>>())
                         key=|n| n.clone() let:n>
-                        <VolumeRow ui=ui volumes=volumes name=n />
+                        {volumes.get(&n).map(|v| view! { <VolumeRow ui=ui v=v name=n.clone() /> })}
                     </For>
                 </div>
             </div>
@@ -360,37 +344,25 @@ pub fn Storage(ui: Ui) -> impl IntoView {
 }
 
 #[component]
-fn ClaimRow(
-    ui: Ui,
-    claims: Memo<HashMap<(String, String), ClaimView>>,
-    id: (String, String),
-) -> impl IntoView {
-    let name = id.1.clone();
-    let c = Memo::new(move |_| claims.with(|m| m.get(&id).cloned()));
-    let field = move |f: fn(&ClaimView) -> String| {
-        move || c.with(|c| c.as_ref().map(f).unwrap_or_default())
-    };
+fn ClaimRow(ui: Ui, c: RwSignal<ClaimView>, name: String) -> impl IntoView {
+    let field = move |f: fn(&ClaimView) -> String| move || c.with(f);
     view! {
-        <div class=move || format!("item pvc phase-{}", field(|c| c.phase.to_lowercase())())
-            class:terminating=move || c.with(|c| c.as_ref().is_some_and(|c| c.terminating))
+        <div class=move || format!("item pvc phase-{}", c.with(|c| c.phase.to_lowercase()))
+            class:terminating=move || c.with(|c| c.terminating)
             data-testid=format!("pvc-{name}") data-phase=field(|c| c.phase.clone())>
             <div class="item-head"><strong>{name.clone()}</strong><span class="phase">{field(|c| c.phase.clone())}</span></div>
-            <div class="muted small">{move || c.with(|c| c.as_ref().map(|c| format!("{} {}", if c.class.is_empty() { ui.t(K::NoClass).to_string() } else { c.class.clone() }, c.size)).unwrap_or_default())}</div>
+            <div class="muted small">{move || c.with(|c| format!("{} {}", if c.class.is_empty() { ui.t(K::NoClass).to_string() } else { c.class.clone() }, c.size))}</div>
         </div>
     }
 }
 
 #[component]
-fn VolumeRow(ui: Ui, volumes: Memo<HashMap<String, VolumeView>>, name: String) -> impl IntoView {
-    let n2 = name.clone();
-    let v = Memo::new(move |_| volumes.with(|m| m.get(&n2).cloned()));
-    let field = move |f: fn(&VolumeView) -> String| {
-        move || v.with(|v| v.as_ref().map(f).unwrap_or_default())
-    };
+fn VolumeRow(ui: Ui, v: RwSignal<VolumeView>, name: String) -> impl IntoView {
+    let field = move |f: fn(&VolumeView) -> String| move || v.with(f);
     let lose = name.clone();
     view! {
-        <div class=move || format!("item pv phase-{}", field(|v| v.phase.to_lowercase())())
-            class:terminating=move || v.with(|v| v.as_ref().is_some_and(|v| v.terminating))
+        <div class=move || format!("item pv phase-{}", v.with(|v| v.phase.to_lowercase()))
+            class:terminating=move || v.with(|v| v.terminating)
             data-testid=format!("pv-{name}") data-phase=field(|v| v.phase.clone())>
             <div class="item-head">
                 <strong title=name.clone()>{name.clone()}</strong>

@@ -12,7 +12,9 @@ import { openApp } from "./harness.mjs";
 const T = 60_000;
 
 const lazyRequests = (app) =>
-  app.server.requests.filter((p) => /\/(examples|lessons)\//.test(p)).map((p) => p.replace(/^.*\/ordinal\//, ""));
+  app.server.requests
+    .filter((p) => /\/(examples|lessons|kubectl\/help)\//.test(p))
+    .map((p) => p.replace(/^.*\/ordinal\//, ""));
 
 async function ready(page) {
   await page.getByTestId("editor").waitFor({ timeout: T });
@@ -30,7 +32,7 @@ test("a non-default example is fetched when chosen, then applies", async (t) => 
   await ready(page);
   // The default example is in the wasm: the first load fetched no file.
   assert.match(await page.getByTestId("editor").inputValue(), /name: web/);
-  assert.deepEqual(lazyRequests(app), [], "the first load fetches no example or lesson");
+  assert.deepEqual(lazyRequests(app), [], "the first load fetches no example, lesson or help text");
 
   await page.getByTestId("example-cassandra").click();
   await page.waitForFunction(
@@ -161,6 +163,52 @@ test("a lesson whose file is missing says so, and opens nothing", async (t) => {
   assert.equal(await page.getByTestId("lesson-body").count(), 0);
   const other = app.problems.filter(
     (p) => !/HTTP 404: .*\/lessons\//.test(p) && !/Failed to load resource: .* 404/.test(p),
+  );
+  assert.deepEqual(other, []);
+});
+
+test("kubectl's help texts are fetched before the line that prints one", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await ready(page);
+  const out = page.getByTestId("console-output");
+  // A line printing no help text fetches nothing.
+  await type(page, "kubectl create secret generic db --from-literal=password=s3cret");
+  await out.getByText("secret/db created").waitFor({ timeout: T });
+  assert.deepEqual(lazyRequests(app), []);
+  await type(page, "kubectl run web --image=nginx -h");
+  await out.getByText("Create and run a particular image in a pod.").waitFor({ timeout: T });
+  await type(page, "kubectl create service");
+  await out.getByText("Create a service using a specified subcommand.").waitFor({ timeout: T });
+  await type(page, "kubectl create secret tls --help");
+  await out.getByText("Create a TLS secret from the given public/private key pair.").waitFor({ timeout: T });
+  // Once fetched, a text is not asked for again.
+  await type(page, "kubectl run other --image=nginx --help");
+  await type(page, "get secret db -o name");
+  await out.getByText("secret/db", { exact: true }).waitFor({ timeout: T });
+  assert.deepEqual(lazyRequests(app).sort(), [
+    "kubectl/help/create_secret_tls.txt",
+    "kubectl/help/create_service.txt",
+    "kubectl/help/run.txt",
+  ]);
+  assert.equal(await out.getByText("Create and run a particular image in a pod.").count(), 2);
+  assert.equal(await page.getByTestId("banner").count(), 0);
+  app.assertClean();
+});
+
+test("a help text the server does not have is named, and the console goes on", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await ready(page);
+  await page.route("**/kubectl/help/**", (r) => r.fulfill({ status: 404, contentType: "text/plain", body: "not found\n" }));
+  await type(page, "kubectl run web --image=nginx --help");
+  const out = page.getByTestId("console-output");
+  await out.getByText(/this help text is not loaded: kubectl\/help\/run\.txt/).waitFor({ timeout: T });
+  await page.getByText(/Not loaded: kubectl\/help\/run\.txt/).waitFor({ timeout: T });
+  await type(page, "get ns default -o name");
+  await out.getByText("namespace/default", { exact: true }).waitFor({ timeout: T });
+  const other = app.problems.filter(
+    (p) => !/HTTP 404: .*\/kubectl\/help\//.test(p) && !/Failed to load resource: .* 404/.test(p),
   );
   assert.deepEqual(other, []);
 });

@@ -4,6 +4,10 @@
 
 use super::*;
 
+/// The builtins whose `name=value` arguments are assignments (expanded
+/// whole, not split into fields), as bash treats declaration commands.
+const DECLARATION_BUILTINS: &[&str] = &["export", "readonly", "local"];
+
 impl Proc<'_> {
     // ---- running ------------------------------------------------------
 
@@ -150,6 +154,13 @@ impl Proc<'_> {
         // Leading assignments (`name=value` as written, not as expanded)
         // take their value whole: no field splitting, so `x=$(echo a b)`
         // holds "a b".
+        // So do the assignment-words a declaration builtin is given
+        // (`export x=$(echo a b)`, `readonly`, `local`): the command word
+        // as written decides, before anything is expanded.
+        let declaration = words
+            .iter()
+            .find(|w| !is_assignment(w))
+            .is_some_and(|w| DECLARATION_BUILTINS.contains(&w.as_str()));
         let mut argv = Vec::new();
         let mut start = 0;
         for w in words {
@@ -160,6 +171,10 @@ impl Proc<'_> {
                     argv.push(format!("{k}={v}"));
                     self.vars.insert(k.to_string(), v);
                     start += 1;
+                }
+                Some((k, v)) if declaration && is_assignment(w) => {
+                    let v = self.expand_fields(v, false).concat();
+                    argv.push(format!("{k}={v}"));
                 }
                 _ => argv.extend(self.expand(w)),
             }
@@ -627,8 +642,10 @@ impl Proc<'_> {
                     code,
                 }
             }
-            "export" | "set" | "unset" | "trap" | "ulimit" | "umask" | "sync" => {
-                if base == "export" {
+            // The shell runs no functions, so `local` is always outside one.
+            "local" => Out::err("sh: local: not in a function\n", 2),
+            "export" | "readonly" | "set" | "unset" | "trap" | "ulimit" | "umask" | "sync" => {
+                if base == "export" || base == "readonly" {
                     for a in args.iter().filter(|a| is_assignment(a)) {
                         let (k, v) = a.split_once('=').expect("checked");
                         self.vars.insert(k.into(), v.into());

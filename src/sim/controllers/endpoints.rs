@@ -207,8 +207,9 @@ pub fn should_pod_be_in_endpoints(pod: &Object, include_terminating: bool) -> bo
 
 /// `ShouldSetHostname`: the pod's subdomain names this Service.
 pub fn should_set_hostname(pod: &Object, svc: &Object) -> bool {
-    pod.spec().str_at("hostname").is_some_and(|h| !h.is_empty())
-        && pod.spec().str_at("subdomain") == Some(svc.name())
+    let (hostname, subdomain) = podutil::hostname_and_subdomain(pod);
+    hostname.is_some_and(|h| !h.is_empty())
+        && subdomain == Some(svc.name())
         && pod.namespace() == svc.namespace()
 }
 
@@ -246,7 +247,7 @@ struct Address<'a> {
     pod: &'a Object,
     ip: &'a str,
     /// `spec.hostname` when `ShouldSetHostname`.
-    hostname: Option<&'a Value>,
+    hostname: Option<&'a str>,
 }
 
 impl Address<'_> {
@@ -254,7 +255,7 @@ impl Address<'_> {
         let pod = self.pod;
         let mut a = Map::new();
         if let Some(h) = self.hostname {
-            a.insert("hostname".into(), h.clone());
+            a.insert("hostname".into(), h.into());
         }
         a.insert("ip".into(), self.ip.into());
         a.insert(
@@ -278,7 +279,9 @@ impl Address<'_> {
             return false;
         };
         m.len() == 3 + usize::from(self.hostname.is_some())
-            && self.hostname.is_none_or(|h| m.get("hostname") == Some(h))
+            && self
+                .hostname
+                .is_none_or(|h| m.get("hostname").is_some_and(|x| *x == h))
             && m.get("ip").is_some_and(|x| *x == self.ip)
             && m.get("nodeName")
                 .is_some_and(|x| *x == podutil::node_name(pod).unwrap_or(""))
@@ -460,7 +463,9 @@ fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
     let address = |pod: &'a Object, ip: &'a str| Address {
         pod,
         ip,
-        hostname: should_set_hostname(pod, svc).then(|| pod.spec().at("hostname")),
+        hostname: should_set_hostname(pod, svc)
+            .then(|| podutil::hostname_and_subdomain(pod).0)
+            .flatten(),
     };
     let mut subsets = Vec::new();
     for (members, ports) in groups {
@@ -527,6 +532,7 @@ fn sync_service(store: &Store, svc: &Object, out: &mut Out) {
                 .filter(|(k, _)| k.as_str() != "subsets")
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            derived: Default::default(),
         },
         None => Object::new(Kind::Endpoints, svc.namespace(), svc.name()),
     };

@@ -13,6 +13,8 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+pub mod workloads;
+
 /// One loadable example.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Example {

@@ -3,14 +3,16 @@
 //! clusterip|nodeport|loadbalancer|externalname, poddisruptionbudget) and
 //! the object `kubectl run` builds. Each generator builds the object as
 //! kubectl's `create_*.go` does, before any server defaulting; then
-//! `--dry-run=client` prints it (`-o yaml|json|name`, or `... created (dry
-//! run)`), and otherwise the API server creates it.
+//! `--dry-run=client` prints it, and otherwise the API server creates it
+//! (on a scratch copy for `--dry-run=server`) and its answer is printed,
+//! with the printer `-o` asks for ([`super::output`]).
 //!
 //! kubectl prints a generated object from its typed struct: `-o json`
 //! keeps Go's field order ([`to_typed_json`]), `-o yaml` sorts the keys.
 
+use super::namespace;
+use super::output::ObjectPrinter;
 use super::parse::{parse_args, Args};
-use super::{namespace, ref_name};
 use crate::sim::api;
 use crate::sim::engine::Sim;
 use crate::sim::object::Object;
@@ -85,11 +87,11 @@ pub fn create(
             if !subs.contains(&sub) {
                 if sub.is_empty() || sub.starts_with('-') {
                     // cobra prints the command's help (on stderr, exit 1).
-                    let help = if g == "secret" {
-                        include_str!("help/create_secret.txt")
+                    let help = super::help::text_or_missing(if g == "secret" {
+                        "create_secret.txt"
                     } else {
-                        include_str!("help/create_service.txt")
-                    };
+                        "create_service.txt"
+                    });
                     return Err(help.trim_end().to_string());
                 }
                 let words: Vec<&str> = rest[1..]
@@ -109,13 +111,9 @@ pub fn create(
     let flag_set = format!("create {}", cmd.split(' ').next_back().unwrap_or(""));
     let args = parse_args(words, &flag_set, &format!("create {cmd}"))?;
     if args.bool("help") {
-        return Ok(help(&cmd).to_string());
+        return Ok(super::help::text_or_missing(help_file(&cmd)));
     }
     let dry = dry_run(&args)?;
-    let output = args.get("output").map(str::to_string);
-    if let Some(o) = output.as_deref() {
-        check_output(o)?;
-    }
     let name = match args.positional.as_slice() {
         [n] => n.clone(),
         other => {
@@ -125,6 +123,8 @@ pub fn create(
             ))
         }
     };
+    // `Complete` builds the printer before anything is sent.
+    let printer = ObjectPrinter::new(&args, dry)?;
     let ns = args.get("namespace").map(str::to_string);
     let v = match cmd.as_str() {
         "namespace" => json!({
@@ -172,7 +172,7 @@ pub fn create(
             v["metadata"]["namespace"] = ns.clone().into();
         }
     }
-    print_or_create(sim, v, dry, output.as_deref(), &namespace(&args))
+    print_or_create(sim, v, dry, &printer, &namespace(&args))
 }
 
 /// The local files a generator line reads (`--from-file=[key=]path`,
@@ -205,20 +205,21 @@ pub fn source_files(rest: &[String]) -> Vec<String> {
     out
 }
 
-/// `kubectl create <generator> -h`, as kubectl v1.31 prints it.
-fn help(cmd: &str) -> &'static str {
+/// The file of `kubectl create <generator> -h` (`sim::kubectl::help`), as
+/// kubectl v1.31 prints it.
+fn help_file(cmd: &str) -> &'static str {
     match cmd {
-        "namespace" => include_str!("help/create_namespace.txt"),
-        "configmap" => include_str!("help/create_configmap.txt"),
-        "secret generic" => include_str!("help/create_secret_generic.txt"),
-        "secret docker-registry" => include_str!("help/create_secret_docker-registry.txt"),
-        "secret tls" => include_str!("help/create_secret_tls.txt"),
-        "deployment" => include_str!("help/create_deployment.txt"),
-        "service clusterip" => include_str!("help/create_service_clusterip.txt"),
-        "service nodeport" => include_str!("help/create_service_nodeport.txt"),
-        "service loadbalancer" => include_str!("help/create_service_loadbalancer.txt"),
-        "service externalname" => include_str!("help/create_service_externalname.txt"),
-        _ => include_str!("help/create_poddisruptionbudget.txt"),
+        "namespace" => "create_namespace.txt",
+        "configmap" => "create_configmap.txt",
+        "secret generic" => "create_secret_generic.txt",
+        "secret docker-registry" => "create_secret_docker-registry.txt",
+        "secret tls" => "create_secret_tls.txt",
+        "deployment" => "create_deployment.txt",
+        "service clusterip" => "create_service_clusterip.txt",
+        "service nodeport" => "create_service_nodeport.txt",
+        "service loadbalancer" => "create_service_loadbalancer.txt",
+        "service externalname" => "create_service_externalname.txt",
+        _ => "create_poddisruptionbudget.txt",
     }
 }
 
@@ -234,37 +235,19 @@ pub fn dry_run(args: &Args) -> Result<&'static str, String> {
     }
 }
 
-fn check_output(o: &str) -> Result<(), String> {
-    let base = o.split('=').next().unwrap_or(o);
-    if matches!(base, "yaml" | "json" | "name") || o.starts_with("jsonpath=") {
-        return Ok(());
-    }
-    Err(format!(
-        "error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
-    ))
-}
-
 /// Prints the generated object (client dry run) or has the API server
-/// create it, printing what kubectl prints.
+/// create it (on a scratch copy of the cluster for a server dry run) and
+/// prints its answer, as `printer` says.
 pub fn print_or_create(
     sim: &mut Sim,
     v: Value,
     dry: &str,
-    output: Option<&str>,
+    printer: &ObjectPrinter,
     ns: &str,
 ) -> Result<String, String> {
     let mut obj = Object::from_value(&v).map_err(|e| format!("error: {e}"))?;
-    let word = ref_name(&obj.key());
     if dry == "client" {
-        return Ok(match output {
-            Some("yaml") => super::yaml::to_yaml(&v),
-            Some("json") => format!("{}\n", to_typed_json(&v)),
-            Some(o) if o.starts_with("jsonpath=") => {
-                super::jsonpath::render(&o["jsonpath=".len()..], &v)?
-            }
-            Some(_) => format!("{word}\n"),
-            None => format!("{word} created (dry run)\n"),
-        });
+        return printer.print_generated(&v, "created");
     }
     if obj.kind.namespaced() && obj.meta.namespace.is_empty() {
         obj.meta.namespace = ns.to_string();
@@ -272,30 +255,13 @@ pub fn print_or_create(
     if let Err(e) = crate::sim::manifest::validate_object(&obj, &sim.config.feature_gates) {
         return Err(crate::sim::manifest::kubectl_invalid(&e).unwrap_or(e));
     }
-    if dry == "server" {
-        if sim.store.get_key(&obj.key()).is_some() {
-            return Err(api::ApiError::new(
-                api::Reason::AlreadyExists,
-                format!(
-                    "{} \"{}\" already exists",
-                    api::resource_word(obj.kind),
-                    obj.meta.name
-                ),
-            )
-            .to_string());
-        }
-        return Ok(match output {
-            Some("name") => format!("{word}\n"),
-            _ => format!("{word} created (server dry run)\n"),
-        });
+    let created = if dry == "server" {
+        api::create(&mut sim.clone(), obj, "kubectl")
+    } else {
+        api::create(sim, obj, "kubectl")
     }
-    let created = api::create(sim, obj, "kubectl").map_err(|e| e.to_string())?;
-    Ok(match output {
-        Some("yaml") => super::get::to_yaml(&created.to_value()),
-        Some("json") => format!("{}\n", super::get::to_json(&created.to_value())),
-        Some(_) => format!("{word}\n"),
-        None => format!("{word} created\n"),
-    })
+    .map_err(|e| e.to_string())?;
+    printer.print(&created.to_value(), "created")
 }
 
 /// `--from-literal`, `--from-file` and `--from-env-file`, in kubectl's

@@ -1,6 +1,7 @@
 //! `kubectl get` and its watch.
 
 use super::parse::Args;
+use super::printers::to_json;
 use super::printers::{self, tabulate};
 use super::resources::{self, Resource, Targets};
 use super::{jsonpath, namespace, ref_name, selector};
@@ -136,23 +137,6 @@ fn event_value(e: &Event, sim: &Sim) -> Value {
 
 fn list_value(items: Vec<Value>) -> Value {
     json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
-}
-
-/// JSON as kubectl prints it (four-space indentation).
-pub(crate) fn to_json(v: &Value) -> String {
-    use serde::Serialize;
-    let mut buf = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-    if v.serialize(&mut ser).is_err() {
-        return String::new();
-    }
-    // Go's encoder escapes HTML characters; outside strings JSON has none.
-    String::from_utf8(buf)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
 }
 
 pub(crate) fn to_yaml(v: &Value) -> String {

@@ -28,10 +28,12 @@
 pub mod create;
 pub mod describe;
 pub mod get;
+pub mod help;
 pub mod history;
 pub mod jsonpath;
 pub mod mutate;
 pub mod ops;
+pub mod output;
 pub mod parse;
 pub mod pem;
 pub mod printers;

@@ -791,6 +791,23 @@ pub fn row(o: &Object, now: u64, wide: bool) -> Vec<String> {
     r
 }
 
+/// JSON as kubectl prints it (four-space indentation).
+pub(crate) fn to_json(v: &Value) -> String {
+    use serde::Serialize;
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    if v.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    // Go's encoder escapes HTML characters; outside strings JSON has none.
+    String::from_utf8(buf)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,9 @@ use crate::sim::session::Journaled;
 // `kubectl patch`'s dry runs and `-o`, beside the other tests' helpers.
 mod patch;
 
+// `-o` for every command that writes an object.
+mod output;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),
@@ -339,11 +342,31 @@ fn scale_patch_label_annotate() {
         k(&mut sim, r#"patch sts web -p'{"spec":{"replicas":"3"}}'"#).unwrap_err(),
         "The request is invalid: patch: Invalid value: \"map[spec:map[replicas:3]]\": unrecognized type: int32"
     );
-    assert!(
-        k(&mut sim, r#"patch sts web --type=merge -p '{"spec":{"replicas":"3"}}'"#)
-            .unwrap_err()
-            .contains("json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32")
-    );
+    // Merge and JSON patches decode the patched object into the typed one:
+    // the handler's Invalid `patch` error (no kind, no name), not the
+    // BadRequest a create's body gets.
+    for (patch, what) in [
+        (r#"--type=merge -p '{"spec":{"replicas":"3"}}'"#, "string"),
+        (r#"--type=merge -p '{"spec":{"replicas":true}}'"#, "bool"),
+        (
+            r#"--type=merge -p '{"spec":{"replicas":2.5}}'"#,
+            "number 2.5",
+        ),
+        (
+            r#"--type=json -p '[{"op":"replace","path":"/spec/replicas","value":[3]}]'"#,
+            "array",
+        ),
+    ] {
+        let e = k(&mut sim, &format!("patch sts web {patch}")).unwrap_err();
+        assert!(
+            e.starts_with("The request is invalid: patch: Invalid value: \"{\\\"apiVersion\\\":\\\"apps/v1\\\","),
+            "{e}"
+        );
+        assert!(
+            e.ends_with(&format!("\": json: cannot unmarshal {what} into Go struct field StatefulSetSpec.spec.replicas of type int32")),
+            "{e}"
+        );
+    }
     assert_eq!(
         k(&mut sim, "label sts web tier=db").unwrap(),
         "statefulset.apps/web labeled\n"

@@ -17,6 +17,20 @@ pub mod markdown;
 pub mod parse;
 pub mod run;
 
+/// The smallest lesson file that parses: one step, one check. The
+/// parser's tests and the page's lesson-error messages (`src/ui/i18n.rs`,
+/// tested natively too) edit it into each mistake.
+pub const MINIMAL: &str = "id: t
+title: {en: T, zh: T}
+summary: {en: S, zh: S}
+steps:
+  - title: {en: One, zh: 一}
+    text: {en: Do it, zh: 做}
+    solution: kubectl get pods
+    checks:
+      - exists: service/nginx
+";
+
 use super::engine::{Config, Sim};
 use super::object::Kind;
 use super::selector::Selector;

@@ -1,5 +1,6 @@
 use super::markdown::{self, Block, Inline};
 use super::run::{check, solution, start};
+use super::MINIMAL as GOOD;
 use super::*;
 
 fn lesson(id: &str) -> Lesson {
@@ -194,17 +195,6 @@ fn queries_run_on_a_copy() {
 fn err(text: &str) -> LessonError {
     parse("bad.yaml", text).expect_err("should not parse")
 }
-
-const GOOD: &str = "id: t
-title: {en: T, zh: T}
-summary: {en: S, zh: S}
-steps:
-  - title: {en: One, zh: 一}
-    text: {en: Do it, zh: 做}
-    solution: kubectl get pods
-    checks:
-      - exists: service/nginx
-";
 
 #[test]
 fn a_minimal_lesson_parses_with_defaults() {

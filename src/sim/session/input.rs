@@ -31,6 +31,8 @@ impl Sim {
     /// The returned text is what a terminal would show; `Err` for a failed
     /// command.
     pub fn input(&mut self, input: Input) -> Result<String, String> {
+        // A step paused half way (`step_within`) ends before anything else.
+        self.finish_step();
         // Inputs are about no object in particular; the UI shows them by action.
         let key = Key::new(Kind::Namespace, "", "");
         let label = match &input {

@@ -4,7 +4,7 @@
 //! nothing; replay drives it without recording anew.
 
 use super::Input;
-use crate::sim::engine::Sim;
+use crate::sim::engine::{Sim, StepRun};
 use crate::sim::world::Config;
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +83,8 @@ impl Journaled {
     /// steps a blocking command runs replay as part of the input, so they
     /// are not journaled apart.
     pub fn input(&mut self, input: Input) -> Result<String, String> {
+        // A step paused half way ends (and is journaled) first.
+        self.finish_step();
         self.journal.push(JournalEntry::Input(input.clone()));
         self.sim.input(input)
     }
@@ -92,11 +94,32 @@ impl Journaled {
         if !self.sim.step() {
             return false;
         }
+        self.journal_step();
+        true
+    }
+
+    /// [`Journaled::step`] in slices (see [`Sim::step_within`]): a step
+    /// is journaled when it is done, so a journal never holds half a step.
+    pub fn step_within(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> StepRun {
+        let run = self.sim.step_within(out_of_time);
+        if run == StepRun::Done {
+            self.journal_step();
+        }
+        run
+    }
+
+    /// Finishes (and journals) a step that `step_within` paused.
+    pub fn finish_step(&mut self) {
+        if self.sim.mid_step() {
+            self.step();
+        }
+    }
+
+    fn journal_step(&mut self) {
         match self.journal.last_mut() {
             Some(JournalEntry::Steps(n)) => *n += 1,
             _ => self.journal.push(JournalEntry::Steps(1)),
         }
-        true
     }
 
     /// Moves the clock forward by `ms`, running every sync that falls due.

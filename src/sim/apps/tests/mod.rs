@@ -415,6 +415,35 @@ fn shell_basics() {
     assert_eq!(r.output.matches("tick").count(), MAX_LOOP_ROUNDS);
 }
 
+/// A declaration builtin's `name=value` arguments are assignments: the
+/// value is not split into fields (`export x=$(echo a b)` exports "a b",
+/// not `x=a` and a variable `b`); the other arguments still are.
+#[test]
+fn declaration_builtins_do_not_split_assignments() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let r = run(
+        &mut sim,
+        "web-0",
+        "export x=$(echo a b) y=`echo c d`; echo \"$x|$y\"; printenv b || echo no-b",
+    );
+    assert_eq!(r.output, "a b|c d\nno-b\n");
+    let r = run(
+        &mut sim,
+        "web-0",
+        "v='1 2'; readonly r=$v; echo \"$r\"; export $(echo p=1 q=2); echo $p$q",
+    );
+    assert_eq!(r.output, "1 2\n12\n");
+    let r = run(&mut sim, "web-0", "local l=$(echo a b)");
+    assert_eq!(
+        r,
+        ExecResult {
+            output: "sh: local: not in a function\n".into(),
+            exit_code: 2
+        }
+    );
+}
+
 /// Found by the fuzzer: nested `for` loops multiply (20 words, 8 deep is
 /// 20^8 rounds). The exec stops at `MAX_COMMANDS` as if interrupted.
 #[test]

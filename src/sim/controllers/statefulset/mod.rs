@@ -15,7 +15,6 @@ use crate::sim::store::{Change, Store};
 use crate::sim::world::{Config, Faults};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 pub mod history;
 #[cfg(test)]
@@ -24,7 +23,6 @@ pub(crate) mod tests;
 mod pod_control;
 mod set_control;
 mod utils;
-use crate::sim::sort::CollectSorted;
 pub use history::{controller_revision_name, hash_controller_revision, safe_encode_string};
 use pod_control::*;
 pub use set_control::*;
@@ -88,11 +86,7 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
     }
     let mut c = Control {
         pc: PodControl {
-            claims: ctx
-                .store
-                .list_ns(Kind::PersistentVolumeClaim, &set.meta.namespace)
-                .map(|c| (c.meta.name.as_str(), c))
-                .collect_sorted(),
+            store: ctx.store,
             any_claim_owned: ctx
                 .store
                 .list_ns(Kind::PersistentVolumeClaim, &set.meta.namespace)

@@ -6,8 +6,9 @@ use super::*;
 // ---- the pod control (writes and their events) ------------------------------
 
 pub(crate) struct PodControl<'a, 'b> {
-    /// The namespace's claims by name, looked up once per sync.
-    pub(crate) claims: BTreeMap<&'a str, &'a Object>,
+    /// The store, for the set's claims (looked up by name when a pod needs
+    /// them, not gathered on every pass).
+    pub(crate) store: &'a Store,
     /// Whether any of those claims has an owner (Retain/Retain wants none).
     pub(crate) any_claim_owned: bool,
     pub(crate) set: &'a Object,
@@ -57,7 +58,8 @@ impl<'a> PodControl<'a, '_> {
     }
 
     pub(crate) fn get_claim(&self, name: &str) -> Option<&'a Object> {
-        self.claims.get(name).copied()
+        self.store
+            .get(Kind::PersistentVolumeClaim, &self.set.meta.namespace, name)
     }
 
     /// `createPersistentVolumeClaims`: creates the missing ones; an error

@@ -194,14 +194,12 @@ pub fn storage_matches(set: &Object, pod: &Object) -> bool {
     if ordinal < 0 {
         return false;
     }
-    let volumes = pod.spec().array_at("volumes");
+    let volumes = podutil::claim_volumes(pod);
     claim_templates(set).iter().all(|t| {
         let name = claim_template_name(t);
-        volumes.iter().any(|v| {
-            v.str_at("name") == Some(name)
-                && v.str_at("persistentVolumeClaim.claimName")
-                    .is_some_and(|c| is_claim_name(c, set, name, ordinal))
-        })
+        volumes
+            .iter()
+            .any(|(v, c)| v.as_deref() == Some(name) && is_claim_name(c, set, name, ordinal))
     })
 }
 

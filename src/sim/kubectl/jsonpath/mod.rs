@@ -28,6 +28,22 @@ pub fn render(template: &str, root: &Value) -> Result<String, String> {
 
 /// `render`, with `--allow-missing-template-keys` given.
 pub fn render_opts(template: &str, root: &Value, allow_missing: bool) -> Result<String, String> {
+    render_with(template, root, allow_missing, false)
+}
+
+/// `-o jsonpath-as-json=...` (client-go's `EnableJSONOutput`): each
+/// top-level node's results as one JSON array, indented by four spaces,
+/// each followed by a newline.
+pub fn render_as_json(template: &str, root: &Value, allow_missing: bool) -> Result<String, String> {
+    render_with(template, root, allow_missing, true)
+}
+
+fn render_with(
+    template: &str,
+    root: &Value,
+    allow_missing: bool,
+    as_json: bool,
+) -> Result<String, String> {
     let nodes = parser::parse(template)
         .map_err(|e| format!("error: error parsing jsonpath {template}, {e}"))?;
     let mut exec = eval::Exec::new(allow_missing);
@@ -36,7 +52,13 @@ pub fn render_opts(template: &str, root: &Value, allow_missing: bool) -> Result<
         .map_err(|e| executing_error(template, root, &e))?;
     let mut out = String::new();
     for r in &results {
-        eval::print_results(r, &mut out);
+        if as_json {
+            let list = Value::Array(r.iter().map(|v| v.as_ref().clone()).collect());
+            out.push_str(&super::printers::to_json(&list));
+            out.push('\n');
+        } else {
+            eval::print_results(r, &mut out);
+        }
     }
     Ok(out)
 }

@@ -3,6 +3,7 @@
 //! last-applied annotation.
 
 use super::*;
+use crate::sim::kubectl::output::{self, ObjectPrinter};
 
 /// Gives a new NodePort/LoadBalancer Service the node ports the API
 /// server's allocator would (30000-32767, not in use).
@@ -121,10 +122,29 @@ pub fn apply_cmd(
             Some(x) => x.to_string(),
         }
     };
-    let dry = args
-        .get("dry-run")
-        .is_some_and(|d| d != "none" && d != "false");
-    let suffix = if dry { " (dry run)" } else { "" };
+    let dry = crate::sim::kubectl::create::dry_run(args)?;
+    // With `-o` other than `name`, nothing is printed per object: the
+    // objects are printed together once all are written (a `List` when
+    // there are several), and only when none failed.
+    let at_end = output::prints_objects(args);
+    let mut printed: Vec<Value> = Vec::new();
+    // What `--template` without `-o` prints per object (no line breaks
+    // of its own).
+    let mut templated = String::new();
+    let mut emit = |out: &mut Report, v: Value, operation: &str| -> Result<(), String> {
+        if at_end {
+            printed.push(v);
+            return Ok(());
+        }
+        let printer = ObjectPrinter::new(args, dry)?;
+        let text = printer.print(&v, operation)?;
+        if printer.shows_object() {
+            templated.push_str(&text);
+        } else {
+            out.push(text.trim_end_matches('\n').to_string());
+        }
+        Ok(())
+    };
     for mut o in objs {
         let ns = match object_namespace(&o, args) {
             Ok(ns) => ns,
@@ -135,7 +155,6 @@ pub fn apply_cmd(
         };
         o.meta.namespace = ns;
         let key = o.key();
-        let word = ref_name(&key);
         let existing = sim.store.get_key(&key).cloned();
         let manifest_value = o.to_value();
         match existing {
@@ -147,15 +166,18 @@ pub fn apply_cmd(
                 ));
             }
             Some(old) if verb == "replace" => {
-                if dry {
-                    out.push(format!("{word} replaced{suffix}"));
-                    continue;
-                }
-                match update_object(sim, &old, o) {
-                    Ok(_) => out.push(format!("{word} replaced")),
-                    Err(e) => {
-                        out.fail(e);
+                let written = match dry {
+                    // The client's object: the file's.
+                    "client" => Ok(client_copy(&o)),
+                    "server" => {
+                        let mut scratch = sim.clone();
+                        update_object(&mut scratch, &old, o).map(|_| stored(&scratch, &key))
                     }
+                    _ => update_object(sim, &old, o).map(|_| stored(sim, &key)),
+                };
+                match written {
+                    Ok(v) => emit(&mut out, v, "replaced")?,
+                    Err(e) => out.fail(e),
                 }
             }
             None => {
@@ -164,27 +186,17 @@ pub fn apply_cmd(
                         .annotations
                         .insert(LAST_APPLIED.into(), last_applied(&manifest_value));
                 }
-                if dry {
+                if dry == "client" {
                     // The client's object: the file's, in the namespace the
                     // builder gave it, with apply's annotation.
-                    let mut v = o.to_value();
-                    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
-                        // Object keeps these fields; the client's copy has none.
-                        for f in ["creationTimestamp", "resourceVersion", "uid"] {
-                            m.remove(f);
-                        }
-                    }
-                    match args.get("output") {
-                        Some("yaml") => out.push(crate::sim::kubectl::get::to_yaml(&v)),
-                        Some("json") => out.push(crate::sim::kubectl::get::to_json(&v)),
-                        Some(_) => out.push(word),
-                        None => out.push(format!("{word} created{suffix}")),
-                    }
+                    emit(&mut out, client_copy(&o), "created")?;
                     continue;
                 }
-                allocate_service(sim, &mut o);
-                match api::create(sim, o, "kubectl") {
-                    Ok(_) => out.push(format!("{word} created")),
+                let mut scratch = (dry == "server").then(|| sim.clone());
+                let target = scratch.as_mut().unwrap_or(sim);
+                allocate_service(target, &mut o);
+                match api::create(target, o, "kubectl") {
+                    Ok(created) => emit(&mut out, created.to_value(), "created")?,
                     Err(e) => {
                         out.fail(format!(
                             "Error from server ({:?}): error when creating \"{}\": {}",
@@ -238,34 +250,67 @@ pub fn apply_cmd(
                 new.meta
                     .annotations
                     .insert(LAST_APPLIED.into(), applied_text);
-                if dry {
+                if dry == "client" {
                     // A client dry run prints the object the builder fetched
                     // (the live one), as kubectl does (kubernetes#94965).
-                    match args.get("output") {
-                        Some("yaml") => {
-                            out.push(crate::sim::kubectl::get::to_yaml(&old.to_value()))
-                        }
-                        Some("json") => {
-                            out.push(crate::sim::kubectl::get::to_json(&old.to_value()))
-                        }
-                        Some(_) => out.push(word),
-                        None => out.push(format!("{word} configured{suffix}")),
-                    }
+                    emit(&mut out, old.to_value(), "configured")?;
                     continue;
                 }
-                match update_object(sim, &old, new) {
-                    Ok(true) => out.push(format!("{word} configured")),
-                    Ok(false) => out.push(format!("{word} unchanged")),
-                    Err(e) => {
-                        out.fail(e);
-                    }
+                let written = if dry == "server" {
+                    let mut scratch = sim.clone();
+                    update_object(&mut scratch, &old, new).map(|c| (c, stored(&scratch, &key)))
+                } else {
+                    update_object(sim, &old, new).map(|c| (c, stored(sim, &key)))
+                };
+                match written {
+                    Ok((true, v)) => emit(&mut out, v, "configured")?,
+                    Ok((false, v)) => emit(&mut out, v, "unchanged")?,
+                    Err(e) => out.fail(e),
                 }
             }
         }
     }
     out.lines.extend(errors);
-    if out.lines.is_empty() {
+    if out.lines.is_empty() && printed.is_empty() && templated.is_empty() {
         return Err("error: no objects passed to apply".into());
     }
-    out.finish()
+    if out.failed {
+        return out.finish();
+    }
+    if !at_end {
+        let mut text = crate::sim::kubectl::finish(out.lines, false)?;
+        text.push_str(&templated);
+        return Ok(text);
+    }
+    // The printer is built only now: a bad `-o` fails after the writes.
+    let printer = ObjectPrinter::new(args, dry)?;
+    let root = if printed.len() == 1 {
+        printed.remove(0)
+    } else {
+        serde_json::json!({"apiVersion": "v1", "items": printed, "kind": "List", "metadata": {}})
+    };
+    let mut text = crate::sim::kubectl::finish(out.lines, false)?;
+    text.push_str(&printer.print(&root, "")?);
+    Ok(text)
+}
+
+/// The object as the client holds it (a client dry run): without the
+/// fields only the server sets.
+fn client_copy(o: &Object) -> Value {
+    let mut v = o.to_value();
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        // Object keeps these fields; the client's copy has none.
+        for f in ["creationTimestamp", "resourceVersion", "uid"] {
+            m.remove(f);
+        }
+    }
+    v
+}
+
+/// The object as the store holds it after a write.
+pub(super) fn stored(sim: &Sim, key: &Key) -> Value {
+    sim.store
+        .get_key(key)
+        .map(Object::to_value)
+        .unwrap_or(Value::Null)
 }

@@ -1,7 +1,9 @@
 //! `kubectl patch` (upstream `pkg/cmd/patch`) and the three patch types it
 //! sends: strategic merge, JSON merge (RFC 7386) and JSON patch (RFC 6902).
 
+use super::apply::stored;
 use super::*;
+use crate::sim::kubectl::output::ObjectPrinter;
 
 /// The merge key of a list under strategic merge patch, for the lists of
 /// the simulated kinds that have one.
@@ -229,78 +231,71 @@ pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
     if new.kind != old.kind || new.meta.name != old.meta.name {
         return Err(invalid(&old, "metadata.name: Invalid value: the name or kind of an object cannot be changed by a patch"));
     }
-    // Types the API server would reject (a string where an integer goes):
-    // decoding the patched object into the typed struct fails.
-    if let Some(r) = new.spec().get("replicas") {
-        if !r.is_i64() && !r.is_null() {
-            return Err(match ptype {
-                "strategic" => format!(
-                    "The request is invalid: patch: Invalid value: \"{}\": unrecognized type: int32",
-                    go_map(&patch_value)
-                ),
-                _ => format!(
-                    "Error from server (BadRequest): {kind} in version \"v1\" cannot be handled as a {kind}: json: cannot unmarshal {} into Go struct field {kind}Spec.spec.replicas of type int32",
-                    if r.is_string() { "string" } else { "object" },
-                    kind = old.kind
-                ),
-            });
-        }
-    }
-    // A count past int32 (`{"spec":{"replicas":3000000000}}`), as
-    // `kubectl scale` meets it (see scale.rs): a strategic merge patch is
-    // applied to the object as a map and converted back by apimachinery's
-    // unstructured converter, whose int64 to int32 is Go's `int32(n)`
-    // (validation refuses a negative result, a positive one is applied);
-    // merge and JSON patches decode the patched JSON into the typed object,
-    // which refuses the number: an Invalid `patch` error quoting the
-    // patched object (keys sorted, as json-patch writes a map).
-    if let Some(n) = new.spec().get("replicas").and_then(Value::as_i64) {
-        if i32::try_from(n).is_err() {
-            if ptype != "strategic" {
-                let patched = serde_json::to_string(&doc).unwrap_or_default();
+    // What the API server makes of `spec.replicas`, an int32. A strategic
+    // merge patch is applied to the object as a map and converted back by
+    // apimachinery's unstructured converter: a value of another type fails
+    // as "unrecognized type" (the patch map quoted), and a count past int32
+    // (`3000000000`, as `kubectl scale` meets it, see scale.rs) becomes Go's
+    // `int32(n)` (validation refuses a negative result, a positive one is
+    // applied). Merge and JSON patches (the handler's `jsonPatcher`) decode
+    // the patched JSON into the typed object, which refuses both: an Invalid
+    // `patch` error (no kind, no name: "The request is invalid") quoting the
+    // whole patched object (keys sorted, as json-patch writes a map) and
+    // the JSON decoder's complaint.
+    if let Some(r) = new.spec().get("replicas").filter(|r| !r.is_null()) {
+        let decode_error = match r {
+            Value::Number(n) if n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) => None,
+            Value::Number(n) if ptype == "strategic" && n.is_i64() => None,
+            _ if ptype == "strategic" => {
                 return Err(format!(
-                    "The request is invalid: patch: Invalid value: {}: json: cannot unmarshal number {n} into Go struct field {}Spec.spec.replicas of type int32",
-                    serde_json::to_string(&patched).unwrap_or_default(),
-                    old.kind
-                ));
+                "The request is invalid: patch: Invalid value: \"{}\": unrecognized type: int32",
+                go_map(&patch_value)
+            ))
             }
+            Value::Number(n) => Some(format!("number {n}")),
+            Value::String(_) => Some("string".to_string()),
+            Value::Bool(_) => Some("bool".to_string()),
+            Value::Array(_) => Some("array".to_string()),
+            _ => Some("object".to_string()),
+        };
+        if let Some(what) = decode_error {
+            let patched = serde_json::to_string(&doc).unwrap_or_default();
+            return Err(format!(
+                "The request is invalid: patch: Invalid value: {}: json: cannot unmarshal {what} into Go struct field {}Spec.spec.replicas of type int32",
+                serde_json::to_string(&patched).unwrap_or_default(),
+                old.kind
+            ));
+        }
+        if let Some(n) = r.as_i64().filter(|n| i32::try_from(*n).is_err()) {
             new.spec_mut()["replicas"] = i64::from(n as i32).into();
         }
     }
     // `--dry-run`: kubectl patches a client dry run itself and sends a
     // server one with `dryRun=All` (the server validates, answers with the
-    // patched object and keeps nothing); the name printer adds the mode.
-    let (changed, suffix, after) = match crate::sim::kubectl::create::dry_run(args)? {
-        "client" => (doc != old.to_value(), " (dry run)", doc),
+    // patched object and keeps nothing).
+    let dry = crate::sim::kubectl::create::dry_run(args)?;
+    let (changed, after) = match dry {
+        "client" => (doc != old.to_value(), doc),
         "server" => {
             let mut scratch = sim.clone();
             let changed = update_object(&mut scratch, &old, new)?;
-            (changed, " (server dry run)", stored(&scratch, &key))
+            (changed, stored(&scratch, &key))
         }
         _ => {
             let changed = update_object(sim, &old, new)?;
-            (changed, "", stored(sim, &key))
+            (changed, stored(sim, &key))
         }
     };
-    // `-o`: kubectl prints the object the server answered with (the locally
-    // patched one for a client dry run) instead of the "patched" line.
-    let word = ref_name(&key);
-    Ok(match args.get("output") {
-        Some("yaml") => crate::sim::kubectl::get::to_yaml(&after),
-        Some("json") => format!("{}\n", crate::sim::kubectl::get::to_json(&after)),
-        Some(o) if o.starts_with("jsonpath=") => {
-            crate::sim::kubectl::jsonpath::render(&o["jsonpath=".len()..], &after)?
-        }
-        Some(_) => format!("{word}\n"),
-        None if changed => format!("{word} patched{suffix}\n"),
-        None => format!("{word} patched (no change){suffix}\n"),
-    })
-}
-
-/// The object as the store holds it after the write.
-fn stored(sim: &Sim, key: &Key) -> Value {
-    sim.store
-        .get_key(key)
-        .map(Object::to_value)
-        .unwrap_or(Value::Null)
+    // The printer is built only now, so a bad `-o` fails after the write;
+    // it prints the object the server answered with (the locally patched
+    // one for a client dry run), or the name and what was done.
+    let printer = ObjectPrinter::new(args, dry)?;
+    printer.print(
+        &after,
+        if changed {
+            "patched"
+        } else {
+            "patched (no change)"
+        },
+    )
 }

@@ -224,12 +224,15 @@ pub fn run_pod(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result
     let io = Io::from_args(args, files);
     let ns = namespace(args);
     if args.bool("help") {
-        return Ok(include_str!("../help/run.txt").to_string());
+        return Ok(crate::sim::kubectl::help::text_or_missing("run.txt"));
     }
     // cobra checks required flags before the command looks at its arguments.
     let Some(image) = args.get("image") else {
         return Err("error: required flag(s) \"image\" not set".into());
     };
+    // `Complete` reads the dry-run mode and builds the printer first.
+    let dry = crate::sim::kubectl::create::dry_run(args)?;
+    let printer = crate::sim::kubectl::output::ObjectPrinter::new(args, dry)?;
     let Some(name) = args.positional.first().cloned() else {
         return Err(
             "error: NAME is required for run\nSee 'kubectl run -h' for help and examples".into(),
@@ -299,26 +302,18 @@ pub fn run_pod(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result
     if let Some(explicit) = args.get("namespace") {
         v["metadata"]["namespace"] = explicit.into();
     }
-    let dry = crate::sim::kubectl::create::dry_run(args)?;
     if dry != "none" {
         if attach {
             return Err("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)".into());
         }
-        if let Some(o) = args.get("output") {
-            if !matches!(o, "yaml" | "json" | "name") && !o.starts_with("jsonpath=") {
-                return Err(format!("error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
-            }
-        }
-        return crate::sim::kubectl::create::print_or_create(sim, v, dry, args.get("output"), &ns);
+        return crate::sim::kubectl::create::print_or_create(sim, v, dry, &printer, &ns);
     }
     v["metadata"]["namespace"] = ns.clone().into();
     let pod = Object::from_value(&v).map_err(|e| format!("error: {e}"))?;
     let key = pod.key();
-    if let Err(e) = api::create(sim, pod, "kubectl") {
-        return Err(e.to_string());
-    }
+    let created = api::create(sim, pod, "kubectl").map_err(|e| e.to_string())?;
     if !attach {
-        return Ok(format!("pod/{name} created\n"));
+        return printer.print(&created.to_value(), "created");
     }
     let mut out = String::new();
     // Attaching waits for the pod to run (kubectl's 1 minute pod-running-timeout).

@@ -17,7 +17,10 @@ pub fn version(sim: &mut Sim, args: &Args) -> Result<String, String> {
                 val["serverVersion"] = json!({"major": "1", "minor": "31", "gitVersion": v, "platform": "linux/amd64"});
             }
             if args.get("output") == Some("json") {
-                Ok(format!("{}\n", crate::sim::kubectl::get::to_json(&val)))
+                Ok(format!(
+                    "{}\n",
+                    crate::sim::kubectl::printers::to_json(&val)
+                ))
             } else {
                 Ok(crate::sim::kubectl::get::to_yaml(&val))
             }
