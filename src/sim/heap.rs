@@ -2,9 +2,9 @@
 //! session keeps for scrubbing (`session::Session::snapshot_bytes`).
 //!
 //! Estimates, on the side of too many: strings by capacity, vectors by
-//! capacity, and B-tree maps as if every node were allocated at its
-//! largest and filled to the least the B-tree allows (5 of 11 entries),
-//! plus one more node. Sizes are the host's: a 64-bit build's are upper
+//! capacity, and B-tree maps as one leaf when they fit in one (11
+//! entries; most JSON objects do), else as if every node were filled to
+//! the least the B-tree allows (5 of 11 entries), plus one more node. Sizes are the host's: a 64-bit build's are upper
 //! estimates of the page's (wasm32 pointers are half as wide). An `Arc`'s
 //! target is not counted here ([`Heap`] of an object is what its `Arc`
 //! allocation holds): the store decides which objects a copy shares.
@@ -12,6 +12,7 @@
 //! allocator.
 
 use crate::sim::object::{Key, Meta, Object, OwnerRef};
+use crate::sim::podutil::PodFacts;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::mem::size_of;
@@ -21,15 +22,22 @@ pub trait Heap {
     fn heap(&self) -> usize;
 }
 
-/// Bytes of the nodes of a B-tree of `len` entries of `entry` bytes each
-/// (11 slots per node, at least 5 used in all but the root, internal
-/// nodes with 12 child pointers, a parent pointer and two counts).
+/// Bytes of the nodes of a B-tree of `len` entries of `entry` bytes each:
+/// std's nodes hold 11 entries, a parent pointer and two counts, and an
+/// internal node 12 child pointers more. Up to 11 entries are one leaf;
+/// past that every node but the root holds at least 5 entries, and an
+/// internal node at least 6 children.
 pub fn btree_nodes(len: usize, entry: usize) -> usize {
-    if len == 0 {
-        return 0;
+    let leaf = 16 + 11 * entry;
+    match len {
+        0 => 0,
+        1..=11 => leaf,
+        _ => {
+            let leaves = len / 5 + 1;
+            let internal = leaves / 5 + 1;
+            leaves * leaf + internal * (leaf + 12 * size_of::<usize>())
+        }
     }
-    let node = 16 + 11 * entry + 12 * size_of::<usize>();
-    (1 + len / 5 + 1) * node
 }
 
 impl Heap for String {
@@ -140,7 +148,26 @@ impl Heap for Object {
     /// The whole `Arc<Object>` allocation (two counts and the object) and
     /// what the object owns.
     fn heap(&self) -> usize {
-        2 * size_of::<usize>() + size_of::<Object>() + self.meta.heap() + map_heap(&self.body)
+        2 * size_of::<usize>()
+            + size_of::<Object>()
+            + self.meta.heap()
+            + map_heap(&self.body)
+            + self
+                .derived
+                .get::<PodFacts>()
+                .map_or(0, |f| size_of::<PodFacts>() + f.heap())
+    }
+}
+
+impl Heap for PodFacts {
+    /// What a stored pod's cached facts own (`podutil::PodFacts`, boxed
+    /// beside the JSON; the box is counted by [`Object`]'s estimate).
+    fn heap(&self) -> usize {
+        self.node_name.heap()
+            + self.pod_ip.heap()
+            + self.claim_volumes.heap()
+            + self.hostname.heap()
+            + self.subdomain.heap()
     }
 }
 

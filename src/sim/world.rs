@@ -387,4 +387,3 @@ impl crate::sim::heap::Heap for World {
             + self.notes.heap()
     }
 }
-
