@@ -67,6 +67,16 @@ impl Sim {
     }
 }
 
+impl crate::sim::heap::Heap for Input {
+    fn heap(&self) -> usize {
+        match self {
+            Input::Kubectl { line, files } => line.heap() + files.heap(),
+            Input::Manifest { text, .. } => text.heap(),
+            Input::Fault(f) => f.heap(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,15 +127,5 @@ mod tests {
         let uid = a.new_uid();
         assert_eq!(uid.len(), 36);
         assert_eq!(&uid[14..15], "4");
-    }
-}
-
-impl crate::sim::heap::Heap for Input {
-    fn heap(&self) -> usize {
-        match self {
-            Input::Kubectl { line, files } => line.heap() + files.heap(),
-            Input::Manifest { text, .. } => text.heap(),
-            Input::Fault(f) => f.heap(),
-        }
     }
 }
