@@ -42,6 +42,7 @@ const WORDS = {
     what: "The simulator hit an internal error (a bug in Ordinal, not in your manifests) and cannot go on in this page.",
     kept: "Your last saved session is kept in this browser: download it to keep a copy (a file that Open file and ordinal replay read), then reload, or reset if the page fails again.",
     none: "No session was saved in this browser.",
+    editorOnly: "Only the editor's text was saved: download it as a session file that Open file and ordinal replay read, then reload, or reset if the page fails again.",
     download: "Download session",
     reload: "Reload",
     reset: "Reset session…",
@@ -53,6 +54,7 @@ const WORDS = {
     what: "模拟器遇到内部错误（是 Ordinal 的缺陷，不是你的清单的问题），无法在此页面中继续运行。",
     kept: "你最后保存的会话仍保留在此浏览器中：请先下载一份副本（“打开文件”和 ordinal replay 都能读取该文件），再重新加载；如果页面再次出错，可以重置。",
     none: "此浏览器中没有保存的会话。",
+    editorOnly: "只保存了编辑器中的文本：请把它下载为会话文件（“打开文件”和 ordinal replay 都能读取），再重新加载；如果页面再次出错，可以重置。",
     download: "下载会话",
     reload: "重新加载",
     reset: "重置会话…",
@@ -106,6 +108,17 @@ function withEditor(session, editor) {
   }
 }
 
+/**
+ * What to offer when only the editor's text was saved (the page saves the
+ * session once something happened in the cluster): a session with no
+ * history on the page's default seed and configuration, carrying the text.
+ * Open file restores it into the editor; `ordinal replay` reads it too.
+ */
+const DEFAULT_SEED = 1; // src/ui/mod.rs, DEFAULT_SEED
+function editorOnly(editor) {
+  return `${JSON.stringify({ version: 1, seed: DEFAULT_SEED, journal: [], example: "", editor }, null, 2)}\n`;
+}
+
 let crashed = false;
 let removeItem = null;
 
@@ -134,7 +147,9 @@ function recover(err) {
   freezeStorage();
   console.error("Ordinal stopped:", err);
   const w = WORDS[pickLang()];
-  const saved = withEditor(readKey(SESSION_KEY), readKey(EDITOR_KEY));
+  const session = readKey(SESSION_KEY);
+  const editor = readKey(EDITOR_KEY);
+  const saved = session === null ? (editor === null ? null : editorOnly(editor)) : withEditor(session, editor);
   const button = (text, testid, onClick) => {
     const b = el("button", { type: "button" }, text);
     b.dataset.testid = testid;
@@ -178,7 +193,7 @@ function recover(err) {
     { className: "recovery" },
     el("h1", {}, w.title),
     el("p", {}, w.what),
-    el("p", {}, saved === null ? w.none : w.kept),
+    el("p", {}, saved === null ? w.none : session === null ? w.editorOnly : w.kept),
     el("p", { className: "recovery-actions" }, download, " ", reload, " ", reset),
     detail,
   );

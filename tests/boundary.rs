@@ -125,6 +125,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("hash", 1),
     ("sort", 1),
     ("examples", 1),
+    ("heap", 1),
+    ("markup", 1),
     // world
     ("world", 2),
     // server rules

@@ -72,6 +72,16 @@ fn the_policy_is_strict() {
     assert_eq!(sources(&ds, "connect-src"), ["'self'"]);
     assert_eq!(sources(&ds, "style-src"), ["'self'"], "no inline styles");
     assert_eq!(sources(&ds, "object-src"), ["'none'"]);
+    assert_eq!(
+        sources(&ds, "require-trusted-types-for"),
+        ["'script'"],
+        "no string reaches an injection sink (innerHTML, eval, script src)"
+    );
+    assert_eq!(
+        sources(&ds, "trusted-types"),
+        ["'none'"],
+        "no Trusted Types policy may be created: nothing needs one"
+    );
     for (name, srcs) in &ds {
         for s in srcs {
             let keyword = s.starts_with('\'') && s.ends_with('\'');
@@ -137,6 +147,83 @@ fn the_views_set_no_style_attribute() {
                     line.trim()
                 );
             }
+        }
+    }
+}
+
+fn ui_files() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+    fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| (p.display().to_string(), fs::read_to_string(&p).unwrap()))
+        .collect()
+}
+
+/// Under `require-trusted-types-for 'script'` with no policy, assigning a
+/// string to `innerHTML` throws: the views build markup node by node
+/// (`robust::set_markup`), never with `inner_html`.
+#[test]
+fn the_views_use_no_inner_html() {
+    for (path, text) in ui_files() {
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            assert!(
+                !code.contains("inner_html") && !code.contains("set_inner_html"),
+                "{path}:{}: innerHTML is a Trusted Types sink: {}",
+                i + 1,
+                line.trim()
+            );
+        }
+    }
+}
+
+/// Leptos's `view!` turns an element whose attributes and children are
+/// all literals into "inert HTML", created through a `<template>`'s
+/// `innerHTML`: a Trusted Types sink the page's policy refuses. A block
+/// (`{"text"}`, `class={"x"}`) keeps the element ordinary. This finds the
+/// one-line form (a static subtree over several lines would be missed;
+/// the e2e tests, which fail on any violation, catch the rest).
+#[test]
+fn the_views_make_no_inert_html() {
+    fn inert(line: &str) -> bool {
+        let t = line.trim();
+        if !t.starts_with('<') || t.starts_with("</") || t.contains(['{', '(']) {
+            return false;
+        }
+        let name: String = t[1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+            return false;
+        }
+        let open_tag = t.split('>').next().unwrap_or("");
+        let closed = t.ends_with(&format!("</{name}>")) || t.ends_with("/>");
+        let bare = [
+            format!("<{name}/>"),
+            format!("<{name} />"),
+            format!("<{name}></{name}>"),
+        ];
+        let literal = t
+            .match_indices('=')
+            .all(|(i, _)| t[i + 1..].starts_with('"'));
+        closed && !open_tag.contains(':') && !bare.contains(&t.to_string()) && literal
+    }
+    assert!(inert(r#"<span class="muted">"kubectl"</span>"#));
+    assert!(inert(r#"<div class="spacer"></div>"#));
+    assert!(!inert(r#"<span class="muted">{"kubectl"}</span>"#));
+    assert!(!inert(r#"<div class={"spacer"}></div>"#));
+    assert!(!inert("<br/>"));
+    for (path, text) in ui_files() {
+        for (i, line) in text.lines().enumerate() {
+            assert!(
+                !inert(line),
+                "{path}:{}: inert HTML (innerHTML under the hood): {}",
+                i + 1,
+                line.trim()
+            );
         }
     }
 }

@@ -32,9 +32,10 @@ const USAGE: &str = "Usage:
                                                   (gates: v1.31's defaults unless set)
         [--chart OUT.svg [--chart-theme light|dark] [--chart-width PX]]
                      and draw the session's lifecycle chart as SVG
-  ordinal replay [--seed N] SESSION              replay a saved session (an .ordinal.json
+  ordinal replay [--seed N] [--memory] SESSION   replay a saved session (an .ordinal.json
                      file, the page's localStorage \"ordinal.v1.session\", or a share
-                     link), print its trace hash
+                     link), print its trace hash (--memory: and the bytes its
+                     scrubbing snapshots hold, against their bound)
   ordinal lesson list|show|check ...              classroom lessons that check themselves
                      (ordinal lesson help)
   ordinal --version
@@ -102,24 +103,51 @@ pub fn run_script_sim(
 /// `.ordinal.json` file or a share link) and prints what identifies its
 /// trace: the hash and the event count, at its saved scrub position.
 pub fn replay_session(text: &str, seed: Option<u64>) -> Result<String, String> {
+    replay_open(text, seed).map(|s| trace_lines(&s))
+}
+
+fn replay_open(text: &str, seed: Option<u64>) -> Result<Session, String> {
     let mut saved = Saved::open(text).map_err(|e| e.to_string())?;
     if let Some(seed) = seed {
         saved.seed = seed;
     }
-    let session = Session::open(&saved);
-    Ok(format!(
+    Ok(Session::open(&saved))
+}
+
+/// What `replay --memory` adds: the snapshots the session keeps for
+/// scrubbing and the estimate of their heap bytes against the bound.
+fn memory_lines(session: &Session) -> String {
+    format!(
+        "snapshots {}
+snapshot-bytes {}
+snapshot-bytes-bound {}
+",
+        session.snapshot_count(),
+        session.snapshot_bytes(),
+        ordinal::sim::session::MAX_SNAPSHOT_BYTES
+    )
+}
+
+fn trace_lines(session: &Session) -> String {
+    format!(
         "trace-hash {}\nevents {}\n",
         session.trace_hash(),
         session.sim().log.len()
-    ))
+    )
 }
 
 fn replay_main(args: &[String]) -> ExitCode {
     let mut seed: Option<u64> = None;
     let mut path: Option<String> = None;
+    let mut memory = false;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
+        if a == "--memory" {
+            memory = true;
+            i += 1;
+            continue;
+        }
         let v = if a == "--seed" {
             i += 1;
             args.get(i).map(String::as_str)
@@ -151,8 +179,14 @@ fn replay_main(args: &[String]) -> ExitCode {
     };
     match json
         .map_err(|e| e.to_string())
-        .and_then(|j| replay_session(&j, seed))
-    {
+        .and_then(|j| replay_open(&j, seed))
+        .map(|s| {
+            let mut out = trace_lines(&s);
+            if memory {
+                out.push_str(&memory_lines(&s));
+            }
+            out
+        }) {
         Ok(out) => {
             print!("{out}");
             ExitCode::SUCCESS

@@ -249,6 +249,28 @@ fn srv_names_are_own(svc: &Object) -> bool {
         })
 }
 
+impl crate::sim::heap::Heap for Record {
+    fn heap(&self) -> usize {
+        self.name.capacity()
+            + self.rtype.capacity()
+            + self.data.capacity()
+            + self.namespace.capacity()
+            + self.service.capacity()
+    }
+}
+
+impl crate::sim::heap::Heap for Served {
+    fn heap(&self) -> usize {
+        self.records.heap()
+    }
+}
+
+impl crate::sim::heap::Heap for Zone {
+    fn heap(&self) -> usize {
+        self.services.heap()
+    }
+}
+
 impl Zone {
     /// Every record served now.
     pub fn records(&self) -> BTreeSet<Record> {

@@ -99,6 +99,28 @@ impl std::ops::DerefMut for Sim {
     }
 }
 
+impl crate::sim::heap::Heap for KeyedWork {
+    fn heap(&self) -> usize {
+        self.dirty.heap() + self.timers.heap()
+    }
+}
+
+impl crate::sim::heap::Heap for Sim {
+    /// What a copy of this simulation owns apart from the objects it
+    /// shares (an upper estimate, see `sim::heap`), the event log's
+    /// contents excepted.
+    fn heap(&self) -> usize {
+        use std::mem::size_of;
+        self.world.heap()
+            + self.waiting.heap()
+            + self.dns.heap()
+            + self.queue.heap()
+            + self.queued_at.capacity() * size_of::<Option<u64>>()
+            + self.keyed.heap()
+            + self.seen.heap()
+    }
+}
+
 impl Sim {
     pub fn new(seed: u64) -> Sim {
         Sim::with_config(seed, Config::default())

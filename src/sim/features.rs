@@ -86,6 +86,12 @@ pub fn gate(name: &str) -> Option<&'static Gate> {
 #[serde(transparent)]
 pub struct FeatureGates(BTreeMap<String, bool>);
 
+impl crate::sim::heap::Heap for FeatureGates {
+    fn heap(&self) -> usize {
+        self.0.heap()
+    }
+}
+
 impl FeatureGates {
     pub fn enabled(&self, name: &str) -> bool {
         match self.0.get(name) {

@@ -17,9 +17,11 @@ pub mod features;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hash;
+pub mod heap;
 pub mod kubectl;
 pub mod lessons;
 pub mod manifest;
+pub mod markup;
 pub mod nodeaffinity;
 pub mod object;
 pub mod podutil;

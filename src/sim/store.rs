@@ -88,6 +88,42 @@ fn refs_of(o: &Object) -> Vec<Key> {
 }
 
 impl Store {
+    /// Heap bytes this store owns apart from its objects (an upper
+    /// estimate, see `sim::heap`): the key map, the indexes, the change
+    /// log. A clone copies all of it and shares the objects.
+    pub fn heap_private(&self) -> usize {
+        use super::heap::{btree_nodes, Heap};
+        let entry = std::mem::size_of::<Key>() + std::mem::size_of::<Arc<Object>>();
+        btree_nodes(self.objects.len(), entry)
+            + self.objects.keys().map(Heap::heap).sum::<usize>()
+            + self.by_uid.heap()
+            + self.by_owner.heap()
+            + self.by_node.heap()
+            + self.by_ref.heap()
+            + self.changes.capacity() * std::mem::size_of::<Change>()
+            + self
+                .changes
+                .iter()
+                .map(|c| c.key.heap() + c.old.as_ref().map_or(0, Heap::heap))
+                .sum::<usize>()
+    }
+
+    /// Heap bytes of the objects this store holds that `other` does not
+    /// share with it (every object when there is no `other`): what keeping
+    /// this store adds to keeping `other`, objects-wise.
+    pub fn objects_heap_beyond(&self, other: Option<&Store>) -> usize {
+        use super::heap::Heap;
+        self.objects
+            .iter()
+            .filter(|(k, o)| {
+                !other
+                    .and_then(|s| s.objects.get(*k))
+                    .is_some_and(|p| Arc::ptr_eq(p, o))
+            })
+            .map(|(_, o)| o.heap())
+            .sum()
+    }
+
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {
         self.objects
             .get(&Key::new(kind, namespace, name))

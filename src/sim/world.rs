@@ -339,3 +339,51 @@ impl World {
         });
     }
 }
+// Heap estimates of the world (sim::heap; counted for snapshots).
+impl crate::sim::heap::Heap for Faults {
+    fn heap(&self) -> usize {
+        self.unready_pods.heap()
+            + self.failed_nodes.heap()
+            + self.broken_classes.heap()
+            + self.readiness_fault_window.heap()
+    }
+}
+
+impl crate::sim::heap::Heap for Config {
+    fn heap(&self) -> usize {
+        self.feature_gates.heap()
+    }
+}
+
+impl crate::sim::heap::Heap for NoteKind {
+    fn heap(&self) -> usize {
+        match self {
+            NoteKind::Waiting { owner } | NoteKind::WaitOver { owner } => owner.heap(),
+            NoteKind::EvictionRefused => 0,
+        }
+    }
+}
+
+impl crate::sim::heap::Heap for Note {
+    fn heap(&self) -> usize {
+        self.what.heap() + self.pod.heap() + self.message.heap()
+    }
+}
+
+impl crate::sim::heap::Heap for World {
+    /// All but the objects' `Arc` targets (see [`Store::heap_private`])
+    /// and the event log's contents (a snapshot keeps no log): its
+    /// capacity only.
+    ///
+    /// [`Store::heap_private`]: crate::sim::store::Store::heap_private
+    fn heap(&self) -> usize {
+        self.config.heap()
+            + self.store.heap_private()
+            + self.faults.heap()
+            + self.volume_data.heap()
+            + self.container_data.heap()
+            + self.log.capacity() * size_of::<Event>()
+            + self.event_counts.heap()
+            + self.notes.heap()
+    }
+}

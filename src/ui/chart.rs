@@ -125,6 +125,14 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
         };
         super::perf::time("chart-svg", || chart::render(&c, &opts))
     });
+    // Drawn node by node, never through innerHTML (Trusted Types).
+    let chart_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let markup = super::robust::chart_markup(&svg.get());
+        if let Some(div) = chart_ref.get() {
+            super::robust::set_markup(&div, &markup);
+        }
+    });
     let scrub_time = move |t: u64| {
         let i = model.with_untracked(|c| c.events_at(t));
         cursor.set(None);
@@ -243,7 +251,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
                 aria-label=ui.tr(super::i18n::Key::ChartAria)
                 on:click=on_click
                 on:keydown=on_key
-                inner_html=move || super::robust::chart_markup(&svg.get())
+                node_ref=chart_ref
             ></div>
             <p class="muted chart-pos" aria-live="polite">{position}</p>
             <div class="chart-groups">

@@ -201,8 +201,8 @@ pub fn Console(ui: Ui) -> impl IntoView {
         <section class="panel console" aria-labelledby="console-h">
             <div class="panel-head">
                 <h2 id="console-h">{ui.tr(K::Console)}</h2>
-                <span class="muted">"kubectl"</span>
-                <div class="spacer"></div>
+                <span class="muted">{"kubectl"}</span>
+                <div class={"spacer"}></div>
                 <Show when=watching>
                     <button data-testid="stop-watch" on:click=move |_| { ui.stop_watch(); ui.changed(); }>{ui.tr(K::StopWatch)}</button>
                 </Show>
@@ -227,7 +227,7 @@ pub fn Console(ui: Ui) -> impl IntoView {
                 </For>
             </div>
             <div class="prompt">
-                <label for="console-input" class="ps">"$ kubectl"</label>
+                <label for="console-input" class="ps">{"$ kubectl"}</label>
                 <input
                     id="console-input"
                     data-testid="console-input"

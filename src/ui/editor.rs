@@ -260,6 +260,14 @@ pub fn Editor(ui: Ui) -> impl IntoView {
         let (first, last) = range.get();
         text.with(|t| highlight(t, &marks, first, last))
     });
+    // Drawn node by node, never through innerHTML (Trusted Types).
+    let hl_ref = NodeRef::<leptos::html::Pre>::new();
+    Effect::new(move |_| {
+        let h = html.get();
+        if let Some(pre) = hl_ref.get() {
+            super::robust::set_markup(&pre, &h);
+        }
+    });
     let gutter = move || {
         let diags = parsed.get();
         let (first, last) = range.get();
@@ -339,7 +347,7 @@ pub fn Editor(ui: Ui) -> impl IntoView {
             <div class="panel-head">
                 <h2 id="editor-h">{ui.tr(K::Manifests)}</h2>
                 <span class="muted" data-testid="doc-count">{docs}</span>
-                <div class="spacer"></div>
+                <div class={"spacer"}></div>
                 <Show when=move || !readonly>
                 <button class="primary" data-testid="apply" on:click=move |_| ui.apply(false)
                     title=ui.tr(K::ApplyTitle) aria-keyshortcuts="Control+Enter Meta+Enter">{ui.tr(K::Apply)}</button>
@@ -352,7 +360,7 @@ pub fn Editor(ui: Ui) -> impl IntoView {
                 // page's CSP allows no inline styles (docs/robust2.md).
                 <div class="gutter" aria-hidden="true" style=("padding-top", offset)>{gutter}</div>
                 <div class="code" style=("width", move || format!("calc({}ch + 2rem)", widest.get().max(20)))>
-                    <pre class="hl" aria-hidden="true" style=("padding-top", offset) inner_html=move || html.get()></pre>
+                    <pre class="hl" aria-hidden="true" style=("padding-top", offset) node_ref=hl_ref></pre>
                     <textarea
                         id="editor"
                         data-testid="editor"

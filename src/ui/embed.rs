@@ -105,7 +105,7 @@ pub fn Embed(ui: Ui, share: Share, params: Params) -> impl IntoView {
     view! {
         <div class="embed" data-testid="app" data-embed="true" data-ready="true">
             <header class="ebar">
-                <span class="brand-mini">"Ordinal"</span>
+                <span class="brand-mini">{"Ordinal"}</span>
                 <ShareBar ui=ui share=share compact=true />
                 <a
                     class="open-full"

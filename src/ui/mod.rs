@@ -762,7 +762,7 @@ fn App() -> impl IntoView {
     view! {
         <header class="top">
             <div class="brand">
-                <h1>"Ordinal"</h1>
+                <h1>{"Ordinal"}</h1>
                 <span class="version muted">{crate::sim::version_string()}</span>
             </div>
             <LangSwitch ui=ui />

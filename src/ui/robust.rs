@@ -106,3 +106,62 @@ fn split_style(svg: &str) -> Option<(String, String)> {
         format!("{}{}", &svg[..open], &svg[end..]),
     ))
 }
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+/// Makes the markup Ordinal writes (the chart's SVG, the editor's
+/// highlighted lines) `parent`'s children, element by element: the page
+/// never hands a string to the HTML parser (`innerHTML`), which its
+/// Trusted Types policy (`require-trusted-types-for 'script'`, no policy
+/// allowed) refuses. Text and attribute values are set as text. As a
+/// second line of defence, `on…` attributes and URLs in `href`/`src` other
+/// than `#fragment` are left out. Markup that does not read (never written
+/// by Ordinal) is shown as text.
+pub fn set_markup(parent: &web_sys::Element, markup: &str) {
+    use crate::sim::markup::{tokens, Token};
+    let doc = document();
+    let frag = doc.create_document_fragment();
+    let Ok(tokens) = tokens(markup) else {
+        frag.set_text_content(Some(markup));
+        parent.replace_children_with_node_1(&frag);
+        return;
+    };
+    let in_svg = parent.namespace_uri().as_deref() == Some(SVG_NS);
+    // The open elements, each with whether it is SVG.
+    let mut open: Vec<(web_sys::Node, bool)> = vec![(frag.clone().into(), in_svg)];
+    for t in tokens {
+        let (top, svg) = open.last().cloned().expect("the fragment stays open");
+        match t {
+            Token::Text(text) => {
+                let _ = top.append_child(&doc.create_text_node(&text));
+            }
+            Token::Open { name, attrs, empty } => {
+                let svg = svg || name == "svg";
+                let el = if svg {
+                    doc.create_element_ns(Some(SVG_NS), name)
+                } else {
+                    doc.create_element(name)
+                };
+                let Ok(el) = el else { continue };
+                for (k, v) in attrs {
+                    let lower = k.to_ascii_lowercase();
+                    let url = matches!(lower.as_str(), "href" | "xlink:href" | "src");
+                    if lower.starts_with("on") || lower == "xmlns" || url && !v.starts_with('#') {
+                        continue;
+                    }
+                    let _ = el.set_attribute(k, &v);
+                }
+                let _ = top.append_child(&el);
+                if !empty {
+                    open.push((el.into(), svg));
+                }
+            }
+            Token::Close(_) => {
+                if open.len() > 1 {
+                    open.pop();
+                }
+            }
+        }
+    }
+    parent.replace_children_with_node_1(&frag);
+}

@@ -89,7 +89,7 @@ fn PodCard(ui: Ui, pod: RwSignal<PodView>) -> impl IntoView {
                 </details>
             </header>
             <div class="status">
-                <span class="dot" aria-hidden="true"></span>
+                <span class={"dot"} aria-hidden="true"></span>
                 <span data-testid="pod-status">{field(|p| p.status.clone())}</span>
                 <span class="ready" title=ui.tr(K::ReadyContainers)>{field(|p| p.ready.clone())}</span>
             </div>
@@ -448,8 +448,8 @@ pub fn Network(ui: Ui) -> impl IntoView {
                         <input id="dns-q" data-testid="dns-query" type="text" placeholder="web-0.nginx" spellcheck="false"
                             prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
                         <select aria-label=ui.tr(K::RecordType) on:change=move |ev| rtype.set(event_target_value(&ev))>
-                            <option value="A">"A"</option>
-                            <option value="SRV">"SRV"</option>
+                            <option value="A">{"A"}</option>
+                            <option value="SRV">{"SRV"}</option>
                         </select>
                         <button type="submit" data-testid="dns-lookup">{ui.tr(K::LookUp)}</button>
                     </form>

@@ -161,7 +161,13 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, .
   });
   context.on("console", (msg) => {
     const text = msg.text();
-    if (/Content[ -]Security[ -]Policy/i.test(text) && /refused|violat|ignored/i.test(text)) {
+    // A Trusted Types violation (a string reaching innerHTML, eval, a
+    // script's src) throws, fires `securitypolicyviolation`, and logs that
+    // the document "requires 'TrustedHTML' assignment".
+    if (
+      (/Content[ -]Security[ -]Policy/i.test(text) && /refused|violat|ignored/i.test(text)) ||
+      /requires 'Trusted(HTML|Script|ScriptURL)' assignment|Trusted ?Type/i.test(text)
+    ) {
       violations.push(`CSP console ${msg.type()}: ${text}`);
     }
   });

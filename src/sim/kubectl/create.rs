@@ -8,10 +8,10 @@
 //! with the printer `-o` asks for ([`super::output`]).
 //!
 //! kubectl prints a generated object from its typed struct: `-o json`
-//! keeps Go's field order ([`to_typed_json`]), `-o yaml` sorts the keys.
+//! keeps Go's field order (`output::to_typed_json`), `-o yaml` sorts the keys.
 
 use super::namespace;
-use super::output::ObjectPrinter;
+use super::output::{json_string, ObjectPrinter};
 use super::parse::{parse_args, Args};
 use crate::sim::api;
 use crate::sim::engine::Sim;
@@ -739,134 +739,6 @@ fn service(args: &Args, cmd: &str, name: &str) -> Result<Value, String> {
     }))
 }
 
-/// Go's struct field order for the fields the generators set (a
-/// topological order of ObjectMeta, the specs, Container, ServicePort,
-/// ...): `encoding/json` writes a typed object's fields in this order.
-const GO_FIELD_ORDER: &[&str] = &[
-    "kind",
-    "apiVersion",
-    "metadata",
-    "name",
-    "generateName",
-    "namespace",
-    "creationTimestamp",
-    "labels",
-    "annotations",
-    "immutable",
-    "data",
-    "binaryData",
-    "stringData",
-    "replicas",
-    "minAvailable",
-    "volumes",
-    "initContainers",
-    "containers",
-    "image",
-    "command",
-    "args",
-    "workingDir",
-    "hostPort",
-    "containerPort",
-    "protocol",
-    "port",
-    "targetPort",
-    "nodePort",
-    "ports",
-    "envFrom",
-    "env",
-    "value",
-    "valueFrom",
-    "resources",
-    "selector",
-    "matchLabels",
-    "matchExpressions",
-    "maxUnavailable",
-    "clusterIP",
-    "type",
-    "externalName",
-    "template",
-    "strategy",
-    "restartPolicy",
-    "dnsPolicy",
-    "stdin",
-    "stdinOnce",
-    "tty",
-    "spec",
-    "status",
-    "loadBalancer",
-    "observedGeneration",
-    "disruptionsAllowed",
-    "currentHealthy",
-    "desiredHealthy",
-    "expectedPods",
-];
-
-/// `json.MarshalIndent(obj, "", "    ")` of a typed object: fields in Go's
-/// order, HTML characters escaped.
-pub fn to_typed_json(v: &Value) -> String {
-    let mut out = String::new();
-    write_json(&mut out, v, 0);
-    out
-}
-
-fn write_json(out: &mut String, v: &Value, indent: usize) {
-    let pad = |n: usize| "    ".repeat(n);
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            sort::sort_by_key(&mut keys, |k| {
-                (
-                    GO_FIELD_ORDER
-                        .iter()
-                        .position(|f| f == k)
-                        .unwrap_or(GO_FIELD_ORDER.len()),
-                    (*k).clone(),
-                )
-            });
-            out.push_str("{\n");
-            for (i, k) in keys.iter().enumerate() {
-                out.push_str(&pad(indent + 1));
-                out.push_str(&json_string(k));
-                out.push_str(": ");
-                write_json(out, &m[*k], indent + 1);
-                if i + 1 < keys.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&pad(indent));
-            out.push('}');
-        }
-        Value::Array(a) if !a.is_empty() => {
-            out.push_str("[\n");
-            for (i, x) in a.iter().enumerate() {
-                out.push_str(&pad(indent + 1));
-                write_json(out, x, indent + 1);
-                if i + 1 < a.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&pad(indent));
-            out.push(']');
-        }
-        Value::Object(_) => out.push_str("{}"),
-        Value::Array(_) => out.push_str("[]"),
-        Value::String(s) => out.push_str(&json_string(s)),
-        other => out.push_str(&other.to_string()),
-    }
-}
-
-fn json_string(s: &str) -> String {
-    serde_json::to_string(s)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -894,16 +766,6 @@ mod tests {
         assert_eq!(
             hex(sha256(&long)),
             "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"
-        );
-    }
-
-    #[test]
-    fn typed_json_keeps_go_field_order() {
-        let v = json!({"apiVersion": "v1", "kind": "Namespace",
-            "metadata": {"name": "demo", "creationTimestamp": null}, "spec": {}, "status": {}});
-        assert_eq!(
-            to_typed_json(&v),
-            "{\n    \"kind\": \"Namespace\",\n    \"apiVersion\": \"v1\",\n    \"metadata\": {\n        \"name\": \"demo\",\n        \"creationTimestamp\": null\n    },\n    \"spec\": {},\n    \"status\": {}\n}"
         );
     }
 }

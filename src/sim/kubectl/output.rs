@@ -22,6 +22,7 @@
 use super::parse::Args;
 use super::{get, jsonpath, ref_name};
 use crate::sim::object::Object;
+use crate::sim::sort;
 use serde_json::Value;
 
 /// The formats `PrintFlags` offers, as its error lists them.
@@ -75,7 +76,7 @@ pub fn prints_objects(args: &Args) -> bool {
 
 impl ObjectPrinter {
     /// The printer `-o`, `--template` and `--dry-run` (`none`, `client`
-    /// or `server`, as [`super::create::dry_run`] reads it) ask for, or
+    /// or `server`, as `create::dry_run` reads it) ask for, or
     /// kubectl's error.
     pub fn new(args: &Args, dry: &str) -> Result<ObjectPrinter, String> {
         let template = args.get("template").unwrap_or("");
@@ -140,7 +141,7 @@ impl ObjectPrinter {
                 out
             }
             Form::Yaml => get::to_yaml(v),
-            Form::Json if typed => format!("{}\n", super::create::to_typed_json(v)),
+            Form::Json if typed => format!("{}\n", to_typed_json(v)),
             Form::Json => format!("{}\n", super::printers::to_json(v)),
             Form::JsonPath { template, as_json } => {
                 if *as_json {
@@ -187,6 +188,134 @@ fn template_form(output: &str, template: &str) -> Result<Form, String> {
             ));
         }
     })
+}
+
+/// Go's struct field order for the fields the generators set (a
+/// topological order of ObjectMeta, the specs, Container, ServicePort,
+/// ...): `encoding/json` writes a typed object's fields in this order.
+const GO_FIELD_ORDER: &[&str] = &[
+    "kind",
+    "apiVersion",
+    "metadata",
+    "name",
+    "generateName",
+    "namespace",
+    "creationTimestamp",
+    "labels",
+    "annotations",
+    "immutable",
+    "data",
+    "binaryData",
+    "stringData",
+    "replicas",
+    "minAvailable",
+    "volumes",
+    "initContainers",
+    "containers",
+    "image",
+    "command",
+    "args",
+    "workingDir",
+    "hostPort",
+    "containerPort",
+    "protocol",
+    "port",
+    "targetPort",
+    "nodePort",
+    "ports",
+    "envFrom",
+    "env",
+    "value",
+    "valueFrom",
+    "resources",
+    "selector",
+    "matchLabels",
+    "matchExpressions",
+    "maxUnavailable",
+    "clusterIP",
+    "type",
+    "externalName",
+    "template",
+    "strategy",
+    "restartPolicy",
+    "dnsPolicy",
+    "stdin",
+    "stdinOnce",
+    "tty",
+    "spec",
+    "status",
+    "loadBalancer",
+    "observedGeneration",
+    "disruptionsAllowed",
+    "currentHealthy",
+    "desiredHealthy",
+    "expectedPods",
+];
+
+/// `json.MarshalIndent(obj, "", "    ")` of a typed object: fields in Go's
+/// order, HTML characters escaped.
+pub fn to_typed_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_json(&mut out, v, 0);
+    out
+}
+
+fn write_json(out: &mut String, v: &Value, indent: usize) {
+    let pad = |n: usize| "    ".repeat(n);
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            sort::sort_by_key(&mut keys, |k| {
+                (
+                    GO_FIELD_ORDER
+                        .iter()
+                        .position(|f| f == k)
+                        .unwrap_or(GO_FIELD_ORDER.len()),
+                    (*k).clone(),
+                )
+            });
+            out.push_str("{\n");
+            for (i, k) in keys.iter().enumerate() {
+                out.push_str(&pad(indent + 1));
+                out.push_str(&json_string(k));
+                out.push_str(": ");
+                write_json(out, &m[*k], indent + 1);
+                if i + 1 < keys.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(indent));
+            out.push('}');
+        }
+        Value::Array(a) if !a.is_empty() => {
+            out.push_str("[\n");
+            for (i, x) in a.iter().enumerate() {
+                out.push_str(&pad(indent + 1));
+                write_json(out, x, indent + 1);
+                if i + 1 < a.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(indent));
+            out.push(']');
+        }
+        Value::Object(_) => out.push_str("{}"),
+        Value::Array(_) => out.push_str("[]"),
+        Value::String(s) => out.push_str(&json_string(s)),
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+pub(super) fn json_string(s: &str) -> String {
+    serde_json::to_string(s)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 #[cfg(test)]
@@ -273,5 +402,15 @@ mod tests {
         let p = printer("cm x -o name", "none").unwrap();
         let list = json!({"apiVersion": "v1", "kind": "List", "items": [cm(), cm()]});
         assert_eq!(p.print(&list, "").unwrap(), "configmap/x\nconfigmap/x\n");
+    }
+
+    #[test]
+    fn typed_json_keeps_go_field_order() {
+        let v = json!({"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": "demo", "creationTimestamp": null}, "spec": {}, "status": {}});
+        assert_eq!(
+            to_typed_json(&v),
+            "{\n    \"kind\": \"Namespace\",\n    \"apiVersion\": \"v1\",\n    \"metadata\": {\n        \"name\": \"demo\",\n        \"creationTimestamp\": null\n    },\n    \"spec\": {},\n    \"status\": {}\n}"
+        );
     }
 }

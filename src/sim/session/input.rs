@@ -67,6 +67,16 @@ impl Sim {
     }
 }
 
+impl crate::sim::heap::Heap for Input {
+    fn heap(&self) -> usize {
+        match self {
+            Input::Kubectl { line, files } => line.heap() + files.heap(),
+            Input::Manifest { text, .. } => text.heap(),
+            Input::Fault(f) => f.heap(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

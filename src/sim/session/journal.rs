@@ -26,6 +26,13 @@ pub struct Journaled {
     journal: Vec<JournalEntry>,
 }
 
+impl crate::sim::heap::Heap for Journaled {
+    /// The simulation's (see `Sim`'s) and the journal's.
+    fn heap(&self) -> usize {
+        self.sim.heap() + self.journal.heap()
+    }
+}
+
 impl std::ops::Deref for Journaled {
     type Target = Sim;
     fn deref(&self) -> &Sim {
@@ -262,6 +269,15 @@ impl Journaled {
             }
         }
         self
+    }
+}
+
+impl crate::sim::heap::Heap for JournalEntry {
+    fn heap(&self) -> usize {
+        match self {
+            JournalEntry::Input(i) => i.heap(),
+            JournalEntry::Steps(_) | JournalEntry::AdvanceTo(_) => 0,
+        }
     }
 }
 

@@ -20,10 +20,14 @@ use script::Directive;
 
 /// Take a snapshot every this many events (at first; see `MAX_SNAPSHOTS`).
 const SNAPSHOT_EVERY: usize = 400;
-/// Snapshots kept at most. Past it every other one is dropped and the
-/// interval doubles, so memory stays bounded and scrub cost grows only with
-/// the logarithm of the session's length.
+/// Snapshots kept at most. Past it every other one is dropped (the newest
+/// stays) and the interval doubles, so memory stays bounded and scrub cost
+/// grows only with the logarithm of the session's length.
 const MAX_SNAPSHOTS: usize = 48;
+/// The most heap bytes the snapshots may hold together (an upper estimate,
+/// see [`Session::snapshot_bytes`]). Past it they are thinned the same way,
+/// down to the newest one if need be.
+pub const MAX_SNAPSHOT_BYTES: usize = 48 << 20;
 
 /// A copy of the simulation at one point of its history, without its log:
 /// the log is append-only, so the head's log prefix restores it.
@@ -31,6 +35,10 @@ const MAX_SNAPSHOTS: usize = 48;
 struct Snapshot {
     log_len: usize,
     sim: Journaled,
+    /// What keeping it adds to keeping the snapshot before it (an upper
+    /// estimate of heap bytes): its own copy of everything but the
+    /// objects, and the objects the one before does not share.
+    bytes: usize,
 }
 
 /// What a console line printed, in the order a terminal shows it.
@@ -127,6 +135,8 @@ pub struct Session {
     head: Option<Journaled>,
     snapshots: Vec<Snapshot>,
     snapshot_every: usize,
+    /// [`MAX_SNAPSHOT_BYTES`] unless a test asks for less.
+    snapshot_budget: usize,
     watch: Option<Watch>,
     /// The example the editor holds (part of what a share link restores).
     pub example: String,
@@ -143,6 +153,7 @@ impl Session {
             head: None,
             snapshots: Vec::new(),
             snapshot_every: SNAPSHOT_EVERY,
+            snapshot_budget: MAX_SNAPSHOT_BYTES,
             watch: None,
             example: String::new(),
         }
@@ -156,7 +167,7 @@ impl Session {
         let mut snaps = std::mem::take(&mut s.snapshots);
         let mut every = s.snapshot_every;
         s.sim = base.resume(&saved.journal, None, &mut |sim| {
-            maybe_snapshot(&mut snaps, &mut every, sim)
+            maybe_snapshot(&mut snaps, &mut every, MAX_SNAPSHOT_BYTES, sim)
         });
         s.snapshots = snaps;
         s.snapshot_every = every;
@@ -228,7 +239,12 @@ impl Session {
     }
 
     fn after_change(&mut self) {
-        maybe_snapshot(&mut self.snapshots, &mut self.snapshot_every, &mut self.sim);
+        maybe_snapshot(
+            &mut self.snapshots,
+            &mut self.snapshot_every,
+            self.snapshot_budget,
+            &mut self.sim,
+        );
     }
 
     /// Sends one input into the simulation; the text is what a terminal
@@ -441,6 +457,28 @@ impl Session {
         self.snapshots.len()
     }
 
+    /// Heap bytes the snapshots hold beyond the live session, an upper
+    /// estimate (`sim::heap`): each snapshot's own copy of the simulation
+    /// but the objects, plus the objects it does not share with the
+    /// snapshot before it. Objects shared with the live session are
+    /// counted too. At most [`MAX_SNAPSHOT_BYTES`] but for one snapshot
+    /// larger than that alone.
+    pub fn snapshot_bytes(&self) -> usize {
+        self.snapshots.iter().map(|s| s.bytes).sum()
+    }
+
+    /// Bounds the snapshots' bytes below [`MAX_SNAPSHOT_BYTES`] from the
+    /// next snapshot on (the bound a test can reach in a short session; a
+    /// reset or reopened session has the default again).
+    pub fn set_snapshot_budget(&mut self, bytes: usize) {
+        self.snapshot_budget = bytes.min(MAX_SNAPSHOT_BYTES);
+    }
+
+    /// The bound [`Session::snapshot_bytes`] keeps to.
+    pub fn snapshot_budget(&self) -> usize {
+        self.snapshot_budget
+    }
+
     // ---- saving ----------------------------------------------------------
 
     /// The session as saved: seed, config, the journal of the whole history
@@ -463,7 +501,12 @@ impl Session {
     }
 }
 
-fn maybe_snapshot(snaps: &mut Vec<Snapshot>, every: &mut usize, sim: &mut Journaled) {
+fn maybe_snapshot(
+    snaps: &mut Vec<Snapshot>,
+    every: &mut usize,
+    budget: usize,
+    sim: &mut Journaled,
+) {
     let last = snaps.last().map_or(0, |s| s.log_len);
     let len = sim.log.len();
     if len < last + *every {
@@ -475,18 +518,42 @@ fn maybe_snapshot(snaps: &mut Vec<Snapshot>, every: &mut usize, sim: &mut Journa
     let log = std::mem::take(&mut sim.sim_mut().log);
     let copy = sim.clone();
     sim.sim_mut().log = log;
+    let bytes = added_bytes(&copy, snaps.last().map(|s| &s.sim));
     snaps.push(Snapshot {
         log_len: len,
         sim: copy,
+        bytes,
     });
-    if snaps.len() > MAX_SNAPSHOTS {
-        let mut i = 0;
-        snaps.retain(|_| {
-            i += 1;
-            i % 2 == 0
-        });
+    let total = |snaps: &[Snapshot]| snaps.iter().map(|s| s.bytes).sum::<usize>();
+    while snaps.len() > MAX_SNAPSHOTS || snaps.len() > 1 && total(snaps) > budget {
+        thin(snaps);
         *every *= 2;
     }
+}
+
+/// Drops every other snapshot, counting back from the newest (which
+/// stays): the ones left are still evenly spaced, at twice the interval,
+/// so the longest replay a scrub needs doubles and no more.
+fn thin(snaps: &mut Vec<Snapshot>) {
+    let n = snaps.len();
+    let mut i = 0;
+    snaps.retain(|_| {
+        i += 1;
+        (n - i) % 2 == 0
+    });
+    // Each now follows another one: what it adds is measured again.
+    for i in 0..snaps.len() {
+        let (before, rest) = snaps.split_at_mut(i);
+        rest[0].bytes = added_bytes(&rest[0].sim, before.last().map(|s| &s.sim));
+    }
+}
+
+/// What keeping `snap` adds to keeping `prev` (see [`Snapshot::bytes`]).
+fn added_bytes(snap: &Journaled, prev: Option<&Journaled>) -> usize {
+    use crate::sim::heap::Heap;
+    std::mem::size_of::<Snapshot>()
+        + snap.heap()
+        + snap.store.objects_heap_beyond(prev.map(|p| &p.sim().store))
 }
 
 #[cfg(test)]

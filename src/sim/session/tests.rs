@@ -10,7 +10,13 @@ fn kubectl(s: &mut Session, line: &str) {
 
 /// A session of a few thousand events: web up, scaled, a pod deleted, a node failed.
 fn busy() -> Session {
+    busy_within(MAX_SNAPSHOT_BYTES)
+}
+
+/// [`busy`], its snapshots under `budget` bytes.
+fn busy_within(budget: usize) -> Session {
     let mut s = Session::new(3, Config::default());
+    s.set_snapshot_budget(budget);
     kubectl(
         &mut s,
         "kubectl apply -f https://k8s.io/examples/application/web/web.yaml",
@@ -216,7 +222,7 @@ fn snapshots_stay_bounded() {
     for _ in 0..2_000 {
         let first = sim.log[0].clone();
         sim.sim_mut().log.push(first);
-        maybe_snapshot(&mut snaps, &mut every, &mut sim);
+        maybe_snapshot(&mut snaps, &mut every, MAX_SNAPSHOT_BYTES, &mut sim);
     }
     // Snapshots hold no log; the live one keeps its own (lent, not lost).
     assert!(snaps.iter().all(|s| s.sim.log.is_empty()));
@@ -531,5 +537,47 @@ fn playing_a_quiet_cluster_keeps_the_journal_short_and_replayable() {
         s.scrub_to(i);
         let want = Journaled::replay(5, Config::default(), &journal, Some(i));
         assert_eq!(s.trace_hash(), want.trace_hash(), "scrubbed to {i}");
+    }
+}
+
+#[test]
+fn thinning_keeps_the_newest_and_even_spacing() {
+    let sim = Journaled::new(1);
+    for n in [49usize, 48, 2, 1] {
+        let mut snaps: Vec<Snapshot> = (1..=n)
+            .map(|i| Snapshot {
+                log_len: i * 400,
+                sim: sim.clone(),
+                bytes: 0,
+            })
+            .collect();
+        thin(&mut snaps);
+        let lens: Vec<usize> = snaps.iter().map(|s| s.log_len).collect();
+        let want: Vec<usize> = (1..=n)
+            .filter(|i| (n - i) % 2 == 0)
+            .map(|i| i * 400)
+            .collect();
+        assert_eq!(lens, want, "{n} snapshots");
+        assert_eq!(lens.last(), Some(&(n * 400)), "the newest stays");
+        // Measured again against their new neighbours.
+        assert!(snaps.iter().all(|s| s.bytes > 0));
+    }
+}
+
+#[test]
+fn snapshot_bytes_stay_under_a_budget_and_scrubs_stay_exact() {
+    let mut free = busy();
+    let mut s = busy_within(free.snapshot_bytes() / 3);
+    assert_eq!(s.trace_hash(), free.trace_hash());
+    assert!(s.snapshot_bytes() <= s.snapshot_budget() || s.snapshot_count() == 1);
+    assert!(s.snapshot_count() < free.snapshot_count());
+    let total = s.position().1;
+    let journal = s.journal().to_vec();
+    for i in [5, total / 2, total - 1] {
+        s.scrub_to(i);
+        free.scrub_to(i);
+        let want = Journaled::replay(3, Config::default(), &journal, Some(i));
+        assert_eq!(s.trace_hash(), want.trace_hash(), "at {i}");
+        assert_eq!(free.trace_hash(), want.trace_hash(), "at {i}");
     }
 }
