@@ -22,8 +22,10 @@ test("the policy requires Trusted Types and allows no policy; the harness catche
   // no violation so far.
   await page.getByTestId("example-web").click();
   await page.getByTestId("apply").click();
+  await page.getByTestId("speed").selectOption("16");
+  await page.getByTestId("play").click();
   await page.getByTestId("pod-web-0").waitFor({ timeout: T });
-  await page.locator("[data-testid=chart] svg g.mark").first().waitFor({ timeout: T });
+  await page.getByTestId("chart").locator('g.row[data-object="Pod/web-0"]').waitFor({ timeout: T });
   assert.ok((await page.locator("pre.hl span").count()) > 10, "the editor is highlighted");
   assert.deepEqual(app.browser.violations, [], "no violation from the app itself");
 
