@@ -249,13 +249,19 @@ impl Control<'_, '_> {
     }
 }
 
-/// `ApplyRevision`: the set with the revision's template restored.
-pub fn apply_revision(set: &Object, revision: &Object) -> Object {
+/// `ApplyRevision`: the set with the revision's template restored. The
+/// set itself (borrowed) when the revision's template is the set's own,
+/// as it is between rollouts: copying the set for nothing twice per pass
+/// was a measurable share of a sync.
+pub fn apply_revision<'a>(set: &'a Object, revision: &Object) -> Cow<'a, Object> {
+    if history::template_is(revision, set.spec().at("template")) {
+        return Cow::Borrowed(set);
+    }
     let mut clone = set.clone();
     if let Some(t) = history::revision_template(revision) {
         set_at(clone.spec_mut(), "template", t);
     }
-    clone
+    Cow::Owned(clone)
 }
 
 /// `updateStatefulSet`: creates, updates and deletes pods toward the
@@ -266,7 +272,7 @@ pub(crate) fn update_stateful_set(
     current_revision: &Object,
     update_revision: &Object,
     collision_count: i64,
-    pods: Vec<Cow<Object>>,
+    pods: Vec<ReplicaPod>,
 ) -> StatefulSetStatus {
     let now = c.now;
     let current_set = apply_revision(set, current_revision);
@@ -289,7 +295,9 @@ pub(crate) fn update_stateful_set(
     let start = get_start_ordinal(set);
     let end = get_end_ordinal(set);
     let replica_count = replicas_of(set) as usize;
-    let mut slots: Vec<Option<Replica>> = vec![None; replica_count];
+    let mut slots: Vec<Option<Replica>> = std::iter::repeat_with(|| None)
+        .take(replica_count)
+        .collect();
     let mut condemned: Vec<Replica> = Vec::new();
     for r in all {
         let ord = get_ordinal(&r.pod);
@@ -312,7 +320,7 @@ pub(crate) fn update_stateful_set(
                     &update_revision.meta.name,
                     start + i as i64,
                 );
-                Replica::new(Cow::Owned(pod), false)
+                Replica::new(ReplicaPod::Made(Box::new(pod)), false)
             })
         })
         .collect();
@@ -349,7 +357,7 @@ pub(crate) fn update_stateful_set(
                 start + i as i64,
                 c.pc.pod_index_label,
             );
-            replicas[i] = Replica::new(Cow::Owned(pod), false);
+            replicas[i] = Replica::new(ReplicaPod::Made(Box::new(pod)), false);
         }
         let exit = c.process_replica(set, &update_set, monotonic, &replicas, i);
         if exit && monotonic {

@@ -418,13 +418,33 @@ pub(crate) fn get_pod_revision(pod: &Object) -> &str {
 /// with what a pass asks of its status read once ([`podutil::PodState`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Replica<'a> {
-    pub(crate) pod: Cow<'a, Object>,
+    pub(crate) pod: ReplicaPod<'a>,
     pub(crate) created: bool,
     pub(crate) state: podutil::PodState,
 }
 
+/// A replica's pod: borrowed from the store, or made (or adopted) by this
+/// pass. Made pods are boxed so a replica stays a few words: a pass moves
+/// every replica of the set through several lists, and moving whole
+/// objects was a measurable share of it.
+#[derive(Clone, Debug)]
+pub(crate) enum ReplicaPod<'a> {
+    Stored(&'a Object),
+    Made(Box<Object>),
+}
+
+impl std::ops::Deref for ReplicaPod<'_> {
+    type Target = Object;
+    fn deref(&self) -> &Object {
+        match self {
+            ReplicaPod::Stored(p) => p,
+            ReplicaPod::Made(p) => p,
+        }
+    }
+}
+
 impl<'a> Replica<'a> {
-    pub(crate) fn new(pod: Cow<'a, Object>, created: bool) -> Replica<'a> {
+    pub(crate) fn new(pod: ReplicaPod<'a>, created: bool) -> Replica<'a> {
         let state = podutil::PodState::of(&pod);
         Replica {
             pod,
