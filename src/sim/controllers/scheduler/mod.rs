@@ -103,14 +103,14 @@ struct Snapshot<'a> {
 }
 
 fn placed_of<'a>(pod: &'a Object, node: Cow<'a, str>) -> Placed<'a> {
+    let affinity = pod.spec().at("affinity");
     Placed {
         node,
         namespace: pod.namespace(),
         labels: &pod.meta.labels,
-        affinity: pod.spec().at("affinity"),
-        required_anti: !pod
-            .spec()
-            .array_at("affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution")
+        affinity,
+        required_anti: !affinity
+            .array_at("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution")
             .is_empty(),
         owner: pod.meta.controller_ref().map(|o| o.uid.as_str()),
         host_ports: podutil::host_ports(pod),
