@@ -6,10 +6,11 @@ use crate::sim::sort::{self, CollectSorted};
 
 /// PVs as the controller's cache indexes them, built once per pass so a
 /// thousand pending claims do not each scan every PV: unbound Available
-/// PVs grouped by their set of access modes. The PVs whose claimRef names
-/// a claim come from the store's index of who names a claim
-/// ([`Store::referrers`]), which is kept as PVs change, instead of being
-/// regrouped on every pass.
+/// PVs grouped by their set of access modes (from the store's index of PVs
+/// without a claimRef, [`Store::unclaimed_volumes`]). The PVs whose
+/// claimRef names a claim come from the store's index of who names a
+/// claim ([`Store::referrers`]). Both store indexes are kept as PVs
+/// change, instead of every PV being read again on every pass.
 pub struct VolumeIndex<'a> {
     store: &'a Store,
     available: BTreeMap<ModeSet, Vec<&'a Object>>,
@@ -28,13 +29,27 @@ pub(super) fn mode_set(pv: &Object) -> ModeSet {
 impl<'a> VolumeIndex<'a> {
     pub fn new(store: &'a Store) -> VolumeIndex<'a> {
         let mut available: BTreeMap<ModeSet, Vec<&Object>> = BTreeMap::new();
-        for pv in store.list(Kind::PersistentVolume) {
-            if pv.spec().at("claimRef").is_null()
-                && phase(pv) == "Available"
-                && pv.meta.deletion_timestamp.is_none()
-            {
+        // The store indexes the PVs without a claimRef, kept as PVs change.
+        for pv in store.unclaimed_volumes() {
+            if phase(pv) == "Available" && pv.meta.deletion_timestamp.is_none() {
                 available.entry(mode_set(pv)).or_default().push(pv);
             }
+        }
+        #[cfg(debug_assertions)]
+        {
+            let scanned: Vec<&Object> = store
+                .list(Kind::PersistentVolume)
+                .filter(|pv| pv.spec().at("claimRef").is_null())
+                .collect();
+            let indexed: Vec<&Object> = store.unclaimed_volumes().collect();
+            assert!(
+                scanned.len() == indexed.len()
+                    && scanned
+                        .iter()
+                        .zip(&indexed)
+                        .all(|(a, b)| std::ptr::eq(*a, *b)),
+                "the store's index of unclaimed PVs differs from a scan"
+            );
         }
         VolumeIndex { store, available }
     }
