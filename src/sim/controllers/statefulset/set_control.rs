@@ -141,11 +141,9 @@ impl Control<'_, '_> {
         set: &Object,
         update_set: &Object,
         monotonic: bool,
-        replicas: &[Replica],
-        i: usize,
+        r: &Replica,
     ) -> bool {
         let min_ready = min_ready_seconds(set);
-        let r = &replicas[i];
         let pod: &Object = &r.pod;
         let name = &pod.meta.name;
         // Failed or Succeeded: delete; the next sync recreates it once gone.
@@ -307,35 +305,38 @@ pub(crate) fn update_stateful_set(
             condemned.push(r);
         }
     }
-    let made_at = MadeAt::of(&current_set);
-    let mut replicas: Vec<Replica> = slots
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| {
-            s.unwrap_or_else(|| {
-                let pod = unmade_stateful_set_pod(
-                    &current_set,
-                    &made_at,
-                    &current_revision.meta.name,
-                    &update_revision.meta.name,
-                    start + i as i64,
-                );
-                Replica::new(ReplicaPod::Made(Box::new(pod)), false)
-            })
-        })
-        .collect();
+    // Upstream fills every missing slot with `newVersionedStatefulSetPod`
+    // here. A slot stays empty (`None`) until the loop below reaches it:
+    // before that only its name is read (when it is the first unavailable
+    // replica), and an OrderedReady pass stops at the first pod it makes,
+    // so building the others on every pass (up to the whole set) was
+    // wasted. A pass that does not stop fills every slot.
+    let mut replicas: Vec<Option<Replica>> = slots;
     // descendingOrdinal
     sort::sort_by_cached_key(&mut condemned, |r| std::cmp::Reverse(get_ordinal(&r.pod)));
 
     let mut first_unavailable: Option<String> = None;
-    for r in replicas.iter().chain(condemned.iter().rev()) {
-        if is_unavailable(r, min_ready, now) && first_unavailable.is_none() {
-            first_unavailable = Some(r.pod.meta.name.clone());
+    for (i, slot) in replicas.iter().enumerate() {
+        match slot {
+            // A pod not made yet is unavailable (`isUnavailable`: not created).
+            None => first_unavailable = Some(get_pod_name(&current_set, start + i as i64)),
+            Some(r) if is_unavailable(r, min_ready, now) => {
+                first_unavailable = Some(r.pod.meta.name.clone())
+            }
+            Some(_) => continue,
         }
+        break;
+    }
+    if first_unavailable.is_none() {
+        first_unavailable = condemned
+            .iter()
+            .rev()
+            .find(|r| is_unavailable(r, min_ready, now))
+            .map(|r| r.pod.meta.name.clone());
     }
 
-    let finish = |status: &mut StatefulSetStatus, replicas: &[Replica], condemned: &[Replica]| {
-        let list: Vec<&Replica> = replicas.iter().chain(condemned.iter()).collect();
+    let finish = |status: &mut StatefulSetStatus, replicas: &[&Replica], condemned: &[Replica]| {
+        let list: Vec<&Replica> = replicas.iter().copied().chain(condemned.iter()).collect();
         update_status(status, min_ready, now, &list);
     };
 
@@ -347,7 +348,7 @@ pub(crate) fn update_stateful_set(
     // Living replicas, in ordinal order.
     let mut stop = false;
     for i in 0..replicas.len() {
-        if !replicas[i].created {
+        let r = replicas[i].get_or_insert_with(|| {
             // The pod to create, made now that it is needed.
             let pod = new_versioned_stateful_set_pod(
                 &current_set,
@@ -357,18 +358,22 @@ pub(crate) fn update_stateful_set(
                 start + i as i64,
                 c.pc.pod_index_label,
             );
-            replicas[i] = Replica::new(ReplicaPod::Made(Box::new(pod)), false);
-        }
-        let exit = c.process_replica(set, &update_set, monotonic, &replicas, i);
+            Replica::new(ReplicaPod::Made(Box::new(pod)), false)
+        });
+        let exit = c.process_replica(set, &update_set, monotonic, r);
         if exit && monotonic {
             stop = true;
             break;
         }
     }
     if stop {
-        finish(&mut status, &replicas, &condemned);
+        // Slots past the stop were never made (and count for nothing).
+        let made: Vec<&Replica> = replicas.iter().flatten().collect();
+        finish(&mut status, &made, &condemned);
         return status;
     }
+    // Every slot is filled now.
+    let replicas: Vec<Replica> = replicas.into_iter().flatten().collect();
 
     // Claims of condemned pods follow the policy before the pods go.
     for r in &condemned {
@@ -381,12 +386,20 @@ pub(crate) fn update_stateful_set(
     for i in 0..condemned.len() {
         let exit = c.process_condemned(set, first_unavailable.as_deref(), monotonic, &condemned, i);
         if exit && monotonic {
-            finish(&mut status, &replicas, &condemned);
+            finish(
+                &mut status,
+                &replicas.iter().collect::<Vec<_>>(),
+                &condemned,
+            );
             return status;
         }
     }
 
-    finish(&mut status, &replicas, &condemned);
+    finish(
+        &mut status,
+        &replicas.iter().collect::<Vec<_>>(),
+        &condemned,
+    );
 
     // OnDelete: pods are updated only when someone deletes them.
     if update_strategy_type(set) == "OnDelete" {

@@ -329,7 +329,7 @@ fn made_at_current(current_set: &Object, ordinal: i64) -> bool {
     MadeAt::of(current_set).current(ordinal)
 }
 
-/// What [`made_at_current`] reads of the set, read once for a whole pass.
+/// What [`made_at_current`] reads of the set.
 pub(crate) struct MadeAt {
     start: i64,
     is_rolling: bool,
@@ -352,33 +352,6 @@ impl MadeAt {
         (self.is_rolling && self.part.is_none() && ordinal < self.start + self.current_replicas)
             || self.part.is_some_and(|p| ordinal < self.start + p)
     }
-}
-
-/// What a sync needs of a pod it has not made yet, until it makes it: the
-/// name and the revision label [`new_versioned_stateful_set_pod`] would
-/// give it. Building every missing pod of a large set on every pass cost
-/// more than the rest of the sync.
-pub(crate) fn unmade_stateful_set_pod(
-    current_set: &Object,
-    made_at: &MadeAt,
-    current_revision: &str,
-    update_revision: &str,
-    ordinal: i64,
-) -> Object {
-    let mut pod = Object::new(
-        Kind::Pod,
-        &current_set.meta.namespace,
-        &get_pod_name(current_set, ordinal),
-    );
-    let rev = if made_at.current(ordinal) {
-        current_revision
-    } else {
-        update_revision
-    };
-    pod.meta
-        .labels
-        .insert(REVISION_LABEL.into(), rev.to_string());
-    pod
 }
 
 /// `newVersionedStatefulSetPod`, keeping upstream's operator precedence:
