@@ -347,8 +347,8 @@ pub(crate) fn update_stateful_set(
 
     // Living replicas, in ordinal order.
     let mut stop = false;
-    for i in 0..replicas.len() {
-        let r = replicas[i].get_or_insert_with(|| {
+    for (i, slot) in replicas.iter_mut().enumerate() {
+        let r = slot.get_or_insert_with(|| {
             // The pod to create, made now that it is needed.
             let pod = new_versioned_stateful_set_pod(
                 &current_set,
