@@ -80,6 +80,29 @@ pub fn get_patch(set: &Object) -> Value {
     json!({"spec": {"template": template}})
 }
 
+/// `*data == get_patch(set)`, without building the patch.
+fn is_patch_of(data: &Value, set: &Object) -> bool {
+    fn compare(data: &Value, set: &Object) -> Option<bool> {
+        let d = data.as_object()?;
+        let spec = d.get("spec")?.as_object()?;
+        let t = spec.get("template")?.as_object()?;
+        if d.len() != 1 || spec.len() != 1 || t.get("$patch")? != "replace" {
+            return Some(false);
+        }
+        let empty = serde_json::Map::new();
+        let own = set.spec().at("template").as_object().unwrap_or(&empty);
+        Some(
+            t.len() == own.len() + usize::from(!own.contains_key("$patch"))
+                && t.iter()
+                    .filter(|(k, _)| k.as_str() != "$patch")
+                    .all(|(k, v)| own.get(k) == Some(v)),
+        )
+    }
+    let found = compare(data, set).unwrap_or(false);
+    debug_assert_eq!(found, *data == get_patch(set), "is_patch_of disagrees");
+    found
+}
+
 /// The pod template a revision restores.
 pub fn revision_template(rev: &Object) -> Option<Value> {
     let mut t = rev.field("data").at("spec.template").clone();
@@ -169,11 +192,13 @@ pub fn get_stateful_set_revisions<'a>(
     out: &mut Out,
 ) -> (Cow<'a, Object>, Cow<'a, Object>, i64) {
     let mut collision_count = set.status().i64_at("collisionCount").unwrap_or(0);
-    let candidate = new_revision(set, next_revision(revisions), collision_count);
+    // Upstream builds and hashes the candidate revision on every pass; here
+    // it is built only when no revision holds its data already (the hash
+    // is used only then).
     let equal: Vec<&'a Object> = revisions
         .iter()
         .copied()
-        .filter(|r| revision_data(r) == revision_data(&candidate))
+        .filter(|r| is_patch_of(revision_data(r), set))
         .collect();
     let update = match (equal.last(), revisions.last()) {
         (Some(eq), Some(last)) if eq.meta.name == last.meta.name => Cow::Borrowed(*eq),
@@ -181,14 +206,14 @@ pub fn get_stateful_set_revisions<'a>(
             let mut bumped = (*eq).clone();
             bumped
                 .body
-                .insert("revision".into(), revision_number(&candidate).into());
+                .insert("revision".into(), next_revision(revisions).into());
             out.update(bumped.clone());
             Cow::Owned(bumped)
         }
         (None, _) => {
             // `CreateControllerRevision`: on a name taken by other data,
             // count the collision and hash again.
-            let mut cr = candidate;
+            let mut cr = new_revision(set, next_revision(revisions), collision_count);
             loop {
                 let hash = hash_controller_revision(revision_data(&cr), collision_count);
                 cr.meta.name = controller_revision_name(&set.meta.name, &hash);
