@@ -142,6 +142,7 @@ impl Control<'_, '_> {
         update_set: &Object,
         monotonic: bool,
         r: &Replica,
+        templates: &[&str],
     ) -> bool {
         let min_ready = min_ready_seconds(set);
         let pod: &Object = &r.pod;
@@ -194,7 +195,10 @@ impl Control<'_, '_> {
             return true;
         }
         let retention_match = self.pc.claims_match_retention_policy(update_set, pod);
-        if identity_matches(set, pod) && storage_matches(set, pod) && retention_match {
+        if identity_matches(set, pod)
+            && storage_matches_templates(templates, set, pod)
+            && retention_match
+        {
             return false;
         }
         self.pc.update_stateful_pod(update_set, pod);
@@ -346,6 +350,7 @@ pub(crate) fn update_stateful_set(
     let monotonic = !allows_burst(set);
 
     // Living replicas, in ordinal order.
+    let templates = claim_template_names(set);
     let mut stop = false;
     for (i, slot) in replicas.iter_mut().enumerate() {
         let r = slot.get_or_insert_with(|| {
@@ -360,7 +365,7 @@ pub(crate) fn update_stateful_set(
             );
             Replica::new(ReplicaPod::Made(Box::new(pod)), false)
         });
-        let exit = c.process_replica(set, &update_set, monotonic, r);
+        let exit = c.process_replica(set, &update_set, monotonic, r, &templates);
         if exit && monotonic {
             stop = true;
             break;

@@ -190,13 +190,26 @@ pub(crate) fn is_claim_name(claim: &str, set: &Object, template: &str, ordinal: 
 /// `storageMatches`: every claim template is mounted under its own name
 /// from the claim for this ordinal.
 pub fn storage_matches(set: &Object, pod: &Object) -> bool {
+    storage_matches_templates(&claim_template_names(set), set, pod)
+}
+
+/// The names of the set's claim templates, in order.
+pub(crate) fn claim_template_names(set: &Object) -> Vec<&str> {
+    claim_templates(set)
+        .iter()
+        .map(claim_template_name)
+        .collect()
+}
+
+/// [`storage_matches`] with the template names read once for a whole
+/// pass (it runs for every pod of the set on every pass).
+pub(crate) fn storage_matches_templates(templates: &[&str], set: &Object, pod: &Object) -> bool {
     let ordinal = get_ordinal(pod);
     if ordinal < 0 {
         return false;
     }
     let volumes = podutil::claim_volumes(pod);
-    claim_templates(set).iter().all(|t| {
-        let name = claim_template_name(t);
+    templates.iter().all(|&name| {
         volumes
             .iter()
             .any(|(v, c)| v.as_deref() == Some(name) && is_claim_name(c, set, name, ordinal))
