@@ -98,48 +98,10 @@ fn service_records(store: &Store, svc: &Object, out: &mut Vec<Record>) {
                 let Some(ep) = store.get(Kind::Endpoints, ns, name) else {
                     return;
                 };
-                for subset in ep
-                    .field("subsets")
-                    .as_array()
-                    .map(|a| a.as_slice())
-                    .unwrap_or(&[])
-                {
-                    let ports = subset.array_at("ports");
-                    for addr in subset.array_at("addresses") {
-                        let Some(ip) = addr.str_at("ip") else {
-                            continue;
-                        };
-                        add(base.clone(), "A", ip.to_string());
-                        let target = match addr.str_at("hostname").filter(|h| !h.is_empty()) {
-                            Some(h) => {
-                                let fqdn = format!("{h}.{base}");
-                                add(fqdn.clone(), "A", ip.to_string());
-                                if let Some(r) = reverse_name(ip) {
-                                    add(r, "PTR", fqdn.clone());
-                                }
-                                fqdn
-                            }
-                            None => {
-                                // The spec's "system-assigned identifier";
-                                // CoreDNS uses the dashed IP.
-                                let fqdn = format!("{}.{base}", ip.replace('.', "-"));
-                                add(fqdn.clone(), "A", ip.to_string());
-                                if let Some(r) = reverse_name(ip) {
-                                    add(r, "PTR", fqdn.clone());
-                                }
-                                fqdn
-                            }
-                        };
-                        for p in ports {
-                            let Some(num) = p.i64_at("port") else {
-                                continue;
-                            };
-                            // The Service's own name answers SRV for every
-                            // port (CoreDNS's wildcard port and protocol).
-                            add(base.clone(), "SRV", format!("{num} {target}"));
-                            if let Some(pname) = p.str_at("name").filter(|n| !n.is_empty()) {
-                                add(srv_name(pname, p, &base), "SRV", format!("{num} {target}"));
-                            }
+                for (ports, addrs) in &Addresses::of(ep, &base).by_ports {
+                    for ((ip, host), n) in addrs {
+                        for _ in 0..*n {
+                            address_records(&base, ip, host.as_deref(), ports, &mut add);
                         }
                     }
                 }
@@ -165,6 +127,106 @@ fn service_records(store: &Store, svc: &Object, out: &mut Vec<Record>) {
     }
 }
 
+/// An Endpoints port as a headless Service's records use it: its number
+/// and, when it is named, its SRV name (`_<port>._<proto>.<svc>...`).
+type PortView = Vec<(i64, Option<String>)>;
+
+/// A headless Service's ready addresses as its records read them (see
+/// [`endpoints_view`]): grouped by their subset's ports, each (IP,
+/// hostname) with how many times the Endpoints list it. The records are
+/// a function of this alone, address by address (SRV weights aside), so
+/// a refresh can recompute only the addresses that came or went.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Addresses {
+    by_ports: BTreeMap<PortView, BTreeMap<(String, Option<String>), u32>>,
+}
+
+impl Addresses {
+    fn of(ep: &Object, base: &str) -> Addresses {
+        let mut a = Addresses::default();
+        for subset in ep
+            .field("subsets")
+            .as_array()
+            .map(|a| a.as_slice())
+            .unwrap_or(&[])
+        {
+            let ports: PortView = subset
+                .array_at("ports")
+                .iter()
+                .filter_map(|p| {
+                    let num = p.i64_at("port")?;
+                    let srv = p
+                        .str_at("name")
+                        .filter(|n| !n.is_empty())
+                        .map(|pname| srv_name(pname, p, base));
+                    Some((num, srv))
+                })
+                .collect();
+            let addrs = a.by_ports.entry(ports).or_default();
+            for addr in subset.array_at("addresses") {
+                let Some(ip) = addr.str_at("ip") else {
+                    continue;
+                };
+                let host = addr.str_at("hostname").filter(|h| !h.is_empty());
+                *addrs
+                    .entry((ip.to_string(), host.map(String::from)))
+                    .or_default() += 1;
+            }
+        }
+        a
+    }
+
+    /// How many SRV records each name gets (CoreDNS's weights share 100
+    /// among them, see [`srv_weights`]).
+    fn srv_counts(&self, base: &str) -> BTreeMap<String, usize> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for (ports, addrs) in &self.by_ports {
+            let n: usize = addrs.values().map(|&c| c as usize).sum();
+            if n == 0 {
+                continue;
+            }
+            for (_, srv) in ports {
+                *counts.entry(base.to_string()).or_default() += n;
+                if let Some(srv) = srv {
+                    *counts.entry(srv.clone()).or_default() += n;
+                }
+            }
+        }
+        counts
+    }
+}
+
+/// One address's records in a headless Service (SRV data without
+/// priority and weight): the Service's `A`, the address's own `A` and
+/// `PTR`, and per port an SRV for the Service's name and one for the
+/// port's name.
+fn address_records(
+    base: &str,
+    ip: &str,
+    hostname: Option<&str>,
+    ports: &PortView,
+    add: &mut impl FnMut(String, &str, String),
+) {
+    add(base.to_string(), "A", ip.to_string());
+    let target = match hostname {
+        Some(h) => format!("{h}.{base}"),
+        // The spec's "system-assigned identifier"; CoreDNS uses the dashed IP.
+        None => format!("{}.{base}", ip.replace('.', "-")),
+    };
+    add(target.clone(), "A", ip.to_string());
+    if let Some(r) = reverse_name(ip) {
+        add(r, "PTR", target.clone());
+    }
+    for (num, srv) in ports {
+        // The Service's own name answers SRV for every port (CoreDNS's
+        // wildcard port and protocol).
+        add(base.to_string(), "SRV", format!("{num} {target}"));
+        if let Some(srv) = srv {
+            add(srv.clone(), "SRV", format!("{num} {target}"));
+        }
+    }
+}
+
 /// The zone kept per Service between steps, so a change to one Service
 /// or its Endpoints recomputes and diffs that Service's records only.
 /// `Zone::refresh` gives exactly the records that [`records`] would add
@@ -184,12 +246,123 @@ pub struct Zone {
 /// versions of the Service and its Endpoints, and a hash of the only parts
 /// of the Endpoints the records read ([`endpoints_view`]), so an Endpoints
 /// change that only moves not-ready addresses recomputes nothing.
+/// For a headless Service it also keeps the addresses the records came
+/// from, so that when addresses come and go (and the SRV weights stay) a
+/// refresh recomputes the records of those addresses only
+/// ([`Served::refresh_addresses`]).
 #[derive(Clone, Debug, Default)]
 struct Served {
     svc_rv: u64,
     ep_rv: Option<u64>,
     ep_view: u64,
-    records: BTreeSet<Record>,
+    /// Each record and how many of the Service's addresses (or ports)
+    /// give it: a record goes when the last of them goes.
+    records: BTreeMap<Record, u32>,
+    addresses: Option<Addresses>,
+}
+
+/// `<svc>.<ns>.svc.<zone>` when the Service is headless (its records then
+/// come from its Endpoints' addresses).
+fn headless_base(svc: &Object) -> Option<String> {
+    let spec = svc.spec();
+    (spec.str_at("type") != Some("ExternalName") && spec.str_at("clusterIP") == Some("None"))
+        .then(|| format!("{}.{}.svc.{CLUSTER_DOMAIN}", svc.name(), svc.namespace()))
+}
+
+/// Records counted by how many times they were given.
+fn counted(out: Vec<Record>) -> BTreeMap<Record, u32> {
+    let mut m: BTreeMap<Record, u32> = BTreeMap::new();
+    for r in out {
+        *m.entry(r).or_default() += 1;
+    }
+    m
+}
+
+impl Served {
+    /// Brings a headless Service's records up to date with `new`
+    /// addresses by recomputing those of the addresses that came or went;
+    /// pushes the records that went and came. `false` (and nothing done)
+    /// when that cannot be exact: the SRV weights of a name changed, or no
+    /// addresses were kept.
+    fn refresh_addresses(
+        &mut self,
+        svc: &Object,
+        base: &str,
+        new: Addresses,
+        removed: &mut Vec<Record>,
+        added: &mut Vec<Record>,
+    ) -> bool {
+        let Some(old) = &self.addresses else {
+            return false;
+        };
+        let (old_counts, new_counts) = (old.srv_counts(base), new.srv_counts(base));
+        if new_counts.iter().any(|(name, n)| {
+            old_counts
+                .get(name)
+                .is_some_and(|o| srv_weight(*o) != srv_weight(*n))
+        }) {
+            return false;
+        }
+        // Net change of each record's count.
+        let mut delta: BTreeMap<Record, i64> = BTreeMap::new();
+        let mut give = |ports: &PortView,
+                        (ip, host): &(String, Option<String>),
+                        counts: &BTreeMap<String, usize>,
+                        times: i64| {
+            let mut add = |name: String, rtype: &str, data: String| {
+                let data = match rtype {
+                    "SRV" => format!("0 {} {data}", srv_weight(counts[&name])),
+                    _ => data,
+                };
+                let r = Record {
+                    name,
+                    rtype: rtype.to_string(),
+                    data,
+                    namespace: svc.namespace().to_string(),
+                    service: svc.name().to_string(),
+                };
+                *delta.entry(r).or_default() += times;
+            };
+            address_records(base, ip, host.as_deref(), ports, &mut add);
+        };
+        let none = BTreeMap::new();
+        for (ports, was) in &old.by_ports {
+            let now = new.by_ports.get(ports).unwrap_or(&none);
+            for (addr, &n) in was {
+                let m = now.get(addr).copied().unwrap_or(0);
+                if n > m {
+                    give(ports, addr, &old_counts, -i64::from(n - m));
+                }
+            }
+        }
+        for (ports, now) in &new.by_ports {
+            let was = old.by_ports.get(ports).unwrap_or(&none);
+            for (addr, &m) in now {
+                let n = was.get(addr).copied().unwrap_or(0);
+                if m > n {
+                    give(ports, addr, &new_counts, i64::from(m - n));
+                }
+            }
+        }
+        for (r, d) in delta {
+            let had = i64::from(self.records.get(&r).copied().unwrap_or(0));
+            let has = had + d;
+            debug_assert!(has >= 0, "record {r} counted below zero");
+            if has <= 0 {
+                self.records.remove(&r);
+                if had > 0 {
+                    removed.push(r);
+                }
+            } else {
+                self.records.insert(r.clone(), has as u32);
+                if had == 0 {
+                    added.push(r);
+                }
+            }
+        }
+        self.addresses = Some(new);
+        true
+    }
 }
 
 /// A hash of what [`service_records`] reads of an Endpoints object: per
@@ -277,7 +450,7 @@ impl Zone {
         let mut all: BTreeSet<Record> = self
             .services
             .values()
-            .flat_map(|s| s.records.iter().cloned())
+            .flat_map(|s| s.records.keys().cloned())
             .collect();
         if self.started {
             all.insert(version_record());
@@ -325,27 +498,52 @@ impl Zone {
                     c.ep_rv = ep_rv;
                     continue;
                 }
+                // Only some addresses changed: recompute theirs.
+                if let (false, Some(ep), Some(base)) = (recount, ep, headless_base(svc)) {
+                    let new = Addresses::of(ep, &base);
+                    if c.refresh_addresses(svc, &base, new, &mut removed, &mut added) {
+                        c.ep_rv = ep_rv;
+                        c.ep_view = view;
+                        #[cfg(debug_assertions)]
+                        {
+                            let mut out = Vec::new();
+                            service_records(store, svc, &mut out);
+                            srv_weights(&mut out);
+                            assert_eq!(
+                                c.records,
+                                counted(out),
+                                "the records of {key} refreshed by address differ from a recount"
+                            );
+                        }
+                        continue;
+                    }
+                }
                 ep_view = Some(view);
             }
             let ep_view = ep_view.unwrap_or_else(|| endpoints_view(ep));
             let cached = self.services.get(&key);
-            let new: BTreeSet<Record> = if whole {
-                zone.remove(&key).unwrap_or_default()
+            let (new, addresses) = if whole {
+                let set = zone.remove(&key).unwrap_or_default();
+                (set.into_iter().map(|r| (r, 1)).collect(), None)
             } else {
                 let mut out = Vec::new();
                 service_records(store, svc, &mut out);
                 srv_weights(&mut out);
-                out.into_iter().collect()
+                let addresses = ep
+                    .zip(headless_base(svc))
+                    .map(|(ep, base)| Addresses::of(ep, &base));
+                (counted(out), addresses)
             };
-            let empty = BTreeSet::new();
+            let empty = BTreeMap::new();
             let old = cached.map_or(&empty, |c| &c.records);
-            removed.extend(old.difference(&new).cloned());
-            added.extend(new.difference(old).cloned());
+            removed.extend(old.keys().filter(|r| !new.contains_key(*r)).cloned());
+            added.extend(new.keys().filter(|r| !old.contains_key(*r)).cloned());
             let served = Served {
                 svc_rv,
                 ep_rv,
                 ep_view,
                 records: new,
+                addresses,
             };
             self.services.insert(key, served);
         }
@@ -357,7 +555,7 @@ impl Zone {
             .collect();
         for k in gone {
             if let Some(old) = self.services.remove(&k) {
-                removed.extend(old.records);
+                removed.extend(old.records.into_keys());
             }
         }
         self.counted_whole = whole;
@@ -378,10 +576,14 @@ fn srv_weights(out: &mut [Record]) {
         *per_name.entry(r.name.clone()).or_default() += 1;
     }
     for r in out.iter_mut().filter(|r| r.rtype == "SRV") {
-        let total = 100.0 * per_name[&r.name] as f64;
-        let weight = ((100.0 / total) * 100.0).floor().max(1.0) as u16;
-        r.data = format!("0 {weight} {}", r.data);
+        r.data = format!("0 {} {}", srv_weight(per_name[&r.name]), r.data);
     }
+}
+
+/// The weight of each of `count` SRV records of one name.
+fn srv_weight(count: usize) -> u16 {
+    let total = 100.0 * count as f64;
+    ((100.0 / total) * 100.0).floor().max(1.0) as u16
 }
 
 /// What `records` depends on, in one number: the resource versions of

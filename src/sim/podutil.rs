@@ -26,6 +26,12 @@ pub struct PodFacts {
     /// [`hostname_and_subdomain`].
     pub hostname: Option<String>,
     pub subdomain: Option<String>,
+    /// [`pod_requests`] and [`pod_nonzero_requests`]: the scheduler counts
+    /// every placed pod's on each pass, and parsing quantities is dear.
+    pub requests: (i64, i64),
+    pub nonzero_requests: (i64, i64),
+    /// [`host_ports`].
+    pub host_ports: Vec<(String, i64)>,
 }
 
 impl PodFacts {
@@ -39,6 +45,9 @@ impl PodFacts {
             claim_volumes: read_claim_volumes(pod),
             hostname: pod.spec().str_at("hostname").map(String::from),
             subdomain: pod.spec().str_at("subdomain").map(String::from),
+            requests: read_pod_requests(pod),
+            nonzero_requests: read_pod_nonzero_requests(pod),
+            host_ports: read_host_ports(pod),
         }
     }
 }
@@ -266,6 +275,104 @@ fn read_claim_volumes(pod: &Object) -> Vec<(Option<String>, String)> {
         .filter_map(|v| {
             let claim = v.str_at("persistentVolumeClaim.claimName")?;
             Some((v.str_at("name").map(String::from), claim.to_string()))
+        })
+        .collect()
+}
+
+/// Requests a container without any count as, for scoring only
+/// (`schedutil.DefaultMilliCPURequest` / `DefaultMemoryRequest`).
+pub const DEFAULT_MILLI_CPU: i64 = 100;
+pub const DEFAULT_MEMORY: i64 = 200 * 1024 * 1024;
+
+/// Resource requests of a pod (milli-CPU, bytes): the larger of the sum
+/// over app containers and any single init container, plus overhead
+/// (`resourcehelper.PodRequests`). When only limits are given, requests
+/// default to them.
+pub fn pod_requests(pod: &Object) -> (i64, i64) {
+    match cached(pod) {
+        Some(f) => f.requests,
+        None => read_pod_requests(pod),
+    }
+}
+
+/// The container's request of `res`, else its limit.
+fn container_request<'a>(c: &'a Value, res: &str) -> &'a Value {
+    let r = c.at("resources.requests").at(res);
+    if r.is_null() {
+        c.at("resources.limits").at(res)
+    } else {
+        r
+    }
+}
+
+fn read_pod_requests(pod: &Object) -> (i64, i64) {
+    requests_with(pod, |c, res| {
+        let r = container_request(c, res);
+        match res {
+            "cpu" => super::quantity::cpu_milli(r),
+            _ => super::quantity::bytes(r),
+        }
+        .unwrap_or(0)
+    })
+}
+
+/// Requests with upstream's non-zero defaults, for scoring.
+pub fn pod_nonzero_requests(pod: &Object) -> (i64, i64) {
+    match cached(pod) {
+        Some(f) => f.nonzero_requests,
+        None => read_pod_nonzero_requests(pod),
+    }
+}
+
+fn read_pod_nonzero_requests(pod: &Object) -> (i64, i64) {
+    requests_with(pod, |c, res| {
+        let r = container_request(c, res);
+        match res {
+            "cpu" => super::quantity::cpu_milli(r).unwrap_or(DEFAULT_MILLI_CPU),
+            _ => super::quantity::bytes(r).unwrap_or(DEFAULT_MEMORY),
+        }
+    })
+}
+
+fn requests_with(pod: &Object, f: impl Fn(&Value, &str) -> i64) -> (i64, i64) {
+    use super::quantity;
+    let spec = pod.spec();
+    let mut cpu: i64 = 0;
+    let mut mem: i64 = 0;
+    for c in spec.array_at("containers") {
+        cpu = cpu.saturating_add(f(c, "cpu"));
+        mem = mem.saturating_add(f(c, "memory"));
+    }
+    for c in spec.array_at("initContainers") {
+        cpu = cpu.max(f(c, "cpu"));
+        mem = mem.max(f(c, "memory"));
+    }
+    if let Some(o) = spec.at("overhead.cpu").as_str() {
+        cpu = cpu.saturating_add(quantity::cpu_milli(&Value::from(o)).unwrap_or(0));
+    }
+    if let Some(o) = spec.at("overhead.memory").as_str() {
+        mem = mem.saturating_add(quantity::parse_bytes(o).unwrap_or(0));
+    }
+    (cpu, mem)
+}
+
+/// The host ports the pod's containers ask for, with their protocol (the
+/// NodePorts filter's `getContainerPorts`).
+pub fn host_ports(pod: &Object) -> std::borrow::Cow<'_, [(String, i64)]> {
+    match cached(pod) {
+        Some(f) => std::borrow::Cow::Borrowed(&f.host_ports),
+        None => std::borrow::Cow::Owned(read_host_ports(pod)),
+    }
+}
+
+fn read_host_ports(pod: &Object) -> Vec<(String, i64)> {
+    pod.spec()
+        .array_at("containers")
+        .iter()
+        .flat_map(|c| c.array_at("ports").iter())
+        .filter_map(|p| {
+            let hp = p.i64_at("hostPort")?;
+            (hp > 0).then(|| (p.str_at("protocol").unwrap_or("TCP").to_string(), hp))
         })
         .collect()
 }

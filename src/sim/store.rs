@@ -42,6 +42,9 @@ pub struct Store {
     /// Who names a claim or a volume: PVs by `claimRef`, claims by
     /// `volumeName`, pods by the claims they mount.
     by_ref: BTreeMap<Key, BTreeSet<Key>>,
+    /// PVs whose `claimRef` is unset: the only ones a claim may bind to
+    /// without being named (the PV controller's index of available PVs).
+    unclaimed_pvs: BTreeSet<Key>,
     /// Writes since the last [`Store::take_changes`], when tracking is on.
     changes: Vec<Change>,
     tracking: bool,
@@ -58,6 +61,12 @@ impl PartialEq for Store {
 
 fn node_of(o: &Object) -> Option<&str> {
     (o.kind == Kind::Pod).then(|| podutil::node_name(o).unwrap_or(""))
+}
+
+/// A PV whose `claimRef` is unset (see `Store::unclaimed_volumes`).
+fn is_unclaimed_pv(o: &Object) -> bool {
+    use super::object::ValueExt;
+    o.kind == Kind::PersistentVolume && o.spec().at("claimRef").is_null()
 }
 
 /// The claims and volumes an object names (see `Store::referrers`).
@@ -213,6 +222,11 @@ impl Store {
         self.by_ref.get(key).into_iter().flatten()
     }
 
+    /// PVs without a `claimRef`, in store order.
+    pub fn unclaimed_volumes(&self) -> impl Iterator<Item = &Object> + '_ {
+        self.unclaimed_pvs.iter().filter_map(|k| self.get_key(k))
+    }
+
     pub fn len(&self) -> usize {
         self.objects.len()
     }
@@ -245,6 +259,9 @@ impl Store {
         for r in refs_of(o) {
             self.by_ref.entry(r).or_default().insert(key.clone());
         }
+        if is_unclaimed_pv(o) {
+            self.unclaimed_pvs.insert(key.clone());
+        }
     }
 
     fn unindex(&mut self, key: &Key, o: &Object) {
@@ -271,6 +288,9 @@ impl Store {
                 }
             }
         }
+        if is_unclaimed_pv(o) {
+            self.unclaimed_pvs.remove(key);
+        }
     }
 
     /// Raw write; callers are the API layer, which stamps versions. A pod
@@ -294,16 +314,21 @@ impl Store {
         }
     }
 
-    pub(crate) fn remove(&mut self, key: &Key) -> Option<Object> {
-        let old = self.objects.remove(key)?;
+    /// Whether there was an object to remove. With tracking on, the
+    /// object goes into the change log (moved, not copied, when nothing
+    /// else holds it).
+    pub(crate) fn remove(&mut self, key: &Key) -> bool {
+        let Some(old) = self.objects.remove(key) else {
+            return false;
+        };
         self.unindex(key, &old);
         if self.tracking {
             self.changes.push(Change {
                 key: key.clone(),
-                old: Some(Object::clone(&old)),
+                old: Some(released(old)),
             });
         }
-        Some(released(old))
+        true
     }
 
     /// Starts logging writes for [`Store::take_changes`] (the engine does).
@@ -516,9 +541,11 @@ mod tests {
         assert_eq!(podutil::PodState::of(stored), podutil::PodState::of(&copy));
 
         // What leaves the store leaves its facts behind.
-        let removed = s.remove(&p.key()).unwrap();
-        assert!(removed.derived.get::<PodFacts>().is_none());
-        for c in s.take_changes() {
+        assert!(s.remove(&p.key()));
+        assert!(!s.remove(&p.key()));
+        let changes = s.take_changes();
+        assert!(changes.last().is_some_and(|c| c.old.is_some()));
+        for c in changes {
             assert!(c.old.is_none_or(|o| o.derived.get::<PodFacts>().is_none()));
         }
         // Other kinds carry none.

@@ -293,7 +293,14 @@ impl World {
             .iter()
             .rev()
             .take(500)
-            .find(|e| e.action == Action::Recorded && e.key() == *key)
+            // Compared field by field: `e.key()` would copy two strings
+            // for each of up to 500 events, on every recorded event.
+            .find(|e| {
+                e.action == Action::Recorded
+                    && e.kind == key.kind
+                    && e.name == key.name
+                    && e.namespace == key.namespace
+            })
             .filter(|e| e.reason == reason && e.message == message)
             .map(|e| e.seq);
         if let Some(seq) = repeat {

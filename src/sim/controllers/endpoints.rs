@@ -51,6 +51,12 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
                     return;
                 }
             }
+            // Nor when the pod is in no Endpoints before or after: without
+            // an address, or terminal (most of a pod's first writes: it is
+            // created, bound, and waits for its sandbox without an IP).
+            if !change.old.iter().chain(new).any(may_be_in_endpoints) {
+                return;
+            }
             for svc in store.list_ns(Kind::Service, &k.namespace) {
                 if !has_selector(svc) {
                     continue;
@@ -205,6 +211,13 @@ pub fn should_pod_be_in_endpoints(pod: &Object, include_terminating: bool) -> bo
     include_terminating || pod.meta.deletion_timestamp.is_none()
 }
 
+/// Whether [`should_pod_be_in_endpoints`] may hold for some Service: not
+/// terminal and has an IP (terminating pods count, as some Services
+/// include them).
+fn may_be_in_endpoints(pod: &Object) -> bool {
+    should_pod_be_in_endpoints(pod, true)
+}
+
 /// `ShouldSetHostname`: the pod's subdomain names this Service.
 pub fn should_set_hostname(pod: &Object, svc: &Object) -> bool {
     let (hostname, subdomain) = podutil::hostname_and_subdomain(pod);
@@ -262,10 +275,14 @@ impl Address<'_> {
             "nodeName".into(),
             podutil::node_name(pod).unwrap_or("").into(),
         );
-        a.insert(
-            "targetRef".into(),
-            json!({"kind": "Pod", "name": pod.name(), "namespace": pod.namespace(), "uid": pod.meta.uid}),
-        );
+        // Built by hand: `json!` goes through serde's serializer for each
+        // field, and this runs for every address of every changed Endpoints.
+        let mut t = Map::new();
+        t.insert("kind".into(), "Pod".into());
+        t.insert("name".into(), pod.name().into());
+        t.insert("namespace".into(), pod.namespace().into());
+        t.insert("uid".into(), pod.meta.uid.as_str().into());
+        a.insert("targetRef".into(), Value::Object(t));
         Value::Object(a)
     }
 

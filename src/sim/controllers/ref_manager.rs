@@ -18,13 +18,26 @@ pub fn claim_pods<'a>(
     candidates: impl Iterator<Item = &'a Object>,
     out: &mut Out,
 ) -> Vec<Cow<'a, Object>> {
+    claim_pods_as(owner, selector, candidates, out, Cow::Borrowed, Cow::Owned)
+}
+
+/// [`claim_pods`], each claimed pod given as the caller keeps it: `stored`
+/// for a pod as the store holds it, `adopted` for an adopted copy.
+pub fn claim_pods_as<'a, T>(
+    owner: &Object,
+    selector: &Selector,
+    candidates: impl Iterator<Item = &'a Object>,
+    out: &mut Out,
+    stored: impl Fn(&'a Object) -> T,
+    adopted: impl Fn(Object) -> T,
+) -> Vec<T> {
     let mut claimed = Vec::new();
     for pod in candidates {
         let matches = selector.matches(&pod.meta.labels);
         match pod.meta.controller_ref() {
             Some(r) if r.uid == owner.meta.uid => {
                 if matches {
-                    claimed.push(Cow::Borrowed(pod));
+                    claimed.push(stored(pod));
                 } else if pod.meta.deletion_timestamp.is_none() {
                     let mut released = pod.clone();
                     released
@@ -40,13 +53,12 @@ pub fn claim_pods<'a>(
                     && pod.meta.deletion_timestamp.is_none()
                     && owner.meta.deletion_timestamp.is_none()
                 {
-                    let mut adopted = pod.clone();
-                    adopted
-                        .meta
+                    let mut copy = pod.clone();
+                    copy.meta
                         .owner_references
                         .push(OwnerRef::controller_of(owner));
-                    out.update(adopted.clone());
-                    claimed.push(Cow::Owned(adopted));
+                    out.update(copy.clone());
+                    claimed.push(adopted(copy));
                 }
             }
         }

@@ -141,9 +141,26 @@ impl Timing<'_> {
 /// and the images on the machine (`status.images`), with those pulled now.
 #[derive(Default)]
 struct NodeCtx {
-    ips: BTreeSet<String>,
+    /// Read from the node's pods when a pod first needs an address in this
+    /// pass (most passes hand out none).
+    ips: Option<BTreeSet<String>>,
     images: BTreeSet<String>,
     pulled: BTreeSet<String>,
+}
+
+impl NodeCtx {
+    /// The pod IPs in use on `node`, with those handed out in this pass.
+    fn ips(&mut self, store: &Store, node: &str) -> &mut BTreeSet<String> {
+        self.ips.get_or_insert_with(|| {
+            store
+                .pods_on_node(node)
+                .filter_map(|p| match (podutil::node_name(p), podutil::pod_ip(p)) {
+                    (Some(n), Some(ip)) if n == node => Some(ip.to_string()),
+                    _ => None,
+                })
+                .collect()
+        })
+    }
 }
 
 pub fn sync(ctx: &Ctx, out: &mut Out) {
@@ -166,8 +183,8 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
     }
 }
 
-/// What the kubelet of `node` knows: the images on the machine and the pod
-/// IPs in use there.
+/// What the kubelet of `node` knows: the images on the machine (the pod
+/// IPs in use there are read when needed, [`NodeCtx::ips`]).
 fn node_ctx(store: &Store, node: &str) -> NodeCtx {
     let mut nc = NodeCtx::default();
     if let Some(n) = store.get(Kind::Node, "", node) {
@@ -176,13 +193,6 @@ fn node_ctx(store: &Store, node: &str) -> NodeCtx {
                 if let Some(name) = name.as_str() {
                     nc.images.insert(name.to_string());
                 }
-            }
-        }
-    }
-    for p in store.pods_on_node(node) {
-        if let (Some(n), Some(ip)) = (podutil::node_name(p), podutil::pod_ip(p)) {
-            if n == node {
-                nc.ips.insert(ip.to_string());
             }
         }
     }

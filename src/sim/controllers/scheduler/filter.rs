@@ -65,7 +65,7 @@ pub(super) fn filter(
         return Err((vec![ERR_NODE_AFFINITY.into()], false));
     }
     // NodePorts.
-    let wanted = host_ports(pod);
+    let wanted = podutil::host_ports(pod);
     if !wanted.is_empty()
         && snap
             .placed

@@ -53,72 +53,9 @@ pub fn first_untolerated_taint<'a>(pod: &Object, node: &'a Object) -> Option<&'a
     })
 }
 
-/// Resource requests of a pod: the larger of the sum over app containers
-/// and any single init container, plus overhead (`resourcehelper.PodRequests`).
-/// When only limits are given, requests default to them.
-pub fn pod_requests(pod: &Object) -> (i64, i64) {
-    let one = |c: &Value, res: &str, nonzero: bool| -> i64 {
-        let r = c.at("resources.requests").at(res);
-        let r = if r.is_null() {
-            c.at("resources.limits").at(res)
-        } else {
-            r
-        };
-        let v = match res {
-            "cpu" => quantity::cpu_milli(r),
-            _ => quantity::bytes(r),
-        };
-        match v {
-            Some(v) => v,
-            None if nonzero => {
-                if res == "cpu" {
-                    DEFAULT_MILLI_CPU
-                } else {
-                    DEFAULT_MEMORY
-                }
-            }
-            None => 0,
-        }
-    };
-    requests_with(pod, |c, r| one(c, r, false))
-}
-
-/// Requests with upstream's non-zero defaults, for scoring.
-pub(super) fn pod_nonzero_requests(pod: &Object) -> (i64, i64) {
-    requests_with(pod, |c, res| {
-        let r = c.at("resources.requests").at(res);
-        let r = if r.is_null() {
-            c.at("resources.limits").at(res)
-        } else {
-            r
-        };
-        match res {
-            "cpu" => quantity::cpu_milli(r).unwrap_or(DEFAULT_MILLI_CPU),
-            _ => quantity::bytes(r).unwrap_or(DEFAULT_MEMORY),
-        }
-    })
-}
-
-pub(super) fn requests_with(pod: &Object, f: impl Fn(&Value, &str) -> i64) -> (i64, i64) {
-    let spec = pod.spec();
-    let mut cpu: i64 = 0;
-    let mut mem: i64 = 0;
-    for c in spec.array_at("containers") {
-        cpu = cpu.saturating_add(f(c, "cpu"));
-        mem = mem.saturating_add(f(c, "memory"));
-    }
-    for c in spec.array_at("initContainers") {
-        cpu = cpu.max(f(c, "cpu"));
-        mem = mem.max(f(c, "memory"));
-    }
-    if let Some(o) = spec.at("overhead.cpu").as_str() {
-        cpu = cpu.saturating_add(quantity::cpu_milli(&Value::from(o)).unwrap_or(0));
-    }
-    if let Some(o) = spec.at("overhead.memory").as_str() {
-        mem = mem.saturating_add(quantity::parse_bytes(o).unwrap_or(0));
-    }
-    (cpu, mem)
-}
+// `pod_requests` and `pod_nonzero_requests` (`resourcehelper.PodRequests`)
+// live in `podutil`, which caches them with a stored pod's facts.
+pub use crate::sim::podutil::{pod_nonzero_requests, pod_requests};
 
 /// Whether a node is ready in the Ready condition's terms.
 pub fn node_ready(node: &Object) -> bool {

@@ -54,11 +54,6 @@ pub const ERR_EXISTING_ANTI_AFFINITY: &str =
 pub const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
 pub const NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
 
-/// Requests a container without any count as, for scoring only
-/// (`schedutil.DefaultMilliCPURequest` / `DefaultMemoryRequest`).
-const DEFAULT_MILLI_CPU: i64 = 100;
-const DEFAULT_MEMORY: i64 = 200 * 1024 * 1024;
-
 mod filter;
 mod helpers;
 mod interpodaffinity;
@@ -84,7 +79,7 @@ struct Placed<'a> {
     /// incoming pod on every node, so worked out once).
     required_anti: bool,
     owner: Option<&'a str>,
-    host_ports: Vec<(String, i64)>,
+    host_ports: Cow<'a, [(String, i64)]>,
 }
 
 struct NodeInfo<'a> {
@@ -107,30 +102,18 @@ struct Snapshot<'a> {
     placed: Vec<Placed<'a>>,
 }
 
-fn host_ports(pod: &Object) -> Vec<(String, i64)> {
-    pod.spec()
-        .array_at("containers")
-        .iter()
-        .flat_map(|c| c.array_at("ports").iter())
-        .filter_map(|p| {
-            let hp = p.i64_at("hostPort")?;
-            (hp > 0).then(|| (p.str_at("protocol").unwrap_or("TCP").to_string(), hp))
-        })
-        .collect()
-}
-
 fn placed_of<'a>(pod: &'a Object, node: Cow<'a, str>) -> Placed<'a> {
+    let affinity = pod.spec().at("affinity");
     Placed {
         node,
         namespace: pod.namespace(),
         labels: &pod.meta.labels,
-        affinity: pod.spec().at("affinity"),
-        required_anti: !pod
-            .spec()
-            .array_at("affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution")
+        affinity,
+        required_anti: !affinity
+            .array_at("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution")
             .is_empty(),
         owner: pod.meta.controller_ref().map(|o| o.uid.as_str()),
-        host_ports: host_ports(pod),
+        host_ports: podutil::host_ports(pod),
     }
 }
 

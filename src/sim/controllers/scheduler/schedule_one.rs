@@ -150,11 +150,12 @@ pub(super) fn schedule_pod(snap: &Snapshot, pod: &Object) -> Decision {
             node_reasons,
         });
     }
+    let pre = pre_score(snap, pod);
     let best = feasible
         .iter()
         .map(|info| {
             (
-                score(snap, pod, info),
+                score(snap, pod, info, &pre),
                 tie_break(pod, info.node.name()),
                 info,
             )

@@ -2,8 +2,36 @@
 
 use super::*;
 
+/// What the score plugins work out once per pod, not once per node (as
+/// upstream's PreScore): PodTopologySpread's count of the pod's
+/// controller's pods per node, and the largest of those counts.
+pub(super) struct PreScore<'s> {
+    /// `None` for a pod without a controller (it spreads nothing).
+    spread: Option<(BTreeMap<&'s str, i64>, i64)>,
+}
+
+pub(super) fn pre_score<'s>(snap: &'s Snapshot, pod: &Object) -> PreScore<'s> {
+    let spread = pod.meta.controller_ref().map(|owner| {
+        // The owner's pods per node, counted in one pass.
+        let mut per_node: BTreeMap<&str, i64> = BTreeMap::new();
+        for p in &snap.placed {
+            if p.owner == Some(owner.uid.as_str()) {
+                *per_node.entry(&*p.node).or_default() += 1;
+            }
+        }
+        let max = snap
+            .nodes
+            .iter()
+            .map(|n| per_node.get(n.node.name()).copied().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
+        (per_node, max)
+    });
+    PreScore { spread }
+}
+
 /// Score plugins (each normalised to 0..=100, weighted as the default profile).
-pub(super) fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo) -> i64 {
+pub(super) fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo, pre: &PreScore) -> i64 {
     let node = info.node;
     let (cpu, mem) = pod_nonzero_requests(pod);
     // NodeResourcesFit (LeastAllocated, weight 1).
@@ -29,26 +57,13 @@ pub(super) fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo) -> i64 {
     let fm = frac(info.nonzero_mem.saturating_add(mem), info.alloc_mem);
     let balanced = ((1.0 - (fc - fm).abs() / 2.0) * 100.0) as i64;
     // PodTopologySpread's system default: spread a controller's pods over hosts (weight 2).
-    let spread = match pod.meta.controller_ref() {
-        Some(owner) => {
-            // The owner's pods per node, counted in one pass.
-            let mut per_node: BTreeMap<&str, i64> = BTreeMap::new();
-            for p in &snap.placed {
-                if p.owner == Some(owner.uid.as_str()) {
-                    *per_node.entry(&*p.node).or_default() += 1;
-                }
-            }
-            let count = |n: &str| per_node.get(n).copied().unwrap_or(0);
-            let max = snap
-                .nodes
-                .iter()
-                .map(|n| count(n.node.name()))
-                .max()
-                .unwrap_or(0);
+    let spread = match &pre.spread {
+        Some((per_node, max)) => {
+            let max = *max;
             if max == 0 {
                 100
             } else {
-                (max - count(node.name())) * 100 / max
+                (max - per_node.get(node.name()).copied().unwrap_or(0)) * 100 / max
             }
         }
         None => 100,

@@ -10,6 +10,7 @@ use crate::sim::selector::Selector;
 use crate::sim::sort;
 use crate::sim::store::Store;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 
 /// `history.ControllerRevisionHashLabel`.
 pub const CONTROLLER_REVISION_HASH_LABEL: &str = "controller.kubernetes.io/hash";
@@ -79,12 +80,49 @@ pub fn get_patch(set: &Object) -> Value {
     json!({"spec": {"template": template}})
 }
 
+/// `*data == get_patch(set)`, without building the patch.
+fn is_patch_of(data: &Value, set: &Object) -> bool {
+    fn compare(data: &Value, set: &Object) -> Option<bool> {
+        let d = data.as_object()?;
+        let spec = d.get("spec")?.as_object()?;
+        let t = spec.get("template")?.as_object()?;
+        if d.len() != 1 || spec.len() != 1 || t.get("$patch")? != "replace" {
+            return Some(false);
+        }
+        let empty = serde_json::Map::new();
+        let own = set.spec().at("template").as_object().unwrap_or(&empty);
+        Some(
+            t.len() == own.len() + usize::from(!own.contains_key("$patch"))
+                && t.iter()
+                    .filter(|(k, _)| k.as_str() != "$patch")
+                    .all(|(k, v)| own.get(k) == Some(v)),
+        )
+    }
+    let found = compare(data, set).unwrap_or(false);
+    debug_assert_eq!(found, *data == get_patch(set), "is_patch_of disagrees");
+    found
+}
+
 /// The pod template a revision restores.
 pub fn revision_template(rev: &Object) -> Option<Value> {
     let mut t = rev.field("data").at("spec.template").clone();
     let m = t.as_object_mut()?;
     m.remove("$patch");
     Some(t)
+}
+
+/// `revision_template(rev) == Some(template.clone())`, without the copy.
+pub fn template_is(rev: &Object, template: &Value) -> bool {
+    let (Some(r), Some(t)) = (
+        rev.field("data").at("spec.template").as_object(),
+        template.as_object(),
+    ) else {
+        return false;
+    };
+    r.len() - usize::from(r.contains_key("$patch")) == t.len()
+        && r.iter()
+            .filter(|(k, _)| k.as_str() != "$patch")
+            .all(|(k, v)| t.get(k) == Some(v))
 }
 
 pub fn revision_number(rev: &Object) -> i64 {
@@ -116,16 +154,21 @@ pub fn new_revision(set: &Object, revision: i64, collision_count: i64) -> Object
 }
 
 /// `ListRevisions`: revisions matching the selector that the set controls.
-pub fn list_revisions(store: &Store, set: &Object, selector: &Selector) -> Vec<Object> {
+/// Borrowed from the store: a sync reads them and copies only one it
+/// changes.
+pub fn list_revisions<'a>(
+    store: &'a Store,
+    set: &'a Object,
+    selector: &Selector,
+) -> Vec<&'a Object> {
     store
         .list_ns(Kind::ControllerRevision, &set.meta.namespace)
         .filter(|r| selector.matches(&r.meta.labels) && r.meta.is_owned_by(&set.meta.uid))
-        .cloned()
         .collect()
 }
 
 /// `SortControllerRevisions`: by revision, then creation, then name.
-pub fn sort_controller_revisions(revs: &mut [Object]) {
+pub fn sort_controller_revisions(revs: &mut [&Object]) {
     sort::sort_by(revs, |a, b| {
         revision_number(a)
             .cmp(&revision_number(b))
@@ -135,49 +178,53 @@ pub fn sort_controller_revisions(revs: &mut [Object]) {
 }
 
 /// `nextRevision`.
-fn next_revision(revs: &[Object]) -> i64 {
+fn next_revision(revs: &[&Object]) -> i64 {
     revs.last().map_or(1, |r| revision_number(r) + 1)
 }
 
 /// `getStatefulSetRevisions`: the current and update revisions, creating
 /// the update revision, or renumbering an equal older one (a rollback).
-pub fn get_stateful_set_revisions(
-    store: &Store,
+/// The revisions come back borrowed when the store holds them as they are.
+pub fn get_stateful_set_revisions<'a>(
+    store: &'a Store,
     set: &Object,
-    revisions: &[Object],
+    revisions: &[&'a Object],
     out: &mut Out,
-) -> (Object, Object, i64) {
+) -> (Cow<'a, Object>, Cow<'a, Object>, i64) {
     let mut collision_count = set.status().i64_at("collisionCount").unwrap_or(0);
-    let candidate = new_revision(set, next_revision(revisions), collision_count);
-    let equal: Vec<&Object> = revisions
+    // Upstream builds and hashes the candidate revision on every pass; here
+    // it is built only when no revision holds its data already (the hash
+    // is used only then).
+    let equal: Vec<&'a Object> = revisions
         .iter()
-        .filter(|r| revision_data(r) == revision_data(&candidate))
+        .copied()
+        .filter(|r| is_patch_of(revision_data(r), set))
         .collect();
     let update = match (equal.last(), revisions.last()) {
-        (Some(eq), Some(last)) if eq.meta.name == last.meta.name => (*eq).clone(),
+        (Some(eq), Some(last)) if eq.meta.name == last.meta.name => Cow::Borrowed(*eq),
         (Some(eq), _) => {
             let mut bumped = (*eq).clone();
             bumped
                 .body
-                .insert("revision".into(), revision_number(&candidate).into());
+                .insert("revision".into(), next_revision(revisions).into());
             out.update(bumped.clone());
-            bumped
+            Cow::Owned(bumped)
         }
         (None, _) => {
             // `CreateControllerRevision`: on a name taken by other data,
             // count the collision and hash again.
-            let mut cr = candidate;
+            let mut cr = new_revision(set, next_revision(revisions), collision_count);
             loop {
                 let hash = hash_controller_revision(revision_data(&cr), collision_count);
                 cr.meta.name = controller_revision_name(&set.meta.name, &hash);
                 match store.get(Kind::ControllerRevision, &set.meta.namespace, &cr.meta.name) {
                     Some(existing) if revision_data(existing) == revision_data(&cr) => {
-                        break existing.clone();
+                        break Cow::Borrowed(existing);
                     }
                     Some(_) => collision_count += 1,
                     None => {
                         out.create(cr.clone());
-                        break cr;
+                        break Cow::Owned(cr);
                     }
                 }
             }
@@ -187,7 +234,7 @@ pub fn get_stateful_set_revisions(
     let current = revisions
         .iter()
         .find(|r| r.meta.name == current_name)
-        .cloned()
+        .map(|r| Cow::Borrowed(*r))
         .unwrap_or_else(|| update.clone());
     (current, update, collision_count)
 }
@@ -197,7 +244,7 @@ pub fn get_stateful_set_revisions(
 pub fn truncate_history(
     set: &Object,
     pod_revisions: &[String],
-    revisions: &[Object],
+    revisions: &[&Object],
     current: &Object,
     update: &Object,
     out: &mut Out,
@@ -207,7 +254,11 @@ pub fn truncate_history(
             || name == update.meta.name
             || pod_revisions.iter().any(|p| p == name)
     };
-    let history: Vec<&Object> = revisions.iter().filter(|r| !live(&r.meta.name)).collect();
+    let history: Vec<&Object> = revisions
+        .iter()
+        .copied()
+        .filter(|r| !live(&r.meta.name))
+        .collect();
     let limit = super::revision_history_limit(set);
     if limit < 0 || history.len() as i64 <= limit {
         return;

@@ -36,13 +36,15 @@ fn get_pods_for_stateful_set<'a>(
     set: &'a Object,
     selector: &Selector,
     out: &mut Out,
-) -> Vec<Cow<'a, Object>> {
+) -> Vec<ReplicaPod<'a>> {
     // Upstream filters by name first (`isMemberOf`): a pod whose name is
     // not `<set>-<n>` is neither adopted nor released.
     let members = store
         .list_ns(Kind::Pod, &set.meta.namespace)
         .filter(|p| is_member_of(set, p));
-    super::ref_manager::claim_pods(set, selector, members, out)
+    super::ref_manager::claim_pods_as(set, selector, members, out, ReplicaPod::Stored, |p| {
+        ReplicaPod::Made(Box::new(p))
+    })
 }
 
 /// One StatefulSet's sync (`StatefulSetController.sync` →

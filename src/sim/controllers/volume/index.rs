@@ -6,11 +6,14 @@ use crate::sim::sort::{self, CollectSorted};
 
 /// PVs as the controller's cache indexes them, built once per pass so a
 /// thousand pending claims do not each scan every PV: unbound Available
-/// PVs grouped by their set of access modes, and PVs whose claimRef names
-/// a claim, by that claim.
+/// PVs grouped by their set of access modes (from the store's index of PVs
+/// without a claimRef, [`Store::unclaimed_volumes`]). The PVs whose
+/// claimRef names a claim come from the store's index of who names a
+/// claim ([`Store::referrers`]). Both store indexes are kept as PVs
+/// change, instead of every PV being read again on every pass.
 pub struct VolumeIndex<'a> {
+    store: &'a Store,
     available: BTreeMap<ModeSet, Vec<&'a Object>>,
-    prebound: BTreeMap<(String, String), Vec<&'a Object>>,
 }
 
 /// A PV's access modes, sorted; ordered by how many there are first.
@@ -26,25 +29,64 @@ pub(super) fn mode_set(pv: &Object) -> ModeSet {
 impl<'a> VolumeIndex<'a> {
     pub fn new(store: &'a Store) -> VolumeIndex<'a> {
         let mut available: BTreeMap<ModeSet, Vec<&Object>> = BTreeMap::new();
-        let mut prebound: BTreeMap<(String, String), Vec<&Object>> = BTreeMap::new();
-        for pv in store.list(Kind::PersistentVolume) {
-            let r = pv.spec().at("claimRef");
-            if r.is_null() {
-                if phase(pv) == "Available" && pv.meta.deletion_timestamp.is_none() {
-                    available.entry(mode_set(pv)).or_default().push(pv);
-                }
-            } else {
-                let key = (
-                    r.str_at("namespace").unwrap_or("").to_string(),
-                    r.str_at("name").unwrap_or("").to_string(),
-                );
-                prebound.entry(key).or_default().push(pv);
+        // The store indexes the PVs without a claimRef, kept as PVs change.
+        for pv in store.unclaimed_volumes() {
+            if phase(pv) == "Available" && pv.meta.deletion_timestamp.is_none() {
+                available.entry(mode_set(pv)).or_default().push(pv);
             }
         }
-        VolumeIndex {
-            available,
-            prebound,
+        #[cfg(debug_assertions)]
+        {
+            let scanned: Vec<&Object> = store
+                .list(Kind::PersistentVolume)
+                .filter(|pv| pv.spec().at("claimRef").is_null())
+                .collect();
+            let indexed: Vec<&Object> = store.unclaimed_volumes().collect();
+            assert!(
+                scanned.len() == indexed.len()
+                    && scanned
+                        .iter()
+                        .zip(&indexed)
+                        .all(|(a, b)| std::ptr::eq(*a, *b)),
+                "the store's index of unclaimed PVs differs from a scan"
+            );
         }
+        VolumeIndex { store, available }
+    }
+
+    /// The PVs whose claimRef names this claim, in store order (as a scan
+    /// of every PV gives them): the store indexes a PV by its claimRef's
+    /// namespace and name whenever it has a name, and a claim always has.
+    fn prebound(&self, claim: &Object) -> Vec<&'a Object> {
+        let key = Key::new(Kind::PersistentVolumeClaim, claim.namespace(), claim.name());
+        let found: Vec<&'a Object> = self
+            .store
+            .referrers(&key)
+            .filter(|k| k.kind == Kind::PersistentVolume)
+            .filter_map(|k| self.store.get_key(k))
+            .collect();
+        #[cfg(debug_assertions)]
+        {
+            let scanned: Vec<&Object> = self
+                .store
+                .list(Kind::PersistentVolume)
+                .filter(|pv| {
+                    let r = pv.spec().at("claimRef");
+                    !r.is_null()
+                        && r.str_at("namespace").unwrap_or("") == claim.namespace()
+                        && r.str_at("name").unwrap_or("") == claim.name()
+                })
+                .collect();
+            assert!(
+                found.len() == scanned.len()
+                    && found
+                        .iter()
+                        .zip(&scanned)
+                        .all(|(a, b)| std::ptr::eq(*a, *b)),
+                "the store's claimRef index differs from a scan of the PVs"
+            );
+        }
+        found
     }
 
     /// The PV controller's `findBestMatchForClaim`: only mode sets that
@@ -61,13 +103,8 @@ impl<'a> VolumeIndex<'a> {
         let requested = access_modes(claim.spec());
         let fits = |k: &ModeSet| requested.iter().all(|m| k.1.contains(m));
         let mut mine: BTreeMap<ModeSet, Vec<&'a Object>> = BTreeMap::new();
-        if let Some(pvs) = self
-            .prebound
-            .get(&(claim.namespace().to_string(), claim.name().to_string()))
-        {
-            for pv in pvs {
-                mine.entry(mode_set(pv)).or_default().push(pv);
-            }
+        for pv in self.prebound(claim) {
+            mine.entry(mode_set(pv)).or_default().push(pv);
         }
         let keys: BTreeSet<&ModeSet> = self.available.keys().chain(mine.keys()).collect_sorted();
         let found = keys.into_iter().filter(|k| fits(k)).find_map(|k| {
