@@ -163,11 +163,25 @@ impl Heap for PodFacts {
     /// What a stored pod's cached facts own (`podutil::PodFacts`, boxed
     /// beside the JSON; the box is counted by [`Object`]'s estimate).
     fn heap(&self) -> usize {
-        self.node_name.heap()
-            + self.pod_ip.heap()
-            + self.claim_volumes.heap()
-            + self.hostname.heap()
-            + self.subdomain.heap()
+        // Every field named, so a new one is not left out unseen.
+        let PodFacts {
+            state: _,
+            ready_since: _,
+            node_name,
+            pod_ip,
+            claim_volumes,
+            hostname,
+            subdomain,
+            requests: _,
+            nonzero_requests: _,
+            host_ports,
+        } = self;
+        node_name.heap()
+            + pod_ip.heap()
+            + claim_volumes.heap()
+            + hostname.heap()
+            + subdomain.heap()
+            + host_ports.heap()
     }
 }
 
