@@ -257,7 +257,9 @@ struct Served {
     ep_view: u64,
     /// Each record and how many of the Service's addresses (or ports)
     /// give it: a record goes when the last of them goes.
-    records: BTreeMap<Record, u32>,
+    /// (`i64`, the type of the refresh's signed deltas: one map type, one
+    /// copy of its code in the wasm.)
+    records: BTreeMap<Record, i64>,
     addresses: Option<Addresses>,
 }
 
@@ -270,8 +272,8 @@ fn headless_base(svc: &Object) -> Option<String> {
 }
 
 /// Records counted by how many times they were given.
-fn counted(out: Vec<Record>) -> BTreeMap<Record, u32> {
-    let mut m: BTreeMap<Record, u32> = BTreeMap::new();
+fn counted(out: Vec<Record>) -> BTreeMap<Record, i64> {
+    let mut m: BTreeMap<Record, i64> = BTreeMap::new();
     for r in out {
         *m.entry(r).or_default() += 1;
     }
@@ -345,7 +347,7 @@ impl Served {
             }
         }
         for (r, d) in delta {
-            let had = i64::from(self.records.get(&r).copied().unwrap_or(0));
+            let had = self.records.get(&r).copied().unwrap_or(0);
             let has = had + d;
             debug_assert!(has >= 0, "record {r} counted below zero");
             if has <= 0 {
@@ -354,7 +356,7 @@ impl Served {
                     removed.push(r);
                 }
             } else {
-                self.records.insert(r.clone(), has as u32);
+                self.records.insert(r.clone(), has);
                 if had == 0 {
                     added.push(r);
                 }

@@ -6,14 +6,16 @@ use super::*;
 /// upstream's PreScore): PodTopologySpread's count of the pod's
 /// controller's pods per node, and the largest of those counts.
 pub(super) struct PreScore<'s> {
-    /// `None` for a pod without a controller (it spreads nothing).
-    spread: Option<(BTreeMap<&'s str, i64>, i64)>,
+    /// `None` for a pod without a controller (it spreads nothing). The
+    /// counts are `usize`, the map type replication's also uses: one copy
+    /// of its code in the wasm (docs/size.md).
+    spread: Option<(BTreeMap<&'s str, usize>, i64)>,
 }
 
 pub(super) fn pre_score<'s>(snap: &'s Snapshot, pod: &Object) -> PreScore<'s> {
     let spread = pod.meta.controller_ref().map(|owner| {
         // The owner's pods per node, counted in one pass.
-        let mut per_node: BTreeMap<&str, i64> = BTreeMap::new();
+        let mut per_node: BTreeMap<&str, usize> = BTreeMap::new();
         for p in &snap.placed {
             if p.owner == Some(owner.uid.as_str()) {
                 *per_node.entry(&*p.node).or_default() += 1;
@@ -22,7 +24,7 @@ pub(super) fn pre_score<'s>(snap: &'s Snapshot, pod: &Object) -> PreScore<'s> {
         let max = snap
             .nodes
             .iter()
-            .map(|n| per_node.get(n.node.name()).copied().unwrap_or(0))
+            .map(|n| per_node.get(n.node.name()).map_or(0, |&c| c as i64))
             .max()
             .unwrap_or(0);
         (per_node, max)
@@ -63,7 +65,7 @@ pub(super) fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo, pre: &PreSco
             if max == 0 {
                 100
             } else {
-                (max - per_node.get(node.name()).copied().unwrap_or(0)) * 100 / max
+                (max - per_node.get(node.name()).map_or(0, |&c| c as i64)) * 100 / max
             }
         }
         None => 100,
