@@ -29,6 +29,17 @@ pub(super) struct Exec {
 /// How many values one template may produce in all (see `Exec::budget`).
 pub(super) const WORK_LIMIT: usize = 1_000_000;
 
+/// How many bytes one template may print. Within the work limit, values
+/// that are whole objects (`{range ..}{@}`) can still print hundreds of
+/// megabytes; real kubectl prints on until it is killed, Ordinal stops
+/// with an error (the console keeps only its last 512 KB anyway).
+pub(super) const OUTPUT_LIMIT: usize = 8 << 20;
+
+/// The error when a template's output passes [`OUTPUT_LIMIT`].
+pub(super) fn output_limit_error() -> String {
+    format!("template prints more than {OUTPUT_LIMIT} bytes (an Ordinal limit; kubectl has none)")
+}
+
 fn child<'a>(parent: &V<'a>, pick: impl Fn(&Value) -> Option<&Value>) -> Option<V<'a>> {
     match parent {
         Cow::Borrowed(p) => pick(p).map(Cow::Borrowed),
@@ -384,7 +395,7 @@ fn recursive<'a>(input: Vec<V<'a>>, exec: &mut Exec) -> Result<Vec<V<'a>>, Strin
 
 /// `PrintResults`: a list's values joined by a space; maps and slices as
 /// JSON, the rest as text.
-pub(super) fn print_results(results: &[V<'_>], out: &mut String) {
+pub(super) fn print_results(results: &[V<'_>], out: &mut String) -> Result<(), String> {
     for (i, r) in results.iter().enumerate() {
         match r.as_ref() {
             v @ (Value::Object(_) | Value::Array(_)) => out.push_str(&gofmt::go_json(v)),
@@ -393,5 +404,9 @@ pub(super) fn print_results(results: &[V<'_>], out: &mut String) {
         if i + 1 != results.len() {
             out.push(' ');
         }
+        if out.len() > OUTPUT_LIMIT {
+            return Err(output_limit_error());
+        }
     }
+    Ok(())
 }

@@ -56,8 +56,11 @@ fn render_with(
             let list = Value::Array(r.iter().map(|v| v.as_ref().clone()).collect());
             out.push_str(&super::printers::to_json(&list));
             out.push('\n');
+            if out.len() > eval::OUTPUT_LIMIT {
+                return Err(executing_error(template, root, &eval::output_limit_error()));
+            }
         } else {
-            eval::print_results(r, &mut out);
+            eval::print_results(r, &mut out).map_err(|e| executing_error(template, root, &e))?;
         }
     }
     Ok(out)

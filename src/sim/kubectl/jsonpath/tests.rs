@@ -391,3 +391,33 @@ fn fuzz_nested_range_over_a_pod_is_cheap() {
         r#"{"x":{"a":[1],"b":"\u003ca\u0026\"\n\u0001é\u003e"}}{"a":[1],"b":"\u003ca\u0026\"\n\u0001é\u003e"}[1]"#.to_string() + "<a&\"\n\u{1}é>"
     );
 }
+
+/// Found by the fuzzer (`fuzz/regressions/jsonpath/timeout-959f9b85…`):
+/// nested ranges that print whole subtrees as JSON, within the work limit
+/// but hundreds of megabytes of output (6.4 s of CPU in a release build).
+/// Printing stops at Ordinal's output limit with an error.
+#[test]
+fn fuzz_output_past_the_limit_is_an_error() {
+    let data = include_bytes!(
+        "../../../../fuzz/regressions/jsonpath/timeout-959f9b856f170e2a68bd0aa8eee5d395d2234292"
+    );
+    let t = String::from_utf8_lossy(data);
+    let (template, _) = t.split_once('\n').unwrap_or((&t, ""));
+    let pod = crate::sim::fuzzing::base_pod_value();
+    let err = render(template, &pod).unwrap_err();
+    assert!(
+        err.contains(
+            "template prints more than 8388608 bytes (an Ordinal limit; kubectl has none)"
+        ),
+        "{}",
+        &err[..err.len().min(300)]
+    );
+    // Just under the limit is printed in full.
+    let big = "x".repeat(1 << 20);
+    let doc = json!({"a": vec![big; 7]});
+    assert_eq!(ok("{range .a[*]}{@}{end}", &doc).len(), 7 << 20);
+    let doc = json!({"a": vec!["x".repeat(1 << 20); 9]});
+    assert!(render("{range .a[*]}{@}{end}", &doc)
+        .unwrap_err()
+        .contains("more than 8388608 bytes"));
+}
