@@ -40,46 +40,9 @@ static A: Counting = Counting;
 
 static TURN: Mutex<()> = Mutex::new(());
 
+/// The Parallel `web` set with claims that the benches and examples use.
 fn manifest(name: &str, replicas: usize) -> String {
-    format!(
-        "apiVersion: v1
-kind: Service
-metadata:
-  name: {name}
-spec:
-  clusterIP: None
-  selector:
-    app: {name}
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: {name}
-spec:
-  serviceName: {name}
-  replicas: {replicas}
-  podManagementPolicy: Parallel
-  selector:
-    matchLabels:
-      app: {name}
-  template:
-    metadata:
-      labels:
-        app: {name}
-    spec:
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.8
-  volumeClaimTemplates:
-  - metadata:
-      name: www
-    spec:
-      accessModes: [ \"ReadWriteOnce\" ]
-      resources:
-        requests:
-          storage: 1Gi
-"
-    )
+    ordinal::sim::examples::workloads::web_statefulset(name, replicas, "Parallel")
 }
 
 fn config(pods: usize) -> Config {
