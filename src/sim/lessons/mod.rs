@@ -18,7 +18,7 @@ pub mod parse;
 pub mod run;
 
 /// The smallest lesson file that parses: one step, one check. The
-/// parser's tests and the page's lesson-error messages (`src/ui/i18n.rs`,
+/// parser's tests and the page's lesson-error messages (`src/ui/i18n/`,
 /// tested natively too) edit it into each mistake.
 pub const MINIMAL: &str = "id: t
 title: {en: T, zh: T}
