@@ -508,6 +508,14 @@ pub struct DnsRow {
     pub change: &'static str,
 }
 
+impl DnsRow {
+    /// The record as one line, `name type data` (the DNS log's wording):
+    /// a row's identity, whatever its highlight.
+    pub fn key(&self) -> String {
+        format!("{} {} {}", self.name, self.rtype, self.data)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetworkView {
     pub services: Vec<ServiceView>,

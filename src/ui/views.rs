@@ -274,6 +274,8 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
 
 /// Row pitch of the storage columns (px); the binding lines use it.
 const ROW: f64 = 58.0;
+/// DNS records the table shows before "Show all".
+const DNS_SHOWN: usize = 100;
 
 #[component]
 pub fn Storage(ui: Ui) -> impl IntoView {
@@ -405,12 +407,34 @@ pub fn Network(ui: Ui) -> impl IntoView {
             (fresh::epoch(), dns::fingerprint(&s.store), second)
         })
     });
+    // Each record's highlight in a signal of its own (rows.rs): a row is
+    // made once, not again when its highlight fades.
+    let highlight: Rows<String, &'static str> = Rows::new();
     let net = Memo::new(move |_| {
         inputs.get();
         let v = ui.with_sim(|s| super::perf::time("network", || model::network(s)));
         fading.set_value(v.dns.iter().any(|r| !r.change.is_empty()));
+        highlight.replace_all(v.dns.iter().map(|r| (r.key(), r.change)));
         v
     });
+    // A 300-pod set has over a thousand records: the table shows the first
+    // DNS_SHOWN unless asked (the look-up above answers for any name).
+    let show_all = RwSignal::new(false);
+    let shown = Memo::new(move |_| {
+        let limit = if show_all.get() {
+            usize::MAX
+        } else {
+            DNS_SHOWN
+        };
+        net.with(|n| {
+            n.dns
+                .iter()
+                .take(limit)
+                .map(model::DnsRow::key)
+                .collect::<Vec<_>>()
+        })
+    });
+    let dns_total = Memo::new(move |_| net.with(|n| n.dns.len()));
     let query = RwSignal::new(String::new());
     let rtype = RwSignal::new("A".to_string());
     let answer = RwSignal::new(None::<String>);
@@ -470,17 +494,33 @@ pub fn Network(ui: Ui) -> impl IntoView {
                     </form>
                     {move || answer.get().map(|a| view! { <pre class="answer" data-testid="dns-answer">{a}</pre> })}
                     <div class="dns-wrap" tabindex="0" role="region" aria-label=ui.tr(K::DnsRecords)>
-                        <table class="tbl dns" data-testid="dns-table">
+                        <table class="tbl dns" id="dns-table" data-testid="dns-table">
                             <thead><tr><th>{ui.tr(K::ColName)}</th><th>{ui.tr(K::ColType)}</th><th>{ui.tr(K::ColData)}</th></tr></thead>
                             <tbody>
-                                <For each=move || net.get().dns key=|r| format!("{}|{}|{}|{}", r.name, r.rtype, r.data, r.change) let:r>
-                                    <tr class=format!("rec {}", r.change)>
-                                        <td>{r.name}</td><td>{r.rtype}</td><td>{r.data}</td>
-                                    </tr>
+                                <For each=move || shown.get() key=|k| k.clone() let:k>
+                                    {
+                                        let change = highlight.get(&k);
+                                        let mut parts = k.splitn(3, ' ');
+                                        let (name, rtype, data) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
+                                        view! {
+                                            <tr class=move || format!("rec {}", change.map_or("", |c| c.get()))>
+                                                <td>{name}</td><td>{rtype}</td><td>{data}</td>
+                                            </tr>
+                                        }
+                                    }
                                 </For>
                             </tbody>
                         </table>
                     </div>
+                    {move || (dns_total.get() > DNS_SHOWN).then(|| view! {
+                        <p class="muted small dns-more">
+                            <span data-testid="dns-shown">{move || ui.tf(K::DnsShown, &[&shown.with(Vec::len).to_string(), &dns_total.get().to_string()])}</span>" "
+                            <button class="mini" data-testid="dns-show-all" aria-controls="dns-table"
+                                on:click=move |_| show_all.update(|a| *a = !*a)>
+                                {move || if show_all.get() { ui.tf(K::DnsShowFirst, &[&DNS_SHOWN.to_string()]) } else { ui.t(K::DnsShowAll).to_string() }}
+                            </button>
+                        </p>
+                    })}
                 </div>
             </div>
         </section>

@@ -175,5 +175,29 @@ test("frame time with 100 pods at 16x (measured, not asserted)", async (t) => {
   t.diagnostic(`mean ms per call over the last 60 frames: ${await page.evaluate(() => document.documentElement.dataset.perf)}`);
   t.diagnostic(`virtual clock after the run: ${await page.getByTestId("clock").textContent()}`);
   await app.screenshot("playground-8-hundred-pods");
+
+  // A hundred pods make hundreds of DNS records: the table shows the first
+  // 100, says how many there are, and shows all on request.
+  await page.locator("[data-testid='pod-web-99'][data-status='Running']").waitFor({ timeout: T });
+  const rows = page.getByTestId("dns-table").locator("tbody tr");
+  assert.equal(await rows.count(), 100);
+  const said = await page.getByTestId("dns-shown").textContent();
+  const m = said.match(/^100 of (\d+) records shown\.$/);
+  assert.ok(m, said);
+  const total = Number(m[1]);
+  assert.ok(total > 200, said);
+  await page.getByTestId("dns-show-all").click();
+  await page.waitForFunction((n) => document.querySelectorAll("[data-testid='dns-table'] tbody tr").length === n, total);
+  await page.getByTestId("dns-show-all").click();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid='dns-table'] tbody tr").length === 100);
+
+  // A new record's row is highlighted, and the same row stays when the
+  // highlight fades (rows are keyed by the record, not by its highlight).
+  await consoleRun(page, "scale statefulset web --replicas=101");
+  const fresh = page.getByTestId("dns-table").locator("tr.rec.new").first();
+  await fresh.waitFor({ timeout: T });
+  const handle = await fresh.elementHandle();
+  await page.waitForFunction((el) => !el.classList.contains("new"), handle, { timeout: T });
+  assert.ok(await handle.evaluate((el) => el.isConnected), "the row was made again when its highlight faded");
   app.assertClean();
 });

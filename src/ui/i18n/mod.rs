@@ -292,6 +292,9 @@ keys! {
     ColData => "DATA", "数据";
     Dns => "DNS", "DNS";
     DnsRecords => "DNS records", "DNS 记录";
+    DnsShown => "{0} of {1} records shown.", "显示 {1} 条记录中的 {0} 条。";
+    DnsShowAll => "Show all", "全部显示";
+    DnsShowFirst => "Show the first {0} only", "只显示前 {0} 条";
     NameToLookUp => "Name to look up", "要查询的名称";
     RecordType => "Record type", "记录类型";
     LookUp => "Look up from a pod in default", "从 default 命名空间的 Pod 中查询";
