@@ -298,8 +298,9 @@ impl Ui {
     /// Time travel: the session as it was at `index` events.
     pub fn scrub_to(self, index: usize) {
         self.playing.set(false);
+        // Timed (`<html data-perf>`, "scrub"): tests/e2e/scrub-measure.mjs reads it.
         let at = self.session.try_update_value(|s| {
-            s.scrub_to(index);
+            perf::time("scrub", || s.scrub_to(index));
             s.position().0
         });
         self.note("note", Note::ReplayedTo(at.unwrap_or(0)));
