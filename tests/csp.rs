@@ -132,17 +132,14 @@ fn the_pages_need_no_inline_code() {
 /// (`style=("width", …)`) instead.
 #[test]
 fn the_views_set_no_style_attribute() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
-    for entry in fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let text = fs::read_to_string(&path).unwrap();
+    for (path, text) in ui_files() {
         for (i, line) in text.lines().enumerate() {
             if let Some(at) = line.find(" style=") {
                 let value = &line[at + " style=".len()..];
                 assert!(
                     value.starts_with('('),
                     "{}:{}: a style attribute: {}",
-                    path.display(),
+                    path,
                     i + 1,
                     line.trim()
                 );
@@ -151,14 +148,25 @@ fn the_views_set_no_style_attribute() {
     }
 }
 
+/// Every `.rs` file under `src/ui/` (folders too: `i18n/`), with its text.
 fn ui_files() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
-    fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .map(|p| (p.display().to_string(), fs::read_to_string(&p).unwrap()))
-        .collect()
+    fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push((p.display().to_string(), fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"),
+        &mut out,
+    );
+    assert!(out.len() > 20 && out.iter().any(|(p, _)| p.ends_with("i18n/mod.rs")));
+    out
 }
 
 /// Under `require-trusted-types-for 'script'` with no policy, assigning a
