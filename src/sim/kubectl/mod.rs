@@ -445,6 +445,9 @@ pub(crate) fn select_keys_of(
 pub(crate) struct Report {
     pub(crate) lines: Vec<String>,
     pub(crate) failed: bool,
+    /// The last line is a printer's output without a newline (a JSONPath
+    /// or Go template), which the next output continues.
+    open: bool,
 }
 
 impl Report {
@@ -453,17 +456,30 @@ impl Report {
         Report {
             lines,
             failed: false,
+            open: false,
         }
     }
 
+    /// An object as a printer printed it: lines, or (a template's output)
+    /// text with no newline, which the next object's output continues as
+    /// kubectl's writes to stdout do.
+    pub(crate) fn print(&mut self, text: &str) {
+        match self.lines.last_mut() {
+            Some(last) if self.open => last.push_str(text.trim_end_matches('\n')),
+            _ => self.lines.push(text.trim_end_matches('\n').to_string()),
+        }
+        self.open = !text.ends_with('\n');
+    }
+
     pub(crate) fn push(&mut self, line: String) {
+        self.open = false;
         self.lines.push(line);
     }
 
     /// Prints an error line and marks the command failed.
     pub(crate) fn fail(&mut self, line: String) {
         self.failed = true;
-        self.lines.push(line);
+        self.push(line);
     }
 
     /// One entry of [`select_keys`]: its key, or (a name not found) its
@@ -491,6 +507,9 @@ impl Report {
     }
 
     pub(crate) fn finish(self) -> Result<String, String> {
+        if self.open && !self.failed {
+            return Ok(self.lines.join("\n"));
+        }
         finish(self.lines, self.failed)
     }
 }

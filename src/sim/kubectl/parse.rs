@@ -182,6 +182,7 @@ pub const FLAGS: &[FlagSpec] = &[
     b("raw", None),
     b("help", Some('h')),
     b("local", None),
+    b("list", None),
     b("record", None),
     b("save-config", None),
     b("server-side", None),
@@ -476,6 +477,7 @@ pub fn flags_for(command: &str) -> &'static [&'static str] {
         "edit" => &["filename", "output", "record", "validate"],
         "label" | "annotate" => &[
             "overwrite",
+            "list",
             "all",
             "selector",
             "filename",

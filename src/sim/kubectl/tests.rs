@@ -12,6 +12,9 @@ mod patch;
 // `-o` for every command that writes an object.
 mod output;
 
+// `label`, `annotate` and `scale`: words, overwrite, dry runs, `-o`.
+mod label;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),

@@ -1,6 +1,7 @@
 //! `kubectl scale` (upstream `pkg/cmd/scale`).
 
 use super::*;
+use crate::sim::kubectl::output::ObjectPrinter;
 
 /// `scale --replicas=N TYPE NAME`. `--replicas` is a Go `int`; the
 /// scale subresource's `spec.replicas` an `int32`, so a count past
@@ -15,6 +16,10 @@ pub fn scale(sim: &mut Sim, args: &Args) -> Result<String, String> {
             "error: invalid argument \"{rep}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{rep}\": {why}\nSee 'kubectl scale --help' for usage."
         )
     })?;
+    // ToOptions builds the printer (a bad `-o` fails before anything is
+    // scaled), Validate checks the count.
+    let dry = crate::sim::kubectl::create::dry_run(args)?;
+    let printer = ObjectPrinter::new(args, dry)?;
     if replicas < 0 {
         return Err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0".into());
     }
@@ -38,7 +43,7 @@ pub fn scale(sim: &mut Sim, args: &Args) -> Result<String, String> {
     );
     let mut out = Report::default();
     for k in keys {
-        let Some((key, old)) = out.object(sim, k) else {
+        let Some((_, old)) = out.object(sim, k) else {
             continue;
         };
         let precondition = args.get("current-replicas");
@@ -56,26 +61,21 @@ pub fn scale(sim: &mut Sim, args: &Args) -> Result<String, String> {
                 continue;
             }
         };
-        // kubectl's client dry run prints the object unchanged; the
-        // server's validates and changes nothing.
-        match crate::sim::kubectl::create::dry_run(args)? {
-            "client" => {
-                out.push(format!("{} scaled (dry run)", ref_name(&key)));
-                continue;
-            }
-            "server" => {
-                out.push(format!("{} scaled (server dry run)", ref_name(&key)));
-                continue;
-            }
-            _ => {}
-        }
-        let mut new = old.clone();
-        new.spec_mut()["replicas"] = replicas.into();
-        match api::update(sim, new, "kubectl") {
-            Ok(_) => out.push(format!("{} scaled", ref_name(&key))),
-            Err(e) => {
+        // kubectl v1.31 prints the object as it read it, before the scale
+        // (later versions set spec.replicas in it first). A client dry run
+        // stops there; the server's validates and changes nothing.
+        let printed = printer.print(&old.to_value(), "scaled");
+        if dry == "none" {
+            let mut new = old.clone();
+            new.spec_mut()["replicas"] = replicas.into();
+            if let Err(e) = api::update(sim, new, "kubectl") {
                 out.fail(e.to_string());
+                continue;
             }
+        }
+        match printed {
+            Ok(text) => out.print(&text),
+            Err(e) => out.fail(e),
         }
     }
     out.finish()

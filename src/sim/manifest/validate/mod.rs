@@ -259,6 +259,25 @@ fn dns_label_errors(e: &mut Errs, p: &P, s: &str) {
     }
 }
 
+/// Upstream's `IsValidLabelValue`: its errors for `s`, none when valid
+/// (kubectl checks label values itself before it sends them).
+pub fn label_value_errors(s: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if s.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    let chars_ok = s.is_empty()
+        || (s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && s.as_bytes()[0].is_ascii_alphanumeric()
+            && s.as_bytes()[s.len() - 1].is_ascii_alphanumeric());
+    if !chars_ok {
+        errs.push(LABEL_VALUE_MSG.to_string());
+    }
+    errs
+}
+
 fn is_label_value(s: &str) -> bool {
     s.is_empty()
         || (s.len() <= 63
