@@ -269,3 +269,47 @@ fn apply_prints_several_objects_as_a_list() {
     let out = kf(&mut sim, "apply -f web.yaml -o name", &[("web.yaml", WEB)]).unwrap();
     assert_eq!(out, "service/nginx\nstatefulset.apps/web\n");
 }
+
+/// `get` prints objects through the same printers: `template` is
+/// `go-template`, `jsonpath-as-json` a JSON list, and the `-file` forms
+/// fail as kubectl does on a file it cannot open (Ordinal has no local
+/// files there).
+#[test]
+fn get_uses_the_object_printers() {
+    let mut sim = Sim::new(1);
+    kf(&mut sim, "apply -f cm.yaml", &[("cm.yaml", CM)]).unwrap();
+    for (line, want) in [
+        ("get cm c -o template={{.data.a}}", Ok("b")),
+        ("get cm c -o go-template={{.data.a}}", Ok("b")),
+        ("get cm c --template={{.data.a}}", Ok("b")),
+        ("get cm c -o jsonpath={.data.a}", Ok("b")),
+        (
+            "get cm c -o jsonpath-as-json={.data.a}",
+            Ok("[\n    \"b\"\n]\n"),
+        ),
+        (
+            "get cm c -o jsonpath",
+            Err("error: template format specified but no template given"),
+        ),
+        (
+            "get cm c -o jsonpath-file=t.txt",
+            Err("error: error reading --template t.txt, open t.txt: no such file or directory"),
+        ),
+        (
+            "get cm c -o templatefile=t.txt",
+            Err("error: error reading --template t.txt, open t.txt: no such file or directory"),
+        ),
+        (
+            "get cm c -o custom-columns-file=t.txt",
+            Err("error: error reading template t.txt, open t.txt: no such file or directory"),
+        ),
+    ] {
+        let got = k(&mut sim, line);
+        assert_eq!(got.as_deref().map_err(String::as_str), want, "{line}");
+    }
+    // yaml and json as before.
+    assert!(k(&mut sim, "get cm c -o yaml")
+        .unwrap()
+        .starts_with("apiVersion: v1\ndata:\n  a: b\nkind: ConfigMap\n"));
+    assert!(k(&mut sim, "get cm c -o json").unwrap().ends_with("}\n"));
+}
