@@ -17,13 +17,8 @@
 // section (wasm-bindgen without wasm-opt's stripping); otherwise they read
 // `wasm-function[N]`.
 import { openApp } from "./harness.mjs";
-import { applySet, withCluster } from "./frames.mjs";
+import { applySet, flag, withCluster } from "./frames.mjs";
 
-const args = process.argv.slice(2);
-const flag = (n, d) => {
-  const i = args.indexOf(n);
-  return i < 0 ? d : Number(args[i + 1]);
-};
 const REPLICAS = flag("--replicas", 300);
 const NODES = flag("--nodes", 4);
 const SECONDS = flag("--seconds", 15);

@@ -13,11 +13,13 @@
 // per-frame accounting (<html data-perf>).
 import { openApp } from "./harness.mjs";
 
-const args = process.argv.slice(2);
-const flag = (n, d) => {
-  const i = args.indexOf(n);
-  return i < 0 ? d : Number(args[i + 1]);
-};
+/** A measurement script's `--name N` flag, as a number (`dflt` when absent). */
+export function flag(name, dflt) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(name);
+  return i < 0 ? dflt : Number(args[i + 1]);
+}
+
 const REPLICAS = flag("--replicas", 300);
 const NODES = flag("--nodes", 4);
 const SECONDS = flag("--seconds", 8);

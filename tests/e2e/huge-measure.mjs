@@ -12,12 +12,8 @@
 // flood:   ms for 20 `get configmaps -o yaml` of 400 ConfigMaps (~400 KB each),
 //          and the console's entries and bytes after it
 import { openApp } from "./harness.mjs";
+import { flag } from "./frames.mjs";
 
-const args = process.argv.slice(2);
-const flag = (n, d) => {
-  const i = args.indexOf(n);
-  return i < 0 ? d : Number(args[i + 1]);
-};
 const LINES = flag("--lines", 10_000);
 const KEYS = flag("--keys", 30);
 

@@ -13,13 +13,8 @@
 // samples performance.memory.usedJSHeapSize (after a GC), the wasm linear
 // memory (caught as the module is instantiated) and the event count.
 import { openApp, CHROMIUM_ARGS } from "./harness.mjs";
-import { withCluster, applySet, sampleFrames, stats } from "./frames.mjs";
+import { withCluster, applySet, flag, sampleFrames, stats } from "./frames.mjs";
 
-const args = process.argv.slice(2);
-const flag = (n, d) => {
-  const i = args.indexOf(n);
-  return i < 0 ? d : Number(args[i + 1]);
-};
 const HOURS = flag("--hours", 2);
 const REPLICAS = flag("--replicas", 300);
 const NODES = flag("--nodes", 4);

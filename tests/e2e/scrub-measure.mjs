@@ -13,13 +13,8 @@
 // (the scrub and every panel's redraw, up to the handler's return), and the
 // time to the next frame.
 import { openApp } from "./harness.mjs";
-import { applySet, stats, withCluster } from "./frames.mjs";
+import { applySet, flag, stats, withCluster } from "./frames.mjs";
 
-const args = process.argv.slice(2);
-const flag = (n, d) => {
-  const i = args.indexOf(n);
-  return i < 0 ? d : Number(args[i + 1]);
-};
 const REPLICAS = flag("--replicas", 100);
 const NODES = flag("--nodes", 4);
 const EVENTS = flag("--events", 5000);
