@@ -12,36 +12,13 @@ use ordinal::sim::engine::{Config, Sim};
 use ordinal::sim::examples::workloads::parallel_web as manifest;
 use ordinal::sim::object::Kind;
 use ordinal::sim::session::Input;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-/// The system allocator, counting live and allocated bytes.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), Relaxed);
-        ALLOCATED.fetch_add(l.size(), Relaxed);
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Relaxed);
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        LIVE.fetch_add(new, Relaxed);
-        LIVE.fetch_sub(l.size(), Relaxed);
-        ALLOCATED.fetch_add(new, Relaxed);
-        unsafe { System.realloc(p, l, new) }
-    }
-}
+#[path = "../tests/common/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static A: Counting = Counting;
+static A: counting::Counting = counting::Counting;
 
 fn mib(b: usize) -> String {
     format!("{:.2} MiB", b as f64 / (1 << 20) as f64)
@@ -91,15 +68,15 @@ fn main() {
     let mut kept = 0;
     let mut allocated = 0;
     for _ in 0..rounds {
-        let live0 = LIVE.load(Relaxed);
-        let alloc0 = ALLOCATED.load(Relaxed);
+        let live0 = counting::live();
+        let alloc0 = counting::allocated();
         let t = Instant::now();
         let log = std::mem::take(&mut sim.log);
         let copy = sim.clone();
         sim.log = log;
         best = best.min(t.elapsed());
-        kept = LIVE.load(Relaxed) - live0;
-        allocated = ALLOCATED.load(Relaxed) - alloc0;
+        kept = counting::live() - live0;
+        allocated = counting::allocated() - alloc0;
         drop(copy);
     }
     println!(
@@ -111,11 +88,11 @@ fn main() {
     let mut best = Duration::MAX;
     let mut kept = 0;
     for _ in 0..rounds {
-        let live0 = LIVE.load(Relaxed);
+        let live0 = counting::live();
         let t = Instant::now();
         let copy = sim.store.clone();
         best = best.min(t.elapsed());
-        kept = LIVE.load(Relaxed) - live0;
+        kept = counting::live() - live0;
         drop(copy);
     }
     println!("store clone: {best:.1?}, keeps {}", mib(kept));
@@ -139,11 +116,11 @@ fn main() {
         while sim.log.len() < events0 + n && sim.now < 12 * 3_600_000 {
             sim.advance(1_000);
         }
-        let before = LIVE.load(Relaxed);
+        let before = counting::live();
         drop(copy);
         deltas.push(format!(
             "{} after {} events",
-            mib(before - LIVE.load(Relaxed)),
+            mib(before - counting::live()),
             sim.log.len() - events0
         ));
     }

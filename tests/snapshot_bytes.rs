@@ -11,32 +11,13 @@ use ordinal::sim::engine::{Config, Sim};
 use ordinal::sim::heap::Heap;
 use ordinal::sim::object::Kind;
 use ordinal::sim::session::{Input, Journaled, Session, MAX_SNAPSHOT_BYTES};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Mutex;
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), Relaxed);
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Relaxed);
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        LIVE.fetch_add(new, Relaxed);
-        LIVE.fetch_sub(l.size(), Relaxed);
-        unsafe { System.realloc(p, l, new) }
-    }
-}
+#[path = "common/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static A: Counting = Counting;
+static A: counting::Counting = counting::Counting;
 
 static TURN: Mutex<()> = Mutex::new(());
 
@@ -91,11 +72,11 @@ fn the_estimate_is_an_upper_bound_of_the_heap_a_snapshot_keeps() {
     sim.advance(20_000);
 
     // The copy a snapshot takes (the log lent out, as the session does).
-    let before = LIVE.load(Relaxed);
+    let before = counting::live();
     let log = std::mem::take(&mut sim.log);
     let copy = sim.clone();
     sim.log = log;
-    let copied = LIVE.load(Relaxed) - before;
+    let copied = counting::live() - before;
     let private = copy.heap();
     assert!(copied <= private, "copied {copied} > estimated {private}");
     assert!(private < 4 * copied, "estimated {private}, copied {copied}");
@@ -109,9 +90,9 @@ fn the_estimate_is_an_upper_bound_of_the_heap_a_snapshot_keeps() {
     }
     let estimate = copy.heap() + copy.store.objects_heap_beyond(Some(&sim.store));
     let all_objects = copy.store.objects_heap_beyond(None);
-    let before = LIVE.load(Relaxed);
+    let before = counting::live();
     drop(copy);
-    let freed = before - LIVE.load(Relaxed);
+    let freed = before - counting::live();
     assert!(freed <= estimate, "freed {freed} > estimated {estimate}");
     assert!(estimate < 4 * freed, "estimated {estimate}, freed {freed}");
     println!(
