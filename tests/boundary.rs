@@ -117,6 +117,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("object", 1),
     ("store", 1),
     ("selector", 1),
+    ("fields", 1),
     ("quantity", 1),
     ("wellknown", 1),
     ("podutil", 1),

@@ -14,6 +14,7 @@ pub mod eviction;
 pub mod examples;
 pub mod faults;
 pub mod features;
+pub mod fields;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hash;

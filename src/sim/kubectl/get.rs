@@ -164,6 +164,12 @@ fn sort_values(items: &mut [(Value, Vec<String>)], by: &str) -> Result<(), Strin
     Ok(())
 }
 
+/// The API server's refusal of a field selector for Events.
+fn events_refused(fsel: &Option<(String, String)>, msg: &str) -> String {
+    let (l, f) = fsel.clone().unwrap_or_default();
+    format!("Error from server (BadRequest): Unable to find \"/v1, Resource=events\" that match label selector \"{l}\", field selector \"{f}\": {msg}")
+}
+
 /// One kind's (or Events') rows: each object's value and table row.
 type Group = (Option<Kind>, Vec<(Value, Vec<String>)>);
 
@@ -171,6 +177,7 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
     let ns = namespace(args);
     let all_ns = args.bool("all-namespaces");
     let sel = selector(args)?;
+    let fsel = super::field_selector(args);
     let targets = if args.has("filename") {
         let (objs, _, errs) = super::manifest_objects(args, files, &sim.config.feature_gates)?;
         if !errs.is_empty() {
@@ -234,10 +241,25 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
                         names.is_empty() || names.iter().any(|n| e.name.starts_with(n.as_str()))
                     })
                     .collect();
-                let rows = evs
-                    .into_iter()
-                    .map(|e| (event_value(e, sim), event_row(e, sim, &f)))
-                    .collect();
+                let mut rows = Vec::new();
+                let chosen = fsel
+                    .as_ref()
+                    .map(|(_, f)| crate::sim::fields::FieldSelector::parse(f));
+                for e in evs {
+                    let v = event_value(e, sim);
+                    let keep = match &chosen {
+                        None => true,
+                        Some(Ok(fs)) => match fs.matches(None, &v) {
+                            Ok(k) => k,
+                            Err(m) => return Err(events_refused(&fsel, &m)),
+                        },
+                        Some(Err(m)) => return Err(events_refused(&fsel, m)),
+                    };
+                    if keep {
+                        let row = event_row(e, sim, &f);
+                        rows.push((v, row));
+                    }
+                }
                 groups.push((None, rows));
             }
             Resource::Kind(kind) => {
@@ -246,7 +268,8 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
                     multi: targets.multi,
                 };
                 let mut rows = Vec::new();
-                for k in super::select_keys(sim, &t, &ns, all_ns, sel.as_ref()) {
+                let by = fsel.as_ref().map(|(l, f)| (l.as_str(), f.as_str()));
+                for k in super::select_keys_by(sim, &t, &ns, all_ns, sel.as_ref(), by) {
                     match k {
                         Ok(key) => {
                             if let Some(o) = sim.store.get_key(&key) {

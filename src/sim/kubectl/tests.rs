@@ -15,6 +15,9 @@ mod output;
 // `label`, `annotate` and `scale`: words, overwrite, dry runs, `-o`.
 mod label;
 
+// `--field-selector` for `get` and `delete`.
+mod fields;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),

@@ -44,10 +44,12 @@ pub fn delete_cmd(
             return Err("error: deleting events is not simulated".into());
         }
         let named = targets.groups.iter().any(|(_, n)| !n.is_empty());
-        if !named && sel.is_none() && !args.bool("all") {
+        let fsel = crate::sim::kubectl::field_selector(args);
+        if !named && sel.is_none() && fsel.is_none() && !args.bool("all") {
             return Err("error: resource(s) were provided, but no name was specified".into());
         }
-        keys = crate::sim::kubectl::select_keys(sim, &targets, &ns, all_ns, sel.as_ref());
+        let by = fsel.as_ref().map(|(l, f)| (l.as_str(), f.as_str()));
+        keys = crate::sim::kubectl::select_keys_by(sim, &targets, &ns, all_ns, sel.as_ref(), by);
         if keys.is_empty() {
             return Ok(format!(
                 "{}\n",
