@@ -51,10 +51,8 @@ pub fn delete_cmd(
         let by = fsel.as_ref().map(|(l, f)| (l.as_str(), f.as_str()));
         keys = crate::sim::kubectl::select_keys_by(sim, &targets, &ns, all_ns, sel.as_ref(), by);
         if keys.is_empty() {
-            return Ok(format!(
-                "{}\n",
-                crate::sim::kubectl::no_resources(if all_ns { None } else { Some(&ns) })
-            ));
+            // delete's own line, without get's namespace.
+            return Ok("No resources found\n".into());
         }
     }
     // Grace period: --now is 1s; 0 without --force becomes 1 (kubectl

@@ -84,7 +84,10 @@ fn fields_a_kind_does_not_offer_are_refused() {
 fn delete_takes_only_what_the_fields_select() {
     let mut sim = running_pods();
     // Nothing has failed: nothing is deleted (the flag used to be ignored).
-    k(&mut sim, "delete pods --field-selector status.phase=Failed").unwrap();
+    assert_eq!(
+        k(&mut sim, "delete pods --field-selector status.phase=Failed").unwrap(),
+        "No resources found\n"
+    );
     assert_eq!(
         sim.store
             .list(Kind::Pod)
