@@ -206,6 +206,29 @@ impl Store {
             .filter_map(|k| self.get_key(k))
     }
 
+    /// Whether any object of this kind in this namespace names an owner
+    /// (from the owner index: a look-up per owner uid, not a scan of the
+    /// namespace; under `debug_assertions` checked against the scan).
+    pub fn any_owned(&self, kind: Kind, namespace: &str) -> bool {
+        let start = Key {
+            kind,
+            namespace: namespace.to_string(),
+            name: String::new(),
+        };
+        let any = self.by_owner.values().any(|keys| {
+            keys.range(&start..)
+                .next()
+                .is_some_and(|k| k.kind == kind && k.namespace == namespace)
+        });
+        debug_assert_eq!(
+            any,
+            self.list_ns(kind, namespace)
+                .any(|o| !o.meta.owner_references.is_empty()),
+            "the owner index disagrees with a scan of {kind} in {namespace}"
+        );
+        any
+    }
+
     /// Pods whose `spec.nodeName` is `node` ("" for unbound pods), in store order.
     pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Object> + 'a {
         self.by_node

@@ -89,10 +89,10 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
     let mut c = Control {
         pc: PodControl {
             store: ctx.store,
-            any_claim_owned: ctx
-                .store
-                .list_ns(Kind::PersistentVolumeClaim, &set.meta.namespace)
-                .any(|c| !c.meta.owner_references.is_empty()),
+            retained_and_unowned: is_retain_retain(set)
+                && !ctx
+                    .store
+                    .any_owned(Kind::PersistentVolumeClaim, &set.meta.namespace),
             set,
             out,
             pod_index_label: ctx
@@ -102,6 +102,7 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
         },
         now: ctx.now,
         blocked: None,
+        min_ready,
         max_unavailable_gate: ctx
             .config
             .feature_gates
