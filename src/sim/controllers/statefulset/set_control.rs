@@ -198,8 +198,9 @@ impl Control<'_, '_> {
             return true;
         }
         let retention_match = self.pc.claims_match_retention_policy(update_set, pod);
-        if identity_matches(set, pod)
-            && storage_matches_templates(templates, set, pod)
+        let (parent, ordinal) = get_parent_name_and_ordinal(name);
+        if identity_matches_parsed(set, pod, parent, ordinal)
+            && storage_matches_at(templates, set, pod, ordinal)
             && retention_match
         {
             return false;
