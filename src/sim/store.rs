@@ -134,9 +134,18 @@ impl Store {
     }
 
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {
-        self.objects
-            .get(&Key::new(kind, namespace, name))
-            .map(Arc::as_ref)
+        // Looked up by borrowed parts: building a `Key` copied both strings
+        // on every look-up, and controllers look objects up per pod.
+        let namespace = if kind.namespaced() { namespace } else { "" };
+        let parts: &dyn KeyParts = &(kind, namespace, name);
+        let found = self.objects.get(parts).map(Arc::as_ref);
+        debug_assert_eq!(
+            found.map(Object::key),
+            self.objects
+                .get(&Key::new(kind, namespace, name))
+                .map(|o| o.key())
+        );
+        found
     }
 
     pub fn get_key(&self, key: &Key) -> Option<&Object> {
@@ -216,7 +225,7 @@ impl Store {
             name: String::new(),
         };
         let any = self.by_owner.values().any(|keys| {
-            keys.range(&start..)
+            keys.range::<Key, _>(&start..)
                 .next()
                 .is_some_and(|k| k.kind == kind && k.namespace == namespace)
         });
@@ -371,6 +380,51 @@ impl Store {
 
     pub fn resource_version(&self) -> u64 {
         self.resource_version
+    }
+}
+
+/// A key as its parts, so the store's map can be searched without
+/// building a [`Key`] (`BTreeMap::get` takes any `Q` the key borrows as).
+/// Ordered as `Key` derives its order: kind, namespace, name.
+trait KeyParts {
+    fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl KeyParts for Key {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.namespace, &self.name)
+    }
+}
+
+impl KeyParts for (Kind, &str, &str) {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.0, self.1, self.2)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyParts + 'a> for Key {
+    fn borrow(&self) -> &(dyn KeyParts + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyParts + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyParts + '_ {}
+
+impl PartialOrd for dyn KeyParts + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyParts + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
     }
 }
 
