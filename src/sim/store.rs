@@ -69,6 +69,21 @@ fn is_unclaimed_pv(o: &Object) -> bool {
     o.kind == Kind::PersistentVolume && o.spec().at("claimRef").is_null()
 }
 
+/// Whether the indexes hold the same entries for two versions of one
+/// object: the same uid, owner uids, node, references and PV state.
+fn same_index_entries(a: &Object, b: &Object) -> bool {
+    a.meta.uid == b.meta.uid
+        && a.meta.owner_references.len() == b.meta.owner_references.len()
+        && a.meta
+            .owner_references
+            .iter()
+            .zip(&b.meta.owner_references)
+            .all(|(x, y)| x.uid == y.uid)
+        && node_of(a) == node_of(b)
+        && is_unclaimed_pv(a) == is_unclaimed_pv(b)
+        && refs_of(a) == refs_of(b)
+}
+
 /// The claims and volumes an object names (see `Store::referrers`).
 fn refs_of(o: &Object) -> Vec<Key> {
     use super::object::ValueExt;
@@ -330,10 +345,15 @@ impl Store {
     pub(crate) fn put(&mut self, mut obj: Object) {
         let key = obj.key();
         let old = self.objects.remove(&key);
-        if let Some(o) = &old {
-            self.unindex(&key, o);
+        // Most writes change nothing the indexes hold (a status, a
+        // condition): then taking the object out of them and back in
+        // would only copy keys.
+        if !old.as_ref().is_some_and(|o| same_index_entries(o, &obj)) {
+            if let Some(o) = &old {
+                self.unindex(&key, o);
+            }
+            self.index(&key, &obj);
         }
-        self.index(&key, &obj);
         if obj.kind == Kind::Pod {
             obj.derived = Derived::of(podutil::PodFacts::read(&obj));
         }
