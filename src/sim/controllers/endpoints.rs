@@ -77,14 +77,17 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
 }
 
 /// `podEndpointsChanged` widened to everything [`desired_subsets`] reads of
-/// a pod: labels (the selectors), deletion, uid, IP, phase, readiness, node,
-/// hostname and subdomain, and the containers (named target ports).
+/// a pod: labels (the selectors), deletion, uid, IP, whether it is
+/// terminal, readiness, node, hostname and subdomain, and the containers
+/// (named target ports). Of the phase only terminal or not is read
+/// ([`should_pod_be_in_endpoints`]), so Pending to Running queues nothing.
 fn pod_endpoints_changed(old: &Object, new: &Object) -> bool {
+    let terminal = |p: &Object| matches!(podutil::phase(p), "Failed" | "Succeeded");
     old.meta.labels != new.meta.labels
         || old.meta.deletion_timestamp != new.meta.deletion_timestamp
         || old.meta.uid != new.meta.uid
         || podutil::pod_ip(old) != podutil::pod_ip(new)
-        || podutil::phase(old) != podutil::phase(new)
+        || terminal(old) != terminal(new)
         || podutil::is_ready(old) != podutil::is_ready(new)
         || podutil::node_name(old) != podutil::node_name(new)
         || ["hostname", "subdomain", "containers"]
