@@ -137,7 +137,8 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
 /// The sets a change concerns, as upstream's event handlers queue them: a
 /// pod its parent by name (`isMemberOf`: only that set ever claims it); a
 /// set itself; a claim or a revision every set of its namespace (the sync
-/// reads all claims of the namespace, and revisions by selector).
+/// reads claims by name and whether any is owned, and revisions by
+/// selector).
 pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
     match k.kind {
@@ -159,6 +160,19 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
             push(Key::new(Kind::StatefulSet, &k.namespace, parent));
         }
         Kind::PersistentVolumeClaim | Kind::ControllerRevision => {
+            // Of a claim the sync reads whether it exists, its deletion and
+            // its owners (looked up by name, and whether any is owned):
+            // binding it (its volume, status, annotations) changes none.
+            if k.kind == Kind::PersistentVolumeClaim {
+                if let (Some(old), Some(new)) = (&change.old, store.get_key(k)) {
+                    if old.meta.deletion_timestamp == new.meta.deletion_timestamp
+                        && old.meta.owner_references == new.meta.owner_references
+                        && old.meta.uid == new.meta.uid
+                    {
+                        return;
+                    }
+                }
+            }
             for set in store.list_ns(Kind::StatefulSet, &k.namespace) {
                 push(set.key());
             }
