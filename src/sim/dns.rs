@@ -176,6 +176,9 @@ fn ready_addresses(subset: &serde_json::Value) -> impl Iterator<Item = (&str, Op
 /// An address of [`Addresses`] borrowed from an Endpoints' JSON.
 type AddressRef<'e> = (&'e str, Option<&'e str>);
 
+/// An address whose count changed: (IP, hostname), before, after.
+type CountChange = ((String, Option<String>), u32, u32);
+
 /// How many SRV records each name gets (CoreDNS's weights share 100
 /// among them, see [`srv_weights`]), from each port group's count of
 /// addresses.
@@ -245,7 +248,7 @@ impl Addresses {
 fn count_changes(
     was: &BTreeMap<(String, Option<String>), u32>,
     now: &[AddressRef],
-    changes: &mut Vec<((String, Option<String>), u32, u32)>,
+    changes: &mut Vec<CountChange>,
 ) {
     let mut was = was.iter().peekable();
     let mut i = 0;
@@ -409,7 +412,7 @@ impl Served {
         // The addresses whose count changed, per port group (groups
         // absent from the new JSON go whole).
         let none = BTreeMap::new();
-        let mut groups: Vec<(PortView, Vec<((String, Option<String>), u32, u32)>)> = Vec::new();
+        let mut groups: Vec<(PortView, Vec<CountChange>)> = Vec::new();
         for (ports, was) in &old.by_ports {
             let now = new.get(ports).map(Vec::as_slice).unwrap_or(&[]);
             let mut changes = Vec::new();
