@@ -42,9 +42,17 @@ fn get_pods_for_stateful_set<'a>(
     let members = store
         .list_ns(Kind::Pod, &set.meta.namespace)
         .filter(|p| is_member_of(set, p));
-    super::ref_manager::claim_pods_as(set, selector, members, out, ReplicaPod::Stored, |p| {
-        ReplicaPod::Made(Box::new(p))
-    })
+    // Sized for the set's replicas (more when scaling down, then it grows).
+    let expected = replicas_of(set) as usize;
+    super::ref_manager::claim_pods_as(
+        set,
+        selector,
+        members,
+        expected,
+        out,
+        ReplicaPod::Stored,
+        |p| ReplicaPod::Made(Box::new(p)),
+    )
 }
 
 /// One StatefulSet's sync (`StatefulSetController.sync` →
