@@ -141,33 +141,72 @@ struct Addresses {
     by_ports: BTreeMap<PortView, BTreeMap<(String, Option<String>), u32>>,
 }
 
+/// An Endpoints object's subsets (none when the field is missing).
+fn subsets(ep: &Object) -> &[serde_json::Value] {
+    ep.field("subsets")
+        .as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or(&[])
+}
+
+/// A subset's ports as [`PortView`].
+fn port_view(subset: &serde_json::Value, base: &str) -> PortView {
+    subset
+        .array_at("ports")
+        .iter()
+        .filter_map(|p| {
+            let num = p.i64_at("port")?;
+            let srv = p
+                .str_at("name")
+                .filter(|n| !n.is_empty())
+                .map(|pname| srv_name(pname, p, base));
+            Some((num, srv))
+        })
+        .collect()
+}
+
+/// A subset's ready addresses as the records read them: (IP, hostname).
+fn ready_addresses(subset: &serde_json::Value) -> impl Iterator<Item = (&str, Option<&str>)> {
+    subset.array_at("addresses").iter().filter_map(|addr| {
+        let ip = addr.str_at("ip")?;
+        Some((ip, addr.str_at("hostname").filter(|h| !h.is_empty())))
+    })
+}
+
+/// An address of [`Addresses`] borrowed from an Endpoints' JSON.
+type AddressRef<'e> = (&'e str, Option<&'e str>);
+
+/// An address whose count changed: (IP, hostname), before, after.
+type CountChange = ((String, Option<String>), u32, u32);
+
+/// How many SRV records each name gets (CoreDNS's weights share 100
+/// among them, see [`srv_weights`]), from each port group's count of
+/// addresses.
+fn srv_counts_of<'p>(
+    groups: impl Iterator<Item = (&'p PortView, usize)>,
+    base: &str,
+) -> BTreeMap<String, usize> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (ports, n) in groups {
+        if n == 0 {
+            continue;
+        }
+        for (_, srv) in ports {
+            *counts.entry(base.to_string()).or_default() += n;
+            if let Some(srv) = srv {
+                *counts.entry(srv.clone()).or_default() += n;
+            }
+        }
+    }
+    counts
+}
+
 impl Addresses {
     fn of(ep: &Object, base: &str) -> Addresses {
         let mut a = Addresses::default();
-        for subset in ep
-            .field("subsets")
-            .as_array()
-            .map(|a| a.as_slice())
-            .unwrap_or(&[])
-        {
-            let ports: PortView = subset
-                .array_at("ports")
-                .iter()
-                .filter_map(|p| {
-                    let num = p.i64_at("port")?;
-                    let srv = p
-                        .str_at("name")
-                        .filter(|n| !n.is_empty())
-                        .map(|pname| srv_name(pname, p, base));
-                    Some((num, srv))
-                })
-                .collect();
-            let addrs = a.by_ports.entry(ports).or_default();
-            for addr in subset.array_at("addresses") {
-                let Some(ip) = addr.str_at("ip") else {
-                    continue;
-                };
-                let host = addr.str_at("hostname").filter(|h| !h.is_empty());
+        for subset in subsets(ep) {
+            let addrs = a.by_ports.entry(port_view(subset, base)).or_default();
+            for (ip, host) in ready_addresses(subset) {
                 *addrs
                     .entry((ip.to_string(), host.map(String::from)))
                     .or_default() += 1;
@@ -176,23 +215,84 @@ impl Addresses {
         a
     }
 
-    /// How many SRV records each name gets (CoreDNS's weights share 100
-    /// among them, see [`srv_weights`]).
-    fn srv_counts(&self, base: &str) -> BTreeMap<String, usize> {
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for (ports, addrs) in &self.by_ports {
-            let n: usize = addrs.values().map(|&c| c as usize).sum();
-            if n == 0 {
-                continue;
-            }
-            for (_, srv) in ports {
-                *counts.entry(base.to_string()).or_default() += n;
-                if let Some(srv) = srv {
-                    *counts.entry(srv.clone()).or_default() += n;
-                }
-            }
+    /// [`Addresses::of`] borrowed from the JSON, each group's addresses
+    /// sorted, repeats kept: nothing is copied per address.
+    fn borrowed<'e>(ep: &'e Object, base: &str) -> BTreeMap<PortView, Vec<AddressRef<'e>>> {
+        let mut groups: BTreeMap<PortView, Vec<AddressRef<'e>>> = BTreeMap::new();
+        for subset in subsets(ep) {
+            groups
+                .entry(port_view(subset, base))
+                .or_default()
+                .extend(ready_addresses(subset));
         }
-        counts
+        for addrs in groups.values_mut() {
+            sort::sort(addrs);
+        }
+        groups
+    }
+
+    /// How many SRV records each name gets.
+    fn srv_counts(&self, base: &str) -> BTreeMap<String, usize> {
+        srv_counts_of(
+            self.by_ports
+                .iter()
+                .map(|(p, a)| (p, a.values().map(|&c| c as usize).sum())),
+            base,
+        )
+    }
+}
+
+/// The addresses whose count differs between `was` and `now` (sorted,
+/// with repeats), each with its count before and after, by one merge of
+/// the two sorted lists.
+fn count_changes(
+    was: &BTreeMap<(String, Option<String>), u32>,
+    now: &[AddressRef],
+    changes: &mut Vec<CountChange>,
+) {
+    let mut was = was.iter().peekable();
+    let mut i = 0;
+    // The repeats of `now[i]`, moving past them.
+    let run = |i: &mut usize| {
+        let start = *i;
+        while *i < now.len() && now[*i] == now[start] {
+            *i += 1;
+        }
+        (*i - start) as u32
+    };
+    let owned = |(ip, host): AddressRef| (ip.to_string(), host.map(String::from));
+    loop {
+        let w = was
+            .peek()
+            .map(|((ip, host), &n)| ((ip.as_str(), host.as_deref()), n));
+        match (w, now.get(i).copied()) {
+            (None, None) => break,
+            (Some((k, n)), None) => {
+                changes.push((owned(k), n, 0));
+                was.next();
+            }
+            (None, Some(k)) => {
+                let m = run(&mut i);
+                changes.push((owned(k), 0, m));
+            }
+            (Some((wk, n)), Some(nk)) => match wk.cmp(&nk) {
+                std::cmp::Ordering::Less => {
+                    changes.push((owned(wk), n, 0));
+                    was.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    let m = run(&mut i);
+                    changes.push((owned(nk), 0, m));
+                }
+                std::cmp::Ordering::Equal => {
+                    let m = run(&mut i);
+                    was.next();
+                    if m != n {
+                        changes.push((owned(wk), n, m));
+                    }
+                }
+            },
+        }
     }
 }
 
@@ -281,29 +381,52 @@ fn counted(out: Vec<Record>) -> BTreeMap<Record, i64> {
 }
 
 impl Served {
-    /// Brings a headless Service's records up to date with `new`
-    /// addresses by recomputing those of the addresses that came or went;
-    /// pushes the records that went and came. `false` (and nothing done)
+    /// Brings a headless Service's records up to date with the addresses
+    /// of `ep` by recomputing those of the addresses that came or went;
+    /// pushes the records that went and came. The kept addresses are
+    /// updated in place from one merge of the old ones with the new JSON,
+    /// so an address that stays costs no copy. `false` (and nothing done)
     /// when that cannot be exact: the SRV weights of a name changed, or no
     /// addresses were kept.
     fn refresh_addresses(
         &mut self,
         svc: &Object,
         base: &str,
-        new: Addresses,
+        ep: &Object,
         removed: &mut Vec<Record>,
         added: &mut Vec<Record>,
     ) -> bool {
-        let Some(old) = &self.addresses else {
+        let Some(old) = &mut self.addresses else {
             return false;
         };
-        let (old_counts, new_counts) = (old.srv_counts(base), new.srv_counts(base));
+        let new = Addresses::borrowed(ep, base);
+        let old_counts = old.srv_counts(base);
+        let new_counts = srv_counts_of(new.iter().map(|(p, a)| (p, a.len())), base);
         if new_counts.iter().any(|(name, n)| {
             old_counts
                 .get(name)
                 .is_some_and(|o| srv_weight(*o) != srv_weight(*n))
         }) {
             return false;
+        }
+        // The addresses whose count changed, per port group (groups
+        // absent from the new JSON go whole).
+        let none = BTreeMap::new();
+        let mut groups: Vec<(PortView, Vec<CountChange>)> = Vec::new();
+        for (ports, was) in &old.by_ports {
+            let now = new.get(ports).map(Vec::as_slice).unwrap_or(&[]);
+            let mut changes = Vec::new();
+            count_changes(was, now, &mut changes);
+            if !changes.is_empty() || !new.contains_key(ports) {
+                groups.push((ports.clone(), changes));
+            }
+        }
+        for (ports, now) in &new {
+            if !old.by_ports.contains_key(ports) {
+                let mut changes = Vec::new();
+                count_changes(&none, now, &mut changes);
+                groups.push((ports.clone(), changes));
+            }
         }
         // Net change of each record's count.
         let mut delta: BTreeMap<Record, i64> = BTreeMap::new();
@@ -327,25 +450,36 @@ impl Served {
             };
             address_records(base, ip, host.as_deref(), ports, &mut add);
         };
-        let none = BTreeMap::new();
-        for (ports, was) in &old.by_ports {
-            let now = new.by_ports.get(ports).unwrap_or(&none);
-            for (addr, &n) in was {
-                let m = now.get(addr).copied().unwrap_or(0);
+        for (ports, changes) in &groups {
+            for (addr, n, m) in changes {
                 if n > m {
                     give(ports, addr, &old_counts, -i64::from(n - m));
-                }
-            }
-        }
-        for (ports, now) in &new.by_ports {
-            let was = old.by_ports.get(ports).unwrap_or(&none);
-            for (addr, &m) in now {
-                let n = was.get(addr).copied().unwrap_or(0);
-                if m > n {
+                } else {
                     give(ports, addr, &new_counts, i64::from(m - n));
                 }
             }
         }
+        // The kept addresses become the new ones.
+        for (ports, changes) in groups {
+            if !new.contains_key(&ports) {
+                old.by_ports.remove(&ports);
+                continue;
+            }
+            let addrs = old.by_ports.entry(ports).or_default();
+            for (addr, _, m) in changes {
+                if m == 0 {
+                    addrs.remove(&addr);
+                } else {
+                    addrs.insert(addr, m);
+                }
+            }
+        }
+        debug_assert_eq!(
+            *old,
+            Addresses::of(ep, base),
+            "the addresses of {} updated in place differ from the Endpoints",
+            svc.name()
+        );
         for (r, d) in delta {
             let had = self.records.get(&r).copied().unwrap_or(0);
             let has = had + d;
@@ -362,7 +496,6 @@ impl Served {
                 }
             }
         }
-        self.addresses = Some(new);
         true
     }
 }
@@ -502,8 +635,7 @@ impl Zone {
                 }
                 // Only some addresses changed: recompute theirs.
                 if let (false, Some(ep), Some(base)) = (recount, ep, headless_base(svc)) {
-                    let new = Addresses::of(ep, &base);
-                    if c.refresh_addresses(svc, &base, new, &mut removed, &mut added) {
+                    if c.refresh_addresses(svc, &base, ep, &mut removed, &mut added) {
                         c.ep_rv = ep_rv;
                         c.ep_view = view;
                         #[cfg(debug_assertions)]

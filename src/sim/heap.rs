@@ -175,6 +175,7 @@ impl Heap for PodFacts {
             requests: _,
             nonzero_requests: _,
             host_ports,
+            has_affinity: _,
         } = self;
         node_name.heap()
             + pod_ip.heap()

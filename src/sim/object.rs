@@ -256,9 +256,10 @@ impl fmt::Debug for Object {
 /// A view derived from an object's JSON and cached beside it, like a
 /// typed object beside client-go's unstructured one. Only the store fills
 /// it ([`crate::sim::store::Store`]'s `put`), when the object becomes
-/// immutable behind its `Arc`, and empties it when an object leaves the
-/// store; every copy starts empty, so an object changed after a copy never
-/// carries a stale view. Readers (`podutil`) fall back to the JSON when
+/// immutable behind its `Arc`; an object leaving the store keeps it only
+/// in the store's change log, which is read and dropped. Every copy
+/// starts empty, so an object changed after a copy never carries a stale
+/// view. Readers (`podutil`) fall back to the JSON when
 /// it is empty, and under `debug_assertions` check it against the JSON.
 /// It takes no part in equality.
 /// (The view's type belongs to its reader, `podutil::PodFacts` for pods,

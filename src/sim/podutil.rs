@@ -32,6 +32,9 @@ pub struct PodFacts {
     pub nonzero_requests: (i64, i64),
     /// [`host_ports`].
     pub host_ports: Vec<(String, i64)>,
+    /// Whether `spec.affinity` is set ([`affinity`]): the scheduler reads
+    /// it of every placed pod on every pass, and most pods have none.
+    pub has_affinity: bool,
 }
 
 impl PodFacts {
@@ -48,6 +51,7 @@ impl PodFacts {
             requests: read_pod_requests(pod),
             nonzero_requests: read_pod_nonzero_requests(pod),
             host_ports: read_host_ports(pod),
+            has_affinity: !pod.spec().at("affinity").is_null(),
         }
     }
 }
@@ -354,6 +358,15 @@ fn requests_with(pod: &Object, f: impl Fn(&Value, &str) -> i64) -> (i64, i64) {
         mem = mem.saturating_add(quantity::parse_bytes(o).unwrap_or(0));
     }
     (cpu, mem)
+}
+
+/// The pod's `spec.affinity` (`Null` when unset).
+pub fn affinity(pod: &Object) -> &Value {
+    static NULL: Value = Value::Null;
+    match cached(pod) {
+        Some(f) if !f.has_affinity => &NULL,
+        _ => pod.spec().at("affinity"),
+    }
 }
 
 /// The host ports the pod's containers ask for, with their protocol (the

@@ -69,6 +69,21 @@ fn is_unclaimed_pv(o: &Object) -> bool {
     o.kind == Kind::PersistentVolume && o.spec().at("claimRef").is_null()
 }
 
+/// Whether the indexes hold the same entries for two versions of one
+/// object: the same uid, owner uids, node, references and PV state.
+fn same_index_entries(a: &Object, b: &Object) -> bool {
+    a.meta.uid == b.meta.uid
+        && a.meta.owner_references.len() == b.meta.owner_references.len()
+        && a.meta
+            .owner_references
+            .iter()
+            .zip(&b.meta.owner_references)
+            .all(|(x, y)| x.uid == y.uid)
+        && node_of(a) == node_of(b)
+        && is_unclaimed_pv(a) == is_unclaimed_pv(b)
+        && refs_of(a) == refs_of(b)
+}
+
 /// The claims and volumes an object names (see `Store::referrers`).
 fn refs_of(o: &Object) -> Vec<Key> {
     use super::object::ValueExt;
@@ -134,9 +149,18 @@ impl Store {
     }
 
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {
-        self.objects
-            .get(&Key::new(kind, namespace, name))
-            .map(Arc::as_ref)
+        // Looked up by borrowed parts: building a `Key` copied both strings
+        // on every look-up, and controllers look objects up per pod.
+        let namespace = if kind.namespaced() { namespace } else { "" };
+        let parts: &dyn KeyParts = &(kind, namespace, name);
+        let found = self.objects.get(parts).map(Arc::as_ref);
+        debug_assert_eq!(
+            found.map(Object::key),
+            self.objects
+                .get(&Key::new(kind, namespace, name))
+                .map(|o| o.key())
+        );
+        found
     }
 
     pub fn get_key(&self, key: &Key) -> Option<&Object> {
@@ -204,6 +228,29 @@ impl Store {
             .into_iter()
             .flatten()
             .filter_map(|k| self.get_key(k))
+    }
+
+    /// Whether any object of this kind in this namespace names an owner
+    /// (from the owner index: a look-up per owner uid, not a scan of the
+    /// namespace; under `debug_assertions` checked against the scan).
+    pub fn any_owned(&self, kind: Kind, namespace: &str) -> bool {
+        let start = Key {
+            kind,
+            namespace: namespace.to_string(),
+            name: String::new(),
+        };
+        let any = self.by_owner.values().any(|keys| {
+            keys.range::<Key, _>(&start..)
+                .next()
+                .is_some_and(|k| k.kind == kind && k.namespace == namespace)
+        });
+        debug_assert_eq!(
+            any,
+            self.list_ns(kind, namespace)
+                .any(|o| !o.meta.owner_references.is_empty()),
+            "the owner index disagrees with a scan of {kind} in {namespace}"
+        );
+        any
     }
 
     /// Pods whose `spec.nodeName` is `node` ("" for unbound pods), in store order.
@@ -298,10 +345,15 @@ impl Store {
     pub(crate) fn put(&mut self, mut obj: Object) {
         let key = obj.key();
         let old = self.objects.remove(&key);
-        if let Some(o) = &old {
-            self.unindex(&key, o);
+        // Most writes change nothing the indexes hold (a status, a
+        // condition): then taking the object out of them and back in
+        // would only copy keys.
+        if !old.as_ref().is_some_and(|o| same_index_entries(o, &obj)) {
+            if let Some(o) = &old {
+                self.unindex(&key, o);
+            }
+            self.index(&key, &obj);
         }
-        self.index(&key, &obj);
         if obj.kind == Kind::Pod {
             obj.derived = Derived::of(podutil::PodFacts::read(&obj));
         }
@@ -351,13 +403,60 @@ impl Store {
     }
 }
 
-/// An object leaving the store: its own when nothing else holds it (else a
-/// copy), without the view the store derived, which a change to it would
-/// leave stale.
+/// A key as its parts, so the store's map can be searched without
+/// building a [`Key`] (`BTreeMap::get` takes any `Q` the key borrows as).
+/// Ordered as `Key` derives its order: kind, namespace, name.
+trait KeyParts {
+    fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl KeyParts for Key {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.namespace, &self.name)
+    }
+}
+
+impl KeyParts for (Kind, &str, &str) {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.0, self.1, self.2)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyParts + 'a> for Key {
+    fn borrow(&self) -> &(dyn KeyParts + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyParts + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyParts + '_ {}
+
+impl PartialOrd for dyn KeyParts + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyParts + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+/// An object leaving the store for the change log: its own when nothing
+/// else holds it (else a copy, without the view, as every copy). It keeps
+/// the view the store derived: the log is only read (every controller's
+/// route reads the object before a change, and reading its facts from
+/// JSON there cost more than the routes' work), then dropped. Under
+/// `debug_assertions` every read of the view is still checked against
+/// the JSON, so a change to a logged object would be caught.
 fn released(o: Arc<Object>) -> Object {
-    let mut o = Arc::unwrap_or_clone(o);
-    o.derived = Derived::default();
-    o
+    Arc::unwrap_or_clone(o)
 }
 
 /// A `matchLabels`-style selector: every pair present. An empty selector
@@ -540,13 +639,16 @@ mod tests {
         assert_eq!(podutil::phase(stored), "Unknown");
         assert_eq!(podutil::PodState::of(stored), podutil::PodState::of(&copy));
 
-        // What leaves the store leaves its facts behind.
+        // What leaves the store keeps its facts in the change log (which
+        // is only read), and they still say what its JSON says.
         assert!(s.remove(&p.key()));
         assert!(!s.remove(&p.key()));
         let changes = s.take_changes();
         assert!(changes.last().is_some_and(|c| c.old.is_some()));
         for c in changes {
-            assert!(c.old.is_none_or(|o| o.derived.get::<PodFacts>().is_none()));
+            if let Some(o) = c.old {
+                assert_eq!(o.derived.get::<PodFacts>(), Some(&PodFacts::read(&o)));
+            }
         }
         // Other kinds carry none.
         s.put(obj(Kind::ConfigMap, "c", "u1"));

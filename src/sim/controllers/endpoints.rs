@@ -77,14 +77,17 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
 }
 
 /// `podEndpointsChanged` widened to everything [`desired_subsets`] reads of
-/// a pod: labels (the selectors), deletion, uid, IP, phase, readiness, node,
-/// hostname and subdomain, and the containers (named target ports).
+/// a pod: labels (the selectors), deletion, uid, IP, whether it is
+/// terminal, readiness, node, hostname and subdomain, and the containers
+/// (named target ports). Of the phase only terminal or not is read
+/// ([`should_pod_be_in_endpoints`]), so Pending to Running queues nothing.
 fn pod_endpoints_changed(old: &Object, new: &Object) -> bool {
+    let terminal = |p: &Object| matches!(podutil::phase(p), "Failed" | "Succeeded");
     old.meta.labels != new.meta.labels
         || old.meta.deletion_timestamp != new.meta.deletion_timestamp
         || old.meta.uid != new.meta.uid
         || podutil::pod_ip(old) != podutil::pod_ip(new)
-        || podutil::phase(old) != podutil::phase(new)
+        || terminal(old) != terminal(new)
         || podutil::is_ready(old) != podutil::is_ready(new)
         || podutil::node_name(old) != podutil::node_name(new)
         || ["hostname", "subdomain", "containers"]
@@ -286,27 +289,40 @@ impl Address<'_> {
         Value::Object(a)
     }
 
-    /// `self.to_value() == *v`, without building the value.
+    /// `self.to_value() == *v`, without building the value. serde_json's
+    /// map keeps its keys sorted, so the entries are compared in order, one
+    /// pass, instead of looking each key up (this runs for every address
+    /// of every Endpoints on every sync).
     fn matches(&self, v: &Value) -> bool {
         let pod = self.pod;
         let Some(m) = v.as_object() else {
             return false;
         };
-        let Some(t) = m.get("targetRef").and_then(Value::as_object) else {
+        if m.len() != 3 + usize::from(self.hostname.is_some()) {
+            return false;
+        }
+        let is = |e: Option<(&String, &Value)>, key: &str, want: &str| matches!(e, Some((k, Value::String(s))) if k == key && s == want);
+        let mut it = m.iter();
+        if let Some(h) = self.hostname {
+            if !is(it.next(), "hostname", h) {
+                return false;
+            }
+        }
+        if !is(it.next(), "ip", self.ip)
+            || !is(it.next(), "nodeName", podutil::node_name(pod).unwrap_or(""))
+        {
+            return false;
+        }
+        let Some((k, Value::Object(t))) = it.next() else {
             return false;
         };
-        m.len() == 3 + usize::from(self.hostname.is_some())
-            && self
-                .hostname
-                .is_none_or(|h| m.get("hostname").is_some_and(|x| *x == h))
-            && m.get("ip").is_some_and(|x| *x == self.ip)
-            && m.get("nodeName")
-                .is_some_and(|x| *x == podutil::node_name(pod).unwrap_or(""))
+        let mut t_it = t.iter();
+        k == "targetRef"
             && t.len() == 4
-            && t.get("kind").is_some_and(|x| *x == "Pod")
-            && t.get("name").is_some_and(|x| *x == pod.name())
-            && t.get("namespace").is_some_and(|x| *x == pod.namespace())
-            && t.get("uid").is_some_and(|x| *x == pod.meta.uid.as_str())
+            && is(t_it.next(), "kind", "Pod")
+            && is(t_it.next(), "name", pod.name())
+            && is(t_it.next(), "namespace", pod.namespace())
+            && is(t_it.next(), "uid", &pod.meta.uid)
     }
 }
 
@@ -407,9 +423,15 @@ fn subsets_match(subsets: &[Subset], v: &Value) -> bool {
     if subsets.is_empty() {
         return v.is_null();
     }
-    v.as_array().is_some_and(|a| {
+    let same = v.as_array().is_some_and(|a| {
         a.len() == subsets.len() && subsets.iter().zip(a).all(|(s, v)| s.matches(v))
-    })
+    });
+    debug_assert_eq!(
+        same,
+        subsets_value(subsets) == *v,
+        "the in-place comparison of subsets disagrees with building them"
+    );
+    same
 }
 
 /// The Endpoints subsets a Service should have now (`syncService` then

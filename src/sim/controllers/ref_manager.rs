@@ -18,20 +18,31 @@ pub fn claim_pods<'a>(
     candidates: impl Iterator<Item = &'a Object>,
     out: &mut Out,
 ) -> Vec<Cow<'a, Object>> {
-    claim_pods_as(owner, selector, candidates, out, Cow::Borrowed, Cow::Owned)
+    claim_pods_as(
+        owner,
+        selector,
+        candidates,
+        0,
+        out,
+        Cow::Borrowed,
+        Cow::Owned,
+    )
 }
 
 /// [`claim_pods`], each claimed pod given as the caller keeps it: `stored`
-/// for a pod as the store holds it, `adopted` for an adopted copy.
+/// for a pod as the store holds it, `adopted` for an adopted copy;
+/// `expected` sizes the list (growing it pod by pod to a thousand was a
+/// measurable share of a StatefulSet's pass).
 pub fn claim_pods_as<'a, T>(
     owner: &Object,
     selector: &Selector,
     candidates: impl Iterator<Item = &'a Object>,
+    expected: usize,
     out: &mut Out,
     stored: impl Fn(&'a Object) -> T,
     adopted: impl Fn(Object) -> T,
 ) -> Vec<T> {
-    let mut claimed = Vec::new();
+    let mut claimed = Vec::with_capacity(expected);
     for pod in candidates {
         let matches = selector.matches(&pod.meta.labels);
         match pod.meta.controller_ref() {

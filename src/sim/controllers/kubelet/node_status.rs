@@ -43,6 +43,46 @@ fn condition_rank(c: &Value) -> usize {
 /// the node need not be copied (every kubelet pass asks, for every node).
 fn node_status_is_posted(node: &Object) -> bool {
     let status = node.status();
+    if status.at("allocatable").is_null()
+        || status.at("nodeInfo").is_null()
+        || status.at("addresses").is_null()
+    {
+        debug_assert!(!node_status_is_posted_by_type(node));
+        return false;
+    }
+    // One pass over the conditions (each one's type read once): in rank
+    // order, and the first of each wanted type at its status and stamped.
+    let mut found = [false; 4];
+    let mut last_rank = 0;
+    let mut ok = true;
+    for c in status.array_at("conditions") {
+        let rank = condition_rank(c);
+        if rank < last_rank {
+            ok = false;
+            break;
+        }
+        last_rank = rank;
+        if rank < 4 && !found[rank] {
+            found[rank] = true;
+            let want = if rank == 3 { "True" } else { "False" };
+            if c.str_at("status") != Some(want)
+                || c.at("lastHeartbeatTime").is_null()
+                || c.at("lastTransitionTime").is_null()
+            {
+                ok = false;
+                break;
+            }
+        }
+    }
+    let posted = ok && found.iter().all(|f| *f);
+    debug_assert_eq!(posted, node_status_is_posted_by_type(node));
+    posted
+}
+
+/// [`node_status_is_posted`] as first written, one look-up per wanted
+/// condition: the check of the one-pass version under `debug_assertions`.
+fn node_status_is_posted_by_type(node: &Object) -> bool {
+    let status = node.status();
     let conds = status.array_at("conditions");
     !status.at("allocatable").is_null()
         && !status.at("nodeInfo").is_null()

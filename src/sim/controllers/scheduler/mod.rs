@@ -103,7 +103,7 @@ struct Snapshot<'a> {
 }
 
 fn placed_of<'a>(pod: &'a Object, node: Cow<'a, str>) -> Placed<'a> {
-    let affinity = pod.spec().at("affinity");
+    let affinity = podutil::affinity(pod);
     Placed {
         node,
         namespace: pod.namespace(),

@@ -9,8 +9,10 @@ pub(crate) struct PodControl<'a, 'b> {
     /// The store, for the set's claims (looked up by name when a pod needs
     /// them, not gathered on every pass).
     pub(crate) store: &'a Store,
-    /// Whether any of those claims has an owner (Retain/Retain wants none).
-    pub(crate) any_claim_owned: bool,
+    /// The set's policy is Retain/Retain and none of the namespace's
+    /// claims has an owner: then every claim matches the policy. Read
+    /// once per pass (it was read for every pod).
+    pub(crate) retained_and_unowned: bool,
     pub(crate) set: &'a Object,
     pub(crate) out: &'b mut Out,
     /// The `PodIndexLabel` gate.
@@ -134,7 +136,9 @@ impl<'a> PodControl<'a, '_> {
     /// `ClaimsMatchRetentionPolicy`. A missing claim counts as a match (upstream
     /// returns an error, which the caller treats as matching).
     pub(crate) fn claims_match_retention_policy(&self, set: &Object, pod: &Object) -> bool {
-        if !self.any_claim_owned && is_retain_retain(set) {
+        // `set` is the set or its update revision: the same policy.
+        debug_assert_eq!(is_retain_retain(set), is_retain_retain(self.set));
+        if self.retained_and_unowned {
             return true;
         }
         claim_names(set, get_ordinal(pod)).all(|c| {

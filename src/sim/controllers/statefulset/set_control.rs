@@ -124,6 +124,8 @@ pub(crate) struct Control<'a, 'b> {
     pub(crate) pc: PodControl<'a, 'b>,
     pub(crate) now: u64,
     pub(crate) blocked: Blocked,
+    /// The set's `minReadySeconds`, read once per pass.
+    pub(crate) min_ready: i64,
     /// The `MaxUnavailableStatefulSet` gate (alpha, off in v1.31).
     pub(crate) max_unavailable_gate: bool,
 }
@@ -144,7 +146,8 @@ impl Control<'_, '_> {
         r: &Replica,
         templates: &[&str],
     ) -> bool {
-        let min_ready = min_ready_seconds(set);
+        let min_ready = self.min_ready;
+        debug_assert_eq!(min_ready, min_ready_seconds(set));
         let pod: &Object = &r.pod;
         let name = &pod.meta.name;
         // Failed or Succeeded: delete; the next sync recreates it once gone.
@@ -195,8 +198,9 @@ impl Control<'_, '_> {
             return true;
         }
         let retention_match = self.pc.claims_match_retention_policy(update_set, pod);
-        if identity_matches(set, pod)
-            && storage_matches_templates(templates, set, pod)
+        let (parent, ordinal) = get_parent_name_and_ordinal(name);
+        if identity_matches_parsed(set, pod, parent, ordinal)
+            && storage_matches_at(templates, set, pod, ordinal)
             && retention_match
         {
             return false;
@@ -217,7 +221,8 @@ impl Control<'_, '_> {
         let r = &condemned[i];
         let pod = &r.pod;
         let name = pod.meta.name.clone();
-        let min_ready = min_ready_seconds(set);
+        let min_ready = self.min_ready;
+        debug_assert_eq!(min_ready, min_ready_seconds(set));
         if is_terminating(pod) {
             if monotonic {
                 self.block(
@@ -292,7 +297,13 @@ pub(crate) fn update_stateful_set(
         .into_iter()
         .map(|pod| Replica::new(pod, true))
         .collect();
-    update_status(&mut status, min_ready, now, &all.iter().collect::<Vec<_>>());
+    // Upstream counts the status here, before the loop. Every later return
+    // but the one for a set being deleted counts it anew (`finish`), so
+    // it is counted here only for that one.
+    let deleting = set.meta.deletion_timestamp.is_some();
+    if deleting {
+        update_status(&mut status, min_ready, now, &all.iter().collect::<Vec<_>>());
+    }
 
     let start = get_start_ordinal(set);
     let end = get_end_ordinal(set);
@@ -344,7 +355,7 @@ pub(crate) fn update_stateful_set(
         update_status(status, min_ready, now, &list);
     };
 
-    if set.meta.deletion_timestamp.is_some() {
+    if deleting {
         return status;
     }
     let monotonic = !allows_burst(set);

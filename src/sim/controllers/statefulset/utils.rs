@@ -159,6 +159,18 @@ pub(crate) fn pod_in_ordinal_range(pod: &Object, set: &Object) -> bool {
 /// `identityMatches`: name, namespace and the pod-name label.
 pub fn identity_matches(set: &Object, pod: &Object) -> bool {
     let (parent, ordinal) = get_parent_name_and_ordinal(&pod.meta.name);
+    identity_matches_parsed(set, pod, parent, ordinal)
+}
+
+/// [`identity_matches`] with the pod's name already parsed
+/// ([`get_parent_name_and_ordinal`]), which a pass does once per pod for
+/// this and [`storage_matches_at`].
+pub(crate) fn identity_matches_parsed(
+    set: &Object,
+    pod: &Object,
+    parent: &str,
+    ordinal: i64,
+) -> bool {
     // `pod.Name == getPodName(set, ordinal)`: the digits print the ordinal.
     ordinal >= 0
         && parent == set.meta.name
@@ -190,7 +202,7 @@ pub(crate) fn is_claim_name(claim: &str, set: &Object, template: &str, ordinal: 
 /// `storageMatches`: every claim template is mounted under its own name
 /// from the claim for this ordinal.
 pub fn storage_matches(set: &Object, pod: &Object) -> bool {
-    storage_matches_templates(&claim_template_names(set), set, pod)
+    storage_matches_at(&claim_template_names(set), set, pod, get_ordinal(pod))
 }
 
 /// The names of the set's claim templates, in order.
@@ -202,9 +214,14 @@ pub(crate) fn claim_template_names(set: &Object) -> Vec<&str> {
 }
 
 /// [`storage_matches`] with the template names read once for a whole
-/// pass (it runs for every pod of the set on every pass).
-pub(crate) fn storage_matches_templates(templates: &[&str], set: &Object, pod: &Object) -> bool {
-    let ordinal = get_ordinal(pod);
+/// pass (it runs for every pod of the set on every pass) and the pod's
+/// ordinal already read.
+pub(crate) fn storage_matches_at(
+    templates: &[&str],
+    set: &Object,
+    pod: &Object,
+    ordinal: i64,
+) -> bool {
     if ordinal < 0 {
         return false;
     }
