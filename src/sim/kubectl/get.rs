@@ -139,10 +139,6 @@ fn list_value(items: Vec<Value>) -> Value {
     json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
 }
 
-pub(crate) fn to_yaml(v: &Value) -> String {
-    super::yaml::to_yaml(v)
-}
-
 /// Sorts by a `--sort-by` JSONPath (numbers numerically).
 fn sort_values(items: &mut [(Value, Vec<String>)], by: &str) -> Result<(), String> {
     let mut keyed: Vec<(String, usize)> = Vec::new();

@@ -20,7 +20,7 @@
 //! fails after the write).
 
 use super::parse::Args;
-use super::{get, jsonpath, ref_name};
+use super::{jsonpath, ref_name, yaml};
 use crate::sim::object::Object;
 use crate::sim::sort;
 use serde_json::Value;
@@ -140,7 +140,7 @@ impl ObjectPrinter {
                 }
                 out
             }
-            Form::Yaml => get::to_yaml(v),
+            Form::Yaml => yaml::to_yaml(v),
             Form::Json if typed => format!("{}\n", to_typed_json(v)),
             Form::Json => format!("{}\n", super::printers::to_json(v)),
             Form::JsonPath { template, as_json } => {

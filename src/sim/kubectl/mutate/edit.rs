@@ -55,7 +55,7 @@ pub fn edit_target(sim: &Sim, args: &str) -> Result<(Key, String), String> {
         .store
         .get_key(&key)
         .ok_or_else(|| ApiError::not_found(key.kind, &key.name).to_string())?;
-    Ok((key, crate::sim::kubectl::get::to_yaml(&o.to_value())))
+    Ok((key, crate::sim::kubectl::yaml::to_yaml(&o.to_value())))
 }
 
 /// Kind word for messages about a kind without an object.

@@ -22,7 +22,7 @@ pub fn version(sim: &mut Sim, args: &Args) -> Result<String, String> {
                     crate::sim::kubectl::printers::to_json(&val)
                 ))
             } else {
-                Ok(crate::sim::kubectl::get::to_yaml(&val))
+                Ok(crate::sim::kubectl::yaml::to_yaml(&val))
             }
         }
         Some(o) => Err(format!(
