@@ -98,9 +98,11 @@ pub fn label(sim: &mut Sim, args: &Args, field: &str) -> Result<String, String> 
             out.fail(overwrite_error(labels, &taken));
             continue;
         }
-        let live = dry == "none" && !list;
+        // Upstream changes its own copy under a client dry run and for
+        // --list; otherwise it sends the change (a server dry run too).
+        let sends = dry != "client" && !list;
         let mut printed = Vec::new();
-        if labels && live {
+        if labels && sends {
             for r in &remove {
                 if !map.contains_key(r) {
                     printed.push(format!("label \"{r}\" not found."));
@@ -121,12 +123,12 @@ pub fn label(sim: &mut Sim, args: &Args, field: &str) -> Result<String, String> 
         }
         // `updateDataChangeMsg`: a change that made the JSON shorter
         // without --overwrite is an "unlabeled".
-        let (before, after) = (old.to_value(), new.to_value());
+        let (before, local) = (old.to_value(), new.to_value());
         let operation = if !labels {
             "annotated"
-        } else if before == after {
+        } else if before == local {
             "not labeled"
-        } else if !args.bool("overwrite") && after.to_string().len() < before.to_string().len() {
+        } else if !args.bool("overwrite") && local.to_string().len() < before.to_string().len() {
             "unlabeled"
         } else {
             "labeled"
@@ -134,14 +136,10 @@ pub fn label(sim: &mut Sim, args: &Args, field: &str) -> Result<String, String> 
         // What is printed: label prints its own copy of the object as it
         // changed it, annotate what the server answered (its own copy
         // under a client dry run or --list).
-        let local = new.to_value();
-        let answer = match dry {
-            _ if !live => Ok(local.clone()),
-            "server" => {
-                let mut scratch = sim.clone();
-                update_object(&mut scratch, &old, new).map(|_| super::apply::stored(&scratch, &key))
-            }
-            _ => update_object(sim, &old, new).map(|_| super::apply::stored(sim, &key)),
+        let answer = if sends {
+            update_as(sim, &old, new, dry).map(|(_, v)| v)
+        } else {
+            Ok(local.clone())
         };
         let answer = match answer {
             Ok(v) => v,

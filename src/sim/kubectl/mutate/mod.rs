@@ -81,6 +81,21 @@ fn update_object(sim: &mut Sim, old: &Object, mut new: Object) -> Result<bool, S
     api::update(sim, new, "kubectl").map_err(|e| e.to_string())
 }
 
+/// [`update_object`] as `--dry-run` asks (`none` or `server`): a server
+/// dry run writes a scratch copy of the cluster (the server validates and
+/// keeps nothing). Whether the object changed, and the object the server
+/// answered with.
+fn update_as(sim: &mut Sim, old: &Object, new: Object, dry: &str) -> Result<(bool, Value), String> {
+    let key = old.key();
+    if dry == "server" {
+        let mut scratch = sim.clone();
+        let changed = update_object(&mut scratch, old, new)?;
+        return Ok((changed, apply::stored(&scratch, &key)));
+    }
+    let changed = update_object(sim, old, new)?;
+    Ok((changed, apply::stored(sim, &key)))
+}
+
 fn object_namespace(o: &Object, args: &Args) -> Result<String, String> {
     let flag = args.get("namespace");
     if !o.kind.namespaced() {

@@ -1,7 +1,6 @@
 //! `kubectl patch` (upstream `pkg/cmd/patch`) and the three patch types it
 //! sends: strategic merge, JSON merge (RFC 7386) and JSON patch (RFC 6902).
 
-use super::apply::stored;
 use super::*;
 use crate::sim::kubectl::output::ObjectPrinter;
 
@@ -276,15 +275,7 @@ pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
     let dry = crate::sim::kubectl::create::dry_run(args)?;
     let (changed, after) = match dry {
         "client" => (doc != old.to_value(), doc),
-        "server" => {
-            let mut scratch = sim.clone();
-            let changed = update_object(&mut scratch, &old, new)?;
-            (changed, stored(&scratch, &key))
-        }
-        _ => {
-            let changed = update_object(sim, &old, new)?;
-            (changed, stored(sim, &key))
-        }
+        _ => update_as(sim, &old, new, dry)?,
     };
     // The printer is built only now, so a bad `-o` fails after the write;
     // it prints the object the server answered with (the locally patched

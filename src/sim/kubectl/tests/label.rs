@@ -150,6 +150,13 @@ fn dry_runs_write_nothing() {
         k(&mut sim, "scale deployment a --replicas=4 --dry-run=client").unwrap(),
         "deployment.apps/a scaled (dry run)\n"
     );
+    // The server validates a server dry run (a client one is not checked).
+    let e = k(&mut sim, "label cm c a/b/c=1 --dry-run=server").unwrap_err();
+    assert!(e.contains("is invalid"), "{e}");
+    assert_eq!(
+        k(&mut sim, "label cm c a/b/c=1 --dry-run=client").unwrap(),
+        "configmap/c labeled (dry run)\n"
+    );
     assert_eq!(
         &before,
         sim.store.get(Kind::ConfigMap, "default", "c").unwrap()
