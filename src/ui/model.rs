@@ -44,7 +44,7 @@ pub struct NodeView {
     pub failed: bool,
 }
 
-/// Pod uids by owner, in lane order: `(owner, uids)` runs.
+/// Pods' row keys ([`row_key`]) by owner, in lane order: `(owner, keys)` runs.
 pub type Groups = Vec<(String, Vec<String>)>;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -61,12 +61,12 @@ pub struct WorkloadView {
 }
 
 /// Where the cluster panel draws what: the nodes, and per lane the pods'
-/// uids (each pod's card reads its own [`PodView`], see [`PodCache`]).
+/// row keys (each pod's card reads its own [`PodView`], see [`PodCache`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClusterView {
     pub nodes: Vec<NodeView>,
-    /// Per node name (`""`: pods not yet bound to a node), the pods' uids
-    /// grouped by owner.
+    /// Per node name (`""`: pods not yet bound to a node), the pods' row
+    /// keys grouped by owner.
     pub lanes: BTreeMap<String, Groups>,
     pub workloads: Vec<WorkloadView>,
     pub pods: usize,
@@ -204,16 +204,39 @@ fn owner_sort_key(p: &PodView) -> SortKey {
     )
 }
 
-/// Pod views kept between redraws, by uid: a pod whose object (resource
-/// version) and waiting note did not change is not described again.
+/// Pod views kept between redraws, by row key (see [`row_key`]): a pod
+/// whose object (uid and resource version) and waiting note did not change
+/// is not described again.
 #[derive(Default)]
-pub struct PodCache(HashMap<String, (u64, Option<String>, PodView)>);
+pub struct PodCache(HashMap<String, CachedPod>);
+
+/// The pod's uid and resource version when it was described (`None`: to
+/// describe again), its waiting note, and the view.
+type CachedPod = (Option<(String, u64)>, Option<String>, PodView);
 
 impl PodCache {
-    /// The view of the pod with this uid, as of the last update.
-    pub fn get(&self, uid: &str) -> Option<&PodView> {
-        self.0.get(uid).map(|(_, _, v)| v)
+    /// The view of the pod with this row key, as of the last update.
+    pub fn get(&self, key: &str) -> Option<&PodView> {
+        self.0.get(key).map(|(_, _, v)| v)
     }
+
+    /// Every pod is described again at the next update (another branch of
+    /// the history may reuse a uid and a resource version), and the rows of
+    /// pods gone by then are still reported removed.
+    pub fn invalidate(&mut self) {
+        for (seen, _, _) in self.0.values_mut() {
+            *seen = None;
+        }
+    }
+}
+
+/// A pod card's key: namespace and name, which no two pods share at once.
+/// Not the uid: a StatefulSet's pod keeps its name (its identity) when it
+/// is made again, and after a scrub most pods are other incarnations of the
+/// same names; a card keyed by name is updated in place rather than
+/// rebuilt (docs/scrub13.md).
+pub fn row_key(namespace: &str, name: &str) -> String {
+    format!("{namespace}/{name}")
 }
 
 pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterUpdate {
@@ -294,10 +317,11 @@ pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterUpdate {
         let waited = waits
             .get(&(pod.meta.namespace.clone(), pod.meta.name.clone()))
             .cloned();
-        let v = match cache.0.remove(&pod.meta.uid) {
-            Some((r, w, v)) if r == rv && w == waited => v,
+        let key = row_key(&pod.meta.namespace, &pod.meta.name);
+        let v = match cache.0.remove(&key) {
+            Some((Some((uid, r)), w, v)) if uid == pod.meta.uid && r == rv && w == waited => v,
             _ => {
-                changed.push(pod.meta.uid.clone());
+                changed.push(key.clone());
                 pod_view(pod, &waits)
             }
         };
@@ -309,8 +333,8 @@ pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterUpdate {
         lanes
             .entry(lane)
             .or_default()
-            .push((owner_sort_key(&v), v.uid.clone()));
-        seen.insert(v.uid.clone(), (rv, waited, v));
+            .push((owner_sort_key(&v), key.clone()));
+        seen.insert(key, (Some((v.uid.clone(), rv)), waited, v));
     }
     let removed = cache.0.drain().map(|(uid, _)| uid).collect();
     cache.0 = seen;
@@ -320,10 +344,10 @@ pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterUpdate {
         .map(|(node, mut ps)| {
             sort::sort_by(&mut ps, |a, b| a.0.cmp(&b.0));
             let mut groups: Groups = Vec::new();
-            for ((owner, _, _), uid) in ps {
+            for ((owner, _, _), key) in ps {
                 match groups.last_mut() {
-                    Some((o, v)) if *o == owner => v.push(uid),
-                    _ => groups.push((owner, vec![uid])),
+                    Some((o, v)) if *o == owner => v.push(key),
+                    _ => groups.push((owner, vec![key])),
                 }
             }
             (node, groups)

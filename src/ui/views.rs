@@ -8,7 +8,7 @@ use super::{fresh, Ui};
 use crate::sim::dns;
 use leptos::prelude::*;
 
-/// The cluster's layout (nodes, lanes of pod uids, workloads) and one
+/// The cluster's layout (nodes, lanes of pods' row keys, workloads) and one
 /// signal per pod, brought up to date whenever the store or the log moved:
 /// only the pods described again are set (see `rows`).
 fn cluster_state(ui: Ui) -> (ReadSignal<ClusterView>, Rows<String, PodView>) {
@@ -23,15 +23,15 @@ fn cluster_state(ui: Ui) -> (ReadSignal<ClusterView>, Rows<String, PodView>) {
             // Another branch may reuse a uid and resource version.
             if *e != epoch {
                 *e = epoch;
-                *c = model::PodCache::default();
+                c.invalidate();
             }
             let update = ui.with_sim(|s| model::cluster(s, c));
-            for uid in &update.removed {
-                pods.remove(uid);
+            for key in &update.removed {
+                pods.remove(key);
             }
-            for uid in update.changed {
-                if let Some(v) = c.get(&uid) {
-                    pods.set(uid, v.clone());
+            for key in update.changed {
+                if let Some(v) = c.get(&key) {
+                    pods.set(key, v.clone());
                 }
             }
             if layout.with_untracked(|l| *l != update.view) {
@@ -211,8 +211,8 @@ fn Lane(
                             <div class="group">
                                 <div class="group-label">{ let o = owner.clone(); move || owner_label(ui, &o) }</div>
                                 <div class="cards">
-                                    <For each=move || ids.get() key=|u| u.clone() let:uid>
-                                        {pods.get(&uid).map(|pod| view! { <PodCard ui=ui pod=pod /> })}
+                                    <For each=move || ids.get() key=|k| k.clone() let:key>
+                                        {pods.get(&key).map(|pod| view! { <PodCard ui=ui pod=pod /> })}
                                     </For>
                                 </div>
                             </div>

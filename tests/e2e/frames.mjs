@@ -1,7 +1,7 @@
 // Frame time of the page at 16x with a 300-replica Parallel StatefulSet:
 // a measurement, not a test (not run in CI).
 //
-//   node tests/e2e/frames.mjs [--replicas N] [--nodes N] [--seconds S]
+//   node tests/e2e/frames.mjs [--replicas N] [--nodes N] [--seconds S] [--reduced-motion 1]
 //
 // Opens the release build (dist/) in headless Chromium, gives the saved
 // session a cluster of --nodes nodes (default 4: 300 pods need more than the
@@ -23,6 +23,9 @@ export function flag(name, dflt) {
 const REPLICAS = flag("--replicas", 300);
 const NODES = flag("--nodes", 4);
 const SECONDS = flag("--seconds", 8);
+// With 1, the page runs as for a user who asked for reduced motion (no
+// animations or transitions): what the page's motion costs.
+const REDUCED = flag("--reduced-motion", 0);
 const T = 120_000;
 
 export async function withCluster(page, nodes) {
@@ -97,6 +100,7 @@ async function main() {
   const app = await openApp(undefined, { viewport: { width: 1400, height: 900 } });
   const { page } = app;
   try {
+    if (REDUCED) await page.emulateMedia({ reducedMotion: "reduce" });
     await withCluster(page, NODES);
     await applySet(page, REPLICAS);
     await page.getByTestId("speed").selectOption("16");
