@@ -17,8 +17,9 @@ use leptos::prelude::*;
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Rewrite the address at most this often while the session changes.
-const THROTTLE_MS: u64 = 600;
+/// Rewrite the address at most this often while playing: each rewrite
+/// costs 10-40 ms with a few hundred pods drawn (`replaceState`, above).
+const THROTTLE_MS: u64 = 1_500;
 /// Editor text longer than this (bytes) is linked after a pause in typing.
 const HUGE_TEXT: usize = 64 * 1024;
 const HUGE_TEXT_WAIT_MS: u64 = 500;
@@ -179,9 +180,9 @@ impl Share {
         }
     }
 
-    /// Keeps the address in step with the session: rewritten at once after
-    /// a quiet spell, then at most every `THROTTLE_MS` while changes go on
-    /// (the last one always lands). The address a page opened with stays
+    /// Keeps the address in step with the session: rewritten after the
+    /// frame that shows a change while paused, and at most every
+    /// `THROTTLE_MS` while playing (the last one always lands). The address a page opened with stays
     /// until the first change: a link that did not open stays visible, and
     /// a reload of an untouched page reads local storage as before.
     pub fn follow(self, ui: Ui) {
@@ -195,10 +196,27 @@ impl Share {
                 return;
             }
             // Only play runs many frames a second; a paused page's changes
-            // are a person's actions, and each lands at once, so a reload
-            // right after one keeps it.
+            // are a person's actions, and each lands right after the frame
+            // that shows it, so a reload right after one keeps it. Not
+            // before that frame: with a large page `replaceState` costs
+            // 10-40 ms in Chromium (it restyles the document), which a
+            // scrub or a click would wait for; and a drag of the timeline
+            // writes once per frame, not once per position.
             let wait = THROTTLE_MS as f64 - (now_ms() - self.last_write.get_value());
-            if wait <= 0.0 || !ui.playing.get_untracked() {
+            if !ui.playing.get_untracked() {
+                self.pending.set_value(true);
+                request_animation_frame(move || {
+                    set_timeout(
+                        move || {
+                            self.pending.set_value(false);
+                            self.write(ui, true);
+                        },
+                        Duration::ZERO,
+                    )
+                });
+                return;
+            }
+            if wait <= 0.0 {
                 self.write(ui, true);
                 return;
             }
