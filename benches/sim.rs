@@ -5,8 +5,10 @@
 //! `benches/scripts/{par,ord}.script` are the same workloads for
 //! `ordinal run --nodes 40`.
 //!
-//! Then scrubbing: a session of about 5,000 events, restored at ten points
-//! from the session's snapshots (and, for comparison, replayed from the start).
+//! Then scrubbing: sessions of about 5,000 events (a 20-pod set scaled to 5
+//! and back, and the page's measured session: 100 pods on 4 nodes scaled to
+//! 1 and back), restored at ten points from the session's snapshots (and,
+//! for comparison, replayed from the start).
 //!
 //! `cargo bench --bench sim` (add `-- quick` for a smaller run, `-- ord`
 //! for the OrderedReady run only). Each StatefulSet run also times the
@@ -170,18 +172,25 @@ fn profile_controllers(sim: &Sim) {
 }
 
 /// Scrub time at ten points of a session of about `target` events: from
-/// the nearest snapshot, against a replay from the start.
-fn bench_scrub(target: usize) {
-    let mut s = Session::new(42, Config::default());
+/// the nearest snapshot, against a replay from the start. The session
+/// scales a `high`-replica Parallel set to `low` and back every `every_ms`
+/// of virtual time (the page's measured session, `tests/e2e/scrub-measure.mjs`,
+/// is 100 pods on 4 nodes scaled to 1 and back every two minutes).
+fn bench_scrub(target: usize, high: usize, low: usize, nodes: usize, every_ms: u64) {
+    let config = Config {
+        nodes,
+        ..Config::default()
+    };
+    let mut s = Session::new(42, config.clone());
     s.input(Input::Manifest {
-        text: manifest("scrub", 20, "Parallel"),
+        text: manifest("scrub", high, "Parallel"),
         delete: false,
     })
     .expect("apply");
-    let mut replicas = 20;
+    let mut replicas = high;
     while s.sim().log.len() < target {
-        s.advance(30_000);
-        replicas = if replicas == 20 { 5 } else { 20 };
+        s.advance(every_ms);
+        replicas = if replicas == high { low } else { high };
         let _ = s.input(Input::Kubectl {
             line: format!("kubectl scale sts scrub --replicas={replicas}"),
             files: vec![],
@@ -204,13 +213,13 @@ fn bench_scrub(target: usize) {
         }
         worst = worst.max(d);
         let t = Instant::now();
-        let r = Journaled::replay(42, Config::default(), &journal, Some(i));
+        let r = Journaled::replay(42, config.clone(), &journal, Some(i));
         worst_replay = worst_replay.max(t.elapsed());
         assert_eq!(r.trace_hash(), s.trace_hash(), "scrub to {i}");
         line.push_str(&format!(" {}%={d:.1?}", k * 10));
     }
     println!(
-        "scrub: {total} events, {} snapshots; from snapshots:{line}; worst {worst:.1?} (cpu {worst_cpu:.1?}) (replay from the start: worst {worst_replay:.1?})",
+        "scrub, {high}/{low} pods on {nodes} nodes: {total} events, {} snapshots; from snapshots:{line}; worst {worst:.1?} (cpu {worst_cpu:.1?}) (replay from the start: worst {worst_replay:.1?})",
         s.snapshot_count()
     );
 }
@@ -228,6 +237,8 @@ fn main() {
         bench("ord", ordered, "OrderedReady");
     }
     if !has("ord") {
-        bench_scrub(if quick { 1_000 } else { 5_000 });
+        let target = if quick { 1_000 } else { 5_000 };
+        bench_scrub(target, 20, 5, Config::default().nodes, 30_000);
+        bench_scrub(target, 100, 1, 4, 120_000);
     }
 }
