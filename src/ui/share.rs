@@ -17,9 +17,9 @@ use leptos::prelude::*;
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Rewrite the address at most this often while playing: each rewrite
-/// costs 10-40 ms with a few hundred pods drawn (`replaceState`, above).
-const THROTTLE_MS: u64 = 1_500;
+/// Rewrite the address at most this often while playing (each rewrite
+/// compresses the whole journal).
+const THROTTLE_MS: u64 = 1_000;
 /// Editor text longer than this (bytes) is linked after a pause in typing.
 const HUGE_TEXT: usize = 64 * 1024;
 const HUGE_TEXT_WAIT_MS: u64 = 500;
@@ -197,40 +197,32 @@ impl Share {
             }
             // Only play runs many frames a second; a paused page's changes
             // are a person's actions, and each lands right after the frame
-            // that shows it, so a reload right after one keeps it. Not
-            // before that frame: with a large page `replaceState` costs
-            // 10-40 ms in Chromium (it restyles the document), which a
-            // scrub or a click would wait for; and a drag of the timeline
-            // writes once per frame, not once per position.
-            let wait = THROTTLE_MS as f64 - (now_ms() - self.last_write.get_value());
-            if !ui.playing.get_untracked() {
-                self.pending.set_value(true);
-                request_animation_frame(move || {
-                    set_timeout(
-                        move || {
-                            self.pending.set_value(false);
-                            self.write(ui, true);
-                        },
-                        Duration::ZERO,
-                    )
-                });
-                return;
-            }
-            if wait <= 0.0 {
-                self.write(ui, true);
-                return;
-            }
+            // that shows it, so a reload right after one keeps it. Never
+            // while the document is being changed (in an event handler or
+            // a frame's redraw): `replaceState` then restyles and lays out
+            // the half-changed page at once (Chromium, in
+            // didFinishSameDocumentNavigation), tens to hundreds of
+            // milliseconds with a few hundred pods; from a task after the
+            // frame it costs about 1 ms. A drag of the timeline also writes
+            // once per frame, not once per position.
+            let wait = if ui.playing.get_untracked() {
+                THROTTLE_MS as f64 - (now_ms() - self.last_write.get_value())
+            } else {
+                0.0
+            };
             self.pending.set_value(true);
-            set_timeout(
-                move || {
-                    self.pending.set_value(false);
-                    self.write(ui, true);
-                },
-                Duration::from_millis(wait.ceil() as u64),
-            );
+            request_animation_frame(move || {
+                set_timeout(
+                    move || {
+                        self.pending.set_value(false);
+                        self.write(ui, true);
+                    },
+                    Duration::from_millis(wait.max(0.0).ceil() as u64),
+                )
+            });
         });
         // Edits come at typing speed, and a pause ends a run of frames: the
-        // address takes them at once, so a reload right after keeps them.
+        // address takes them after the frame, so a reload right after keeps them.
         // A huge buffer (a pasted file) is linked once typing pauses, not
         // compressed again on every key.
         let ticket = StoredValue::new(0u64);
@@ -244,7 +236,17 @@ impl Share {
             let mine = ticket.get_value() + 1;
             ticket.set_value(mine);
             if !huge {
-                self.write(ui, true);
+                // After the frame, as above.
+                request_animation_frame(move || {
+                    set_timeout(
+                        move || {
+                            if ticket.get_value() == mine {
+                                self.write(ui, true);
+                            }
+                        },
+                        Duration::ZERO,
+                    )
+                });
                 return;
             }
             set_timeout(
