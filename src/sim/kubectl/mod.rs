@@ -406,7 +406,7 @@ pub(crate) fn list_error(kind: Kind, label: &str, field: &str, msg: &str) -> Str
 /// [`select_keys`] with a field selector (`fields`, as given): a list
 /// keeps the objects it selects, and a field the kind does not offer
 /// fails that kind's list as the API server's 400 does. Names and a
-/// field selector together are the builder's error.
+/// label or field selector together are the builder's error.
 pub(crate) fn select_keys_by(
     sim: &Sim,
     targets: &Targets,
@@ -423,7 +423,10 @@ pub(crate) fn select_keys_by(
     let parsed = fields.map(crate::sim::fields::FieldSelector::parse);
     for (r, names) in &targets.groups {
         let Resource::Kind(kind) = *r else { continue };
-        if fields.is_some() && !names.is_empty() {
+        // The resource builder's visitBySelector: a selector (a label
+        // selector only when not blank) with names is refused.
+        let selects = fields.is_some() || sel.is_some_and(|s| !s.is_empty());
+        if selects && !names.is_empty() {
             out.push(Err(
                 "error: name cannot be provided when a selector is specified".into(),
             ));

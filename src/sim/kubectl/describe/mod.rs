@@ -432,6 +432,11 @@ pub fn describe(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Resul
         if targets.groups.iter().any(|(r, _)| *r == Resource::Events) {
             return Err("error: describing events is not simulated; use kubectl get events".into());
         }
+        // The builder refuses names with a selector before anything is read.
+        let selects = sel.as_ref().is_some_and(|s| !s.is_empty());
+        if selects && targets.groups.iter().any(|(_, names)| !names.is_empty()) {
+            return Err("error: name cannot be provided when a selector is specified".into());
+        }
         // describe TYPE NAME matches names by prefix when there is no exact hit.
         for (r, names) in &targets.groups {
             let Resource::Kind(kind) = *r else { continue };

@@ -106,3 +106,33 @@ fn delete_takes_only_what_the_fields_select() {
     let web0 = sim.store.get(Kind::Pod, "default", "web-0").unwrap();
     assert!(web0.meta.deletion_timestamp.is_none());
 }
+
+#[test]
+fn names_with_a_label_selector_are_refused_by_the_builder() {
+    let mut sim = running_pods();
+    let refused = "error: name cannot be provided when a selector is specified";
+    for line in [
+        "get pods web-0 -l app=nginx",
+        "get pods web-0 --selector=app=nginx",
+        "describe pods web-0 -l app=nginx",
+        "delete pod web-1 -l app=nginx",
+        "label pods web-0 -l app=nginx tier=web",
+    ] {
+        assert_eq!(k(&mut sim, line).unwrap_err(), refused, "{line}");
+    }
+    // Nothing was deleted or labelled.
+    assert!(sim.store.get(Kind::Pod, "default", "web-1").is_some());
+    assert_eq!(
+        k(&mut sim, "get pods -l tier=web -o name").unwrap(),
+        "No resources found in default namespace.\n"
+    );
+    // A blank selector is no selector, as LabelSelectorParam trims it.
+    assert_eq!(
+        k(&mut sim, "get pods web-0 -l '' -o name").unwrap(),
+        "pod/web-0\n"
+    );
+    // Without names the selector lists.
+    assert!(k(&mut sim, "get pods -l app=nginx -o name")
+        .unwrap()
+        .contains("pod/web-0\n"));
+}
