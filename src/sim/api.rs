@@ -2,7 +2,7 @@
 //! resource versions, defaulting, finalizers, graceful deletion, eviction.
 //! Every successful write is logged here, so nothing changes unseen.
 
-use super::object::{Key, Kind, Object, ValueExt};
+use super::object::{Key, Kind, Meta, Object, ValueExt};
 use super::world::{Action, NoteKind, World};
 use std::fmt;
 
@@ -337,9 +337,13 @@ fn removed(sim: &mut World, obj: &Object) {
 /// for a pod, when the kubelet has confirmed its containers stopped
 /// (a grace period of zero).
 fn ready_to_remove(o: &Object) -> bool {
-    o.meta.deletion_timestamp.is_some()
-        && o.meta.finalizers.is_empty()
-        && (o.kind != Kind::Pod || o.meta.deletion_grace_period_seconds == Some(0))
+    meta_ready_to_remove(o.kind, &o.meta)
+}
+
+fn meta_ready_to_remove(kind: Kind, meta: &Meta) -> bool {
+    meta.deletion_timestamp.is_some()
+        && meta.finalizers.is_empty()
+        && (kind != Kind::Pod || meta.deletion_grace_period_seconds == Some(0))
 }
 
 /// Deletes an object: graceful for pods, held by finalizers, cascading by
@@ -364,48 +368,56 @@ pub fn delete(
             ));
         }
     }
-    let mut obj = old.clone();
-    let before = summary(&obj);
+    // A delete changes only the metadata: it is worked out on a copy of
+    // that, and the object is copied only when it is stored again. An
+    // object that goes (most deletes: a pod's last one, with grace 0) is
+    // moved into the change log, not copied.
+    let before = summary(old);
+    let kind = old.kind;
+    let mut meta = old.meta.clone();
     match opts.propagation {
-        Propagation::Foreground if !obj.meta.finalizers.iter().any(|f| f == FOREGROUND) => {
-            obj.meta.finalizers.push(FOREGROUND.into())
+        Propagation::Foreground if !meta.finalizers.iter().any(|f| f == FOREGROUND) => {
+            meta.finalizers.push(FOREGROUND.into())
         }
-        Propagation::Orphan if !obj.meta.finalizers.iter().any(|f| f == ORPHAN) => {
-            obj.meta.finalizers.push(ORPHAN.into())
+        Propagation::Orphan if !meta.finalizers.iter().any(|f| f == ORPHAN) => {
+            meta.finalizers.push(ORPHAN.into())
         }
         _ => {}
     }
-    if obj.kind == Kind::Pod {
-        let default_grace = obj
+    if kind == Kind::Pod {
+        let default_grace = old
             .spec()
             .i64_at("terminationGracePeriodSeconds")
             .unwrap_or(30);
         let mut grace = opts.grace_seconds.unwrap_or(default_grace).max(0);
         // An unscheduled pod has no kubelet to wait for.
-        if obj.spec().str_at("nodeName").is_none() {
+        if old.spec().str_at("nodeName").is_none() {
             grace = 0;
         }
         // A second delete may only shorten the grace period.
-        if let Some(g) = obj.meta.deletion_grace_period_seconds {
+        if let Some(g) = meta.deletion_grace_period_seconds {
             grace = grace.min(g);
         }
         let deadline = sim
             .now
             .saturating_add((grace.max(0) as u64).saturating_mul(1000));
-        obj.meta.deletion_timestamp = Some(
-            obj.meta
-                .deletion_timestamp
+        meta.deletion_timestamp = Some(
+            meta.deletion_timestamp
                 .map_or(deadline, |d| d.min(deadline)),
         );
-        obj.meta.deletion_grace_period_seconds = Some(grace);
+        meta.deletion_grace_period_seconds = Some(grace);
     } else {
-        obj.meta.deletion_timestamp.get_or_insert(sim.now);
-        obj.meta.deletion_grace_period_seconds.get_or_insert(0);
+        meta.deletion_timestamp.get_or_insert(sim.now);
+        meta.deletion_grace_period_seconds.get_or_insert(0);
     }
-    if ready_to_remove(&obj) {
+    if meta_ready_to_remove(kind, &meta) {
+        // The body is the stored one: what goes with it is known now.
+        let storage = storage_deleted_with(old);
         sim.store.next_resource_version();
         sim.store.remove(key);
-        removed(sim, &obj);
+        if storage {
+            sim.volume_data.remove(&meta.name);
+        }
         sim.record(
             Action::Deleted,
             key,
@@ -416,7 +428,9 @@ pub fn delete(
             before,
             None,
         );
-    } else if obj != *sim.store.get_key(key).expect("checked above") {
+    } else if meta != old.meta {
+        let mut obj = old.clone();
+        obj.meta = meta;
         obj.meta.resource_version = sim.store.next_resource_version();
         let after = summary(&obj);
         sim.store.put(obj);

@@ -34,7 +34,7 @@
 //! `container_start_ms`; without a command, or with `sleep infinity`,
 //! `tail -f` or `while true`, it serves forever.
 
-use super::scheduler::{self, set_pod_condition};
+use super::scheduler::{self, pod_condition_is, set_pod_condition};
 use super::{Ctx, Keys, Out, Propagation, Write};
 use crate::sim::object::{parse_rfc3339, rfc3339, Object, ValueExt};
 use crate::sim::object::{Key, Kind};

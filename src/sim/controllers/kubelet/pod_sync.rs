@@ -826,7 +826,40 @@ pub(super) fn kill_pod(ctx: &Ctx, out: &mut Out, pod: &Object) {
         });
         return;
     }
-    // SIGTERM: the containers stop answering probes.
+    // SIGTERM: the containers stop answering probes. A pod already so
+    // (every pass after the first until its containers exit) is not
+    // copied to find that out.
+    let names: Vec<&str> = pod
+        .spec()
+        .array_at("containers")
+        .iter()
+        .filter_map(|c| c.str_at("name"))
+        .collect();
+    let msg = format!("containers with unready status: [{}]", names.join(" "));
+    let changed = if stopping(pod, &msg) {
+        debug_assert!(
+            stopped_pod(pod, &msg, now) == *pod,
+            "a pod found stopping changes when marked so"
+        );
+        false
+    } else {
+        let p = stopped_pod(pod, &msg, now);
+        let changed = p != *pod;
+        if changed {
+            out.update(p);
+        }
+        changed
+    };
+    if changed || now == kill_start {
+        for name in &running {
+            out.event(pod, false, "Killing", format!("Stopping container {name}"));
+        }
+    }
+    out.wake(exit_at);
+}
+
+/// The pod with its containers unready, as SIGTERM leaves it.
+fn stopped_pod(pod: &Object, msg: &str, now: u64) -> Object {
     let mut p = pod.clone();
     if let Some(arr) = p
         .status_mut()
@@ -837,31 +870,26 @@ pub(super) fn kill_pod(ctx: &Ctx, out: &mut Out, pod: &Object) {
             s["ready"] = false.into();
         }
     }
-    let names: Vec<String> = pod
-        .spec()
-        .array_at("containers")
-        .iter()
-        .filter_map(|c| c.str_at("name").map(String::from))
-        .collect();
-    let msg = format!("containers with unready status: [{}]", names.join(" "));
     for c in ["ContainersReady", "Ready"] {
         set_pod_condition(
             &mut p,
             c,
             "False",
             Some("ContainersNotReady"),
-            Some(&msg),
+            Some(msg),
             now,
         );
     }
-    let changed = p != *pod;
-    if changed {
-        out.update(p);
-    }
-    if changed || now == kill_start {
-        for name in &running {
-            out.event(pod, false, "Killing", format!("Stopping container {name}"));
-        }
-    }
-    out.wake(exit_at);
+    p
+}
+
+/// Whether [`stopped_pod`] would leave the pod as it is.
+fn stopping(pod: &Object, msg: &str) -> bool {
+    pod.status()
+        .array_at("containerStatuses")
+        .iter()
+        .all(|s| s.get("ready") == Some(&Value::Bool(false)))
+        && ["ContainersReady", "Ready"]
+            .iter()
+            .all(|c| pod_condition_is(pod, c, "False", Some("ContainersNotReady"), Some(msg)))
 }

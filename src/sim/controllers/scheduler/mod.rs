@@ -271,20 +271,45 @@ fn every_pending() -> Key {
     Key::new(Kind::Pod, "", "")
 }
 
-/// What the cycle's snapshot takes from a pod (see [`Snapshot::new`]): a
-/// pod that is not placed and names no claim is not in it.
-fn placement(pod: Option<&Object>) -> Option<(bool, bool, &Value, &Labels, &[OwnerRef])> {
+/// What the cycle's snapshot takes from a pod ([`Snapshot::new`],
+/// [`Snapshot::assume`], [`placed_of`]): whether it is terminal or
+/// terminating, its node and claims, labels, owners, affinity, host ports
+/// and requests. A pod that is not placed and names no claim is not in it.
+/// (Only these, not the whole spec: comparing every pod's spec on every
+/// status write was most of this route.)
+#[derive(PartialEq)]
+struct Placement<'a> {
+    terminal: bool,
+    terminating: bool,
+    node: Option<&'a str>,
+    claims: Vec<&'a str>,
+    labels: &'a Labels,
+    owners: &'a [OwnerRef],
+    affinity: &'a Value,
+    host_ports: Cow<'a, [(String, i64)]>,
+    requests: (i64, i64),
+    nonzero_requests: (i64, i64),
+}
+
+fn placement(pod: Option<&Object>) -> Option<Placement<'_>> {
     let p = pod?;
-    if podutil::node_name(p).is_none() && podutil::claim_names(p).is_empty() {
+    let node = podutil::node_name(p);
+    let claims = podutil::claim_names(p);
+    if node.is_none() && claims.is_empty() {
         return None;
     }
-    Some((
-        podutil::is_failed(p) || podutil::is_succeeded(p),
-        p.meta.terminating(),
-        p.spec(),
-        &p.meta.labels,
-        &p.meta.owner_references,
-    ))
+    Some(Placement {
+        terminal: podutil::is_failed(p) || podutil::is_succeeded(p),
+        terminating: p.meta.terminating(),
+        node,
+        claims,
+        labels: &p.meta.labels,
+        owners: &p.meta.owner_references,
+        affinity: podutil::affinity(p),
+        host_ports: podutil::host_ports(p),
+        requests: pod_requests(p),
+        nonzero_requests: pod_nonzero_requests(p),
+    })
 }
 
 /// The pending pods a change concerns, as the scheduling queue's event

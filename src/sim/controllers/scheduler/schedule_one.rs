@@ -105,15 +105,47 @@ pub fn set_pod_condition(
         Some(x) => *x = c,
         None => conds.push(c),
     }
-    let rank = |t: Option<&str>| match t {
+    sort::sort_by_key(conds, |x| condition_rank(x.str_at("type")));
+}
+
+/// Where [`set_pod_condition`] keeps a condition type.
+fn condition_rank(t: Option<&str>) -> u8 {
+    match t {
         Some("PodReadyToStartContainers") => 0,
         Some("PodScheduled") => 5,
         Some("Initialized") => 1,
         Some("Ready") => 2,
         Some("ContainersReady") => 3,
         _ => 4,
+    }
+}
+
+/// Whether [`set_pod_condition`] with these arguments would leave the pod
+/// as it is: the condition is there with this status (so its transition
+/// time stays), with exactly these fields, and the conditions are already
+/// in order. Lets a caller skip copying a pod that would not change.
+pub fn pod_condition_is(
+    pod: &Object,
+    ctype: &str,
+    status: &str,
+    reason: Option<&str>,
+    message: Option<&str>,
+) -> bool {
+    let Some(c) = podutil::condition(pod, ctype).and_then(Value::as_object) else {
+        return false;
     };
-    sort::sort_by_key(conds, |x| rank(x.str_at("type")));
+    let is = |k: &str, want: &str| c.get(k).and_then(Value::as_str) == Some(want);
+    let opt = |k: &str, want: Option<&str>| want.is_none_or(|w| is(k, w));
+    let conds = pod.status().array_at("conditions");
+    c.len() == 4 + usize::from(reason.is_some()) + usize::from(message.is_some())
+        && is("status", status)
+        && c.get("lastProbeTime").is_some_and(Value::is_null)
+        && c.get("lastTransitionTime").is_some_and(Value::is_string)
+        && opt("reason", reason)
+        && opt("message", message)
+        && conds
+            .windows(2)
+            .all(|w| condition_rank(w[0].str_at("type")) <= condition_rank(w[1].str_at("type")))
 }
 
 /// One pod's full scheduling cycle against the snapshot.
