@@ -9,7 +9,7 @@
 //    downloads before it is interactive (the first load).
 // 2. The top 20 contributors to the code, by crate and module, read from the
 //    `name` section of the pre-wasm-bindgen release wasm that cargo leaves in
-//    target/wasm32-unknown-unknown/release/ (rustc keeps function names there;
+//    target/wasm32-unknown-unknown/web/ (rustc keeps function names there;
 //    the shipped file has none). Sizes are of function bodies before
 //    wasm-bindgen and wasm-opt, so they are shares, not shipped bytes.
 // 3. Fails (exit 1) when the first-load brotli total exceeds the budget in
@@ -30,7 +30,7 @@ const opt = (name, dflt) => {
   return v;
 };
 const budgetFile = opt("--budget", join(ROOT, "size-budget.txt"));
-const wasmFile = opt("--wasm", join(ROOT, "target/wasm32-unknown-unknown/release/ordinal-web.wasm"));
+const wasmFile = opt("--wasm", join(ROOT, "target/wasm32-unknown-unknown/web/ordinal-web.wasm"));
 const dist = args[0] ?? join(ROOT, "dist");
 
 const files = [];

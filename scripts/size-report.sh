@@ -20,14 +20,14 @@ case "${1:-}" in
 	for level in z s; do
 		t0=$(now_ms)
 		log "release build with opt-level \"$level\""
-		CARGO_PROFILE_RELEASE_OPT_LEVEL=$level CARGO_TARGET_DIR="$ORDINAL_ROOT/target/opt-$level" \
+		CARGO_PROFILE_WEB_OPT_LEVEL=$level CARGO_TARGET_DIR="$ORDINAL_ROOT/target/opt-$level" \
 			with_release_env trunk build --release --offline --locked --dist "$ORDINAL_ROOT/target/opt-$level/dist"
 		log_time "opt-level $level build" "$t0"
 	done
 	for level in z s; do
 		echo "opt-level \"$level\":"
 		node "$ORDINAL_ROOT/scripts/size-report.mjs" "$ORDINAL_ROOT/target/opt-$level/dist" \
-			--wasm "$ORDINAL_ROOT/target/opt-$level/wasm32-unknown-unknown/release/ordinal-web.wasm" || true
+			--wasm "$ORDINAL_ROOT/target/opt-$level/wasm32-unknown-unknown/web/ordinal-web.wasm" || true
 	done
 	exit 0
 	;;
