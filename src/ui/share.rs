@@ -182,8 +182,8 @@ impl Share {
 
     /// Keeps the address in step with the session: rewritten after the
     /// frame that shows a change while paused, and at most every
-    /// `THROTTLE_MS` while playing (the last one always lands). The address a page opened with stays
-    /// until the first change: a link that did not open stays visible, and
+    /// `THROTTLE_MS` while playing (the last one always lands). The
+    /// address a page opened with stays until the first change: a link that did not open stays visible, and
     /// a reload of an untouched page reads local storage as before.
     pub fn follow(self, ui: Ui) {
         Effect::new(move |prev: Option<()>| {

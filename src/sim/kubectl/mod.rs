@@ -403,6 +403,16 @@ pub(crate) fn list_error(kind: Kind, label: &str, field: &str, msg: &str) -> Str
     format!("Error from server (BadRequest): Unable to find \"{gvr}\" that match label selector \"{label}\", field selector \"{field}\": {msg}")
 }
 
+/// The resource builder's visitBySelector refuses names with a selector.
+pub(crate) const NAME_WITH_SELECTOR: &str =
+    "error: name cannot be provided when a selector is specified";
+
+/// Whether `-l` selects: a blank one is no selector (`LabelSelectorParam`
+/// trims it).
+pub(crate) fn selects(sel: Option<&Selector>) -> bool {
+    sel.is_some_and(|s| !s.is_empty())
+}
+
 /// [`select_keys`] with a field selector (`fields`, as given): a list
 /// keeps the objects it selects, and a field the kind does not offer
 /// fails that kind's list as the API server's 400 does. Names and a
@@ -423,13 +433,8 @@ pub(crate) fn select_keys_by(
     let parsed = fields.map(crate::sim::fields::FieldSelector::parse);
     for (r, names) in &targets.groups {
         let Resource::Kind(kind) = *r else { continue };
-        // The resource builder's visitBySelector: a selector (a label
-        // selector only when not blank) with names is refused.
-        let selects = fields.is_some() || sel.is_some_and(|s| !s.is_empty());
-        if selects && !names.is_empty() {
-            out.push(Err(
-                "error: name cannot be provided when a selector is specified".into(),
-            ));
+        if (fields.is_some() || selects(sel)) && !names.is_empty() {
+            out.push(Err(NAME_WITH_SELECTOR.into()));
             continue;
         }
         if names.is_empty() {

@@ -433,9 +433,8 @@ pub fn describe(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Resul
             return Err("error: describing events is not simulated; use kubectl get events".into());
         }
         // The builder refuses names with a selector before anything is read.
-        let selects = sel.as_ref().is_some_and(|s| !s.is_empty());
-        if selects && targets.groups.iter().any(|(_, names)| !names.is_empty()) {
-            return Err("error: name cannot be provided when a selector is specified".into());
+        if super::selects(sel.as_ref()) && targets.groups.iter().any(|(_, n)| !n.is_empty()) {
+            return Err(super::NAME_WITH_SELECTOR.into());
         }
         // describe TYPE NAME matches names by prefix when there is no exact hit.
         for (r, names) in &targets.groups {
