@@ -165,10 +165,11 @@ pub(super) fn schedule_pod(snap: &Snapshot, pod: &Object) -> Decision {
             })
         }
     };
+    let pre_filter = PreFilter::new(snap, pod, &claims);
     let mut feasible = Vec::new();
     let mut node_reasons = BTreeMap::new();
     for info in &snap.nodes {
-        match filter(snap, pod, info, &claims) {
+        match filter(snap, &pre_filter, info) {
             Ok(()) => feasible.push(info),
             Err((reasons, resolvable)) => {
                 node_reasons.insert(info.node.name().to_string(), (reasons, resolvable));
@@ -187,7 +188,7 @@ pub(super) fn schedule_pod(snap: &Snapshot, pod: &Object) -> Decision {
         .iter()
         .map(|info| {
             (
-                score(snap, pod, info, &pre),
+                score(snap, info, &pre),
                 tie_break(pod, info.node.name()),
                 info,
             )
