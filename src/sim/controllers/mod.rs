@@ -180,6 +180,10 @@ impl<'a> Keys<'a> {
     }
 }
 
+/// A route: the store, the change, the changed object as it is now (`None`
+/// when it is gone), and where to push the keys it concerns.
+pub type Route = fn(&Store, &Change, Option<&Object>, &mut dyn FnMut(Key));
+
 /// A controller that syncs per key, as upstream's work queues do: `route`
 /// maps a store change (its key, the object before, and the object now, as
 /// upstream's event handlers get `old, new`) to the keys it concerns (a pod
@@ -190,7 +194,7 @@ impl<'a> Keys<'a> {
 /// under `debug_assertions`).
 #[derive(Clone, Copy)]
 pub struct Keyed {
-    pub route: fn(&Store, &Change, Option<&Object>, &mut dyn FnMut(Key)),
+    pub route: Route,
     pub sync: fn(&Ctx, Keys, &mut Out),
 }
 
