@@ -68,10 +68,15 @@ check_base() {
 	command -v rustup >/dev/null || die "rustup not found: Ordinal expects rustup's stable toolchain for native builds"
 	command -v node >/dev/null || die "node not found: install Node.js (18 or newer) with npm"
 	command -v npm >/dev/null || die "npm not found: install npm"
+	# The native CLI and bench link mimalloc, whose C source the cc crate compiles.
+	if ! command -v cc >/dev/null; then
+		log "  no C compiler: installing Debian's gcc (mimalloc, for the native CLI and bench)"
+		apt_install gcc
+	fi
 	local nv
 	nv=$(node -p 'process.versions.node.split(".")[0]')
 	[ "$nv" -ge 18 ] || die "Node.js $(node --version) is too old: need 18 or newer"
-	log "  $(cargo --version), $(rustc --version), node $(node --version), npm $(npm --version 2>/dev/null)"
+	log "  $(cargo --version), $(rustc --version), node $(node --version), npm $(npm --version 2>/dev/null), $(cc --version | head -n 1)"
 }
 
 check_components() {

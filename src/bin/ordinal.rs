@@ -12,6 +12,14 @@
 //! `kubectl get -w` keeps printing changes (during later `sleep` lines,
 //! which are then not echoed) until the next kubectl or fault line.
 
+// The simulation allocates and frees a great deal (JSON maps): mimalloc
+// takes about a quarter off the CPU of a run against glibc's malloc
+// (docs/perf14.md). Transparent huge pages off: with them, fresh pages
+// were zeroed 2 MiB at a time and the memory peak grew by a fifth.
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use ordinal::sim::chart;
 use ordinal::sim::engine::{Config, Sim};
 use ordinal::sim::kubectl;

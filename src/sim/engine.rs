@@ -301,13 +301,16 @@ impl Sim {
             }
         }
         let store = &self.world.store;
-        for w in self.keyed.iter_mut().flatten() {
-            if w.full {
-                continue;
-            }
-            let dirty = &mut w.dirty;
-            for ch in &changes {
-                (w.keyed.route)(store, ch, &mut |k| {
+        // Each change's object as it is now, looked up once for all the
+        // routes (upstream's handlers get `old, new` the same way).
+        for ch in &changes {
+            let new = store.get_key(&ch.key);
+            for w in self.keyed.iter_mut().flatten() {
+                if w.full {
+                    continue;
+                }
+                let dirty = &mut w.dirty;
+                (w.keyed.route)(store, ch, new, &mut |k| {
                     dirty.insert(k);
                 });
             }

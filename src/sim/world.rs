@@ -194,6 +194,11 @@ pub struct World {
     /// client-go's event correlator does, a repeat bumps the count and the
     /// last timestamp of the Event instead of logging a new one.
     pub event_counts: BTreeMap<u64, (u32, u64)>,
+    /// The `seq` of the last Kubernetes Event recorded for each object, so
+    /// that finding a repeat is a look-up rather than a scan of the log. It
+    /// follows `log`: a snapshot's copy matches the log prefix it is
+    /// restored with.
+    last_recorded: BTreeMap<Key, u64>,
     /// What the faces show beside the log (controller waits, refused
     /// evictions); see [`Note`].
     pub notes: Vec<Note>,
@@ -213,6 +218,7 @@ impl World {
             container_data: BTreeMap::new(),
             log: Vec::new(),
             event_counts: BTreeMap::new(),
+            last_recorded: BTreeMap::new(),
             notes: Vec::new(),
             rng: Rng::seed_from_u64(seed),
         }
@@ -262,6 +268,9 @@ impl World {
         after: Option<String>,
     ) {
         let seq = self.log.len() as u64;
+        if action == Action::Recorded {
+            self.last_recorded.insert(key.clone(), seq);
+        }
         self.log.push(Event {
             seq,
             time: self.now,
@@ -288,19 +297,14 @@ impl World {
         message: String,
         source: &str,
     ) {
+        // The last Event of this object among the log's last 500 entries,
+        // if it says the same.
+        let window = (self.log.len() as u64).saturating_sub(500);
         let repeat = self
-            .log
-            .iter()
-            .rev()
-            .take(500)
-            // Compared field by field: `e.key()` would copy two strings
-            // for each of up to 500 events, on every recorded event.
-            .find(|e| {
-                e.action == Action::Recorded
-                    && e.kind == key.kind
-                    && e.name == key.name
-                    && e.namespace == key.namespace
-            })
+            .last_recorded
+            .get(key)
+            .filter(|&&seq| seq >= window)
+            .and_then(|&seq| self.log.get(seq as usize))
             .filter(|e| e.reason == reason && e.message == message)
             .map(|e| e.seq);
         if let Some(seq) = repeat {

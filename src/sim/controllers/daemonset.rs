@@ -354,7 +354,7 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 /// handlers queue them: a DaemonSet itself; a node every DaemonSet (each
 /// decides whether it should run there); a pod its controller (and, while
 /// an orphan, every DaemonSet of its namespace).
-pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route(store: &Store, change: &Change, _new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     match change.key.kind {
         Kind::DaemonSet => push(change.key.clone()),
         Kind::Node => store.list(Kind::DaemonSet).for_each(|ds| push(ds.key())),

@@ -498,7 +498,7 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 /// handlers queue them: a Deployment itself; a ReplicaSet its controller
 /// (and, while an orphan, every Deployment of its namespace). Pods are not
 /// read: a Deployment sees them through its ReplicaSets' status.
-pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route(store: &Store, change: &Change, _new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     match change.key.kind {
         Kind::Deployment => push(change.key.clone()),
         Kind::ReplicaSet => {

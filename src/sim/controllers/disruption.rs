@@ -202,12 +202,11 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 /// selector matches it before or after (`getPdbForPod`); a scalable
 /// controller (whose `spec.replicas` is the expected count) every budget
 /// of its namespace.
-pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
     match k.kind {
         Kind::PodDisruptionBudget => push(k.clone()),
         Kind::Pod => {
-            let new = store.get_key(k);
             for pdb in store.list_ns(Kind::PodDisruptionBudget, &k.namespace) {
                 let Some(sel) = pdb_selector(pdb) else {
                     continue;

@@ -35,7 +35,7 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 /// The keys a change concerns: a Service and its Endpoints for either of
 /// them; for a pod, the Services of its namespace whose selector matches
 /// its labels before or after.
-pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
     match k.kind {
         Kind::Service | Kind::Endpoints => {
@@ -43,7 +43,6 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
             push(Key::new(Kind::Endpoints, &k.namespace, &k.name));
         }
         Kind::Pod => {
-            let new = store.get_key(k);
             // Upstream's `updatePod` queues nothing when the pod changed in
             // nothing the Endpoints read (then a sync would write nothing).
             if let (Some(old), Some(new)) = (&change.old, new) {

@@ -33,9 +33,8 @@ fn deps_of<'a>(store: &'a Store, uid: &str) -> Vec<&'a Object> {
 /// (a foreground owner looks two levels down), and, when it came, went or
 /// changed its deletion state or finalizers, its dependents (which resolve
 /// it as their owner; a status change is nothing to them).
-pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     push(change.key.clone());
-    let new = store.get_key(&change.key);
     let lifecycle = match (&change.old, new) {
         (Some(a), Some(b)) => {
             a.meta.uid != b.meta.uid

@@ -180,16 +180,21 @@ impl<'a> Keys<'a> {
     }
 }
 
+/// A route: the store, the change, the changed object as it is now (`None`
+/// when it is gone), and where to push the keys it concerns.
+pub type Route = fn(&Store, &Change, Option<&Object>, &mut dyn FnMut(Key));
+
 /// A controller that syncs per key, as upstream's work queues do: `route`
-/// maps a store change to the keys it concerns (a pod to its owner, ...),
-/// and `sync` syncs the keys asked for. `sync(ctx, Keys::All, out)` is the
+/// maps a store change (its key, the object before, and the object now, as
+/// upstream's event handlers get `old, new`) to the keys it concerns (a pod
+/// to its owner, ...), and `sync` syncs the keys asked for. `sync(ctx, Keys::All, out)` is the
 /// full sync, and for the keys it is given a keyed sync writes exactly what
 /// the full sync writes for them; a key whose last sync wrote nothing and
 /// whose inputs have not changed writes nothing (the engine checks both
 /// under `debug_assertions`).
 #[derive(Clone, Copy)]
 pub struct Keyed {
-    pub route: fn(&Store, &Change, &mut dyn FnMut(Key)),
+    pub route: Route,
     pub sync: fn(&Ctx, Keys, &mut Out),
 }
 

@@ -73,9 +73,8 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 /// and the pods bound to its name, which pod GC reads); a pod, the nodes it
 /// is or was bound to when they read their pods (not Ready, or tainted
 /// NoExecute), and itself when its node is gone.
-pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
-    let new = store.get_key(k);
     match k.kind {
         Kind::Node => {
             push(k.clone());

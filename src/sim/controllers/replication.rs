@@ -297,7 +297,7 @@ const KINDS: [Kind; 2] = [Kind::ReplicationController, Kind::ReplicaSet];
 /// while an orphan, every RC and RS of its namespace). The pods of sibling
 /// ReplicaSets, read to rank pods for deletion, matter only to a set that
 /// deletes, and a set that wrote stays queued.
-pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route(store: &Store, change: &Change, _new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     match change.key.kind {
         Kind::ReplicationController | Kind::ReplicaSet => push(change.key.clone()),
         Kind::Pod => super::ref_manager::route_to_controllers(store, change, &KINDS, push),

@@ -32,25 +32,81 @@ pub(super) fn volume_prefilter<'a>(
 
 pub(super) type Rejection = (Vec<String>, bool);
 
+/// What the filters read of the pod, read once per scheduling cycle rather
+/// than once per node, as upstream's PreFilter plugins write it into the
+/// `CycleState` (NodeResourcesFit's requests, NodePorts' ports,
+/// VolumeBinding's `podVolumeClaims`).
+pub(super) struct PreFilter<'a> {
+    tolerations: &'a [Value],
+    node_selector: Labels,
+    required_affinity: &'a Value,
+    host_ports: Cow<'a, [(String, i64)]>,
+    requests: (i64, i64),
+    /// The claims `volume_prefilter` let through, each with what the node
+    /// check needs: a bound claim's volume node affinity (when its PV exists
+    /// and has one), or, for an unbound one, whether a provisioner can make a
+    /// volume on any node.
+    claims: Vec<ClaimCheck<'a>>,
+    inter_pod: InterPodPre<'a>,
+}
+
+enum ClaimCheck<'a> {
+    Bound(Option<&'a Value>),
+    Unbound { claim: &'a Object, provisions: bool },
+}
+
+impl<'a> PreFilter<'a> {
+    pub(super) fn new(
+        snap: &Snapshot<'a>,
+        pod: &'a Object,
+        claims: &[&'a Object],
+    ) -> PreFilter<'a> {
+        let store = snap.store;
+        let claims = claims
+            .iter()
+            .map(|&claim| {
+                if claim_bound(claim) {
+                    let pv_name = claim.spec().str_at("volumeName").unwrap_or("");
+                    let affinity = store
+                        .get(Kind::PersistentVolume, "", pv_name)
+                        .map(|pv| pv.spec().at("nodeAffinity.required"))
+                        .filter(|req| !req.is_null());
+                    ClaimCheck::Bound(affinity)
+                } else {
+                    ClaimCheck::Unbound {
+                        claim,
+                        provisions: provisioner_of(store, claim) != NO_PROVISIONER,
+                    }
+                }
+            })
+            .collect();
+        PreFilter {
+            tolerations: pod.spec().array_at("tolerations"),
+            node_selector: pod.spec().labels_at("nodeSelector"),
+            required_affinity: pod
+                .spec()
+                .at("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"),
+            host_ports: podutil::host_ports(pod),
+            requests: pod_requests(pod),
+            claims,
+            inter_pod: inter_pod_pre(snap, pod),
+        }
+    }
+}
+
 /// The filter plugins in upstream's order; the first rejection wins. The
 /// flag says whether preemption might help (`Unschedulable`).
-pub(super) fn filter(
-    snap: &Snapshot,
-    pod: &Object,
-    info: &NodeInfo,
-    claims: &[&Object],
-) -> Result<(), Rejection> {
+pub(super) fn filter(snap: &Snapshot, pre: &PreFilter, info: &NodeInfo) -> Result<(), Rejection> {
     let node = info.node;
-    let tols = pod.spec().array_at("tolerations");
     // NodeUnschedulable.
     if node.spec().bool_at("unschedulable") == Some(true) {
         let t = json!({"key": TAINT_UNSCHEDULABLE, "effect": "NoSchedule"});
-        if !tolerates(tols, &t) {
+        if !tolerates(pre.tolerations, &t) {
             return Err((vec![ERR_UNSCHEDULABLE.into()], false));
         }
     }
     // TaintToleration.
-    if let Some(t) = first_untolerated_taint(pod, node) {
+    if let Some(t) = first_untolerated_taint(pre.tolerations, node) {
         return Err((
             vec![format!(
                 "node(s) had untolerated taint {{{}: {}}}",
@@ -61,11 +117,11 @@ pub(super) fn filter(
         ));
     }
     // NodeAffinity.
-    if !node_matches_pod_affinity(pod, node) {
+    if !node_matches_pod_affinity(&pre.node_selector, pre.required_affinity, node) {
         return Err((vec![ERR_NODE_AFFINITY.into()], false));
     }
     // NodePorts.
-    let wanted = podutil::host_ports(pod);
+    let wanted = &pre.host_ports;
     if !wanted.is_empty()
         && snap
             .placed
@@ -76,7 +132,7 @@ pub(super) fn filter(
         return Err((vec![ERR_PORTS.into()], true));
     }
     // NodeResourcesFit.
-    let (cpu, mem) = pod_requests(pod);
+    let (cpu, mem) = pre.requests;
     let mut insufficient = Vec::new();
     if info.pods + 1 > info.alloc_pods {
         insufficient.push(ERR_TOO_MANY_PODS.to_string());
@@ -91,34 +147,36 @@ pub(super) fn filter(
         return Err((insufficient, true));
     }
     // VolumeBinding.
-    for claim in claims {
-        if claim_bound(claim) {
-            let pv_name = claim.spec().str_at("volumeName").unwrap_or("");
-            if let Some(pv) = snap.store.get(Kind::PersistentVolume, "", pv_name) {
-                let req = pv.spec().at("nodeAffinity.required");
-                if !req.is_null() && !node_selector_matches(req, node) {
-                    return Err((vec![ERR_VOLUME_NODE_CONFLICT.into()], false));
+    for check in &pre.claims {
+        match *check {
+            ClaimCheck::Bound(Some(req)) if !node_selector_matches(req, node) => {
+                return Err((vec![ERR_VOLUME_NODE_CONFLICT.into()], false));
+            }
+            ClaimCheck::Bound(_) => {}
+            ClaimCheck::Unbound { claim, provisions } => {
+                if !provisions && !static_volume_fits(snap.store, claim, node) {
+                    return Err((vec![ERR_VOLUME_BIND_CONFLICT.into()], false));
                 }
             }
-        } else if !can_bind_on_node(snap.store, claim, node) {
-            return Err((vec![ERR_VOLUME_BIND_CONFLICT.into()], false));
         }
     }
     // InterPodAffinity.
-    inter_pod_affinity(snap, pod, node)
+    inter_pod_affinity(&pre.inter_pod, node)
 }
 
-/// An unbound WaitForFirstConsumer claim can be satisfied on this node: a
-/// provisioner can make a volume, or an Available PV fits and may live here.
-pub(super) fn can_bind_on_node(store: &Store, claim: &Object, node: &Object) -> bool {
-    let class = claim_class(store, claim);
-    let provisioner = class
+const NO_PROVISIONER: &str = "kubernetes.io/no-provisioner";
+
+/// The provisioner of the claim's class (no class: none).
+fn provisioner_of<'a>(store: &'a Store, claim: &Object) -> &'a str {
+    claim_class(store, claim)
         .and_then(|c| c.field("provisioner").as_str())
-        .unwrap_or("kubernetes.io/no-provisioner");
-    if provisioner != "kubernetes.io/no-provisioner" {
-        return true;
-    }
-    let class_name = class.map(|c| c.name()).unwrap_or("");
+        .unwrap_or(NO_PROVISIONER)
+}
+
+/// An unbound WaitForFirstConsumer claim of a class without a provisioner
+/// can be satisfied on this node: an Available PV fits and may live here.
+fn static_volume_fits(store: &Store, claim: &Object, node: &Object) -> bool {
+    let class_name = claim_class(store, claim).map(|c| c.name()).unwrap_or("");
     let want = claim
         .spec()
         .at("resources.requests.storage")

@@ -28,15 +28,15 @@ pub fn toleration_matches(t: &Value, taint: &Value) -> bool {
 
 pub use crate::sim::nodeaffinity::{node_selector_matches, node_selector_term_matches};
 
-/// NodeAffinity's filter: `nodeSelector` and required node affinity.
-pub fn node_matches_pod_affinity(pod: &Object, node: &Object) -> bool {
-    let sel = pod.spec().labels_at("nodeSelector");
-    if !sel.iter().all(|(k, v)| node.meta.labels.get(k) == Some(v)) {
+/// NodeAffinity's filter: `nodeSelector` and required node affinity (read
+/// off the pod once per cycle, see `filter::PreFilter`).
+pub fn node_matches_pod_affinity(selector: &Labels, required: &Value, node: &Object) -> bool {
+    if !selector
+        .iter()
+        .all(|(k, v)| node.meta.labels.get(k) == Some(v))
+    {
         return false;
     }
-    let required = pod
-        .spec()
-        .at("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution");
     required.is_null() || node_selector_matches(required, node)
 }
 
@@ -46,8 +46,7 @@ pub fn taints(node: &Object) -> &[Value] {
 }
 
 /// The first NoSchedule/NoExecute taint the pod does not tolerate.
-pub fn first_untolerated_taint<'a>(pod: &Object, node: &'a Object) -> Option<&'a Value> {
-    let tols = pod.spec().array_at("tolerations");
+pub fn first_untolerated_taint<'a>(tols: &[Value], node: &'a Object) -> Option<&'a Value> {
     taints(node).iter().find(|t| {
         matches!(t.str_at("effect"), Some("NoSchedule") | Some("NoExecute")) && !tolerates(tols, t)
     })

@@ -78,85 +78,117 @@ impl Term {
 }
 
 /// The topology value of a node for a key (`None` when the label is absent).
-pub(super) fn topology<'a>(snap: &'a Snapshot, node: &str, key: &str) -> Option<&'a str> {
+pub(super) fn topology<'a>(snap: &Snapshot<'a>, node: &str, key: &str) -> Option<&'a str> {
     snap.node_of(node)
         .and_then(|n| n.node.meta.labels.get(key))
         .map(String::as_str)
 }
 
-pub(super) fn inter_pod_affinity(
-    snap: &Snapshot,
-    pod: &Object,
-    node: &Object,
-) -> Result<(), Rejection> {
+/// What InterPodAffinity's filter needs of the incoming pod and the placed
+/// pods, worked out once per pod as upstream's PreFilter does
+/// (`preFilterState`: the topology pairs of the pods matching the incoming
+/// pod's required terms, and `existingAntiAffinityCounts`), so that each
+/// node is then a look-up of its own labels.
+pub(super) struct InterPodPre<'a> {
+    /// The incoming pod's required affinity terms: each term's topology
+    /// key and the values of the domains that hold a pod it matches.
+    affinity: Vec<(String, BTreeSet<&'a str>)>,
+    /// The first pod of a group that selects itself may go anywhere.
+    first_of_group: bool,
+    /// The same for its required anti-affinity terms.
+    anti: Vec<(String, BTreeSet<&'a str>)>,
+    /// The domains (topology key, value) of placed pods whose required
+    /// anti-affinity matches the incoming pod.
+    existing_anti: Vec<(String, &'a str)>,
+}
+
+/// Each term's topology key, and the domains of the placed pods it matches.
+fn domains<'a>(snap: &Snapshot<'a>, terms: Vec<(Term, i64)>) -> Vec<(String, BTreeSet<&'a str>)> {
+    terms
+        .into_iter()
+        .map(|(t, _)| {
+            let values = snap
+                .placed
+                .iter()
+                .filter(|p| t.matches(p.namespace, p.labels))
+                .filter_map(|p| topology(snap, &p.node, &t.topology_key))
+                .collect_sorted();
+            (t.topology_key, values)
+        })
+        .collect()
+}
+
+pub(super) fn inter_pod_pre<'a>(snap: &Snapshot<'a>, pod: &Object) -> InterPodPre<'a> {
     let aff = pod.spec().at("affinity");
     let ns = pod.namespace();
-    // Required pod affinity: every term has a matching pod in the node's domain.
     let affinity_terms = terms_of(
         snap.store,
         ns,
         aff.array_at("podAffinity.requiredDuringSchedulingIgnoredDuringExecution"),
         false,
     );
-    if !affinity_terms.is_empty() {
-        let ok = affinity_terms.iter().all(|(t, _)| {
-            let Some(value) = node.meta.labels.get(&t.topology_key) else {
-                return false;
-            };
-            snap.placed.iter().any(|p| {
-                t.matches(p.namespace, p.labels)
-                    && topology(snap, &p.node, &t.topology_key) == Some(value)
-            })
-        });
-        // The first pod of a group that selects itself may go anywhere.
-        let no_match_anywhere = affinity_terms
-            .iter()
-            .all(|(t, _)| !snap.placed.iter().any(|p| t.matches(p.namespace, p.labels)));
-        let self_match = affinity_terms
-            .iter()
-            .all(|(t, _)| t.matches(ns, &pod.meta.labels));
-        let first_of_group = no_match_anywhere && self_match;
-        if !ok && !first_of_group {
-            return Err((vec![ERR_POD_AFFINITY.into()], false));
-        }
-    }
-    // Required pod anti-affinity of the incoming pod.
+    let no_match_anywhere = affinity_terms
+        .iter()
+        .all(|(t, _)| !snap.placed.iter().any(|p| t.matches(p.namespace, p.labels)));
+    let self_match = affinity_terms
+        .iter()
+        .all(|(t, _)| t.matches(ns, &pod.meta.labels));
+    let first_of_group = no_match_anywhere && self_match;
     let anti_terms = terms_of(
         snap.store,
         ns,
         aff.array_at("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution"),
         false,
     );
-    for (t, _) in &anti_terms {
-        let Some(value) = node.meta.labels.get(&t.topology_key) else {
-            continue;
-        };
-        if snap.placed.iter().any(|p| {
-            t.matches(p.namespace, p.labels)
-                && topology(snap, &p.node, &t.topology_key) == Some(value)
-        }) {
-            return Err((vec![ERR_POD_ANTI_AFFINITY.into()], true));
-        }
-    }
-    // Existing pods' required anti-affinity against the incoming pod.
+    let mut existing_anti = Vec::new();
     for p in snap.placed.iter().filter(|p| p.required_anti) {
         let list = p
             .affinity
             .array_at("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution");
-        if list.is_empty() {
-            continue;
-        }
         for (t, _) in terms_of(snap.store, p.namespace, list, false) {
             if !t.matches(ns, &pod.meta.labels) {
                 continue;
             }
-            let theirs = topology(snap, &p.node, &t.topology_key);
-            if theirs.is_some()
-                && node.meta.labels.get(&t.topology_key).map(String::as_str) == theirs
-            {
-                return Err((vec![ERR_EXISTING_ANTI_AFFINITY.into()], true));
+            if let Some(theirs) = topology(snap, &p.node, &t.topology_key) {
+                existing_anti.push((t.topology_key, theirs));
             }
         }
+    }
+    InterPodPre {
+        affinity: domains(snap, affinity_terms),
+        first_of_group,
+        anti: domains(snap, anti_terms),
+        existing_anti,
+    }
+}
+
+pub(super) fn inter_pod_affinity(pre: &InterPodPre, node: &Object) -> Result<(), Rejection> {
+    let value_of = |key: &str| node.meta.labels.get(key).map(String::as_str);
+    // Required pod affinity: every term has a matching pod in the node's domain.
+    if !pre.affinity.is_empty() {
+        let ok = pre
+            .affinity
+            .iter()
+            .all(|(key, values)| value_of(key).is_some_and(|v| values.contains(v)));
+        if !ok && !pre.first_of_group {
+            return Err((vec![ERR_POD_AFFINITY.into()], false));
+        }
+    }
+    // Required pod anti-affinity of the incoming pod.
+    if pre
+        .anti
+        .iter()
+        .any(|(key, values)| value_of(key).is_some_and(|v| values.contains(v)))
+    {
+        return Err((vec![ERR_POD_ANTI_AFFINITY.into()], true));
+    }
+    // Existing pods' required anti-affinity against the incoming pod.
+    if pre
+        .existing_anti
+        .iter()
+        .any(|(key, theirs)| value_of(key) == Some(*theirs))
+    {
+        return Err((vec![ERR_EXISTING_ANTI_AFFINITY.into()], true));
     }
     Ok(())
 }

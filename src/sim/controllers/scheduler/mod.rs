@@ -78,7 +78,6 @@ struct Placed<'a> {
     /// It has required pod anti-affinity terms (checked against every
     /// incoming pod on every node, so worked out once).
     required_anti: bool,
-    owner: Option<&'a str>,
     host_ports: Cow<'a, [(String, i64)]>,
 }
 
@@ -100,6 +99,10 @@ struct Snapshot<'a> {
     /// Position in `nodes` by node name.
     by_name: BTreeMap<&'a str, usize>,
     placed: Vec<Placed<'a>>,
+    /// Per controller uid, how many of its placed pods each node (by
+    /// position in `nodes`) holds: PodTopologySpread's counts, kept as pods
+    /// are assumed rather than counted again for every pod scored.
+    owned: BTreeMap<&'a str, Vec<usize>>,
 }
 
 fn placed_of<'a>(pod: &'a Object, node: Cow<'a, str>) -> Placed<'a> {
@@ -112,7 +115,6 @@ fn placed_of<'a>(pod: &'a Object, node: Cow<'a, str>) -> Placed<'a> {
         required_anti: !affinity
             .array_at("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution")
             .is_empty(),
-        owner: pod.meta.controller_ref().map(|o| o.uid.as_str()),
         host_ports: podutil::host_ports(pod),
     }
 }
@@ -148,6 +150,7 @@ impl<'a> Snapshot<'a> {
             nodes,
             by_name,
             placed: Vec::new(),
+            owned: BTreeMap::new(),
         };
         for pod in store.list(Kind::Pod) {
             if podutil::is_failed(pod) || podutil::is_succeeded(pod) {
@@ -176,6 +179,15 @@ impl<'a> Snapshot<'a> {
             n.nonzero_cpu = n.nonzero_cpu.saturating_add(nzc);
             n.nonzero_mem = n.nonzero_mem.saturating_add(nzm);
             n.pods += 1;
+        }
+        if let (Some(owner), Some(&i)) =
+            (pod.meta.controller_ref(), self.by_name.get(node.as_ref()))
+        {
+            let counts = self
+                .owned
+                .entry(owner.uid.as_str())
+                .or_insert_with(|| vec![0; self.nodes.len()]);
+            counts[i] += 1;
         }
         self.placed.push(placed_of(pod, node));
     }
@@ -318,11 +330,10 @@ fn placement(pod: Option<&Object>) -> Option<Placement<'_>> {
 /// of the cluster changes: a node, a claim, a PV, a class, a namespace, or
 /// a pod's place in the snapshot (assigned, removed, relabelled, resized).
 /// Status changes of placed pods (the kubelet's) concern none.
-pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route(_store: &Store, change: &Change, new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
     match k.kind {
         Kind::Pod => {
-            let new = store.get_key(k);
             if change
                 .old
                 .iter()

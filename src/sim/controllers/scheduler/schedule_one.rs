@@ -76,8 +76,7 @@ pub fn set_pod_condition(
     message: Option<&str>,
     now: u64,
 ) {
-    let old = podutil::condition(pod, ctype).cloned();
-    let transition = match &old {
+    let transition = match podutil::condition(pod, ctype) {
         Some(o) if o.str_at("status") == Some(status) => o
             .str_at("lastTransitionTime")
             .map(String::from)
@@ -105,7 +104,12 @@ pub fn set_pod_condition(
         Some(x) => *x = c,
         None => conds.push(c),
     }
-    sort::sort_by_key(conds, |x| condition_rank(x.str_at("type")));
+    // Most calls replace a condition in place: sort only when out of order
+    // (a stable sort of sorted conditions would leave them as they are).
+    let rank = |x: &Value| condition_rank(x.str_at("type"));
+    if !conds.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])) {
+        sort::sort_by_key(conds, rank);
+    }
 }
 
 /// Where [`set_pod_condition`] keeps a condition type.
@@ -165,10 +169,11 @@ pub(super) fn schedule_pod(snap: &Snapshot, pod: &Object) -> Decision {
             })
         }
     };
+    let pre_filter = PreFilter::new(snap, pod, &claims);
     let mut feasible = Vec::new();
     let mut node_reasons = BTreeMap::new();
     for info in &snap.nodes {
-        match filter(snap, pod, info, &claims) {
+        match filter(snap, &pre_filter, info) {
             Ok(()) => feasible.push(info),
             Err((reasons, resolvable)) => {
                 node_reasons.insert(info.node.name().to_string(), (reasons, resolvable));
@@ -187,7 +192,7 @@ pub(super) fn schedule_pod(snap: &Snapshot, pod: &Object) -> Decision {
         .iter()
         .map(|info| {
             (
-                score(snap, pod, info, &pre),
+                score(snap, info, &pre),
                 tie_break(pod, info.node.name()),
                 info,
             )

@@ -4,38 +4,61 @@ use super::*;
 
 /// What the score plugins work out once per pod, not once per node (as
 /// upstream's PreScore): PodTopologySpread's count of the pod's
-/// controller's pods per node, and the largest of those counts.
+/// controller's pods per node, and the largest of those counts; the pod's
+/// requests, preferred node affinity, tolerations and preferred
+/// (anti-)affinity terms.
 pub(super) struct PreScore<'s> {
-    /// `None` for a pod without a controller (it spreads nothing). The
-    /// counts are `usize`, the map type replication's also uses: one copy
-    /// of its code in the wasm (docs/size.md).
-    spread: Option<(BTreeMap<&'s str, usize>, i64)>,
+    /// `None` for a pod without a controller (it spreads nothing): its
+    /// controller's pods per node (by position in the snapshot's nodes),
+    /// and the largest of those counts.
+    spread: Option<(&'s [usize], i64)>,
+    nonzero: (i64, i64),
+    preferred_node: &'s [Value],
+    tolerations: &'s [Value],
+    /// Preferred pod affinity (sign 1) and anti-affinity (sign -1) terms,
+    /// with their weights.
+    pod_terms: Vec<(Term, i64, i64)>,
 }
 
-pub(super) fn pre_score<'s>(snap: &'s Snapshot, pod: &Object) -> PreScore<'s> {
+pub(super) fn pre_score<'s>(snap: &'s Snapshot, pod: &'s Object) -> PreScore<'s> {
     let spread = pod.meta.controller_ref().map(|owner| {
-        // The owner's pods per node, counted in one pass.
-        let mut per_node: BTreeMap<&str, usize> = BTreeMap::new();
-        for p in &snap.placed {
-            if p.owner == Some(owner.uid.as_str()) {
-                *per_node.entry(&*p.node).or_default() += 1;
-            }
-        }
-        let max = snap
-            .nodes
-            .iter()
-            .map(|n| per_node.get(n.node.name()).map_or(0, |&c| c as i64))
-            .max()
-            .unwrap_or(0);
+        let per_node = snap
+            .owned
+            .get(owner.uid.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        let max = per_node.iter().max().map_or(0, |&c| c as i64);
         (per_node, max)
     });
-    PreScore { spread }
+    let aff = pod.spec().at("affinity");
+    let mut pod_terms = Vec::new();
+    for (list, sign) in [
+        (
+            "podAffinity.preferredDuringSchedulingIgnoredDuringExecution",
+            1,
+        ),
+        (
+            "podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution",
+            -1,
+        ),
+    ] {
+        for (t, w) in terms_of(snap.store, pod.namespace(), aff.array_at(list), true) {
+            pod_terms.push((t, w, sign));
+        }
+    }
+    PreScore {
+        spread,
+        nonzero: pod_nonzero_requests(pod),
+        preferred_node: aff
+            .array_at("nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution"),
+        tolerations: pod.spec().array_at("tolerations"),
+        pod_terms,
+    }
 }
 
 /// Score plugins (each normalised to 0..=100, weighted as the default profile).
-pub(super) fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo, pre: &PreScore) -> i64 {
+pub(super) fn score(snap: &Snapshot, info: &NodeInfo, pre: &PreScore) -> i64 {
     let node = info.node;
-    let (cpu, mem) = pod_nonzero_requests(pod);
+    let (cpu, mem) = pre.nonzero;
     // NodeResourcesFit (LeastAllocated, weight 1).
     let least = |req: i64, alloc: i64| {
         if alloc <= 0 || req > alloc {
@@ -65,52 +88,45 @@ pub(super) fn score(snap: &Snapshot, pod: &Object, info: &NodeInfo, pre: &PreSco
             if max == 0 {
                 100
             } else {
-                (max - per_node.get(node.name()).map_or(0, |&c| c as i64)) * 100 / max
+                let here = snap
+                    .by_name
+                    .get(node.name())
+                    .and_then(|&i| per_node.get(i))
+                    .map_or(0, |&c| c as i64);
+                (max - here) * 100 / max
             }
         }
         None => 100,
     };
     // NodeAffinity preferred terms (weight 2).
-    let preferred: i64 = pod
-        .spec()
-        .array_at("affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution")
+    let preferred: i64 = pre
+        .preferred_node
         .iter()
         .filter(|p| node_selector_term_matches(p.at("preference"), node))
         .map(|p| p.i64_at("weight").unwrap_or(0).clamp(0, 100))
         .sum();
     // TaintToleration: untolerated PreferNoSchedule taints (weight 3).
-    let tols = pod.spec().array_at("tolerations");
     let prefer_no = taints(node)
         .iter()
-        .filter(|t| t.str_at("effect") == Some("PreferNoSchedule") && !tolerates(tols, t))
+        .filter(|t| {
+            t.str_at("effect") == Some("PreferNoSchedule") && !tolerates(pre.tolerations, t)
+        })
         .count() as i64;
     // InterPodAffinity preferred terms (weight 2).
-    let aff = pod.spec().at("affinity");
     let mut ipa: i64 = 0;
-    for (list, sign) in [
-        (
-            "podAffinity.preferredDuringSchedulingIgnoredDuringExecution",
-            1,
-        ),
-        (
-            "podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution",
-            -1,
-        ),
-    ] {
-        for (t, w) in terms_of(snap.store, pod.namespace(), aff.array_at(list), true) {
-            let Some(value) = node.meta.labels.get(&t.topology_key) else {
-                continue;
-            };
-            let n = snap
-                .placed
-                .iter()
-                .filter(|p| {
-                    t.matches(p.namespace, p.labels)
-                        && topology(snap, &p.node, &t.topology_key) == Some(value.as_str())
-                })
-                .count() as i64;
-            ipa += sign * w * n;
-        }
+    for (t, w, sign) in &pre.pod_terms {
+        let Some(value) = node.meta.labels.get(&t.topology_key) else {
+            continue;
+        };
+        let n = snap
+            .placed
+            .iter()
+            .filter(|p| {
+                t.matches(p.namespace, p.labels)
+                    && topology(snap, &p.node, &t.topology_key) == Some(value.as_str())
+            })
+            .count() as i64;
+        ipa += sign * w * n;
     }
     least_allocated + balanced + 2 * spread + 2 * preferred - 30 * prefer_no + 2 * ipa
 }

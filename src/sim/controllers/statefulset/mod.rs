@@ -147,7 +147,7 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
 /// set itself; a claim or a revision every set of its namespace (the sync
 /// reads claims by name and whether any is owned, and revisions by
 /// selector).
-pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
     match k.kind {
         Kind::StatefulSet => push(k.clone()),
@@ -160,7 +160,7 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
             // in nothing the sync reads (a bind, a pod IP, container
             // statuses) would find nothing to write. The shadow full syncs
             // in the suite check that every skipped sync had nothing to do.
-            if let (Some(old), Some(new)) = (&change.old, store.get_key(k)) {
+            if let (Some(old), Some(new)) = (&change.old, new) {
                 if !pod_changed_for_set(old, new) {
                     return;
                 }
@@ -172,7 +172,7 @@ pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
             // its owners (looked up by name, and whether any is owned):
             // binding it (its volume, status, annotations) changes none.
             if k.kind == Kind::PersistentVolumeClaim {
-                if let (Some(old), Some(new)) = (&change.old, store.get_key(k)) {
+                if let (Some(old), Some(new)) = (&change.old, new) {
                     if old.meta.deletion_timestamp == new.meta.deletion_timestamp
                         && old.meta.owner_references == new.meta.owner_references
                         && old.meta.uid == new.meta.uid

@@ -102,16 +102,9 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 /// and that name it, and every unbound claim when it may have become a
 /// candidate for one; for a class, every claim; for a node, the unbound
 /// claims the scheduler chose it for.
-pub fn route(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
-    // Only a claim's or a volume's own change reads it again (most changes
-    // are pods', which need no look-up here).
-    let both = || {
-        let new = matches!(k.kind, Kind::PersistentVolumeClaim | Kind::PersistentVolume)
-            .then(|| store.get_key(k))
-            .flatten();
-        change.old.iter().chain(new)
-    };
+    let both = || change.old.iter().chain(new);
     let unbound = |c: &&Object| c.spec().str_at("volumeName").unwrap_or("").is_empty();
     match k.kind {
         Kind::PersistentVolumeClaim => {

@@ -9,7 +9,12 @@ pub fn sync_pv_protection(ctx: &Ctx, out: &mut Out) {
 
 /// The volumes a change concerns: a PV itself (`pvAddedUpdated`; the
 /// phase it reads is its own).
-pub fn route_pv_protection(_store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route_pv_protection(
+    _store: &Store,
+    change: &Change,
+    _new: Option<&Object>,
+    push: &mut dyn FnMut(Key),
+) {
     if change.key.kind == Kind::PersistentVolume {
         push(change.key.clone());
     }

@@ -12,14 +12,19 @@ pub fn sync_pvc_protection(ctx: &Ctx, out: &mut Out) {
 /// The claims a change concerns, as upstream's handlers queue them: a
 /// claim itself (`pvcAddedUpdated`); for a pod, every claim it names
 /// before or after the change (`podAddedDeletedUpdated`).
-pub fn route_pvc_protection(store: &Store, change: &Change, push: &mut dyn FnMut(Key)) {
+pub fn route_pvc_protection(
+    store: &Store,
+    change: &Change,
+    new: Option<&Object>,
+    push: &mut dyn FnMut(Key),
+) {
     let k = &change.key;
     match k.kind {
         Kind::PersistentVolumeClaim => push(k.clone()),
         // Only a claim being deleted reads its pods (and its deletion
         // queues it itself).
         Kind::Pod => {
-            for p in change.old.iter().chain(store.get_key(k)) {
+            for p in change.old.iter().chain(new) {
                 for c in crate::sim::podutil::claim_names(p) {
                     let key = Key::new(Kind::PersistentVolumeClaim, &k.namespace, c);
                     if store

@@ -880,7 +880,12 @@ fn a_pod_queues_for_protection_only_its_claims_being_deleted() {
         old: Some(pod),
     };
     let mut queued = Vec::new();
-    route_pvc_protection(&sim.store, &change, &mut |k| queued.push(k.name));
+    route_pvc_protection(
+        &sim.store,
+        &change,
+        sim.store.get_key(&change.key),
+        &mut |k| queued.push(k.name),
+    );
     assert_eq!(queued, ["going"]);
     // The claim itself is always its own key.
     let change = crate::sim::store::Change {
@@ -888,6 +893,11 @@ fn a_pod_queues_for_protection_only_its_claims_being_deleted() {
         old: None,
     };
     let mut queued = Vec::new();
-    route_pvc_protection(&sim.store, &change, &mut |k| queued.push(k.name));
+    route_pvc_protection(
+        &sim.store,
+        &change,
+        sim.store.get_key(&change.key),
+        &mut |k| queued.push(k.name),
+    );
     assert_eq!(queued, ["kept"]);
 }

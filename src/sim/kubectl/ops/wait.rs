@@ -54,9 +54,20 @@ pub fn wait(sim: &mut Sim, args: &Args) -> Result<String, String> {
             .map(|o| o.meta.uid.clone())
             .unwrap_or_default();
         let fc = f.clone();
+        // Upstream's wait reads the object again on each watch event; here
+        // the check runs after every step of the cluster, so an object whose
+        // resourceVersion has not moved keeps its last answer (a JSONPath
+        // renders the whole object as JSON).
+        let mut last: Option<(u64, bool)> = None;
         let met = wait_until(sim, timeout, |s| {
             let o = s.store.get_key(&key).filter(|o| o.meta.uid == uid);
-            match &fc {
+            let version = o.map(|o| o.meta.resource_version);
+            if let (Some(v), Some((seen, answer))) = (version, last) {
+                if v == seen {
+                    return answer;
+                }
+            }
+            let answer = match &fc {
                 For::Delete => o.is_none(),
                 For::Condition(n, v) => o.is_some_and(|o| {
                     o.status().array_at("conditions").iter().any(|c| {
@@ -73,7 +84,9 @@ pub fn wait(sim: &mut Sim, args: &Args) -> Result<String, String> {
                         None => !got.is_empty(),
                     }
                 }),
-            }
+            };
+            last = version.map(|v| (v, answer));
+            answer
         });
         let word = resources::kind_word(key.kind);
         let word = word.split('.').next().unwrap_or("");
