@@ -155,8 +155,59 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// cobra's unknown-command error, with its "Did you mean this?" hint.
+/// kubectl v1.31's commands that Ordinal does not simulate, each with what
+/// to do instead. A real kubectl knows them, so cobra's "unknown command"
+/// would mislead: the console says that Ordinal leaves them out.
+const LEFT_OUT: &[(&str, &str)] = &[
+    ("alpha", "none of kubectl's alpha commands are simulated"),
+    ("attach", "use kubectl logs or kubectl exec"),
+    (
+        "auth",
+        "the simulated API server has no RBAC: every request is allowed",
+    ),
+    (
+        "autoscale",
+        "there is no HorizontalPodAutoscaler controller; use kubectl scale",
+    ),
+    ("certificate", "there are no CertificateSigningRequests"),
+    ("completion", "the console completes commands with Tab"),
+    (
+        "cp",
+        "use kubectl exec with the container's shell (cat, echo ... > file)",
+    ),
+    ("debug", "use kubectl exec, or kubectl run for a new pod"),
+    ("diff", "compare with kubectl get -o yaml"),
+    ("events", "use kubectl get events"),
+    ("expose", "write the Service in a manifest and apply it"),
+    ("kustomize", "apply plain manifests"),
+    ("plugin", "there are no kubectl plugins"),
+    (
+        "port-forward",
+        "nothing outside the cluster can connect; use kubectl exec and the pod's tools",
+    ),
+    (
+        "proxy",
+        "nothing outside the cluster can connect; read objects with kubectl get -o json",
+    ),
+    (
+        "set",
+        "use kubectl edit, kubectl patch, or the page's editor",
+    ),
+];
+
+/// The error for a top-level command kubectl does not have: for one that
+/// kubectl has and Ordinal leaves out, that it is left out; else cobra's.
 pub fn unknown_command(cmd: &str) -> String {
+    match LEFT_OUT.iter().find(|(c, _)| *c == cmd) {
+        Some((_, instead)) => format!(
+            "error: \"kubectl {cmd}\" is not simulated in Ordinal (an Ordinal limit): {instead}"
+        ),
+        None => cobra_unknown_command(cmd),
+    }
+}
+
+/// cobra's unknown-command error, with its "Did you mean this?" hint.
+pub(crate) fn cobra_unknown_command(cmd: &str) -> String {
     let near: Vec<&str> = COMMANDS
         .iter()
         .copied()

@@ -166,6 +166,29 @@ fn errors_use_kubectls_words() {
     assert!(e.ends_with("Run 'kubectl --help' for usage."));
     let e = k(&mut sim, "log web-0").unwrap_err();
     assert!(e.contains("Did you mean this?\n\tlogs"), "{e}");
+    // kubectl's own commands that Ordinal leaves out say so, with what to
+    // use instead; a subcommand of rollout by the same name is still cobra's.
+    for (cmd, hint) in [
+        ("expose sts web --port 80", "apply"),
+        ("set image sts/web nginx=nginx:1.27", "patch"),
+        ("port-forward web-0 8080:80", "exec"),
+        ("autoscale sts web --max 5", "scale"),
+    ] {
+        let word = cmd.split(' ').next().unwrap();
+        let e = k(&mut sim, cmd).unwrap_err();
+        assert!(
+            e.starts_with(&format!(
+                "error: \"kubectl {word}\" is not simulated in Ordinal (an Ordinal limit): "
+            )),
+            "{e}"
+        );
+        assert!(e.contains(hint), "{e}");
+    }
+    let e = k(&mut sim, "rollout set web").unwrap_err();
+    assert!(
+        e.starts_with("error: unknown command \"set\" for \"kubectl rollout\""),
+        "{e}"
+    );
     let e = k(&mut sim, "describe petset test-petset").unwrap_err();
     assert_eq!(
         e,

@@ -140,7 +140,7 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
         sub.as_str(),
         "status" | "history" | "undo" | "restart" | "pause" | "resume"
     ) {
-        return Err(crate::sim::kubectl::unknown_command(sub)
+        return Err(crate::sim::kubectl::cobra_unknown_command(sub)
             .replace("for \"kubectl\"", "for \"kubectl rollout\""));
     }
     let targets = resources::parse_targets(&args.positional)?;
