@@ -20,10 +20,12 @@ use std::sync::Arc;
 
 /// One write to the store: the key and the object before it (None when
 /// the write created it). The object after is whatever the store holds now.
+/// The object before is the one the store held, shared rather than copied
+/// when a snapshot still holds it too (with the view the store derived).
 #[derive(Clone, Debug)]
 pub struct Change {
     pub key: Key,
-    pub old: Option<Object>,
+    pub old: Option<Arc<Object>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -128,7 +130,7 @@ impl Store {
             + self
                 .changes
                 .iter()
-                .map(|c| c.key.heap() + c.old.as_ref().map_or(0, Heap::heap))
+                .map(|c| c.key.heap() + c.old.as_deref().map_or(0, Heap::heap))
                 .sum::<usize>()
     }
 
@@ -359,9 +361,8 @@ impl Store {
         }
         self.objects.insert(key.clone(), Arc::new(obj));
         if self.tracking {
-            // The object before, for the routes: moved out when nothing
-            // else holds it, copied when a clone of the store still does.
-            let old = old.map(released);
+            // The object before, for the routes (shared, never copied: a
+            // snapshot may hold it too).
             self.changes.push(Change { key, old });
         }
     }
@@ -377,7 +378,7 @@ impl Store {
         if self.tracking {
             self.changes.push(Change {
                 key: key.clone(),
-                old: Some(released(old)),
+                old: Some(old),
             });
         }
         true
@@ -446,17 +447,6 @@ impl Ord for dyn KeyParts + '_ {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.parts().cmp(&other.parts())
     }
-}
-
-/// An object leaving the store for the change log: its own when nothing
-/// else holds it (else a copy, without the view, as every copy). It keeps
-/// the view the store derived: the log is only read (every controller's
-/// route reads the object before a change, and reading its facts from
-/// JSON there cost more than the routes' work), then dropped. Under
-/// `debug_assertions` every read of the view is still checked against
-/// the JSON, so a change to a logged object would be caught.
-fn released(o: Arc<Object>) -> Object {
-    Arc::unwrap_or_clone(o)
 }
 
 /// A `matchLabels`-style selector: every pair present. An empty selector

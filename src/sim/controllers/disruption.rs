@@ -213,7 +213,8 @@ pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dy
                 };
                 if change
                     .old
-                    .iter()
+                    .as_deref()
+                    .into_iter()
                     .chain(new)
                     .any(|p| sel.matches(&p.meta.labels))
                 {

@@ -53,7 +53,13 @@ pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dy
             // Nor when the pod is in no Endpoints before or after: without
             // an address, or terminal (most of a pod's first writes: it is
             // created, bound, and waits for its sandbox without an IP).
-            if !change.old.iter().chain(new).any(may_be_in_endpoints) {
+            if !change
+                .old
+                .as_deref()
+                .into_iter()
+                .chain(new)
+                .any(may_be_in_endpoints)
+            {
                 return;
             }
             for svc in store.list_ns(Kind::Service, &k.namespace) {
@@ -63,7 +69,8 @@ pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dy
                 let selector = svc.spec().labels_at("selector");
                 if change
                     .old
-                    .iter()
+                    .as_deref()
+                    .into_iter()
                     .chain(new)
                     .any(|p| matches_labels(&selector, &p.meta.labels))
                 {

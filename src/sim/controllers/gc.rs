@@ -43,7 +43,7 @@ pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dy
         }
         _ => true,
     };
-    for o in change.old.iter().chain(new) {
+    for o in change.old.as_deref().into_iter().chain(new) {
         for r in &o.meta.owner_references {
             for k in store.keys_by_uid(&r.uid) {
                 push(k.clone());

@@ -79,13 +79,13 @@ pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dy
         Kind::Node => {
             push(k.clone());
             let cidr = |o: Option<&Object>| o.map(|n| n.spec().at("podCIDR").clone());
-            if change.old.is_none() || new.is_none() || cidr(change.old.as_ref()) != cidr(new) {
+            if change.old.is_none() || new.is_none() || cidr(change.old.as_deref()) != cidr(new) {
                 store.list(Kind::Node).for_each(|n| push(n.key()));
                 store.pods_on_node(&k.name).for_each(|p| push(p.key()));
             }
         }
         Kind::Pod => {
-            for p in change.old.iter().chain(new) {
+            for p in change.old.as_deref().into_iter().chain(new) {
                 let Some(n) = podutil::node_name(p).filter(|n| !n.is_empty()) else {
                     continue;
                 };

@@ -91,7 +91,7 @@ pub fn route_to_controllers(
 ) {
     let k = &change.key;
     let mut orphan = false;
-    for o in change.old.iter().chain(store.get_key(k)) {
+    for o in change.old.as_deref().into_iter().chain(store.get_key(k)) {
         match o.meta.controller_ref() {
             Some(r) => {
                 if let Some(kind) = Kind::parse(&r.kind).filter(|kind| kinds.contains(kind)) {

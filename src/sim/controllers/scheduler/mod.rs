@@ -336,13 +336,14 @@ pub fn route(_store: &Store, change: &Change, new: Option<&Object>, push: &mut d
         Kind::Pod => {
             if change
                 .old
-                .iter()
+                .as_deref()
+                .into_iter()
                 .chain(new)
                 .any(|p| podutil::node_name(p).is_none())
             {
                 push(k.clone());
             }
-            if placement(change.old.as_ref()) != placement(new) {
+            if placement(change.old.as_deref()) != placement(new) {
                 push(every_pending());
             }
         }

@@ -104,7 +104,7 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 /// claims the scheduler chose it for.
 pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
-    let both = || change.old.iter().chain(new);
+    let both = || change.old.as_deref().into_iter().chain(new);
     let unbound = |c: &&Object| c.spec().str_at("volumeName").unwrap_or("").is_empty();
     match k.kind {
         Kind::PersistentVolumeClaim => {

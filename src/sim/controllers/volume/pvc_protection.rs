@@ -24,7 +24,7 @@ pub fn route_pvc_protection(
         // Only a claim being deleted reads its pods (and its deletion
         // queues it itself).
         Kind::Pod => {
-            for p in change.old.iter().chain(new) {
+            for p in change.old.as_deref().into_iter().chain(new) {
                 for c in crate::sim::podutil::claim_names(p) {
                     let key = Key::new(Kind::PersistentVolumeClaim, &k.namespace, c);
                     if store

@@ -877,7 +877,7 @@ fn a_pod_queues_for_protection_only_its_claims_being_deleted() {
     );
     let change = crate::sim::store::Change {
         key: pod.key(),
-        old: Some(pod),
+        old: Some(std::sync::Arc::new(pod)),
     };
     let mut queued = Vec::new();
     route_pvc_protection(
