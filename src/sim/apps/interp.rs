@@ -4,6 +4,10 @@
 
 use super::*;
 
+/// The last virtual millisecond whose date has four digits of year
+/// (9999-12-31T23:59:59.999Z): `sleep` moves an exec's clock no further.
+const LAST_DATE_MS: u64 = 253_402_300_799_999 - crate::sim::object::EPOCH_UNIX_MS;
+
 /// The builtins whose `name=value` arguments are assignments (expanded
 /// whole, not split into fields), as bash treats declaration commands.
 const DECLARATION_BUILTINS: &[&str] = &["export", "readonly", "local"];
@@ -623,7 +627,13 @@ impl Proc<'_> {
                     .map(|a| a.trim_end_matches('s'))
                     .and_then(|a| a.parse().ok())
                     .unwrap_or(0.0);
-                self.clock_ms += (secs * 1000.0) as u64;
+                // A real sleep this long would never return; here the
+                // exec's clock stops at the last instant `date` can print
+                // (9999-12-31, an Ordinal limit) instead of overflowing.
+                self.clock_ms = self
+                    .clock_ms
+                    .saturating_add((secs * 1000.0) as u64)
+                    .min(LAST_DATE_MS);
                 Out::default()
             }
             "true" | ":" => Out::default(),

@@ -316,3 +316,26 @@ fn a_copy_loop_to_the_command_limit_is_bounded() {
     assert!(r.output.ends_with("^C\n"));
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
+
+#[test]
+fn the_fuzzers_endless_sleep_stops_the_clock_at_year_9999() {
+    // fuzz/regressions/shell/crash-61cfd335…: a sleep of 10^56 seconds
+    // overflowed the exec's clock.
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let out = run(
+        &mut sim,
+        "web-0",
+        "sleep 144444444444444444444444444444444444444444444444444444444; date; sleep 1e300; sleep inf; date",
+    );
+    assert_eq!(out.exit_code, 0, "{}", out.output);
+    assert_eq!(
+        out.output,
+        "Fri Dec 31 23:59:59 UTC 9999\nFri Dec 31 23:59:59 UTC 9999\n"
+    );
+    // An ordinary sleep still moves the clock.
+    assert_eq!(
+        run(&mut sim, "web-0", "sleep 2; date").output,
+        "Wed Jan  1 00:00:02 UTC 2025\n"
+    );
+}
