@@ -395,6 +395,7 @@ impl crate::sim::heap::Heap for World {
             + self.container_data.heap()
             + self.log.capacity() * size_of::<Event>()
             + self.event_counts.heap()
+            + self.last_recorded.heap()
             + self.notes.heap()
     }
 }

@@ -31,13 +31,8 @@ pub use crate::sim::nodeaffinity::{node_selector_matches, node_selector_term_mat
 /// NodeAffinity's filter: `nodeSelector` and required node affinity (read
 /// off the pod once per cycle, see `filter::PreFilter`).
 pub fn node_matches_pod_affinity(selector: &Labels, required: &Value, node: &Object) -> bool {
-    if !selector
-        .iter()
-        .all(|(k, v)| node.meta.labels.get(k) == Some(v))
-    {
-        return false;
-    }
-    required.is_null() || node_selector_matches(required, node)
+    crate::sim::store::matches_labels(selector, &node.meta.labels)
+        && (required.is_null() || node_selector_matches(required, node))
 }
 
 /// The node's taints (`spec.taints`).

@@ -92,28 +92,44 @@ pub(super) fn topology<'a>(snap: &Snapshot<'a>, node: &str, key: &str) -> Option
 pub(super) struct InterPodPre<'a> {
     /// The incoming pod's required affinity terms: each term's topology
     /// key and the values of the domains that hold a pod it matches.
-    affinity: Vec<(String, BTreeSet<&'a str>)>,
+    affinity: Vec<(String, BTreeMap<&'a str, usize>)>,
     /// The first pod of a group that selects itself may go anywhere.
     first_of_group: bool,
     /// The same for its required anti-affinity terms.
-    anti: Vec<(String, BTreeSet<&'a str>)>,
+    anti: Vec<(String, BTreeMap<&'a str, usize>)>,
     /// The domains (topology key, value) of placed pods whose required
     /// anti-affinity matches the incoming pod.
     existing_anti: Vec<(String, &'a str)>,
 }
 
-/// Each term's topology key, and the domains of the placed pods it matches.
-fn domains<'a>(snap: &Snapshot<'a>, terms: Vec<(Term, i64)>) -> Vec<(String, BTreeSet<&'a str>)> {
+/// How many placed pods the term matches in each of its domains (the
+/// values of its topology key), as upstream's PreFilter and PreScore count
+/// them once per pod rather than once per node.
+pub(super) fn domain_counts<'a>(snap: &Snapshot<'a>, t: &Term) -> BTreeMap<&'a str, usize> {
+    let mut counts = BTreeMap::new();
+    for p in snap
+        .placed
+        .iter()
+        .filter(|p| t.matches(p.namespace, p.labels))
+    {
+        if let Some(v) = topology(snap, &p.node, &t.topology_key) {
+            *counts.entry(v).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// Each term's topology key, and the domains that hold a placed pod it
+/// matches.
+fn domains<'a>(
+    snap: &Snapshot<'a>,
+    terms: Vec<(Term, i64)>,
+) -> Vec<(String, BTreeMap<&'a str, usize>)> {
     terms
         .into_iter()
         .map(|(t, _)| {
-            let values = snap
-                .placed
-                .iter()
-                .filter(|p| t.matches(p.namespace, p.labels))
-                .filter_map(|p| topology(snap, &p.node, &t.topology_key))
-                .collect_sorted();
-            (t.topology_key, values)
+            let counts = domain_counts(snap, &t);
+            (t.topology_key, counts)
         })
         .collect()
 }
@@ -169,7 +185,7 @@ pub(super) fn inter_pod_affinity(pre: &InterPodPre, node: &Object) -> Result<(),
         let ok = pre
             .affinity
             .iter()
-            .all(|(key, values)| value_of(key).is_some_and(|v| values.contains(v)));
+            .all(|(key, values)| value_of(key).is_some_and(|v| values.contains_key(v)));
         if !ok && !pre.first_of_group {
             return Err((vec![ERR_POD_AFFINITY.into()], false));
         }
@@ -178,7 +194,7 @@ pub(super) fn inter_pod_affinity(pre: &InterPodPre, node: &Object) -> Result<(),
     if pre
         .anti
         .iter()
-        .any(|(key, values)| value_of(key).is_some_and(|v| values.contains(v)))
+        .any(|(key, values)| value_of(key).is_some_and(|v| values.contains_key(v)))
     {
         return Err((vec![ERR_POD_ANTI_AFFINITY.into()], true));
     }

@@ -15,9 +15,10 @@ pub(super) struct PreScore<'s> {
     nonzero: (i64, i64),
     preferred_node: &'s [Value],
     tolerations: &'s [Value],
-    /// Preferred pod affinity (sign 1) and anti-affinity (sign -1) terms,
-    /// with their weights.
-    pod_terms: Vec<(Term, i64, i64)>,
+    /// Preferred pod affinity and anti-affinity terms: each term's
+    /// topology key, how many placed pods it matches per domain, and its
+    /// weight (negative for anti-affinity).
+    pod_terms: Vec<(String, BTreeMap<&'s str, usize>, i64)>,
 }
 
 pub(super) fn pre_score<'s>(snap: &'s Snapshot, pod: &'s Object) -> PreScore<'s> {
@@ -42,7 +43,8 @@ pub(super) fn pre_score<'s>(snap: &'s Snapshot, pod: &'s Object) -> PreScore<'s>
         ),
     ] {
         for (t, w) in terms_of(snap.store, pod.namespace(), aff.array_at(list), true) {
-            pod_terms.push((t, w, sign));
+            let counts = domain_counts(snap, &t);
+            pod_terms.push((t.topology_key, counts, sign * w));
         }
     }
     PreScore {
@@ -114,19 +116,12 @@ pub(super) fn score(snap: &Snapshot, info: &NodeInfo, pre: &PreScore) -> i64 {
         .count() as i64;
     // InterPodAffinity preferred terms (weight 2).
     let mut ipa: i64 = 0;
-    for (t, w, sign) in &pre.pod_terms {
-        let Some(value) = node.meta.labels.get(&t.topology_key) else {
+    for (key, counts, weight) in &pre.pod_terms {
+        let Some(value) = node.meta.labels.get(key) else {
             continue;
         };
-        let n = snap
-            .placed
-            .iter()
-            .filter(|p| {
-                t.matches(p.namespace, p.labels)
-                    && topology(snap, &p.node, &t.topology_key) == Some(value.as_str())
-            })
-            .count() as i64;
-        ipa += sign * w * n;
+        let n = counts.get(value.as_str()).map_or(0, |&c| c as i64);
+        ipa += weight * n;
     }
     least_allocated + balanced + 2 * spread + 2 * preferred - 30 * prefer_no + 2 * ipa
 }
