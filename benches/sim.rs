@@ -10,8 +10,8 @@
 //! 1 and back), restored at ten points from the session's snapshots (and,
 //! for comparison, replayed from the start).
 //!
-//! `cargo bench --bench sim` (add `-- quick` for a smaller run, `-- ord`
-//! for the OrderedReady run only). Each StatefulSet run also times the
+//! `cargo bench --bench sim` (add `-- quick` for a smaller run, `-- par`,
+//! `-- ord` or `-- scrub` for one part only). Each StatefulSet run also times the
 //! session's lifecycle chart (model and SVG).
 
 // The simulation allocates and frees a great deal (JSON maps): mimalloc
@@ -236,15 +236,17 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let has = |w: &str| args.iter().any(|a| a == w);
     let quick = has("quick");
-    // `-- ord`: only the OrderedReady run (and its chart timings); `-- scrub`: only scrubbing.
+    // `-- par`: only the Parallel run; `-- ord`: only the OrderedReady run
+    // (each with its chart timings); `-- scrub`: only scrubbing.
     let (parallel, ordered) = if quick { (100, 30) } else { (1_000, 300) };
-    if !has("ord") && !has("scrub") {
+    let only = ["par", "ord", "scrub"].into_iter().find(|w| has(w));
+    if only.is_none_or(|w| w == "par") {
         bench("par", parallel, "Parallel");
     }
-    if !has("scrub") {
+    if only.is_none_or(|w| w == "ord") {
         bench("ord", ordered, "OrderedReady");
     }
-    if !has("ord") {
+    if only.is_none_or(|w| w == "scrub") {
         let target = if quick { 1_000 } else { 5_000 };
         bench_scrub(target, 20, 5, Config::default().nodes, 30_000);
         bench_scrub(target, 100, 1, 4, 120_000);
