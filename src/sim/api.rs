@@ -5,6 +5,7 @@
 use super::object::{Key, Kind, Meta, Object, ValueExt};
 use super::world::{Action, NoteKind, World};
 use std::fmt;
+use std::sync::Arc;
 
 pub use super::wellknown::{FOREGROUND, ORPHAN, PVC_PROTECTION, PV_PROTECTION};
 
@@ -156,6 +157,15 @@ pub fn summary(o: &Object) -> Option<String> {
     }
 }
 
+/// Whether two objects' bodies hold the same fields apart from `spec`.
+fn same_body_but_spec(a: &Object, b: &Object) -> bool {
+    a.body.len() == b.body.len()
+        && a.body
+            .iter()
+            .zip(&b.body)
+            .all(|((ka, va), (kb, vb))| ka == kb && (ka == "spec" || va == vb))
+}
+
 fn has_generation(kind: Kind) -> bool {
     matches!(
         kind,
@@ -169,7 +179,7 @@ fn has_generation(kind: Kind) -> bool {
 }
 
 /// Creates an object as the API server would.
-pub fn create(sim: &mut World, mut obj: Object, source: &str) -> Result<Object, ApiError> {
+pub fn create(sim: &mut World, mut obj: Object, source: &str) -> Result<Arc<Object>, ApiError> {
     if obj.kind.namespaced() {
         if obj.meta.namespace.is_empty() {
             obj.meta.namespace = "default".into();
@@ -244,8 +254,11 @@ pub fn create(sim: &mut World, mut obj: Object, source: &str) -> Result<Object, 
         }
     }
     let key = obj.key();
+    sim.store.put(obj);
+    // The object as stored (shared, not copied), with the facts the store
+    // read of a pod.
+    let obj = sim.store.get_shared(&key).expect("just stored");
     let after = summary(&obj);
-    sim.store.put(obj.clone());
     sim.record(
         Action::Added,
         &key,
@@ -282,10 +295,13 @@ pub fn update(sim: &mut World, mut obj: Object, source: &str) -> Result<bool, Ap
         obj.meta.deletion_timestamp = old.meta.deletion_timestamp;
         obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
     }
-    if obj == *old {
+    // The spec apart from the rest: most writes leave it as it was, and
+    // then the store need not read it again.
+    let same_spec = obj.spec() == old.spec();
+    if same_spec && obj.meta == old.meta && same_body_but_spec(&obj, old) {
         return Ok(false);
     }
-    if has_generation(obj.kind) && obj.spec() != old.spec() {
+    if has_generation(obj.kind) && !same_spec {
         obj.meta.generation += 1;
     }
     let before = summary(old);
@@ -306,8 +322,9 @@ pub fn update(sim: &mut World, mut obj: Object, source: &str) -> Result<bool, Ap
         );
         return Ok(true);
     }
-    let after = summary(&obj);
-    sim.store.put(obj);
+    sim.store.put_same_spec(obj, same_spec);
+    // Summarised as stored, when the store has read the pod's facts.
+    let after = sim.store.get_key(&key).and_then(summary);
     if scrubbed {
         sim.volume_data.remove(&key.name);
     }
@@ -432,8 +449,8 @@ pub fn delete(
         let mut obj = old.clone();
         obj.meta = meta;
         obj.meta.resource_version = sim.store.next_resource_version();
-        let after = summary(&obj);
-        sim.store.put(obj);
+        sim.store.put_same_spec(obj, true);
+        let after = sim.store.get_key(key).and_then(summary);
         sim.record(
             Action::Modified,
             key,

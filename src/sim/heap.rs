@@ -176,8 +176,10 @@ impl Heap for PodFacts {
             nonzero_requests: _,
             host_ports,
             has_affinity: _,
+            printed,
         } = self;
-        node_name.heap()
+        printed.reason.heap()
+            + node_name.heap()
             + pod_ip.heap()
             + claim_volumes.heap()
             + hostname.heap()

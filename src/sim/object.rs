@@ -462,12 +462,30 @@ pub fn rfc3339(virtual_ms: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    if !(0..=9999).contains(&y) {
+        return format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            rem / 3600,
+            (rem % 3600) / 60,
+            rem % 60
+        );
+    }
+    // By hand: controllers stamp times on most writes, and `format!` with
+    // padding costs several times this.
+    let mut s = String::with_capacity(20);
+    let mut digits = |v: u64, width: u32, sep: char| {
+        for i in (0..width).rev() {
+            s.push(char::from(b'0' + (v / 10u64.pow(i) % 10) as u8));
+        }
+        s.push(sep);
+    };
+    digits(y as u64, 4, '-');
+    digits(u64::from(m), 2, '-');
+    digits(u64::from(d), 2, 'T');
+    digits(rem / 3600, 2, ':');
+    digits((rem % 3600) / 60, 2, ':');
+    digits(rem % 60, 2, 'Z');
+    s
 }
 
 /// Parses what `rfc3339` prints back into virtual milliseconds.
@@ -681,6 +699,33 @@ mod tests {
         for t in [0, 59_000, 86_400_000 * 400 + 12_000] {
             assert_eq!(parse_rfc3339(&rfc3339(t)), Some(t));
         }
+    }
+
+    #[test]
+    fn timestamps_print_as_before_at_every_width() {
+        // The hand-written digits against `format!`'s, from the epoch to
+        // the last four-digit year and past it (`{y:04}` then widens).
+        let by_format = |ms: u64| {
+            let secs = (EPOCH_UNIX_MS + ms) / 1000;
+            let rem = secs % 86_400;
+            let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+            format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+                rem / 3600,
+                (rem % 3600) / 60,
+                rem % 60
+            )
+        };
+        let last_day = parse_rfc3339("9999-12-31T23:59:59Z").unwrap();
+        let mut t = 0u64;
+        while t < last_day + 400 * 86_400_000 {
+            assert_eq!(rfc3339(t), by_format(t), "at {t} ms");
+            t += 7_777_777_777;
+        }
+        for t in [1, 999, 3_599_999, last_day, last_day + 1_000] {
+            assert_eq!(rfc3339(t), by_format(t), "at {t} ms");
+        }
+        assert_eq!(rfc3339(last_day + 1_000), "10000-01-01T00:00:00Z");
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct PodFacts {
     /// Whether `spec.affinity` is set ([`affinity`]): the scheduler reads
     /// it of every placed pod on every pass, and most pods have none.
     pub has_affinity: bool,
+    /// [`printed_status`]: the API's log summarises every pod it writes,
+    /// the pod before the write as well as after.
+    pub printed: PrintedStatus,
 }
 
 impl PodFacts {
@@ -52,6 +55,20 @@ impl PodFacts {
             nonzero_requests: read_pod_nonzero_requests(pod),
             host_ports: read_host_ports(pod),
             has_affinity: !pod.spec().at("affinity").is_null(),
+            printed: read_printed_status(pod),
+        }
+    }
+
+    /// The facts of `pod`, whose spec equals that of the pod `old` was read
+    /// from: what follows from the spec alone is copied, not read again
+    /// (most writes to a pod are to its status).
+    pub fn read_same_spec(pod: &Object, old: &PodFacts) -> PodFacts {
+        PodFacts {
+            state: PodState::read(pod),
+            ready_since: read_ready_since(pod),
+            pod_ip: read_pod_ip(pod).map(String::from),
+            printed: read_printed_status(pod),
+            ..old.clone()
         }
     }
 }
@@ -460,6 +477,13 @@ fn finished_at(c: &Value) -> Option<u64> {
 
 /// `printPod`'s READY, STATUS and RESTARTS, before formatting.
 pub fn printed_status(pod: &Object) -> PrintedStatus {
+    match cached(pod) {
+        Some(f) => f.printed.clone(),
+        None => read_printed_status(pod),
+    }
+}
+
+fn read_printed_status(pod: &Object) -> PrintedStatus {
     let st = pod.status();
     let spec = pod.spec();
     let mut restarts = 0i64;

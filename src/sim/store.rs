@@ -74,6 +74,14 @@ fn is_unclaimed_pv(o: &Object) -> bool {
 /// Whether the indexes hold the same entries for two versions of one
 /// object: the same uid, owner uids, node, references and PV state.
 fn same_index_entries(a: &Object, b: &Object) -> bool {
+    same_meta_entries(a, b)
+        && node_of(a) == node_of(b)
+        && is_unclaimed_pv(a) == is_unclaimed_pv(b)
+        && refs_of(a) == refs_of(b)
+}
+
+/// What the indexes take from the metadata: the uid and the owners' uids.
+fn same_meta_entries(a: &Object, b: &Object) -> bool {
     a.meta.uid == b.meta.uid
         && a.meta.owner_references.len() == b.meta.owner_references.len()
         && a.meta
@@ -81,9 +89,6 @@ fn same_index_entries(a: &Object, b: &Object) -> bool {
             .iter()
             .zip(&b.meta.owner_references)
             .all(|(x, y)| x.uid == y.uid)
-        && node_of(a) == node_of(b)
-        && is_unclaimed_pv(a) == is_unclaimed_pv(b)
-        && refs_of(a) == refs_of(b)
 }
 
 /// The claims and volumes an object names (see `Store::referrers`).
@@ -167,6 +172,11 @@ impl Store {
 
     pub fn get_key(&self, key: &Key) -> Option<&Object> {
         self.objects.get(key).map(Arc::as_ref)
+    }
+
+    /// The stored object itself, shared.
+    pub fn get_shared(&self, key: &Key) -> Option<Arc<Object>> {
+        self.objects.get(key).cloned()
     }
 
     /// Every object of a kind, in all namespaces, ordered by namespace and name.
@@ -344,20 +354,46 @@ impl Store {
 
     /// Raw write; callers are the API layer, which stamps versions. A pod
     /// gets its [`podutil::PodFacts`] here, once, now that it is immutable.
-    pub(crate) fn put(&mut self, mut obj: Object) {
+    pub(crate) fn put(&mut self, obj: Object) {
+        self.put_same_spec(obj, false);
+    }
+
+    /// [`Store::put`], told by the API (which compared them) whether the
+    /// object's spec equals the stored one's: then what the indexes and a
+    /// pod's facts take from the spec is not read again.
+    pub(crate) fn put_same_spec(&mut self, mut obj: Object, same_spec: bool) {
         let key = obj.key();
         let old = self.objects.remove(&key);
+        debug_assert!(
+            !same_spec || old.as_ref().is_some_and(|o| o.spec() == obj.spec()),
+            "put_same_spec: the spec of {key:?} changed"
+        );
         // Most writes change nothing the indexes hold (a status, a
         // condition): then taking the object out of them and back in
-        // would only copy keys.
-        if !old.as_ref().is_some_and(|o| same_index_entries(o, &obj)) {
+        // would only copy keys. Only the metadata's uids and the spec feed
+        // them (a pod's node and claims, a PV's and a claim's references).
+        let same_entries = old.as_ref().is_some_and(|o| {
+            if same_spec {
+                same_meta_entries(o, &obj)
+            } else {
+                same_index_entries(o, &obj)
+            }
+        });
+        if !same_entries {
             if let Some(o) = &old {
                 self.unindex(&key, o);
             }
             self.index(&key, &obj);
         }
         if obj.kind == Kind::Pod {
-            obj.derived = Derived::of(podutil::PodFacts::read(&obj));
+            let old_facts = old
+                .as_ref()
+                .filter(|_| same_spec)
+                .and_then(|o| o.derived.get::<podutil::PodFacts>());
+            obj.derived = Derived::of(match old_facts {
+                Some(f) => podutil::PodFacts::read_same_spec(&obj, f),
+                None => podutil::PodFacts::read(&obj),
+            });
         }
         self.objects.insert(key.clone(), Arc::new(obj));
         if self.tracking {

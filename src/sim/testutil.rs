@@ -110,14 +110,14 @@ impl PodFixture {
 
     /// Creates the pod through the API rules.
     pub(crate) fn create(self, sim: &mut Sim) -> Object {
-        api::create(sim, self.0, "test").unwrap()
+        Object::clone(&api::create(sim, self.0, "test").unwrap())
     }
 }
 
 /// Creates an object from its JSON through the API rules.
 pub(crate) fn apply(sim: &mut Sim, v: Value) -> Object {
     let o = Object::from_value(&v).unwrap();
-    api::create(sim, o, "test").unwrap()
+    Object::clone(&api::create(sim, o, "test").unwrap())
 }
 
 /// Runs the given controllers until nothing changes.

@@ -215,7 +215,7 @@ mod tests {
             o.meta.owner_references.push(r);
         }
         o.body.insert("data".into(), json!({"k": "v"}));
-        api::create(sim, o, "test").unwrap()
+        Object::clone(&api::create(sim, o, "test").unwrap())
     }
 
     fn exists(sim: &Sim, name: &str) -> bool {

@@ -123,7 +123,7 @@ fn create(sim: &mut Sim, kind: Kind, name: &str, body: Value) -> Object {
             }
         }
     }
-    api::create(sim, o, "test").unwrap()
+    Object::clone(&api::create(sim, o, "test").unwrap())
 }
 
 /// A claim bound to a volume named `pv-<claim>`.

@@ -12,7 +12,7 @@ fn run(sim: &mut Sim) {
 fn owner(sim: &mut Sim, kind: Kind, name: &str, replicas: i64) -> Object {
     let mut o = Object::new(kind, "default", name);
     o.body.insert("spec".into(), json!({"replicas": replicas}));
-    api::create(sim, o, "t").unwrap()
+    Object::clone(&api::create(sim, o, "t").unwrap())
 }
 
 fn running_pod(
@@ -28,7 +28,7 @@ fn running_pod(
         .spec(json!({"nodeName": "node-1", "containers": [{"name": "c", "image": "zk"}]}))
         .running("10.244.1.5", ready, Some(0))
         .build();
-    api::create(sim, p, "t").unwrap()
+    Object::clone(&api::create(sim, p, "t").unwrap())
 }
 
 fn pdb(sim: &mut Sim, name: &str, app: &str, budget: serde_json::Value) -> Object {
@@ -38,7 +38,7 @@ fn pdb(sim: &mut Sim, name: &str, app: &str, budget: serde_json::Value) -> Objec
         spec[k] = v.clone();
     }
     o.body.insert("spec".into(), spec);
-    api::create(sim, o, "t").unwrap()
+    Object::clone(&api::create(sim, o, "t").unwrap())
 }
 
 fn status(sim: &Sim, name: &str) -> (i64, i64, i64, i64) {

@@ -76,38 +76,74 @@ pub fn set_pod_condition(
     message: Option<&str>,
     now: u64,
 ) {
-    let transition = match podutil::condition(pod, ctype) {
-        Some(o) if o.str_at("status") == Some(status) => o
-            .str_at("lastTransitionTime")
-            .map(String::from)
-            .unwrap_or_else(|| rfc3339(now)),
-        _ => rfc3339(now),
-    };
-    let mut c = json!({
-        "type": ctype,
-        "status": status,
-        "lastProbeTime": null,
-        "lastTransitionTime": transition,
-    });
-    if let Some(r) = reason {
-        c["reason"] = r.into();
-    }
-    if let Some(m) = message {
-        c["message"] = m.into();
-    }
     let status_v = pod.status_mut();
     if !status_v.at("conditions").is_array() {
         status_v["conditions"] = json!([]);
     }
     let conds = status_v["conditions"].as_array_mut().expect("array");
-    match conds.iter_mut().find(|x| x.str_at("type") == Some(ctype)) {
-        Some(x) => *x = c,
-        None => conds.push(c),
+    fn type_of(x: &Value) -> Option<&str> {
+        x.get("type").and_then(Value::as_str)
     }
-    // Most calls replace a condition in place: sort only when out of order
-    // (a stable sort of sorted conditions would leave them as they are).
-    let rank = |x: &Value| condition_rank(x.str_at("type"));
-    if !conds.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])) {
+    let rank = |x: &Value| condition_rank(type_of(x));
+    let sorted = |conds: &[Value]| conds.windows(2).all(|w| rank(&w[0]) <= rank(&w[1]));
+    match conds.iter_mut().find(|x| type_of(x) == Some(ctype)) {
+        // Most calls find the condition as it should be, or change a field
+        // of it: edit it in place (the map is ordered by key, so the result
+        // is the condition the branch below would build).
+        Some(Value::Object(c)) => {
+            let same_status = c.get("status").and_then(Value::as_str) == Some(status);
+            let keep_time =
+                same_status && c.get("lastTransitionTime").is_some_and(Value::is_string);
+            c.retain(|k, _| {
+                matches!(
+                    k.as_str(),
+                    "type" | "status" | "lastProbeTime" | "lastTransitionTime"
+                ) || (k == "reason" && reason.is_some())
+                    || (k == "message" && message.is_some())
+            });
+            if !same_status {
+                c.insert("status".into(), status.into());
+            }
+            if !c.get("lastProbeTime").is_some_and(Value::is_null) {
+                c.insert("lastProbeTime".into(), Value::Null);
+            }
+            if !keep_time {
+                c.insert("lastTransitionTime".into(), rfc3339(now).into());
+            }
+            for (k, want) in [("reason", reason), ("message", message)] {
+                if let Some(w) = want {
+                    if c.get(k).and_then(Value::as_str) != Some(w) {
+                        c.insert(k.into(), w.into());
+                    }
+                }
+            }
+        }
+        _ => {
+            let mut c = json!({
+                "type": ctype,
+                "status": status,
+                "lastProbeTime": null,
+                "lastTransitionTime": rfc3339(now),
+            });
+            if let Some(r) = reason {
+                c["reason"] = r.into();
+            }
+            if let Some(m) = message {
+                c["message"] = m.into();
+            }
+            // Into sorted conditions, after those of its rank or below:
+            // where a stable sort would move it.
+            if sorted(conds) {
+                let r = condition_rank(Some(ctype));
+                let at = conds.partition_point(|x| rank(x) <= r);
+                conds.insert(at, c);
+                return;
+            }
+            conds.push(c);
+        }
+    }
+    // A stable sort of sorted conditions would leave them as they are.
+    if !sorted(conds) {
         sort::sort_by_key(conds, rank);
     }
 }

@@ -59,7 +59,7 @@ fn pvc_default(name: &str, size: &str, modes: &[&str]) -> Object {
 }
 
 fn create(sim: &mut Sim, o: Object) -> Object {
-    api::create(sim, o, "test").expect("create")
+    Object::clone(&api::create(sim, o, "test").expect("create"))
 }
 
 fn claim<'a>(sim: &'a Sim, name: &str) -> &'a Object {
