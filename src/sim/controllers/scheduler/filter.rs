@@ -99,14 +99,14 @@ impl<'a> PreFilter<'a> {
 pub(super) fn filter(snap: &Snapshot, pre: &PreFilter, info: &NodeInfo) -> Result<(), Rejection> {
     let node = info.node;
     // NodeUnschedulable.
-    if node.spec().bool_at("unschedulable") == Some(true) {
+    if info.unschedulable {
         let t = json!({"key": TAINT_UNSCHEDULABLE, "effect": "NoSchedule"});
         if !tolerates(pre.tolerations, &t) {
             return Err((vec![ERR_UNSCHEDULABLE.into()], false));
         }
     }
     // TaintToleration.
-    if let Some(t) = first_untolerated_taint(pre.tolerations, node) {
+    if let Some(t) = first_untolerated(pre.tolerations, info.taints) {
         return Err((
             vec![format!(
                 "node(s) had untolerated taint {{{}: {}}}",

@@ -42,7 +42,12 @@ pub fn taints(node: &Object) -> &[Value] {
 
 /// The first NoSchedule/NoExecute taint the pod does not tolerate.
 pub fn first_untolerated_taint<'a>(tols: &[Value], node: &'a Object) -> Option<&'a Value> {
-    taints(node).iter().find(|t| {
+    first_untolerated(tols, taints(node))
+}
+
+/// [`first_untolerated_taint`] among taints already read.
+pub(super) fn first_untolerated<'a>(tols: &[Value], taints: &'a [Value]) -> Option<&'a Value> {
+    taints.iter().find(|t| {
         matches!(t.str_at("effect"), Some("NoSchedule") | Some("NoExecute")) && !tolerates(tols, t)
     })
 }

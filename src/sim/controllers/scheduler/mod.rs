@@ -83,6 +83,10 @@ struct Placed<'a> {
 
 struct NodeInfo<'a> {
     node: &'a Object,
+    /// `spec.unschedulable` and `spec.taints`, read once per snapshot
+    /// rather than by each filter and score for every pod.
+    unschedulable: bool,
+    taints: &'a [Value],
     alloc_cpu: i64,
     alloc_mem: i64,
     alloc_pods: i64,
@@ -127,6 +131,8 @@ impl<'a> Snapshot<'a> {
                 let a = n.status().at("allocatable");
                 NodeInfo {
                     node: n,
+                    unschedulable: n.spec().bool_at("unschedulable") == Some(true),
+                    taints: taints(n),
                     alloc_cpu: quantity::cpu_milli(a.at("cpu")).unwrap_or(0),
                     alloc_mem: quantity::bytes(a.at("memory")).unwrap_or(0),
                     alloc_pods: quantity::milli_of(a.at("pods"))

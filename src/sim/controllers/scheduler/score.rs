@@ -108,7 +108,8 @@ pub(super) fn score(snap: &Snapshot, info: &NodeInfo, pre: &PreScore) -> i64 {
         .map(|p| p.i64_at("weight").unwrap_or(0).clamp(0, 100))
         .sum();
     // TaintToleration: untolerated PreferNoSchedule taints (weight 3).
-    let prefer_no = taints(node)
+    let prefer_no = info
+        .taints
         .iter()
         .filter(|t| {
             t.str_at("effect") == Some("PreferNoSchedule") && !tolerates(pre.tolerations, t)
