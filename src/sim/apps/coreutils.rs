@@ -42,6 +42,10 @@ impl Proc<'_> {
         out
     }
 
+    /// What a copied file costs of `MAX_BYTES` at least: a filesystem gives
+    /// every file a block of its own (4 KiB on ext4).
+    const FS_BLOCK: usize = 4096;
+
     /// Listing a directory walks every file the container sees (its layer
     /// and its volumes): that counts towards `MAX_BYTES`, 64 bytes a file,
     /// so `ls` in a loop over thousands of files stops like any other
@@ -244,8 +248,22 @@ impl Proc<'_> {
                     return Out::err(format!("{name}: omitting directory '{src}'\n"), 1);
                 }
                 self.charge_scan();
-                let files = fs::files_under(self.sim, &self.pod, &self.container, &s);
+                let files = if self.over_limit() {
+                    Vec::new()
+                } else {
+                    fs::files_under(self.sim, &self.pod, &self.container, &s)
+                };
                 for f in files {
+                    // Each file copied costs at least a disk block of the
+                    // byte budget, as it would take one on a real disk: a
+                    // tree of many small files copied into itself round
+                    // after round stops at the budget (^C, see
+                    // `MAX_BYTES`) instead of running for seconds (found
+                    // by the fuzzer).
+                    self.charge(Self::FS_BLOCK);
+                    if self.over_limit() {
+                        break;
+                    }
                     let rel = f.strip_prefix(&s).unwrap_or(&f).to_string();
                     let c = self.read_file(&f).unwrap_or_default();
                     if let Err(e) = self.write_file(&format!("{d}{rel}"), c, false) {

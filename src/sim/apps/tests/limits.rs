@@ -339,3 +339,48 @@ fn the_fuzzers_endless_sleep_stops_the_clock_at_year_9999() {
         "Wed Jan  1 00:00:02 UTC 2025\n"
     );
 }
+
+/// Found by the fuzzer (`fuzz/regressions/shell/slow-unit-3847ef…` and
+/// `slow-unit-5aeccd…`): nested loops that ran `cp -r` of the whole
+/// filesystem into a directory under it, 17 times, each copy holding the
+/// ones before: 76,000 files written, over a second in the fuzzer's build.
+/// Each file copied now costs at least a 4 KiB block of the byte budget,
+/// so a tree copied into itself stops at the budget (^C) after about two
+/// thousand files; an ordinary `cp -r` is unchanged.
+#[test]
+fn copying_a_tree_into_itself_stops_at_the_byte_budget() {
+    for data in [
+        &include_bytes!(
+            "../../../../fuzz/regressions/shell/slow-unit-3847ef9ae5d7a8f61c8b628e073f6a67649f23f9"
+        )[..],
+        include_bytes!(
+            "../../../../fuzz/regressions/shell/slow-unit-5aeccd760b0bbc6ff97e30c387d49086172c90fb"
+        ),
+    ] {
+        crate::sim::fuzzing::shell_target(data);
+    }
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let files = |sim: &Sim| sim.container_data.values().map(|d| d.len()).sum::<usize>();
+    let before = files(&sim);
+    let r = run(
+        &mut sim,
+        "web-0",
+        "mkdir -p /tmp/d; for i in $(seq 20); do echo $i > /tmp/d/f$i; done; \
+         for r in 1 2 3 4 5 6 7 8 9 10 11 12; do cp -r / /tmp/d/c$r; done; echo after",
+    );
+    assert_eq!((r.exit_code, r.output.as_str()), (130, "^C\n"));
+    let made = files(&sim) - before;
+    assert!(
+        (20..=20 + (8 << 20) / 4096).contains(&made),
+        "{made} files written"
+    );
+    // A copy within the budget copies every file.
+    let r = run(
+        &mut sim,
+        "web-0",
+        "mkdir -p /tmp/s; for i in $(seq 300); do echo $i > /tmp/s/f$i; done; \
+         cp -r /tmp/s /tmp/e; ls /tmp/e | wc -l; cat /tmp/e/f299",
+    );
+    assert_eq!((r.exit_code, r.output.as_str()), (0, "300\n299\n"));
+}
