@@ -40,12 +40,8 @@ pub fn taints(node: &Object) -> &[Value] {
     node.spec().array_at("taints")
 }
 
-/// The first NoSchedule/NoExecute taint the pod does not tolerate.
-pub fn first_untolerated_taint<'a>(tols: &[Value], node: &'a Object) -> Option<&'a Value> {
-    first_untolerated(tols, taints(node))
-}
-
-/// [`first_untolerated_taint`] among taints already read.
+/// The first NoSchedule/NoExecute taint (of a node's, read once per
+/// snapshot) the pod does not tolerate.
 pub(super) fn first_untolerated<'a>(tols: &[Value], taints: &'a [Value]) -> Option<&'a Value> {
     taints.iter().find(|t| {
         matches!(t.str_at("effect"), Some("NoSchedule") | Some("NoExecute")) && !tolerates(tols, t)
