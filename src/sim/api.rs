@@ -159,11 +159,7 @@ pub fn summary(o: &Object) -> Option<String> {
 
 /// Whether two objects' bodies hold the same fields apart from `spec`.
 fn same_body_but_spec(a: &Object, b: &Object) -> bool {
-    a.body.len() == b.body.len()
-        && a.body
-            .iter()
-            .zip(&b.body)
-            .all(|((ka, va), (kb, vb))| ka == kb && (ka == "spec" || va == vb))
+    a.body.same_but(&b.body, "spec")
 }
 
 fn has_generation(kind: Kind) -> bool {
@@ -297,7 +293,7 @@ pub fn update(sim: &mut World, mut obj: Object, source: &str) -> Result<bool, Ap
     }
     // The spec apart from the rest: most writes leave it as it was, and
     // then the store need not read it again.
-    let same_spec = obj.spec() == old.spec();
+    let same_spec = obj.body.same_field(&old.body, "spec");
     if same_spec && obj.meta == old.meta && same_body_but_spec(&obj, old) {
         return Ok(false);
     }

@@ -11,7 +11,7 @@
 //! `tests/snapshot_bytes.rs` checks the estimates against a counting
 //! allocator.
 
-use crate::sim::object::{Key, Meta, Object, OwnerRef};
+use crate::sim::object::{Body, Key, Meta, Object, OwnerRef};
 use crate::sim::podutil::PodFacts;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -125,6 +125,16 @@ pub fn map_heap(m: &serde_json::Map<String, Value>) -> usize {
         + m.iter().map(|(k, v)| k.heap() + v.heap()).sum::<usize>()
 }
 
+/// An object's body: its B-tree of `Arc`s and each field's allocation (two
+/// counts and the value). A field shared with another copy of the object
+/// is counted in both, on the side of too many.
+pub fn body_heap(b: &Body) -> usize {
+    btree_nodes(b.len(), size_of::<String>() + size_of::<usize>())
+        + b.iter()
+            .map(|(k, v)| k.heap() + 2 * size_of::<usize>() + size_of::<Value>() + v.heap())
+            .sum::<usize>()
+}
+
 impl Heap for OwnerRef {
     fn heap(&self) -> usize {
         self.api_version.heap() + self.kind.heap() + self.name.heap() + self.uid.heap()
@@ -151,7 +161,7 @@ impl Heap for Object {
         2 * size_of::<usize>()
             + size_of::<Object>()
             + self.meta.heap()
-            + map_heap(&self.body)
+            + body_heap(&self.body)
             + self
                 .derived
                 .get::<PodFacts>()

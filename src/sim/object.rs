@@ -9,6 +9,7 @@ use crate::sim::sort::CollectSorted;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 pub type Labels = BTreeMap<String, String>;
 
@@ -228,6 +229,90 @@ impl Meta {
     }
 }
 
+/// An object's top-level body fields (`spec`, `status`, `data`, ...), in
+/// key order as in a JSON map, each behind its own `Arc`. A copy of an
+/// object shares them and a write copies only the field it changes
+/// ([`Object::field_mut`]), so a controller that copies a pod to write its
+/// status leaves the spec shared with the stored pod; and since `Value` is
+/// `Eq`, equal `Arc`s compare by pointer before content.
+#[derive(Clone, Default, PartialEq)]
+pub struct Body(BTreeMap<String, Arc<Value>>);
+
+impl Body {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name).map(|v| &**v)
+    }
+    /// The field to write, copied first when shared; `None` when absent.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.0.get_mut(name).map(Arc::make_mut)
+    }
+    pub fn insert(&mut self, name: String, value: Value) {
+        self.0.insert(name, Arc::new(value));
+    }
+    pub fn remove(&mut self, name: &str) -> Option<Arc<Value>> {
+        self.0.remove(name)
+    }
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.0.iter().map(|(k, v)| (k, &**v))
+    }
+    /// The field and whether `other` holds the very same value (shared,
+    /// not copied), so an unchanged field is known without comparing it.
+    pub fn same_field(&self, other: &Body, name: &str) -> bool {
+        match (self.0.get(name), other.0.get(name)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+            (None, None) => true,
+            _ => false,
+        }
+    }
+    /// The same fields, but for `skip`, each shared or equal.
+    pub fn same_but(&self, other: &Body, skip: &str) -> bool {
+        self.0.len() == other.0.len()
+            && self.0.iter().zip(&other.0).all(|((ka, va), (kb, vb))| {
+                ka == kb && (ka == skip || Arc::ptr_eq(va, vb) || va == vb)
+            })
+    }
+}
+
+/// As the `serde_json::Map` it replaced printed.
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl std::ops::Index<&str> for Body {
+    type Output = Value;
+    /// `Null` when absent.
+    fn index(&self, name: &str) -> &Value {
+        self.get(name).unwrap_or(&NULL)
+    }
+}
+
+impl Extend<(String, Value)> for Body {
+    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl FromIterator<(String, Value)> for Body {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Body {
+        let mut b = Body::default();
+        b.extend(iter);
+        b
+    }
+}
+
 /// One API object.
 #[derive(Clone, PartialEq)]
 pub struct Object {
@@ -236,7 +321,7 @@ pub struct Object {
     /// kept: the store holds today's version, like the API server.
     pub meta: Meta,
     /// Every top-level field except apiVersion, kind and metadata.
-    pub body: Map<String, Value>,
+    pub body: Body,
     /// What controllers read of a stored pod on every pass, worked out
     /// once when the store takes it (see [`Derived`]).
     pub(crate) derived: Derived,
@@ -303,7 +388,7 @@ impl Object {
                 },
                 ..Meta::default()
             },
-            body: Map::new(),
+            body: Body::default(),
             derived: Derived::default(),
         }
     }
@@ -325,17 +410,20 @@ impl Object {
 
     /// A top-level body field, `Null` when absent.
     pub fn field(&self, name: &str) -> &Value {
-        self.body.get(name).unwrap_or(&NULL)
+        &self.body[name]
     }
+    /// A top-level body field to write, made an empty map when absent or
+    /// null; shared with a copy of the object, it is copied first.
     pub fn field_mut(&mut self, name: &str) -> &mut Value {
         let v = self
             .body
+            .0
             .entry(name.to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
+            .or_insert_with(|| Arc::new(Value::Object(Map::new())));
         if v.is_null() {
-            *v = Value::Object(Map::new());
+            *v = Arc::new(Value::Object(Map::new()));
         }
-        v
+        Arc::make_mut(v)
     }
     pub fn spec(&self) -> &Value {
         self.field("spec")
@@ -555,7 +643,7 @@ impl Object {
         out.insert("apiVersion".into(), self.kind.api_version().into());
         out.insert("kind".into(), self.kind.as_str().into());
         out.insert("metadata".into(), self.meta_value());
-        for (k, v) in &self.body {
+        for (k, v) in self.body.iter() {
             out.insert(k.clone(), v.clone());
         }
         Value::Object(out)
@@ -713,6 +801,32 @@ pub fn go_duration(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_shares_the_fields_it_does_not_write() {
+        let mut pod = Object::new(Kind::Pod, "default", "web-0");
+        pod.body
+            .insert("spec".into(), serde_json::json!({"nodeName": "n1"}));
+        pod.body
+            .insert("status".into(), serde_json::json!({"phase": "Pending"}));
+        let mut copy = pod.clone();
+        assert!(copy.body.same_field(&pod.body, "spec"));
+        copy.status_mut()["phase"] = "Running".into();
+        // The write went to the copy only; the spec is still the same value.
+        assert_eq!(pod.status().str_at("phase"), Some("Pending"));
+        assert_eq!(copy.status().str_at("phase"), Some("Running"));
+        assert!(Arc::ptr_eq(&copy.body.0["spec"], &pod.body.0["spec"]));
+        assert!(!Arc::ptr_eq(&copy.body.0["status"], &pod.body.0["status"]));
+        assert!(copy.body.same_but(&pod.body, "status"));
+        assert!(!copy.body.same_but(&pod.body, "spec"));
+        // A field written back to what it was is equal, though not shared.
+        copy.status_mut()["phase"] = "Pending".into();
+        assert_eq!(copy, pod);
+        assert_eq!(format!("{:?}", copy.body), format!("{:?}", pod.body));
+        copy.body.remove("spec");
+        assert!(!copy.body.same_field(&pod.body, "spec"));
+        assert_eq!(copy.spec(), &Value::Null);
+    }
 
     #[test]
     fn timestamps_round_trip() {
