@@ -167,15 +167,20 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
     sync_keys(ctx, Keys::All, out)
 }
 
-/// The pods a change concerns: a pod itself; for a node, every pod bound
-/// to it (its images and addresses); for a ConfigMap or Secret, every pod
+/// The keys a change concerns: a pod itself; for a node, the node (its
+/// status post) and every pod bound to it (its images and addresses); for
+/// a ConfigMap or Secret, every pod
 /// of its namespace. A pod held up by a missing claim or config says so
 /// with an Event on every pass, so it stays dirty until that clears.
 pub fn route(store: &Store, change: &Change, _new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
     match k.kind {
         Kind::Pod => push(k.clone()),
-        Kind::Node => store.pods_on_node(&k.name).for_each(|p| push(p.key())),
+        Kind::Node => {
+            // The node itself, for its status post.
+            push(k.clone());
+            store.pods_on_node(&k.name).for_each(|p| push(p.key()));
+        }
         Kind::ConfigMap | Kind::Secret => store
             .list_ns(Kind::Pod, &k.namespace)
             .for_each(|p| push(p.key())),
@@ -201,7 +206,7 @@ fn node_ctx(store: &Store, node: &str) -> NodeCtx {
 
 /// Node status for every node, then the sync of the pods in `keys`.
 pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
-    let mut nodes = post_node_status(ctx, out);
+    let mut nodes = post_node_status(ctx, out, keys);
     let store = ctx.store;
     let mut ncs: BTreeMap<String, NodeCtx> = BTreeMap::new();
     // The pods to sync, in store order. An image pulled in this pass is

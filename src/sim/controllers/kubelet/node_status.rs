@@ -104,9 +104,23 @@ fn node_status_is_posted_by_type(node: &Object) -> bool {
 }
 
 /// The kubelet registers its node and posts Ready while it runs.
-pub(super) fn post_node_status(ctx: &Ctx, out: &mut Out) -> BTreeMap<String, Object> {
+///
+/// A keyed pass looks only at the nodes whose keys are dirty: a node's post
+/// depends on nothing but the node (a change of faults or config makes the
+/// engine sync every key), so a node that no change touched since it was
+/// posted is still posted, and reading every node's conditions on every
+/// pass was a tenth of a 300-pod rollout.
+pub(super) fn post_node_status(ctx: &Ctx, out: &mut Out, keys: Keys) -> BTreeMap<String, Object> {
     let mut changed = BTreeMap::new();
-    for node in ctx.store.list(Kind::Node) {
+    let nodes: Box<dyn Iterator<Item = &Object>> = match keys {
+        Keys::All => Box::new(ctx.store.list(Kind::Node)),
+        Keys::Only(set) => Box::new(
+            set.range(Key::new(Kind::Node, "", "")..)
+                .take_while(|k| k.kind == Kind::Node)
+                .filter_map(|k| ctx.store.get_key(k)),
+        ),
+    };
+    for node in nodes {
         if ctx.faults.failed_nodes.contains(node.name()) {
             continue;
         }
