@@ -234,26 +234,57 @@ impl Meta {
 /// object shares them and a write copies only the field it changes
 /// ([`Object::field_mut`]), so a controller that copies a pod to write its
 /// status leaves the spec shared with the stored pod; and since `Value` is
-/// `Eq`, equal `Arc`s compare by pointer before content.
+/// `Eq`, equal `Arc`s compare by pointer before content. A sorted `Vec`,
+/// not a B-tree: a body has a handful of fields, and the wasm then carries
+/// no B-tree code for this map type.
 #[derive(Clone, Default, PartialEq)]
-pub struct Body(BTreeMap<String, Arc<Value>>);
+pub struct Body(Vec<(String, Arc<Value>)>);
 
 impl Body {
+    /// Where `name` is, or where it would go.
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(name))
+    }
+    fn shared(&self, name: &str) -> Option<&Arc<Value>> {
+        self.find(name).ok().map(|i| &self.0[i].1)
+    }
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.0.get(name).map(|v| &**v)
+        self.shared(name).map(|v| &**v)
     }
     /// The field to write, copied first when shared; `None` when absent.
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
-        self.0.get_mut(name).map(Arc::make_mut)
+        let i = self.find(name).ok()?;
+        Some(Arc::make_mut(&mut self.0[i].1))
+    }
+    /// The field to write, made an empty map when absent or null.
+    fn get_or_empty(&mut self, name: &str) -> &mut Value {
+        let empty = || Arc::new(Value::Object(Map::new()));
+        let i = match self.find(name) {
+            Ok(i) => {
+                if self.0[i].1.is_null() {
+                    self.0[i].1 = empty();
+                }
+                i
+            }
+            Err(i) => {
+                self.0.insert(i, (name.to_string(), empty()));
+                i
+            }
+        };
+        Arc::make_mut(&mut self.0[i].1)
     }
     pub fn insert(&mut self, name: String, value: Value) {
-        self.0.insert(name, Arc::new(value));
+        match self.find(&name) {
+            Ok(i) => self.0[i].1 = Arc::new(value),
+            Err(i) => self.0.insert(i, (name, Arc::new(value))),
+        }
     }
     pub fn remove(&mut self, name: &str) -> Option<Arc<Value>> {
-        self.0.remove(name)
+        let i = self.find(name).ok()?;
+        Some(self.0.remove(i).1)
     }
     pub fn contains_key(&self, name: &str) -> bool {
-        self.0.contains_key(name)
+        self.find(name).is_ok()
     }
     pub fn len(&self) -> usize {
         self.0.len()
@@ -267,7 +298,7 @@ impl Body {
     /// The field and whether `other` holds the very same value (shared,
     /// not copied), so an unchanged field is known without comparing it.
     pub fn same_field(&self, other: &Body, name: &str) -> bool {
-        match (self.0.get(name), other.0.get(name)) {
+        match (self.shared(name), other.shared(name)) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
             (None, None) => true,
             _ => false,
@@ -415,15 +446,7 @@ impl Object {
     /// A top-level body field to write, made an empty map when absent or
     /// null; shared with a copy of the object, it is copied first.
     pub fn field_mut(&mut self, name: &str) -> &mut Value {
-        let v = self
-            .body
-            .0
-            .entry(name.to_string())
-            .or_insert_with(|| Arc::new(Value::Object(Map::new())));
-        if v.is_null() {
-            *v = Arc::new(Value::Object(Map::new()));
-        }
-        Arc::make_mut(v)
+        self.body.get_or_empty(name)
     }
     pub fn spec(&self) -> &Value {
         self.field("spec")
@@ -815,8 +838,12 @@ mod tests {
         // The write went to the copy only; the spec is still the same value.
         assert_eq!(pod.status().str_at("phase"), Some("Pending"));
         assert_eq!(copy.status().str_at("phase"), Some("Running"));
-        assert!(Arc::ptr_eq(&copy.body.0["spec"], &pod.body.0["spec"]));
-        assert!(!Arc::ptr_eq(&copy.body.0["status"], &pod.body.0["status"]));
+        let shared = |o: &Object, f: &str| o.body.shared(f).cloned().unwrap();
+        assert!(Arc::ptr_eq(&shared(&copy, "spec"), &shared(&pod, "spec")));
+        assert!(!Arc::ptr_eq(
+            &shared(&copy, "status"),
+            &shared(&pod, "status")
+        ));
         assert!(copy.body.same_but(&pod.body, "status"));
         assert!(!copy.body.same_but(&pod.body, "spec"));
         // A field written back to what it was is equal, though not shared.
@@ -826,6 +853,14 @@ mod tests {
         copy.body.remove("spec");
         assert!(!copy.body.same_field(&pod.body, "spec"));
         assert_eq!(copy.spec(), &Value::Null);
+        // Fields stay in key order, as in a JSON map, however they come.
+        copy.body.insert("data".into(), 1.into());
+        copy.body.insert("zeta".into(), 2.into());
+        copy.body.insert("data".into(), 3.into());
+        copy.field_mut("kind-of");
+        let keys: Vec<&str> = copy.body.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["data", "kind-of", "status", "zeta"]);
+        assert_eq!(copy.field("data"), &Value::from(3));
     }
 
     #[test]
