@@ -238,26 +238,59 @@ pub fn should_set_hostname(pod: &Object, svc: &Object) -> bool {
 /// `FindPort`: a numeric targetPort is used as is; a name is looked up in
 /// the pod's container ports (same protocol).
 pub fn find_port(pod: &Object, port: &Value) -> Option<i64> {
-    let protocol = port.str_at("protocol").unwrap_or("TCP");
-    match port.at("targetPort") {
-        Value::Null => port.i64_at("port"),
-        Value::Number(n) => n.as_i64(),
-        Value::String(name) => {
-            if let Ok(n) = name.parse::<i64>() {
-                return Some(n);
-            }
-            pod.spec()
+    TargetPort::of(port).find(pod)
+}
+
+/// A Service port's target, read once per sync rather than once per pod.
+enum TargetPort<'a> {
+    Number(Option<i64>),
+    /// A container port's name, and the protocol it must have.
+    Name(&'a str, &'a str),
+}
+
+impl<'a> TargetPort<'a> {
+    fn of(port: &'a Value) -> TargetPort<'a> {
+        match port.at("targetPort") {
+            Value::Null => TargetPort::Number(port.i64_at("port")),
+            Value::Number(n) => TargetPort::Number(n.as_i64()),
+            Value::String(name) => match name.parse::<i64>() {
+                Ok(n) => TargetPort::Number(Some(n)),
+                Err(_) => TargetPort::Name(name, port.str_at("protocol").unwrap_or("TCP")),
+            },
+            _ => TargetPort::Number(None),
+        }
+    }
+
+    /// The pod's port number for this target.
+    fn find(&self, pod: &Object) -> Option<i64> {
+        match *self {
+            TargetPort::Number(n) => n,
+            TargetPort::Name(name, protocol) => pod
+                .spec()
                 .array_at("containers")
                 .iter()
                 .flat_map(|c| c.array_at("ports"))
                 .find(|p| {
-                    p.str_at("name") == Some(name.as_str())
+                    p.str_at("name") == Some(name)
                         && p.str_at("protocol").unwrap_or("TCP") == protocol
                 })
-                .and_then(|p| p.i64_at("containerPort"))
+                .and_then(|p| p.i64_at("containerPort")),
         }
-        _ => None,
     }
+}
+
+/// An IPv4 or IPv6 address's text as a number that orders as the text
+/// does (bytes, big-endian, zero-padded: a shorter text that is a prefix
+/// of a longer one comes first, as in string order); `None` past 16 bytes
+/// or with a NUL byte, which the padding could not tell apart.
+pub(crate) fn text_order_key(ip: &str) -> Option<u128> {
+    let b = ip.as_bytes();
+    if b.len() > 16 || b.contains(&0) {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..b.len()].copy_from_slice(b);
+    Some(u128::from_be_bytes(buf))
 }
 
 /// An endpoint port: (name, port, protocol, appProtocol), borrowed from
@@ -467,13 +500,28 @@ fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
         })
         .map(|p| (podutil::pod_ip(p).unwrap_or(""), p.meta.uid.as_str(), p))
         .collect();
-    sort::sort_by(&mut pods, |a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
+    // By IP text, then uid. The IPs compared as numbers that order as
+    // their text does: this sort runs on every sync, over every pod.
+    let keys: Option<Vec<u128>> = pods.iter().map(|p| text_order_key(p.0)).collect();
+    match keys {
+        Some(keys) => {
+            let mut order: Vec<(u128, &str, usize)> = pods
+                .iter()
+                .zip(keys)
+                .enumerate()
+                .map(|(i, (p, k))| (k, p.1, i))
+                .collect();
+            sort::sort_by(&mut order, |a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+            pods = order.iter().map(|&(_, _, i)| pods[i]).collect();
+        }
+        None => sort::sort_by(&mut pods, |a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1))),
+    }
     // The Service's ports as keys (the target number is the pod's).
-    let port_keys: Vec<(&Value, Option<&str>, &str, Option<&str>)> = ports
+    let port_keys: Vec<(TargetPort, Option<&str>, &str, Option<&str>)> = ports
         .iter()
         .map(|sp| {
             (
-                sp,
+                TargetPort::of(sp),
                 sp.str_at("name"),
                 sp.str_at("protocol").unwrap_or("TCP"),
                 sp.str_at("appProtocol"),
@@ -490,8 +538,9 @@ fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
             }
             continue;
         }
-        for &(sp, name, protocol, app) in &port_keys {
-            let Some(num) = find_port(pod, sp) else {
+        for (target, name, protocol, app) in &port_keys {
+            let (name, protocol, app) = (*name, *protocol, *app);
+            let Some(num) = target.find(pod) else {
                 continue;
             };
             let v = by_port.entry(Some((name, num, protocol, app))).or_default();

@@ -284,3 +284,73 @@ fn comparing_in_place_agrees_with_building_the_subsets() {
     assert!(subsets_match(&[], &serde_json::Value::Null));
     assert!(!subsets_match(&[], &json!([])));
 }
+
+#[test]
+fn ip_text_keys_order_as_the_text_does() {
+    let ips = [
+        "10.244.1.10",
+        "10.244.1.9",
+        "10.244.1.1",
+        "10.244.1.100",
+        "10.244.10.2",
+        "10.244.1.2",
+        "9.0.0.1",
+        "",
+        "fd00::1",
+        "fd00::10",
+        "fd00::a",
+        "1.2.3.4",
+        "255.255.255.255",
+        "10.244.1.1",
+    ];
+    for a in ips {
+        for b in ips {
+            let (ka, kb) = (text_order_key(a).unwrap(), text_order_key(b).unwrap());
+            assert_eq!(ka.cmp(&kb), a.cmp(b), "{a:?} against {b:?}");
+        }
+    }
+    // Longer than 16 bytes, or with a NUL the padding would hide: no key.
+    assert_eq!(text_order_key("2001:db8:85a3::8a2e:370:7334"), None);
+    assert_eq!(text_order_key("10.0.0.1\0"), None);
+}
+
+#[test]
+fn addresses_with_one_ip_sort_by_uid() {
+    // Host-network pods on one node share its IP; then the uid decides,
+    // not the names' order (six uids: the names' order is theirs by
+    // chance once in 720).
+    let mut sim = Sim::new(1);
+    api::create(&mut sim, headless("nginx", json!({"app": "nginx"})), "t").unwrap();
+    for name in ["a", "b", "c", "d", "e", "f"] {
+        api::create(&mut sim, pod(name, "172.18.0.2", true, None), "t").unwrap();
+    }
+    api::create(&mut sim, pod("g", "172.18.0.10", true, None), "t").unwrap();
+    api::create(&mut sim, pod("h", "10.244.1.100", true, None), "t").unwrap();
+    run(&mut sim);
+    let ep = endpoints(&sim, "nginx");
+    let got: Vec<(String, String)> = ep.body["subsets"][0]
+        .array_at("addresses")
+        .iter()
+        .map(|a| {
+            let s = |p: &str| a.str_at(p).unwrap_or("").to_string();
+            (s("ip"), s("targetRef.uid"))
+        })
+        .collect();
+    let mut want: Vec<(String, String)> = sim
+        .store
+        .list(Kind::Pod)
+        .map(|p| (podutil::pod_ip(p).unwrap().to_string(), p.meta.uid.clone()))
+        .collect();
+    crate::sim::sort::sort(&mut want);
+    assert_eq!(got, want);
+    let names: Vec<&str> = ep.body["subsets"][0]
+        .array_at("addresses")
+        .iter()
+        .filter_map(|a| a.str_at("targetRef.name"))
+        .collect();
+    assert_ne!(
+        names[2..],
+        ["a", "b", "c", "d", "e", "f"],
+        "uids in name order: pick others"
+    );
+}
