@@ -125,11 +125,11 @@ pub fn map_heap(m: &serde_json::Map<String, Value>) -> usize {
         + m.iter().map(|(k, v)| k.heap() + v.heap()).sum::<usize>()
 }
 
-/// An object's body: its B-tree of `Arc`s and each field's allocation (two
-/// counts and the value). A field shared with another copy of the object
-/// is counted in both, on the side of too many.
+/// An object's body: its vector of (name, `Arc`) entries and each field's
+/// allocation (two counts and the value). A field shared with another copy
+/// of the object is counted in both, on the side of too many.
 pub fn body_heap(b: &Body) -> usize {
-    btree_nodes(b.len(), size_of::<String>() + size_of::<usize>())
+    b.capacity() * size_of::<(String, std::sync::Arc<Value>)>()
         + b.iter()
             .map(|(k, v)| k.heap() + 2 * size_of::<usize>() + size_of::<Value>() + v.heap())
             .sum::<usize>()

@@ -283,11 +283,12 @@ impl Body {
         let i = self.find(name).ok()?;
         Some(self.0.remove(i).1)
     }
-    pub fn contains_key(&self, name: &str) -> bool {
-        self.find(name).is_ok()
-    }
     pub fn len(&self) -> usize {
         self.0.len()
+    }
+    /// Entries the vector holds room for (the snapshot estimate's).
+    pub(crate) fn capacity(&self) -> usize {
+        self.0.capacity()
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

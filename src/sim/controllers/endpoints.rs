@@ -502,19 +502,10 @@ fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
         .collect();
     // By IP text, then uid. The IPs compared as numbers that order as
     // their text does: this sort runs on every sync, over every pod.
-    let keys: Option<Vec<u128>> = pods.iter().map(|p| text_order_key(p.0)).collect();
-    match keys {
-        Some(keys) => {
-            let mut order: Vec<(u128, &str, usize)> = pods
-                .iter()
-                .zip(keys)
-                .enumerate()
-                .map(|(i, (p, k))| (k, p.1, i))
-                .collect();
-            sort::sort_by(&mut order, |a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-            pods = order.iter().map(|&(_, _, i)| pods[i]).collect();
-        }
-        None => sort::sort_by(&mut pods, |a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1))),
+    if pods.iter().all(|p| text_order_key(p.0).is_some()) {
+        sort::sort_by_cached_key(&mut pods, |p| (text_order_key(p.0), p.1));
+    } else {
+        sort::sort_by(&mut pods, |a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
     }
     // The Service's ports as keys (the target number is the pod's).
     let port_keys: Vec<(TargetPort, Option<&str>, &str, Option<&str>)> = ports
@@ -616,18 +607,9 @@ fn sync_service(store: &Store, svc: &Object, out: &mut Out) {
     }
     let subsets = subsets_value(&desired);
     let mut ep = match current {
-        // A copy without the old subsets, which are replaced anyway.
-        Some(e) => Object {
-            kind: e.kind,
-            meta: e.meta.clone(),
-            body: e
-                .body
-                .iter()
-                .filter(|(k, _)| k.as_str() != "subsets")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            derived: Default::default(),
-        },
+        // A copy shares the old subsets (body fields are copied on
+        // write); they are replaced or removed below.
+        Some(e) => e.clone(),
         None => Object::new(Kind::Endpoints, svc.namespace(), svc.name()),
     };
     ep.meta.labels = labels;

@@ -169,9 +169,9 @@ pub fn sync(ctx: &Ctx, out: &mut Out) {
 
 /// The keys a change concerns: a pod itself; for a node, the node (its
 /// status post) and every pod bound to it (its images and addresses); for
-/// a ConfigMap or Secret, every pod
-/// of its namespace. A pod held up by a missing claim or config says so
-/// with an Event on every pass, so it stays dirty until that clears.
+/// a ConfigMap or Secret, every pod of its namespace. A pod held up by a
+/// missing claim or config says so with an Event on every pass, so it
+/// stays dirty until that clears.
 pub fn route(store: &Store, change: &Change, _new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     let k = &change.key;
     match k.kind {
