@@ -122,6 +122,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("wellknown", 1),
     ("podutil", 1),
     ("nodeaffinity", 1),
+    ("nodeutil", 1),
     ("features", 1),
     ("hash", 1),
     ("sort", 1),

@@ -11,6 +11,7 @@
 //! `tests/snapshot_bytes.rs` checks the estimates against a counting
 //! allocator.
 
+use crate::sim::nodeutil::NodeFacts;
 use crate::sim::object::{Body, Key, Meta, Object, OwnerRef};
 use crate::sim::podutil::PodFacts;
 use serde_json::Value;
@@ -166,6 +167,10 @@ impl Heap for Object {
                 .derived
                 .get::<PodFacts>()
                 .map_or(0, |f| size_of::<PodFacts>() + f.heap())
+            + self
+                .derived
+                .get::<NodeFacts>()
+                .map_or(0, |_| size_of::<NodeFacts>())
     }
 }
 

@@ -24,6 +24,7 @@ pub mod lessons;
 pub mod manifest;
 pub mod markup;
 pub mod nodeaffinity;
+pub mod nodeutil;
 pub mod object;
 pub mod podutil;
 pub mod quantity;

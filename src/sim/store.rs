@@ -14,7 +14,7 @@
 //! sharing never shows.
 
 use super::object::{Derived, Key, Kind, Labels, Object};
-use super::podutil;
+use super::{nodeutil, podutil};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -353,7 +353,8 @@ impl Store {
     }
 
     /// Raw write; callers are the API layer, which stamps versions. A pod
-    /// gets its [`podutil::PodFacts`] here, once, now that it is immutable.
+    /// gets its [`podutil::PodFacts`] (a node its [`nodeutil::NodeFacts`])
+    /// here, once, now that it is immutable.
     pub(crate) fn put(&mut self, obj: Object) {
         self.put_same_spec(obj, false);
     }
@@ -385,7 +386,9 @@ impl Store {
             }
             self.index(&key, &obj);
         }
-        if obj.kind == Kind::Pod {
+        if obj.kind == Kind::Node {
+            obj.derived = Derived::of(nodeutil::NodeFacts::read(&obj));
+        } else if obj.kind == Kind::Pod {
             let old_facts = old
                 .as_ref()
                 .filter(|_| same_spec)

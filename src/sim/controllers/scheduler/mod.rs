@@ -21,10 +21,10 @@
 use super::{Ctx, Keys, Out};
 use crate::sim::object::{rfc3339, Object, ValueExt};
 use crate::sim::object::{Key, Kind, Labels, OwnerRef};
-use crate::sim::podutil;
 use crate::sim::selector::Selector;
 use crate::sim::sort;
 use crate::sim::store::{Change, Store};
+use crate::sim::{nodeutil, podutil};
 use serde_json::{json, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -99,9 +99,8 @@ struct NodeInfo<'a> {
 
 struct Snapshot<'a> {
     store: &'a Store,
+    /// Sorted by name (found by [`Snapshot::index_of`]).
     nodes: Vec<NodeInfo<'a>>,
-    /// Position in `nodes` by node name.
-    by_name: BTreeMap<&'a str, usize>,
     placed: Vec<Placed<'a>>,
     /// Per controller uid, how many of its placed pods each node (by
     /// position in `nodes`) holds: PodTopologySpread's counts, kept as pods
@@ -116,28 +115,27 @@ fn placed_of<'a>(pod: &'a Object, node: Cow<'a, str>) -> Placed<'a> {
         namespace: pod.namespace(),
         labels: &pod.meta.labels,
         affinity,
-        required_anti: !affinity
-            .array_at("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution")
-            .is_empty(),
+        required_anti: !affinity.is_null()
+            && !affinity
+                .array_at("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution")
+                .is_empty(),
         host_ports: podutil::host_ports(pod),
     }
 }
 
 impl<'a> Snapshot<'a> {
     fn new(store: &'a Store) -> Snapshot<'a> {
-        let mut nodes: Vec<NodeInfo> = store
+        let nodes: Vec<NodeInfo> = store
             .list(Kind::Node)
             .map(|n| {
-                let a = n.status().at("allocatable");
+                let a = nodeutil::allocatable(n);
                 NodeInfo {
                     node: n,
                     unschedulable: n.spec().bool_at("unschedulable") == Some(true),
                     taints: taints(n),
-                    alloc_cpu: quantity::cpu_milli(a.at("cpu")).unwrap_or(0),
-                    alloc_mem: quantity::bytes(a.at("memory")).unwrap_or(0),
-                    alloc_pods: quantity::milli_of(a.at("pods"))
-                        .map(|m| (m / 1000) as i64)
-                        .unwrap_or(110),
+                    alloc_cpu: a.milli_cpu,
+                    alloc_mem: a.memory,
+                    alloc_pods: a.pods,
                     req_cpu: 0,
                     req_mem: 0,
                     nonzero_cpu: 0,
@@ -146,15 +144,14 @@ impl<'a> Snapshot<'a> {
                 }
             })
             .collect();
-        sort::sort_by(&mut nodes, |a, b| a.node.name().cmp(b.node.name()));
-        let mut by_name = BTreeMap::new();
-        for (i, n) in nodes.iter().enumerate() {
-            by_name.entry(n.node.name()).or_insert(i);
-        }
+        // The store lists nodes by key, which for a cluster-scoped kind is
+        // by name: already the order `index_of` searches.
+        debug_assert!(nodes
+            .windows(2)
+            .all(|w| w[0].node.name() < w[1].node.name()));
         let mut snap = Snapshot {
             store,
             nodes,
-            by_name,
             placed: Vec::new(),
             owned: BTreeMap::new(),
         };
@@ -173,33 +170,35 @@ impl<'a> Snapshot<'a> {
     }
 
     fn assume(&mut self, pod: &'a Object, node: Cow<'a, str>) {
-        let (cpu, mem) = pod_requests(pod);
-        let (nzc, nzm) = pod_nonzero_requests(pod);
-        if let Some(n) = self
-            .by_name
-            .get(node.as_ref())
-            .and_then(|&i| self.nodes.get_mut(i))
-        {
+        if let Some(i) = self.index_of(&node) {
+            let (cpu, mem) = pod_requests(pod);
+            let (nzc, nzm) = pod_nonzero_requests(pod);
+            let n = &mut self.nodes[i];
             n.req_cpu = n.req_cpu.saturating_add(cpu);
             n.req_mem = n.req_mem.saturating_add(mem);
             n.nonzero_cpu = n.nonzero_cpu.saturating_add(nzc);
             n.nonzero_mem = n.nonzero_mem.saturating_add(nzm);
             n.pods += 1;
-        }
-        if let (Some(owner), Some(&i)) =
-            (pod.meta.controller_ref(), self.by_name.get(node.as_ref()))
-        {
-            let counts = self
-                .owned
-                .entry(owner.uid.as_str())
-                .or_insert_with(|| vec![0; self.nodes.len()]);
-            counts[i] += 1;
+            if let Some(owner) = pod.meta.controller_ref() {
+                let counts = self
+                    .owned
+                    .entry(owner.uid.as_str())
+                    .or_insert_with(|| vec![0; self.nodes.len()]);
+                counts[i] += 1;
+            }
         }
         self.placed.push(placed_of(pod, node));
     }
 
+    /// The position in `nodes` of the node with this name.
+    fn index_of(&self, name: &str) -> Option<usize> {
+        self.nodes
+            .binary_search_by(|n| n.node.name().cmp(name))
+            .ok()
+    }
+
     fn node_of(&self, name: &str) -> Option<&NodeInfo<'a>> {
-        self.by_name.get(name).and_then(|&i| self.nodes.get(i))
+        self.index_of(name).map(|i| &self.nodes[i])
     }
 }
 

@@ -91,9 +91,8 @@ pub(super) fn score(snap: &Snapshot, info: &NodeInfo, pre: &PreScore) -> i64 {
                 100
             } else {
                 let here = snap
-                    .by_name
-                    .get(node.name())
-                    .and_then(|&i| per_node.get(i))
+                    .index_of(node.name())
+                    .and_then(|i| per_node.get(i))
                     .map_or(0, |&c| c as i64);
                 (max - here) * 100 / max
             }
