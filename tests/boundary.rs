@@ -123,6 +123,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("podutil", 1),
     ("nodeaffinity", 1),
     ("nodeutil", 1),
+    ("subsets", 1),
     ("features", 1),
     ("hash", 1),
     ("sort", 1),

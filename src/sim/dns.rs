@@ -6,6 +6,7 @@
 use super::object::{Key, Kind, Object, ValueExt};
 use super::sort;
 use super::store::Store;
+use super::subsets::{self, SubsetRef};
 use super::wellknown::CLUSTER_DOMAIN;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -117,7 +118,11 @@ fn service_records(store: &Store, svc: &Object, out: &mut Vec<Record>) {
                     };
                     add(base.clone(), "SRV", format!("{num} {base}"));
                     if let Some(pname) = p.str_at("name").filter(|n| !n.is_empty()) {
-                        add(srv_name(pname, p, &base), "SRV", format!("{num} {base}"));
+                        add(
+                            srv_name(pname, p.str_at("protocol"), &base),
+                            "SRV",
+                            format!("{num} {base}"),
+                        );
                     }
                 }
             }
@@ -141,36 +146,26 @@ struct Addresses {
     by_ports: BTreeMap<PortView, BTreeMap<(String, Option<String>), u32>>,
 }
 
-/// An Endpoints object's subsets (none when the field is missing).
-fn subsets(ep: &Object) -> &[serde_json::Value] {
-    ep.field("subsets")
-        .as_array()
-        .map(|a| a.as_slice())
-        .unwrap_or(&[])
-}
-
 /// A subset's ports as [`PortView`].
-fn port_view(subset: &serde_json::Value, base: &str) -> PortView {
+fn port_view(subset: SubsetRef, base: &str) -> PortView {
     subset
-        .array_at("ports")
-        .iter()
-        .filter_map(|p| {
-            let num = p.i64_at("port")?;
-            let srv = p
-                .str_at("name")
+        .ports()
+        .into_iter()
+        .filter_map(|(num, name, protocol)| {
+            let srv = name
                 .filter(|n| !n.is_empty())
-                .map(|pname| srv_name(pname, p, base));
-            Some((num, srv))
+                .map(|pname| srv_name(pname, protocol, base));
+            Some((num?, srv))
         })
         .collect()
 }
 
 /// A subset's ready addresses as the records read them: (IP, hostname).
-fn ready_addresses(subset: &serde_json::Value) -> impl Iterator<Item = (&str, Option<&str>)> {
-    subset.array_at("addresses").iter().filter_map(|addr| {
-        let ip = addr.str_at("ip")?;
-        Some((ip, addr.str_at("hostname").filter(|h| !h.is_empty())))
-    })
+fn ready_addresses(subset: SubsetRef<'_>) -> impl Iterator<Item = (&str, Option<&str>)> {
+    subset
+        .ready()
+        .into_iter()
+        .filter_map(|(ip, hostname)| Some((ip?, hostname.filter(|h| !h.is_empty()))))
 }
 
 /// An address of [`Addresses`] borrowed from an Endpoints' JSON.
@@ -204,7 +199,7 @@ fn srv_counts_of<'p>(
 impl Addresses {
     fn of(ep: &Object, base: &str) -> Addresses {
         let mut a = Addresses::default();
-        for subset in subsets(ep) {
+        for subset in subsets::of(ep) {
             let addrs = a.by_ports.entry(port_view(subset, base)).or_default();
             for (ip, host) in ready_addresses(subset) {
                 *addrs
@@ -219,7 +214,7 @@ impl Addresses {
     /// sorted, repeats kept: nothing is copied per address.
     fn borrowed<'e>(ep: &'e Object, base: &str) -> BTreeMap<PortView, Vec<AddressRef<'e>>> {
         let mut groups: BTreeMap<PortView, Vec<AddressRef<'e>>> = BTreeMap::new();
-        for subset in subsets(ep) {
+        for subset in subsets::of(ep) {
             groups
                 .entry(port_view(subset, base))
                 .or_default()
@@ -516,29 +511,24 @@ fn endpoints_view(ep: Option<&Object>) -> u64 {
         return h.finish();
     };
     h.write_word(1);
-    for subset in ep
-        .field("subsets")
-        .as_array()
-        .map(|a| a.as_slice())
-        .unwrap_or(&[])
-    {
+    for subset in subsets::of(ep) {
         h.write_word(2);
-        for p in subset.array_at("ports") {
+        for (port, name, protocol) in subset.ports() {
             h.write_word(3);
-            match p.i64_at("port") {
+            match port {
                 Some(n) => {
                     h.write_word(1);
                     h.write_word(n as u64);
                 }
                 None => h.write_word(0),
             }
-            text(&mut h, p.str_at("name"));
-            text(&mut h, p.str_at("protocol"));
+            text(&mut h, name);
+            text(&mut h, protocol);
         }
-        for a in subset.array_at("addresses") {
+        for (ip, hostname) in subset.ready() {
             h.write_word(4);
-            text(&mut h, a.str_at("ip"));
-            text(&mut h, a.str_at("hostname"));
+            text(&mut h, ip);
+            text(&mut h, hostname);
         }
     }
     h.finish()
@@ -736,8 +726,8 @@ pub fn fingerprint(store: &Store) -> u64 {
     h.finish()
 }
 
-fn srv_name(port_name: &str, port: &serde_json::Value, base: &str) -> String {
-    let proto = port.str_at("protocol").unwrap_or("TCP").to_lowercase();
+fn srv_name(port_name: &str, protocol: Option<&str>, base: &str) -> String {
+    let proto = protocol.unwrap_or("TCP").to_lowercase();
     format!("_{}._{proto}.{base}", port_name.to_lowercase())
 }
 

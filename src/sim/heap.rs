@@ -12,7 +12,7 @@
 //! allocator.
 
 use crate::sim::nodeutil::NodeFacts;
-use crate::sim::object::{Body, Key, Meta, Object, OwnerRef};
+use crate::sim::object::{Body, FieldRef, Key, Meta, Object, OwnerRef};
 use crate::sim::podutil::PodFacts;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -130,9 +130,20 @@ pub fn map_heap(m: &serde_json::Map<String, Value>) -> usize {
 /// allocation (two counts and the value). A field shared with another copy
 /// of the object is counted in both, on the side of too many.
 pub fn body_heap(b: &Body) -> usize {
-    b.capacity() * size_of::<(String, std::sync::Arc<Value>)>()
-        + b.iter()
-            .map(|(k, v)| k.heap() + 2 * size_of::<usize>() + size_of::<Value>() + v.heap())
+    // Each entry's name and `Arc` allocation (two counts and a `Value`,
+    // or a view's box and its JSON).
+    b.vec_bytes()
+        + b.fields()
+            .map(|(k, f)| {
+                k.heap()
+                    + 2 * size_of::<usize>()
+                    + match f {
+                        FieldRef::Json(v) => size_of::<Value>() + v.heap(),
+                        FieldRef::View(view, json, target) => {
+                            target + view.heap() + json.map_or(0, Heap::heap)
+                        }
+                    }
+            })
             .sum::<usize>()
 }
 

@@ -32,6 +32,7 @@ pub mod selector;
 pub mod session;
 pub mod sort;
 pub mod store;
+pub mod subsets;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod wellknown;

@@ -12,8 +12,10 @@ use crate::sim::object::{set_at, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::sort::{self, CollectSorted};
 use crate::sim::store::{matches_labels, Change, Store};
-use serde_json::{json, Map, Value};
+use crate::sim::subsets;
+use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The deprecated annotation that once meant `publishNotReadyAddresses`.
 pub const TOLERATE_UNREADY_ENDPOINTS: &str =
@@ -306,29 +308,30 @@ struct Address<'a> {
 }
 
 impl Address<'_> {
-    fn to_value(&self) -> Value {
+    fn to_typed(&self) -> subsets::Address {
         let pod = self.pod;
-        let mut a = Map::new();
-        if let Some(h) = self.hostname {
-            a.insert("hostname".into(), h.into());
+        subsets::Address {
+            hostname: self.hostname.map(String::from),
+            ip: self.ip.to_string(),
+            node_name: podutil::node_name(pod).unwrap_or("").to_string(),
+            pod_name: pod.meta.name.clone(),
+            pod_namespace: pod.meta.namespace.clone(),
+            pod_uid: pod.meta.uid.clone(),
         }
-        a.insert("ip".into(), self.ip.into());
-        a.insert(
-            "nodeName".into(),
-            podutil::node_name(pod).unwrap_or("").into(),
-        );
-        // Built by hand: `json!` goes through serde's serializer for each
-        // field, and this runs for every address of every changed Endpoints.
-        let mut t = Map::new();
-        t.insert("kind".into(), "Pod".into());
-        t.insert("name".into(), pod.name().into());
-        t.insert("namespace".into(), pod.namespace().into());
-        t.insert("uid".into(), pod.meta.uid.as_str().into());
-        a.insert("targetRef".into(), Value::Object(t));
-        Value::Object(a)
     }
 
-    /// `self.to_value() == *v`, without building the value. serde_json's
+    /// `self.to_typed() == *a`, without building it.
+    fn matches_view(&self, a: &subsets::Address) -> bool {
+        let pod = self.pod;
+        a.ip == self.ip
+            && a.pod_uid == pod.meta.uid
+            && a.hostname.as_deref() == self.hostname
+            && a.node_name == podutil::node_name(pod).unwrap_or("")
+            && a.pod_name == pod.meta.name
+            && a.pod_namespace == pod.meta.namespace
+    }
+
+    /// `self.to_typed().to_value() == *v`, without building the value. serde_json's
     /// map keeps its keys sorted, so the entries are compared in order, one
     /// pass, instead of looking each key up (this runs for every address
     /// of every Endpoints on every sync).
@@ -365,20 +368,29 @@ impl Address<'_> {
     }
 }
 
-fn port_value((name, port, protocol, app): (Option<&str>, i64, &str, Option<&str>)) -> Value {
-    let mut p = Map::new();
-    if let Some(ap) = app {
-        p.insert("appProtocol".into(), ap.into());
+fn port_typed(
+    (name, port, protocol, app): (Option<&str>, i64, &str, Option<&str>),
+) -> subsets::Port {
+    subsets::Port {
+        app_protocol: app.map(String::from),
+        name: name.map(String::from),
+        port,
+        protocol: protocol.to_string(),
     }
-    if let Some(n) = name {
-        p.insert("name".into(), n.into());
-    }
-    p.insert("port".into(), port.into());
-    p.insert("protocol".into(), protocol.into());
-    Value::Object(p)
 }
 
-/// `port_value(key) == *v`, without building the value.
+/// `port_typed(key) == *p`, without building it.
+fn port_matches_view(
+    (name, port, protocol, app): (Option<&str>, i64, &str, Option<&str>),
+    p: &subsets::Port,
+) -> bool {
+    p.port == port
+        && p.protocol == protocol
+        && p.name.as_deref() == name
+        && p.app_protocol.as_deref() == app
+}
+
+/// `port_typed(key).to_value() == *v`, without building the value.
 fn port_matches(
     (name, port, protocol, app): (Option<&str>, i64, &str, Option<&str>),
     v: &Value,
@@ -405,23 +417,32 @@ struct Subset<'a> {
 }
 
 impl Subset<'_> {
-    fn to_value(&self) -> Value {
-        let mut s = Map::new();
-        let list = |a: &[Address]| Value::Array(a.iter().map(Address::to_value).collect());
-        if !self.ready.is_empty() {
-            s.insert("addresses".into(), list(&self.ready));
+    /// The typed subset, sharing each address that `old` (the subset it
+    /// replaces) holds unchanged.
+    fn to_typed(&self, old: Option<&subsets::Subset>) -> subsets::Subset {
+        subsets::Subset {
+            addresses: reuse_or_build(&self.ready, old.map(|o| &o.addresses[..])),
+            not_ready_addresses: reuse_or_build(
+                &self.not_ready,
+                old.map(|o| &o.not_ready_addresses[..]),
+            ),
+            ports: self.ports.iter().map(|p| port_typed(*p)).collect(),
         }
-        if !self.not_ready.is_empty() {
-            s.insert("notReadyAddresses".into(), list(&self.not_ready));
-        }
-        if !self.ports.is_empty() {
-            let ports = self.ports.iter().map(|p| port_value(*p)).collect();
-            s.insert("ports".into(), Value::Array(ports));
-        }
-        Value::Object(s)
     }
 
-    /// `self.to_value() == *v`, without building the value.
+    /// `self.to_typed(_) == *s`, without building it.
+    fn matches_view(&self, s: &subsets::Subset) -> bool {
+        fn same<T, U>(want: &[T], got: &[U], eq: impl Fn(&T, &U) -> bool) -> bool {
+            want.len() == got.len() && want.iter().zip(got).all(|(w, g)| eq(w, g))
+        }
+        same(&self.ready, &s.addresses, |w, g| w.matches_view(g))
+            && same(&self.not_ready, &s.not_ready_addresses, |w, g| {
+                w.matches_view(g)
+            })
+            && same(&self.ports, &s.ports, |w, g| port_matches_view(*w, g))
+    }
+
+    /// `self.to_typed(_).to_value() == *v`, without building the value.
     fn matches(&self, v: &Value) -> bool {
         let Some(m) = v.as_object() else {
             return false;
@@ -447,29 +468,80 @@ impl Subset<'_> {
     }
 }
 
-/// The Endpoints' `subsets` field for these subsets (`Null`: no field).
-fn subsets_value(subsets: &[Subset]) -> Value {
-    if subsets.is_empty() {
-        Value::Null
-    } else {
-        Value::Array(subsets.iter().map(Subset::to_value).collect())
-    }
+/// The addresses of one list, in order, each shared with `old` (the list
+/// it replaces) when `old` holds it unchanged. Both lists are sorted by
+/// IP text, then uid, so one walk along `old` finds them.
+fn reuse_or_build(
+    desired: &[Address],
+    old: Option<&[Arc<subsets::Address>]>,
+) -> Vec<Arc<subsets::Address>> {
+    let old = old.unwrap_or(&[]);
+    let mut j = 0;
+    desired
+        .iter()
+        .map(|d| {
+            let at = (d.ip, d.pod.meta.uid.as_str());
+            while j < old.len() && (old[j].ip.as_str(), old[j].pod_uid.as_str()) < at {
+                j += 1;
+            }
+            match old.get(j) {
+                Some(o) if d.matches_view(o) => {
+                    j += 1;
+                    Arc::clone(o)
+                }
+                _ => Arc::new(d.to_typed()),
+            }
+        })
+        .collect()
 }
 
-/// `subsets_value(subsets) == *v`, without building the value: a sync
-/// that changes nothing (most of them) allocates nothing per address.
-fn subsets_match(subsets: &[Subset], v: &Value) -> bool {
-    if subsets.is_empty() {
-        return v.is_null();
+/// The typed `subsets` for these subsets (never empty), sharing the
+/// addresses `old` holds unchanged (subsets matched by position).
+fn subsets_typed(subsets: &[Subset], old: Option<&subsets::Subsets>) -> subsets::Subsets {
+    subsets::Subsets(
+        subsets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| s.to_typed(old.and_then(|o| o.0.get(i))))
+            .collect(),
+    )
+}
+
+/// Whether the Endpoints `ep` holds these subsets, without building
+/// anything: a sync that changes nothing (most of them) allocates nothing
+/// per address. The field is compared as held: the typed view this
+/// controller writes, or JSON (a user's, or one written through JSON).
+fn subsets_match(subsets: &[Subset], ep: &Object) -> bool {
+    let same = match ep.body.view::<subsets::Subsets>("subsets") {
+        Some(view) => {
+            view.0.len() == subsets.len()
+                && subsets.iter().zip(&view.0).all(|(s, v)| s.matches_view(v))
+        }
+        None => {
+            let v = ep.field("subsets");
+            if subsets.is_empty() {
+                v.is_null()
+            } else {
+                v.as_array().is_some_and(|a| {
+                    a.len() == subsets.len() && subsets.iter().zip(a).all(|(s, v)| s.matches(v))
+                })
+            }
+        }
+    };
+    #[cfg(debug_assertions)]
+    {
+        use crate::sim::object::FieldView;
+        let built = if subsets.is_empty() {
+            Value::Null
+        } else {
+            subsets_typed(subsets, None).to_value()
+        };
+        assert_eq!(
+            same,
+            built == *ep.field("subsets"),
+            "the in-place comparison of subsets disagrees with building them"
+        );
     }
-    let same = v.as_array().is_some_and(|a| {
-        a.len() == subsets.len() && subsets.iter().zip(a).all(|(s, v)| s.matches(v))
-    });
-    debug_assert_eq!(
-        same,
-        subsets_value(subsets) == *v,
-        "the in-place comparison of subsets disagrees with building them"
-    );
     same
 }
 
@@ -601,11 +673,12 @@ fn sync_service(store: &Store, svc: &Object, out: &mut Out) {
     if let Some(e) = current {
         // Compare in place: building or cloning a thousand addresses per
         // sync is what would make this controller slow.
-        if e.meta.labels == labels && subsets_match(&desired, e.field("subsets")) {
+        if e.meta.labels == labels && subsets_match(&desired, e) {
             return;
         }
     }
-    let subsets = subsets_value(&desired);
+    let old_view = current.and_then(|e| e.body.view::<subsets::Subsets>("subsets"));
+    let subsets = (!desired.is_empty()).then(|| subsets_typed(&desired, old_view));
     let mut ep = match current {
         // A copy shares the old subsets (body fields are copied on
         // write); they are replaced or removed below.
@@ -613,10 +686,11 @@ fn sync_service(store: &Store, svc: &Object, out: &mut Out) {
         None => Object::new(Kind::Endpoints, svc.namespace(), svc.name()),
     };
     ep.meta.labels = labels;
-    if subsets.is_null() {
-        ep.body.remove("subsets");
-    } else {
-        ep.body.insert("subsets".into(), subsets);
+    match subsets {
+        None => {
+            ep.body.remove("subsets");
+        }
+        Some(s) => ep.body.insert_view("subsets".into(), s),
     }
     match current {
         None => out.create(ep),

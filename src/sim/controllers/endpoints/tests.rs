@@ -1,7 +1,7 @@
 use super::*;
 use crate::sim::api;
 use crate::sim::engine::Sim;
-use crate::sim::object::Object;
+use crate::sim::object::{FieldView, Object};
 use crate::sim::testutil::{headless, run_endpoints as run, serving_pod as pod};
 use serde_json::json;
 
@@ -270,19 +270,91 @@ fn comparing_in_place_agrees_with_building_the_subsets() {
     run(&mut sim);
     let svc = sim.store.get(Kind::Service, "default", "nginx").unwrap();
     let desired = desired_subsets(&sim.store, svc);
-    let built = subsets_value(&desired);
+    let built = subsets_typed(&desired, None).to_value();
     assert_eq!(built.as_array().map(|a| a.len()), Some(2), "{built}");
-    assert_eq!(&built, endpoints(&sim, "nginx").field("subsets"));
-    assert!(subsets_match(&desired, &built));
+    let stored = endpoints(&sim, "nginx");
+    assert_eq!(&built, stored.field("subsets"));
+    // The controller wrote a typed view, compared as such.
+    assert!(stored.body.view::<subsets::Subsets>("subsets").is_some());
+    assert!(subsets_match(&desired, &stored));
+    // The same subsets as JSON (a user's Endpoints) compare in place too.
+    let with = |v: Value| {
+        let mut ep = Object::new(Kind::Endpoints, "default", "nginx");
+        if !v.is_null() {
+            ep.body.insert("subsets".into(), v);
+        }
+        ep
+    };
+    assert!(subsets_match(&desired, &with(built.clone())));
     let changes = one_spot_changes(&built);
     assert!(changes.len() > 100, "{}", changes.len());
     for changed in changes {
         assert_ne!(changed, built);
-        assert!(!subsets_match(&desired, &changed), "{changed}");
+        assert!(
+            !subsets_match(&desired, &with(changed.clone())),
+            "{changed}"
+        );
     }
     // No pods: no subsets field at all.
-    assert!(subsets_match(&[], &serde_json::Value::Null));
-    assert!(!subsets_match(&[], &json!([])));
+    assert!(subsets_match(&[], &with(Value::Null)));
+    assert!(!subsets_match(&[], &with(json!([]))));
+}
+
+#[test]
+fn a_readiness_change_shares_the_other_addresses_with_the_old_endpoints() {
+    let mut sim = Sim::new(6);
+    api::create(&mut sim, headless("nginx", json!({"app": "nginx"})), "t").unwrap();
+    for (i, ready) in [(0, true), (1, false), (2, true), (3, true)] {
+        let p = pod(
+            &format!("web-{i}"),
+            &format!("10.244.1.{}", 20 - i),
+            ready,
+            None,
+        );
+        api::create(&mut sim, p, "t").unwrap();
+    }
+    run(&mut sim);
+    let before = endpoints(&sim, "nginx");
+    let old = before.body.view::<subsets::Subsets>("subsets").unwrap();
+    // web-1 becomes ready, web-3 unready.
+    for (i, ready) in [(1, true), (3, false)] {
+        let mut p = pod(
+            &format!("web-{i}"),
+            &format!("10.244.1.{}", 20 - i),
+            ready,
+            None,
+        );
+        let stored = sim.store.get(Kind::Pod, "default", &p.meta.name).unwrap();
+        p.meta = stored.meta.clone();
+        api::update(&mut sim, p, "t").unwrap();
+    }
+    run(&mut sim);
+    let after = endpoints(&sim, "nginx");
+    let new = after.body.view::<subsets::Subsets>("subsets").unwrap();
+    assert_eq!(
+        ips(&after, "addresses"),
+        ["10.244.1.18", "10.244.1.19", "10.244.1.20"]
+    );
+    assert_eq!(ips(&after, "notReadyAddresses"), ["10.244.1.17"]);
+    let shared = |a: &Arc<subsets::Address>| {
+        old.0[0]
+            .addresses
+            .iter()
+            .chain(&old.0[0].not_ready_addresses)
+            .any(|o| Arc::ptr_eq(o, a))
+    };
+    let (ready, not_ready) = (&new.0[0].addresses, &new.0[0].not_ready_addresses);
+    // web-2 (.18) and web-0 (.20) kept their place: shared, not rebuilt.
+    assert!(shared(&ready[0]) && shared(&ready[2]));
+    // web-1 (.19) and web-3 (.17) moved between the lists: built anew.
+    assert!(!shared(&ready[1]) && !shared(&not_ready[0]));
+    // And the JSON is what building every address gives.
+    let svc = sim.store.get(Kind::Service, "default", "nginx").unwrap();
+    let desired = desired_subsets(&sim.store, svc);
+    assert_eq!(
+        after.field("subsets"),
+        &subsets_typed(&desired, None).to_value()
+    );
 }
 
 #[test]
