@@ -773,6 +773,8 @@ fn parent_name_and_ordinal_follow_the_pattern() {
         ("web-٣", ("", -1)),
         ("web-2147483647", ("web", 2_147_483_647)),
         ("web-2147483648", ("web", -1)),
+        ("web-99999999999999999999", ("web", -1)),
+        ("web-00000000002147483647", ("web", 2_147_483_647)),
     ] {
         assert_eq!(get_parent_name_and_ordinal(name), want, "{name}");
     }
