@@ -32,18 +32,10 @@ impl NodeFacts {
     }
 }
 
-/// The node's cached facts, when the store holds it. Under
-/// `debug_assertions` every use is checked against the JSON.
+/// The node's cached facts, when the store holds it (checked against the
+/// JSON under `debug_assertions`: [`Object::checked_derived`]).
 fn cached(node: &Object) -> Option<&NodeFacts> {
-    let f = node.derived.get::<NodeFacts>()?;
-    #[cfg(debug_assertions)]
-    assert_eq!(
-        *f,
-        NodeFacts::read(node),
-        "the cached facts of node {} differ from its JSON",
-        node.meta.name
-    );
-    Some(f)
+    node.checked_derived(NodeFacts::read)
 }
 
 /// The node's `status.allocatable` (a missing or bad quantity counts 0;

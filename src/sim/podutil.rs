@@ -73,19 +73,10 @@ impl PodFacts {
     }
 }
 
-/// The pod's cached facts, when the store holds it. Under
-/// `debug_assertions` every use is checked against the JSON, so the whole
-/// test suite proves the cache says what the JSON says.
+/// The pod's cached facts, when the store holds it (checked against the
+/// JSON under `debug_assertions`: [`Object::checked_derived`]).
 fn cached(pod: &Object) -> Option<&PodFacts> {
-    let f = pod.derived.get::<PodFacts>()?;
-    #[cfg(debug_assertions)]
-    assert_eq!(
-        *f,
-        PodFacts::read(pod),
-        "the cached facts of pod {} differ from its JSON",
-        pod.meta.name
-    );
-    Some(f)
+    pod.checked_derived(PodFacts::read)
 }
 
 pub fn phase(pod: &Object) -> &str {

@@ -78,14 +78,12 @@ impl PartialEq for Field {
     fn eq(&self, other: &Field) -> bool {
         match (self, other) {
             (Field::Json(a), Field::Json(b)) => Arc::ptr_eq(a, b) || a == b,
-            (Field::View(a), Field::View(b)) => {
-                Arc::ptr_eq(a, b)
-                    || if a.view.as_any().type_id() == b.view.as_any().type_id() {
-                        a.view.same(&*b.view)
-                    } else {
-                        self.json() == other.json()
-                    }
+            (Field::View(a), Field::View(b))
+                if a.view.as_any().type_id() == b.view.as_any().type_id() =>
+            {
+                Arc::ptr_eq(a, b) || a.view.same(&*b.view)
             }
+            // A view against JSON, or views of two types: by their JSON.
             _ => self.json() == other.json(),
         }
     }

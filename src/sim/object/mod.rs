@@ -280,6 +280,29 @@ impl Derived {
     }
 }
 
+impl Object {
+    /// The object's derived view of type `T`, when the store made one.
+    /// Under `debug_assertions` every use is checked against `read` of the
+    /// JSON, so the whole test suite proves the view says what the JSON
+    /// says.
+    #[cfg_attr(not(debug_assertions), allow(unused_variables))]
+    pub(crate) fn checked_derived<T: std::any::Any + PartialEq + fmt::Debug>(
+        &self,
+        read: fn(&Object) -> T,
+    ) -> Option<&T> {
+        let v = self.derived.get::<T>()?;
+        #[cfg(debug_assertions)]
+        assert_eq!(
+            *v,
+            read(self),
+            "the cached facts of {} {} differ from its JSON",
+            self.kind,
+            self.meta.name
+        );
+        Some(v)
+    }
+}
+
 impl Clone for Derived {
     fn clone(&self) -> Derived {
         Derived(None)
