@@ -41,6 +41,12 @@ pub struct Store {
     by_owner: BTreeMap<String, BTreeSet<Key>>,
     /// Pods by `spec.nodeName` ("" for pods not bound to a node).
     by_node: BTreeMap<String, BTreeSet<Key>>,
+    /// Pods with an IP, by namespace, then (IP text, uid): the order of
+    /// upstream's `SortSubsets`, so the Endpoints controller reads a
+    /// namespace's pods already sorted instead of sorting them per sync.
+    /// The stored pods themselves, not keys: looking each key up again
+    /// cost more than the sort.
+    by_pod_ip: BTreeMap<String, Vec<Arc<Object>>>,
     /// Who names a claim or a volume: PVs by `claimRef`, claims by
     /// `volumeName`, pods by the claims they mount.
     by_ref: BTreeMap<Key, BTreeSet<Key>>,
@@ -63,6 +69,19 @@ impl PartialEq for Store {
 
 fn node_of(o: &Object) -> Option<&str> {
     (o.kind == Kind::Pod).then(|| podutil::node_name(o).unwrap_or(""))
+}
+
+/// A pod's non-empty `status.podIP` (see `Store::pods_by_ip`).
+fn pod_ip_of(o: &Object) -> Option<&str> {
+    if o.kind != Kind::Pod {
+        return None;
+    }
+    podutil::pod_ip(o).filter(|ip| !ip.is_empty())
+}
+
+/// A pod's place in `Store::pods_by_ip`: IP text, uid, name.
+fn ip_order(o: &Object) -> (&str, &str, &str) {
+    (podutil::pod_ip(o).unwrap_or(""), &o.meta.uid, &o.meta.name)
 }
 
 /// A PV whose `claimRef` is unset (see `Store::unclaimed_volumes`).
@@ -130,6 +149,16 @@ impl Store {
             + self.by_uid.heap()
             + self.by_owner.heap()
             + self.by_node.heap()
+            + btree_nodes(
+                self.by_pod_ip.len(),
+                std::mem::size_of::<(String, Vec<Arc<Object>>)>(),
+            )
+            + self
+                .by_pod_ip
+                .iter()
+                // The pods are counted with `objects`; here only the lists.
+                .map(|(ns, pods)| ns.heap() + pods.capacity() * std::mem::size_of::<Arc<Object>>())
+                .sum::<usize>()
             + self.by_ref.heap()
             + self.changes.capacity() * std::mem::size_of::<Change>()
             + self
@@ -274,6 +303,33 @@ impl Store {
             .filter_map(|k| self.get_key(k))
     }
 
+    /// A namespace's pods that have an IP, with it, sorted by IP text and
+    /// then uid (then name, for a uid copied by hand).
+    pub fn pods_by_ip<'a>(
+        &'a self,
+        namespace: &str,
+    ) -> impl Iterator<Item = (&'a str, &'a Object)> + 'a {
+        let list = self.by_pod_ip.get(namespace).map_or(&[][..], Vec::as_slice);
+        #[cfg(debug_assertions)]
+        {
+            // The index holds exactly the stored pods with an IP, in order.
+            let mut scan: Vec<&Object> = self
+                .list_ns(Kind::Pod, namespace)
+                .filter(|p| pod_ip_of(p).is_some())
+                .collect();
+            crate::sim::sort::sort_by(&mut scan, |a, b| ip_order(a).cmp(&ip_order(b)));
+            assert!(
+                scan.len() == list.len()
+                    && scan
+                        .iter()
+                        .zip(list)
+                        .all(|(a, b)| std::ptr::eq(*a, b.as_ref())),
+                "the index of pods by IP disagrees with the store in {namespace}"
+            );
+        }
+        list.iter().map(|p| (ip_order(p).0, p.as_ref()))
+    }
+
     /// Keys of the objects that name `key`: for a claim, the PVs whose
     /// `claimRef` names it and the pods that mount it; for a PV, the claims
     /// whose `volumeName` names it.
@@ -352,6 +408,50 @@ impl Store {
         }
     }
 
+    /// Moves a pod in [`Store::pods_by_ip`] from its version `old` to `new`
+    /// (either may be absent or have no IP). Every write of a pod with an
+    /// IP replaces its entry, since the index holds the pods themselves.
+    fn reindex_pod_ip(&mut self, old: Option<&Arc<Object>>, new: Option<&Arc<Object>>) {
+        let old = old.filter(|o| pod_ip_of(o).is_some());
+        let new = new.filter(|o| pod_ip_of(o).is_some());
+        let Some(ns) = old.or(new).map(|o| o.meta.namespace.as_str()) else {
+            return;
+        };
+        if !self.by_pod_ip.contains_key(ns) {
+            self.by_pod_ip.insert(ns.to_string(), Vec::new());
+        }
+        let Some(list) = self.by_pod_ip.get_mut(ns) else {
+            return;
+        };
+        let at = |list: &[Arc<Object>], o: &Object| {
+            let want = ip_order(o);
+            list.binary_search_by(|e| ip_order(e).cmp(&want))
+        };
+        match (old, new) {
+            (Some(o), Some(n)) if ip_order(o) == ip_order(n) => {
+                if let Ok(i) = at(list, o) {
+                    list[i] = n.clone();
+                }
+            }
+            _ => {
+                if let Some(o) = old {
+                    if let Ok(i) = at(list, o) {
+                        list.remove(i);
+                    }
+                }
+                if let Some(n) = new {
+                    match at(list, n) {
+                        Ok(i) => list[i] = n.clone(),
+                        Err(i) => list.insert(i, n.clone()),
+                    }
+                }
+            }
+        }
+        if list.is_empty() {
+            self.by_pod_ip.remove(ns);
+        }
+    }
+
     /// Raw write; callers are the API layer, which stamps versions. A pod
     /// gets its [`podutil::PodFacts`] (a node its [`nodeutil::NodeFacts`])
     /// here, once, now that it is immutable.
@@ -369,7 +469,7 @@ impl Store {
             !same_spec || old.as_ref().is_some_and(|o| o.spec() == obj.spec()),
             "put_same_spec: the spec of {key:?} changed"
         );
-        // Most writes change nothing the indexes hold (a status, a
+        // Most writes change nothing the indexes of keys hold (a status, a
         // condition): then taking the object out of them and back in
         // would only copy keys. Only the metadata's uids and the spec feed
         // them (a pod's node and claims, a PV's and a claim's references).
@@ -398,7 +498,11 @@ impl Store {
                 None => podutil::PodFacts::read(&obj),
             });
         }
-        self.objects.insert(key.clone(), Arc::new(obj));
+        let obj = Arc::new(obj);
+        if obj.kind == Kind::Pod {
+            self.reindex_pod_ip(old.as_ref(), Some(&obj));
+        }
+        self.objects.insert(key.clone(), obj);
         if self.tracking {
             // The object before, for the routes (shared, never copied: a
             // snapshot may hold it too).
@@ -414,6 +518,9 @@ impl Store {
             return false;
         };
         self.unindex(key, &old);
+        if old.kind == Kind::Pod {
+            self.reindex_pod_ip(Some(&old), None);
+        }
         if self.tracking {
             self.changes.push(Change {
                 key: key.clone(),
@@ -530,17 +637,36 @@ mod tests {
         let claim = Key::new(Kind::PersistentVolumeClaim, "default", "www-web-0");
         assert_eq!(s.referrers(&claim).cloned().collect::<Vec<_>>(), [p.key()]);
 
-        // Bound to a node, released by its owner: every index moves.
+        assert_eq!(s.pods_by_ip("default").count(), 0);
+
+        // Bound to a node, given an IP, released by its owner: every index
+        // moves.
         let mut bound = p.clone();
         bound.spec_mut()["nodeName"] = "node-1".into();
+        bound.status_mut()["podIP"] = "10.244.1.9".into();
         bound.meta.owner_references.clear();
-        s.put(bound);
+        s.put(bound.clone());
+        let by_ip = |s: &Store| -> Vec<(String, String)> {
+            s.pods_by_ip("default")
+                .map(|(ip, p)| (ip.to_string(), p.name().to_string()))
+                .collect()
+        };
+        assert_eq!(by_ip(&s), [("10.244.1.9".to_string(), "web-0".to_string())]);
+        // A status-only write (the spec unchanged) that changes the IP.
+        bound.status_mut()["podIP"] = "10.244.1.10".into();
+        s.put_same_spec(bound.clone(), true);
+        assert_eq!(
+            by_ip(&s),
+            [("10.244.1.10".to_string(), "web-0".to_string())]
+        );
+        assert_eq!(s.pods_by_ip("other").count(), 0);
         assert_eq!(s.pods_on_node("").count(), 0);
         assert_eq!(s.pods_on_node("node-1").count(), 1);
         assert_eq!(s.dependents_of("u-set").count(), 0);
 
         s.remove(&p.key());
         assert!(s.find_by_uid(Kind::Pod, "u-pod").is_none());
+        assert_eq!(s.pods_by_ip("default").count(), 0);
         assert_eq!(s.pods_on_node("node-1").count(), 0);
         assert_eq!(s.referrers(&claim).count(), 0);
 
@@ -550,7 +676,10 @@ mod tests {
             .iter()
             .map(|c| c.old.as_ref().map(|o| o.name()))
             .collect();
-        assert_eq!(olds, [None, None, Some("web-0"), Some("web-0")]);
+        assert_eq!(
+            olds,
+            [None, None, Some("web-0"), Some("web-0"), Some("web-0")]
+        );
         assert!(s.take_changes().is_empty());
     }
 
