@@ -13,7 +13,7 @@
 
 use crate::sim::nodeutil::NodeFacts;
 use crate::sim::object::{Body, FieldRef, Key, Meta, Object, OwnerRef};
-use crate::sim::podutil::PodFacts;
+use crate::sim::podutil::{PodFacts, SpecFacts};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::mem::size_of;
@@ -187,14 +187,20 @@ impl Heap for Object {
 
 impl Heap for PodFacts {
     /// What a stored pod's cached facts own (`podutil::PodFacts`, boxed
-    /// beside the JSON; the box is counted by [`Object`]'s estimate).
+    /// beside the JSON; the box is counted by [`Object`]'s estimate). The
+    /// spec facts are shared by the versions of a pod with one spec, and
+    /// counted with each (an upper estimate).
     fn heap(&self) -> usize {
         // Every field named, so a new one is not left out unseen.
         let PodFacts {
             state: _,
             ready_since: _,
-            node_name,
             pod_ip,
+            printed,
+            spec,
+        } = self;
+        let SpecFacts {
+            node_name,
             claim_volumes,
             hostname,
             subdomain,
@@ -202,11 +208,12 @@ impl Heap for PodFacts {
             nonzero_requests: _,
             host_ports,
             has_affinity: _,
-            printed,
-        } = self;
+            ordinal: _,
+        } = spec.as_ref();
         printed.reason.heap()
-            + node_name.heap()
             + pod_ip.heap()
+            + std::mem::size_of::<SpecFacts>()
+            + node_name.heap()
             + claim_volumes.heap()
             + hostname.heap()
             + subdomain.heap()

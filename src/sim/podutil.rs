@@ -17,10 +17,22 @@ pub struct PodFacts {
     pub state: PodState,
     /// [`ready_since`].
     pub ready_since: Option<u64>,
-    /// [`node_name`].
-    pub node_name: Option<String>,
     /// [`pod_ip`].
     pub pod_ip: Option<String>,
+    /// [`printed_status`]: the API's log summarises every pod it writes,
+    /// the pod before the write as well as after.
+    pub printed: PrintedStatus,
+    /// What follows from the name and the spec: shared by every version of
+    /// the pod with the same spec, since most writes are to the status and
+    /// copying these strings per write was most of the store's allocation.
+    pub spec: std::sync::Arc<SpecFacts>,
+}
+
+/// The part of [`PodFacts`] read from the pod's name and spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecFacts {
+    /// [`node_name`].
+    pub node_name: Option<String>,
     /// [`claim_volumes`].
     pub claim_volumes: Vec<(Option<String>, String)>,
     /// [`hostname_and_subdomain`].
@@ -35,19 +47,40 @@ pub struct PodFacts {
     /// Whether `spec.affinity` is set ([`affinity`]): the scheduler reads
     /// it of every placed pod on every pass, and most pods have none.
     pub has_affinity: bool,
-    /// [`printed_status`]: the API's log summarises every pod it writes,
-    /// the pod before the write as well as after.
-    pub printed: PrintedStatus,
+    /// [`parent_and_ordinal`] of the name, as (the parent's length, the
+    /// ordinal): the StatefulSet controller asks it of every pod of a set
+    /// several times per sync.
+    pub ordinal: (usize, i64),
 }
 
 impl PodFacts {
     /// Reads the facts from the pod's JSON.
     pub fn read(pod: &Object) -> PodFacts {
+        PodFacts::read_with(pod, std::sync::Arc::new(SpecFacts::read(pod)))
+    }
+
+    /// The facts of `pod`, whose name and spec equal those of the pod `old`
+    /// was read from: what follows from them is shared, not read again.
+    pub fn read_same_spec(pod: &Object, old: &PodFacts) -> PodFacts {
+        PodFacts::read_with(pod, old.spec.clone())
+    }
+
+    fn read_with(pod: &Object, spec: std::sync::Arc<SpecFacts>) -> PodFacts {
         PodFacts {
             state: PodState::read(pod),
             ready_since: read_ready_since(pod),
-            node_name: read_node_name(pod).map(String::from),
             pod_ip: read_pod_ip(pod).map(String::from),
+            printed: read_printed_status(pod),
+            spec,
+        }
+    }
+}
+
+impl SpecFacts {
+    fn read(pod: &Object) -> SpecFacts {
+        let (parent, ordinal) = parent_and_ordinal(&pod.meta.name);
+        SpecFacts {
+            node_name: read_node_name(pod).map(String::from),
             claim_volumes: read_claim_volumes(pod),
             hostname: pod.spec().str_at("hostname").map(String::from),
             subdomain: pod.spec().str_at("subdomain").map(String::from),
@@ -55,21 +88,33 @@ impl PodFacts {
             nonzero_requests: read_pod_nonzero_requests(pod),
             host_ports: read_host_ports(pod),
             has_affinity: !pod.spec().at("affinity").is_null(),
-            printed: read_printed_status(pod),
+            ordinal: (parent.len(), ordinal),
         }
     }
+}
 
-    /// The facts of `pod`, whose spec equals that of the pod `old` was read
-    /// from: what follows from the spec alone is copied, not read again
-    /// (most writes to a pod are to its status).
-    pub fn read_same_spec(pod: &Object, old: &PodFacts) -> PodFacts {
-        PodFacts {
-            state: PodState::read(pod),
-            ready_since: read_ready_since(pod),
-            pod_ip: read_pod_ip(pod).map(String::from),
-            printed: read_printed_status(pod),
-            ..old.clone()
-        }
+/// `getParentNameAndOrdinal` (the StatefulSet controller's): a name
+/// `(.*)-([0-9]+)$` split into the parent and the ordinal; `("", -1)` when
+/// it has none, or when the digits overflow an `int32`.
+pub fn parent_and_ordinal(name: &str) -> (&str, i64) {
+    let Some(dash) = name.bytes().rposition(|b| b == b'-') else {
+        return ("", -1);
+    };
+    let (parent, digits) = (&name[..dash], &name[dash + 1..]);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return ("", -1);
+    }
+    match digits.parse::<i32>() {
+        Ok(i) => (parent, i as i64),
+        Err(_) => (parent, -1),
+    }
+}
+
+/// [`parent_and_ordinal`] of a pod's name (read once for a stored pod).
+pub fn pod_parent_and_ordinal(pod: &Object) -> (&str, i64) {
+    match cached(pod) {
+        Some(f) => (&pod.meta.name[..f.spec.ordinal.0], f.spec.ordinal.1),
+        None => parent_and_ordinal(&pod.meta.name),
     }
 }
 
@@ -224,7 +269,7 @@ pub fn is_terminating(pod: &Object) -> bool {
 
 pub fn node_name(pod: &Object) -> Option<&str> {
     match cached(pod) {
-        Some(f) => f.node_name.as_deref(),
+        Some(f) => f.spec.node_name.as_deref(),
         None => read_node_name(pod),
     }
 }
@@ -247,7 +292,7 @@ fn read_pod_ip(pod: &Object) -> Option<&str> {
 /// `spec.hostname` and `spec.subdomain` (when they are strings).
 pub fn hostname_and_subdomain(pod: &Object) -> (Option<&str>, Option<&str>) {
     match cached(pod) {
-        Some(f) => (f.hostname.as_deref(), f.subdomain.as_deref()),
+        Some(f) => (f.spec.hostname.as_deref(), f.spec.subdomain.as_deref()),
         None => (
             pod.spec().str_at("hostname"),
             pod.spec().str_at("subdomain"),
@@ -258,7 +303,12 @@ pub fn hostname_and_subdomain(pod: &Object) -> (Option<&str>, Option<&str>) {
 /// Claim names the pod mounts (`spec.volumes[].persistentVolumeClaim.claimName`).
 pub fn claim_names(pod: &Object) -> Vec<&str> {
     match cached(pod) {
-        Some(f) => f.claim_volumes.iter().map(|(_, c)| c.as_str()).collect(),
+        Some(f) => f
+            .spec
+            .claim_volumes
+            .iter()
+            .map(|(_, c)| c.as_str())
+            .collect(),
         None => read_claim_names(pod),
     }
 }
@@ -275,7 +325,7 @@ fn read_claim_names(pod: &Object) -> Vec<&str> {
 /// has one) and the claim's name.
 pub fn claim_volumes(pod: &Object) -> std::borrow::Cow<'_, [(Option<String>, String)]> {
     match cached(pod) {
-        Some(f) => std::borrow::Cow::Borrowed(&f.claim_volumes),
+        Some(f) => std::borrow::Cow::Borrowed(&f.spec.claim_volumes),
         None => std::borrow::Cow::Owned(read_claim_volumes(pod)),
     }
 }
@@ -302,7 +352,7 @@ pub const DEFAULT_MEMORY: i64 = 200 * 1024 * 1024;
 /// default to them.
 pub fn pod_requests(pod: &Object) -> (i64, i64) {
     match cached(pod) {
-        Some(f) => f.requests,
+        Some(f) => f.spec.requests,
         None => read_pod_requests(pod),
     }
 }
@@ -331,7 +381,7 @@ fn read_pod_requests(pod: &Object) -> (i64, i64) {
 /// Requests with upstream's non-zero defaults, for scoring.
 pub fn pod_nonzero_requests(pod: &Object) -> (i64, i64) {
     match cached(pod) {
-        Some(f) => f.nonzero_requests,
+        Some(f) => f.spec.nonzero_requests,
         None => read_pod_nonzero_requests(pod),
     }
 }
@@ -372,7 +422,7 @@ fn requests_with(pod: &Object, f: impl Fn(&Value, &str) -> i64) -> (i64, i64) {
 pub fn affinity(pod: &Object) -> &Value {
     static NULL: Value = Value::Null;
     match cached(pod) {
-        Some(f) if !f.has_affinity => &NULL,
+        Some(f) if !f.spec.has_affinity => &NULL,
         _ => pod.spec().at("affinity"),
     }
 }
@@ -381,7 +431,7 @@ pub fn affinity(pod: &Object) -> &Value {
 /// NodePorts filter's `getContainerPorts`).
 pub fn host_ports(pod: &Object) -> std::borrow::Cow<'_, [(String, i64)]> {
     match cached(pod) {
-        Some(f) => std::borrow::Cow::Borrowed(&f.host_ports),
+        Some(f) => std::borrow::Cow::Borrowed(&f.spec.host_ports),
         None => std::borrow::Cow::Owned(read_host_ports(pod)),
     }
 }

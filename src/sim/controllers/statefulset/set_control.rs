@@ -198,7 +198,7 @@ impl Control<'_, '_> {
             return true;
         }
         let retention_match = self.pc.claims_match_retention_policy(update_set, pod);
-        let (parent, ordinal) = get_parent_name_and_ordinal(name);
+        let (parent, ordinal) = podutil::pod_parent_and_ordinal(pod);
         if identity_matches_parsed(set, pod, parent, ordinal)
             && storage_matches_at(templates, set, pod, ordinal)
             && retention_match

@@ -117,22 +117,13 @@ pub(crate) fn claim_template_name(t: &Value) -> &str {
 
 /// `getParentNameAndOrdinal`: `(.*)-([0-9]+)$`; -1 when there is none.
 pub fn get_parent_name_and_ordinal(name: &str) -> (&str, i64) {
-    let Some(dash) = name.bytes().rposition(|b| b == b'-') else {
-        return ("", -1);
-    };
-    let (parent, digits) = (&name[..dash], &name[dash + 1..]);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return ("", -1);
-    }
-    match digits.parse::<i32>() {
-        Ok(i) => (parent, i as i64),
-        Err(_) => (parent, -1),
-    }
+    podutil::parent_and_ordinal(name)
 }
 
-/// `getOrdinal`.
+/// `getOrdinal` (read once per stored pod: this runs for every pod of a
+/// set, several times per sync).
 pub fn get_ordinal(pod: &Object) -> i64 {
-    get_parent_name_and_ordinal(&pod.meta.name).1
+    podutil::pod_parent_and_ordinal(pod).1
 }
 
 /// `getPodName`.
@@ -147,7 +138,7 @@ pub fn get_persistent_volume_claim_name(set: &Object, template: &str, ordinal: i
 
 /// `isMemberOf`.
 pub(crate) fn is_member_of(set: &Object, pod: &Object) -> bool {
-    get_parent_name_and_ordinal(&pod.meta.name).0 == set.meta.name
+    podutil::pod_parent_and_ordinal(pod).0 == set.meta.name
 }
 
 /// `podInOrdinalRange`.
@@ -158,13 +149,13 @@ pub(crate) fn pod_in_ordinal_range(pod: &Object, set: &Object) -> bool {
 
 /// `identityMatches`: name, namespace and the pod-name label.
 pub fn identity_matches(set: &Object, pod: &Object) -> bool {
-    let (parent, ordinal) = get_parent_name_and_ordinal(&pod.meta.name);
+    let (parent, ordinal) = podutil::pod_parent_and_ordinal(pod);
     identity_matches_parsed(set, pod, parent, ordinal)
 }
 
 /// [`identity_matches`] with the pod's name already parsed
-/// ([`get_parent_name_and_ordinal`]), which a pass does once per pod for
-/// this and [`storage_matches_at`].
+/// ([`podutil::pod_parent_and_ordinal`]), once per pod for this and
+/// [`storage_matches_at`].
 pub(crate) fn identity_matches_parsed(
     set: &Object,
     pod: &Object,
