@@ -197,6 +197,8 @@ impl Heap for PodFacts {
             ready_since: _,
             pod_ip,
             printed,
+            revision,
+            pod_name_labelled: _,
             spec,
         } = self;
         let SpecFacts {
@@ -212,6 +214,7 @@ impl Heap for PodFacts {
         } = spec.as_ref();
         printed.reason.heap()
             + pod_ip.heap()
+            + revision.heap()
             + std::mem::size_of::<SpecFacts>()
             + node_name.heap()
             + claim_volumes.heap()

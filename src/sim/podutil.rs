@@ -22,6 +22,11 @@ pub struct PodFacts {
     /// [`printed_status`]: the API's log summarises every pod it writes,
     /// the pod before the write as well as after.
     pub printed: PrintedStatus,
+    /// [`revision_label`] and [`pod_name_labelled`]: the StatefulSet
+    /// controller asks them of every pod of a set on every sync, and a
+    /// label look-up compares strings down the map.
+    pub revision: Option<String>,
+    pub pod_name_labelled: bool,
     /// What follows from the name and the spec: shared by every version of
     /// the pod with the same spec, since most writes are to the status and
     /// copying these strings per write was most of the store's allocation.
@@ -71,6 +76,8 @@ impl PodFacts {
             ready_since: read_ready_since(pod),
             pod_ip: read_pod_ip(pod).map(String::from),
             printed: read_printed_status(pod),
+            revision: read_revision_label(pod).map(String::from),
+            pod_name_labelled: read_pod_name_labelled(pod),
             spec,
         }
     }
@@ -108,6 +115,37 @@ pub fn parent_and_ordinal(name: &str) -> (&str, i64) {
         Ok(i) => (parent, i as i64),
         Err(_) => (parent, -1),
     }
+}
+
+/// The `controller-revision-hash` label: the revision of its controller's
+/// template the pod was made from.
+pub fn revision_label(pod: &Object) -> Option<&str> {
+    match cached(pod) {
+        Some(f) => f.revision.as_deref(),
+        None => read_revision_label(pod),
+    }
+}
+
+fn read_revision_label(pod: &Object) -> Option<&str> {
+    pod.meta
+        .labels
+        .get(crate::sim::wellknown::CONTROLLER_REVISION_HASH)
+        .map(String::as_str)
+}
+
+/// Whether the `statefulset.kubernetes.io/pod-name` label is the pod's name.
+pub fn pod_name_labelled(pod: &Object) -> bool {
+    match cached(pod) {
+        Some(f) => f.pod_name_labelled,
+        None => read_pod_name_labelled(pod),
+    }
+}
+
+fn read_pod_name_labelled(pod: &Object) -> bool {
+    pod.meta
+        .labels
+        .get(crate::sim::wellknown::STATEFUL_SET_POD_NAME)
+        == Some(&pod.meta.name)
 }
 
 /// [`parent_and_ordinal`] of a pod's name (read once for a stored pod).

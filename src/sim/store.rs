@@ -745,6 +745,12 @@ mod tests {
         let mut s = Store::default();
         s.track_changes();
         let mut p = obj(Kind::Pod, "web-0", "u-pod");
+        p.meta
+            .labels
+            .insert("controller-revision-hash".into(), "web-5d8f".into());
+        p.meta
+            .labels
+            .insert("statefulset.kubernetes.io/pod-name".into(), "web-0".into());
         p.body.insert(
             "spec".into(),
             json!({"nodeName": "node-1", "hostname": "web-0", "subdomain": "web",
@@ -769,6 +775,8 @@ mod tests {
                 podutil::pod_ip(o).map(String::from),
                 podutil::claim_names(o).join(","),
                 podutil::hostname_and_subdomain(o).0.map(String::from),
+                podutil::revision_label(o).map(String::from),
+                podutil::pod_name_labelled(o),
             )
         };
         assert_eq!(answers(stored), answers(&p));
@@ -782,6 +790,8 @@ mod tests {
                 Some("10.0.0.7".to_string()),
                 "www-web-0".to_string(),
                 Some("web-0".to_string()),
+                Some("web-5d8f".to_string()),
+                true,
             )
         );
 
@@ -790,12 +800,21 @@ mod tests {
         assert!(copy.derived.get::<PodFacts>().is_none());
         copy.status_mut()["phase"] = "Unknown".into();
         copy.status_mut()["conditions"] = json!([]);
+        copy.meta
+            .labels
+            .remove("statefulset.kubernetes.io/pod-name");
+        copy.meta
+            .labels
+            .insert("controller-revision-hash".into(), "web-6c7a".into());
         assert_eq!(podutil::phase(&copy), "Unknown");
         assert!(!podutil::is_ready(&copy));
-        s.put(copy.clone());
+        s.put_same_spec(copy.clone(), true);
         let stored = s.get(Kind::Pod, "default", "web-0").unwrap();
         assert_eq!(podutil::phase(stored), "Unknown");
         assert_eq!(podutil::PodState::of(stored), podutil::PodState::of(&copy));
+        // A label write (the spec unchanged) is read again too.
+        assert_eq!(podutil::revision_label(stored), Some("web-6c7a"));
+        assert!(!podutil::pod_name_labelled(stored));
 
         // What leaves the store keeps its facts in the change log (which
         // is only read), and they still say what its JSON says.

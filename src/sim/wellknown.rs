@@ -13,6 +13,11 @@ pub const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
 pub const FOREGROUND: &str = "foregroundDeletion";
 /// `metav1.FinalizerOrphanDependents`.
 pub const ORPHAN: &str = "orphan";
+/// `apps.ControllerRevisionHashLabelKey` (= `StatefulSetRevisionLabel`):
+/// the revision a StatefulSet's or DaemonSet's pod was made from.
+pub const CONTROLLER_REVISION_HASH: &str = "controller-revision-hash";
+/// `apps.StatefulSetPodNameLabel`.
+pub const STATEFUL_SET_POD_NAME: &str = "statefulset.kubernetes.io/pod-name";
 /// The cluster's DNS domain (kubelet `--cluster-domain`).
 pub const CLUSTER_DOMAIN: &str = "cluster.local";
 

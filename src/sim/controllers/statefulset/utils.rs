@@ -5,11 +5,11 @@
 use super::*;
 
 /// `apps.StatefulSetPodNameLabel`.
-pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
+pub const POD_NAME_LABEL: &str = crate::sim::wellknown::STATEFUL_SET_POD_NAME;
 /// `apps.PodIndexLabel` (PodIndexLabel is on by default since 1.28).
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
 /// `apps.StatefulSetRevisionLabel` (= `ControllerRevisionHashLabelKey`).
-pub const REVISION_LABEL: &str = "controller-revision-hash";
+pub const REVISION_LABEL: &str = crate::sim::wellknown::CONTROLLER_REVISION_HASH;
 
 pub(crate) const RETAIN: &str = "Retain";
 pub(crate) const DELETE: &str = "Delete";
@@ -171,7 +171,7 @@ pub(crate) fn identity_matches_parsed(
             .rsplit_once('-')
             .is_some_and(|(_, d)| canonical_digits(d))
         && pod.meta.namespace == set.meta.namespace
-        && pod.meta.labels.get(POD_NAME_LABEL) == Some(&pod.meta.name)
+        && podutil::pod_name_labelled(pod)
 }
 
 /// Digits as `%d` prints them: no leading zero.
@@ -398,12 +398,10 @@ pub fn new_versioned_stateful_set_pod(
     pod
 }
 
+/// `getPodRevision` (read once per write of a stored pod: a sync asks it
+/// of every pod of the set).
 pub(crate) fn get_pod_revision(pod: &Object) -> &str {
-    pod.meta
-        .labels
-        .get(REVISION_LABEL)
-        .map(|s| s.as_str())
-        .unwrap_or("")
+    podutil::revision_label(pod).unwrap_or("")
 }
 
 // ---- pod state -----------------------------------------------------------
