@@ -19,14 +19,17 @@ use serde_json::{json, Map, Value};
 /// (`DropDisabledSpecFields` in pkg/api/persistentvolume{,claim}).
 pub fn drop_disabled_fields(obj: &mut Object, old: Option<&Object>, gates: &FeatureGates) {
     let old_uses = |path: &str| old.is_some_and(|o| !o.spec().at(path).is_null());
+    let has = |v: &Value, key: &str| v.as_object().is_some_and(|m| m.contains_key(key));
     if matches!(
         obj.kind,
         Kind::PersistentVolumeClaim | Kind::PersistentVolume
     ) {
         const VAC: &str = "volumeAttributesClassName";
         if !gates.enabled(features::VOLUME_ATTRIBUTES_CLASS) && !old_uses(VAC) {
-            if let Some(spec) = obj.spec_mut().as_object_mut() {
-                spec.remove(VAC);
+            if let Some(spec) = spec_to_edit(obj, |s| has(s, VAC)) {
+                if let Some(spec) = spec.as_object_mut() {
+                    spec.remove(VAC);
+                }
             }
         }
         return;
@@ -37,27 +40,43 @@ pub fn drop_disabled_fields(obj: &mut Object, old: Option<&Object>, gates: &Feat
     const MAX_UNAVAILABLE: &str = "updateStrategy.rollingUpdate.maxUnavailable";
     const RETENTION: &str = "persistentVolumeClaimRetentionPolicy";
     if gates.enabled(features::MAX_UNAVAILABLE_STATEFUL_SET) {
-        let spec = obj.spec_mut();
-        if spec.str_at("updateStrategy.type") == Some("RollingUpdate")
-            && spec.at("updateStrategy.rollingUpdate").is_object()
-        {
-            default_at(spec, MAX_UNAVAILABLE, 1.into());
+        let defaults = |s: &Value| {
+            s.str_at("updateStrategy.type") == Some("RollingUpdate")
+                && s.at("updateStrategy.rollingUpdate").is_object()
+        };
+        if let Some(spec) = spec_to_edit(obj, |s| defaults(s) && s.at(MAX_UNAVAILABLE).is_null()) {
+            if defaults(spec) {
+                default_at(spec, MAX_UNAVAILABLE, 1.into());
+            }
         }
     } else if !old_uses(MAX_UNAVAILABLE) {
-        if let Some(ru) = obj
-            .spec_mut()
-            .pointer_mut("/updateStrategy/rollingUpdate")
-            .and_then(Value::as_object_mut)
-        {
-            ru.remove("maxUnavailable");
+        let has_max = |s: &Value| has(s.at("updateStrategy.rollingUpdate"), "maxUnavailable");
+        if let Some(spec) = spec_to_edit(obj, has_max) {
+            if let Some(ru) = spec
+                .pointer_mut("/updateStrategy/rollingUpdate")
+                .and_then(Value::as_object_mut)
+            {
+                ru.remove("maxUnavailable");
+            }
         }
     }
     if !gates.enabled(features::STATEFUL_SET_AUTO_DELETE_PVC) && !old_uses(RETENTION) {
-        if let Some(spec) = obj.spec_mut().as_object_mut() {
-            spec.remove(RETENTION);
+        if let Some(spec) = spec_to_edit(obj, |s| has(s, RETENTION)) {
+            if let Some(spec) = spec.as_object_mut() {
+                spec.remove(RETENTION);
+            }
         }
     }
     // StatefulSetStartOrdinal is GA and locked on in v1.31: `ordinals` stays.
+}
+
+/// The spec to edit, when `needs` says the edit changes it: taking the spec
+/// for writing copies it when it is shared (a status write shares the
+/// stored spec), and the API then compares the spec in full instead of by
+/// pointer. A missing or null spec is still taken, as it becomes `{}`.
+fn spec_to_edit(obj: &mut Object, needs: impl Fn(&Value) -> bool) -> Option<&mut Value> {
+    let spec = obj.spec();
+    (spec.is_null() || needs(spec)).then(|| obj.spec_mut())
 }
 
 /// Sets `path` in `v` when it is absent (null).
@@ -471,6 +490,55 @@ mod tests {
         let mut c = claim();
         drop_disabled_fields(&mut c, None, &on);
         assert_eq!(c.spec().str_at("volumeAttributesClassName"), Some("gold"));
+    }
+
+    /// A write with nothing gated in it leaves the spec shared with the copy
+    /// it came from (no copy, and the API compares it by pointer); one with
+    /// something to drop loses just that; a missing spec still becomes `{}`.
+    #[test]
+    fn dropping_gated_fields_copies_the_spec_only_to_change_it() {
+        use crate::sim::features::{FeatureGates, MAX_UNAVAILABLE_STATEFUL_SET};
+        let off = FeatureGates::default();
+        let set = |extra: &str| {
+            obj(&format!("kind: StatefulSet\nmetadata: {{name: web}}\nspec:\n  replicas: 2\n  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate: {{partition: 0{extra}}}\n"))
+        };
+        let stored = set("");
+        let mut write = stored.clone();
+        drop_disabled_fields(&mut write, Some(&stored), &off);
+        assert!(write.body.same_field(&stored.body, "spec"));
+        assert_eq!(write.spec(), stored.spec());
+
+        let stored = set(", maxUnavailable: 2");
+        let mut write = stored.clone();
+        drop_disabled_fields(&mut write, None, &off);
+        assert!(!write.body.same_field(&stored.body, "spec"));
+        assert!(write
+            .spec()
+            .at("updateStrategy.rollingUpdate.maxUnavailable")
+            .is_null());
+        assert_eq!(
+            write
+                .spec()
+                .i64_at("updateStrategy.rollingUpdate.partition"),
+            Some(0)
+        );
+        // Kept when the stored set already uses it; defaulted when the gate is on.
+        let mut write = stored.clone();
+        drop_disabled_fields(&mut write, Some(&stored), &off);
+        assert!(write.body.same_field(&stored.body, "spec"));
+        let on = FeatureGates::parse(&format!("{MAX_UNAVAILABLE_STATEFUL_SET}=true")).unwrap();
+        let mut write = set("");
+        drop_disabled_fields(&mut write, None, &on);
+        assert_eq!(
+            write
+                .spec()
+                .i64_at("updateStrategy.rollingUpdate.maxUnavailable"),
+            Some(1)
+        );
+
+        let mut bare = obj("kind: StatefulSet\nmetadata: {name: web}\n");
+        drop_disabled_fields(&mut bare, None, &off);
+        assert_eq!(bare.spec(), &serde_json::json!({}));
     }
 
     #[test]
