@@ -59,6 +59,49 @@ pub fn sort_by_cached_key<T, K: Ord>(v: &mut [T], key: impl FnMut(&T) -> K) {
     permute(order, &mut |a, b| v.swap(a, b));
 }
 
+/// `v.sort_by_cached_key(key)` for an integer key: a counting sort (linear) when the
+/// keys span a range not much wider than the slice, else the comparison sort. Equal
+/// keys keep their order, so the result is the stable sort's either way.
+pub fn sort_by_int_key<T>(v: &mut [T], key: impl FnMut(&T) -> i64) {
+    if v.len() < 2 {
+        return;
+    }
+    let keys: Vec<i64> = v.iter().map(key).collect();
+    let order = match counting_order(&keys) {
+        Some(order) => order,
+        None => sorted_positions(v.len(), &mut |a, b| keys[a].cmp(&keys[b])),
+    };
+    permute(order, &mut |a, b| v.swap(a, b));
+}
+
+/// The stably sorted positions of `keys` by counting, when their range is at most
+/// four times their number (plus a little): `None` otherwise.
+#[inline(never)]
+fn counting_order(keys: &[i64]) -> Option<Vec<usize>> {
+    let (lo, hi) = keys
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+    let span = usize::try_from(hi.checked_sub(lo)?).ok()?.checked_add(1)?;
+    if span > keys.len().saturating_mul(4).saturating_add(64) {
+        return None;
+    }
+    // Where each key's run starts, then each position in turn.
+    let mut start = vec![0usize; span + 1];
+    for &k in keys {
+        start[(k - lo) as usize + 1] += 1;
+    }
+    for i in 1..=span {
+        start[i] += start[i - 1];
+    }
+    let mut order = vec![0usize; keys.len()];
+    for (i, &k) in keys.iter().enumerate() {
+        let at = &mut start[(k - lo) as usize];
+        order[*at] = i;
+        *at += 1;
+    }
+    Some(order)
+}
+
 /// `v.sort()`: a stable sort by `Ord`.
 pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
@@ -128,6 +171,38 @@ mod tests {
                 assert_eq!(rev, want_rev, "len {len}, descending");
             }
         }
+    }
+
+    /// The integer-key sort gives the stable sort's order, by counting for keys in a
+    /// narrow range (with repeats, negatives and the extremes) and by comparing for
+    /// a wide one.
+    #[test]
+    fn integer_keys_sort_as_the_standard_stable_sort() {
+        let mut seed = 11;
+        for len in 0..90 {
+            for spread in [3u64, 50, 1_000, u64::MAX] {
+                let v: Vec<(i64, usize)> = (0..len)
+                    .map(|i| {
+                        let k = match spread {
+                            u64::MAX => lcg(&mut seed) as i64 * if i % 2 == 0 { -1 } else { 1 },
+                            s => (lcg(&mut seed) % s) as i64 - 10,
+                        };
+                        (k, i)
+                    })
+                    .collect();
+                let mut want = v.clone();
+                #[allow(clippy::disallowed_methods)]
+                want.sort_by_key(|p| std::cmp::Reverse(p.0));
+                let mut got = v.clone();
+                sort_by_int_key(&mut got, |p| -p.0);
+                assert_eq!(got, want, "len {len}, spread {spread}");
+            }
+        }
+        let mut extremes = vec![(i64::MAX, 0), (i64::MIN, 1), (0, 2)];
+        sort_by_int_key(&mut extremes, |p| p.0);
+        assert_eq!(extremes, [(i64::MIN, 1), (0, 2), (i64::MAX, 0)]);
+        assert_eq!(counting_order(&[5, 3, 5, 4]), Some(vec![1, 3, 0, 2]));
+        assert_eq!(counting_order(&[0, 1_000]), None);
     }
 
     #[test]

@@ -327,8 +327,9 @@ pub(crate) fn update_stateful_set(
     // so building the others on every pass (up to the whole set) was
     // wasted. A pass that does not stop fills every slot.
     let mut replicas: Vec<Option<Replica>> = slots;
-    // descendingOrdinal
-    sort::sort_by_cached_key(&mut condemned, |r| std::cmp::Reverse(get_ordinal(&r.pod)));
+    // descendingOrdinal (counted rather than compared: a scale-down
+    // condemns up to the whole set, sorted again on every pass)
+    sort::sort_by_int_key(&mut condemned, |r| -get_ordinal(&r.pod));
 
     let mut first_unavailable: Option<String> = None;
     for (i, slot) in replicas.iter().enumerate() {
