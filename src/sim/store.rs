@@ -330,6 +330,12 @@ impl Store {
         list.iter().map(|p| (ip_order(p).0, p.as_ref()))
     }
 
+    /// How many pods the store holds (from the node index, which has
+    /// every pod: unbound ones under "").
+    pub fn pod_count(&self) -> usize {
+        self.by_node.values().map(BTreeSet::len).sum()
+    }
+
     /// Keys of the objects that name `key`: for a claim, the PVs whose
     /// `claimRef` names it and the pods that mount it; for a PV, the claims
     /// whose `volumeName` names it.
@@ -634,6 +640,7 @@ mod tests {
         let deps: Vec<&str> = s.dependents_of("u-set").map(|o| o.name()).collect();
         assert_eq!(deps, ["web-0"]);
         assert_eq!(s.pods_on_node("").count(), 1);
+        assert_eq!(s.pod_count(), 1);
         let claim = Key::new(Kind::PersistentVolumeClaim, "default", "www-web-0");
         assert_eq!(s.referrers(&claim).cloned().collect::<Vec<_>>(), [p.key()]);
 
@@ -667,6 +674,7 @@ mod tests {
         s.remove(&p.key());
         assert!(s.find_by_uid(Kind::Pod, "u-pod").is_none());
         assert_eq!(s.pods_by_ip("default").count(), 0);
+        assert_eq!(s.pod_count(), 0);
         assert_eq!(s.pods_on_node("node-1").count(), 0);
         assert_eq!(s.referrers(&claim).count(), 0);
 

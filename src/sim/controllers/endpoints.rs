@@ -583,7 +583,10 @@ fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
         if ports.is_empty() {
             // Headless Services may have no ports: a sentinel keeps them.
             if headless {
-                by_port.entry(None).or_default().push(i);
+                by_port
+                    .entry(None)
+                    .or_insert_with(|| Vec::with_capacity(pods.len()))
+                    .push(i);
             }
             continue;
         }
@@ -592,7 +595,10 @@ fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
             let Some(num) = target.find(pod) else {
                 continue;
             };
-            let v = by_port.entry(Some((name, num, protocol, app))).or_default();
+            // Most ports are served by every address: sized for that.
+            let v = by_port
+                .entry(Some((name, num, protocol, app)))
+                .or_insert_with(|| Vec::with_capacity(pods.len()));
             if v.last() != Some(&i) {
                 v.push(i);
             }
@@ -612,7 +618,7 @@ fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
     };
     let mut subsets = Vec::new();
     for (members, ports) in groups {
-        let mut ready = Vec::new();
+        let mut ready = Vec::with_capacity(members.len());
         let mut not_ready = Vec::new();
         for i in members {
             let (ip, pod) = pods[i];

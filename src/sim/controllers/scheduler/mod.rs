@@ -152,7 +152,8 @@ impl<'a> Snapshot<'a> {
         let mut snap = Snapshot {
             store,
             nodes,
-            placed: Vec::new(),
+            // Every pod may be placed: sized once rather than grown per pass.
+            placed: Vec::with_capacity(store.pod_count()),
             owned: BTreeMap::new(),
         };
         for pod in store.list(Kind::Pod) {
