@@ -229,7 +229,7 @@ fn sync_daemon_set(ctx: &Ctx, ds: &Object, out: &mut Out) {
             if podutil::is_available(p, min_ready, ctx.now) {
                 available += 1;
             }
-            if p.meta.labels.get(REVISION_LABEL) == Some(&hash) {
+            if podutil::revision_label(p) == Some(hash.as_str()) {
                 updated += 1;
             }
         }
@@ -272,7 +272,7 @@ fn sync_daemon_set(ctx: &Ctx, ds: &Object, out: &mut Out) {
                 if !podutil::is_available(p, min_ready, ctx.now) {
                     unavailable += 1;
                 }
-                if p.meta.labels.get(REVISION_LABEL) != Some(&hash) {
+                if podutil::revision_label(p) != Some(hash.as_str()) {
                     old_pods.push((*p).clone());
                 }
             }
