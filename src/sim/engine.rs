@@ -18,6 +18,7 @@
 use super::api::Write;
 use super::controllers::{self, Ctx, Keys, Out};
 use super::object::{Key, Kind};
+use super::sort;
 pub use super::world::{Action, Config, Event, Faults, Note, NoteKind, Timings, World};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -76,7 +77,10 @@ struct Partial {
 struct KeyedWork {
     keyed: controllers::Keyed,
     full: bool,
-    dirty: BTreeSet<Key>,
+    /// Pushed as routes find them (repeats and all): a push is a move,
+    /// where a tree insert compared the key down the tree. Sorted and
+    /// deduplicated once per sync.
+    dirty: Vec<Key>,
     timers: BTreeMap<Key, u64>,
 }
 
@@ -145,7 +149,7 @@ impl Sim {
                     controllers::keyed(name).map(|keyed| KeyedWork {
                         keyed,
                         full: true,
-                        dirty: BTreeSet::new(),
+                        dirty: Vec::new(),
                         timers: BTreeMap::new(),
                     })
                 })
@@ -311,7 +315,12 @@ impl Sim {
                 }
                 let dirty = &mut w.dirty;
                 (w.keyed.route)(store, ch, new, &mut |k| {
-                    dirty.insert(k);
+                    // Most repeats are of the last key or the one before (an
+                    // owner pushed for the object before and after, a set
+                    // after each of its pods).
+                    if !dirty.iter().rev().take(2).any(|d| *d == k) {
+                        dirty.push(k);
+                    }
                 });
             }
         }
@@ -329,18 +338,18 @@ impl Sim {
         let full = std::mem::take(&mut w.full);
         let mut keys = std::mem::take(&mut w.dirty);
         if full {
+            keys.clear();
             w.timers.clear();
         } else {
-            let due: Vec<Key> = w
-                .timers
-                .iter()
-                .filter(|(_, &t)| t <= now)
-                .map(|(k, _)| k.clone())
-                .collect();
-            for k in due {
-                w.timers.remove(&k);
-                keys.insert(k);
-            }
+            keys.extend(
+                w.timers
+                    .iter()
+                    .filter(|(_, &t)| t <= now)
+                    .map(|(k, _)| k.clone()),
+            );
+            // Routes push in store order mostly, so the sort finds long runs.
+            sort::sort(&mut keys);
+            keys.dedup();
             for k in &keys {
                 w.timers.remove(k);
             }
@@ -360,7 +369,7 @@ impl Sim {
         );
         for r in &out.keys {
             if r.emitted {
-                w.dirty.insert(r.key.clone());
+                w.dirty.push(r.key.clone());
             }
             match r.wake_at {
                 Some(t) => w.timers.insert(r.key.clone(), t),
@@ -389,7 +398,7 @@ impl Sim {
                         config: &self.world.config,
                         faults: &self.world.faults,
                     };
-                    let one: BTreeSet<Key> = [k.clone()].into();
+                    let one = [k.clone()];
                     let mut o = Out::default();
                     (w.keyed.sync)(&ctx, Keys::Only(&one), &mut o);
                     eprintln!(
@@ -634,6 +643,7 @@ impl Sim {
 mod tests {
     use super::*;
     use crate::sim::api;
+    use crate::sim::sort::CollectSorted;
     use crate::sim::testutil::apply;
     use serde_json::{json, Value};
 
@@ -656,6 +666,11 @@ mod tests {
             .position(|(n, _)| *n == name)
             .unwrap();
         sim.keyed[i].as_ref().unwrap()
+    }
+
+    /// A controller's dirty keys, each once.
+    fn dirty(sim: &Sim, name: &str) -> BTreeSet<Key> {
+        work(sim, name).dirty.iter().cloned().collect_sorted()
     }
 
     #[test]
@@ -682,12 +697,12 @@ mod tests {
         sim.route_changes();
         let pod = Key::new(Kind::Pod, "default", "web-1");
         let set = Key::new(Kind::StatefulSet, "default", "web");
-        assert_eq!(work(&sim, "kubelet").dirty, BTreeSet::from([pod.clone()]));
+        assert_eq!(dirty(&sim, "kubelet"), BTreeSet::from([pod.clone()]));
         assert_eq!(
-            work(&sim, "statefulset-controller").dirty,
+            dirty(&sim, "statefulset-controller"),
             BTreeSet::from([set.clone()])
         );
-        let gc = &work(&sim, "garbage-collector").dirty;
+        let gc = &dirty(&sim, "garbage-collector");
         assert!(gc.contains(&pod) && gc.contains(&set), "{gc:?}");
         assert!(!gc.contains(&Key::new(Kind::Pod, "default", "web-0")));
 
@@ -817,18 +832,14 @@ mod tests {
         let node = crate::sim::podutil::node_name(&p).unwrap().to_string();
         let before: Vec<BTreeSet<Key>> = controllers::ALL
             .iter()
-            .map(|(n, _)| work(&sim, n).dirty.clone())
+            .map(|(n, _)| dirty(&sim, n))
             .collect();
         p.status_mut()["message"] = "touched".into();
         api::update(&mut sim.world, p, "test").unwrap();
         sim.route_changes();
         let added = |n: &str| -> BTreeSet<Key> {
             let i = controllers::ALL.iter().position(|(x, _)| *x == n).unwrap();
-            work(&sim, n)
-                .dirty
-                .difference(&before[i])
-                .cloned()
-                .collect()
+            dirty(&sim, n).difference(&before[i]).cloned().collect()
         };
         let pod = Key::new(Kind::Pod, "default", &name);
         assert!(
@@ -848,7 +859,7 @@ mod tests {
             .and_then(|p| p.meta.controller_ref().map(|r| r.name.clone()))
             .unwrap();
         let rs = Key::new(Kind::ReplicaSet, "default", &rs);
-        assert!(work(&sim, "replication-controller").dirty.contains(&rs));
+        assert!(dirty(&sim, "replication-controller").contains(&rs));
         assert!(added("replication-controller").is_subset(&BTreeSet::from([rs])));
         assert_eq!(
             added("disruption-controller"),

@@ -6,7 +6,6 @@ pub use super::api::{Propagation, Write};
 use super::object::{Key, Kind, Object};
 use super::store::{Change, Store};
 use super::world::{Config, Faults};
-use std::collections::BTreeSet;
 
 pub mod daemonset;
 pub mod deployment;
@@ -153,14 +152,15 @@ impl Out {
 #[derive(Clone, Copy)]
 pub enum Keys<'a> {
     All,
-    Only(&'a BTreeSet<Key>),
+    /// Sorted, each key once.
+    Only(&'a [Key]),
 }
 
 impl Keys<'_> {
     pub fn has(&self, key: &Key) -> bool {
         match self {
             Keys::All => true,
-            Keys::Only(set) => set.contains(key),
+            Keys::Only(set) => set.binary_search(key).is_ok(),
         }
     }
 }

@@ -115,7 +115,8 @@ pub(super) fn post_node_status(ctx: &Ctx, out: &mut Out, keys: Keys) -> BTreeMap
     let nodes: Box<dyn Iterator<Item = &Object>> = match keys {
         Keys::All => Box::new(ctx.store.list(Kind::Node)),
         Keys::Only(set) => Box::new(
-            set.range(Key::new(Kind::Node, "", "")..)
+            set[set.partition_point(|k| k.kind < Kind::Node)..]
+                .iter()
                 .take_while(|k| k.kind == Kind::Node)
                 .filter_map(|k| ctx.store.get_key(k)),
         ),
