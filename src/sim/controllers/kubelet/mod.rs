@@ -211,39 +211,48 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     let mut ncs: BTreeMap<String, NodeCtx> = BTreeMap::new();
     // The pods to sync, in store order. An image pulled in this pass is
     // on the machine for the pods after it on that node (a shared pull), so
-    // a keyed pass that pulls one syncs those pods too.
-    let mut work: BTreeSet<Key> = match keys {
+    // a keyed pass that pulls one syncs those pods too: they go to `pulled`,
+    // and each turn takes the least key after the last of either list.
+    let only: &[Key] = match keys {
         Keys::All => {
             for n in store.list(Kind::Node) {
                 ncs.insert(n.name().to_string(), node_ctx(store, n.name()));
             }
-            BTreeSet::new()
+            &[]
         }
-        Keys::Only(set) => set
-            .iter()
-            .filter(|k| k.kind == Kind::Pod)
-            .cloned()
-            .collect_sorted(),
+        Keys::Only(set) => set,
     };
+    let mut at = 0;
+    let mut pulled_for: BTreeSet<Key> = BTreeSet::new();
     let mut all = store.list(Kind::Pod);
     let mut last: Option<Key> = None;
     loop {
         let pod = match keys {
             Keys::All => all.next(),
             Keys::Only(_) => {
-                let next = match &last {
-                    None => work.first().cloned(),
-                    Some(k) => work
-                        .range((
-                            std::ops::Bound::Excluded(k.clone()),
-                            std::ops::Bound::Unbounded,
-                        ))
-                        .next()
-                        .cloned(),
+                while only
+                    .get(at)
+                    .is_some_and(|k| k.kind != Kind::Pod || last.as_ref().is_some_and(|l| k <= l))
+                {
+                    at += 1;
+                }
+                let extra = match &last {
+                    _ if pulled_for.is_empty() => None,
+                    None => pulled_for.first(),
+                    Some(l) => pulled_for
+                        .range::<Key, _>((std::ops::Bound::Excluded(l), std::ops::Bound::Unbounded))
+                        .next(),
                 };
-                let Some(k) = next else { break };
-                last = Some(k.clone());
-                match store.get_key(&k) {
+                let next = match (only.get(at), extra) {
+                    (Some(a), Some(b)) => a.min(b),
+                    (Some(a), None) => a,
+                    (None, Some(b)) => b,
+                    (None, None) => break,
+                };
+                let k = next.clone();
+                let found = store.get_key(&k);
+                last = Some(k);
+                match found {
                     Some(p) => Some(p),
                     None => continue,
                 }
@@ -274,7 +283,7 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
             let key = pod.key();
             for p in store.pods_on_node(node_name) {
                 if p.key() > key {
-                    work.insert(p.key());
+                    pulled_for.insert(p.key());
                 }
             }
         }
@@ -342,7 +351,6 @@ fn pulling_event(c: &Value, nc: &NodeCtx, events: &mut Vec<(bool, &'static str, 
 mod node_status;
 mod pod_sync;
 mod prober;
-use crate::sim::sort::CollectSorted;
 use node_status::*;
 use pod_sync::*;
 use prober::*;
