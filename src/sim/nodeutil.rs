@@ -3,6 +3,7 @@
 
 use super::object::{Object, ValueExt};
 use super::quantity;
+use serde_json::Value;
 
 /// What the scheduler asks of every node on every pass, read from its JSON
 /// once when the store takes the node and kept beside it
@@ -12,6 +13,9 @@ pub struct NodeFacts {
     /// [`allocatable`]: parsing three quantities per node per pass was a
     /// twentieth of an OrderedReady rollout (docs/perf17.md).
     pub allocatable: Allocatable,
+    /// [`reads_its_pods`]: the node lifecycle controller's route asks it of
+    /// a pod's node on every pod change.
+    pub reads_its_pods: bool,
 }
 
 /// `status.allocatable` as the scheduler's `NodeInfo` counts it.
@@ -28,6 +32,7 @@ impl NodeFacts {
     pub fn read(node: &Object) -> NodeFacts {
         NodeFacts {
             allocatable: read_allocatable(node),
+            reads_its_pods: read_reads_its_pods(node),
         }
     }
 }
@@ -56,6 +61,33 @@ fn read_allocatable(node: &Object) -> Allocatable {
             .map(|m| (m / 1000) as i64)
             .unwrap_or(110),
     }
+}
+
+/// The node's Ready condition (the first of that type).
+pub fn ready_condition(node: &Object) -> Option<&Value> {
+    node.status()
+        .array_at("conditions")
+        .iter()
+        .find(|c| c.str_at("type") == Some("Ready"))
+}
+
+/// Whether the node lifecycle controller's sync of the node reads its
+/// pods: only a node not Ready, or with a `NoExecute` taint, marks pods
+/// not ready or evicts them.
+pub fn reads_its_pods(node: &Object) -> bool {
+    match cached(node) {
+        Some(f) => f.reads_its_pods,
+        None => read_reads_its_pods(node),
+    }
+}
+
+fn read_reads_its_pods(node: &Object) -> bool {
+    ready_condition(node).and_then(|c| c.str_at("status")) != Some("True")
+        || node
+            .spec()
+            .array_at("taints")
+            .iter()
+            .any(|t| t.str_at("effect") == Some("NoExecute"))
 }
 
 #[cfg(test)]
@@ -115,5 +147,34 @@ mod tests {
             stored.derived.get::<NodeFacts>().unwrap().allocatable.pods,
             110
         );
+    }
+
+    #[test]
+    fn only_a_node_not_ready_or_tainted_no_execute_reads_its_pods() {
+        let with = |conditions: serde_json::Value, taints: serde_json::Value| {
+            let mut n = Object::new(Kind::Node, "", "n1");
+            n.body
+                .insert("status".into(), json!({ "conditions": conditions }));
+            n.body.insert("spec".into(), json!({ "taints": taints }));
+            let mut store = Store::default();
+            store.put(n.clone());
+            let stored = store.get(Kind::Node, "", "n1").unwrap();
+            assert!(stored.derived.get::<NodeFacts>().is_some());
+            assert_eq!(reads_its_pods(stored), reads_its_pods(&n), "cached as read");
+            reads_its_pods(&n)
+        };
+        let ready = json!([{"type": "MemoryPressure", "status": "False"},
+                           {"type": "Ready", "status": "True"}]);
+        assert!(!with(ready.clone(), json!([])));
+        assert!(!with(
+            ready.clone(),
+            json!([{"key": "k", "effect": "NoSchedule"}])
+        ));
+        assert!(with(ready, json!([{"key": "k", "effect": "NoExecute"}])));
+        assert!(with(
+            json!([{"type": "Ready", "status": "Unknown"}]),
+            json!([])
+        ));
+        assert!(with(json!([]), json!([])), "no Ready condition yet");
     }
 }

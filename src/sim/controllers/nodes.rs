@@ -22,6 +22,7 @@ use super::scheduler::{
     TAINT_UNSCHEDULABLE,
 };
 use super::{Ctx, Keys, Out, Propagation, Write};
+use crate::sim::nodeutil::{reads_its_pods, ready_condition};
 use crate::sim::object::Key;
 use crate::sim::object::Kind;
 use crate::sim::object::{parse_rfc3339, rfc3339, Object, ValueExt};
@@ -31,13 +32,6 @@ use serde_json::{json, Value};
 
 /// `DefaultTolerationSeconds` admission's default.
 pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
-
-fn ready_condition(node: &Object) -> Option<&Value> {
-    node.status()
-        .array_at("conditions")
-        .iter()
-        .find(|c| c.str_at("type") == Some("Ready"))
-}
 
 /// When the node's kubelet last posted status (virtual ms).
 pub fn last_heartbeat(node: &Object) -> u64 {
@@ -102,17 +96,6 @@ pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dy
         }
         _ => {}
     }
-}
-
-/// Whether a node's sync reads its pods as the node is stored: only a
-/// node not Ready, or with a NoExecute taint, marks pods not ready or
-/// evicts them. (A node that turns so writes itself, or its failure timer
-/// fires, and is synced then.)
-fn reads_its_pods(node: &Object) -> bool {
-    ready_condition(node).and_then(|c| c.str_at("status")) != Some("True")
-        || scheduler::taints(node)
-            .iter()
-            .any(|t| t.str_at("effect") == Some("NoExecute"))
 }
 
 /// The sync of the nodes and pods in `keys`: the nodes' health, taints and
