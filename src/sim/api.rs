@@ -105,31 +105,7 @@ pub struct DeleteOptions {
 /// A one-line picture of an object for the log's before/after.
 pub fn summary(o: &Object) -> Option<String> {
     match o.kind {
-        Kind::Pod => {
-            let phase = o.status().str_at("phase").unwrap_or("Pending");
-            let ready =
-                o.status().array_at("conditions").iter().any(|c| {
-                    c.str_at("type") == Some("Ready") && c.str_at("status") == Some("True")
-                });
-            let term = if o.meta.terminating() {
-                " Terminating"
-            } else {
-                ""
-            };
-            // kubectl's STATUS column, when it says more than the phase
-            // (`ContainerCreating`, `Init:0/1`, `CrashLoopBackOff`): what
-            // the lifecycle chart shows between Pending and Running.
-            let status = super::podutil::printed_status(o).reason;
-            let detail = if status != phase && status != "Terminating" {
-                format!(" ({status})")
-            } else {
-                String::new()
-            };
-            Some(format!(
-                "{phase}{}{term}{detail}",
-                if ready { " Ready" } else { "" }
-            ))
-        }
+        Kind::Pod => Some(super::podutil::log_summary(o)),
         Kind::PersistentVolume | Kind::PersistentVolumeClaim => {
             o.status().str_at("phase").map(String::from)
         }

@@ -197,6 +197,7 @@ impl Heap for PodFacts {
             ready_since: _,
             pod_ip,
             printed,
+            summary,
             revision,
             pod_name_labelled: _,
             spec,
@@ -213,6 +214,7 @@ impl Heap for PodFacts {
             ordinal: _,
         } = spec.as_ref();
         printed.reason.heap()
+            + summary.heap()
             + pod_ip.heap()
             + revision.heap()
             + std::mem::size_of::<SpecFacts>()

@@ -22,6 +22,9 @@ pub struct PodFacts {
     /// [`printed_status`]: the API's log summarises every pod it writes,
     /// the pod before the write as well as after.
     pub printed: PrintedStatus,
+    /// [`log_summary`]: the API logs it of the pod before every write, and
+    /// of the pod after, as stored.
+    pub summary: String,
     /// [`revision_label`] and [`pod_name_labelled`]: the StatefulSet
     /// controller asks them of every pod of a set on every sync, and a
     /// label look-up compares strings down the map.
@@ -71,11 +74,13 @@ impl PodFacts {
     }
 
     fn read_with(pod: &Object, spec: std::sync::Arc<SpecFacts>) -> PodFacts {
+        let printed = read_printed_status(pod);
         PodFacts {
             state: PodState::read(pod),
             ready_since: read_ready_since(pod),
             pod_ip: read_pod_ip(pod).map(String::from),
-            printed: read_printed_status(pod),
+            summary: summary_with(pod, &printed.reason),
+            printed,
             revision: read_revision_label(pod).map(String::from),
             pod_name_labelled: read_pod_name_labelled(pod),
             spec,
@@ -560,6 +565,42 @@ pub fn printed_status(pod: &Object) -> PrintedStatus {
         Some(f) => f.printed.clone(),
         None => read_printed_status(pod),
     }
+}
+
+/// A one-line picture of the pod for the log's before and after: the
+/// phase, ` Ready`, ` Terminating`, and kubectl's STATUS column in
+/// brackets when it says more than the phase (`ContainerCreating`,
+/// `Init:0/1`, `CrashLoopBackOff`: what the lifecycle chart shows between
+/// Pending and Running).
+pub fn log_summary(pod: &Object) -> String {
+    match cached(pod) {
+        Some(f) => f.summary.clone(),
+        None => summary_with(pod, &read_printed_status(pod).reason),
+    }
+}
+
+fn summary_with(pod: &Object, status: &str) -> String {
+    let phase = pod.status().str_at("phase").unwrap_or("Pending");
+    // Any Ready condition that is True (the log has always said so).
+    let ready = pod
+        .status()
+        .array_at("conditions")
+        .iter()
+        .any(|c| c.str_at("type") == Some("Ready") && c.str_at("status") == Some("True"));
+    let mut s = String::with_capacity(phase.len() + 32);
+    s.push_str(phase);
+    if ready {
+        s.push_str(" Ready");
+    }
+    if pod.meta.terminating() {
+        s.push_str(" Terminating");
+    }
+    if status != phase && status != "Terminating" {
+        s.push_str(" (");
+        s.push_str(status);
+        s.push(')');
+    }
+    s
 }
 
 fn read_printed_status(pod: &Object) -> PrintedStatus {
