@@ -166,6 +166,7 @@ pub const FLAGS: &[FlagSpec] = &[
     v("tail", None),
     b("follow", Some('f')),
     b("previous", Some('p')),
+    b("prefix", None),
     b("timestamps", None),
     v("since", None),
     b("ignore-daemonsets", None),
@@ -548,6 +549,7 @@ pub fn flags_for(command: &str) -> &'static [&'static str] {
             "timestamps",
             "since",
             "selector",
+            "prefix",
         ],
         "wait" => &[
             "for",

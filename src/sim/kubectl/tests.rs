@@ -21,6 +21,9 @@ mod fields;
 // `set image`: the images it sets, what it prints, its errors.
 mod set;
 
+// `logs -l`: the logs of every pod a selector picks.
+mod logs;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),
