@@ -129,3 +129,38 @@ fn patch_bodies_of_the_wrong_shape_are_bad_requests() {
         "statefulset.apps/web patched\n"
     );
 }
+
+/// The StatefulSet tutorial's switch to OnDelete: the strategic merge
+/// keeps the defaulted `rollingUpdate`, which validation refuses, quoting
+/// the internal struct as Go's `%#v` does (kubernetes/website#44713 shows
+/// the message); `"rollingUpdate": null` drops it.
+#[test]
+fn switching_to_on_delete_needs_rolling_update_dropped() {
+    let mut sim = Sim::new(1);
+    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
+    assert_eq!(
+        k(
+            &mut sim,
+            r#"patch statefulset web -p '{"spec":{"updateStrategy":{"type":"OnDelete"}}}'"#
+        )
+        .unwrap_err(),
+        "The StatefulSet \"web\" is invalid: spec.updateStrategy.rollingUpdate: Invalid value: apps.RollingUpdateStatefulSetStrategy{Partition:0, MaxUnavailable:(*intstr.IntOrString)(nil)}: only allowed for updateStrategy 'RollingUpdate'"
+    );
+    let e = k(
+        &mut sim,
+        r#"patch sts web -p '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":{"partition":2}}}}'"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("Invalid value: apps.RollingUpdateStatefulSetStrategy{Partition:2, MaxUnavailable:(*intstr.IntOrString)(nil)}: "),
+        "{e}"
+    );
+    assert_eq!(
+        k(
+            &mut sim,
+            r#"patch sts web -p '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}'"#
+        )
+        .unwrap(),
+        "statefulset.apps/web patched\n"
+    );
+}
