@@ -24,6 +24,9 @@ mod set;
 // `logs -l`: the logs of every pod a selector picks.
 mod logs;
 
+// `cordon`, `drain`: dry runs, and a PodDisruptionBudget's retries.
+mod drain;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),
