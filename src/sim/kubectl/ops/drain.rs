@@ -81,6 +81,7 @@ pub fn cordon(sim: &mut Sim, args: &Args, value: bool) -> Result<String, String>
 
 /// `taint nodes NODE key[=value]:Effect ... [key[:Effect]-]`.
 pub fn taint(sim: &mut Sim, args: &Args) -> Result<String, String> {
+    let dry = dry_run(args)?;
     let mut words = args.positional.clone();
     if words.is_empty() {
         return Err("error: at least one taint update is required".into());
@@ -214,18 +215,24 @@ pub fn taint(sim: &mut Sim, args: &Args) -> Result<String, String> {
         } else {
             new.spec_mut()["taints"] = Value::Array(taints);
         }
-        match api::update(sim, new, "kubectl") {
+        // A dry run writes nothing; its line says which it was.
+        let written = match dry {
+            "none" => api::update(sim, new, "kubectl").map_err(|e| e.to_string()),
+            _ => Ok(new != node),
+        };
+        let suffix = dry_run_suffix(dry);
+        match written {
             Ok(true) => out.push(format!(
-                "node/{n} {}",
+                "node/{n} {}{suffix}",
                 if removed_any && changes.iter().all(|c| c.3) {
                     "untainted"
                 } else {
                     "tainted"
                 }
             )),
-            Ok(false) => out.push(format!("node/{n} not tainted")),
+            Ok(false) => out.push(format!("node/{n} not tainted{suffix}")),
             Err(e) => {
-                out.fail(e.to_string());
+                out.fail(e);
             }
         }
     }

@@ -91,3 +91,22 @@ fn every_eviction_attempt_is_announced() {
     );
     assert_eq!(sim.now - start, 15_000);
 }
+
+/// `taint --dry-run` says what it would do and keeps the node's taints.
+#[test]
+fn taint_dry_runs_keep_the_node() {
+    let mut sim = Sim::new(1);
+    for (flag, want) in [
+        ("--dry-run=client", "node/node-1 tainted (dry run)\n"),
+        ("--dry-run=server", "node/node-1 tainted (server dry run)\n"),
+    ] {
+        let line = format!("taint nodes node-1 disk=ssd:NoSchedule {flag}");
+        assert_eq!(k(&mut sim, &line).unwrap(), want);
+    }
+    let node = sim.store.get(Kind::Node, "", "node-1").unwrap();
+    assert!(node.spec().array_at("taints").is_empty());
+    assert_eq!(
+        k(&mut sim, "taint nodes node-1 disk=ssd:NoSchedule").unwrap(),
+        "node/node-1 tainted\n"
+    );
+}
