@@ -51,8 +51,9 @@ fn resources_and_pairs(args: &[String]) -> Result<(Vec<String>, Vec<String>), St
     Ok((resources, pairs))
 }
 
-/// `cmdutil.ParsePairs` for images: `NAME=IMAGE` (the image may be empty:
-/// the API server refuses it), later pairs overriding earlier ones.
+/// `cmdutil.ParsePairs` for images: `NAME=IMAGE` (an empty image is sent
+/// as it is, for the API server to judge), later pairs overriding earlier
+/// ones.
 fn image_pairs(pairs: &[String]) -> Result<Vec<(String, String)>, String> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut invalid = Vec::new();
