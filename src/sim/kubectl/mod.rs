@@ -73,6 +73,7 @@ pub const COMMANDS: &[&str] = &[
     "rollout",
     "run",
     "scale",
+    "set",
     "taint",
     "top",
     "uncordon",
@@ -107,6 +108,7 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
         "delete" => mutate::delete_cmd(sim, &parsed("delete", "delete")?, files),
         "scale" => mutate::scale(sim, &parsed("scale", "scale")?),
         "patch" => mutate::patch(sim, &parsed("patch", "patch")?),
+        "set" => mutate::set(sim, rest, files),
         "edit" => {
             let args = parsed("edit", "edit")?;
             match files.iter().find(|(p, _)| p == "-") {
@@ -189,10 +191,6 @@ const LEFT_OUT: &[(&str, &str)] = &[
         "proxy",
         "nothing outside the cluster can connect; read objects with kubectl get -o json",
     ),
-    (
-        "set",
-        "use kubectl edit, kubectl patch, or the page's editor",
-    ),
 ];
 
 /// The error for a top-level command kubectl does not have: for one that
@@ -204,6 +202,16 @@ pub fn unknown_command(cmd: &str) -> String {
         ),
         None => cobra_unknown_command(cmd),
     }
+}
+
+/// A group command's (`rollout`, `set`) error for words that name none of
+/// its subcommands: kubectl's `DefaultSubCommandRun` refuses every
+/// argument left, joined (cobra's suggestions are for the root only).
+pub(crate) fn unknown_subcommand(parent: &str, words: &[String]) -> String {
+    format!(
+        "error: unknown command \"{}\"\nSee 'kubectl {parent} -h' for help and examples",
+        words.join(" ")
+    )
 }
 
 /// cobra's unknown-command error, with its "Did you mean this?" hint.
@@ -261,7 +269,12 @@ pub fn file_args(line: &str) -> Vec<String> {
         // `--from-file=[key=]path`, `--from-env-file=path`, `--cert`, `--key`.
         return create::source_files(&words[1..]);
     }
-    parse::parse_args(&words[1..], &cmd, &cmd)
+    // `set image`'s flags are its subcommand's.
+    let (cmd, rest) = match (cmd.as_str(), words.get(1)) {
+        ("set", Some(sub)) => (format!("set {sub}"), &words[2..]),
+        _ => (cmd, &words[1..]),
+    };
+    parse::parse_args(rest, &cmd, &cmd)
         .map(|a| a.all("filename"))
         .unwrap_or_default()
         .into_iter()

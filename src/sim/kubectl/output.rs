@@ -74,6 +74,16 @@ pub fn prints_objects(args: &Args) -> bool {
     !matches!(output_flag(args), "" | "name")
 }
 
+/// What the name printer adds for a dry run (`PrintFlagsWithDryRunStrategy`):
+/// `dry` as `create::dry_run` reads it.
+pub fn dry_run_suffix(dry: &str) -> &'static str {
+    match dry {
+        "client" => " (dry run)",
+        "server" => " (server dry run)",
+        _ => "",
+    }
+}
+
 impl ObjectPrinter {
     /// The printer `-o`, `--template` and `--dry-run` (`none`, `client`
     /// or `server`, as `create::dry_run` reads it) ask for, or
@@ -93,11 +103,7 @@ impl ObjectPrinter {
         };
         Ok(ObjectPrinter {
             form,
-            suffix: match dry {
-                "client" => " (dry run)",
-                "server" => " (server dry run)",
-                _ => "",
-            },
+            suffix: dry_run_suffix(dry),
             allow_missing: args.get("allow-missing-template-keys") != Some("false"),
         })
     }

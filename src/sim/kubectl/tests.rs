@@ -18,6 +18,15 @@ mod label;
 // `--field-selector` for `get` and `delete`.
 mod fields;
 
+// `set image`: the images it sets, what it prints, its errors.
+mod set;
+
+// `logs -l`: the logs of every pod a selector picks.
+mod logs;
+
+// `cordon`, `drain`: dry runs, and a PodDisruptionBudget's retries.
+mod drain;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),
@@ -167,10 +176,11 @@ fn errors_use_kubectls_words() {
     let e = k(&mut sim, "log web-0").unwrap_err();
     assert!(e.contains("Did you mean this?\n\tlogs"), "{e}");
     // kubectl's own commands that Ordinal leaves out say so, with what to
-    // use instead; a subcommand of rollout by the same name is still cobra's.
+    // use instead; a word rollout has no subcommand for is refused whole,
+    // as kubectl's DefaultSubCommandRun does.
     for (cmd, hint) in [
         ("expose sts web --port 80", "apply"),
-        ("set image sts/web nginx=nginx:1.27", "patch"),
+        ("debug web-0 -it --image=busybox", "exec"),
         ("port-forward web-0 8080:80", "exec"),
         ("autoscale sts web --max 5", "scale"),
     ] {
@@ -186,7 +196,7 @@ fn errors_use_kubectls_words() {
     }
     let e = k(&mut sim, "rollout set web").unwrap_err();
     assert!(
-        e.starts_with("error: unknown command \"set\" for \"kubectl rollout\""),
+        e == "error: unknown command \"set web\"\nSee 'kubectl rollout -h' for help and examples",
         "{e}"
     );
     let e = k(&mut sim, "describe petset test-petset").unwrap_err();

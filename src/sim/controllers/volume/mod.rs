@@ -187,6 +187,17 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
         }
     }
     if !pass.touched.is_empty() {
+        // The next pass syncs the rest: a keyed sync keeps the keys this
+        // one did not reach dirty (a pre-bound volume made with a free
+        // one would otherwise be left with no phase).
+        let claims = listed(Kind::PersistentVolumeClaim);
+        for o in volumes.into_iter().chain(claims) {
+            if !pass.is_touched(o) {
+                let mark = pass.out.key_begin();
+                pass.out.unsettled();
+                pass.out.key_end(mark, || o.key());
+            }
+        }
         return;
     }
     for claim in listed(Kind::PersistentVolumeClaim) {

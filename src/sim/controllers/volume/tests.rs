@@ -901,3 +901,26 @@ fn a_pod_queues_for_protection_only_its_claims_being_deleted() {
     );
     assert_eq!(queued, ["kept"]);
 }
+
+/// A pre-bound volume (a `claimRef` naming a claim not made yet) created
+/// with a free one: the pass that makes the free one Available stops there,
+/// and the keyed sync must still come back to the pre-bound one (upstream's
+/// volume queue keeps it) rather than leave it with no phase.
+#[test]
+fn a_pre_bound_volume_created_with_a_free_one_becomes_available() {
+    let mut sim = Sim::new(22);
+    let mut b = pv("pv-b", "5Gi", RWO, Some("manual"));
+    set_at(
+        b.spec_mut(),
+        "claimRef",
+        json!({"namespace": "default", "name": "www-web-1"}),
+    );
+    create(&mut sim, pv("pv-a", "5Gi", RWO, Some("manual")));
+    create(&mut sim, b);
+    sim.touch();
+    assert!(sim.settle(1_000));
+    for name in ["pv-a", "pv-b"] {
+        let v = volume(&sim, name).expect("volume");
+        assert_eq!(v.status().str_at("phase"), Some("Available"), "{name}");
+    }
+}

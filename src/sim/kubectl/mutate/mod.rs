@@ -1,5 +1,5 @@
-//! Commands that write: apply, create, delete, scale, patch, label,
-//! annotate, and the editor's `edit` target, one file per kubectl command
+//! Commands that write: apply, create, delete, scale, patch, set image,
+//! label, annotate, and the editor's `edit` target, one file per kubectl command
 //! package; here what they share.
 
 mod apply;
@@ -8,6 +8,7 @@ mod edit;
 mod label;
 mod patch;
 mod scale;
+mod set;
 
 use super::parse::{parse_duration_ms, Args};
 use super::resources::{self, kind_word, Resource};
@@ -23,6 +24,7 @@ pub use label::label;
 pub use patch::{json_patch, merge_patch, patch, strategic_merge};
 pub use scale::scale;
 use serde_json::{Map, Value};
+pub use set::set;
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 

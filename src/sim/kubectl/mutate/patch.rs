@@ -195,12 +195,50 @@ pub fn json_patch(doc: &mut Value, ops: &Value) -> Result<(), String> {
     Ok(())
 }
 
+/// The API server's refusal of a patch body of the wrong JSON shape (a
+/// JSON patch sent as the default strategic one, or the other way round).
+/// kubectl sends any body that parses as YAML; the patch handler decodes it
+/// strictly (kubectl's `--validate=strict` default): a strategic merge
+/// patch into a map, a merge patch into a map and a JSON patch into a list
+/// of operations, the last two "error decoding patch". A `null` body
+/// decodes to nothing, as Go's decoder leaves the target empty.
+fn patch_body_error(ptype: &str, patch: &Value) -> Option<String> {
+    let decoding = "error decoding patch: ";
+    let (what, target, prefix) = match (ptype, patch) {
+        (_, Value::Null) => return None,
+        ("strategic", v) if !v.is_object() => (v, "map[string]interface {}", ""),
+        ("merge", v) if !v.is_object() => (v, "map[string]interface {}", decoding),
+        ("json", Value::Array(ops)) => {
+            let op = ops.iter().find(|op| !op.is_object() && !op.is_null())?;
+            (op, "handlers.jsonPatchOp", decoding)
+        }
+        ("json", v) => (v, "[]handlers.jsonPatchOp", decoding),
+        _ => return None,
+    };
+    Some(format!(
+        "Error from server (BadRequest): {prefix}json: cannot unmarshal {} into Go value of type {target}",
+        crate::sim::manifest::json_type(what)
+    ))
+}
+
 /// `patch TYPE NAME -p PATCH [--type strategic|merge|json]`.
 pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
     let ns = namespace(args);
+    // kubectl's Validate, before anything is read: a patch, and a known
+    // type (its case does not matter).
     let Some(p) = args.get("patch") else {
-        return Err("error: must specify -p to patch".into());
+        return Err(
+            "error: must specify --patch or --patch-file containing the contents of the patch"
+                .into(),
+        );
     };
+    let given = args.get("type").unwrap_or("strategic");
+    let ptype = given.to_ascii_lowercase();
+    if !matches!(ptype.as_str(), "json" | "merge" | "strategic") {
+        return Err(format!(
+            "error: --type must be one of [json merge strategic], not \"{given}\""
+        ));
+    }
     let key = one_target(args, &args.positional, &ns)?;
     let Some(old) = sim.store.get_key(&key).cloned() else {
         return Err(ApiError::not_found(key.kind, &key.name).to_string());
@@ -209,22 +247,15 @@ pub fn patch(sim: &mut Sim, args: &Args) -> Result<String, String> {
         .or_else(|_| serde_yaml::from_str::<Value>(p))
         .map_err(|e| format!("error: unable to parse \"{p}\": {e}"))?;
     let mut doc = old.to_value();
-    let ptype = args.get("type").unwrap_or("strategic");
+    let ptype = ptype.as_str();
+    if let Some(e) = patch_body_error(ptype, &patch_value) {
+        return Err(e);
+    }
     match ptype {
-        "strategic" => {
-            if !patch_value.is_object() {
-                return Err(format!("error: unable to parse \"{p}\": json: cannot unmarshal array into Go value of type map[string]interface {{}}"));
-            }
-            strategic_merge(&mut doc, &patch_value)
-        }
         "merge" => merge_patch(&mut doc, &patch_value),
         "json" => json_patch(&mut doc, &patch_value)
             .map_err(|e| format!("The request is invalid: {e}"))?,
-        other => {
-            return Err(format!(
-                "error: --type must be one of [json merge strategic], not \"{other}\""
-            ))
-        }
+        _ => strategic_merge(&mut doc, &patch_value),
     }
     let mut new = Object::from_value(&doc).map_err(|e| format!("error: {e}"))?;
     if new.kind != old.kind || new.meta.name != old.meta.name {

@@ -2,25 +2,38 @@
 //! `pkg/cmd/taint` and `pkg/drain`).
 
 use super::*;
+use crate::sim::kubectl::create::dry_run;
+use crate::sim::kubectl::output::dry_run_suffix;
 use crate::sim::object::go_duration;
 
-pub(super) fn set_unschedulable(sim: &mut Sim, name: &str, value: bool) -> Result<String, String> {
+/// `RunCordonOrUncordon` for one node; `dry` as `create::dry_run` reads
+/// it: a dry run changes nothing (a server one would only validate the
+/// patch) and says so after the line.
+pub(super) fn set_unschedulable(
+    sim: &mut Sim,
+    name: &str,
+    value: bool,
+    dry: &str,
+) -> Result<String, String> {
     let Some(n) = sim.store.get(Kind::Node, "", name).cloned() else {
         return Err(ApiError::not_found(Kind::Node, name).to_string());
     };
     let cur = n.spec().bool_at("unschedulable") == Some(true);
     let word = if value { "cordoned" } else { "uncordoned" };
+    let suffix = dry_run_suffix(dry);
     if cur == value {
-        return Ok(format!("node/{name} already {word}"));
+        return Ok(format!("node/{name} already {word}{suffix}"));
     }
-    let mut new = n.clone();
-    if value {
-        new.spec_mut()["unschedulable"] = true.into();
-    } else if let Some(m) = new.spec_mut().as_object_mut() {
-        m.remove("unschedulable");
+    if dry == "none" {
+        let mut new = n.clone();
+        if value {
+            new.spec_mut()["unschedulable"] = true.into();
+        } else if let Some(m) = new.spec_mut().as_object_mut() {
+            m.remove("unschedulable");
+        }
+        api::update(sim, new, "kubectl").map_err(|e| e.to_string())?;
     }
-    api::update(sim, new, "kubectl").map_err(|e| e.to_string())?;
-    Ok(format!("node/{name} {word}"))
+    Ok(format!("node/{name} {word}{suffix}"))
 }
 
 pub(super) fn node_names(sim: &Sim, args: &Args) -> Result<Vec<String>, String> {
@@ -53,9 +66,10 @@ pub(super) fn node_names(sim: &Sim, args: &Args) -> Result<Vec<String>, String> 
 }
 
 pub fn cordon(sim: &mut Sim, args: &Args, value: bool) -> Result<String, String> {
+    let dry = dry_run(args)?;
     let mut out = Report::default();
     for n in node_names(sim, args)? {
-        match set_unschedulable(sim, &n, value) {
+        match set_unschedulable(sim, &n, value, dry) {
             Ok(l) => out.push(l),
             Err(e) => {
                 out.fail(e);
@@ -67,6 +81,7 @@ pub fn cordon(sim: &mut Sim, args: &Args, value: bool) -> Result<String, String>
 
 /// `taint nodes NODE key[=value]:Effect ... [key[:Effect]-]`.
 pub fn taint(sim: &mut Sim, args: &Args) -> Result<String, String> {
+    let dry = dry_run(args)?;
     let mut words = args.positional.clone();
     if words.is_empty() {
         return Err("error: at least one taint update is required".into());
@@ -200,18 +215,24 @@ pub fn taint(sim: &mut Sim, args: &Args) -> Result<String, String> {
         } else {
             new.spec_mut()["taints"] = Value::Array(taints);
         }
-        match api::update(sim, new, "kubectl") {
+        // A dry run writes nothing; its line says which it was.
+        let written = match dry {
+            "none" => api::update(sim, new, "kubectl").map_err(|e| e.to_string()),
+            _ => Ok(new != node),
+        };
+        let suffix = dry_run_suffix(dry);
+        match written {
             Ok(true) => out.push(format!(
-                "node/{n} {}",
+                "node/{n} {}{suffix}",
                 if removed_any && changes.iter().all(|c| c.3) {
                     "untainted"
                 } else {
                     "tainted"
                 }
             )),
-            Ok(false) => out.push(format!("node/{n} not tainted")),
+            Ok(false) => out.push(format!("node/{n} not tainted{suffix}")),
             Err(e) => {
-                out.fail(e.to_string());
+                out.fail(e);
             }
         }
     }
@@ -236,6 +257,7 @@ pub fn drain(sim: &mut Sim, args: &Args) -> Result<String, String> {
     if args.has("delete-local-data") {
         lines.push("Flag --delete-local-data has been deprecated, This option is deprecated and will be deleted. Use --delete-emptydir-data.".into());
     }
+    let dry = dry_run(args)?;
     let names = node_names(sim, args)?;
     let bound = args
         .get("timeout")
@@ -253,15 +275,15 @@ pub fn drain(sim: &mut Sim, args: &Args) -> Result<String, String> {
     let mut remaining: Vec<String> = Vec::new();
     let mut fatal: Vec<String> = Vec::new();
     for node in names {
-        match set_unschedulable(sim, &node, true) {
+        match set_unschedulable(sim, &node, true, dry) {
             Ok(l) => lines.push(l),
             Err(e) => {
                 lines.push(e);
                 return finish(lines, true);
             }
         }
-        match drain_node(sim, args, &node, bound, pod_sel.as_ref(), &mut lines) {
-            Ok(()) => lines.push(format!("node/{node} drained")),
+        match drain_node(sim, args, &node, bound, pod_sel.as_ref(), dry, &mut lines) {
+            Ok(()) => lines.push(format!("node/{node} drained{}", dry_run_suffix(dry))),
             Err(errs) => {
                 let joined = if errs.len() == 1 {
                     errs[0].clone()
@@ -293,18 +315,22 @@ pub(super) enum Eviction {
     Pending(u64),
     /// Evicted (or deleted); waiting for it to be gone.
     Evicted,
+    /// Gone, or given up on (its error is said).
     Done,
 }
 
 /// Evicts one node's pods as kubectl's drainer does: refuse what the flags
 /// do not allow, evict the rest concurrently, retry PodDisruptionBudget
-/// refusals every 5 s, print each pod as it goes, until `--timeout`.
+/// refusals every 5 s, print each pod as it goes, until `--timeout`. A
+/// client dry run only says which pods it would evict; a server one asks
+/// for each eviction on a scratch copy of the cluster and waits for none.
 pub(super) fn drain_node(
     sim: &mut Sim,
     args: &Args,
     node: &str,
     bound: u64,
     pod_sel: Option<&crate::sim::selector::Selector>,
+    dry: &str,
     lines: &mut Vec<String>,
 ) -> Result<(), Vec<String>> {
     let empty_ok = args.bool("delete-emptydir-data") || args.bool("delete-local-data");
@@ -378,10 +404,18 @@ pub(super) fn drain_node(
     for (m, ids) in &warnings {
         lines.push(format!("Warning: {m}: {}", ids.join(", ")));
     }
-    for p in &to_evict {
-        lines.push(format!("evicting pod {}/{}", p.meta.namespace, p.meta.name));
+    if dry == "client" {
+        for p in &to_evict {
+            lines.push(format!(
+                "evicting pod {}/{} (dry run)",
+                p.meta.namespace, p.meta.name
+            ));
+        }
+        return Ok(());
     }
+    let suffix = dry_run_suffix(dry);
     let deadline = sim.now.saturating_add(bound);
+    let d = go_duration(bound);
     let grace = args
         .get("grace-period")
         .and_then(|g| g.parse::<i64>().ok())
@@ -391,27 +425,46 @@ pub(super) fn drain_node(
         .iter()
         .map(|_| Eviction::Pending(sim.now))
         .collect();
+    // In the order the pods' goroutines give up or fail.
     let mut errs: Vec<String> = Vec::new();
     loop {
-        // Attempts that are due.
-        for (i, p) in to_evict.iter().enumerate() {
-            let Eviction::Pending(at) = state[i] else {
-                continue;
-            };
-            if at > sim.now {
+        // Every pass of a pod's eviction loop says so first; one that comes
+        // round at or past the timeout gives up without trying (its 5 s
+        // sleep may take the command past `--timeout`).
+        let due: Vec<usize> = (0..to_evict.len())
+            .filter(|&i| matches!(state[i], Eviction::Pending(at) if at <= sim.now))
+            .collect();
+        for &i in &due {
+            let p = &to_evict[i];
+            lines.push(format!(
+                "evicting pod {}/{}{suffix}",
+                p.meta.namespace, p.meta.name
+            ));
+        }
+        for &i in &due {
+            let p = &to_evict[i];
+            if sim.now >= deadline {
+                errs.push(format!(
+                    "error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {d}",
+                    p.meta.name, p.meta.namespace
+                ));
+                state[i] = Eviction::Done;
                 continue;
             }
             let key = p.key();
+            let mut scratch = (dry == "server").then(|| sim.clone());
+            let on = scratch.as_mut().unwrap_or(sim);
             let r = if use_delete || grace.is_some() {
                 let opts = DeleteOptions {
                     grace_seconds: grace,
                     ..Default::default()
                 };
-                api::delete(sim, &key, opts, "kubectl")
+                api::delete(on, &key, opts, "kubectl")
             } else {
-                api::evict(sim, &key, "kubectl")
+                api::evict(on, &key, "kubectl")
             };
             state[i] = match r {
+                Ok(()) if dry == "server" => Eviction::Done,
                 Ok(()) => Eviction::Evicted,
                 Err(e) if e.reason == Reason::TooManyRequests => {
                     lines.push(format!(
@@ -430,68 +483,47 @@ pub(super) fn drain_node(
                 }
             };
         }
-        // Evicted pods that are gone.
+        // Evicted pods that are gone, or (past the timeout) given up on.
         for (i, p) in to_evict.iter().enumerate() {
-            if matches!(state[i], Eviction::Evicted)
-                && sim
-                    .store
-                    .get_key(&p.key())
-                    .is_none_or(|o| o.meta.uid != p.meta.uid)
-            {
+            if !matches!(state[i], Eviction::Evicted) {
+                continue;
+            }
+            let gone = sim
+                .store
+                .get_key(&p.key())
+                .is_none_or(|o| o.meta.uid != p.meta.uid);
+            if gone {
                 lines.push(format!("pod/{} evicted", p.meta.name));
+                state[i] = Eviction::Done;
+            } else if sim.now >= deadline {
+                errs.push(format!(
+                    "error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {d}",
+                    p.meta.name, p.meta.namespace
+                ));
                 state[i] = Eviction::Done;
             }
         }
-        if state.iter().all(|s| matches!(s, Eviction::Done)) {
-            break;
-        }
-        if sim.now >= deadline {
-            let d = go_duration(bound);
-            let mut pending_pods = Vec::new();
-            for (i, p) in to_evict.iter().enumerate() {
-                match state[i] {
-                    Eviction::Pending(_) => errs.push(format!(
-                        "error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {d}",
-                        p.meta.name, p.meta.namespace
-                    )),
-                    Eviction::Evicted => errs.push(format!(
-                        "error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {d}",
-                        p.meta.name, p.meta.namespace
-                    )),
-                    Eviction::Done => continue,
-                }
-                pending_pods.push(p.meta.name.clone());
-            }
-            let joined = if errs.len() == 1 {
-                errs[0].clone()
-            } else {
-                format!("[{}]", errs.join(", "))
-            };
-            lines.push(format!(
-                "There are pending pods in node \"{node}\" when an error occurred: {joined}"
-            ));
-            for p in pending_pods {
-                lines.push(format!("pod/{p}"));
-            }
-            return Err(errs);
-        }
-        // Run the cluster to the next retry, or until an evicted pod goes.
-        let next_retry = state
+        // Run the cluster to the next attempt, or until an evicted pod goes
+        // (at the latest to the timeout while one is awaited).
+        let waiting = state.iter().any(|s| matches!(s, Eviction::Evicted));
+        let next = state
             .iter()
             .filter_map(|s| match s {
                 Eviction::Pending(t) => Some(*t),
                 _ => None,
             })
-            .min()
-            .unwrap_or(deadline)
-            .min(deadline);
+            .chain(waiting.then_some(deadline))
+            .min();
+        let Some(next) = next else {
+            break;
+        };
         let watched: Vec<(Key, String)> = to_evict
             .iter()
             .zip(&state)
             .filter(|(_, s)| matches!(s, Eviction::Evicted))
             .map(|(p, _)| (p.key(), p.meta.uid.clone()))
             .collect();
-        let span = next_retry.saturating_sub(sim.now);
+        let span = next.saturating_sub(sim.now);
         wait_until(sim, span, |s| {
             watched
                 .iter()
@@ -499,8 +531,29 @@ pub(super) fn drain_node(
         });
     }
     if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(errs)
+        return Ok(());
     }
+    // deleteOrEvictPodsSimple: the pods still on the node, after the error.
+    let pending: Vec<&Object> = to_evict
+        .iter()
+        .filter(|p| {
+            sim.store
+                .get_key(&p.key())
+                .is_some_and(|o| o.meta.uid == p.meta.uid)
+        })
+        .collect();
+    if !pending.is_empty() {
+        let joined = if errs.len() == 1 {
+            errs[0].clone()
+        } else {
+            format!("[{}]", errs.join(", "))
+        };
+        lines.push(format!(
+            "There are pending pods in node \"{node}\" when an error occurred: {joined}"
+        ));
+        for p in pending {
+            lines.push(format!("pod/{}", p.meta.name));
+        }
+    }
+    Err(errs)
 }

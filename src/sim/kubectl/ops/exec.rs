@@ -473,9 +473,20 @@ pub(super) fn log_lines(sim: &Sim, pod: &Object, container: &str, started: u64) 
 
 pub fn logs(sim: &mut Sim, args: &Args) -> Result<String, String> {
     let ns = namespace(args);
+    let usage = "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples";
+    let sel = crate::sim::kubectl::selector(args)?;
     let Some(target) = args.positional.first() else {
-        return Err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples".into());
+        return match sel {
+            Some(sel) => logs_of_selected(sim, args, &ns, &sel),
+            None => Err(usage.into()),
+        };
     };
+    if args.positional.len() > 2 {
+        return Err(usage.into());
+    }
+    if sel.is_some() && args.positional.len() == 1 {
+        return Err("error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples".into());
+    }
     let key = resolve_pod(sim, target, &ns)?;
     let Some(pod) = sim.store.get_key(&key).cloned() else {
         return Err(ApiError::not_found(Kind::Pod, &key.name).to_string());
@@ -483,7 +494,50 @@ pub fn logs(sim: &mut Sim, args: &Args) -> Result<String, String> {
     let wanted = args
         .get("container")
         .or(args.positional.get(1).map(String::as_str));
-    let (c, note) = pick_container(&pod, wanted).map_err(|_| {
+    pod_logs(sim, args, &pod, wanted, args.get("tail"))
+}
+
+/// `logs -l SELECTOR`: the logs of every pod the selector picks, one after
+/// another (upstream's order is its map's; here the list's, by name), each
+/// of its default container, and by default only the last 10 lines of each
+/// (`selectorTail`). The first pod whose logs cannot be read ends it.
+fn logs_of_selected(
+    sim: &Sim,
+    args: &Args,
+    ns: &str,
+    sel: &crate::sim::selector::Selector,
+) -> Result<String, String> {
+    let pods: Vec<Object> = sim
+        .store
+        .list_ns(Kind::Pod, ns)
+        .filter(|p| sel.matches(&p.meta.labels))
+        .cloned()
+        .collect();
+    if pods.is_empty() {
+        return Ok(format!("{}\n", crate::sim::kubectl::no_resources(Some(ns))));
+    }
+    let tail = args.get("tail").unwrap_or("10");
+    let mut out = String::new();
+    for pod in &pods {
+        match pod_logs(sim, args, pod, args.get("container"), Some(tail)) {
+            Ok(text) => out.push_str(&text),
+            Err(e) => return Err(format!("{out}{e}")),
+        }
+    }
+    Ok(out)
+}
+
+/// One pod's logs, of container `wanted` (its default one when `None`),
+/// the last `tail` lines when that is a count.
+fn pod_logs(
+    sim: &Sim,
+    args: &Args,
+    pod: &Object,
+    wanted: Option<&str>,
+    tail: Option<&str>,
+) -> Result<String, String> {
+    let key = pod.key();
+    let (c, note) = pick_container(pod, wanted).map_err(|_| {
         format!(
             "error: container {} is not valid for pod {}",
             wanted.unwrap_or(""),
@@ -536,13 +590,18 @@ pub fn logs(sim: &mut Sim, args: &Args) -> Result<String, String> {
         .as_str()
         .and_then(crate::sim::object::parse_rfc3339)
         .unwrap_or(pod.meta.creation_timestamp);
-    let mut lines = log_lines(sim, &pod, &c, started);
-    if let Some(n) = args.get("tail").and_then(|t| t.parse::<i64>().ok()) {
+    let mut lines = log_lines(sim, pod, &c, started);
+    if let Some(n) = tail.and_then(|t| t.parse::<i64>().ok()) {
         if n >= 0 && (n as usize) < lines.len() {
             lines = lines.split_off(lines.len() - n as usize);
         }
     }
     for l in lines {
+        // `--prefix` marks each line with its source, before the
+        // timestamp the log stream itself carries.
+        if args.bool("prefix") {
+            out.push_str(&format!("[pod/{}/{c}] ", key.name));
+        }
         if args.bool("timestamps") {
             out.push_str(&format!("{} ", rfc3339(started)));
         }

@@ -20,7 +20,7 @@ const DEFAULT_BLOCK_MS: u64 = 600_000;
 
 pub fn usage() -> String {
     "kubectl controls the Kubernetes cluster manager (simulated by Ordinal).\n\n\
-Basic Commands:\n  create, get, run, explain, edit, delete\n\n\
+Basic Commands:\n  create, get, run, set, explain, edit, delete\n\n\
 Deploy Commands:\n  rollout, scale\n\n\
 Cluster Management Commands:\n  cluster-info, top, cordon, uncordon, drain\n\n\
 Troubleshooting and Debugging Commands:\n  describe, logs, exec, wait\n\n\

@@ -140,8 +140,10 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
         sub.as_str(),
         "status" | "history" | "undo" | "restart" | "pause" | "resume"
     ) {
-        return Err(crate::sim::kubectl::cobra_unknown_command(sub)
-            .replace("for \"kubectl\"", "for \"kubectl rollout\""));
+        let words: Vec<String> = std::iter::once(sub.clone())
+            .chain(args.positional.iter().cloned())
+            .collect();
+        return Err(crate::sim::kubectl::unknown_subcommand("rollout", &words));
     }
     let targets = resources::parse_targets(&args.positional)?;
     let sel = selector(&args)?;

@@ -110,7 +110,7 @@ pub(super) fn validate_statefulset(e: &mut Errs, o: &Object) {
             if !s.at("updateStrategy.rollingUpdate").is_null() {
                 e.invalid(
                     &spec.k("updateStrategy.rollingUpdate"),
-                    "v1.RollingUpdateStatefulSetStrategy{...}".into(),
+                    go_rolling_update(s.at("updateStrategy.rollingUpdate")),
                     "only allowed for updateStrategy 'RollingUpdate'",
                 );
             }
@@ -164,6 +164,23 @@ pub(super) fn validate_statefulset(e: &mut Errs, o: &Object) {
         }
         validate_pvc_spec(e, &cp.k("spec"), c.at("spec"));
     }
+}
+
+/// Go's `%#v` of the internal `apps.RollingUpdateStatefulSetStrategy`, as
+/// a field error quotes a struct: `Partition` an int32 (0 when unset),
+/// `MaxUnavailable` a pointer, shown by its address when set (any address:
+/// upstream's differs from run to run). The tutorial's `kubectl patch ...
+/// {"type":"OnDelete"}` meets it, the defaulted `partition: 0` kept by the
+/// strategic merge.
+fn go_rolling_update(v: &Value) -> String {
+    let max = match v.at("maxUnavailable") {
+        Value::Null => "(*intstr.IntOrString)(nil)",
+        _ => "(*intstr.IntOrString)(0xc000a4e3c0)",
+    };
+    format!(
+        "apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:{max}}}",
+        v.i64_at("partition").unwrap_or(0)
+    )
 }
 
 /// `ValidateStatefulSetUpdate`: only the mutable fields of the spec change.
