@@ -470,7 +470,9 @@ impl Store {
     /// pod's facts take from the spec is not read again.
     pub(crate) fn put_same_spec(&mut self, mut obj: Object, same_spec: bool) {
         let key = obj.key();
-        let old = self.objects.remove(&key);
+        // The entry stays where it is and its object is swapped below: a
+        // remove and an insert would search the tree twice and rebalance it.
+        let old = self.objects.get(&key).cloned();
         debug_assert!(
             !same_spec || old.as_ref().is_some_and(|o| o.spec() == obj.spec()),
             "put_same_spec: the spec of {key:?} changed"
@@ -508,7 +510,12 @@ impl Store {
         if obj.kind == Kind::Pod {
             self.reindex_pod_ip(old.as_ref(), Some(&obj));
         }
-        self.objects.insert(key.clone(), obj);
+        match self.objects.get_mut(&key) {
+            Some(slot) => *slot = obj,
+            None => {
+                self.objects.insert(key.clone(), obj);
+            }
+        }
         if self.tracking {
             // The object before, for the routes (shared, never copied: a
             // snapshot may hold it too).
