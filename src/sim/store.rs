@@ -15,6 +15,7 @@
 
 use super::object::{Derived, Key, Kind, Labels, Object};
 use super::{nodeutil, podutil};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -614,6 +615,18 @@ pub fn matches_labels(selector: &Labels, labels: &Labels) -> bool {
     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
+/// [`matches_labels`] with the selector still in its JSON (a Service's
+/// `spec.selector`), so routes need not copy it for every pod they see. A
+/// value that is not a string compares as its JSON text, as
+/// `ValueExt::labels_at` reads it.
+pub fn matches_labels_json(selector: &serde_json::Map<String, Value>, labels: &Labels) -> bool {
+    selector.iter().all(|(k, v)| match (labels.get(k), v) {
+        (Some(l), Value::String(s)) => l == s,
+        (Some(l), other) => *l == other.to_string(),
+        (None, _) => false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,6 +637,33 @@ mod tests {
         let mut o = Object::new(kind, "default", name);
         o.meta.uid = uid.into();
         o
+    }
+
+    #[test]
+    fn a_json_selector_matches_as_its_labels_copy_does() {
+        use crate::sim::object::ValueExt;
+        use crate::sim::sort::CollectSorted;
+        let labels: Labels = [("app", "web"), ("tier", "1"), ("x", "")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect_sorted();
+        for sel in [
+            json!({}),
+            json!({"app": "web"}),
+            json!({"app": "web", "tier": "1"}),
+            json!({"app": "web", "tier": 1}),
+            json!({"app": "db"}),
+            json!({"app": "web", "zone": "a"}),
+            json!({"x": ""}),
+            json!({"tier": true}),
+        ] {
+            let spec = json!({ "selector": sel });
+            assert_eq!(
+                matches_labels_json(spec["selector"].as_object().unwrap(), &labels),
+                matches_labels(&spec.labels_at("selector"), &labels),
+                "{sel}"
+            );
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::{Ctx, Keys, Out};
 use crate::sim::object::{set_at, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::sort::CollectSorted;
-use crate::sim::store::{matches_labels, Change, Store};
+use crate::sim::store::{matches_labels, matches_labels_json, Change, Store};
 use crate::sim::subsets;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -68,13 +68,15 @@ pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dy
                 if !has_selector(svc) {
                     continue;
                 }
-                let selector = svc.spec().labels_at("selector");
+                let Some(selector) = svc.spec().at("selector").as_object() else {
+                    continue;
+                };
                 if change
                     .old
                     .as_deref()
                     .into_iter()
                     .chain(new)
-                    .any(|p| matches_labels(&selector, &p.meta.labels))
+                    .any(|p| matches_labels_json(selector, &p.meta.labels))
                 {
                     push(svc.key());
                 }
@@ -98,9 +100,11 @@ fn pod_endpoints_changed(old: &Object, new: &Object) -> bool {
         || terminal(old) != terminal(new)
         || podutil::is_ready(old) != podutil::is_ready(new)
         || podutil::node_name(old) != podutil::node_name(new)
-        || ["hostname", "subdomain", "containers"]
-            .iter()
-            .any(|f| old.spec().get(*f) != new.spec().get(*f))
+        // Most writes share the spec they had (a status write).
+        || (!old.body.same_field(&new.body, "spec")
+            && ["hostname", "subdomain", "containers"]
+                .iter()
+                .any(|f| old.spec().get(*f) != new.spec().get(*f)))
 }
 
 /// The sync of the Services and Endpoints in `keys`.

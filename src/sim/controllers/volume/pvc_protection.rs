@@ -26,12 +26,12 @@ pub fn route_pvc_protection(
         Kind::Pod => {
             for p in change.old.as_deref().into_iter().chain(new) {
                 for c in crate::sim::podutil::claim_names(p) {
-                    let key = Key::new(Kind::PersistentVolumeClaim, &k.namespace, c);
+                    // Looked up by parts: the key is built only to be pushed.
                     if store
-                        .get_key(&key)
+                        .get(Kind::PersistentVolumeClaim, &k.namespace, c)
                         .is_some_and(|c| c.meta.deletion_timestamp.is_some())
                     {
-                        push(key);
+                        push(Key::new(Kind::PersistentVolumeClaim, &k.namespace, c));
                     }
                 }
             }
