@@ -536,30 +536,34 @@ impl Sim {
         }
         self.dns_fingerprint = Some(fp);
         let (removed, added) = self.dns.refresh(&self.world.store);
+        // Each record's text is the message and the before or after:
+        // written once, copied once.
         for r in &removed {
             let key = r.service_key();
+            let text = r.to_string();
             self.world.record(
                 Action::Dns,
                 &key,
                 "Removed",
-                r.to_string(),
+                text.clone(),
                 false,
                 "kube-dns",
-                Some(r.to_string()),
+                Some(text),
                 None,
             );
         }
         for r in &added {
             let key = r.service_key();
+            let text = r.to_string();
             self.world.record(
                 Action::Dns,
                 &key,
                 "Added",
-                r.to_string(),
+                text.clone(),
                 false,
                 "kube-dns",
                 None,
-                Some(r.to_string()),
+                Some(text),
             );
         }
     }

@@ -269,7 +269,14 @@ impl World {
     ) {
         let seq = self.log.len() as u64;
         if action == Action::Recorded {
-            self.last_recorded.insert(key.clone(), seq);
+            // Most objects have had an Event before: update in place
+            // rather than copy the key for an insert that replaces.
+            match self.last_recorded.get_mut(key) {
+                Some(last) => *last = seq,
+                None => {
+                    self.last_recorded.insert(key.clone(), seq);
+                }
+            }
         }
         self.log.push(Event {
             seq,
