@@ -133,3 +133,14 @@ fn describe_in_kubectls_layouts() {
         output_of(&t, "kubectl describe controllerrevision").contains("API Version:  apps/v1\n")
     );
 }
+
+#[test]
+fn a_deleted_namespace_terminates_its_content_then_goes() {
+    let t = check("namespace-delete.script");
+    assert!(output_of(&t, "kubectl get namespace prod\n").contains("prod   Terminating   "));
+    assert!(output_of(&t, "kubectl create configmap late").contains(
+        "is forbidden: unable to create new content in namespace prod because it is being terminated"
+    ));
+    assert_eq!(output_of(&t, "kubectl get pv"), "No resources found\n");
+    assert!(!output_of(&t, "kubectl get namespaces").contains("prod"));
+}

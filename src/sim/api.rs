@@ -326,7 +326,30 @@ fn removed(sim: &mut World, obj: &Object) {
 /// for a pod, when the kubelet has confirmed its containers stopped
 /// (a grace period of zero).
 fn ready_to_remove(o: &Object) -> bool {
-    meta_ready_to_remove(o.kind, &o.meta)
+    meta_ready_to_remove(o.kind, &o.meta) && !held_by_namespace_finalizer(o)
+}
+
+/// A namespace stays until the namespace controller has emptied it and
+/// removed the `kubernetes` entry of its `spec.finalizers`.
+fn held_by_namespace_finalizer(o: &Object) -> bool {
+    o.kind == Kind::Namespace && has_namespace_finalizer(o)
+}
+
+/// Whether the API server still keeps a namespace for the namespace
+/// controller (`controllers::namespace`).
+/// Upstream's namespaceStrategy gives every namespace `spec.finalizers:
+/// [kubernetes]` at creation; here a namespace without the field has it
+/// implied, so that the stored objects, and with them the traces of
+/// sessions saved before, stay as they were. The controller's finalize
+/// writes the list without it.
+pub fn has_namespace_finalizer(ns: &Object) -> bool {
+    match ns.spec().get("finalizers") {
+        None | Some(serde_json::Value::Null) => true,
+        Some(f) => f.as_array().is_some_and(|f| {
+            f.iter()
+                .any(|f| f.as_str() == Some(super::wellknown::NAMESPACE_FINALIZER))
+        }),
+    }
 }
 
 fn meta_ready_to_remove(kind: Kind, meta: &Meta) -> bool {
@@ -399,7 +422,7 @@ pub fn delete(
         meta.deletion_timestamp.get_or_insert(sim.now);
         meta.deletion_grace_period_seconds.get_or_insert(0);
     }
-    if meta_ready_to_remove(kind, &meta) {
+    if meta_ready_to_remove(kind, &meta) && !held_by_namespace_finalizer(old) {
         // The body is the stored one: what goes with it is known now.
         let storage = storage_deleted_with(old);
         sim.store.next_resource_version();
@@ -420,6 +443,10 @@ pub fn delete(
     } else if meta != old.meta {
         let mut obj = old.clone();
         obj.meta = meta;
+        if kind == Kind::Namespace {
+            // The namespace REST's Delete: kept for its finalizer, Terminating.
+            obj.field_mut("status")["phase"] = "Terminating".into();
+        }
         obj.meta.resource_version = sim.store.next_resource_version();
         sim.store.put_same_spec(obj, true);
         let after = sim.store.get_key(key).and_then(summary);

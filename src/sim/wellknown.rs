@@ -13,6 +13,10 @@ pub const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
 pub const FOREGROUND: &str = "foregroundDeletion";
 /// `metav1.FinalizerOrphanDependents`.
 pub const ORPHAN: &str = "orphan";
+/// The finalizer the API server puts in every namespace's `spec.finalizers`
+/// (not metadata): the namespace controller removes it once the namespace
+/// is empty.
+pub const NAMESPACE_FINALIZER: &str = "kubernetes";
 /// `apps.ControllerRevisionHashLabelKey` (= `StatefulSetRevisionLabel`):
 /// the revision a StatefulSet's or DaemonSet's pod was made from.
 pub const CONTROLLER_REVISION_HASH: &str = "controller-revision-hash";

@@ -119,6 +119,10 @@ pub(crate) fn exec_resolving(
         .to_string();
     let container = container.map(str::to_string).unwrap_or(first);
     let mut p = Proc::new(sim, obj, container, opts.tty, resolver);
+    if zk::zk_container(&p.pod).is_some() {
+        let pod = p.pod.clone();
+        p.write_myid(&pod);
+    }
     let out = p.run_argv(argv, opts.stdin.as_deref().unwrap_or(""));
     let code = p.exit.unwrap_or(out.code);
     ExecResult {
@@ -144,6 +148,33 @@ fn forget_gone_pods(sim: &mut World) {
     for uid in gone {
         sim.container_data.remove(&uid);
     }
+}
+
+/// The value the kubelet gives one `env` entry of a container of `pod`:
+/// its `value`, a `fieldRef`, or a key of a ConfigMap. A ConfigMap key
+/// may hold dots (the ZooKeeper seed's `jvm.heap`, `purge.interval`), so
+/// it is looked up whole, never as a dotted path.
+pub(crate) fn env_value(store: &Store, pod: &Object, e: &serde_json::Value) -> Option<String> {
+    if let Some(v) = e.str_at("value") {
+        return Some(v.to_string());
+    }
+    if let Some(f) = e.str_at("valueFrom.fieldRef.fieldPath") {
+        return match f {
+            "metadata.name" => Some(pod.name().to_string()),
+            "metadata.namespace" => Some(pod.namespace().to_string()),
+            "status.podIP" => super::podutil::pod_ip(pod).map(str::to_string),
+            "spec.nodeName" => super::podutil::node_name(pod).map(str::to_string),
+            _ => None,
+        };
+    }
+    let r = e.at("valueFrom.configMapKeyRef");
+    let (cm, k) = (r.str_at("name")?, r.str_at("key")?);
+    store
+        .get(Kind::ConfigMap, pod.namespace(), cm)?
+        .field("data")
+        .get(k)?
+        .as_str()
+        .map(str::to_string)
 }
 
 /// Loops that would run forever (`while sleep 1; do ...; done`) stop
@@ -283,27 +314,7 @@ impl<'a> Proc<'a> {
                 let Some(name) = e.str_at("name") else {
                     continue;
                 };
-                let value = if let Some(v) = e.str_at("value") {
-                    Some(v.to_string())
-                } else if let Some(f) = e.str_at("valueFrom.fieldRef.fieldPath") {
-                    match f {
-                        "metadata.name" => Some(pod.name().to_string()),
-                        "metadata.namespace" => Some(pod.namespace().to_string()),
-                        "status.podIP" => super::podutil::pod_ip(&pod).map(str::to_string),
-                        "spec.nodeName" => super::podutil::node_name(&pod).map(str::to_string),
-                        _ => None,
-                    }
-                } else if let (Some(cm), Some(k)) = (
-                    e.str_at("valueFrom.configMapKeyRef.name"),
-                    e.str_at("valueFrom.configMapKeyRef.key"),
-                ) {
-                    sim.store
-                        .get(Kind::ConfigMap, pod.namespace(), cm)
-                        .and_then(|o| o.field("data").str_at(k).map(str::to_string))
-                } else {
-                    None
-                };
-                if let Some(v) = value {
+                if let Some(v) = env_value(&sim.store, &pod, e) {
                     vars.insert(name.trim().to_string(), v);
                 }
             }

@@ -4,7 +4,8 @@
 //! dependents deleted first and keeps its finalizer until no
 //! `blockOwnerDeletion` dependent remains; an owner with the `orphan`
 //! finalizer has its references removed from its dependents, then the
-//! finalizer.
+//! finalizer. In its turn also runs the namespace controller
+//! (`namespace.rs`).
 
 use super::{Ctx, Keys, Out, Propagation, Write};
 use crate::sim::object::{Key, Kind, Object, OwnerRef};
@@ -35,6 +36,7 @@ fn deps_of<'a>(store: &'a Store, uid: &str) -> Vec<&'a Object> {
 /// it as their owner; a status change is nothing to them).
 pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dyn FnMut(Key)) {
     push(change.key.clone());
+    super::namespace::route(store, change, push);
     let lifecycle = match (&change.old, new) {
         (Some(a), Some(b)) => {
             a.meta.uid != b.meta.uid
@@ -115,6 +117,9 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
 }
 
 fn sync_object(store: &Store, o: &Object, out: &mut Out) {
+    if o.kind == Kind::Namespace {
+        super::namespace::sync_namespace(store, o, out);
+    }
     let deps_of = |uid: &str| deps_of(store, uid);
     {
         let deleting = o.meta.deletion_timestamp.is_some();

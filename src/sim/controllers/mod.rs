@@ -13,6 +13,7 @@ pub mod disruption;
 pub mod endpoints;
 pub mod gc;
 pub mod kubelet;
+pub mod namespace;
 pub mod nodes;
 pub mod ref_manager;
 pub mod replication;
