@@ -70,6 +70,7 @@ pub const COMMANDS: &[&str] = &[
     "label",
     "logs",
     "patch",
+    "replace",
     "rollout",
     "run",
     "scale",

@@ -175,6 +175,8 @@ fn errors_use_kubectls_words() {
     assert!(e.ends_with("Run 'kubectl --help' for usage."));
     let e = k(&mut sim, "log web-0").unwrap_err();
     assert!(e.contains("Did you mean this?\n\tlogs"), "{e}");
+    let e = k(&mut sim, "replac -f web.yaml").unwrap_err();
+    assert!(e.contains("Did you mean this?\n\treplace"), "{e}");
     // kubectl's own commands that Ordinal leaves out say so, with what to
     // use instead; a word rollout has no subcommand for is refused whole,
     // as kubectl's DefaultSubCommandRun does.
