@@ -622,7 +622,11 @@ pub fn matches_labels(selector: &Labels, labels: &Labels) -> bool {
 pub fn matches_labels_json(selector: &serde_json::Map<String, Value>, labels: &Labels) -> bool {
     selector.iter().all(|(k, v)| match (labels.get(k), v) {
         (Some(l), Value::String(s)) => l == s,
-        (Some(l), other) => *l == other.to_string(),
+        (Some(l), other) => {
+            // Rare (a selector of numbers or booleans): its JSON text.
+            let text = other.to_string();
+            *l == text
+        }
         (None, _) => false,
     })
 }
