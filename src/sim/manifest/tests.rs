@@ -232,6 +232,34 @@ fn names_are_validated_with_upstream_wording() {
     assert_eq!(errors(&n)[0].message, "The ConfigMap \"\" is invalid: metadata.name: Required value: name or generateName is required");
 }
 
+/// A StatefulSet's name is a DNS label (v1.27's kubernetes#114172): the
+/// label's wording, and a length past 63 is its own error. A subdomain's
+/// parts have no limit of their own: a long dotless ConfigMap name is fine.
+#[test]
+fn statefulset_names_are_dns_labels() {
+    let sts = |name: &str| {
+        WEB_OLD.replace(
+            "metadata:\n  name: web\n",
+            &format!("metadata:\n  name: {name}\n"),
+        )
+    };
+    let p = parse(&sts("web.v1"));
+    assert_eq!(errors(&p)[0].message, "The StatefulSet \"web.v1\" is invalid: metadata.name: Invalid value: \"web.v1\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+    let long = "w".repeat(64);
+    let p = parse(&sts(&long));
+    assert_eq!(errors(&p)[0].message, format!("The StatefulSet \"{long}\" is invalid: metadata.name: Invalid value: \"{long}\": must be no more than 63 characters"));
+    let cm = parse(&format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {long}\n"
+    ));
+    assert!(!cm.has_errors(), "{:?}", cm.diagnostics);
+    let ns = parse(&format!(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {long}\n"
+    ));
+    assert!(errors(&ns)[0]
+        .message
+        .ends_with("must be no more than 63 characters"));
+}
+
 #[test]
 fn required_fields() {
     let p = parse(

@@ -236,8 +236,33 @@ pub fn is_dns1123_label(s: &str) -> bool {
         && !s.ends_with('-')
 }
 
+/// Upstream's `IsDNS1123Subdomain`: at most 253 characters matching the
+/// subdomain pattern; the dot-separated parts have no length limit of
+/// their own (a 70-character name without dots is a valid Pod name).
 pub fn is_dns1123_subdomain(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(is_dns1123_label)
+    s.len() <= 253 && dns1123_subdomain_chars_ok(s)
+}
+
+fn dns1123_subdomain_chars_ok(s: &str) -> bool {
+    s.split('.').all(|part| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !part.starts_with('-')
+            && !part.ends_with('-')
+    })
+}
+
+/// `NameIsDNSSubdomain`'s errors: the length and the pattern are two
+/// errors, as upstream's `IsDNS1123Subdomain` reports them.
+fn dns_subdomain_errors(e: &mut Errs, p: &P, s: &str) {
+    if s.len() > 253 {
+        e.invalid(p, quote(s), "must be no more than 253 characters");
+    }
+    if !dns1123_subdomain_chars_ok(s) {
+        e.invalid(p, quote(s), DNS1123_SUBDOMAIN_MSG);
+    }
 }
 
 pub fn is_dns1035_label(s: &str) -> bool {
@@ -303,8 +328,10 @@ fn validate_labels(e: &mut Errs, p: &P, labels: &Labels) {
         if name.is_empty() || name.len() > 63 || !is_label_value(name) {
             e.invalid(p, quote(k), QUALIFIED_NAME_MSG);
         }
-        if !is_label_value(v) {
-            e.invalid(p, quote(v), LABEL_VALUE_MSG);
+        // `IsValidLabelValue`: a long value is "no more than 63
+        // characters", its own error beside the pattern's.
+        for msg in label_value_errors(v) {
+            e.invalid(p, quote(v), msg);
         }
     }
 }
@@ -323,16 +350,11 @@ fn validate_meta(e: &mut Errs, o: &Object) {
                     e.invalid(&md.k("name"), quote(name), DNS1035_LABEL_MSG);
                 }
             }
-            Kind::Namespace => {
-                if !is_dns1123_label(name) {
-                    e.invalid(&md.k("name"), quote(name), DNS1123_LABEL_MSG);
-                }
-            }
-            _ => {
-                if !is_dns1123_subdomain(name) {
-                    e.invalid(&md.k("name"), quote(name), DNS1123_SUBDOMAIN_MSG);
-                }
-            }
+            // `ValidateNamespaceName` and, since v1.27 (kubernetes#114172),
+            // `ValidateStatefulSetName` are `NameIsDNSLabel`: a set's name
+            // becomes its pods' `spec.hostname`, a DNS label.
+            Kind::Namespace | Kind::StatefulSet => dns_label_errors(e, &md.k("name"), name),
+            _ => dns_subdomain_errors(e, &md.k("name"), name),
         }
     }
     if !o.meta.namespace.is_empty() && !is_dns1123_label(&o.meta.namespace) {
