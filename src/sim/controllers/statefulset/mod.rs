@@ -107,6 +107,7 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
                 .config
                 .feature_gates
                 .enabled(crate::sim::features::POD_INDEX_LABEL),
+            gates: &ctx.config.feature_gates,
         },
         now: ctx.now,
         blocked: None,

@@ -17,6 +17,8 @@ pub(crate) struct PodControl<'a, 'b> {
     pub(crate) out: &'b mut Out,
     /// The `PodIndexLabel` gate.
     pub(crate) pod_index_label: bool,
+    /// The cluster's gates, for the API server's validation of a new pod.
+    pub(crate) gates: &'a crate::sim::features::FeatureGates,
 }
 
 impl<'a> PodControl<'a, '_> {
@@ -106,6 +108,15 @@ impl<'a> PodControl<'a, '_> {
     /// `CreateStatefulPod`: claims first, then the pod.
     pub(crate) fn create_stateful_pod(&mut self, set: &Object, pod: &Object) -> Result<(), String> {
         if let Err(e) = self.create_persistent_volume_claims(set, pod) {
+            self.record_pod_event("create", &pod.meta.name, Some(&e));
+            return Err(e);
+        }
+        // The API server validates the pod: the set's own validation never
+        // looks at its template's pod spec (ValidatePodTemplateSpecForStatefulSet),
+        // so a duplicate container name, a bad port, a mount of no volume or a
+        // set name too long for a hostname or label surface only here, as
+        // FailedCreate events. The claims above are created all the same.
+        if let Err(e) = crate::sim::manifest::validate_object(pod, self.gates) {
             self.record_pod_event("create", &pod.meta.name, Some(&e));
             return Err(e);
         }

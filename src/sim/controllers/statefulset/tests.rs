@@ -124,11 +124,9 @@ fn scale(sim: &mut Sim, replicas: i64) {
 
 fn set_image(sim: &mut Sim, image: &str) {
     let mut s = set(sim);
-    set_at(
-        s.spec_mut(),
-        "template.spec.containers.0.image",
-        json!(image),
-    );
+    // Indexed into the array: `set_at`'s `0` would make an object of the
+    // list, a template whose pods the API server refuses.
+    s.spec_mut()["template"]["spec"]["containers"][0]["image"] = json!(image);
     api::update(sim, s, "test").unwrap();
 }
 

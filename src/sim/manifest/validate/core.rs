@@ -393,6 +393,14 @@ pub(super) fn validate_pod_spec(e: &mut Errs, p: &P, s: &Value, is_pod: bool) {
             }
         }
     }
+    // `ValidateDNS1123Label` of both, before the tolerations as upstream's
+    // ValidatePodSpec: a StatefulSet's pods take the pod's name as their
+    // hostname, so a set name near 63 characters fails here.
+    for f in ["hostname", "subdomain"] {
+        if let Some(h) = s.str_at(f).filter(|h| !h.is_empty()) {
+            dns_label_errors(e, &p.k(f), h);
+        }
+    }
     for (i, t) in s.array_at("tolerations").iter().enumerate() {
         let op = t.str_at("operator").unwrap_or("Equal");
         if !matches!(op, "Equal" | "Exists") {

@@ -167,3 +167,52 @@ fn changing_the_retention_policy_updates_existing_claims() {
     assert!(events(&sim)
         .contains(&"SuccessfulUpdate update Pod web-1 in StatefulSet web successful".to_string()));
 }
+
+/// The set's validation skips its template's pod spec, so the API server
+/// refuses the pod instead: the claims are made, the pod is not, and a
+/// FailedCreate event quotes the pod's field errors.
+#[test]
+fn an_invalid_pod_spec_fails_the_pod_create_not_the_set() {
+    let mut sim = Sim::new(7);
+    let mut v = web(1, json!({}));
+    let containers = &mut v["spec"]["template"]["spec"]["containers"];
+    containers[0]["ports"] = json!([{"containerPort": 70000}]);
+    let dup = containers[0].clone();
+    containers.as_array_mut().unwrap().push(dup);
+    apply(&mut sim, v);
+    run(&mut sim);
+    assert!(pods(&sim).is_empty());
+    assert_eq!(claims(&sim), vec!["www-web-0"]);
+    assert!(events(&sim).contains(
+        &"FailedCreate create Pod web-0 in StatefulSet web failed error: Pod \"web-0\" is invalid: \
+          [spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive, \
+          spec.containers[1].name: Duplicate value: \"nginx\", \
+          spec.containers[1].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive]"
+            .to_string()
+    ), "{:?}", events(&sim));
+}
+
+/// A set name that is a valid DNS label can still be too long for its
+/// pods: the revision hash label and the hostname exceed 63 characters.
+#[test]
+fn a_long_set_name_fails_the_pod_create() {
+    let mut sim = Sim::new(7);
+    let name = "a".repeat(62);
+    let mut v = web(1, json!({}));
+    v["metadata"]["name"] = json!(name);
+    apply(&mut sim, v);
+    run(&mut sim);
+    assert!(pods(&sim).is_empty());
+    let ev = events(&sim);
+    let failed = ev.iter().find(|e| e.starts_with("FailedCreate")).unwrap();
+    assert!(
+        failed.contains(&format!(
+            "spec.hostname: Invalid value: \"{name}-0\": must be no more than 63 characters"
+        )),
+        "{failed}"
+    );
+    assert!(
+        failed.contains("metadata.labels: Invalid value: "),
+        "{failed}"
+    );
+}
