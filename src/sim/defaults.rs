@@ -401,6 +401,62 @@ pub fn admit_default_storage_class(obj: &mut Object, store: &super::store::Store
     }
 }
 
+/// The PersistentVolumeClaimResize admission plugin, on an update: a claim
+/// may grow only when it is Bound and its StorageClass (the same before and
+/// after) sets `allowVolumeExpansion: true`. `Err` is the API server's
+/// Forbidden message. Validation runs first, so a shrink never gets here.
+pub fn admit_claim_resize(
+    old: &Object,
+    new: &Object,
+    store: &super::store::Store,
+) -> Result<(), String> {
+    if new.kind != Kind::PersistentVolumeClaim {
+        return Ok(());
+    }
+    let size = |o: &Object| {
+        o.spec()
+            .str_at("resources.requests.storage")
+            .and_then(crate::sim::quantity::parse_quantity)
+    };
+    let (Some(before), Some(after)) = (size(old), size(new)) else {
+        return Ok(());
+    };
+    if after <= before {
+        return Ok(());
+    }
+    let forbidden = |why: &str| {
+        Err(format!(
+            "persistentvolumeclaims \"{}\" is forbidden: {why}",
+            new.meta.name
+        ))
+    };
+    if old.field("status").str_at("phase") != Some("Bound") {
+        return forbidden("Only bound persistent volume claims can be expanded");
+    }
+    // `GetPersistentVolumeClaimClass`: the beta annotation wins.
+    let class = |o: &Object| -> String {
+        o.meta
+            .annotations
+            .get("volume.beta.kubernetes.io/storage-class")
+            .cloned()
+            .or_else(|| o.spec().str_at("storageClassName").map(str::to_string))
+            .unwrap_or_default()
+    };
+    let (c_old, c_new) = (class(old), class(new));
+    let allowed = !c_new.is_empty()
+        && c_new == c_old
+        && store
+            .get(Kind::StorageClass, "", &c_new)
+            .and_then(|sc| sc.field("allowVolumeExpansion").as_bool())
+            == Some(true);
+    if !allowed {
+        return forbidden(
+            "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize",
+        );
+    }
+    Ok(())
+}
+
 /// True for a Service that should be given a cluster IP on create
 /// (not headless, not ExternalName, none chosen yet).
 pub fn needs_cluster_ip(obj: &Object) -> bool {

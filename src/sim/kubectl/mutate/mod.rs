@@ -80,6 +80,9 @@ fn update_object(sim: &mut Sim, old: &Object, mut new: Object) -> Result<bool, S
     crate::sim::defaults::apply(&mut new);
     crate::sim::manifest::validate_update(old, &new, &sim.config.feature_gates)
         .map_err(|m| invalid(old, &m))?;
+    // The validating admission plugins run after validation.
+    crate::sim::defaults::admit_claim_resize(old, &new, &sim.store)
+        .map_err(|m| format!("Error from server (Forbidden): {m}"))?;
     api::update(sim, new, "kubectl").map_err(|e| e.to_string())
 }
 

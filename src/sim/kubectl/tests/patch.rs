@@ -164,3 +164,62 @@ fn switching_to_on_delete_needs_rolling_update_dropped() {
         "statefulset.apps/web patched\n"
     );
 }
+
+/// The PersistentVolumeClaimResize admission plugin: a claim grows only
+/// when Bound and its class allows expansion; the default class does not.
+#[test]
+fn growing_a_claim_needs_a_class_that_allows_expansion() {
+    let mut sim = Sim::new(1);
+    let claim = |name: &str, class: &str| {
+        format!(
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {name}\nspec:\n  storageClassName: {class}\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n"
+        )
+    };
+    let grow = |name: &str| {
+        format!("patch pvc {name} -p '{{\"spec\":{{\"resources\":{{\"requests\":{{\"storage\":\"2Gi\"}}}}}}}}'")
+    };
+    let sc = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: grows\nprovisioner: ordinal.sim/hostpath\nallowVolumeExpansion: true\n";
+    kf(&mut sim, "apply -f sc.yaml", &[("sc.yaml", sc)]).unwrap();
+    kf(
+        &mut sim,
+        "apply -f a.yaml",
+        &[("a.yaml", &claim("a", "standard"))],
+    )
+    .unwrap();
+    kf(
+        &mut sim,
+        "apply -f b.yaml",
+        &[("b.yaml", &claim("b", "grows"))],
+    )
+    .unwrap();
+    kf(
+        &mut sim,
+        "apply -f c.yaml",
+        &[("c.yaml", &claim("c", "missing"))],
+    )
+    .unwrap();
+    sim.settle(10_000);
+    assert_eq!(
+        k(&mut sim, &grow("a")).unwrap_err(),
+        "Error from server (Forbidden): persistentvolumeclaims \"a\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize"
+    );
+    assert_eq!(
+        k(&mut sim, &grow("c")).unwrap_err(),
+        "Error from server (Forbidden): persistentvolumeclaims \"c\" is forbidden: Only bound persistent volume claims can be expanded"
+    );
+    assert_eq!(
+        k(&mut sim, &grow("b")).unwrap(),
+        "persistentvolumeclaim/b patched\n"
+    );
+    let size = |sim: &Sim, n: &str| {
+        let c = sim
+            .store
+            .get(Kind::PersistentVolumeClaim, "default", n)
+            .unwrap();
+        c.spec()
+            .str_at("resources.requests.storage")
+            .map(str::to_string)
+    };
+    assert_eq!(size(&sim, "a").as_deref(), Some("1Gi"));
+    assert_eq!(size(&sim, "b").as_deref(), Some("2Gi"));
+}
