@@ -205,6 +205,16 @@ pub fn unknown_command(cmd: &str) -> String {
     }
 }
 
+/// `utilerrors.NewAggregate(errs).Error()`: one error as it is, more in
+/// brackets, comma-separated.
+pub(crate) fn aggregate(errs: &[String]) -> String {
+    if errs.len() == 1 {
+        errs[0].clone()
+    } else {
+        format!("[{}]", errs.join(", "))
+    }
+}
+
 /// A group command's (`rollout`, `set`) error for words that name none of
 /// its subcommands: kubectl's `DefaultSubCommandRun` refuses every
 /// argument left, joined (cobra's suggestions are for the root only).

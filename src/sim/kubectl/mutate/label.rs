@@ -278,12 +278,7 @@ fn overwrite_error(labels: bool, taken: &[(&String, &String)]) -> String {
             .iter()
             .map(|(k, v)| format!("'{k}' already has a value ({v}), and --overwrite is false"))
             .collect();
-        // utilerrors.NewAggregate: one error as it is, more in brackets.
-        if errs.len() == 1 {
-            format!("error: {}", errs[0])
-        } else {
-            format!("error: [{}]", errs.join(", "))
-        }
+        format!("error: {}", crate::sim::kubectl::aggregate(&errs))
     } else {
         let found: Vec<String> = taken
             .iter()

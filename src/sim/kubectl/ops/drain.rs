@@ -285,11 +285,7 @@ pub fn drain(sim: &mut Sim, args: &Args) -> Result<String, String> {
         match drain_node(sim, args, &node, bound, pod_sel.as_ref(), dry, &mut lines) {
             Ok(()) => lines.push(format!("node/{node} drained{}", dry_run_suffix(dry))),
             Err(errs) => {
-                let joined = if errs.len() == 1 {
-                    errs[0].clone()
-                } else {
-                    format!("[{}]", errs.join(", "))
-                };
+                let joined = crate::sim::kubectl::aggregate(&errs);
                 lines.push(format!(
                     "error: unable to drain node \"{node}\" due to error: {joined}, continuing command..."
                 ));
@@ -543,11 +539,7 @@ pub(super) fn drain_node(
         })
         .collect();
     if !pending.is_empty() {
-        let joined = if errs.len() == 1 {
-            errs[0].clone()
-        } else {
-            format!("[{}]", errs.join(", "))
-        };
+        let joined = crate::sim::kubectl::aggregate(&errs);
         lines.push(format!(
             "There are pending pods in node \"{node}\" when an error occurred: {joined}"
         ));
