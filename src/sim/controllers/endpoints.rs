@@ -65,10 +65,13 @@ pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dy
                 return;
             }
             for svc in store.list_ns(Kind::Service, &k.namespace) {
-                if !has_selector(svc) {
-                    continue;
-                }
-                let Some(selector) = svc.spec().at("selector").as_object() else {
+                // `has_selector`, read once with the selector it checks.
+                let Some(selector) = svc
+                    .spec()
+                    .at("selector")
+                    .as_object()
+                    .filter(|m| !m.is_empty())
+                else {
                     continue;
                 };
                 if change
