@@ -89,10 +89,11 @@ fn default_at(v: &mut Value, path: &str, d: Value) {
 pub fn apply(obj: &mut Object) {
     match obj.kind {
         Kind::Pod => {
-            let mut spec = obj.spec().clone();
-            pod_spec(&mut spec);
-            pod_only(&mut spec);
-            obj.body.insert("spec".into(), spec);
+            // In place: a pod its creator defaulted already (and holds no
+            // other reference to) is read, not copied.
+            let spec = obj.spec_mut();
+            pod_spec(spec);
+            pod_only(spec);
             let qos = super::podutil::get_pod_qos(obj);
             let status = obj.field_mut("status");
             default_at(status, "phase", "Pending".into());
@@ -305,7 +306,12 @@ fn pod_only(spec: &mut Value) {
     default_at(spec, "preemptionPolicy", "PreemptLowerPriority".into());
     default_at(spec, "serviceAccountName", "default".into());
     default_at(spec, "serviceAccount", "default".into());
-    let mut tolerations = spec.array_at("tolerations").to_vec();
+    if !spec.at("tolerations").is_array() {
+        set_at(spec, "tolerations", Value::Array(Vec::new()));
+    }
+    let Some(tolerations) = spec.get_mut("tolerations").and_then(Value::as_array_mut) else {
+        return;
+    };
     for key in [
         "node.kubernetes.io/not-ready",
         "node.kubernetes.io/unreachable",
@@ -327,7 +333,6 @@ fn pod_only(spec: &mut Value) {
             }));
         }
     }
-    set_at(spec, "tolerations", Value::Array(tolerations));
 }
 
 fn container(c: &mut Value) {

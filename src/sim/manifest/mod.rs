@@ -31,8 +31,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use quantity::parse_quantity;
+pub use validate::{before_create, validate_object, validate_update, FieldError};
 pub use validate::{kubectl_invalid, kubectl_message, label_value_errors, status_message};
-pub use validate::{validate_object, validate_update, FieldError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Severity {

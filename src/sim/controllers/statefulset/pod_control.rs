@@ -116,11 +116,13 @@ impl<'a> PodControl<'a, '_> {
         // so a duplicate container name, a bad port, a mount of no volume or a
         // set name too long for a hostname or label surface only here, as
         // FailedCreate events. The claims above are created all the same.
-        if let Err(e) = crate::sim::manifest::validate_object(pod, self.gates) {
+        // It is defaulted here, on the one copy the API server will take.
+        let mut new = pod.clone();
+        if let Err(e) = crate::sim::manifest::before_create(&mut new, self.gates) {
             self.record_pod_event("create", &pod.meta.name, Some(&e));
             return Err(e);
         }
-        self.out.create(pod.clone());
+        self.out.create(new);
         self.record_pod_event("create", &pod.meta.name, None);
         Ok(())
     }

@@ -375,16 +375,42 @@ pub fn validate_object_fields(
     old: Option<&Object>,
 ) -> Vec<FieldError> {
     let mut d = o.clone();
-    crate::sim::defaults::apply(&mut d);
-    // The strategies' PrepareForCreate/PrepareForUpdate run before
-    // validation: a disabled gate's field is gone by then.
-    crate::sim::defaults::drop_disabled_fields(&mut d, old, gates);
+    prepare(&mut d, gates, old);
+    validate_prepared(&d)
+}
+
+/// Defaulting, then the strategies' PrepareForCreate/PrepareForUpdate,
+/// which run before validation: a disabled gate's field is gone by then.
+fn prepare(d: &mut Object, gates: &FeatureGates, old: Option<&Object>) {
+    crate::sim::defaults::apply(d);
+    crate::sim::defaults::drop_disabled_fields(d, old, gates);
+}
+
+/// `rest.BeforeCreate` for an object a controller is about to create: it
+/// is defaulted and prepared in place, then validated, so the API server's
+/// own defaulting of it finds nothing left to do (and nothing is copied to
+/// validate it). `Err` holds the API server's message, as `validate_object`.
+pub fn before_create(o: &mut Object, gates: &FeatureGates) -> Result<(), String> {
+    prepare(o, gates, None);
+    as_result(o, validate_prepared(o))
+}
+
+fn as_result(o: &Object, errs: Vec<FieldError>) -> Result<(), String> {
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(status_message(o.kind, &o.meta.name, &errs))
+    }
+}
+
+/// The validation of a defaulted and prepared object.
+fn validate_prepared(d: &Object) -> Vec<FieldError> {
     let mut e = Errs::default();
-    validate_meta(&mut e, &d);
+    validate_meta(&mut e, d);
     let spec = P::root().k("spec");
     match d.kind {
         Kind::Pod => validate_pod_spec(&mut e, &spec, d.spec(), true),
-        Kind::StatefulSet => validate_statefulset(&mut e, &d),
+        Kind::StatefulSet => validate_statefulset(&mut e, d),
         Kind::ReplicationController => {
             validate_replicas(&mut e, &spec, d.spec());
             let sel = d.spec().labels_at("selector");
@@ -407,12 +433,12 @@ pub fn validate_object_fields(
             let sel = validate_selector(&mut e, &spec, d.spec(), d.kind);
             validate_template(&mut e, &spec, d.spec(), sel, true, d.kind.as_str());
         }
-        Kind::Service => validate_service(&mut e, &d),
-        Kind::PersistentVolume => validate_pv(&mut e, &d),
+        Kind::Service => validate_service(&mut e, d),
+        Kind::PersistentVolume => validate_pv(&mut e, d),
         Kind::PersistentVolumeClaim => validate_pvc_spec(&mut e, &spec, d.spec()),
-        Kind::StorageClass => validate_storage_class(&mut e, &d),
-        Kind::PodDisruptionBudget => validate_pdb(&mut e, &d),
-        Kind::ConfigMap | Kind::Secret => validate_config_data(&mut e, &d),
+        Kind::StorageClass => validate_storage_class(&mut e, d),
+        Kind::PodDisruptionBudget => validate_pdb(&mut e, d),
+        Kind::ConfigMap | Kind::Secret => validate_config_data(&mut e, d),
         _ => {}
     }
     e.0
@@ -422,12 +448,7 @@ pub fn validate_object_fields(
 /// API server's message (`StatefulSet.apps "web" is invalid: ...`, what a
 /// FailedCreate event quotes); `kubectl_invalid` gives kubectl's form.
 pub fn validate_object(o: &Object, gates: &FeatureGates) -> Result<(), String> {
-    let errs = validate_object_fields(o, gates, None);
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(status_message(o.kind, &o.meta.name, &errs))
-    }
+    as_result(o, validate_object_fields(o, gates, None))
 }
 
 fn go_selector(sel: &Value) -> String {
