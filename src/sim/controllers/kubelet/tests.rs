@@ -544,3 +544,16 @@ fn perf_many_pods() {
         sim.log.len()
     );
 }
+
+#[test]
+fn fake_digest_is_four_salted_hashes_in_hex() {
+    // The digest in image and container IDs is part of every transcript:
+    // it is hash64 of the salt with "/0" to "/3", as it always was.
+    for (seed, salt) in [("nginx:1.25", "image"), ("uid-7", "web/0"), ("", "")] {
+        let want: String = (0..4)
+            .map(|i| format!("{:016x}", hash64(seed, &format!("{salt}/{i}"))))
+            .collect();
+        assert_eq!(fake_digest(seed, salt), want);
+        assert_eq!(want.len(), 64);
+    }
+}
