@@ -17,6 +17,7 @@ use crate::sim::heap::Heap;
 use crate::sim::object::{FieldView, Object, ValueExt};
 use serde_json::{Map, Value};
 use std::mem::size_of;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 
 /// The typed `subsets` field (never empty: no subsets is no field).
@@ -32,7 +33,7 @@ pub struct Subset {
 }
 
 /// `v1.EndpointAddress` of a pod (the controller's only kind of target).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Address {
     pub hostname: Option<String>,
     pub ip: String,
@@ -41,7 +42,41 @@ pub struct Address {
     pub pod_name: String,
     pub pod_namespace: String,
     pub pod_uid: String,
+    /// The resourceVersion of a pod version the address equals, as read:
+    /// not part of the object (never written, ignored by equality), it
+    /// lets the controller's next sync know an address unchanged when the
+    /// pod is (0: not known). A pod version never changes, so the hint
+    /// stays true in every copy of the store that shares the address, and
+    /// the controller moves it on when a newer version reads the same.
+    pub pod_resource_version: AtomicU64,
 }
+
+impl Clone for Address {
+    fn clone(&self) -> Self {
+        Address {
+            hostname: self.hostname.clone(),
+            ip: self.ip.clone(),
+            node_name: self.node_name.clone(),
+            pod_name: self.pod_name.clone(),
+            pod_namespace: self.pod_namespace.clone(),
+            pod_uid: self.pod_uid.clone(),
+            pod_resource_version: AtomicU64::new(self.pod_resource_version.load(Relaxed)),
+        }
+    }
+}
+
+impl PartialEq for Address {
+    fn eq(&self, o: &Self) -> bool {
+        self.hostname == o.hostname
+            && self.ip == o.ip
+            && self.node_name == o.node_name
+            && self.pod_name == o.pod_name
+            && self.pod_namespace == o.pod_namespace
+            && self.pod_uid == o.pod_uid
+    }
+}
+
+impl Eq for Address {}
 
 /// `v1.EndpointPort`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -219,6 +254,7 @@ mod tests {
             pod_name: "web-0".into(),
             pod_namespace: "default".into(),
             pod_uid: "u0".into(),
+            pod_resource_version: AtomicU64::new(0),
         })
     }
 
