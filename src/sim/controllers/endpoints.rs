@@ -221,13 +221,14 @@ fn parse_bool(s: &str) -> Option<bool> {
 /// `ShouldPodBeInEndpoints`: not terminal, has an IP, and not terminating
 /// unless terminating pods are included.
 pub fn should_pod_be_in_endpoints(pod: &Object, include_terminating: bool) -> bool {
-    if matches!(podutil::phase(pod), "Failed" | "Succeeded") {
-        return false;
-    }
-    if podutil::pod_ip(pod).is_none_or(str::is_empty) {
-        return false;
-    }
-    include_terminating || pod.meta.deletion_timestamp.is_none()
+    podutil::pod_ip(pod).is_some_and(|ip| !ip.is_empty())
+        && should_pod_with_ip_be_in_endpoints(pod, include_terminating)
+}
+
+/// The rest of [`should_pod_be_in_endpoints`], for a pod known to have an IP.
+fn should_pod_with_ip_be_in_endpoints(pod: &Object, include_terminating: bool) -> bool {
+    !matches!(podutil::phase(pod), "Failed" | "Succeeded")
+        && (include_terminating || pod.meta.deletion_timestamp.is_none())
 }
 
 /// Whether [`should_pod_be_in_endpoints`] may hold for some Service: not
@@ -572,12 +573,13 @@ fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
     let ports = svc.spec().array_at("ports");
     // Already by IP text, then uid (the store's index of pods by IP): this
     // runs on every sync, over every pod, and sorting here was a quarter
-    // of the controller's time. A pod without an IP is never an address.
+    // of the controller's time. A pod without an IP is never an address,
+    // and the index holds only pods with one.
     let pods: Vec<(&str, &Object)> = store
         .pods_by_ip(svc.namespace())
         .filter(|(_, p)| {
             matches_labels(&selector, &p.meta.labels)
-                && should_pod_be_in_endpoints(p, tolerate_unready)
+                && should_pod_with_ip_be_in_endpoints(p, tolerate_unready)
         })
         .collect();
     debug_assert!(
