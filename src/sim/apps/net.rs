@@ -462,10 +462,42 @@ impl Proc<'_> {
             Some((f, r)) => ("NOERROR", f, r),
             None => ("NXDOMAIN", name.clone(), Vec::new()),
         };
+        // CoreDNS's kubernetes plugin answers its zone with aa and without
+        // ra (dig then warns that the recursion it asked for is not
+        // available), and an empty answer with the zone's SOA (plugin's
+        // SOA(): ns.dns and hostmaster under the zone, refresh 7200, retry
+        // 1800, expire 86400, the TTL as minimum). Other names go to the
+        // forward plugin's resolver, which recurses. Ordinal leaves out
+        // the EDNS pseudo-section and the timing lines, and its serial is
+        // the time of the query, where CoreDNS's is the last change it saw.
+        let in_zone = fqdn == CLUSTER_DOMAIN || fqdn.ends_with(&format!(".{CLUSTER_DOMAIN}"));
+        let soa = (in_zone && records.is_empty()).then(|| {
+            let serial = (crate::sim::object::EPOCH_UNIX_MS + self.sim.now) / 1000;
+            dig_columns(&[
+                (&format!("{CLUSTER_DOMAIN}."), 0),
+                ("30", 24),
+                ("IN", 32),
+                ("SOA", 40),
+                (
+                    &format!(
+                        "ns.dns.{CLUSTER_DOMAIN}. hostmaster.{CLUSTER_DOMAIN}. {serial} 7200 1800 86400 30"
+                    ),
+                    48,
+                ),
+            ])
+        });
+        let flags = if in_zone { "qr aa rd" } else { "qr rd ra" };
         let mut out = format!(
-            "\n; <<>> DiG 9.18.28 <<>> {}\n;; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: {status}, id: 1\n;; flags: qr aa rd; QUERY: 1, ANSWER: {}, AUTHORITY: 0, ADDITIONAL: 0\n\n;; QUESTION SECTION:\n;{fqdn}.\t\t\tIN\t{rtype}\n",
+            "\n; <<>> DiG 9.18.28 <<>> {}\n;; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: {status}, id: 1\n;; flags: {flags}; QUERY: 1, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: 0\n{}\n;; QUESTION SECTION:\n;{}\n",
             args.join(" "),
-            records.len()
+            records.len(),
+            usize::from(soa.is_some()),
+            if in_zone {
+                ";; WARNING: recursion requested but not available\n"
+            } else {
+                ""
+            },
+            dig_columns(&[(&format!("{fqdn}."), 0), ("IN", 32), (rtype, 40)])
         );
         if !records.is_empty() {
             out.push_str("\n;; ANSWER SECTION:\n");
@@ -475,8 +507,20 @@ impl Proc<'_> {
                 } else {
                     r.data.clone()
                 };
-                out.push_str(&format!("{}.\t30\tIN\t{rtype}\t{data}\n", r.name));
+                let name = format!("{}.", r.name);
+                let fields = [
+                    (&*name, 0),
+                    ("30", 24),
+                    ("IN", 32),
+                    (rtype, 40),
+                    (&*data, 48),
+                ];
+                out.push_str(&dig_columns(&fields));
+                out.push('\n');
             }
+        }
+        if let Some(soa) = soa {
+            out.push_str(&format!("\n;; AUTHORITY SECTION:\n{soa}\n"));
         }
         out.push_str(&format!("\n;; SERVER: {server}#53({server}) (UDP)\n\n"));
         (out, String::new(), 0)
@@ -532,6 +576,30 @@ impl Proc<'_> {
             None => Ok("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n".into()),
         }
     }
+}
+
+/// One record line as dig prints it: BIND's masterdump in dig's default
+/// style puts each field at its column (TTL 24, class 32, type 40, data
+/// 48; the question has no TTL or data), reaching it with 8-wide tabs and
+/// then spaces, and a field that runs past its column gets one space.
+pub(super) fn dig_columns(fields: &[(&str, usize)]) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    for (i, (text, at)) in fields.iter().enumerate() {
+        if i > 0 {
+            let to = (*at).max(col + 1);
+            let tabs = to / 8 - col / 8;
+            if tabs > 0 {
+                out.extend(std::iter::repeat_n('\t', tabs));
+                col = to / 8 * 8;
+            }
+            out.extend(std::iter::repeat_n(' ', to - col));
+            col = to;
+        }
+        out.push_str(text);
+        col += text.len();
+    }
+    out
 }
 
 pub enum Route {
