@@ -519,9 +519,14 @@ fn exec_and_logs_errors_for_pods_not_running() {
         k(&mut sim, "exec lone -it bash").unwrap_err(),
         "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples"
     );
+    // The API server's streamLocation: the container first, then the node.
     assert_eq!(
         k(&mut sim, "exec lone -c other -- ls").unwrap_err(),
-        "error: unable to upgrade connection: container not found (\"other\")"
+        "Error from server (BadRequest): container other is not valid for pod lone"
+    );
+    assert_eq!(
+        k(&mut sim, "exec lone -- ls").unwrap_err(),
+        "Error from server (BadRequest): pod lone does not have a host assigned"
     );
     // Status written by hand, as the kubelet would.
     let mut p = sim.store.get(Kind::Pod, "default", "lone").unwrap().clone();
