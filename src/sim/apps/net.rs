@@ -269,7 +269,7 @@ impl Proc<'_> {
         let server_name = reverse_name(&self.sim.store, &server).unwrap_or_default();
         let mut out = format!("Server:    {server}\nAddress 1: {server} {server_name}\n\n");
         if is_ipv4(name) {
-            return match reverse_name(&self.sim.store, name) {
+            return match self.ptr_name(name) {
                 Some(n) => {
                     out.push_str(&format!("Name:      {name}\nAddress 1: {name} {n}\n"));
                     (out, String::new(), 0)
@@ -289,7 +289,8 @@ impl Proc<'_> {
             Answer::Found { records, .. } if !records.is_empty() => {
                 out.push_str(&format!("Name:      {name}\n"));
                 for (i, r) in records.iter().enumerate() {
-                    let rev = reverse_name(&self.sim.store, &r.data)
+                    let rev = self
+                        .ptr_name(&r.data)
                         .map(|n| format!(" {n}"))
                         .unwrap_or_default();
                     out.push_str(&format!("Address {}: {}{rev}\n", i + 1, r.data));
@@ -370,6 +371,15 @@ impl Proc<'_> {
 
     /// A query for exactly `fqdn` (no search list): its records, or `None`
     /// for NXDOMAIN.
+    /// The name an address maps back to, as the original busybox nslookup
+    /// asks (getnameinfo) for every address it prints: CoreDNS's PTR, for
+    /// a Service's cluster IP or an address of a headless Service's
+    /// endpoints (serviceRecordForIP), the first if several.
+    fn ptr_name(&self, ip: &str) -> Option<String> {
+        let records = self.lookup_exact(ip, "PTR")?;
+        records.into_iter().next().map(|r| r.data)
+    }
+
     fn lookup_exact(&self, fqdn: &str, rtype: &str) -> Option<Vec<crate::sim::dns::Record>> {
         if !uses_cluster_dns(&self.pod) {
             return None;
