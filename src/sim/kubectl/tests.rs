@@ -33,6 +33,9 @@ mod manifest;
 // `rollout undo`: the rollbackers' errors.
 mod rollout;
 
+// `get events`: the API server's list order.
+mod events;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),
