@@ -108,12 +108,12 @@ fn event_row(e: &Event, sim: &Sim, f: &Format) -> Vec<String> {
     r
 }
 
-/// Kubernetes Events (from the log), oldest first.
+/// Kubernetes Events (from the log), oldest first; a node's are stored in
+/// `default` (the recorder's namespace for a cluster-scoped object).
 pub fn events<'a>(sim: &'a Sim, ns: Option<&'a str>) -> impl Iterator<Item = &'a Event> + 'a {
-    sim.log.iter().filter(move |e| {
-        e.action == Action::Recorded
-            && ns.is_none_or(|n| e.namespace == n || e.namespace.is_empty())
-    })
+    sim.log
+        .iter()
+        .filter(move |e| e.action == Action::Recorded && ns.is_none_or(|n| event_namespace(e) == n))
 }
 
 /// An Event's name: its object's name and a hex stamp (the recorder's

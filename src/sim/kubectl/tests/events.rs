@@ -27,3 +27,21 @@ fn get_events_lists_in_name_order() {
     assert!(last("pod/web-0") < first("pod/web-1"), "{table}");
     assert!(last("pod/web-1") < first("statefulset/web"), "{table}");
 }
+
+/// A node's Events are stored in `default`, so another namespace's list
+/// does not show them.
+#[test]
+fn node_events_are_in_default() {
+    let mut sim = Sim::new(1);
+    crate::sim::faults::inject(&mut sim, "node node-1 fail").unwrap();
+    sim.advance(60_000);
+    assert!(k(&mut sim, "get events").unwrap().contains("node/node-1"));
+    assert_eq!(
+        k(&mut sim, "get events -n kube-system").unwrap(),
+        "No resources found in kube-system namespace.\n"
+    );
+    assert!(k(&mut sim, "get events -A")
+        .unwrap()
+        .lines()
+        .any(|l| l.starts_with("default ") && l.contains("node/node-1")));
+}
