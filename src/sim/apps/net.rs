@@ -427,8 +427,8 @@ impl Proc<'_> {
         }
     }
 
-    /// `dig [+short] [+search] NAME [A|SRV]`. Like the real dig, the search
-    /// path is only used with `+search`.
+    /// `dig [+short] [+search] NAME [A|SRV|PTR]`, `dig -x IP`. Like the real
+    /// dig, the search path is only used with `+search`.
     pub fn dig(&self, args: &[String]) -> (String, String, i32) {
         let short = args.iter().any(|a| a == "+short");
         let search = args.iter().any(|a| a == "+search");
@@ -441,12 +441,22 @@ impl Proc<'_> {
             match a.to_ascii_uppercase().as_str() {
                 "A" => rtype = "A",
                 "SRV" => rtype = "SRV",
+                "PTR" => rtype = "PTR",
                 _ => name = Some(a.trim_end_matches('.').to_string()),
             }
         }
-        let Some(name) = name else {
+        let Some(mut name) = name else {
             return (String::new(), String::new(), 0);
         };
+        // `-x IP`: the PTR query of the address's in-addr.arpa name.
+        if args.iter().any(|a| a == "-x") {
+            if let Some(r) = crate::sim::dns::reverse_name(&name) {
+                name = r;
+                rtype = "PTR";
+            }
+        }
+        // SRV and PTR data are names, printed absolute.
+        let names_data = matches!(rtype, "SRV" | "PTR");
         let answer = match self.lookup(&name, rtype) {
             Answer::Found { fqdn, records } if search || fqdn == name => Some((fqdn, records)),
             _ => None,
@@ -457,7 +467,7 @@ impl Proc<'_> {
                 .map(|(_, rs)| {
                     rs.iter()
                         .map(|r| {
-                            if rtype == "SRV" {
+                            if names_data {
                                 format!("{}.\n", r.data)
                             } else {
                                 format!("{}\n", r.data)
@@ -480,7 +490,11 @@ impl Proc<'_> {
         // forward plugin's resolver, which recurses. Ordinal leaves out
         // the EDNS pseudo-section and the timing lines, and its serial is
         // the time of the query, where CoreDNS's is the last change it saw.
-        let in_zone = fqdn == CLUSTER_DOMAIN || fqdn.ends_with(&format!(".{CLUSTER_DOMAIN}"));
+        // The kubernetes plugin also holds in-addr.arpa, but falls through
+        // to forward for an address it does not know.
+        let in_zone = fqdn == CLUSTER_DOMAIN
+            || fqdn.ends_with(&format!(".{CLUSTER_DOMAIN}"))
+            || fqdn.ends_with(".in-addr.arpa") && !records.is_empty();
         let soa = (in_zone && records.is_empty()).then(|| {
             let serial = (crate::sim::object::EPOCH_UNIX_MS + self.sim.now) / 1000;
             dig_columns(&[
@@ -512,7 +526,7 @@ impl Proc<'_> {
         if !records.is_empty() {
             out.push_str("\n;; ANSWER SECTION:\n");
             for r in &records {
-                let data = if rtype == "SRV" {
+                let data = if names_data {
                     format!("{}.", r.data)
                 } else {
                     r.data.clone()

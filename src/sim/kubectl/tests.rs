@@ -36,6 +36,9 @@ mod rollout;
 // `get events`: the API server's list order.
 mod events;
 
+// DNS tools run through `kubectl run`, against the cluster's zone.
+mod dns;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),
