@@ -369,8 +369,6 @@ impl Proc<'_> {
         (out, String::new(), code)
     }
 
-    /// A query for exactly `fqdn` (no search list): its records, or `None`
-    /// for NXDOMAIN.
     /// The name an address maps back to, as the original busybox nslookup
     /// asks (getnameinfo) for every address it prints: CoreDNS's PTR, for
     /// a Service's cluster IP or an address of a headless Service's
@@ -380,6 +378,8 @@ impl Proc<'_> {
         records.into_iter().next().map(|r| r.data)
     }
 
+    /// A query for exactly `fqdn` (no search list): its records, or `None`
+    /// for NXDOMAIN.
     fn lookup_exact(&self, fqdn: &str, rtype: &str) -> Option<Vec<crate::sim::dns::Record>> {
         if !uses_cluster_dns(&self.pod) {
             return None;
