@@ -269,7 +269,7 @@ impl Proc<'_> {
         let server_name = reverse_name(&self.sim.store, &server).unwrap_or_default();
         let mut out = format!("Server:    {server}\nAddress 1: {server} {server_name}\n\n");
         if is_ipv4(name) {
-            return match reverse_name(&self.sim.store, name) {
+            return match self.ptr_name(name) {
                 Some(n) => {
                     out.push_str(&format!("Name:      {name}\nAddress 1: {name} {n}\n"));
                     (out, String::new(), 0)
@@ -289,7 +289,8 @@ impl Proc<'_> {
             Answer::Found { records, .. } if !records.is_empty() => {
                 out.push_str(&format!("Name:      {name}\n"));
                 for (i, r) in records.iter().enumerate() {
-                    let rev = reverse_name(&self.sim.store, &r.data)
+                    let rev = self
+                        .ptr_name(&r.data)
                         .map(|n| format!(" {n}"))
                         .unwrap_or_default();
                     out.push_str(&format!("Address {}: {}{rev}\n", i + 1, r.data));
@@ -368,6 +369,15 @@ impl Proc<'_> {
         (out, String::new(), code)
     }
 
+    /// The name an address maps back to, as the original busybox nslookup
+    /// asks (getnameinfo) for every address it prints: CoreDNS's PTR, for
+    /// a Service's cluster IP or an address of a headless Service's
+    /// endpoints (serviceRecordForIP), the first if several.
+    fn ptr_name(&self, ip: &str) -> Option<String> {
+        let records = self.lookup_exact(ip, "PTR")?;
+        records.into_iter().next().map(|r| r.data)
+    }
+
     /// A query for exactly `fqdn` (no search list): its records, or `None`
     /// for NXDOMAIN.
     fn lookup_exact(&self, fqdn: &str, rtype: &str) -> Option<Vec<crate::sim::dns::Record>> {
@@ -417,8 +427,8 @@ impl Proc<'_> {
         }
     }
 
-    /// `dig [+short] [+search] NAME [A|SRV]`. Like the real dig, the search
-    /// path is only used with `+search`.
+    /// `dig [+short] [+search] NAME [A|SRV|PTR]`, `dig -x IP`. Like the real
+    /// dig, the search path is only used with `+search`.
     pub fn dig(&self, args: &[String]) -> (String, String, i32) {
         let short = args.iter().any(|a| a == "+short");
         let search = args.iter().any(|a| a == "+search");
@@ -431,12 +441,22 @@ impl Proc<'_> {
             match a.to_ascii_uppercase().as_str() {
                 "A" => rtype = "A",
                 "SRV" => rtype = "SRV",
+                "PTR" => rtype = "PTR",
                 _ => name = Some(a.trim_end_matches('.').to_string()),
             }
         }
-        let Some(name) = name else {
+        let Some(mut name) = name else {
             return (String::new(), String::new(), 0);
         };
+        // `-x IP`: the PTR query of the address's in-addr.arpa name.
+        if args.iter().any(|a| a == "-x") {
+            if let Some(r) = crate::sim::dns::reverse_name(&name) {
+                name = r;
+                rtype = "PTR";
+            }
+        }
+        // SRV and PTR data are names, printed absolute.
+        let names_data = matches!(rtype, "SRV" | "PTR");
         let answer = match self.lookup(&name, rtype) {
             Answer::Found { fqdn, records } if search || fqdn == name => Some((fqdn, records)),
             _ => None,
@@ -447,7 +467,7 @@ impl Proc<'_> {
                 .map(|(_, rs)| {
                     rs.iter()
                         .map(|r| {
-                            if rtype == "SRV" {
+                            if names_data {
                                 format!("{}.\n", r.data)
                             } else {
                                 format!("{}\n", r.data)
@@ -462,21 +482,69 @@ impl Proc<'_> {
             Some((f, r)) => ("NOERROR", f, r),
             None => ("NXDOMAIN", name.clone(), Vec::new()),
         };
+        // CoreDNS's kubernetes plugin answers its zone with aa and without
+        // ra (dig then warns that the recursion it asked for is not
+        // available), and an empty answer with the zone's SOA (plugin's
+        // SOA(): ns.dns and hostmaster under the zone, refresh 7200, retry
+        // 1800, expire 86400, the TTL as minimum). Other names go to the
+        // forward plugin's resolver, which recurses. Ordinal leaves out
+        // the EDNS pseudo-section and the timing lines, and its serial is
+        // the time of the query, where CoreDNS's is the last change it saw.
+        // The kubernetes plugin also holds in-addr.arpa, but falls through
+        // to forward for an address it does not know.
+        let in_zone = fqdn == CLUSTER_DOMAIN
+            || fqdn.ends_with(&format!(".{CLUSTER_DOMAIN}"))
+            || fqdn.ends_with(".in-addr.arpa") && !records.is_empty();
+        let soa = (in_zone && records.is_empty()).then(|| {
+            let serial = (crate::sim::object::EPOCH_UNIX_MS + self.sim.now) / 1000;
+            dig_columns(&[
+                (&format!("{CLUSTER_DOMAIN}."), 0),
+                ("30", 24),
+                ("IN", 32),
+                ("SOA", 40),
+                (
+                    &format!(
+                        "ns.dns.{CLUSTER_DOMAIN}. hostmaster.{CLUSTER_DOMAIN}. {serial} 7200 1800 86400 30"
+                    ),
+                    48,
+                ),
+            ])
+        });
+        let flags = if in_zone { "qr aa rd" } else { "qr rd ra" };
         let mut out = format!(
-            "\n; <<>> DiG 9.18.28 <<>> {}\n;; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: {status}, id: 1\n;; flags: qr aa rd; QUERY: 1, ANSWER: {}, AUTHORITY: 0, ADDITIONAL: 0\n\n;; QUESTION SECTION:\n;{fqdn}.\t\t\tIN\t{rtype}\n",
+            "\n; <<>> DiG 9.18.28 <<>> {}\n;; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: {status}, id: 1\n;; flags: {flags}; QUERY: 1, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: 0\n{}\n;; QUESTION SECTION:\n;{}\n",
             args.join(" "),
-            records.len()
+            records.len(),
+            usize::from(soa.is_some()),
+            if in_zone {
+                ";; WARNING: recursion requested but not available\n"
+            } else {
+                ""
+            },
+            dig_columns(&[(&format!("{fqdn}."), 0), ("IN", 32), (rtype, 40)])
         );
         if !records.is_empty() {
             out.push_str("\n;; ANSWER SECTION:\n");
             for r in &records {
-                let data = if rtype == "SRV" {
+                let data = if names_data {
                     format!("{}.", r.data)
                 } else {
                     r.data.clone()
                 };
-                out.push_str(&format!("{}.\t30\tIN\t{rtype}\t{data}\n", r.name));
+                let name = format!("{}.", r.name);
+                let fields = [
+                    (&*name, 0),
+                    ("30", 24),
+                    ("IN", 32),
+                    (rtype, 40),
+                    (&*data, 48),
+                ];
+                out.push_str(&dig_columns(&fields));
+                out.push('\n');
             }
+        }
+        if let Some(soa) = soa {
+            out.push_str(&format!("\n;; AUTHORITY SECTION:\n{soa}\n"));
         }
         out.push_str(&format!("\n;; SERVER: {server}#53({server}) (UDP)\n\n"));
         (out, String::new(), 0)
@@ -532,6 +600,30 @@ impl Proc<'_> {
             None => Ok("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n".into()),
         }
     }
+}
+
+/// One record line as dig prints it: BIND's masterdump in dig's default
+/// style puts each field at its column (TTL 24, class 32, type 40, data
+/// 48; the question has no TTL or data), reaching it with 8-wide tabs and
+/// then spaces, and a field that runs past its column gets one space.
+pub(super) fn dig_columns(fields: &[(&str, usize)]) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    for (i, (text, at)) in fields.iter().enumerate() {
+        if i > 0 {
+            let to = (*at).max(col + 1);
+            let tabs = to / 8 - col / 8;
+            if tabs > 0 {
+                out.extend(std::iter::repeat_n('\t', tabs));
+                col = to / 8 * 8;
+            }
+            out.extend(std::iter::repeat_n(' ', to - col));
+            col = to;
+        }
+        out.push_str(text);
+        col += text.len();
+    }
+    out
 }
 
 pub enum Route {

@@ -91,7 +91,7 @@ pub fn object_row(o: &Object, now: u64, f: &Format) -> Vec<String> {
 fn event_row(e: &Event, sim: &Sim, f: &Format) -> Vec<String> {
     let mut r = Vec::new();
     if f.all_namespaces {
-        r.push(e.namespace.clone());
+        r.push(event_namespace(e).to_string());
     }
     // LAST SEEN: the event's lastTimestamp (bumped by repeats).
     let (_, last) = sim.event_count(e);
@@ -108,12 +108,28 @@ fn event_row(e: &Event, sim: &Sim, f: &Format) -> Vec<String> {
     r
 }
 
-/// Kubernetes Events (from the log), oldest first.
+/// Kubernetes Events (from the log), oldest first; a node's are stored in
+/// `default` (the recorder's namespace for a cluster-scoped object).
 pub fn events<'a>(sim: &'a Sim, ns: Option<&'a str>) -> impl Iterator<Item = &'a Event> + 'a {
-    sim.log.iter().filter(move |e| {
-        e.action == Action::Recorded
-            && ns.is_none_or(|n| e.namespace == n || e.namespace.is_empty())
-    })
+    sim.log
+        .iter()
+        .filter(move |e| e.action == Action::Recorded && ns.is_none_or(|n| event_namespace(e) == n))
+}
+
+/// An Event's name: its object's name and a hex stamp (the recorder's
+/// `%v.%x` of the time; Ordinal's log sequence number).
+fn event_name(e: &Event) -> String {
+    format!("{}.{:016x}", e.name, e.seq)
+}
+
+/// The namespace an Event is stored in: its object's, or `default` for a
+/// cluster-scoped object's (a node's).
+fn event_namespace(e: &Event) -> &str {
+    if e.namespace.is_empty() {
+        "default"
+    } else {
+        &e.namespace
+    }
 }
 
 /// An event as an object, for `-o yaml|json|name`.
@@ -122,7 +138,7 @@ fn event_value(e: &Event, sim: &Sim) -> Value {
     json!({
         "apiVersion": "v1",
         "kind": "Event",
-        "metadata": {"name": format!("{}.{:016x}", e.name, e.seq), "namespace": if e.namespace.is_empty() { "default" } else { &e.namespace }, "creationTimestamp": t},
+        "metadata": {"name": event_name(e), "namespace": event_namespace(e), "creationTimestamp": t},
         "involvedObject": {"kind": e.kind.as_str(), "name": e.name, "namespace": e.namespace,
             "uid": sim.store.get(e.kind, &e.namespace, &e.name).map(|o| o.meta.uid.clone()).unwrap_or_default()},
         "reason": e.reason,
@@ -232,11 +248,18 @@ pub fn get(sim: &mut Sim, args: &Args, files: &[(String, String)]) -> Result<Str
     for (r, names) in &targets.groups {
         match r {
             Resource::Events => {
-                let evs: Vec<&Event> = events(sim, if all_ns { None } else { Some(&ns) })
+                let mut evs: Vec<&Event> = events(sim, if all_ns { None } else { Some(&ns) })
                     .filter(|e| {
                         names.is_empty() || names.iter().any(|n| e.name.starts_with(n.as_str()))
                     })
                     .collect();
+                // The API server lists in key order (namespace, then the
+                // Event's name: its object's name, a dot, a hex stamp), and
+                // kubectl get does not re-sort: an object's Events stay
+                // together, oldest first, and "web-0.…" comes before "web.…".
+                sort::sort_by_cached_key(&mut evs, |e| {
+                    (event_namespace(e).to_string(), event_name(e))
+                });
                 let mut rows = Vec::new();
                 let chosen = fsel
                     .as_ref()

@@ -752,13 +752,21 @@ pub(crate) fn manifest_objects(
 }
 
 /// A manifest error as kubectl prints it: the API server's own messages
-/// as they are, decoding refusals as a BadRequest, the rest as a parse error.
+/// as they are, decoding refusals as a BadRequest, the builder's own
+/// errors (cli-runtime's StreamVisitor and mapper) naming the file where
+/// the parser named "manifest", the rest as a parse error.
 fn manifest_error(file: &str, msg: &str) -> String {
+    const SOURCE: &str = "\"manifest\"";
     if msg.starts_with("The ") || msg.starts_with("Error from server") || msg.starts_with("error: ")
     {
         msg.to_string()
     } else if msg.contains("strict decoding error") || msg.contains("cannot be handled as") {
         format!("Error from server (BadRequest): error when creating \"{file}\": {msg}")
+    } else if msg.starts_with("error validating data: ") {
+        format!("error: error validating \"{file}\": {msg}")
+    } else if msg.starts_with("resource mapping not found") || msg.starts_with("unable to decode") {
+        let msg = msg.replacen(SOURCE, &format!("\"{file}\""), 1);
+        format!("error: {msg}")
     } else {
         format!("error: error parsing {file}: {msg}")
     }

@@ -27,6 +27,18 @@ mod logs;
 // `cordon`, `drain`: dry runs, and a PodDisruptionBudget's retries.
 mod drain;
 
+// `apply -f`/`create -f`: the builder's errors, naming the file.
+mod manifest;
+
+// `rollout undo`: the rollbackers' errors.
+mod rollout;
+
+// `get events`: the API server's list order.
+mod events;
+
+// DNS tools run through `kubectl run`, against the cluster's zone.
+mod dns;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),
@@ -519,9 +531,14 @@ fn exec_and_logs_errors_for_pods_not_running() {
         k(&mut sim, "exec lone -it bash").unwrap_err(),
         "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples"
     );
+    // The API server's streamLocation: the container first, then the node.
     assert_eq!(
         k(&mut sim, "exec lone -c other -- ls").unwrap_err(),
-        "error: unable to upgrade connection: container not found (\"other\")"
+        "Error from server (BadRequest): container other is not valid for pod lone"
+    );
+    assert_eq!(
+        k(&mut sim, "exec lone -- ls").unwrap_err(),
+        "Error from server (BadRequest): pod lone does not have a host assigned"
     );
     // Status written by hand, as the kubelet would.
     let mut p = sim.store.get(Kind::Pod, "default", "lone").unwrap().clone();

@@ -619,6 +619,10 @@ fn lost_indentation(ctx: &mut Ctx<'_>, kind_struct: Option<&str>) -> bool {
     false
 }
 
+/// cli-runtime's stopValidateMessage, after a client-side validation error.
+const STOP_VALIDATE: &str =
+    "if you choose to ignore these errors, turn validation off with --validate=false";
+
 fn process_object(
     ctx: &mut Ctx<'_>,
     value: &Value,
@@ -654,26 +658,41 @@ fn process_object(
         .and_then(|m| m.get("namespace"))
         .and_then(Value::as_str)
         .unwrap_or("");
-    if kind.is_empty() {
-        if !lost_indentation(ctx, None) {
-            ctx.at(
-                &p(&["kind"]),
-                Severity::Error,
-                "Object 'Kind' is missing: every object needs \"kind:\" (e.g. kind: StatefulSet)"
-                    .into(),
-            );
-        }
+    if kind.is_empty() && lost_indentation(ctx, None) {
         return;
     }
-    if api_version.is_empty() {
+    // kubectl checks apiVersion and kind before anything else (cli-runtime's
+    // ValidateSchema through the openapi validation's GetObjectKind), both
+    // at once, unless --validate=false skips it; then the decoder finds
+    // the kind missing and a missing apiVersion maps to no resource below.
+    // The hint after upstream's words is Ordinal's.
+    if ctx.validation != FieldValidation::Ignore && (kind.is_empty() || api_version.is_empty()) {
+        let unset = match (api_version.is_empty(), kind.is_empty()) {
+            (true, true) => "[apiVersion not set, kind not set]",
+            (true, false) => "apiVersion not set",
+            _ => "kind not set",
+        };
+        let hint = if kind.is_empty() {
+            " (every object needs \"kind:\", e.g. kind: StatefulSet)".to_string()
+        } else {
+            convert::today_for(kind)
+                .map(|k| format!(" (a {kind} needs apiVersion: {})", k.api_version()))
+                .unwrap_or_default()
+        };
+        ctx.at(
+            &p(&["kind"]),
+            Severity::Error,
+            format!("error validating data: {unset}; {STOP_VALIDATE}{hint}"),
+        );
+        return;
+    }
+    if kind.is_empty() {
         ctx.at(
             &p(&["kind"]),
             Severity::Error,
             format!(
-                "error validating data: apiVersion not set: a {kind} needs \"apiVersion:\"{}",
-                convert::today_for(kind)
-                    .map(|k| format!(" (today: apiVersion: {})", k.api_version()))
-                    .unwrap_or_default()
+                "unable to decode \"manifest\": Object 'Kind' is missing in '{}'",
+                serde_json::to_string(value).unwrap_or_default()
             ),
         );
         return;

@@ -320,7 +320,9 @@ fn unknown_kind_and_version() {
         .message
         .contains("no matches for kind \"Service\" in version \"apps/v1\""));
     let p = parse("kind: Service\nmetadata:\n  name: x\n");
-    assert!(errors(&p)[0].message.contains("apiVersion not set"));
+    assert!(errors(&p)[0]
+        .message
+        .starts_with("error validating data: apiVersion not set; if you choose"));
 }
 
 #[test]

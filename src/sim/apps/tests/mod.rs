@@ -325,6 +325,64 @@ fn hostname_hosts_and_resolv_conf() {
     );
 }
 
+/// dig's sections in BIND's columns (tabs to 24/32/40/48, one space past
+/// a long name) and the warning CoreDNS's answers bring (aa, no ra).
+#[test]
+fn dig_prints_bind_columns() {
+    let mut sim = Sim::new(1);
+    web(&mut sim);
+    let out = run(
+        &mut sim,
+        "web-1",
+        "dig web-0.nginx.default.svc.cluster.local",
+    )
+    .output;
+    assert!(
+        out.contains(";; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0\n;; WARNING: recursion requested but not available\n\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n;web-0.nginx.default.svc.cluster.local. IN A\n\n;; ANSWER SECTION:\nweb-0.nginx.default.svc.cluster.local. 30 IN A\t10.244.1.5\n"),
+        "{out}"
+    );
+    // A name the zone does not hold: NXDOMAIN with the zone's SOA.
+    let out = run(
+        &mut sim,
+        "web-1",
+        "dig web-9.nginx.default.svc.cluster.local",
+    )
+    .output;
+    assert!(out.contains("status: NXDOMAIN, id: 1\n;; flags: qr aa rd; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 0\n;; WARNING"), "{out}");
+    assert!(
+        out.contains("\n\n;; AUTHORITY SECTION:\ncluster.local.\t\t30\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. 17356"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(" 7200 1800 86400 30\n\n;; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)\n\n"),
+        "{out}"
+    );
+    // Outside the zone the forwarded answer recurses: no warning, no SOA
+    // of ours.
+    let out = run(&mut sim, "web-1", "dig foo.bar").output;
+    assert!(out.contains("\n;foo.bar.\t\t\tIN\tA\n"), "{out}");
+    assert!(
+        out.contains(
+            ";; flags: qr rd ra; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 0\n\n;; QUESTION"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        net::dig_columns(&[
+            ("google.com.", 0),
+            ("300", 24),
+            ("IN", 32),
+            ("A", 40),
+            ("1.2.3.4", 48)
+        ]),
+        "google.com.\t\t300\tIN\tA\t1.2.3.4"
+    );
+}
+
 #[test]
 fn nslookup_prints_busybox_shapes() {
     let mut sim = Sim::new(1);

@@ -25,8 +25,11 @@ pub(super) fn pick_container(
         if names.iter().any(|n| n == w) || inits.iter().any(|n| n == w) {
             return Ok((w.to_string(), None));
         }
+        // The API server's streamLocation refuses a container the pod does
+        // not have before it asks any kubelet.
         return Err(format!(
-            "error: unable to upgrade connection: container not found (\"{w}\")"
+            "Error from server (BadRequest): container {w} is not valid for pod {}",
+            pod.name()
         ));
     }
     if let Some(d) = pod
@@ -141,12 +144,14 @@ pub(super) fn exec_in(
         out.push_str(&n);
         out.push('\n');
     }
+    // streamLocation: a pod no node holds has no kubelet to stream from.
+    if pod.spec().str_at("nodeName").is_none() {
+        return Err(format!(
+            "{out}Error from server (BadRequest): pod {} does not have a host assigned",
+            key.name
+        ));
+    }
     if !container_running(&pod, &c) {
-        if phase == "Pending" && pod.spec().str_at("nodeName").is_none() {
-            return Err(format!(
-                "{out}error: unable to upgrade connection: pod does not exist"
-            ));
-        }
         return Err(format!(
             "{out}error: unable to upgrade connection: container not found (\"{c}\")"
         ));
