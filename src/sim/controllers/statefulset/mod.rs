@@ -59,12 +59,25 @@ fn get_pods_for_stateful_set<'a>(
 /// `UpdateStatefulSet`). Returns what it is waiting on.
 fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
     let selector = selector_of(set)?;
-    let pods = get_pods_for_stateful_set(ctx.store, set, &selector, out);
     let mut revisions = history::list_revisions(ctx.store, set, &selector);
-    history::sort_controller_revisions(&mut revisions);
     // A set being deleted gets no new revisions: the garbage collector is
     // removing them, and upstream's controller is not woken by their deletion.
     let deleting = set.meta.deletion_timestamp.is_some();
+    // Upstream's `canAdoptFunc` refuses for a set being deleted (and that
+    // sync stops there); here the pass goes on without adopting.
+    let adopted = if deleting {
+        Vec::new()
+    } else {
+        history::adopt_orphan_revisions(set, &revisions)
+    };
+    for a in &adopted {
+        out.update(a.clone());
+        if let Some(r) = revisions.iter_mut().find(|r| r.meta.name == a.meta.name) {
+            *r = a;
+        }
+    }
+    let pods = get_pods_for_stateful_set(ctx.store, set, &selector, out);
+    history::sort_controller_revisions(&mut revisions);
     let mut scratch = Out::default();
     let (current, update, collision_count) = history::get_stateful_set_revisions(
         ctx.store,
@@ -232,7 +245,9 @@ pub fn revision_history(store: &Store, sts: &Object) -> Vec<(i64, String, Value)
     let Some(selector) = selector_of(sts) else {
         return Vec::new();
     };
+    // kubectl's `controlledHistory`: only the revisions the set controls.
     let mut revs = history::list_revisions(store, sts, &selector);
+    revs.retain(|r| r.meta.is_owned_by(&sts.meta.uid));
     history::sort_controller_revisions(&mut revs);
     revs.iter()
         .map(|r| {
