@@ -243,11 +243,17 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 let target = match args.get("to-revision").and_then(|r| r.parse::<i64>().ok()) {
                     Some(0) | None => {
                         if revs.len() < 2 {
-                            out.fail(format!(
-                                "error: no rollout history found for {} \"{}\"",
-                                resources::singular(key.kind),
-                                key.name
-                            ));
+                            // deploymentRevision finds no previous ReplicaSet;
+                            // the DaemonSet and StatefulSet rollbackers check
+                            // the history's length first.
+                            out.fail(if key.kind == Kind::Deployment {
+                                format!(
+                                    "error: no rollout history found for deployment \"{}\"",
+                                    key.name
+                                )
+                            } else {
+                                "error: no last revision to roll back to".into()
+                            });
                             continue;
                         }
                         revs[revs.len() - 2].clone()
