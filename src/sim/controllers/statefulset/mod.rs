@@ -129,11 +129,15 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
             .config
             .feature_gates
             .enabled(crate::sim::features::MAX_UNAVAILABLE_STATEFUL_SET),
+        failed: false,
     };
     let status = update_stateful_set(&mut c, set, &current, &update, collision_count, pods);
     let blocked = c.blocked.take();
+    let failed = c.failed;
     update_stateful_set_status(set, status, out);
-    if !deleting {
+    // A sync that returned an error updates the status but does not
+    // truncate the history (`UpdateStatefulSet`).
+    if !deleting && !failed {
         history::truncate_history(set, &pod_revisions, &revisions, &current, &update, out);
     }
     blocked

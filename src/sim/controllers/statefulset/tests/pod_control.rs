@@ -216,3 +216,32 @@ fn a_long_set_name_fails_the_pod_create() {
         "{failed}"
     );
 }
+
+/// A Parallel pass creates in upstream's slow-start batches (1, 2, 4, ...)
+/// and stops after a batch with a failed create: a pod spec the API server
+/// refuses is one FailedCreate (for the first pod) per pass, not one per
+/// replica.
+#[test]
+fn a_parallel_pass_stops_after_the_batch_that_failed() {
+    let mut sim = Sim::new(7);
+    let mut v = web(3, json!({"podManagementPolicy": "Parallel"}));
+    let containers = &mut v["spec"]["template"]["spec"]["containers"];
+    let dup = containers[0].clone();
+    containers.as_array_mut().unwrap().push(dup);
+    apply(&mut sim, v);
+    run(&mut sim);
+    assert!(pods(&sim).is_empty());
+    let failed: Vec<String> = events(&sim)
+        .into_iter()
+        .filter(|e| e.starts_with("FailedCreate"))
+        .collect();
+    assert!(!failed.is_empty());
+    assert!(
+        failed
+            .iter()
+            .all(|e| e.starts_with("FailedCreate create Pod web-0 ")),
+        "{failed:?}"
+    );
+    // The first batch's claim only: the others were never tried.
+    assert_eq!(claims(&sim), vec!["www-web-0"]);
+}
