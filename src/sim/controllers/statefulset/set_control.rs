@@ -188,10 +188,8 @@ impl Control<'_, '_> {
             // is an error.
             if self.pc.create_persistent_volume_claims(set, pod).is_err() {
                 self.failed = true;
-                self.block(
-                    name,
-                    format!("waiting for the claims of {name} to be deleted"),
-                );
+                // The pod is pending: this is what the set waits on.
+                self.block(name, format!("waiting for {name} to be Running and Ready"));
                 return true;
             }
         }
