@@ -27,6 +27,9 @@ mod logs;
 // `cordon`, `drain`: dry runs, and a PodDisruptionBudget's retries.
 mod drain;
 
+// `rollout undo`: what each rollbacker says.
+mod rollout;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),
@@ -1061,23 +1064,5 @@ fn a_missing_name_is_reported_in_place_and_the_rest_goes_on() {
     assert!(
         e.ends_with("\nerror: no rollbacker has been implemented for {\"\" \"Service\"}"),
         "{e}"
-    );
-}
-
-#[test]
-fn rollout_undo_with_one_revision_says_what_each_rollbacker_says() {
-    let mut sim = Sim::new(1);
-    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
-    k(&mut sim, "kubectl create deployment d --image=nginx").unwrap();
-    sim.advance(10_000);
-    // StatefulSetRollbacker (and DaemonSetRollbacker): the history's length.
-    assert_eq!(
-        k(&mut sim, "kubectl rollout undo statefulset/web").unwrap_err(),
-        "error: no last revision to roll back to"
-    );
-    // deploymentRevision: no previous ReplicaSet.
-    assert_eq!(
-        k(&mut sim, "kubectl rollout undo deployment/d").unwrap_err(),
-        "error: no rollout history found for deployment \"d\""
     );
 }
