@@ -295,6 +295,14 @@ fn required_fields() {
         ),
         "{m:?}"
     );
+    // ValidatePersistentVolumeSpec checks the storage key as well, so a
+    // missing capacity is reported twice.
+    assert!(
+        m.contains(
+            &"The PersistentVolume \"pv\" is invalid: spec.capacity: Unsupported value: core.ResourceList(nil): supported values: \"storage\"".to_string()
+        ),
+        "{m:?}"
+    );
     let p = parse("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x\n    volumeMounts:\n    - name: data\n      mountPath: /d\n");
     assert_eq!(
         errors(&p)[0].message,

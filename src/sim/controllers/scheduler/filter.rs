@@ -154,7 +154,8 @@ pub(super) fn filter(snap: &Snapshot, pre: &PreFilter, info: &NodeInfo) -> Resul
             }
             ClaimCheck::Bound(_) => {}
             ClaimCheck::Unbound { claim, provisions } => {
-                if !provisions && !static_volume_fits(snap.store, claim, node) {
+                if !provisions && static_volume_for(snap.store, claim, node, &snap.taken).is_none()
+                {
                     return Err((vec![ERR_VOLUME_BIND_CONFLICT.into()], false));
                 }
             }
@@ -173,39 +174,21 @@ fn provisioner_of<'a>(store: &'a Store, claim: &Object) -> &'a str {
         .unwrap_or(NO_PROVISIONER)
 }
 
-/// An unbound WaitForFirstConsumer claim of a class without a provisioner
-/// can be satisfied on this node: an Available PV fits and may live here.
-fn static_volume_fits(store: &Store, claim: &Object, node: &Object) -> bool {
-    let class_name = claim_class(store, claim).map(|c| c.name()).unwrap_or("");
-    let want = claim
-        .spec()
-        .at("resources.requests.storage")
-        .as_str()
-        .and_then(quantity::parse_bytes)
-        .unwrap_or(0);
-    let modes: Vec<&str> = claim
-        .spec()
-        .array_at("accessModes")
-        .iter()
-        .filter_map(|m| m.as_str())
-        .collect();
-    store.list(Kind::PersistentVolume).any(|pv| {
-        let s = pv.spec();
-        let pv_modes: Vec<&str> = s
-            .array_at("accessModes")
-            .iter()
-            .filter_map(|m| m.as_str())
-            .collect();
-        let free = pv.status().str_at("phase").unwrap_or("Available") == "Available"
-            && s.at("claimRef").is_null();
-        let na = s.at("nodeAffinity.required");
-        free && s.str_at("storageClassName").unwrap_or("") == class_name
-            && s.at("capacity.storage")
-                .as_str()
-                .and_then(quantity::parse_bytes)
-                .unwrap_or(0)
-                >= want
-            && modes.iter().all(|m| pv_modes.contains(m))
-            && (na.is_null() || node_selector_matches(na, node))
-    })
+/// The PV an unbound WaitForFirstConsumer claim would take on this node
+/// (the VolumeBinding plugin's `findMatchingVolumes`, FindMatchingVolume
+/// on the scheduler path), leaving out the PVs pods placed before it have
+/// taken (`taken`: upstream's assume cache gives them a claimRef).
+pub(super) fn static_volume_for<'a>(
+    store: &'a Store,
+    claim: &Object,
+    node: &Object,
+    taken: &BTreeSet<String>,
+) -> Option<&'a Object> {
+    crate::sim::controllers::volume::find_best_match_for_claim(
+        store,
+        claim,
+        true,
+        Some(node),
+        taken,
+    )
 }

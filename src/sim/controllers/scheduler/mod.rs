@@ -106,6 +106,10 @@ struct Snapshot<'a> {
     /// position in `nodes`) holds: PodTopologySpread's counts, kept as pods
     /// are assumed rather than counted again for every pod scored.
     owned: BTreeMap<&'a str, Vec<usize>>,
+    /// PVs the WaitForFirstConsumer claims of placed pods will take, not
+    /// bound yet: upstream's `AssumePodVolumes` sets their claimRef in the
+    /// assume cache, so the next pod's filter does not count them free.
+    taken: BTreeSet<String>,
 }
 
 fn placed_of<'a>(pod: &'a Object, node: Cow<'a, str>) -> Placed<'a> {
@@ -155,6 +159,7 @@ impl<'a> Snapshot<'a> {
             // Every pod may be placed: sized once rather than grown per pass.
             placed: Vec::with_capacity(store.pod_count()),
             owned: BTreeMap::new(),
+            taken: BTreeSet::new(),
         };
         for pod in store.list(Kind::Pod) {
             if podutil::is_failed(pod) || podutil::is_succeeded(pod) {
@@ -164,6 +169,7 @@ impl<'a> Snapshot<'a> {
                 snap.assume(pod, Cow::Borrowed(n));
             } else if let Some(n) = selected_node_of(store, pod) {
                 // Waiting for its volumes on a chosen node: already assumed there.
+                snap.assume_volumes(pod, &n);
                 snap.assume(pod, Cow::Owned(n));
             }
         }
@@ -189,6 +195,27 @@ impl<'a> Snapshot<'a> {
             }
         }
         self.placed.push(placed_of(pod, node));
+    }
+
+    /// `AssumePodVolumes`: each unbound WaitForFirstConsumer claim of a pod
+    /// placed on `node` takes the PV it matches there, if any (the rest are
+    /// provisioned).
+    fn assume_volumes(&mut self, pod: &Object, node: &str) {
+        let store = self.store;
+        let Some(node) = store.get(Kind::Node, "", node) else {
+            return;
+        };
+        for c in podutil::claim_names(pod) {
+            let Some(claim) = store.get(Kind::PersistentVolumeClaim, pod.namespace(), c) else {
+                continue;
+            };
+            if claim_bound(claim) || !wait_for_first_consumer(store, claim) {
+                continue;
+            }
+            if let Some(pv) = static_volume_for(store, claim, node, &self.taken) {
+                self.taken.insert(pv.name().to_string());
+            }
+        }
     }
 
     /// The position in `nodes` of the node with this name.
@@ -414,6 +441,7 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
             }
             Decision::WaitForVolumes(node, claims) => {
                 if waiting_on.is_none() {
+                    snap.assume_volumes(pod, &node);
                     snap.assume(pod, Cow::Owned(node.clone()));
                 }
                 for c in claims {

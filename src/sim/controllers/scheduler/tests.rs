@@ -466,3 +466,62 @@ fn max_pods_and_host_ports() {
     assert!(node_of(&sim, "c").is_some());
     assert!(failed_message(&sim, "d").starts_with("0/2 nodes are available: 2 Too many pods."));
 }
+
+#[test]
+fn a_static_volume_assumed_for_one_pod_is_not_free_for_the_next() {
+    let mut sim = Sim::new(9);
+    let mut sc = Object::new(Kind::StorageClass, "", "local");
+    sc.body
+        .insert("provisioner".into(), "kubernetes.io/no-provisioner".into());
+    sc.body
+        .insert("volumeBindingMode".into(), "WaitForFirstConsumer".into());
+    api::create(&mut sim, sc, "test").unwrap();
+    let mut pv = Object::new(Kind::PersistentVolume, "", "local-2");
+    pv.body.insert(
+        "spec".into(),
+        json!({"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+               "storageClassName": "local", "local": {"path": "/mnt/disks/a"},
+               "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                   {"key": "kubernetes.io/hostname", "operator": "In", "values": ["node-2"]}]}]}}}),
+    );
+    api::create(&mut sim, pv, "test").unwrap();
+    let mut pv = sim
+        .store
+        .get(Kind::PersistentVolume, "", "local-2")
+        .unwrap()
+        .clone();
+    pv.status_mut()["phase"] = "Available".into();
+    api::update(&mut sim, pv, "test").unwrap();
+    for i in 0..2 {
+        api::create(&mut sim, claim(&format!("c{i}"), "local"), "test").unwrap();
+        api::create(
+            &mut sim,
+            with_claim(&format!("p{i}"), &format!("c{i}")),
+            "test",
+        )
+        .unwrap();
+    }
+    // One pass places both: p0 takes the only PV (assumed, not bound yet),
+    // so p1 finds none on any node, in this pass and the next.
+    for _ in 0..2 {
+        run(&mut sim);
+        let c0 = sim
+            .store
+            .get(Kind::PersistentVolumeClaim, "default", "c0")
+            .unwrap();
+        assert_eq!(
+            c0.meta.annotations.get(SELECTED_NODE).map(String::as_str),
+            Some("node-2")
+        );
+        let c1 = sim
+            .store
+            .get(Kind::PersistentVolumeClaim, "default", "c1")
+            .unwrap();
+        assert!(!c1.meta.annotations.contains_key(SELECTED_NODE));
+        assert_eq!(
+            failed_message(&sim, "p1"),
+            "0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind. \
+             preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+        );
+    }
+}

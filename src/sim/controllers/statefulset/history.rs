@@ -163,7 +163,31 @@ pub fn list_revisions<'a>(
 ) -> Vec<&'a Object> {
     store
         .list_ns(Kind::ControllerRevision, &set.meta.namespace)
-        .filter(|r| selector.matches(&r.meta.labels) && r.meta.is_owned_by(&set.meta.uid))
+        .filter(|r| {
+            selector.matches(&r.meta.labels)
+                && r.meta
+                    .controller_ref()
+                    .is_none_or(|c| c.uid == set.meta.uid)
+        })
+        .collect()
+}
+
+/// `adoptOrphanRevisions`: the listed revisions with no controller (left
+/// by a `--cascade=orphan` delete) get the set as their controller, as
+/// `AdoptControllerRevision`'s patch adds it. Returns the adopted copies,
+/// which the rest of the pass reads (a renumbering writes over them).
+pub fn adopt_orphan_revisions(set: &Object, revisions: &[&Object]) -> Vec<Object> {
+    revisions
+        .iter()
+        .filter(|r| r.meta.controller_ref().is_none())
+        .map(|r| {
+            let mut adopted = (*r).clone();
+            adopted
+                .meta
+                .owner_references
+                .push(OwnerRef::controller_of(set));
+            adopted
+        })
         .collect()
 }
 

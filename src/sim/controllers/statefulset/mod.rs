@@ -59,12 +59,25 @@ fn get_pods_for_stateful_set<'a>(
 /// `UpdateStatefulSet`). Returns what it is waiting on.
 fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
     let selector = selector_of(set)?;
-    let pods = get_pods_for_stateful_set(ctx.store, set, &selector, out);
     let mut revisions = history::list_revisions(ctx.store, set, &selector);
-    history::sort_controller_revisions(&mut revisions);
     // A set being deleted gets no new revisions: the garbage collector is
     // removing them, and upstream's controller is not woken by their deletion.
     let deleting = set.meta.deletion_timestamp.is_some();
+    // Upstream's `canAdoptFunc` refuses for a set being deleted (and that
+    // sync stops there); here the pass goes on without adopting.
+    let adopted = if deleting {
+        Vec::new()
+    } else {
+        history::adopt_orphan_revisions(set, &revisions)
+    };
+    for a in &adopted {
+        out.update(a.clone());
+        if let Some(r) = revisions.iter_mut().find(|r| r.meta.name == a.meta.name) {
+            *r = a;
+        }
+    }
+    let pods = get_pods_for_stateful_set(ctx.store, set, &selector, out);
+    history::sort_controller_revisions(&mut revisions);
     let mut scratch = Out::default();
     let (current, update, collision_count) = history::get_stateful_set_revisions(
         ctx.store,
@@ -116,11 +129,15 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
             .config
             .feature_gates
             .enabled(crate::sim::features::MAX_UNAVAILABLE_STATEFUL_SET),
+        failed: false,
     };
     let status = update_stateful_set(&mut c, set, &current, &update, collision_count, pods);
     let blocked = c.blocked.take();
+    let failed = c.failed;
     update_stateful_set_status(set, status, out);
-    if !deleting {
+    // A sync that returned an error updates the status but does not
+    // truncate the history (`UpdateStatefulSet`).
+    if !deleting && !failed {
         history::truncate_history(set, &pod_revisions, &revisions, &current, &update, out);
     }
     blocked
@@ -232,7 +249,9 @@ pub fn revision_history(store: &Store, sts: &Object) -> Vec<(i64, String, Value)
     let Some(selector) = selector_of(sts) else {
         return Vec::new();
     };
+    // kubectl's `controlledHistory`: only the revisions the set controls.
     let mut revs = history::list_revisions(store, sts, &selector);
+    revs.retain(|r| r.meta.is_owned_by(&sts.meta.uid));
     history::sort_controller_revisions(&mut revs);
     revs.iter()
         .map(|r| {
@@ -252,13 +271,8 @@ pub fn rollback_template(
     sts: &Object,
     to_revision: Option<i64>,
 ) -> Result<Value, String> {
+    // StatefulSetRollbacker: an empty history fails as a short one does.
     let history = revision_history(store, sts);
-    if history.is_empty() {
-        return Err(format!(
-            "no rollout history found for statefulset \"{}\"",
-            sts.meta.name
-        ));
-    }
     match to_revision.filter(|&r| r != 0) {
         Some(r) => history
             .into_iter()

@@ -122,6 +122,16 @@ impl<'a> PodControl<'a, '_> {
             self.record_pod_event("create", &pod.meta.name, Some(&e));
             return Err(e);
         }
+        // A pod of this name that the set does not own (released when its
+        // labels stopped matching): the create is AlreadyExists, which
+        // upstream returns without an event.
+        if self
+            .store
+            .get(Kind::Pod, &pod.meta.namespace, &pod.meta.name)
+            .is_some()
+        {
+            return Err(format!("pods \"{}\" already exists", pod.meta.name));
+        }
         self.out.create(new);
         self.record_pod_event("create", &pod.meta.name, None);
         Ok(())

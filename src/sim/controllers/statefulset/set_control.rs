@@ -128,6 +128,10 @@ pub(crate) struct Control<'a, 'b> {
     pub(crate) min_ready: i64,
     /// The `MaxUnavailableStatefulSet` gate (alpha, off in v1.31).
     pub(crate) max_unavailable_gate: bool,
+    /// A write failed this pass (upstream's `processReplica` returned an
+    /// error): a Parallel pass stops after its slow-start batch, and the
+    /// sync returns the error (no history truncation).
+    pub(crate) failed: bool,
 }
 
 impl Control<'_, '_> {
@@ -168,6 +172,7 @@ impl Control<'_, '_> {
                 return true;
             }
             if self.pc.create_stateful_pod(set, pod).is_err() {
+                self.failed = true;
                 self.block(name, format!("failed to create {name}"));
                 return true;
             }
@@ -179,8 +184,14 @@ impl Control<'_, '_> {
         }
         // `isPending`: a stored pod without a phase is pending too.
         if r.state.phase == podutil::Phase::Pending {
-            // `createMissingPersistentVolumeClaims`.
-            let _ = self.pc.create_persistent_volume_claims(set, pod);
+            // `createMissingPersistentVolumeClaims`: a claim being deleted
+            // is an error.
+            if self.pc.create_persistent_volume_claims(set, pod).is_err() {
+                self.failed = true;
+                // The pod is pending: this is what the set waits on.
+                self.block(name, format!("waiting for {name} to be Running and Ready"));
+                return true;
+            }
         }
         if is_terminating(pod) && monotonic {
             self.block(name, format!("waiting for {name} to terminate"));
@@ -361,10 +372,21 @@ pub(crate) fn update_stateful_set(
     }
     let monotonic = !allows_burst(set);
 
-    // Living replicas, in ordinal order.
+    // Living replicas, in ordinal order. A Parallel pass runs them as
+    // upstream's `slowStartBatch` does (batches of 1, 2, 4, ...): after a
+    // batch in which a write failed, the rest are not tried.
     let templates = claim_template_names(set);
     let mut stop = false;
+    let (mut batch, mut batch_end) = (1, 1);
     for (i, slot) in replicas.iter_mut().enumerate() {
+        if !monotonic && i == batch_end {
+            if c.failed {
+                stop = true;
+                break;
+            }
+            batch *= 2;
+            batch_end += batch;
+        }
         let r = slot.get_or_insert_with(|| {
             // The pod to create, made now that it is needed.
             let pod = new_versioned_stateful_set_pod(
@@ -383,7 +405,7 @@ pub(crate) fn update_stateful_set(
             break;
         }
     }
-    if stop {
+    if stop || c.failed {
         // Slots past the stop were never made (and count for nothing).
         let made: Vec<&Replica> = replicas.iter().flatten().collect();
         finish(&mut status, &made, &condemned);

@@ -693,6 +693,15 @@ fn cascade_orphan_keeps_pods_and_a_new_set_adopts_them() {
         assert_eq!(&p.meta.uid, uid, "{n} kept");
         assert!(p.meta.is_owned_by(&s.meta.uid));
     }
+    // adoptOrphanRevisions: the old revision (same template) is the new
+    // set's, not a stray left behind; rollout history lists it.
+    let revs: Vec<&Object> = sim
+        .store
+        .list_ns(Kind::ControllerRevision, "default")
+        .collect();
+    assert_eq!(revs.len(), 1);
+    assert!(revs[0].meta.is_owned_by(&s.meta.uid));
+    assert_eq!(revision_history(&sim.store, &s).len(), 1);
 }
 
 #[test]

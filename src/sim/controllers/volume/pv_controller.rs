@@ -397,6 +397,24 @@ pub(super) fn unbind_volume(pass: &mut Pass, volume: &Object) {
     pass.update(v);
 }
 
+/// Why the in-tree deleter refuses a static PV, or `None` when it deletes
+/// it. Of the plugins a controller-manager loads only hostPath can delete,
+/// and its deleter (`hostPathDeleter.Delete`, meant for tests) removes only
+/// a path its unanchored `/tmp/.+` pattern matches.
+pub(super) fn static_delete_error(volume: &Object) -> Option<String> {
+    let Some(path) = volume.spec().at("hostPath").str_at("path") else {
+        return Some(format!(
+            "error getting deleter volume plugin for volume \"{}\": no deletable volume plugin matched",
+            volume.name()
+        ));
+    };
+    let under_tmp = path
+        .match_indices("/tmp/")
+        .any(|(i, _)| path[i + 5..].chars().next().is_some_and(|c| c != '\n'));
+    (!under_tmp)
+        .then(|| format!("host_path deleter only supports /tmp/.+ but received provided {path}"))
+}
+
 /// `reclaimVolume`. `released` is the volume with phase Released (or its
 /// earlier Failed) already set.
 pub(super) fn reclaim_volume(pass: &mut Pass, original: &Object, released: Object) {
@@ -420,18 +438,23 @@ pub(super) fn reclaim_volume(pass: &mut Pass, original: &Object, released: Objec
                 .cloned();
             let class = volume_class(&released);
             match provisioner {
-                // A static PV has no deleter plugin in the sim (upstream:
-                // only the in-tree plugins that can delete do).
-                None => set_volume_phase_with_event(
-                    pass,
-                    original,
-                    "Failed",
-                    "VolumeFailedDelete",
-                    &format!(
-                        "error getting deleter volume plugin for volume \"{}\": no deletable volume plugin matched",
-                        original.name()
+                // A static PV: `doDeleteVolume` with the in-tree plugin its
+                // source names (`findDeletablePlugin` by spec).
+                None => match static_delete_error(original) {
+                    Some(msg) => set_volume_phase_with_event(
+                        pass,
+                        original,
+                        "Failed",
+                        "VolumeFailedDelete",
+                        &msg,
                     ),
-                ),
+                    None => {
+                        if released != *original {
+                            pass.update(released);
+                        }
+                        pass.out.delete(original);
+                    }
+                },
                 Some(_) if pass.ctx.faults.broken_classes.contains(&class) => {
                     set_volume_phase_with_event(
                         pass,

@@ -516,9 +516,10 @@ fn delete_policy_on_a_static_volume_fails_and_recycle_has_no_plugin() {
         volume(&sim, &v).unwrap().status().str_at("phase"),
         Some("Failed")
     );
-    assert!(events_for(&sim, &v)
-        .iter()
-        .any(|(r, _)| r == "VolumeFailedDelete"));
+    assert!(events_for(&sim, &v).contains(&(
+        "VolumeFailedDelete".into(),
+        "host_path deleter only supports /tmp/.+ but received provided /data/vol".into()
+    )));
 
     let mut sim = Sim::new(15);
     let mut nfs = pv("vol", "1Gi", RWO, None);
@@ -547,6 +548,29 @@ fn delete_policy_on_a_static_volume_fails_and_recycle_has_no_plugin() {
         "VolumeFailedRecycle".into(),
         "No recycler plugin found for the volume!".into()
     )));
+}
+
+#[test]
+fn delete_policy_removes_a_static_host_path_volume_under_tmp() {
+    // hostPathDeleter.Delete: its pattern is unanchored, so /var/tmp/x counts.
+    for path in ["/tmp/data1", "/var/tmp/x"] {
+        let mut sim = Sim::new(14);
+        let mut v = pv("vol", "1Gi", RWO, None);
+        set_at(
+            v.spec_mut(),
+            "persistentVolumeReclaimPolicy",
+            "Delete".into(),
+        );
+        set_at(v.spec_mut(), "hostPath.path", path.into());
+        create(&mut sim, v);
+        let c = create(&mut sim, pvc("data", "1Gi", RWO, None));
+        converge(&mut sim);
+        assert_eq!(volume_of(&sim, "data").as_deref(), Some("vol"));
+        api::delete(&mut sim, &c.key(), DeleteOptions::default(), "test").unwrap();
+        converge(&mut sim);
+        assert!(volume(&sim, "vol").is_none(), "{path}: the PV is deleted");
+        assert!(events_for(&sim, "vol").is_empty(), "{path}");
+    }
 }
 
 #[test]

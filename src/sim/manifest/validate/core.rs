@@ -95,14 +95,24 @@ pub(super) fn validate_pv(e: &mut Errs, o: &Object) {
     let p = P::root().k("spec");
     let s = o.spec();
     validate_access_modes(e, &p, s, false);
+    // Both checks run: a PV with no capacity is Required and NotSupported.
     let cap = s.at("capacity");
-    if cap.as_object().is_none_or(|m| m.is_empty()) {
+    let map = cap.as_object();
+    if map.is_none_or(|m| m.is_empty()) {
         e.required(&p.k("capacity"), "");
-    } else if cap.at("storage").is_null() {
+    }
+    if cap.at("storage").is_null() || map.is_some_and(|m| m.len() > 1) {
+        // Go's %#v of the ResourceList; a non-empty one is shown as a plain
+        // map (Ordinal leaves out resource.Quantity's internal fields).
+        let value = match map {
+            None => "core.ResourceList(nil)".to_string(),
+            Some(m) if m.is_empty() => "core.ResourceList{}".to_string(),
+            Some(_) => go_map(&cap.labels_at("")),
+        };
         e.push(
             &p.k("capacity"),
             ErrorType::NotSupported(vec!["storage"]),
-            go_map(&cap.labels_at("")),
+            value,
             "",
         );
     }

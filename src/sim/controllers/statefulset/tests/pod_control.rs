@@ -216,3 +216,62 @@ fn a_long_set_name_fails_the_pod_create() {
         "{failed}"
     );
 }
+
+/// A Parallel pass creates in upstream's slow-start batches (1, 2, 4, ...)
+/// and stops after a batch with a failed create: a pod spec the API server
+/// refuses is one FailedCreate (for the first pod) per pass, not one per
+/// replica.
+#[test]
+fn a_parallel_pass_stops_after_the_batch_that_failed() {
+    let mut sim = Sim::new(7);
+    let mut v = web(3, json!({"podManagementPolicy": "Parallel"}));
+    let containers = &mut v["spec"]["template"]["spec"]["containers"];
+    let dup = containers[0].clone();
+    containers.as_array_mut().unwrap().push(dup);
+    apply(&mut sim, v);
+    run(&mut sim);
+    assert!(pods(&sim).is_empty());
+    let failed: Vec<String> = events(&sim)
+        .into_iter()
+        .filter(|e| e.starts_with("FailedCreate"))
+        .collect();
+    assert!(!failed.is_empty());
+    assert!(
+        failed
+            .iter()
+            .all(|e| e.starts_with("FailedCreate create Pod web-0 ")),
+        "{failed:?}"
+    );
+    // The first batch's claim only: the others were never tried.
+    assert_eq!(claims(&sim), vec!["www-web-0"]);
+}
+
+/// A pod released by the set (its labels no longer match) keeps its name:
+/// creating the replacement is AlreadyExists, which upstream's
+/// CreateStatefulPod returns without recording an event.
+#[test]
+fn a_released_pod_of_the_same_name_blocks_its_replacement_silently() {
+    use crate::sim::session::Input;
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({})));
+    let mut k = |line: &str| {
+        sim.input(Input::Kubectl {
+            line: line.into(),
+            files: vec![],
+        })
+    };
+    k("kubectl rollout status sts/web").unwrap();
+    k("kubectl label pod web-1 app=debug --overwrite").unwrap();
+    sim.advance(5_000);
+    let p = pod(&sim, "web-1").unwrap();
+    assert!(p.meta.owner_references.is_empty(), "released");
+    // Occurrences of the event, counting the recorder's repeats.
+    let creates: u32 = sim
+        .log
+        .iter()
+        .filter(|e| e.action == Action::Recorded && e.reason == "SuccessfulCreate")
+        .filter(|e| e.message.starts_with("create Pod web-1 "))
+        .map(|e| sim.event_count(e).0)
+        .sum();
+    assert_eq!(creates, 1);
+}
