@@ -1,7 +1,7 @@
 //! Label selectors: `metav1.LabelSelector` (matchLabels + matchExpressions)
 //! and the string form kubectl takes after `-l`.
 
-use super::object::Labels;
+use super::object::{scalar_text, Labels};
 use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,10 +69,7 @@ impl Selector {
         let mut reqs = Vec::new();
         if let Some(ml) = m.get("matchLabels").and_then(|x| x.as_object()) {
             for (k, v) in ml {
-                let v = v
-                    .as_str()
-                    .map(String::from)
-                    .unwrap_or_else(|| v.to_string());
+                let v = scalar_text(v);
                 reqs.push(Requirement::Equals(k.clone(), v));
             }
         }
@@ -86,15 +83,7 @@ impl Selector {
                 let values: Vec<String> = e
                     .get("values")
                     .and_then(|v| v.as_array())
-                    .map(|a| {
-                        a.iter()
-                            .map(|x| {
-                                x.as_str()
-                                    .map(String::from)
-                                    .unwrap_or_else(|| x.to_string())
-                            })
-                            .collect()
-                    })
+                    .map(|a| a.iter().map(scalar_text).collect())
                     .unwrap_or_default();
                 let op = e.get("operator").and_then(|o| o.as_str()).unwrap_or("");
                 reqs.push(match op {

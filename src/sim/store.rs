@@ -13,7 +13,7 @@
 //! are immutable once stored (every write is a whole [`Store::put`]), so
 //! sharing never shows.
 
-use super::object::{Derived, Key, Kind, Labels, Object};
+use super::object::{json_text, Derived, Key, Kind, Labels, Object};
 use super::{nodeutil, podutil};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -624,7 +624,7 @@ pub fn matches_labels_json(selector: &serde_json::Map<String, Value>, labels: &L
         (Some(l), Value::String(s)) => l == s,
         (Some(l), other) => {
             // Rare (a selector of numbers or booleans): its JSON text.
-            let text = other.to_string();
+            let text = json_text(other);
             *l == text
         }
         (None, _) => false,

@@ -20,7 +20,7 @@ thread_local! {
 }
 
 fn post(to: &Window, v: &Value) {
-    if let Ok(js) = js_sys::JSON::parse(&v.to_string()) {
+    if let Ok(js) = js_sys::JSON::parse(&crate::sim::object::json_text(v)) {
         // Any origin may listen: nothing the frame sends is secret.
         let _ = to.post_message(&js, "*");
     }

@@ -487,11 +487,11 @@ pub fn storage(sim: &Sim) -> StorageView {
     // A binding is drawn when both sides name each other, as `kubectl get`
     // would show it Bound; one-sided references are still being bound.
     let mut bindings = Vec::new();
-    let volume_at: HashMap<&str, usize> = volumes
+    let volume_at: BTreeMap<&str, usize> = volumes
         .iter()
         .enumerate()
         .map(|(i, v)| (v.name.as_str(), i))
-        .collect();
+        .collect_sorted();
     for (ci, c) in claims.iter().enumerate() {
         if c.volume.is_empty() {
             continue;

@@ -7,7 +7,7 @@ use crate::sim::eviction::set_condition;
 pub use crate::sim::eviction::{
     can_ignore_pdb, check_eviction, pdb_selector, pdbs_for_pod, Refusal, DISRUPTION_ALLOWED,
 };
-use crate::sim::object::{parse_rfc3339, Key, Kind, Object, ValueExt};
+use crate::sim::object::{json_text, parse_rfc3339, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::sort::CollectSorted;
 use crate::sim::store::{Change, Store};
@@ -277,7 +277,7 @@ fn try_sync(ctx: &Ctx, pdb: &Object, out: &mut Out) {
                  As a result, the status of the PDB cannot be calculated correctly, which may result in \
                  undefined behavior. To account for these pods please set \".spec.minAvailable\" field \
                  of the PDB to an integer value.",
-                pdb.spec().at("selector")
+                json_text(pdb.spec().at("selector"))
             ),
         );
     }

@@ -21,7 +21,7 @@
 
 use super::parse::Args;
 use super::{jsonpath, ref_name, yaml};
-use crate::sim::object::Object;
+use crate::sim::object::{json_text, Object};
 use crate::sim::sort;
 use serde_json::Value;
 
@@ -310,7 +310,7 @@ fn write_json(out: &mut String, v: &Value, indent: usize) {
         Value::Object(_) => out.push_str("{}"),
         Value::Array(_) => out.push_str("[]"),
         Value::String(s) => out.push_str(&json_string(s)),
-        other => out.push_str(&other.to_string()),
+        other => out.push_str(&json_text(other)),
     }
 }
 

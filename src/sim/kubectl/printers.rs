@@ -2,7 +2,7 @@
 //! `HumanDuration` prints them, pod STATUS as `printPod` derives it, and
 //! the tab writer's alignment (min width 6, padding 3).
 
-use crate::sim::object::{Kind, Labels, Object, ValueExt};
+use crate::sim::object::{json_text, Kind, Labels, Object, ValueExt};
 use crate::sim::podutil;
 use serde_json::Value;
 
@@ -452,7 +452,7 @@ fn int_or_string(v: &Value) -> String {
     match v {
         Value::Null => "N/A".into(),
         Value::String(s) => s.clone(),
-        other => other.to_string(),
+        other => json_text(other),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::positions::Seg;
 use super::{Ctx, Severity};
-use crate::sim::object::Kind;
+use crate::sim::object::{json_text, Kind};
 use serde_json::Value;
 
 /// What an `apiVersion`/`kind` pair maps to.
@@ -251,7 +251,7 @@ fn old_defaults(ctx: &mut Ctx<'_>, api_version: &str, kind: &str, v: &mut Value,
     if kind == "Deployment" {
         let mut unset = |spec: &mut serde_json::Map<String, Value>, f: &str, d: Value| {
             if spec.get(f).is_none_or(Value::is_null) {
-                notes.push(format!("spec.{f}: {d}"));
+                notes.push(format!("spec.{f}: {}", json_text(&d)));
                 spec.insert(f.into(), d);
             }
         };
@@ -355,8 +355,9 @@ fn annotation_notes(ctx: &mut Ctx<'_>, v: &Value, prefix: &[Seg]) {
             here.push(Seg::Key(k.clone()));
             let note = match k.as_str() {
                 "pod.alpha.kubernetes.io/initialized" => Some(format!(
-                    "annotation {k}: {val} was read by the PetSet controller (\"false\" paused \
-                     creating the next pet); StatefulSets ignore it"
+                    "annotation {k}: {} was read by the PetSet controller (\"false\" paused \
+                     creating the next pet); StatefulSets ignore it",
+                    json_text(val)
                 )),
                 "scheduler.alpha.kubernetes.io/affinity" => Some(format!(
                     "annotation {k} is ignored since v1.6; the scheduler reads spec.affinity \

@@ -3,8 +3,9 @@
 //! their line and column, so semantic errors can point at the offending
 //! key. serde_yaml parses; this only locates.
 
+use crate::sim::sort;
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// One step of a field path.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -52,7 +53,7 @@ struct Node {
     parent: usize,
     seg: Option<Seg>,
     at: (usize, usize),
-    keys: HashMap<String, usize>,
+    keys: BTreeMap<String, usize>,
     /// Items are numbered from 0 in order, so a list of their nodes.
     items: Vec<usize>,
 }
@@ -73,9 +74,10 @@ pub struct Positions {
     top: OnceCell<Vec<(usize, String, bool)>>,
     /// `top_value("kind")`, computed once.
     kind: OnceCell<Option<String>>,
-    /// Every text between two consecutive `"` of `text`, with the offsets
-    /// of its opening quote, in order: where a quoted key can be.
-    quoted: OnceCell<HashMap<String, Vec<usize>>>,
+    /// Every text between two consecutive `"` of `text`, as the offsets of
+    /// its two quotes, sorted by the text (the same text in order of
+    /// offset): where a quoted key can be.
+    quoted: OnceCell<Vec<(usize, usize)>>,
 }
 
 impl Default for Positions {
@@ -85,7 +87,7 @@ impl Default for Positions {
                 parent: 0,
                 seg: None,
                 at: (0, 0),
-                keys: HashMap::new(),
+                keys: BTreeMap::new(),
                 items: Vec::new(),
             }],
             text: String::new(),
@@ -128,7 +130,7 @@ impl Positions {
             parent,
             seg: Some(seg),
             at,
-            keys: HashMap::new(),
+            keys: BTreeMap::new(),
             items: Vec::new(),
         });
         self.nodes.len() - 1
@@ -212,18 +214,17 @@ impl Positions {
         let at = if key.contains('"') {
             from + self.text[from..].find(&format!("\"{key}\""))?
         } else {
+            let between = |&(open, close): &(usize, usize)| &self.text[open + 1..close];
             let quoted = self.quoted.get_or_init(|| {
-                let mut map: HashMap<String, Vec<usize>> = HashMap::new();
                 let quotes: Vec<usize> = self.text.match_indices('"').map(|(i, _)| i).collect();
-                for w in quotes.windows(2) {
-                    map.entry(self.text[w[0] + 1..w[1]].to_string())
-                        .or_default()
-                        .push(w[0]);
-                }
-                map
+                let mut spans: Vec<(usize, usize)> =
+                    quotes.windows(2).map(|w| (w[0], w[1])).collect();
+                sort::sort_by(&mut spans, |a, b| between(a).cmp(between(b)));
+                spans
             });
-            let offsets = quoted.get(key)?;
-            *offsets.get(offsets.partition_point(|o| *o < from))?
+            let same = &quoted[quoted.partition_point(|s| between(s) < key)..];
+            let same = &same[..same.partition_point(|s| between(s) == key)];
+            same.get(same.partition_point(|s| s.0 < from))?.0
         };
         let i = self.starts.partition_point(|s| *s <= at) - 1;
         Some((self.first_line + i, at - self.starts[i] + 1))

@@ -6,7 +6,7 @@
 //! `int32`, `int64`, `bool`, `Quantity`, `IntOrString`, `any` (not
 //! checked), `[]T` (list), `map[string]T`, or another struct's name.
 
-use std::collections::HashMap;
+use crate::sim::sort;
 use std::sync::OnceLock;
 
 const SCHEMA: &str = r#"
@@ -157,10 +157,11 @@ fn parse_ty(s: &'static str) -> Ty {
     }
 }
 
-fn table() -> &'static HashMap<&'static str, Fields> {
-    static T: OnceLock<HashMap<&'static str, Fields>> = OnceLock::new();
+/// The structs by name, sorted (no name is defined twice).
+fn table() -> &'static [(&'static str, Fields)] {
+    static T: OnceLock<Vec<(&'static str, Fields)>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = Vec::new();
         for line in SCHEMA.lines().map(str::trim).filter(|l| !l.is_empty()) {
             let Some((name, rest)) = line.split_once(": ") else {
                 continue;
@@ -170,15 +171,18 @@ fn table() -> &'static HashMap<&'static str, Fields> {
                 .filter_map(|f| f.split_once(' '))
                 .map(|(n, t)| (n, parse_ty(t)))
                 .collect();
-            m.insert(name, fields);
+            m.push((name, fields));
         }
+        sort::sort_by(&mut m, |a, b| a.0.cmp(b.0));
         m
     })
 }
 
 /// The fields of a struct, `None` for an unknown name.
 pub fn fields(name: &str) -> Option<&'static Fields> {
-    table().get(name)
+    let t = table();
+    let i = t.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
+    Some(&t[i].1)
 }
 
 /// The type of `field` in `struct_name`.
@@ -202,7 +206,10 @@ mod tests {
                 _ => {}
             }
         }
-        for f in table().values() {
+        for (i, (name, f)) in table().iter().enumerate() {
+            if let Some((next, _)) = table().get(i + 1) {
+                assert!(name < next, "{name} is defined twice");
+            }
             for (_, t) in f {
                 check(t);
             }

@@ -387,6 +387,21 @@ impl Object {
     }
 }
 
+/// A value's compact JSON text, what `Value`'s `Display` writes. The page's
+/// wasm then has one JSON writer for text: `Display` has a copy of its own
+/// (compact and pretty, through `fmt::Write`).
+pub fn json_text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// A scalar's text: a string as it is, anything else as its JSON text.
+pub fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => json_text(other),
+    }
+}
+
 /// Dotted-path reads on JSON values, `Null` for whatever is missing, so
 /// controllers read `pod.spec().at("nodeName").as_str()` without ceremony.
 pub trait ValueExt {
@@ -411,13 +426,7 @@ pub trait ValueExt {
         match self.at(path).as_object() {
             Some(m) => m
                 .iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    (k.clone(), v)
-                })
+                .map(|(k, v)| (k.clone(), scalar_text(v)))
                 .collect_sorted(),
             None => Labels::new(),
         }

@@ -5,7 +5,7 @@
 //! moves these between the browser and the session.
 
 use super::Session;
-use crate::sim::object::Kind;
+use crate::sim::object::{json_text, Kind};
 use crate::sim::podutil;
 use crate::sim::session::Input;
 use serde_json::{json, Value};
@@ -300,7 +300,7 @@ pub fn parse_message(msg: &Value) -> Result<HostMessage, String> {
 }
 
 fn brief(v: &Value) -> String {
-    let s = v.to_string();
+    let s = json_text(v);
     match s.char_indices().nth(80) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s,

@@ -5,7 +5,7 @@
 //! `<set>-<hash>`, and is numbered by `revision`.
 
 use crate::sim::controllers::Out;
-use crate::sim::object::{Kind, Object, OwnerRef, ValueExt};
+use crate::sim::object::{json_text, Kind, Object, OwnerRef, ValueExt};
 use crate::sim::selector::Selector;
 use crate::sim::sort;
 use crate::sim::store::Store;
@@ -49,7 +49,7 @@ pub fn canonical_json(v: &Value) -> String {
             let body: Vec<String> = a.iter().map(canonical_json).collect();
             format!("[{}]", body.join(","))
         }
-        other => other.to_string(),
+        other => json_text(other),
     }
 }
 

@@ -127,7 +127,7 @@ pub fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
-        other => other.to_string(),
+        other => crate::sim::object::json_text(other),
     }
 }
 

@@ -128,7 +128,7 @@ pub fn label(sim: &mut Sim, args: &Args, field: &str) -> Result<String, String> 
             "annotated"
         } else if before == local {
             "not labeled"
-        } else if !args.bool("overwrite") && local.to_string().len() < before.to_string().len() {
+        } else if !args.bool("overwrite") && json_text(&local).len() < json_text(&before).len() {
             "unlabeled"
         } else {
             "labeled"

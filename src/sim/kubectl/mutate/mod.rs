@@ -16,7 +16,7 @@ use super::{namespace, quoted, ref_name, selector, Report};
 use crate::sim::api::{self, ApiError, DeleteOptions, Reason};
 use crate::sim::controllers::Propagation;
 use crate::sim::engine::Sim;
-use crate::sim::object::{Key, Kind, Object, ValueExt};
+use crate::sim::object::{json_text, Key, Kind, Object, ValueExt};
 pub use apply::apply_cmd;
 pub use delete::delete_cmd;
 pub use edit::{edit_save, edit_target, kind_label};
@@ -148,6 +148,6 @@ fn go_map(v: &Value) -> String {
         Value::Array(a) => format!("[{}]", a.iter().map(go_map).collect::<Vec<_>>().join(" ")),
         Value::String(s) => s.clone(),
         Value::Null => "<nil>".into(),
-        other => other.to_string(),
+        other => json_text(other),
     }
 }

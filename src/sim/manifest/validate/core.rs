@@ -47,10 +47,7 @@ pub(super) fn validate_pvc_spec(e: &mut Errs, p: &P, s: &Value) {
             }
         }
         v => {
-            let text = v
-                .as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| v.to_string());
+            let text = scalar_text(v);
             if parse_quantity(&text).is_some_and(|q| q <= 0.0) {
                 e.invalid(&rp, quote(&text), "must be greater than zero");
                 if let Some(last) = e.0.last_mut() {
@@ -339,18 +336,8 @@ pub(super) fn validate_pod_spec(e: &mut Errs, p: &P, s: &Value, is_pod: bool) {
                         continue;
                     };
                     if rv > lv {
-                        let rs = r
-                            .as_str()
-                            .map(str::to_string)
-                            .unwrap_or_else(|| r.to_string());
-                        let ls = lim
-                            .get(res)
-                            .map(|l| {
-                                l.as_str()
-                                    .map(str::to_string)
-                                    .unwrap_or_else(|| l.to_string())
-                            })
-                            .unwrap_or_default();
+                        let rs = scalar_text(r);
+                        let ls = lim.get(res).map(scalar_text).unwrap_or_default();
                         e.invalid(
                             &cp.k("resources.requests"),
                             quote(&rs),

@@ -13,7 +13,7 @@ use self::core::*;
 use super::positions::{path_string, Seg};
 use super::quantity::parse_quantity;
 use crate::sim::features::FeatureGates;
-use crate::sim::object::{Kind, Labels, Object, ValueExt};
+use crate::sim::object::{scalar_text, Kind, Labels, Object, ValueExt};
 use crate::sim::selector::Selector;
 use apps::*;
 use policy::*;
