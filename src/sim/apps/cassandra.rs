@@ -12,11 +12,15 @@
 //! Host IDs live on the node's data volume, so a StatefulSet pod recreated
 //! on the same claim keeps its identity while its IP changes.
 
+use super::mysql::split_top;
 use super::{fs, hash, uuid_from, Out, Proc};
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::sort;
 use std::collections::BTreeMap;
+
+/// How cqlsh prints a server's Invalid query error, up to its message.
+const INVALID: &str = "InvalidRequest: Error from server: code=2200 [Invalid query] message=";
 
 const SYSTEM_KEYSPACES: &[&str] = &[
     "system_traces",
@@ -302,6 +306,7 @@ impl Proc<'_> {
         }
         let src = exec.unwrap_or_else(|| stdin.to_string());
         let mut out = Out::default();
+        let mut keyspace: Option<String> = None;
         for stmt in src.split(';').map(str::trim).filter(|s| !s.is_empty()) {
             let words: Vec<&str> = stmt.split_whitespace().collect();
             let up: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
@@ -358,6 +363,40 @@ impl Proc<'_> {
                         break;
                     }
                 }
+                ("USE", _) => {
+                    let name = words
+                        .get(1)
+                        .map(|n| n.trim_matches('"').to_ascii_lowercase());
+                    match name {
+                        Some(n) if self.keyspaces().contains(&n) => keyspace = Some(n),
+                        n => {
+                            let n = n.unwrap_or_default();
+                            out.chunks.push((
+                                true,
+                                format!("<stdin>:1:{INVALID}\"Keyspace '{n}' does not exist\"\n"),
+                            ));
+                            out.code = 2;
+                            break;
+                        }
+                    }
+                }
+                ("CREATE", "TABLE") | ("INSERT", "INTO") | ("SELECT", _) => {
+                    // One line, single-spaced (inside literals too: a simplification).
+                    let stmt = &words.join(" ");
+                    let r = match w(0) {
+                        "CREATE" => self.cql_create_table(stmt, keyspace.as_deref()),
+                        "INSERT" => self.cql_insert(stmt, keyspace.as_deref()),
+                        _ => self.cql_select(stmt, keyspace.as_deref()),
+                    };
+                    match r {
+                        Ok(text) => out.chunks.push((false, text)),
+                        Err(e) => {
+                            out.chunks.push((true, format!("<stdin>:1:{e}\n")));
+                            out.code = 2;
+                            break;
+                        }
+                    }
+                }
                 _ => {
                     out.chunks.push((true, format!("<stdin>:1:SyntaxException: line 1:0 no viable alternative at input '{}'\n", words.first().unwrap_or(&""))));
                     out.code = 2;
@@ -366,5 +405,355 @@ impl Proc<'_> {
             }
         }
         out
+    }
+
+    /// A table's directory on a node's data volume and the name it prints
+    /// as: `ks.table`, or `table` in the keyspace of `USE`.
+    fn cql_table(&self, name: &str, keyspace: Option<&str>) -> Result<(String, String), String> {
+        let name = name.trim().to_ascii_lowercase();
+        let (ks, table) = match name.split_once('.') {
+            Some((k, t)) => (k.to_string(), t.to_string()),
+            None => match keyspace {
+                Some(k) => (k.to_string(), name.clone()),
+                None => return Err(format!("{INVALID}\"No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename\"")),
+            },
+        };
+        Ok((ks, table))
+    }
+
+    /// A table's schema (`name\ttype\trole` lines, role `p` partition key,
+    /// `c` clustering, `r` regular) as any ring member keeps it.
+    fn cql_schema(&self, ks: &str, table: &str) -> Option<Vec<(String, String, char)>> {
+        self.ring().iter().find_map(|p| {
+            let c = cassandra_container(p).unwrap_or_default();
+            let path = format!("{}/data/{ks}/{table}/schema", data_dir(p, &c));
+            let text = fs::read(self.sim, p, &c, &path)?;
+            Some(
+                text.lines()
+                    .filter_map(|l| {
+                        let f: Vec<&str> = l.split('\t').collect();
+                        Some((
+                            f.first()?.to_string(),
+                            f.get(1)?.to_string(),
+                            f.get(2)?.chars().next()?,
+                        ))
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    /// `CREATE TABLE [IF NOT EXISTS] [ks.]t (col type [PRIMARY KEY], ...,
+    /// [PRIMARY KEY ((a, b), c)])`, kept on the coordinator's volume.
+    fn cql_create_table(&mut self, stmt: &str, keyspace: Option<&str>) -> Result<String, String> {
+        let (Some(open), Some(close)) = (
+            stmt.find('('),
+            stmt.rfind(')').filter(|&c| c > stmt.find('(').unwrap_or(0)),
+        ) else {
+            return Err(format!(
+                "SyntaxException: line 1:{} mismatched input '<EOF>'",
+                stmt.len()
+            ));
+        };
+        let head: Vec<&str> = stmt[..open].split_whitespace().collect();
+        let if_not = head.len() > 3 && head[2].eq_ignore_ascii_case("IF");
+        let (ks, table) = self.cql_table(head.last().copied().unwrap_or(""), keyspace)?;
+        if !self.keyspaces().contains(&ks) {
+            return Err(format!("{INVALID}\"Keyspace {ks} does not exist\""));
+        }
+        if self.cql_schema(&ks, &table).is_some() {
+            return if if_not {
+                Ok(String::new())
+            } else {
+                Err(format!(
+                    "AlreadyExists: Table '{ks}.{table}' already exists"
+                ))
+            };
+        }
+        let mut cols: Vec<(String, String)> = Vec::new();
+        let mut key: Vec<Vec<String>> = Vec::new();
+        for def in split_top(&stmt[open + 1..close]) {
+            let up = def.to_ascii_uppercase();
+            if up.starts_with("PRIMARY") {
+                // `PRIMARY KEY ((a, b), c)`: the partition key, then clustering.
+                let inner = match (def.find('('), def.rfind(')')) {
+                    (Some(a), Some(b)) if a < b => &def[a + 1..b],
+                    _ => "",
+                };
+                key = split_top(inner)
+                    .iter()
+                    .map(|k| {
+                        split_top(k.trim_matches(|c| c == '(' || c == ')'))
+                            .iter()
+                            .map(|s| s.to_ascii_lowercase())
+                            .collect()
+                    })
+                    .collect();
+                continue;
+            }
+            let f: Vec<&str> = def.split_whitespace().collect();
+            let (Some(n), Some(t)) = (f.first(), f.get(1)) else {
+                continue;
+            };
+            if up.ends_with("PRIMARY KEY") {
+                key = vec![vec![n.to_ascii_lowercase()]];
+            }
+            cols.push((n.to_ascii_lowercase(), t.to_ascii_lowercase()));
+        }
+        if key.is_empty() {
+            return Err(format!(
+                "{INVALID}\"No PRIMARY KEY specifed (exactly one required)\""
+            ));
+        }
+        let role = |n: &str| {
+            if key[0].iter().any(|k| k == n) {
+                'p'
+            } else if key[1..].iter().flatten().any(|k| k == n) {
+                'c'
+            } else {
+                'r'
+            }
+        };
+        let schema: String = cols
+            .iter()
+            .map(|(n, t)| format!("{n}\t{t}\t{}\n", role(n)))
+            .collect();
+        let me = self.pod.clone();
+        let c = cassandra_container(&me).unwrap_or_default();
+        let dir = format!("{}/data/{ks}/{table}", data_dir(&me, &c));
+        let _ = fs::write(self.sim, &me, &c, &format!("{dir}/schema"), schema);
+        let _ = fs::write(self.sim, &me, &c, &format!("{dir}/rows"), String::new());
+        Ok(String::new())
+    }
+
+    /// Every row of a table over the ring, one per primary key (a member
+    /// that has it first; Ordinal keeps no write timestamps), in token
+    /// order: here a hash of the partition key, then the clustering values.
+    fn cql_rows(
+        &self,
+        ks: &str,
+        table: &str,
+        schema: &[(String, String, char)],
+    ) -> Vec<Vec<String>> {
+        let key_of = |r: &Vec<String>| -> Vec<String> {
+            schema
+                .iter()
+                .zip(r)
+                .filter(|((_, _, role), _)| *role != 'r')
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for p in self.ring() {
+            let c = cassandra_container(&p).unwrap_or_default();
+            let path = format!("{}/data/{ks}/{table}/rows", data_dir(&p, &c));
+            for line in fs::read(self.sim, &p, &c, &path)
+                .unwrap_or_default()
+                .lines()
+            {
+                let row: Vec<String> = line.split('\t').map(str::to_string).collect();
+                if !rows.iter().any(|r| key_of(r) == key_of(&row)) {
+                    rows.push(row);
+                }
+            }
+        }
+        let token = |r: &Vec<String>| -> u64 {
+            let pk: Vec<&str> = schema
+                .iter()
+                .zip(r)
+                .filter(|((_, _, role), _)| *role == 'p')
+                .map(|(_, v)| v.as_str())
+                .collect();
+            hash(&pk.join("\t"))
+        };
+        sort::sort_by_key(&mut rows, |r| (token(r), key_of(r)));
+        rows
+    }
+
+    /// `INSERT INTO [ks.]t (cols) VALUES (values)`: an upsert by primary
+    /// key on the coordinator's volume (columns not named keep their value).
+    fn cql_insert(&mut self, stmt: &str, keyspace: Option<&str>) -> Result<String, String> {
+        let up = stmt.to_ascii_uppercase();
+        let (Some(open), Some(vpos)) = (stmt.find('('), up.find("VALUES")) else {
+            return Err(format!(
+                "SyntaxException: line 1:{} mismatched input '<EOF>'",
+                stmt.len()
+            ));
+        };
+        let name = stmt[..open].split_whitespace().nth(2).unwrap_or("");
+        let (ks, table) = self.cql_table(name, keyspace)?;
+        let Some(schema) = self.cql_schema(&ks, &table) else {
+            return Err(format!("{INVALID}\"unconfigured table {table}\""));
+        };
+        let names = split_top(stmt[open + 1..].split(')').next().unwrap_or(""));
+        let rest = &stmt[vpos + 6..];
+        let vals = match (rest.find('('), rest.rfind(')')) {
+            (Some(a), Some(b)) if a < b => split_top(rest[a + 1..b].trim()),
+            _ => Vec::new(),
+        };
+        let mut row = vec!["null".to_string(); schema.len()];
+        for (n, v) in names.iter().zip(&vals) {
+            let n = n.to_ascii_lowercase();
+            let Some(i) = schema.iter().position(|(c, _, _)| *c == n) else {
+                return Err(format!("{INVALID}\"Undefined column name {n}\""));
+            };
+            row[i] = v
+                .trim_matches('\'')
+                .replace("''", "'")
+                .replace(['\t', '\n'], " ");
+        }
+        if let Some((n, _, _)) = schema
+            .iter()
+            .find(|(c, _, role)| *role == 'p' && !names.iter().any(|x| x.eq_ignore_ascii_case(c)))
+        {
+            return Err(format!(
+                "{INVALID}\"Some partition key parts are missing: {n}\""
+            ));
+        }
+        let me = self.pod.clone();
+        let c = cassandra_container(&me).unwrap_or_default();
+        let path = format!("{}/data/{ks}/{table}/rows", data_dir(&me, &c));
+        let mut rows: Vec<Vec<String>> = fs::read(self.sim, &me, &c, &path)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| l.split('\t').map(str::to_string).collect())
+            .collect();
+        let is_key = |i: usize| schema[i].2 != 'r';
+        match rows
+            .iter_mut()
+            .find(|r| (0..schema.len()).all(|i| !is_key(i) || r.get(i) == row.get(i)))
+        {
+            Some(old) => {
+                for (i, v) in row.into_iter().enumerate() {
+                    if names.iter().any(|x| x.eq_ignore_ascii_case(&schema[i].0)) {
+                        old[i] = v;
+                    }
+                }
+            }
+            None => rows.push(row),
+        }
+        let text: String = rows.iter().map(|r| r.join("\t") + "\n").collect();
+        let _ = fs::write(self.sim, &me, &c, &path, text);
+        Ok(String::new())
+    }
+
+    /// `SELECT * | cols FROM [ks.]t [WHERE col = value [AND ...]] [LIMIT n]`
+    /// printed as cqlsh 3.11's print_result does: a blank line, the header
+    /// (names left-justified), a rule, the values right-justified, a blank
+    /// line and `(N rows)`. `SELECT *` lists the partition key, then the
+    /// clustering columns, then the others by name, as Cassandra orders them.
+    /// Ordinal does not ask for ALLOW FILTERING.
+    fn cql_select(&mut self, stmt: &str, keyspace: Option<&str>) -> Result<String, String> {
+        let up = stmt.to_ascii_uppercase();
+        let Some(from) = up.find(" FROM ") else {
+            return Err(format!(
+                "SyntaxException: line 1:{} mismatched input '<EOF>'",
+                stmt.len()
+            ));
+        };
+        let mut tail = stmt[from + 6..].split_whitespace();
+        let (ks, table) = self.cql_table(tail.next().unwrap_or(""), keyspace)?;
+        let Some(schema) = self.cql_schema(&ks, &table) else {
+            return Err(format!("{INVALID}\"unconfigured table {table}\""));
+        };
+        let what = stmt[6..from].trim();
+        let cols: Vec<usize> = if what == "*" {
+            let mut order: Vec<usize> = (0..schema.len()).collect();
+            sort::sort_by_key(&mut order, |&i| {
+                let rank = match schema[i].2 {
+                    'p' => 0,
+                    'c' => 1,
+                    _ => 2,
+                };
+                (
+                    rank,
+                    if rank == 2 {
+                        schema[i].0.clone()
+                    } else {
+                        String::new()
+                    },
+                    i,
+                )
+            });
+            order
+        } else {
+            let mut v = Vec::new();
+            for n in split_top(what) {
+                let n = n.to_ascii_lowercase();
+                match schema.iter().position(|(c, _, _)| *c == n) {
+                    Some(i) => v.push(i),
+                    None => return Err(format!("{INVALID}\"Undefined column name {n}\"")),
+                }
+            }
+            v
+        };
+        let after = &stmt[from + 6..];
+        let after_up = after.to_ascii_uppercase();
+        let limit = after_up
+            .find(" LIMIT ")
+            .and_then(|p| after[p + 7..].trim().parse::<usize>().ok());
+        let mut conds: Vec<(usize, String)> = Vec::new();
+        if let Some(p) = after_up.find(" WHERE ") {
+            let end = after_up
+                .find(" LIMIT ")
+                .filter(|&e| e >= p + 7)
+                .unwrap_or(after.len());
+            for cond in after[p + 7..end]
+                .split(" AND ")
+                .flat_map(|c| c.split(" and "))
+            {
+                let Some((c, v)) = cond.split_once('=') else {
+                    continue;
+                };
+                let c = c.trim().to_ascii_lowercase();
+                let Some(i) = schema.iter().position(|(n, _, _)| *n == c) else {
+                    return Err(format!("{INVALID}\"Undefined column name {c}\""));
+                };
+                conds.push((i, v.trim().trim_matches('\'').to_string()));
+            }
+        }
+        let rows: Vec<Vec<String>> = self
+            .cql_rows(&ks, &table, &schema)
+            .into_iter()
+            .filter(|r| conds.iter().all(|(i, v)| r.get(*i) == Some(v)))
+            .take(limit.unwrap_or(usize::MAX))
+            .collect();
+        let cell = |r: &Vec<String>, i: usize| -> String {
+            let v = r.get(i).cloned().unwrap_or_default();
+            match (schema[i].1.as_str(), v.as_str()) {
+                ("boolean", "true") => "True".into(),
+                ("boolean", "false") => "False".into(),
+                _ => v,
+            }
+        };
+        let widths: Vec<usize> = cols
+            .iter()
+            .map(|&i| {
+                rows.iter()
+                    .map(|r| cell(r, i).chars().count())
+                    .fold(schema[i].0.len(), usize::max)
+            })
+            .collect();
+        let header: Vec<String> = cols
+            .iter()
+            .zip(&widths)
+            .map(|(&i, w)| format!("{:<w$}", schema[i].0))
+            .collect();
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        let mut s = format!(
+            "\n {}\n-{}-\n",
+            header.join(" | ").trim_end(),
+            rule.join("-+-")
+        );
+        for r in &rows {
+            let line: Vec<String> = cols
+                .iter()
+                .zip(&widths)
+                .map(|(&i, w)| format!("{:>w$}", cell(r, i)))
+                .collect();
+            s.push_str(&format!(" {}\n", line.join(" | ")));
+        }
+        s.push_str(&format!("\n({} rows)\n", rows.len()));
+        Ok(s)
     }
 }

@@ -49,36 +49,44 @@ pub fn kind_word(kind: Kind) -> String {
     }
 }
 
-/// Resolves one resource word. `None` when the server has no such type.
+/// Resolves one resource word as cli-runtime's `mappingFor` does: a word
+/// with two dots or more is first `resource.version.group`
+/// (`statefulsets.v1.apps`, `pods.v1.`, schema.ParseResourceArg), then,
+/// as every word, `resource.group` split at its first dot
+/// (`statefulsets.apps`, `storageclasses.storage.k8s.io`). `None` when
+/// the server has no such type.
 pub fn resolve(word: &str) -> Option<Resource> {
     let w = word.to_ascii_lowercase();
-    // `statefulsets.apps`, `statefulset.apps/v1` style qualifiers.
-    let (base, group) = match w.split_once('.') {
-        Some((b, g)) => (
-            b.to_string(),
-            Some(g.split('/').next().unwrap_or("").to_string()),
-        ),
-        None => (w.clone(), None),
-    };
-    if matches!(base.as_str(), "ev" | "event" | "events") {
-        return match group.as_deref() {
+    if let [r, v, g] = w.splitn(3, '.').collect::<Vec<_>>()[..] {
+        if let Some(hit) = resolve_in(r, Some(g), Some(v)) {
+            return Some(hit);
+        }
+    }
+    match w.split_once('.') {
+        Some((base, group)) => resolve_in(base, Some(group), None),
+        None => resolve_in(&w, None, None),
+    }
+}
+
+/// One resource name in a group (any, when `None`) at a served version.
+fn resolve_in(base: &str, group: Option<&str>, version: Option<&str>) -> Option<Resource> {
+    if version.is_some_and(|v| v != "v1") {
+        // Every type Ordinal serves is at v1 only, as in v1.31.
+        return None;
+    }
+    if matches!(base, "ev" | "event" | "events") {
+        return match group {
             None | Some("events.k8s.io") | Some("") => Some(Resource::Events),
             _ => None,
         };
     }
-    for k in Kind::ALL {
-        let hit =
-            base == singular(k) || base == k.plural() || short_names(k).contains(&base.as_str());
-        if hit {
-            if let Some(g) = &group {
-                if g != k.group() && !(g == "v1" && k.group().is_empty()) {
-                    return None;
-                }
-            }
-            return Some(Resource::Kind(k));
-        }
-    }
-    None
+    Kind::ALL
+        .into_iter()
+        .find(|&k| {
+            (base == singular(k) || base == k.plural() || short_names(k).contains(&base))
+                && group.is_none_or(|g| g == k.group())
+        })
+        .map(Resource::Kind)
 }
 
 /// The kinds of the `all` category, in the order kubectl prints them.
@@ -103,8 +111,12 @@ pub struct Targets {
     pub multi: bool,
 }
 
+/// mappingFor's error names only the resource part of the word (its
+/// groupResource.Resource): `sts.foo` is `the server doesn't have a
+/// resource type "sts"`.
 pub fn unknown_type(word: &str) -> String {
-    format!("error: the server doesn't have a resource type \"{word}\"")
+    let resource = word.split('.').next().unwrap_or(word);
+    format!("error: the server doesn't have a resource type \"{resource}\"")
 }
 
 /// Parses `TYPE[,TYPE] [NAME...]` or `TYPE/NAME...`.
@@ -201,6 +213,19 @@ mod tests {
         assert_eq!(resolve("ev"), Some(Resource::Events));
         assert_eq!(resolve("petset"), None);
         assert_eq!(resolve("statefulsets.extensions"), None);
+        // Fully specified resource.version.group words.
+        for (word, kind) in [
+            ("statefulsets.v1.apps", Kind::StatefulSet),
+            ("sts.v1.apps", Kind::StatefulSet),
+            ("pods.v1.", Kind::Pod),
+            ("storageclasses.storage.k8s.io", Kind::StorageClass),
+            ("sc.v1.storage.k8s.io", Kind::StorageClass),
+        ] {
+            assert_eq!(resolve(word), Some(Resource::Kind(kind)), "{word}");
+        }
+        assert_eq!(resolve("statefulsets.v1beta1.apps"), None);
+        // A version alone is no group.
+        assert_eq!(resolve("pods.v1"), None);
     }
 
     #[test]
@@ -222,6 +247,10 @@ mod tests {
         assert_eq!(
             parse_targets(&w(&["foo"])).unwrap_err(),
             "error: the server doesn't have a resource type \"foo\""
+        );
+        assert_eq!(
+            parse_targets(&w(&["statefulsets.v1beta2.apps", "web"])).unwrap_err(),
+            "error: the server doesn't have a resource type \"statefulsets\""
         );
     }
 

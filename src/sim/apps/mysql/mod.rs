@@ -25,6 +25,8 @@ mod client;
 mod replication;
 mod sql;
 
+pub(super) use sql::split_top;
+
 use super::{fs, net, ordinal_of, uuid_from, Out, Proc};
 use crate::sim::object::{rfc3339, Kind, Object, ValueExt};
 use crate::sim::podutil;

@@ -707,8 +707,9 @@ pub(super) fn find_keyword(upper: &str, kw: &str) -> Option<usize> {
     None
 }
 
-/// Splits a select list at top-level commas.
-pub(super) fn split_top(s: &str) -> Vec<String> {
+/// Splits a select list at top-level commas (cqlsh's column and value
+/// lists too).
+pub(in crate::sim::apps) fn split_top(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0;
     let mut quote = None;

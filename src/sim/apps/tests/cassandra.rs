@@ -118,3 +118,75 @@ fn nodetool_status_shows_the_ring() {
             .contains("  demo\n")
     );
 }
+
+#[test]
+fn cqlsh_keeps_tables_on_the_volume() {
+    let mut sim = Sim::new(9);
+    let set = cassandra(&mut sim, &[true, true]);
+    let cql = |sim: &mut Sim, pod: &str, q: &str| run(sim, pod, &format!("cqlsh -e \"{q}\""));
+    cql(&mut sim, "cassandra-0", "CREATE KEYSPACE shop WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2};");
+    let r = cql(
+        &mut sim,
+        "cassandra-0",
+        "CREATE TABLE shop.items (id int PRIMARY KEY, name text, price int);",
+    );
+    assert_eq!((r.output.as_str(), r.exit_code), ("", 0));
+    let r = cql(&mut sim, "cassandra-0", "USE shop; INSERT INTO items (id, name, price) VALUES (1, 'apple', 3); INSERT INTO items (id, name) VALUES (2, 'pear');");
+    assert_eq!((r.output.as_str(), r.exit_code), ("", 0));
+    // Read through another member; cqlsh 3.11's print_result layout, and
+    // `*` puts the key first and the other columns by name.
+    let r = cql(
+        &mut sim,
+        "cassandra-1",
+        "SELECT * FROM shop.items WHERE id = 1;",
+    );
+    assert_eq!(
+        r.output,
+        "\n id | name  | price\n----+-------+-------\n  1 | apple |     3\n\n(1 rows)\n"
+    );
+    let r = cql(
+        &mut sim,
+        "cassandra-1",
+        "SELECT name FROM shop.items WHERE id = 9;",
+    );
+    assert_eq!(r.output, "\n name\n------\n\n(0 rows)\n");
+    assert!(cql(&mut sim, "cassandra-1", "SELECT * FROM shop.items;")
+        .output
+        .ends_with(" null\n\n(2 rows)\n"));
+    // The data lives on the claim: a recreated pod still has it.
+    delete_pod(&mut sim, "cassandra-0");
+    delete_pod(&mut sim, "cassandra-1");
+    for n in 0..2 {
+        let claim_name = format!("cassandra-data-cassandra-{n}");
+        PodSpec {
+            name: &format!("cassandra-{n}"),
+            labels: json!({"app": "cassandra"}),
+            containers: json!([{"name": "cassandra", "image": "gcr.io/google-samples/cassandra:v13",
+                "volumeMounts": [{"name": "cassandra-data", "mountPath": "/cassandra_data"}]}]),
+            volumes: json!([{"name": "cassandra-data", "persistentVolumeClaim": {"claimName": claim_name}}]),
+            ip: &format!("10.4.{n}.9"),
+            ready: true,
+            subdomain: Some("cassandra"),
+            owner: Some(&set),
+            init: json!([]),
+        }
+        .create(&mut sim);
+    }
+    let r = cql(
+        &mut sim,
+        "cassandra-1",
+        "SELECT name FROM shop.items WHERE id = 2;",
+    );
+    assert!(r.output.contains(" pear\n"), "{}", r.output);
+    // The server's refusals as cqlsh prints them.
+    for (q, e) in [
+        ("SELECT * FROM items;", "<stdin>:1:InvalidRequest: Error from server: code=2200 [Invalid query] message=\"No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename\"\n"),
+        ("SELECT * FROM shop.nope;", "<stdin>:1:InvalidRequest: Error from server: code=2200 [Invalid query] message=\"unconfigured table nope\"\n"),
+        ("INSERT INTO shop.items (name) VALUES ('x');", "<stdin>:1:InvalidRequest: Error from server: code=2200 [Invalid query] message=\"Some partition key parts are missing: id\"\n"),
+        ("CREATE TABLE shop.items (id int PRIMARY KEY);", "<stdin>:1:AlreadyExists: Table 'shop.items' already exists\n"),
+        ("USE nope;", "<stdin>:1:InvalidRequest: Error from server: code=2200 [Invalid query] message=\"Keyspace 'nope' does not exist\"\n"),
+    ] {
+        let r = cql(&mut sim, "cassandra-0", q);
+        assert_eq!((r.output.as_str(), r.exit_code), (e, 2), "{q}");
+    }
+}
