@@ -15,7 +15,6 @@ use crate::sim::store::{matches_labels, matches_labels_json, Change, Store};
 use crate::sim::subsets;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 
 /// The deprecated annotation that once meant `publishNotReadyAddresses`.
@@ -312,28 +311,28 @@ impl Address<'_> {
             pod_name: pod.meta.name.clone(),
             pod_namespace: pod.meta.namespace.clone(),
             pod_uid: pod.meta.uid.clone(),
-            pod_resource_version: AtomicU64::new(pod.meta.resource_version),
+            pod_version: subsets::PodVersionHint::new(pod.meta.resource_version),
         }
     }
 
     /// `self.to_typed() == *a`, without building it.
     fn matches_view(&self, a: &subsets::Address) -> bool {
         let pod = self.pod;
-        // Read from this very version of the pod: its fields are the same.
+        if a.ip != self.ip || a.pod_uid != pod.meta.uid || a.hostname.as_deref() != self.hostname {
+            return false;
+        }
+        // Read from this very version of the pod (a stored one: its version
+        // is not 0): its other fields are the same.
         let rv = pod.meta.resource_version;
-        let same_pod = a.pod_resource_version.load(Relaxed) == rv && a.pod_uid == pod.meta.uid;
-        if same_pod && a.ip == self.ip && a.hostname.as_deref() == self.hostname {
+        if rv != 0 && a.pod_version.get() == rv {
             debug_assert_eq!(*a, self.to_typed(), "an address read from one pod version");
             return true;
         }
-        let same = a.ip == self.ip
-            && a.pod_uid == pod.meta.uid
-            && a.hostname.as_deref() == self.hostname
-            && a.node_name == podutil::node_name(pod).unwrap_or("")
+        let same = a.node_name == podutil::node_name(pod).unwrap_or("")
             && a.pod_name == pod.meta.name
             && a.pod_namespace == pod.meta.namespace;
         if same {
-            a.pod_resource_version.store(rv, Relaxed);
+            a.pod_version.set(rv);
         }
         same
     }
