@@ -51,11 +51,16 @@ const INITIAL_BACKOFF_MS: u64 = 10_000;
 /// A 64-bit hash of a seed and a salt (FNV-1a, then SplitMix64's finaliser
 /// so near-identical inputs spread).
 pub fn hash64(seed: &str, salt: &str) -> u64 {
+    mix(salted(seed, salt).finish())
+}
+
+/// The running hash of `seed`, a zero byte and `salt`.
+fn salted(seed: &str, salt: &str) -> crate::sim::hash::Fnv64a {
     let mut f = crate::sim::hash::Fnv64a::new();
     f.write(seed.as_bytes());
     f.write(&[0]);
     f.write(salt.as_bytes());
-    mix(f.finish())
+    f
 }
 
 /// splitmix64's finalizer, so nearby inputs give unrelated outputs.
@@ -92,10 +97,7 @@ fn image_size(image: &str) -> u64 {
 /// sha256 has. The hash of the common prefix is worked out once.
 fn fake_digest(seed: &str, salt: &str) -> String {
     use std::fmt::Write;
-    let mut f = crate::sim::hash::Fnv64a::new();
-    f.write(seed.as_bytes());
-    f.write(&[0]);
-    f.write(salt.as_bytes());
+    let mut f = salted(seed, salt);
     f.write(b"/");
     let mut s = String::with_capacity(64);
     for i in 0..4u8 {
