@@ -228,8 +228,13 @@ const LABEL_VALUE_MSG: &str = "a valid label must be an empty string or consist 
 const QUALIFIED_NAME_MSG: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 
 pub fn is_dns1123_label(s: &str) -> bool {
+    s.len() <= 63 && dns1123_label_chars_ok(s)
+}
+
+/// The RFC 1123 label pattern, `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, without
+/// the length limit (which upstream reports as an error of its own).
+fn dns1123_label_chars_ok(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 63
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
@@ -244,14 +249,7 @@ pub fn is_dns1123_subdomain(s: &str) -> bool {
 }
 
 fn dns1123_subdomain_chars_ok(s: &str) -> bool {
-    s.split('.').all(|part| {
-        !part.is_empty()
-            && part
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !part.starts_with('-')
-            && !part.ends_with('-')
-    })
+    s.split('.').all(dns1123_label_chars_ok)
 }
 
 /// `NameIsDNSSubdomain`'s errors: the length and the pattern are two
@@ -274,12 +272,7 @@ fn dns_label_errors(e: &mut Errs, p: &P, s: &str) {
         e.invalid(p, quote(s), "must be no more than 63 characters");
     }
     // The length is its own error, as upstream's IsDNS1123Label reports.
-    let chars_ok = !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-');
-    if !chars_ok {
+    if !dns1123_label_chars_ok(s) {
         e.invalid(p, quote(s), DNS1123_LABEL_MSG);
     }
 }
