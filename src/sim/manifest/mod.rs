@@ -692,7 +692,7 @@ fn process_object(
             Severity::Error,
             format!(
                 "unable to decode \"manifest\": Object 'Kind' is missing in '{}'",
-                serde_json::to_string(value).unwrap_or_default()
+                crate::sim::object::json_text(value)
             ),
         );
         return;
