@@ -19,6 +19,8 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+mod point;
+
 /// One write to the store: the key and the object before it (None when
 /// the write created it). The object after is whatever the store holds now.
 /// The object before is the one the store held, shared rather than copied
@@ -35,6 +37,8 @@ pub struct Store {
     // Shared with the store's clones (see the module's note); `Arc`, not
     // `Rc`, because the fuzz targets keep their base cluster in a static.
     objects: BTreeMap<Key, Arc<Object>>,
+    /// The same objects by their key's hash, for look-ups of one key.
+    point: point::Point,
     resource_version: u64,
     /// Keys by uid (a uid names one object; a set guards against copies).
     by_uid: BTreeMap<String, BTreeSet<Key>>,
@@ -147,6 +151,7 @@ impl Store {
         let entry = std::mem::size_of::<Key>() + std::mem::size_of::<Arc<Object>>();
         btree_nodes(self.objects.len(), entry)
             + self.objects.keys().map(Heap::heap).sum::<usize>()
+            + self.point.heap()
             + self.by_uid.heap()
             + self.by_owner.heap()
             + self.by_node.heap()
@@ -178,7 +183,7 @@ impl Store {
             .iter()
             .filter(|(k, o)| {
                 !other
-                    .and_then(|s| s.objects.get(*k))
+                    .and_then(|s| s.get_shared_ref(k))
                     .is_some_and(|p| Arc::ptr_eq(p, o))
             })
             .map(|(_, o)| o.heap())
@@ -189,24 +194,41 @@ impl Store {
         // Looked up by borrowed parts: building a `Key` copied both strings
         // on every look-up, and controllers look objects up per pod.
         let namespace = if kind.namespaced() { namespace } else { "" };
-        let parts: &dyn KeyParts = &(kind, namespace, name);
-        let found = self.objects.get(parts).map(Arc::as_ref);
-        debug_assert_eq!(
-            found.map(Object::key),
-            self.objects
-                .get(&Key::new(kind, namespace, name))
-                .map(|o| o.key())
-        );
-        found
+        self.lookup(kind, namespace, name).map(Arc::as_ref)
     }
 
     pub fn get_key(&self, key: &Key) -> Option<&Object> {
-        self.objects.get(key).map(Arc::as_ref)
+        self.get_shared_ref(key).map(Arc::as_ref)
     }
 
     /// The stored object itself, shared.
     pub fn get_shared(&self, key: &Key) -> Option<Arc<Object>> {
-        self.objects.get(key).cloned()
+        self.get_shared_ref(key).cloned()
+    }
+
+    fn get_shared_ref(&self, key: &Key) -> Option<&Arc<Object>> {
+        self.lookup(key.kind, &key.namespace, &key.name)
+    }
+
+    /// One key's object: from the table by hash, or from the ordered map
+    /// when the table cannot tell (`point`). The namespace is the key's.
+    fn lookup(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Arc<Object>> {
+        let found = match self.point.get(kind, namespace, name) {
+            Some(found) => found,
+            None => {
+                let parts: &dyn KeyParts = &(kind, namespace, name);
+                self.objects.get(parts)
+            }
+        };
+        debug_assert!(
+            found.map(Arc::as_ptr)
+                == self
+                    .objects
+                    .get(&Key::new(kind, namespace, name))
+                    .map(Arc::as_ptr),
+            "the point table and the ordered map disagree on {kind:?}/{namespace}/{name}"
+        );
+        found
     }
 
     /// Every object of a kind, in all namespaces, ordered by namespace and name.
@@ -473,7 +495,7 @@ impl Store {
         let key = obj.key();
         // The entry stays where it is and its object is swapped below: a
         // remove and an insert would search the tree twice and rebalance it.
-        let old = self.objects.get(&key).cloned();
+        let old = self.get_shared(&key);
         debug_assert!(
             !same_spec || old.as_ref().is_some_and(|o| o.spec() == obj.spec()),
             "put_same_spec: the spec of {key:?} changed"
@@ -511,6 +533,7 @@ impl Store {
         if obj.kind == Kind::Pod {
             self.reindex_pod_ip(old.as_ref(), Some(&obj));
         }
+        self.point.put(&key, &obj);
         match self.objects.get_mut(&key) {
             Some(slot) => *slot = obj,
             None => {
@@ -531,6 +554,7 @@ impl Store {
         let Some(old) = self.objects.remove(key) else {
             return false;
         };
+        self.point.remove(key);
         self.unindex(key, &old);
         if old.kind == Kind::Pod {
             self.reindex_pod_ip(Some(&old), None);
