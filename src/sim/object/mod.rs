@@ -592,6 +592,20 @@ impl Object {
         Value::Object(out)
     }
 
+    /// [`Object::to_value`] holding only the top-level body field `name`
+    /// (everything a path under `.name` reads), or the whole object when
+    /// `name` is not a body field (`metadata`, `kind`, or absent).
+    pub fn to_value_of(&self, name: &str) -> Value {
+        match self.body.get(name) {
+            Some(v) => {
+                let mut out = Map::new();
+                out.insert(name.to_string(), v.clone());
+                Value::Object(out)
+            }
+            None => self.to_value(),
+        }
+    }
+
     fn meta_value(&self) -> Value {
         let m = &self.meta;
         let mut o = Map::new();

@@ -77,8 +77,13 @@ pub fn wait(sim: &mut Sim, args: &Args) -> Result<String, String> {
                     })
                 }),
                 For::JsonPath(p, v) => o.is_some_and(|o| {
-                    let got =
-                        crate::sim::kubectl::jsonpath::render(p, &o.to_value()).unwrap_or_default();
+                    // Only the top-level field the path starts in, when it
+                    // names one: the whole object's JSON was most of a check.
+                    let root = match root_field(p) {
+                        Some(f) => o.to_value_of(f),
+                        None => o.to_value(),
+                    };
+                    let got = crate::sim::kubectl::jsonpath::render(p, &root).unwrap_or_default();
                     match v {
                         Some(v) => got == *v,
                         None => !got.is_empty(),
@@ -100,4 +105,73 @@ pub fn wait(sim: &mut Sim, args: &Args) -> Result<String, String> {
         }
     }
     out.finish()
+}
+
+/// The top-level field a one-expression JSONPath template reads everything
+/// under (`{.status.readyReplicas}` reads under `status`), when it is that
+/// simple: no root (`$`), recursive descent, wildcard or second expression.
+fn root_field(template: &str) -> Option<&str> {
+    let expr = template.strip_prefix("{.")?.strip_suffix('}')?;
+    if expr.contains(['{', '}', '$', '*']) || expr.starts_with('.') {
+        return None;
+    }
+    let end = expr.find(['.', '[']).unwrap_or(expr.len());
+    let name = &expr[..end];
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    (plain && !expr.contains("..")).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::root_field;
+    use crate::sim::kubectl::jsonpath::render;
+    use crate::sim::object::{Kind, Object};
+    use serde_json::json;
+
+    #[test]
+    fn a_simple_path_reads_one_top_level_field() {
+        assert_eq!(root_field("{.status.readyReplicas}"), Some("status"));
+        assert_eq!(root_field("{.spec}"), Some("spec"));
+        assert_eq!(
+            root_field("{.status.conditions[?(@.type==\"Ready\")].status}"),
+            Some("status")
+        );
+        for whole in [
+            "{..readyReplicas}",
+            "{$.status.replicas}",
+            "{.status.replicas} {.spec.replicas}",
+            "{.*}",
+            "{.status..ready}",
+            "{range .items[*]}{.name}{end}",
+            "status",
+        ] {
+            assert_eq!(root_field(whole), None, "{whole}");
+        }
+    }
+
+    #[test]
+    fn the_partial_value_renders_as_the_whole_would() {
+        let mut o = Object::new(Kind::StatefulSet, "default", "web");
+        o.body.insert("spec".into(), json!({"replicas": 3}));
+        o.body.insert(
+            "status".into(),
+            json!({"readyReplicas": 2, "conditions": [{"type": "Ready", "status": "True"}]}),
+        );
+        for t in [
+            "{.status.readyReplicas}",
+            "{.status.conditions[?(@.type==\"Ready\")].status}",
+            "{.spec.replicas}",
+            "{.status.missing}",
+            "{.metadata.name}",
+        ] {
+            let part = match root_field(t) {
+                Some(f) => o.to_value_of(f),
+                None => o.to_value(),
+            };
+            assert_eq!(render(t, &part), render(t, &o.to_value()), "{t}");
+        }
+    }
 }
