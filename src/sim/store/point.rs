@@ -9,28 +9,109 @@
 //!
 //! Two keys with one hash are not told apart here: their hash is marked
 //! shared, this table drops it, and look-ups of it go to the ordered map.
+//!
+//! The table is open addressing with linear probing over the hashes, by
+//! hand: `std`'s `HashMap` did the same job and cost the page 4 KB of
+//! wasm (brotli), over its size budget; this is a tenth of that.
 
 use crate::sim::object::{Key, Kind, Object};
-use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// The key's hash is the table's hash: no second hashing.
-#[derive(Default)]
-struct Prehashed(u64);
+/// Hashes to objects: a power-of-two array of slots, at most 7/8 full,
+/// each empty or holding one hash and its object; a hash sits at its
+/// home slot (its low bits) or the first free one after it.
+#[derive(Clone, Debug, Default)]
+struct Table {
+    slots: Vec<(u64, Option<Arc<Object>>)>,
+    len: usize,
+}
 
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
+impl Table {
+    fn home(&self, h: u64) -> usize {
+        (h as usize) & (self.slots.len() - 1)
     }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u64` keys are hashed; this keeps the trait whole.
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+
+    /// The slot holding `h`, or the free slot where it would go.
+    fn find(&self, h: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(h);
+        while let (hh, Some(_)) = &self.slots[i] {
+            if *hh == h {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    fn get(&self, h: u64) -> Option<&Arc<Object>> {
+        if self.len == 0 {
+            return None;
+        }
+        self.slots[self.find(h)].1.as_ref()
+    }
+
+    /// Puts `h`; `Some` with the object it held before.
+    fn insert(&mut self, h: u64, o: Arc<Object>) -> Option<Arc<Object>> {
+        if (self.len + 1) * 8 > self.slots.len() * 7 {
+            self.grow();
+        }
+        let i = self.find(h);
+        let old = self.slots[i].1.replace(o);
+        self.slots[i].0 = h;
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![(0, None); size]);
+        for (h, o) in old {
+            if let Some(o) = o {
+                let i = self.find(h);
+                self.slots[i] = (h, Some(o));
+            }
         }
     }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = x;
+
+    /// Removes `h`, moving back the later slots of its run that may no
+    /// longer be found past the hole (backward-shift deletion: no
+    /// tombstones).
+    fn remove(&mut self, h: u64) -> Option<Arc<Object>> {
+        if self.len == 0 {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut hole = self.find(h);
+        let old = self.slots[hole].1.take()?;
+        self.len -= 1;
+        let mut j = hole;
+        loop {
+            j = (j + 1) & mask;
+            let (hj, Some(_)) = &self.slots[j] else {
+                break;
+            };
+            // An entry may fill the hole when its home is not in the
+            // cyclic range (hole, j].
+            let home = self.home(*hj);
+            let stays = if hole < j {
+                hole < home && home <= j
+            } else {
+                hole < home || home <= j
+            };
+            if !stays {
+                self.slots.swap(hole, j);
+                hole = j;
+            }
+        }
+        Some(old)
+    }
+
+    fn capacity(&self) -> usize {
+        self.slots.capacity()
     }
 }
 
@@ -68,7 +149,7 @@ fn hash_of(kind: Kind, namespace: &str, name: &str) -> u64 {
 
 #[derive(Clone, Debug)]
 pub(super) struct Point {
-    table: HashMap<u64, Arc<Object>, BuildHasherDefault<Prehashed>>,
+    table: Table,
     /// Hashes that two keys have had: never in `table`, looked up in the
     /// ordered map from then on.
     shared: BTreeSet<u64>,
@@ -90,7 +171,7 @@ fn is_key_of(o: &Object, kind: Kind, namespace: &str, name: &str) -> bool {
 impl Point {
     fn with_hash(hash: fn(Kind, &str, &str) -> u64) -> Point {
         Point {
-            table: HashMap::default(),
+            table: Table::default(),
             shared: BTreeSet::new(),
             hash,
         }
@@ -113,7 +194,7 @@ impl Point {
         // one, or another whose hash it shares with a key not stored.
         Some(
             self.table
-                .get(&h)
+                .get(h)
                 .filter(|o| is_key_of(o, kind, namespace, name)),
         )
     }
@@ -123,18 +204,13 @@ impl Point {
         if self.shared.contains(&h) {
             return;
         }
-        use std::collections::hash_map::Entry;
-        match self.table.entry(h) {
-            Entry::Occupied(mut e) => {
-                if is_key_of(e.get(), key.kind, &key.namespace, &key.name) {
-                    e.insert(obj.clone());
-                } else {
-                    e.remove();
-                    self.shared.insert(h);
-                }
+        match self.table.get(h) {
+            Some(o) if !is_key_of(o, key.kind, &key.namespace, &key.name) => {
+                self.table.remove(h);
+                self.shared.insert(h);
             }
-            Entry::Vacant(e) => {
-                e.insert(obj.clone());
+            _ => {
+                self.table.insert(h, obj.clone());
             }
         }
     }
@@ -142,7 +218,7 @@ impl Point {
     pub(super) fn remove(&mut self, key: &Key) {
         let h = (self.hash)(key.kind, &key.namespace, &key.name);
         if !self.shared.contains(&h) {
-            self.table.remove(&h);
+            self.table.remove(h);
         }
     }
 
@@ -150,16 +226,7 @@ impl Point {
     /// slots and control bytes, and the shared hashes.
     pub(super) fn heap(&self) -> usize {
         use crate::sim::heap::btree_nodes;
-        // Buckets are a power of two at most 7/8 full; a control byte
-        // each, and a group's worth more.
-        let cap = self.table.capacity();
-        let buckets = if cap == 0 {
-            0
-        } else {
-            (cap * 8 / 7 + 1).next_power_of_two()
-        };
-        buckets * (std::mem::size_of::<(u64, Arc<Object>)>() + 1)
-            + 16
+        self.table.capacity() * std::mem::size_of::<(u64, Option<Arc<Object>>)>()
             + btree_nodes(self.shared.len(), std::mem::size_of::<u64>())
     }
 }
@@ -209,6 +276,71 @@ mod tests {
         // Removing one does not make the table the authority again.
         p.remove(&a);
         assert!(p.get(Kind::Pod, "default", "b").is_none());
+    }
+
+    #[test]
+    fn the_table_agrees_with_a_map_through_inserts_and_removals() {
+        // Hashes crowded into few home slots, so runs wrap around the end
+        // and removals shift entries back across it.
+        let mut t = Table::default();
+        let mut model = std::collections::BTreeMap::new();
+        let objects: Vec<Arc<Object>> = (0..64)
+            .map(|i| Arc::new(Object::new(Kind::Pod, "default", &format!("p{i}"))))
+            .collect();
+        let mut x: u64 = 12345;
+        for step in 0..20_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let r = x >> 33;
+            // The low bits all but all ones: at any size the homes are
+            // the last three slots, so runs wrap past the end.
+            let h = (0xffff_ffff - r % 3) | ((r % 40) << 32);
+            let o = &objects[(r % 64) as usize];
+            if r % 5 < 3 {
+                let before = t.insert(h, o.clone()).map(|a| Arc::as_ptr(&a));
+                let want = model.insert(h, o.clone()).map(|a| Arc::as_ptr(&a));
+                assert_eq!(before, want, "insert at step {step}");
+            } else {
+                let got = t.remove(h).map(|a| Arc::as_ptr(&a));
+                let want = model.remove(&h).map(|a| Arc::as_ptr(&a));
+                assert_eq!(got, want, "remove at step {step}");
+            }
+            assert_eq!(t.len, model.len());
+            for probe in (0..3).flat_map(|d| (0..40).map(move |hi| (0xffff_ffff - d) | (hi << 32)))
+            {
+                assert_eq!(
+                    t.get(probe).map(Arc::as_ptr),
+                    model.get(&probe).map(Arc::as_ptr),
+                    "get {probe:x} at step {step}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_removal_moves_back_only_what_would_be_lost() {
+        // 16 slots: a and c are at home 14, b and d at home 15; c and d
+        // wrap to slots 0 and 1. Removing a must leave b at its home and
+        // move c and d back.
+        let o = Arc::new(Object::new(Kind::Pod, "default", "x"));
+        let mut t = Table::default();
+        let (a, b, c, d) = (14, 15, 14 | 1 << 40, 15 | 1 << 40);
+        for h in [a, b, c, d] {
+            t.insert(h, o.clone());
+        }
+        assert_eq!(t.slots.len(), 16);
+        let at = |t: &Table, h| t.slots.iter().position(|(x, s)| *x == h && s.is_some());
+        assert_eq!([at(&t, c), at(&t, d)], [Some(0), Some(1)]);
+        assert!(t.remove(a).is_some());
+        assert_eq!(
+            [at(&t, b), at(&t, c), at(&t, d)],
+            [Some(15), Some(14), Some(0)]
+        );
+        for h in [b, c, d] {
+            assert!(t.get(h).is_some(), "{h:x}");
+        }
+        assert!(t.get(a).is_none());
     }
 
     #[test]
