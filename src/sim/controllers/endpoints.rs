@@ -10,7 +10,7 @@
 use super::{Ctx, Keys, Out};
 use crate::sim::object::{set_at, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
-use crate::sim::sort::CollectSorted;
+use crate::sim::sort::{self, CollectSorted};
 use crate::sim::store::{matches_labels, matches_labels_json, Change, Store};
 use crate::sim::subsets;
 use serde_json::{json, Value};
@@ -598,7 +598,10 @@ fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
             )
         })
         .collect();
-    // Which addresses (by index in sorted order) serve each port.
+    // Which addresses (by index in sorted order) serve each port. Found
+    // by the Service port's index and the pod's number (integers; most
+    // pods share one number per port), then keyed as upstream keys them.
+    let mut found: Vec<(usize, i64, Vec<usize>)> = Vec::new();
     let mut by_port: BTreeMap<PortKey, Vec<usize>> = BTreeMap::new();
     for (i, (_, pod)) in pods.iter().enumerate() {
         if ports.is_empty() {
@@ -611,18 +614,32 @@ fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
             }
             continue;
         }
-        for (target, name, protocol, app) in &port_keys {
-            let (name, protocol, app) = (*name, *protocol, *app);
+        for (j, (target, ..)) in port_keys.iter().enumerate() {
             let Some(num) = target.find(pod) else {
                 continue;
             };
-            // Most ports are served by every address: sized for that.
-            let v = by_port
-                .entry(Some((name, num, protocol, app)))
-                .or_insert_with(|| Vec::with_capacity(pods.len()));
-            if v.last() != Some(&i) {
-                v.push(i);
+            match found.iter_mut().find(|(pj, pn, _)| *pj == j && *pn == num) {
+                Some((.., v)) => v.push(i),
+                // Most ports are served by every address: sized for that.
+                None => found.push((j, num, {
+                    let mut v = Vec::with_capacity(pods.len());
+                    v.push(i);
+                    v
+                })),
             }
+        }
+    }
+    for (j, num, members) in found {
+        let (_, name, protocol, app) = port_keys[j];
+        // Two Service ports with one key (a duplicate the API refuses)
+        // serve the union, each address once, as one map entry did.
+        let v = by_port.entry(Some((name, num, protocol, app))).or_default();
+        if v.is_empty() {
+            *v = members;
+        } else {
+            v.extend(members);
+            sort::sort(v);
+            v.dedup();
         }
     }
     // Ports grouped by the exact set of addresses serving them.
