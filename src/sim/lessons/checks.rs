@@ -363,6 +363,15 @@ pub fn evaluate_in(check: &Check, sim: &Sim, lang: Lang) -> Outcome {
                     "{name} 处于 {phase},不是 Bound"
                 ));
             }
+            // A claim being deleted keeps phase Bound while a pod uses it
+            // (pvc-protection), but it is not kept: kubectl shows Terminating.
+            if c.meta.terminating() {
+                return Err(say!(
+                    lang,
+                    "{name} is Bound but being deleted (Terminating)",
+                    "{name} 处于 Bound,但正在被删除(Terminating)"
+                ));
+            }
             let got = c.spec().str_at("volumeName").unwrap_or("");
             if let Some(v) = volume {
                 if got != v {
