@@ -690,3 +690,34 @@ fn lesson_file_mistakes_are_named_where_they_are() {
     ));
     assert!(e.message.contains("unknown field \"extra\""), "{e}");
 }
+
+/// A setup command that fails would hand the class a cluster the steps do
+/// not expect (before, it was silently left out): checking refuses it and
+/// names the line and what kubectl said.
+#[test]
+fn a_failing_setup_command_is_refused() {
+    let with_setup = |script: &str| {
+        GOOD.replace(
+            "steps:",
+            &format!("setup:\n  script: |\n{}\nsteps:", script),
+        )
+    };
+    let l = parse(
+        "t.yaml",
+        &with_setup("    sleep 1s\n    kubectl aply -f web.yaml"),
+    )
+    .unwrap();
+    let e = check(&l, "", Lang::En).err().expect("refused");
+    assert!(
+        e.starts_with("setup script, line 2: `kubectl aply -f web.yaml` failed: error: unknown command \"aply\""),
+        "{e}"
+    );
+    let l = parse("t.yaml", &with_setup("    kubectl apply -f mine.yaml")).unwrap();
+    assert!(check(&l, "", Lang::En).is_err());
+    let l = parse(
+        "t.yaml",
+        &with_setup("    kubectl apply -f web.yaml\n    sleep 5s"),
+    )
+    .unwrap();
+    assert!(check(&l, "", Lang::En).is_ok());
+}
