@@ -80,9 +80,10 @@ pub fn describe_in(check: &Check, lang: Lang) -> String {
         ),
         Check::ReadyReplicas { object, count } => {
             let o = named(object);
+            let word = if *count == 1 { "replica" } else { "replicas" };
             say!(
                 lang,
-                "{o} has {count} ready replicas",
+                "{o} has {count} ready {word}",
                 "{o} 有 {count} 个就绪副本"
             )
         }
