@@ -636,9 +636,13 @@ fn pod(
 /// Every log position where the moment happened.
 fn occurrences(sim: &Sim, m: &Moment) -> Vec<u64> {
     let o = &m.object;
+    // A node's summary is `Ready,SchedulingDisabled` when cordoned: the
+    // comma separates words too, or cordoning would read as not Ready.
     let has = |s: &Option<String>, word: &str| {
-        s.as_deref()
-            .is_some_and(|s| s.split_whitespace().any(|w| w == word))
+        s.as_deref().is_some_and(|s| {
+            s.split(|c: char| c.is_whitespace() || c == ',')
+                .any(|w| w == word)
+        })
     };
     sim.log
         .iter()

@@ -721,3 +721,34 @@ fn a_failing_setup_command_is_refused() {
     .unwrap();
     assert!(check(&l, "", Lang::En).is_ok());
 }
+
+/// `order` over a node: cordoning (`Ready,SchedulingDisabled`) is not the
+/// node turning unready, a failed node is.
+#[test]
+fn a_cordoned_node_is_still_ready_for_order() {
+    let l = parse(
+        "t.yaml",
+        &GOOD.replace(
+            "exists: service/nginx",
+            "order: [node/node-1 unready, node/node-1 ready]",
+        ),
+    )
+    .unwrap();
+    let c = check(
+        &l,
+        "kubectl cordon node-1\nkubectl uncordon node-1\n",
+        Lang::En,
+    )
+    .unwrap();
+    assert_eq!(
+        c.steps[0].why.as_deref(),
+        Some("node-1 not Ready has not happened yet")
+    );
+    let c = check(
+        &l,
+        "fault node node-1 fail\nsleep 2m\nfault node node-1 recover\nsleep 1m\n",
+        Lang::En,
+    )
+    .unwrap();
+    assert!(c.all_passed(), "{}", lines(&c));
+}
