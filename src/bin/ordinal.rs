@@ -144,6 +144,19 @@ fn trace_lines(session: &Session) -> String {
     )
 }
 
+/// Whether `replay`'s argument is a share link given as it is (a URL with
+/// `#o1.…`, or the fragment with or without `#`) rather than a file: a
+/// file of that name wins. A damaged link then says what is wrong with it,
+/// not that no file has its name.
+fn names_a_link(arg: &str) -> bool {
+    let frag = arg.rsplit_once('#').map_or(arg, |(_, f)| f);
+    let versioned = frag
+        .strip_prefix('o')
+        .and_then(|r| r.split_once('.'))
+        .is_some_and(|(v, _)| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
+    (arg.contains('#') || versioned) && !Path::new(arg).is_file()
+}
+
 fn replay_main(args: &[String]) -> ExitCode {
     let mut seed: Option<u64> = None;
     let mut path: Option<String> = None;
@@ -182,6 +195,8 @@ fn replay_main(args: &[String]) -> ExitCode {
     let json = if path == "-" {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).map(|_| s)
+    } else if names_a_link(&path) {
+        Ok(path.clone())
     } else {
         std::fs::read_to_string(&path)
     };
@@ -396,6 +411,50 @@ mod tests {
         assert!(replay_session("{\"journal\": []}", None)
             .unwrap_err()
             .contains("not an Ordinal session"));
+    }
+
+    /// `ordinal replay 'https://…#o1.…'` (as the README shows it) and a
+    /// bare fragment are links, not file names: they replay, or a damaged
+    /// one says it is damaged (before, "No such file or directory").
+    #[test]
+    fn replay_takes_a_link_on_the_command_line() {
+        let mut sim = Journaled::new(1);
+        let _ = sim.input(Input::Kubectl {
+            line: "kubectl create configmap c".into(),
+            files: Vec::new(),
+        });
+        let saved = ordinal::sim::session::saved::Saved {
+            version: 1,
+            seed: 1,
+            config: sim.config.clone(),
+            journal: sim.journal().to_vec(),
+            example: String::new(),
+            editor: None,
+            position: None,
+        };
+        let link = saved.to_link();
+        for arg in [
+            format!("https://example.org/ordinal/?embed=1#{link}"),
+            format!("#{link}"),
+            link.clone(),
+        ] {
+            assert!(names_a_link(&arg), "{arg}");
+            assert!(replay_session(&arg, None)
+                .unwrap()
+                .starts_with("trace-hash "));
+        }
+        let cut = &link[..link.len() - 5];
+        assert!(names_a_link(cut));
+        assert!(replay_session(cut, None).unwrap_err().contains("damaged"));
+        for file in [
+            "session.ordinal.json",
+            "-",
+            "o1",
+            "notes/o.txt",
+            "Cargo.toml",
+        ] {
+            assert!(!names_a_link(file), "{file}");
+        }
     }
 
     #[test]

@@ -15,13 +15,19 @@ pub const USAGE: &str =
                      (or the lesson's own solution) checking after every line, print
                      one line per step (exit 0 all passed, 1 some did not, 2 unusable)
   ordinal lesson link FILE [URL]                   a link that carries the lesson file in its
-                     fragment (#l1.…), after URL (the page's address) when given
+                     fragment (#l1.…), after URL (the page's address) when given;
+                     show and check take such a link where they take a FILE
 ";
 
 /// A bundled lesson by id, or a lesson file.
 fn load(what: &str) -> Result<Lesson, String> {
     if let Some(l) = lessons::bundled(what) {
         return l.map_err(|e| e.to_string());
+    }
+    // The link `lesson link` printed (`…#l1.…`): a teacher checks what
+    // the class will open. A file of that name wins.
+    if link::is_link(what.rsplit_once('#').map_or(what, |(_, f)| f)) && !Path::new(what).is_file() {
+        return link::open_link(what).map(|(_, l)| l);
     }
     let text = std::fs::read_to_string(what).map_err(|e| {
         let ids: Vec<&str> = lessons::BUNDLED.iter().map(|(id, _, _)| *id).collect();
@@ -249,6 +255,22 @@ fn check(what: &str, script_path: Option<&str>, lang: Lang, transcript: bool) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `ordinal lesson show|check` take the link `ordinal lesson link`
+    /// prints, so a teacher checks what the class opens; a damaged one
+    /// says so (before: "not a bundled lesson nor a readable file").
+    #[test]
+    fn a_lesson_link_loads_like_its_file() {
+        let text = lessons::BUNDLED[0].2;
+        let url = format!("https://example.org/ordinal/#{}", link::to_link(text));
+        assert_eq!(load(&url).unwrap().id, lessons::BUNDLED[0].0);
+        let cut = &url[..url.len() - 9];
+        let e = load(cut).unwrap_err();
+        assert!(
+            e.starts_with("lesson link: the lesson link is damaged"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn list_names_every_bundled_lesson() {

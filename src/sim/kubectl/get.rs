@@ -422,10 +422,7 @@ pub struct Watch {
 /// as it is now (the initial table is what `run` printed). `None` for
 /// any other line.
 pub fn watch_request(sim: &Sim, line: &str) -> Option<Watch> {
-    let mut words = super::parse::tokenize(line).ok()?;
-    if words.first().map(String::as_str) == Some("kubectl") {
-        words.remove(0);
-    }
+    let words = super::command_words(line).ok()?;
     if words.first().map(String::as_str) != Some("get") {
         return None;
     }

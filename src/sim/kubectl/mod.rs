@@ -84,10 +84,7 @@ pub const COMMANDS: &[&str] = &[
 
 /// Runs one kubectl command line; `files` holds the contents of `-f` paths.
 pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<String, String> {
-    let mut words = parse::tokenize(line).map_err(|e| format!("error: {e}"))?;
-    if words.first().map(String::as_str) == Some("kubectl") {
-        words.remove(0);
-    }
+    let words = command_words(line).map_err(|e| format!("error: {e}"))?;
     let Some(cmd) = words.first().cloned() else {
         return Ok(ops::usage());
     };
@@ -141,6 +138,59 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
         "top" => ops::top(sim, &parsed("top", "top")?),
         other => Err(unknown_command(other)),
     }
+}
+
+/// Global flags that take a value and may come before the command, as
+/// cobra allows (`kubectl -n shop get pods`).
+const LEADING_GLOBAL: &[(&str, Option<char>)] = &[
+    ("namespace", Some('n')),
+    ("context", None),
+    ("kubeconfig", None),
+    ("cluster", None),
+    ("user", None),
+    ("request-timeout", None),
+];
+
+/// A line's words without the leading `kubectl`, with the global flags
+/// given before the command moved after it (before any `--`), so every
+/// reader of a line (run, watch, `-f` files, edit) finds the command first.
+pub fn command_words(line: &str) -> Result<Vec<String>, String> {
+    let mut words = parse::tokenize(line)?;
+    if words.first().map(String::as_str) == Some("kubectl") {
+        words.remove(0);
+    }
+    let mut leading = Vec::new();
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let long = w
+            .strip_prefix("--")
+            .map(|r| r.split_once('=').map_or(r, |(n, _)| n));
+        let short = w
+            .strip_prefix('-')
+            .filter(|r| !r.starts_with('-'))
+            .and_then(|r| r.chars().next());
+        let Some(&(_, s)) = LEADING_GLOBAL
+            .iter()
+            .find(|(l, s)| long == Some(*l) || (short.is_some() && short == *s))
+        else {
+            break;
+        };
+        // `--namespace=x`, `-nx`, `-n=x` carry their value; `-n x` does not.
+        let inline = w.contains('=') || (s.is_some() && long.is_none() && w.len() > 2);
+        let n = if inline { 1 } else { 2 };
+        if i + n > words.len() {
+            break;
+        }
+        leading.extend_from_slice(&words[i..i + n]);
+        i += n;
+    }
+    if leading.is_empty() || i == words.len() {
+        return Ok(words);
+    }
+    let mut out = words.split_off(i);
+    let at = out.iter().position(|w| w == "--").unwrap_or(out.len());
+    out.splice(at..at, leading);
+    Ok(out)
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {
@@ -264,12 +314,9 @@ pub fn apply_text(sim: &mut Sim, text: &str, delete: bool) -> Result<String, Str
 /// The `-f` arguments of a command line, so a face knows which files to
 /// read before calling [`run`].
 pub fn file_args(line: &str) -> Vec<String> {
-    let Ok(mut words) = parse::tokenize(line) else {
+    let Ok(words) = command_words(line) else {
         return Vec::new();
     };
-    if words.first().map(String::as_str) == Some("kubectl") {
-        words.remove(0);
-    }
     let Some(cmd) = words.first().cloned() else {
         return Vec::new();
     };

@@ -39,6 +39,9 @@ mod events;
 // DNS tools run through `kubectl run`, against the cluster's zone.
 mod dns;
 
+// Global flags before the command: `kubectl -n shop get pods`.
+mod global;
+
 fn k(sim: &mut Sim, line: &str) -> Result<String, String> {
     sim.input(Input::Kubectl {
         line: line.to_string(),

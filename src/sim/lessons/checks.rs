@@ -80,9 +80,10 @@ pub fn describe_in(check: &Check, lang: Lang) -> String {
         ),
         Check::ReadyReplicas { object, count } => {
             let o = named(object);
+            let word = if *count == 1 { "replica" } else { "replicas" };
             say!(
                 lang,
-                "{o} has {count} ready replicas",
+                "{o} has {count} ready {word}",
                 "{o} 有 {count} 个就绪副本"
             )
         }
@@ -363,6 +364,15 @@ pub fn evaluate_in(check: &Check, sim: &Sim, lang: Lang) -> Outcome {
                     "{name} 处于 {phase},不是 Bound"
                 ));
             }
+            // A claim being deleted keeps phase Bound while a pod uses it
+            // (pvc-protection), but it is not kept: kubectl shows Terminating.
+            if c.meta.terminating() {
+                return Err(say!(
+                    lang,
+                    "{name} is Bound but being deleted (Terminating)",
+                    "{name} 处于 Bound,但正在被删除(Terminating)"
+                ));
+            }
             let got = c.spec().str_at("volumeName").unwrap_or("");
             if let Some(v) = volume {
                 if got != v {
@@ -626,9 +636,13 @@ fn pod(
 /// Every log position where the moment happened.
 fn occurrences(sim: &Sim, m: &Moment) -> Vec<u64> {
     let o = &m.object;
+    // A node's summary is `Ready,SchedulingDisabled` when cordoned: the
+    // comma separates words too, or cordoning would read as not Ready.
     let has = |s: &Option<String>, word: &str| {
-        s.as_deref()
-            .is_some_and(|s| s.split_whitespace().any(|w| w == word))
+        s.as_deref().is_some_and(|s| {
+            s.split(|c: char| c.is_whitespace() || c == ',')
+                .any(|w| w == word)
+        })
     };
     sim.log
         .iter()

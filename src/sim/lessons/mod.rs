@@ -138,9 +138,9 @@ pub struct ObjectRef {
 pub enum Happening {
     /// The object was created (entered the store).
     Created,
-    /// A pod's Ready condition turned True.
+    /// A pod's (or node's) Ready condition turned True.
     Ready,
-    /// A pod's Ready condition turned False.
+    /// A pod's (or node's) Ready condition turned False; cordoning is not.
     Unready,
     /// Deletion began (graceful) or the object went at once.
     Terminating,

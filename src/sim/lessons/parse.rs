@@ -10,6 +10,7 @@ use crate::sim::kubectl::resources::{self, Resource};
 use crate::sim::manifest::positions::{self, path_string, Positions, Seg};
 use crate::sim::object::Kind;
 use crate::sim::selector::Selector;
+use crate::sim::session::script::{logical_lines, parse_line};
 use serde_yaml::{Mapping, Value};
 use std::fmt;
 
@@ -67,6 +68,7 @@ type R<T> = Result<T, LessonError>;
 
 struct P<'a> {
     file: &'a str,
+    lines: Vec<&'a str>,
     pos: Positions,
 }
 
@@ -251,6 +253,7 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, LessonError> {
     let p = P {
         file,
         pos: positions::scan(&lines, 1),
+        lines,
     };
     let doc: Value = serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e
@@ -310,6 +313,14 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, LessonError> {
         .enumerate()
         .map(|(i, v)| step(&p, v, &with(&steps_path, Seg::Index(i))))
         .collect::<R<Vec<Step>>>()?;
+    script(&p, &setup.script, &[key("setup"), key("script")])?;
+    for (i, s) in steps.iter().enumerate() {
+        script(
+            &p,
+            &s.solution,
+            &[key("steps"), Seg::Index(i), key("solution")],
+        )?;
+    }
     Ok(Lesson {
         id,
         title,
@@ -319,6 +330,35 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, LessonError> {
         setup,
         steps,
     })
+}
+
+/// A setup script or a solution must parse as `ordinal run` takes it, or
+/// the teacher learns of a typo only when a class runs it. The bad line is
+/// named by its line in the lesson file.
+fn script(p: &P, text: &str, path: &[Seg]) -> R<()> {
+    for l in logical_lines(text) {
+        let Err(e) = parse_line(&l.joined) else {
+            continue;
+        };
+        let (line, column) = p.pos.locate(path);
+        let at_key = p.lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
+        let value = at_key.split_once(':').map_or("", |(_, v)| v.trim_start());
+        // A block scalar's lines start on the line after its key.
+        let (line, column) = if value.starts_with('|') || value.starts_with('>') {
+            let at = line + l.number;
+            let t = p.lines.get(at - 1).copied().unwrap_or("");
+            (at, t.len() - t.trim_start().len() + 1)
+        } else {
+            (line, column)
+        };
+        return Err(LessonError {
+            file: p.file.to_string(),
+            line,
+            column,
+            message: format!("{}, script line {}: {e}", shown(path), l.number),
+        });
+    }
+    Ok(())
 }
 
 fn cluster(p: &P, v: &Value) -> R<Cluster> {
@@ -459,10 +499,16 @@ fn check(p: &P, v: &Value, path: &[Seg]) -> R<Check> {
         ));
     }
     if let Some(other) = kinds.next() {
-        return Err(p.err(
-            &with(path, key(&other)),
-            format!("a check has one kind; \"{other}\" goes in its own list item"),
-        ));
+        let message = if CHECK_KINDS.contains(&other.as_str()) {
+            format!("a check has one kind; \"{other}\" goes in its own list item")
+        } else {
+            // `- pod_ready: db-0` with `namespace: shop` on the next line.
+            format!(
+                "\"{other}\" beside \"{kind}\" is not a check kind: a check's fields go \
+                 in a mapping under its kind"
+            )
+        };
+        return Err(p.err(&with(path, key(&other)), message));
     }
     let kpath = with(path, key(&kind));
     let body = &m[kind.as_str()];
@@ -667,11 +713,25 @@ fn check(p: &P, v: &Value, path: &[Seg]) -> R<Check> {
             }
         }
         "order" => {
-            let Value::Sequence(items) = body else {
-                return Err(p.err(
-                    &kpath,
-                    "`order` is a list: [pod/web-0 ready, pod/web-1 created]",
-                ));
+            // `[...]`, or `{namespace, entries: [...]}` for another namespace.
+            let (items, namespace, ipath) = match body {
+                Value::Sequence(items) => (items, "default".to_string(), kpath.clone()),
+                Value::Mapping(f) => {
+                    p.only(f, &kpath, &["entries", "namespace"])?;
+                    let Some(Value::Sequence(items)) = f.get("entries") else {
+                        return Err(p.err(
+                            &kpath,
+                            "`order` needs \"entries\": a list like [pod/web-0 ready, pod/web-1 created]",
+                        ));
+                    };
+                    (items, ns(Some(f))?, with(&kpath, key("entries")))
+                }
+                _ => {
+                    return Err(p.err(
+                        &kpath,
+                        "`order` is a list: [pod/web-0 ready, pod/web-1 created]",
+                    ))
+                }
             };
             if items.len() < 2 {
                 return Err(p.err(&kpath, "`order` needs at least two entries"));
@@ -679,7 +739,7 @@ fn check(p: &P, v: &Value, path: &[Seg]) -> R<Check> {
             let moments = items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| moment(p, v, &with(&kpath, Seg::Index(i))))
+                .map(|(i, v)| moment(p, v, &namespace, &with(&ipath, Seg::Index(i))))
                 .collect::<R<Vec<Moment>>>()?;
             Check::Order(moments)
         }
@@ -789,7 +849,7 @@ fn count(p: &P, f: &Mapping, path: &[Seg]) -> R<u64> {
 
 /// `KIND/NAME HAPPENING`, or `{object, event, message_contains}` for a
 /// recorded Kubernetes Event.
-fn moment(p: &P, v: &Value, path: &[Seg]) -> R<Moment> {
+fn moment(p: &P, v: &Value, namespace: &str, path: &[Seg]) -> R<Moment> {
     if let Some(m) = v.as_mapping() {
         p.only(
             m,
@@ -798,7 +858,7 @@ fn moment(p: &P, v: &Value, path: &[Seg]) -> R<Moment> {
         )?;
         let namespace = p
             .opt_string(m, path, "namespace")?
-            .unwrap_or_else(|| "default".into());
+            .unwrap_or_else(|| namespace.into());
         return Ok(Moment {
             object: p.object(&p.req_string(m, path, "object")?, &namespace, path)?,
             what: Happening::Event {
@@ -824,17 +884,23 @@ fn moment(p: &P, v: &Value, path: &[Seg]) -> R<Moment> {
         "bound" => Happening::Bound,
         "released" => Happening::Released,
         other => {
+            let lower = other.to_lowercase();
+            let hint = if HAPPENINGS.contains(&lower.as_str()) {
+                format!("; happenings are lower case: {lower}")
+            } else {
+                String::new()
+            };
             return Err(p.err(
                 path,
                 format!(
-                    "unknown happening \"{other}\" (known: {})",
+                    "unknown happening \"{other}\" (known: {}){hint}",
                     HAPPENINGS.join(", ")
                 ),
-            ))
+            ));
         }
     };
     Ok(Moment {
-        object: p.object(obj, "default", path)?,
+        object: p.object(obj, namespace, path)?,
         what,
     })
 }

@@ -21,8 +21,26 @@ pub fn start(lesson: &Lesson) -> Result<Journaled, String> {
         .map_err(|e| format!("setup: applying a manifest failed: {e}"))?;
     }
     let mut runner = Runner::new(sim);
-    run_lines(&mut runner, &lesson.setup.script, &no_files, &mut |_| {})
-        .map_err(|e| format!("setup script: {e}"))?;
+    // A setup command that fails (a typo, a file the setup cannot read)
+    // would leave the class a cluster the steps do not expect: refuse it.
+    for (line, directive) in
+        parse_script(&lesson.setup.script).map_err(|e| format!("setup script: {e}"))?
+    {
+        let before = runner.out.len();
+        if !runner.run(&line, &directive, Vec::new()) {
+            let printed = runner.out[before..]
+                .lines()
+                .nth(1)
+                .unwrap_or("")
+                .to_string();
+            let text = line.text.trim();
+            return Err(format!(
+                "setup script, line {}: `{text}` failed: {printed}",
+                line.number
+            ));
+        }
+    }
+    runner.finish();
     let mut sim = runner.sim;
     for f in &lesson.setup.faults {
         sim.input(Input::Fault(f.clone()))

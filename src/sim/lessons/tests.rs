@@ -2,6 +2,7 @@ use super::markdown::{self, Block, Inline};
 use super::run::{check, solution, start};
 use super::MINIMAL as GOOD;
 use super::*;
+use crate::sim::object::ValueExt;
 
 fn lesson(id: &str) -> Lesson {
     bundled(id)
@@ -517,4 +518,237 @@ fn a_lessons_needed_files() {
             assert!(crate::sim::examples::FILES.contains(&f), "{id}: {f}");
         }
     }
+}
+
+/// A teacher's own lesson: another name, namespace, size and order. Its
+/// checks read namespace `shop` (the `order` check too), and a student
+/// who puts `-n shop` before the command passes as one who puts it after.
+const SHOP: &str = "id: shop
+title: {en: Shop, zh: 商店}
+summary: {en: S, zh: S}
+cluster: {nodes: 2, seed: 7}
+setup:
+  apply: |
+    apiVersion: v1
+    kind: Namespace
+    metadata: {name: shop}
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: db, namespace: shop}
+    spec: {clusterIP: None, selector: {app: db}, ports: [{port: 5432}]}
+    ---
+    apiVersion: apps/v1
+    kind: StatefulSet
+    metadata: {name: db, namespace: shop}
+    spec:
+      serviceName: db
+      replicas: 1
+      selector: {matchLabels: {app: db}}
+      template:
+        metadata: {labels: {app: db}}
+        spec: {containers: [{name: pg, image: postgres:16}]}
+      volumeClaimTemplates:
+        - metadata: {name: data}
+          spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 2Gi}}}
+steps:
+  - title: {en: Three, zh: 三}
+    text: {en: Scale db to 3, zh: 扩容到 3}
+    solution: |
+      kubectl scale sts db -n shop --replicas=3
+      sleep 1m
+    checks:
+      - ready_replicas: {object: sts/db, namespace: shop, count: 3}
+      - claim_bound: {name: data-db-2, namespace: shop}
+      - order:
+          namespace: shop
+          entries: [pod/db-1 ready, pod/db-2 created]
+";
+
+#[test]
+fn a_teachers_lesson_in_another_namespace() {
+    let l = parse("shop.yaml", SHOP).unwrap_or_else(|e| panic!("{e}"));
+    let Check::Order(ms) = &l.steps[0].checks[2] else {
+        panic!("an order check")
+    };
+    assert!(ms.iter().all(|m| m.object.namespace == "shop"));
+    let c = check(&l, &solution(&l), Lang::En).unwrap();
+    assert!(c.all_passed(), "{}", lines(&c));
+    let c = check(
+        &l,
+        "kubectl -n shop scale sts db --replicas=3\nsleep 1m\n",
+        Lang::En,
+    )
+    .unwrap();
+    assert!(c.all_passed(), "{}", lines(&c));
+    let c = check(
+        &l,
+        "kubectl scale sts db --replicas=3\nsleep 1m\n",
+        Lang::En,
+    )
+    .unwrap();
+    assert_eq!(
+        c.steps[0].line(),
+        "✗ 1 Three: StatefulSet db has 1 ready replica, not 3"
+    );
+}
+
+/// A claim deleted while a pod mounts it stays phase Bound (pvc-protection)
+/// but is going: `claim_bound` says so instead of passing.
+#[test]
+fn a_claim_being_deleted_is_not_kept_bound() {
+    let l = lesson("web");
+    let bound = Check::ClaimBound {
+        namespace: "default".into(),
+        name: "www-web-0".into(),
+        volume: None,
+        class: None,
+    };
+    let c = check(&l, &l.steps[0].solution, Lang::En).unwrap();
+    let mut r = crate::sim::session::script::Runner::new(c.sim);
+    run::run_lines(
+        &mut r,
+        "sleep 30s\nkubectl delete pvc www-web-0 --wait=false\nsleep 5s",
+        &|_| Vec::new(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let pvc = r.sim.store.get(
+        crate::sim::object::Kind::PersistentVolumeClaim,
+        "default",
+        "www-web-0",
+    );
+    assert_eq!(pvc.and_then(|c| c.status().str_at("phase")), Some("Bound"));
+    assert_eq!(
+        checks::evaluate(&bound, &r.sim).unwrap_err(),
+        "www-web-0 is Bound but being deleted (Terminating)"
+    );
+    assert!(checks::evaluate_in(&bound, &r.sim, Lang::Zh)
+        .unwrap_err()
+        .contains("正在被删除"));
+}
+
+/// Mistakes a teacher makes in a lesson file, each named where it is:
+/// a script line that `ordinal run` would refuse (in a solution or the
+/// setup, found at load time, not in class), a field beside the check's
+/// kind instead of inside it, a happening in capitals.
+#[test]
+fn lesson_file_mistakes_are_named_where_they_are() {
+    let e = err(&GOOD.replace(
+        "solution: kubectl get pods",
+        "solution: |\n      kubectl get pods\n      slep 10s",
+    ));
+    assert_eq!((e.line, e.column), (9, 7), "{e}");
+    assert_eq!(
+        e.message,
+        "`steps[0].solution`, script line 2: unknown directive \"slep\" (expected kubectl, sleep, fault or # comment)"
+    );
+    let e = err(&GOOD.replace("solution: kubectl get pods", "solution: sleep forever"));
+    assert_eq!(
+        (e.line, e.message.contains("invalid duration")),
+        (7, true),
+        "{e}"
+    );
+    let e = err(&GOOD.replace(
+        "steps:",
+        "setup:\n  script: |\n    kubectl apply -f web.yaml\n    wait 10s\nsteps:",
+    ));
+    assert_eq!((e.line, e.column), (7, 5), "{e}");
+    assert!(
+        e.message
+            .starts_with("`setup.script`, script line 2: unknown directive \"wait\""),
+        "{e}"
+    );
+
+    let e = err(&GOOD.replace(
+        "exists: service/nginx",
+        "exists: service/nginx\n        namespace: shop",
+    ));
+    assert_eq!(e.line, 10, "{e}");
+    assert!(
+        e.message
+            .starts_with("\"namespace\" beside \"exists\" is not a check kind"),
+        "{e}"
+    );
+    let e = err(&GOOD.replace(
+        "exists: service/nginx",
+        "exists: service/nginx\n        gone: pod/x",
+    ));
+    assert!(e.message.contains("goes in its own list item"), "{e}");
+
+    let e = err(&GOOD.replace(
+        "exists: service/nginx",
+        "order: [pod/web-0 Ready, pod/web-1 created]",
+    ));
+    assert!(
+        e.message.ends_with("happenings are lower case: ready"),
+        "{e}"
+    );
+    let e = err(&GOOD.replace(
+        "exists: service/nginx",
+        "order: {namespace: shop, entries: [pod/a ready], extra: 1}",
+    ));
+    assert!(e.message.contains("unknown field \"extra\""), "{e}");
+}
+
+/// A setup command that fails would hand the class a cluster the steps do
+/// not expect (before, it was silently left out): checking refuses it and
+/// names the line and what kubectl said.
+#[test]
+fn a_failing_setup_command_is_refused() {
+    let with_setup = |script: &str| {
+        GOOD.replace(
+            "steps:",
+            &format!("setup:\n  script: |\n{}\nsteps:", script),
+        )
+    };
+    let l = parse(
+        "t.yaml",
+        &with_setup("    sleep 1s\n    kubectl aply -f web.yaml"),
+    )
+    .unwrap();
+    let e = check(&l, "", Lang::En).err().expect("refused");
+    assert!(
+        e.starts_with("setup script, line 2: `kubectl aply -f web.yaml` failed: error: unknown command \"aply\""),
+        "{e}"
+    );
+    let l = parse("t.yaml", &with_setup("    kubectl apply -f mine.yaml")).unwrap();
+    assert!(check(&l, "", Lang::En).is_err());
+    let l = parse(
+        "t.yaml",
+        &with_setup("    kubectl apply -f web.yaml\n    sleep 5s"),
+    )
+    .unwrap();
+    assert!(check(&l, "", Lang::En).is_ok());
+}
+
+/// `order` over a node: cordoning (`Ready,SchedulingDisabled`) is not the
+/// node turning unready, a failed node is.
+#[test]
+fn a_cordoned_node_is_still_ready_for_order() {
+    let l = parse(
+        "t.yaml",
+        &GOOD.replace(
+            "exists: service/nginx",
+            "order: [node/node-1 unready, node/node-1 ready]",
+        ),
+    )
+    .unwrap();
+    let c = check(
+        &l,
+        "kubectl cordon node-1\nkubectl uncordon node-1\n",
+        Lang::En,
+    )
+    .unwrap();
+    assert_eq!(
+        c.steps[0].why.as_deref(),
+        Some("node-1 not Ready has not happened yet")
+    );
+    let c = check(
+        &l,
+        "fault node node-1 fail\nsleep 2m\nfault node node-1 recover\nsleep 1m\n",
+        Lang::En,
+    )
+    .unwrap();
+    assert!(c.all_passed(), "{}", lines(&c));
 }

@@ -212,9 +212,16 @@ impl Runner {
 
     /// Runs one parsed line. `files` are the contents of the files its
     /// `-f` flags name (the faces read them; the core has no file system).
-    pub fn run(&mut self, line: &Line, directive: &Directive, files: Vec<(String, String)>) {
+    /// `false` when a kubectl command or a fault failed (what it printed is
+    /// in the transcript, as in a terminal).
+    pub fn run(
+        &mut self,
+        line: &Line,
+        directive: &Directive,
+        files: Vec<(String, String)>,
+    ) -> bool {
         match directive {
-            Directive::Nothing => {}
+            Directive::Nothing => true,
             Directive::Sleep(ms) => {
                 // While a watch runs it holds the terminal: the sleep is
                 // just how long it watches, so it is not echoed.
@@ -223,14 +230,18 @@ impl Runner {
                 }
                 let t = self.sim.now.saturating_add(*ms);
                 self.run_until(t);
+                true
             }
             Directive::Fault(spec) => {
                 self.run_until(self.sim.now);
                 self.watch = None;
                 self.out.push_str(&format!("# fault {spec}\n"));
-                match self.sim.input(Input::Fault(spec.clone())) {
+                let result = self.sim.input(Input::Fault(spec.clone()));
+                let ok = result.is_ok();
+                match result {
                     Ok(s) | Err(s) => print_block(&mut self.out, &s),
                 }
+                ok
             }
             Directive::Kubectl(cmd) => {
                 self.run_until(self.sim.now);
@@ -251,6 +262,7 @@ impl Runner {
                 if ok {
                     self.watch = kubectl::watch_request(&self.sim, cmd);
                 }
+                ok
             }
         }
     }

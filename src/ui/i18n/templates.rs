@@ -202,6 +202,32 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "“{0}”必须是 KIND/NAME HAPPENING 形式（如 pod/web-0 ready）",
     ),
     (
+        "\"{0}\" beside \"{1}\" is not a check kind: a check's fields go in a mapping under its kind",
+        "“{0}”与“{1}”并列，但它不是检查类型：检查的字段应写在其类型下的映射中",
+    ),
+    (
+        "`order` needs \"entries\": a list like [pod/web-0 ready, pod/web-1 created]",
+        "`order` 需要“entries”：一个列表，如 [pod/web-0 ready, pod/web-1 created]",
+    ),
+    (
+        "unknown happening \"{0}\" (known: {1}); happenings are lower case: {2}",
+        "未知的状态变化“{0}”（已知的有：{1}）；状态变化用小写：{2}",
+    ),
+    // A setup script's or a solution's line that `ordinal run` refuses.
+    ("{0}, script line {1}: {2}", "{0}，脚本第 {1} 行：{2}"),
+    (
+        "unknown directive \"{0}\" (expected kubectl, sleep, fault or # comment)",
+        "未知的指令“{0}”（应为 kubectl、sleep、fault 或 # 注释）",
+    ),
+    (
+        "invalid duration \"{0}\" (use 500ms, 30s, 2m)",
+        "无效的时长“{0}”（请写成 500ms、30s、2m 这样）",
+    ),
+    (
+        "fault needs a target (e.g. fault pod web-1 delete)",
+        "fault 需要一个目标（例如 fault pod web-1 delete）",
+    ),
+    (
         "unknown happening \"{0}\" (known: {1})",
         "未知的状态变化“{0}”（已知的有：{1}）",
     ),

@@ -261,6 +261,12 @@ fn lesson_file_errors_have_templates() {
         check("order: [pod/web-0 ready]"),
         check("order: [pod/web-0, pod/web-1 ready]"),
         check("order: [pod/web-0 born, pod/web-1 ready]"),
+        check("order: [pod/web-0 Ready, pod/web-1 created]"),
+        check("order: {namespace: shop}"),
+        check("exists: service/nginx\n        namespace: shop"),
+        top("solution: kubectl get pods", "solution: slep 1s"),
+        top("solution: kubectl get pods", "solution: sleep forever"),
+        top("steps:", "setup:\n  script: |\n    fault\nsteps:"),
         check("event: x"),
         check("query: x"),
         check("query: {kubectl: get pods}"),
@@ -333,7 +339,7 @@ fn lesson_file_errors_have_templates() {
         .unwrap_or_else(|e| panic!("parse.rs: {e}"));
     assert_eq!(
         parse_rs.matches(".err(").count(),
-        36,
+        37,
         "parse.rs's error sites changed: add a broken lesson above for each new message"
     );
     // A link's and a pasted lesson's file names are kept too.

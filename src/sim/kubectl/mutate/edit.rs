@@ -40,11 +40,7 @@ pub fn edit_save(sim: &mut Sim, args: &Args, text: &str) -> Result<String, Strin
 /// What `kubectl edit ARGS` would open: the object's key and its YAML.
 /// The browser shows it in its editor and applies the saved text.
 pub fn edit_target(sim: &Sim, args: &str) -> Result<(Key, String), String> {
-    let mut words =
-        crate::sim::kubectl::parse::tokenize(args).map_err(|e| format!("error: {e}"))?;
-    if words.first().map(String::as_str) == Some("kubectl") {
-        words.remove(0);
-    }
+    let mut words = crate::sim::kubectl::command_words(args).map_err(|e| format!("error: {e}"))?;
     if words.first().map(String::as_str) == Some("edit") {
         words.remove(0);
     }
