@@ -498,27 +498,29 @@ fn read_host_ports(pod: &Object) -> Vec<(String, i64)> {
 /// limits (as quantities: `1` and `1000m` CPU are equal), else Burstable.
 pub fn get_pod_qos(pod: &Object) -> &'static str {
     let spec = pod.spec();
-    let mut requests: std::collections::BTreeMap<&str, i128> = Default::default();
-    let mut limits: std::collections::BTreeMap<&str, i128> = Default::default();
+    // The sums of CPU and memory, `None` until a container names one above
+    // zero (two slots, not a map: no B-tree instance of its own).
+    let mut requests: [Option<i128>; 2] = [None; 2];
+    let mut limits: [Option<i128>; 2] = [None; 2];
     let mut guaranteed = true;
     for c in spec
         .array_at("containers")
         .iter()
         .chain(spec.array_at("initContainers"))
     {
-        for name in ["cpu", "memory"] {
+        for (i, name) in ["cpu", "memory"].into_iter().enumerate() {
             if let Some(q) = super::quantity::milli_of(c.at("resources.requests").at(name)) {
                 if q > 0 {
-                    *requests.entry(name).or_default() += q;
+                    *requests[i].get_or_insert(0) += q;
                 }
             }
         }
         let mut found = 0;
-        for name in ["cpu", "memory"] {
+        for (i, name) in ["cpu", "memory"].into_iter().enumerate() {
             if let Some(q) = super::quantity::milli_of(c.at("resources.limits").at(name)) {
                 if q > 0 {
                     found += 1;
-                    *limits.entry(name).or_default() += q;
+                    *limits[i].get_or_insert(0) += q;
                 }
             }
         }
@@ -526,13 +528,19 @@ pub fn get_pod_qos(pod: &Object) -> &'static str {
             guaranteed = false;
         }
     }
-    if requests.is_empty() && limits.is_empty() {
+    let count = |sums: &[Option<i128>; 2]| sums.iter().filter(|s| s.is_some()).count();
+    if count(&requests) == 0 && count(&limits) == 0 {
         return "BestEffort";
     }
-    if guaranteed && requests.iter().any(|(k, r)| limits.get(k) != Some(r)) {
+    if guaranteed
+        && requests
+            .iter()
+            .zip(&limits)
+            .any(|(r, l)| r.is_some() && l != r)
+    {
         guaranteed = false;
     }
-    if guaranteed && requests.len() == limits.len() {
+    if guaranteed && count(&requests) == count(&limits) {
         "Guaranteed"
     } else {
         "Burstable"

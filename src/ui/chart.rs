@@ -255,7 +255,7 @@ pub fn ChartPanel(ui: Ui) -> impl IntoView {
             ></div>
             <p class="muted chart-pos" aria-live="polite">{position}</p>
             <div class="chart-groups">
-                <For each=move || groups.get() key=|g| (g.0.clone(), g.3) let:g>
+                <For each=move || groups.get() key=|g| format!("{} {}", g.3, g.0) let:g>
                     {
                         let (id, label, size, collapsed) = g;
                         view! {

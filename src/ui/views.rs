@@ -124,6 +124,24 @@ fn is_open(ev: &web_sys::Event) -> bool {
         .is_some_and(|d| d.has_attribute("open"))
 }
 
+/// A workload row's key: its counts and waiting note, so a change draws the
+/// row again. Written out rather than with `{:?}` of the note, which brought
+/// `Debug` for `Option<(String, String)>` into the wasm for this one key.
+fn workload_key(w: &model::WorkloadView) -> String {
+    let mut k = format!(
+        "{}:{}:{}:{}:{}:",
+        w.namespace, w.id, w.desired, w.current, w.ready
+    );
+    if let Some((pod, why)) = &w.waiting {
+        // A pod's name has no newline, so the key is still one per note.
+        k.push('+');
+        k.push_str(pod);
+        k.push('\n');
+        k.push_str(why);
+    }
+    k
+}
+
 fn owner_label(ui: Ui, owner: &str) -> String {
     if owner.is_empty() {
         ui.t(K::BarePods).into()
@@ -240,7 +258,7 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                 <span class="muted">{move || ui.tf(K::PodsCount, &[&count.get().to_string()])}</span>
             </div>
             <div class="workloads">
-                <For each=move || workloads.get() key=|w| format!("{}:{}:{}:{}:{}:{:?}", w.namespace, w.id, w.desired, w.current, w.ready, w.waiting) let:w>
+                <For each=move || workloads.get() key=workload_key let:w>
                     <div class="workload" data-testid=format!("workload-{}", w.name)
                         class:settled=w.desired == w.ready && w.waiting.is_none()>
                         <span class="wk">{w.kind}</span>" "<strong>{w.name.clone()}</strong>
@@ -337,14 +355,14 @@ pub fn Storage(ui: Ui) -> impl IntoView {
                 <div class="col">
                     <h3>{ui.tr(K::Claims)}</h3>
                     <For each=move || st.with(|s| s.claims.iter().map(|c| (c.namespace.clone(), c.name.clone())).collect::<Vec<_>>())
-                        key=|k| k.clone() let:k>
+                        key=|k| format!("{}/{}", k.0, k.1) let:k>
                         {claims.get(&k).map(|c| view! { <ClaimRow ui=ui c=c name=k.1.clone() /> })}
                     </For>
                 </div>
                 <svg class="links" aria-hidden="true" viewBox=move || format!("0 0 100 {}", rows() as f64 * ROW) preserveAspectRatio="none"
                     style=("height", move || format!("{}px", rows() as f64 * ROW))>
                     <For each=move || st.with(|s| s.bindings.iter().map(|&(c, v)| (c, v, s.claims[c].name.clone(), s.volumes[v].name.clone())).collect::<Vec<_>>())
-                        key=|b| b.clone() let:b>
+                        key=|b| format!("{} {} {} {}", b.0, b.1, b.2, b.3) let:b>
                         <path class="bind" d=format!("M0 {y1} C50 {y1}, 50 {y2}, 100 {y2}", y1 = b.0 as f64 * ROW + ROW / 2.0, y2 = b.1 as f64 * ROW + ROW / 2.0)></path>
                     </For>
                 </svg>

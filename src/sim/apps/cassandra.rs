@@ -152,23 +152,27 @@ impl Proc<'_> {
                 rack: env_of(p, &c, "CASSANDRA_RACK").unwrap_or_else(|| "rack1".into()),
             });
         }
-        let mut remembered: BTreeMap<String, (String, String)> = BTreeMap::new();
+        // By id, the last line's "IP<tab>rack" (a map type the wasm already
+        // has; a tuple of two Strings as the value was a B-tree instance
+        // of its own). Neither part has a tab: the line was split on them.
+        let mut remembered: BTreeMap<String, String> = BTreeMap::new();
         for p in &running {
             let (c, path) = Self::peers_path(p);
             for line in fs::read(self.sim, p, &c, &path).unwrap_or_default().lines() {
                 let f: Vec<&str> = line.split('\t').collect();
                 if let [id, ip, rack] = f.as_slice() {
-                    remembered.insert(id.to_string(), (ip.to_string(), rack.to_string()));
+                    remembered.insert(id.to_string(), format!("{ip}\t{rack}"));
                 }
             }
         }
-        for (id, (ip, rack)) in remembered {
+        for (id, at) in remembered {
             if !nodes.iter().any(|n| n.id == id) {
+                let (ip, rack) = at.split_once('\t').unwrap_or((&at, ""));
                 nodes.push(RingNode {
                     state: "DN",
-                    ip,
+                    ip: ip.to_string(),
                     id,
-                    rack,
+                    rack: rack.to_string(),
                 });
             }
         }

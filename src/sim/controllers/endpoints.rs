@@ -10,11 +10,11 @@
 use super::{Ctx, Keys, Out};
 use crate::sim::object::{set_at, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
-use crate::sim::sort::{self, CollectSorted};
+use crate::sim::sort;
 use crate::sim::store::{matches_labels, matches_labels_json, Change, Store};
 use crate::sim::subsets;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The deprecated annotation that once meant `publishNotReadyAddresses`.
@@ -113,10 +113,12 @@ fn pod_endpoints_changed(old: &Object, new: &Object) -> bool {
 /// The sync of the Services and Endpoints in `keys`.
 pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     let store = ctx.store;
-    let mut allocated: BTreeSet<u32> = store
+    // The addresses taken: a list, searched when a Service needs one (no
+    // B-tree instance of its own for `u32`).
+    let mut allocated: Vec<u32> = store
         .list(Kind::Service)
         .filter_map(|s| s.spec().str_at("clusterIP").and_then(parse_ipv4))
-        .collect_sorted();
+        .collect();
     for svc in store.list(Kind::Service) {
         if !keys.has(&svc.key()) {
             continue;
@@ -143,11 +145,11 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     }
 }
 
-fn sync_one_service(store: &Store, svc: &Object, allocated: &mut BTreeSet<u32>, out: &mut Out) {
+fn sync_one_service(store: &Store, svc: &Object, allocated: &mut Vec<u32>, out: &mut Out) {
     {
         if needs_cluster_ip(svc) {
             let ip = allocate_cluster_ip(&svc.meta.uid, allocated);
-            allocated.insert(ip);
+            allocated.push(ip);
             let ip = format_ipv4(ip);
             let mut s = svc.clone();
             let spec = s.spec_mut();
@@ -182,7 +184,7 @@ fn needs_cluster_ip(svc: &Object) -> bool {
 /// the Service's uid (uids come from the seeded RNG, so this is as random
 /// as upstream's allocator and still deterministic), probing upward on
 /// collision.
-pub fn allocate_cluster_ip(uid: &str, allocated: &BTreeSet<u32>) -> u32 {
+pub fn allocate_cluster_ip(uid: &str, allocated: &[u32]) -> u32 {
     let span = SERVICE_CIDR_SIZE - STATIC_BAND - 1;
     let mut offset = (fnv1a(uid.as_bytes()) % span as u64) as u32;
     loop {

@@ -9,7 +9,6 @@ use crate::sim::engine::{Action, Sim};
 use crate::sim::object::{Kind, Object, ValueExt};
 use crate::sim::sort;
 use crate::sim::{kubectl, podutil};
-use std::collections::BTreeMap;
 
 /// A message in the student's language; both texts may name local
 /// variables (`{name}`).
@@ -307,10 +306,11 @@ pub fn evaluate_in(check: &Check, sim: &Sim, lang: Lang) -> Outcome {
                     "带 {selector_text} 的就绪 Pod 有 {n} 个,不是 {count} 个"
                 ));
             }
-            let mut by_node: BTreeMap<&str, &str> = BTreeMap::new();
+            // A few pods: a list searched in order.
+            let mut by_node: Vec<(&str, &str)> = Vec::with_capacity(n);
             for p in &ready {
                 let node = podutil::node_name(p).unwrap_or("");
-                if let Some(other) = by_node.insert(node, &p.meta.name) {
+                if let Some(&(_, other)) = by_node.iter().find(|(on, _)| *on == node) {
                     let this = &p.meta.name;
                     return Err(say!(
                         lang,
@@ -318,6 +318,7 @@ pub fn evaluate_in(check: &Check, sim: &Sim, lang: Lang) -> Outcome {
                         "{other} 和 {this} 都在 {node} 上"
                     ));
                 }
+                by_node.push((node, &p.meta.name));
             }
             Ok(())
         }
