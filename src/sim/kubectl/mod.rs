@@ -27,6 +27,7 @@
 
 pub mod create;
 pub mod describe;
+pub mod flags;
 pub mod get;
 pub mod help;
 pub mod history;
@@ -313,7 +314,7 @@ pub fn complete(sim: &Sim, partial: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if !done.is_empty() && cur.starts_with("--") {
         // Flags of the command (and the global ones).
-        let mut flags: Vec<String> = parse::flags_for(&done[0])
+        let mut flags: Vec<String> = flags::flags_for(&done[0])
             .iter()
             .chain(["namespace"].iter())
             .map(|f| format!("--{f}"))
