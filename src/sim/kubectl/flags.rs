@@ -386,6 +386,16 @@ pub fn flags_for(command: &str) -> &'static [&'static str] {
             "output",
             "selector",
         ],
+        "rollout undo" => &[
+            "filename",
+            "revision",
+            "to-revision",
+            "timeout",
+            "watch",
+            "output",
+            "selector",
+            "dry-run",
+        ],
         "cordon" | "uncordon" => &["selector", "dry-run"],
         "taint" => &["overwrite", "all", "selector", "dry-run"],
         "drain" => &[

@@ -82,3 +82,62 @@ fn rollout_status_reads_statefulset_status() {
         "error: statefulsets.apps \"web\" pausing is not supported"
     );
 }
+
+/// `rollout undo --dry-run` (upstream `rollout_undo.go` adds the dry-run
+/// flag; the StatefulSet rollbacker's client dry run describes the
+/// template it would restore): nothing changes, and a server dry run says
+/// so after the usual words.
+#[test]
+fn undo_dry_runs_keep_the_template() {
+    let mut sim = Sim::new(1);
+    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
+    k(&mut sim, "rollout status sts/web").unwrap();
+    k(&mut sim, "set image sts/web nginx=nginx:1.25").unwrap();
+    k(&mut sim, "rollout status sts/web").unwrap();
+    let image = |sim: &Sim| {
+        sim.store
+            .get(Kind::StatefulSet, "default", "web")
+            .unwrap()
+            .spec()
+            .str_at("template.spec.containers.0.image")
+            .map(str::to_string)
+    };
+    for flag in ["--dry-run", "--dry-run=client"] {
+        let out = k(&mut sim, &format!("rollout undo sts/web {flag}")).unwrap();
+        assert!(
+            out.starts_with(
+                "statefulset.apps/web will roll back to Pod Template:\n  Labels:\tapp=nginx\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("    Image:\tregistry.k8s.io/nginx-slim:0.8\n"),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("  Tolerations:\t<none>\n (dry run)\n"),
+            "{out}"
+        );
+    }
+    assert_eq!(
+        k(&mut sim, "rollout undo sts/web --dry-run=server").unwrap(),
+        "statefulset.apps/web rolled back (server dry run)\n"
+    );
+    assert_eq!(image(&sim).as_deref(), Some("nginx:1.25"));
+    assert_eq!(
+        k(&mut sim, "rollout undo sts/web --dry-run=maybe").unwrap_err(),
+        "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\"."
+    );
+    // Only undo has the flag.
+    assert!(k(&mut sim, "rollout status sts/web --dry-run")
+        .unwrap_err()
+        .starts_with("error: unknown flag: --dry-run"));
+    assert_eq!(
+        k(&mut sim, "rollout undo sts/web").unwrap(),
+        "statefulset.apps/web rolled back\n"
+    );
+    assert_eq!(
+        image(&sim).as_deref(),
+        Some("registry.k8s.io/nginx-slim:0.8")
+    );
+}
