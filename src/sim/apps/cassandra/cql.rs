@@ -16,6 +16,24 @@ const SYSTEM_KEYSPACES: &[&str] = &[
 ];
 
 impl Proc<'_> {
+    /// The schema as the ring agrees on it: keyspaces and their tables
+    /// (what `describecluster`'s schema version stands for).
+    pub(super) fn schema_digest(&self) -> String {
+        let mut out = String::new();
+        for ks in self.keyspaces() {
+            out.push_str(&ks);
+            for p in self.ring() {
+                let c = cassandra_container(&p).unwrap_or_default();
+                let dir = format!("{}/data/{ks}", data_dir(&p, &c));
+                for t in fs::list_dir(self.sim, &p, &c, &dir) {
+                    out.push_str(&format!(" {t}"));
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
     fn keyspaces(&self) -> Vec<String> {
         let mut user = std::collections::BTreeSet::new();
         for p in self.ring() {

@@ -5,7 +5,9 @@
 //! DaemonSet) as the pod the command runs in: the seeds' seed provider
 //! finds peers that way. A member that is running and ready is `UN`; one
 //! running but not yet ready is still joining (`UJ`, the image's
-//! ready-probe waits for `UN`); one on a failed node or being deleted is
+//! ready-probe waits for `UN`), unless it joined before: a restarted
+//! member does not bootstrap again and is down until ready; one on a
+//! failed node or being deleted is
 //! down (`DN`). Nodes keep what they have seen in `system.peers` on their
 //! own disks, so a member that went away (a deleted pod, a scale-down
 //! without `nodetool decommission`) stays `DN` until it returns or
@@ -96,6 +98,32 @@ impl Proc<'_> {
         id
     }
 
+    fn joined_path(pod: &Object) -> (String, String) {
+        let c = cassandra_container(pod).unwrap_or_default();
+        let path = format!("{}/data/system/bootstrapped", data_dir(pod, &c));
+        (c, path)
+    }
+
+    /// Records on the node's volume that it finished joining (Cassandra
+    /// keeps this as system.local's bootstrapped = COMPLETED).
+    fn mark_joined(&mut self, pod: &Object) {
+        let (c, path) = Self::joined_path(pod);
+        if fs::read(self.sim, pod, &c, &path).is_none() {
+            let _ = fs::write(self.sim, pod, &c, &path, "COMPLETED\n".into());
+        }
+    }
+
+    /// Whether the node joined the ring before: recorded on its volume, or
+    /// its container has run before (a restart; Ordinal does not tell a
+    /// crash during the first bootstrap apart).
+    fn has_joined(&self, pod: &Object) -> bool {
+        let (c, path) = Self::joined_path(pod);
+        fs::read(self.sim, pod, &c, &path).is_some()
+            || pod.status().array_at("containerStatuses").iter().any(|s| {
+                s.str_at("name") == Some(c.as_str()) && s.i64_at("restartCount").unwrap_or(0) > 0
+            })
+    }
+
     fn peers_path(pod: &Object) -> (String, String) {
         let c = cassandra_container(pod).unwrap_or_default();
         let path = format!("{}/data/system/peers", data_dir(pod, &c));
@@ -116,7 +144,13 @@ impl Proc<'_> {
             let state = if on_failed_node || podutil::is_terminating(p) {
                 "DN"
             } else if podutil::is_ready(p) {
+                self.mark_joined(p);
                 "UN"
+            } else if self.has_joined(p) {
+                // A member that joined before does not bootstrap again
+                // (StorageService.shouldBootstrap: bootstrap complete):
+                // restarting, it is down until its gossip is up, then UN.
+                "DN"
             } else {
                 "UJ"
             };

@@ -190,3 +190,100 @@ fn cqlsh_keeps_tables_on_the_volume() {
         assert_eq!((r.output.as_str(), r.exit_code), (e, 2), "{q}");
     }
 }
+
+fn set_unready(sim: &mut Sim, name: &str) {
+    let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
+    p.status_mut()["conditions"] = json!([{"type": "Ready", "status": "False"}]);
+    api::update(sim, p, "test").unwrap();
+}
+
+/// A member that joined before does not bootstrap again when it restarts
+/// (Cassandra's shouldBootstrap: bootstrap already complete): not ready,
+/// it shows down, never joining; a new member joins (`UJ`).
+#[test]
+fn a_restarted_member_is_down_not_joining() {
+    let mut sim = Sim::new(9);
+    cassandra(&mut sim, &[true, true, false]);
+    let status = |sim: &mut Sim, ip: &str| {
+        let out = run(sim, "cassandra-0", "nodetool status").output;
+        let line = out.lines().find(|l| l.contains(ip)).unwrap().to_string();
+        line[..2].to_string()
+    };
+    assert_eq!(status(&mut sim, "10.4.1.4"), "UN");
+    assert_eq!(status(&mut sim, "10.4.2.4"), "UJ");
+    set_unready(&mut sim, "cassandra-1");
+    assert_eq!(status(&mut sim, "10.4.1.4"), "DN");
+    let info = run(&mut sim, "cassandra-2", "nodetool info").output;
+    assert!(
+        info.ends_with("\nToken                  : (node is not joined to the cluster)\n"),
+        "{info}"
+    );
+}
+
+/// `nodetool ring`, `info` and `describecluster` as Cassandra 3.11's
+/// Ring, Info and DescribeCluster print them.
+#[test]
+fn nodetool_ring_info_and_describecluster() {
+    let mut sim = Sim::new(9);
+    cassandra(&mut sim, &[true, true, true]);
+    let ring = run(&mut sim, "cassandra-0", "nodetool ring").output;
+    let lines: Vec<&str> = ring.lines().collect();
+    assert_eq!(lines[0], "");
+    assert_eq!(lines[1], "Datacenter: DC1-K8Demo");
+    assert_eq!(lines[2], "==========");
+    assert_eq!(
+        lines[3].trim_end(),
+        "Address   Rack        Status State   Load            Owns                Token"
+    );
+    // One row per vnode token (32 a node), in token order, the last one
+    // above them; a 12-character rack runs into Status.
+    let rows: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("10.4."))
+        .collect();
+    assert_eq!(rows.len(), 96);
+    assert!(
+        rows[0].contains("  Rack1-K8DemoUp     Normal  "),
+        "{}",
+        rows[0]
+    );
+    let tokens: Vec<i64> = rows
+        .iter()
+        .map(|r| r.split_whitespace().last().unwrap().parse().unwrap())
+        .collect();
+    assert!(tokens.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(lines[4].trim(), tokens[95].to_string());
+    assert!(ring.ends_with(
+        "  To view status related info of a node use \"nodetool status\" instead.\n\n\n  "
+    ));
+    let status = run(&mut sim, "cassandra-0", "nodetool status").output;
+    let me = status.lines().find(|l| l.contains("10.4.0.4 ")).unwrap();
+    let id = me.split_whitespace().rev().nth(1).unwrap();
+    let info = run(&mut sim, "cassandra-0", "nodetool info").output;
+    let lines: Vec<&str> = info.lines().collect();
+    assert_eq!(lines[0], format!("ID                     : {id}"));
+    assert_eq!(lines[3], "Native Transport active: true");
+    assert_eq!(lines[9], "Data Center            : DC1-K8Demo");
+    assert_eq!(lines[10], "Rack                   : Rack1-K8Demo");
+    assert_eq!(
+        lines.last().unwrap(),
+        &"Token                  : (invoke with -T/--tokens to see all 32 tokens)"
+    );
+    let all = run(&mut sim, "cassandra-0", "nodetool info -T").output;
+    assert_eq!(all.lines().filter(|l| l.starts_with("Token ")).count(), 32);
+    let dc = run(&mut sim, "cassandra-0", "nodetool describecluster").output;
+    let lines: Vec<&str> = dc.lines().collect();
+    assert_eq!(lines[0], "Cluster Information:");
+    assert_eq!(lines[1], "\tName: Test Cluster");
+    assert_eq!(
+        lines[2],
+        "\tSnitch: org.apache.cassandra.locator.GossipingPropertyFileSnitch"
+    );
+    assert_eq!(lines[5], "\tSchema versions:");
+    assert!(
+        lines[6].ends_with(": [10.4.0.4, 10.4.1.4, 10.4.2.4]"),
+        "{dc}"
+    );
+    assert!(dc.ends_with("]\n\n"));
+}
