@@ -85,7 +85,7 @@ impl Proc<'_> {
                     let Some(name) = name else {
                         out.chunks.push((
                             true,
-                            "SyntaxException: line 1:15 no viable alternative at input '<EOF>'\n"
+                            "<stdin>:1:SyntaxException: line 1:15 no viable alternative at input '<EOF>'\n"
                                 .into(),
                         ));
                         out.code = 2;
@@ -141,13 +141,22 @@ impl Proc<'_> {
                         }
                     }
                 }
-                ("CREATE", "TABLE") | ("INSERT", "INTO") | ("SELECT", _) => {
+                ("CREATE", "TABLE")
+                | ("INSERT", "INTO")
+                | ("SELECT", _)
+                | ("UPDATE", _)
+                | ("DELETE", "FROM")
+                | ("DROP", "TABLE") => {
                     // One line, single-spaced (inside literals too: a simplification).
                     let stmt = &words.join(" ");
+                    let ks = keyspace.as_deref();
                     let r = match w(0) {
-                        "CREATE" => self.cql_create_table(stmt, keyspace.as_deref()),
-                        "INSERT" => self.cql_insert(stmt, keyspace.as_deref()),
-                        _ => self.cql_select(stmt, keyspace.as_deref()),
+                        "CREATE" => self.cql_create_table(stmt, ks),
+                        "INSERT" => self.cql_insert(stmt, ks),
+                        "UPDATE" => self.cql_update(stmt, ks),
+                        "DELETE" => self.cql_delete(stmt, ks),
+                        "DROP" => self.cql_drop_table(stmt, ks),
+                        _ => self.cql_select(stmt, ks),
                     };
                     match r {
                         Ok(text) => out.chunks.push((false, text)),
@@ -159,7 +168,14 @@ impl Proc<'_> {
                     }
                 }
                 _ => {
-                    out.chunks.push((true, format!("<stdin>:1:SyntaxException: line 1:0 no viable alternative at input '{}'\n", words.first().unwrap_or(&""))));
+                    // The server's parser names the word it stopped at and a
+                    // snippet of the query around it (ErrorCollector).
+                    let after: Vec<&str> = words.iter().skip(1).take(2).copied().collect();
+                    let snippet = std::iter::once(format!("[{}]", words[0]))
+                        .chain(after.iter().map(|a| a.to_string()))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    out.chunks.push((true, format!("<stdin>:1:SyntaxException: line 1:0 no viable alternative at input '{}' ({snippet}...)\n", words[0])));
                     out.code = 2;
                     break;
                 }
@@ -418,7 +434,11 @@ impl Proc<'_> {
             return Err(format!("{INVALID}\"unconfigured table {table}\""));
         };
         let what = stmt[6..from].trim();
-        let cols: Vec<usize> = if what == "*" {
+        let count = matches!(
+            what.to_ascii_lowercase().replace(' ', "").as_str(),
+            "count(*)" | "count(1)"
+        );
+        let cols: Vec<usize> = if what == "*" || count {
             let mut order: Vec<usize> = (0..schema.len()).collect();
             sort::sort_by_key(&mut order, |&i| {
                 let rank = match schema[i].2 {
@@ -479,6 +499,21 @@ impl Proc<'_> {
             .filter(|r| conds.iter().all(|(i, v)| r.get(*i) == Some(v)))
             .take(limit.unwrap_or(usize::MAX))
             .collect();
+        if count {
+            // One `count` column (a bigint, right-justified); without the
+            // partition key in WHERE the server warns, and cqlsh prints it.
+            let n = rows.len().to_string();
+            let w = n.len().max(5);
+            let mut s = format!(
+                "\n {:<w$}\n-{}-\n {n:>w$}\n\n(1 rows)\n",
+                "count",
+                "-".repeat(w)
+            );
+            if !conds.iter().any(|(i, _)| schema[*i].2 == 'p') {
+                s.push_str("\nWarnings :\nAggregation query used without partition key\n\n");
+            }
+            return Ok(s);
+        }
         let cell = |r: &Vec<String>, i: usize| -> String {
             let v = r.get(i).cloned().unwrap_or_default();
             match (schema[i].1.as_str(), v.as_str()) {
@@ -516,5 +551,122 @@ impl Proc<'_> {
         }
         s.push_str(&format!("\n({} rows)\n", rows.len()));
         Ok(s)
+    }
+
+    /// `UPDATE [ks.]t SET col = v, ... WHERE key = v AND ...`: an upsert,
+    /// as Cassandra makes it, so the same as the INSERT of those columns.
+    fn cql_update(&mut self, stmt: &str, keyspace: Option<&str>) -> Result<String, String> {
+        let up = stmt.to_ascii_uppercase();
+        let (Some(set), Some(wh)) = (up.find(" SET "), up.find(" WHERE ")) else {
+            return Err(format!(
+                "SyntaxException: line 1:{} mismatched input '<EOF>'",
+                stmt.len()
+            ));
+        };
+        let table = stmt[6..set].trim();
+        let mut names = Vec::new();
+        let mut vals = Vec::new();
+        let conds = stmt[wh + 7..]
+            .split(" AND ")
+            .flat_map(|c| c.split(" and "))
+            .map(str::to_string);
+        let pairs = split_top(&stmt[set + 5..wh]).into_iter().chain(conds);
+        for pair in pairs {
+            if let Some((n, v)) = pair.split_once('=') {
+                names.push(n.trim().to_string());
+                vals.push(v.trim().to_string());
+            }
+        }
+        self.cql_insert(
+            &format!(
+                "INSERT INTO {table} ({}) VALUES ({})",
+                names.join(", "),
+                vals.join(", ")
+            ),
+            keyspace,
+        )
+    }
+
+    /// `DELETE FROM [ks.]t WHERE key = v [AND ...]`: removes the matching
+    /// rows from every member's volume. The partition key must be named.
+    fn cql_delete(&mut self, stmt: &str, keyspace: Option<&str>) -> Result<String, String> {
+        let up = stmt.to_ascii_uppercase();
+        let name = stmt.split_whitespace().nth(2).unwrap_or("");
+        let (ks, table) = self.cql_table(name, keyspace)?;
+        let Some(schema) = self.cql_schema(&ks, &table) else {
+            return Err(format!("{INVALID}\"unconfigured table {table}\""));
+        };
+        let mut conds: Vec<(usize, String)> = Vec::new();
+        if let Some(p) = up.find(" WHERE ") {
+            for cond in stmt[p + 7..].split(" AND ").flat_map(|c| c.split(" and ")) {
+                let Some((c, v)) = cond.split_once('=') else {
+                    continue;
+                };
+                let c = c.trim().to_ascii_lowercase();
+                let Some(i) = schema.iter().position(|(n, _, _)| *n == c) else {
+                    return Err(format!("{INVALID}\"Undefined column name {c}\""));
+                };
+                conds.push((i, v.trim().trim_matches('\'').to_string()));
+            }
+        }
+        if let Some((n, _, _)) = schema
+            .iter()
+            .enumerate()
+            .find(|(i, (_, _, role))| *role == 'p' && !conds.iter().any(|(j, _)| j == i))
+            .map(|(_, c)| c)
+        {
+            return Err(format!(
+                "{INVALID}\"Some partition key parts are missing: {n}\""
+            ));
+        }
+        for p in self.ring() {
+            let c = cassandra_container(&p).unwrap_or_default();
+            let path = format!("{}/data/{ks}/{table}/rows", data_dir(&p, &c));
+            let Some(text) = fs::read(self.sim, &p, &c, &path) else {
+                continue;
+            };
+            let kept: String = text
+                .lines()
+                .filter(|l| {
+                    let row: Vec<&str> = l.split('\t').collect();
+                    !conds.iter().all(|(i, v)| row.get(*i) == Some(&v.as_str()))
+                })
+                .map(|l| format!("{l}\n"))
+                .collect();
+            if kept != text {
+                let _ = fs::write(self.sim, &p, &c, &path, kept);
+            }
+        }
+        Ok(String::new())
+    }
+
+    /// `DROP TABLE [IF EXISTS] [ks.]t`: the schema and rows go from every
+    /// member. A missing table fails the server's access check
+    /// (ThriftValidation.validateColumnFamily) unless IF EXISTS.
+    fn cql_drop_table(&mut self, stmt: &str, keyspace: Option<&str>) -> Result<String, String> {
+        let words: Vec<&str> = stmt.split_whitespace().collect();
+        let if_exists = words.get(2).is_some_and(|w| w.eq_ignore_ascii_case("IF"));
+        let name = words
+            .get(if if_exists { 4 } else { 2 })
+            .copied()
+            .unwrap_or("");
+        let (ks, table) = self.cql_table(name, keyspace)?;
+        if self.cql_schema(&ks, &table).is_none() {
+            if if_exists {
+                return Ok(String::new());
+            }
+            if !self.keyspaces().contains(&ks) {
+                return Err(format!("{INVALID}\"Keyspace {ks} does not exist\""));
+            }
+            return Err(format!("{INVALID}\"unconfigured table {table}\""));
+        }
+        for p in self.ring() {
+            let c = cassandra_container(&p).unwrap_or_default();
+            let dir = format!("{}/data/{ks}/{table}", data_dir(&p, &c));
+            for f in ["schema", "rows"] {
+                let _ = fs::remove(self.sim, &p, &c, &format!("{dir}/{f}"));
+            }
+        }
+        Ok(String::new())
     }
 }

@@ -287,3 +287,55 @@ fn nodetool_ring_info_and_describecluster() {
     );
     assert!(dc.ends_with("]\n\n"));
 }
+
+/// `SELECT COUNT(*)` (with the server's warning when no partition key
+/// is named), `UPDATE` as an upsert, `DELETE` by key, `DROP TABLE`; and
+/// the shapes of cqlsh's errors: a server SyntaxException's message with
+/// its query snippet, an InvalidRequest with the driver's summary.
+#[test]
+fn cqlsh_count_update_delete_and_drop() {
+    let mut sim = Sim::new(9);
+    cassandra(&mut sim, &[true, true]);
+    let cql = |sim: &mut Sim, q: &str| run(sim, "cassandra-0", &format!("cqlsh -e \"{q}\""));
+    cql(&mut sim, "CREATE KEYSPACE shop WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}; CREATE TABLE shop.items (id int PRIMARY KEY, name text);");
+    cql(&mut sim, "INSERT INTO shop.items (id, name) VALUES (1, 'apple'); INSERT INTO shop.items (id, name) VALUES (2, 'pear');");
+    assert_eq!(
+        cql(&mut sim, "SELECT COUNT(*) FROM shop.items").output,
+        "\n count\n-------\n     2\n\n(1 rows)\n\nWarnings :\nAggregation query used without partition key\n\n"
+    );
+    assert_eq!(
+        cql(&mut sim, "SELECT count(*) FROM shop.items WHERE id = 1").output,
+        "\n count\n-------\n     1\n\n(1 rows)\n"
+    );
+    let r = cql(&mut sim, "UPDATE shop.items SET name = 'plum' WHERE id = 2");
+    assert_eq!((r.output.as_str(), r.exit_code), ("", 0));
+    let r = cql(&mut sim, "SELECT name FROM shop.items WHERE id = 2");
+    assert!(r.output.contains(" plum\n"), "{}", r.output);
+    let r = cql(&mut sim, "DELETE FROM shop.items WHERE id = 1");
+    assert_eq!((r.output.as_str(), r.exit_code), ("", 0));
+    assert!(cql(&mut sim, "SELECT * FROM shop.items")
+        .output
+        .ends_with("\n(1 rows)\n"));
+    let r = cql(&mut sim, "DELETE FROM shop.items WHERE name = 'plum'");
+    assert_eq!(r.output, "<stdin>:1:InvalidRequest: Error from server: code=2200 [Invalid query] message=\"Some partition key parts are missing: id\"\n");
+    let r = cql(&mut sim, "DROP TABLE shop.items");
+    assert_eq!((r.output.as_str(), r.exit_code), ("", 0));
+    let r = cql(&mut sim, "SELECT * FROM shop.items");
+    assert_eq!(r.output, "<stdin>:1:InvalidRequest: Error from server: code=2200 [Invalid query] message=\"unconfigured table items\"\n");
+    assert_eq!(
+        cql(&mut sim, "DROP TABLE IF EXISTS shop.items").exit_code,
+        0
+    );
+    assert_eq!(
+        cql(&mut sim, "DROP TABLE shop.items").output,
+        "<stdin>:1:InvalidRequest: Error from server: code=2200 [Invalid query] message=\"unconfigured table items\"\n"
+    );
+    assert_eq!(
+        cql(&mut sim, "SELEC * FROM shop.items").output,
+        "<stdin>:1:SyntaxException: line 1:0 no viable alternative at input 'SELEC' ([SELEC] * FROM...)\n"
+    );
+    assert_eq!(
+        cql(&mut sim, "CREATE KEYSPACE").output,
+        "<stdin>:1:SyntaxException: line 1:15 no viable alternative at input '<EOF>'\n"
+    );
+}
