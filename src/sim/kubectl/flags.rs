@@ -149,6 +149,34 @@ pub(super) const GLOBAL: &[&str] = &[
     "help",
 ];
 
+/// How many of the first words are global flags (with their values), as
+/// cobra reads persistent flags given before the command:
+/// `kubectl -n shop get pods`. `--help` is not counted: it asks for help.
+pub fn leading_globals(words: &[String]) -> usize {
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let spec = if let Some(long) = w.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or("");
+            spec(name).map(|f| (f, long.contains('=')))
+        } else if let Some(short) = w.strip_prefix('-') {
+            let c = short.chars().next();
+            FLAGS
+                .iter()
+                .find(|f| f.short.is_some() && f.short == c && GLOBAL.contains(&f.long))
+                .map(|f| (f, short.len() > 1))
+        } else {
+            None
+        };
+        match spec {
+            Some((f, inline)) if GLOBAL.contains(&f.long) && f.long != "help" => {
+                i += if f.takes_value && !inline { 2 } else { 1 };
+            }
+            _ => break,
+        }
+    }
+    i.min(words.len())
+}
+
 /// The flags a command accepts beyond the global ones.
 pub fn flags_for(command: &str) -> &'static [&'static str] {
     match command {

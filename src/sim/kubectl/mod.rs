@@ -89,6 +89,15 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
     if words.first().map(String::as_str) == Some("kubectl") {
         words.remove(0);
     }
+    // Global flags before the command (`kubectl -n shop get pods`) are
+    // read as if given after it, before any `--` (exec's and run's
+    // command stays last).
+    let lead = flags::leading_globals(&words);
+    if lead > 0 && lead < words.len() {
+        let globals: Vec<String> = words.drain(..lead).collect();
+        let at = words.iter().position(|w| w == "--").unwrap_or(words.len());
+        words.splice(at..at, globals);
+    }
     let Some(cmd) = words.first().cloned() else {
         return Ok(ops::usage());
     };

@@ -83,3 +83,25 @@ fn watch_prints_changes_after_the_table() {
     // The row did not change: nothing new to print.
     assert!(watch_lines(&sim, &mut w, 0).is_empty());
 }
+
+/// Global flags may come before the command, as cobra reads persistent
+/// flags anywhere: `kubectl -n shop get pods`, `--namespace=shop`, and
+/// before exec's `--` the command after it is left alone.
+#[test]
+fn global_flags_before_the_command() {
+    let mut sim = Sim::new(1);
+    k(&mut sim, "create namespace shop").unwrap();
+    kf(&mut sim, "-n shop create -f pod.yaml", &[("pod.yaml", POD)]).unwrap();
+    assert!(sim.store.get(Kind::Pod, "shop", "lone").is_some());
+    for line in [
+        "kubectl -n shop get pods -o name",
+        "kubectl --namespace shop get pods -o name",
+        "kubectl --namespace=shop get pods -o name",
+        "kubectl -nshop get pods -o name",
+        "kubectl --context ordinal -n shop get pods -o name",
+    ] {
+        assert_eq!(k(&mut sim, line).unwrap(), "pod/lone\n", "{line}");
+    }
+    let e = k(&mut sim, "kubectl -n shop exec lone -- ls -n").unwrap_err();
+    assert!(!e.contains("unknown command"), "{e}");
+}
