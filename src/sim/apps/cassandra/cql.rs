@@ -18,16 +18,28 @@ const SYSTEM_KEYSPACES: &[&str] = &[
 impl Proc<'_> {
     /// The schema as the ring agrees on it: keyspaces and their tables
     /// (what `describecluster`'s schema version stands for).
+    /// The same on every member, whichever are up: the node's own files
+    /// under `system` are no part of it.
     pub(super) fn schema_digest(&self) -> String {
         let mut out = String::new();
         for ks in self.keyspaces() {
             out.push_str(&ks);
-            for p in self.ring() {
-                let c = cassandra_container(&p).unwrap_or_default();
-                let dir = format!("{}/data/{ks}", data_dir(&p, &c));
-                for t in fs::list_dir(self.sim, &p, &c, &dir) {
-                    out.push_str(&format!(" {t}"));
-                }
+            let tables: std::collections::BTreeSet<String> =
+                if SYSTEM_KEYSPACES.contains(&ks.as_str()) {
+                    Default::default()
+                } else {
+                    self.ring()
+                        .iter()
+                        .flat_map(|p| {
+                            let c = cassandra_container(p).unwrap_or_default();
+                            let dir = format!("{}/data/{ks}", data_dir(p, &c));
+                            fs::list_dir(self.sim, p, &c, &dir)
+                        })
+                        .filter(|t| self.cql_schema(&ks, t).is_some())
+                        .collect()
+                };
+            for t in tables {
+                out.push_str(&format!(" {t}"));
             }
             out.push('\n');
         }
