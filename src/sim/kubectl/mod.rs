@@ -27,6 +27,7 @@
 
 pub mod create;
 pub mod describe;
+pub mod flags;
 pub mod get;
 pub mod help;
 pub mod history;
@@ -140,56 +141,23 @@ pub fn run(sim: &mut Sim, line: &str, files: &[(String, String)]) -> Result<Stri
     }
 }
 
-/// Global flags that take a value and may come before the command, as
-/// cobra allows (`kubectl -n shop get pods`).
-const LEADING_GLOBAL: &[(&str, Option<char>)] = &[
-    ("namespace", Some('n')),
-    ("context", None),
-    ("kubeconfig", None),
-    ("cluster", None),
-    ("user", None),
-    ("request-timeout", None),
-];
-
 /// A line's words without the leading `kubectl`, with the global flags
-/// given before the command moved after it (before any `--`), so every
-/// reader of a line (run, watch, `-f` files, edit) finds the command first.
+/// given before the command (`kubectl -n shop get pods`, as cobra reads
+/// persistent flags) moved after it, before any `--` (exec's and run's
+/// own command stays last), so every reader of a line (run, watch, `-f`
+/// files, edit) finds the command first.
 pub fn command_words(line: &str) -> Result<Vec<String>, String> {
     let mut words = parse::tokenize(line)?;
     if words.first().map(String::as_str) == Some("kubectl") {
         words.remove(0);
     }
-    let mut leading = Vec::new();
-    let mut i = 0;
-    while let Some(w) = words.get(i) {
-        let long = w
-            .strip_prefix("--")
-            .map(|r| r.split_once('=').map_or(r, |(n, _)| n));
-        let short = w
-            .strip_prefix('-')
-            .filter(|r| !r.starts_with('-'))
-            .and_then(|r| r.chars().next());
-        let Some(&(_, s)) = LEADING_GLOBAL
-            .iter()
-            .find(|(l, s)| long == Some(*l) || (short.is_some() && short == *s))
-        else {
-            break;
-        };
-        // `--namespace=x`, `-nx`, `-n=x` carry their value; `-n x` does not.
-        let inline = w.contains('=') || (s.is_some() && long.is_none() && w.len() > 2);
-        let n = if inline { 1 } else { 2 };
-        if i + n > words.len() {
-            break;
-        }
-        leading.extend_from_slice(&words[i..i + n]);
-        i += n;
-    }
-    if leading.is_empty() || i == words.len() {
+    let lead = flags::leading_globals(&words);
+    if lead == 0 || lead == words.len() {
         return Ok(words);
     }
-    let mut out = words.split_off(i);
+    let mut out = words.split_off(lead);
     let at = out.iter().position(|w| w == "--").unwrap_or(out.len());
-    out.splice(at..at, leading);
+    out.splice(at..at, words);
     Ok(out)
 }
 
@@ -360,7 +328,7 @@ pub fn complete(sim: &Sim, partial: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if !done.is_empty() && cur.starts_with("--") {
         // Flags of the command (and the global ones).
-        let mut flags: Vec<String> = parse::flags_for(&done[0])
+        let mut flags: Vec<String> = flags::flags_for(&done[0])
             .iter()
             .chain(["namespace"].iter())
             .map(|f| format!("--{f}"))

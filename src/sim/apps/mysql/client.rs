@@ -54,6 +54,7 @@ impl Proc<'_> {
         let mut skip_names = false;
         let mut db: Option<String> = None;
         let mut force = false;
+        let mut vertical = false;
         let mut i = 0;
         while i < args.len() {
             let a = args[i].as_str();
@@ -72,6 +73,7 @@ impl Proc<'_> {
                 "-t" | "--table" => table = Some(true),
                 "-B" | "--batch" => table = Some(false),
                 "-N" | "--skip-column-names" | "-s" | "--silent" => skip_names = true,
+                "-E" | "--vertical" => vertical = true,
                 "-f" | "--force" => force = true,
                 _ if a.starts_with("--execute=") => execute = Some(a[10..].to_string()),
                 _ if a.starts_with("--database=") => db = Some(a[11..].to_string()),
@@ -106,8 +108,11 @@ impl Proc<'_> {
             }
         }
         let mut current = db;
-        for (line, stmt) in split_statements(&sql) {
+        for (line, stmt, ends_g) in split_statements(&sql) {
             match self.statement(&server, &stmt, &mut current) {
+                Ok(Some(rs)) if vertical || ends_g => {
+                    out.chunks.push((false, format_vertical(&rs, skip_names)))
+                }
                 Ok(Some(rs)) => out.chunks.push((false, format_rs(&rs, table, skip_names))),
                 Ok(None) => {}
                 Err(e) => {
@@ -145,15 +150,23 @@ pub(super) fn host_arg(args: &[String]) -> Option<String> {
     None
 }
 
-/// Splits SQL into statements at `;` outside quotes, with the line each
-/// starts on (for `ERROR ... at line N`).
-pub(super) fn split_statements(sql: &str) -> Vec<(usize, String)> {
+/// Splits SQL into statements at `;`, `\g` or `\G` outside quotes, with
+/// the line each starts on (for `ERROR ... at line N`) and whether `\G`
+/// ended it (mysql then prints that result vertically).
+pub(super) fn split_statements(sql: &str) -> Vec<(usize, String, bool)> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut line = 1;
     let mut start_line = 1;
     let mut quote: Option<char> = None;
-    for ch in sql.chars() {
+    let mut chars = sql.chars().peekable();
+    let mut end = |cur: &mut String, start: usize, vertical: bool| {
+        if !cur.trim().is_empty() {
+            out.push((start, cur.trim().to_string(), vertical));
+        }
+        cur.clear();
+    };
+    while let Some(ch) = chars.next() {
         if cur.trim().is_empty() {
             start_line = line;
         }
@@ -165,20 +178,40 @@ pub(super) fn split_statements(sql: &str) -> Vec<(usize, String)> {
             Some(_) => {}
             None if ch == '\'' || ch == '"' || ch == '`' => quote = Some(ch),
             None if ch == ';' => {
-                if !cur.trim().is_empty() {
-                    out.push((start_line, cur.trim().to_string()));
-                }
-                cur.clear();
+                end(&mut cur, start_line, false);
+                continue;
+            }
+            None if ch == '\\' && matches!(chars.peek(), Some('g' | 'G')) => {
+                let vertical = chars.next() == Some('G');
+                end(&mut cur, start_line, vertical);
                 continue;
             }
             None => {}
         }
         cur.push(ch);
     }
-    if !cur.trim().is_empty() {
-        out.push((start_line, cur.trim().to_string()));
-    }
+    end(&mut cur, start_line, false);
     out
+}
+
+/// mysql's vertical output (`\G`, `-E`): each row under a line of stars
+/// and its number, each column as `name: value`, the names right-aligned
+/// to the longest. An empty result prints nothing.
+pub(super) fn format_vertical(rs: &ResultSet, skip_names: bool) -> String {
+    let width = rs.cols.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+    let stars = "*".repeat(27);
+    let mut s = String::new();
+    for (n, r) in rs.rows.iter().enumerate() {
+        s.push_str(&format!("{stars} {}. row {stars}\n", n + 1));
+        for (c, v) in rs.cols.iter().zip(r) {
+            if !skip_names {
+                s.push_str(&format!("{c:>width$}: "));
+            }
+            s.push_str(v.text());
+            s.push('\n');
+        }
+    }
+    s
 }
 
 /// mysql's output: boxed tables on a terminal (numbers right-aligned),
@@ -261,6 +294,23 @@ mod tests {
         assert_eq!(v.len(), 2);
         assert_eq!(v[1].0, 2);
         assert!(v[1].1.contains("'a;b'"));
+        assert!(!v[1].2);
+        let v = split_statements("SHOW SLAVE STATUS\\G SELECT '\\G'\\g");
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0], (1, "SHOW SLAVE STATUS".to_string(), true));
+        assert_eq!(v[1], (1, "SELECT '\\G'".to_string(), false));
+    }
+
+    #[test]
+    fn vertical_rows_right_align_the_names() {
+        let rs = ResultSet {
+            cols: vec!["@@server_id".into(), "x".into()],
+            rows: vec![vec![Val::Num("101".into()), Val::Null]],
+        };
+        assert_eq!(
+            format_vertical(&rs, false),
+            "*************************** 1. row ***************************\n@@server_id: 101\n          x: NULL\n"
+        );
     }
 
     #[test]

@@ -241,6 +241,14 @@ impl Proc<'_> {
                     rows: tables,
                 }))
             }
+            ("SHOW", "SLAVE") if word(2) == "STATUS" => Ok(Some(self.slave_status(s))),
+            ("SHOW", "MASTER") if word(2) == "STATUS" => Ok(Some(self.master_status(s))),
+            // MySQL 5.7 has no `SHOW REPLICA STATUS` (8.0.22 added it): the
+            // parser stops at the word after SHOW it does not know.
+            ("SHOW", w) if !w.is_empty() => {
+                let rest = stmt.trim_start().get(4..).unwrap_or("").trim_start();
+                Err(syntax(rest))
+            }
             ("SELECT", _) => self.select(s, stmt, &t, current),
             ("SET", _)
             | ("START", _)

@@ -190,3 +190,176 @@ fn cqlsh_keeps_tables_on_the_volume() {
         assert_eq!((r.output.as_str(), r.exit_code), (e, 2), "{q}");
     }
 }
+
+fn set_unready(sim: &mut Sim, name: &str) {
+    let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
+    p.status_mut()["conditions"] = json!([{"type": "Ready", "status": "False"}]);
+    api::update(sim, p, "test").unwrap();
+}
+
+/// A member that joined before does not bootstrap again when it restarts
+/// (Cassandra's shouldBootstrap: bootstrap already complete): not ready,
+/// it shows down, never joining; a new member joins (`UJ`).
+#[test]
+fn a_restarted_member_is_down_not_joining() {
+    let mut sim = Sim::new(9);
+    cassandra(&mut sim, &[true, true, false]);
+    let status = |sim: &mut Sim, ip: &str| {
+        let out = run(sim, "cassandra-0", "nodetool status").output;
+        let line = out.lines().find(|l| l.contains(ip)).unwrap().to_string();
+        line[..2].to_string()
+    };
+    assert_eq!(status(&mut sim, "10.4.1.4"), "UN");
+    assert_eq!(status(&mut sim, "10.4.2.4"), "UJ");
+    set_unready(&mut sim, "cassandra-1");
+    assert_eq!(status(&mut sim, "10.4.1.4"), "DN");
+    let info = run(&mut sim, "cassandra-2", "nodetool info").output;
+    assert!(
+        info.ends_with("\nToken                  : (node is not joined to the cluster)\n"),
+        "{info}"
+    );
+}
+
+/// `nodetool ring`, `info` and `describecluster` as Cassandra 3.11's
+/// Ring, Info and DescribeCluster print them.
+#[test]
+fn nodetool_ring_info_and_describecluster() {
+    let mut sim = Sim::new(9);
+    cassandra(&mut sim, &[true, true, true]);
+    let ring = run(&mut sim, "cassandra-0", "nodetool ring").output;
+    let lines: Vec<&str> = ring.lines().collect();
+    assert_eq!(lines[0], "");
+    assert_eq!(lines[1], "Datacenter: DC1-K8Demo");
+    assert_eq!(lines[2], "==========");
+    assert_eq!(
+        lines[3].trim_end(),
+        "Address   Rack        Status State   Load            Owns                Token"
+    );
+    // One row per vnode token (32 a node), in token order, the last one
+    // above them; a 12-character rack runs into Status.
+    let rows: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("10.4."))
+        .collect();
+    assert_eq!(rows.len(), 96);
+    assert!(
+        rows[0].contains("  Rack1-K8DemoUp     Normal  "),
+        "{}",
+        rows[0]
+    );
+    let tokens: Vec<i64> = rows
+        .iter()
+        .map(|r| r.split_whitespace().last().unwrap().parse().unwrap())
+        .collect();
+    assert!(tokens.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(lines[4].trim(), tokens[95].to_string());
+    assert!(ring.ends_with(
+        "  To view status related info of a node use \"nodetool status\" instead.\n\n\n  "
+    ));
+    let status = run(&mut sim, "cassandra-0", "nodetool status").output;
+    let me = status.lines().find(|l| l.contains("10.4.0.4 ")).unwrap();
+    let id = me.split_whitespace().rev().nth(1).unwrap();
+    let info = run(&mut sim, "cassandra-0", "nodetool info").output;
+    let lines: Vec<&str> = info.lines().collect();
+    assert_eq!(lines[0], format!("ID                     : {id}"));
+    assert_eq!(lines[3], "Native Transport active: true");
+    assert_eq!(lines[9], "Data Center            : DC1-K8Demo");
+    assert_eq!(lines[10], "Rack                   : Rack1-K8Demo");
+    assert_eq!(
+        lines.last().unwrap(),
+        &"Token                  : (invoke with -T/--tokens to see all 32 tokens)"
+    );
+    let all = run(&mut sim, "cassandra-0", "nodetool info -T").output;
+    assert_eq!(all.lines().filter(|l| l.starts_with("Token ")).count(), 32);
+    let dc = run(&mut sim, "cassandra-0", "nodetool describecluster").output;
+    let lines: Vec<&str> = dc.lines().collect();
+    assert_eq!(lines[0], "Cluster Information:");
+    assert_eq!(lines[1], "\tName: Test Cluster");
+    assert_eq!(
+        lines[2],
+        "\tSnitch: org.apache.cassandra.locator.GossipingPropertyFileSnitch"
+    );
+    assert_eq!(lines[5], "\tSchema versions:");
+    assert!(
+        lines[6].ends_with(": [10.4.0.4, 10.4.1.4, 10.4.2.4]"),
+        "{dc}"
+    );
+    assert!(dc.ends_with("]\n\n"));
+}
+
+/// `SELECT COUNT(*)` (with the server's warning when no partition key
+/// is named), `UPDATE` as an upsert, `DELETE` by key, `DROP TABLE`; and
+/// the shapes of cqlsh's errors: a server SyntaxException's message with
+/// its query snippet, an InvalidRequest with the driver's summary.
+#[test]
+fn cqlsh_count_update_delete_and_drop() {
+    let mut sim = Sim::new(9);
+    cassandra(&mut sim, &[true, true]);
+    let cql = |sim: &mut Sim, q: &str| run(sim, "cassandra-0", &format!("cqlsh -e \"{q}\""));
+    cql(&mut sim, "CREATE KEYSPACE shop WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}; CREATE TABLE shop.items (id int PRIMARY KEY, name text);");
+    cql(&mut sim, "INSERT INTO shop.items (id, name) VALUES (1, 'apple'); INSERT INTO shop.items (id, name) VALUES (2, 'pear');");
+    assert_eq!(
+        cql(&mut sim, "SELECT COUNT(*) FROM shop.items").output,
+        "\n count\n-------\n     2\n\n(1 rows)\n\nWarnings :\nAggregation query used without partition key\n\n"
+    );
+    assert_eq!(
+        cql(&mut sim, "SELECT count(*) FROM shop.items WHERE id = 1").output,
+        "\n count\n-------\n     1\n\n(1 rows)\n"
+    );
+    let r = cql(&mut sim, "UPDATE shop.items SET name = 'plum' WHERE id = 2");
+    assert_eq!((r.output.as_str(), r.exit_code), ("", 0));
+    let r = cql(&mut sim, "SELECT name FROM shop.items WHERE id = 2");
+    assert!(r.output.contains(" plum\n"), "{}", r.output);
+    let r = cql(&mut sim, "DELETE FROM shop.items WHERE id = 1");
+    assert_eq!((r.output.as_str(), r.exit_code), ("", 0));
+    assert!(cql(&mut sim, "SELECT * FROM shop.items")
+        .output
+        .ends_with("\n(1 rows)\n"));
+    let r = cql(&mut sim, "DELETE FROM shop.items WHERE name = 'plum'");
+    assert_eq!(r.output, "<stdin>:1:InvalidRequest: Error from server: code=2200 [Invalid query] message=\"Some partition key parts are missing: id\"\n");
+    let r = cql(&mut sim, "DROP TABLE shop.items");
+    assert_eq!((r.output.as_str(), r.exit_code), ("", 0));
+    let r = cql(&mut sim, "SELECT * FROM shop.items");
+    assert_eq!(r.output, "<stdin>:1:InvalidRequest: Error from server: code=2200 [Invalid query] message=\"unconfigured table items\"\n");
+    assert_eq!(
+        cql(&mut sim, "DROP TABLE IF EXISTS shop.items").exit_code,
+        0
+    );
+    assert_eq!(
+        cql(&mut sim, "DROP TABLE shop.items").output,
+        "<stdin>:1:InvalidRequest: Error from server: code=2200 [Invalid query] message=\"unconfigured table items\"\n"
+    );
+    assert_eq!(
+        cql(&mut sim, "SELEC * FROM shop.items").output,
+        "<stdin>:1:SyntaxException: line 1:0 no viable alternative at input 'SELEC' ([SELEC] * FROM...)\n"
+    );
+    assert_eq!(
+        cql(&mut sim, "CREATE KEYSPACE").output,
+        "<stdin>:1:SyntaxException: line 1:15 no viable alternative at input '<EOF>'\n"
+    );
+}
+
+/// Found by varying the seed: `describecluster`'s schema version changed
+/// when a member went down, as each member's own `system` files counted.
+#[test]
+fn the_schema_version_does_not_change_when_a_member_goes() {
+    let mut sim = Sim::new(9);
+    cassandra(&mut sim, &[true, true, true]);
+    let version = |sim: &mut Sim| {
+        let out = run(sim, "cassandra-0", "nodetool describecluster").output;
+        out.lines()
+            .nth(6)
+            .unwrap()
+            .split(':')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    run(&mut sim, "cassandra-0", "nodetool status");
+    let before = version(&mut sim);
+    delete_pod(&mut sim, "cassandra-2");
+    assert_eq!(version(&mut sim), before);
+    run(&mut sim, "cassandra-0", "cqlsh -e \"CREATE KEYSPACE k WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}\"");
+    assert_ne!(version(&mut sim), before);
+}

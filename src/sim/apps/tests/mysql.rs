@@ -357,3 +357,81 @@ fn moving_the_mysql_binary_breaks_and_heals_readiness() {
         "1\n"
     );
 }
+
+/// `SHOW SLAVE STATUS\G` on a replica prints MySQL 5.7's 57 columns
+/// vertically, following mysql-0 as the seed's sidecar set up; the
+/// primary has a binary log and no slave status; 5.7 has no
+/// `SHOW REPLICA STATUS`. A replica whose primary is gone keeps connecting.
+#[test]
+fn replica_status_is_printed_vertically() {
+    let mut sim = Sim::new(3);
+    mysql_cluster(&mut sim);
+    let batch =
+        |sim: &mut Sim, line: &str| run_opts(sim, "mysql-client", None, line, None, false).output;
+    let out = batch(&mut sim, "mysql -h mysql-1.mysql -e 'SHOW SLAVE STATUS\\G'");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 58, "{out}");
+    assert_eq!(
+        lines[0],
+        "*************************** 1. row ***************************"
+    );
+    assert_eq!(
+        lines[1],
+        "               Slave_IO_State: Waiting for master to send event"
+    );
+    assert_eq!(lines[2], "                  Master_Host: mysql-0.mysql");
+    assert!(
+        out.contains("\n             Slave_IO_Running: Yes\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nMaster_SSL_Verify_Server_Cert: No\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n             Master_Server_Id: 100\n"),
+        "{out}"
+    );
+    assert_eq!(
+        batch(&mut sim, "mysql -h mysql-0.mysql -e 'SHOW SLAVE STATUS\\G'"),
+        ""
+    );
+    assert_eq!(
+        batch(
+            &mut sim,
+            "mysql -h mysql-0.mysql -N -e 'SHOW MASTER STATUS'"
+        ),
+        "mysql-0-bin.000001\t154\t\t\t\n"
+    );
+    assert_eq!(
+        batch(&mut sim, "mysql -h mysql-1.mysql -e 'SHOW MASTER STATUS'"),
+        ""
+    );
+    let r = run_opts(
+        &mut sim,
+        "mysql-client",
+        None,
+        "mysql -h mysql-1.mysql -e 'SHOW REPLICA STATUS'",
+        None,
+        false,
+    );
+    assert_eq!(r.output, "ERROR 1064 (42000) at line 1: You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'REPLICA STATUS' at line 1\n");
+    // -E prints every result vertically.
+    assert_eq!(
+        batch(
+            &mut sim,
+            "mysql -h mysql-2.mysql -E -e 'SELECT @@server_id'"
+        ),
+        "*************************** 1. row ***************************\n@@server_id: 102\n"
+    );
+    delete_pod(&mut sim, "mysql-0");
+    let out = batch(&mut sim, "mysql -h mysql-1.mysql -e 'SHOW SLAVE STATUS\\G'");
+    assert!(
+        out.contains("\n             Slave_IO_Running: Connecting\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n                Last_IO_Errno: 2005\n"),
+        "{out}"
+    );
+}

@@ -393,15 +393,27 @@ pub(super) fn log_lines(sim: &Sim, pod: &Object, container: &str, started: u64) 
     {
         return l.lines().map(String::from).collect();
     }
-    let image = pod
+    let inits = pod.spec().array_at("initContainers");
+    let spec = pod
         .spec()
         .array_at("containers")
         .iter()
-        .chain(pod.spec().array_at("initContainers").iter())
-        .find(|c| c.str_at("name") == Some(container))
+        .chain(inits.iter())
+        .find(|c| c.str_at("name") == Some(container));
+    let image = spec
         .and_then(|c| c.str_at("image"))
         .unwrap_or("")
         .to_string();
+    // An init container, or the xtrabackup sidecar, runs its own script in
+    // place of the image's server, so it never logs the server's start
+    // (the seed's `init-mysql` and `clone-mysql` run on the mysql and
+    // xtrabackup images). Their real log is what the script prints: bash's
+    // `set -x` trace and the tools' output. Ordinal does not run those
+    // scripts as processes, so it shows nothing (a simplification).
+    let is_init = inits.iter().any(|c| c.str_at("name") == Some(container));
+    if is_init || image.contains("xtrabackup") {
+        return Vec::new();
+    }
     let t = |ms: u64| rfc3339(started + ms);
     let host = &pod.meta.name;
     if image.contains("cassandra") {
@@ -427,7 +439,7 @@ pub(super) fn log_lines(sim: &Sim, pod: &Object, container: &str, started: u64) 
                 t(1000)
             ),
         ]
-    } else if image.contains("mysql") || image.contains("xtrabackup") {
+    } else if image.contains("mysql") {
         vec![
             format!(
                 "{} 0 [Note] mysqld (mysqld 5.7.44) starting as process 1 ...",

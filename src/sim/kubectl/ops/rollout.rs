@@ -134,7 +134,18 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
         return Err("error: Required subcommand not specified.\nAvailable Commands:\n  history, pause, restart, resume, status, undo\nSee 'kubectl rollout -h' for help and examples".into());
     };
     let usage = format!("rollout {sub}");
-    let args = parse_args(&rest[1..], "rollout", &usage)?;
+    // Only `undo` adds `--dry-run` to rollout's flags (AddDryRunFlag).
+    let flags = if sub == "undo" {
+        "rollout undo"
+    } else {
+        "rollout"
+    };
+    let args = parse_args(&rest[1..], flags, &usage)?;
+    let dry = if sub == "undo" {
+        crate::sim::kubectl::create::dry_run(&args)?
+    } else {
+        "none"
+    };
     let ns = namespace(&args);
     if !matches!(
         sub.as_str(),
@@ -273,6 +284,22 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                     out.fail("error: the revision holds no pod template".into());
                     continue;
                 }
+                let suffix = crate::sim::kubectl::output::dry_run_suffix(dry);
+                // A client dry run describes the template it would restore
+                // and checks nothing more (not even a paused Deployment):
+                // the StatefulSet and DaemonSet rollbackers' printPodTemplate
+                // says "will roll back to", the Deployment one's printTemplate
+                // prints the ReplicaSet's template, pod-template-hash and all.
+                if dry == "client" {
+                    let will = if key.kind == Kind::Deployment {
+                        ""
+                    } else {
+                        "will roll back to "
+                    };
+                    let text = crate::sim::kubectl::history::describe_pod_template(&tmpl);
+                    out.push(format!("{} {will}{text}{suffix}", ref_name(&key)));
+                    continue;
+                }
                 // A ReplicaSet's template carries pod-template-hash; the
                 // rollbacker compares and restores it without (equalIgnoreHash).
                 if key.kind == Kind::Deployment {
@@ -285,15 +312,24 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                 }
                 if o.spec().at("template") == &tmpl {
                     out.push(format!(
-                        "{} skipped rollback (current template already matches revision {target_rev})",
+                        "{} skipped rollback (current template already matches revision {target_rev}){suffix}",
                         ref_name(&key),
                     ));
                     continue;
                 }
                 let mut new = o.clone();
                 new.spec_mut()["template"] = tmpl;
-                match api::update(sim, new, "kubectl") {
-                    Ok(_) => out.push(format!("{} rolled back", ref_name(&key))),
+                // A server dry run: the API server checks the patch and keeps
+                // nothing (here, on a scratch copy of the cluster).
+                let mut scratch;
+                let target = if dry == "server" {
+                    scratch = sim.clone();
+                    &mut scratch
+                } else {
+                    &mut *sim
+                };
+                match api::update(target, new, "kubectl") {
+                    Ok(_) => out.push(format!("{} rolled back{suffix}", ref_name(&key))),
                     Err(e) => {
                         out.fail(e.to_string());
                     }

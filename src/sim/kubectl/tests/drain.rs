@@ -1,4 +1,4 @@
-//! `kubectl cordon` and `drain` (upstream `pkg/cmd/drain` and
+//! `kubectl cordon`, `drain` and `taint` (upstream `pkg/cmd/drain`, `pkg/cmd/taint` and
 //! `pkg/drain`): dry runs, and the eviction loop a budget holds up.
 
 use super::*;
@@ -109,4 +109,73 @@ fn taint_dry_runs_keep_the_node() {
         k(&mut sim, "taint nodes node-1 disk=ssd:NoSchedule").unwrap(),
         "node/node-1 tainted\n"
     );
+}
+
+#[test]
+fn cordon_and_drain() {
+    let mut sim = Sim::new(1);
+    assert_eq!(
+        k(&mut sim, "cordon node-1").unwrap(),
+        "node/node-1 cordoned\n"
+    );
+    assert_eq!(
+        k(&mut sim, "cordon node-1").unwrap(),
+        "node/node-1 already cordoned\n"
+    );
+    let out = k(&mut sim, "get nodes node-1").unwrap();
+    assert!(out.contains("Ready,SchedulingDisabled"), "{out}");
+    assert_eq!(
+        k(&mut sim, "uncordon node-1").unwrap(),
+        "node/node-1 uncordoned\n"
+    );
+    kf(&mut sim, "create -f pod.yaml", &[("pod.yaml", POD)]).unwrap();
+    let mut p = sim.store.get(Kind::Pod, "default", "lone").unwrap().clone();
+    p.spec_mut()["nodeName"] = "node-2".into();
+    crate::sim::api::update(&mut sim, p, "test").unwrap();
+    let e = k(&mut sim, "drain node-2 --ignore-daemonsets").unwrap_err();
+    assert!(e.starts_with("node/node-2 cordoned\nerror: unable to drain node \"node-2\" due to error: cannot delete Pods declare no controller (use --force to override): default/lone, continuing command...\nThere are pending nodes to be drained:\n node-2\n"), "{e}");
+    let out = k(
+        &mut sim,
+        "drain node-2 --force --delete-local-data --timeout=60s",
+    );
+    let text = match out {
+        Ok(s) | Err(s) => s,
+    };
+    assert!(
+        text.starts_with("Flag --delete-local-data has been deprecated"),
+        "{text}"
+    );
+    assert!(text.contains("node/node-2 already cordoned\nWarning: deleting Pods that declare no controller: default/lone\nevicting pod default/lone\n"), "{text}");
+}
+
+#[test]
+fn taint_and_untaint() {
+    let mut sim = Sim::new(1);
+    assert_eq!(
+        k(&mut sim, "taint nodes node-1 dedicated=db:NoSchedule").unwrap(),
+        "node/node-1 tainted\n"
+    );
+    let n = sim.store.get(Kind::Node, "", "node-1").unwrap();
+    assert_eq!(n.spec().str_at("taints.0.value"), Some("db"));
+    assert!(k(&mut sim, "taint nodes node-1 dedicated=x:NoSchedule")
+        .unwrap_err()
+        .contains("--overwrite is false"));
+    k(
+        &mut sim,
+        "taint node/node-1 dedicated=x:NoSchedule --overwrite",
+    )
+    .unwrap();
+    assert_eq!(
+        k(&mut sim, "taint nodes node-1 dedicated:NoSchedule-").unwrap(),
+        "node/node-1 untainted\n"
+    );
+    assert!(sim
+        .store
+        .get(Kind::Node, "", "node-1")
+        .unwrap()
+        .spec()
+        .at("taints")
+        .is_null());
+    assert!(k(&mut sim, "taint nodes node-1 a=b:Sometimes").is_err());
+    assert!(k(&mut sim, "taint pods x a=b:NoSchedule").is_err());
 }

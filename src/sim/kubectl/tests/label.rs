@@ -251,3 +251,124 @@ fn list_shows_the_labels() {
     k(&mut sim, "annotate cm d n=1").unwrap();
     assert_eq!(k(&mut sim, "annotate cm d --list").unwrap(), "n=1\n");
 }
+
+#[test]
+fn scale_patch_label_annotate() {
+    let mut sim = Sim::new(1);
+    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
+    assert_eq!(
+        k(&mut sim, "scale sts web --replicas=5").unwrap(),
+        "statefulset.apps/web scaled\n"
+    );
+    let r = |sim: &Sim| {
+        sim.store
+            .get(Kind::StatefulSet, "default", "web")
+            .unwrap()
+            .spec()
+            .i64_at("replicas")
+    };
+    assert_eq!(r(&sim), Some(5));
+    assert!(k(&mut sim, "scale sts web")
+        .unwrap_err()
+        .contains("\"replicas\" not set"));
+    assert_eq!(
+        k(
+            &mut sim,
+            "patch statefulset web -p '{\"spec\":{\"replicas\":3}}'"
+        )
+        .unwrap(),
+        "statefulset.apps/web patched\n"
+    );
+    assert_eq!(r(&sim), Some(3));
+    assert_eq!(
+        k(
+            &mut sim,
+            "patch statefulset web -p '{\"spec\":{\"replicas\":3}}'"
+        )
+        .unwrap(),
+        "statefulset.apps/web patched (no change)\n"
+    );
+    k(&mut sim, r#"patch statefulset web --type='json' -p='[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value":"gcr.io/google_containers/nginx-slim:0.7"}]'"#).unwrap();
+    let img = |sim: &Sim| {
+        sim.store
+            .get(Kind::StatefulSet, "default", "web")
+            .unwrap()
+            .spec()
+            .str_at("template.spec.containers.0.image")
+            .map(String::from)
+    };
+    assert_eq!(
+        img(&sim).as_deref(),
+        Some("gcr.io/google_containers/nginx-slim:0.7")
+    );
+    // Strategic merge merges containers by name.
+    k(&mut sim, r#"patch sts web -p '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:2"}]}}}}'"#).unwrap();
+    assert_eq!(img(&sim).as_deref(), Some("nginx:2"));
+    let ports = sim
+        .store
+        .get(Kind::StatefulSet, "default", "web")
+        .unwrap()
+        .spec()
+        .array_at("template.spec.containers.0.ports")
+        .len();
+    assert_eq!(ports, 1);
+    k(
+        &mut sim,
+        r#"patch sts web --type=merge -p '{"metadata":{"labels":{"x":"y"}}}'"#,
+    )
+    .unwrap();
+    assert!(k(
+        &mut sim,
+        r#"patch sts web --type=json -p '[{"op":"remove","path":"/spec/nope"}]'"#
+    )
+    .is_err());
+    assert_eq!(
+        k(&mut sim, r#"patch sts web -p'{"spec":{"replicas":"3"}}'"#).unwrap_err(),
+        "The request is invalid: patch: Invalid value: \"map[spec:map[replicas:3]]\": unrecognized type: int32"
+    );
+    // Merge and JSON patches decode the patched object into the typed one:
+    // the handler's Invalid `patch` error (no kind, no name), not the
+    // BadRequest a create's body gets.
+    for (patch, what) in [
+        (r#"--type=merge -p '{"spec":{"replicas":"3"}}'"#, "string"),
+        (r#"--type=merge -p '{"spec":{"replicas":true}}'"#, "bool"),
+        (
+            r#"--type=merge -p '{"spec":{"replicas":2.5}}'"#,
+            "number 2.5",
+        ),
+        (
+            r#"--type=json -p '[{"op":"replace","path":"/spec/replicas","value":[3]}]'"#,
+            "array",
+        ),
+    ] {
+        let e = k(&mut sim, &format!("patch sts web {patch}")).unwrap_err();
+        assert!(
+            e.starts_with("The request is invalid: patch: Invalid value: \"{\\\"apiVersion\\\":\\\"apps/v1\\\","),
+            "{e}"
+        );
+        assert!(
+            e.ends_with(&format!("\": json: cannot unmarshal {what} into Go struct field StatefulSetSpec.spec.replicas of type int32")),
+            "{e}"
+        );
+    }
+    assert_eq!(
+        k(&mut sim, "label sts web tier=db").unwrap(),
+        "statefulset.apps/web labeled\n"
+    );
+    let e = k(&mut sim, "label sts web tier=web").unwrap_err();
+    assert_eq!(
+        e,
+        "error: 'tier' already has a value (db), and --overwrite is false"
+    );
+    k(&mut sim, "label sts web tier=web --overwrite").unwrap();
+    k(&mut sim, "label sts/web tier-").unwrap();
+    let sts = sim.store.get(Kind::StatefulSet, "default", "web").unwrap();
+    assert!(!sts.meta.labels.contains_key("tier"));
+    assert_eq!(
+        k(&mut sim, "annotate svc nginx note=hi").unwrap(),
+        "service/nginx annotated\n"
+    );
+    let (key, yaml) = edit_target(&sim, "edit svc nginx").unwrap();
+    assert_eq!(key.name, "nginx");
+    assert!(yaml.contains("note: hi"), "{yaml}");
+}

@@ -43,3 +43,25 @@ fn logs_by_selector_read_every_pod_in_turn() {
         "error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples"
     );
 }
+
+/// The seed's MySQL init containers and xtrabackup sidecar run bash
+/// scripts on the mysql and xtrabackup images, not mysqld: their logs
+/// never show mysqld starting. Only the `mysql` container does.
+#[test]
+fn init_containers_do_not_log_the_images_server() {
+    let mut sim = Sim::new(3);
+    for f in ["configmap", "services", "statefulset"] {
+        k(
+            &mut sim,
+            &format!("apply -f https://k8s.io/examples/application/mysql/mysql-{f}.yaml"),
+        )
+        .unwrap();
+    }
+    k(&mut sim, "rollout status sts/mysql --timeout=5m").unwrap();
+    for c in ["init-mysql", "clone-mysql", "xtrabackup"] {
+        let out = k(&mut sim, &format!("logs mysql-1 -c {c}")).unwrap();
+        assert!(!out.contains("mysqld"), "{c}: {out}");
+    }
+    let out = k(&mut sim, "logs mysql-1 -c mysql").unwrap();
+    assert!(out.contains("mysqld: ready for connections."), "{out}");
+}

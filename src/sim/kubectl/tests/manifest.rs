@@ -52,3 +52,26 @@ fn manifest_builder_errors_name_the_file() {
         "error: unable to decode \"x.yaml\": Object 'Kind' is missing in '{\"metadata\":{\"name\":\"x\"}}'"
     );
 }
+
+#[test]
+fn manifest_errors_are_worded_as_kubectl() {
+    assert_eq!(
+        manifest_error(
+            "web.yaml",
+            "error converting YAML to JSON: yaml: line 3: bad"
+        ),
+        "error: error parsing web.yaml: error converting YAML to JSON: yaml: line 3: bad"
+    );
+    assert_eq!(
+        manifest_error(
+            "web.yaml",
+            "The StatefulSet \"web\" is invalid: spec.selector: Required value"
+        ),
+        "The StatefulSet \"web\" is invalid: spec.selector: Required value"
+    );
+    assert!(manifest_error("STDIN", "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.foo\"")
+        .starts_with("Error from server (BadRequest): error when creating \"STDIN\": Pod in version"));
+    let mut sim = Sim::new(1);
+    let e = kf(&mut sim, "apply -f bad.yaml", &[("bad.yaml", "a: [")]).unwrap_err();
+    assert!(e.starts_with("error: error parsing bad.yaml: "), "{e}");
+}

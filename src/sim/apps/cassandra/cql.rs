@@ -1,23 +1,8 @@
-//! Cassandra's `nodetool status` and a sliver of `cqlsh`.
-//!
-//! The ring is the set of pods of the same controller (StatefulSet, RC or
-//! DaemonSet) as the pod the command runs in: the seeds' seed provider
-//! finds peers that way. A member that is running and ready is `UN`; one
-//! running but not yet ready is still joining (`UJ`, the image's
-//! ready-probe waits for `UN`); one on a failed node or being deleted is
-//! down (`DN`). Nodes keep what they have seen in `system.peers` on their
-//! own disks, so a member that went away (a deleted pod, a scale-down
-//! without `nodetool decommission`) stays `DN` until it returns or
-//! `nodetool removenode <host id>` forgets it, as on a real ring.
-//! Host IDs live on the node's data volume, so a StatefulSet pod recreated
-//! on the same claim keeps its identity while its IP changes.
+//! A sliver of `cqlsh`: keyspaces and tables kept as files on the nodes'
+//! data volumes, read over the ring.
 
-use super::mysql::split_top;
-use super::{fs, hash, uuid_from, Out, Proc};
-use crate::sim::object::{Kind, Object, ValueExt};
-use crate::sim::podutil;
-use crate::sim::sort;
-use std::collections::BTreeMap;
+use super::super::mysql::split_top;
+use super::*;
 
 /// How cqlsh prints a server's Invalid query error, up to its message.
 const INVALID: &str = "InvalidRequest: Error from server: code=2200 [Invalid query] message=";
@@ -30,251 +15,35 @@ const SYSTEM_KEYSPACES: &[&str] = &[
     "system_distributed",
 ];
 
-struct RingNode {
-    state: &'static str,
-    ip: String,
-    id: String,
-    rack: String,
-}
-
-fn cassandra_container(pod: &Object) -> Option<String> {
-    pod.spec()
-        .array_at("containers")
-        .iter()
-        .find(|c| c.str_at("image").is_some_and(|i| i.contains("cassandra")))
-        .and_then(|c| c.str_at("name"))
-        .map(str::to_string)
-}
-
-fn env_of(pod: &Object, container: &str, name: &str) -> Option<String> {
-    fs::container_spec(pod, container)?
-        .array_at("env")
-        .iter()
-        .find(|e| e.str_at("name").map(str::trim) == Some(name))
-        .and_then(|e| e.str_at("value"))
-        .map(str::to_string)
-}
-
-/// Where the node keeps its data: the mount whose path names cassandra.
-fn data_dir(pod: &Object, container: &str) -> String {
-    fs::container_spec(pod, container)
-        .and_then(|c| {
-            c.array_at("volumeMounts")
-                .iter()
-                .filter_map(|m| m.str_at("mountPath"))
-                .find(|p| p.contains("cassandra"))
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "/cassandra_data".into())
-}
-
 impl Proc<'_> {
-    /// The ring as this pod's node sees it.
-    fn ring(&self) -> Vec<Object> {
-        let me = &self.pod;
-        let store = &self.sim.store;
-        let peers: Vec<Object> = match me.meta.controller_ref() {
-            Some(owner) => store
-                .list_ns(Kind::Pod, me.namespace())
-                .filter(|p| p.meta.is_owned_by(&owner.uid))
-                .cloned()
-                .collect(),
-            None => vec![me.clone()],
-        };
-        peers
-            .into_iter()
-            .filter(|p| {
-                podutil::pod_ip(p).is_some()
-                    && podutil::is_running(p)
-                    && cassandra_container(p).is_some()
-            })
-            .collect()
-    }
-
-    fn host_id(&mut self, pod: &Object) -> String {
-        let c = cassandra_container(pod).unwrap_or_default();
-        let path = format!("{}/data/system/host_id", data_dir(pod, &c));
-        if let Some(id) = fs::read(self.sim, pod, &c, &path) {
-            return id.trim().to_string();
-        }
-        // A new node picks an id when it first starts with empty data.
-        let loc = format!("{:?}", fs::locate(&self.sim.store, pod, &c, &path));
-        let id = uuid_from(&format!("{}{loc}", pod.meta.uid));
-        let _ = fs::write(self.sim, pod, &c, &path, format!("{id}\n"));
-        id
-    }
-
-    pub(super) fn nodetool(&mut self, args: &[String]) -> Out {
-        let sub: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-        match sub.first().map(|s| s.as_str()) {
-            Some("status") => self.nodetool_status(),
-            Some("removenode") => self.removenode(sub.get(1).copied()),
-            None => Out::err(
-                "usage: nodetool [(-h <host> | --host <host>)] <command> [<args>]\n\nSee 'nodetool help' for more information.\n",
-                1,
-            ),
-            Some(other) => Out::err(
-                format!("nodetool: Found unexpected parameters: [{other}]\nSee 'nodetool help' or 'nodetool help <command>'.\n"),
-                1,
-            ),
-        }
-    }
-
-    fn peers_path(pod: &Object) -> (String, String) {
-        let c = cassandra_container(pod).unwrap_or_default();
-        let path = format!("{}/data/system/peers", data_dir(pod, &c));
-        (c, path)
-    }
-
-    /// The ring as gossip knows it: the running members, and every node a
-    /// member has seen before (`system.peers` on its own disk) that is not
-    /// running now, which shows as down until `nodetool removenode`.
-    fn ring_view(&mut self) -> Vec<RingNode> {
-        let running = self.ring();
-        let mut nodes: Vec<RingNode> = Vec::new();
-        for p in &running {
-            let on_failed_node =
-                podutil::node_name(p).is_some_and(|n| self.sim.faults.failed_nodes.contains(n));
-            // A deleted pod's process is killed (the seed's preStop does
-            // not decommission), so it is simply down.
-            let state = if on_failed_node || podutil::is_terminating(p) {
-                "DN"
-            } else if podutil::is_ready(p) {
-                "UN"
-            } else {
-                "UJ"
-            };
-            let c = cassandra_container(p).unwrap_or_default();
-            nodes.push(RingNode {
-                state,
-                ip: podutil::pod_ip(p).unwrap_or("").to_string(),
-                id: self.host_id(p),
-                rack: env_of(p, &c, "CASSANDRA_RACK").unwrap_or_else(|| "rack1".into()),
-            });
-        }
-        // By id, the last line's "IP<tab>rack" (a map type the wasm already
-        // has; a tuple of two Strings as the value was a B-tree instance
-        // of its own). Neither part has a tab: the line was split on them.
-        let mut remembered: BTreeMap<String, String> = BTreeMap::new();
-        for p in &running {
-            let (c, path) = Self::peers_path(p);
-            for line in fs::read(self.sim, p, &c, &path).unwrap_or_default().lines() {
-                let f: Vec<&str> = line.split('\t').collect();
-                if let [id, ip, rack] = f.as_slice() {
-                    remembered.insert(id.to_string(), format!("{ip}\t{rack}"));
-                }
-            }
-        }
-        for (id, at) in remembered {
-            if !nodes.iter().any(|n| n.id == id) {
-                let (ip, rack) = at.split_once('\t').unwrap_or((&at, ""));
-                nodes.push(RingNode {
-                    state: "DN",
-                    ip: ip.to_string(),
-                    id,
-                    rack: rack.to_string(),
-                });
-            }
-        }
-        sort::sort_by_key(&mut nodes, |n| {
-            n.ip.split('.')
-                .map(|o| o.parse::<u32>().unwrap_or(0))
-                .fold(0u64, |a, o| (a << 8) | u64::from(o))
-        });
-        self.save_peers(&running, &nodes);
-        nodes
-    }
-
-    fn save_peers(&mut self, running: &[Object], nodes: &[RingNode]) {
-        let table: String = nodes
-            .iter()
-            .map(|n| format!("{}\t{}\t{}\n", n.id, n.ip, n.rack))
-            .collect();
-        for p in running {
-            let (c, path) = Self::peers_path(p);
-            if fs::read(self.sim, p, &c, &path).as_deref() != Some(table.as_str()) {
-                let _ = fs::write(self.sim, p, &c, &path, table.clone());
-            }
-        }
-    }
-
-    /// `nodetool removenode <host id>`: forget a dead node.
-    fn removenode(&mut self, id: Option<&String>) -> Out {
-        let Some(id) = id else {
-            return Out::err("nodetool: removenode requires a host ID\nSee 'nodetool help' or 'nodetool help <command>'.\n", 1);
-        };
-        let nodes = self.ring_view();
-        match nodes.iter().find(|n| &n.id == id) {
-            None => Out::err("error: Host ID not found.\n-- StackTrace --\njava.lang.UnsupportedOperationException: Host ID not found.\n", 2),
-            Some(n) if n.state != "DN" => Out::err(
-                format!("error: Node /{} is alive and owns this ID. Use decommission command to remove it from the ring\n-- StackTrace --\njava.lang.UnsupportedOperationException: Node /{} is alive and owns this ID. Use decommission command to remove it from the ring\n", n.ip, n.ip),
-                2,
-            ),
-            Some(_) => {
-                let running = self.ring();
-                let rest: Vec<RingNode> = nodes.into_iter().filter(|n| &n.id != id).collect();
-                self.save_peers(&running, &rest);
-                Out::default()
-            }
-        }
-    }
-
-    fn nodetool_status(&mut self) -> Out {
-        let me = self.pod.clone();
-        let c = cassandra_container(&me).unwrap_or_default();
-        let dc = env_of(&me, &c, "CASSANDRA_DC").unwrap_or_else(|| "datacenter1".into());
-        let tokens = env_of(&me, &c, "CASSANDRA_NUM_TOKENS").unwrap_or_else(|| "32".into());
-        let nodes = self.ring_view();
-        let n = nodes.len().max(1);
-        // Effective ownership adds up to the replication of the system
-        // keyspaces the seeds show: 100% each for up to two nodes, 200% over
-        // the ring beyond that, unevenly as vnodes fall.
-        let total = 100.0 * (n.min(2) as f64);
-        let mut owns: Vec<f64> = nodes
-            .iter()
-            .map(|node| {
-                let jitter = (hash(&node.id) % 61) as f64 / 10.0 - 3.0;
-                if n <= 2 {
-                    100.0
+    /// The schema as the ring agrees on it: keyspaces and their tables
+    /// (what `describecluster`'s schema version stands for).
+    /// The same on every member, whichever are up: the node's own files
+    /// under `system` are no part of it.
+    pub(super) fn schema_digest(&self) -> String {
+        let mut out = String::new();
+        for ks in self.keyspaces() {
+            out.push_str(&ks);
+            let tables: std::collections::BTreeSet<String> =
+                if SYSTEM_KEYSPACES.contains(&ks.as_str()) {
+                    Default::default()
                 } else {
-                    total / n as f64 + jitter
-                }
-            })
-            .collect();
-        if n > 2 {
-            let sum: f64 = owns.iter().sum();
-            if let Some(last) = owns.last_mut() {
-                *last += total - sum;
+                    self.ring()
+                        .iter()
+                        .flat_map(|p| {
+                            let c = cassandra_container(p).unwrap_or_default();
+                            let dir = format!("{}/data/{ks}", data_dir(p, &c));
+                            fs::list_dir(self.sim, p, &c, &dir)
+                        })
+                        .filter(|t| self.cql_schema(&ks, t).is_some())
+                        .collect()
+                };
+            for t in tables {
+                out.push_str(&format!(" {t}"));
             }
+            out.push('\n');
         }
-        let width = nodes.iter().map(|n| n.ip.len()).max().unwrap_or(7).max(7);
-        let mut s = format!(
-            "Datacenter: {dc}\n{}\nStatus=Up/Down\n|/ State=Normal/Leaving/Joining/Moving\n",
-            "=".repeat(12 + dc.len())
-        );
-        s.push_str(&format!(
-            "{:<2}  {:<width$}  {:<9}  {:<11}  {:<16}  {:<36}  {}\n",
-            "--", "Address", "Load", "Tokens", "Owns (effective)", "Host ID", "Rack"
-        ));
-        for (node, own) in nodes.iter().zip(owns) {
-            let load = 50.0 + (hash(&node.id) % 10_000) as f64 / 100.0;
-            s.push_str(&format!(
-                "{:<2}  {:<width$}  {:<9}  {tokens:<11}  {:<16}  {:<36}  {}\n",
-                node.state,
-                node.ip,
-                format!("{load:.2} KiB"),
-                format!("{own:.1}%"),
-                node.id,
-                node.rack,
-            ));
-        }
-        s.push('\n');
-        Out::ok(s)
-    }
-
-    /// The image's readiness probe: ready once this node shows `UN`.
-    pub(super) fn cassandra_ready_probe(&mut self) -> Out {
-        Out::default()
+        out
     }
 
     fn keyspaces(&self) -> Vec<String> {
@@ -296,7 +65,7 @@ impl Proc<'_> {
             .collect()
     }
 
-    pub(super) fn cqlsh(&mut self, args: &[String], stdin: &str) -> Out {
+    pub(in crate::sim::apps) fn cqlsh(&mut self, args: &[String], stdin: &str) -> Out {
         let mut exec = None;
         let mut i = 0;
         while i < args.len() {
@@ -328,7 +97,7 @@ impl Proc<'_> {
                     let Some(name) = name else {
                         out.chunks.push((
                             true,
-                            "SyntaxException: line 1:15 no viable alternative at input '<EOF>'\n"
+                            "<stdin>:1:SyntaxException: line 1:15 no viable alternative at input '<EOF>'\n"
                                 .into(),
                         ));
                         out.code = 2;
@@ -384,13 +153,22 @@ impl Proc<'_> {
                         }
                     }
                 }
-                ("CREATE", "TABLE") | ("INSERT", "INTO") | ("SELECT", _) => {
+                ("CREATE", "TABLE")
+                | ("INSERT", "INTO")
+                | ("SELECT", _)
+                | ("UPDATE", _)
+                | ("DELETE", "FROM")
+                | ("DROP", "TABLE") => {
                     // One line, single-spaced (inside literals too: a simplification).
                     let stmt = &words.join(" ");
+                    let ks = keyspace.as_deref();
                     let r = match w(0) {
-                        "CREATE" => self.cql_create_table(stmt, keyspace.as_deref()),
-                        "INSERT" => self.cql_insert(stmt, keyspace.as_deref()),
-                        _ => self.cql_select(stmt, keyspace.as_deref()),
+                        "CREATE" => self.cql_create_table(stmt, ks),
+                        "INSERT" => self.cql_insert(stmt, ks),
+                        "UPDATE" => self.cql_update(stmt, ks),
+                        "DELETE" => self.cql_delete(stmt, ks),
+                        "DROP" => self.cql_drop_table(stmt, ks),
+                        _ => self.cql_select(stmt, ks),
                     };
                     match r {
                         Ok(text) => out.chunks.push((false, text)),
@@ -402,7 +180,14 @@ impl Proc<'_> {
                     }
                 }
                 _ => {
-                    out.chunks.push((true, format!("<stdin>:1:SyntaxException: line 1:0 no viable alternative at input '{}'\n", words.first().unwrap_or(&""))));
+                    // The server's parser names the word it stopped at and a
+                    // snippet of the query around it (ErrorCollector).
+                    let after: Vec<&str> = words.iter().skip(1).take(2).copied().collect();
+                    let snippet = std::iter::once(format!("[{}]", words[0]))
+                        .chain(after.iter().map(|a| a.to_string()))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    out.chunks.push((true, format!("<stdin>:1:SyntaxException: line 1:0 no viable alternative at input '{}' ({snippet}...)\n", words[0])));
                     out.code = 2;
                     break;
                 }
@@ -661,7 +446,11 @@ impl Proc<'_> {
             return Err(format!("{INVALID}\"unconfigured table {table}\""));
         };
         let what = stmt[6..from].trim();
-        let cols: Vec<usize> = if what == "*" {
+        let count = matches!(
+            what.to_ascii_lowercase().replace(' ', "").as_str(),
+            "count(*)" | "count(1)"
+        );
+        let cols: Vec<usize> = if what == "*" || count {
             let mut order: Vec<usize> = (0..schema.len()).collect();
             sort::sort_by_key(&mut order, |&i| {
                 let rank = match schema[i].2 {
@@ -722,6 +511,21 @@ impl Proc<'_> {
             .filter(|r| conds.iter().all(|(i, v)| r.get(*i) == Some(v)))
             .take(limit.unwrap_or(usize::MAX))
             .collect();
+        if count {
+            // One `count` column (a bigint, right-justified); without the
+            // partition key in WHERE the server warns, and cqlsh prints it.
+            let n = rows.len().to_string();
+            let w = n.len().max(5);
+            let mut s = format!(
+                "\n {:<w$}\n-{}-\n {n:>w$}\n\n(1 rows)\n",
+                "count",
+                "-".repeat(w)
+            );
+            if !conds.iter().any(|(i, _)| schema[*i].2 == 'p') {
+                s.push_str("\nWarnings :\nAggregation query used without partition key\n\n");
+            }
+            return Ok(s);
+        }
         let cell = |r: &Vec<String>, i: usize| -> String {
             let v = r.get(i).cloned().unwrap_or_default();
             match (schema[i].1.as_str(), v.as_str()) {
@@ -759,5 +563,122 @@ impl Proc<'_> {
         }
         s.push_str(&format!("\n({} rows)\n", rows.len()));
         Ok(s)
+    }
+
+    /// `UPDATE [ks.]t SET col = v, ... WHERE key = v AND ...`: an upsert,
+    /// as Cassandra makes it, so the same as the INSERT of those columns.
+    fn cql_update(&mut self, stmt: &str, keyspace: Option<&str>) -> Result<String, String> {
+        let up = stmt.to_ascii_uppercase();
+        let (Some(set), Some(wh)) = (up.find(" SET "), up.find(" WHERE ")) else {
+            return Err(format!(
+                "SyntaxException: line 1:{} mismatched input '<EOF>'",
+                stmt.len()
+            ));
+        };
+        let table = stmt[6..set].trim();
+        let mut names = Vec::new();
+        let mut vals = Vec::new();
+        let conds = stmt[wh + 7..]
+            .split(" AND ")
+            .flat_map(|c| c.split(" and "))
+            .map(str::to_string);
+        let pairs = split_top(&stmt[set + 5..wh]).into_iter().chain(conds);
+        for pair in pairs {
+            if let Some((n, v)) = pair.split_once('=') {
+                names.push(n.trim().to_string());
+                vals.push(v.trim().to_string());
+            }
+        }
+        self.cql_insert(
+            &format!(
+                "INSERT INTO {table} ({}) VALUES ({})",
+                names.join(", "),
+                vals.join(", ")
+            ),
+            keyspace,
+        )
+    }
+
+    /// `DELETE FROM [ks.]t WHERE key = v [AND ...]`: removes the matching
+    /// rows from every member's volume. The partition key must be named.
+    fn cql_delete(&mut self, stmt: &str, keyspace: Option<&str>) -> Result<String, String> {
+        let up = stmt.to_ascii_uppercase();
+        let name = stmt.split_whitespace().nth(2).unwrap_or("");
+        let (ks, table) = self.cql_table(name, keyspace)?;
+        let Some(schema) = self.cql_schema(&ks, &table) else {
+            return Err(format!("{INVALID}\"unconfigured table {table}\""));
+        };
+        let mut conds: Vec<(usize, String)> = Vec::new();
+        if let Some(p) = up.find(" WHERE ") {
+            for cond in stmt[p + 7..].split(" AND ").flat_map(|c| c.split(" and ")) {
+                let Some((c, v)) = cond.split_once('=') else {
+                    continue;
+                };
+                let c = c.trim().to_ascii_lowercase();
+                let Some(i) = schema.iter().position(|(n, _, _)| *n == c) else {
+                    return Err(format!("{INVALID}\"Undefined column name {c}\""));
+                };
+                conds.push((i, v.trim().trim_matches('\'').to_string()));
+            }
+        }
+        if let Some((n, _, _)) = schema
+            .iter()
+            .enumerate()
+            .find(|(i, (_, _, role))| *role == 'p' && !conds.iter().any(|(j, _)| j == i))
+            .map(|(_, c)| c)
+        {
+            return Err(format!(
+                "{INVALID}\"Some partition key parts are missing: {n}\""
+            ));
+        }
+        for p in self.ring() {
+            let c = cassandra_container(&p).unwrap_or_default();
+            let path = format!("{}/data/{ks}/{table}/rows", data_dir(&p, &c));
+            let Some(text) = fs::read(self.sim, &p, &c, &path) else {
+                continue;
+            };
+            let kept: String = text
+                .lines()
+                .filter(|l| {
+                    let row: Vec<&str> = l.split('\t').collect();
+                    !conds.iter().all(|(i, v)| row.get(*i) == Some(&v.as_str()))
+                })
+                .map(|l| format!("{l}\n"))
+                .collect();
+            if kept != text {
+                let _ = fs::write(self.sim, &p, &c, &path, kept);
+            }
+        }
+        Ok(String::new())
+    }
+
+    /// `DROP TABLE [IF EXISTS] [ks.]t`: the schema and rows go from every
+    /// member. A missing table fails the server's access check
+    /// (ThriftValidation.validateColumnFamily) unless IF EXISTS.
+    fn cql_drop_table(&mut self, stmt: &str, keyspace: Option<&str>) -> Result<String, String> {
+        let words: Vec<&str> = stmt.split_whitespace().collect();
+        let if_exists = words.get(2).is_some_and(|w| w.eq_ignore_ascii_case("IF"));
+        let name = words
+            .get(if if_exists { 4 } else { 2 })
+            .copied()
+            .unwrap_or("");
+        let (ks, table) = self.cql_table(name, keyspace)?;
+        if self.cql_schema(&ks, &table).is_none() {
+            if if_exists {
+                return Ok(String::new());
+            }
+            if !self.keyspaces().contains(&ks) {
+                return Err(format!("{INVALID}\"Keyspace {ks} does not exist\""));
+            }
+            return Err(format!("{INVALID}\"unconfigured table {table}\""));
+        }
+        for p in self.ring() {
+            let c = cassandra_container(&p).unwrap_or_default();
+            let dir = format!("{}/data/{ks}/{table}", data_dir(&p, &c));
+            for f in ["schema", "rows"] {
+                let _ = fs::remove(self.sim, &p, &c, &format!("{dir}/{f}"));
+            }
+        }
+        Ok(String::new())
     }
 }
