@@ -104,6 +104,7 @@ spec:
   containers:
   - name: c
     image: busybox
+    command: [sleep, '3600']
 ";
 
 #[test]

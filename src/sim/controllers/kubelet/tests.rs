@@ -87,7 +87,8 @@ fn pod_without_probe_is_ready_when_started_and_ips_are_distinct() {
         },
     );
     for i in 0..3 {
-        let spec = json!({"containers": [{"name": "c", "image": "busybox"}]});
+        let spec = json!({"containers": [{"name": "c", "image": "busybox",
+            "command": ["sleep", "3600"]}]});
         api::create(&mut sim, pod(&format!("p{i}"), spec), "test").unwrap();
     }
     sim.touch();
@@ -446,6 +447,38 @@ fn run_to_completion_pods_succeed() {
     assert_eq!(podutil::phase(get(&sim, "sleeper")), "Running");
     sim.advance(30_000);
     assert_eq!(podutil::phase(get(&sim, "sleeper")), "Succeeded");
+}
+
+#[test]
+fn a_bare_shell_image_exits_at_once_and_crash_loops_under_always() {
+    let mut sim = Sim::new(8);
+    let bare = |policy: &str, extra: Value| {
+        let mut c = json!({"name": "c", "image": "docker.io/library/busybox:1.36"});
+        if let (Some(c), Some(e)) = (c.as_object_mut(), extra.as_object()) {
+            c.extend(e.clone());
+        }
+        json!({"restartPolicy": policy, "containers": [c]})
+    };
+    api::create(&mut sim, pod("always", bare("Always", json!({}))), "test").unwrap();
+    api::create(&mut sim, pod("never", bare("Never", json!({}))), "test").unwrap();
+    let tty = json!({"stdin": true, "tty": true});
+    api::create(&mut sim, pod("tty", bare("Always", tty)), "test").unwrap();
+    sim.touch();
+    sim.advance(30_000);
+    let p = get(&sim, "always");
+    // `getPhase`: under Always a stopped container is restarting.
+    assert_eq!(podutil::phase(p), "Running");
+    assert!(p.status().i64_at("containerStatuses.0.restartCount") >= Some(1));
+    assert!(reasons(&sim, "always").contains(&"BackOff".to_string()));
+    let p = get(&sim, "never");
+    assert_eq!(podutil::phase(p), "Succeeded");
+    assert_eq!(
+        state_reason(p, "containerStatuses.0.state.terminated.reason").as_deref(),
+        Some("Completed")
+    );
+    // A shell with a TTY waits for its input.
+    assert_eq!(podutil::phase(get(&sim, "tty")), "Running");
+    assert!(podutil::is_ready(get(&sim, "tty")));
 }
 
 #[test]
