@@ -202,6 +202,10 @@ pub struct World {
     /// What the faces show beside the log (controller waits, refused
     /// evictions); see [`Note`].
     pub notes: Vec<Note>,
+    /// When each deleted Node left the store (until one of that name is
+    /// created again): pod GC's quarantine counts from it, the memory that
+    /// upstream's `nodeQueue.AddAfter(quarantineTime)` keeps in process.
+    pub departed_nodes: BTreeMap<String, u64>,
     rng: Rng,
 }
 
@@ -220,6 +224,7 @@ impl World {
             event_counts: BTreeMap::new(),
             last_recorded: BTreeMap::new(),
             notes: Vec::new(),
+            departed_nodes: BTreeMap::new(),
             rng: Rng::seed_from_u64(seed),
         }
     }
@@ -404,5 +409,6 @@ impl crate::sim::heap::Heap for World {
             + self.event_counts.heap()
             + self.last_recorded.heap()
             + self.notes.heap()
+            + self.departed_nodes.heap()
     }
 }

@@ -710,6 +710,7 @@ fn scale_probe_parts() {
         now: sim.now,
         config: &sim.config,
         faults: &sim.faults,
+        departed_nodes: &sim.departed_nodes,
     };
     let mut out = Out::default();
     let mut pass = Pass {
