@@ -3,6 +3,7 @@
 //! `unbindVolume` and `reclaimVolume`.
 
 use super::*;
+use crate::sim::object::parse_rfc3339;
 use crate::sim::sort;
 
 /// `updateClaimStatus`: phase, and the bound volume's access modes and
@@ -455,11 +456,17 @@ pub(super) fn reclaim_volume(pass: &mut Pass, original: &Object, released: Objec
                         pass.out.delete(original);
                     }
                 },
+                // The external provisioner (its `shouldDelete`) deletes
+                // only a volume it sees Released: the phase is written
+                // first, and `kubectl get pv` shows it until the delete.
+                Some(_) if released != *original => pass.update(released),
+                Some(_) if phase(original) != "Released" => {}
                 Some(_) if pass.ctx.faults.broken_classes.contains(&class) => {
-                    set_volume_phase_with_event(
-                        pass,
+                    // It leaves the phase alone and retries (upstream with
+                    // exponential back-off).
+                    pass.out.event(
                         original,
-                        "Failed",
+                        true,
                         "VolumeFailedDelete",
                         "rpc error: code = Unavailable desc = provisioner is not responding",
                     );
@@ -467,11 +474,20 @@ pub(super) fn reclaim_volume(pass: &mut Pass, original: &Object, released: Objec
                         .retry_at(pass.ctx.now + pass.ctx.config.timings.provision_ms.max(1));
                 }
                 Some(_) => {
-                    if released != *original {
-                        pass.update(released);
+                    // The storage is deleted, then the PV: a provisioner's
+                    // round trip (`timings.provision_ms`) after the volume
+                    // went Released.
+                    let released_at = original
+                        .status()
+                        .str_at("lastPhaseTransitionTime")
+                        .and_then(parse_rfc3339)
+                        .unwrap_or(pass.ctx.now);
+                    let due = released_at + pass.ctx.config.timings.provision_ms;
+                    if pass.ctx.now < due {
+                        pass.out.wake(due);
+                    } else {
+                        pass.out.delete(original);
                     }
-                    // The external provisioner deletes the storage, then the PV.
-                    pass.out.delete(original);
                 }
             }
         }
