@@ -590,3 +590,44 @@ fn fake_digest_is_four_salted_hashes_in_hex() {
         assert_eq!(want.len(), 64);
     }
 }
+
+#[test]
+fn cordon_and_uncordon_are_recorded_once_as_node_events() {
+    let mut sim = Sim::new(5);
+    sim.advance(1_000);
+    let node_events = |sim: &Sim| -> Vec<String> {
+        sim.log
+            .iter()
+            .filter(|e| e.action == Action::Recorded && e.kind == Kind::Node && e.name == "node-1")
+            .filter(|e| e.reason.ends_with("Schedulable"))
+            .map(|e| format!("{}: {}", e.reason, e.message))
+            .collect()
+    };
+    let set = |sim: &mut Sim, v: bool| {
+        let mut n = sim.store.get(Kind::Node, "", "node-1").unwrap().clone();
+        n.spec_mut()["unschedulable"] = v.into();
+        api::update(sim, n, "test").unwrap();
+        sim.touch();
+        sim.advance(30_000);
+    };
+    set(&mut sim, true);
+    assert_eq!(
+        node_events(&sim),
+        ["NodeNotSchedulable: Node node-1 status is now: NodeNotSchedulable"]
+    );
+    set(&mut sim, false);
+    assert_eq!(
+        node_events(&sim)[1..],
+        ["NodeSchedulable: Node node-1 status is now: NodeSchedulable"]
+    );
+    // Recorded once each: the correlator counted no repeats.
+    let seqs: Vec<u64> = sim
+        .log
+        .iter()
+        .filter(|e| e.kind == Kind::Node && e.reason.ends_with("Schedulable"))
+        .map(|e| e.seq)
+        .collect();
+    for s in seqs {
+        assert_eq!(sim.event_counts.get(&s).map_or(1, |c| c.0), 1);
+    }
+}
