@@ -178,6 +178,17 @@ pub(super) fn bind(pass: &mut Pass, volume: &Object, claim: &Object) {
     }
 }
 
+/// A pending claim is synced again at the controller's 15 s resyncs,
+/// counted from its creation, so its waiting events repeat even in a quiet
+/// cluster (the recorder counts one repeat per period, see
+/// `World::record_event`).
+pub(super) fn wake_for_resync(pass: &mut Pass, claim: &Object) {
+    let period = crate::sim::world::PV_CONTROLLER_RESYNC_MS;
+    let since = pass.ctx.now.saturating_sub(claim.meta.creation_timestamp);
+    pass.out
+        .wake(claim.meta.creation_timestamp + (since / period + 1) * period);
+}
+
 pub(super) fn sync_unbound_claim(pass: &mut Pass, claim: &Object) {
     let store = pass.ctx.store;
     let volume_name = claim.spec().str_at("volumeName").unwrap_or("");
@@ -224,6 +235,7 @@ pub(super) fn sync_unbound_claim(pass: &mut Pass, claim: &Object) {
                 "no persistent volumes available for this claim and no storage class is set",
             );
         }
+        wake_for_resync(pass, claim);
         set_claim_phase(pass, claim, "Pending", None);
         return;
     }
@@ -244,6 +256,7 @@ pub(super) fn sync_unbound_claim(pass: &mut Pass, claim: &Object) {
                     "VolumeMismatch",
                     format!("Cannot bind to requested volume \"{volume_name}\": {e}"),
                 );
+                wake_for_resync(pass, claim);
                 set_claim_phase(pass, claim, "Pending", None);
             }
             Ok(()) => bind(pass, volume, claim),
@@ -257,6 +270,7 @@ pub(super) fn sync_unbound_claim(pass: &mut Pass, claim: &Object) {
             "FailedBinding",
             format!("volume \"{volume_name}\" already bound to a different claim."),
         );
+        wake_for_resync(pass, claim);
         set_claim_phase(pass, claim, "Pending", None);
     }
 }

@@ -370,6 +370,31 @@ fn broken_provisioner_keeps_the_claim_pending_until_healed() {
 }
 
 #[test]
+fn a_pending_claims_event_repeats_once_per_resync_period() {
+    let mut sim = Sim::new(9);
+    create(&mut sim, pvc("data", "1Gi", RWO, Some("")));
+    // A busy cluster beside it: its writes must not add repeats.
+    for i in 0..3 {
+        let spec = json!({"containers": [{"name": "c", "image": "nginx"}]});
+        api::create(
+            &mut sim,
+            crate::sim::testutil::pod(&format!("p{i}"), spec),
+            "t",
+        )
+        .unwrap();
+    }
+    sim.touch();
+    sim.advance(60_000);
+    let e = sim
+        .log
+        .iter()
+        .find(|e| e.name == "data" && e.reason == "FailedBinding")
+        .expect("recorded");
+    // At 0 s, then at each 15 s resync: "x5 over 60s".
+    assert_eq!(sim.event_count(e), (5, 60_000));
+}
+
+#[test]
 fn missing_class_is_reported() {
     let mut sim = Sim::new(9);
     create(&mut sim, pvc("data", "1Gi", RWO, Some("fast")));
