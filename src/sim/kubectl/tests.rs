@@ -555,25 +555,6 @@ fn exec_and_logs_errors_for_pods_not_running() {
 }
 
 #[test]
-fn rollout_status_prints_a_line_per_watch_event_repeats_included() {
-    let mut sim = Sim::new(1);
-    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
-    let out = k(&mut sim, "rollout status sts/web").unwrap();
-    let lines: Vec<&str> = out.lines().collect();
-    // Each status write of the set is a Modified event and a line, as the
-    // StatefulSet tutorial's output shows ("Waiting for 1 pods to be
-    // ready..." twice), not only the changes of the line.
-    assert!(lines.windows(2).any(|w| w[0] == w[1]), "{out}");
-    assert!(lines
-        .last()
-        .unwrap()
-        .starts_with("partitioned roll out complete"));
-    // --watch=false: the one line of the current status.
-    let once = k(&mut sim, "rollout status sts/web --watch=false").unwrap();
-    assert_eq!(once.lines().count(), 1, "{once}");
-}
-
-#[test]
 fn rollout_status_reads_statefulset_status() {
     let mut sim = Sim::new(1);
     kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
