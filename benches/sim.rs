@@ -166,6 +166,7 @@ fn profile_controllers(sim: &Sim) {
                 now: sim.now,
                 config: &sim.config,
                 faults: &sim.faults,
+                departed_nodes: &sim.departed_nodes,
             };
             let mut out = Out::default();
             sync(&ctx, &mut out);

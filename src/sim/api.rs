@@ -226,6 +226,9 @@ pub fn create(sim: &mut World, mut obj: Object, source: &str) -> Result<Arc<Obje
         }
     }
     let key = obj.key();
+    if key.kind == Kind::Node {
+        sim.departed_nodes.remove(&key.name);
+    }
     sim.store.put(obj);
     // The object as stored (shared, not copied), with the facts the store
     // read of a pod.
@@ -319,6 +322,14 @@ pub fn update(sim: &mut World, mut obj: Object, source: &str) -> Result<bool, Ap
 fn removed(sim: &mut World, obj: &Object) {
     if storage_deleted_with(obj) {
         sim.volume_data.remove(&obj.meta.name);
+    }
+    node_departed(sim, &obj.key());
+}
+
+/// A Node left the store: pod GC's quarantine of its pods starts now.
+fn node_departed(sim: &mut World, key: &Key) {
+    if key.kind == Kind::Node {
+        sim.departed_nodes.insert(key.name.clone(), sim.now);
     }
 }
 
@@ -430,6 +441,7 @@ pub fn delete(
         if storage {
             sim.volume_data.remove(&meta.name);
         }
+        node_departed(sim, key);
         sim.record(
             Action::Deleted,
             key,

@@ -360,6 +360,7 @@ impl Sim {
             now,
             config: &self.world.config,
             faults: &self.world.faults,
+            departed_nodes: &self.world.departed_nodes,
         };
         let mut out = Out::default();
         sync(
@@ -397,6 +398,7 @@ impl Sim {
                         now: self.now,
                         config: &self.world.config,
                         faults: &self.world.faults,
+                        departed_nodes: &self.world.departed_nodes,
                     };
                     let one = [k.clone()];
                     let mut o = Out::default();
@@ -446,6 +448,7 @@ impl Sim {
             now: self.now,
             config: &self.config,
             faults: &self.faults,
+            departed_nodes: &self.departed_nodes,
         };
         let mut out = Out::default();
         sync(&ctx, &mut out);

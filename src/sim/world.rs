@@ -173,6 +173,13 @@ pub enum NoteKind {
 
 type Rng = rand_pcg::Pcg64Mcg;
 
+/// The PersistentVolume controller's name as an event source.
+pub const PV_CONTROLLER: &str = "persistentvolume-controller";
+/// Its `resyncPeriod`: the controller manager's `PVClaimBinderSyncPeriod`
+/// (`--pvclaimbinder-sync-period`, 15 s by default), every claim and
+/// volume synced again (`pv_controller_base.go`'s `resync`).
+pub const PV_CONTROLLER_RESYNC_MS: u64 = 15_000;
+
 /// The cluster's state, apart from the work queue that moves it.
 #[derive(Clone, Debug)]
 pub struct World {
@@ -202,6 +209,10 @@ pub struct World {
     /// What the faces show beside the log (controller waits, refused
     /// evictions); see [`Note`].
     pub notes: Vec<Note>,
+    /// When each deleted Node left the store (until one of that name is
+    /// created again): pod GC's quarantine counts from it, the memory that
+    /// upstream's `nodeQueue.AddAfter(quarantineTime)` keeps in process.
+    pub departed_nodes: BTreeMap<String, u64>,
     rng: Rng,
 }
 
@@ -220,6 +231,7 @@ impl World {
             event_counts: BTreeMap::new(),
             last_recorded: BTreeMap::new(),
             notes: Vec::new(),
+            departed_nodes: BTreeMap::new(),
             rng: Rng::seed_from_u64(seed),
         }
     }
@@ -320,7 +332,12 @@ impl World {
             let now = self.now;
             let first_time = self.log[seq as usize].time;
             let c = self.event_counts.entry(seq).or_insert((1, first_time));
-            if c.1 != now {
+            // The PV controller says a claim's waiting events again on
+            // each sync, and upstream syncs it on its changes and every
+            // 15 s resync; Ordinal's passes come with any change in the
+            // cluster, so a repeat counts once per resync period.
+            let resynced = source != PV_CONTROLLER || now >= c.1 + PV_CONTROLLER_RESYNC_MS;
+            if c.1 != now && resynced {
                 *c = (c.0 + 1, now);
             }
         } else {
@@ -404,5 +421,6 @@ impl crate::sim::heap::Heap for World {
             + self.event_counts.heap()
             + self.last_recorded.heap()
             + self.notes.heap()
+            + self.departed_nodes.heap()
     }
 }

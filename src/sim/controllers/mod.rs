@@ -6,6 +6,7 @@ pub use super::api::{Propagation, Write};
 use super::object::{Key, Kind, Object};
 use super::store::{Change, Store};
 use super::world::{Config, Faults};
+use std::collections::BTreeMap;
 
 pub mod daemonset;
 pub mod deployment;
@@ -27,6 +28,8 @@ pub struct Ctx<'a> {
     pub now: u64,
     pub config: &'a Config,
     pub faults: &'a Faults,
+    /// When each deleted node left (see `World::departed_nodes`).
+    pub departed_nodes: &'a BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Default)]

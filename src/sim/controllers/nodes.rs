@@ -15,7 +15,8 @@
 //!   deleted on a dead node stays `Terminating`: only its kubelet could
 //!   confirm the containers stopped, so it waits for the node to come back
 //!   or for a force delete, as upstream;
-//! - pod GC of pods bound to a node that no longer exists.
+//! - pod GC of pods bound to a node that no longer exists, once it has
+//!   been gone for `quarantineTime` (40 s).
 
 use super::scheduler::{
     self, set_pod_condition, tolerates, toleration_matches, TAINT_NOT_READY, TAINT_UNREACHABLE,
@@ -111,21 +112,60 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
         sync_node(ctx, node, &mut cidrs, out);
         out.key_end(mark, || node.key());
     }
-    // PodGC: pods bound to a node that is gone.
     for pod in keys.objects(ctx.store, Kind::Pod) {
         let mark = out.key_begin();
-        if let Some(n) = podutil::node_name(pod) {
-            if ctx.store.get(Kind::Node, "", n).is_none() {
-                out.writes.push(Write::Delete {
-                    key: pod.key(),
-                    grace_seconds: Some(0),
-                    propagation: Propagation::Background,
-                    uid: Some(pod.meta.uid.clone()),
-                });
-            }
-        }
+        gc_orphaned(ctx, pod, out);
         out.key_end(mark, || pod.key());
     }
+}
+
+/// PodGC's `quarantineTime`: how long a pod's node must stay gone before
+/// its pods are deleted (a node re-registering in time keeps them).
+pub const POD_GC_QUARANTINE_MS: u64 = 40_000;
+
+/// PodGC's `gcOrphaned` for one pod: bound to a node that has been gone
+/// for `quarantineTime` (counted from when the node left, or from the
+/// pod's creation for a node that never existed), it is marked Failed
+/// with a `DisruptionTarget` condition and force-deleted
+/// (`markFailedAndDeletePodWithCondition`). Ordinal simplifies the
+/// 20 s `gcCheckPeriod` away: the deletion comes at the quarantine's end.
+fn gc_orphaned(ctx: &Ctx, pod: &Object, out: &mut Out) {
+    let Some(n) = podutil::node_name(pod).filter(|n| !n.is_empty()) else {
+        return;
+    };
+    if ctx.store.get(Kind::Node, "", n).is_some() {
+        return;
+    }
+    let gone_since = ctx
+        .departed_nodes
+        .get(n)
+        .copied()
+        .unwrap_or(0)
+        .max(pod.meta.creation_timestamp);
+    let due = gone_since + POD_GC_QUARANTINE_MS;
+    if ctx.now < due {
+        out.wake(due);
+        return;
+    }
+    if !podutil::is_succeeded(pod) && !podutil::is_failed(pod) {
+        let mut p = pod.clone();
+        p.status_mut()["phase"] = "Failed".into();
+        set_pod_condition(
+            &mut p,
+            "DisruptionTarget",
+            "True",
+            Some("DeletionByPodGC"),
+            Some("PodGC: node no longer exists"),
+            ctx.now,
+        );
+        out.update(p);
+    }
+    out.writes.push(Write::Delete {
+        key: pod.key(),
+        grace_seconds: Some(0),
+        propagation: Propagation::Background,
+        uid: Some(pod.meta.uid.clone()),
+    });
 }
 
 /// One node: its pod CIDR, health, taints, and its pods' readiness and
@@ -367,6 +407,38 @@ pub fn why_stuck(store: &crate::sim::store::Store, pod: &Object) -> Option<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::api::{self, DeleteOptions};
+    use crate::sim::engine::{Action, Sim};
+
+    #[test]
+    fn pods_of_a_deleted_node_wait_out_the_quarantine_then_fail_and_go() {
+        let mut sim = Sim::new(3);
+        let spec = json!({"nodeName": "node-1",
+            "containers": [{"name": "c", "image": "nginx"}]});
+        api::create(&mut sim, crate::sim::testutil::pod("p", spec), "test").unwrap();
+        sim.touch();
+        sim.advance(10_000);
+        let node = Key::new(Kind::Node, "", "node-1");
+        api::delete(&mut sim, &node, DeleteOptions::default(), "test").unwrap();
+        let gone_at = sim.now;
+        sim.touch();
+        sim.advance(POD_GC_QUARANTINE_MS - 1_000);
+        let p = sim.store.get(Kind::Pod, "default", "p");
+        assert!(p.is_some(), "gcOrphaned waits quarantineTime");
+        sim.advance(2_000);
+        assert!(sim.store.get(Kind::Pod, "default", "p").is_none());
+        // markFailedAndDeletePodWithCondition: Failed first, then deleted.
+        let failed = sim
+            .log
+            .iter()
+            .find(|e| e.name == "p" && e.after.as_deref().is_some_and(|a| a.contains("Failed")))
+            .expect("marked Failed");
+        assert_eq!(failed.time, gone_at + POD_GC_QUARANTINE_MS);
+        assert!(sim
+            .log
+            .iter()
+            .any(|e| e.name == "p" && e.action == Action::Deleted));
+    }
 
     #[test]
     fn eviction_time_follows_tolerations() {

@@ -125,6 +125,7 @@ pub(super) fn post_node_status(ctx: &Ctx, out: &mut Out, keys: Keys) -> BTreeMap
         if ctx.faults.failed_nodes.contains(node.name()) {
             continue;
         }
+        record_node_schedulable_event(node, out);
         let posted = node_status_is_posted(node);
         if posted && !cfg!(debug_assertions) {
             continue;
@@ -205,6 +206,35 @@ pub(super) fn post_node_status(ctx: &Ctx, out: &mut Out, keys: Keys) -> BTreeMap
         }
     }
     changed
+}
+
+/// `recordNodeSchedulableEvent`: the kubelet says when its node's
+/// `spec.unschedulable` changed (`kubectl cordon`/`uncordon`). Upstream it
+/// compares with the value it saw last (`lastNodeUnschedulable`, false at
+/// start); a pure sync has no such memory, so Ordinal reads the change off
+/// the node lifecycle controller's `node.kubernetes.io/unschedulable`
+/// taint, which follows the field one pass later: a field that disagrees
+/// with the taint has just changed. Said at once, not at the kubelet's
+/// next 10 s status update.
+fn record_node_schedulable_event(node: &Object, out: &mut Out) {
+    let cordoned = node.spec().bool_at("unschedulable") == Some(true);
+    let tainted = scheduler::taints(node).iter().any(|t| {
+        t.str_at("key") == Some(scheduler::TAINT_UNSCHEDULABLE)
+            && t.str_at("effect") == Some("NoSchedule")
+    });
+    if cordoned != tainted {
+        let status = if cordoned {
+            "NodeNotSchedulable"
+        } else {
+            "NodeSchedulable"
+        };
+        out.event(
+            node,
+            false,
+            status,
+            format!("Node {} status is now: {status}", node.name()),
+        );
+    }
 }
 
 /// The first free address of a /24 pod CIDR, from .2 (.1 is the bridge).

@@ -123,8 +123,35 @@ pub(super) fn waiting(reason: &str) -> Value {
     json!({"waiting": {"reason": reason}})
 }
 
-/// How long a finishing container runs, for pods that are allowed to finish.
+/// Whether the container runs its image's default command and that is a
+/// shell (busybox's `CMD ["sh"]`, alpine's `/bin/sh`, ubuntu's and
+/// debian's `bash`) with no stdin or TTY held open: the shell reads end of
+/// input and exits 0 at once, as `kubectl run x --image=busybox` shows
+/// upstream (Completed, then CrashLoopBackOff under `restartPolicy:
+/// Always`). Other images' defaults are taken to be servers that stay up.
+pub(super) fn default_shell_exits(c: &Value) -> bool {
+    if !c.array_at("command").is_empty()
+        || !c.array_at("args").is_empty()
+        || c.bool_at("stdin") == Some(true)
+        || c.bool_at("tty") == Some(true)
+    {
+        return false;
+    }
+    let image = c.str_at("image").unwrap_or("");
+    let image = image.split('@').next().unwrap_or(image);
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let repo = last.split(':').next().unwrap_or(last);
+    matches!(repo, "busybox" | "alpine" | "ubuntu" | "debian")
+}
+
+/// How long a finishing container runs: a default shell (any restart
+/// policy, see [`default_shell_exits`]), else only for pods that are
+/// allowed to finish. Ordinal's simplification: a command under `Always`
+/// is taken to run until stopped.
 pub(super) fn finite_run_ms(ctx: &Ctx, pod: &Object, c: &Value) -> Option<u64> {
+    if default_shell_exits(c) {
+        return Some(0);
+    }
     if pod.spec().str_at("restartPolicy").unwrap_or("Always") == "Always" {
         return None;
     }
@@ -625,7 +652,7 @@ pub(super) fn run_container(
         return;
     };
     let up_at = started + ctx.config.timings.container_start_ms;
-    // Finishing on its own (restartPolicy Never/OnFailure only).
+    // Finishing on its own (a default shell, or restartPolicy Never/OnFailure).
     if let Some(run) = finite_run_ms(ctx, pod, c) {
         let exit_at = started + run;
         if now >= exit_at {
@@ -743,9 +770,11 @@ pub(super) fn finish(
             == Some(0)
     });
     let restart_policy = pod.spec().str_at("restartPolicy").unwrap_or("Always");
+    // `getPhase`: under Always every stopped container is restarting.
     let phase = if !incomplete.is_empty() || never_started {
         "Pending"
-    } else if all_terminated && (all_ok || restart_policy == "Never") {
+    } else if all_terminated && restart_policy != "Always" && (all_ok || restart_policy == "Never")
+    {
         if all_ok {
             "Succeeded"
         } else {

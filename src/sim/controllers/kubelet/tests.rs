@@ -87,7 +87,8 @@ fn pod_without_probe_is_ready_when_started_and_ips_are_distinct() {
         },
     );
     for i in 0..3 {
-        let spec = json!({"containers": [{"name": "c", "image": "busybox"}]});
+        let spec = json!({"containers": [{"name": "c", "image": "busybox",
+            "command": ["sleep", "3600"]}]});
         api::create(&mut sim, pod(&format!("p{i}"), spec), "test").unwrap();
     }
     sim.touch();
@@ -449,6 +450,38 @@ fn run_to_completion_pods_succeed() {
 }
 
 #[test]
+fn a_bare_shell_image_exits_at_once_and_crash_loops_under_always() {
+    let mut sim = Sim::new(8);
+    let bare = |policy: &str, extra: Value| {
+        let mut c = json!({"name": "c", "image": "docker.io/library/busybox:1.36"});
+        if let (Some(c), Some(e)) = (c.as_object_mut(), extra.as_object()) {
+            c.extend(e.clone());
+        }
+        json!({"restartPolicy": policy, "containers": [c]})
+    };
+    api::create(&mut sim, pod("always", bare("Always", json!({}))), "test").unwrap();
+    api::create(&mut sim, pod("never", bare("Never", json!({}))), "test").unwrap();
+    let tty = json!({"stdin": true, "tty": true});
+    api::create(&mut sim, pod("tty", bare("Always", tty)), "test").unwrap();
+    sim.touch();
+    sim.advance(30_000);
+    let p = get(&sim, "always");
+    // `getPhase`: under Always a stopped container is restarting.
+    assert_eq!(podutil::phase(p), "Running");
+    assert!(p.status().i64_at("containerStatuses.0.restartCount") >= Some(1));
+    assert!(reasons(&sim, "always").contains(&"BackOff".to_string()));
+    let p = get(&sim, "never");
+    assert_eq!(podutil::phase(p), "Succeeded");
+    assert_eq!(
+        state_reason(p, "containerStatuses.0.state.terminated.reason").as_deref(),
+        Some("Completed")
+    );
+    // A shell with a TTY waits for its input.
+    assert_eq!(podutil::phase(get(&sim, "tty")), "Running");
+    assert!(podutil::is_ready(get(&sim, "tty")));
+}
+
+#[test]
 fn durations_print_like_go() {
     assert_eq!(go_duration(830), "830ms");
     assert_eq!(go_duration(2_000), "2s");
@@ -555,5 +588,46 @@ fn fake_digest_is_four_salted_hashes_in_hex() {
             .collect();
         assert_eq!(fake_digest(seed, salt), want);
         assert_eq!(want.len(), 64);
+    }
+}
+
+#[test]
+fn cordon_and_uncordon_are_recorded_once_as_node_events() {
+    let mut sim = Sim::new(5);
+    sim.advance(1_000);
+    let node_events = |sim: &Sim| -> Vec<String> {
+        sim.log
+            .iter()
+            .filter(|e| e.action == Action::Recorded && e.kind == Kind::Node && e.name == "node-1")
+            .filter(|e| e.reason.ends_with("Schedulable"))
+            .map(|e| format!("{}: {}", e.reason, e.message))
+            .collect()
+    };
+    let set = |sim: &mut Sim, v: bool| {
+        let mut n = sim.store.get(Kind::Node, "", "node-1").unwrap().clone();
+        n.spec_mut()["unschedulable"] = v.into();
+        api::update(sim, n, "test").unwrap();
+        sim.touch();
+        sim.advance(30_000);
+    };
+    set(&mut sim, true);
+    assert_eq!(
+        node_events(&sim),
+        ["NodeNotSchedulable: Node node-1 status is now: NodeNotSchedulable"]
+    );
+    set(&mut sim, false);
+    assert_eq!(
+        node_events(&sim)[1..],
+        ["NodeSchedulable: Node node-1 status is now: NodeSchedulable"]
+    );
+    // Recorded once each: the correlator counted no repeats.
+    let seqs: Vec<u64> = sim
+        .log
+        .iter()
+        .filter(|e| e.kind == Kind::Node && e.reason.ends_with("Schedulable"))
+        .map(|e| e.seq)
+        .collect();
+    for s in seqs {
+        assert_eq!(sim.event_counts.get(&s).map_or(1, |c| c.0), 1);
     }
 }

@@ -229,11 +229,13 @@ fn pod_changed_for_set(old: &Object, new: &Object) -> bool {
 pub fn waiting_on_at(store: &Store, sts: &Object, now: u64) -> Option<(String, String)> {
     let config = Config::default();
     let faults = Faults::default();
+    let departed = Default::default();
     let ctx = Ctx {
         store,
         now,
         config: &config,
         faults: &faults,
+        departed_nodes: &departed,
     };
     let mut scratch = Out::default();
     sync_stateful_set(&ctx, sts, &mut scratch)

@@ -16,6 +16,7 @@ pub(super) fn provision_claim(pass: &mut Pass, claim: &Object, class_name: &str)
             "ProvisioningFailed",
             format!("storageclass.storage.k8s.io \"{class_name}\" not found"),
         );
+        wake_for_resync(pass, claim);
         set_claim_phase(pass, claim, "Pending", None);
         return;
     };

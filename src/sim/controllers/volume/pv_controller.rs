@@ -3,6 +3,7 @@
 //! `unbindVolume` and `reclaimVolume`.
 
 use super::*;
+use crate::sim::object::parse_rfc3339;
 use crate::sim::sort;
 
 /// `updateClaimStatus`: phase, and the bound volume's access modes and
@@ -177,6 +178,17 @@ pub(super) fn bind(pass: &mut Pass, volume: &Object, claim: &Object) {
     }
 }
 
+/// A pending claim is synced again at the controller's 15 s resyncs,
+/// counted from its creation, so its waiting events repeat even in a quiet
+/// cluster (the recorder counts one repeat per period, see
+/// `World::record_event`).
+pub(super) fn wake_for_resync(pass: &mut Pass, claim: &Object) {
+    let period = crate::sim::world::PV_CONTROLLER_RESYNC_MS;
+    let since = pass.ctx.now.saturating_sub(claim.meta.creation_timestamp);
+    pass.out
+        .wake(claim.meta.creation_timestamp + (since / period + 1) * period);
+}
+
 pub(super) fn sync_unbound_claim(pass: &mut Pass, claim: &Object) {
     let store = pass.ctx.store;
     let volume_name = claim.spec().str_at("volumeName").unwrap_or("");
@@ -223,6 +235,7 @@ pub(super) fn sync_unbound_claim(pass: &mut Pass, claim: &Object) {
                 "no persistent volumes available for this claim and no storage class is set",
             );
         }
+        wake_for_resync(pass, claim);
         set_claim_phase(pass, claim, "Pending", None);
         return;
     }
@@ -243,6 +256,7 @@ pub(super) fn sync_unbound_claim(pass: &mut Pass, claim: &Object) {
                     "VolumeMismatch",
                     format!("Cannot bind to requested volume \"{volume_name}\": {e}"),
                 );
+                wake_for_resync(pass, claim);
                 set_claim_phase(pass, claim, "Pending", None);
             }
             Ok(()) => bind(pass, volume, claim),
@@ -256,6 +270,7 @@ pub(super) fn sync_unbound_claim(pass: &mut Pass, claim: &Object) {
             "FailedBinding",
             format!("volume \"{volume_name}\" already bound to a different claim."),
         );
+        wake_for_resync(pass, claim);
         set_claim_phase(pass, claim, "Pending", None);
     }
 }
@@ -455,11 +470,17 @@ pub(super) fn reclaim_volume(pass: &mut Pass, original: &Object, released: Objec
                         pass.out.delete(original);
                     }
                 },
+                // The external provisioner (its `shouldDelete`) deletes
+                // only a volume it sees Released: the phase is written
+                // first, and `kubectl get pv` shows it until the delete.
+                Some(_) if released != *original => pass.update(released),
+                Some(_) if phase(original) != "Released" => {}
                 Some(_) if pass.ctx.faults.broken_classes.contains(&class) => {
-                    set_volume_phase_with_event(
-                        pass,
+                    // It leaves the phase alone and retries (upstream with
+                    // exponential back-off).
+                    pass.out.event(
                         original,
-                        "Failed",
+                        true,
                         "VolumeFailedDelete",
                         "rpc error: code = Unavailable desc = provisioner is not responding",
                     );
@@ -467,11 +488,20 @@ pub(super) fn reclaim_volume(pass: &mut Pass, original: &Object, released: Objec
                         .retry_at(pass.ctx.now + pass.ctx.config.timings.provision_ms.max(1));
                 }
                 Some(_) => {
-                    if released != *original {
-                        pass.update(released);
+                    // The storage is deleted, then the PV: a provisioner's
+                    // round trip (`timings.provision_ms`) after the volume
+                    // went Released.
+                    let released_at = original
+                        .status()
+                        .str_at("lastPhaseTransitionTime")
+                        .and_then(parse_rfc3339)
+                        .unwrap_or(pass.ctx.now);
+                    let due = released_at + pass.ctx.config.timings.provision_ms;
+                    if pass.ctx.now < due {
+                        pass.out.wake(due);
+                    } else {
+                        pass.out.delete(original);
                     }
-                    // The external provisioner deletes the storage, then the PV.
-                    pass.out.delete(original);
                 }
             }
         }

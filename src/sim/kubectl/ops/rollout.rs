@@ -188,7 +188,11 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                     .filter(|t| *t > 0)
                     .unwrap_or(DEFAULT_BLOCK_MS);
                 let watch = args.get("watch").is_none_or(|w| w != "false");
-                let mut last = String::new();
+                // `rollout status` prints the viewer's line for every watch
+                // event of the object (`UntilWithSync`: the list's Added,
+                // then each Modified), repeats included; here once per
+                // step that changed it, seen by its resourceVersion.
+                let mut last_rv = None;
                 let mut err = None;
                 let mut printed: Vec<String> = Vec::new();
                 let done = wait_until(sim, if watch { bound } else { 0 }, |s| {
@@ -198,11 +202,12 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                     };
                     match rollout_status_of(o) {
                         Ok((msg, done)) => {
-                            if msg != last {
-                                printed.push(msg.clone());
-                                last = msg;
+                            if last_rv != Some(o.meta.resource_version) {
+                                printed.push(msg);
+                                last_rv = Some(o.meta.resource_version);
                             }
-                            done
+                            // `--watch=false`: the first line only.
+                            done || !watch
                         }
                         Err(e) => {
                             err = Some(e);

@@ -131,6 +131,7 @@ spec:
   containers:
   - name: c
     image: busybox
+    command: [sleep, '3600']
 ";
 
 // Global flags before the command: `kubectl -n shop get pods`.

@@ -1,5 +1,5 @@
 //! `kubectl rollout status` and `undo` (upstream `polymorphichelpers/rollout_status.go`,
-//! `rollback.go`).
+//! `rollback.go`, `pkg/cmd/rollout/rollout_status.go`).
 
 use super::*;
 
@@ -140,4 +140,23 @@ fn undo_dry_runs_keep_the_template() {
         image(&sim).as_deref(),
         Some("registry.k8s.io/nginx-slim:0.8")
     );
+}
+
+#[test]
+fn rollout_status_prints_a_line_per_watch_event_repeats_included() {
+    let mut sim = Sim::new(1);
+    kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
+    let out = k(&mut sim, "rollout status sts/web").unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    // Each status write of the set is a Modified event and a line, as the
+    // StatefulSet tutorial's output shows ("Waiting for 1 pods to be
+    // ready..." twice), not only the changes of the line.
+    assert!(lines.windows(2).any(|w| w[0] == w[1]), "{out}");
+    assert!(lines
+        .last()
+        .unwrap()
+        .starts_with("partitioned roll out complete"));
+    // --watch=false: the one line of the current status.
+    let once = k(&mut sim, "rollout status sts/web --watch=false").unwrap();
+    assert_eq!(once.lines().count(), 1, "{once}");
 }
