@@ -491,19 +491,7 @@ impl Proc<'_> {
                 .find(" LIMIT ")
                 .filter(|&e| e >= p + 7)
                 .unwrap_or(after.len());
-            for cond in after[p + 7..end]
-                .split(" AND ")
-                .flat_map(|c| c.split(" and "))
-            {
-                let Some((c, v)) = cond.split_once('=') else {
-                    continue;
-                };
-                let c = c.trim().to_ascii_lowercase();
-                let Some(i) = schema.iter().position(|(n, _, _)| *n == c) else {
-                    return Err(format!("{INVALID}\"Undefined column name {c}\""));
-                };
-                conds.push((i, v.trim().trim_matches('\'').to_string()));
-            }
+            conds = where_conds(&after[p + 7..end], &schema)?;
         }
         let rows: Vec<Vec<String>> = self
             .cql_rows(&ks, &table, &schema)
@@ -578,10 +566,7 @@ impl Proc<'_> {
         let table = stmt[6..set].trim();
         let mut names = Vec::new();
         let mut vals = Vec::new();
-        let conds = stmt[wh + 7..]
-            .split(" AND ")
-            .flat_map(|c| c.split(" and "))
-            .map(str::to_string);
+        let conds = conditions(&stmt[wh + 7..]).map(str::to_string);
         let pairs = split_top(&stmt[set + 5..wh]).into_iter().chain(conds);
         for pair in pairs {
             if let Some((n, v)) = pair.split_once('=') {
@@ -610,16 +595,7 @@ impl Proc<'_> {
         };
         let mut conds: Vec<(usize, String)> = Vec::new();
         if let Some(p) = up.find(" WHERE ") {
-            for cond in stmt[p + 7..].split(" AND ").flat_map(|c| c.split(" and ")) {
-                let Some((c, v)) = cond.split_once('=') else {
-                    continue;
-                };
-                let c = c.trim().to_ascii_lowercase();
-                let Some(i) = schema.iter().position(|(n, _, _)| *n == c) else {
-                    return Err(format!("{INVALID}\"Undefined column name {c}\""));
-                };
-                conds.push((i, v.trim().trim_matches('\'').to_string()));
-            }
+            conds = where_conds(&stmt[p + 7..], &schema)?;
         }
         if let Some((n, _, _)) = schema
             .iter()
@@ -681,4 +657,30 @@ impl Proc<'_> {
         }
         Ok(String::new())
     }
+}
+
+/// A WHERE clause's conditions, split on `AND` (either case).
+fn conditions(clause: &str) -> impl Iterator<Item = &str> {
+    clause.split(" AND ").flat_map(|c| c.split(" and "))
+}
+
+/// A WHERE clause's `column = value` conditions as (column index, value),
+/// for SELECT and DELETE alike; a column the table lacks is Cassandra's
+/// InvalidRequest.
+fn where_conds(
+    clause: &str,
+    schema: &[(String, String, char)],
+) -> Result<Vec<(usize, String)>, String> {
+    let mut conds = Vec::new();
+    for cond in conditions(clause) {
+        let Some((c, v)) = cond.split_once('=') else {
+            continue;
+        };
+        let c = c.trim().to_ascii_lowercase();
+        let Some(i) = schema.iter().position(|(n, _, _)| *n == c) else {
+            return Err(format!("{INVALID}\"Undefined column name {c}\""));
+        };
+        conds.push((i, v.trim().trim_matches('\'').to_string()));
+    }
+    Ok(conds)
 }
