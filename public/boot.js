@@ -10,15 +10,37 @@ const jsUrl = new URL(boot.dataset.js, document.baseURI).href;
 const wasmUrl = new URL(boot.dataset.wasm, document.baseURI).href;
 const params = new URLSearchParams(location.search);
 
+// A release build's .wasm is in two parts (scripts/split.sh): data-wasm holds
+// what the page runs to mount and answer a first command, data-split the rest,
+// which split.js links in once the app has mounted.
+const splitUrl = boot.dataset.split ? new URL(boot.dataset.split, document.baseURI).href : null;
+
 function start() {
   // Fetch the .wasm while the JS glue loads.
   const wasm = fetch(wasmUrl);
-  return import(jsUrl)
-    .then((glue) => glue.default({ module_or_path: wasm }))
+  const split = splitUrl ? import("./split.js") : null;
+  return Promise.all([import(jsUrl), split])
+    .then(([glue, split]) => {
+      const init = () => glue.default({ module_or_path: wasm });
+      return split ? split.withRest(init, splitUrl, restAtMount()) : init();
+    })
     .catch((err) => {
       recover(err);
       throw err;
     });
+}
+
+// Whether the page runs the simulation as it mounts (an applied example, a
+// lesson, a share link, a saved session to restore): then the rest of the code
+// is needed at once and is fetched beside the first part, not after it.
+function restAtMount() {
+  const quiet = new Set(["lang", "theme", "embed", "view", "readonly", "example", "ctl"]);
+  if ([...params.keys()].some((k) => !quiet.has(k)) || location.hash.length > 1) return true;
+  try {
+    return localStorage.getItem(SESSION_KEY) !== null;
+  } catch {
+    return false;
+  }
 }
 
 // ---- A panic is not a frozen page ------------------------------------------

@@ -189,6 +189,9 @@ wasm_toolchain() {
 # project's (for all targets) and, with build-std, the standard library's own.
 fetch_crates() {
 	cargo fetch --locked </dev/null || die "cargo fetch failed: crates.io unreachable?"
+	# tools/split (scripts/split.sh splits the release .wasm with it) is its own crate.
+	cargo fetch --locked --manifest-path "$ORDINAL_ROOT/tools/split/Cargo.toml" </dev/null ||
+		die "cargo fetch for tools/split failed"
 	with_release_env cargo fetch --locked --target wasm32-unknown-unknown </dev/null ||
 		die "cargo fetch for wasm32 (toolchain $MODE) failed"
 }

@@ -6,7 +6,9 @@
 //    brotli (quality 11), with a total. Files under DIST's subdirectories that
 //    the page fetches only when used (lessons/*.yaml, examples/*.yaml) are not
 //    .wasm/.js/.css and so not counted: the total is what the default page
-//    downloads before it is interactive (the first load).
+//    downloads before it is interactive (the first load). The rest of the
+//    code (*_rest.wasm, scripts/split.sh) is fetched once the page has
+//    mounted: listed, and not counted in the first load.
 // 2. The top 20 contributors to the code, by crate and module, read from the
 //    `name` section of the pre-wasm-bindgen release wasm that cargo leaves in
 //    target/wasm32-unknown-unknown/web/ (rustc keeps function names there;
@@ -62,13 +64,24 @@ const rows = files.map((f) => {
     }).length,
   };
 });
-const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+const isRest = (r) => /_rest\.wasm$/.test(r.name);
+const sum = (rs) => rs.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+const total = sum(rows.filter((r) => !isRest(r)));
 const width = Math.max(5, ...rows.map((r) => r.name.length));
 console.log(`Release bundle (${dist}), KiB:`);
 console.log(`${"file".padEnd(width)} ${"raw".padStart(9)} ${"gzip".padStart(9)} ${"brotli".padStart(9)}`);
-for (const r of rows) console.log(`${r.name.padEnd(width)} ${kb(r.raw)} ${kb(r.gzip)} ${kb(r.brotli)}`);
+for (const r of rows.filter((r) => !isRest(r))) console.log(`${r.name.padEnd(width)} ${kb(r.raw)} ${kb(r.gzip)} ${kb(r.brotli)}`);
 console.log(`${"total".padEnd(width)} ${kb(total.raw)} ${kb(total.gzip)} ${kb(total.brotli)}`);
 console.log(`total bytes: raw ${total.raw}, gzip ${total.gzip}, brotli ${total.brotli}`);
+const rest = rows.filter(isRest);
+if (rest.length) {
+  console.log(`\nFetched once the page has mounted (the rest of the code, scripts/split.sh), KiB:`);
+  for (const r of rest) console.log(`${r.name.padEnd(width)} ${kb(r.raw)} ${kb(r.gzip)} ${kb(r.brotli)}`);
+  const all = sum(rows);
+  console.log(`whole page bytes: raw ${all.raw}, gzip ${all.gzip}, brotli ${all.brotli}`);
+} else {
+  console.log(`\n(the .wasm is not split: scripts/split.sh was not run on ${dist})`);
+}
 
 // ---- Where the code goes: the pre-bindgen wasm's name section. ----
 

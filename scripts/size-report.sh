@@ -3,7 +3,7 @@
 # contributors by crate/module, and fail when the first-load brotli total exceeds
 # the budget in size-budget.txt (see scripts/size-report.mjs).
 #   scripts/size-report.sh               report on dist/ as it is
-#   scripts/size-report.sh --build       set up and build the release bundle first
+#   scripts/size-report.sh --build       set up, build and split the release bundle first
 #   scripts/size-report.sh --opt-levels  build with opt-level "z" and "s" (separate target
 #                                        dirs under target/opt-*) and report both
 set -euo pipefail
@@ -12,8 +12,9 @@ cd "$ORDINAL_ROOT"
 case "${1:-}" in
 "") ;;
 --build)
-	"$ORDINAL_ROOT/scripts/setup.sh"
+	"$ORDINAL_ROOT/scripts/setup.sh" --test # the split's profile runs in Chromium
 	with_release_env trunk build --release --offline --locked
+	"$ORDINAL_ROOT/scripts/split.sh" dist
 	;;
 --opt-levels)
 	"$ORDINAL_ROOT/scripts/setup.sh"

@@ -75,7 +75,14 @@ clippy_wasm() {
 }
 check "clippy (wasm32)" clippy-wasm with_wasm_env clippy_wasm
 tests "cargo test (native)" cargo-test "$CARGO_PASS" "$CARGO_FAIL" cargo test --locked
+# tools/split, the crate that splits the release .wasm (scripts/split.sh): its own manifest.
+SPLIT_TOOL=(--manifest-path tools/split/Cargo.toml)
+SPLIT_TARGET=(--target-dir target/split-tool)
+check "tools/split: fmt" split-fmt cargo fmt "${SPLIT_TOOL[@]}" -- --check
+check "tools/split: clippy" split-clippy cargo clippy "${SPLIT_TOOL[@]}" "${SPLIT_TARGET[@]}" --all-targets --locked --offline -- -D warnings
+tests "tools/split: tests" split-test "$CARGO_PASS" "$CARGO_FAIL" cargo test "${SPLIT_TOOL[@]}" "${SPLIT_TARGET[@]}" --locked --offline
 check "trunk build --release" trunk-build with_release_env trunk build --release --offline --locked
+check "split the .wasm" split scripts/split.sh dist
 check "size report" size-report node scripts/size-report.mjs dist
 shopt -s nullglob
 E2E_FILES=(tests/e2e/*.test.mjs)

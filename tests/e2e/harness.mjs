@@ -208,7 +208,12 @@ export async function openApp(t, { path = "", waitUntil = "load", ...browserOpti
     if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
   });
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on("requestfailed", (req) => {
+    // The rest of the code (public/split.js) is fetched in the background once
+    // the page has mounted; a reload or navigation cancels that fetch.
+    if (/_rest\.wasm$/.test(req.url()) && req.failure()?.errorText === "net::ERR_ABORTED") return;
+    problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
   page.on("response", (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });

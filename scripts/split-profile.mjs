@@ -1,0 +1,82 @@
+// The profile that decides what the first load holds (scripts/split.sh, docs/split12.md).
+//
+//   node scripts/split-profile.mjs DIST INSTRUMENTED.wasm PROFILE
+//
+// Serves a copy of DIST whose .wasm is INSTRUMENTED (`ordinal-split instrument`:
+// each function sets its exported global `__prof<N>` when it runs) in Debian's
+// headless Chromium, and goes through a first visit: the full page mounts and
+// answers a typed `get pods` (what tests/e2e/tti.mjs calls interactive), an
+// embed mounts, and the Chinese page mounts. Writes the indices of the
+// functions that ran, one per line, to PROFILE.
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launchBrowser, startServer } from "../tests/e2e/harness.mjs";
+
+const [dist, instrumented, out] = process.argv.slice(2);
+if (!out) {
+  console.error("usage: node scripts/split-profile.mjs DIST INSTRUMENTED.wasm PROFILE");
+  process.exit(2);
+}
+const wasm = readFileSync(join(dist, "index.html"), "utf8").match(/data-wasm="\.\/([^"]+\.wasm)"/)?.[1];
+if (!wasm) throw new Error(`${dist}/index.html names no .wasm`);
+const root = mkdtempSync(join(tmpdir(), "ordinal-split-"));
+cpSync(dist, root, { recursive: true });
+copyFileSync(instrumented, join(root, wasm));
+
+const VISITS = [
+  { path: "", command: "get pods" },
+  { path: "?embed=1&example=web" },
+  { path: "?lang=zh" },
+];
+const ran = new Set();
+const server = await startServer({ root });
+try {
+  for (const visit of VISITS) {
+    const browser = await launchBrowser();
+    try {
+      // Keep the instance's exports where the profile can read them.
+      await browser.context.addInitScript(() => {
+        const wa = WebAssembly;
+        const keep = (r) => {
+          window.__ordinalExports = (r.instance ?? r).exports;
+          return r;
+        };
+        const streaming = wa.instantiateStreaming;
+        const instantiate = wa.instantiate;
+        wa.instantiateStreaming = (...a) => streaming.apply(wa, a).then(keep);
+        wa.instantiate = (...a) => instantiate.apply(wa, a).then(keep);
+      });
+      const page = await browser.context.newPage();
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(server.url + visit.path, { waitUntil: "load" });
+      const input = page.getByTestId(visit.command ? "console-input" : "editor");
+      await input.first().waitFor({ state: "visible", timeout: 120_000 });
+      if (visit.command) {
+        await input.fill(visit.command);
+        await input.press("Enter");
+        await page.getByTestId("console-output").getByText(/^NAME|No resources/).first().waitFor({ timeout: 60_000 });
+      }
+      // What the page does in its first frames after that.
+      await page.waitForTimeout(500);
+      if (errors.length) throw new Error(`${visit.path || "/"}: page errors: ${errors.join("; ")}`);
+      const indices = await page.evaluate(() => {
+        const x = window.__ordinalExports;
+        return Object.keys(x)
+          .filter((k) => k.startsWith("__prof") && x[k].value)
+          .map((k) => Number(k.slice(6)));
+      });
+      if (indices.length === 0) throw new Error(`${visit.path || "/"}: no function ran (not an instrumented .wasm?)`);
+      for (const i of indices) ran.add(i);
+      console.log(`split profile: ${visit.path || "/"}: ${indices.length} functions ran`);
+    } finally {
+      await browser.close();
+    }
+  }
+} finally {
+  await server.close();
+  rmSync(root, { recursive: true, force: true });
+}
+writeFileSync(out, [...ran].sort((a, b) => a - b).join("\n") + "\n");
+console.log(`split profile: ${ran.size} functions in all, written to ${out}`);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Split the release bundle's .wasm in two (issue 12, docs/split12.md):
+#   scripts/split.sh [DIST]     (default dist/, as `trunk build --release` left it)
+#
+# 1. tools/split (ordinal-split) instruments the .wasm: every function records that it ran;
+# 2. scripts/split-profile.mjs runs that module in headless Chromium the way a first
+#    visit goes (the page mounts and answers a typed `get pods`; an embed and the
+#    Chinese page mount) and writes down the functions that ran;
+# 3. ordinal-split keeps those in the first part and moves every other function's body
+#    to the rest, leaving a stub; public/split.js links the rest once the page has mounted.
+# The two files get names from their contents, and index.html's boot script names both.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ORDINAL_ROOT"
+dist="$(cd "${1:-dist}" && pwd)"
+html="$dist/index.html"
+grep -q 'data-split=' "$html" && die "$html: already split (build again first)"
+wasm=$(sed -n 's/.*data-wasm="\.\/\([^"]*\.wasm\)".*/\1/p' "$html")
+[ -n "$wasm" ] && [ -f "$dist/$wasm" ] || die "$html names no .wasm in data-wasm (built by trunk build --release?)"
+
+tool_dir="$ORDINAL_ROOT/target/split-tool"
+tool="$tool_dir/release/ordinal-split"
+cargo build --release --locked --offline --quiet --manifest-path tools/split/Cargo.toml --target-dir "$tool_dir" ||
+	die "could not build tools/split (did scripts/setup.sh fetch its crates?)"
+
+work="$ORDINAL_ROOT/target/split"
+rm -rf "$work"
+mkdir -p "$work"
+"$tool" instrument "$dist/$wasm" "$work/instrumented.wasm"
+node scripts/split-profile.mjs "$dist" "$work/instrumented.wasm" "$work/profile.txt"
+"$tool" split "$dist/$wasm" "$work/profile.txt" "$work/first.wasm" "$work/rest.wasm"
+
+first="ordinal-web-$(sha256sum "$work/first.wasm" | cut -c1-16)_bg.wasm"
+rest="ordinal-web-$(sha256sum "$work/rest.wasm" | cut -c1-16)_rest.wasm"
+rm "$dist/$wasm"
+cp "$work/first.wasm" "$dist/$first"
+cp "$work/rest.wasm" "$dist/$rest"
+sed -i "s|data-wasm=\"./$wasm\"|data-wasm=\"./$first\" data-split=\"./$rest\"|" "$html"
+grep -q "data-split=\"./$rest\"" "$html" || die "could not name the split files in $html"
+log "split $wasm into $first ($(wc -c <"$dist/$first") bytes) and $rest ($(wc -c <"$dist/$rest") bytes)"

@@ -1,0 +1,101 @@
+// The release .wasm in two parts (issue 12, scripts/split.sh, public/split.js):
+// the first load holds what the page runs to mount and answer a first command;
+// the rest follows once the page has mounted, or beside the first part when
+// the page runs the simulation at mount, and a stub that runs before it has
+// arrived loads it at once.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DIST, launchBrowser, startServer } from "./harness.mjs";
+
+const T = 60_000;
+const html = readFileSync(join(DIST, "index.html"), "utf8");
+const REST = html.match(/data-split="\.\/([^"]+_rest\.wasm)"/)?.[1];
+const FIRST = html.match(/data-wasm="\.\/([^"]+\.wasm)"/)?.[1];
+
+/** Opens PATH with synchronous XHRs counted; `route` may hold back requests for the rest. */
+async function open(t, path, route) {
+  assert.ok(REST, `${DIST}/index.html names no split rest (data-split): run scripts/split.sh on the release build`);
+  const server = await startServer();
+  const browser = await launchBrowser();
+  t.after(async () => {
+    await browser.close();
+    await server.close();
+  });
+  await browser.context.addInitScript(() => {
+    window.__syncXhr = [];
+    const open = XMLHttpRequest.prototype.open;
+    XMLHttpRequest.prototype.open = function (method, url, async, ...rest) {
+      if (async === false) window.__syncXhr.push(String(url));
+      return open.call(this, method, url, async, ...rest);
+    };
+  });
+  const page = await browser.context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
+  if (route) await page.route(`**/${REST}`, route);
+  await page.goto(server.url + path, { waitUntil: "load" });
+  const entry = (name) =>
+    page.evaluate((n) => {
+      const e = performance.getEntriesByType("resource").find((r) => r.name.endsWith(n));
+      return e ? { start: e.startTime, end: e.responseEnd } : null;
+    }, name);
+  return { page, problems, entry, syncXhr: () => page.evaluate(() => window.__syncXhr) };
+}
+
+async function command(page, line) {
+  const input = page.getByTestId("console-input");
+  await input.fill(line);
+  await input.press("Enter");
+}
+
+test("the first load is the first part; the rest follows the mount and runs what it holds", async (t) => {
+  const { page, problems, entry, syncXhr } = await open(t, "");
+  await page.getByTestId("console-input").waitFor({ timeout: T });
+  await page.waitForFunction(() => window.ordinalRestLinked === true, null, { timeout: T });
+  const first = await entry(FIRST);
+  const rest = await entry(REST);
+  assert.ok(first && rest, "both parts were fetched");
+  assert.ok(rest.start >= first.end, `the rest (from ${rest.start} ms) was fetched after the first part arrived (${first.end} ms)`);
+  // Applying, the controllers and describe run code the first load does not hold.
+  await page.getByTestId("example-web").click();
+  await page.getByTestId("apply").click();
+  await command(page, "describe statefulset web");
+  await page.getByTestId("console-output").getByText(/^Pods Status:/m).first().waitFor({ timeout: T });
+  assert.deepEqual(await syncXhr(), [], "nothing waited for the rest");
+  assert.deepEqual(problems, []);
+});
+
+test("a stub that runs before the rest arrives loads it at once, and the page goes on", async (t) => {
+  let held = 0;
+  // Hold back the background fetch of the rest; let the synchronous load through.
+  const { page, problems, syncXhr } = await open(t, "", async (route) => {
+    if (route.request().resourceType() === "fetch" && held++ === 0) {
+      await new Promise((r) => setTimeout(r, 8_000));
+      return route.fulfill({ status: 503, body: "held back" }).catch(() => {});
+    }
+    return route.continue();
+  });
+  await page.getByTestId("console-input").waitFor({ timeout: T });
+  await page.getByTestId("example-web").click();
+  await page.getByTestId("apply").click();
+  await command(page, "describe statefulset web");
+  await page.getByTestId("console-output").getByText(/^Pods Status:/m).first().waitFor({ timeout: T });
+  const sync = await syncXhr();
+  assert.equal(sync.length, 1, `one synchronous load: ${sync}`);
+  assert.ok(sync[0].endsWith(REST));
+  assert.equal(held, 1, "the background fetch was held back");
+  assert.deepEqual(problems, []);
+});
+
+test("a page that runs the simulation at mount fetches the rest beside the first part", async (t) => {
+  const { page, problems, syncXhr, entry } = await open(t, "?example=web&apply=1");
+  await page.getByTestId("console-input").waitFor({ timeout: T });
+  await command(page, "get statefulsets");
+  await page.getByTestId("console-output").getByText(/^web\s/m).first().waitFor({ timeout: T });
+  assert.ok(await entry(REST), "the rest was fetched");
+  assert.deepEqual(await syncXhr(), [], "the rest was linked before the app started");
+  assert.deepEqual(problems, []);
+});
