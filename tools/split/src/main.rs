@@ -598,6 +598,12 @@ fn main() -> ExitCode {
                     .map(|l| l.trim().parse::<u32>())
                     .collect::<Result<BTreeSet<u32>, _>>()?;
                 let (p, s, moved) = split(&bytes, &profile, SMALL_BODY)?;
+                // A part that does not validate would only fail in the browser.
+                for (what, part) in [("first part", &p), ("rest", &s)] {
+                    wasmparser::Validator::new()
+                        .validate_all(part)
+                        .map_err(|e| format!("the {what} does not validate: {e}"))?;
+                }
                 eprintln!(
                     "ordinal-split: {} of {} functions ran in the profile; {moved} moved to the secondary; primary {} bytes, secondary {} bytes (input {})",
                     profile.len(),
