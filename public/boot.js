@@ -62,6 +62,7 @@ const WORDS = {
   en: {
     title: "Ordinal stopped working",
     what: "The simulator hit an internal error (a bug in Ordinal, not in your manifests) and cannot go on in this page.",
+    missing: "Part of Ordinal's code ({file}) could not be loaded from the server, so this page cannot go on. Reload to try again; if it keeps failing, the site is missing that file.",
     kept: "Your last saved session is kept in this browser: download it to keep a copy (a file that Open file and ordinal replay read), then reload, or reset if the page fails again.",
     none: "No session was saved in this browser.",
     editorOnly: "Only the editor's text was saved: download it as a session file that Open file and ordinal replay read, then reload, or reset if the page fails again.",
@@ -74,6 +75,7 @@ const WORDS = {
   zh: {
     title: "Ordinal 停止工作",
     what: "模拟器遇到内部错误（是 Ordinal 的缺陷，不是你的清单的问题），无法在此页面中继续运行。",
+    missing: "Ordinal 的一部分代码（{file}）无法从服务器加载，此页面无法继续运行。请重新加载再试；如果一直失败，说明网站缺少该文件。",
     kept: "你最后保存的会话仍保留在此浏览器中：请先下载一份副本（“打开文件”和 ordinal replay 都能读取该文件），再重新加载；如果页面再次出错，可以重置。",
     none: "此浏览器中没有保存的会话。",
     editorOnly: "只保存了编辑器中的文本：请把它下载为会话文件（“打开文件”和 ordinal replay 都能读取），再重新加载；如果页面再次出错，可以重置。",
@@ -214,7 +216,8 @@ function recover(err) {
     "main",
     { className: "recovery" },
     el("h1", {}, w.title),
-    el("p", {}, w.what),
+    // split.js names a part of the code the server did not give.
+    el("p", {}, err?.ordinalMissing ? w.missing.replace("{file}", err.ordinalMissing) : w.what),
     el("p", {}, saved === null ? w.none : session === null ? w.editorOnly : w.kept),
     el("p", { className: "recovery-actions" }, download, " ", reload, " ", reset),
     detail,

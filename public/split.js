@@ -33,8 +33,20 @@ function loadNow() {
     // A synchronous request cannot ask for an ArrayBuffer; this charset keeps
     // each byte in the low 8 bits of a character.
     xhr.overrideMimeType("text/plain; charset=x-user-defined");
-    xhr.send();
-    if (xhr.status !== 200) throw new Error(`Ordinal could not load ${url}: HTTP ${xhr.status}`);
+    let status = 0;
+    try {
+      xhr.send();
+      status = xhr.status;
+    } catch {
+      // A network error: status stays 0.
+    }
+    if (status !== 200) {
+      // The app cannot go on without the function it called: as after a trap,
+      // boot.js shows its recovery screen, which names the file.
+      const err = new WebAssembly.RuntimeError(`Ordinal could not load ${url} (HTTP ${status || "network error"})`);
+      err.ordinalMissing = new URL(url).pathname.split("/").pop();
+      throw err;
+    }
     const text = xhr.responseText;
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;

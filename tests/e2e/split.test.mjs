@@ -99,3 +99,16 @@ test("a page that runs the simulation at mount fetches the rest beside the first
   assert.deepEqual(await syncXhr(), [], "the rest was linked before the app started");
   assert.deepEqual(problems, []);
 });
+
+test("a rest the server does not give stops the page with a screen that names the file", async (t) => {
+  const { page } = await open(t, "", (route) => route.fulfill({ status: 404, body: "not found" }));
+  await page.getByTestId("console-input").waitFor({ timeout: T });
+  // Choosing the example already runs code of the rest; applying it surely does.
+  const screen = page.getByTestId("recovery");
+  await page.getByTestId("example-web").click();
+  if (!(await screen.isVisible())) await page.getByTestId("apply").click();
+  await screen.waitFor({ timeout: T });
+  const text = await screen.innerText();
+  assert.match(text, /could not be loaded from the server/);
+  assert.ok(text.includes(REST), `the screen names ${REST}: ${text}`);
+});
