@@ -36,11 +36,7 @@ function start() {
 function restAtMount() {
   const quiet = new Set(["lang", "theme", "embed", "view", "readonly", "example", "ctl"]);
   if ([...params.keys()].some((k) => !quiet.has(k)) || location.hash.length > 1) return true;
-  try {
-    return localStorage.getItem(SESSION_KEY) !== null;
-  } catch {
-    return false;
-  }
+  return readKey(SESSION_KEY) !== null;
 }
 
 // ---- A panic is not a frozen page ------------------------------------------

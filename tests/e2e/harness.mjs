@@ -188,9 +188,10 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, .
 /**
  * Start the server and a browser, open the app, and watch for problems.
  * Pass the node:test context `t` to close everything when the test ends.
+ * `before(page)` runs before the page is opened (init scripts, routes).
  * Returns { page, url, server, problems, assertClean(), screenshot(name), close() }.
  */
-export async function openApp(t, { path = "", waitUntil = "load", ...browserOptions } = {}) {
+export async function openApp(t, { path = "", waitUntil = "load", before, ...browserOptions } = {}) {
   const server = await startServer();
   const browser = await launchBrowser(browserOptions);
   const close = async () => {
@@ -218,6 +219,7 @@ export async function openApp(t, { path = "", waitUntil = "load", ...browserOpti
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
 
+  await before?.(page);
   const response = await page.goto(server.url + path, { waitUntil });
   assert.equal(response?.status(), 200, `GET ${server.url + path}`);
 

@@ -39,6 +39,14 @@ type Fail = Box<dyn std::error::Error>;
 /// about as large.
 const SMALL_BODY: u64 = 24;
 
+/// The type of the flags the tool adds (`__prof<N>`, `__split_loaded`): a
+/// mutable i32, 0 at the start.
+const FLAG: enc::GlobalType = enc::GlobalType {
+    val_type: enc::ValType::I32,
+    mutable: true,
+    shared: false,
+};
+
 /// What the tool needs to know about the input module.
 pub struct Input<'a> {
     /// Parameter count of each type (function types only: this module has no GC types).
@@ -51,6 +59,8 @@ pub struct Input<'a> {
     tables: Vec<(wasmparser::TableType, bool)>,
     memories: Vec<wasmparser::MemoryType>,
     bodies: Vec<FunctionBody<'a>>,
+    /// The type section's bytes, which the secondary copies as they are.
+    types: &'a [u8],
 }
 
 impl<'a> Input<'a> {
@@ -63,10 +73,13 @@ impl<'a> Input<'a> {
             tables: Vec::new(),
             memories: Vec::new(),
             bodies: Vec::new(),
+            types: &[],
         };
         for payload in Parser::new(0).parse_all(bytes) {
             match payload? {
                 Payload::TypeSection(s) => {
+                    let r = s.range();
+                    input.types = &bytes[r.start as usize..r.end as usize];
                     for ty in s.into_iter_err_on_gc_types() {
                         input.type_params.push(ty?.params().len());
                     }
@@ -194,19 +207,19 @@ impl Reencode for Secondary<'_> {
     }
 }
 
+/// A body re-encoded by `r`, after `prologue`.
 fn reencode_body(
     r: &mut impl Reencode<Error = std::convert::Infallible>,
     body: &FunctionBody<'_>,
+    prologue: &[enc::Instruction<'_>],
 ) -> Result<enc::Function, Fail> {
-    let mut f = r
-        .new_function_with_parsed_locals(body)
-        .map_err(|e| e.to_string())?;
+    let mut f = r.new_function_with_parsed_locals(body)?;
+    for i in prologue {
+        f.instruction(i);
+    }
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
-        f.instruction(
-            &r.parse_instruction(&mut reader)
-                .map_err(|e| e.to_string())?,
-        );
+        f.instruction(&r.parse_instruction(&mut reader)?);
     }
     Ok(f)
 }
@@ -222,24 +235,15 @@ pub fn instrument(bytes: &[u8]) -> Result<Vec<u8>, Fail> {
         match &payload {
             Payload::GlobalSection(s) => {
                 let mut globals = enc::GlobalSection::new();
-                plain
-                    .parse_global_section(&mut globals, s.clone())
-                    .map_err(|e| e.to_string())?;
+                plain.parse_global_section(&mut globals, s.clone())?;
                 for _ in 0..input.defined() {
-                    let ty = enc::GlobalType {
-                        val_type: enc::ValType::I32,
-                        mutable: true,
-                        shared: false,
-                    };
-                    globals.global(ty, &enc::ConstExpr::i32_const(0));
+                    globals.global(FLAG, &enc::ConstExpr::i32_const(0));
                 }
                 out.section(&globals);
             }
             Payload::ExportSection(s) => {
                 let mut exports = enc::ExportSection::new();
-                plain
-                    .parse_export_section(&mut exports, s.clone())
-                    .map_err(|e| e.to_string())?;
+                plain.parse_export_section(&mut exports, s.clone())?;
                 for j in 0..input.defined() {
                     exports.export(&format!("__prof{j}"), enc::ExportKind::Global, first + j);
                 }
@@ -248,20 +252,11 @@ pub fn instrument(bytes: &[u8]) -> Result<Vec<u8>, Fail> {
             Payload::CodeSectionStart { .. } => {
                 let mut code = enc::CodeSection::new();
                 for (j, body) in input.bodies.iter().enumerate() {
-                    let mut f = plain
-                        .new_function_with_parsed_locals(body)
-                        .map_err(|e| e.to_string())?;
-                    f.instruction(&enc::Instruction::I32Const(1));
-                    f.instruction(&enc::Instruction::GlobalSet(first + j as u32));
-                    let mut reader = body.get_operators_reader()?;
-                    while !reader.eof() {
-                        f.instruction(
-                            &plain
-                                .parse_instruction(&mut reader)
-                                .map_err(|e| e.to_string())?,
-                        );
-                    }
-                    code.function(&f);
+                    let ran = [
+                        enc::Instruction::I32Const(1),
+                        enc::Instruction::GlobalSet(first + j as u32),
+                    ];
+                    code.function(&reencode_body(&mut plain, body, &ran)?);
                 }
                 out.section(&code);
             }
@@ -301,7 +296,7 @@ pub fn split(
             continue;
         }
         let mut refs = Refs::default();
-        reencode_body(&mut refs, body)?;
+        reencode_body(&mut refs, body, &[])?;
         if refs.segments {
             continue;
         }
@@ -331,7 +326,7 @@ pub fn split(
     let mut shift = Shift { at: imports };
     let mut primary = enc::Module::new();
     let grown = |t: &wasmparser::TableType| -> Result<enc::TableType, Fail> {
-        let mut t = enc::TableType::try_from(*t).map_err(|e| e.to_string())?;
+        let mut t = enc::TableType::try_from(*t)?;
         t.minimum += u64::from(n);
         t.maximum = t.maximum.map(|m| m + u64::from(n));
         Ok(t)
@@ -341,17 +336,13 @@ pub fn split(
         match &payload {
             Payload::TypeSection(s) => {
                 let mut types = enc::TypeSection::new();
-                shift
-                    .parse_type_section(&mut types, s.clone())
-                    .map_err(|e| e.to_string())?;
+                shift.parse_type_section(&mut types, s.clone())?;
                 types.ty().function([], []);
                 primary.section(&types);
             }
             Payload::ImportSection(s) => {
                 let mut out = enc::ImportSection::new();
-                shift
-                    .parse_import_section(&mut out, s.clone())
-                    .map_err(|e| e.to_string())?;
+                shift.parse_import_section(&mut out, s.clone())?;
                 out.import("__split", "load", enc::EntityType::Function(load_type));
                 primary.section(&out);
             }
@@ -367,34 +358,26 @@ pub fn split(
                     let ty = if defined_first + i as u32 == table {
                         grown(&t.ty)?
                     } else {
-                        enc::TableType::try_from(t.ty).map_err(|e| e.to_string())?
+                        enc::TableType::try_from(t.ty)?
                     };
                     match t.init {
                         wasmparser::TableInit::RefNull => out.table(ty),
-                        wasmparser::TableInit::Expr(e) => out
-                            .table_with_init(ty, &shift.const_expr(e).map_err(|e| e.to_string())?),
+                        wasmparser::TableInit::Expr(e) => {
+                            out.table_with_init(ty, &shift.const_expr(e)?)
+                        }
                     };
                 }
                 primary.section(&out);
             }
             Payload::GlobalSection(s) => {
                 let mut out = enc::GlobalSection::new();
-                shift
-                    .parse_global_section(&mut out, s.clone())
-                    .map_err(|e| e.to_string())?;
-                let ty = enc::GlobalType {
-                    val_type: enc::ValType::I32,
-                    mutable: true,
-                    shared: false,
-                };
-                out.global(ty, &enc::ConstExpr::i32_const(0));
+                shift.parse_global_section(&mut out, s.clone())?;
+                out.global(FLAG, &enc::ConstExpr::i32_const(0));
                 primary.section(&out);
             }
             Payload::ExportSection(s) => {
                 let mut out = enc::ExportSection::new();
-                shift
-                    .parse_export_section(&mut out, s.clone())
-                    .map_err(|e| e.to_string())?;
+                shift.parse_export_section(&mut out, s.clone())?;
                 out.export("__split_loaded", enc::ExportKind::Global, loaded);
                 for &t in &needs.tables {
                     out.export(&name('t', t), enc::ExportKind::Table, t);
@@ -406,21 +389,19 @@ pub fn split(
                     out.export(
                         &name('f', f),
                         enc::ExportKind::Func,
-                        shift.function_index(f).map_err(|e| e.to_string())?,
+                        shift.function_index(f)?,
                     );
                 }
                 primary.section(&out);
             }
             Payload::StartSection { func, .. } => {
                 primary.section(&enc::StartSection {
-                    function_index: shift.function_index(*func).map_err(|e| e.to_string())?,
+                    function_index: shift.function_index(*func)?,
                 });
             }
             Payload::ElementSection(s) => {
                 let mut out = enc::ElementSection::new();
-                shift
-                    .parse_element_section(&mut out, s.clone())
-                    .map_err(|e| e.to_string())?;
+                shift.parse_element_section(&mut out, s.clone())?;
                 primary.section(&out);
             }
             Payload::CodeSectionStart { .. } => {
@@ -432,7 +413,7 @@ pub fn split(
                         code.function(&stub(&input, f, ensure, slot, table));
                         slot += 1;
                     } else {
-                        code.function(&reencode_body(&mut shift, body)?);
+                        code.function(&reencode_body(&mut shift, body, &[])?);
                     }
                 }
                 code.function(&ensure_body(load, loaded));
@@ -442,9 +423,7 @@ pub fn split(
             Payload::CustomSection(c) if c.name() == "name" => {}
             Payload::FunctionSection(s) => {
                 let mut out = enc::FunctionSection::new();
-                shift
-                    .parse_function_section(&mut out, s.clone())
-                    .map_err(|e| e.to_string())?;
+                shift.parse_function_section(&mut out, s.clone())?;
                 out.function(load_type);
                 primary.section(&out);
             }
@@ -458,15 +437,10 @@ pub fn split(
 
     // ---- The secondary ----
     let mut secondary = enc::Module::new();
-    let mut types = enc::TypeSection::new();
-    for payload in Parser::new(0).parse_all(bytes) {
-        if let Payload::TypeSection(s) = payload? {
-            reencode::RoundtripReencoder
-                .parse_type_section(&mut types, s)
-                .map_err(|e| e.to_string())?;
-        }
-    }
-    secondary.section(&types);
+    secondary.section(&enc::RawSection {
+        id: enc::SectionId::Type as u8,
+        data: input.types,
+    });
     let mut imports_out = enc::ImportSection::new();
     let mut funcs = BTreeMap::new();
     let mut globals = BTreeMap::new();
@@ -482,13 +456,13 @@ pub fn split(
         let ty = if t == table {
             grown(&ty)?
         } else {
-            enc::TableType::try_from(ty).map_err(|e| e.to_string())?
+            enc::TableType::try_from(ty)?
         };
         tables.insert(t, tables.len() as u32);
         imports_out.import("", &name('t', t), enc::EntityType::Table(ty));
     }
     for &g in &needs.globals {
-        let ty = enc::GlobalType::try_from(input.globals[g as usize]).map_err(|e| e.to_string())?;
+        let ty = enc::GlobalType::try_from(input.globals[g as usize])?;
         globals.insert(g, globals.len() as u32);
         imports_out.import("", &name('g', g), enc::EntityType::Global(ty));
     }
@@ -526,16 +500,24 @@ pub fn split(
         code.function(&reencode_body(
             &mut map,
             &input.bodies[(f - imports) as usize],
+            &[],
         )?);
     }
     secondary.section(&code);
+    let (primary, secondary) = (primary.finish(), secondary.finish());
     eprintln!(
-        "ordinal-split: the secondary imports {} functions, {} globals and {} tables from the primary",
+        "ordinal-split: {} of {} functions ran in the profile; {} moved to the secondary, which imports {} functions, {} globals and {} tables from the primary; primary {} bytes, secondary {} bytes (input {})",
+        profile.len(),
+        input.defined(),
+        moved.len(),
         from_primary.len(),
         needs.globals.len(),
-        needs.tables.len()
+        needs.tables.len(),
+        primary.len(),
+        secondary.len(),
+        bytes.len()
     );
-    Ok((primary.finish(), secondary.finish(), moved.len()))
+    Ok((primary, secondary, moved.len()))
 }
 
 /// A moved function's body in the primary: make sure the secondary is linked, then
@@ -579,51 +561,42 @@ fn name(kind: char, index: u32) -> String {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let run = || -> Result<(), Fail> {
-        match args
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice()
-        {
-            ["instrument", input, output] => {
-                let bytes = std::fs::read(input)?;
-                std::fs::write(output, instrument(&bytes)?)?;
-            }
-            ["split", input, profile, primary, secondary] => {
-                let bytes = std::fs::read(input)?;
-                let profile = std::fs::read_to_string(profile)?
-                    .lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(|l| l.trim().parse::<u32>())
-                    .collect::<Result<BTreeSet<u32>, _>>()?;
-                let (p, s, moved) = split(&bytes, &profile, SMALL_BODY)?;
-                // A part that does not validate would only fail in the browser.
-                for (what, part) in [("first part", &p), ("rest", &s)] {
-                    wasmparser::Validator::new()
-                        .validate_all(part)
-                        .map_err(|e| format!("the {what} does not validate: {e}"))?;
+    let run =
+        || -> Result<(), Fail> {
+            match args
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice()
+            {
+                ["instrument", input, output] => {
+                    let bytes = std::fs::read(input)?;
+                    std::fs::write(output, instrument(&bytes)?)?;
                 }
-                eprintln!(
-                    "ordinal-split: {} of {} functions ran in the profile; {moved} moved to the secondary; primary {} bytes, secondary {} bytes (input {})",
-                    profile.len(),
-                    Input::read(&bytes)?.defined(),
-                    p.len(),
-                    s.len(),
-                    bytes.len()
-                );
-                std::fs::write(primary, p)?;
-                std::fs::write(secondary, s)?;
-            }
-            _ => {
-                return Err(
+                ["split", input, profile, primary, secondary] => {
+                    let bytes = std::fs::read(input)?;
+                    let profile = std::fs::read_to_string(profile)?
+                        .lines()
+                        .filter(|l| !l.trim().is_empty())
+                        .map(|l| l.trim().parse::<u32>())
+                        .collect::<Result<BTreeSet<u32>, _>>()?;
+                    let (p, s, _) = split(&bytes, &profile, SMALL_BODY)?;
+                    // A part that does not validate would only fail in the browser.
+                    for (what, part) in [("first part", &p), ("rest", &s)] {
+                        wasmparser::Validator::new()
+                            .validate_all(part)
+                            .map_err(|e| format!("the {what} does not validate: {e}"))?;
+                    }
+                    std::fs::write(primary, p)?;
+                    std::fs::write(secondary, s)?;
+                }
+                _ => return Err(
                     "usage: ordinal-split instrument IN OUT | split IN PROFILE PRIMARY SECONDARY"
                         .into(),
-                )
+                ),
             }
-        }
-        Ok(())
-    };
+            Ok(())
+        };
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
