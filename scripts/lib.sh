@@ -4,6 +4,8 @@
 ORDINAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ORDINAL_ROOT
 ORDINAL_ENV_FILE="$ORDINAL_ROOT/target/ordinal-toolchain.env"
+# Where the release build's linker writes its map (with_release_env, scripts/split.sh).
+ORDINAL_WEB_LINK_MAP="$ORDINAL_ROOT/target/ordinal-web.map"
 
 # Pinned tool versions (wasm-bindgen's comes from Cargo.lock, as Trunk reads it).
 TRUNK_VERSION="0.21.14"
@@ -94,5 +96,9 @@ _release_env() {
 		fi
 		export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
 	fi
+	# The linker's map of the statics: scripts/split.sh moves the read-only data
+	# that only the rest's code uses into the rest with it (docs/split12.md).
+	# It leaves the .wasm byte for byte as it was.
+	export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-} -Clink-arg=--Map=$ORDINAL_WEB_LINK_MAP"
 	"$@"
 }

@@ -7,7 +7,8 @@
 #    visit goes (the page mounts and answers a typed `get pods`; an embed and the
 #    Chinese page mount) and writes down the functions that ran;
 # 3. ordinal-split keeps those in the first part and moves every other function's body
-#    to the rest, leaving a stub; public/split.js links the rest once the page has mounted.
+#    to the rest, leaving a stub, and, with the linker's map, the read-only data only
+#    those bodies use; public/split.js links the rest once the page has mounted.
 # The two files get names from their contents, and index.html's boot script names both.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -28,7 +29,19 @@ rm -rf "$work"
 mkdir -p "$work"
 "$tool" instrument "$dist/$wasm" "$work/instrumented.wasm"
 node scripts/split-profile.mjs "$dist" "$work/instrumented.wasm" "$work/profile.txt"
-"$tool" split "$dist/$wasm" "$work/profile.txt" "$work/first.wasm" "$work/rest.wasm"
+# The linker's map lets the read-only data that only moved code uses move too; it
+# must come from the link that made this .wasm (written beside cargo's artifact).
+map=()
+artifact="$ORDINAL_ROOT/target/wasm32-unknown-unknown/web/ordinal-web.wasm"
+if [ -f "$ORDINAL_WEB_LINK_MAP" ] && [ -f "$artifact" ] &&
+	[ "$(( $(stat -c %Y "$ORDINAL_WEB_LINK_MAP") - $(stat -c %Y "$artifact") ))" -le 120 ] &&
+	[ "$(( $(stat -c %Y "$artifact") - $(stat -c %Y "$ORDINAL_WEB_LINK_MAP") ))" -le 120 ] &&
+	[ ! "$artifact" -nt "$dist/$wasm" ]; then
+	map=("$ORDINAL_WEB_LINK_MAP")
+else
+	log "no link map from this build's link ($ORDINAL_WEB_LINK_MAP): the data stays in the first part"
+fi
+"$tool" split "$dist/$wasm" "$work/profile.txt" "$work/first.wasm" "$work/rest.wasm" "${map[@]}"
 # wasm-opt once more over the first part, with index.html's flags: without the moved
 # bodies it finds about 2% more to cut (docs/split12.md). Exports, imports and the
 # table, which join the two parts, stay as they are.

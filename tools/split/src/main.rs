@@ -27,7 +27,10 @@
 //! new import.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::process::ExitCode;
+
+mod data;
 
 use wasm_encoder as enc;
 use wasm_encoder::reencode::{self, Reencode};
@@ -61,6 +64,21 @@ pub struct Input<'a> {
     bodies: Vec<FunctionBody<'a>>,
     /// The type section's bytes, which the secondary copies as they are.
     types: &'a [u8],
+    /// The active data segments of memory 0 at a constant address, and whether
+    /// those are all the data segments there are (then read-only data can move).
+    data: Vec<(u32, &'a [u8])>,
+    data_movable: bool,
+    /// The `i32.const` initial values of the globals (the stack pointer, `__data_end`).
+    global_consts: Vec<u32>,
+}
+
+/// The value of a constant expression that is one `i32.const`.
+fn const_i32(e: &wasmparser::ConstExpr<'_>) -> Option<u32> {
+    let mut ops = e.get_operators_reader();
+    match (ops.read().ok()?, ops.read().ok()?) {
+        (wasmparser::Operator::I32Const { value }, wasmparser::Operator::End) => Some(value as u32),
+        _ => None,
+    }
 }
 
 impl<'a> Input<'a> {
@@ -74,6 +92,9 @@ impl<'a> Input<'a> {
             memories: Vec::new(),
             bodies: Vec::new(),
             types: &[],
+            data: Vec::new(),
+            data_movable: true,
+            global_consts: Vec::new(),
         };
         for payload in Parser::new(0).parse_all(bytes) {
             match payload? {
@@ -115,7 +136,27 @@ impl<'a> Input<'a> {
                 }
                 Payload::GlobalSection(s) => {
                     for g in s {
-                        input.globals.push(g?.ty);
+                        let g = g?;
+                        input.globals.push(g.ty);
+                        if let Some(c) = const_i32(&g.init_expr) {
+                            input.global_consts.push(c);
+                        }
+                    }
+                }
+                Payload::DataSection(s) => {
+                    for d in s {
+                        let d = d?;
+                        match &d.kind {
+                            wasmparser::DataKind::Active {
+                                memory_index: 0,
+                                offset_expr,
+                            } if const_i32(offset_expr).is_some() => {
+                                input
+                                    .data
+                                    .push((const_i32(offset_expr).unwrap_or(0), d.data));
+                            }
+                            _ => input.data_movable = false,
+                        }
                     }
                 }
                 Payload::CodeSectionEntry(body) => input.bodies.push(body),
@@ -161,6 +202,14 @@ struct Refs {
     globals: BTreeSet<u32>,
     tables: BTreeSet<u32>,
     segments: bool,
+    /// The addresses of the statics a body uses are among its `i32.const`s
+    /// (`names`); a load's or store's offset, or a constant the body adds to or
+    /// subtracts from (one of the two before an `i32.add`), may be the base of an
+    /// indexed access (`bases`). See `data::NEAR`.
+    names: Vec<u32>,
+    bases: Vec<u32>,
+    /// The `i32.const`s among the last two instructions.
+    recent: [Option<u32>; 2],
 }
 
 impl Reencode for Refs {
@@ -184,6 +233,27 @@ impl Reencode for Refs {
     fn element_index(&mut self, e: u32) -> Result<u32, EncError> {
         self.segments = true;
         Ok(e)
+    }
+    fn instruction<'a>(
+        &mut self,
+        op: wasmparser::Operator<'a>,
+    ) -> Result<enc::Instruction<'a>, EncError> {
+        match op {
+            wasmparser::Operator::I32Const { value } => {
+                self.names.push(value as u32);
+                self.recent = [Some(value as u32), self.recent[0]];
+            }
+            wasmparser::Operator::I32Add | wasmparser::Operator::I32Sub => {
+                self.bases.extend(self.recent.iter().flatten());
+                self.recent = [None, None];
+            }
+            _ => self.recent = [None, self.recent[0]],
+        }
+        reencode::utils::instruction(self, op)
+    }
+    fn mem_arg(&mut self, arg: wasmparser::MemArg) -> Result<enc::MemArg, EncError> {
+        self.bases.push(arg.offset as u32);
+        reencode::utils::mem_arg(self, arg)
     }
 }
 
@@ -279,10 +349,13 @@ fn copy_section(out: &mut enc::Module, bytes: &[u8], payload: &Payload<'_>) -> R
 }
 
 /// The split: (primary, secondary, how many functions moved).
+/// `objects` are the read-only statics (`data::read_map`); with none, every data
+/// segment stays in the primary.
 pub fn split(
     bytes: &[u8],
     profile: &BTreeSet<u32>,
     small: u64,
+    objects: &[Range<u32>],
 ) -> Result<(Vec<u8>, Vec<u8>, usize), Fail> {
     let input = Input::read(bytes)?;
     let imports = input.func_imports;
@@ -291,13 +364,20 @@ pub fn split(
     // Which defined functions move, and what their bodies need from the primary.
     let mut moved: Vec<u32> = Vec::new(); // absolute indices
     let mut needs = Refs::default();
+    // The addresses in the bodies that stay, where the statics they use are named.
+    let mut names = input.global_consts.clone();
+    let mut bases = Vec::new();
+    let mut uses_segments = false;
     for (j, body) in input.bodies.iter().enumerate() {
-        if profile.contains(&(j as u32)) || body.range().end - body.range().start <= small {
-            continue;
-        }
         let mut refs = Refs::default();
         reencode_body(&mut refs, body, &[])?;
-        if refs.segments {
+        uses_segments |= refs.segments;
+        if refs.segments
+            || profile.contains(&(j as u32))
+            || body.range().end - body.range().start <= small
+        {
+            names.extend(refs.names);
+            bases.extend(refs.bases);
             continue;
         }
         moved.push(imports + j as u32);
@@ -305,6 +385,18 @@ pub fn split(
         needs.globals.extend(refs.globals);
         needs.tables.extend(refs.tables);
     }
+    // Read-only data moves only when the data segments are all active ones at
+    // known addresses and no body names a segment (memory.init would see them
+    // renumbered).
+    let plan = if objects.is_empty() || !input.data_movable || uses_segments {
+        data::Plan {
+            primary: input.data.iter().map(|(a, b)| (*a, b.to_vec())).collect(),
+            secondary: Vec::new(),
+            moved_bytes: 0,
+        }
+    } else {
+        data::plan(&input.data, objects, &names, &bases)
+    };
     needs.tables.insert(table);
     let moved_set: BTreeSet<u32> = moved.iter().copied().collect();
     let from_primary: Vec<u32> = needs
@@ -427,6 +519,14 @@ pub fn split(
                 out.function(load_type);
                 primary.section(&out);
             }
+            Payload::DataCountSection { .. } if plan.moved_bytes > 0 => {
+                primary.section(&enc::DataCountSection {
+                    count: plan.primary.len() as u32,
+                });
+            }
+            Payload::DataSection(_) if plan.moved_bytes > 0 => {
+                primary.section(&segments(&plan.primary));
+            }
             Payload::MemorySection(_)
             | Payload::DataCountSection { .. }
             | Payload::DataSection(_)
@@ -504,12 +604,17 @@ pub fn split(
         )?);
     }
     secondary.section(&code);
+    if !plan.secondary.is_empty() {
+        secondary.section(&segments(&plan.secondary));
+    }
     let (primary, secondary) = (primary.finish(), secondary.finish());
     eprintln!(
-        "ordinal-split: {} of {} functions ran in the profile; {} moved to the secondary, which imports {} functions, {} globals and {} tables from the primary; primary {} bytes, secondary {} bytes (input {})",
+        "ordinal-split: {} of {} functions ran in the profile; {} moved to the secondary with {} of {} bytes of data, which imports {} functions, {} globals and {} tables from the primary; primary {} bytes, secondary {} bytes (input {})",
         profile.len(),
         input.defined(),
         moved.len(),
+        plan.moved_bytes,
+        input.data.iter().map(|(_, b)| b.len()).sum::<usize>(),
         from_primary.len(),
         needs.globals.len(),
         needs.tables.len(),
@@ -518,6 +623,19 @@ pub fn split(
         bytes.len()
     );
     Ok((primary, secondary, moved.len()))
+}
+
+/// Active data segments of memory 0 at the given addresses.
+fn segments(list: &[(u32, Vec<u8>)]) -> enc::DataSection {
+    let mut out = enc::DataSection::new();
+    for (at, bytes) in list {
+        out.active(
+            0,
+            &enc::ConstExpr::i32_const(*at as i32),
+            bytes.iter().copied(),
+        );
+    }
+    out
 }
 
 /// A moved function's body in the primary: make sure the secondary is linked, then
@@ -561,9 +679,8 @@ fn name(kind: char, index: u32) -> String {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let run =
-        || -> Result<(), Fail> {
-            match args
+    let run = || -> Result<(), Fail> {
+        match args
                 .iter()
                 .map(String::as_str)
                 .collect::<Vec<_>>()
@@ -573,14 +690,19 @@ fn main() -> ExitCode {
                     let bytes = std::fs::read(input)?;
                     std::fs::write(output, instrument(&bytes)?)?;
                 }
-                ["split", input, profile, primary, secondary] => {
+                ["split", input, profile, primary, secondary, rest @ ..] if rest.len() <= 1 => {
                     let bytes = std::fs::read(input)?;
                     let profile = std::fs::read_to_string(profile)?
                         .lines()
                         .filter(|l| !l.trim().is_empty())
                         .map(|l| l.trim().parse::<u32>())
                         .collect::<Result<BTreeSet<u32>, _>>()?;
-                    let (p, s, _) = split(&bytes, &profile, SMALL_BODY)?;
+                    // The link map, when given, lets read-only data move too.
+                    let objects = match rest {
+                        [map] => data::read_map(&std::fs::read_to_string(map)?)?,
+                        _ => Vec::new(),
+                    };
+                    let (p, s, _) = split(&bytes, &profile, SMALL_BODY, &objects)?;
                     // A part that does not validate would only fail in the browser.
                     for (what, part) in [("first part", &p), ("rest", &s)] {
                         wasmparser::Validator::new()
@@ -591,12 +713,12 @@ fn main() -> ExitCode {
                     std::fs::write(secondary, s)?;
                 }
                 _ => return Err(
-                    "usage: ordinal-split instrument IN OUT | split IN PROFILE PRIMARY SECONDARY"
+                    "usage: ordinal-split instrument IN OUT | split IN PROFILE PRIMARY SECONDARY [LINK-MAP]"
                         .into(),
                 ),
             }
-            Ok(())
-        };
+        Ok(())
+    };
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

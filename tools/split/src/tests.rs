@@ -139,7 +139,7 @@ fn profile() -> BTreeSet<u32> {
 fn moves_what_did_not_run_and_both_parts_validate() {
     let whole = module();
     validate(&whole);
-    let (first, rest, moved) = split(&whole, &profile(), 0).unwrap();
+    let (first, rest, moved) = split(&whole, &profile(), 0, &[]).unwrap();
     assert_eq!(moved, 2);
     validate(&first);
     validate(&rest);
@@ -153,7 +153,7 @@ fn moves_what_did_not_run_and_both_parts_validate() {
 
 #[test]
 fn a_small_body_stays_in_the_first_part() {
-    let (_, _, moved) = split(&module(), &profile(), 8).unwrap();
+    let (_, _, moved) = split(&module(), &profile(), 8, &[]).unwrap();
     assert_eq!(
         moved, 1,
         "moved_c (x * 3) is smaller than its stub would be"
@@ -189,7 +189,7 @@ fn the_split_module_computes_what_the_whole_one_does() {
     let dir = std::env::temp_dir().join(format!("ordinal-split-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let whole = module();
-    let (first, rest, _) = split(&whole, &profile(), 0).unwrap();
+    let (first, rest, _) = split(&whole, &profile(), 0, &[]).unwrap();
     let inst = instrument(&whole).unwrap();
     for (name, bytes) in [
         ("whole.wasm", &whole),
@@ -254,5 +254,128 @@ console.log(JSON.stringify({ whole: run(whole), split, loadsAfterQuiet, loads, r
     assert!(
         got.contains("\"ran\":[\"__prof4\"]"),
         "only quiet ran: {got}"
+    );
+}
+
+/// A module whose moved function reads a static that only it uses: `kept()` reads
+/// the word at 1024, `moved()` the word at 1028 (two statics, per the link map).
+fn module_with_data() -> Vec<u8> {
+    let mut m = enc::Module::new();
+    let mut types = enc::TypeSection::new();
+    types.ty().function([], [enc::ValType::I32]);
+    m.section(&types);
+    let mut imports = enc::ImportSection::new();
+    imports.import("env", "one", enc::EntityType::Function(0)); // function 0
+    m.section(&imports);
+    let mut funcs = enc::FunctionSection::new();
+    funcs.function(0); // 1: kept
+    funcs.function(0); // 2: moved
+    m.section(&funcs);
+    let mut tables = enc::TableSection::new();
+    tables.table(enc::TableType {
+        element_type: enc::RefType::FUNCREF,
+        minimum: 1,
+        maximum: Some(1),
+        table64: false,
+        shared: false,
+    });
+    m.section(&tables);
+    let mut memories = enc::MemorySection::new();
+    memories.memory(enc::MemoryType {
+        minimum: 1,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
+    m.section(&memories);
+    let mut globals = enc::GlobalSection::new();
+    globals.global(
+        enc::GlobalType {
+            val_type: enc::ValType::I32,
+            mutable: true,
+            shared: false,
+        },
+        &enc::ConstExpr::i32_const(1024), // a stack pointer below the statics
+    );
+    m.section(&globals);
+    let mut exports = enc::ExportSection::new();
+    exports.export("kept", enc::ExportKind::Func, 1);
+    exports.export("moved", enc::ExportKind::Func, 2);
+    exports.export("memory", enc::ExportKind::Memory, 0);
+    m.section(&exports);
+    let load = enc::MemArg {
+        offset: 0,
+        align: 2,
+        target: enc::MemArgTarget::Memory(0),
+        ordering: None,
+    };
+    let mut code = enc::CodeSection::new();
+    for at in [1024, 1028] {
+        let mut f = enc::Function::new([]);
+        f.instruction(&I::I32Const(at));
+        f.instruction(&I::I32Load(load));
+        f.instruction(&I::End);
+        code.function(&f);
+    }
+    m.section(&code);
+    let mut data = enc::DataSection::new();
+    let bytes: Vec<u8> = [7u32, 11].iter().flat_map(|v| v.to_le_bytes()).collect();
+    data.active(0, &enc::ConstExpr::i32_const(1024), bytes);
+    m.section(&data);
+    m.finish()
+}
+
+/// The moved static is not in the first part, and the rest writes it back where
+/// it was before its function runs.
+#[test]
+fn a_static_only_moved_code_uses_arrives_with_the_rest() {
+    let dir = std::env::temp_dir().join(format!("ordinal-split-data-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let whole = module_with_data();
+    validate(&whole);
+    let objects = [1024..1028, 1028..1032];
+    let (first, rest, moved) = split(&whole, &[0].into_iter().collect(), 0, &objects).unwrap();
+    assert_eq!(moved, 1);
+    validate(&first);
+    validate(&rest);
+    std::fs::write(dir.join("first.wasm"), &first).unwrap();
+    std::fs::write(dir.join("rest.wasm"), &rest).unwrap();
+    let script = r#"
+const fs = require("fs");
+const read = (n) => fs.readFileSync(process.argv[1] + "/" + n);
+let first;
+let loads = 0;
+const load = () => {
+  loads++;
+  new WebAssembly.Instance(new WebAssembly.Module(read("rest.wasm")), { "": first });
+  first.__split_loaded.value = 1;
+};
+first = new WebAssembly.Instance(new WebAssembly.Module(read("first.wasm")), { env: { one: () => 1 }, __split: { load } }).exports;
+const word = () => new Uint32Array(first.memory.buffer)[1028 / 4];
+const before = [first.kept(), word(), loads];
+const after = [first.moved(), word(), loads];
+console.log(JSON.stringify({ before, after }));
+"#;
+    let out = std::process::Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(&dir)
+        .output()
+        .expect("node runs");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        out.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        got.contains("\"before\":[7,0,0]"),
+        "the kept static is there, the moved one not yet, nothing loaded: {got}"
+    );
+    assert!(
+        got.contains("\"after\":[11,11,1]"),
+        "the rest brought the moved static: {got}"
     );
 }
