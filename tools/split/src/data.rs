@@ -22,8 +22,18 @@ use std::ops::Range;
 /// there (an end pointer) alone.
 pub const NEAR: u32 = 256;
 
+/// A `.rodata` input section of the link map. The linker's merged strings
+/// (`<internal>`: wasm-ld merges only strings) hold NUL-terminated strings end to
+/// end, each a static of its own (core::fmt's templates, mostly); a reference
+/// into the middle of one is a shared tail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    pub range: Range<u32>,
+    pub strings: bool,
+}
+
 /// The `.rodata` input sections of a `wasm-ld --Map` link map, by address.
-pub fn read_map(text: &str) -> Result<Vec<Range<u32>>, String> {
+pub fn read_map(text: &str) -> Result<Vec<Section>, String> {
     // By address (a B-tree: clippy.toml keeps slice sorts to the page's one copy).
     let mut by_start = std::collections::BTreeMap::new();
     for line in text.lines().filter(|l| l.contains(":(.rodata")) {
@@ -33,14 +43,24 @@ pub fn read_map(text: &str) -> Result<Vec<Range<u32>>, String> {
             return Err(format!("link map: unexpected line {line:?}"));
         };
         if size > 0 {
-            by_start.insert(addr, addr + size);
+            let strings = line.contains("<internal>:(.rodata");
+            by_start.insert(addr, (addr + size, strings));
         }
     }
-    let objects: Vec<Range<u32>> = by_start.into_iter().map(|(s, e)| s..e).collect();
-    if objects.windows(2).any(|w| w[0].end > w[1].start) {
+    let sections: Vec<Section> = by_start
+        .into_iter()
+        .map(|(start, (end, strings))| Section {
+            range: start..end,
+            strings,
+        })
+        .collect();
+    if sections
+        .windows(2)
+        .any(|w| w[0].range.end > w[1].range.start)
+    {
         return Err("link map: .rodata sections overlap".into());
     }
-    Ok(objects)
+    Ok(sections)
 }
 
 /// The memory image the active data segments write, from the lowest address any
@@ -84,6 +104,25 @@ impl Image {
             .collect()
     }
 
+    /// The NUL-terminated strings of `r`, end to end (a last one without its NUL
+    /// runs to the end of `r`).
+    fn strings(&self, r: &Range<u32>) -> Vec<Range<u32>> {
+        let bytes = self.bytes_at(r);
+        let mut out = Vec::new();
+        let mut start = r.start;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == 0 {
+                let end = r.start + i as u32 + 1;
+                out.push(start..end);
+                start = end;
+            }
+        }
+        if start < r.end {
+            out.push(start..r.end);
+        }
+        out
+    }
+
     /// The 4-byte aligned words of `r` that hold an address inside the image.
     fn pointers(&self, r: &Range<u32>) -> Vec<u32> {
         let image = self.range();
@@ -114,13 +153,17 @@ pub struct Plan {
 /// are; `bases`, indexed from) name or may reach, then, to a fixed point, those
 /// that the pointer words of data outside every object or of a staying object
 /// name.
-pub fn plan(
-    segments: &[(u32, &[u8])],
-    objects: &[Range<u32>],
-    names: &[u32],
-    bases: &[u32],
-) -> Plan {
+pub fn plan(segments: &[(u32, &[u8])], sections: &[Section], names: &[u32], bases: &[u32]) -> Plan {
     let image = Image::new(segments);
+    let mut objects: Vec<Range<u32>> = Vec::new();
+    for s in sections {
+        if s.strings {
+            objects.extend(image.strings(&s.range));
+        } else {
+            objects.push(s.range.clone());
+        }
+    }
+    let objects = &objects[..];
     let mut stays = vec![false; objects.len()];
     let mut work: Vec<usize> = Vec::new();
     let mark = |addr: u32, base: bool, stays: &mut Vec<bool>, work: &mut Vec<usize>| {
@@ -224,9 +267,17 @@ mod tests {
   100000   2dccc4        3         /t/deps/a.rcgu.o:(.rodata..Lanon.d8.3)
   13d6e4   31a3b1        8         /t/deps/a.rcgu.o:(.data._RNvNvCs2M6GLOBAL)
 ";
+        let sections = read_map(map).unwrap();
+        let ranges: Vec<Range<u32>> = sections.iter().map(|s| s.range.clone()).collect();
         assert_eq!(
-            read_map(map).unwrap(),
+            ranges,
             [0x100000..0x100003, 0x100004..0x10001c, 0x10002c..0x10982d]
+        );
+        let strings: Vec<bool> = sections.iter().map(|s| s.strings).collect();
+        assert_eq!(
+            strings,
+            [false, false, true],
+            "<internal> is the merged strings"
         );
         assert!(read_map("  zz 0 3 /a.o:(.rodata.x)").is_err());
     }
@@ -253,10 +304,19 @@ mod tests {
         bytes
     }
 
+    fn sections(list: &[Range<u32>]) -> Vec<Section> {
+        list.iter()
+            .map(|r| Section {
+                range: r.clone(),
+                strings: false,
+            })
+            .collect()
+    }
+
     #[test]
     fn what_kept_code_names_or_reaches_stays_and_the_rest_moves() {
         let bytes = image();
-        let objects = [A, B, C, D, G, H, I];
+        let objects = sections(&[A, B, C, D, G, H, I]);
         let plan = plan(&[(1024, &bytes)], &objects, &[A.start, G.start], &[1196]);
         let moved: Vec<u32> = plan.secondary.iter().map(|(at, _)| *at).collect();
         assert_eq!(moved, [B.start, I.start], "B and I move, the rest stays");
@@ -272,10 +332,27 @@ mod tests {
     #[test]
     fn an_address_that_is_no_objects_start_keeps_what_follows_it() {
         let bytes = image();
-        let objects = [A, B, C, D, G, H, I];
+        let objects = sections(&[A, B, C, D, G, H, I]);
         // B.start - 4 is inside A: a folded `B - 4` keeps B (and the objects after it).
         let plan = plan(&[(1024, &bytes)], &objects, &[B.start - 4], &[]);
         let moved: Vec<u32> = plan.secondary.iter().map(|(at, _)| *at).collect();
         assert_eq!(moved, [I.start]);
+    }
+
+    #[test]
+    fn the_merged_strings_move_one_string_at_a_time() {
+        // Three NUL-terminated strings end to end at 2048, as the linker merges them.
+        let bytes = b"one\0two\0three\0".to_vec();
+        let merged = [Section {
+            range: 2048..2048 + bytes.len() as u32,
+            strings: true,
+        }];
+        // Kept code names "three" (2056): it stays, with "two", which ends there.
+        let names_three = plan(&[(2048, &bytes)], &merged, &[2056], &[]);
+        assert_eq!(names_three.secondary, [(2048, b"one\0".to_vec())]);
+        assert_eq!(names_three.primary, [(2052, b"two\0three\0".to_vec())]);
+        // A shared tail ("ne", inside "one") keeps the string it is in, and what follows.
+        let tail = plan(&[(2048, &bytes)], &merged, &[2049], &[]);
+        assert!(tail.secondary.is_empty());
     }
 }

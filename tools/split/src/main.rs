@@ -27,7 +27,6 @@
 //! new import.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
 use std::process::ExitCode;
 
 mod data;
@@ -355,7 +354,7 @@ pub fn split(
     bytes: &[u8],
     profile: &BTreeSet<u32>,
     small: u64,
-    objects: &[Range<u32>],
+    objects: &[data::Section],
 ) -> Result<(Vec<u8>, Vec<u8>, usize), Fail> {
     let input = Input::read(bytes)?;
     let imports = input.func_imports;

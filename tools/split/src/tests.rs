@@ -334,7 +334,10 @@ fn a_static_only_moved_code_uses_arrives_with_the_rest() {
     std::fs::create_dir_all(&dir).unwrap();
     let whole = module_with_data();
     validate(&whole);
-    let objects = [1024..1028, 1028..1032];
+    let objects = [1024..1028, 1028..1032].map(|range| data::Section {
+        range,
+        strings: false,
+    });
     let (first, rest, moved) = split(&whole, &[0].into_iter().collect(), 0, &objects).unwrap();
     assert_eq!(moved, 1);
     validate(&first);
