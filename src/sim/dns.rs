@@ -90,7 +90,11 @@ fn service_records(store: &Store, svc: &Object, out: &mut Vec<Record>) {
         let spec = svc.spec();
         if spec.str_at("type") == Some("ExternalName") {
             if let Some(target) = spec.str_at("externalName") {
-                add(base, "CNAME", target.trim_end_matches('.').to_lowercase());
+                add(
+                    base,
+                    "CNAME",
+                    target.trim_end_matches('.').to_ascii_lowercase(),
+                );
             }
             return;
         }
@@ -727,8 +731,8 @@ pub fn fingerprint(store: &Store) -> u64 {
 }
 
 fn srv_name(port_name: &str, protocol: Option<&str>, base: &str) -> String {
-    let proto = protocol.unwrap_or("TCP").to_lowercase();
-    format!("_{}._{proto}.{base}", port_name.to_lowercase())
+    let proto = protocol.unwrap_or("TCP").to_ascii_lowercase();
+    format!("_{}._{proto}.{base}", port_name.to_ascii_lowercase())
 }
 
 /// `10.96.0.10` -> `10.0.96.10.in-addr.arpa`.
@@ -747,7 +751,8 @@ pub fn reverse_name(ip: &str) -> Option<String> {
 /// with `search <ns>.svc.cluster.local svc.cluster.local cluster.local` and
 /// `options ndots:5`. A trailing dot means the name is absolute.
 pub fn search_candidates(namespace: &str, name: &str) -> Vec<String> {
-    let name = name.to_lowercase();
+    // DNS compares names without case in ASCII only (RFC 4343), as CoreDNS does.
+    let name = name.to_ascii_lowercase();
     if let Some(abs) = name.strip_suffix('.') {
         return vec![abs.to_string()];
     }
@@ -782,7 +787,7 @@ pub enum Answer {
 /// `rtype` may also be `PTR` (with an IPv4 address or a reverse name) or
 /// `CNAME`. An `A` query for an ExternalName Service answers its CNAME.
 pub fn resolve(store: &Store, namespace: &str, name: &str, rtype: &str) -> Answer {
-    let rtype = rtype.to_uppercase();
+    let rtype = rtype.to_ascii_uppercase();
     let all = records(store);
     let candidates = if rtype == "PTR" {
         match reverse_name(name.trim_end_matches('.')) {

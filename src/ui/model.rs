@@ -686,7 +686,7 @@ pub fn events(sim: &Sim, limit: usize) -> Vec<EventRow> {
             time: e.time,
             etype: if e.warning { "Warning" } else { "Normal" },
             reason: e.reason.clone(),
-            object: format!("{}/{}", e.kind.as_str().to_lowercase(), e.name),
+            object: format!("{}/{}", e.kind.as_str().to_ascii_lowercase(), e.name),
             message: e.message.clone(),
         })
         .collect()

@@ -382,7 +382,7 @@ pub fn Storage(ui: Ui) -> impl IntoView {
 fn ClaimRow(ui: Ui, c: RwSignal<ClaimView>, name: String) -> impl IntoView {
     let field = move |f: fn(&ClaimView) -> String| move || c.with(f);
     view! {
-        <div class=move || format!("item pvc phase-{}", c.with(|c| c.phase.to_lowercase()))
+        <div class=move || format!("item pvc phase-{}", c.with(|c| c.phase.to_ascii_lowercase()))
             class:terminating=move || c.with(|c| c.terminating)
             data-testid=format!("pvc-{name}") data-phase=field(|c| c.phase.clone())>
             <div class="item-head"><strong>{name.clone()}</strong><span class="phase">{field(|c| c.phase.clone())}</span></div>
@@ -396,7 +396,7 @@ fn VolumeRow(ui: Ui, v: RwSignal<VolumeView>, name: String) -> impl IntoView {
     let field = move |f: fn(&VolumeView) -> String| move || v.with(f);
     let lose = name.clone();
     view! {
-        <div class=move || format!("item pv phase-{}", v.with(|v| v.phase.to_lowercase()))
+        <div class=move || format!("item pv phase-{}", v.with(|v| v.phase.to_ascii_lowercase()))
             class:terminating=move || v.with(|v| v.terminating)
             data-testid=format!("pv-{name}") data-phase=field(|v| v.phase.clone())>
             <div class="item-head">

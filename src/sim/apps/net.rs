@@ -329,7 +329,7 @@ impl Proc<'_> {
             out.push('\n');
             return (out, String::new(), code);
         }
-        let name = name.trim_end_matches('.').to_lowercase();
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
         let names: Vec<String> = if name.contains('.') {
             vec![name]
         } else {

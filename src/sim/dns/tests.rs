@@ -200,6 +200,13 @@ fn search_path_follows_ndots() {
         search_candidates("default", "a.b.c.d.e.f")[0],
         "a.b.c.d.e.f"
     );
+    // Case folds in ASCII only (RFC 4343): `Web-0.NGINX.` is `web-0.nginx`, and
+    // a non-ASCII letter stays as typed, so it matches no record.
+    assert_eq!(
+        search_candidates("default", "Web-0.NGINX."),
+        ["web-0.nginx"]
+    );
+    assert_eq!(search_candidates("default", "WÉB."), ["wÉb"]);
 }
 
 #[test]

@@ -204,7 +204,7 @@ fn probe(p: &Value) -> String {
     }
     if !p.at("httpGet").is_null() {
         let h = p.at("httpGet");
-        let scheme = h.str_at("scheme").unwrap_or("HTTP").to_lowercase();
+        let scheme = h.str_at("scheme").unwrap_or("HTTP").to_ascii_lowercase();
         let host = h.str_at("host").unwrap_or("");
         let port = int_or_string(h.at("port"));
         let host = if host.contains(':') {

@@ -884,7 +884,7 @@ fn moment(p: &P, v: &Value, namespace: &str, path: &[Seg]) -> R<Moment> {
         "bound" => Happening::Bound,
         "released" => Happening::Released,
         other => {
-            let lower = other.to_lowercase();
+            let lower = other.to_ascii_lowercase();
             let hint = if HAPPENINGS.contains(&lower.as_str()) {
                 format!("; happenings are lower case: {lower}")
             } else {

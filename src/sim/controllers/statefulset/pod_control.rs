@@ -24,7 +24,7 @@ pub(crate) struct PodControl<'a, 'b> {
 impl<'a> PodControl<'a, '_> {
     /// `recordPodEvent`.
     pub(crate) fn record_pod_event(&mut self, verb: &str, pod: &str, err: Option<&str>) {
-        let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
+        let title = format!("{}{}", verb[..1].to_ascii_uppercase(), &verb[1..]);
         match err {
             None => self.out.event(
                 self.set,
@@ -49,7 +49,7 @@ impl<'a> PodControl<'a, '_> {
 
     /// `recordClaimEvent`.
     pub(crate) fn record_claim_event(&mut self, verb: &str, pod: &str, claim: &str) {
-        let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
+        let title = format!("{}{}", verb[..1].to_ascii_uppercase(), &verb[1..]);
         self.out.event(
             self.set,
             false,

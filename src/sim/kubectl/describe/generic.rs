@@ -116,13 +116,13 @@ fn smart_label(field: &str) -> String {
         .into_iter()
         .filter(|p| p != "_")
         .map(|p| {
-            let up = p.to_uppercase();
+            let up = p.to_ascii_uppercase();
             if ["API", "URL", "UID", "OSB", "GUID"].contains(&up.as_str()) {
                 up
             } else {
                 let mut cs = p.chars();
                 match cs.next() {
-                    Some(c) => c.to_uppercase().chain(cs).collect(),
+                    Some(c) => std::iter::once(c.to_ascii_uppercase()).chain(cs).collect(),
                     None => String::new(),
                 }
             }

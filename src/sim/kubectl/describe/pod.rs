@@ -191,7 +191,10 @@ fn describe_probe(p: &Value) -> String {
         let words: Vec<&str> = cmd.iter().filter_map(|x| x.as_str()).collect();
         format!("exec [{}] {attrs}", words.join(" "))
     } else if p.at("httpGet").is_object() {
-        let scheme = p.str_at("httpGet.scheme").unwrap_or("HTTP").to_lowercase();
+        let scheme = p
+            .str_at("httpGet.scheme")
+            .unwrap_or("HTTP")
+            .to_ascii_lowercase();
         let host = p.str_at("httpGet.host").unwrap_or("");
         let port = text(p.at("httpGet.port"));
         let path = p.str_at("httpGet.path").unwrap_or("");

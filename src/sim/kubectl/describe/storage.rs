@@ -147,7 +147,7 @@ fn node_affinity(w: &mut W, a: &Value) {
                 let mut e = format!(
                     "{} {}",
                     r.str_at("key").unwrap_or(""),
-                    r.str_at("operator").unwrap_or("").to_lowercase()
+                    r.str_at("operator").unwrap_or("").to_ascii_lowercase()
                 );
                 let vals: Vec<&str> = r
                     .array_at("values")
