@@ -33,10 +33,12 @@ node scripts/split-profile.mjs "$dist" "$work/instrumented.wasm" "$work/profile.
 # must come from the link that made this .wasm (written beside cargo's artifact).
 map=()
 artifact="$ORDINAL_ROOT/target/wasm32-unknown-unknown/web/ordinal-web.wasm"
-if [ -f "$ORDINAL_WEB_LINK_MAP" ] && [ -f "$artifact" ] &&
-	[ "$(( $(stat -c %Y "$ORDINAL_WEB_LINK_MAP") - $(stat -c %Y "$artifact") ))" -le 120 ] &&
-	[ "$(( $(stat -c %Y "$artifact") - $(stat -c %Y "$ORDINAL_WEB_LINK_MAP") ))" -le 120 ] &&
-	[ ! "$artifact" -nt "$dist/$wasm" ]; then
+apart=-1 # seconds between the map and the artifact
+if [ -f "$ORDINAL_WEB_LINK_MAP" ] && [ -f "$artifact" ]; then
+	apart=$(($(stat -c %Y "$ORDINAL_WEB_LINK_MAP") - $(stat -c %Y "$artifact")))
+	apart=${apart#-}
+fi
+if [ "$apart" -ge 0 ] && [ "$apart" -le 120 ] && [ ! "$artifact" -nt "$dist/$wasm" ]; then
 	map=("$ORDINAL_WEB_LINK_MAP")
 else
 	log "no link map from this build's link ($ORDINAL_WEB_LINK_MAP): the data stays in the first part"

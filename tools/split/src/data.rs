@@ -146,14 +146,24 @@ impl Image {
 pub struct Plan {
     pub primary: Vec<(u32, Vec<u8>)>,
     pub secondary: Vec<(u32, Vec<u8>)>,
-    pub moved_bytes: usize,
+}
+
+impl Plan {
+    pub fn moved_bytes(&self) -> usize {
+        self.secondary.iter().map(|(_, b)| b.len()).sum()
+    }
 }
 
 /// Which objects stay: those the kept code's addresses (`names`, used as they
 /// are; `bases`, indexed from) name or may reach, then, to a fixed point, those
 /// that the pointer words of data outside every object or of a staying object
-/// name.
-pub fn plan(segments: &[(u32, &[u8])], sections: &[Section], names: &[u32], bases: &[u32]) -> Plan {
+/// name. None when nothing moves.
+pub fn plan(
+    segments: &[(u32, &[u8])],
+    sections: &[Section],
+    names: &[u32],
+    bases: &[u32],
+) -> Option<Plan> {
     let image = Image::new(segments);
     let mut objects: Vec<Range<u32>> = Vec::new();
     for s in sections {
@@ -224,7 +234,9 @@ pub fn plan(segments: &[(u32, &[u8])], sections: &[Section], names: &[u32], base
         .map(|r| (r.start, image.bytes_at(r)))
         .filter(|(_, b)| b.iter().any(|&x| x != 0))
         .collect();
-    let moved_bytes = secondary.iter().map(|(_, b)| b.len()).sum();
+    if secondary.is_empty() {
+        return None;
+    }
 
     // Each primary segment, with the moved ranges cut out.
     let mut primary = Vec::new();
@@ -245,11 +257,7 @@ pub fn plan(segments: &[(u32, &[u8])], sections: &[Section], names: &[u32], base
             from = from.max(m.end.min(seg.end));
         }
     }
-    Plan {
-        primary,
-        secondary,
-        moved_bytes,
-    }
+    Some(Plan { primary, secondary })
 }
 
 #[cfg(test)]
@@ -317,12 +325,12 @@ mod tests {
     fn what_kept_code_names_or_reaches_stays_and_the_rest_moves() {
         let bytes = image();
         let objects = sections(&[A, B, C, D, G, H, I]);
-        let plan = plan(&[(1024, &bytes)], &objects, &[A.start, G.start], &[1196]);
+        let plan = plan(&[(1024, &bytes)], &objects, &[A.start, G.start], &[1196]).unwrap();
         let moved: Vec<u32> = plan.secondary.iter().map(|(at, _)| *at).collect();
         assert_eq!(moved, [B.start, I.start], "B and I move, the rest stays");
         assert_eq!(plan.secondary[0].1, 11u32.to_le_bytes());
         assert_eq!(plan.secondary[1].1, 29u32.to_le_bytes());
-        assert_eq!(plan.moved_bytes, 8);
+        assert_eq!(plan.moved_bytes(), 8);
         // The primary writes everything else, at the same addresses.
         let kept: Vec<(u32, usize)> = plan.primary.iter().map(|(a, b)| (*a, b.len())).collect();
         assert_eq!(kept, [(1024, 8), (1036, 1600 - 1036)]);
@@ -334,7 +342,7 @@ mod tests {
         let bytes = image();
         let objects = sections(&[A, B, C, D, G, H, I]);
         // B.start - 4 is inside A: a folded `B - 4` keeps B (and the objects after it).
-        let plan = plan(&[(1024, &bytes)], &objects, &[B.start - 4], &[]);
+        let plan = plan(&[(1024, &bytes)], &objects, &[B.start - 4], &[]).unwrap();
         let moved: Vec<u32> = plan.secondary.iter().map(|(at, _)| *at).collect();
         assert_eq!(moved, [I.start]);
     }
@@ -348,11 +356,11 @@ mod tests {
             strings: true,
         }];
         // Kept code names "three" (2056): it stays, with "two", which ends there.
-        let names_three = plan(&[(2048, &bytes)], &merged, &[2056], &[]);
+        let names_three = plan(&[(2048, &bytes)], &merged, &[2056], &[]).unwrap();
         assert_eq!(names_three.secondary, [(2048, b"one\0".to_vec())]);
         assert_eq!(names_three.primary, [(2052, b"two\0three\0".to_vec())]);
         // A shared tail ("ne", inside "one") keeps the string it is in, and what follows.
         let tail = plan(&[(2048, &bytes)], &merged, &[2049], &[]);
-        assert!(tail.secondary.is_empty());
+        assert!(tail.is_none(), "nothing moves");
     }
 }

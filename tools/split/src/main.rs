@@ -145,16 +145,16 @@ impl<'a> Input<'a> {
                 Payload::DataSection(s) => {
                     for d in s {
                         let d = d?;
-                        match &d.kind {
+                        let at = match &d.kind {
                             wasmparser::DataKind::Active {
                                 memory_index: 0,
                                 offset_expr,
-                            } if const_i32(offset_expr).is_some() => {
-                                input
-                                    .data
-                                    .push((const_i32(offset_expr).unwrap_or(0), d.data));
-                            }
-                            _ => input.data_movable = false,
+                            } => const_i32(offset_expr),
+                            _ => None,
+                        };
+                        match at {
+                            Some(at) => input.data.push((at, d.data)),
+                            None => input.data_movable = false,
                         }
                     }
                 }
@@ -386,13 +386,9 @@ pub fn split(
     }
     // Read-only data moves only when the data segments are all active ones at
     // known addresses and no body names a segment (memory.init would see them
-    // renumbered).
+    // renumbered). Without a plan the data sections are copied as they are.
     let plan = if objects.is_empty() || !input.data_movable || uses_segments {
-        data::Plan {
-            primary: input.data.iter().map(|(a, b)| (*a, b.to_vec())).collect(),
-            secondary: Vec::new(),
-            moved_bytes: 0,
-        }
+        None
     } else {
         data::plan(&input.data, objects, &names, &bases)
     };
@@ -518,18 +514,25 @@ pub fn split(
                 out.function(load_type);
                 primary.section(&out);
             }
-            Payload::DataCountSection { .. } if plan.moved_bytes > 0 => {
-                primary.section(&enc::DataCountSection {
-                    count: plan.primary.len() as u32,
-                });
+            // With a plan, the data segments are the plan's (more of them: each is cut
+            // around the data that moved).
+            Payload::DataCountSection { .. } => match &plan {
+                Some(plan) => {
+                    primary.section(&enc::DataCountSection {
+                        count: plan.primary.len() as u32,
+                    });
+                }
+                None => copy_section(&mut primary, bytes, &payload)?,
+            },
+            Payload::DataSection(_) => match &plan {
+                Some(plan) => {
+                    primary.section(&segments(&plan.primary));
+                }
+                None => copy_section(&mut primary, bytes, &payload)?,
+            },
+            Payload::MemorySection(_) | Payload::CustomSection(_) => {
+                copy_section(&mut primary, bytes, &payload)?
             }
-            Payload::DataSection(_) if plan.moved_bytes > 0 => {
-                primary.section(&segments(&plan.primary));
-            }
-            Payload::MemorySection(_)
-            | Payload::DataCountSection { .. }
-            | Payload::DataSection(_)
-            | Payload::CustomSection(_) => copy_section(&mut primary, bytes, &payload)?,
             _ => return Err("unsupported section in the input module".into()),
         }
     }
@@ -603,7 +606,7 @@ pub fn split(
         )?);
     }
     secondary.section(&code);
-    if !plan.secondary.is_empty() {
+    if let Some(plan) = &plan {
         secondary.section(&segments(&plan.secondary));
     }
     let (primary, secondary) = (primary.finish(), secondary.finish());
@@ -612,7 +615,7 @@ pub fn split(
         profile.len(),
         input.defined(),
         moved.len(),
-        plan.moved_bytes,
+        plan.as_ref().map_or(0, data::Plan::moved_bytes),
         input.data.iter().map(|(_, b)| b.len()).sum::<usize>(),
         from_primary.len(),
         needs.globals.len(),
@@ -680,42 +683,45 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let run = || -> Result<(), Fail> {
         match args
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .as_slice()
-            {
-                ["instrument", input, output] => {
-                    let bytes = std::fs::read(input)?;
-                    std::fs::write(output, instrument(&bytes)?)?;
-                }
-                ["split", input, profile, primary, secondary, rest @ ..] if rest.len() <= 1 => {
-                    let bytes = std::fs::read(input)?;
-                    let profile = std::fs::read_to_string(profile)?
-                        .lines()
-                        .filter(|l| !l.trim().is_empty())
-                        .map(|l| l.trim().parse::<u32>())
-                        .collect::<Result<BTreeSet<u32>, _>>()?;
-                    // The link map, when given, lets read-only data move too.
-                    let objects = match rest {
-                        [map] => data::read_map(&std::fs::read_to_string(map)?)?,
-                        _ => Vec::new(),
-                    };
-                    let (p, s, _) = split(&bytes, &profile, SMALL_BODY, &objects)?;
-                    // A part that does not validate would only fail in the browser.
-                    for (what, part) in [("first part", &p), ("rest", &s)] {
-                        wasmparser::Validator::new()
-                            .validate_all(part)
-                            .map_err(|e| format!("the {what} does not validate: {e}"))?;
-                    }
-                    std::fs::write(primary, p)?;
-                    std::fs::write(secondary, s)?;
-                }
-                _ => return Err(
-                    "usage: ordinal-split instrument IN OUT | split IN PROFILE PRIMARY SECONDARY [LINK-MAP]"
-                        .into(),
-                ),
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            ["instrument", input, output] => {
+                let bytes = std::fs::read(input)?;
+                std::fs::write(output, instrument(&bytes)?)?;
             }
+            ["split", input, profile, primary, secondary, rest @ ..] if rest.len() <= 1 => {
+                let bytes = std::fs::read(input)?;
+                let profile = std::fs::read_to_string(profile)?
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| l.trim().parse::<u32>())
+                    .collect::<Result<BTreeSet<u32>, _>>()?;
+                // The link map, when given, lets read-only data move too.
+                let objects = match rest {
+                    [map] => data::read_map(&std::fs::read_to_string(map)?)?,
+                    _ => Vec::new(),
+                };
+                let (p, s, _) = split(&bytes, &profile, SMALL_BODY, &objects)?;
+                // A part that does not validate would only fail in the browser.
+                for (what, part) in [("first part", &p), ("rest", &s)] {
+                    wasmparser::Validator::new()
+                        .validate_all(part)
+                        .map_err(|e| format!("the {what} does not validate: {e}"))?;
+                }
+                std::fs::write(primary, p)?;
+                std::fs::write(secondary, s)?;
+            }
+            _ => {
+                return Err(concat!(
+                    "usage: ordinal-split instrument IN OUT",
+                    " | split IN PROFILE PRIMARY SECONDARY [LINK-MAP]"
+                )
+                .into())
+            }
+        }
         Ok(())
     };
     match run() {

@@ -24,34 +24,7 @@ fn module() -> Vec<u8> {
         funcs.function(ty);
     }
     m.section(&funcs);
-    let mut tables = enc::TableSection::new();
-    tables.table(enc::TableType {
-        element_type: enc::RefType::FUNCREF,
-        minimum: 4,
-        maximum: Some(4),
-        table64: false,
-        shared: false,
-    });
-    m.section(&tables);
-    let mut memories = enc::MemorySection::new();
-    memories.memory(enc::MemoryType {
-        minimum: 1,
-        maximum: None,
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
-    m.section(&memories);
-    let mut globals = enc::GlobalSection::new();
-    globals.global(
-        enc::GlobalType {
-            val_type: enc::ValType::I32,
-            mutable: true,
-            shared: false,
-        },
-        &enc::ConstExpr::i32_const(100),
-    );
-    m.section(&globals);
+    table_memory_global(&mut m, 4, 100);
     let mut exports = enc::ExportSection::new();
     exports.export("entry", enc::ExportKind::Func, 1);
     exports.export("moved", enc::ExportKind::Func, 2);
@@ -124,6 +97,55 @@ fn module() -> Vec<u8> {
     m.finish()
 }
 
+/// The sections both test modules have after their functions: a funcref table
+/// of `slots`, one page of memory, and a mutable i32 global starting at `init`.
+fn table_memory_global(m: &mut enc::Module, slots: u64, init: i32) {
+    let mut tables = enc::TableSection::new();
+    tables.table(enc::TableType {
+        element_type: enc::RefType::FUNCREF,
+        minimum: slots,
+        maximum: Some(slots),
+        table64: false,
+        shared: false,
+    });
+    m.section(&tables);
+    let mut memories = enc::MemorySection::new();
+    memories.memory(enc::MemoryType {
+        minimum: 1,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
+    m.section(&memories);
+    let mut globals = enc::GlobalSection::new();
+    globals.global(FLAG, &enc::ConstExpr::i32_const(init));
+    m.section(&globals);
+}
+
+/// Writes `files` to a directory of their own and runs `script` in node with
+/// that directory as its argument; what it printed.
+fn run_node(name: &str, files: &[(&str, &[u8])], script: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("ordinal-split-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (file, bytes) in files {
+        std::fs::write(dir.join(file), bytes).unwrap();
+    }
+    let out = std::process::Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(&dir)
+        .output()
+        .expect("node runs (scripts/setup.sh installs it for the page's tests)");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        out.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn validate(bytes: &[u8]) {
     wasmparser::Validator::new()
         .validate_all(bytes)
@@ -186,19 +208,9 @@ fn instrumenting_keeps_the_module_valid_and_exports_a_flag_per_function() {
 /// Runs the whole module, then the split one, in node, the way public/split.js links it.
 #[test]
 fn the_split_module_computes_what_the_whole_one_does() {
-    let dir = std::env::temp_dir().join(format!("ordinal-split-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     let whole = module();
     let (first, rest, _) = split(&whole, &profile(), 0, &[]).unwrap();
     let inst = instrument(&whole).unwrap();
-    for (name, bytes) in [
-        ("whole.wasm", &whole),
-        ("first.wasm", &first),
-        ("rest.wasm", &rest),
-        ("inst.wasm", &inst),
-    ] {
-        std::fs::write(dir.join(name), bytes).unwrap();
-    }
     let script = r#"
 const fs = require("fs");
 const read = (n) => fs.readFileSync(process.argv[1] + "/" + n);
@@ -223,19 +235,16 @@ inst.quiet();
 const ran = Object.keys(inst).filter((k) => k.startsWith("__prof") && inst[k].value);
 console.log(JSON.stringify({ whole: run(whole), split, loadsAfterQuiet, loads, ran }));
 "#;
-    let out = std::process::Command::new("node")
-        .arg("-e")
-        .arg(script)
-        .arg(&dir)
-        .output()
-        .expect("node runs (scripts/setup.sh installs it for the page's tests)");
-    std::fs::remove_dir_all(&dir).ok();
-    assert!(
-        out.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let got = run_node(
+        "whole",
+        &[
+            ("whole.wasm", &whole),
+            ("first.wasm", &first),
+            ("rest.wasm", &rest),
+            ("inst.wasm", &inst),
+        ],
+        script,
     );
-    let got = String::from_utf8(out.stdout).unwrap();
     // quiet() = 42; entry(5) = moved_a(5) + moved_a(5) through the table + kept_b(5)
     // = (10 + 15 + 105 + 12) + (10 + 15 + 110 + 12) + 12 = 301, the global going
     // 100 -> 105 -> 110; moved(3) = 6 + 9 + 113 + 10 = 138; entry(6) = 162 + 168 + 13
@@ -271,34 +280,7 @@ fn module_with_data() -> Vec<u8> {
     funcs.function(0); // 1: kept
     funcs.function(0); // 2: moved
     m.section(&funcs);
-    let mut tables = enc::TableSection::new();
-    tables.table(enc::TableType {
-        element_type: enc::RefType::FUNCREF,
-        minimum: 1,
-        maximum: Some(1),
-        table64: false,
-        shared: false,
-    });
-    m.section(&tables);
-    let mut memories = enc::MemorySection::new();
-    memories.memory(enc::MemoryType {
-        minimum: 1,
-        maximum: None,
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
-    m.section(&memories);
-    let mut globals = enc::GlobalSection::new();
-    globals.global(
-        enc::GlobalType {
-            val_type: enc::ValType::I32,
-            mutable: true,
-            shared: false,
-        },
-        &enc::ConstExpr::i32_const(1024), // a stack pointer below the statics
-    );
-    m.section(&globals);
+    table_memory_global(&mut m, 1, 1024); // a stack pointer below the statics
     let mut exports = enc::ExportSection::new();
     exports.export("kept", enc::ExportKind::Func, 1);
     exports.export("moved", enc::ExportKind::Func, 2);
@@ -330,8 +312,6 @@ fn module_with_data() -> Vec<u8> {
 /// it was before its function runs.
 #[test]
 fn a_static_only_moved_code_uses_arrives_with_the_rest() {
-    let dir = std::env::temp_dir().join(format!("ordinal-split-data-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     let whole = module_with_data();
     validate(&whole);
     let objects = [1024..1028, 1028..1032].map(|range| data::Section {
@@ -342,8 +322,6 @@ fn a_static_only_moved_code_uses_arrives_with_the_rest() {
     assert_eq!(moved, 1);
     validate(&first);
     validate(&rest);
-    std::fs::write(dir.join("first.wasm"), &first).unwrap();
-    std::fs::write(dir.join("rest.wasm"), &rest).unwrap();
     let script = r#"
 const fs = require("fs");
 const read = (n) => fs.readFileSync(process.argv[1] + "/" + n);
@@ -360,19 +338,11 @@ const before = [first.kept(), word(), loads];
 const after = [first.moved(), word(), loads];
 console.log(JSON.stringify({ before, after }));
 "#;
-    let out = std::process::Command::new("node")
-        .arg("-e")
-        .arg(script)
-        .arg(&dir)
-        .output()
-        .expect("node runs");
-    std::fs::remove_dir_all(&dir).ok();
-    assert!(
-        out.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let got = run_node(
+        "data",
+        &[("first.wasm", &first), ("rest.wasm", &rest)],
+        script,
     );
-    let got = String::from_utf8(out.stdout).unwrap();
     assert!(
         got.contains("\"before\":[7,0,0]"),
         "the kept static is there, the moved one not yet, nothing loaded: {got}"
