@@ -12,6 +12,11 @@
 // the first part when the page runs the simulation at mount). A stub that runs
 // before that loads it synchronously: the page waits for it once instead of
 // failing.
+//
+// The panels a first visit does not need at once (src/ui/lazy.rs, `Later`)
+// wait for the rest: `window.ordinalRestLinked` and the `ordinal:rest-linked`
+// event say it is linked; `window.ordinalRestFailed` (the file's name) and
+// `ordinal:rest-failed` that it could not be fetched.
 
 let first = null; // the first part's exports
 let rest = null; // the rest, compiled
@@ -21,8 +26,17 @@ function link() {
   if (first.__split_loaded.value) return;
   new WebAssembly.Instance(rest, { "": first });
   first.__split_loaded.value = 1;
-  // For tests and the curious: the whole code is there from now on.
+  // The whole code is there from now on (read by src/ui/lazy.rs and tests).
   window.ordinalRestLinked = true;
+  window.dispatchEvent(new Event("ordinal:rest-linked"));
+}
+
+// The rest could not be fetched in the background: the panels that wait for
+// it say which file is missing. (A stub may still load it later.)
+function failed(err) {
+  console.warn(`Ordinal: the rest of the code (${url}) did not load: ${err}`);
+  window.ordinalRestFailed = new URL(url).pathname.split("/").pop();
+  window.dispatchEvent(new Event("ordinal:rest-failed"));
 }
 
 // `__split.load`: a stub ran before the rest was linked.
@@ -87,7 +101,7 @@ export function withRest(init, restUrl, atMount) {
         rest ??= await early;
         link();
       } catch (err) {
-        console.warn(`Ordinal: the rest of the code (${url}) did not load: ${err}`);
+        failed(err);
       }
     }
     return result;
@@ -107,7 +121,7 @@ export function withRest(init, restUrl, atMount) {
             rest ??= module;
             link();
           })
-          .catch((err) => console.warn(`Ordinal: the rest of the code (${url}) is not loaded yet: ${err}`));
+          .catch(failed);
       }
       return exports;
     },

@@ -8,6 +8,13 @@
 // answers a typed `get pods` (what tests/e2e/tti.mjs calls interactive), an
 // embed mounts, and the Chinese page mounts. Writes the indices of the
 // functions that ran, one per line, to PROFILE.
+//
+// The page is served as a split page whose rest never arrives (index.html
+// names one, and its request is never answered): what a first visit runs
+// before the rest is linked, so the panels that wait for it (src/ui/later.rs)
+// show that they are loading and their code goes to the rest. A last visit
+// gets a 404 for it, so that those panels can say which file is missing
+// without the code they would need to say it being in the rest.
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,16 +25,22 @@ if (!out) {
   console.error("usage: node scripts/split-profile.mjs DIST INSTRUMENTED.wasm PROFILE");
   process.exit(2);
 }
-const wasm = readFileSync(join(dist, "index.html"), "utf8").match(/data-wasm="\.\/([^"]+\.wasm)"/)?.[1];
+const html = readFileSync(join(dist, "index.html"), "utf8");
+const wasm = html.match(/data-wasm="\.\/([^"]+\.wasm)"/)?.[1];
 if (!wasm) throw new Error(`${dist}/index.html names no .wasm`);
 const root = mkdtempSync(join(tmpdir(), "ordinal-split-"));
 cpSync(dist, root, { recursive: true });
 copyFileSync(instrumented, join(root, wasm));
+const HELD = "held_rest.wasm";
+const held = html.replace(`data-wasm="./${wasm}"`, `data-wasm="./${wasm}" data-split="./${HELD}"`);
+if (held === html) throw new Error(`${dist}/index.html: could not name a rest beside ./${wasm}`);
+writeFileSync(join(root, "index.html"), held);
 
 const VISITS = [
   { path: "", command: "get pods" },
   { path: "?embed=1&example=web" },
   { path: "?lang=zh" },
+  { path: "", missing: true },
 ];
 const ran = new Set();
 const server = await startServer({ root });
@@ -48,6 +61,11 @@ try {
         wa.instantiate = (...a) => instantiate.apply(wa, a).then(keep);
       });
       const page = await browser.context.newPage();
+      // The rest is still on its way: its request is never answered (or, for
+      // the last visit, answered 404).
+      await page.route(`**/${HELD}`, (route) => {
+        if (visit.missing) route.fulfill({ status: 404, body: "not found" });
+      });
       const errors = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(server.url + visit.path, { waitUntil: "load" });
@@ -60,6 +78,16 @@ try {
       }
       // What the page does in its first frames after that.
       await page.waitForTimeout(500);
+      const later = await page.getByTestId("later").count();
+      if (later === 0) throw new Error(`${visit.path || "/"}: no panel waits for the rest (src/ui/later.rs)`);
+      if (visit.missing) {
+        await page.waitForFunction(
+          (file) => [...document.querySelectorAll("[data-testid=later]")].every((e) => e.textContent.includes(file)),
+          HELD,
+          { timeout: 60_000 },
+        );
+      }
+      if (await page.evaluate(() => window.ordinalRestLinked === true)) throw new Error(`${visit.path || "/"}: the held rest was linked`);
       if (errors.length) throw new Error(`${visit.path || "/"}: page errors: ${errors.join("; ")}`);
       const indices = await page.evaluate(() => {
         const x = window.__ordinalExports;
@@ -69,7 +97,7 @@ try {
       });
       if (indices.length === 0) throw new Error(`${visit.path || "/"}: no function ran (not an instrumented .wasm?)`);
       for (const i of indices) ran.add(i);
-      console.log(`split profile: ${visit.path || "/"}: ${indices.length} functions ran`);
+      console.log(`split profile: ${visit.path || "/"}${visit.missing ? " (no rest)" : ""}: ${indices.length} functions ran`);
     } finally {
       await browser.close();
     }

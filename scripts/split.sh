@@ -4,8 +4,9 @@
 #
 # 1. tools/split (ordinal-split) instruments the .wasm: every function records that it ran;
 # 2. scripts/split-profile.mjs runs that module in headless Chromium the way a first
-#    visit goes (the page mounts and answers a typed `get pods`; an embed and the
-#    Chinese page mount) and writes down the functions that ran;
+#    visit goes before the rest arrives (the page mounts and answers a typed `get pods`;
+#    an embed and the Chinese page mount; the panels that wait for the rest say so, or
+#    which file is missing) and writes down the functions that ran;
 # 3. ordinal-split keeps those in the first part and moves every other function's body
 #    to the rest, leaving a stub, and, with the linker's map, the read-only data only
 #    those bodies use; public/split.js links the rest once the page has mounted.

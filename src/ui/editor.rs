@@ -5,6 +5,7 @@
 //! CodeMirror comparison).
 
 use super::i18n::Key as K;
+use super::later::Code;
 use super::Ui;
 use crate::sim::manifest::{self, Severity};
 use leptos::prelude::*;
@@ -166,13 +167,25 @@ pub fn Editor(ui: Ui) -> impl IntoView {
     // Bumped when the text should be checked: at once for a normal
     // buffer, after a pause in typing for a huge one.
     let checked = RwSignal::new(0u64);
+    // The check's code (the YAML parser, the schema) is in the rest of a
+    // split build (`super::later`): until it is linked the text is shown
+    // unchecked, and the check runs as it arrives.
     let whole = Memo::new(move |_| {
         checked.track();
-        gates.with(|g| {
+        if ui.code.with(|c| *c != Code::Ready) {
+            return None;
+        }
+        Some(gates.with(|g| {
             text.with_untracked(|t| manifest::parse_gated(t, manifest::FieldValidation::Warn, g))
+        }))
+    });
+    let parsed = Memo::new(move |_| {
+        whole.with(|p| {
+            p.as_ref()
+                .map(|p| p.diagnostics.clone())
+                .unwrap_or_default()
         })
     });
-    let parsed = Memo::new(move |_| whole.with(|p| p.diagnostics.clone()));
     let shape = Memo::new(move |_| {
         text.with(|t| {
             t.split('\n').fold((0, 0), |(n, w), l| {
@@ -332,15 +345,15 @@ pub fn Editor(ui: Ui) -> impl IntoView {
             .collect_view()
     };
     let docs = move || {
-        let n = whole.with(|p| p.objects.len());
-        ui.tf(
+        let n = whole.with(|p| p.as_ref().map(|p| p.objects.len()))?;
+        Some(ui.tf(
             if n == 1 {
                 K::ObjectsOne
             } else {
                 K::ObjectsMany
             },
             &[&n.to_string()],
-        )
+        ))
     };
     view! {
         <section class="panel editor-panel" aria-labelledby="editor-h">

@@ -5,6 +5,7 @@
 //! through [`super::Mode`].
 
 use super::i18n::Key as K;
+use super::later::Later;
 use super::share::{Share, ShareBar};
 use super::{chart, console, editor, lessons, views, Banners, TimeBar, Ui};
 use crate::sim::session::host::{Params, View};
@@ -80,12 +81,12 @@ pub fn Embed(ui: Ui, share: Share, params: Params) -> impl IntoView {
             let panel = match v {
                 View::Editor => view! { <editor::Editor ui=ui /> }.into_any(),
                 View::Cluster => view! { <views::Cluster ui=ui /> }.into_any(),
-                View::Storage => view! { <views::Storage ui=ui /> }.into_any(),
-                View::Network => view! { <views::Network ui=ui /> }.into_any(),
+                View::Storage => view! { <Later ui=ui title=K::Storage><views::Storage ui=ui /></Later> }.into_any(),
+                View::Network => view! { <Later ui=ui title=K::Network><views::Network ui=ui /></Later> }.into_any(),
                 View::Console => view! { <console::Console ui=ui /> }.into_any(),
-                View::Events => view! { <views::Events ui=ui /> }.into_any(),
-                View::Lessons => view! { <lessons::Lessons ui=ui /> }.into_any(),
-                View::Chart => view! { <chart::ChartPanel ui=ui /> }.into_any(),
+                View::Events => view! { <Later ui=ui title=K::Events><views::Events ui=ui /></Later> }.into_any(),
+                View::Lessons => view! { <Later ui=ui title=K::Lessons><lessons::Lessons ui=ui /></Later> }.into_any(),
+                View::Chart => view! { <Later ui=ui title=K::Chart><chart::ChartPanel ui=ui /></Later> }.into_any(),
             };
             view! {
                 <div

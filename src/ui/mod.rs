@@ -13,6 +13,7 @@ mod embed_api;
 mod fresh;
 mod gates;
 pub(crate) mod i18n;
+mod later;
 mod lazy;
 mod lessons;
 mod model;
@@ -26,6 +27,7 @@ mod views;
 use crate::sim::session::{Note, Printed, Session};
 use crate::sim::{Input, Sim};
 use i18n::{Key as K, Lang};
+use later::Later;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -91,6 +93,9 @@ pub struct Ui {
     /// Console lines waiting for files they name (`lazy`), run in order.
     queue: StoredValue<Vec<String>>,
     draining: StoredValue<bool>,
+    /// Whether the rest of the code (a split build's second part) is linked:
+    /// `later::Later` panels wait for it.
+    pub code: RwSignal<later::Code>,
 }
 
 fn now_ms() -> f64 {
@@ -728,6 +733,7 @@ fn App() -> impl IntoView {
         choice: StoredValue::new(0),
         queue: StoredValue::new(Vec::new()),
         draining: StoredValue::new(false),
+        code: later::code(),
     };
     for p in start.printed {
         ui.show(p);
@@ -774,18 +780,18 @@ fn App() -> impl IntoView {
         <robust::StorageBanner ui=ui />
         <main class="app" data-testid="app" data-ready="true">
             <div class="left">
-                <lessons::Lessons ui=ui />
+                <Later ui=ui title=K::Lessons><lessons::Lessons ui=ui /></Later>
                 <Examples ui=ui />
-                <gates::Gates ui=ui />
+                <Later ui=ui title=K::FeatureGates><gates::Gates ui=ui /></Later>
                 <editor::Editor ui=ui />
                 <console::Console ui=ui />
             </div>
             <div class="right">
                 <views::Cluster ui=ui />
-                <views::Storage ui=ui />
-                <views::Network ui=ui />
-                <views::Events ui=ui />
-                <chart::ChartPanel ui=ui />
+                <Later ui=ui title=K::Storage><views::Storage ui=ui /></Later>
+                <Later ui=ui title=K::Network><views::Network ui=ui /></Later>
+                <Later ui=ui title=K::Events><views::Events ui=ui /></Later>
+                <Later ui=ui title=K::Chart><chart::ChartPanel ui=ui /></Later>
             </div>
         </main>
     }

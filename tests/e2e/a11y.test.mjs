@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
-import { openApp, settle } from "./harness.mjs";
+import { allPanels, openApp, settle } from "./harness.mjs";
 
 const T = 60_000;
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -58,6 +58,8 @@ async function runSession(page) {
   await page.getByTestId("play").click();
   await page.locator("[data-testid='pod-web-1'][data-status='Running']").waitFor({ timeout: T });
   await page.waitForTimeout(1000);
+  // Every panel audited as drawn, none as it waits for the rest of the code.
+  await allPanels(page);
   await page.getByTestId("play").click();
   assert.ok((await page.locator("[data-testid=events] tbody tr").count()) > 0, "events listed");
 }

@@ -255,3 +255,14 @@ export async function settle(page) {
     ),
   );
 }
+
+/**
+ * Wait in `page` (or a frame) until every panel is drawn: in a split build the
+ * panels a first visit does not need at once (src/ui/later.rs) wait for the
+ * rest of the code, which follows the mount.
+ */
+export async function allPanels(page) {
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=later]").length === 0, null, {
+    timeout: 60_000,
+  });
+}

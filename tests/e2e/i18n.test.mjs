@@ -5,7 +5,7 @@
 // Screenshots: target/e2e/i18n-*.png.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openApp } from "./harness.mjs";
+import { allPanels, openApp } from "./harness.mjs";
 
 const T = 60_000;
 const CJK = /[\u3400-\u4dbf\u4e00-\u9fff]/;
@@ -13,6 +13,7 @@ const HEADINGS = ["examples-h", "editor-h", "console-h", "cluster-h", "storage-h
 
 async function ready(page) {
   await page.getByTestId("editor").waitFor({ timeout: T });
+  await allPanels(page);
 }
 
 /** The heading texts, the buttons' texts and the example's description. */

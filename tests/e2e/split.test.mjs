@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DIST, openApp } from "./harness.mjs";
+import { allPanels, DIST, openApp } from "./harness.mjs";
 
 const T = 60_000;
 const html = readFileSync(join(DIST, "index.html"), "utf8");
@@ -96,9 +96,53 @@ test("a page that runs the simulation at mount fetches the rest beside the first
   assert.deepEqual(problems, []);
 });
 
-test("a rest the server does not give stops the page with a screen that names the file", async (t) => {
+test("the panels a first visit does not need say they are loading until the rest is linked", async (t) => {
+  let release;
+  const released = new Promise((r) => {
+    release = r;
+  });
+  // Never longer than this, so a stub that ran after all cannot hang the test.
+  const safety = setTimeout(release, 30_000);
+  t.after(() => clearTimeout(safety));
+  const { page, problems, syncXhr } = await open(t, "", async (route) => {
+    await released;
+    return route.continue();
+  });
+  await page.getByTestId("console-input").waitFor({ timeout: T });
+  const later = page.getByTestId("later");
+  const titles = await later.locator("h2").allTextContents();
+  assert.deepEqual(titles, ["Lessons", "Feature gates", "Storage", "Network", "Events", "Chart"]);
+  for (const panel of await later.all()) {
+    assert.equal(await panel.getAttribute("aria-busy"), "true");
+    assert.match(await panel.getByRole("status").textContent(), /^Loading .+…$/);
+  }
+  // The editor's text is not checked yet: the check's code is in the rest.
+  assert.equal(await page.getByTestId("doc-count").textContent(), "");
+  // The console answers meanwhile, from the first part alone.
+  await command(page, "get pods");
+  await page.getByTestId("console-output").getByText(/^No resources/m).first().waitFor({ timeout: T });
+  assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
+  release();
+  await allPanels(page);
+  for (const id of ["lessons-h", "gates-h", "storage-h", "network-h", "events-h", "chart-h"]) {
+    assert.ok(await page.locator(`#${id}`).isVisible(), `${id} is drawn`);
+  }
+  await page.getByTestId("doc-count").getByText(/^\d+ objects?$/).waitFor({ timeout: T });
+  assert.deepEqual(await syncXhr(), [], "nothing waited for the rest");
+  assert.deepEqual(problems, []);
+});
+
+test("a rest the server does not give is named by the panels that wait for it, and by the screen that stops the page", async (t) => {
   const { page } = await open(t, "", (route) => route.fulfill({ status: 404, body: "not found" }));
   await page.getByTestId("console-input").waitFor({ timeout: T });
+  const later = page.getByTestId("later");
+  await page.waitForFunction(
+    (rest) => [...document.querySelectorAll("[data-testid=later]")].every((e) => e.textContent.includes(rest)),
+    REST,
+    { timeout: T },
+  );
+  assert.equal(await later.count(), 6);
+  assert.match(await later.first().getByRole("status").textContent(), /^Not loaded: .*serve the whole dist\/ folder/);
   // Choosing the example already runs code of the rest; applying it surely does.
   const screen = page.getByTestId("recovery");
   await page.getByTestId("example-web").click();

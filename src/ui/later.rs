@@ -1,0 +1,91 @@
+//! Panels a first visit does not need at once (issue 12): the feature gates,
+//! the lessons, storage, network, events and the chart; and the editor's
+//! check of its text (`editor.rs`), with the YAML parser. A release build's
+//! `.wasm` is split in two (`scripts/split.sh`, `public/split.js`); the first
+//! part holds what a first visit runs, and the profile that decides it
+//! (`scripts/split-profile.mjs`) holds the rest back, so these panels' code
+//! is in the rest. Until the rest is linked each shows its title and that it
+//! is loading, or, when the rest could not be fetched, which file is missing.
+//! An unsplit build (`trunk serve`) and a page that runs the simulation at
+//! mount (the rest linked before the app starts) show them at once.
+
+use super::i18n::{self, Key as K};
+use super::Ui;
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+/// Where the rest of the code stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Code {
+    /// Being fetched.
+    Loading,
+    /// Linked (or the build is not split).
+    Ready,
+    /// Could not be fetched: the file's name.
+    Failed(String),
+}
+
+/// A global of `split.js`, if set.
+fn global(name: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(&window(), &JsValue::from_str(name))
+        .ok()
+        .filter(|v| !v.is_undefined())
+}
+
+/// Where the rest of the code stands now.
+fn now() -> Code {
+    let split = document()
+        .query_selector("script[data-ordinal-boot]")
+        .ok()
+        .flatten()
+        .and_then(|b| b.get_attribute("data-split"));
+    if split.is_none() || global("ordinalRestLinked").is_some_and(|v| v.is_truthy()) {
+        Code::Ready
+    } else if let Some(file) = global("ordinalRestFailed").and_then(|v| v.as_string()) {
+        Code::Failed(file)
+    } else {
+        Code::Loading
+    }
+}
+
+/// The state of the rest of the code, kept up to date by `split.js`'s events.
+pub fn code() -> RwSignal<Code> {
+    let code = RwSignal::new(now());
+    if code.get_untracked() != Code::Ready {
+        // The listeners live as long as the page (one app per page): the
+        // handle only removes them when asked.
+        for event in ["ordinal:rest-linked", "ordinal:rest-failed"] {
+            let _ = window_event_listener_untyped(event, move |_| code.set(now()));
+        }
+    }
+    code
+}
+
+/// Shows `children` once the rest of the code is linked; until then a panel
+/// titled `title` that says it is loading, or which file did not come.
+#[component]
+pub fn Later(ui: Ui, title: K, children: ChildrenFn) -> impl IntoView {
+    let fallback = move || {
+        let status = move || match ui.code.get() {
+            Code::Failed(file) => {
+                i18n::translate(ui.lang.get(), &super::lazy::missing_banner(&[file]))
+            }
+            _ => ui.tf(K::Loading, &[ui.t(title)]),
+        };
+        view! {
+            <section class="panel later" aria-busy="true" data-testid="later">
+                <div class="panel-head">
+                    <h2>{ui.tr(title)}</h2>
+                </div>
+                <p class="muted" role="status">
+                    {status}
+                </p>
+            </section>
+        }
+    };
+    view! {
+        <Show when=move || ui.code.with(|c| *c == Code::Ready) fallback>
+            {children()}
+        </Show>
+    }
+}
