@@ -44,6 +44,18 @@ impl Ui {
     }
 }
 
+/// What `Gates` shows closed, under its heading, at the gates' defaults:
+/// drawn while it waits for the rest of the code (`super::later`). A page
+/// that starts with gates away from them links the rest before it starts.
+pub fn sketch(ui: Ui) -> impl IntoView {
+    view! {
+        <p class="muted">{ui.tr(K::GatesDefaults)}</p>
+        <details>
+            <summary>{ui.tr(K::GatesChange)}</summary>
+        </details>
+    }
+}
+
 #[component]
 pub fn Gates(ui: Ui) -> impl IntoView {
     let rows = Memo::new(move |_| {

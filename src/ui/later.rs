@@ -62,10 +62,19 @@ pub fn code() -> RwSignal<Code> {
 }
 
 /// Shows `children` once the rest of the code is linked; until then a panel
-/// titled `title` that says it is loading, or which file did not come.
+/// titled `title` (`data-panel=name`) that says it is loading, or which file
+/// did not come, above `sketch`: a panel above the editor draws its static
+/// outline there, so the editor does not jump when the panel comes.
 #[component]
-pub fn Later(ui: Ui, title: K, children: ChildrenFn) -> impl IntoView {
+pub fn Later(
+    ui: Ui,
+    name: &'static str,
+    title: K,
+    #[prop(optional, into)] sketch: ViewFn,
+    children: ChildrenFn,
+) -> impl IntoView {
     let fallback = move || {
+        let sketch = sketch.clone();
         let status = move || match ui.code.get() {
             Code::Failed(file) => {
                 i18n::translate(ui.lang.get(), &super::lazy::missing_banner(&[file]))
@@ -73,13 +82,14 @@ pub fn Later(ui: Ui, title: K, children: ChildrenFn) -> impl IntoView {
             _ => ui.tf(K::Loading, &[ui.t(title)]),
         };
         view! {
-            <section class="panel later" aria-busy="true" data-testid="later">
+            <section class="panel later" aria-busy="true" data-testid="later" data-panel=name>
                 <div class="panel-head">
                     <h2>{ui.tr(title)}</h2>
+                    <span class="muted" role="status">
+                        {status}
+                    </span>
                 </div>
-                <p class="muted" role="status">
-                    {status}
-                </p>
+                {sketch.run()}
             </section>
         }
     };

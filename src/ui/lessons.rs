@@ -194,6 +194,33 @@ fn start_lesson(ui: Ui, lesson: &Lesson) {
     }
 }
 
+/// What `Lessons` shows under its heading before a lesson is opened, the
+/// bundled lessons from the core's index: drawn, disabled, while it waits
+/// for the rest of the code (`super::later`), so the panel keeps its room.
+pub fn sketch(ui: Ui) -> impl IntoView {
+    let zh = move || ui.lang.get() == super::i18n::Lang::Zh;
+    view! {
+        <div class="lesson-list" role="list">
+            {lessons::INDEX
+                .iter()
+                .map(|b| {
+                    view! {
+                        <div role="listitem">
+                            <button class="lesson" disabled>
+                                {move || if zh() { b.title_zh } else { b.title_en }}
+                                <span class="lesson-count muted">{format!(" 0/{}", b.steps)}</span>
+                            </button>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </div>
+        <details class="lesson-own">
+            <summary>{move || if zh() { "打开自己的课程" } else { "Open your own lesson" }}</summary>
+        </details>
+    }
+}
+
 #[component]
 pub fn Lessons(ui: Ui) -> impl IntoView {
     // The lessons read so far: bundled ones once fetched, and a teacher's

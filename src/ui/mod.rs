@@ -780,18 +780,18 @@ fn App() -> impl IntoView {
         <robust::StorageBanner ui=ui />
         <main class="app" data-testid="app" data-ready="true">
             <div class="left">
-                <Later ui=ui title=K::Lessons><lessons::Lessons ui=ui /></Later>
+                <Later ui=ui name="lessons" title=K::Lessons sketch=move || lessons::sketch(ui)><lessons::Lessons ui=ui /></Later>
                 <Examples ui=ui />
-                <Later ui=ui title=K::FeatureGates><gates::Gates ui=ui /></Later>
+                <Later ui=ui name="gates" title=K::FeatureGates sketch=move || gates::sketch(ui)><gates::Gates ui=ui /></Later>
                 <editor::Editor ui=ui />
                 <console::Console ui=ui />
             </div>
             <div class="right">
                 <views::Cluster ui=ui />
-                <Later ui=ui title=K::Storage><views::Storage ui=ui /></Later>
-                <Later ui=ui title=K::Network><views::Network ui=ui /></Later>
-                <Later ui=ui title=K::Events><views::Events ui=ui /></Later>
-                <Later ui=ui title=K::Chart><chart::ChartPanel ui=ui /></Later>
+                <Later ui=ui name="storage" title=K::Storage><views::Storage ui=ui /></Later>
+                <Later ui=ui name="network" title=K::Network><views::Network ui=ui /></Later>
+                <Later ui=ui name="events" title=K::Events><views::Events ui=ui /></Later>
+                <Later ui=ui name="chart" title=K::Chart><chart::ChartPanel ui=ui /></Later>
             </div>
         </main>
     }

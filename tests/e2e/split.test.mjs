@@ -118,12 +118,22 @@ test("the panels a first visit does not need say they are loading until the rest
   }
   // The editor's text is not checked yet: the check's code is in the rest.
   assert.equal(await page.getByTestId("doc-count").textContent(), "");
+  // The panels above the editor draw their outlines meanwhile, so it does not move when they come.
+  // (Its place in the column, which scrolls: the console below it takes the focus meanwhile.)
+  const editorTop = () =>
+    page.getByTestId("editor").evaluate((e) => {
+      const column = e.closest(".left");
+      return e.getBoundingClientRect().top - column.getBoundingClientRect().top + column.scrollTop;
+    });
+  const top = await editorTop();
   // The console answers meanwhile, from the first part alone.
   await command(page, "get pods");
   await page.getByTestId("console-output").getByText(/^No resources/m).first().waitFor({ timeout: T });
   assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
   release();
   await allPanels(page);
+  const moved = (await editorTop()) - top;
+  assert.ok(Math.abs(moved) <= 4, `the editor moved ${moved}px when the panels above it came`);
   for (const id of ["lessons-h", "gates-h", "storage-h", "network-h", "events-h", "chart-h"]) {
     assert.ok(await page.locator(`#${id}`).isVisible(), `${id} is drawn`);
   }
