@@ -2,7 +2,9 @@
 // the first load holds what the page runs to mount and answer a first command;
 // the rest follows once the page has mounted, or beside the first part when
 // the page runs the simulation at mount, and a stub that runs before it has
-// arrived loads it at once.
+// arrived loads it at once. The panels a first visit does not need at once
+// (src/ui/later.rs) say they are loading until the rest is linked, or name
+// the file when it cannot be had.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
