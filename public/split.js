@@ -13,7 +13,7 @@
 // before that loads it synchronously: the page waits for it once instead of
 // failing.
 //
-// The panels a first visit does not need at once (src/ui/lazy.rs, `Later`)
+// The panels a first visit does not need at once (src/ui/later.rs, `Later`)
 // wait for the rest: `window.ordinalRestLinked` and the `ordinal:rest-linked`
 // event say it is linked; `window.ordinalRestFailed` (the file's name) and
 // `ordinal:rest-failed` that it could not be fetched.
@@ -26,7 +26,7 @@ function link() {
   if (first.__split_loaded.value) return;
   new WebAssembly.Instance(rest, { "": first });
   first.__split_loaded.value = 1;
-  // The whole code is there from now on (read by src/ui/lazy.rs and tests).
+  // The whole code is there from now on (read by src/ui/later.rs and tests).
   window.ordinalRestLinked = true;
   window.dispatchEvent(new Event("ordinal:rest-linked"));
 }

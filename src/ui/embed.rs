@@ -81,12 +81,12 @@ pub fn Embed(ui: Ui, share: Share, params: Params) -> impl IntoView {
             let panel = match v {
                 View::Editor => view! { <editor::Editor ui=ui /> }.into_any(),
                 View::Cluster => view! { <views::Cluster ui=ui /> }.into_any(),
-                View::Storage => view! { <Later ui=ui name="storage" title=K::Storage><views::Storage ui=ui /></Later> }.into_any(),
-                View::Network => view! { <Later ui=ui name="network" title=K::Network><views::Network ui=ui /></Later> }.into_any(),
+                View::Storage => view! { <Later ui=ui name=v.id() title=label(v)><views::Storage ui=ui /></Later> }.into_any(),
+                View::Network => view! { <Later ui=ui name=v.id() title=label(v)><views::Network ui=ui /></Later> }.into_any(),
                 View::Console => view! { <console::Console ui=ui /> }.into_any(),
-                View::Events => view! { <Later ui=ui name="events" title=K::Events><views::Events ui=ui /></Later> }.into_any(),
-                View::Lessons => view! { <Later ui=ui name="lessons" title=K::Lessons><lessons::Lessons ui=ui /></Later> }.into_any(),
-                View::Chart => view! { <Later ui=ui name="chart" title=K::Chart><chart::ChartPanel ui=ui /></Later> }.into_any(),
+                View::Events => view! { <Later ui=ui name=v.id() title=label(v)><views::Events ui=ui /></Later> }.into_any(),
+                View::Lessons => view! { <Later ui=ui name=v.id() title=label(v)><lessons::Lessons ui=ui /></Later> }.into_any(),
+                View::Chart => view! { <Later ui=ui name=v.id() title=label(v)><chart::ChartPanel ui=ui /></Later> }.into_any(),
             };
             view! {
                 <div

@@ -194,6 +194,10 @@ fn start_lesson(ui: Ui, lesson: &Lesson) {
     }
 }
 
+/// The teacher's own lessons' opener, in English and Chinese (`Lessons` and
+/// its `sketch`).
+const OPEN_OWN: (&str, &str) = ("Open your own lesson", "打开自己的课程");
+
 /// What `Lessons` shows under its heading before a lesson is opened, the
 /// bundled lessons from the core's index: drawn, disabled, while it waits
 /// for the rest of the code (`super::later`), so the panel keeps its room.
@@ -216,7 +220,7 @@ pub fn sketch(ui: Ui) -> impl IntoView {
                 .collect_view()}
         </div>
         <details class="lesson-own">
-            <summary>{move || if zh() { "打开自己的课程" } else { "Open your own lesson" }}</summary>
+            <summary>{move || if zh() { OPEN_OWN.1 } else { OPEN_OWN.0 }}</summary>
         </details>
     }
 }
@@ -540,7 +544,7 @@ pub fn Lessons(ui: Ui) -> impl IntoView {
                 }}
             </div>
             <details class="lesson-own">
-                <summary>{move || t("Open your own lesson", "打开自己的课程")}</summary>
+                <summary>{move || t(OPEN_OWN.0, OPEN_OWN.1)}</summary>
                 <textarea
                     data-testid="lesson-own-text"
                     aria-label=move || t("Lesson YAML", "课程 YAML")
