@@ -1,6 +1,9 @@
 // Loads the app. Trunk writes the names of the app's JS glue and .wasm into
 // this script's data-js and data-wasm attributes (Trunk.toml,
-// pattern_script), so the page needs no inline script.
+// pattern_script).
+//
+// index.html's one inline script starts fetching the .wasm as the page is
+// parsed (window.ordinalWasm); docs/split12.md says why and where it sits.
 //
 // Click to load (?ctl=1): a light static placeholder (title, example, Run
 // button) stands in for the app, and nothing more is fetched until Run is
@@ -16,8 +19,10 @@ const params = new URLSearchParams(location.search);
 const splitUrl = boot.dataset.split ? new URL(boot.dataset.split, document.baseURI).href : null;
 
 function start() {
-  // Fetch the .wasm while the JS glue loads.
-  const wasm = fetch(wasmUrl);
+  // Fetch the .wasm while the JS glue loads: index.html's early script has
+  // already started it, unless this is a click-to-load embed.
+  const wasm = window.ordinalWasm ?? fetch(wasmUrl);
+  window.ordinalWasm = null;
   const split = splitUrl ? import("./split.js") : null;
   return Promise.all([import(jsUrl), split])
     .then(([glue, split]) => {

@@ -4,7 +4,8 @@
 // the page runs the simulation at mount, and a stub that runs before it has
 // arrived loads it at once. The panels a first visit does not need at once
 // (src/ui/later.rs) say they are loading until the rest is linked, or name
-// the file when it cannot be had.
+// the file when it cannot be had. The first part's fetch starts as index.html
+// is parsed (its early script), not after boot.js.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -163,4 +164,35 @@ test("a rest the server does not give is named by the panels that wait for it, a
   const text = await screen.innerText();
   assert.match(text, /could not be loaded from the server/);
   assert.ok(text.includes(REST), `the screen names ${REST}: ${text}`);
+});
+
+test("the first part is fetched as index.html is parsed, beside boot.js and the CSS, not after them", async (t) => {
+  // boot.js and the stylesheets held back 1.5 s: the .wasm's request must wait for neither (on a
+  // slow link each request in a row costs a round trip; a classic script below a stylesheet would
+  // wait for it), and boot.js must use that fetch, not make another.
+  const hold = async (route) => {
+    await new Promise((r) => setTimeout(r, 1_500));
+    return route.continue();
+  };
+  const app = await openApp(t, {
+    before: async (page) => {
+      await page.route("**/boot.js", hold);
+      await page.route("**/*.css", hold);
+    },
+  });
+  const { page, problems, server } = app;
+  await page.getByTestId("console-input").waitFor({ timeout: T });
+  const entries = await page.evaluate(() =>
+    performance.getEntriesByType("resource").map((e) => ({ name: e.name, start: e.startTime, end: e.responseEnd })),
+  );
+  const held = entries.filter((e) => e.name.endsWith("/boot.js") || e.name.endsWith(".css"));
+  const first = entries.find((e) => e.name.endsWith(`/${FIRST}`));
+  assert.equal(held.length, 4, "boot.js and three stylesheets");
+  assert.ok(first, "the first part was fetched");
+  const arrived = Math.min(...held.map((e) => e.end));
+  assert.ok(arrived > 1_400, `boot.js and the CSS were held back (the first arrived at ${arrived} ms)`);
+  assert.ok(first.start < arrived - 1_000, `the .wasm was requested at ${first.start} ms, boot.js and the CSS arrived from ${arrived} ms`);
+  assert.equal(server.requests.filter((p) => p.endsWith(`/${FIRST}`)).length, 1, "one request for the first part");
+  assert.equal(await page.locator("script[data-ordinal-early]").count(), 0, "the early script removed itself");
+  assert.deepEqual(problems, []);
 });
