@@ -9,6 +9,13 @@
 // embed mounts, and the Chinese page mounts. Writes the indices of the
 // functions that ran, one per line, to PROFILE.
 //
+// The page actions taken before the rest arrives wait for it
+// (`Ui::waits_for_rest`, src/ui/later.rs), and that waiting must itself be in
+// the first part, or the action would run a stub and load the rest
+// synchronously after all: the first visit then takes each gated action once
+// (an example, Apply, Step, +1s, Play, Reset, a console line) and the embed
+// gets a host page's message. None of them runs: the rest never comes.
+//
 // The page is served as a split page whose rest never arrives (index.html
 // names one, and its request is never answered): what a first visit runs
 // before the rest is linked, so the panels that wait for it (src/ui/later.rs)
@@ -37,8 +44,8 @@ if (held === html) throw new Error(`${dist}/index.html: could not name a rest be
 writeFileSync(join(root, "index.html"), held);
 
 const VISITS = [
-  { path: "", command: "get pods" },
-  { path: "?embed=1&example=web" },
+  { path: "", command: "get pods", actions: true },
+  { path: "?embed=1&example=web", message: true },
   { path: "?lang=zh" },
   { path: "", missing: true },
 ];
@@ -75,6 +82,15 @@ try {
         await input.fill(visit.command);
         await input.press("Enter");
         await page.getByTestId("console-output").getByText(/^NAME|No resources/).first().waitFor({ timeout: 60_000 });
+      }
+      if (visit.actions) {
+        for (const id of ["example-web", "apply", "step", "advance", "play", "reset"]) await page.getByTestId(id).click();
+        await input.fill("describe statefulset web");
+        await input.press("Enter");
+        await page.getByTestId("loading").waitFor({ timeout: 60_000 });
+      }
+      if (visit.message) {
+        await page.evaluate(() => window.postMessage({ type: "ordinal:run", id: "profile", line: "get pods" }, "*"));
       }
       // What the page does in its first frames after that.
       await page.waitForTimeout(500);

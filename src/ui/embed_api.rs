@@ -39,6 +39,13 @@ fn warn(why: &str) {
 }
 
 fn handle(ui: Ui, ev: &web_sys::MessageEvent) {
+    // Before the rest of the code is linked, the message waits for it as it
+    // came, unparsed: parsing would already need the rest (and put the JSON
+    // parser in the first load, about 4 KB).
+    let again = ev.clone();
+    if ui.waits_for_rest(false, move || handle(ui, &again)) {
+        return;
+    }
     let json = js_sys::JSON::stringify(&ev.data())
         .ok()
         .and_then(|s| s.as_string());

@@ -99,3 +99,56 @@ pub fn Later(
         </Show>
     }
 }
+
+/// What waits for the rest of the code, in the order it was asked for.
+pub type Waiting = StoredValue<Vec<Box<dyn FnOnce()>>, LocalStorage>;
+
+impl Ui {
+    /// Whether `act` had to wait for the rest of the code: while it is on its
+    /// way, a page action (Apply, an example, a console line, a fault, the
+    /// host's messages) waits, runs once it is linked after whatever waited
+    /// before it, and "Loading the rest of the code…" shows meanwhile. Run at
+    /// once, the action would reach a stub, and a stub fetches the whole rest
+    /// synchronously (from its start, beside the fetch under way): on a slow
+    /// link the page would freeze for seconds. `quick` is for what the first
+    /// part does alone (the profile's own first command, `get`), which runs
+    /// at once unless something waits before it. Once the rest could not be
+    /// fetched, everything runs at once: a stub tries once more, and names
+    /// the missing file if it fails.
+    pub fn waits_for_rest(self, quick: bool, act: impl FnOnce() + 'static) -> bool {
+        let loading = self.code.with_untracked(|c| *c == Code::Loading);
+        let queued = self.waiting.with_value(|w| !w.is_empty());
+        if !loading || (quick && !queued) {
+            return false;
+        }
+        if !queued {
+            let what = self.t(K::RestOfCode).to_string();
+            self.loading.update(|l| l.push(what));
+        }
+        self.waiting.update_value(|w| w.push(Box::new(act)));
+        true
+    }
+}
+
+/// Runs what waited for the rest once it is linked (or could not be had).
+pub fn run_waiting(ui: Ui) {
+    Effect::new(move |_| {
+        if ui.code.with(|c| *c == Code::Loading) {
+            return;
+        }
+        let acts = ui
+            .waiting
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if acts.is_empty() {
+            return;
+        }
+        // (In whichever language it was shown.)
+        let words = i18n::Lang::ALL.map(|lang| i18n::t(lang, K::RestOfCode));
+        ui.loading
+            .update(|l| l.retain(|w| !words.contains(&w.as_str())));
+        for act in acts {
+            act();
+        }
+    });
+}

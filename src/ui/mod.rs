@@ -96,6 +96,15 @@ pub struct Ui {
     /// Whether the rest of the code (a split build's second part) is linked:
     /// `later::Later` panels wait for it.
     pub code: RwSignal<later::Code>,
+    /// Page actions waiting for the rest of the code (`later::waits_for_rest`).
+    waiting: later::Waiting,
+}
+
+/// The command of a console line (`get` for `kubectl -n x get pods`).
+fn kubectl_verb(line: &str) -> Option<String> {
+    crate::sim::kubectl::command_words(line)
+        .ok()
+        .and_then(|w| w.into_iter().next())
 }
 
 fn now_ms() -> f64 {
@@ -212,6 +221,9 @@ impl Ui {
     }
 
     pub fn apply(self, delete: bool) {
+        if self.waits_for_rest(false, move || self.apply(delete)) {
+            return;
+        }
         let text = self.text.get_untracked();
         self.note("cmd", Note::EditorBuffer { delete });
         match self.input(Input::Manifest { text, delete }) {
@@ -226,6 +238,13 @@ impl Ui {
     /// (`kubectl apply -f https://k8s.io/examples/...`) waits for it; the
     /// lines after it wait their turn.
     pub fn kubectl(self, line: String) {
+        // `get` is the first command the split's profile types: the first
+        // part answers it alone.
+        let quick = kubectl_verb(&line).as_deref() == Some("get");
+        let l = line.clone();
+        if self.waits_for_rest(quick, move || self.kubectl(l)) {
+            return;
+        }
         self.queue.update_value(|q| q.push(line));
         if !self.draining.get_value() {
             self.drain();
@@ -280,6 +299,9 @@ impl Ui {
     }
 
     pub fn step(self) {
+        if self.waits_for_rest(false, move || self.step()) {
+            return;
+        }
         self.session.update_value(|s| {
             s.step();
         });
@@ -288,11 +310,17 @@ impl Ui {
     }
 
     pub fn advance(self, ms: u64) {
+        if self.waits_for_rest(false, move || self.advance(ms)) {
+            return;
+        }
         self.session.update_value(|s| s.advance(ms));
         self.changed();
     }
 
     pub fn reset(self) {
+        if self.waits_for_rest(false, move || self.reset()) {
+            return;
+        }
         self.playing.set(false);
         self.session.update_value(|s| s.reset());
         self.note("note", Note::SessionReset);
@@ -302,6 +330,9 @@ impl Ui {
 
     /// Time travel: the session as it was at `index` events.
     pub fn scrub_to(self, index: usize) {
+        if self.waits_for_rest(false, move || self.scrub_to(index)) {
+            return;
+        }
         self.playing.set(false);
         // Timed (`<html data-perf>`, "scrub"): tests/e2e/scrub-measure.mjs reads it.
         let at = self.session.try_update_value(|s| {
@@ -341,6 +372,10 @@ impl Ui {
     /// Puts an example into the editor; one whose files are not at hand is
     /// fetched first (a later choice wins over a fetch still under way).
     pub fn load_example(self, id: &str) {
+        let own = id.to_string();
+        if self.waits_for_rest(false, move || self.load_example(&own)) {
+            return;
+        }
         let ticket = self.choice.get_value() + 1;
         self.choice.set_value(ticket);
         let put = move |id: &str, yaml: String| {
@@ -385,7 +420,7 @@ impl Ui {
     }
 
     pub fn play(self) {
-        if self.playing.get_untracked() {
+        if self.playing.get_untracked() || self.waits_for_rest(false, move || self.play()) {
             return;
         }
         self.playing.set(true);
@@ -734,7 +769,9 @@ fn App() -> impl IntoView {
         queue: StoredValue::new(Vec::new()),
         draining: StoredValue::new(false),
         code: later::code(),
+        waiting: StoredValue::new_local(Vec::new()),
     };
+    later::run_waiting(ui);
     for p in start.printed {
         ui.show(p);
     }

@@ -5,7 +5,8 @@
 // arrived loads it at once. The panels a first visit does not need at once
 // (src/ui/later.rs) say they are loading until the rest is linked, or name
 // the file when it cannot be had. The first part's fetch starts as index.html
-// is parsed (its early script), not after boot.js.
+// is parsed (its early script), not after boot.js. Page actions taken before
+// the rest arrives wait for it, in order, instead of loading it synchronously.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -77,16 +78,53 @@ test("a stub that runs before the rest arrives loads it at once, and the page go
     return route.continue();
   });
   await page.getByTestId("console-input").waitFor({ timeout: T });
-  await page.getByTestId("example-web").click();
-  await page.getByTestId("apply").click();
-  await command(page, "describe statefulset web");
-  await page.getByTestId("console-output").getByText(/^Pods Status:/m).first().waitFor({ timeout: T });
+  // Page actions wait for the rest (the next test); a `get` runs at once, and its YAML printer
+  // is not in the first part.
+  await command(page, "get pods -o yaml");
+  await page.getByTestId("console-output").getByText(/^kind: List$/m).first().waitFor({ timeout: T });
   const sync = await syncXhr();
   assert.equal(sync.length, 1, `one synchronous load: ${sync}`);
   assert.ok(sync[0].endsWith(REST));
   assert.equal(held, 1, "the background fetch was held back");
   // The held-back fetch answered 503 on purpose; nothing else went wrong.
   assert.deepEqual(problems.filter((p) => !(p.startsWith("HTTP 503") && p.endsWith(REST))), []);
+});
+
+test("page actions before the rest arrives wait for it, in order, without freezing the page", async (t) => {
+  let release;
+  const released = new Promise((r) => {
+    release = r;
+  });
+  const safety = setTimeout(release, 30_000);
+  t.after(() => clearTimeout(safety));
+  const { page, problems, syncXhr } = await open(t, "", async (route) => {
+    await released;
+    return route.continue();
+  });
+  await page.getByTestId("console-input").waitFor({ timeout: T });
+  await page.getByTestId("example-web").click();
+  await page.getByTestId("apply").click();
+  await command(page, "describe statefulset web");
+  // A `get` after them waits its turn too.
+  await command(page, "get statefulsets");
+  const status = page.getByTestId("loading");
+  await status.getByText(/^Loading the rest of the code/).waitFor({ timeout: T });
+  // The page still answers: the console takes typing, the editor edits.
+  await page.getByTestId("console-input").fill("typed while waiting");
+  assert.equal(await page.getByTestId("console-input").inputValue(), "typed while waiting");
+  assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
+  assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
+  release();
+  const out = page.getByTestId("console-output");
+  await out.getByText(/^web\s+\d\/\d/m).first().waitFor({ timeout: T });
+  const text = await out.innerText();
+  const at = (re) => text.search(re);
+  const order = [/statefulset\.apps\/web created/, /^Pods Status:/m, /^NAME\s+READY\s+AGE/m].map(at);
+  assert.ok(order.every((i) => i >= 0), `all three answered: ${order}\n${text}`);
+  assert.ok(order[0] < order[1] && order[1] < order[2], `in the order asked: ${order}`);
+  assert.equal(await status.count(), 0, "the status went away");
+  assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
+  assert.deepEqual(problems, []);
 });
 
 test("a page that runs the simulation at mount fetches the rest beside the first part", async (t) => {

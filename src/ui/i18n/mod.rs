@@ -318,6 +318,8 @@ keys! {
     NoteOutputCut => "[… {0} KB of this output dropped: the console keeps the last {1} KB of one output]", "[… 已丢弃本次输出的 {0} KB：控制台对单次输出只保留最后 {1} KB]";
     NoteLessonStarted => "# lesson \"{0}\" started", "# 课程“{0}”已开始";
     Loading => "Loading {0}…", "正在加载 {0}…";
+    // What a page action waits for while the split's rest arrives (`later.rs`).
+    RestOfCode => "the rest of the code (what you asked for runs once it is here)", "其余代码（你的操作会在加载完成后执行）";
     NoteLessonOnCurrent => "# lesson \"{0}\" opened on the current session (Reset lesson starts its own cluster)",
         "# 课程“{0}”已在当前会话上打开（“重置课程”会为它启动自己的集群）";
 }
