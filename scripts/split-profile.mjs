@@ -13,8 +13,9 @@
 // (`Ui::waits_for_rest`, src/ui/later.rs), and that waiting must itself be in
 // the first part, or the action would run a stub and load the rest
 // synchronously after all: the first visit then takes each gated action once
-// (an example, Apply, Step, +1s, Play, Reset, a console line) and the embed
-// gets a host page's message. None of them runs: the rest never comes.
+// (typing in the editor and its Ctrl+Enter, an example, Apply, Step, +1s, Play,
+// Reset, Share, Save file, Open file, a node's menu, a console line) and the
+// embed gets a host page's message. None of them runs: the rest never comes.
 //
 // The page is served as a split page whose rest never arrives (index.html
 // names one, and its request is never answered): what a first visit runs
@@ -84,7 +85,17 @@ try {
         await page.getByTestId("console-output").getByText(/^NAME|No resources/).first().waitFor({ timeout: 60_000 });
       }
       if (visit.actions) {
-        for (const id of ["example-web", "apply", "step", "advance", "play", "reset"]) await page.getByTestId(id).click();
+        // Typing in the editor, and its Ctrl+Enter (Apply).
+        const editor = page.getByTestId("editor");
+        await editor.press("Control+End");
+        await editor.press("Space");
+        await editor.press("Control+Enter");
+        for (const id of ["example-web", "apply", "step", "advance", "play", "reset", "share", "download"]) {
+          await page.getByTestId(id).click();
+        }
+        await page.locator("[data-testid^='node-cordon-']").first().evaluate((el) => el.click());
+        const file = { name: "profile.ordinal.json", mimeType: "application/json", buffer: Buffer.from("{}") };
+        await page.getByTestId("open-file").setInputFiles(file);
         await input.fill("describe statefulset web");
         await input.press("Enter");
         await page.getByTestId("loading").waitFor({ timeout: 60_000 });

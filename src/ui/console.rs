@@ -103,9 +103,15 @@ pub fn Console(ui: Ui) -> impl IntoView {
         ui.watching()
     };
 
-    // Keep the newest output in view.
+    // Keep the newest output in view. An empty console (a first visit's
+    // mount) has nothing to scroll, and reading its height would force a
+    // layout of the whole page there and then (measured: time to
+    // interactive the same either way; the browser lays the page out later
+    // instead).
     Effect::new(move |_| {
-        ui.console.track();
+        if ui.console.with(|c| c.is_empty()) {
+            return;
+        }
         if let Some(el) = out_ref.get() {
             el.set_scroll_top(el.scroll_height());
         }

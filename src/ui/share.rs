@@ -294,6 +294,9 @@ impl Share {
 
     /// The Share control: brings the address up to date and copies it.
     pub fn copy(self, ui: Ui) {
+        if ui.waits_for_rest(false, move || self.copy(ui)) {
+            return;
+        }
         self.write(ui, true);
         if self.too_long.get_untracked() {
             let n = self.length.get_untracked().to_string();
@@ -316,6 +319,9 @@ impl Share {
 
 /// Offers the session as an `.ordinal.json` file (`ordinal replay` reads it).
 pub fn download(ui: Ui) {
+    if ui.waits_for_rest(false, move || download(ui)) {
+        return;
+    }
     let json = Share::saved(ui).to_json();
     let parts = js_sys::Array::of1(&JsValue::from_str(&json));
     let opts = web_sys::BlobPropertyBag::new();
@@ -364,6 +370,10 @@ pub fn open_text(ui: Ui, name: &str, text: &str) {
 }
 
 fn open_file(ui: Ui, file: web_sys::File) {
+    let again = file.clone();
+    if ui.waits_for_rest(false, move || open_file(ui, again)) {
+        return;
+    }
     let name = file.name();
     let promise = file.text();
     leptos::task::spawn_local(async move {

@@ -105,6 +105,10 @@ test("page actions before the rest arrives wait for it, in order, without freezi
   await page.getByTestId("example-web").click();
   await page.getByTestId("apply").click();
   await command(page, "describe statefulset web");
+  // A node's menu in the cluster view (a fault through the console's queue).
+  const lane = page.locator("[data-testid^='lane-']:not([data-testid='lane-pending'])").first();
+  const node = (await lane.getAttribute("data-testid")).slice("lane-".length);
+  await page.getByTestId(`node-cordon-${node}`).evaluate((el) => el.click());
   // A `get` after them waits its turn too.
   await command(page, "get statefulsets");
   const status = page.getByTestId("loading");
@@ -112,6 +116,10 @@ test("page actions before the rest arrives wait for it, in order, without freezi
   // The page still answers: the console takes typing, the editor edits.
   await page.getByTestId("console-input").fill("typed while waiting");
   assert.equal(await page.getByTestId("console-input").inputValue(), "typed while waiting");
+  const editor = page.getByTestId("editor");
+  await editor.press("Control+End");
+  await editor.press("Space");
+  assert.match(await editor.inputValue(), / $/, "the editor took a key");
   assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
   assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
   release();
@@ -122,6 +130,7 @@ test("page actions before the rest arrives wait for it, in order, without freezi
   const order = [/statefulset\.apps\/web created/, /^Pods Status:/m, /^NAME\s+READY\s+AGE/m].map(at);
   assert.ok(order.every((i) => i >= 0), `all three answered: ${order}\n${text}`);
   assert.ok(order[0] < order[1] && order[1] < order[2], `in the order asked: ${order}`);
+  await lane.getByText(/SchedulingDisabled/).waitFor({ timeout: T });
   assert.equal(await status.count(), 0, "the status went away");
   assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
   assert.deepEqual(problems, []);
