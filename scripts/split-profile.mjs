@@ -16,6 +16,8 @@
 // (typing in the editor and its Ctrl+Enter, an example, Apply, Step, +1s, Play,
 // Reset, Share, Save file, Open file, a node's menu, a console line) and the
 // embed gets a host page's message. None of them runs: the rest never comes.
+// The controls that need no waiting (the language, the theme, the speed, the
+// embed's tabs) are used too, so that they do not reach a stub either.
 //
 // The page is served as a split page whose rest never arrives (index.html
 // names one, and its request is never answered): what a first visit runs
@@ -96,11 +98,19 @@ try {
         await page.locator("[data-testid^='node-cordon-']").first().evaluate((el) => el.click());
         const file = { name: "profile.ordinal.json", mimeType: "application/json", buffer: Buffer.from("{}") };
         await page.getByTestId("open-file").setInputFiles(file);
+        // The page's own controls, which do not wait: the language, the theme, the speed.
+        for (const lang of ["zh", "en"]) await page.getByTestId("lang").selectOption(lang);
+        for (let i = 0; i < 3; i++) await page.getByTestId("theme").click();
+        const speed = page.getByTestId("speed");
+        for (const v of await speed.locator("option").evaluateAll((os) => os.map((o) => o.value))) await speed.selectOption(v);
         await input.fill("describe statefulset web");
         await input.press("Enter");
         await page.getByTestId("loading").waitFor({ timeout: 60_000 });
       }
       if (visit.message) {
+        // The embed's tabs, by click and by arrow key.
+        for (const tab of await page.getByRole("tab").all()) await tab.click();
+        await page.getByRole("tab").first().press("ArrowRight");
         await page.evaluate(() => window.postMessage({ type: "ordinal:run", id: "profile", line: "get pods" }, "*"));
       }
       // What the page does in its first frames after that.

@@ -41,7 +41,7 @@ pub fn span(name: &'static str, t0: f64) {
 
 /// `performance.measure("ordinal:<name>", {start, end})`, through
 /// `Reflect` (web-sys's binding needs two more crate features).
-fn measure(name: &str, start: f64, end: f64) {
+pub fn measure(name: &str, start: f64, end: f64) {
     use wasm_bindgen::{JsCast, JsValue};
     let Some(perf) = web_sys::window().and_then(|w| w.performance()) else {
         return;

@@ -120,6 +120,12 @@ test("page actions before the rest arrives wait for it, in order, without freezi
   await editor.press("Control+End");
   await editor.press("Space");
   assert.match(await editor.inputValue(), / $/, "the editor took a key");
+  // The language, the theme and the speed change at once.
+  await page.getByTestId("lang").selectOption("zh");
+  await page.getByRole("heading", { name: "控制台" }).waitFor({ timeout: T });
+  await page.getByTestId("lang").selectOption("en");
+  await page.getByTestId("theme").click();
+  await page.getByTestId("speed").selectOption({ index: 0 });
   assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
   assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
   release();
@@ -134,6 +140,68 @@ test("page actions before the rest arrives wait for it, in order, without freezi
   assert.equal(await status.count(), 0, "the status went away");
   assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
   assert.deepEqual(problems, []);
+});
+
+test("an embed's tabs switch while the rest is on its way, and a host page's message waits for it", async (t) => {
+  let release;
+  const released = new Promise((r) => {
+    release = r;
+  });
+  const safety = setTimeout(release, 30_000);
+  t.after(() => clearTimeout(safety));
+  const { page, problems, syncXhr } = await open(t, "?embed=1&example=web", async (route) => {
+    await released;
+    return route.continue();
+  });
+  await page.getByTestId("tab-editor").waitFor({ timeout: T });
+  // The page posts the message to itself, as a host would: the answer comes back to it.
+  await page.evaluate(() => {
+    window.__answers = [];
+    window.addEventListener("message", (e) => e.data?.type === "ordinal:output" && window.__answers.push(e.data));
+    window.postMessage({ type: "ordinal:run", id: "q", line: "kubectl get pods" }, "*");
+  });
+  const tabs = await page.getByRole("tab").all();
+  for (const tab of tabs) await tab.click();
+  assert.equal(await tabs.at(-1).getAttribute("aria-selected"), "true");
+  // From the last tab, ArrowRight comes round to the first.
+  await tabs.at(-1).press("ArrowRight");
+  assert.equal(await tabs[0].getAttribute("aria-selected"), "true");
+  await page.waitForTimeout(300);
+  assert.deepEqual(await page.evaluate(() => window.__answers), [], "the message waits");
+  assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
+  assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
+  release();
+  await page.waitForFunction(() => window.__answers.length === 1, null, { timeout: T });
+  const [answer] = await page.evaluate(() => window.__answers);
+  assert.equal(answer.id, "q");
+  assert.match(answer.text, /No resources found/);
+  assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
+  assert.deepEqual(problems, []);
+});
+
+test("a slow device mounts from the first part alone", async (t) => {
+  // With the CPU 6× slower every span at mount runs long enough to be a
+  // performance.measure: its code must be in the first part whatever the
+  // profile's machine measured (scripts/split-profile.mjs, perf::measure).
+  // The background fetch never answers; a synchronous load gets a 404 (and the recovery screen).
+  const { page, problems, syncXhr } = await open(t, "", (route) =>
+    route.request().resourceType() === "fetch" ? undefined : route.fulfill({ status: 404, body: "held back" }),
+  );
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 6 });
+  await page.reload();
+  await page.locator("[data-testid=console-input], [data-testid=recovery]").first().waitFor({ timeout: T });
+  assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously at mount");
+  await command(page, "get pods");
+  await page.getByTestId("console-output").getByText(/^No resources/m).first().waitFor({ timeout: T });
+  assert.ok(
+    await page.evaluate(() => performance.getEntriesByName("ordinal:mount").length === 1),
+    "the mount is measured",
+  );
+  assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
+  assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
+  // (The reload cancelled the unthrottled visit's requests.)
+  assert.deepEqual(problems.filter((p) => !p.endsWith("(net::ERR_ABORTED)")), []);
 });
 
 test("a page that runs the simulation at mount fetches the rest beside the first part", async (t) => {
