@@ -44,6 +44,26 @@ async function open(t, path, route) {
   return { ...app, entry, syncXhr: () => page.evaluate(() => window.__syncXhr) };
 }
 
+/**
+ * A route that holds the rest's requests back until `release()`: never longer than 30 s, so a
+ * stub that ran after all cannot hang the test.
+ */
+function holdRest(t) {
+  let release;
+  const released = new Promise((r) => {
+    release = r;
+  });
+  const safety = setTimeout(release, 30_000);
+  t.after(() => clearTimeout(safety));
+  return {
+    release,
+    route: async (route) => {
+      await released;
+      return route.continue();
+    },
+  };
+}
+
 async function command(page, line) {
   const input = page.getByTestId("console-input");
   await input.fill(line);
@@ -91,16 +111,8 @@ test("a stub that runs before the rest arrives loads it at once, and the page go
 });
 
 test("page actions before the rest arrives wait for it, in order, without freezing the page", async (t) => {
-  let release;
-  const released = new Promise((r) => {
-    release = r;
-  });
-  const safety = setTimeout(release, 30_000);
-  t.after(() => clearTimeout(safety));
-  const { page, problems, syncXhr } = await open(t, "", async (route) => {
-    await released;
-    return route.continue();
-  });
+  const held = holdRest(t);
+  const { page, problems, syncXhr } = await open(t, "", held.route);
   await page.getByTestId("console-input").waitFor({ timeout: T });
   await page.getByTestId("example-web").click();
   await page.getByTestId("apply").click();
@@ -128,7 +140,7 @@ test("page actions before the rest arrives wait for it, in order, without freezi
   await page.getByTestId("speed").selectOption({ index: 0 });
   assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
   assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
-  release();
+  held.release();
   const out = page.getByTestId("console-output");
   await out.getByText(/^web\s+\d\/\d/m).first().waitFor({ timeout: T });
   const text = await out.innerText();
@@ -143,16 +155,8 @@ test("page actions before the rest arrives wait for it, in order, without freezi
 });
 
 test("an embed's tabs switch while the rest is on its way, and a host page's message waits for it", async (t) => {
-  let release;
-  const released = new Promise((r) => {
-    release = r;
-  });
-  const safety = setTimeout(release, 30_000);
-  t.after(() => clearTimeout(safety));
-  const { page, problems, syncXhr } = await open(t, "?embed=1&example=web", async (route) => {
-    await released;
-    return route.continue();
-  });
+  const held = holdRest(t);
+  const { page, problems, syncXhr } = await open(t, "?embed=1&example=web", held.route);
   await page.getByTestId("tab-editor").waitFor({ timeout: T });
   // The page posts the message to itself, as a host would: the answer comes back to it.
   await page.evaluate(() => {
@@ -170,7 +174,7 @@ test("an embed's tabs switch while the rest is on its way, and a host page's mes
   assert.deepEqual(await page.evaluate(() => window.__answers), [], "the message waits");
   assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
   assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
-  release();
+  held.release();
   await page.waitForFunction(() => window.__answers.length === 1, null, { timeout: T });
   const [answer] = await page.evaluate(() => window.__answers);
   assert.equal(answer.id, "q");
@@ -215,17 +219,8 @@ test("a page that runs the simulation at mount fetches the rest beside the first
 });
 
 test("the panels a first visit does not need say they are loading until the rest is linked", async (t) => {
-  let release;
-  const released = new Promise((r) => {
-    release = r;
-  });
-  // Never longer than this, so a stub that ran after all cannot hang the test.
-  const safety = setTimeout(release, 30_000);
-  t.after(() => clearTimeout(safety));
-  const { page, problems, syncXhr } = await open(t, "", async (route) => {
-    await released;
-    return route.continue();
-  });
+  const held = holdRest(t);
+  const { page, problems, syncXhr } = await open(t, "", held.route);
   await page.getByTestId("console-input").waitFor({ timeout: T });
   const later = page.getByTestId("later");
   const titles = await later.locator("h2").allTextContents();
@@ -248,7 +243,7 @@ test("the panels a first visit does not need say they are loading until the rest
   await command(page, "get pods");
   await page.getByTestId("console-output").getByText(/^No resources/m).first().waitFor({ timeout: T });
   assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
-  release();
+  held.release();
   await allPanels(page);
   const moved = (await editorTop()) - top;
   assert.ok(Math.abs(moved) <= 4, `the editor moved ${moved}px when the panels above it came`);
