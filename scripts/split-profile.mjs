@@ -14,10 +14,10 @@
 // the first part, or the action would run a stub and load the rest
 // synchronously after all: the first visit then takes each gated action once
 // (typing in the editor and its Ctrl+Enter, an example, Apply, Step, +1s, Play,
-// Reset, Share, Save file, Open file, a node's menu, a console line) and the
-// embed gets a host page's message. None of them runs: the rest never comes.
+// Reset, Share, Save file, Open file, a dropped file, a node's menu, a console
+// line, Tab completion) and the embed gets a host page's message. None of them runs: the rest never comes.
 // The controls that need no waiting (the language, the theme, the speed, the
-// embed's tabs) are used too, so that they do not reach a stub either.
+// console's history keys, the embed's tabs) are used too, so that they do not reach a stub either.
 //
 // The page is served as a split page whose rest never arrives (index.html
 // names one, and its request is never answered): what a first visit runs
@@ -103,6 +103,19 @@ try {
         for (let i = 0; i < 3; i++) await page.getByTestId("theme").click();
         const speed = page.getByTestId("speed");
         for (const v of await speed.locator("option").evaluateAll((os) => os.map((o) => o.value))) await speed.selectOption(v);
+        // The console's keys: Tab (its completion waits) and the history.
+        await input.fill("get po");
+        await input.press("Tab");
+        await input.press("ArrowUp");
+        await input.press("ArrowDown");
+        // A session file dropped on the page (what `accept_drops` listens for).
+        await page.evaluate(() => {
+          const dt = new DataTransfer();
+          dt.items.add(new File(["{}"], "profile.ordinal.json", { type: "application/json" }));
+          for (const type of ["dragover", "dragleave", "dragover", "drop"]) {
+            document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+          }
+        });
         await input.fill("describe statefulset web");
         await input.press("Enter");
         await page.getByTestId("loading").waitFor({ timeout: 60_000 });

@@ -90,6 +90,41 @@ pub fn push_bounded(c: &mut Vec<Line>, mut line: Line, lang: super::i18n::Lang) 
     }
 }
 
+/// Tab: completes `typed` from the core. Before the rest of the code is here
+/// it waits for it (the completions are there), and then completes only if
+/// the line is still what was typed.
+fn complete(ui: Ui, line: RwSignal<String>, hint: RwSignal<String>, typed: String) {
+    let again = typed.clone();
+    let waits = ui.waits_for_rest(false, move || {
+        if line.get_untracked() == again {
+            complete(ui, line, hint, again)
+        }
+    });
+    if waits {
+        return;
+    }
+    // Completions are whole lines (the core keeps what was typed).
+    let options = ui.with_sim(|s| bridge::complete(s, &typed));
+    match options.len() {
+        0 => hint.set(super::i18n::t(ui.lang.get_untracked(), K::NoCompletions).into()),
+        1 => {
+            line.set(format!("{} ", options[0].trim_end()));
+            hint.set(String::new());
+        }
+        _ => {
+            let common = common_prefix(&options);
+            if common.len() > typed.len() {
+                line.set(common);
+            }
+            let last_words: Vec<&str> = options
+                .iter()
+                .map(|o| o.rsplit(' ').next().unwrap_or(o))
+                .collect();
+            hint.set(last_words.join("  "));
+        }
+    }
+}
+
 #[component]
 pub fn Console(ui: Ui) -> impl IntoView {
     let line = RwSignal::new(String::new());
@@ -173,26 +208,7 @@ pub fn Console(ui: Ui) -> impl IntoView {
                 return;
             }
             ev.prevent_default();
-            // Completions are whole lines (the core keeps what was typed).
-            let options = ui.with_sim(|s| bridge::complete(s, &l));
-            match options.len() {
-                0 => hint.set(super::i18n::t(ui.lang.get_untracked(), K::NoCompletions).into()),
-                1 => {
-                    line.set(format!("{} ", options[0].trim_end()));
-                    hint.set(String::new());
-                }
-                _ => {
-                    let common = common_prefix(&options);
-                    if common.len() > l.len() {
-                        line.set(common);
-                    }
-                    let last_words: Vec<&str> = options
-                        .iter()
-                        .map(|o| o.rsplit(' ').next().unwrap_or(o))
-                        .collect();
-                    hint.set(last_words.join("  "));
-                }
-            }
+            complete(ui, line, hint, l);
         }
         "c" if ev.ctrl_key() && ui.watching() => {
             ev.prevent_default();

@@ -100,6 +100,11 @@ pub fn Later(
     }
 }
 
+/// `Ui::loading`'s entry while actions wait for the rest of the code: the
+/// status shows it in the page's language of the moment (`K::RestOfCode`),
+/// not the one it had when the first action was queued.
+pub const WAITING: &str = "\u{0}rest-of-code";
+
 /// What waits for the rest of the code, in the order it was asked for.
 pub type Waiting = StoredValue<Vec<Box<dyn FnOnce()>>, LocalStorage>;
 
@@ -122,8 +127,7 @@ impl Ui {
             return false;
         }
         if !queued {
-            let what = self.t(K::RestOfCode).to_string();
-            self.loading.update(|l| l.push(what));
+            self.loading.update(|l| l.push(WAITING.to_string()));
         }
         self.waiting.update_value(|w| w.push(Box::new(act)));
         true
@@ -143,10 +147,7 @@ pub fn run_waiting(ui: Ui) {
         if acts.is_empty() {
             return;
         }
-        // (In whichever language it was shown.)
-        let words = i18n::Lang::ALL.map(|lang| i18n::t(lang, K::RestOfCode));
-        ui.loading
-            .update(|l| l.retain(|w| !words.contains(&w.as_str())));
+        ui.loading.update(|l| l.retain(|w| w != WAITING));
         for act in acts {
             act();
         }

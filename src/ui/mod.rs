@@ -100,11 +100,11 @@ pub struct Ui {
     waiting: later::Waiting,
 }
 
-/// The command of a console line (`get` for `kubectl -n x get pods`).
-fn kubectl_verb(line: &str) -> Option<String> {
-    crate::sim::kubectl::command_words(line)
-        .ok()
-        .and_then(|w| w.into_iter().next())
+/// Whether a console line is the one the split's profile types, `get pods`
+/// (`kubectl get pods` too): the first part answers it alone. Any other line
+/// may need the rest: another kind's printer, `-o yaml`, a watch.
+fn first_part_answers(line: &str) -> bool {
+    crate::sim::kubectl::command_words(line).is_ok_and(|w| w == ["get", "pods"])
 }
 
 fn now_ms() -> f64 {
@@ -238,9 +238,7 @@ impl Ui {
     /// (`kubectl apply -f https://k8s.io/examples/...`) waits for it; the
     /// lines after it wait their turn.
     pub fn kubectl(self, line: String) {
-        // `get` is the first command the split's profile types: the first
-        // part answers it alone.
-        let quick = kubectl_verb(&line).as_deref() == Some("get");
+        let quick = first_part_answers(&line);
         let l = line.clone();
         if self.waits_for_rest(quick, move || self.kubectl(l)) {
             return;
@@ -478,7 +476,14 @@ fn Banners(ui: Ui) -> impl IntoView {
             {move || {
                 ui.loading.with(|l| {
                     (!l.is_empty()).then(|| {
-                        let what = l.join(", ");
+                        let what = l
+                            .iter()
+                            .map(|w| match w.as_str() {
+                                later::WAITING => ui.t(K::RestOfCode),
+                                w => w,
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ");
                         view! { <p class="loading" data-testid="loading">{ui.tf(K::Loading, &[&what])}</p> }
                     })
                 })

@@ -87,7 +87,7 @@ test("the first load is the first part; the rest follows the mount and runs what
   assert.deepEqual(problems, []);
 });
 
-test("a stub that runs before the rest arrives loads it at once, and the page goes on", async (t) => {
+test("a stub that runs after the rest's fetch failed loads it at once, and the page goes on", async (t) => {
   let held = 0;
   // Hold back the background fetch of the rest; let the synchronous load through.
   const { page, problems, syncXhr } = await open(t, "", async (route) => {
@@ -98,16 +98,18 @@ test("a stub that runs before the rest arrives loads it at once, and the page go
     return route.continue();
   });
   await page.getByTestId("console-input").waitFor({ timeout: T });
-  // Page actions wait for the rest (the next test); a `get` runs at once, and its YAML printer
-  // is not in the first part.
+  // A `get` the first part cannot print waits for the rest (the next tests); once its fetch
+  // has failed, it runs, and its YAML printer's stub loads the rest.
   await command(page, "get pods -o yaml");
+  await page.getByTestId("loading").getByText(/^Loading the rest of the code/).waitFor({ timeout: T });
   await page.getByTestId("console-output").getByText(/^kind: List$/m).first().waitFor({ timeout: T });
   const sync = await syncXhr();
   assert.equal(sync.length, 1, `one synchronous load: ${sync}`);
   assert.ok(sync[0].endsWith(REST));
   assert.equal(held, 1, "the background fetch was held back");
   // The held-back fetch answered 503 on purpose; nothing else went wrong.
-  assert.deepEqual(problems.filter((p) => !(p.startsWith("HTTP 503") && p.endsWith(REST))), []);
+  const held503 = (p) => (p.startsWith("HTTP 503") && p.endsWith(REST)) || /Failed to load resource: .*status of 503/.test(p);
+  assert.deepEqual(problems.filter((p) => !held503(p)), []);
 });
 
 test("page actions before the rest arrives wait for it, in order, without freezing the page", async (t) => {
@@ -149,6 +151,49 @@ test("page actions before the rest arrives wait for it, in order, without freezi
   assert.ok(order.every((i) => i >= 0), `all three answered: ${order}\n${text}`);
   assert.ok(order[0] < order[1] && order[1] < order[2], `in the order asked: ${order}`);
   await lane.getByText(/SchedulingDisabled/).waitFor({ timeout: T });
+  assert.equal(await status.count(), 0, "the status went away");
+  assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
+  assert.deepEqual(problems, []);
+});
+
+test("Tab completion, the history keys, a dropped file and a `get` the first part cannot print wait too", async (t) => {
+  const held = holdRest(t);
+  const { page, problems, syncXhr } = await open(t, "", held.route);
+  const input = page.getByTestId("console-input");
+  await input.waitFor({ timeout: T });
+  await command(page, "get pods -o yaml");
+  const status = page.getByTestId("loading");
+  await status.getByText(/^Loading the rest of the code/).waitFor({ timeout: T });
+  // The history keys work at once.
+  await input.press("ArrowUp");
+  assert.equal(await input.inputValue(), "get pods -o yaml");
+  await input.press("ArrowDown");
+  assert.equal(await input.inputValue(), "");
+  // Tab keeps the focus and the line; the completion comes with the rest.
+  await input.fill("kubectl delete pod x --gr");
+  await input.press("Tab");
+  assert.equal(await input.inputValue(), "kubectl delete pod x --gr");
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "console-input");
+  // A file dropped on the page waits too.
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["not a session"], "dropped.ordinal.json", { type: "application/json" }));
+    for (const type of ["dragover", "drop"]) {
+      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+  });
+  // The status follows the language while it waits.
+  await page.getByTestId("lang").selectOption("zh");
+  await status.getByText(/其余代码/).waitFor({ timeout: T });
+  await page.getByTestId("lang").selectOption("en");
+  await status.getByText(/the rest of the code/).waitFor({ timeout: T });
+  assert.equal(await page.getByText(/dropped\.ordinal\.json could not be/).count(), 0, "the file waits");
+  assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
+  assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
+  held.release();
+  await page.getByTestId("console-output").getByText(/^kind: List$/m).first().waitFor({ timeout: T });
+  await page.getByText(/dropped\.ordinal\.json could not be opened/).first().waitFor({ timeout: T });
+  await page.waitForFunction(() => document.querySelector("[data-testid=console-input]").value === "kubectl delete pod x --grace-period ", null, { timeout: T });
   assert.equal(await status.count(), 0, "the status went away");
   assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
   assert.deepEqual(problems, []);
