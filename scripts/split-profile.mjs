@@ -13,11 +13,12 @@
 // (`Ui::waits_for_rest`, src/ui/later.rs), and that waiting must itself be in
 // the first part, or the action would run a stub and load the rest
 // synchronously after all: the first visit then takes each gated action once
-// (typing in the editor and its Ctrl+Enter, an example, Apply, Step, +1s, Play,
+// (typing in the editor, new lines and their removal, its scroll and its
+// Ctrl+Enter, an example, Apply, Step, +1s, Play,
 // Reset, Share, Save file, Open file, a dropped file, a node's menu, a console
-// line, Tab completion) and the embed gets a host page's message. None of them runs: the rest never comes.
+// line, Tab completion, the hidden Publish trace) and the embed gets a host page's message. None of them runs: the rest never comes.
 // The controls that need no waiting (the language, the theme, the speed, the
-// console's history keys, the embed's tabs) are used too, so that they do not reach a stub either.
+// console's history keys and Clear, the embed's tabs) are used too, so that they do not reach a stub either.
 //
 // The page is served as a split page whose rest never arrives (index.html
 // names one, and its request is never answered): what a first visit runs
@@ -91,10 +92,27 @@ try {
         const editor = page.getByTestId("editor");
         await editor.press("Control+End");
         await editor.press("Space");
+        // A new line and its removal (the gutter grows and shrinks), and a scroll.
+        await editor.press("Enter");
+        await page.keyboard.type("# profile");
+        for (let i = 0; i < 10; i++) await editor.press("Backspace");
+        await editor.evaluate((el) => {
+          el.scrollTop = el.scrollHeight;
+          el.dispatchEvent(new Event("scroll"));
+        });
+        await page.waitForTimeout(100);
+        await editor.evaluate((el) => {
+          el.scrollTop = 0;
+          el.dispatchEvent(new Event("scroll"));
+        });
         await editor.press("Control+Enter");
+        // The console's Clear (its lines go), before the actions below print anything.
+        await page.getByTestId("console-clear").click();
         for (const id of ["example-web", "apply", "step", "advance", "play", "reset", "share", "download"]) {
           await page.getByTestId(id).click();
         }
+        // Hidden, for tests and devtools.
+        await page.getByTestId("publish-trace").evaluate((el) => el.click());
         await page.locator("[data-testid^='node-cordon-']").first().evaluate((el) => el.click());
         const file = { name: "profile.ordinal.json", mimeType: "application/json", buffer: Buffer.from("{}") };
         await page.getByTestId("open-file").setInputFiles(file);

@@ -125,6 +125,15 @@ fn complete(ui: Ui, line: RwSignal<String>, hint: RwSignal<String>, typed: Strin
     }
 }
 
+/// Clear: an empty console stays as it is. (Setting it empty again would
+/// redraw its list by a path the split's profile does not take, which then
+/// loads the rest of the code synchronously before it has come.)
+fn clear(ui: Ui) {
+    if ui.console.with_untracked(|c| !c.is_empty()) {
+        ui.console.set(Vec::new());
+    }
+}
+
 #[component]
 pub fn Console(ui: Ui) -> impl IntoView {
     let line = RwSignal::new(String::new());
@@ -228,7 +237,7 @@ pub fn Console(ui: Ui) -> impl IntoView {
                 <Show when=watching>
                     <button data-testid="stop-watch" on:click=move |_| { ui.stop_watch(); ui.changed(); }>{ui.tr(K::StopWatch)}</button>
                 </Show>
-                <button on:click=move |_| ui.console.set(Vec::new())>{ui.tr(K::Clear)}</button>
+                <button data-testid="console-clear" on:click=move |_| clear(ui)>{ui.tr(K::Clear)}</button>
             </div>
             // Said once, in Chinese only: the English below is on purpose.
             <Show when=move || ui.lang.get() == super::i18n::Lang::Zh>

@@ -353,6 +353,9 @@ impl Ui {
     /// saved session natively (`ordinal replay`) and compare. On demand
     /// only: hashing the whole log is too dear for every save.
     pub fn publish_trace(self) {
+        if self.waits_for_rest(false, move || self.publish_trace()) {
+            return;
+        }
         self.session.update_value(|s| s.finish_step());
         self.save();
         let (hash, events) = self

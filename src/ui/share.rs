@@ -8,6 +8,7 @@
 //! (`session::saved`, `session::host`); this only moves text.
 
 use super::i18n::{self, Key as K};
+use super::later::Code;
 use super::{bridge, now_ms, persist, Ui};
 use crate::sim::session::host::{self, Params};
 use crate::sim::session::saved::{Saved, LINK_LIMIT};
@@ -166,6 +167,9 @@ pub struct Share {
     pending: StoredValue<bool>,
     /// When the address was last rewritten (wall ms).
     last_write: StoredValue<f64>,
+    /// A write asked for before the rest of the code was linked (whether it
+    /// rewrites the address): done once it is.
+    deferred: StoredValue<Option<bool>>,
 }
 
 impl Share {
@@ -177,6 +181,7 @@ impl Share {
             full_href: RwSignal::new(String::new()),
             pending: StoredValue::new(false),
             last_write: StoredValue::new(f64::NEG_INFINITY),
+            deferred: StoredValue::new(None),
         }
     }
 
@@ -226,6 +231,15 @@ impl Share {
         // A huge buffer (a pasted file) is linked once typing pauses, not
         // compressed again on every key.
         let ticket = StoredValue::new(0u64);
+        // What was asked for before the rest of the code came (`write`).
+        Effect::new(move |_| {
+            if ui.code.with(|c| *c != Code::Ready) {
+                return;
+            }
+            if let Some(replace) = self.deferred.try_update_value(Option::take).flatten() {
+                self.write(ui, replace);
+            }
+        });
         Effect::new(move |prev: Option<()>| {
             let huge = ui.text.with(|t| t.len() > HUGE_TEXT);
             ui.example.track();
@@ -264,6 +278,34 @@ impl Share {
     /// Works out the link; with `replace`, rewrites the address with it now
     /// (no new history entry).
     pub fn write(self, ui: Ui, replace: bool) {
+        // The link's compression is in the rest of the code (issue 12), and
+        // a first visit that waits for nothing would otherwise load it
+        // synchronously for its first link. Until the rest is linked the
+        // address keeps what the page opened with (the session, or the
+        // start of the edits not yet linked: the editor's text is kept in
+        // local storage meanwhile), and "Open in Ordinal" takes it too. If
+        // the rest cannot be had, that stays so: only Share tries again.
+        if ui.code.with_untracked(|c| *c != Code::Ready) {
+            self.deferred
+                .update_value(|d| *d = Some(d.unwrap_or(false) || replace));
+            let loc = window().location();
+            let search = host::query_without(&loc.search().unwrap_or_default(), host::EMBED_ONLY);
+            self.full_href.set(format!(
+                "{}{}{search}{}",
+                loc.origin().unwrap_or_default(),
+                loc.pathname().unwrap_or_default(),
+                loc.hash().unwrap_or_default()
+            ));
+            if replace {
+                ui.text
+                    .with_untracked(|t| persist::set(persist::EDITOR_KEY, t));
+            }
+            return;
+        }
+        self.write_now(ui, replace);
+    }
+
+    fn write_now(self, ui: Ui, replace: bool) {
         // Timed (`<html data-perf>`, "link"): tests/e2e/deflate-measure.mjs reads it.
         let link = super::perf::time("link", || Share::saved(ui).to_link());
         let fits = link.len() <= LINK_LIMIT;
@@ -297,7 +339,7 @@ impl Share {
         if ui.waits_for_rest(false, move || self.copy(ui)) {
             return;
         }
-        self.write(ui, true);
+        self.write_now(ui, true);
         if self.too_long.get_untracked() {
             let n = self.length.get_untracked().to_string();
             self.status.set(ui.tf(K::TooLongForLink, &[&n]));

@@ -199,6 +199,94 @@ test("Tab completion, the history keys, a dropped file and a `get` the first par
   assert.deepEqual(problems, []);
 });
 
+test("the address and an embed's Open in Ordinal wait for the rest; an edit meanwhile is linked when it comes", async (t) => {
+  const held = holdRest(t);
+  const { page, problems, syncXhr } = await open(t, "", held.route);
+  await page.getByTestId("console-input").waitFor({ timeout: T });
+  const editor = page.getByTestId("editor");
+  await editor.press("Control+End");
+  await page.keyboard.type("\n# typed while the rest was on its way\n");
+  // The link's compression is in the rest: the address keeps what the page opened with, and the
+  // editor's text is kept in local storage meanwhile.
+  assert.equal(await page.evaluate(() => location.hash), "", "the address waits");
+  const stored = await page.evaluate(() => localStorage.getItem("ordinal.v1.editor"));
+  assert.match(stored, /# typed while the rest was on its way\n$/);
+  assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
+  assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
+  held.release();
+  await page.waitForFunction(() => location.hash.startsWith("#o1."), null, { timeout: T });
+  assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
+  assert.deepEqual(problems, []);
+  // The link holds the edit: a browser with nothing stored opens it with the edit.
+  const other = await open(t, await page.evaluate(() => location.hash));
+  await other.page.getByTestId("editor").waitFor({ timeout: T });
+  assert.match(await other.page.getByTestId("editor").inputValue(), /# typed while the rest was on its way/);
+  assert.deepEqual(other.problems, []);
+
+  // An embed's "Open in Ordinal" is the address it opened with (without the embed's own
+  // parameters) until the rest comes, then the session's link.
+  const held2 = holdRest(t);
+  const embed = await open(t, "?embed=1&example=web", held2.route);
+  const full = embed.page.getByTestId("open-full");
+  await full.waitFor({ timeout: T });
+  const before = new URL(await full.getAttribute("href"));
+  assert.equal(before.search, "?example=web");
+  assert.equal(before.hash, "");
+  assert.deepEqual(await embed.syncXhr(), [], "nothing loaded synchronously");
+  held2.release();
+  await embed.page.waitForFunction(() => document.querySelector("[data-testid=open-full]").href.includes("#o1."), null, { timeout: T });
+  assert.deepEqual(await embed.syncXhr(), [], "nothing loaded synchronously");
+  assert.deepEqual(embed.problems, []);
+});
+
+for (const path of ["", "?embed=1&example=web"]) {
+  test(`every control of a first visit${path ? " of an embed" : ""}, used before the rest arrives, loads nothing synchronously`, async (t) => {
+    // The rest's fetch is never answered; a synchronous load would get a 404 (and stop the page).
+    const { page, problems, syncXhr } = await open(t, path, (route) =>
+      route.request().resourceType() === "xhr" ? route.fulfill({ status: 404, body: "held back" }) : undefined,
+    );
+    await page.locator("[data-testid=console-input], [data-testid=editor]").first().waitFor({ timeout: T });
+    // The editor: typing, a new line and its removal, a scroll.
+    const editor = page.getByTestId("editor");
+    if (await editor.isEditable().catch(() => false)) {
+      await editor.press("Control+End");
+      await page.keyboard.type("\n# a line\n  more: 1\n");
+      assert.deepEqual(await syncXhr(), [], "new lines in the editor loaded the rest synchronously");
+      for (let i = 0; i < 20; i++) await editor.press("Backspace");
+      await editor.evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+        el.dispatchEvent(new Event("scroll"));
+      });
+      assert.deepEqual(await syncXhr(), [], "the editor loaded the rest synchronously");
+    }
+    const CONTROLS = "button, select, summary, [role=tab], input[type=checkbox]";
+    const count = await page.locator(CONTROLS).count();
+    assert.ok(count > 20, `the page has its controls (${count})`);
+    for (let i = 0; i < count; i++) {
+      const what = await page.evaluate(
+        ([sel, i]) => {
+          const e = document.querySelectorAll(sel)[i];
+          if (!e || e.disabled) return null;
+          const name = `${e.tagName.toLowerCase()} ${e.dataset.testid ?? ""} "${(e.textContent ?? "").trim().slice(0, 30)}"`;
+          if (e.tagName === "SELECT") {
+            e.selectedIndex = (e.selectedIndex + 1) % e.options.length;
+            e.dispatchEvent(new Event("change", { bubbles: true }));
+          } else {
+            e.click();
+          }
+          return name;
+        },
+        [CONTROLS, i],
+      );
+      if (!what) continue;
+      await page.waitForTimeout(50);
+      assert.deepEqual(await syncXhr(), [], `${what} loaded the rest synchronously`);
+    }
+    assert.equal(await page.evaluate(() => window.ordinalRestLinked ?? false), false, "the rest was held back");
+    assert.deepEqual(problems, []);
+  });
+}
+
 test("an embed's tabs switch while the rest is on its way, and a host page's message waits for it", async (t) => {
   const held = holdRest(t);
   const { page, problems, syncXhr } = await open(t, "?embed=1&example=web", held.route);
