@@ -98,6 +98,8 @@ pub struct Ui {
     pub code: RwSignal<later::Code>,
     /// Page actions waiting for the rest of the code (`later::waits_for_rest`).
     waiting: later::Waiting,
+    /// A save asked for before the rest of the code was linked (`save`).
+    unsaved: StoredValue<bool>,
 }
 
 /// Whether a console line is the one the split's profile types, `get pods`
@@ -342,6 +344,15 @@ impl Ui {
     }
 
     pub fn save(self) {
+        // The session's JSON writer is in the rest of the code (issue 12).
+        // Before it is linked the only change a first visit makes is a
+        // `get pods` (every other action waits for it), saved once it is;
+        // if it never comes, nothing else can change.
+        if self.code.with_untracked(|c| *c != later::Code::Ready) {
+            self.unsaved.set_value(true);
+            return;
+        }
+        self.unsaved.set_value(false);
         let mut saved = self.session.with_value(|s| s.saved(None));
         saved.example = self.example.get_untracked();
         persist::save_session(&saved);
@@ -778,8 +789,14 @@ fn App() -> impl IntoView {
         draining: StoredValue::new(false),
         code: later::code(),
         waiting: StoredValue::new_local(Vec::new()),
+        unsaved: StoredValue::new(false),
     };
     later::run_waiting(ui);
+    Effect::new(move |_| {
+        if ui.code.with(|c| *c == later::Code::Ready) && ui.unsaved.get_value() {
+            ui.save();
+        }
+    });
     for p in start.printed {
         ui.show(p);
     }

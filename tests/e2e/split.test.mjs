@@ -199,10 +199,16 @@ test("Tab completion, the history keys, a dropped file and a `get` the first par
   assert.deepEqual(problems, []);
 });
 
-test("the address and an embed's Open in Ordinal wait for the rest; an edit meanwhile is linked when it comes", async (t) => {
+test("the address, the saved session and an embed's Open in Ordinal wait for the rest; what came meanwhile is kept when it comes", async (t) => {
   const held = holdRest(t);
   const { page, problems, syncXhr } = await open(t, "", held.route);
   await page.getByTestId("console-input").waitFor({ timeout: T });
+  // The first part answers `get pods`; the session (its journal holds the line) is saved once the
+  // rest, which holds the session's JSON writer, is linked.
+  await command(page, "get pods");
+  await page.getByTestId("console-output").getByText(/No resources found/).first().waitFor({ timeout: T });
+  const saved = () => page.evaluate(() => localStorage.getItem("ordinal.v1.session") ?? "");
+  assert.doesNotMatch(await saved(), /get pods/, "the save waits");
   const editor = page.getByTestId("editor");
   await editor.press("Control+End");
   await page.keyboard.type("\n# typed while the rest was on its way\n");
@@ -215,6 +221,7 @@ test("the address and an embed's Open in Ordinal wait for the rest; an edit mean
   assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
   held.release();
   await page.waitForFunction(() => location.hash.startsWith("#o1."), null, { timeout: T });
+  await page.waitForFunction(() => (localStorage.getItem("ordinal.v1.session") ?? "").includes("get pods"), null, { timeout: T });
   assert.deepEqual(await syncXhr(), [], "nothing loaded synchronously");
   assert.deepEqual(problems, []);
   // The link holds the edit: a browser with nothing stored opens it with the edit.
