@@ -246,8 +246,8 @@ test("the address, the saved session and an embed's Open in Ordinal wait for the
   assert.deepEqual(embed.problems, []);
 });
 
-for (const path of ["", "?embed=1&example=web"]) {
-  test(`every control of a first visit${path ? " of an embed" : ""}, used before the rest arrives, loads nothing synchronously`, async (t) => {
+for (const path of ["", "?embed=1&example=web", "?lang=zh"]) {
+  test(`every control of a first visit${path ? ` (${path})` : ""}, used before the rest arrives, loads nothing synchronously`, async (t) => {
     // The rest's fetch is never answered; a synchronous load would get a 404 (and stop the page).
     const { page, problems, syncXhr } = await open(t, path, (route) =>
       route.request().resourceType() === "xhr" ? route.fulfill({ status: 404, body: "held back" }) : undefined,
@@ -293,6 +293,27 @@ for (const path of ["", "?embed=1&example=web"]) {
     assert.deepEqual(problems, []);
   });
 }
+
+test("every example, opened by the address before the rest arrives, loads nothing synchronously", async (t) => {
+  const first = await open(t, "", () => {});
+  await first.page.getByTestId("console-input").waitFor({ timeout: T });
+  const ids = await first.page.locator("button[data-testid^='example-']").evaluateAll((els) => els.map((e) => e.dataset.testid.slice("example-".length)));
+  assert.ok(ids.length >= 10, `the examples: ${ids}`);
+  for (const [i, id] of ids.entries()) {
+    // Half of them in an embed; the rest's fetch is never answered, and a synchronous load gets a 404.
+    const path = i % 2 ? `?embed=1&example=${id}` : `?example=${id}`;
+    const { page, problems, syncXhr } = await open(t, path, (route) =>
+      route.request().resourceType() === "xhr" ? route.fulfill({ status: 404, body: "held back" }) : undefined,
+    );
+    await page.locator("[data-testid=editor], [data-testid=recovery]").first().waitFor({ timeout: T });
+    assert.deepEqual(await syncXhr(), [], `${path} loaded the rest synchronously`);
+    await page.waitForFunction(() => document.querySelector("[data-testid=editor]")?.value.includes("kind:"), null, { timeout: T });
+    await page.waitForTimeout(300);
+    assert.deepEqual(await syncXhr(), [], `${path} loaded the rest synchronously`);
+    assert.equal(await page.getByTestId("recovery").count(), 0, `${path} stopped`);
+    assert.deepEqual(problems, [], path);
+  }
+});
 
 test("an embed's tabs switch while the rest is on its way, and a host page's message waits for it", async (t) => {
   const held = holdRest(t);
