@@ -36,11 +36,12 @@ function start() {
 }
 
 // Whether the page runs the simulation as it mounts (an applied example, a
-// lesson, a share link, a saved session to restore): then the rest of the code
-// is needed at once and is fetched beside the first part, not after it.
+// lesson, a share link, a saved session to restore; an unknown parameter
+// counts, one set to 0 does not): then the rest of the code is needed at once
+// and is fetched beside the first part, not after it.
 function restAtMount() {
-  const quiet = new Set(["lang", "theme", "embed", "view", "readonly", "example", "ctl"]);
-  if ([...params.keys()].some((k) => !quiet.has(k)) || location.hash.length > 1) return true;
+  const quiet = new Set(["lang", "theme", "embed", "view", "readonly", "example", "ctl", "console", "speed"]);
+  if ([...params].some(([k, v]) => !quiet.has(k) && v !== "0") || location.hash.length > 1) return true;
   return readKey(SESSION_KEY) !== null;
 }
 

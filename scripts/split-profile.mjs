@@ -49,11 +49,13 @@ writeFileSync(join(root, "index.html"), held);
 
 // The embed and the Chinese page open examples other than the default, which
 // is inline: their files are fetched at mount (src/ui/lazy.rs), a path the
-// default never takes (mysql's are three files). The Chinese page then
-// switches to English, which drops `?lang=` from the address.
+// default never takes (mysql's are three files); the embed also has
+// `speed=` (read as a number), which runs nothing, so boot.js does not wait
+// for the rest. The Chinese
+// page then switches to English, which drops `?lang=` from the address.
 const VISITS = [
   { path: "", command: "get pods", actions: true },
-  { path: "?embed=1&example=zookeeper", message: true },
+  { path: "?embed=1&example=zookeeper&speed=2", message: true },
   { path: "?lang=zh&example=mysql", toLang: "en" },
   { path: "", missing: true },
 ];

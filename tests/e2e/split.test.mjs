@@ -294,18 +294,21 @@ for (const path of ["", "?embed=1&example=web", "?lang=zh"]) {
   });
 }
 
-test("every example, opened by the address before the rest arrives, loads nothing synchronously", async (t) => {
+test("every example, opened by the address before the rest arrives (in an embed too), loads nothing synchronously", async (t) => {
   const first = await open(t, "", () => {});
   await first.page.getByTestId("console-input").waitFor({ timeout: T });
   const ids = await first.page.locator("button[data-testid^='example-']").evaluateAll((els) => els.map((e) => e.dataset.testid.slice("example-".length)));
   assert.ok(ids.length >= 10, `the examples: ${ids}`);
   for (const [i, id] of ids.entries()) {
-    // Half of them in an embed; the rest's fetch is never answered, and a synchronous load gets a 404.
-    const path = i % 2 ? `?embed=1&example=${id}` : `?example=${id}`;
+    // Half of them in an embed, some of those with the parameters that shape an embed but run
+    // nothing (public/boot.js, restAtMount); the rest's fetch is never answered, and a
+    // synchronous load gets a 404.
+    const shape = ["", "embed=1&", "", "embed=1&console=0&speed=4&view=cluster&apply=0&autoplay=0&"][i % 4];
+    const path = `?${shape}example=${id}`;
     const { page, problems, syncXhr } = await open(t, path, (route) =>
       route.request().resourceType() === "xhr" ? route.fulfill({ status: 404, body: "held back" }) : undefined,
     );
-    await page.locator("[data-testid=editor], [data-testid=recovery]").first().waitFor({ timeout: T });
+    await page.locator("[data-testid=editor], [data-testid=recovery]").first().waitFor({ state: "attached", timeout: T });
     assert.deepEqual(await syncXhr(), [], `${path} loaded the rest synchronously`);
     await page.waitForFunction(() => document.querySelector("[data-testid=editor]")?.value.includes("kind:"), null, { timeout: T });
     await page.waitForTimeout(300);
