@@ -13,8 +13,8 @@
 // (`Ui::waits_for_rest`, src/ui/later.rs), and that waiting must itself be in
 // the first part, or the action would run a stub and load the rest
 // synchronously after all: the first visit then takes each gated action once
-// (typing in the editor, new lines and their removal, its scroll and its
-// Ctrl+Enter, an example, Apply, Step, +1s, Play,
+// (typing in the editor, new lines and their removal, its scroll, a large
+// paste and its undo, its Ctrl+Enter, an example, Apply, Step, +1s, Play,
 // Reset, Share, Save file, Open file, a dropped file, a node's menu, a console
 // line, Tab completion, the hidden Publish trace) and the embed gets a host page's message. None of them runs: the rest never comes.
 // The controls that need no waiting (the language, the theme, the speed, the
@@ -29,7 +29,7 @@
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launchBrowser, startServer } from "../tests/e2e/harness.mjs";
+import { dropFile, launchBrowser, setText, startServer } from "../tests/e2e/harness.mjs";
 
 const [dist, instrumented, out] = process.argv.slice(2);
 if (!out) {
@@ -89,9 +89,12 @@ try {
       const input = page.getByTestId(visit.command ? "console-input" : "editor");
       await input.first().waitFor({ state: "visible", timeout: 120_000 });
       if (visit.command) {
-        await input.fill(visit.command);
-        await input.press("Enter");
-        await page.getByTestId("console-output").getByText(/^NAME|No resources/).first().waitFor({ timeout: 60_000 });
+        // Twice: the second answer goes below the first.
+        for (let i = 1; i <= 2; i++) {
+          await input.fill(visit.command);
+          await input.press("Enter");
+          await page.getByTestId("console-output").getByText(/^NAME|No resources/).nth(i - 1).waitFor({ timeout: 60_000 });
+        }
       }
       if (visit.actions) {
         // Typing in the editor, and its Ctrl+Enter (Apply).
@@ -111,6 +114,15 @@ try {
           el.scrollTop = 0;
           el.dispatchEvent(new Event("scroll"));
         });
+        // A large paste (the editor's path for a huge text), then its undo.
+        const original = await editor.inputValue();
+        const big = Array.from({ length: 3000 }, (_, i) => `# line ${i}\nkey${i}: "v"`).join("\n");
+        await setText(editor, `${original}\n${big}`);
+        await page.waitForTimeout(800);
+        // Its undo brings the example's text back, so the rest of the visit runs on a page of
+        // the usual size.
+        await setText(editor, original, "historyUndo");
+        await page.waitForTimeout(800);
         await editor.press("Control+Enter");
         // The console's Clear (its lines go), before the actions below print anything.
         await page.getByTestId("console-clear").click();
@@ -133,13 +145,7 @@ try {
         await input.press("ArrowUp");
         await input.press("ArrowDown");
         // A session file dropped on the page (what `accept_drops` listens for).
-        await page.evaluate(() => {
-          const dt = new DataTransfer();
-          dt.items.add(new File(["{}"], "profile.ordinal.json", { type: "application/json" }));
-          for (const type of ["dragover", "dragleave", "dragover", "drop"]) {
-            document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-          }
-        });
+        await dropFile(page, "profile.ordinal.json", "{}", ["dragover", "dragleave", "dragover", "drop"]);
         await input.fill("describe statefulset web");
         await input.press("Enter");
         await page.getByTestId("loading").waitFor({ timeout: 60_000 });

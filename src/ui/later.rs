@@ -105,6 +105,40 @@ pub fn Later(
 /// not the one it had when the first action was queued.
 pub const WAITING: &str = "\u{0}rest-of-code";
 
+/// One piece of work kept until the rest of the code is linked, however often
+/// it is asked for meanwhile (the first save, the first link): unlike
+/// `Ui::waits_for_rest`, which queues every action, requests merge into one.
+#[derive(Clone, Copy)]
+pub struct Deferred<T: Send + Sync + 'static>(StoredValue<Option<T>>);
+
+impl<T: Send + Sync + 'static> Deferred<T> {
+    pub fn new() -> Self {
+        Deferred(StoredValue::new(None))
+    }
+
+    /// Whether it must wait (the rest is not linked); if so, `merge` folds
+    /// this request into what already waits.
+    pub fn waits(self, code: RwSignal<Code>, merge: impl FnOnce(Option<T>) -> T) -> bool {
+        if code.with_untracked(|c| *c == Code::Ready) {
+            return false;
+        }
+        self.0.update_value(|d| *d = Some(merge(d.take())));
+        true
+    }
+
+    /// Runs `run` with what waited once the rest is linked.
+    pub fn on_ready(self, code: RwSignal<Code>, run: impl Fn(T) + 'static) {
+        Effect::new(move |_| {
+            if code.with(|c| *c != Code::Ready) {
+                return;
+            }
+            if let Some(v) = self.0.try_update_value(Option::take).flatten() {
+                run(v);
+            }
+        });
+    }
+}
+
 /// What waits for the rest of the code, in the order it was asked for.
 pub type Waiting = StoredValue<Vec<Box<dyn FnOnce()>>, LocalStorage>;
 

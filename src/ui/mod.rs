@@ -99,7 +99,7 @@ pub struct Ui {
     /// Page actions waiting for the rest of the code (`later::waits_for_rest`).
     waiting: later::Waiting,
     /// A save asked for before the rest of the code was linked (`save`).
-    unsaved: StoredValue<bool>,
+    unsaved: later::Deferred<()>,
 }
 
 /// Whether a console line is the one the split's profile types, `get pods`
@@ -348,11 +348,9 @@ impl Ui {
         // Before it is linked the only change a first visit makes is a
         // `get pods` (every other action waits for it), saved once it is;
         // if it never comes, nothing else can change.
-        if self.code.with_untracked(|c| *c != later::Code::Ready) {
-            self.unsaved.set_value(true);
+        if self.unsaved.waits(self.code, |_| ()) {
             return;
         }
-        self.unsaved.set_value(false);
         let mut saved = self.session.with_value(|s| s.saved(None));
         saved.example = self.example.get_untracked();
         persist::save_session(&saved);
@@ -789,14 +787,10 @@ fn App() -> impl IntoView {
         draining: StoredValue::new(false),
         code: later::code(),
         waiting: StoredValue::new_local(Vec::new()),
-        unsaved: StoredValue::new(false),
+        unsaved: later::Deferred::new(),
     };
     later::run_waiting(ui);
-    Effect::new(move |_| {
-        if ui.code.with(|c| *c == later::Code::Ready) && ui.unsaved.get_value() {
-            ui.save();
-        }
-    });
+    ui.unsaved.on_ready(ui.code, move |()| ui.save());
     for p in start.printed {
         ui.show(p);
     }

@@ -8,7 +8,7 @@
 //! (`session::saved`, `session::host`); this only moves text.
 
 use super::i18n::{self, Key as K};
-use super::later::Code;
+use super::later::Deferred;
 use super::{bridge, now_ms, persist, Ui};
 use crate::sim::session::host::{self, Params};
 use crate::sim::session::saved::{Saved, LINK_LIMIT};
@@ -169,7 +169,7 @@ pub struct Share {
     last_write: StoredValue<f64>,
     /// A write asked for before the rest of the code was linked (whether it
     /// rewrites the address): done once it is.
-    deferred: StoredValue<Option<bool>>,
+    deferred: Deferred<bool>,
 }
 
 impl Share {
@@ -181,7 +181,7 @@ impl Share {
             full_href: RwSignal::new(String::new()),
             pending: StoredValue::new(false),
             last_write: StoredValue::new(f64::NEG_INFINITY),
-            deferred: StoredValue::new(None),
+            deferred: Deferred::new(),
         }
     }
 
@@ -232,14 +232,8 @@ impl Share {
         // compressed again on every key.
         let ticket = StoredValue::new(0u64);
         // What was asked for before the rest of the code came (`write`).
-        Effect::new(move |_| {
-            if ui.code.with(|c| *c != Code::Ready) {
-                return;
-            }
-            if let Some(replace) = self.deferred.try_update_value(Option::take).flatten() {
-                self.write(ui, replace);
-            }
-        });
+        self.deferred
+            .on_ready(ui.code, move |replace| self.write(ui, replace));
         Effect::new(move |prev: Option<()>| {
             let huge = ui.text.with(|t| t.len() > HUGE_TEXT);
             ui.example.track();
@@ -285,17 +279,18 @@ impl Share {
         // start of the edits not yet linked: the editor's text is kept in
         // local storage meanwhile), and "Open in Ordinal" takes it too. If
         // the rest cannot be had, that stays so: only Share tries again.
-        if ui.code.with_untracked(|c| *c != Code::Ready) {
-            self.deferred
-                .update_value(|d| *d = Some(d.unwrap_or(false) || replace));
-            let loc = window().location();
-            let search = host::query_without(&loc.search().unwrap_or_default(), host::EMBED_ONLY);
-            self.full_href.set(format!(
-                "{}{}{search}{}",
-                loc.origin().unwrap_or_default(),
-                loc.pathname().unwrap_or_default(),
-                loc.hash().unwrap_or_default()
-            ));
+        if self
+            .deferred
+            .waits(ui.code, |d| d.unwrap_or(false) || replace)
+        {
+            if self.full_href.with_untracked(String::is_empty) {
+                let loc = window().location();
+                let (search, hash) = (loc.search(), loc.hash());
+                self.full_href.set(full_href(
+                    &search.unwrap_or_default(),
+                    &hash.unwrap_or_default(),
+                ));
+            }
             if replace {
                 ui.text
                     .with_untracked(|t| persist::set(persist::EDITOR_KEY, t));
@@ -327,9 +322,7 @@ impl Share {
             }
             self.last_write.set_value(now_ms());
         }
-        let full = host::query_without(&search, host::EMBED_ONLY);
-        let origin = loc.origin().unwrap_or_default();
-        self.full_href.set(format!("{origin}{path}{full}{frag}"));
+        self.full_href.set(full_href(&search, &frag));
         self.length.set(link.len());
         self.too_long.set(!fits);
     }
@@ -525,4 +518,16 @@ pub fn ShareBar(ui: Ui, share: Share, #[prop(optional)] compact: bool) -> impl I
             </span>
         </div>
     }
+}
+
+/// The full page's address ("Open in Ordinal"): this one, without what only an
+/// embed means, and with `frag`.
+fn full_href(search: &str, frag: &str) -> String {
+    let loc = window().location();
+    format!(
+        "{}{}{}{frag}",
+        loc.origin().unwrap_or_default(),
+        loc.pathname().unwrap_or_default(),
+        host::query_without(search, host::EMBED_ONLY)
+    )
 }

@@ -275,3 +275,33 @@ export async function allPanels(page) {
     timeout: 60_000,
   });
 }
+
+/**
+ * Set a textarea's whole text as a paste (or, with `inputType` "historyUndo", an undo) would:
+ * the value changes and one input event fires. Playwright's `fill` and `insertText` go through
+ * Chromium's editing commands, which take tens of seconds for a text of 100 KB in headless Chromium.
+ */
+export async function setText(locator, text, inputType = "insertFromPaste") {
+  await locator.evaluate(
+    (el, [t, type]) => {
+      el.focus();
+      el.value = t;
+      el.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: type }));
+    },
+    [text, inputType],
+  );
+}
+
+/** Drop a file named `name` holding `body` on the page, as a drag from the desktop would. */
+export async function dropFile(page, name, body, types = ["dragover", "drop"]) {
+  await page.evaluate(
+    ([n, b, ts]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([b], n, { type: "application/json" }));
+      for (const type of ts) {
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+    },
+    [name, body, types],
+  );
+}

@@ -11,7 +11,7 @@
 //          task, minus the same round trip with no key (median, p95)
 // flood:   ms for 20 `get configmaps -o yaml` of 400 ConfigMaps (~400 KB each),
 //          and the console's entries and bytes after it
-import { openApp } from "./harness.mjs";
+import { openApp, setText } from "./harness.mjs";
 import { flag } from "./frames.mjs";
 
 const LINES = flag("--lines", 10_000);
@@ -43,14 +43,8 @@ async function main() {
     await editor.waitFor({ timeout: 120_000 });
     const text = manifest(LINES);
     // A paste: the browser replaces the value and fires one input event.
-    // (Playwright's fill/insertText go through Chromium's editing commands,
-    // which take tens of seconds for 300 KB in headless Chromium.)
     let t0 = Date.now();
-    await editor.evaluate((el, t) => {
-      el.focus();
-      el.value = t;
-      el.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
-    }, text);
+    await setText(editor, text);
     await settle(page);
     const paste = Date.now() - t0;
     // Whatever the page does after a pause in typing (checks, saves).

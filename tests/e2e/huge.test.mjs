@@ -4,7 +4,7 @@
 // fault; the console keeps at most its cap and says it dropped output.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openApp } from "./harness.mjs";
+import { openApp, setText } from "./harness.mjs";
 
 const T = 120_000;
 /** The console's caps (src/ui/console.rs). */
@@ -28,11 +28,7 @@ function manifest(n) {
  * seconds for 300 KB whatever the page does.)
  */
 async function paste(page, text) {
-  await page.getByTestId("editor").evaluate((el, t) => {
-    el.focus();
-    el.value = t;
-    el.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
-  }, text);
+  await setText(page.getByTestId("editor"), text);
 }
 
 async function run(page, line) {

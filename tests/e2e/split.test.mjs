@@ -11,7 +11,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { allPanels, DIST, openApp } from "./harness.mjs";
+import { allPanels, DIST, dropFile, openApp, setText } from "./harness.mjs";
 
 const T = 60_000;
 const html = readFileSync(join(DIST, "index.html"), "utf8");
@@ -175,13 +175,7 @@ test("Tab completion, the history keys, a dropped file and a `get` the first par
   assert.equal(await input.inputValue(), "kubectl delete pod x --gr");
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "console-input");
   // A file dropped on the page waits too.
-  await page.evaluate(() => {
-    const dt = new DataTransfer();
-    dt.items.add(new File(["not a session"], "dropped.ordinal.json", { type: "application/json" }));
-    for (const type of ["dragover", "drop"]) {
-      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }
-  });
+  await dropFile(page, "dropped.ordinal.json", "not a session");
   // The status follows the language while it waits.
   await page.getByTestId("lang").selectOption("zh");
   await status.getByText(/其余代码/).waitFor({ timeout: T });
@@ -265,6 +259,26 @@ for (const path of ["", "?embed=1&example=web", "?lang=zh"]) {
         el.dispatchEvent(new Event("scroll"));
       });
       assert.deepEqual(await syncXhr(), [], "the editor loaded the rest synchronously");
+      // A large paste (over the editor's huge-text size), and its undo.
+      const original = await editor.inputValue();
+      const big = Array.from({ length: 3000 }, (_, i) => `# line ${i}\nkey${i}: "v"`).join("\n");
+      await setText(editor, `${original}\n${big}`);
+      await page.waitForTimeout(800);
+      assert.deepEqual(await syncXhr(), [], "a large paste loaded the rest synchronously");
+      // Its undo brings the example's text back, so the clicks below run on a page of the usual size.
+      await setText(editor, original, "historyUndo");
+      await page.waitForTimeout(800);
+      assert.deepEqual(await syncXhr(), [], "an undo loaded the rest synchronously");
+    }
+    // `get pods` twice: the second answer goes below the first.
+    const input = page.getByTestId("console-input");
+    if (await input.isVisible()) {
+      for (let i = 1; i <= 2; i++) {
+        await input.fill("get pods");
+        await input.press("Enter");
+        await page.getByTestId("console-output").getByText(/No resources/).nth(i - 1).waitFor({ timeout: T });
+      }
+      assert.deepEqual(await syncXhr(), [], "a second get pods loaded the rest synchronously");
     }
     const CONTROLS = "button, select, summary, [role=tab], input[type=checkbox]";
     const count = await page.locator(CONTROLS).count();
