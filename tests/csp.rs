@@ -115,6 +115,10 @@ fn early_script_source() -> String {
         text.contains("\"ctl\")!==\"1\"") && text.contains("fetch("),
         "the early script fetches the .wasm, except for ?ctl=1: {text}"
     );
+    assert!(
+        text.contains("location.protocol===\"file:\"") && text.contains("[data-ordinal-file]"),
+        "the early script shows the file:// message there, and removes it elsewhere: {text}"
+    );
     let digest = sha2::Sha256::digest(text.as_bytes());
     format!(
         "'sha256-{}'",

@@ -7,7 +7,9 @@
 // language, and nothing else breaks.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openApp } from "./harness.mjs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DIST, launchBrowser, openApp } from "./harness.mjs";
 
 const T = 60_000;
 
@@ -211,4 +213,24 @@ test("a help text the server does not have is named, and the console goes on", a
     (p) => !/HTTP 404: .*\/kubectl\/help\//.test(p) && !/Failed to load resource: .* 404/.test(p),
   );
   assert.deepEqual(other, []);
+});
+
+test("a page opened from file:// says it must be served over HTTP, and how; a served page has no such text", async (t) => {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await browser.context.newPage();
+  for (const query of ["", "?embed=1&lang=zh", "?ctl=1"]) {
+    await page.goto(pathToFileURL(join(DIST, "index.html")).href + query);
+    const message = page.locator("[data-ordinal-file]");
+    await message.waitFor({ state: "visible", timeout: T });
+    const text = await message.innerText();
+    for (const words of ["file://", "python3 -m http.server", "http://localhost:8000/", "无法从本地文件启动"]) {
+      assert.ok(text.includes(words), `${query}: the message says ${words}: ${text}`);
+    }
+  }
+  // Served, the text is gone before the app mounts beside it.
+  const app = await openApp(t);
+  await ready(app.page);
+  assert.equal(await app.page.locator("[data-ordinal-file]").count(), 0);
+  assert.equal(await app.page.getByText("cannot start from a file").count(), 0);
 });

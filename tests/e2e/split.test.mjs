@@ -64,6 +64,13 @@ function holdRest(t) {
   };
 }
 
+/**
+ * A route for the rest that never answers its fetch and answers a synchronous load (a stub's)
+ * with a 404, which stops the page: a test that counts synchronous loads is not held up by one.
+ */
+const refuseSync = (route) =>
+  route.request().resourceType() === "xhr" ? route.fulfill({ status: 404, body: "held back" }) : undefined;
+
 async function command(page, line) {
   const input = page.getByTestId("console-input");
   await input.fill(line);
@@ -243,9 +250,7 @@ test("the address, the saved session and an embed's Open in Ordinal wait for the
 for (const path of ["", "?embed=1&example=web", "?lang=zh"]) {
   test(`every control of a first visit${path ? ` (${path})` : ""}, used before the rest arrives, loads nothing synchronously`, async (t) => {
     // The rest's fetch is never answered; a synchronous load would get a 404 (and stop the page).
-    const { page, problems, syncXhr } = await open(t, path, (route) =>
-      route.request().resourceType() === "xhr" ? route.fulfill({ status: 404, body: "held back" }) : undefined,
-    );
+    const { page, problems, syncXhr } = await open(t, path, refuseSync);
     await page.locator("[data-testid=console-input], [data-testid=editor]").first().waitFor({ timeout: T });
     // The editor: typing, a new line and its removal, a scroll.
     const editor = page.getByTestId("editor");
@@ -319,9 +324,7 @@ test("every example, opened by the address before the rest arrives (in an embed 
     // synchronous load gets a 404.
     const shape = ["", "embed=1&", "", "embed=1&console=0&speed=4&view=cluster&apply=0&autoplay=0&"][i % 4];
     const path = `?${shape}example=${id}`;
-    const { page, problems, syncXhr } = await open(t, path, (route) =>
-      route.request().resourceType() === "xhr" ? route.fulfill({ status: 404, body: "held back" }) : undefined,
-    );
+    const { page, problems, syncXhr } = await open(t, path, refuseSync);
     await page.locator("[data-testid=editor], [data-testid=recovery]").first().waitFor({ state: "attached", timeout: T });
     assert.deepEqual(await syncXhr(), [], `${path} loaded the rest synchronously`);
     await page.waitForFunction(() => document.querySelector("[data-testid=editor]")?.value.includes("kind:"), null, { timeout: T });
