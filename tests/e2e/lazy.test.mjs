@@ -228,9 +228,23 @@ test("a page opened from file:// says it must be served over HTTP, and how; a se
       assert.ok(text.includes(words), `${query}: the message says ${words}: ${text}`);
     }
   }
-  // Served, the text is gone before the app mounts beside it.
+  // Served, the texts are gone before the app mounts beside them.
   const app = await openApp(t);
   await ready(app.page);
-  assert.equal(await app.page.locator("[data-ordinal-file]").count(), 0);
-  assert.equal(await app.page.getByText("cannot start from a file").count(), 0);
+  assert.equal(await app.page.locator("[data-ordinal-file], [data-ordinal-lost]").count(), 0);
+  assert.equal(await app.page.getByText(/cannot start from a file|could not be loaded/).count(), 0);
+});
+
+test("a served page whose boot.js is missing says so, instead of staying blank", async (t) => {
+  const app = await openApp(t, {
+    path: "?lang=zh",
+    before: (page) => page.route("**/boot.js", (route) => route.fulfill({ status: 404, body: "not found" })),
+  });
+  const message = app.page.locator("[data-ordinal-lost]");
+  await message.waitFor({ state: "visible", timeout: T });
+  const text = await message.innerText();
+  for (const words of ["boot.js", "could not be loaded", "无法从服务器加载"]) {
+    assert.ok(text.includes(words), `the message says ${words}: ${text}`);
+  }
+  assert.equal(await app.page.locator("[data-ordinal-file]").count(), 0, "not the file:// message");
 });
