@@ -783,7 +783,9 @@ pub(super) fn finish(
     } else {
         "Running"
     };
-    p.status_mut()["phase"] = phase.into();
+    if p.status().str_at("phase") != Some(phase) {
+        p.status_mut()["phase"] = phase.into();
+    }
     if incomplete.is_empty() {
         set_pod_condition(&mut p, "Initialized", "True", None, None, now);
     } else {

@@ -76,6 +76,12 @@ pub fn set_pod_condition(
     message: Option<&str>,
     now: u64,
 ) {
+    // Most calls (a kubelet pass over a pod that did not change) find the
+    // condition as it should be: then the status is not even made writable,
+    // which would copy it from the stored pod's.
+    if pod_condition_is(pod, ctype, status, reason, message) {
+        return;
+    }
     let status_v = pod.status_mut();
     if !status_v.at("conditions").is_array() {
         status_v["conditions"] = json!([]);
