@@ -493,7 +493,7 @@ test("click-to-load embeds fetch no .wasm before their click", async (t) => {
       `${(wire / 1024).toFixed(1)} KiB as brotli`,
   );
   // 199.3 KiB until stop 27, when index.html took the texts a page shows from file:// or
-  // without boot.js (1.5 KB a page raw, 0.5 KB as brotli).
+  // without boot.js (1.5 KB a page raw, 0.6 KB as brotli).
   assert.ok(total < 210 * 1024, `${total} bytes before any click`);
   assert.match(await frames[1].getByTestId("ctl").textContent(), /zookeeper/);
   await shot(page, "click-to-load");
