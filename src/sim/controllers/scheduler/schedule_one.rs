@@ -93,9 +93,10 @@ pub fn set_pod_condition(
     let rank = |x: &Value| condition_rank(type_of(x));
     let sorted = |conds: &[Value]| conds.windows(2).all(|w| rank(&w[0]) <= rank(&w[1]));
     match conds.iter_mut().find(|x| type_of(x) == Some(ctype)) {
-        // Most calls find the condition as it should be, or change a field
-        // of it: edit it in place (the map is ordered by key, so the result
-        // is the condition the branch below would build).
+        // A condition that is there but differs (one already as asked
+        // returned above) mostly differs in a field or two: edit it in place
+        // (the map is ordered by key, so the result is the condition the
+        // branch below would build).
         Some(Value::Object(c)) => {
             let same_status = c.get("status").and_then(Value::as_str) == Some(status);
             let keep_time =
