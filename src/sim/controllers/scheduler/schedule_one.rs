@@ -91,8 +91,22 @@ pub fn set_pod_condition(
         x.get("type").and_then(Value::as_str)
     }
     let rank = |x: &Value| condition_rank(type_of(x));
-    let sorted = |conds: &[Value]| conds.windows(2).all(|w| rank(&w[0]) <= rank(&w[1]));
-    match conds.iter_mut().find(|x| type_of(x) == Some(ctype)) {
+    // One pass, each `type` read once: the first condition of this type,
+    // and whether they are in order. Editing a condition in place keeps
+    // its type, so the order found here is the order after.
+    let mut found = None;
+    let mut sorted = true;
+    let mut last = 0;
+    for (i, x) in conds.iter().enumerate() {
+        let t = type_of(x);
+        let r = condition_rank(t);
+        sorted &= r >= last;
+        last = r;
+        if found.is_none() && t == Some(ctype) {
+            found = Some(i);
+        }
+    }
+    match found.map(|i| &mut conds[i]) {
         // A condition that is there but differs (one already as asked
         // returned above) mostly differs in a field or two: edit it in place
         // (the map is ordered by key, so the result is the condition the
@@ -140,7 +154,7 @@ pub fn set_pod_condition(
             }
             // Into sorted conditions, after those of its rank or below:
             // where a stable sort would move it.
-            if sorted(conds) {
+            if sorted {
                 let r = condition_rank(Some(ctype));
                 let at = conds.partition_point(|x| rank(x) <= r);
                 conds.insert(at, c);
@@ -150,7 +164,7 @@ pub fn set_pod_condition(
         }
     }
     // A stable sort of sorted conditions would leave them as they are.
-    if !sorted(conds) {
+    if !sorted {
         sort::sort_by_key(conds, rank);
     }
 }
@@ -178,21 +192,33 @@ pub fn pod_condition_is(
     reason: Option<&str>,
     message: Option<&str>,
 ) -> bool {
-    let Some(c) = podutil::condition(pod, ctype).and_then(Value::as_object) else {
+    // One pass over the conditions, each `type` read once: it finds the
+    // first of this type (`GetPodCondition`) and checks their order (the
+    // kubelet asks this of every condition of every pod it syncs).
+    let mut found = None;
+    let mut last_rank = 0;
+    for c in pod.status().array_at("conditions") {
+        let t = c.get("type").and_then(Value::as_str);
+        let r = condition_rank(t);
+        if r < last_rank {
+            return false;
+        }
+        last_rank = r;
+        if found.is_none() && t == Some(ctype) {
+            found = Some(c);
+        }
+    }
+    let Some(c) = found.and_then(Value::as_object) else {
         return false;
     };
     let is = |k: &str, want: &str| c.get(k).and_then(Value::as_str) == Some(want);
     let opt = |k: &str, want: Option<&str>| want.is_none_or(|w| is(k, w));
-    let conds = pod.status().array_at("conditions");
     c.len() == 4 + usize::from(reason.is_some()) + usize::from(message.is_some())
         && is("status", status)
         && c.get("lastProbeTime").is_some_and(Value::is_null)
         && c.get("lastTransitionTime").is_some_and(Value::is_string)
         && opt("reason", reason)
         && opt("message", message)
-        && conds
-            .windows(2)
-            .all(|w| condition_rank(w[0].str_at("type")) <= condition_rank(w[1].str_at("type")))
 }
 
 /// One pod's full scheduling cycle against the snapshot.
