@@ -74,12 +74,13 @@ impl PodFacts {
     }
 
     fn read_with(pod: &Object, spec: std::sync::Arc<SpecFacts>) -> PodFacts {
-        let printed = read_printed_status(pod);
+        let conds = Conds::read(pod);
+        let printed = read_printed_status(pod, &conds);
         PodFacts {
-            state: PodState::read(pod),
-            ready_since: read_ready_since(pod),
+            state: PodState::read(pod, &conds),
+            ready_since: conds.ready_since(),
             pod_ip: read_pod_ip(pod).map(String::from),
-            summary: summary_with(pod, &printed.reason),
+            summary: summary_with(pod, &printed.reason, &conds),
             printed,
             revision: read_revision_label(pod).map(String::from),
             pod_name_labelled: read_pod_name_labelled(pod),
@@ -102,6 +103,55 @@ impl SpecFacts {
             has_affinity: !pod.spec().at("affinity").is_null(),
             ordinal: (parent.len(), ordinal),
         }
+    }
+}
+
+/// What the facts ask of a pod's conditions, read in one pass: each
+/// condition's `type` is the last of its keys, so every pass over them
+/// compares strings down every condition.
+struct Conds<'a> {
+    /// The first Ready condition (`GetPodCondition`).
+    ready: Option<&'a Value>,
+    /// Any Ready condition is True.
+    any_ready_true: bool,
+    /// Any Initialized condition is True.
+    initialized: bool,
+}
+
+impl<'a> Conds<'a> {
+    fn read(pod: &'a Object) -> Conds<'a> {
+        let mut conds = Conds {
+            ready: None,
+            any_ready_true: false,
+            initialized: false,
+        };
+        for c in pod.status().array_at("conditions") {
+            let true_ = || c.get("status").and_then(Value::as_str) == Some("True");
+            match c.get("type").and_then(Value::as_str) {
+                Some("Ready") => {
+                    conds.ready.get_or_insert(c);
+                    conds.any_ready_true |= true_();
+                }
+                Some("Initialized") => conds.initialized |= true_(),
+                _ => {}
+            }
+        }
+        conds
+    }
+
+    /// `IsPodReady`: the first Ready condition is True.
+    fn is_ready(&self) -> bool {
+        self.ready.and_then(|c| c.get("status")?.as_str()) == Some("True")
+    }
+
+    /// [`ready_since`].
+    fn ready_since(&self) -> Option<u64> {
+        if !self.is_ready() {
+            return None;
+        }
+        self.ready?
+            .str_at("lastTransitionTime")
+            .and_then(parse_rfc3339)
     }
 }
 
@@ -219,11 +269,11 @@ impl PodState {
     pub fn of(pod: &Object) -> PodState {
         match cached(pod) {
             Some(f) => f.state,
-            None => PodState::read(pod),
+            None => PodState::read(pod, &Conds::read(pod)),
         }
     }
 
-    fn read(pod: &Object) -> PodState {
+    fn read(pod: &Object, conds: &Conds) -> PodState {
         let phase = match read_phase(pod) {
             "Pending" => Phase::Pending,
             "Running" => Phase::Running,
@@ -233,7 +283,7 @@ impl PodState {
         };
         PodState {
             phase,
-            ready: read_is_ready(pod),
+            ready: conds.is_ready(),
         }
     }
 
@@ -252,28 +302,16 @@ impl PodState {
 pub fn is_ready(pod: &Object) -> bool {
     match cached(pod) {
         Some(f) => f.state.ready,
-        None => read_is_ready(pod),
+        None => Conds::read(pod).is_ready(),
     }
-}
-
-fn read_is_ready(pod: &Object) -> bool {
-    condition(pod, "Ready").and_then(|c| c.get("status")?.as_str()) == Some("True")
 }
 
 /// When the Ready condition last turned True (virtual ms).
 pub fn ready_since(pod: &Object) -> Option<u64> {
     match cached(pod) {
         Some(f) => f.ready_since,
-        None => read_ready_since(pod),
+        None => Conds::read(pod).ready_since(),
     }
-}
-
-fn read_ready_since(pod: &Object) -> Option<u64> {
-    let c = condition(pod, "Ready")?;
-    if c.str_at("status") != Some("True") {
-        return None;
-    }
-    c.str_at("lastTransitionTime").and_then(parse_rfc3339)
 }
 
 /// `podutil.IsPodAvailable`: ready for at least `min_ready_seconds`.
@@ -571,7 +609,7 @@ fn finished_at(c: &Value) -> Option<u64> {
 pub fn printed_status(pod: &Object) -> PrintedStatus {
     match cached(pod) {
         Some(f) => f.printed.clone(),
-        None => read_printed_status(pod),
+        None => read_printed_status(pod, &Conds::read(pod)),
     }
 }
 
@@ -583,18 +621,17 @@ pub fn printed_status(pod: &Object) -> PrintedStatus {
 pub fn log_summary(pod: &Object) -> String {
     match cached(pod) {
         Some(f) => f.summary.clone(),
-        None => summary_with(pod, &read_printed_status(pod).reason),
+        None => {
+            let conds = Conds::read(pod);
+            summary_with(pod, &read_printed_status(pod, &conds).reason, &conds)
+        }
     }
 }
 
-fn summary_with(pod: &Object, status: &str) -> String {
+fn summary_with(pod: &Object, status: &str, conds: &Conds) -> String {
     let phase = pod.status().str_at("phase").unwrap_or("Pending");
     // Any Ready condition that is True (the log has always said so).
-    let ready = pod
-        .status()
-        .array_at("conditions")
-        .iter()
-        .any(|c| c.str_at("type") == Some("Ready") && c.str_at("status") == Some("True"));
+    let ready = conds.any_ready_true;
     let mut s = String::with_capacity(phase.len() + 32);
     s.push_str(phase);
     if ready {
@@ -611,7 +648,7 @@ fn summary_with(pod: &Object, status: &str) -> String {
     s
 }
 
-fn read_printed_status(pod: &Object) -> PrintedStatus {
+fn read_printed_status(pod: &Object, conds: &Conds) -> PrintedStatus {
     let st = pod.status();
     let spec = pod.spec();
     let mut restarts = 0i64;
@@ -651,8 +688,10 @@ fn read_printed_status(pod: &Object) -> PrintedStatus {
                 last_restartable_init = Some(last_restartable_init.map_or(f, |l| l.max(f)));
             }
         }
-        let term = c.at("state.terminated");
-        let waiting_reason = c.str_at("state.waiting.reason").unwrap_or("");
+        // `state` once: it is the last of a status's nine keys.
+        let state = c.at("state");
+        let term = state.at("terminated");
+        let waiting_reason = state.str_at("waiting.reason").unwrap_or("");
         if !term.is_null() && term.i64_at("exitCode").unwrap_or(0) == 0 {
             continue;
         }
@@ -678,10 +717,7 @@ fn read_printed_status(pod: &Object) -> PrintedStatus {
         initializing = true;
         break;
     }
-    let initialized = st
-        .array_at("conditions")
-        .iter()
-        .any(|c| c.str_at("type") == Some("Initialized") && c.str_at("status") == Some("True"));
+    let initialized = conds.initialized;
     if !initializing || initialized {
         restarts = restartable_init_restarts;
         last_restart = last_restartable_init;
@@ -691,8 +727,9 @@ fn read_printed_status(pod: &Object) -> PrintedStatus {
             if let Some(f) = finished_at(c) {
                 last_restart = Some(last_restart.map_or(f, |l| l.max(f)));
             }
-            let waiting = c.str_at("state.waiting.reason").unwrap_or("");
-            let term = c.at("state.terminated");
+            let state = c.at("state");
+            let waiting = state.str_at("waiting.reason").unwrap_or("");
+            let term = state.at("terminated");
             if !waiting.is_empty() {
                 reason = waiting.to_string();
             } else if !term.is_null() {
@@ -703,17 +740,13 @@ fn read_printed_status(pod: &Object) -> PrintedStatus {
                         None => format!("ExitCode:{}", term.i64_at("exitCode").unwrap_or(0)),
                     },
                 };
-            } else if c.bool_at("ready") == Some(true) && !c.at("state.running").is_null() {
+            } else if c.bool_at("ready") == Some(true) && !state.at("running").is_null() {
                 has_running = true;
                 ready += 1;
             }
         }
         if reason == "Completed" && has_running {
-            let has_ready_cond = st
-                .array_at("conditions")
-                .iter()
-                .any(|c| c.str_at("type") == Some("Ready") && c.str_at("status") == Some("True"));
-            reason = if has_ready_cond {
+            reason = if conds.any_ready_true {
                 "Running"
             } else {
                 "NotReady"
