@@ -29,7 +29,7 @@
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { dropFile, launchBrowser, setText, startServer } from "../tests/e2e/harness.mjs";
+import { dropFile, LARGE_PASTE, launchBrowser, setText, startServer } from "../tests/e2e/harness.mjs";
 
 const [dist, instrumented, out] = process.argv.slice(2);
 if (!out) {
@@ -116,8 +116,7 @@ try {
         });
         // A large paste (the editor's path for a huge text), then its undo.
         const original = await editor.inputValue();
-        const big = Array.from({ length: 3000 }, (_, i) => `# line ${i}\nkey${i}: "v"`).join("\n");
-        await setText(editor, `${original}\n${big}`);
+        await setText(editor, `${original}\n${LARGE_PASTE}`);
         await page.waitForTimeout(800);
         // Its undo brings the example's text back, so the rest of the visit runs on a page of
         // the usual size.

@@ -277,6 +277,13 @@ export async function allPanels(page) {
 }
 
 /**
+ * A paste over the editor's huge-text size (64 KiB): 3,000 commented lines, about 75 KB. The
+ * build's profile (scripts/split-profile.mjs) and the split test paste the same text, so the test
+ * checks the path the profile recorded.
+ */
+export const LARGE_PASTE = Array.from({ length: 3000 }, (_, i) => `# line ${i}\nkey${i}: "v"`).join("\n");
+
+/**
  * Set a textarea's whole text as a paste (or, with `inputType` "historyUndo", an undo) would:
  * the value changes and one input event fires. Playwright's `fill` and `insertText` go through
  * Chromium's editing commands, which take tens of seconds for a text of 100 KB in headless Chromium.

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { allPanels, DIST, dropFile, openApp, setText } from "./harness.mjs";
+import { allPanels, DIST, dropFile, LARGE_PASTE, openApp, setText } from "./harness.mjs";
 
 const T = 60_000;
 const html = readFileSync(join(DIST, "index.html"), "utf8");
@@ -266,8 +266,7 @@ for (const path of ["", "?embed=1&example=web", "?lang=zh"]) {
       assert.deepEqual(await syncXhr(), [], "the editor loaded the rest synchronously");
       // A large paste (over the editor's huge-text size), and its undo.
       const original = await editor.inputValue();
-      const big = Array.from({ length: 3000 }, (_, i) => `# line ${i}\nkey${i}: "v"`).join("\n");
-      await setText(editor, `${original}\n${big}`);
+      await setText(editor, `${original}\n${LARGE_PASTE}`);
       await page.waitForTimeout(800);
       assert.deepEqual(await syncXhr(), [], "a large paste loaded the rest synchronously");
       // Its undo brings the example's text back, so the clicks below run on a page of the usual size.
