@@ -233,10 +233,10 @@ pub fn apply(obj: &mut Object) {
         Kind::Namespace => {
             let status = obj.field_mut("status");
             default_at(status, "phase", "Active".into());
-            obj.meta
-                .labels
+            let meta = &mut *obj.meta;
+            meta.labels
                 .entry("kubernetes.io/metadata.name".into())
-                .or_insert_with(|| obj.meta.name.clone());
+                .or_insert_with(|| meta.name.clone());
         }
         _ => {}
     }

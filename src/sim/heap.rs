@@ -168,10 +168,14 @@ impl Heap for Meta {
 
 impl Heap for Object {
     /// The whole `Arc<Object>` allocation (two counts and the object) and
-    /// what the object owns.
+    /// what the object owns: the metadata's `Arc` allocation (shared by
+    /// copies that did not write it, and counted with each, on the side of
+    /// too many) and the rest.
     fn heap(&self) -> usize {
         2 * size_of::<usize>()
             + size_of::<Object>()
+            + 2 * size_of::<usize>()
+            + size_of::<Meta>()
             + self.meta.heap()
             + body_heap(&self.body)
             + self

@@ -457,7 +457,7 @@ mod tests {
             let all: Vec<Object> = sim.store.list_ns(Kind::Pod, "default").cloned().collect();
             get_pods_to_delete(&all, &all, 4)
                 .into_iter()
-                .map(|p| p.meta.name)
+                .map(|p| p.meta.name.clone())
                 .collect()
         };
         assert_eq!(

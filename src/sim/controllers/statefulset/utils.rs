@@ -295,9 +295,8 @@ pub(crate) fn update_identity(set: &Object, pod: &mut Object, pod_index_label: b
     let ordinal = get_ordinal(pod);
     pod.meta.name = get_pod_name(set, ordinal);
     pod.meta.namespace = set.meta.namespace.clone();
-    pod.meta
-        .labels
-        .insert(POD_NAME_LABEL.into(), pod.meta.name.clone());
+    let name = pod.meta.name.clone();
+    pod.meta.labels.insert(POD_NAME_LABEL.into(), name);
     if pod_index_label {
         pod.meta
             .labels

@@ -152,7 +152,7 @@ fn changing_the_retention_policy_updates_existing_claims() {
     );
     api::update(&mut sim, s, "test").unwrap();
     run(&mut sim);
-    let uid = set(&sim).meta.uid;
+    let uid = set(&sim).meta.uid.clone();
     for c in ["www-web-0", "www-web-1"] {
         let claim = sim
             .store
