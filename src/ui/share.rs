@@ -287,6 +287,7 @@ impl Share {
                 let loc = window().location();
                 let (search, hash) = (loc.search(), loc.hash());
                 self.full_href.set(full_href(
+                    &loc,
                     &search.unwrap_or_default(),
                     &hash.unwrap_or_default(),
                 ));
@@ -322,7 +323,7 @@ impl Share {
             }
             self.last_write.set_value(now_ms());
         }
-        self.full_href.set(full_href(&search, &frag));
+        self.full_href.set(full_href(&loc, &search, &frag));
         self.length.set(link.len());
         self.too_long.set(!fits);
     }
@@ -520,10 +521,9 @@ pub fn ShareBar(ui: Ui, share: Share, #[prop(optional)] compact: bool) -> impl I
     }
 }
 
-/// The full page's address ("Open in Ordinal"): this one, without what only an
-/// embed means, and with `frag`.
-fn full_href(search: &str, frag: &str) -> String {
-    let loc = window().location();
+/// The full page's address ("Open in Ordinal"): this one (`loc`, which the
+/// caller has read already), without what only an embed means, and with `frag`.
+fn full_href(loc: &web_sys::Location, search: &str, frag: &str) -> String {
     format!(
         "{}{}{}{frag}",
         loc.origin().unwrap_or_default(),
