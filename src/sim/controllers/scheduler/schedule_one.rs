@@ -91,21 +91,9 @@ pub fn set_pod_condition(
         x.get("type").and_then(Value::as_str)
     }
     let rank = |x: &Value| condition_rank(type_of(x));
-    // One pass, each `type` read once: the first condition of this type,
-    // and whether they are in order. Editing a condition in place keeps
-    // its type, so the order found here is the order after.
-    let mut found = None;
-    let mut sorted = true;
-    let mut last = 0;
-    for (i, x) in conds.iter().enumerate() {
-        let t = type_of(x);
-        let r = condition_rank(t);
-        sorted &= r >= last;
-        last = r;
-        if found.is_none() && t == Some(ctype) {
-            found = Some(i);
-        }
-    }
+    // Editing a condition in place keeps its type, so the order found here
+    // is the order after.
+    let (found, sorted) = find_in_order(conds, ctype);
     match found.map(|i| &mut conds[i]) {
         // A condition that is there but differs (one already as asked
         // returned above) mostly differs in a field or two: edit it in place
@@ -181,6 +169,26 @@ fn condition_rank(t: Option<&str>) -> u8 {
     }
 }
 
+/// The position of the first condition of type `ctype` (`GetPodCondition`)
+/// and whether the conditions are in [`condition_rank`] order, in one pass
+/// that reads each `type` once: it is the last key of a condition's map, so
+/// each read compares strings down the whole map.
+fn find_in_order(conds: &[Value], ctype: &str) -> (Option<usize>, bool) {
+    let mut found = None;
+    let mut sorted = true;
+    let mut last = 0;
+    for (i, c) in conds.iter().enumerate() {
+        let t = c.get("type").and_then(Value::as_str);
+        let r = condition_rank(t);
+        sorted &= r >= last;
+        last = r;
+        if found.is_none() && t == Some(ctype) {
+            found = Some(i);
+        }
+    }
+    (found, sorted)
+}
+
 /// Whether [`set_pod_condition`] with these arguments would leave the pod
 /// as it is: the condition is there with this status (so its transition
 /// time stays), with exactly these fields, and the conditions are already
@@ -192,23 +200,10 @@ pub fn pod_condition_is(
     reason: Option<&str>,
     message: Option<&str>,
 ) -> bool {
-    // One pass over the conditions, each `type` read once: it finds the
-    // first of this type (`GetPodCondition`) and checks their order (the
-    // kubelet asks this of every condition of every pod it syncs).
-    let mut found = None;
-    let mut last_rank = 0;
-    for c in pod.status().array_at("conditions") {
-        let t = c.get("type").and_then(Value::as_str);
-        let r = condition_rank(t);
-        if r < last_rank {
-            return false;
-        }
-        last_rank = r;
-        if found.is_none() && t == Some(ctype) {
-            found = Some(c);
-        }
-    }
-    let Some(c) = found.and_then(Value::as_object) else {
+    // The kubelet asks this of every condition of every pod it syncs.
+    let conds = pod.status().array_at("conditions");
+    let (found, sorted) = find_in_order(conds, ctype);
+    let Some(c) = found.filter(|_| sorted).and_then(|i| conds[i].as_object()) else {
         return false;
     };
     let is = |k: &str, want: &str| c.get(k).and_then(Value::as_str) == Some(want);
