@@ -1,17 +1,17 @@
 //! An object's body: its top-level fields, each shared copy-on-write,
 //! some held as typed views (split from `object` along that line).
 
-use super::NULL;
+use super::{Shared, NULL};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::sync::Arc;
 
 /// An object's top-level body fields (`spec`, `status`, `data`, ...), in
-/// key order as in a JSON map, each behind its own `Arc`. A copy of an
+/// key order as in a JSON map, each shared ([`Shared`]). A copy of an
 /// object shares them and a write copies only the field it changes
 /// ([`Object::field_mut`]), so a controller that copies a pod to write its
-/// status leaves the spec shared with the stored pod; and since `Value` is
-/// `Eq`, equal `Arc`s compare by pointer before content. A sorted `Vec`,
+/// status leaves the spec shared with the stored pod, and a shared field
+/// compares by pointer before content. A sorted `Vec`,
 /// not a B-tree: a body has a handful of fields, and the wasm then carries
 /// no B-tree code for this map type.
 ///
@@ -27,7 +27,7 @@ pub struct Body(Vec<(String, Field)>);
 /// One body field: JSON, or a typed view with its JSON made on first read.
 #[derive(Clone)]
 enum Field {
-    Json(Arc<Value>),
+    Json(Shared<Value>),
     View(Arc<Viewed>),
 }
 
@@ -60,12 +60,16 @@ impl Field {
     /// The JSON to write, copied first when shared (a view becomes JSON).
     fn json_mut(&mut self) -> &mut Value {
         if let Field::View(v) = self {
-            *self = Field::Json(Arc::new(
-                v.json.get().cloned().unwrap_or_else(|| v.view.to_value()),
-            ));
+            *self = Field::Json(
+                v.json
+                    .get()
+                    .cloned()
+                    .unwrap_or_else(|| v.view.to_value())
+                    .into(),
+            );
         }
         match self {
-            Field::Json(v) => Arc::make_mut(v),
+            Field::Json(v) => v,
             Field::View(_) => unreachable!("made JSON above"),
         }
     }
@@ -77,7 +81,7 @@ impl Field {
 impl PartialEq for Field {
     fn eq(&self, other: &Field) -> bool {
         match (self, other) {
-            (Field::Json(a), Field::Json(b)) => Arc::ptr_eq(a, b) || a == b,
+            (Field::Json(a), Field::Json(b)) => a == b,
             (Field::View(a), Field::View(b))
                 if a.view.as_any().type_id() == b.view.as_any().type_id() =>
             {
@@ -123,7 +127,7 @@ impl Body {
     }
     /// The field to write, made an empty map when absent or null.
     pub(super) fn get_or_empty(&mut self, name: &str) -> &mut Value {
-        let empty = || Field::Json(Arc::new(Value::Object(Map::new())));
+        let empty = || Field::Json(Value::Object(Map::new()).into());
         let i = match self.find(name) {
             Ok(i) => {
                 if self.0[i].1.is_null() {
@@ -139,7 +143,7 @@ impl Body {
         self.0[i].1.json_mut()
     }
     pub fn insert(&mut self, name: String, value: Value) {
-        self.put(name, Field::Json(Arc::new(value)));
+        self.put(name, Field::Json(value.into()));
     }
     /// Sets the field to a typed view (see [`Body`]).
     pub fn insert_view(&mut self, name: String, view: impl FieldView) {

@@ -233,12 +233,12 @@ impl Meta {
 }
 
 /// A value shared copy-on-write: a copy shares it, and the first write
-/// through a copy copies it (`Arc::make_mut`). An object's metadata is
-/// held so: controllers copy a pod to write its status about three times
-/// in its life, and copying the metadata's dozen strings and maps each
-/// time, then dropping them with the old version, was 3% of a rollout.
-/// Reads and writes look as they did (`obj.meta.name`,
-/// `obj.meta.labels.insert(..)`).
+/// through a copy copies it (`Arc::make_mut`). An object's metadata and
+/// each JSON field of its body ([`Body`]) are held so: controllers copy a
+/// pod to write its status about three times in its life, and copying the
+/// metadata's dozen strings and maps each time, then dropping them with
+/// the old version, was 3% of a rollout. Reads and writes look as they
+/// would on the value (`obj.meta.name`, `obj.meta.labels.insert(..)`).
 #[derive(Clone, Default)]
 pub struct Shared<T>(std::sync::Arc<T>);
 
