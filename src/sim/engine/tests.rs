@@ -1,0 +1,234 @@
+use super::*;
+use crate::sim::api;
+use crate::sim::sort::CollectSorted;
+use crate::sim::testutil::apply;
+use serde_json::{json, Value};
+
+fn web(replicas: i64, extra: Value) -> Value {
+    let mut v = json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": "web"},
+        "spec": {"replicas": replicas, "serviceName": "web",
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "nginx", "image": "nginx:1.25"}]}}}});
+    if let (Some(spec), Some(extra)) = (v["spec"].as_object_mut(), extra.as_object()) {
+        spec.extend(extra.clone());
+    }
+    v
+}
+
+fn work<'a>(sim: &'a Sim, name: &str) -> &'a KeyedWork {
+    let i = controllers::ALL
+        .iter()
+        .position(|(n, _)| *n == name)
+        .unwrap();
+    sim.keyed[i].as_ref().unwrap()
+}
+
+/// A controller's dirty keys, each once.
+fn dirty(sim: &Sim, name: &str) -> BTreeSet<Key> {
+    work(sim, name).dirty.iter().cloned().collect_sorted()
+}
+
+#[test]
+fn a_change_dirties_only_the_keys_it_concerns() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(3, json!({})));
+    sim.advance(120_000);
+    sim.route_changes();
+    for name in ["statefulset-controller", "kubelet", "garbage-collector"] {
+        let w = work(&sim, name);
+        assert!(!w.full, "{name} synced everything once");
+    }
+    // Settled: running pods with nothing timed ahead are clean.
+    let kubelet = work(&sim, "kubelet");
+    assert!(kubelet.dirty.is_empty(), "{:?}", kubelet.dirty);
+
+    let mut p = sim
+        .store
+        .get(Kind::Pod, "default", "web-1")
+        .unwrap()
+        .clone();
+    p.meta.labels.insert("touched".into(), "yes".into());
+    api::update(&mut sim.world, p, "test").unwrap();
+    sim.route_changes();
+    let pod = Key::new(Kind::Pod, "default", "web-1");
+    let set = Key::new(Kind::StatefulSet, "default", "web");
+    assert_eq!(dirty(&sim, "kubelet"), BTreeSet::from([pod.clone()]));
+    assert_eq!(
+        dirty(&sim, "statefulset-controller"),
+        BTreeSet::from([set.clone()])
+    );
+    let gc = &dirty(&sim, "garbage-collector");
+    assert!(gc.contains(&pod) && gc.contains(&set), "{gc:?}");
+    assert!(!gc.contains(&Key::new(Kind::Pod, "default", "web-0")));
+
+    // A fault may change what any key reads: everything is synced again.
+    sim.faults.unready_pods.insert("no-such-uid".into());
+    sim.route_changes();
+    assert!(work(&sim, "kubelet").full);
+}
+
+#[test]
+fn keyed_and_full_runs_give_the_same_trace() {
+    // The same session with every keyed controller forced to full syncs.
+    let run = |keyed: bool| {
+        let mut sim = Sim::new(3);
+        if !keyed {
+            sim.keyed.iter_mut().for_each(|w| *w = None);
+        }
+        apply(&mut sim, web(4, json!({"podManagementPolicy": "Parallel"})));
+        sim.advance(60_000);
+        let mut s = sim
+            .store
+            .get(Kind::StatefulSet, "default", "web")
+            .unwrap()
+            .clone();
+        set_at_replicas(&mut s, 1);
+        api::update(&mut sim.world, s, "test").unwrap();
+        sim.touch();
+        sim.advance(120_000);
+        (sim.trace_hash(), sim.steps_taken())
+    };
+    assert_eq!(run(true), run(false));
+}
+
+/// A Deployment, an RC, a DaemonSet and budgets, a node failing and a
+/// scale-down: what every other keyed controller meets.
+fn workloads(sim: &mut Sim) {
+    let tpl = |app: &str| {
+        json!({"metadata": {"labels": {"app": app}},
+            "spec": {"containers": [{"name": app, "image": "nginx:1.25"}]}})
+    };
+    apply(
+        sim,
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "front"},
+        "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "front"}},
+            "template": tpl("front")}}),
+    );
+    apply(
+        sim,
+        json!({"apiVersion": "v1", "kind": "ReplicationController",
+        "metadata": {"name": "cache"},
+        "spec": {"replicas": 2, "template": tpl("cache")}}),
+    );
+    apply(
+        sim,
+        json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
+        "metadata": {"name": "agent"},
+        "spec": {"minReadySeconds": 5, "selector": {"matchLabels": {"app": "agent"}},
+            "template": tpl("agent")}}),
+    );
+    for (name, app) in [("front", "front"), ("none", "nothing")] {
+        apply(
+            sim,
+            json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+            "metadata": {"name": name},
+            "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": app}}}}),
+        );
+    }
+}
+
+#[test]
+fn keyed_and_full_runs_give_the_same_trace_for_every_controller() {
+    let run = |keyed: bool| {
+        let mut sim = Sim::new(11);
+        if !keyed {
+            sim.keyed.iter_mut().for_each(|w| *w = None);
+        }
+        workloads(&mut sim);
+        sim.advance(60_000);
+        sim.faults.failed_nodes.insert("node-1".into());
+        sim.touch();
+        sim.advance(120_000);
+        let mut d = sim
+            .store
+            .get(Kind::Deployment, "default", "front")
+            .unwrap()
+            .clone();
+        set_at_replicas(&mut d, 1);
+        api::update(&mut sim.world, d, "test").unwrap();
+        sim.touch();
+        sim.advance(400_000);
+        // Each controller had work to do (else the check proves little).
+        for (source, reason) in [
+            ("node-lifecycle-controller", "NodeNotReady"),
+            ("node-lifecycle-controller", "TaintManagerEviction"),
+            ("replication-controller", "SuccessfulDelete"),
+            ("daemonset-controller", "SuccessfulCreate"),
+            ("replication-controller", "SuccessfulCreate"),
+            ("default-scheduler", "Scheduled"),
+            ("deployment-controller", "ScalingReplicaSet"),
+        ] {
+            let seen = sim
+                .log
+                .iter()
+                .any(|e| e.reason == reason && e.source == source);
+            assert!(seen, "{source} {reason}");
+        }
+        (sim.trace_hash(), sim.steps_taken(), sim.log.len())
+    };
+    assert_eq!(run(true), run(false));
+}
+
+#[test]
+fn a_placed_pod_status_change_concerns_only_its_own_keys() {
+    let mut sim = Sim::new(7);
+    workloads(&mut sim);
+    sim.advance(120_000);
+    sim.route_changes();
+    let name = sim
+        .store
+        .list_ns(Kind::Pod, "default")
+        .find(|p| p.meta.labels.get("app").map(String::as_str) == Some("front"))
+        .unwrap()
+        .name()
+        .to_string();
+    let mut p = sim.store.get(Kind::Pod, "default", &name).unwrap().clone();
+    let node = crate::sim::podutil::node_name(&p).unwrap().to_string();
+    let before: Vec<BTreeSet<Key>> = controllers::ALL
+        .iter()
+        .map(|(n, _)| dirty(&sim, n))
+        .collect();
+    p.status_mut()["message"] = "touched".into();
+    api::update(&mut sim.world, p, "test").unwrap();
+    sim.route_changes();
+    let added = |n: &str| -> BTreeSet<Key> {
+        let i = controllers::ALL.iter().position(|(x, _)| *x == n).unwrap();
+        dirty(&sim, n).difference(&before[i]).cloned().collect()
+    };
+    let pod = Key::new(Kind::Pod, "default", &name);
+    assert!(
+        added("default-scheduler").is_empty(),
+        "a placed pod's status"
+    );
+    assert!(
+        added("deployment-controller").is_empty(),
+        "pods are read via ReplicaSets"
+    );
+    assert!(added("daemonset-controller").is_empty(), "not its pod");
+    assert!(added("pvc-protection-controller").is_empty(), "no claims");
+    // Its ReplicaSet, and no other RC or RS.
+    let rs = sim
+        .store
+        .get_key(&pod)
+        .and_then(|p| p.meta.controller_ref().map(|r| r.name.clone()))
+        .unwrap();
+    let rs = Key::new(Kind::ReplicaSet, "default", &rs);
+    assert!(dirty(&sim, "replication-controller").contains(&rs));
+    assert!(added("replication-controller").is_subset(&BTreeSet::from([rs])));
+    assert_eq!(
+        added("disruption-controller"),
+        BTreeSet::from([Key::new(Kind::PodDisruptionBudget, "default", "front")])
+    );
+    // Its node is Ready: the node's sync does not read its pods.
+    assert!(
+        added("node-lifecycle-controller").is_empty(),
+        "{node} {pod}"
+    );
+}
+
+fn set_at_replicas(s: &mut crate::sim::object::Object, n: i64) {
+    s.spec_mut()["replicas"] = n.into();
+}
