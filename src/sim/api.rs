@@ -507,9 +507,15 @@ pub fn evict(sim: &mut World, key: &Key, source: &str) -> Result<(), ApiError> {
 
 /// Applies one controller write. Returns true when the store changed.
 pub fn apply_write(sim: &mut World, source: &str, w: Write) -> bool {
+    apply_write_checked(sim, source, w).unwrap_or(false)
+}
+
+/// [`apply_write`], telling a refused write (`Err`) from one that changed
+/// nothing (`Ok(false)`).
+pub fn apply_write_checked(sim: &mut World, source: &str, w: Write) -> Result<bool, ApiError> {
     match w {
-        Write::Create(o) => create(sim, o, source).is_ok(),
-        Write::Update(o) => update(sim, o, source).unwrap_or(false),
+        Write::Create(o) => create(sim, o, source).map(|_| true),
+        Write::Update(o) => update(sim, o, source),
         Write::Delete {
             key,
             grace_seconds,
@@ -526,9 +532,8 @@ pub fn apply_write(sim: &mut World, source: &str, w: Write) -> bool {
                     uid,
                 },
                 source,
-            )
-            .is_ok()
-                && sim.store.resource_version() != rv
+            )?;
+            Ok(sim.store.resource_version() != rv)
         }
         Write::Event {
             regarding,
@@ -543,7 +548,7 @@ pub fn apply_write(sim: &mut World, source: &str, w: Write) -> bool {
                 message
             };
             sim.record_event(&regarding, warning, &reason, message, source);
-            false
+            Ok(false)
         }
     }
 }

@@ -48,6 +48,18 @@ pub struct Sim {
     seen: Option<(Faults, Config)>,
     /// A step whose writes are not all applied yet ([`Sim::step_within`]).
     partial: Option<Box<Partial>>,
+    /// Changes not yet routed that a key's settling writes made
+    /// ([`controllers::Out::settle`]): they do not queue that key again.
+    echoes: Vec<Echo>,
+}
+
+/// Changes (positions among the store's pending changes) that keyed
+/// controller `controller` made settling `key`.
+#[derive(Clone, Debug)]
+struct Echo {
+    changes: std::ops::Range<usize>,
+    controller: usize,
+    key: Key,
 }
 
 /// What [`Sim::step_within`] did.
@@ -66,6 +78,10 @@ pub enum StepRun {
 struct Partial {
     controller: usize,
     writes: std::vec::IntoIter<Write>,
+    /// How many of the writes are applied.
+    applied: usize,
+    /// The keys whose writes settle them, with those writes' positions.
+    settled: Vec<(std::ops::Range<usize>, Key)>,
     changed: bool,
     waiting: Vec<(Key, Option<(String, String)>)>,
     wake: Option<u64>,
@@ -156,6 +172,7 @@ impl Sim {
                 .collect(),
             seen: None,
             partial: None,
+            echoes: Vec::new(),
         };
         sim.touch();
         sim
@@ -248,6 +265,12 @@ impl Sim {
         let _ = seq;
         self.queued_at[c] = None;
         self.now = self.now.max(at);
+        self.run_step(c);
+        true
+    }
+
+    /// Runs controller `c`'s sync; its writes wait in `partial`.
+    fn run_step(&mut self, c: usize) {
         self.steps += 1;
         let (_, sync) = controllers::ALL[c];
         let (out, wake) = if self.keyed[c].is_some() {
@@ -257,14 +280,21 @@ impl Sim {
             let wake = out.wake_at;
             (out, wake)
         };
+        let settled = out
+            .keys
+            .iter()
+            .filter(|r| r.settled)
+            .map(|r| (r.writes.clone(), r.key.clone()))
+            .collect();
         self.partial = Some(Box::new(Partial {
             controller: c,
             writes: out.writes.into_iter(),
+            applied: 0,
+            settled,
             changed: false,
             waiting: out.waiting,
             wake,
         }));
-        true
     }
 
     /// Applies the pending step's writes until `out_of_time()`; true when
@@ -276,7 +306,12 @@ impl Sim {
         };
         let (name, _) = controllers::ALL[p.controller];
         while let Some(w) = p.writes.next() {
-            p.changed |= super::api::apply_write(&mut self.world, name, w);
+            let i = p.applied;
+            p.applied += 1;
+            match p.settled.iter().position(|(r, _)| r.contains(&i)) {
+                None => p.changed |= super::api::apply_write(&mut self.world, name, w),
+                Some(s) => p.changed |= self.apply_settling(p.controller, &p.settled[s].1, name, w),
+            }
             if p.writes.len() > 0 && out_of_time() {
                 self.partial = Some(p);
                 return false;
@@ -293,10 +328,50 @@ impl Sim {
         true
     }
 
+    /// Applies a write of keyed controller `c` that settles `key`
+    /// ([`controllers::Out::settle`]): its change of the object it writes
+    /// is an echo, which does not queue `key` again; a refused write
+    /// leaves `key` dirty, as a key that wrote is. Whether it changed
+    /// anything.
+    fn apply_settling(&mut self, c: usize, key: &Key, source: &str, w: Write) -> bool {
+        let object = match &w {
+            Write::Create(o) | Write::Update(o) => Some(o.key()),
+            Write::Delete { key, .. } => Some(key.clone()),
+            Write::Event { .. } => None,
+        };
+        let before = self.world.store.pending_changes();
+        match super::api::apply_write_checked(&mut self.world, source, w) {
+            Ok(changed) => {
+                let after = self.world.store.pending_changes();
+                // Only the change of the object written: any other is not
+                // what the controller declared settled.
+                if let Some(object) = object {
+                    if after == before + 1
+                        && self.world.store.pending_change_key(before) == Some(&object)
+                    {
+                        self.echoes.push(Echo {
+                            changes: before..after,
+                            controller: c,
+                            key: key.clone(),
+                        });
+                    }
+                }
+                changed
+            }
+            Err(_) => {
+                if let Some(w) = self.keyed[c].as_mut() {
+                    w.dirty.push(key.clone());
+                }
+                false
+            }
+        }
+    }
+
     /// Maps the store's changes since the last call to the keys of every
     /// keyed controller; a change of faults or config dirties every key.
     fn route_changes(&mut self) {
         let changes = self.world.store.take_changes();
+        let echoes = std::mem::take(&mut self.echoes);
         let seen = (&self.world.faults, &self.world.config);
         if self.seen.as_ref().is_none_or(|(f, c)| (f, c) != seen) {
             self.seen = Some((self.world.faults.clone(), self.world.config.clone()));
@@ -307,14 +382,22 @@ impl Sim {
         let store = &self.world.store;
         // Each change's object as it is now, looked up once for all the
         // routes (upstream's handlers get `old, new` the same way).
-        for ch in &changes {
+        for (i, ch) in changes.iter().enumerate() {
             let new = store.get_key(&ch.key);
-            for w in self.keyed.iter_mut().flatten() {
+            for (c, w) in self.keyed.iter_mut().enumerate() {
+                let Some(w) = w else { continue };
                 if w.full {
                     continue;
                 }
+                let echo = echoes
+                    .iter()
+                    .find(|e| e.controller == c && e.changes.contains(&i))
+                    .map(|e| &e.key);
                 let dirty = &mut w.dirty;
                 (w.keyed.route)(store, ch, new, &mut |k| {
+                    if echo == Some(&k) {
+                        return;
+                    }
                     // Most repeats are of the last key or the one before (an
                     // owner pushed for the object before and after, a set
                     // after each of its pods).
@@ -369,7 +452,9 @@ impl Sim {
             &mut out,
         );
         for r in &out.keys {
-            if r.emitted {
+            // A key that settled is clean once its writes are applied
+            // (`apply_settling` makes it dirty if one is refused).
+            if r.emitted && !r.settled {
                 w.dirty.push(r.key.clone());
             }
             match r.wake_at {

@@ -7,7 +7,7 @@
 //! for a Service without one, before any Endpoints, so DNS (derived from
 //! the store after each step) sees the address with the Service.
 
-use super::{Ctx, Keys, Out};
+use super::{Ctx, Keys, Out, Write};
 use crate::sim::object::{set_at, Key, Kind, Object, ValueExt};
 use crate::sim::podutil;
 use crate::sim::sort;
@@ -125,6 +125,9 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
         }
         let mark = out.key_begin();
         sync_one_service(store, svc, &mut allocated, out);
+        if endpoints_write_settles(svc, out.written_since(&mark)) {
+            out.settle();
+        }
         out.key_end(mark, || svc.key());
     }
     // Endpoints whose Service is gone are deleted (upstream: on the
@@ -142,6 +145,24 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
             out.delete(ep);
         }
         out.key_end(mark, || ep.key());
+    }
+}
+
+/// Whether a sync of `svc` that wrote `writes` left nothing for the next
+/// one to do: its one write is the Service's Endpoints. The sync computes
+/// them from the Service and the pods alone and compares them with the
+/// stored ones, so with these written, the next sync finds them equal.
+/// (Upstream's controller is not queued by Endpoints updates at all; here
+/// a change to them queues the Service, so that one written by hand is
+/// put right, and this keeps its own writes from doing so.)
+fn endpoints_write_settles(svc: &Object, writes: &[Write]) -> bool {
+    match writes {
+        [Write::Create(ep) | Write::Update(ep)] => {
+            ep.kind == Kind::Endpoints
+                && ep.meta.name == svc.meta.name
+                && ep.meta.namespace == svc.meta.namespace
+        }
+        _ => false,
     }
 }
 

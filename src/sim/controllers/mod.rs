@@ -49,6 +49,8 @@ pub struct Out {
     /// The key being synced asked to be retried a while after *now*
     /// ([`Out::retry_at`]): its next sync wakes later, so it stays dirty.
     retrying: bool,
+    /// The key being synced wrote what settles it ([`Out::settle`]).
+    settles: bool,
 }
 
 /// What one key's sync came to, for the engine's dirty sets.
@@ -57,6 +59,11 @@ pub struct KeyResult {
     pub key: Key,
     /// It wrote something (an object, an Event) or retries: it stays dirty.
     pub emitted: bool,
+    /// It wrote, and its writes settle it ([`Out::settle`]): once they
+    /// are applied, it is clean.
+    pub settled: bool,
+    /// Its writes, as positions in [`Out::writes`].
+    pub writes: std::ops::Range<usize>,
     pub wake_at: Option<u64>,
 }
 
@@ -65,6 +72,7 @@ pub struct KeyMark {
     writes: usize,
     wake_at: Option<u64>,
     retrying: bool,
+    settles: bool,
 }
 
 impl Out {
@@ -111,6 +119,21 @@ impl Out {
     pub fn unsettled(&mut self) {
         self.retrying = true;
     }
+    /// The writes of the key being synced settle it: a sync of the key
+    /// against the store with them applied (and nothing else changed)
+    /// would write nothing. The engine then does not run that sync for
+    /// them: not because the key wrote, nor for their own changes coming
+    /// back through the controller's route (upstream's handlers queue a
+    /// controller's own status writes; that sync finds nothing to do). A
+    /// refused write leaves the key dirty as before. The suite's shadow
+    /// full syncs check every such claim.
+    pub fn settle(&mut self) {
+        self.settles = true;
+    }
+    /// What the key begun at `mark` has written so far.
+    pub fn written_since(&self, mark: &KeyMark) -> &[Write] {
+        &self.writes[mark.writes..]
+    }
     /// Starts one key's sync: its writes and wake are told apart from the
     /// rest of the pass until [`Out::key_end`].
     pub fn key_begin(&mut self) -> KeyMark {
@@ -118,17 +141,22 @@ impl Out {
             writes: self.writes.len(),
             wake_at: self.wake_at.take(),
             retrying: std::mem::take(&mut self.retrying),
+            settles: std::mem::take(&mut self.settles),
         }
     }
     /// Ends one key's sync begun with `mark`, noting what it came to.
     pub fn key_end(&mut self, mark: KeyMark, key: impl FnOnce() -> Key) {
         let wake_at = self.wake_at;
+        let wrote = self.writes.len() > mark.writes;
         self.keys.push(KeyResult {
             key: key(),
-            emitted: self.writes.len() > mark.writes || self.retrying,
+            emitted: wrote || self.retrying,
+            settled: wrote && self.settles && !self.retrying,
+            writes: mark.writes..self.writes.len(),
             wake_at,
         });
         self.retrying = mark.retrying;
+        self.settles = mark.settles;
         if let Some(w) = mark.wake_at {
             self.wake(w);
         }
@@ -146,6 +174,7 @@ impl Out {
             self.key_end(mark, key);
         } else {
             self.retrying = mark.retrying;
+            self.settles = mark.settles;
             self.wake_at = mark.wake_at;
         }
     }

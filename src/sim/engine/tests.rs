@@ -1,5 +1,6 @@
 use super::*;
 use crate::sim::api;
+use crate::sim::object::ValueExt;
 use crate::sim::sort::CollectSorted;
 use crate::sim::testutil::apply;
 use serde_json::{json, Value};
@@ -17,12 +18,15 @@ fn web(replicas: i64, extra: Value) -> Value {
     v
 }
 
-fn work<'a>(sim: &'a Sim, name: &str) -> &'a KeyedWork {
-    let i = controllers::ALL
+fn controller(name: &str) -> usize {
+    controllers::ALL
         .iter()
         .position(|(n, _)| *n == name)
-        .unwrap();
-    sim.keyed[i].as_ref().unwrap()
+        .unwrap()
+}
+
+fn work<'a>(sim: &'a Sim, name: &str) -> &'a KeyedWork {
+    sim.keyed[controller(name)].as_ref().unwrap()
 }
 
 /// A controller's dirty keys, each once.
@@ -231,4 +235,68 @@ fn a_placed_pod_status_change_concerns_only_its_own_keys() {
 
 fn set_at_replicas(s: &mut crate::sim::object::Object, n: i64) {
     s.spec_mut()["replicas"] = n.into();
+}
+
+/// Sets a pod's Ready condition to False by hand (the kubelet would on a
+/// failed probe): the set's next sync then writes only its status.
+fn make_unready(sim: &mut Sim, name: &str) {
+    let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
+    for c in p.status_mut()["conditions"].as_array_mut().unwrap() {
+        if c["type"] == "Ready" {
+            c["status"] = "False".into();
+        }
+    }
+    api::update(&mut sim.world, p, "test").unwrap();
+}
+
+/// A StatefulSet sync whose one write is the set's status, keeping what
+/// the sync reads of it, settles the set: the write's change does not
+/// queue the set again for its own controller, which would find nothing
+/// to do, while the controllers that read sets still see it.
+#[test]
+fn a_settling_write_does_not_queue_its_own_key_again() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({})));
+    sim.advance(120_000);
+    let set = Key::new(Kind::StatefulSet, "default", "web");
+    let ready = |sim: &Sim| {
+        let s = sim.store.get_key(&set).unwrap();
+        s.status().i64_at("readyReplicas")
+    };
+    assert_eq!(ready(&sim), Some(2));
+    make_unready(&mut sim, "web-1");
+    sim.route_changes();
+    assert!(dirty(&sim, "statefulset-controller").contains(&set));
+
+    let c = controller("statefulset-controller");
+    sim.run_step(c);
+    sim.finish_step();
+    assert_eq!(ready(&sim), Some(1), "the status was written");
+    sim.route_changes();
+    assert!(
+        !dirty(&sim, "statefulset-controller").contains(&set),
+        "its own status write queued the set again"
+    );
+    assert!(dirty(&sim, "garbage-collector").contains(&set));
+    // What settling claims: a sync now would write nothing.
+    let out = sim.sync_once(controllers::ALL[c].1);
+    assert!(out.writes.is_empty(), "{:?}", out.writes.len());
+}
+
+/// A settling write the API refuses leaves its key dirty, as any key
+/// that wrote is, and makes no echo.
+#[test]
+fn a_refused_settling_write_leaves_its_key_dirty() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(1, json!({})));
+    sim.advance(120_000);
+    sim.route_changes();
+    let set = Key::new(Kind::StatefulSet, "default", "web");
+    assert!(!dirty(&sim, "statefulset-controller").contains(&set));
+    let mut gone = sim.store.get_key(&set).unwrap().clone();
+    gone.meta.name = "gone".into();
+    let c = controller("statefulset-controller");
+    assert!(!sim.apply_settling(c, &set, "test", Write::Update(gone)));
+    assert!(sim.echoes.is_empty());
+    assert!(dirty(&sim, "statefulset-controller").contains(&set));
 }

@@ -573,6 +573,16 @@ impl Store {
         self.tracking = true;
     }
 
+    /// How many writes [`Store::take_changes`] would return now.
+    pub(crate) fn pending_changes(&self) -> usize {
+        self.changes.len()
+    }
+
+    /// The key of pending change `i`.
+    pub(crate) fn pending_change_key(&self, i: usize) -> Option<&Key> {
+        self.changes.get(i).map(|c| &c.key)
+    }
+
     /// The writes since the last call, oldest first.
     pub(crate) fn take_changes(&mut self) -> Vec<Change> {
         std::mem::take(&mut self.changes)

@@ -458,3 +458,24 @@ fn addresses_with_one_ip_sort_by_uid() {
         "uids in name order: pick others"
     );
 }
+
+/// A Service's sync settles it when its one write is its own Endpoints;
+/// not when it writes the Service (its cluster IP), which the next sync
+/// reads.
+#[test]
+fn only_its_own_endpoints_written_settle_a_service() {
+    let svc = Object::new(Kind::Service, "default", "web");
+    let ep = |name: &str| Object::new(Kind::Endpoints, "default", name);
+    assert!(endpoints_write_settles(&svc, &[Write::Create(ep("web"))]));
+    assert!(endpoints_write_settles(&svc, &[Write::Update(ep("web"))]));
+    assert!(!endpoints_write_settles(&svc, &[Write::Update(ep("db"))]));
+    assert!(!endpoints_write_settles(
+        &svc,
+        &[Write::Update(svc.clone())]
+    ));
+    assert!(!endpoints_write_settles(&svc, &[]));
+    assert!(!endpoints_write_settles(
+        &svc,
+        &[Write::Update(ep("web")), Write::Update(ep("web"))]
+    ));
+}

@@ -7,7 +7,7 @@
 //! and carry on with the object we expect, exactly as upstream's
 //! in-memory `replicas` slice does.
 
-use super::{Ctx, Keys, Out};
+use super::{Ctx, Keys, Out, Write};
 use crate::sim::object::{set_at, Key, Kind, Object, OwnerRef, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
@@ -155,9 +155,38 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
         }
         let mark = out.key_begin();
         let blocked = sync_stateful_set(ctx, set, out);
+        if status_write_settles(set, out.written_since(&mark)) {
+            out.settle();
+        }
         out.waiting.push((set.key(), blocked));
         out.key_end(mark, || set.key());
     }
+}
+
+/// Whether a sync that wrote `writes` of `set` left nothing for the next
+/// sync to do: its one write is the set's status, and that status changed
+/// nothing the sync reads of it. Of its status the sync reads
+/// `collisionCount` and `currentRevision` (which revisions are current and
+/// updated) and `currentReplicas` (`newVersionedStatefulSetPod`: which of
+/// the two a new pod is made at, moot when they are one). With those as
+/// they were, the next sync reads what this one read, computes the same
+/// status, finds it written, and writes nothing: upstream runs that sync
+/// (its `updateSet` handler queues every update); here it is not run.
+fn status_write_settles(set: &Object, writes: &[Write]) -> bool {
+    let [Write::Update(new)] = writes else {
+        return false;
+    };
+    if new.kind != Kind::StatefulSet
+        || new.meta != set.meta
+        || !(std::ptr::eq(new.spec(), set.spec()) || new.spec() == set.spec())
+    {
+        return false;
+    }
+    let (old, new) = (set.status(), new.status());
+    let same = |field: &str| old.at(field) == new.at(field);
+    same("collisionCount")
+        && same("currentRevision")
+        && (same("currentReplicas") || new.at("currentRevision") == new.at("updateRevision"))
 }
 
 /// The sets a change concerns, as upstream's event handlers queue them: a

@@ -786,3 +786,57 @@ fn parent_name_and_ordinal_follow_the_pattern() {
         assert_eq!(get_parent_name_and_ordinal(name), want, "{name}");
     }
 }
+
+/// A sync settles its set (the engine does not run the next sync for its
+/// writes) only when its one write is the set's status and that status
+/// keeps what the sync reads of it.
+#[test]
+fn only_a_status_write_that_keeps_what_the_sync_reads_settles_the_set() {
+    let mut sim = Sim::new(1);
+    apply(&mut sim, web(2, json!({})));
+    run(&mut sim);
+    ready_all(&mut sim);
+    let s = set(&sim);
+    let rev = s.status().str_at("updateRevision").unwrap().to_string();
+    assert_eq!(s.status().str_at("currentRevision"), Some(rev.as_str()));
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut n = s.clone();
+        f(n.status_mut());
+        n
+    };
+    let settles = |w: Vec<Write>| status_write_settles(&s, &w);
+    // Counts the sync only reports.
+    let counts = with(&|st| {
+        st["readyReplicas"] = 1.into();
+        st["currentReplicas"] = 1.into();
+    });
+    assert!(settles(vec![Write::Update(counts.clone())]));
+    // The revisions it reads, and the collision count that names them.
+    assert!(!settles(vec![Write::Update(with(&|st| {
+        st["currentRevision"] = "web-other".into()
+    }))]));
+    assert!(!settles(vec![Write::Update(with(&|st| {
+        st["collisionCount"] = 1.into()
+    }))]));
+    // currentReplicas picks the revision a new pod is made at while a
+    // rollout is under way.
+    let rolling = with(&|st| st["updateRevision"] = "web-next".into());
+    let mut fewer = rolling.clone();
+    fewer.status_mut()["currentReplicas"] = 1.into();
+    assert!(!status_write_settles(&rolling, &[Write::Update(fewer)]));
+    // Any other write, or a second one, or a change beyond the status.
+    assert!(!settles(vec![]));
+    assert!(!settles(vec![
+        Write::Update(counts.clone()),
+        Write::Update(counts.clone())
+    ]));
+    let mut other = counts.clone();
+    other.kind = Kind::Deployment;
+    assert!(!settles(vec![Write::Update(other)]));
+    let mut spec = counts.clone();
+    spec.spec_mut()["replicas"] = 3.into();
+    assert!(!settles(vec![Write::Update(spec)]));
+    let mut labelled = counts;
+    labelled.meta.labels.insert("x".into(), "y".into());
+    assert!(!settles(vec![Write::Update(labelled)]));
+}
