@@ -163,13 +163,11 @@ pub(crate) fn identity_matches_parsed(
     ordinal: i64,
 ) -> bool {
     // `pod.Name == getPodName(set, ordinal)`: the digits print the ordinal.
+    // With an ordinal, the name is the parent, a dash and the digits.
+    debug_assert!(ordinal < 0 || pod.meta.name.starts_with(parent));
     ordinal >= 0
         && parent == set.meta.name
-        && pod
-            .meta
-            .name
-            .rsplit_once('-')
-            .is_some_and(|(_, d)| canonical_digits(d))
+        && canonical_digits(&pod.meta.name[parent.len() + 1..])
         && pod.meta.namespace == set.meta.namespace
         && podutil::pod_name_labelled(pod)
 }
