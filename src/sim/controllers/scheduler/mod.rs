@@ -424,23 +424,29 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
     if pending.is_empty() {
         return;
     }
-    let mut snap = Snapshot::new(store);
+    // The snapshot is taken when a pod first needs filtering
+    // (`schedule_pod`): it is read from the store, which the pass does not
+    // change, and only pods that were filtered are assumed into it, so
+    // taking it later in the pass gives the same snapshot. Pods waiting
+    // for their volumes on a chosen node read none of it.
+    let mut snap: Option<Snapshot> = None;
     for pod in pending {
         let mark = out.key_begin();
         let waiting_on = selected_node_of(store, pod);
         let decision = match &waiting_on {
             Some(node) => continue_volume_binding(store, pod, node),
-            None => schedule_pod(&snap, pod),
+            None => schedule_pod(store, &mut snap, pod),
         };
+        // A pod placed here got past PreFilter: the snapshot is taken.
         match decision {
             Decision::Bind(node) => {
-                if waiting_on.is_none() {
+                if let (None, Some(snap)) = (&waiting_on, snap.as_mut()) {
                     snap.assume(pod, Cow::Owned(node.clone()));
                 }
                 bind(ctx, out, pod, &node);
             }
             Decision::WaitForVolumes(node, claims) => {
-                if waiting_on.is_none() {
+                if let (None, Some(snap)) = (&waiting_on, snap.as_mut()) {
                     snap.assume_volumes(pod, &node);
                     snap.assume(pod, Cow::Owned(node.clone()));
                 }

@@ -217,13 +217,26 @@ pub fn pod_condition_is(
 }
 
 /// One pod's full scheduling cycle against the snapshot.
-pub(super) fn schedule_pod(snap: &Snapshot, pod: &Object) -> Decision {
-    if snap.nodes.is_empty() {
+///
+/// The cycle's snapshot is taken when a pod first gets past PreFilter
+/// (`snap` is the pass's, shared by its pods): a pod whose claims are not
+/// bound yet fails there on every node, and a rollout of pods with claims
+/// meets that once or twice per pod, which made a snapshot of every placed
+/// pod each time.
+pub(super) fn schedule_pod<'a>(
+    store: &'a Store,
+    snap: &mut Option<Snapshot<'a>>,
+    pod: &Object,
+) -> Decision {
+    let num = match snap {
+        Some(s) => s.nodes.len(),
+        None => store.list(Kind::Node).count(),
+    };
+    if num == 0 {
         return Decision::NoNodes;
     }
-    let num = snap.nodes.len();
     // PreFilter: VolumeBinding's claim checks fail the pod on every node.
-    let claims = match volume_prefilter(snap.store, pod) {
+    let claims = match volume_prefilter(store, pod) {
         Ok(c) => c,
         Err(msg) => {
             return Decision::Unschedulable(FitError {
@@ -233,6 +246,7 @@ pub(super) fn schedule_pod(snap: &Snapshot, pod: &Object) -> Decision {
             })
         }
     };
+    let snap: &Snapshot = snap.get_or_insert_with(|| Snapshot::new(store));
     let pre_filter = PreFilter::new(snap, pod, &claims);
     let mut feasible = Vec::new();
     let mut node_reasons = BTreeMap::new();
