@@ -161,22 +161,23 @@ impl Timing<'_> {
 struct NodeCtx {
     /// Read from the node's pods when a pod first needs an address in this
     /// pass (most passes hand out none).
-    ips: Option<BTreeSet<String>>,
+    ips: Option<PodIps>,
     images: BTreeSet<String>,
     pulled: BTreeSet<String>,
 }
 
 impl NodeCtx {
     /// The pod IPs in use on `node`, with those handed out in this pass.
-    fn ips(&mut self, store: &Store, node: &str) -> &mut BTreeSet<String> {
+    fn ips(&mut self, store: &Store, node: &Object) -> &mut PodIps {
         self.ips.get_or_insert_with(|| {
-            store
-                .pods_on_node(node)
-                .filter_map(|p| match (podutil::node_name(p), podutil::pod_ip(p)) {
-                    (Some(n), Some(ip)) if n == node => Some(ip.to_string()),
+            let name = node.name();
+            let ips = store.pods_on_node(name).filter_map(|p| {
+                match (podutil::node_name(p), podutil::pod_ip(p)) {
+                    (Some(n), Some(ip)) if n == name => Some(ip),
                     _ => None,
-                })
-                .collect()
+                }
+            });
+            PodIps::of(node, ips)
         })
     }
 }

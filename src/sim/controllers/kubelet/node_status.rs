@@ -237,8 +237,44 @@ fn record_node_schedulable_event(node: &Object, out: &mut Out) {
     }
 }
 
-/// The first free address of a /24 pod CIDR, from .2 (.1 is the bridge).
-pub(super) fn allocate_ip(node: &Object, used: &mut BTreeSet<String>) -> Option<String> {
+/// The addresses of a node's /24 pod CIDR its pods hold, as the hosts
+/// (last octets) they take: the only addresses [`allocate_ip`] hands out.
+/// Read once per pass from the pods' IPs; a rollout asks it for every pod
+/// it starts, and comparing the text of each candidate address against
+/// every pod's was a share of each start.
+pub(super) struct PodIps {
+    /// `<a>.<b>.<c>` of the node's `podCIDR` (none without one).
+    prefix: Option<String>,
+    taken: [bool; 256],
+}
+
+impl PodIps {
+    pub(super) fn of<'a>(node: &Object, ips: impl Iterator<Item = &'a str>) -> PodIps {
+        let mut used = PodIps {
+            prefix: cidr_prefix(node),
+            taken: [false; 256],
+        };
+        if let Some(prefix) = &used.prefix {
+            for ip in ips {
+                // `<prefix>.<host>` with the host as `format!` prints it.
+                let host = ip
+                    .strip_prefix(prefix.as_str())
+                    .and_then(|r| r.strip_prefix('.'))
+                    .filter(|h| {
+                        h.bytes().all(|b| b.is_ascii_digit()) && (*h == "0" || !h.starts_with('0'))
+                    })
+                    .and_then(|h| h.parse::<usize>().ok());
+                if let Some(h) = host.filter(|&h| h < 256) {
+                    used.taken[h] = true;
+                }
+            }
+        }
+        used
+    }
+}
+
+/// `<a>.<b>.<c>` of a node's `podCIDR` `<a>.<b>.<c>.<d>/<n>`.
+fn cidr_prefix(node: &Object) -> Option<String> {
     let cidr = node.spec().str_at("podCIDR")?;
     let base = cidr.split('/').next()?;
     let mut octets: Vec<&str> = base.split('.').collect();
@@ -246,15 +282,15 @@ pub(super) fn allocate_ip(node: &Object, used: &mut BTreeSet<String>) -> Option<
         return None;
     }
     octets.pop();
-    let prefix = octets.join(".");
-    for host in 2..255 {
-        let ip = format!("{prefix}.{host}");
-        if !used.contains(&ip) {
-            used.insert(ip.clone());
-            return Some(ip);
-        }
-    }
-    None
+    Some(octets.join("."))
+}
+
+/// The first free address of a /24 pod CIDR, from .2 (.1 is the bridge).
+pub(super) fn allocate_ip(used: &mut PodIps) -> Option<String> {
+    let prefix = used.prefix.as_deref()?;
+    let host = (2..255).find(|&h| !used.taken[h])?;
+    used.taken[host] = true;
+    Some(format!("{prefix}.{host}"))
 }
 
 pub(super) fn host_ip(node: &Object) -> String {

@@ -298,7 +298,7 @@ pub(super) fn sync_pod(ctx: &Ctx, out: &mut Out, pod: &Object, node: &Object, nc
         let ip = if pod.spec().bool_at("hostNetwork") == Some(true) {
             Some(host_ip(node))
         } else {
-            allocate_ip(node, nc.ips(ctx.store, node.name()))
+            allocate_ip(nc.ips(ctx.store, node))
         };
         if let Some(ip) = ip {
             let st = p.status_mut();

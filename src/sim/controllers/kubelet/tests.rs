@@ -631,3 +631,30 @@ fn cordon_and_uncordon_are_recorded_once_as_node_events() {
         assert_eq!(sim.event_counts.get(&s).map_or(1, |c| c.0), 1);
     }
 }
+
+/// Pod addresses: the first free host of the node's /24 from .2, where
+/// only an address written as the allocator writes it takes a host.
+#[test]
+fn pod_ips_are_the_first_hosts_free_as_the_allocator_writes_them() {
+    let mut node = Object::new(Kind::Node, "", "n");
+    node.spec_mut()["podCIDR"] = "10.244.1.0/24".into();
+    let held = [
+        "10.244.1.2",
+        "10.244.1.03",
+        "10.244.10.3",
+        "10.244.1.4",
+        "172.18.0.2",
+        "10.244.1.+5",
+    ];
+    let mut used = PodIps::of(&node, held.into_iter());
+    assert_eq!(allocate_ip(&mut used).as_deref(), Some("10.244.1.3"));
+    assert_eq!(allocate_ip(&mut used).as_deref(), Some("10.244.1.5"));
+    let all: Vec<String> = (2..255).map(|h| format!("10.244.1.{h}")).collect();
+    let mut full = PodIps::of(&node, all.iter().map(String::as_str));
+    assert_eq!(allocate_ip(&mut full), None);
+    let bare = Object::new(Kind::Node, "", "bare");
+    assert_eq!(
+        allocate_ip(&mut PodIps::of(&bare, std::iter::empty())),
+        None
+    );
+}
