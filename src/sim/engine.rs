@@ -53,11 +53,11 @@ pub struct Sim {
     echoes: Vec<Echo>,
 }
 
-/// Changes (positions among the store's pending changes) that keyed
+/// A change (its position among the store's pending changes) that keyed
 /// controller `controller` made settling `key`.
 #[derive(Clone, Debug)]
 struct Echo {
-    changes: std::ops::Range<usize>,
+    change: usize,
     controller: usize,
     key: Key,
 }
@@ -342,19 +342,17 @@ impl Sim {
         let before = self.world.store.pending_changes();
         match super::api::apply_write_checked(&mut self.world, source, w) {
             Ok(changed) => {
-                let after = self.world.store.pending_changes();
-                // Only the change of the object written: any other is not
-                // what the controller declared settled.
-                if let Some(object) = object {
-                    if after == before + 1
-                        && self.world.store.pending_change_key(before) == Some(&object)
-                    {
-                        self.echoes.push(Echo {
-                            changes: before..after,
-                            controller: c,
-                            key: key.clone(),
-                        });
-                    }
+                // Only the one change of the object written: any other is
+                // not what the controller declared settled.
+                let store = &self.world.store;
+                if store.pending_changes() == before + 1
+                    && object.is_some_and(|o| store.pending_change_key(before) == Some(&o))
+                {
+                    self.echoes.push(Echo {
+                        change: before,
+                        controller: c,
+                        key: key.clone(),
+                    });
                 }
                 changed
             }
@@ -391,7 +389,7 @@ impl Sim {
                 }
                 let echo = echoes
                     .iter()
-                    .find(|e| e.controller == c && e.changes.contains(&i))
+                    .find(|e| e.controller == c && e.change == i)
                     .map(|e| &e.key);
                 let dirty = &mut w.dirty;
                 (w.keyed.route)(store, ch, new, &mut |k| {
