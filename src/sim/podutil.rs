@@ -155,6 +155,14 @@ impl<'a> Conds<'a> {
     }
 }
 
+/// Whether `s` is a non-negative integer as Go's `%d` (and Rust's `{}`)
+/// prints it: digits, and no leading zero but in `0` itself. Names built
+/// with an ordinal or a number (`web-0`, `www-web-0`, `10.244.1.2`) are
+/// compared with it, where `parse` alone also takes `+0` and `00`.
+pub fn prints_as_decimal(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
+}
+
 /// `getParentNameAndOrdinal` (the StatefulSet controller's): a name
 /// `(.*)-([0-9]+)$` split into the parent and the ordinal; `("", -1)` when
 /// it has none, or when the digits overflow an `int32`.

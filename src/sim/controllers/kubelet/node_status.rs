@@ -260,9 +260,7 @@ impl PodIps {
                 let host = ip
                     .strip_prefix(prefix.as_str())
                     .and_then(|r| r.strip_prefix('.'))
-                    .filter(|h| {
-                        h.bytes().all(|b| b.is_ascii_digit()) && (*h == "0" || !h.starts_with('0'))
-                    })
+                    .filter(|h| podutil::prints_as_decimal(h))
                     .and_then(|h| h.parse::<usize>().ok());
                 if let Some(h) = host.filter(|&h| h < 256) {
                     used.taken[h] = true;

@@ -840,3 +840,25 @@ fn only_a_status_write_that_keeps_what_the_sync_reads_settles_the_set() {
     labelled.meta.labels.insert("x".into(), "y".into());
     assert!(!settles(vec![Write::Update(labelled)]));
 }
+
+/// `storageMatches` and `identityMatches` compare with the names upstream
+/// prints (`%d`): a claim or a name whose ordinal is written otherwise
+/// (`+0`, `00`) is not the pod's.
+#[test]
+fn storage_and_identity_match_only_the_ordinal_as_printed() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(1, json!({})));
+    run(&mut sim);
+    let s = set(&sim);
+    let p = pod(&sim, "web-0").unwrap().clone();
+    assert!(storage_matches(&s, &p) && identity_matches(&s, &p));
+    for claim in ["www-web-+0", "www-web-00"] {
+        let mut q = p.clone();
+        q.spec_mut()["volumes"][0]["persistentVolumeClaim"]["claimName"] = claim.into();
+        assert!(!storage_matches(&s, &q), "{claim}");
+    }
+    let mut q = p.clone();
+    q.meta.name = "web-00".into();
+    q.meta.labels.insert(POD_NAME_LABEL.into(), "web-00".into());
+    assert!(!identity_matches(&s, &q));
+}

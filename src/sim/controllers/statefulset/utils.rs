@@ -167,14 +167,9 @@ pub(crate) fn identity_matches_parsed(
     debug_assert!(ordinal < 0 || pod.meta.name.starts_with(parent));
     ordinal >= 0
         && parent == set.meta.name
-        && canonical_digits(&pod.meta.name[parent.len() + 1..])
+        && podutil::prints_as_decimal(&pod.meta.name[parent.len() + 1..])
         && pod.meta.namespace == set.meta.namespace
         && podutil::pod_name_labelled(pod)
-}
-
-/// Digits as `%d` prints them: no leading zero.
-pub(crate) fn canonical_digits(d: &str) -> bool {
-    d == "0" || !d.starts_with('0')
 }
 
 /// `claim == getPersistentVolumeClaimName(set, template, ordinal)`, without
@@ -185,7 +180,7 @@ pub(crate) fn is_claim_name(claim: &str, set: &Object, template: &str, ordinal: 
         .and_then(|r| r.strip_prefix('-'))
         .and_then(|r| r.strip_prefix(set.meta.name.as_str()))
         .and_then(|r| r.strip_prefix('-'))
-        .is_some_and(|d| canonical_digits(d) && d.parse::<i64>().ok() == Some(ordinal))
+        .is_some_and(|d| podutil::prints_as_decimal(d) && d.parse::<i64>().ok() == Some(ordinal))
 }
 
 /// `storageMatches`: every claim template is mounted under its own name
