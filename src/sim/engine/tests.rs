@@ -300,3 +300,47 @@ fn a_refused_settling_write_leaves_its_key_dirty() {
     assert!(sim.echoes.is_empty());
     assert!(dirty(&sim, "statefulset-controller").contains(&set));
 }
+
+/// Endpoints written by hand queue their Service, whose sync puts them
+/// right; that write settles the Service, so its own change does not
+/// queue it again.
+#[test]
+fn a_hand_edit_of_endpoints_is_put_right_and_the_fix_settles() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, json!({})));
+    apply(
+        &mut sim,
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+            "spec": {"clusterIP": "None", "selector": {"app": "web"},
+                "ports": [{"name": "web", "port": 80}]}}),
+    );
+    sim.advance(120_000);
+    let svc = Key::new(Kind::Service, "default", "web");
+    let ep = Key::new(Kind::Endpoints, "default", "web");
+    let addresses = |sim: &Sim| {
+        let e = sim.store.get_key(&ep).unwrap();
+        e.to_value()["subsets"][0]["addresses"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(addresses(&sim), 2);
+
+    let mut edited = sim.store.get_key(&ep).unwrap().clone();
+    edited.body.remove("subsets");
+    api::update(&mut sim.world, edited, "test").unwrap();
+    assert_eq!(addresses(&sim), 0);
+    sim.route_changes();
+    assert!(dirty(&sim, "endpoint-controller").contains(&svc));
+
+    let c = controller("endpoint-controller");
+    sim.run_step(c);
+    sim.finish_step();
+    assert_eq!(addresses(&sim), 2, "the hand edit was put right");
+    sim.route_changes();
+    assert!(
+        !dirty(&sim, "endpoint-controller").contains(&svc),
+        "its own Endpoints write queued the Service again"
+    );
+    let out = sim.sync_once(controllers::ALL[c].1);
+    assert!(out.writes.is_empty(), "{:?}", out.writes.len());
+}
