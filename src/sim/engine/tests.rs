@@ -241,11 +241,10 @@ fn set_at_replicas(s: &mut crate::sim::object::Object, n: i64) {
 /// failed probe): the set's next sync then writes only its status.
 fn make_unready(sim: &mut Sim, name: &str) {
     let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
-    for c in p.status_mut()["conditions"].as_array_mut().unwrap() {
-        if c["type"] == "Ready" {
-            c["status"] = "False".into();
-        }
-    }
+    let now = sim.now;
+    crate::sim::controllers::scheduler::set_pod_condition(
+        &mut p, "Ready", "False", None, None, now,
+    );
     api::update(&mut sim.world, p, "test").unwrap();
 }
 
