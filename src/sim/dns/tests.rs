@@ -4,6 +4,7 @@ use crate::sim::engine::Sim;
 use crate::sim::object::Object;
 use crate::sim::testutil::{headless, run_endpoints as run, serving_pod as pod};
 use serde_json::json;
+use std::sync::Arc;
 
 fn a_records(ans: &Answer) -> Vec<String> {
     match ans {
@@ -366,4 +367,106 @@ fn the_zone_kept_per_service_changes_as_the_whole_zone() {
     run(&mut sim);
     assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
     assert_eq!(refresh_agrees(&sim, &mut zone, &mut old), 0);
+}
+
+/// The `nginx` Endpoints rewritten as a typed view with these ready
+/// addresses (the ports and not-ready addresses kept), as the endpoint
+/// controller writes them.
+fn write_ready(sim: &mut Sim, ready: Vec<Arc<subsets::Address>>) {
+    let mut ep = sim
+        .store
+        .get(Kind::Endpoints, "default", "nginx")
+        .unwrap()
+        .clone();
+    let mut view = ep.body.view::<subsets::Subsets>("subsets").unwrap().clone();
+    view.0[0].addresses = ready;
+    ep.body.insert_view("subsets".into(), view);
+    api::update(sim, ep, "t").unwrap();
+}
+
+fn ready_of(sim: &Sim) -> Vec<Arc<subsets::Address>> {
+    let ep = sim.store.get(Kind::Endpoints, "default", "nginx").unwrap();
+    ep.body.view::<subsets::Subsets>("subsets").unwrap().0[0]
+        .addresses
+        .clone()
+}
+
+#[test]
+fn a_refresh_walks_the_shared_addresses_and_agrees_with_the_whole_zone() {
+    let mut sim = Sim::new(8);
+    let mut zone = Zone::default();
+    let mut old = BTreeSet::new();
+    nginx(&mut sim);
+    refresh_agrees(&sim, &mut zone, &mut old);
+    let key = Key::new(Kind::Service, "default", "nginx");
+    let walked = |zone: &Zone| {
+        let s = &zone.services[&key];
+        (s.ready.is_some(), s.ep_view.is_none())
+    };
+    assert_eq!(
+        walked(&zone),
+        (true, false),
+        "counted whole, addresses kept"
+    );
+    // web-1 turns ready and web-0 goes not ready: two addresses, the
+    // same count, so the weights stay and the walk finds both.
+    turn_ready(&mut sim, "web-1");
+    refresh_agrees(&sim, &mut zone, &mut old);
+    let mut p = sim
+        .store
+        .get(Kind::Pod, "default", "web-0")
+        .unwrap()
+        .clone();
+    p.status_mut()["conditions"][0]["status"] = "False".into();
+    api::update(&mut sim, p, "kubelet").unwrap();
+    run(&mut sim);
+    turn_ready(&mut sim, "web-0");
+    assert_eq!(refresh_agrees(&sim, &mut zone, &mut old), 0);
+    // One address's hostname changes (a new address, the same IP and pod):
+    // its records go and come; the other address is shared.
+    let mut ready = ready_of(&sim);
+    assert_eq!(ready.len(), 2);
+    let mut renamed = (*ready[0]).clone();
+    renamed.hostname = Some("renamed".into());
+    ready[0] = Arc::new(renamed);
+    write_ready(&mut sim, ready.clone());
+    assert!(refresh_agrees(&sim, &mut zone, &mut old) > 0);
+    assert!(old.iter().any(|r| r.name.starts_with("renamed.nginx.")));
+    assert_eq!(walked(&zone), (true, true), "walked, no hash taken");
+    // Out of the controller's order, nothing changes.
+    ready.reverse();
+    write_ready(&mut sim, ready.clone());
+    assert_eq!(refresh_agrees(&sim, &mut zone, &mut old), 0);
+    assert_eq!(walked(&zone), (true, true));
+    // A second pod on the same IP and hostname (as host-network pods
+    // share their node's): each record is counted twice, and stays while
+    // either address does.
+    let mut twin = (*ready[0]).clone();
+    twin.pod_uid = "twin".into();
+    twin.pod_name = "twin".into();
+    ready.push(Arc::new(twin));
+    write_ready(&mut sim, ready.clone());
+    refresh_agrees(&sim, &mut zone, &mut old);
+    let first = ready.remove(0);
+    write_ready(&mut sim, ready.clone());
+    refresh_agrees(&sim, &mut zone, &mut old);
+    assert!(old.iter().any(|r| r.rtype == "A"
+        && r.data == first.ip
+        && r.name.split('.').next() == first.hostname.as_deref()));
+    // Endpoints written as JSON (a user's edit): the merge reads them,
+    // and nothing is kept to walk until the controller writes them again.
+    let mut ep = sim
+        .store
+        .get(Kind::Endpoints, "default", "nginx")
+        .unwrap()
+        .clone();
+    let mut json = ep.field("subsets").clone();
+    json[0]["addresses"].as_array_mut().unwrap().pop();
+    ep.body.insert("subsets".into(), json);
+    api::update(&mut sim, ep, "t").unwrap();
+    refresh_agrees(&sim, &mut zone, &mut old);
+    assert!(!walked(&zone).0);
+    run(&mut sim);
+    refresh_agrees(&sim, &mut zone, &mut old);
+    assert!(walked(&zone).0);
 }
