@@ -343,3 +343,92 @@ fn a_hand_edit_of_endpoints_is_put_right_and_the_fix_settles() {
     let out = sim.sync_once(controllers::ALL[c].1);
     assert!(out.writes.is_empty(), "{:?}", out.writes.len());
 }
+
+/// A pod's copy with its phase set and its Ready condition as given, as
+/// the kubelet writes them.
+fn with_phase(sim: &Sim, name: &str, phase: &str, ready: bool) -> crate::sim::object::Object {
+    let mut p = sim.store.get(Kind::Pod, "default", name).unwrap().clone();
+    let status = if ready { "True" } else { "False" };
+    crate::sim::controllers::scheduler::set_pod_condition(
+        &mut p, "Ready", status, None, None, sim.now,
+    );
+    p.status_mut()["phase"] = phase.into();
+    p
+}
+
+/// A pod that goes from Pending to Running, Ready on neither side, queues
+/// its set only when one of the pod's claims is missing or being deleted:
+/// otherwise the set's sync reads nothing that changed (it creates a
+/// Pending pod's missing claims, and waits on a pod that is not Ready in
+/// either phase).
+#[test]
+fn a_pod_that_starts_running_queues_its_set_only_when_its_claims_need_it() {
+    let claims = json!({"volumeClaimTemplates": [{"metadata": {"name": "data"},
+        "spec": {"accessModes": ["ReadWriteOnce"],
+            "resources": {"requests": {"storage": "1Gi"}}}}]});
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(2, claims));
+    sim.advance(120_000);
+    let set = Key::new(Kind::StatefulSet, "default", "web");
+    let routes = |sim: &Sim, name: &str, from: (&str, bool), to: (&str, bool)| {
+        let old = std::sync::Arc::new(with_phase(sim, name, from.0, from.1));
+        let new = with_phase(sim, name, to.0, to.1);
+        let change = crate::sim::store::Change {
+            key: new.key(),
+            old: Some(old),
+        };
+        let mut pushed = Vec::new();
+        controllers::statefulset::route(&sim.store, &change, Some(&new), &mut |k| pushed.push(k));
+        pushed.contains(&set)
+    };
+    let (pending, running, ready) = (("Pending", false), ("Running", false), ("Running", true));
+    assert!(
+        !routes(&sim, "web-1", pending, running),
+        "its claim is there"
+    );
+    assert!(routes(&sim, "web-1", pending, ready), "Ready counts");
+    assert!(
+        routes(&sim, "web-1", running, pending),
+        "Pending creates claims"
+    );
+    assert!(routes(&sim, "web-1", pending, ("Failed", false)));
+    // Its claim being deleted (its protection keeps it while web-1 runs):
+    // a Pending pod's sync fails on it, a Running one's goes on.
+    let claim = Key::new(Kind::PersistentVolumeClaim, "default", "data-web-1");
+    api::delete(&mut sim.world, &claim, Default::default(), "test").unwrap();
+    assert!(sim
+        .store
+        .get_key(&claim)
+        .unwrap()
+        .meta
+        .deletion_timestamp
+        .is_some());
+    assert!(
+        routes(&sim, "web-1", pending, running),
+        "its claim is going"
+    );
+    assert!(
+        !routes(&sim, "web-0", pending, running),
+        "web-0's claim is there"
+    );
+    // Without its claim at all.
+    api::delete(
+        &mut sim.world,
+        &Key::new(Kind::PersistentVolumeClaim, "default", "data-web-0"),
+        Default::default(),
+        "test",
+    )
+    .unwrap();
+    let mut c = sim
+        .store
+        .get(Kind::PersistentVolumeClaim, "default", "data-web-0")
+        .unwrap()
+        .clone();
+    c.meta.finalizers.clear();
+    api::update(&mut sim.world, c, "test").unwrap();
+    assert!(sim
+        .store
+        .get(Kind::PersistentVolumeClaim, "default", "data-web-0")
+        .is_none());
+    assert!(routes(&sim, "web-0", pending, running), "its claim is gone");
+}

@@ -208,7 +208,10 @@ pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dy
             // statuses) would find nothing to write. The shadow full syncs
             // in the suite check that every skipped sync had nothing to do.
             if let (Some(old), Some(new)) = (&change.old, new) {
-                if !pod_changed_for_set(old, new) {
+                let (was, is) = (podutil::PodState::of(old), podutil::PodState::of(new));
+                if !pod_fields_changed_for_set(old, new)
+                    && (was == is || started_running_with_claims(store, was, is, new, parent))
+                {
                     return;
                 }
             }
@@ -236,18 +239,53 @@ pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dy
     }
 }
 
-/// Whether a pod changed in anything a sync of its set reads: labels
-/// (selector, revision, identity), owners, deletion, uid, phase and
-/// readiness, when it turned Ready (minReadySeconds), and the claims it
-/// mounts (`storageMatches`).
-fn pod_changed_for_set(old: &Object, new: &Object) -> bool {
+/// Whether a pod changed in anything a sync of its set reads but its
+/// phase and readiness ([`podutil::PodState`], which the route compares):
+/// labels (selector, revision, identity), owners, deletion, uid, when it
+/// turned Ready (minReadySeconds), and the claims it mounts
+/// (`storageMatches`).
+fn pod_fields_changed_for_set(old: &Object, new: &Object) -> bool {
     old.meta.labels != new.meta.labels
         || old.meta.owner_references != new.meta.owner_references
         || old.meta.deletion_timestamp != new.meta.deletion_timestamp
         || old.meta.uid != new.meta.uid
-        || podutil::PodState::of(old) != podutil::PodState::of(new)
         || podutil::ready_since(old) != podutil::ready_since(new)
         || podutil::claim_volumes(old) != podutil::claim_volumes(new)
+}
+
+/// A pod that went from Pending to Running, Ready on neither side, with
+/// every claim of its set's templates there and none being deleted. The
+/// sync reads a pod's phase three ways (`processReplica`): Failed or
+/// Succeeded (replace it), Running and Ready (go on, count it ready), and
+/// Pending, when `createMissingPersistentVolumeClaims` creates the pod's
+/// missing claims or fails on one being deleted. With the claims in place
+/// a Pending pod's sync did nothing for it that a Running one's does not,
+/// so the sync would write nothing: one sync per pod in an OrderedReady
+/// rollout (the shadow full syncs check each one skipped). A claim that
+/// goes or starts deleting later queues the set through the claim route.
+fn started_running_with_claims(
+    store: &Store,
+    was: podutil::PodState,
+    is: podutil::PodState,
+    pod: &Object,
+    parent: &str,
+) -> bool {
+    use podutil::Phase;
+    let started = was.phase == Phase::Pending && is.phase == Phase::Running;
+    if !started || was.ready || is.ready {
+        return false;
+    }
+    let ns = &pod.meta.namespace;
+    let Some(set) = store.get(Kind::StatefulSet, ns, parent) else {
+        return false;
+    };
+    let ordinal = get_ordinal(pod);
+    claim_templates(set).iter().all(|t| {
+        let name = get_persistent_volume_claim_name(set, claim_template_name(t), ordinal);
+        store
+            .get(Kind::PersistentVolumeClaim, ns, &name)
+            .is_some_and(|c| c.meta.deletion_timestamp.is_none())
+    })
 }
 
 // ---- for the faces ---------------------------------------------------------
