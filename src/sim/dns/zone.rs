@@ -139,19 +139,29 @@ fn address_ref(a: &subsets::Address) -> AddressRef<'_> {
     )
 }
 
-/// What changed between two lists of one subset's ready addresses, as
-/// net counts per (IP, hostname), by one walk along both. Shared or equal
-/// entries are skipped; the lists are kept in the controller's order (IP,
-/// then uid), so the walk pairs what stayed, but any order gives a correct
-/// (if longer) answer: every entry of either list is paired with an equal
-/// one or counted as gone or come.
+/// How many times each address (IP, hostname) is listed: the type of
+/// [`Addresses`]' groups, used again here (one map type, one copy of its
+/// code in the page's first load).
+type Counts = BTreeMap<(String, Option<String>), u32>;
+
+/// What changed between two lists of one subset's ready addresses: the
+/// entries gone and come, counted per (IP, hostname), by one walk along
+/// both. Shared or equal entries are skipped; the lists are kept in the
+/// controller's order (IP, then uid), so the walk pairs what stayed, but
+/// any order gives a correct (if longer) answer: every entry of either
+/// list is paired with an equal one or counted as gone or come.
 fn walk_changes<'a>(
     was: &'a [Arc<subsets::Address>],
     now: &'a [Arc<subsets::Address>],
-    delta: &mut BTreeMap<AddressRef<'a>, i64>,
+    gone: &mut Counts,
+    came: &mut Counts,
 ) {
     let (mut i, mut j) = (0, 0);
     let key = |a: &'a subsets::Address| (a.ip.as_str(), a.pod_uid.as_str());
+    let owned = |a: &subsets::Address| {
+        let (ip, host) = address_ref(a);
+        (ip.to_string(), host.map(String::from))
+    };
     while i < was.len() || j < now.len() {
         let (w, n) = (was.get(i), now.get(j));
         if let (Some(w), Some(n)) = (w, n) {
@@ -161,16 +171,16 @@ fn walk_changes<'a>(
                 continue;
             }
         }
-        let gone = match (w, n) {
+        let went = match (w, n) {
             (Some(w), Some(n)) => key(w) <= key(n),
             (Some(_), None) => true,
             _ => false,
         };
-        if gone {
-            *delta.entry(address_ref(&was[i])).or_default() -= 1;
+        if went {
+            *gone.entry(owned(&was[i])).or_default() += 1;
             i += 1;
         } else {
-            *delta.entry(address_ref(&now[j])).or_default() += 1;
+            *came.entry(owned(&now[j])).or_default() += 1;
             j += 1;
         }
     }
@@ -341,32 +351,43 @@ fn merged_groups(old: &Addresses, ep: &Object, base: &str) -> GroupChanges {
 /// ones ([`walk_changes`]): subset by subset, the same port groups on both
 /// sides, each count taken from the kept ones.
 fn walked_groups(old: &Addresses, was: &ReadyLists, now: &ReadyLists, base: &str) -> GroupChanges {
-    // Per port group: its addresses before and after, and the net change
-    // of each address's count.
-    type Walk<'a> = (usize, usize, BTreeMap<AddressRef<'a>, i64>);
-    let mut by_ports: BTreeMap<&PortView, Walk> = BTreeMap::new();
+    // Per port group (few: a Vec): its addresses before and after, and
+    // the addresses gone and come.
+    let mut by_ports: Vec<(&PortView, usize, usize, Counts, Counts)> = Vec::new();
     for ((ports, w), (_, n)) in was.iter().zip(now) {
-        let g = by_ports.entry(ports).or_default();
-        g.0 += w.len();
-        g.1 += n.len();
-        walk_changes(w, n, &mut g.2);
+        let at = match by_ports.iter().position(|g| g.0 == ports) {
+            Some(at) => at,
+            None => {
+                by_ports.push((ports, 0, 0, Counts::new(), Counts::new()));
+                by_ports.len() - 1
+            }
+        };
+        let g = &mut by_ports[at];
+        g.1 += w.len();
+        g.2 += n.len();
+        walk_changes(w, n, &mut g.3, &mut g.4);
     }
-    let old_counts = srv_counts_of(by_ports.iter().map(|(p, g)| (*p, g.0)), base);
-    let new_counts = srv_counts_of(by_ports.iter().map(|(p, g)| (*p, g.1)), base);
+    let old_counts = srv_counts_of(by_ports.iter().map(|g| (g.0, g.1)), base);
+    let new_counts = srv_counts_of(by_ports.iter().map(|g| (g.0, g.2)), base);
     let mut groups = Vec::new();
-    for (ports, (_, _, delta)) in by_ports {
+    for (ports, _, _, gone, mut came) in by_ports {
         let counts = old.by_ports.get(ports);
-        let changes: Vec<CountChange> = delta
-            .into_iter()
-            .filter(|(_, d)| *d != 0)
-            .map(|((ip, host), d)| {
-                let addr = (ip.to_string(), host.map(String::from));
-                let n = counts.and_then(|c| c.get(&addr)).copied().unwrap_or(0);
-                let m = i64::from(n) + d;
-                debug_assert!(m >= 0, "address {addr:?} counted below zero");
-                (addr, n, m as u32)
-            })
-            .collect();
+        let count = |addr: &(String, Option<String>)| {
+            counts.and_then(|c| c.get(addr)).copied().unwrap_or(0)
+        };
+        let mut changes: Vec<CountChange> = Vec::new();
+        for (addr, &g) in &gone {
+            let c = came.remove(addr).unwrap_or(0);
+            if g != c {
+                let n = count(addr);
+                debug_assert!(n + c >= g, "address {addr:?} counted below zero");
+                changes.push((addr.clone(), n, n + c - g));
+            }
+        }
+        for (addr, &c) in &came {
+            let n = count(addr);
+            changes.push((addr.clone(), n, n + c));
+        }
         if !changes.is_empty() {
             groups.push((ports.clone(), changes, true));
         }
