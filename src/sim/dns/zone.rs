@@ -108,12 +108,12 @@ pub(super) struct Served {
 }
 
 /// A headless Service's ready addresses as last refreshed, per subset in
-/// order: its ports as the records read them and its ready addresses, shared with the Endpoints'
-/// typed view. The endpoint controller shares every address it keeps
-/// (`reuse_or_build`), so the next refresh walks the new view beside this
-/// one and an address held by the same `Arc` is unchanged: a pointer
-/// comparison per address, where reading, sorting and hashing every
-/// address was most of DNS's cost in a rollout.
+/// order: its ports as the records read them, and its ready addresses,
+/// shared with the Endpoints' typed view. The endpoint controller shares
+/// every address it keeps (`reuse_or_build`), so the next refresh walks
+/// the new view beside this one and an address held by the same `Arc` is
+/// unchanged: a pointer comparison per address, where reading, sorting
+/// and hashing every address was most of DNS's cost in a rollout.
 pub(super) type ReadyLists = Vec<(PortView, Vec<Arc<subsets::Address>>)>;
 
 /// The Endpoints' ready addresses as [`ReadyLists`]: `None` when its
