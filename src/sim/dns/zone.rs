@@ -12,6 +12,11 @@ use std::sync::Arc;
 /// An address whose count changed: (IP, hostname), before, after.
 type CountChange = ((String, Option<String>), u32, u32);
 
+/// An address as the zone keeps it.
+fn owned((ip, host): AddressRef) -> (String, Option<String>) {
+    (ip.to_string(), host.map(String::from))
+}
+
 /// The addresses whose count differs between `was` and `now` (sorted,
 /// with repeats), each with its count before and after, by one merge of
 /// the two sorted lists.
@@ -30,7 +35,6 @@ fn count_changes(
         }
         (*i - start) as u32
     };
-    let owned = |(ip, host): AddressRef| (ip.to_string(), host.map(String::from));
     loop {
         let w = was
             .peek()
@@ -158,10 +162,6 @@ fn walk_changes<'a>(
 ) {
     let (mut i, mut j) = (0, 0);
     let key = |a: &'a subsets::Address| (a.ip.as_str(), a.pod_uid.as_str());
-    let owned = |a: &subsets::Address| {
-        let (ip, host) = address_ref(a);
-        (ip.to_string(), host.map(String::from))
-    };
     while i < was.len() || j < now.len() {
         let (w, n) = (was.get(i), now.get(j));
         if let (Some(w), Some(n)) = (w, n) {
@@ -177,10 +177,10 @@ fn walk_changes<'a>(
             _ => false,
         };
         if went {
-            *gone.entry(owned(&was[i])).or_default() += 1;
+            *gone.entry(owned(address_ref(&was[i]))).or_default() += 1;
             i += 1;
         } else {
-            *came.entry(owned(&now[j])).or_default() += 1;
+            *came.entry(owned(address_ref(&now[j]))).or_default() += 1;
             j += 1;
         }
     }

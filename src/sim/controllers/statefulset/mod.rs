@@ -279,9 +279,7 @@ fn started_running_with_claims(
     let Some(set) = store.get(Kind::StatefulSet, ns, parent) else {
         return false;
     };
-    let ordinal = get_ordinal(pod);
-    claim_templates(set).iter().all(|t| {
-        let name = get_persistent_volume_claim_name(set, claim_template_name(t), ordinal);
+    claim_names(set, get_ordinal(pod)).all(|name| {
         store
             .get(Kind::PersistentVolumeClaim, ns, &name)
             .is_some_and(|c| c.meta.deletion_timestamp.is_none())
