@@ -205,6 +205,8 @@ impl Heap for PodFacts {
             revision,
             pod_name_labelled: _,
             spec,
+            // The specs it holds are the askers', shared.
+            verdicts: _,
         } = self;
         let SpecFacts {
             node_name,
@@ -216,6 +218,7 @@ impl Heap for PodFacts {
             host_ports,
             has_affinity: _,
             ordinal: _,
+            set_claim_volumes,
         } = spec.as_ref();
         printed.reason.heap()
             + summary.heap()
@@ -227,6 +230,7 @@ impl Heap for PodFacts {
             + hostname.heap()
             + subdomain.heap()
             + host_ports.heap()
+            + set_claim_volumes.heap()
     }
 }
 

@@ -5,27 +5,7 @@ use super::object::{Object, ValueExt};
 use super::quantity;
 use serde_json::Value;
 
-/// What the scheduler asks of every node on every pass, read from its JSON
-/// once when the store takes the node and kept beside it
-/// ([`crate::sim::object::Derived`]), as `podutil::PodFacts` is for pods.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NodeFacts {
-    /// [`allocatable`]: parsing three quantities per node per pass was a
-    /// twentieth of an OrderedReady rollout (docs/perf17.md).
-    pub allocatable: Allocatable,
-    /// [`reads_its_pods`]: the node lifecycle controller's route asks it of
-    /// a pod's node on every pod change.
-    pub reads_its_pods: bool,
-}
-
-/// `status.allocatable` as the scheduler's `NodeInfo` counts it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Allocatable {
-    pub milli_cpu: i64,
-    pub memory: i64,
-    /// Upstream's kubelet defaults `--max-pods` to 110.
-    pub pods: i64,
-}
+pub use super::object::facts::{Allocatable, NodeFacts};
 
 impl NodeFacts {
     /// Reads the facts from the node's JSON.

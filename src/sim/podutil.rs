@@ -5,61 +5,13 @@
 //! `containerStatuses`/`initContainerStatuses` with `state.waiting.reason`,
 //! `state.running.startedAt`, `state.terminated`, `ready`, `restartCount`.
 
-use super::object::{parse_rfc3339, Object, ValueExt};
+use super::object::{parse_rfc3339, Kind, Object, Shared, ValueExt};
+// The facts' types live beside `Derived`, which holds them; their readers
+// are here.
+pub use super::object::facts::{
+    KeptVerdicts, Phase, PodFacts, PodState, PrintedStatus, SpecFacts, Verdict,
+};
 use serde_json::Value;
-
-/// What the controllers ask of a pod on every pass, read from its JSON
-/// once when the store takes the pod and kept beside it
-/// ([`crate::sim::object::Derived`]). The readers below answer from it for
-/// a stored pod and from the JSON for any other.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PodFacts {
-    pub state: PodState,
-    /// [`ready_since`].
-    pub ready_since: Option<u64>,
-    /// [`pod_ip`].
-    pub pod_ip: Option<String>,
-    /// [`printed_status`]: the API's log summarises every pod it writes,
-    /// the pod before the write as well as after.
-    pub printed: PrintedStatus,
-    /// [`log_summary`]: the API logs it of the pod before every write, and
-    /// of the pod after, as stored.
-    pub summary: String,
-    /// [`revision_label`] and [`pod_name_labelled`]: the StatefulSet
-    /// controller asks them of every pod of a set on every sync, and a
-    /// label look-up compares strings down the map.
-    pub revision: Option<String>,
-    pub pod_name_labelled: bool,
-    /// What follows from the name and the spec: shared by every version of
-    /// the pod with the same spec, since most writes are to the status and
-    /// copying these strings per write was most of the store's allocation.
-    pub spec: std::sync::Arc<SpecFacts>,
-}
-
-/// The part of [`PodFacts`] read from the pod's name and spec.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SpecFacts {
-    /// [`node_name`].
-    pub node_name: Option<String>,
-    /// [`claim_volumes`].
-    pub claim_volumes: Vec<(Option<String>, String)>,
-    /// [`hostname_and_subdomain`].
-    pub hostname: Option<String>,
-    pub subdomain: Option<String>,
-    /// [`pod_requests`] and [`pod_nonzero_requests`]: the scheduler counts
-    /// every placed pod's on each pass, and parsing quantities is dear.
-    pub requests: (i64, i64),
-    pub nonzero_requests: (i64, i64),
-    /// [`host_ports`].
-    pub host_ports: Vec<(String, i64)>,
-    /// Whether `spec.affinity` is set ([`affinity`]): the scheduler reads
-    /// it of every placed pod on every pass, and most pods have none.
-    pub has_affinity: bool,
-    /// [`parent_and_ordinal`] of the name, as (the parent's length, the
-    /// ordinal): the StatefulSet controller asks it of every pod of a set
-    /// several times per sync.
-    pub ordinal: (usize, i64),
-}
 
 impl PodFacts {
     /// Reads the facts from the pod's JSON.
@@ -85,6 +37,7 @@ impl PodFacts {
             revision: read_revision_label(pod).map(String::from),
             pod_name_labelled: read_pod_name_labelled(pod),
             spec,
+            verdicts: KeptVerdicts::default(),
         }
     }
 }
@@ -92,9 +45,11 @@ impl PodFacts {
 impl SpecFacts {
     fn read(pod: &Object) -> SpecFacts {
         let (parent, ordinal) = parent_and_ordinal(&pod.meta.name);
+        let claim_volumes = read_claim_volumes(pod);
         SpecFacts {
             node_name: read_node_name(pod).map(String::from),
-            claim_volumes: read_claim_volumes(pod),
+            set_claim_volumes: read_set_claim_volumes(&claim_volumes, parent, ordinal),
+            claim_volumes,
             hostname: pod.spec().str_at("hostname").map(String::from),
             subdomain: pod.spec().str_at("subdomain").map(String::from),
             requests: read_pod_requests(pod),
@@ -219,6 +174,45 @@ pub fn pod_parent_and_ordinal(pod: &Object) -> (&str, i64) {
     }
 }
 
+/// `verdict`'s answer for this pod against an object of kind `asker` whose
+/// spec is `spec`, worked out once per pod version: a StatefulSet and a
+/// Service ask it of every pod they select on every sync, and between two
+/// writes of a pod the answer stays. `verdict` may read only the pod, that
+/// spec, and what the pod's name and namespace say of the asker (a
+/// StatefulSet's pods are named after it; both ask only of pods in their
+/// namespace). An answer kept for another spec of the same kind holds when
+/// `equivalent` says that spec gives the same answers (a scale changes a
+/// StatefulSet's spec, not what its pods are checked against). Under
+/// `debug_assertions` every kept answer is checked against `verdict`.
+pub fn kept_verdict(
+    pod: &Object,
+    asker: Kind,
+    spec: &Shared<Value>,
+    equivalent: impl Fn(&Shared<Value>) -> bool,
+    verdict: impl FnOnce() -> Verdict,
+) -> Verdict {
+    let Some(f) = cached(pod) else {
+        return verdict();
+    };
+    for slot in &f.verdicts.0 {
+        match slot.get() {
+            Some((k, s, v)) if *k == asker && (s.same(spec) || equivalent(s)) => {
+                debug_assert_eq!(*v, verdict(), "the kept verdict of {}", pod.meta.name);
+                return *v;
+            }
+            Some(_) => {}
+            None => {
+                let v = verdict();
+                let _ = slot.set((asker, spec.clone(), v));
+                return v;
+            }
+        }
+    }
+    // Both places hold answers for others (or for a spec that gives
+    // other answers).
+    verdict()
+}
+
 /// The pod's cached facts, when the store holds it (checked against the
 /// JSON under `debug_assertions`: [`Object::checked_derived`]).
 fn cached(pod: &Object) -> Option<&PodFacts> {
@@ -254,23 +248,16 @@ pub fn condition<'a>(pod: &'a Object, ctype: &str) -> Option<&'a Value> {
         .find(|c| c.get("type").and_then(Value::as_str) == Some(ctype))
 }
 
-/// A pod's phase as controllers compare it (`Other` for any other word).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    Pending,
-    Running,
-    Succeeded,
-    Failed,
-    Other,
-}
-
-/// What controllers ask of a pod on every pass, read from its status
-/// once: the phase (Pending when unset, as [`phase`]) and whether the
-/// Ready condition is True ([`is_ready`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PodState {
-    pub phase: Phase,
-    pub ready: bool,
+impl Phase {
+    fn of_word(phase: &str) -> Phase {
+        match phase {
+            "Pending" => Phase::Pending,
+            "Running" => Phase::Running,
+            "Succeeded" => Phase::Succeeded,
+            "Failed" => Phase::Failed,
+            _ => Phase::Other,
+        }
+    }
 }
 
 impl PodState {
@@ -282,13 +269,7 @@ impl PodState {
     }
 
     fn read(pod: &Object, conds: &Conds) -> PodState {
-        let phase = match read_phase(pod) {
-            "Pending" => Phase::Pending,
-            "Running" => Phase::Running,
-            "Succeeded" => Phase::Succeeded,
-            "Failed" => Phase::Failed,
-            _ => Phase::Other,
-        };
+        let phase = Phase::of_word(read_phase(pod));
         PodState {
             phase,
             ready: conds.is_ready(),
@@ -335,7 +316,7 @@ pub fn ready_for(pod: &Object, min_ready_seconds: i64, now: u64) -> bool {
 }
 
 pub fn is_running(pod: &Object) -> bool {
-    phase(pod) == "Running"
+    phase_of(pod) == Phase::Running
 }
 
 /// The StatefulSet controller's `isRunningAndReady`.
@@ -345,11 +326,19 @@ pub fn is_running_and_ready(pod: &Object) -> bool {
 
 /// `isFailed` / `isSucceeded`: the pod's containers have stopped for good.
 pub fn is_failed(pod: &Object) -> bool {
-    phase(pod) == "Failed"
+    phase_of(pod) == Phase::Failed
 }
 
 pub fn is_succeeded(pod: &Object) -> bool {
-    phase(pod) == "Succeeded"
+    phase_of(pod) == Phase::Succeeded
+}
+
+/// The phase as controllers compare it (no words compared for a stored pod).
+fn phase_of(pod: &Object) -> Phase {
+    match cached(pod) {
+        Some(f) => f.state.phase,
+        None => Phase::of_word(read_phase(pod)),
+    }
 }
 
 pub fn is_terminating(pod: &Object) -> bool {
@@ -417,6 +406,45 @@ pub fn claim_volumes(pod: &Object) -> std::borrow::Cow<'_, [(Option<String>, Str
         Some(f) => std::borrow::Cow::Borrowed(&f.spec.claim_volumes),
         None => std::borrow::Cow::Owned(read_claim_volumes(pod)),
     }
+}
+
+/// The volumes of `pod` mounted from the claim `getPersistentVolumeClaimName`
+/// names for a StatefulSet called `set_name`, a claim template named as the
+/// volume and the pod's ordinal (`<volume>-<set>-<ordinal>`): what
+/// `storageMatches` asks of every pod of a set on every sync. `None` when
+/// `set_name` is not the pod's parent (then the caller compares the names).
+pub fn set_claim_volumes<'a>(pod: &'a Object, set_name: &str) -> Option<&'a [String]> {
+    let f = cached(pod)?;
+    (&pod.meta.name[..f.spec.ordinal.0] == set_name).then_some(&f.spec.set_claim_volumes[..])
+}
+
+fn read_set_claim_volumes(
+    volumes: &[(Option<String>, String)],
+    parent: &str,
+    ordinal: i64,
+) -> Vec<String> {
+    if ordinal < 0 {
+        return Vec::new();
+    }
+    volumes
+        .iter()
+        .filter_map(|(v, c)| {
+            v.as_deref()
+                .filter(|v| is_claim_name(c, v, parent, ordinal))
+        })
+        .map(String::from)
+        .collect()
+}
+
+/// `claim == getPersistentVolumeClaimName(set, template, ordinal)` for a set
+/// named `set_name`, without building the name.
+pub fn is_claim_name(claim: &str, template: &str, set_name: &str, ordinal: i64) -> bool {
+    claim
+        .strip_prefix(template)
+        .and_then(|r| r.strip_prefix('-'))
+        .and_then(|r| r.strip_prefix(set_name))
+        .and_then(|r| r.strip_prefix('-'))
+        .is_some_and(|d| prints_as_decimal(d) && d.parse::<i64>().ok() == Some(ordinal))
 }
 
 fn read_claim_volumes(pod: &Object) -> Vec<(Option<String>, String)> {
@@ -591,21 +619,6 @@ pub fn get_pod_qos(pod: &Object) -> &'static str {
     } else {
         "Burstable"
     }
-}
-
-/// What kubectl's pod printer (`printPod`) derives from a pod: ready and
-/// total containers, the STATUS word, and restarts with the time of the
-/// last. One computation for `kubectl get`, the log's summaries and the
-/// faces.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PrintedStatus {
-    pub ready: usize,
-    pub total: usize,
-    /// The STATUS column: `Running`, `ContainerCreating`, `Init:0/1`, ...
-    pub reason: String,
-    pub restarts: i64,
-    /// When a container last terminated (virtual ms), for `(5s ago)`.
-    pub last_restart: Option<u64>,
 }
 
 fn finished_at(c: &Value) -> Option<u64> {
@@ -829,5 +842,108 @@ mod tests {
             {"name": "a", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "1", "memory": "1Gi"}}},
             {"name": "b", "resources": {"requests": {"cpu": "1"}}}]));
         assert_eq!(get_pod_qos(&m), "Burstable", "one container without limits");
+    }
+
+    /// A pod as the store keeps it: with its facts.
+    fn stored(p: Object) -> std::sync::Arc<Object> {
+        let mut s = crate::sim::store::Store::default();
+        let key = p.key();
+        s.put(p);
+        s.get_shared(&key).expect("stored")
+    }
+
+    fn with_claims(name: &str, volumes: &[(&str, &str)]) -> Object {
+        let mut p = Object::new(Kind::Pod, "default", name);
+        let vols: Vec<Value> = volumes
+            .iter()
+            .map(|(v, c)| json!({"name": v, "persistentVolumeClaim": {"claimName": c}}))
+            .collect();
+        p.body.insert("spec".into(), json!({ "volumes": vols }));
+        p
+    }
+
+    /// The facts name the volumes whose claim is `<volume>-<parent>-<ordinal>`
+    /// as upstream prints it, and answer only for the pod's own parent.
+    #[test]
+    fn set_claim_volumes_are_read_for_the_parent_and_ordinal_as_printed() {
+        let p = stored(with_claims(
+            "web-12",
+            &[
+                ("www", "www-web-12"),
+                ("data", "data-web-012"),
+                ("logs", "logs-db-12"),
+                ("conf", "conf-web-12"),
+            ],
+        ));
+        assert_eq!(
+            set_claim_volumes(&p, "web"),
+            Some(&["www".to_string(), "conf".to_string()][..])
+        );
+        assert_eq!(set_claim_volumes(&p, "db"), None, "not the pod's parent");
+        // A pod that is not stored has no facts: the caller compares names.
+        assert_eq!(
+            set_claim_volumes(&with_claims("web-1", &[("www", "www-web-1")]), "web"),
+            None
+        );
+        let no_ordinal = stored(with_claims("web", &[("www", "www-web-")]));
+        assert_eq!(set_claim_volumes(&no_ordinal, ""), Some(&[][..]));
+        assert!(is_claim_name("www-my-set-3", "www", "my-set", 3));
+        assert!(!is_claim_name("www-my-set-03", "www", "my-set", 3));
+        assert!(!is_claim_name("www-my-set-3", "www", "my", 3));
+    }
+
+    /// A verdict is worked out once per pod version and asker: kept for the
+    /// spec it was asked against, reused for a spec `equivalent` accepts,
+    /// worked out again for any other, and never carried to a copy.
+    #[test]
+    fn kept_verdicts_are_reused_only_for_an_equivalent_spec() {
+        let p = stored(with_claims("web-0", &[]));
+        let spec_a: Shared<Value> = json!({"replicas": 1}).into();
+        let spec_b: Shared<Value> = json!({"replicas": 2}).into();
+        let yes = Verdict {
+            selected: true,
+            matches_spec: true,
+        };
+        let no = Verdict {
+            selected: false,
+            matches_spec: false,
+        };
+        let never = |_: &Shared<Value>| false;
+        let always = |_: &Shared<Value>| true;
+        // How often `verdict` ran. A kept answer runs it only to check
+        // itself, under debug assertions.
+        let kept = usize::from(cfg!(debug_assertions));
+        let ask = |pod: &Object, kind, spec, eq: &dyn Fn(&Shared<Value>) -> bool, v: Verdict| {
+            let runs = std::cell::Cell::new(0);
+            let got = kept_verdict(pod, kind, spec, eq, || {
+                runs.set(runs.get() + 1);
+                v
+            });
+            (got, runs.get())
+        };
+        let ss = Kind::StatefulSet;
+        assert_eq!(ask(&p, ss, &spec_a, &never, yes), (yes, 1), "first asked");
+        assert_eq!(
+            ask(&p, ss, &spec_a, &never, yes),
+            (yes, kept),
+            "the same spec"
+        );
+        assert_eq!(
+            ask(&p, ss, &spec_b, &always, yes),
+            (yes, kept),
+            "an equivalent spec"
+        );
+        // A spec that is not equivalent is worked out, and kept in the
+        // second place.
+        assert_eq!(ask(&p, ss, &spec_b, &never, no), (no, 1));
+        assert_eq!(ask(&p, ss, &spec_b, &never, no), (no, kept));
+        // Both places are taken: another asker is answered afresh each time.
+        for _ in 0..2 {
+            assert_eq!(ask(&p, Kind::Service, &spec_a, &always, yes), (yes, 1));
+        }
+        // A copy, and so a pod written since, starts with nothing kept.
+        let copy = (*p).clone();
+        assert_eq!(ask(&copy, ss, &spec_a, &always, no), (no, 1));
+        assert_eq!(ask(&copy, ss, &spec_a, &always, no), (no, 1));
     }
 }

@@ -8,7 +8,7 @@
 //! the store after each step) sees the address with the Service.
 
 use super::{Ctx, Keys, Out, Write};
-use crate::sim::object::{set_at, Key, Kind, Object, ValueExt};
+use crate::sim::object::{set_at, Key, Kind, Object, Shared, ValueExt};
 use crate::sim::podutil;
 use crate::sim::sort;
 use crate::sim::store::{matches_labels, matches_labels_json, Change, Store};
@@ -249,7 +249,7 @@ pub fn should_pod_be_in_endpoints(pod: &Object, include_terminating: bool) -> bo
 
 /// The rest of [`should_pod_be_in_endpoints`], for a pod known to have an IP.
 fn should_pod_with_ip_be_in_endpoints(pod: &Object, include_terminating: bool) -> bool {
-    !matches!(podutil::phase(pod), "Failed" | "Succeeded")
+    !(podutil::is_failed(pod) || podutil::is_succeeded(pod))
         && (include_terminating || pod.meta.deletion_timestamp.is_none())
 }
 
@@ -341,15 +341,16 @@ impl Address<'_> {
     /// `self.to_typed() == *a`, without building it.
     fn matches_view(&self, a: &subsets::Address) -> bool {
         let pod = self.pod;
-        if a.ip != self.ip || a.pod_uid != pod.meta.uid || a.hostname.as_deref() != self.hostname {
-            return false;
-        }
         // Read from this very version of the pod (a stored one: its version
-        // is not 0): its other fields are the same.
+        // is not 0, and no other object has it) for this Service: every
+        // field is the same, the IP, uid and hostname too.
         let rv = pod.meta.resource_version;
         if rv != 0 && a.pod_version.get() == rv {
             debug_assert_eq!(*a, self.to_typed(), "an address read from one pod version");
             return true;
+        }
+        if a.ip != self.ip || a.pod_uid != pod.meta.uid || a.hostname.as_deref() != self.hostname {
+            return false;
         }
         let same = a.node_name == podutil::node_name(pod).unwrap_or("")
             && a.pod_name == pod.meta.name
@@ -597,12 +598,26 @@ fn desired_subsets<'a>(store: &'a Store, svc: &'a Object) -> Vec<Subset<'a>> {
     // runs on every sync, over every pod, and sorting here was a quarter
     // of the controller's time. A pod without an IP is never an address,
     // and the index holds only pods with one.
+    // Whether the selector matches, kept with each pod version for the
+    // Service's spec (the same selector, as a rule: one comparison).
+    let spec = svc.body.shared("spec");
+    let selected = |p: &Object| {
+        let verdict = || podutil::Verdict {
+            selected: matches_labels(&selector, &p.meta.labels),
+            matches_spec: false,
+        };
+        match spec {
+            Some(spec) => {
+                let same_selector =
+                    |e: &Shared<Value>| e.at("selector") == svc.spec().at("selector");
+                podutil::kept_verdict(p, Kind::Service, spec, same_selector, verdict).selected
+            }
+            None => verdict().selected,
+        }
+    };
     let pods: Vec<(&str, &Object)> = store
         .pods_by_ip(svc.namespace())
-        .filter(|(_, p)| {
-            matches_labels(&selector, &p.meta.labels)
-                && should_pod_with_ip_be_in_endpoints(p, tolerate_unready)
-        })
+        .filter(|(_, p)| selected(p) && should_pod_with_ip_be_in_endpoints(p, tolerate_unready))
         .collect();
     debug_assert!(
         pods.windows(2)

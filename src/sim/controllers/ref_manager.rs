@@ -20,7 +20,7 @@ pub fn claim_pods<'a>(
 ) -> Vec<Cow<'a, Object>> {
     claim_pods_as(
         owner,
-        selector,
+        |p| selector.matches(&p.meta.labels),
         candidates,
         0,
         out,
@@ -35,7 +35,7 @@ pub fn claim_pods<'a>(
 /// measurable share of a StatefulSet's pass).
 pub fn claim_pods_as<'a, T>(
     owner: &Object,
-    selector: &Selector,
+    selected: impl Fn(&Object) -> bool,
     candidates: impl Iterator<Item = &'a Object>,
     expected: usize,
     out: &mut Out,
@@ -44,7 +44,7 @@ pub fn claim_pods_as<'a, T>(
 ) -> Vec<T> {
     let mut claimed = Vec::with_capacity(expected);
     for pod in candidates {
-        let matches = selector.matches(&pod.meta.labels);
+        let matches = selected(pod);
         match pod.meta.controller_ref() {
             Some(r) if r.uid == owner.meta.uid => {
                 if matches {

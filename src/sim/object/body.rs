@@ -194,6 +194,15 @@ impl Body {
             (k, r)
         })
     }
+    /// A JSON field as shared between the copies of the object (`None` for
+    /// a typed view or a missing field): with [`Shared::same`], a reader
+    /// knows the field unchanged since it last saw it.
+    pub fn shared(&self, name: &str) -> Option<&Shared<Value>> {
+        match self.slot(name)? {
+            Field::Json(v) => Some(v),
+            Field::View(_) => None,
+        }
+    }
     /// The field and whether `other` holds the very same value (shared,
     /// not copied), so an unchanged field is known without comparing it.
     pub fn same_field(&self, other: &Body, name: &str) -> bool {

@@ -11,8 +11,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 mod body;
+pub mod facts;
 pub(crate) use body::FieldRef;
 pub use body::{Body, FieldView};
+pub use facts::Derived;
+use facts::Facts;
 
 pub type Labels = BTreeMap<String, String>;
 
@@ -261,6 +264,13 @@ impl<T> From<T> for Shared<T> {
     }
 }
 
+impl<T> Shared<T> {
+    /// The very same value (one copy, shared), not only an equal one.
+    pub fn same(&self, other: &Shared<T>) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 impl<T: PartialEq> PartialEq for Shared<T> {
     /// A copy that was never written is equal without a comparison.
     fn eq(&self, other: &Shared<T>) -> bool {
@@ -299,36 +309,13 @@ impl fmt::Debug for Object {
     }
 }
 
-/// A view derived from an object's JSON and cached beside it, like a
-/// typed object beside client-go's unstructured one. Only the store fills
-/// it ([`crate::sim::store::Store`]'s `put`), when the object becomes
-/// immutable behind its `Arc`; an object leaving the store keeps it only
-/// in the store's change log, which is read and dropped. Every copy
-/// starts empty, so an object changed after a copy never carries a stale
-/// view. Readers (`podutil`) fall back to the JSON when
-/// it is empty, and under `debug_assertions` check it against the JSON.
-/// It takes no part in equality.
-/// (The view's type belongs to its reader, `podutil::PodFacts` for pods,
-/// so this file need not name it.)
-#[derive(Default)]
-pub struct Derived(Option<Box<dyn std::any::Any + Send + Sync>>);
-
-impl Derived {
-    pub(crate) fn of<T: std::any::Any + Send + Sync>(view: T) -> Derived {
-        Derived(Some(Box::new(view)))
-    }
-    pub(crate) fn get<T: std::any::Any>(&self) -> Option<&T> {
-        self.0.as_deref()?.downcast_ref()
-    }
-}
-
 impl Object {
     /// The object's derived view of type `T`, when the store made one.
     /// Under `debug_assertions` every use is checked against `read` of the
     /// JSON, so the whole test suite proves the view says what the JSON
     /// says.
     #[cfg_attr(not(debug_assertions), allow(unused_variables))]
-    pub(crate) fn checked_derived<T: std::any::Any + PartialEq + fmt::Debug>(
+    pub(crate) fn checked_derived<T: Facts + PartialEq + fmt::Debug>(
         &self,
         read: fn(&Object) -> T,
     ) -> Option<&T> {
@@ -342,18 +329,6 @@ impl Object {
             self.meta.name
         );
         Some(v)
-    }
-}
-
-impl Clone for Derived {
-    fn clone(&self) -> Derived {
-        Derived(None)
-    }
-}
-
-impl PartialEq for Derived {
-    fn eq(&self, _: &Derived) -> bool {
-        true
     }
 }
 

@@ -267,6 +267,8 @@ pub fn get_stateful_set_revisions<'a>(
 /// `revisionHistoryLimit`. Live: current, update, and any pod's revision.
 pub fn truncate_history(
     set: &Object,
+    // Read only when `revisions` is longer than the limit (an empty list
+    // otherwise: nothing is truncated then, whatever the pods are at).
     pod_revisions: &[String],
     revisions: &[&Object],
     current: &Object,

@@ -8,7 +8,7 @@
 //! in-memory `replicas` slice does.
 
 use super::{Ctx, Keys, Out, Write};
-use crate::sim::object::{set_at, Key, Kind, Object, OwnerRef, ValueExt};
+use crate::sim::object::{set_at, Key, Kind, Object, OwnerRef, Shared, ValueExt};
 use crate::sim::podutil;
 use crate::sim::selector::Selector;
 use crate::sim::store::{Change, Store};
@@ -34,7 +34,7 @@ pub use utils::*;
 fn get_pods_for_stateful_set<'a>(
     store: &'a Store,
     set: &'a Object,
-    selector: &Selector,
+    checks: &SpecChecks,
     out: &mut Out,
 ) -> Vec<ReplicaPod<'a>> {
     // Upstream filters by name first (`isMemberOf`): a pod whose name is
@@ -46,7 +46,7 @@ fn get_pods_for_stateful_set<'a>(
     let expected = replicas_of(set) as usize;
     super::ref_manager::claim_pods_as(
         set,
-        selector,
+        |p| checks.of(p).selected,
         members,
         expected,
         out,
@@ -76,7 +76,8 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
             *r = a;
         }
     }
-    let pods = get_pods_for_stateful_set(ctx.store, set, &selector, out);
+    let checks = SpecChecks::new(set, &selector);
+    let pods = get_pods_for_stateful_set(ctx.store, set, &checks, out);
     history::sort_controller_revisions(&mut revisions);
     let mut scratch = Out::default();
     let (current, update, collision_count) = history::get_stateful_set_revisions(
@@ -88,12 +89,18 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
 
     let min_ready = min_ready_seconds(set);
     // The revisions the pods are at, each once (a revision is live when any
-    // pod is at it).
+    // pod is at it). `truncateHistory` asks them only of a history longer
+    // than its limit: with no more revisions than that there is nothing to
+    // truncate, as between rollouts, and reading every pod's on every sync
+    // for nothing was a share of the sync.
     let mut pod_revisions: Vec<String> = Vec::new();
-    for p in &pods {
-        let rev = get_pod_revision(p);
-        if !pod_revisions.iter().any(|r| r == rev) {
-            pod_revisions.push(rev.to_string());
+    let limit = revision_history_limit(set);
+    if limit >= 0 && revisions.len() as i64 > limit {
+        for p in &pods {
+            let rev = get_pod_revision(p);
+            if !pod_revisions.iter().any(|r| r == rev) {
+                pod_revisions.push(rev.to_string());
+            }
         }
     }
     // Wake when a ready pod becomes available.
@@ -131,7 +138,15 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
             .enabled(crate::sim::features::MAX_UNAVAILABLE_STATEFUL_SET),
         failed: false,
     };
-    let status = update_stateful_set(&mut c, set, &current, &update, collision_count, pods);
+    let status = update_stateful_set(
+        &mut c,
+        set,
+        &checks,
+        &current,
+        &update,
+        collision_count,
+        pods,
+    );
     let blocked = c.blocked.take();
     let failed = c.failed;
     update_stateful_set_status(set, status, out);

@@ -79,6 +79,8 @@ pub(crate) fn compute_replica_status(
     now: u64,
 ) -> (i64, i64, i64, i64, i64) {
     let (mut replicas, mut ready, mut available, mut current, mut updated) = (0, 0, 0, 0, 0);
+    // Between rollouts the two revisions are one: one comparison per pod.
+    let one_revision = current_revision == update_revision;
     for r in pods.iter().filter(|r| r.created) {
         replicas += 1;
         if r.running_and_ready() {
@@ -91,8 +93,9 @@ pub(crate) fn compute_replica_status(
             let rev = get_pod_revision(&r.pod);
             if rev == current_revision {
                 current += 1;
+                updated += i64::from(one_revision);
             }
-            if rev == update_revision {
+            if !one_revision && rev == update_revision {
                 updated += 1;
             }
         }
@@ -148,7 +151,7 @@ impl Control<'_, '_> {
         update_set: &Object,
         monotonic: bool,
         r: &Replica,
-        templates: &[&str],
+        checks: &SpecChecks,
     ) -> bool {
         let min_ready = self.min_ready;
         debug_assert_eq!(min_ready, min_ready_seconds(set));
@@ -209,11 +212,8 @@ impl Control<'_, '_> {
             return true;
         }
         let retention_match = self.pc.claims_match_retention_policy(update_set, pod);
-        let (parent, ordinal) = podutil::pod_parent_and_ordinal(pod);
-        if identity_matches_parsed(set, pod, parent, ordinal)
-            && storage_matches_at(templates, set, pod, ordinal)
-            && retention_match
-        {
+        // `identityMatches(set, pod) && storageMatches(set, pod)`.
+        if checks.of(pod).matches_spec && retention_match {
             return false;
         }
         self.pc.update_stateful_pod(update_set, pod);
@@ -287,6 +287,7 @@ pub fn apply_revision<'a>(set: &'a Object, revision: &Object) -> Cow<'a, Object>
 pub(crate) fn update_stateful_set(
     c: &mut Control,
     set: &Object,
+    checks: &SpecChecks,
     current_revision: &Object,
     update_revision: &Object,
     collision_count: i64,
@@ -294,7 +295,12 @@ pub(crate) fn update_stateful_set(
 ) -> StatefulSetStatus {
     let now = c.now;
     let current_set = apply_revision(set, current_revision);
-    let update_set = apply_revision(set, update_revision);
+    // Between rollouts the two revisions are one (compared once).
+    let update_set = if update_revision.meta.name == current_revision.meta.name {
+        current_set.clone()
+    } else {
+        apply_revision(set, update_revision)
+    };
     let min_ready = min_ready_seconds(set);
 
     let mut status = StatefulSetStatus {
@@ -375,7 +381,6 @@ pub(crate) fn update_stateful_set(
     // Living replicas, in ordinal order. A Parallel pass runs them as
     // upstream's `slowStartBatch` does (batches of 1, 2, 4, ...): after a
     // batch in which a write failed, the rest are not tried.
-    let templates = claim_template_names(set);
     let mut stop = false;
     let (mut batch, mut batch_end) = (1, 1);
     for (i, slot) in replicas.iter_mut().enumerate() {
@@ -399,7 +404,7 @@ pub(crate) fn update_stateful_set(
             );
             Replica::new(ReplicaPod::Made(Box::new(pod)), false)
         });
-        let exit = c.process_replica(set, &update_set, monotonic, r, &templates);
+        let exit = c.process_replica(set, &update_set, monotonic, r, checks);
         if exit && monotonic {
             stop = true;
             break;

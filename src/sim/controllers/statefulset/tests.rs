@@ -862,3 +862,61 @@ fn storage_and_identity_match_only_the_ordinal_as_printed() {
     q.meta.labels.insert(POD_NAME_LABEL.into(), "web-00".into());
     assert!(!identity_matches(&s, &q));
 }
+
+/// A sync's checks of a pod against the set's spec ([`SpecChecks`]) give
+/// the same answers for a stored pod (from its facts, then kept with it)
+/// as for a copy read from its JSON, claims written otherwise included. A
+/// spec changed only where the checks do not read (a scale) keeps the
+/// answers; one with other claim templates works them out again.
+#[test]
+fn spec_checks_of_stored_pods_agree_with_the_json_and_hold_across_a_scale() {
+    let mut sim = Sim::new(7);
+    apply(&mut sim, web(1, json!({})));
+    run(&mut sim);
+    let s = set(&sim);
+    let selector = selector_of(&s).unwrap();
+    let checks = SpecChecks::new(&s, &selector);
+    let p = pod(&sim, "web-0").unwrap().clone();
+    for (claim, matches) in [
+        ("www-web-0", true),
+        ("www-web-00", false),
+        ("www-db-0", false),
+    ] {
+        let mut q = p.clone();
+        q.spec_mut()["volumes"][0]["persistentVolumeClaim"]["claimName"] = claim.into();
+        sim.store.put(q.clone());
+        let stored = pod(&sim, "web-0").unwrap();
+        let want = podutil::Verdict {
+            selected: true,
+            matches_spec: matches,
+        };
+        // Asked twice: the second answer is the kept one.
+        for _ in 0..2 {
+            assert_eq!(checks.of(stored), want, "{claim}, stored");
+        }
+        assert_eq!(checks.of(&q), want, "{claim}, a copy");
+    }
+    sim.store.put(p);
+    let stored = pod(&sim, "web-0").unwrap();
+    assert!(checks.of(stored).matches_spec);
+    let spec = s.body.shared("spec").unwrap();
+    let mut scaled = s.clone();
+    scaled.spec_mut()["replicas"] = 3.into();
+    let scaled_checks = SpecChecks::new(&scaled, &selector);
+    assert!(scaled_checks.equivalent(spec));
+    assert!(scaled_checks.of(stored).matches_spec);
+    let mut renamed = s.clone();
+    renamed.spec_mut()["volumeClaimTemplates"][0]["metadata"]["name"] = "data".into();
+    let renamed_checks = SpecChecks::new(&renamed, &selector);
+    assert!(!renamed_checks.equivalent(spec));
+    assert!(
+        !renamed_checks.of(stored).matches_spec,
+        "the kept answer is not for this spec"
+    );
+    let mut reselected = s.clone();
+    reselected.spec_mut()["selector"] = json!({"matchLabels": {"app": "other"}});
+    let other = selector_of(&reselected).unwrap();
+    let reselected_checks = SpecChecks::new(&reselected, &other);
+    assert!(!reselected_checks.equivalent(spec));
+    assert!(!reselected_checks.of(stored).selected);
+}

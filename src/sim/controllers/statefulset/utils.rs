@@ -172,15 +172,75 @@ pub(crate) fn identity_matches_parsed(
         && podutil::pod_name_labelled(pod)
 }
 
-/// `claim == getPersistentVolumeClaimName(set, template, ordinal)`, without
-/// building the name (this runs for every pod on every sync).
-pub(crate) fn is_claim_name(claim: &str, set: &Object, template: &str, ordinal: i64) -> bool {
-    claim
-        .strip_prefix(template)
-        .and_then(|r| r.strip_prefix('-'))
-        .and_then(|r| r.strip_prefix(set.meta.name.as_str()))
-        .and_then(|r| r.strip_prefix('-'))
-        .is_some_and(|d| podutil::prints_as_decimal(d) && d.parse::<i64>().ok() == Some(ordinal))
+/// What a sync asks of each pod of the set against the set's spec: the
+/// selector match of `ClaimPods`, and `identityMatches` with
+/// `storageMatches` (`processReplica`). A stored pod keeps the answers for
+/// the set's spec ([`podutil::kept_verdict`]): every sync asks them of
+/// every pod, and between two writes of a pod they stay.
+pub(crate) struct SpecChecks<'a> {
+    set: &'a Object,
+    /// The set's spec as shared by its copies (the key of kept answers).
+    spec: Option<&'a Shared<Value>>,
+    selector: &'a Selector,
+    templates: Vec<&'a str>,
+    /// Earlier specs of the set that answers were kept for, and whether
+    /// they give the same answers as this one (asked once per sync each).
+    earlier: std::cell::RefCell<Vec<(Shared<Value>, bool)>>,
+}
+
+impl<'a> SpecChecks<'a> {
+    pub(crate) fn new(set: &'a Object, selector: &'a Selector) -> SpecChecks<'a> {
+        SpecChecks {
+            set,
+            spec: set.body.shared("spec"),
+            selector,
+            templates: claim_template_names(set),
+            earlier: Default::default(),
+        }
+    }
+
+    /// Whether `earlier`, a spec the set had, gives the same answers: the
+    /// same selector and claim template names.
+    pub(crate) fn equivalent(&self, earlier: &Shared<Value>) -> bool {
+        let mut seen = self.earlier.borrow_mut();
+        if let Some((_, same)) = seen.iter().find(|(s, _)| s.same(earlier)) {
+            return *same;
+        }
+        let names = earlier.array_at("volumeClaimTemplates");
+        let same = earlier.at("selector") == self.set.spec().at("selector")
+            && names.len() == self.templates.len()
+            && names
+                .iter()
+                .zip(&self.templates)
+                .all(|(t, n)| claim_template_name(t) == *n);
+        seen.push((earlier.clone(), same));
+        same
+    }
+
+    /// The answers for `pod`, a member of the set (named after it, in its
+    /// namespace: what the kept answers may rely on).
+    pub(crate) fn of(&self, pod: &Object) -> podutil::Verdict {
+        let set = self.set;
+        debug_assert!(is_member_of(set, pod) && pod.meta.namespace == set.meta.namespace);
+        let verdict = || {
+            let (parent, ordinal) = podutil::pod_parent_and_ordinal(pod);
+            podutil::Verdict {
+                selected: self.selector.matches(&pod.meta.labels),
+                matches_spec: identity_matches_parsed(set, pod, parent, ordinal)
+                    && storage_matches_at(&self.templates, set, pod, ordinal),
+            }
+        };
+        match self.spec {
+            Some(spec) => podutil::kept_verdict(
+                pod,
+                Kind::StatefulSet,
+                spec,
+                |e| self.equivalent(e),
+                verdict,
+            ),
+            None => verdict(),
+        }
+    }
 }
 
 /// `storageMatches`: every claim template is mounted under its own name
@@ -209,11 +269,15 @@ pub(crate) fn storage_matches_at(
     if ordinal < 0 {
         return false;
     }
+    // A stored pod of the set has the answer in its facts.
+    if let Some(named) = podutil::set_claim_volumes(pod, &set.meta.name) {
+        return templates.iter().all(|&t| named.iter().any(|v| v == t));
+    }
     let volumes = podutil::claim_volumes(pod);
     templates.iter().all(|&name| {
-        volumes
-            .iter()
-            .any(|(v, c)| v.as_deref() == Some(name) && is_claim_name(c, set, name, ordinal))
+        volumes.iter().any(|(v, c)| {
+            v.as_deref() == Some(name) && podutil::is_claim_name(c, name, &set.meta.name, ordinal)
+        })
     })
 }
 
