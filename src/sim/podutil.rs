@@ -333,6 +333,11 @@ pub fn is_succeeded(pod: &Object) -> bool {
     phase_of(pod) == Phase::Succeeded
 }
 
+/// `IsPodTerminal`: Failed or Succeeded, one look at the phase.
+pub fn is_terminal(pod: &Object) -> bool {
+    matches!(phase_of(pod), Phase::Failed | Phase::Succeeded)
+}
+
 /// The phase as controllers compare it (no words compared for a stored pod).
 fn phase_of(pod: &Object) -> Phase {
     match cached(pod) {

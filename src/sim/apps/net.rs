@@ -202,9 +202,10 @@ impl Proc<'_> {
             return Route::Pod(Box::new(ready[i].clone()));
         }
         let store = &self.sim.store;
-        match store.list(Kind::Pod).find(|p| {
-            podutil::pod_ip(p) == Some(ip) && !podutil::is_failed(p) && !podutil::is_succeeded(p)
-        }) {
+        match store
+            .list(Kind::Pod)
+            .find(|p| podutil::pod_ip(p) == Some(ip) && !podutil::is_terminal(p))
+        {
             Some(p) if podutil::is_running(p) => Route::Pod(Box::new(p.clone())),
             Some(_) => Route::Refused,
             None => Route::Unreachable,

@@ -240,7 +240,7 @@ fn sync_daemon_set(ctx: &Ctx, ds: &Object, out: &mut Out) {
             // `podsShouldBeOnNode`: failed pods go; one pod, the oldest, stays.
             let mut running: Vec<&Object> = Vec::new();
             for p in &live {
-                if podutil::is_failed(p) || podutil::is_succeeded(p) {
+                if podutil::is_terminal(p) {
                     delete_pod(ds, p, out);
                 } else {
                     running.push(p);

@@ -249,8 +249,7 @@ pub fn should_pod_be_in_endpoints(pod: &Object, include_terminating: bool) -> bo
 
 /// The rest of [`should_pod_be_in_endpoints`], for a pod known to have an IP.
 fn should_pod_with_ip_be_in_endpoints(pod: &Object, include_terminating: bool) -> bool {
-    !(podutil::is_failed(pod) || podutil::is_succeeded(pod))
-        && (include_terminating || pod.meta.deletion_timestamp.is_none())
+    !podutil::is_terminal(pod) && (include_terminating || pod.meta.deletion_timestamp.is_none())
 }
 
 /// Whether [`should_pod_be_in_endpoints`] may hold for some Service: not

@@ -278,9 +278,9 @@ fn sync_node(ctx: &Ctx, node: &Object, cidrs: &mut Vec<String>, out: &mut Out) {
 
 /// The live pods bound to `node`, in store order (from the node index).
 fn pods_on<'a>(ctx: &'a Ctx, node: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
-    ctx.store.pods_on_node(node).filter(move |p| {
-        podutil::node_name(p) == Some(node) && !podutil::is_failed(p) && !podutil::is_succeeded(p)
-    })
+    ctx.store
+        .pods_on_node(node)
+        .filter(move |p| podutil::node_name(p) == Some(node) && !podutil::is_terminal(p))
 }
 
 /// The toleration list the taint manager sees: the pod's own, plus the

@@ -162,7 +162,7 @@ impl<'a> Snapshot<'a> {
             taken: BTreeSet::new(),
         };
         for pod in store.list(Kind::Pod) {
-            if podutil::is_failed(pod) || podutil::is_succeeded(pod) {
+            if podutil::is_terminal(pod) {
                 continue;
             }
             if let Some(n) = podutil::node_name(pod) {
@@ -344,7 +344,7 @@ fn placement(pod: Option<&Object>) -> Option<Placement<'_>> {
         return None;
     }
     Some(Placement {
-        terminal: podutil::is_failed(p) || podutil::is_succeeded(p),
+        terminal: podutil::is_terminal(p),
         terminating: p.meta.terminating(),
         node,
         claims,
@@ -408,8 +408,7 @@ pub fn sync_keys(ctx: &Ctx, keys: Keys, out: &mut Out) {
         .filter(|p| {
             podutil::node_name(p).is_none()
                 && !p.meta.terminating()
-                && !podutil::is_failed(p)
-                && !podutil::is_succeeded(p)
+                && !podutil::is_terminal(p)
                 && p.spec().str_at("schedulerName").unwrap_or(SCHEDULER_NAME) == SCHEDULER_NAME
                 && p.spec().array_at("schedulingGates").is_empty()
         })
