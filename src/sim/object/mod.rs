@@ -274,7 +274,7 @@ impl<T> Shared<T> {
 impl<T: PartialEq> PartialEq for Shared<T> {
     /// A copy that was never written is equal without a comparison.
     fn eq(&self, other: &Shared<T>) -> bool {
-        std::sync::Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+        self.same(other) || *self.0 == *other.0
     }
 }
 

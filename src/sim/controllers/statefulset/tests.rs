@@ -919,4 +919,26 @@ fn spec_checks_of_stored_pods_agree_with_the_json_and_hold_across_a_scale() {
     let reselected_checks = SpecChecks::new(&reselected, &other);
     assert!(!reselected_checks.equivalent(spec));
     assert!(!reselected_checks.of(stored).selected);
+    // Without a selector the template's labels are the selector
+    // (`selector_of`): a spec whose template labels differ is not
+    // equivalent, one with the same labels is.
+    let mut unselected = s.clone();
+    unselected
+        .spec_mut()
+        .as_object_mut()
+        .unwrap()
+        .remove("selector");
+    let defaulted = selector_of(&unselected).unwrap();
+    let unselected_checks = SpecChecks::new(&unselected, &defaulted);
+    assert!(unselected_checks.of(stored).selected);
+    let earlier = unselected.body.shared("spec").unwrap().clone();
+    let mut relabelled = unselected.clone();
+    relabelled.spec_mut()["template"]["metadata"]["labels"] = json!({"app": "other"});
+    let relabelled_selector = selector_of(&relabelled).unwrap();
+    let relabelled_checks = SpecChecks::new(&relabelled, &relabelled_selector);
+    assert!(!relabelled_checks.equivalent(&earlier));
+    assert!(!relabelled_checks.of(stored).selected);
+    let mut rescaled = unselected.clone();
+    rescaled.spec_mut()["replicas"] = 5.into();
+    assert!(SpecChecks::new(&rescaled, &defaulted).equivalent(&earlier));
 }

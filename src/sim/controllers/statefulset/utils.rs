@@ -200,14 +200,19 @@ impl<'a> SpecChecks<'a> {
     }
 
     /// Whether `earlier`, a spec the set had, gives the same answers: the
-    /// same selector and claim template names.
+    /// same selector (with none, the same template labels, which
+    /// [`selector_of`] defaults it from) and claim template names.
     pub(crate) fn equivalent(&self, earlier: &Shared<Value>) -> bool {
         let mut seen = self.earlier.borrow_mut();
         if let Some((_, same)) = seen.iter().find(|(s, _)| s.same(earlier)) {
             return *same;
         }
+        let spec = self.set.spec();
+        let selector = spec.at("selector");
+        const LABELS: &str = "template.metadata.labels";
         let names = earlier.array_at("volumeClaimTemplates");
-        let same = earlier.at("selector") == self.set.spec().at("selector")
+        let same = earlier.at("selector") == selector
+            && (!selector.is_null() || earlier.at(LABELS) == spec.at(LABELS))
             && names.len() == self.templates.len()
             && names
                 .iter()
