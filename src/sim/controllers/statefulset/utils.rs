@@ -85,9 +85,14 @@ pub(crate) fn retention_policy(set: &Object) -> (&str, &str) {
 /// The set's selector. apps/v1beta1 defaulted a missing one from the
 /// template's labels; if conversion left none, do the same.
 pub(crate) fn selector_of(set: &Object) -> Option<Selector> {
-    let sel = set.spec().at("selector");
+    spec_selector(set.spec())
+}
+
+/// [`selector_of`] of a set's spec.
+fn spec_selector(spec: &Value) -> Option<Selector> {
+    let sel = spec.at("selector");
     if sel.is_null() {
-        let labels = set.spec().labels_at("template.metadata.labels");
+        let labels = spec.labels_at("template.metadata.labels");
         return (!labels.is_empty()).then(|| Selector::from_labels(&labels));
     }
     match Selector::from_value(sel) {
@@ -200,19 +205,15 @@ impl<'a> SpecChecks<'a> {
     }
 
     /// Whether `earlier`, a spec the set had, gives the same answers: the
-    /// same selector (with none, the same template labels, which
-    /// [`selector_of`] defaults it from) and claim template names.
+    /// same selector (as [`selector_of`] reads it: with none in the spec,
+    /// from the template's labels) and claim template names.
     pub(crate) fn equivalent(&self, earlier: &Shared<Value>) -> bool {
         let mut seen = self.earlier.borrow_mut();
         if let Some((_, same)) = seen.iter().find(|(s, _)| s.same(earlier)) {
             return *same;
         }
-        let spec = self.set.spec();
-        let selector = spec.at("selector");
-        const LABELS: &str = "template.metadata.labels";
         let names = earlier.array_at("volumeClaimTemplates");
-        let same = earlier.at("selector") == selector
-            && (!selector.is_null() || earlier.at(LABELS) == spec.at(LABELS))
+        let same = spec_selector(earlier).as_ref() == Some(self.selector)
             && names.len() == self.templates.len()
             && names
                 .iter()
