@@ -30,21 +30,32 @@ fn deps_of<'a>(store: &'a Store, uid: &str) -> Vec<&'a Object> {
     deps
 }
 
-/// The keys a change concerns: the object itself, its owners and theirs
-/// (a foreground owner looks two levels down), and, when it came, went or
-/// changed its deletion state or finalizers, its dependents (which resolve
-/// it as their owner; a status change is nothing to them).
+/// The keys a change concerns when it came, went, or changed its owner
+/// references, deletion state or finalizers: the object itself, its owners
+/// and theirs (a foreground owner looks two levels down), and, unless only
+/// its references changed, its dependents (which resolve it as their
+/// owner).
 pub fn route(store: &Store, change: &Change, new: Option<&Object>, push: &mut dyn FnMut(Key)) {
-    push(change.key.clone());
     super::namespace::route(store, change, push);
-    let lifecycle = match (&change.old, new) {
-        (Some(a), Some(b)) => {
+    let (lifecycle, refs) = match (&change.old, new) {
+        (Some(a), Some(b)) => (
             a.meta.uid != b.meta.uid
                 || a.meta.deletion_timestamp != b.meta.deletion_timestamp
-                || a.meta.finalizers != b.meta.finalizers
-        }
-        _ => true,
+                || a.meta.finalizers != b.meta.finalizers,
+            a.meta.owner_references != b.meta.owner_references,
+        ),
+        _ => (true, true),
     };
+    // A sync reads an object's metadata, its owners' and, for an owner
+    // being deleted, its dependents' and theirs: a change of anything else
+    // (a status, a spec) is nothing to any of them, as upstream's graph
+    // builder enqueues nothing for an update that leaves the owner
+    // references and the deletion state alone. A namespace's sync also
+    // reads its spec's finalizers.
+    if !lifecycle && !refs && change.key.kind != Kind::Namespace {
+        return;
+    }
+    push(change.key.clone());
     for o in change.old.as_deref().into_iter().chain(new) {
         for r in &o.meta.owner_references {
             for k in store.keys_by_uid(&r.uid) {
