@@ -82,7 +82,7 @@ impl<'a> Conds<'a> {
         };
         for c in pod.status().array_at("conditions") {
             let true_ = || c.get("status").and_then(Value::as_str) == Some("True");
-            match c.get("type").and_then(Value::as_str) {
+            match condition_type(c) {
                 Some("Ready") => {
                     conds.ready.get_or_insert(c);
                     conds.any_ready_true |= true_();
@@ -245,7 +245,19 @@ pub fn condition<'a>(pod: &'a Object, ctype: &str) -> Option<&'a Value> {
         .get("conditions")?
         .as_array()?
         .iter()
-        .find(|c| c.get("type").and_then(Value::as_str) == Some(ctype))
+        .find(|c| condition_type(c) == Some(ctype))
+}
+
+/// A condition's `type`. It sorts after every other key of a condition, so
+/// it is read as the map's last entry: a look-up by key compares strings
+/// down the whole map, and the kubelet and the scheduler read the type of
+/// every condition of every pod they sync.
+pub fn condition_type(c: &Value) -> Option<&str> {
+    let m = c.as_object()?;
+    match m.iter().next_back() {
+        Some((k, v)) if k == "type" => v.as_str(),
+        _ => m.get("type")?.as_str(),
+    }
 }
 
 impl Phase {

@@ -87,10 +87,7 @@ pub fn set_pod_condition(
         status_v["conditions"] = json!([]);
     }
     let conds = status_v["conditions"].as_array_mut().expect("array");
-    fn type_of(x: &Value) -> Option<&str> {
-        x.get("type").and_then(Value::as_str)
-    }
-    let rank = |x: &Value| condition_rank(type_of(x));
+    let rank = |x: &Value| condition_rank(podutil::condition_type(x));
     // Editing a condition in place keeps its type, so the order found here
     // is the order after.
     let (found, sorted) = find_in_order(conds, ctype);
@@ -171,14 +168,13 @@ fn condition_rank(t: Option<&str>) -> u8 {
 
 /// The position of the first condition of type `ctype` (`GetPodCondition`)
 /// and whether the conditions are in [`condition_rank`] order, in one pass
-/// that reads each `type` once: it is the last key of a condition's map, so
-/// each read compares strings down the whole map.
+/// that reads each `type` once.
 fn find_in_order(conds: &[Value], ctype: &str) -> (Option<usize>, bool) {
     let mut found = None;
     let mut sorted = true;
     let mut last = 0;
     for (i, c) in conds.iter().enumerate() {
-        let t = c.get("type").and_then(Value::as_str);
+        let t = podutil::condition_type(c);
         let r = condition_rank(t);
         sorted &= r >= last;
         last = r;
@@ -206,14 +202,22 @@ pub fn pod_condition_is(
     let Some(c) = found.filter(|_| sorted).and_then(|i| conds[i].as_object()) else {
         return false;
     };
-    let is = |k: &str, want: &str| c.get(k).and_then(Value::as_str) == Some(want);
-    let opt = |k: &str, want: Option<&str>| want.is_none_or(|w| is(k, w));
+    // Exactly these keys, so read in the map's (sorted) order, each entry
+    // once, rather than looked up one by one.
+    let mut entries = c.iter();
+    let mut next = |key: &str| {
+        let (k, v) = entries.next()?;
+        (k == key).then_some(v)
+    };
+    fn text(v: Option<&Value>) -> Option<&str> {
+        v.and_then(Value::as_str)
+    }
     c.len() == 4 + usize::from(reason.is_some()) + usize::from(message.is_some())
-        && is("status", status)
-        && c.get("lastProbeTime").is_some_and(Value::is_null)
-        && c.get("lastTransitionTime").is_some_and(Value::is_string)
-        && opt("reason", reason)
-        && opt("message", message)
+        && next("lastProbeTime").is_some_and(Value::is_null)
+        && next("lastTransitionTime").is_some_and(Value::is_string)
+        && message.is_none_or(|m| text(next("message")) == Some(m))
+        && reason.is_none_or(|r| text(next("reason")) == Some(r))
+        && text(next("status")) == Some(status)
 }
 
 /// One pod's full scheduling cycle against the snapshot.
