@@ -238,7 +238,7 @@ pub fn create(sim: &mut World, mut obj: Object, source: &str) -> Result<Arc<Obje
         Action::Added,
         &key,
         "Added",
-        format!("{} created", describe_key(&key)),
+        key_message(&key, "created"),
         false,
         source,
         None,
@@ -247,8 +247,15 @@ pub fn create(sim: &mut World, mut obj: Object, source: &str) -> Result<Arc<Obje
     Ok(obj)
 }
 
-fn describe_key(key: &Key) -> String {
-    format!("{} {}", key.kind, key.name)
+/// The log's message for a write, `<Kind> <name> <verb>`, built without
+/// the formatting machinery: every write logs one.
+fn key_message(key: &Key, verb: &str) -> String {
+    let kind = key.kind.as_str();
+    let mut s = String::with_capacity(kind.len() + key.name.len() + verb.len() + 2);
+    for part in [kind, " ", &key.name, " ", verb] {
+        s.push_str(part);
+    }
+    s
 }
 
 /// Replaces an object. Returns `Ok(false)` when nothing changed.
@@ -289,7 +296,7 @@ pub fn update(sim: &mut World, mut obj: Object, source: &str) -> Result<bool, Ap
             Action::Deleted,
             &key,
             "Deleted",
-            format!("{} deleted", describe_key(&key)),
+            key_message(&key, "deleted"),
             false,
             source,
             before,
@@ -307,7 +314,7 @@ pub fn update(sim: &mut World, mut obj: Object, source: &str) -> Result<bool, Ap
         Action::Modified,
         &key,
         "Modified",
-        format!("{} updated", describe_key(&key)),
+        key_message(&key, "updated"),
         false,
         source,
         before,
@@ -446,7 +453,7 @@ pub fn delete(
             Action::Deleted,
             key,
             "Deleted",
-            format!("{} deleted", describe_key(key)),
+            key_message(key, "deleted"),
             false,
             source,
             before,
@@ -466,7 +473,7 @@ pub fn delete(
             Action::Modified,
             key,
             "Terminating",
-            format!("{} marked for deletion", describe_key(key)),
+            key_message(key, "marked for deletion"),
             false,
             source,
             before,
