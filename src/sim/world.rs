@@ -180,6 +180,10 @@ pub const PV_CONTROLLER: &str = "persistentvolume-controller";
 /// volume synced again (`pv_controller_base.go`'s `resync`).
 pub const PV_CONTROLLER_RESYNC_MS: u64 = 15_000;
 
+/// How many recent Kubernetes Events a repeat is looked for among
+/// (client-go's `maxLruCacheEntries`).
+const EVENT_CACHE: u64 = 4096;
+
 /// The cluster's state, apart from the work queue that moves it.
 #[derive(Clone, Debug)]
 pub struct World {
@@ -201,11 +205,13 @@ pub struct World {
     /// client-go's event correlator does, a repeat bumps the count and the
     /// last timestamp of the Event instead of logging a new one.
     pub event_counts: BTreeMap<u64, (u32, u64)>,
-    /// The `seq` of the last Kubernetes Event recorded for each object, so
-    /// that finding a repeat is a look-up rather than a scan of the log. It
-    /// follows `log`: a snapshot's copy matches the log prefix it is
-    /// restored with.
-    last_recorded: BTreeMap<Key, u64>,
+    /// The `seq` of the last Kubernetes Event recorded for each object, and
+    /// how many Events were recorded before it, so that finding a repeat is
+    /// a look-up rather than a scan of the log. It follows `log`: a
+    /// snapshot's copy matches the log prefix it is restored with.
+    last_recorded: BTreeMap<Key, (u64, u64)>,
+    /// How many Kubernetes Events have been recorded (repeats not counted).
+    events_recorded: u64,
     /// What the faces show beside the log (controller waits, refused
     /// evictions); see [`Note`].
     pub notes: Vec<Note>,
@@ -230,6 +236,7 @@ impl World {
             log: Vec::new(),
             event_counts: BTreeMap::new(),
             last_recorded: BTreeMap::new(),
+            events_recorded: 0,
             notes: Vec::new(),
             departed_nodes: BTreeMap::new(),
             rng: Rng::seed_from_u64(seed),
@@ -283,10 +290,12 @@ impl World {
         if action == Action::Recorded {
             // Most objects have had an Event before: update in place
             // rather than copy the key for an insert that replaces.
+            let last = (seq, self.events_recorded);
+            self.events_recorded += 1;
             match self.last_recorded.get_mut(key) {
-                Some(last) => *last = seq,
+                Some(l) => *l = last,
                 None => {
-                    self.last_recorded.insert(key.clone(), seq);
+                    self.last_recorded.insert(key.clone(), last);
                 }
             }
         }
@@ -316,14 +325,18 @@ impl World {
         message: String,
         source: &str,
     ) {
-        // The last Event of this object among the log's last 500 entries,
-        // if it says the same.
-        let window = (self.log.len() as u64).saturating_sub(500);
+        // The last Event of this object, if it says the same and is among
+        // the last 4,096 Events: client-go's correlator finds a repeat in an
+        // LRU cache of that many (`maxLruCacheEntries`). Ordinal compares
+        // with the object's last Event only. A window of log entries (every
+        // write is one) missed the repeats of a large rollout: a thousand
+        // pods stopping logged each pod's Killing three times.
+        let window = self.events_recorded.saturating_sub(EVENT_CACHE);
         let repeat = self
             .last_recorded
             .get(key)
-            .filter(|&&seq| seq >= window)
-            .and_then(|&seq| self.log.get(seq as usize))
+            .filter(|&&(_, n)| n >= window)
+            .and_then(|&(seq, _)| self.log.get(seq as usize))
             .filter(|e| e.reason == reason && e.message == message)
             .map(|e| e.seq);
         if let Some(seq) = repeat {
@@ -422,5 +435,64 @@ impl crate::sim::heap::Heap for World {
             + self.last_recorded.heap()
             + self.notes.heap()
             + self.departed_nodes.heap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recorded(w: &World, name: &str) -> Vec<(u64, u32)> {
+        w.log
+            .iter()
+            .filter(|e| e.action == Action::Recorded && e.name == name)
+            .map(|e| (e.seq, w.event_count(e).0))
+            .collect()
+    }
+
+    /// A repeat is found among the last 4,096 Events however many writes
+    /// were logged between (a large rollout logs thousands), and is a new
+    /// Event once that many others came after it.
+    #[test]
+    fn a_repeat_is_counted_among_the_last_4096_events_whatever_was_logged_between() {
+        let mut w = World::new(1, Config::default());
+        let pod = |n: usize| Key::new(Kind::Pod, "default", &format!("p-{n}"));
+        let kill = |w: &mut World, n: usize| {
+            w.record_event(
+                &pod(n),
+                false,
+                "Killing",
+                "Stopping container c".into(),
+                "kubelet",
+            )
+        };
+        kill(&mut w, 0);
+        // Writes and other pods' Events: more log entries than Events.
+        for n in 1..2_000 {
+            let k = pod(n);
+            w.record(
+                Action::Modified,
+                &k,
+                "Modified",
+                "updated".into(),
+                false,
+                "kubelet",
+                None,
+                None,
+            );
+            kill(&mut w, n);
+        }
+        w.now = 1_000;
+        kill(&mut w, 0);
+        assert_eq!(recorded(&w, "p-0"), [(0, 2)], "counted, not logged again");
+
+        for n in 2_000..2_000 + EVENT_CACHE as usize {
+            kill(&mut w, n);
+        }
+        w.now = 2_000;
+        kill(&mut w, 0);
+        let p0 = recorded(&w, "p-0");
+        assert_eq!(p0.len(), 2, "out of the cache: a new Event {p0:?}");
+        assert_eq!(p0[1].1, 1);
     }
 }
