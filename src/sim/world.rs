@@ -184,6 +184,22 @@ pub const PV_CONTROLLER_RESYNC_MS: u64 = 15_000;
 /// (client-go's `maxLruCacheEntries`).
 const EVENT_CACHE: u64 = 4096;
 
+/// A recorded Event's place, packed in one `u64` for
+/// [`World::last_recorded`]: how many Events came before it, and its `seq`
+/// in the log, 32 bits each (a session of 2^32 log entries would need
+/// hundreds of gigabytes).
+struct Recorded;
+
+impl Recorded {
+    fn pack(nth: u64, seq: u64) -> Option<u64> {
+        Some(u64::from(u32::try_from(nth).ok()?) << 32 | u64::from(u32::try_from(seq).ok()?))
+    }
+
+    fn unpack(v: u64) -> (u64, u64) {
+        (v >> 32, v & u64::from(u32::MAX))
+    }
+}
+
 /// The cluster's state, apart from the work queue that moves it.
 #[derive(Clone, Debug)]
 pub struct World {
@@ -205,11 +221,13 @@ pub struct World {
     /// client-go's event correlator does, a repeat bumps the count and the
     /// last timestamp of the Event instead of logging a new one.
     pub event_counts: BTreeMap<u64, (u32, u64)>,
-    /// The `seq` of the last Kubernetes Event recorded for each object, and
-    /// how many Events were recorded before it, so that finding a repeat is
-    /// a look-up rather than a scan of the log. It follows `log`: a
-    /// snapshot's copy matches the log prefix it is restored with.
-    last_recorded: BTreeMap<Key, (u64, u64)>,
+    /// The last Kubernetes Event recorded for each object, so that finding
+    /// a repeat is a look-up rather than a scan of the log: how many Events
+    /// were recorded before it in the high half, its `seq` in the low half
+    /// ([`Recorded`]; a map of pairs would be a map type of its own, a
+    /// kilobyte of the page's first load). It follows `log`: a snapshot's
+    /// copy matches the log prefix it is restored with.
+    last_recorded: BTreeMap<Key, u64>,
     /// How many Kubernetes Events have been recorded (repeats not counted).
     events_recorded: u64,
     /// What the faces show beside the log (controller waits, refused
@@ -290,13 +308,18 @@ impl World {
         if action == Action::Recorded {
             // Most objects have had an Event before: update in place
             // rather than copy the key for an insert that replaces.
-            let last = (seq, self.events_recorded);
+            let last = Recorded::pack(self.events_recorded, seq);
             self.events_recorded += 1;
-            match self.last_recorded.get_mut(key) {
-                Some(l) => *l = last,
-                None => {
-                    self.last_recorded.insert(key.clone(), last);
+            match (self.last_recorded.get_mut(key), last) {
+                (Some(l), Some(v)) => *l = v,
+                (None, Some(v)) => {
+                    self.last_recorded.insert(key.clone(), v);
                 }
+                // Past 2^32 log entries no repeat is looked for.
+                (Some(_), None) => {
+                    self.last_recorded.remove(key);
+                }
+                (None, None) => {}
             }
         }
         self.log.push(Event {
@@ -335,8 +358,9 @@ impl World {
         let repeat = self
             .last_recorded
             .get(key)
-            .filter(|&&(_, n)| n >= window)
-            .and_then(|&(seq, _)| self.log.get(seq as usize))
+            .map(|&v| Recorded::unpack(v))
+            .filter(|&(nth, _)| nth >= window)
+            .and_then(|(_, seq)| self.log.get(seq as usize))
             .filter(|e| e.reason == reason && e.message == message)
             .map(|e| e.seq);
         if let Some(seq) = repeat {
