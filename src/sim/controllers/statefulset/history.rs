@@ -263,12 +263,41 @@ pub fn get_stateful_set_revisions<'a>(
     (current, update, collision_count)
 }
 
+/// Whether `n` revisions are more than the set's `revisionHistoryLimit`
+/// keeps (a negative limit keeps all).
+fn over_limit(set: &Object, n: usize) -> bool {
+    let limit = super::revision_history_limit(set);
+    limit >= 0 && n as i64 > limit
+}
+
+/// The revisions the pods are at, each once, for [`truncate_history`] (a
+/// revision is live when any pod is at it). Read only when the history is
+/// longer than its limit: with no more revisions than that nothing is
+/// truncated whatever the pods are at, as between rollouts, and reading
+/// every pod's on every sync for nothing was a share of the sync.
+pub(crate) fn live_pod_revisions<'p>(
+    set: &Object,
+    revisions: &[&Object],
+    pods: impl Iterator<Item = &'p Object>,
+) -> Vec<String> {
+    let mut live: Vec<String> = Vec::new();
+    if !over_limit(set, revisions.len()) {
+        return live;
+    }
+    for p in pods {
+        let rev = super::get_pod_revision(p);
+        if !live.iter().any(|r| r == rev) {
+            live.push(rev.to_string());
+        }
+    }
+    live
+}
+
 /// `truncateHistory`: delete the oldest non-live revisions beyond
-/// `revisionHistoryLimit`. Live: current, update, and any pod's revision.
+/// `revisionHistoryLimit`. Live: current, update, and any pod's revision
+/// ([`live_pod_revisions`]).
 pub fn truncate_history(
     set: &Object,
-    // Read only when `revisions` is longer than the limit (an empty list
-    // otherwise: nothing is truncated then, whatever the pods are at).
     pod_revisions: &[String],
     revisions: &[&Object],
     current: &Object,
@@ -285,11 +314,10 @@ pub fn truncate_history(
         .copied()
         .filter(|r| !live(&r.meta.name))
         .collect();
-    let limit = super::revision_history_limit(set);
-    if limit < 0 || history.len() as i64 <= limit {
+    if !over_limit(set, history.len()) {
         return;
     }
-    let excess = history.len() - limit as usize;
+    let excess = history.len() - super::revision_history_limit(set) as usize;
     for r in &history[..excess] {
         out.delete(r);
     }

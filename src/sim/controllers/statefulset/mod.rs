@@ -88,21 +88,8 @@ fn sync_stateful_set(ctx: &Ctx, set: &Object, out: &mut Out) -> Blocked {
     );
 
     let min_ready = min_ready_seconds(set);
-    // The revisions the pods are at, each once (a revision is live when any
-    // pod is at it). `truncateHistory` asks them only of a history longer
-    // than its limit: with no more revisions than that there is nothing to
-    // truncate, as between rollouts, and reading every pod's on every sync
-    // for nothing was a share of the sync.
-    let mut pod_revisions: Vec<String> = Vec::new();
-    let limit = revision_history_limit(set);
-    if limit >= 0 && revisions.len() as i64 > limit {
-        for p in &pods {
-            let rev = get_pod_revision(p);
-            if !pod_revisions.iter().any(|r| r == rev) {
-                pod_revisions.push(rev.to_string());
-            }
-        }
-    }
+    // Read before `update_stateful_set` takes the pods.
+    let pod_revisions = history::live_pod_revisions(set, &revisions, pods.iter().map(|p| &**p));
     // Wake when a ready pod becomes available.
     if min_ready > 0 {
         for p in &pods {
