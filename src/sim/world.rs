@@ -310,16 +310,16 @@ impl World {
             // rather than copy the key for an insert that replaces.
             let last = Recorded::pack(self.events_recorded, seq);
             self.events_recorded += 1;
-            match (self.last_recorded.get_mut(key), last) {
-                (Some(l), Some(v)) => *l = v,
-                (None, Some(v)) => {
+            match (last, self.last_recorded.get_mut(key)) {
+                (Some(v), Some(l)) => *l = v,
+                (Some(v), None) => {
                     self.last_recorded.insert(key.clone(), v);
                 }
-                // Past 2^32 log entries no repeat is looked for.
-                (Some(_), None) => {
+                // Past 2^32 log entries no repeat is looked for (an older
+                // Event is not the object's last).
+                (None, _) => {
                     self.last_recorded.remove(key);
                 }
-                (None, None) => {}
             }
         }
         self.log.push(Event {
