@@ -12,6 +12,7 @@ use std::fmt;
 
 mod body;
 pub mod facts;
+mod field_name;
 pub(crate) use body::FieldRef;
 pub use body::{Body, FieldView};
 pub use facts::Derived;
@@ -466,7 +467,7 @@ impl ValueExt for Value {
                 None => (rest, None),
             };
             v = match v {
-                Value::Object(m) => m.get(part).unwrap_or(&NULL),
+                Value::Object(m) => field_name::get(m, part).unwrap_or(&NULL),
                 Value::Array(a) => match part.parse::<usize>() {
                     Ok(i) => a.get(i).unwrap_or(&NULL),
                     Err(_) => &NULL,
