@@ -94,10 +94,19 @@ pub fn apply(obj: &mut Object) {
             let spec = obj.spec_mut();
             pod_spec(spec);
             pod_only(spec);
-            let qos = super::podutil::get_pod_qos(obj);
+            // The class is read from the spec only for a status without
+            // one: the API server's pass over a pod its creator defaulted
+            // would read it again for nothing.
+            let qos = obj
+                .status()
+                .at("qosClass")
+                .is_null()
+                .then(|| super::podutil::get_pod_qos(obj));
             let status = obj.field_mut("status");
             default_at(status, "phase", "Pending".into());
-            default_at(status, "qosClass", qos.into());
+            if let Some(qos) = qos {
+                default_at(status, "qosClass", qos.into());
+            }
         }
         Kind::StatefulSet => {
             let spec = obj.spec_mut();
