@@ -304,26 +304,10 @@ impl World {
         before: Option<String>,
         after: Option<String>,
     ) {
-        let seq = self.log.len() as u64;
-        if action == Action::Recorded {
-            // Most objects have had an Event before: update in place
-            // rather than copy the key for an insert that replaces.
-            let last = Recorded::pack(self.events_recorded, seq);
-            self.events_recorded += 1;
-            match (last, self.last_recorded.get_mut(key)) {
-                (Some(v), Some(l)) => *l = v,
-                (Some(v), None) => {
-                    self.last_recorded.insert(key.clone(), v);
-                }
-                // Past 2^32 log entries no repeat is looked for (an older
-                // Event is not the object's last).
-                (None, _) => {
-                    self.last_recorded.remove(key);
-                }
-            }
-        }
+        // An Event comes through `record_event`, which keeps its object's
+        // last Event up to date.
         self.log.push(Event {
-            seq,
+            seq: self.log.len() as u64,
             time: self.now,
             action,
             kind: key.kind,
@@ -355,9 +339,10 @@ impl World {
         // write is one) missed the repeats of a large rollout: a thousand
         // pods stopping logged each pod's Killing three times.
         let window = self.events_recorded.saturating_sub(EVENT_CACHE);
-        let repeat = self
-            .last_recorded
-            .get(key)
+        // One search of the object's entry, for the repeat and the update.
+        let last = self.last_recorded.get_mut(key);
+        let repeat = last
+            .as_deref()
             .map(|&v| Recorded::unpack(v))
             .filter(|&(nth, _)| nth >= window)
             .and_then(|(_, seq)| self.log.get(seq as usize))
@@ -377,18 +362,33 @@ impl World {
             if c.1 != now && resynced {
                 *c = (c.0 + 1, now);
             }
-        } else {
-            self.record(
-                Action::Recorded,
-                key,
-                reason,
-                message,
-                warning,
-                source,
-                None,
-                None,
-            );
+            return;
         }
+        // Most objects have had an Event before: their entry is updated in
+        // place rather than the key copied for an insert that replaces.
+        let seq = self.log.len() as u64;
+        match (Recorded::pack(self.events_recorded, seq), last) {
+            (Some(v), Some(l)) => *l = v,
+            (Some(v), None) => {
+                self.last_recorded.insert(key.clone(), v);
+            }
+            // Past 2^32 log entries no repeat is looked for (an older
+            // Event is not the object's last).
+            (None, _) => {
+                self.last_recorded.remove(key);
+            }
+        }
+        self.events_recorded += 1;
+        self.record(
+            Action::Recorded,
+            key,
+            reason,
+            message,
+            warning,
+            source,
+            None,
+            None,
+        );
     }
 
     /// How many times a recorded Kubernetes Event was seen and when last
