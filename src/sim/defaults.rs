@@ -105,7 +105,7 @@ pub fn apply(obj: &mut Object) {
             let status = obj.field_mut("status");
             default_at(status, "phase", "Pending".into());
             if let Some(qos) = qos {
-                default_at(status, "qosClass", qos.into());
+                set_at(status, "qosClass", qos.into());
             }
         }
         Kind::StatefulSet => {

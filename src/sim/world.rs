@@ -224,8 +224,8 @@ pub struct World {
     /// The last Kubernetes Event recorded for each object, so that finding
     /// a repeat is a look-up rather than a scan of the log: how many Events
     /// were recorded before it in the high half, its `seq` in the low half
-    /// ([`Recorded`]; a map of pairs would be a map type of its own, a
-    /// kilobyte of the page's first load). It follows `log`: a snapshot's
+    /// ([`Recorded`]; a map of pairs would be a map type of its own, 291
+    /// bytes of the page's first load). It follows `log`: a snapshot's
     /// copy matches the log prefix it is restored with.
     last_recorded: BTreeMap<Key, u64>,
     /// How many Kubernetes Events have been recorded (repeats not counted).

@@ -263,11 +263,11 @@ pub fn get_stateful_set_revisions<'a>(
     (current, update, collision_count)
 }
 
-/// Whether `n` revisions are more than the set's `revisionHistoryLimit`
-/// keeps (a negative limit keeps all).
-fn over_limit(set: &Object, n: usize) -> bool {
-    let limit = super::revision_history_limit(set);
-    limit >= 0 && n as i64 > limit
+/// How many of `n` revisions are more than the set's `revisionHistoryLimit`
+/// keeps, when any are (a negative limit keeps all).
+fn excess(set: &Object, n: usize) -> Option<usize> {
+    let limit = usize::try_from(super::revision_history_limit(set)).ok()?;
+    n.checked_sub(limit).filter(|&e| e > 0)
 }
 
 /// The revisions the pods are at, each once, for [`truncate_history`] (a
@@ -281,7 +281,7 @@ pub(crate) fn live_pod_revisions<'p>(
     pods: impl Iterator<Item = &'p Object>,
 ) -> Vec<String> {
     let mut live: Vec<String> = Vec::new();
-    if !over_limit(set, revisions.len()) {
+    if excess(set, revisions.len()).is_none() {
         return live;
     }
     for p in pods {
@@ -314,10 +314,9 @@ pub fn truncate_history(
         .copied()
         .filter(|r| !live(&r.meta.name))
         .collect();
-    if !over_limit(set, history.len()) {
+    let Some(excess) = excess(set, history.len()) else {
         return;
-    }
-    let excess = history.len() - super::revision_history_limit(set) as usize;
+    };
     for r in &history[..excess] {
         out.delete(r);
     }
