@@ -1,6 +1,6 @@
 // Time to interactive on a slow profile: a measurement, not a test.
 //
-//   node tests/e2e/tti.mjs [--runs N] [--dist DIR] [--no-throttle]
+//   node tests/e2e/tti.mjs [--runs N] [--dist DIR] [--no-throttle] [--trace]
 //
 // Serves DIST (default dist/) under /docs/ordinal/ as a static host would,
 // with brotli Content-Encoding for .wasm/.js/.css/.html/.yaml (what a docs
@@ -16,6 +16,13 @@
 //           answer (the main thread took input and answered it); the figure
 //           is when the command was typed, i.e. when input was first possible
 // and the median over the runs. Exit status 0 unless the page failed to load.
+//
+// --trace also records a DevTools trace of each run and prints where the
+// page's main thread spent the time between the .wasm's arrival and
+// `mounted`: compiling wasm functions on their first call (V8 compiles a
+// module's functions lazily, on the main thread, as they are first
+// called), running script, garbage collection, style, layout, paint, and
+// idle. Tracing slows the page, so its timings are not the untraced ones.
 import { createServer } from "node:http";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
@@ -31,6 +38,7 @@ const flag = (n) => {
 const RUNS = Number(flag("--runs") ?? 3);
 const DIST = flag("--dist") ?? DEFAULT_DIST;
 const THROTTLE = !args.includes("--no-throttle");
+const TRACE = args.includes("--trace");
 const PREFIX = "/docs/ordinal/";
 
 const MIME = {
@@ -100,6 +108,14 @@ async function once() {
       await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
       await cdp.send("Network.emulateNetworkConditions", FAST_3G);
     }
+    const trace = [];
+    if (TRACE) {
+      cdp.on("Tracing.dataCollected", (e) => trace.push(...e.value));
+      await cdp.send("Tracing.start", {
+        categories: "devtools.timeline,disabled-by-default-devtools.timeline,v8.wasm,disabled-by-default-v8.wasm.detailed",
+        transferMode: "ReportEvents",
+      });
+    }
     let bytes = 0;
     cdp.on("Network.loadingFinished", (e) => (bytes += e.encodedDataLength));
     const errors = [];
@@ -118,10 +134,58 @@ async function once() {
     );
     await page.waitForLoadState("networkidle");
     if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
-    return { wasm, mounted, tti: typed, answered, bytes };
+    let spent = null;
+    if (TRACE) {
+      const done = new Promise((ok) => cdp.once("Tracing.tracingComplete", ok));
+      await cdp.send("Tracing.end");
+      await done;
+      spent = mainThread(trace, wasm, mounted);
+    }
+    return { wasm, mounted, tti: typed, answered, bytes, spent };
   } finally {
     await browser.close();
   }
+}
+
+// The renderer main thread's time from the first part's arrival (`wasm`,
+// performance.now() ms) to `mounted`, by kind, in ms. The trace's clock is
+// placed by the .wasm's ResourceFinish event, which is `wasm`.
+function mainThread(trace, wasm, mounted) {
+  const urls = new Map();
+  for (const e of trace) {
+    if (e.name === "ResourceSendRequest") urls.set(e.args.data.requestId, e.args.data.url);
+  }
+  const finish = trace.find(
+    (e) => e.name === "ResourceFinish" && /_bg\.wasm$/.test(urls.get(e.args.data.requestId) ?? ""),
+  );
+  const thread = trace.find((e) => e.ph === "M" && e.name === "thread_name" && e.args.name === "CrRendererMain");
+  if (!finish || !thread) return null;
+  const from = finish.ts;
+  const to = from + (mounted - wasm) * 1000;
+  // Every event of the thread that overlaps the window, cut to it.
+  const own = trace
+    .filter((e) => e.ph === "X" && e.pid === thread.pid && e.tid === thread.tid && e.ts < to && e.ts + e.dur > from)
+    .map((e) => ({ name: e.name, ts: Math.max(e.ts, from), dur: Math.min(e.ts + e.dur, to) - Math.max(e.ts, from) }))
+    .sort((a, b) => a.ts - b.ts);
+  const sum = (names) => own.filter((e) => names.includes(e.name)).reduce((t, e) => t + e.dur, 0) / 1000;
+  // Top-level tasks only (a task's events nest inside it).
+  let busy = 0;
+  let end = 0;
+  for (const e of own) {
+    if (e.name === "RunTask" && e.ts >= end) {
+      busy += e.dur / 1000;
+      end = e.ts + e.dur;
+    }
+  }
+  const kinds = {
+    compile: sum(["wasm.CompileLazy"]),
+    gc: sum(["MinorGC", "MajorGC"]),
+    style: sum(["UpdateLayoutTree"]),
+    layout: sum(["Layout"]),
+    paint: sum(["PrePaint", "Paint", "Layerize", "Commit"]),
+  };
+  const script = busy - Object.values(kinds).reduce((a, b) => a + b, 0);
+  return { ...kinds, script, idle: (to - from) / 1000 - busy };
 }
 
 const fmt = (n) => String(Math.round(n)).padStart(7);
@@ -134,6 +198,10 @@ for (let i = 0; i < RUNS; i++) {
   const r = await once();
   results.push(r);
   console.log(`${String(i + 1).padEnd(6)}${fmt(r.wasm)} ${fmt(r.mounted)}${fmt(r.tti)} ${fmt(r.answered)}  ${r.bytes}`);
+  if (r.spent) {
+    const parts = Object.entries(r.spent).map(([k, v]) => `${k} ${Math.round(v)}`);
+    console.log(`      main thread from wasm to mounted (ms, traced): ${parts.join(", ")}`);
+  }
 }
 const median = (k) => {
   const v = results.map((r) => r[k]).sort((a, b) => a - b);
