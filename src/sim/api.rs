@@ -209,7 +209,7 @@ pub fn create(sim: &mut World, mut obj: Object, source: &str) -> Result<Arc<Obje
     // The DefaultStorageClass admission plugin.
     super::defaults::admit_default_storage_class(&mut obj, &sim.store);
     obj.meta.uid = sim.new_uid();
-    obj.meta.resource_version = sim.store.next_resource_version();
+    obj.resource_version = sim.store.next_resource_version();
     obj.meta.creation_timestamp = sim.now;
     obj.meta.deletion_timestamp = None;
     obj.meta.deletion_grace_period_seconds = None;
@@ -268,15 +268,20 @@ pub fn update(sim: &mut World, mut obj: Object, source: &str) -> Result<bool, Ap
         return Err(ApiError::not_found(key.kind, &key.name));
     };
     super::defaults::drop_disabled_fields(&mut obj, Some(old), &sim.config.feature_gates);
-    // Immutable metadata comes from the stored object.
-    obj.meta.uid = old.meta.uid.clone();
-    obj.meta.creation_timestamp = old.meta.creation_timestamp;
-    obj.meta.resource_version = old.meta.resource_version;
-    obj.meta.generation = old.meta.generation;
-    if obj.meta.deletion_timestamp.is_none() {
-        obj.meta.deletion_timestamp = old.meta.deletion_timestamp;
-        obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
+    // Immutable metadata comes from the stored object. A writer that left
+    // the metadata as it read it (a status, a condition) shares it with the
+    // stored object: it holds those values already, and writing them would
+    // copy its strings and maps for nothing.
+    if !obj.meta.same(&old.meta) {
+        obj.meta.uid = old.meta.uid.clone();
+        obj.meta.creation_timestamp = old.meta.creation_timestamp;
+        obj.meta.generation = old.meta.generation;
+        if obj.meta.deletion_timestamp.is_none() {
+            obj.meta.deletion_timestamp = old.meta.deletion_timestamp;
+            obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
+        }
     }
+    obj.resource_version = old.resource_version;
     // The spec apart from the rest: most writes leave it as it was, and
     // then the store need not read it again.
     let same_spec = obj.body.same_field(&old.body, "spec");
@@ -288,7 +293,7 @@ pub fn update(sim: &mut World, mut obj: Object, source: &str) -> Result<bool, Ap
     }
     let before = summary(old);
     let scrubbed = scrubbed_by(old, &obj);
-    obj.meta.resource_version = sim.store.next_resource_version();
+    obj.resource_version = sim.store.next_resource_version();
     if ready_to_remove(&obj) {
         sim.store.remove(&key);
         removed(sim, &obj);
@@ -466,7 +471,7 @@ pub fn delete(
             // The namespace REST's Delete: kept for its finalizer, Terminating.
             obj.field_mut("status")["phase"] = "Terminating".into();
         }
-        obj.meta.resource_version = sim.store.next_resource_version();
+        obj.resource_version = sim.store.next_resource_version();
         sim.store.put_same_spec(obj, true);
         let after = sim.store.get_key(key).and_then(summary);
         sim.record(

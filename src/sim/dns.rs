@@ -321,7 +321,7 @@ pub fn fingerprint(store: &Store) -> u64 {
     for kind in [Kind::Service, Kind::Endpoints] {
         mix(kind as u64 + 1);
         for o in store.list(kind) {
-            mix(o.meta.resource_version);
+            mix(o.resource_version);
         }
     }
     h.finish()

@@ -313,7 +313,7 @@ pub fn cluster(sim: &Sim, cache: &mut PodCache) -> ClusterUpdate {
     let mut changed = Vec::new();
     let mut seen = HashMap::with_capacity(cache.0.len());
     for pod in store.list(Kind::Pod) {
-        let rv = pod.meta.resource_version;
+        let rv = pod.resource_version;
         let waited = waits
             .get(&(pod.meta.namespace.clone(), pod.meta.name.clone()))
             .cloned();

@@ -333,7 +333,7 @@ impl Address<'_> {
             pod_name: pod.meta.name.clone(),
             pod_namespace: pod.meta.namespace.clone(),
             pod_uid: pod.meta.uid.clone(),
-            pod_version: subsets::PodVersionHint::new(pod.meta.resource_version),
+            pod_version: subsets::PodVersionHint::new(pod.resource_version),
         }
     }
 
@@ -343,7 +343,7 @@ impl Address<'_> {
         // Read from this very version of the pod (a stored one: its version
         // is not 0, and no other object has it) for this Service: every
         // field is the same, the IP, uid and hostname too.
-        let rv = pod.meta.resource_version;
+        let rv = pod.resource_version;
         if rv != 0 && a.pod_version.get() == rv {
             debug_assert_eq!(*a, self.to_typed(), "an address read from one pod version");
             return true;

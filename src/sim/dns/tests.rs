@@ -327,7 +327,6 @@ fn the_zone_kept_per_service_changes_as_the_whole_zone() {
         .store
         .get(Kind::Endpoints, "default", "nginx")
         .unwrap()
-        .meta
         .resource_version;
     api::create(
         &mut sim,
@@ -337,7 +336,7 @@ fn the_zone_kept_per_service_changes_as_the_whole_zone() {
     .unwrap();
     run(&mut sim);
     let ep = sim.store.get(Kind::Endpoints, "default", "nginx").unwrap();
-    assert_ne!(ep.meta.resource_version, rv);
+    assert_ne!(ep.resource_version, rv);
     assert_eq!(refresh_agrees(&sim, &mut zone, &mut old), 0);
     // A Service whose own name is another's SRV name: their SRV records
     // share one name and so the weight (counted over the whole zone).

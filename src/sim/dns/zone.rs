@@ -488,7 +488,7 @@ impl Zone {
             self.started = true;
             added.push(version_record());
         }
-        let version = |o: Option<&Object>| o.map(|o| o.meta.resource_version);
+        let version = |o: Option<&Object>| o.map(|o| o.resource_version);
         let whole = !store.list(Kind::Service).all(srv_names_are_own);
         // With names that may meet, the weights come from the whole zone.
         let mut zone: BTreeMap<Key, BTreeSet<Record>> = BTreeMap::new();
@@ -503,7 +503,7 @@ impl Zone {
         let mut seen = BTreeSet::new();
         for svc in store.list(Kind::Service) {
             let key = svc.key();
-            let svc_rv = svc.meta.resource_version;
+            let svc_rv = svc.resource_version;
             let ep = store.get(Kind::Endpoints, svc.namespace(), svc.name());
             let ep_rv = version(ep);
             seen.insert(key.clone());

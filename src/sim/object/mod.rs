@@ -211,7 +211,6 @@ pub struct Meta {
     /// "" for cluster-scoped kinds.
     pub namespace: String,
     pub uid: String,
-    pub resource_version: u64,
     pub generation: i64,
     /// Virtual milliseconds.
     pub creation_timestamp: u64,
@@ -292,6 +291,11 @@ pub struct Object {
     /// The apiVersion as written by the user (before conversion) is not
     /// kept: the store holds today's version, like the API server.
     pub meta: Shared<Meta>,
+    /// `metadata.resourceVersion`, apart from the shared metadata: every
+    /// write sets it, and inside [`Meta`] each write copied the metadata's
+    /// strings and maps, which then stayed shared with the version before
+    /// in most writes (a status, a condition; docs/perf28.md).
+    pub resource_version: u64,
     /// Every top-level field except apiVersion, kind and metadata.
     pub body: Body,
     /// What controllers read of a stored pod on every pass, worked out
@@ -349,6 +353,7 @@ impl Object {
                 ..Meta::default()
             }
             .into(),
+            resource_version: 0,
             body: Body::default(),
             derived: Derived::default(),
         }
@@ -683,7 +688,7 @@ impl Object {
         }
         o.insert(
             "resourceVersion".into(),
-            m.resource_version.to_string().into(),
+            self.resource_version.to_string().into(),
         );
         o.insert("uid".into(), m.uid.clone().into());
         Value::Object(o)
@@ -706,10 +711,6 @@ impl Object {
             generate_name: md.str_at("generateName").unwrap_or("").to_string(),
             namespace: md.str_at("namespace").unwrap_or("").to_string(),
             uid: md.str_at("uid").unwrap_or("").to_string(),
-            resource_version: md
-                .str_at("resourceVersion")
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0),
             generation: md.i64_at("generation").unwrap_or(0),
             creation_timestamp: md
                 .str_at("creationTimestamp")
@@ -748,6 +749,10 @@ impl Object {
         Ok(Object {
             kind,
             meta: meta.into(),
+            resource_version: md
+                .str_at("resourceVersion")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0),
             body,
             derived: Derived::default(),
         })

@@ -110,7 +110,7 @@ pub(super) fn claim_ref(claim: &Object) -> Value {
         "kind": "PersistentVolumeClaim",
         "name": claim.name(),
         "namespace": claim.namespace(),
-        "resourceVersion": claim.meta.resource_version.to_string(),
+        "resourceVersion": claim.resource_version.to_string(),
         "uid": claim.meta.uid,
     })
 }

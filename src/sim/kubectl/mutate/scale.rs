@@ -119,7 +119,7 @@ fn too_big(old: &Object, n: i64, precondition: bool) -> Result<i64, String> {
         q(&m.name),
         q(&m.namespace),
         q(&m.uid),
-        q(&m.resource_version.to_string()),
+        q(&old.resource_version.to_string()),
         q(&crate::sim::object::rfc3339(m.creation_timestamp)),
     );
     Err(format!(

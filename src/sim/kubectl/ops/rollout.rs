@@ -202,9 +202,9 @@ pub fn rollout(sim: &mut Sim, rest: &[String]) -> Result<String, String> {
                     };
                     match rollout_status_of(o) {
                         Ok((msg, done)) => {
-                            if last_rv != Some(o.meta.resource_version) {
+                            if last_rv != Some(o.resource_version) {
                                 printed.push(msg);
-                                last_rv = Some(o.meta.resource_version);
+                                last_rv = Some(o.resource_version);
                             }
                             // `--watch=false`: the first line only.
                             done || !watch

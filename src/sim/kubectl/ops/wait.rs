@@ -61,7 +61,7 @@ pub fn wait(sim: &mut Sim, args: &Args) -> Result<String, String> {
         let mut last: Option<(u64, bool)> = None;
         let met = wait_until(sim, timeout, |s| {
             let o = s.store.get_key(&key).filter(|o| o.meta.uid == uid);
-            let version = o.map(|o| o.meta.resource_version);
+            let version = o.map(|o| o.resource_version);
             if let (Some(v), Some((seen, answer))) = (version, last) {
                 if v == seen {
                     return answer;

@@ -184,7 +184,6 @@ fn output_prints_the_object() {
         .store
         .get(Kind::ConfigMap, "default", "c")
         .unwrap()
-        .meta
         .resource_version;
     let out = k(
         &mut sim,
@@ -202,7 +201,6 @@ fn output_prints_the_object() {
         .store
         .get(Kind::ConfigMap, "default", "c")
         .unwrap()
-        .meta
         .resource_version;
     assert_eq!(out, now.to_string());
     assert_ne!(now, rv);

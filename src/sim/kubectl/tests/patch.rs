@@ -11,7 +11,7 @@ fn patch_dry_run_keeps_the_cluster() {
     kf(&mut sim, "apply -f web.yaml", &[("web.yaml", WEB)]).unwrap();
     let r = |sim: &Sim| {
         let o = sim.store.get(Kind::StatefulSet, "default", "web").unwrap();
-        (o.spec().i64_at("replicas"), o.meta.resource_version)
+        (o.spec().i64_at("replicas"), o.resource_version)
     };
     let before = r(&sim);
     let p = "patch sts web -p '{\"spec\":{\"replicas\":7}}'";
