@@ -403,23 +403,21 @@ pub fn delete(
             ));
         }
     }
-    // A delete changes only the metadata: it is worked out on a copy of
-    // that, and the object is copied only when it is stored again. An
-    // object that goes (most deletes: a pod's last one, with grace 0) is
-    // moved into the change log, not copied.
+    // A delete changes only the metadata: its new values are worked out
+    // first, and the metadata is copied only when the object is stored
+    // again. An object that goes (most deletes: a pod's last one, with
+    // grace 0) is moved into the change log, not copied.
     let before = summary(old);
     let kind = old.kind;
-    let mut meta = old.meta.clone();
-    match opts.propagation {
-        Propagation::Foreground if !meta.finalizers.iter().any(|f| f == FOREGROUND) => {
-            meta.finalizers.push(FOREGROUND.into())
+    let was = &old.meta;
+    let finalizer = match opts.propagation {
+        Propagation::Foreground if !was.finalizers.iter().any(|f| f == FOREGROUND) => {
+            Some(FOREGROUND)
         }
-        Propagation::Orphan if !meta.finalizers.iter().any(|f| f == ORPHAN) => {
-            meta.finalizers.push(ORPHAN.into())
-        }
-        _ => {}
-    }
-    if kind == Kind::Pod {
+        Propagation::Orphan if !was.finalizers.iter().any(|f| f == ORPHAN) => Some(ORPHAN),
+        _ => None,
+    };
+    let (deletion_timestamp, grace) = if kind == Kind::Pod {
         let default_grace = old
             .spec()
             .i64_at("terminationGracePeriodSeconds")
@@ -430,28 +428,34 @@ pub fn delete(
             grace = 0;
         }
         // A second delete may only shorten the grace period.
-        if let Some(g) = meta.deletion_grace_period_seconds {
+        if let Some(g) = was.deletion_grace_period_seconds {
             grace = grace.min(g);
         }
         let deadline = sim
             .now
             .saturating_add((grace.max(0) as u64).saturating_mul(1000));
-        meta.deletion_timestamp = Some(
-            meta.deletion_timestamp
-                .map_or(deadline, |d| d.min(deadline)),
-        );
-        meta.deletion_grace_period_seconds = Some(grace);
+        (
+            was.deletion_timestamp.map_or(deadline, |d| d.min(deadline)),
+            grace,
+        )
     } else {
-        meta.deletion_timestamp.get_or_insert(sim.now);
-        meta.deletion_grace_period_seconds.get_or_insert(0);
-    }
-    if meta_ready_to_remove(kind, &meta) && !held_by_namespace_finalizer(old) {
+        (
+            was.deletion_timestamp.unwrap_or(sim.now),
+            was.deletion_grace_period_seconds.unwrap_or(0),
+        )
+    };
+    // `meta_ready_to_remove` of the metadata after the delete.
+    let goes = finalizer.is_none()
+        && was.finalizers.is_empty()
+        && (kind != Kind::Pod || grace == 0)
+        && !held_by_namespace_finalizer(old);
+    if goes {
         // The body is the stored one: what goes with it is known now.
         let storage = storage_deleted_with(old);
         sim.store.next_resource_version();
         sim.store.remove(key);
         if storage {
-            sim.volume_data.remove(&meta.name);
+            sim.volume_data.remove(&key.name);
         }
         node_departed(sim, key);
         sim.record(
@@ -464,7 +468,19 @@ pub fn delete(
             before,
             None,
         );
-    } else if meta != old.meta {
+        return Ok(());
+    }
+    let mut meta = old.meta.clone();
+    if let Some(f) = finalizer {
+        meta.finalizers.push(f.into());
+    }
+    if meta.deletion_timestamp != Some(deletion_timestamp) {
+        meta.deletion_timestamp = Some(deletion_timestamp);
+    }
+    if meta.deletion_grace_period_seconds != Some(grace) {
+        meta.deletion_grace_period_seconds = Some(grace);
+    }
+    if meta != old.meta {
         let mut obj = old.clone();
         obj.meta = meta;
         if kind == Kind::Namespace {
