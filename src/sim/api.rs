@@ -41,7 +41,7 @@ pub enum Write {
     Event {
         regarding: Key,
         warning: bool,
-        reason: String,
+        reason: std::borrow::Cow<'static, str>,
         message: String,
     },
 }
@@ -151,7 +151,11 @@ fn has_generation(kind: Kind) -> bool {
 }
 
 /// Creates an object as the API server would.
-pub fn create(sim: &mut World, mut obj: Object, source: &str) -> Result<Arc<Object>, ApiError> {
+pub fn create(
+    sim: &mut World,
+    mut obj: Object,
+    source: &'static str,
+) -> Result<Arc<Object>, ApiError> {
     if obj.kind.namespaced() {
         if obj.meta.namespace.is_empty() {
             obj.meta.namespace = "default".into();
@@ -259,7 +263,7 @@ fn key_message(key: &Key, verb: &str) -> String {
 }
 
 /// Replaces an object. Returns `Ok(false)` when nothing changed.
-pub fn update(sim: &mut World, mut obj: Object, source: &str) -> Result<bool, ApiError> {
+pub fn update(sim: &mut World, mut obj: Object, source: &'static str) -> Result<bool, ApiError> {
     if obj.kind.namespaced() && obj.meta.namespace.is_empty() {
         obj.meta.namespace = "default".into();
     }
@@ -387,7 +391,7 @@ pub fn delete(
     sim: &mut World,
     key: &Key,
     opts: DeleteOptions,
-    source: &str,
+    source: &'static str,
 ) -> Result<(), ApiError> {
     let Some(old) = sim.store.get_key(key) else {
         return Err(ApiError::not_found(key.kind, &key.name));
@@ -505,7 +509,7 @@ pub fn delete(
 }
 
 /// The eviction subresource: a delete that respects PodDisruptionBudgets.
-pub fn evict(sim: &mut World, key: &Key, source: &str) -> Result<(), ApiError> {
+pub fn evict(sim: &mut World, key: &Key, source: &'static str) -> Result<(), ApiError> {
     let Some(pod) = sim.store.get_key(key) else {
         return Err(ApiError::not_found(key.kind, &key.name));
     };
@@ -534,13 +538,17 @@ pub fn evict(sim: &mut World, key: &Key, source: &str) -> Result<(), ApiError> {
 }
 
 /// Applies one controller write. Returns true when the store changed.
-pub fn apply_write(sim: &mut World, source: &str, w: Write) -> bool {
+pub fn apply_write(sim: &mut World, source: &'static str, w: Write) -> bool {
     apply_write_checked(sim, source, w).unwrap_or(false)
 }
 
 /// [`apply_write`], telling a refused write (`Err`) from one that changed
 /// nothing (`Ok(false)`).
-pub fn apply_write_checked(sim: &mut World, source: &str, w: Write) -> Result<bool, ApiError> {
+pub fn apply_write_checked(
+    sim: &mut World,
+    source: &'static str,
+    w: Write,
+) -> Result<bool, ApiError> {
     match w {
         Write::Create(o) => create(sim, o, source).map(|_| true),
         Write::Update(o) => update(sim, o, source),
@@ -575,7 +583,7 @@ pub fn apply_write_checked(sim: &mut World, source: &str, w: Write) -> Result<bo
             } else {
                 message
             };
-            sim.record_event(&regarding, warning, &reason, message, source);
+            sim.record_event(&regarding, warning, reason, message, source);
             Ok(false)
         }
     }

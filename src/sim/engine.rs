@@ -333,7 +333,7 @@ impl Sim {
     /// is an echo, which does not queue `key` again; a refused write
     /// leaves `key` dirty, as a key that wrote is. Whether it changed
     /// anything.
-    fn apply_settling(&mut self, c: usize, key: &Key, source: &str, w: Write) -> bool {
+    fn apply_settling(&mut self, c: usize, key: &Key, source: &'static str, w: Write) -> bool {
         let object = match &w {
             Write::Create(o) | Write::Update(o) => Some(o.key()),
             Write::Delete { key, .. } => Some(key.clone()),
@@ -541,7 +541,7 @@ impl Sim {
     /// Runs one controller sync and applies its writes as `source`,
     /// returning when it asked to be woken. The queue is left alone, so
     /// tests can drive a controller by hand.
-    pub fn run_sync(&mut self, source: &str, sync: controllers::SyncFn) -> Option<u64> {
+    pub fn run_sync(&mut self, source: &'static str, sync: controllers::SyncFn) -> Option<u64> {
         let out = self.sync_once(sync);
         let wake = out.wake_at;
         self.apply_out(source, out);
@@ -549,7 +549,7 @@ impl Sim {
     }
 
     /// Applies a sync's writes as `source` and notes what it waits on.
-    fn apply_out(&mut self, source: &str, out: Out) {
+    fn apply_out(&mut self, source: &'static str, out: Out) {
         self.apply_writes(source, out.writes);
         self.note_all_waiting(out.waiting);
     }
@@ -603,7 +603,7 @@ impl Sim {
     }
 
     /// Applies controller writes through the API rules, logging each.
-    pub(crate) fn apply_writes(&mut self, source: &str, writes: Vec<Write>) {
+    pub(crate) fn apply_writes(&mut self, source: &'static str, writes: Vec<Write>) {
         let mut changed = false;
         for w in writes {
             changed |= super::api::apply_write(&mut self.world, source, w);

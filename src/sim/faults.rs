@@ -14,7 +14,7 @@ use serde_json::json;
 
 const SOURCE: &str = "fault-injector";
 
-fn log(sim: &mut Sim, key: &Key, reason: &str, message: String, warning: bool) {
+fn log(sim: &mut Sim, key: &Key, reason: &'static str, message: String, warning: bool) {
     sim.record(
         Action::Fault,
         key,

@@ -30,7 +30,11 @@ spec:
 /// Test driver: runs the given controllers in rounds until a round changes
 /// nothing, returning the last wake-up any of them asked for. Panics after
 /// `max_rounds`, since a controller that never settles is a bug.
-pub(crate) fn converge(sim: &mut Sim, syncs: &[(&str, SyncFn)], max_rounds: usize) -> Option<u64> {
+pub(crate) fn converge(
+    sim: &mut Sim,
+    syncs: &[(&'static str, SyncFn)],
+    max_rounds: usize,
+) -> Option<u64> {
     let mut wake = None;
     for _ in 0..max_rounds {
         let rv = sim.store.resource_version();

@@ -124,12 +124,14 @@ pub struct Event {
     pub namespace: String,
     pub name: String,
     /// Kubernetes' reason word (`SuccessfulCreate`, `Scheduled`, ...) or,
-    /// for store changes, `Added`/`Modified`/`Deleted`.
-    pub reason: String,
+    /// for store changes, `Added`/`Modified`/`Deleted`: a word of the
+    /// simulation's own, not copied per entry.
+    pub reason: std::borrow::Cow<'static, str>,
     pub message: String,
     pub warning: bool,
-    /// Which component wrote it (`statefulset-controller`, `kubelet`, ...).
-    pub source: String,
+    /// Which component wrote it (`statefulset-controller`, `kubelet`, ...):
+    /// a name of the simulation's own, not copied per entry.
+    pub source: std::borrow::Cow<'static, str>,
     /// A short summary of the object before and after a change (a pod's
     /// phase, readiness and kubectl STATUS when it says more, as in
     /// `Pending (ContainerCreating)`; a claim's phase), where useful.
@@ -297,10 +299,10 @@ impl World {
         &mut self,
         action: Action,
         key: &Key,
-        reason: &str,
+        reason: impl Into<std::borrow::Cow<'static, str>>,
         message: String,
         warning: bool,
-        source: &str,
+        source: &'static str,
         before: Option<String>,
         after: Option<String>,
     ) {
@@ -313,10 +315,10 @@ impl World {
             kind: key.kind,
             namespace: key.namespace.clone(),
             name: key.name.clone(),
-            reason: reason.to_string(),
+            reason: reason.into(),
             message,
             warning,
-            source: source.to_string(),
+            source: source.into(),
             before,
             after,
         });
@@ -328,10 +330,11 @@ impl World {
         &mut self,
         key: &Key,
         warning: bool,
-        reason: &str,
+        reason: impl Into<std::borrow::Cow<'static, str>>,
         message: String,
-        source: &str,
+        source: &'static str,
     ) {
+        let reason = reason.into();
         // The last Event of this object, if it says the same and is among
         // the last 4,096 Events: client-go's correlator finds a repeat in an
         // LRU cache of that many (`maxLruCacheEntries`). Ordinal compares

@@ -685,7 +685,7 @@ pub fn events(sim: &Sim, limit: usize) -> Vec<EventRow> {
             seq: e.seq,
             time: e.time,
             etype: if e.warning { "Warning" } else { "Normal" },
-            reason: e.reason.clone(),
+            reason: e.reason.to_string(),
             object: format!("{}/{}", e.kind.as_str().to_ascii_lowercase(), e.name),
             message: e.message.clone(),
         })

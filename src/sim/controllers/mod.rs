@@ -94,13 +94,13 @@ impl Out {
         &mut self,
         regarding: &Object,
         warning: bool,
-        reason: &str,
+        reason: impl Into<std::borrow::Cow<'static, str>>,
         message: impl Into<String>,
     ) {
         self.writes.push(Write::Event {
             regarding: regarding.key(),
             warning,
-            reason: reason.to_string(),
+            reason: reason.into(),
             message: message.into(),
         });
     }

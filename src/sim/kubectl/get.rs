@@ -98,7 +98,7 @@ fn event_row(e: &Event, sim: &Sim, f: &Format) -> Vec<String> {
     r.extend([
         printers::since(sim.now, last),
         if e.warning { "Warning" } else { "Normal" }.to_string(),
-        e.reason.clone(),
+        e.reason.to_string(),
         format!("{}/{}", resources::singular(e.kind), e.name),
         e.message.clone(),
     ]);

@@ -14,7 +14,7 @@ fn events(sim: &Sim, name: &str) -> Vec<(String, String)> {
     sim.log
         .iter()
         .filter(|e| e.action == Action::Recorded && e.kind == Kind::Pod && e.name == name)
-        .map(|e| (e.reason.clone(), e.message.clone()))
+        .map(|e| (e.reason.to_string(), e.message.clone()))
         .collect()
 }
 

@@ -34,7 +34,7 @@ fn last_event(sim: &Sim, name: &str) -> (String, String, bool) {
         .rev()
         .find(|e| e.action == Action::Recorded && e.name == name)
         .expect("an event");
-    (e.reason.clone(), e.message.clone(), e.warning)
+    (e.reason.to_string(), e.message.clone(), e.warning)
 }
 
 fn zk_pod(i: usize) -> Object {

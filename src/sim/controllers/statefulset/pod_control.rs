@@ -29,7 +29,7 @@ impl<'a> PodControl<'a, '_> {
             None => self.out.event(
                 self.set,
                 false,
-                &format!("Successful{title}"),
+                format!("Successful{title}"),
                 format!(
                     "{verb} Pod {pod} in StatefulSet {} successful",
                     self.set.meta.name
@@ -38,7 +38,7 @@ impl<'a> PodControl<'a, '_> {
             Some(e) => self.out.event(
                 self.set,
                 true,
-                &format!("Failed{title}"),
+                format!("Failed{title}"),
                 format!(
                     "{verb} Pod {pod} in StatefulSet {} failed error: {e}",
                     self.set.meta.name
@@ -53,7 +53,7 @@ impl<'a> PodControl<'a, '_> {
         self.out.event(
             self.set,
             false,
-            &format!("Successful{title}"),
+            format!("Successful{title}"),
             format!(
                 "{verb} Claim {claim} Pod {pod} in StatefulSet {} success",
                 self.set.meta.name

@@ -53,7 +53,7 @@ pub(super) fn set_claim_phase_with_event(
     pass: &mut Pass,
     claim: &Object,
     phase: &str,
-    reason: &str,
+    reason: &'static str,
     message: &str,
 ) {
     if claim.status().str_at("phase") == Some(phase) {
@@ -92,7 +92,7 @@ pub(super) fn set_volume_phase_with_event(
     pass: &mut Pass,
     pv: &Object,
     phase: &str,
-    reason: &str,
+    reason: &'static str,
     msg: &str,
 ) {
     if pv.status().str_at("phase") == Some(phase) {

@@ -83,7 +83,7 @@ fn events_for(sim: &Sim, name: &str) -> Vec<(String, String)> {
     sim.log
         .iter()
         .filter(|e| e.action == Action::Recorded && e.name == name)
-        .map(|e| (e.reason.clone(), e.message.clone()))
+        .map(|e| (e.reason.to_string(), e.message.clone()))
         .collect()
 }
 
