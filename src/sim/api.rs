@@ -381,8 +381,18 @@ pub fn has_namespace_finalizer(ns: &Object) -> bool {
 
 fn meta_ready_to_remove(kind: Kind, meta: &Meta) -> bool {
     meta.deletion_timestamp.is_some()
-        && meta.finalizers.is_empty()
-        && (kind != Kind::Pod || meta.deletion_grace_period_seconds == Some(0))
+        && finalized(
+            kind,
+            meta.finalizers.is_empty(),
+            meta.deletion_grace_period_seconds,
+        )
+}
+
+/// What [`meta_ready_to_remove`] asks of an object being deleted: no
+/// finalizers left and, for a pod, a grace period of zero. A delete asks it
+/// of the values it is about to set, before it copies the metadata.
+fn finalized(kind: Kind, no_finalizers: bool, grace: Option<i64>) -> bool {
+    no_finalizers && (kind != Kind::Pod || grace == Some(0))
 }
 
 /// Deletes an object: graceful for pods, held by finalizers, cascading by
@@ -448,11 +458,13 @@ pub fn delete(
             was.deletion_grace_period_seconds.unwrap_or(0),
         )
     };
-    // `meta_ready_to_remove` of the metadata after the delete.
-    let goes = finalizer.is_none()
-        && was.finalizers.is_empty()
-        && (kind != Kind::Pod || grace == 0)
-        && !held_by_namespace_finalizer(old);
+    // `meta_ready_to_remove` of the metadata after the delete (which sets
+    // a deletion timestamp).
+    let goes = finalized(
+        kind,
+        finalizer.is_none() && was.finalizers.is_empty(),
+        Some(grace),
+    ) && !held_by_namespace_finalizer(old);
     if goes {
         // The body is the stored one: what goes with it is known now.
         let storage = storage_deleted_with(old);
