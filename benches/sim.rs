@@ -16,11 +16,12 @@
 
 // The simulation allocates and frees a great deal (JSON maps): mimalloc
 // takes about a quarter off the CPU of a run against glibc's malloc
-// (docs/perf14.md). Transparent huge pages off: with them, fresh pages
-// were zeroed 2 MiB at a time and the memory peak grew by a fifth.
+// (docs/perf14.md), asked as std asks malloc (src/alloc.rs). Transparent
+// huge pages off: with them, fresh pages were zeroed 2 MiB at a time and
+// the memory peak grew by a fifth.
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: ordinal::alloc::Allocator = ordinal::alloc::Allocator;
 
 use ordinal::sim::engine::{Config, Sim};
 use ordinal::sim::examples::workloads::web_statefulset as manifest;
@@ -239,7 +240,15 @@ fn main() {
     let quick = has("quick");
     // `-- par`: only the Parallel run; `-- ord`: only the OrderedReady run
     // (each with its chart timings); `-- scrub`: only scrubbing.
-    let (parallel, ordered) = if quick { (100, 30) } else { (1_000, 300) };
+    let (mut parallel, mut ordered) = if quick { (100, 30) } else { (1_000, 300) };
+    // `-- replicas=N`: both StatefulSet runs at N replicas (how a cost grows
+    // with the set's size).
+    if let Some(n) = args
+        .iter()
+        .find_map(|a| a.strip_prefix("replicas=")?.parse().ok())
+    {
+        (parallel, ordered) = (n, n);
+    }
     let only = ["par", "ord", "scrub"].into_iter().find(|w| has(w));
     if only.is_none_or(|w| w == "par") {
         bench("par", parallel, "Parallel");

@@ -3,5 +3,9 @@
 
 pub mod sim;
 
+/// The CLI's and the bench's allocator (native only).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod alloc;
+
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
