@@ -14,9 +14,9 @@
 
 // The simulation allocates and frees a great deal (JSON maps): mimalloc
 // takes about a quarter off the CPU of a run against glibc's malloc
-// (docs/perf14.md), asked as std asks malloc (src/alloc.rs). Transparent
-// huge pages off: with them, fresh pages were zeroed 2 MiB at a time and
-// the memory peak grew by a fifth.
+// (docs/perf14.md), asked for a plain block where one is aligned enough
+// (src/alloc.rs). Transparent huge pages off: with them, fresh pages were
+// zeroed 2 MiB at a time and the memory peak grew by a fifth.
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOC: ordinal::alloc::Allocator = ordinal::alloc::Allocator;
